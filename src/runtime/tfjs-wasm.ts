@@ -1,0 +1,64 @@
+/**
+ * tfjs WebAssembly backend built from a precompiled `WebAssembly.Module`.
+ *
+ * workerd refuses to compile wasm at run time ("Wasm code generation disallowed by embedder"), so the
+ * stock backend, which fetches and compiles its `.wasm`, cannot start there. Both hosts instead hand
+ * us a module compiled ahead of time (workerd: a bundle-time `.wasm` import; Node: compiled from the
+ * file in node_modules) and the same code below instantiates it through emscripten's
+ * `instantiateWasm` hook.
+ */
+
+import { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import createEmscriptenModule from "@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.js";
+import * as tf from "@tensorflow/tfjs-core";
+
+const BACKEND = "wasm";
+
+type EmscriptenModule = ConstructorParameters<typeof BackendWasm>[0];
+type InstantiateCallback = (instance: WebAssembly.Instance, module: WebAssembly.Module) => void;
+
+let ready: Promise<void> | undefined;
+
+/** Registers and activates the wasm backend once per isolate/process; later calls share the promise. */
+export function useTfjsWasm(wasmModule: WebAssembly.Module): Promise<void> {
+  ready ??= activate(wasmModule).catch((error: unknown) => {
+    ready = undefined;
+    throw error;
+  });
+  return ready;
+}
+
+async function activate(wasmModule: WebAssembly.Module): Promise<void> {
+  tf.removeBackend(BACKEND);
+  tf.registerBackend(BACKEND, async () => new BackendWasm(await instantiate(wasmModule)));
+  if (!(await tf.setBackend(BACKEND))) {
+    throw new Error("tfjs wasm backend failed to initialise");
+  }
+  // Frozen inference only: skip the debug-mode and gradient bookkeeping.
+  tf.enableProdMode();
+}
+
+async function instantiate(wasmModule: WebAssembly.Module): Promise<EmscriptenModule> {
+  const emscripten = await createEmscriptenModule({
+    instantiateWasm(imports: WebAssembly.Imports, done: InstantiateCallback) {
+      WebAssembly.instantiate(wasmModule, imports).then((instance) => done(instance, wasmModule));
+      return {};
+    },
+  });
+  // The same six entry points that tfjs-backend-wasm's own init() wraps.
+  emscripten.tfjs = {
+    init: emscripten.cwrap("init", null, []),
+    initWithThreadsCount: emscripten.cwrap("init_with_threads_count", null, ["number"]),
+    getThreadsCount: emscripten.cwrap("get_threads_count", "number", []),
+    registerTensor: emscripten.cwrap("register_tensor", null, ["number", "number", "number"]),
+    disposeData: emscripten.cwrap("dispose_data", null, ["number"]),
+    dispose: emscripten.cwrap("dispose", null, []),
+  };
+  return emscripten;
+}
+
+/** Bytes currently reserved by the wasm heap (grows, never shrinks). */
+export function wasmHeapBytes(): number {
+  const backend = tf.findBackend(BACKEND) as BackendWasm | null;
+  return backend?.wasm.HEAPU8.buffer.byteLength ?? 0;
+}
