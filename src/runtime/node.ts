@@ -14,8 +14,13 @@ const TFJS_WASM = join(
   "dist/tfjs-backend-wasm-simd.wasm",
 );
 
+// The workers types (rightly) leave out run-time compilation, which workerd refuses; Node has it.
+const { compile } = WebAssembly as unknown as {
+  compile(bytes: Uint8Array): Promise<WebAssembly.Module>;
+};
+
 export async function nodeHost(modelsDir = MODELS_DIST): Promise<RuntimeHost> {
-  const tfjsWasm = await WebAssembly.compile(await readFile(TFJS_WASM));
+  const tfjsWasm = await compile(await readFile(TFJS_WASM));
   return {
     name: "node",
     tfjsWasm,
@@ -27,7 +32,10 @@ function directoryFiles(dir: string): ModelFiles {
   return {
     async read(file) {
       const bytes = await readFile(join(dir, file));
-      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      return bytes.buffer.slice(
+        bytes.byteOffset,
+        bytes.byteOffset + bytes.byteLength,
+      ) as ArrayBuffer;
     },
   };
 }

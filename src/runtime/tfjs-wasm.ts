@@ -14,7 +14,7 @@ import * as tf from "@tensorflow/tfjs-core";
 
 const BACKEND = "wasm";
 
-type EmscriptenModule = ConstructorParameters<typeof BackendWasm>[0];
+type EmscriptenModule = ConstructorParameters<typeof BackendWasm>[0] & { cwrap: typeof cwrap };
 type InstantiateCallback = (instance: WebAssembly.Instance, module: WebAssembly.Module) => void;
 
 let ready: Promise<void> | undefined;
@@ -39,12 +39,12 @@ async function activate(wasmModule: WebAssembly.Module): Promise<void> {
 }
 
 async function instantiate(wasmModule: WebAssembly.Module): Promise<EmscriptenModule> {
-  const emscripten = await createEmscriptenModule({
+  const emscripten = (await createEmscriptenModule({
     instantiateWasm(imports: WebAssembly.Imports, done: InstantiateCallback) {
       WebAssembly.instantiate(wasmModule, imports).then((instance) => done(instance, wasmModule));
       return {};
     },
-  });
+  })) as EmscriptenModule;
   // The same six entry points that tfjs-backend-wasm's own init() wraps.
   emscripten.tfjs = {
     init: emscripten.cwrap("init", null, []),
@@ -60,5 +60,5 @@ async function instantiate(wasmModule: WebAssembly.Module): Promise<EmscriptenMo
 /** Bytes currently reserved by the wasm heap (grows, never shrinks). */
 export function wasmHeapBytes(): number {
   const backend = tf.findBackend(BACKEND) as BackendWasm | null;
-  return backend?.wasm.HEAPU8.buffer.byteLength ?? 0;
+  return (backend?.wasm as EmscriptenModule | undefined)?.HEAPU8.buffer.byteLength ?? 0;
 }

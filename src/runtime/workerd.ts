@@ -18,7 +18,9 @@ function assetFiles(assets: Fetcher, backboneId: string): ModelFiles {
       // The host part is ignored by the assets binding; only the path selects the file.
       const response = await assets.fetch(`https://assets.local/${backboneId}/${file}`);
       if (!response.ok) {
-        throw new Error(`model file ${backboneId}/${file} is missing from static assets (${response.status})`);
+        throw new Error(
+          `model file ${backboneId}/${file} is missing from static assets (${response.status})`,
+        );
       }
       return response.arrayBuffer();
     },

@@ -1,0 +1,52 @@
+/**
+ * The HTTP application, host-independent: the worker entry (src/index.ts) and Node tests both
+ * build it with `createApp`, giving the backbone pool of their host.
+ */
+
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./env";
+import { Problem, problemResponse } from "./problem";
+import { backboneRoutes } from "./routes/backbones";
+import { embedRoutes } from "./routes/embed";
+import { healthRoutes } from "./routes/health";
+import { validationProblem } from "./routes/validation";
+import type { BackbonePool } from "./runtime/backbones";
+
+export function createApp(backbones: (env: AppEnv["Bindings"]) => BackbonePool) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationProblem });
+
+  app.use(async (c, next) => {
+    c.set("backbones", backbones(c.env));
+    await next();
+  });
+
+  app.route("/", healthRoutes());
+  app.route("/v1", backboneRoutes());
+  app.route("/v1", embedRoutes());
+
+  app.notFound((c) =>
+    problemResponse(c, new Problem(404, "not-found", `no route for ${c.req.method} ${c.req.path}`)),
+  );
+  app.onError((error, c) => problemResponse(c, toProblem(error)));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+/** Errors raised by Hono and zod-openapi themselves (malformed JSON, undeclared content type, …). */
+const HTTP_EXCEPTION_SLUGS: Record<number, string> = {
+  400: "malformed-request",
+  413: "payload-too-large",
+  415: "unsupported-media-type",
+};
+
+function toProblem(error: unknown): Problem {
+  if (error instanceof Problem) return error;
+  if (error instanceof HTTPException) {
+    const slug = HTTP_EXCEPTION_SLUGS[error.status] ?? "bad-request";
+    return new Problem(error.status, slug, error.message || "the request could not be read");
+  }
+  console.error("unhandled error", error);
+  return new Problem(500, "internal-error", "the server failed to handle this request");
+}

@@ -1,0 +1,9 @@
+/** Request limits of the public API (documented in the README; each refusal names its limit). */
+export const LIMITS = {
+  /** Whole request body, JSON or multipart. */
+  maxBodyBytes: 16 * 1024 * 1024,
+  /** Inputs in one /v1/embed call. */
+  maxEmbedBatch: 32,
+  /** Characters in one text input. */
+  maxTextChars: 2000,
+} as const;

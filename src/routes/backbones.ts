@@ -1,0 +1,69 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { BackboneManifest } from "../../models";
+import type { AppEnv } from "../env";
+import type { LoadState } from "../runtime/backbones";
+
+const BackboneSchema = z
+  .object({
+    id: z.string(),
+    version: z.string(),
+    modality: z.enum(["image", "text"]),
+    runtime: z.string(),
+    description: z.string(),
+    dim: z.int(),
+    layers: z.array(z.object({ name: z.string(), dim: z.int(), description: z.string() })),
+    preprocessing: z.string(),
+    licence: z.string(),
+    source: z.string(),
+    sizeBytes: z.int(),
+    flops: z.number(),
+    weightsHash: z.string(),
+    load: z.object({
+      state: z.enum(["unloaded", "loading", "ready", "failed"]),
+      loadMs: z.number().optional(),
+      error: z.string().optional(),
+    }),
+  })
+  .openapi("Backbone");
+
+const listBackbones = createRoute({
+  method: "get",
+  path: "/backbones",
+  summary: "The frozen backbones this deployment serves, with their load state in this isolate",
+  responses: {
+    200: {
+      description: "Backbones",
+      content: { "application/json": { schema: z.object({ backbones: z.array(BackboneSchema) }) } },
+    },
+  },
+});
+
+export function backboneRoutes() {
+  return new OpenAPIHono<AppEnv>().openapi(listBackbones, (c) => {
+    const pool = c.var.backbones;
+    const backbones = pool
+      .manifests()
+      .map((manifest) => describe(manifest, pool.state(manifest.id)));
+    return c.json({ backbones }, 200);
+  });
+}
+
+/** The public view of a manifest: what a user chooses by, without graph internals. */
+function describe(manifest: BackboneManifest, load: LoadState) {
+  return {
+    id: manifest.id,
+    version: manifest.version,
+    modality: manifest.modality,
+    runtime: manifest.runtime,
+    description: manifest.description,
+    dim: manifest.output.dim,
+    layers: manifest.cutLayers.map(({ name, dim, description }) => ({ name, dim, description })),
+    preprocessing: manifest.preprocessing.description,
+    licence: manifest.source.licence,
+    source: `${manifest.source.package}@${manifest.source.version}`,
+    sizeBytes: manifest.sizeBytes,
+    flops: manifest.flops.approx,
+    weightsHash: manifest.weightsHash,
+    load,
+  };
+}

@@ -1,0 +1,114 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { AppEnv } from "../env";
+import { LIMITS } from "../limits";
+import { Problem } from "../problem";
+import { UnknownBackboneError } from "../runtime/backbones";
+import {
+  FormInputsSchema,
+  fromFormInputs,
+  fromJsonInputs,
+  JsonInputSchema,
+  type RawInput,
+  toBackboneInputs,
+} from "./inputs";
+import { bodyTooLarge, problemResponses } from "./problems";
+
+const EmbedJsonSchema = z
+  .object({
+    backbone: z.string().min(1).openapi({ example: "use-lite" }),
+    inputs: z.array(JsonInputSchema).openapi({
+      description: `Texts, or {image: base64} objects; at most ${LIMITS.maxEmbedBatch}.`,
+      example: ["a kitten sleeping", "quarterly earnings fell"],
+    }),
+  })
+  .openapi("EmbedRequest");
+
+const EmbedFormSchema = z.object({ backbone: z.string().min(1), inputs: FormInputsSchema });
+
+const EmbeddingsSchema = z
+  .object({
+    backbone: z.string(),
+    version: z.string(),
+    dim: z.int(),
+    normalization: z.literal("l2").openapi({ description: "Every vector has unit L2 norm." }),
+    embeddings: z.array(z.array(z.number())),
+  })
+  .openapi("Embeddings");
+
+type EmbedJson = z.infer<typeof EmbedJsonSchema>;
+type EmbedForm = z.infer<typeof EmbedFormSchema>;
+
+const embed = createRoute({
+  method: "post",
+  path: "/embed",
+  summary: "Embed texts or images with a frozen backbone",
+  middleware: [bodyLimit({ maxSize: LIMITS.maxBodyBytes, onError: bodyTooLarge })] as const,
+  request: {
+    body: {
+      content: {
+        "application/json": { schema: EmbedJsonSchema },
+        "multipart/form-data": { schema: EmbedFormSchema },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: "L2-normalised embeddings",
+      content: { "application/json": { schema: EmbeddingsSchema } },
+    },
+    ...problemResponses([404, 413, 415, 422]),
+  },
+});
+
+export function embedRoutes() {
+  return new OpenAPIHono<AppEnv>().openapi(embed, async (c) => {
+    const { backbone, inputs } = await readEmbedRequest(
+      c.req.header("content-type"),
+      c.req.valid("json") as EmbedJson,
+      c.req.valid("form") as EmbedForm,
+    );
+    const pool = c.var.backbones;
+    const manifest = manifestOr404(() => pool.manifest(backbone));
+    const result = await pool.embed(backbone, toBackboneInputs(manifest, inputs));
+    return c.json(
+      {
+        backbone: result.backbone,
+        version: result.version,
+        dim: result.dim,
+        normalization: "l2" as const,
+        embeddings: result.embeddings.map((vector) => Array.from(vector)),
+      },
+      200,
+    );
+  });
+}
+
+/** JSON or multipart, whichever the request declared (zod-openapi refuses any other type with 415). */
+async function readEmbedRequest(
+  contentType: string | undefined,
+  json: EmbedJson,
+  form: EmbedForm,
+): Promise<{ backbone: string; inputs: RawInput[] }> {
+  if (contentType?.includes("multipart/form-data")) {
+    return { backbone: form.backbone, inputs: await fromFormInputs(form.inputs) };
+  }
+  if (!json.backbone) {
+    throw new Problem(
+      415,
+      "unsupported-media-type",
+      "send application/json or multipart/form-data",
+    );
+  }
+  return { backbone: json.backbone, inputs: fromJsonInputs(json.inputs) };
+}
+
+export function manifestOr404<T>(lookup: () => T): T {
+  try {
+    return lookup();
+  } catch (error) {
+    if (error instanceof UnknownBackboneError)
+      throw new Problem(404, "unknown-backbone", error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,51 @@
+import { z } from "@hono/zod-openapi";
+import { LIMITS } from "../limits";
+import { PROBLEM_CONTENT_TYPE, Problem } from "../problem";
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "/problems/unknown-backbone" }),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+  })
+  .passthrough()
+  .openapi("Problem");
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: "Malformed request",
+  401: "Missing, wrong or revoked credentials",
+  404: "Not found",
+  409: "Conflict",
+  413: "A size limit was exceeded (named in the detail)",
+  415: "Unsupported content type or image format",
+  422: "The request is well-formed but invalid",
+};
+
+/** OpenAPI response entries for the problems a route may answer. */
+export function problemResponses<S extends number>(statuses: readonly S[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: DESCRIPTIONS[status] ?? "Error",
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+      },
+    ]),
+  ) as Record<
+    S,
+    { description: string; content: { [PROBLEM_CONTENT_TYPE]: { schema: typeof ProblemSchema } } }
+  >;
+}
+
+/** hono/body-limit's onError: refuse before reading the rest of the body. */
+export function bodyTooLarge(): never {
+  throw new Problem(
+    413,
+    "payload-too-large",
+    `the request body exceeds ${LIMITS.maxBodyBytes} bytes`,
+    {
+      limit: LIMITS.maxBodyBytes,
+    },
+  );
+}

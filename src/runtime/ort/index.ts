@@ -1,0 +1,17 @@
+export { OnnxModelError, type OnnxModelErrorReason } from "./errors";
+export {
+  createOrtSession,
+  type DenseTensor,
+  type GraphOptimizationLevel,
+  type OrtSession,
+  type OrtSessionOptions,
+  type TensorData,
+} from "./session";
+export {
+  checkSignature,
+  type OnnxDtype,
+  type OnnxSignature,
+  type OnnxValueMetadata,
+  type OnnxValueSpec,
+  signatureFromMetadata,
+} from "./signature";
