@@ -1,0 +1,97 @@
+/**
+ * What every tfjs-graph backbone shares: loading checksum-verified prepared files, resolving a cut
+ * layer, and turning the layer's output into L2-normalised vectors.
+ */
+
+import { type GraphModel, loadGraphModel } from "@tensorflow/tfjs-converter";
+import * as tf from "@tensorflow/tfjs-core";
+import type { ModelFiles } from "./backbone";
+import { InputError } from "./input-error";
+import type { BackboneManifest, CutLayer } from "./manifest";
+
+async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** Reads one prepared file and checks it against the manifest, so a stale models/dist fails loudly. */
+export async function readPreparedFile(
+  files: ModelFiles,
+  manifest: BackboneManifest,
+  path: string,
+): Promise<ArrayBuffer> {
+  const expected = manifest.files.prepared.find((file) => file.path === path);
+  if (!expected) throw new Error(`${manifest.id}: ${path} is not a prepared file of this backbone`);
+  const bytes = await files.read(path);
+  const actual = await sha256Hex(bytes);
+  if (actual !== expected.sha256) {
+    throw new Error(
+      `${manifest.id}: ${path} has sha256 ${actual}, the manifest expects ${expected.sha256}; run \`npm run models\``,
+    );
+  }
+  return bytes;
+}
+
+interface PreparedModelJson {
+  modelTopology: object;
+  weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
+  userDefinedMetadata?: Record<string, unknown>;
+}
+
+/** model.json + weights.bin (one shard, see models/prepare) → a tfjs GraphModel on the current backend. */
+export async function loadPreparedGraphModel(
+  files: ModelFiles,
+  manifest: BackboneManifest,
+): Promise<GraphModel> {
+  const [modelJson, weightData] = await Promise.all([
+    readPreparedFile(files, manifest, "model.json"),
+    readPreparedFile(files, manifest, "weights.bin"),
+  ]);
+  const json = JSON.parse(new TextDecoder().decode(modelJson)) as PreparedModelJson;
+  return loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
+      weightData,
+      userDefinedMetadata: json.userDefinedMetadata,
+    }),
+  );
+}
+
+export function resolveCutLayer(
+  manifest: BackboneManifest,
+  name = manifest.output.layer,
+): CutLayer {
+  const layer = manifest.cutLayers.find((candidate) => candidate.name === name);
+  if (!layer) {
+    const known = manifest.cutLayers.map((candidate) => candidate.name).join(", ");
+    throw new InputError(
+      "unknown-layer",
+      `${manifest.id} has no cut layer "${name}"; known: ${known}`,
+    );
+  }
+  return layer;
+}
+
+/** A cut layer's raw output → [N, dim]: global-average-pools feature maps when the layer asks for it. */
+export function poolLayerOutput(output: tf.Tensor, layer: CutLayer): tf.Tensor2D {
+  const pooled = layer.pooling === "global-average" ? tf.mean(output, [1, 2]) : output;
+  return tf.reshape(pooled, [-1, layer.dim]);
+}
+
+/** Row-wise x / max(‖x‖₂, ε): unit vectors, and an all-zero row stays zero instead of NaN. */
+export function l2Normalize(rows: tf.Tensor2D): tf.Tensor2D {
+  const norms = tf.maximum(tf.norm(rows, "euclidean", 1, true), 1e-12);
+  return tf.div(rows, norms);
+}
+
+/** Copies [N, dim] to the host as N separate vectors and disposes the tensor. */
+export async function toVectors(rows: tf.Tensor2D): Promise<Float32Array[]> {
+  try {
+    const [count, dim] = rows.shape;
+    const flat = (await rows.data()) as Float32Array;
+    return Array.from({ length: count }, (_, row) => flat.slice(row * dim, (row + 1) * dim));
+  } finally {
+    rows.dispose();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The manifest of a backbone: what it is, how to feed it, where to cut it, and which exact bytes it is.
+ *
+ * `models/<id>/manifest.json` is committed. `models/prepare.ts` checks the npm package's files against
+ * `files.source` and the prepared `models/dist/<id>/` files against `files.prepared`; `weightsHash`
+ * (the sha256 of `weights.bin`) is what trained heads pin, so a changed package cannot silently change
+ * the embedding space under them.
+ */
+
+import { z } from "zod";
+
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "a lowercase hex sha256");
+
+const FileEntry = z.object({
+  path: z.string().min(1),
+  bytes: z.int().nonnegative(),
+  sha256: Sha256,
+});
+
+const GraphInput = z.object({
+  /** Placeholder node name in the graph. */
+  name: z.string().min(1),
+  /** -1 marks a free dimension (batch size, number of tokens). */
+  shape: z.array(z.int().min(-1)),
+  dtype: z.enum(["float32", "int32"]),
+});
+
+const ImagePreprocessing = z.object({
+  kind: z.literal("image"),
+  formats: z.array(z.enum(["jpeg", "png"])).min(1),
+  /** Most pixels (width × height) a source image may have; larger ones are refused before decoding. */
+  maxPixels: z.int().positive(),
+  crop: z.literal("center-square"),
+  resize: z.object({
+    method: z.literal("bilinear"),
+    sampling: z.literal("half-pixel-centers"),
+    width: z.int().positive(),
+    height: z.int().positive(),
+  }),
+  /** Channel value fed to the graph = byte / divisor (the graph itself maps [0,1] further if it wants). */
+  scale: z.object({ divisor: z.number().positive() }),
+  description: z.string(),
+});
+
+const TextPreprocessing = z.object({
+  kind: z.literal("text"),
+  tokenizer: z.literal("sentencepiece-unigram"),
+  vocab: z.string().min(1),
+  normalization: z.literal("NFKC"),
+  unknownId: z.int().nonnegative(),
+  description: z.string(),
+});
+
+const CutLayer = z.object({
+  /** Stable public name, used as `embed(…, { layer })`. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
+  /** Graph node to fetch. */
+  node: z.string().min(1),
+  dim: z.int().positive(),
+  /** "global-average" averages a [N,H,W,C] feature map over H and W into [N,C]. */
+  pooling: z.enum(["none", "global-average"]),
+  description: z.string(),
+});
+
+export const BackboneManifestSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    version: z.string().min(1),
+    modality: z.enum(["image", "text"]),
+    runtime: z.literal("tfjs-graph"),
+    description: z.string(),
+    inputs: z.array(GraphInput).min(1),
+    preprocessing: z.discriminatedUnion("kind", [ImagePreprocessing, TextPreprocessing]),
+    /** The default embedding. */
+    output: z.object({ layer: z.string(), node: z.string().min(1), dim: z.int().positive() }),
+    cutLayers: z.array(CutLayer).min(1),
+    files: z.object({ source: z.array(FileEntry).min(1), prepared: z.array(FileEntry).min(1) }),
+    /** sha256 of the prepared weights.bin. */
+    weightsHash: Sha256,
+    source: z.object({
+      package: z.string().min(1),
+      version: z.string().min(1),
+      /** Folder inside the package that holds the source files. */
+      directory: z.string(),
+      licence: z.enum(["MIT", "Apache-2.0"]),
+      upstream: z.string(),
+    }),
+    /** Bytes of all prepared files. */
+    sizeBytes: z.int().positive(),
+    flops: z.object({
+      approx: z.number().positive(),
+      per: z.enum(["image", "token"]),
+      note: z.string(),
+    }),
+  })
+  .superRefine((manifest, ctx) => {
+    const defaultLayer = manifest.cutLayers.find((layer) => layer.name === manifest.output.layer);
+    if (!defaultLayer || defaultLayer.node !== manifest.output.node) {
+      ctx.addIssue({ code: "custom", message: "output must name one of cutLayers (same node)" });
+    } else if (defaultLayer.dim !== manifest.output.dim) {
+      ctx.addIssue({ code: "custom", message: "output.dim must equal its cut layer's dim" });
+    }
+    if (manifest.preprocessing.kind !== manifest.modality) {
+      ctx.addIssue({ code: "custom", message: "preprocessing.kind must equal modality" });
+    }
+    const weights = manifest.files.prepared.find((file) => file.path === "weights.bin");
+    if (weights?.sha256 !== manifest.weightsHash) {
+      ctx.addIssue({
+        code: "custom",
+        message: "weightsHash must be the sha256 of prepared weights.bin",
+      });
+    }
+  });
+
+export type BackboneManifest = z.infer<typeof BackboneManifestSchema>;
+export type CutLayer = z.infer<typeof CutLayer>;

