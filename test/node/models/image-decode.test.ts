@@ -1,0 +1,174 @@
+import { encode as encodePng, type ImageData as PngImage } from "fast-png";
+import jpeg from "jpeg-js";
+import { describe, expect, it } from "vitest";
+import { decodeImage, ImageError } from "../../../models/image";
+
+/** A 4×2 RGB test card: red, green, blue, white / black, grey, yellow, cyan. */
+const CARD = [
+  [255, 0, 0],
+  [0, 255, 0],
+  [0, 0, 255],
+  [255, 255, 255],
+  [0, 0, 0],
+  [128, 128, 128],
+  [255, 255, 0],
+  [0, 255, 255],
+];
+const CARD_RGB = Uint8Array.from(CARD.flat());
+
+function png(image: Partial<PngImage> & Pick<PngImage, "data">): Uint8Array {
+  return encodePng({ width: 4, height: 2, ...image });
+}
+
+function imageError(run: () => unknown): ImageError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ImageError) return error;
+    throw error;
+  }
+  throw new Error("expected an ImageError");
+}
+
+/** A smooth 64×48 picture; JPEG keeps smooth content within a few levels. */
+function smoothJpeg(quality = 95): { bytes: Uint8Array; rgba: Uint8Array } {
+  const width = 64;
+  const height = 48;
+  const rgba = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      rgba.set([x * 4, y * 5, 128, 255], (y * width + x) * 4);
+    }
+  }
+  const encoded = jpeg.encode({ width, height, data: rgba }, quality);
+  return { bytes: new Uint8Array(encoded.data), rgba };
+}
+
+describe("decodeImage: PNG", () => {
+  it("decodes 8-bit RGB exactly", () => {
+    const decoded = decodeImage(png({ data: CARD_RGB, channels: 3 }));
+    expect(decoded).toEqual({ width: 4, height: 2, data: CARD_RGB });
+  });
+
+  it("drops alpha from RGBA", () => {
+    const rgba = Uint8Array.from(CARD.flatMap((rgb, i) => [...rgb, i * 30]));
+    expect(decodeImage(png({ data: rgba, channels: 4 })).data).toEqual(CARD_RGB);
+  });
+
+  it("keeps the high byte of 16-bit samples", () => {
+    const wide = Uint16Array.from(CARD_RGB, (value) => value * 257);
+    expect(decodeImage(png({ data: wide, channels: 3, depth: 16 })).data).toEqual(CARD_RGB);
+  });
+
+  it("replicates grey and grey+alpha to RGB", () => {
+    const grey = Uint8Array.from([0, 50, 100, 150, 200, 250, 7, 9]);
+    const expected = Uint8Array.from(Array.from(grey).flatMap((g) => [g, g, g]));
+    expect(decodeImage(png({ data: grey, channels: 1 })).data).toEqual(expected);
+    const greyAlpha = Uint8Array.from(Array.from(grey).flatMap((g) => [g, 255]));
+    expect(decodeImage(png({ data: greyAlpha, channels: 2 })).data).toEqual(expected);
+  });
+
+  it("scales 1-bit grey to 0/255", () => {
+    // Rows are packed MSB first, padded to a byte: 1010 → 0xa0, 0111 → 0x70.
+    const decoded = decodeImage(
+      png({ data: Uint8Array.from([0xa0, 0x70]), channels: 1, depth: 1 }),
+    );
+    const bits = [1, 0, 1, 0, 0, 1, 1, 1];
+    expect(decoded.data).toEqual(Uint8Array.from(bits.flatMap((b) => [b * 255, b * 255, b * 255])));
+  });
+
+  it("looks up palette indices, also when packed 2 bits per pixel", () => {
+    const palette = [
+      [10, 20, 30],
+      [40, 50, 60],
+      [70, 80, 90],
+      [100, 110, 120],
+    ];
+    // Indices 0 1 2 3 / 3 2 1 0 packed two bits each.
+    const decoded = decodeImage(
+      png({ data: Uint8Array.from([0b00011011, 0b11100100]), channels: 1, depth: 2, palette }),
+    );
+    const order = [0, 1, 2, 3, 3, 2, 1, 0];
+    expect(decoded.data).toEqual(Uint8Array.from(order.flatMap((i) => palette[i] ?? [])));
+  });
+
+  it("reports truncated and bit-flipped files as corrupt", () => {
+    const bytes = png({ data: CARD_RGB, channels: 3 });
+    expect(imageError(() => decodeImage(bytes.subarray(0, bytes.length - 20))).code).toBe(
+      "corrupt-image",
+    );
+    expect(imageError(() => decodeImage(bytes.subarray(0, 20))).code).toBe("corrupt-image");
+    const flipped = bytes.slice();
+    flipped[45] = (flipped[45] ?? 0) ^ 0xff; // inside the IDAT data: the CRC no longer matches
+    expect(imageError(() => decodeImage(flipped)).code).toBe("corrupt-image");
+  });
+
+  it("refuses images with more pixels than the limit before decoding, naming the limit", () => {
+    const bytes = png({ data: CARD_RGB, channels: 3 });
+    const error = imageError(() => decodeImage(bytes, { maxPixels: 7 }));
+    expect(error.code).toBe("image-too-large");
+    expect(error.message).toContain("4×2");
+    expect(error.message).toContain("limit is 7 pixels");
+  });
+});
+
+describe("decodeImage: JPEG", () => {
+  it("decodes size and colours (within JPEG loss)", () => {
+    const { bytes, rgba } = smoothJpeg();
+    const decoded = decodeImage(bytes);
+    expect([decoded.width, decoded.height, decoded.data.length]).toEqual([64, 48, 64 * 48 * 3]);
+    let worst = 0;
+    for (let pixel = 0; pixel < 64 * 48; pixel++) {
+      for (let c = 0; c < 3; c++) {
+        const diff = Math.abs((decoded.data[pixel * 3 + c] ?? 0) - (rgba[pixel * 4 + c] ?? 0));
+        worst = Math.max(worst, diff);
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(8);
+  });
+
+  it("accepts an ArrayBuffer as well as bytes", () => {
+    const { bytes } = smoothJpeg();
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    expect(decodeImage(buffer as ArrayBuffer).width).toBe(64);
+  });
+
+  it("reports truncated data as corrupt", () => {
+    const { bytes } = smoothJpeg();
+    for (const length of [4, 200, Math.floor(bytes.length / 2), bytes.length - 10]) {
+      expect(imageError(() => decodeImage(bytes.subarray(0, length))).code).toBe("corrupt-image");
+    }
+  });
+
+  it("refuses too many pixels with the limit in the message", () => {
+    const error = imageError(() => decodeImage(smoothJpeg().bytes, { maxPixels: 1000 }));
+    expect(error.code).toBe("image-too-large");
+    expect(error.message).toContain("64×48 (3072 pixels); the limit is 1000 pixels");
+  });
+});
+
+describe("decodeImage: other bytes", () => {
+  const ascii = (text: string) => Array.from(text, (char) => char.charCodeAt(0));
+
+  it.each([
+    ["webp", [...ascii("RIFF"), 0x24, 0, 0, 0, ...ascii("WEBPVP8 "), 0, 0, 0, 0]],
+    ["gif", [...ascii("GIF89a"), 1, 0, 1, 0, 0, 0, 0]],
+    ["bmp", [...ascii("BM"), 0, 0, 0, 0, 0, 0, 0, 0]],
+    ["tiff", [...ascii("II*"), 0, 8, 0, 0, 0]],
+    ["avif", [0, 0, 0, 0x1c, ...ascii("ftypavif"), 0, 0, 0, 0]],
+    ["heic", [0, 0, 0, 0x18, ...ascii("ftypheic"), 0, 0, 0, 0]],
+  ])("names %s as an unsupported format", (format, bytes) => {
+    const error = imageError(() => decodeImage(Uint8Array.from(bytes)));
+    expect(error.code).toBe("unsupported-format");
+    expect(error.format).toBe(format);
+    expect(error.message).toContain(format.toUpperCase());
+  });
+
+  it("refuses garbage and empty input as an unrecognised format", () => {
+    const garbage = Uint8Array.from({ length: 256 }, (_, i) => (i * 97 + 13) % 256);
+    for (const bytes of [garbage, new Uint8Array(0), Uint8Array.from(ascii("hello, world"))]) {
+      const error = imageError(() => decodeImage(bytes));
+      expect([error.code, error.format]).toEqual(["unsupported-format", "unknown"]);
+    }
+  });
+});
