@@ -79,6 +79,11 @@ export class GraphBuilder {
     }
   }
 
+  /** Keeps `name` for the caller (the graph output), so no converter takes it. */
+  reserve(name: string): void {
+    this.usedNames.add(name);
+  }
+
   /** A fresh value name based on `base`. */
   fresh(base: string): string {
     let name = base;
@@ -135,7 +140,11 @@ export class GraphBuilder {
   /** A float32 scalar initializer, shared by every node that needs the same value. */
   scalar(value: number): string {
     return this.memo(`scalar:${value}`, "tf", () =>
-      this.initializer(`const/${value}`, { dtype: "float32", shape: [], data: Float32Array.of(value) }),
+      this.initializer(`const/${value}`, {
+        dtype: "float32",
+        shape: [],
+        data: Float32Array.of(value),
+      }),
     );
   }
 

@@ -39,5 +39,10 @@ export const activation: OpConverter = (node, g) => {
   const x = g.input(node, 0);
   const input = x.channelsFirst ? g.channelsFirst(x, node.name) : g.asIs(x, node.name);
   const output = emitActivation(g, node, node.op, input, g.fresh(node.name));
-  g.define(node.name, { shape: x.shape, dtype: x.dtype, onnxName: output, channelsFirst: x.channelsFirst });
+  g.define(node.name, {
+    shape: x.shape,
+    dtype: x.dtype,
+    onnxName: output,
+    channelsFirst: x.channelsFirst,
+  });
 };

@@ -20,9 +20,15 @@ export function fusedOps(node: TfNode, g: GraphBuilder, extraInput: number): Fus
   const [first, second, ...rest] = attrStrings(node, "fused_ops");
   if (first === undefined) return {};
   if (first !== "BiasAdd" || rest.length > 0 || (second !== undefined && !isActivation(second))) {
-    throw new ConversionError(node, `fused ops [${attrStrings(node, "fused_ops").join(", ")}] are not supported`);
+    throw new ConversionError(
+      node,
+      `fused ops [${attrStrings(node, "fused_ops").join(", ")}] are not supported`,
+    );
   }
-  return { bias: g.constantInput(node, extraInput), ...(second !== undefined && { activation: second }) };
+  return {
+    bias: g.constantInput(node, extraInput),
+    ...(second !== undefined && { activation: second }),
+  };
 }
 
 /** Emits the main op (through `main(output)`) then the fused activation; returns the node's value name. */

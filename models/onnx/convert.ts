@@ -1,0 +1,107 @@
+/**
+ * tfjs graph model → ONNX (opset 13, IR 7). Only the nodes the requested output depends on are
+ * converted; every value's shape is declared; 4-D activations run NCHW with a single Transpose after
+ * the input (see layout.ts). The output keeps the TF node's name and TF layout.
+ */
+
+import { GraphBuilder, valueInfo } from "./graph-builder";
+import { constant, OP_CONVERTERS } from "./ops";
+import { encodeModel, type ModelProto } from "./proto";
+import { ConversionError, dataInputs, type TfjsGraphModelJson, type TfNode } from "./tfjs-graph";
+import { decodeWeights } from "./weights";
+
+export const OPSET = 13;
+const IR_VERSION = 7;
+
+export interface ConvertOptions {
+  /** The TF node whose value becomes the ONNX graph's output (same name). */
+  readonly outputNode: string;
+}
+
+export function convertTfjsGraphToOnnx(
+  modelJson: TfjsGraphModelJson,
+  weightData: ArrayBuffer,
+  options: ConvertOptions,
+): Uint8Array {
+  return encodeModel(buildModel(modelJson, weightData, options));
+}
+
+export function buildModel(
+  modelJson: TfjsGraphModelJson,
+  weightData: ArrayBuffer,
+  { outputNode }: ConvertOptions,
+): ModelProto {
+  const weights = decodeWeights(modelJson.weightsManifest, weightData);
+  const g = new GraphBuilder();
+  g.reserve(outputNode);
+  const order = dependencyOrder(modelJson.modelTopology.node, outputNode);
+  for (const node of order) {
+    if (node.op === "Const") {
+      constant(node, g, weights);
+      continue;
+    }
+    const convert = OP_CONVERTERS[node.op];
+    if (convert === undefined) throw new ConversionError(node, `unsupported op '${node.op}'`);
+    convert(node, g);
+  }
+  const inputs = order
+    .filter((node) => node.op === "Placeholder")
+    .map((node) => graphValue(g, node.name));
+  const output = finalOutput(g, outputNode);
+  const declared = new Set([...inputs, output].map((info) => info.name));
+  return {
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: "", version: OPSET }],
+    producerName: "edge-adapt models/onnx",
+    producerVersion: "1",
+    docString: `Converted from a tfjs graph model; output '${outputNode}'.`,
+    metadataProps: [{ key: "source_format", value: "tfjs-graph-model" }],
+    graph: {
+      name: "tfjs-graph",
+      node: g.nodes,
+      initializer: g.initializers,
+      input: inputs,
+      output: [output],
+      valueInfo: g.valueInfo.filter((info) => !declared.has(info.name)),
+    },
+  };
+}
+
+/** Nodes `outputNode` depends on, producers first (iterative DFS; graphs can be deep). */
+function dependencyOrder(nodes: readonly TfNode[], outputNode: string): TfNode[] {
+  const byName = new Map(nodes.map((node) => [node.name, node]));
+  if (!byName.has(outputNode)) throw new Error(`output node '${outputNode}' is not in the graph`);
+  const order: TfNode[] = [];
+  const done = new Set<string>();
+  const stack: { name: string; expanded: boolean }[] = [{ name: outputNode, expanded: false }];
+  while (stack.length > 0) {
+    const top = stack.pop();
+    if (top === undefined || done.has(top.name)) continue;
+    const node = byName.get(top.name);
+    if (node === undefined) throw new Error(`node '${top.name}' is referenced but not defined`);
+    if (top.expanded) {
+      done.add(top.name);
+      order.push(node);
+      continue;
+    }
+    stack.push({ name: top.name, expanded: true });
+    for (const input of dataInputs(node)) {
+      if (!done.has(input)) stack.push({ name: input, expanded: false });
+    }
+  }
+  return order;
+}
+
+function graphValue(g: GraphBuilder, tfName: string) {
+  const value = g.get(tfName);
+  if (value?.onnxName === undefined) throw new Error(`'${tfName}' has no ONNX value`);
+  return valueInfo(value.onnxName, value);
+}
+
+/** The output in TF layout under the TF node's (reserved) name; onnxruntime elides the Identity. */
+function finalOutput(g: GraphBuilder, tfName: string) {
+  const value = g.get(tfName);
+  if (value === undefined) throw new Error(`'${tfName}' was not converted`);
+  const name = g.node("Identity", [g.asIs(value, tfName)], {}, tfName);
+  return valueInfo(name, { ...value, channelsFirst: false });
+}
