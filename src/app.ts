@@ -4,8 +4,8 @@
  */
 
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
+import { toProblem } from "./errors";
 import { Problem, problemResponse } from "./problem";
 import { backboneRoutes } from "./routes/backbones";
 import { embedRoutes } from "./routes/embed";
@@ -33,20 +33,3 @@ export function createApp(backbones: (env: AppEnv["Bindings"]) => BackbonePool) 
 }
 
 export type App = ReturnType<typeof createApp>;
-
-/** Errors raised by Hono and zod-openapi themselves (malformed JSON, undeclared content type, …). */
-const HTTP_EXCEPTION_SLUGS: Record<number, string> = {
-  400: "malformed-request",
-  413: "payload-too-large",
-  415: "unsupported-media-type",
-};
-
-function toProblem(error: unknown): Problem {
-  if (error instanceof Problem) return error;
-  if (error instanceof HTTPException) {
-    const slug = HTTP_EXCEPTION_SLUGS[error.status] ?? "bad-request";
-    return new Problem(error.status, slug, error.message || "the request could not be read");
-  }
-  console.error("unhandled error", error);
-  return new Problem(500, "internal-error", "the server failed to handle this request");
-}

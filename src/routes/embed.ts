@@ -3,7 +3,6 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../env";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
-import { UnknownBackboneError } from "../runtime/backbones";
 import {
   FormInputsSchema,
   fromFormInputs,
@@ -17,6 +16,7 @@ import { bodyTooLarge, problemResponses } from "./problems";
 const EmbedJsonSchema = z
   .object({
     backbone: z.string().min(1).openapi({ example: "use-lite" }),
+    layer: z.string().optional().openapi({ description: "A cut layer from GET /v1/backbones; default: the backbone's output." }),
     inputs: z.array(JsonInputSchema).openapi({
       description: `Texts, or {image: base64} objects; at most ${LIMITS.maxEmbedBatch}.`,
       example: ["a kitten sleeping", "quarterly earnings fell"],
@@ -24,12 +24,17 @@ const EmbedJsonSchema = z
   })
   .openapi("EmbedRequest");
 
-const EmbedFormSchema = z.object({ backbone: z.string().min(1), inputs: FormInputsSchema });
+const EmbedFormSchema = z.object({
+  backbone: z.string().min(1),
+  layer: z.string().optional(),
+  inputs: FormInputsSchema,
+});
 
 const EmbeddingsSchema = z
   .object({
     backbone: z.string(),
     version: z.string(),
+    layer: z.string(),
     dim: z.int(),
     normalization: z.literal("l2").openapi({ description: "Every vector has unit L2 norm." }),
     embeddings: z.array(z.array(z.number())),
@@ -63,21 +68,22 @@ const embed = createRoute({
 
 export function embedRoutes() {
   return new OpenAPIHono<AppEnv>().openapi(embed, async (c) => {
-    const { backbone, inputs } = await readEmbedRequest(
+    const { backbone, layer, inputs } = await readEmbedRequest(
       c.req.header("content-type"),
       c.req.valid("json") as EmbedJson,
       c.req.valid("form") as EmbedForm,
     );
     const pool = c.var.backbones;
-    const manifest = manifestOr404(() => pool.manifest(backbone));
-    const result = await pool.embed(backbone, toBackboneInputs(manifest, inputs));
+    const manifest = pool.manifest(backbone);
+    const result = await pool.embed(backbone, toBackboneInputs(manifest, inputs), layer);
     return c.json(
       {
         backbone: result.backbone,
         version: result.version,
+        layer: result.layer,
         dim: result.dim,
         normalization: "l2" as const,
-        embeddings: result.embeddings.map((vector) => Array.from(vector)),
+        embeddings: result.embeddings.map((vector: Float32Array) => Array.from(vector)),
       },
       200,
     );
@@ -89,9 +95,9 @@ async function readEmbedRequest(
   contentType: string | undefined,
   json: EmbedJson,
   form: EmbedForm,
-): Promise<{ backbone: string; inputs: RawInput[] }> {
+): Promise<{ backbone: string; layer?: string; inputs: RawInput[] }> {
   if (contentType?.includes("multipart/form-data")) {
-    return { backbone: form.backbone, inputs: await fromFormInputs(form.inputs) };
+    return { ...form, inputs: await fromFormInputs(form.inputs) };
   }
   if (!json.backbone) {
     throw new Problem(
@@ -100,15 +106,5 @@ async function readEmbedRequest(
       "send application/json or multipart/form-data",
     );
   }
-  return { backbone: json.backbone, inputs: fromJsonInputs(json.inputs) };
-}
-
-export function manifestOr404<T>(lookup: () => T): T {
-  try {
-    return lookup();
-  } catch (error) {
-    if (error instanceof UnknownBackboneError)
-      throw new Problem(404, "unknown-backbone", error.message);
-    throw error;
-  }
+  return { ...json, inputs: fromJsonInputs(json.inputs) };
 }

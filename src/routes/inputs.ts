@@ -4,8 +4,7 @@
  */
 
 import { z } from "@hono/zod-openapi";
-import type { BackboneInput, BackboneManifest } from "../../models";
-import { decodeImage, ImageError } from "../../models/image/decode";
+import { type BackboneInput, type BackboneManifest, decodeImage, ImageError } from "../../models";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
 
@@ -107,28 +106,17 @@ function checkText(text: string, index: number): BackboneInput {
   return { kind: "text", text };
 }
 
-const IMAGE_PROBLEMS = {
-  "unsupported-format": { status: 415, slug: "unsupported-image-format" },
-  "corrupt-image": { status: 422, slug: "corrupt-image" },
-  "image-too-large": { status: 413, slug: "image-too-large" },
-} as const;
-
-function preprocessImage(
-  manifest: BackboneManifest,
-  bytes: Uint8Array,
-  index: number,
-): BackboneInput {
-  if (manifest.preprocessing.kind !== "image")
-    throw new Error(`${manifest.id} is not an image model`);
+function preprocessImage(manifest: BackboneManifest, bytes: Uint8Array, index: number): BackboneInput {
+  const limits =
+    manifest.preprocessing.kind === "image" ? { maxPixels: manifest.preprocessing.maxPixels } : undefined;
   try {
-    return {
-      kind: "image",
-      image: decodeImage(bytes, { maxPixels: manifest.preprocessing.maxPixels }),
-    };
+    return { kind: "image", image: decodeImage(bytes, limits) };
   } catch (error) {
-    if (!(error instanceof ImageError)) throw error;
-    const { status, slug } = IMAGE_PROBLEMS[error.code];
-    throw new Problem(status, slug, `input ${index}: ${error.message}`);
+    // Name the input, so a client knows which file of a batch to fix.
+    if (error instanceof ImageError) {
+      throw new ImageError(error.code, `input ${index}: ${error.message}`, error.format);
+    }
+    throw error;
   }
 }
 

@@ -16,6 +16,8 @@ export type LoadState =
 export interface Embeddings {
   backbone: string;
   version: string;
+  /** The cut layer the vectors come from. */
+  layer: string;
   dim: number;
   embeddings: Float32Array[];
 }
@@ -59,9 +61,11 @@ export class BackbonePool {
 
   async embed(id: string, inputs: BackboneInput[], layer?: string): Promise<Embeddings> {
     const backbone = await this.get(id);
-    const embeddings = await backbone.embed(inputs, layer ? { layer } : undefined);
     const { manifest } = backbone;
-    return { backbone: id, version: manifest.version, dim: manifest.output.dim, embeddings };
+    const cut = layer ?? manifest.output.layer;
+    const embeddings = await backbone.embed(inputs, { layer: cut });
+    const dim = embeddings[0]?.length ?? 0;
+    return { backbone: id, version: manifest.version, layer: cut, dim, embeddings };
   }
 
   private async load(id: string, entry: (typeof BACKBONES)[string]): Promise<Backbone> {

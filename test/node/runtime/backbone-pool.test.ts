@@ -1,0 +1,61 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../../src/app";
+import { BackbonePool, UnknownBackboneError } from "../../../src/runtime/backbones";
+import { nodeHost } from "../../../src/runtime/node";
+import { wasmHeapBytes } from "../../../src/runtime/tfjs-wasm";
+import parity from "../../fixtures/parity.json";
+import { PARITY_INPUTS } from "../../fixtures/parity-inputs";
+
+let pool: BackbonePool;
+
+beforeAll(async () => {
+  pool = new BackbonePool(await nodeHost());
+});
+
+describe("BackbonePool on the Node host", () => {
+  it("loads a backbone once for concurrent first uses and reports its state", async () => {
+    expect(pool.state("use-lite")).toEqual({ state: "unloaded" });
+    const [first, second] = await Promise.all([pool.get("use-lite"), pool.get("use-lite")]);
+    expect(first).toBe(second);
+    expect(pool.state("use-lite")).toMatchObject({ state: "ready" });
+    expect(tf.getBackend()).toBe("wasm");
+    expect(wasmHeapBytes()).toBeGreaterThan(0);
+  });
+
+  it("refuses an unknown backbone by name", async () => {
+    await expect(pool.get("resnet-9000")).rejects.toBeInstanceOf(UnknownBackboneError);
+    expect(() => pool.manifest("resnet-9000")).toThrow(/unknown backbone "resnet-9000"/);
+  });
+
+  it("embeds with a named cut layer and reports that layer's dimension", async () => {
+    const manifest = pool.manifest("mobilenet-v2");
+    const earlier = manifest.cutLayers.find((layer) => layer.name !== manifest.output.layer);
+    if (!earlier) throw new Error("mobilenet-v2 should offer more than one cut layer");
+    const result = await pool.embed(
+      "mobilenet-v2",
+      [{ kind: "image", image: { width: 8, height: 8, data: new Uint8Array(192).fill(90) } }],
+      earlier.name,
+    );
+    expect(result.layer).toBe(earlier.name);
+    expect(result.dim).toBe(earlier.dim);
+    expect(result.embeddings[0]).toHaveLength(earlier.dim);
+  });
+});
+
+describe("the committed parity fixture", () => {
+  // The workerd test compares against this file; it must still be what Node computes today.
+  for (const [backbone, inputs] of Object.entries(PARITY_INPUTS)) {
+    it(`matches today's Node embeddings for ${backbone}`, async () => {
+      const app = createApp(() => pool);
+      const response = await app.request("/v1/embed", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ backbone, inputs }),
+      });
+      expect(response.status).toBe(200);
+      const { embeddings } = (await response.json()) as { embeddings: number[][] };
+      expect(embeddings).toEqual(parity[backbone as keyof typeof parity]);
+    });
+  }
+});
