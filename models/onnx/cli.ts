@@ -16,7 +16,10 @@ export async function convertFiles(
 ): Promise<number> {
   const modelJson = JSON.parse(await readFile(modelJsonPath, "utf8")) as TfjsGraphModelJson;
   const weights = await readFile(weightsPath);
-  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
+  const weightData = weights.buffer.slice(
+    weights.byteOffset,
+    weights.byteOffset + weights.byteLength,
+  ) as ArrayBuffer;
   const onnx = convertTfjsGraphToOnnx(modelJson, weightData, { outputNode });
   await writeFile(outPath, onnx);
   return onnx.byteLength;
@@ -25,8 +28,15 @@ export async function convertFiles(
 const args = process.argv.slice(2);
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [modelJsonPath, weightsPath, outputNode, outPath] = args;
-  if (modelJsonPath === undefined || weightsPath === undefined || outputNode === undefined || outPath === undefined) {
-    console.error("usage: tsx models/onnx/cli.ts <model.json> <weights.bin> <outputNode> <out.onnx>");
+  if (
+    modelJsonPath === undefined ||
+    weightsPath === undefined ||
+    outputNode === undefined ||
+    outPath === undefined
+  ) {
+    console.error(
+      "usage: tsx models/onnx/cli.ts <model.json> <weights.bin> <outputNode> <out.onnx>",
+    );
     process.exit(2);
   }
   const bytes = await convertFiles(modelJsonPath, weightsPath, outputNode, outPath);
