@@ -1,11 +1,12 @@
 import type { BackbonePool } from "./runtime/backbones";
+import type { TenantStore } from "./storage/tenant-store";
 
 /** Bindings declared in wrangler.toml. */
 export interface Bindings {
   ASSETS: Fetcher;
   HEADS: KVNamespace;
   SAMPLES: R2Bucket;
-  TENANTS: DurableObjectNamespace;
+  TENANTS: DurableObjectNamespace<TenantStore>;
   ADMIN_TOKEN: string;
 }
 

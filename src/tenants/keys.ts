@@ -32,12 +32,9 @@ export function tenantIdOfKey(key: string): string | undefined {
   return KEY_SHAPE.exec(key)?.[1];
 }
 
-export function newTenantId(): string {
-  return `t_${hex(crypto.getRandomValues(new Uint8Array(12)))}`;
-}
-
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+export async function sha256Hex(data: string | Uint8Array): Promise<string> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
   return hex(new Uint8Array(digest));
 }
 
@@ -60,7 +57,7 @@ export function constantTimeEqualHex(a: string, b: string): boolean {
   return difference === 0;
 }
 
-function hex(bytes: Uint8Array): string {
+export function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 

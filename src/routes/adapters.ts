@@ -1,0 +1,118 @@
+/** Adapters: a tenant's tasks, each bound to one backbone (pinned to its weights) and a head type. */
+
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { HEAD_TYPES } from "../../adapters";
+import { unwrap } from "../storage/outcome";
+import { tenantAuth } from "../tenants/auth";
+import type { TenantEnv } from "../tenants/context";
+import { AdapterIdParams, BEARER, jsonBody, jsonContent } from "./openapi-parts";
+import { problemResponses } from "./problems";
+
+export const HeadTypeSchema = z
+  .enum(HEAD_TYPES)
+  .openapi({ description: "The kind of head trained on the embeddings." });
+
+export const AdapterSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    backbone: z.string(),
+    backboneVersion: z.string(),
+    weightsHash: z
+      .string()
+      .openapi({ description: "The backbone weights the adapter's heads are pinned to." }),
+    dim: z.int(),
+    headType: HeadTypeSchema,
+    activeVersion: z.int().nullable().openapi({
+      description: "The head version predictions use; null before the first training.",
+    }),
+    createdAt: z.string(),
+  })
+  .openapi("Adapter");
+
+const NewAdapterSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    backbone: z.string().min(1).openapi({ example: "use-lite" }),
+    headType: HeadTypeSchema.default("logistic"),
+  })
+  .openapi("NewAdapter");
+
+const createAdapter = createRoute({
+  method: "post",
+  path: "/adapters",
+  tags: ["adapters"],
+  summary: "Create an adapter bound to a backbone and a head type",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: { body: jsonBody(NewAdapterSchema) },
+  responses: {
+    201: jsonContent(AdapterSchema, "The new adapter"),
+    ...problemResponses([401, 404, 422]),
+  },
+});
+
+const listAdapters = createRoute({
+  method: "get",
+  path: "/adapters",
+  tags: ["adapters"],
+  summary: "List the tenant's adapters",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  responses: {
+    200: jsonContent(z.object({ adapters: z.array(AdapterSchema) }), "Adapters"),
+    ...problemResponses([401]),
+  },
+});
+
+const getAdapter = createRoute({
+  method: "get",
+  path: "/adapters/{adapterId}",
+  tags: ["adapters"],
+  summary: "Inspect an adapter",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: { params: AdapterIdParams },
+  responses: { 200: jsonContent(AdapterSchema, "The adapter"), ...problemResponses([401, 404]) },
+});
+
+const deleteAdapter = createRoute({
+  method: "delete",
+  path: "/adapters/{adapterId}",
+  tags: ["adapters"],
+  summary: "Delete an adapter with its samples, jobs and head versions",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: { params: AdapterIdParams },
+  responses: { 204: { description: "Deleted" }, ...problemResponses([401, 404]) },
+});
+
+export function adapterRoutes() {
+  return new OpenAPIHono<TenantEnv>()
+    .openapi(createAdapter, async (c) => {
+      const { name, backbone, headType } = c.req.valid("json");
+      const manifest = c.var.backbones.manifest(backbone);
+      const adapter = await c.var.tenant.store.createAdapter({
+        name,
+        backbone,
+        backboneVersion: manifest.version,
+        weightsHash: manifest.weightsHash,
+        dim: manifest.output.dim,
+        headType,
+      });
+      return c.json(unwrap(adapter), 201);
+    })
+    .openapi(listAdapters, async (c) => {
+      const adapters = await c.var.tenant.store.listAdapters();
+      return c.json({ adapters: adapters }, 200);
+    })
+    .openapi(getAdapter, async (c) => {
+      const { adapterId } = c.req.valid("param");
+      return c.json(unwrap(await c.var.tenant.store.getAdapter(adapterId)), 200);
+    })
+    .openapi(deleteAdapter, async (c) => {
+      const { adapterId } = c.req.valid("param");
+      unwrap(await c.var.tenant.store.deleteAdapter(adapterId));
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,181 @@
+/** Admin routes (ADMIN_TOKEN): create, list and delete tenants; issue and revoke their API keys. */
+
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../env";
+import { Problem } from "../problem";
+import { now } from "../storage/clock";
+import { newId } from "../storage/ids";
+import { unwrap } from "../storage/outcome";
+import { adminAuth } from "../tenants/auth";
+import { issueApiKey } from "../tenants/keys";
+import { registryStore, tenantStore } from "../tenants/stores";
+import { BEARER, jsonBody, jsonContent, TenantIdParams } from "./openapi-parts";
+import { problemResponses } from "./problems";
+
+export const TenantSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    retainRawSamples: z
+      .boolean()
+      .openapi({ description: "Keep raw uploads in R2 (for re-embedding)." }),
+    createdAt: z.string(),
+  })
+  .openapi("Tenant");
+
+const TenantSummarySchema = TenantSchema.pick({ id: true, name: true, createdAt: true }).openapi(
+  "TenantSummary",
+);
+
+const NewTenantSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    retainRawSamples: z.boolean().default(true),
+  })
+  .openapi("NewTenant");
+
+const KeySchema = z
+  .object({
+    id: z.string(),
+    hint: z.string().openapi({ description: "The key's first characters." }),
+    createdAt: z.string(),
+  })
+  .openapi("ApiKey");
+
+const IssuedKeySchema = KeySchema.extend({
+  key: z
+    .string()
+    .openapi({ description: "The API key. It is shown only this once; only its hash is stored." }),
+}).openapi("IssuedApiKey");
+
+const KeyParams = TenantIdParams.extend({
+  keyId: z.string().openapi({ param: { name: "keyId", in: "path" } }),
+});
+
+const createTenant = createRoute({
+  method: "post",
+  path: "/tenants",
+  tags: ["admin"],
+  summary: "Create a tenant",
+  security: BEARER,
+  middleware: [adminAuth] as const,
+  request: { body: jsonBody(NewTenantSchema) },
+  responses: { 201: jsonContent(TenantSchema, "The new tenant"), ...problemResponses([401, 422]) },
+});
+
+const listTenants = createRoute({
+  method: "get",
+  path: "/tenants",
+  tags: ["admin"],
+  summary: "List tenants",
+  security: BEARER,
+  middleware: [adminAuth] as const,
+  responses: {
+    200: jsonContent(z.object({ tenants: z.array(TenantSummarySchema) }), "Tenants"),
+    ...problemResponses([401]),
+  },
+});
+
+const getTenant = createRoute({
+  method: "get",
+  path: "/tenants/{tenantId}",
+  tags: ["admin"],
+  summary: "Inspect a tenant",
+  security: BEARER,
+  middleware: [adminAuth] as const,
+  request: { params: TenantIdParams },
+  responses: { 200: jsonContent(TenantSchema, "The tenant"), ...problemResponses([401, 404]) },
+});
+
+const deleteTenant = createRoute({
+  method: "delete",
+  path: "/tenants/{tenantId}",
+  tags: ["admin"],
+  summary: "Delete a tenant with all its adapters, samples, heads and keys",
+  security: BEARER,
+  middleware: [adminAuth] as const,
+  request: { params: TenantIdParams },
+  responses: { 204: { description: "Deleted" }, ...problemResponses([401, 404]) },
+});
+
+const issueKey = createRoute({
+  method: "post",
+  path: "/tenants/{tenantId}/keys",
+  tags: ["admin"],
+  summary: "Issue an API key for a tenant (shown once)",
+  security: BEARER,
+  middleware: [adminAuth] as const,
+  request: { params: TenantIdParams },
+  responses: {
+    201: jsonContent(IssuedKeySchema, "The new key"),
+    ...problemResponses([401, 404, 422]),
+  },
+});
+
+const listKeys = createRoute({
+  method: "get",
+  path: "/tenants/{tenantId}/keys",
+  tags: ["admin"],
+  summary: "List a tenant's API keys (hints only)",
+  security: BEARER,
+  middleware: [adminAuth] as const,
+  request: { params: TenantIdParams },
+  responses: {
+    200: jsonContent(z.object({ keys: z.array(KeySchema) }), "Keys"),
+    ...problemResponses([401, 404]),
+  },
+});
+
+const revokeKey = createRoute({
+  method: "delete",
+  path: "/tenants/{tenantId}/keys/{keyId}",
+  tags: ["admin"],
+  summary: "Revoke an API key; it stops working at once",
+  security: BEARER,
+  middleware: [adminAuth] as const,
+  request: { params: KeyParams },
+  responses: { 204: { description: "Revoked" }, ...problemResponses([401, 404]) },
+});
+
+export function adminRoutes() {
+  return new OpenAPIHono<AppEnv>()
+    .openapi(createTenant, async (c) => {
+      const body = c.req.valid("json");
+      const tenant = { id: newId("t"), ...body, createdAt: now() };
+      await tenantStore(c.env, tenant.id).createTenant(tenant);
+      await registryStore(c.env).registerTenant(tenant);
+      return c.json(tenant, 201);
+    })
+    .openapi(listTenants, async (c) =>
+      c.json({ tenants: await registryStore(c.env).listTenants() }, 200),
+    )
+    .openapi(getTenant, async (c) => {
+      const { tenantId } = c.req.valid("param");
+      return c.json(unwrap(await tenantStore(c.env, tenantId).getTenant()), 200);
+    })
+    .openapi(deleteTenant, async (c) => {
+      const { tenantId } = c.req.valid("param");
+      if (!(await registryStore(c.env).unregisterTenant(tenantId))) throw tenantNotFound(tenantId);
+      await tenantStore(c.env, tenantId).deleteTenant();
+      return c.body(null, 204);
+    })
+    .openapi(issueKey, async (c) => {
+      const { tenantId } = c.req.valid("param");
+      const { key, hash, hint } = await issueApiKey(tenantId);
+      const record = unwrap(await tenantStore(c.env, tenantId).issueKey(hash, hint));
+      return c.json({ ...record, key }, 201);
+    })
+    .openapi(listKeys, async (c) => {
+      const { tenantId } = c.req.valid("param");
+      return c.json({ keys: unwrap(await tenantStore(c.env, tenantId).listKeys()) }, 200);
+    })
+    .openapi(revokeKey, async (c) => {
+      const { tenantId, keyId } = c.req.valid("param");
+      unwrap(await tenantStore(c.env, tenantId).revokeKey(keyId));
+      return c.body(null, 204);
+    });
+}
+
+function tenantNotFound(tenantId: string) {
+  return new Problem(404, "tenant-not-found", `no tenant "${tenantId}"`);
+}

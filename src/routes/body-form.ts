@@ -1,0 +1,18 @@
+import { Problem } from "../problem";
+
+/**
+ * Routes that take JSON or multipart get both validated targets from zod-openapi, typed as either
+ * shape, but only the one matching the request's content type was checked (the other is empty).
+ * This returns the checked one with its type, and refuses a request that declared neither.
+ */
+export function chooseBody<J extends object, F extends object>(
+  contentType: string | undefined,
+  json: J | F,
+  form: J | F,
+): { kind: "json"; json: J } | { kind: "form"; form: F } {
+  if (contentType?.includes("multipart/form-data")) return { kind: "form", form: form as F };
+  if (contentType?.includes("application/json") && Object.keys(json).length > 0) {
+    return { kind: "json", json: json as J };
+  }
+  throw new Problem(415, "unsupported-media-type", "send application/json or multipart/form-data");
+}

@@ -1,0 +1,146 @@
+/** Predictions: the adapter's backbone embeds the inputs, its active head classifies them. */
+
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { LIMITS } from "../limits";
+import { Problem } from "../problem";
+import { loadHead } from "../storage/head-cache";
+import { headKey } from "../storage/heads";
+import { unwrap } from "../storage/outcome";
+import { adapterBackbone } from "../tenants/adapter-backbone";
+import { tenantAuth } from "../tenants/auth";
+import type { TenantEnv } from "../tenants/context";
+import { TENANT_LIMITS } from "../tenants/limits";
+import { chooseBody } from "./body-form";
+import {
+  FormInputsSchema,
+  fromFormInputs,
+  fromJsonInputs,
+  JsonInputSchema,
+  toBackboneInputs,
+} from "./inputs";
+import { AdapterIdParams, BEARER, jsonContent } from "./openapi-parts";
+import { bodyTooLarge, problemResponses } from "./problems";
+
+const PredictJsonSchema = z
+  .object({
+    inputs: z.array(JsonInputSchema).openapi({
+      description: `Texts, or {image: base64} objects; at most ${TENANT_LIMITS.inputsPerPrediction}.`,
+      example: ["great product, works as promised"],
+    }),
+  })
+  .openapi("PredictRequest");
+
+const PredictFormSchema = z.object({ inputs: FormInputsSchema });
+
+type PredictJson = z.infer<typeof PredictJsonSchema>;
+type PredictForm = z.infer<typeof PredictFormSchema>;
+
+const PredictQuerySchema = z.object({
+  topK: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .default(3)
+    .openapi({ description: "Labels to list per input." }),
+  abstain: z.enum(["true", "false"]).optional().openapi({
+    description: 'Answer "unknown" below the head\'s abstain threshold (default: when it has one).',
+  }),
+});
+
+const PredictionsSchema = z
+  .object({
+    adapterId: z.string(),
+    version: z.int().openapi({ description: "The head version that answered." }),
+    backbone: z.object({ id: z.string(), version: z.string() }),
+    predictions: z.array(
+      z.object({
+        label: z
+          .string()
+          .openapi({ description: 'The predicted label, or "unknown" when the head abstained.' }),
+        abstained: z.boolean(),
+        probabilities: z
+          .record(z.string(), z.number())
+          .openapi({ description: "Calibrated, summing to 1." }),
+        topK: z.array(z.object({ label: z.string(), probability: z.number() })),
+      }),
+    ),
+  })
+  .openapi("Predictions");
+
+const predict = createRoute({
+  method: "post",
+  path: "/adapters/{adapterId}/predict",
+  tags: ["predict"],
+  summary: "Classify inputs with the adapter's active head (one or a batch)",
+  security: BEARER,
+  middleware: [
+    tenantAuth,
+    bodyLimit({ maxSize: LIMITS.maxBodyBytes, onError: bodyTooLarge }),
+  ] as const,
+  request: {
+    params: AdapterIdParams,
+    query: PredictQuerySchema,
+    body: {
+      content: {
+        "application/json": { schema: PredictJsonSchema },
+        "multipart/form-data": { schema: PredictFormSchema },
+      },
+      required: true,
+    },
+  },
+  responses: {
+    200: jsonContent(PredictionsSchema, "One prediction per input, in order"),
+    ...problemResponses([401, 404, 409, 413, 415, 422]),
+  },
+});
+
+export function predictRoutes() {
+  return new OpenAPIHono<TenantEnv>().openapi(predict, async (c) => {
+    const { adapterId } = c.req.valid("param");
+    const { topK, abstain } = c.req.valid("query");
+    const { tenant, backbones } = c.var;
+    const adapter = unwrap(await tenant.store.getAdapter(adapterId));
+    if (adapter.activeVersion === null) {
+      throw new Problem(409, "no-active-head", `adapter "${adapterId}" has no trained head yet`);
+    }
+    const manifest = adapterBackbone(backbones, adapter);
+    const body = chooseBody<PredictJson, PredictForm>(
+      c.req.header("content-type"),
+      c.req.valid("json"),
+      c.req.valid("form"),
+    );
+    const raw =
+      body.kind === "form"
+        ? await fromFormInputs(body.form.inputs)
+        : fromJsonInputs(body.json.inputs);
+    const inputs = toBackboneInputs(manifest, raw, TENANT_LIMITS.inputsPerPrediction);
+    const [embedded, head] = await Promise.all([
+      backbones.embed(adapter.backbone, inputs),
+      loadHead(c.env.HEADS, headKey(tenant.id, adapter.id, adapter.activeVersion), {
+        id: adapter.backbone,
+        weightsHash: adapter.weightsHash,
+        dim: adapter.dim,
+      }),
+    ]);
+    const predictions = head.predict(embedded.embeddings, {
+      topK,
+      ...(abstain === undefined ? {} : { abstain: abstain === "true" }),
+    });
+    return c.json(
+      {
+        adapterId,
+        version: adapter.activeVersion,
+        backbone: { id: embedded.backbone, version: embedded.version },
+        predictions: predictions.map(({ label, abstained, probabilities, topK }) => ({
+          label,
+          abstained,
+          probabilities,
+          topK,
+        })),
+      },
+      200,
+    );
+  });
+}

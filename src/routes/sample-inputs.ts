@@ -1,0 +1,79 @@
+/**
+ * Reading labelled samples from a request: JSON `{samples: [{input, label}]}` (texts, or base64
+ * images), or multipart `inputs` files with one `label` for all or one `labels` value per input.
+ * The inputs themselves are read with the /v1/embed helpers.
+ */
+
+import { z } from "@hono/zod-openapi";
+import { LIMITS as HEAD_LIMITS, UNKNOWN_LABEL } from "../../adapters";
+import { Problem } from "../problem";
+import { TENANT_LIMITS } from "../tenants/limits";
+import {
+  FormInputsSchema,
+  fromFormInputs,
+  fromJsonInputs,
+  JsonInputSchema,
+  type RawInput,
+} from "./inputs";
+
+export const LabelSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(HEAD_LIMITS.maxLabelLength)
+  .refine((label) => label !== UNKNOWN_LABEL, `"${UNKNOWN_LABEL}" is reserved for abstentions`)
+  .openapi({ example: "positive" });
+
+export const JsonSamplesSchema = z
+  .object({
+    samples: z
+      .array(z.object({ input: JsonInputSchema, label: LabelSchema }))
+      .openapi({ description: `At most ${TENANT_LIMITS.samplesPerRequest} samples per request.` }),
+  })
+  .openapi("SampleUpload");
+
+export const FormSamplesSchema = z
+  .object({
+    inputs: FormInputsSchema,
+    label: LabelSchema.optional().openapi({ description: "One label for every input." }),
+    labels: z
+      .union([LabelSchema, z.array(LabelSchema)])
+      .optional()
+      .openapi({ description: "One label per input, in order (repeat the field)." }),
+  })
+  .openapi("SampleUploadForm");
+
+export interface LabelledInput {
+  raw: RawInput;
+  label: string;
+}
+
+export function fromJsonSamples({ samples }: z.infer<typeof JsonSamplesSchema>): LabelledInput[] {
+  const inputs = fromJsonInputs(samples.map((sample) => sample.input));
+  return pairUp(
+    inputs,
+    samples.map((sample) => sample.label),
+  );
+}
+
+export async function fromFormSamples(
+  form: z.infer<typeof FormSamplesSchema>,
+): Promise<LabelledInput[]> {
+  const inputs = await fromFormInputs(form.inputs);
+  if (form.label !== undefined && form.labels === undefined) {
+    return pairUp(inputs, Array(inputs.length).fill(form.label));
+  }
+  const labels = form.label === undefined && form.labels !== undefined ? [form.labels].flat() : [];
+  return pairUp(inputs, labels);
+}
+
+function pairUp(inputs: RawInput[], labels: string[]): LabelledInput[] {
+  if (labels.length !== inputs.length) {
+    throw new Problem(
+      422,
+      "labels-mismatch",
+      `send either one "label" field or one "labels" field per input (${inputs.length} inputs, ${labels.length} labels)`,
+    );
+  }
+  return inputs.map((raw, index) => ({ raw, label: labels[index] as string }));
+}

@@ -1,0 +1,153 @@
+/** Samples: labelled uploads, embedded once with the adapter's backbone and stored per adapter. */
+
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { BackboneInput } from "../../models";
+import { LIMITS } from "../limits";
+import { unwrap } from "../storage/outcome";
+import { adapterBackbone } from "../tenants/adapter-backbone";
+import { tenantAuth } from "../tenants/auth";
+import type { TenantEnv } from "../tenants/context";
+import { TENANT_LIMITS } from "../tenants/limits";
+import { storeSamples } from "../tenants/samples";
+import { chooseBody } from "./body-form";
+import { toBackboneInputs } from "./inputs";
+import { AdapterIdParams, BEARER, jsonContent } from "./openapi-parts";
+import { bodyTooLarge, problemResponses } from "./problems";
+import {
+  FormSamplesSchema,
+  fromFormSamples,
+  fromJsonSamples,
+  JsonSamplesSchema,
+  LabelSchema,
+} from "./sample-inputs";
+
+const SampleCountsSchema = z
+  .object({
+    total: z.int(),
+    labels: z.array(z.object({ label: z.string(), count: z.int() })),
+  })
+  .openapi("SampleCounts");
+
+const UploadResultSchema = z
+  .object({
+    added: z.int(),
+    duplicates: z.int().openapi({
+      description: "Samples whose content the adapter already held (kept as they were).",
+    }),
+    samples: z.array(z.object({ id: z.string(), status: z.enum(["added", "duplicate"]) })),
+    counts: SampleCountsSchema,
+  })
+  .openapi("SampleUploadResult");
+
+const SampleParams = AdapterIdParams.extend({
+  sampleId: z.string().openapi({ param: { name: "sampleId", in: "path" } }),
+});
+
+const uploadSamples = createRoute({
+  method: "post",
+  path: "/adapters/{adapterId}/samples",
+  tags: ["samples"],
+  summary: "Upload labelled samples (JSON texts or base64 images, or multipart image files)",
+  security: BEARER,
+  middleware: [
+    tenantAuth,
+    bodyLimit({ maxSize: LIMITS.maxBodyBytes, onError: bodyTooLarge }),
+  ] as const,
+  request: {
+    params: AdapterIdParams,
+    body: {
+      content: {
+        "application/json": { schema: JsonSamplesSchema },
+        "multipart/form-data": { schema: FormSamplesSchema },
+      },
+      required: true,
+    },
+  },
+  responses: {
+    201: jsonContent(UploadResultSchema, "Stored (new) and recognised (duplicate) samples"),
+    ...problemResponses([401, 404, 409, 413, 415, 422]),
+  },
+});
+
+const countSamples = createRoute({
+  method: "get",
+  path: "/adapters/{adapterId}/samples",
+  tags: ["samples"],
+  summary: "Count the adapter's samples per label",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: { params: AdapterIdParams },
+  responses: { 200: jsonContent(SampleCountsSchema, "Counts"), ...problemResponses([401, 404]) },
+});
+
+const deleteSample = createRoute({
+  method: "delete",
+  path: "/adapters/{adapterId}/samples/{sampleId}",
+  tags: ["samples"],
+  summary: "Delete one sample",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: { params: SampleParams },
+  responses: {
+    200: jsonContent(z.object({ deleted: z.int() }), "Deleted"),
+    ...problemResponses([401, 404]),
+  },
+});
+
+const deleteLabel = createRoute({
+  method: "delete",
+  path: "/adapters/{adapterId}/samples",
+  tags: ["samples"],
+  summary: "Delete every sample with a label",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: { params: AdapterIdParams, query: z.object({ label: LabelSchema }) },
+  responses: {
+    200: jsonContent(z.object({ deleted: z.int() }), "Deleted"),
+    ...problemResponses([401, 404, 422]),
+  },
+});
+
+export function sampleRoutes() {
+  return new OpenAPIHono<TenantEnv>()
+    .openapi(uploadSamples, async (c) => {
+      const { adapterId } = c.req.valid("param");
+      const { tenant, backbones } = c.var;
+      const adapter = unwrap(await tenant.store.getAdapter(adapterId));
+      const manifest = adapterBackbone(backbones, adapter);
+      const body = chooseBody<z.infer<typeof JsonSamplesSchema>, z.infer<typeof FormSamplesSchema>>(
+        c.req.header("content-type"),
+        c.req.valid("json"),
+        c.req.valid("form"),
+      );
+      const labelled =
+        body.kind === "form" ? await fromFormSamples(body.form) : fromJsonSamples(body.json);
+      const inputs = toBackboneInputs(
+        manifest,
+        labelled.map((sample) => sample.raw),
+        TENANT_LIMITS.samplesPerRequest,
+      );
+      const uploads = labelled.map((sample, index) => ({
+        ...sample,
+        input: inputs[index] as BackboneInput,
+      }));
+      const samples = await storeSamples(tenant, adapter, backbones, c.env.SAMPLES, uploads);
+      const added = samples.filter((sample) => sample.status === "added").length;
+      const counts = unwrap(await tenant.store.sampleCounts(adapterId));
+      return c.json({ added, duplicates: samples.length - added, samples, counts }, 201);
+    })
+    .openapi(countSamples, async (c) => {
+      const { adapterId } = c.req.valid("param");
+      return c.json(unwrap(await c.var.tenant.store.sampleCounts(adapterId)), 200);
+    })
+    .openapi(deleteSample, async (c) => {
+      const { adapterId, sampleId } = c.req.valid("param");
+      return c.json(unwrap(await c.var.tenant.store.deleteSample(adapterId, sampleId)), 200);
+    })
+    .openapi(deleteLabel, async (c) => {
+      const { adapterId } = c.req.valid("param");
+      const { label } = c.req.valid("query");
+      return c.json(unwrap(await c.var.tenant.store.deleteSamplesByLabel(adapterId, label)), 200);
+    });
+}

@@ -1,0 +1,53 @@
+/** The authenticated tenant's own settings: whether raw uploads are kept in R2. */
+
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { unwrap } from "../storage/outcome";
+import { tenantAuth } from "../tenants/auth";
+import type { TenantEnv } from "../tenants/context";
+import { TenantSchema } from "./admin";
+import { BEARER, jsonBody, jsonContent } from "./openapi-parts";
+import { problemResponses } from "./problems";
+
+const TenantSettingsSchema = z
+  .object({
+    retainRawSamples: z.boolean().openapi({
+      description:
+        "Keep raw uploads in R2 so samples can be embedded again with another backbone. Applies to later uploads.",
+    }),
+  })
+  .openapi("TenantSettings");
+
+const getTenant = createRoute({
+  method: "get",
+  path: "/tenant",
+  tags: ["tenant"],
+  summary: "The tenant this API key belongs to",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  responses: { 200: jsonContent(TenantSchema, "The tenant"), ...problemResponses([401]) },
+});
+
+const updateTenant = createRoute({
+  method: "patch",
+  path: "/tenant",
+  tags: ["tenant"],
+  summary: "Change the tenant's settings",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: { body: jsonBody(TenantSettingsSchema) },
+  responses: {
+    200: jsonContent(TenantSchema, "The updated tenant"),
+    ...problemResponses([401, 422]),
+  },
+});
+
+export function tenantRoutes() {
+  return new OpenAPIHono<TenantEnv>()
+    .openapi(getTenant, (c) => {
+      const { store: _, ...tenant } = c.var.tenant;
+      return c.json(tenant, 200);
+    })
+    .openapi(updateTenant, async (c) =>
+      c.json(unwrap(await c.var.tenant.store.updateTenant(c.req.valid("json"))), 200),
+    );
+}

@@ -1,0 +1,164 @@
+/** Training jobs: start one per adapter, poll it, or follow its progress over server-sent events. */
+
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { streamSSE } from "hono/streaming";
+import { unwrap } from "../storage/outcome";
+import type { JobRecord } from "../storage/records";
+import { tenantAuth } from "../tenants/auth";
+import type { TenantContext, TenantEnv } from "../tenants/context";
+import { HeadTypeSchema } from "./adapters";
+import { AdapterIdParams, BEARER, jsonBody, jsonContent } from "./openapi-parts";
+import { problemResponses } from "./problems";
+
+/** How often the event stream looks at the job; progress is stored by the training as it goes. */
+const POLL_INTERVAL_MS = 200;
+
+const TrainRequestSchema = z
+  .object({
+    headType: HeadTypeSchema.optional().openapi({
+      description: "Defaults to the adapter's head type.",
+    }),
+    activate: z.boolean().optional().openapi({
+      description: "Make the new version active when it is ready (the first version always is).",
+    }),
+    seed: z.int().optional(),
+    fractions: z
+      .object({
+        train: z.number().positive(),
+        validation: z.number().positive(),
+        test: z.number().positive(),
+      })
+      .optional(),
+    targetPrecision: z.number().gt(0).max(1).optional().openapi({
+      description: "Choose an abstain threshold on validation that reaches this precision.",
+    }),
+    sweep: z
+      .object({
+        cGrid: z.array(z.number().positive()).min(1).max(32).optional(),
+        weightDecayGrid: z.array(z.number().nonnegative()).min(1).max(32).optional(),
+      })
+      .optional(),
+    hyperparameters: z
+      .record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]))
+      .optional(),
+  })
+  .openapi("TrainRequest");
+
+const JobSchema = z
+  .object({
+    id: z.string(),
+    adapterId: z.string(),
+    status: z.enum(["queued", "running", "succeeded", "failed"]),
+    request: TrainRequestSchema,
+    progress: z.object({
+      stage: z.string().nullable(),
+      fraction: z.number(),
+      message: z.string().nullable(),
+    }),
+    error: z.object({ code: z.string(), detail: z.string() }).nullable(),
+    version: z.int().nullable().openapi({ description: "The head version the job wrote." }),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  })
+  .openapi("Job");
+
+const JobParams = z.object({ jobId: z.string().openapi({ param: { name: "jobId", in: "path" } }) });
+
+const startTraining = createRoute({
+  method: "post",
+  path: "/adapters/{adapterId}/train",
+  tags: ["training"],
+  summary: "Start a training job (one at a time per adapter)",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: { params: AdapterIdParams, body: { ...jsonBody(TrainRequestSchema), required: false } },
+  responses: {
+    202: jsonContent(JobSchema, "The queued job"),
+    ...problemResponses([401, 404, 409, 422]),
+  },
+});
+
+const listJobs = createRoute({
+  method: "get",
+  path: "/adapters/{adapterId}/jobs",
+  tags: ["training"],
+  summary: "The adapter's training jobs, newest first",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: { params: AdapterIdParams },
+  responses: {
+    200: jsonContent(z.object({ jobs: z.array(JobSchema) }), "Jobs"),
+    ...problemResponses([401, 404]),
+  },
+});
+
+const getJob = createRoute({
+  method: "get",
+  path: "/jobs/{jobId}",
+  tags: ["training"],
+  summary: "Poll a training job",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: { params: JobParams },
+  responses: { 200: jsonContent(JobSchema, "The job"), ...problemResponses([401, 404]) },
+});
+
+const jobEvents = createRoute({
+  method: "get",
+  path: "/jobs/{jobId}/events",
+  tags: ["training"],
+  summary:
+    "Follow a training job: one event per change, named after the job's status; the stream ends with the job",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: { params: JobParams },
+  responses: {
+    200: {
+      description: "Server-sent events whose data is the Job as JSON",
+      content: { "text/event-stream": { schema: z.string() } },
+    },
+    ...problemResponses([401, 404]),
+  },
+});
+
+export function trainingRoutes() {
+  return new OpenAPIHono<TenantEnv>()
+    .openapi(startTraining, async (c) => {
+      const { adapterId } = c.req.valid("param");
+      const request = c.req.valid("json") ?? {};
+      return c.json(unwrap(await c.var.tenant.store.startTraining(adapterId, request)), 202);
+    })
+    .openapi(listJobs, async (c) => {
+      const { adapterId } = c.req.valid("param");
+      return c.json({ jobs: unwrap(await c.var.tenant.store.listJobs(adapterId)) }, 200);
+    })
+    .openapi(getJob, async (c) => {
+      const { jobId } = c.req.valid("param");
+      return c.json(unwrap(await c.var.tenant.store.getJob(jobId)), 200);
+    })
+    .openapi(jobEvents, async (c) => {
+      const { jobId } = c.req.valid("param");
+      const { tenant } = c.var;
+      const first = unwrap(await tenant.store.getJob(jobId));
+      return streamSSE(c, async (stream) => {
+        for await (const job of jobChanges(tenant, first, () => stream.sleep(POLL_INTERVAL_MS))) {
+          await stream.writeSSE({ event: job.status, data: JSON.stringify(job) });
+        }
+      });
+    });
+}
+
+/** Yields the job each time it changes, until it has succeeded or failed. */
+async function* jobChanges(tenant: TenantContext, first: JobRecord, wait: () => Promise<unknown>) {
+  let job = first;
+  let last = "";
+  for (;;) {
+    const snapshot = JSON.stringify(job);
+    if (snapshot !== last) yield job;
+    if (job.status === "succeeded" || job.status === "failed") return;
+    last = snapshot;
+    await wait();
+    job = unwrap(await tenant.store.getJob(job.id));
+  }
+}

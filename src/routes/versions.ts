@@ -1,0 +1,74 @@
+/** Head versions: every training writes one; any of them can be made active again (rollback). */
+
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { unwrap } from "../storage/outcome";
+import { tenantAuth } from "../tenants/auth";
+import type { TenantEnv } from "../tenants/context";
+import { HeadTypeSchema } from "./adapters";
+import { AdapterIdParams, BEARER, jsonContent } from "./openapi-parts";
+import { problemResponses } from "./problems";
+
+const VersionSchema = z
+  .object({
+    adapterId: z.string(),
+    version: z.int(),
+    jobId: z.string(),
+    headType: HeadTypeSchema,
+    headKey: z.string().openapi({ description: "The immutable KV key of the serialized head." }),
+    headBytes: z.int(),
+    active: z.boolean(),
+    report: z.unknown().openapi({
+      description:
+        "The training report: test metrics, confusion matrix, calibration, sweep, abstain threshold.",
+    }),
+    createdAt: z.string(),
+  })
+  .openapi("HeadVersion");
+
+const VersionParams = AdapterIdParams.extend({
+  version: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: "version", in: "path" }, example: 1 }),
+});
+
+const listVersions = createRoute({
+  method: "get",
+  path: "/adapters/{adapterId}/versions",
+  tags: ["versions"],
+  summary: "The adapter's head versions with their reports, newest first",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: { params: AdapterIdParams },
+  responses: {
+    200: jsonContent(z.object({ versions: z.array(VersionSchema) }), "Versions"),
+    ...problemResponses([401, 404]),
+  },
+});
+
+const activateVersion = createRoute({
+  method: "post",
+  path: "/adapters/{adapterId}/versions/{version}/activate",
+  tags: ["versions"],
+  summary: "Make a version active (roll back or forward); the next prediction uses it",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: { params: VersionParams },
+  responses: {
+    200: jsonContent(VersionSchema, "The now active version"),
+    ...problemResponses([401, 404, 422]),
+  },
+});
+
+export function versionRoutes() {
+  return new OpenAPIHono<TenantEnv>()
+    .openapi(listVersions, async (c) => {
+      const { adapterId } = c.req.valid("param");
+      return c.json({ versions: unwrap(await c.var.tenant.store.listVersions(adapterId)) }, 200);
+    })
+    .openapi(activateVersion, async (c) => {
+      const { adapterId, version } = c.req.valid("param");
+      return c.json(unwrap(await c.var.tenant.store.activateVersion(adapterId, version)), 200);
+    });
+}

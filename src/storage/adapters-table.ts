@@ -1,0 +1,89 @@
+import { Problem } from "../problem";
+import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
+import { newId } from "./ids";
+import type { AdapterRecord, NewAdapter } from "./records";
+
+type AdapterRow = {
+  id: string;
+  name: string;
+  backbone: string;
+  backbone_version: string;
+  weights_hash: string;
+  dim: number;
+  head_type: string;
+  active_version: number | null;
+  next_version: number;
+  created_at: string;
+};
+
+/** A tenant's adapters: each one task, bound to one backbone (and its weights) and a head type. */
+export class AdaptersTable {
+  constructor(private readonly sql: SqlStorage) {}
+
+  create(adapter: NewAdapter, now: string): AdapterRecord {
+    const count = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM adapters").one().n;
+    if (count >= TENANT_LIMITS.adaptersPerTenant) {
+      throw limitExceeded("adaptersPerTenant", "this tenant already has the most adapters allowed");
+    }
+    const id = newId("a");
+    this.sql.exec(
+      `INSERT INTO adapters (id, name, backbone, backbone_version, weights_hash, dim, head_type, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      id,
+      adapter.name,
+      adapter.backbone,
+      adapter.backboneVersion,
+      adapter.weightsHash,
+      adapter.dim,
+      adapter.headType,
+      now,
+    );
+    return this.get(id);
+  }
+
+  list(): AdapterRecord[] {
+    return this.sql
+      .exec<AdapterRow>("SELECT * FROM adapters ORDER BY created_at, id")
+      .toArray()
+      .map(toAdapter);
+  }
+
+  get(id: string): AdapterRecord {
+    const row = this.sql.exec<AdapterRow>("SELECT * FROM adapters WHERE id = ?", id).toArray()[0];
+    if (!row) throw new Problem(404, "adapter-not-found", `no adapter "${id}" for this tenant`);
+    return toAdapter(row);
+  }
+
+  delete(id: string): void {
+    this.get(id);
+    this.sql.exec("DELETE FROM adapters WHERE id = ?", id);
+  }
+
+  /** Takes the next version number for good, so a failed write can never reuse (and overwrite) it. */
+  reserveVersion(id: string): number {
+    return this.sql
+      .exec<{ version: number }>(
+        "UPDATE adapters SET next_version = next_version + 1 WHERE id = ? RETURNING next_version - 1 AS version",
+        id,
+      )
+      .one().version;
+  }
+
+  activate(id: string, version: number): void {
+    this.sql.exec("UPDATE adapters SET active_version = ? WHERE id = ?", version, id);
+  }
+}
+
+function toAdapter(row: AdapterRow): AdapterRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    backbone: row.backbone,
+    backboneVersion: row.backbone_version,
+    weightsHash: row.weights_hash,
+    dim: row.dim,
+    headType: row.head_type,
+    activeVersion: row.active_version,
+    createdAt: row.created_at,
+  };
+}

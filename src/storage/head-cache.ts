@@ -1,0 +1,45 @@
+/**
+ * Trained heads kept in isolate memory, least recently used first out. Entries are keyed by the
+ * immutable KV version key, so a cached head is never stale: activating another version changes
+ * which key is asked for, not what a key holds.
+ */
+
+import { type BackboneRef, deserializeHead, type TrainedHead } from "../../adapters";
+import { Problem } from "../problem";
+import { readHeadBytes } from "./heads";
+
+const MAX_CACHED_HEADS = 512;
+
+/** Promises, so that concurrent first requests for one head read KV once. */
+const heads = new Map<string, Promise<TrainedHead>>();
+
+export function loadHead(
+  kv: KVNamespace,
+  key: string,
+  backbone: BackboneRef,
+): Promise<TrainedHead> {
+  const cached = heads.get(key);
+  if (cached) {
+    heads.delete(key);
+    heads.set(key, cached);
+    return cached;
+  }
+  const loading = readHead(kv, key, backbone);
+  heads.set(key, loading);
+  loading.catch(() => heads.delete(key));
+  if (heads.size > MAX_CACHED_HEADS) heads.delete(heads.keys().next().value as string);
+  return loading;
+}
+
+async function readHead(kv: KVNamespace, key: string, backbone: BackboneRef): Promise<TrainedHead> {
+  const bytes = await readHeadBytes(kv, key);
+  if (!bytes) {
+    // A version written moments ago in another location may not have reached this one yet.
+    throw new Problem(
+      503,
+      "head-not-replicated",
+      `head ${key} is not readable here yet; retry shortly`,
+    );
+  }
+  return deserializeHead(bytes, backbone);
+}

@@ -1,0 +1,52 @@
+import { Problem } from "../problem";
+import { constantTimeEqualHex } from "../tenants/keys";
+import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
+import { newId } from "./ids";
+import type { KeyRecord } from "./records";
+
+type KeyRow = { id: string; hash: string; hint: string; created_at: string };
+
+/** A tenant's API keys, as SHA-256 hashes only. */
+export class KeysTable {
+  constructor(private readonly sql: SqlStorage) {}
+
+  add(hash: string, hint: string, now: string): KeyRecord {
+    if (this.count() >= TENANT_LIMITS.keysPerTenant) {
+      throw limitExceeded("keysPerTenant", "this tenant already has the most API keys allowed");
+    }
+    const id = newId("k");
+    this.sql.exec(
+      "INSERT INTO api_keys (id, hash, hint, created_at) VALUES (?, ?, ?, ?)",
+      id,
+      hash,
+      hint,
+      now,
+    );
+    return { id, hint, createdAt: now };
+  }
+
+  list(): KeyRecord[] {
+    return this.rows().map(({ id, hint, created_at }) => ({ id, hint, createdAt: created_at }));
+  }
+
+  revoke(id: string): void {
+    if (this.sql.exec("DELETE FROM api_keys WHERE id = ?", id).rowsWritten === 0) {
+      throw new Problem(404, "key-not-found", `no API key "${id}" for this tenant`);
+    }
+  }
+
+  /** Compares against every stored hash, without stopping at a match, so timing says nothing. */
+  matches(hash: string): boolean {
+    let found = false;
+    for (const row of this.rows()) found = constantTimeEqualHex(row.hash, hash) || found;
+    return found;
+  }
+
+  private count(): number {
+    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM api_keys").one().n;
+  }
+
+  private rows(): KeyRow[] {
+    return this.sql.exec<KeyRow>("SELECT * FROM api_keys ORDER BY created_at, id").toArray();
+  }
+}

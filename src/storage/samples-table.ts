@@ -1,0 +1,143 @@
+import { Problem } from "../problem";
+import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
+import { newId } from "./ids";
+import type { NewSample, SampleCounts, SampleOutcome } from "./records";
+
+export interface DeletedSamples {
+  deleted: number;
+  /** R2 keys of the deleted samples' raw bytes, where they were kept. */
+  rawKeys: string[];
+}
+
+export interface KnownSample {
+  id: string;
+  contentHash: string;
+}
+
+export interface TrainingSample {
+  features: Float32Array;
+  label: string;
+  hash: string;
+}
+
+/** Labelled embeddings per adapter; the content hash is unique per adapter, so uploads deduplicate. */
+export class SamplesTable {
+  constructor(private readonly sql: SqlStorage) {}
+
+  /** The samples the adapter already holds among these content hashes (the Worker skips embedding them). */
+  known(adapterId: string, hashes: string[]): KnownSample[] {
+    if (hashes.length === 0) return [];
+    const placeholders = hashes.map(() => "?").join(", ");
+    return this.sql
+      .exec<{ id: string; content_hash: string }>(
+        `SELECT id, content_hash FROM samples WHERE adapter_id = ? AND content_hash IN (${placeholders})`,
+        adapterId,
+        ...hashes,
+      )
+      .toArray()
+      .map((row) => ({ id: row.id, contentHash: row.content_hash }));
+  }
+
+  /** Inserts new samples; the caller runs this in a transaction so a refused batch leaves nothing. */
+  add(adapterId: string, samples: NewSample[], now: string): SampleOutcome[] {
+    const outcomes = samples.map((sample) => this.insert(adapterId, sample, now));
+    const counts = this.counts(adapterId);
+    if (counts.total > TENANT_LIMITS.samplesPerAdapter) {
+      throw limitExceeded(
+        "samplesPerAdapter",
+        "this upload would exceed the samples an adapter may hold",
+      );
+    }
+    if (counts.labels.length > TENANT_LIMITS.labelsPerAdapter) {
+      throw limitExceeded(
+        "labelsPerAdapter",
+        "this upload would exceed the labels an adapter may hold",
+      );
+    }
+    return outcomes;
+  }
+
+  counts(adapterId: string): SampleCounts {
+    const labels = this.sql
+      .exec<{ label: string; count: number }>(
+        "SELECT label, count(*) AS count FROM samples WHERE adapter_id = ? GROUP BY label ORDER BY label",
+        adapterId,
+      )
+      .toArray();
+    return { total: labels.reduce((sum, { count }) => sum + count, 0), labels };
+  }
+
+  trainingSet(adapterId: string): TrainingSample[] {
+    return this.sql
+      .exec<{ label: string; content_hash: string; embedding: ArrayBuffer }>(
+        "SELECT label, content_hash, embedding FROM samples WHERE adapter_id = ? ORDER BY id",
+        adapterId,
+      )
+      .toArray()
+      .map((row) => ({
+        features: new Float32Array(row.embedding),
+        label: row.label,
+        hash: row.content_hash,
+      }));
+  }
+
+  deleteById(adapterId: string, sampleId: string): DeletedSamples {
+    const deleted = this.deleteWhere("adapter_id = ? AND id = ?", adapterId, sampleId);
+    if (deleted.deleted === 0) {
+      throw new Problem(404, "sample-not-found", `no sample "${sampleId}" in this adapter`);
+    }
+    return deleted;
+  }
+
+  deleteByLabel(adapterId: string, label: string): DeletedSamples {
+    return this.deleteWhere("adapter_id = ? AND label = ?", adapterId, label);
+  }
+
+  deleteAll(adapterId: string): void {
+    this.sql.exec("DELETE FROM samples WHERE adapter_id = ?", adapterId);
+  }
+
+  private insert(adapterId: string, sample: NewSample, now: string): SampleOutcome {
+    const inserted = this.sql
+      .exec<{ id: string }>(
+        `INSERT INTO samples (id, adapter_id, label, content_hash, embedding, raw_key, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (adapter_id, content_hash) DO NOTHING RETURNING id`,
+        newId("s"),
+        adapterId,
+        sample.label,
+        sample.contentHash,
+        toBlob(sample.embedding),
+        sample.rawKey,
+        now,
+      )
+      .toArray()[0];
+    if (inserted) return { status: "added", id: inserted.id };
+    const existing = this.sql
+      .exec<{ id: string }>(
+        "SELECT id FROM samples WHERE adapter_id = ? AND content_hash = ?",
+        adapterId,
+        sample.contentHash,
+      )
+      .one();
+    return { status: "duplicate", id: existing.id };
+  }
+
+  private deleteWhere(condition: string, ...bindings: string[]): DeletedSamples {
+    const rows = this.sql
+      .exec<{ raw_key: string | null }>(
+        `DELETE FROM samples WHERE ${condition} RETURNING raw_key`,
+        ...bindings,
+      )
+      .toArray();
+    return {
+      deleted: rows.length,
+      rawKeys: rows.flatMap((row) => (row.raw_key ? [row.raw_key] : [])),
+    };
+  }
+}
+
+function toBlob(embedding: Float32Array): ArrayBuffer {
+  const { buffer, byteOffset, byteLength } = embedding;
+  return buffer.slice(byteOffset, byteOffset + byteLength) as ArrayBuffer;
+}

@@ -1,0 +1,212 @@
+/**
+ * The `TenantStore` Durable Object: one per tenant, holding that tenant's adapters, samples, jobs,
+ * head versions and API-key hashes in SQLite. One object serialises every write of its tenant, so
+ * concurrent uploads cannot lose samples and two trainings cannot race. One more object of this
+ * class, named `REGISTRY_NAME` (src/tenants/stores.ts), is the tenant registry: it only lists tenants.
+ */
+
+import { DurableObject } from "cloudflare:workers";
+import type { Bindings } from "../env";
+import { assertTrainable } from "../jobs/readiness";
+import { runQueuedJobs } from "../jobs/training";
+import { now } from "./clock";
+import { adapterPrefix, deleteHeads, tenantPrefix, writeActivePointer } from "./heads";
+import { attempt } from "./outcome";
+import {
+  deleteRawPrefix,
+  deleteRawSamples,
+  rawAdapterPrefix,
+  rawTenantPrefix,
+} from "./raw-samples";
+import type { NewAdapter, NewSample, TenantRecord, TrainRequest } from "./records";
+import type { DeletedSamples } from "./samples-table";
+import { TenantState } from "./tenant-state";
+
+export class TenantStore extends DurableObject<Bindings> {
+  private readonly state: TenantState;
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    this.state = new TenantState(ctx.storage);
+    // A job still marked running belongs to an instance that is gone.
+    ctx.blockConcurrencyWhile(async () => this.state.jobs.failInterrupted(now()));
+  }
+
+  // The registry object.
+
+  registerTenant(tenant: TenantRecord) {
+    this.state.registry.add(tenant);
+  }
+
+  listTenants() {
+    return this.state.registry.list();
+  }
+
+  unregisterTenant(tenantId: string) {
+    return this.state.registry.remove(tenantId);
+  }
+
+  // A tenant's object: the tenant and its keys.
+
+  createTenant(tenant: TenantRecord) {
+    this.state.tenant.create(tenant);
+  }
+
+  getTenant() {
+    return attempt(() => this.state.tenant.get());
+  }
+
+  updateTenant(changes: { name?: string; retainRawSamples?: boolean }) {
+    return attempt(() => this.state.tenant.update(changes));
+  }
+
+  async deleteTenant() {
+    const tenant = this.state.tenant.find();
+    if (!tenant) return;
+    await deleteHeads(this.env.HEADS, tenantPrefix(tenant.id));
+    await deleteRawPrefix(this.env.SAMPLES, rawTenantPrefix(tenant.id));
+    await this.state.erase();
+  }
+
+  issueKey(hash: string, hint: string) {
+    return attempt(() => {
+      this.state.tenant.get();
+      return this.state.keys.add(hash, hint, now());
+    });
+  }
+
+  listKeys() {
+    return attempt(() => {
+      this.state.tenant.get();
+      return this.state.keys.list();
+    });
+  }
+
+  revokeKey(keyId: string) {
+    return attempt(() => this.state.keys.revoke(keyId));
+  }
+
+  /** The tenant, when the key hash is one of its keys. */
+  authenticate(keyHash: string): TenantRecord | null {
+    return this.state.keys.matches(keyHash) ? (this.state.tenant.find() ?? null) : null;
+  }
+
+  // Adapters.
+
+  createAdapter(adapter: NewAdapter) {
+    return attempt(() => this.state.adapters.create(adapter, now()));
+  }
+
+  listAdapters() {
+    return this.state.adapters.list();
+  }
+
+  getAdapter(adapterId: string) {
+    return attempt(() => this.state.adapters.get(adapterId));
+  }
+
+  deleteAdapter(adapterId: string) {
+    return attempt(async () => {
+      const tenant = this.state.tenant.get();
+      this.state.transaction(() => {
+        this.state.adapters.delete(adapterId);
+        this.state.samples.deleteAll(adapterId);
+        this.state.jobs.deleteAll(adapterId);
+        this.state.versions.deleteAll(adapterId);
+      });
+      await deleteHeads(this.env.HEADS, adapterPrefix(tenant.id, adapterId));
+      await deleteRawPrefix(this.env.SAMPLES, rawAdapterPrefix(tenant.id, adapterId));
+    });
+  }
+
+  // Samples.
+
+  knownSamples(adapterId: string, contentHashes: string[]) {
+    return attempt(() => {
+      this.state.adapters.get(adapterId);
+      return this.state.samples.known(adapterId, contentHashes);
+    });
+  }
+
+  addSamples(adapterId: string, samples: NewSample[]) {
+    return attempt(() =>
+      this.state.transaction(() => {
+        this.state.adapters.get(adapterId);
+        return this.state.samples.add(adapterId, samples, now());
+      }),
+    );
+  }
+
+  sampleCounts(adapterId: string) {
+    return attempt(() => {
+      this.state.adapters.get(adapterId);
+      return this.state.samples.counts(adapterId);
+    });
+  }
+
+  deleteSample(adapterId: string, sampleId: string) {
+    return this.deleteSamples(adapterId, () => this.state.samples.deleteById(adapterId, sampleId));
+  }
+
+  deleteSamplesByLabel(adapterId: string, label: string) {
+    return this.deleteSamples(adapterId, () => this.state.samples.deleteByLabel(adapterId, label));
+  }
+
+  // Training jobs.
+
+  startTraining(adapterId: string, request: TrainRequest) {
+    return attempt(async () => {
+      this.state.adapters.get(adapterId);
+      assertTrainable(this.state.samples.counts(adapterId));
+      const job = this.state.jobs.enqueue(adapterId, request, now());
+      await this.ctx.storage.setAlarm(Date.now());
+      return job;
+    });
+  }
+
+  getJob(jobId: string) {
+    return attempt(() => this.state.jobs.get(jobId));
+  }
+
+  listJobs(adapterId: string) {
+    return attempt(() => {
+      this.state.adapters.get(adapterId);
+      return this.state.jobs.list(adapterId);
+    });
+  }
+
+  override async alarm() {
+    const tenant = this.state.tenant.find();
+    if (!tenant) return;
+    await runQueuedJobs({ state: this.state, heads: this.env.HEADS, tenantId: tenant.id });
+  }
+
+  // Head versions.
+
+  listVersions(adapterId: string) {
+    return attempt(() => {
+      const adapter = this.state.adapters.get(adapterId);
+      return this.state.versions.list(adapterId, adapter.activeVersion);
+    });
+  }
+
+  activateVersion(adapterId: string, version: number) {
+    return attempt(async () => {
+      const tenant = this.state.tenant.get();
+      this.state.adapters.get(adapterId);
+      const activated = this.state.versions.get(adapterId, version, version);
+      this.state.adapters.activate(adapterId, version);
+      await writeActivePointer(this.env.HEADS, tenant.id, adapterId, version);
+      return activated;
+    });
+  }
+
+  private deleteSamples(adapterId: string, remove: () => DeletedSamples) {
+    return attempt(async () => {
+      this.state.adapters.get(adapterId);
+      const { deleted, rawKeys } = remove();
+      await deleteRawSamples(this.env.SAMPLES, rawKeys);
+      return { deleted };
+    });
+  }
+}

@@ -1,0 +1,81 @@
+import { Problem } from "../problem";
+import type { VersionRecord } from "./records";
+
+type VersionRow = {
+  adapter_id: string;
+  version: number;
+  job_id: string;
+  head_type: string;
+  head_key: string;
+  head_bytes: number;
+  report: string;
+  created_at: string;
+};
+
+export type NewVersion = Omit<VersionRecord, "active">;
+
+/** The head versions of each adapter: immutable once written; the adapter row says which is active. */
+export class VersionsTable {
+  constructor(private readonly sql: SqlStorage) {}
+
+  add(version: NewVersion): void {
+    this.sql.exec(
+      `INSERT INTO versions (adapter_id, version, job_id, head_type, head_key, head_bytes, report, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      version.adapterId,
+      version.version,
+      version.jobId,
+      version.headType,
+      version.headKey,
+      version.headBytes,
+      JSON.stringify(version.report),
+      version.createdAt,
+    );
+  }
+
+  list(adapterId: string, activeVersion: number | null): VersionRecord[] {
+    return this.sql
+      .exec<VersionRow>(
+        "SELECT * FROM versions WHERE adapter_id = ? ORDER BY version DESC",
+        adapterId,
+      )
+      .toArray()
+      .map((row) => toVersion(row, activeVersion));
+  }
+
+  get(adapterId: string, version: number, activeVersion: number | null): VersionRecord {
+    const row = this.sql
+      .exec<VersionRow>(
+        "SELECT * FROM versions WHERE adapter_id = ? AND version = ?",
+        adapterId,
+        version,
+      )
+      .toArray()[0];
+    if (!row) {
+      throw new Problem(
+        404,
+        "version-not-found",
+        `adapter "${adapterId}" has no head version ${version}`,
+      );
+    }
+    return toVersion(row, activeVersion);
+  }
+
+  deleteAll(adapterId: string): void {
+    this.sql.exec("DELETE FROM versions WHERE adapter_id = ?", adapterId);
+  }
+}
+
+function toVersion(row: VersionRow, activeVersion: number | null): VersionRecord {
+  return {
+    adapterId: row.adapter_id,
+    version: row.version,
+    jobId: row.job_id,
+    headType: row.head_type,
+    headKey: row.head_key,
+    headBytes: row.head_bytes,
+    active: row.version === activeVersion,
+    report: JSON.parse(row.report),
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Bearer authentication. Admin routes take the deployment's ADMIN_TOKEN; tenant routes take a tenant
+ * API key, which names its tenant, and that tenant's Durable Object checks the key's hash.
+ */
+
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env";
+import { Problem } from "../problem";
+import type { TenantEnv } from "./context";
+import { constantTimeEqual, sha256Hex, tenantIdOfKey } from "./keys";
+import { tenantStore } from "./stores";
+
+export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearerToken(c.req.header("authorization"));
+  const expected = c.env.ADMIN_TOKEN;
+  // An unset ADMIN_TOKEN disables admin routes rather than accepting an empty token.
+  if (!expected || !(await constantTimeEqual(token, expected))) throw unauthorized("admin token");
+  await next();
+});
+
+export const tenantAuth = createMiddleware<TenantEnv>(async (c, next) => {
+  const key = bearerToken(c.req.header("authorization"));
+  const tenantId = tenantIdOfKey(key);
+  if (!tenantId) throw unauthorized("API key");
+  const store = tenantStore(c.env, tenantId);
+  const tenant = await store.authenticate(await sha256Hex(key));
+  if (!tenant) throw unauthorized("API key");
+  c.set("tenant", { ...tenant, store });
+  await next();
+});
+
+function bearerToken(header: string | undefined): string {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  if (!match?.[1]) {
+    throw new Problem(401, "unauthorized", "send Authorization: Bearer <token>");
+  }
+  return match[1];
+}
+
+function unauthorized(what: string): Problem {
+  return new Problem(401, "unauthorized", `the ${what} is missing, wrong or revoked`);
+}

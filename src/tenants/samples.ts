@@ -1,0 +1,112 @@
+/**
+ * Storing a batch of labelled samples: hash each one, embed only the contents the adapter does not
+ * hold yet (each once), keep their raw bytes in R2 when the tenant retains uploads, then insert them
+ * in one transaction of the tenant's object, which deduplicates again against concurrent uploads.
+ */
+
+import type { BackboneInput } from "../../models";
+import type { RawInput } from "../routes/inputs";
+import type { BackbonePool } from "../runtime/backbones";
+import { unwrap } from "../storage/outcome";
+import { rawSampleKey } from "../storage/raw-samples";
+import type { AdapterRecord, NewSample, SampleOutcome } from "../storage/records";
+import type { TenantContext } from "./context";
+import { sha256Hex } from "./keys";
+
+/** One uploaded sample: as sent (for its hash and raw bytes), preprocessed for the backbone, labelled. */
+export interface UploadedSample {
+  raw: RawInput;
+  input: BackboneInput;
+  label: string;
+}
+
+interface HashedSample extends UploadedSample {
+  hash: string;
+}
+
+/** Stores the samples and returns, in request order, each one's id and whether it was new. */
+export async function storeSamples(
+  tenant: TenantContext,
+  adapter: AdapterRecord,
+  pool: BackbonePool,
+  bucket: R2Bucket,
+  uploads: UploadedSample[],
+): Promise<SampleOutcome[]> {
+  const samples = await Promise.all(
+    uploads.map(async (upload) => ({ ...upload, hash: await sha256Hex(contentOf(upload.raw)) })),
+  );
+  const outcomes = new Map<string, SampleOutcome>();
+  for (const { contentHash, id } of unwrap(
+    await tenant.store.knownSamples(
+      adapter.id,
+      samples.map((s) => s.hash),
+    ),
+  )) {
+    outcomes.set(contentHash, { status: "duplicate", id });
+  }
+
+  const fresh = distinctBy(samples.filter((sample) => !outcomes.has(sample.hash)));
+  const newSamples = await prepare(tenant, adapter, pool, bucket, fresh);
+  const stored = unwrap(await tenant.store.addSamples(adapter.id, newSamples));
+  for (const [index, sample] of newSamples.entries()) {
+    outcomes.set(sample.contentHash, stored[index] as SampleOutcome);
+  }
+
+  const seen = new Set<string>();
+  return samples.map(({ hash }) => {
+    const outcome = outcomes.get(hash) as SampleOutcome;
+    const repeated = seen.has(hash);
+    seen.add(hash);
+    return repeated ? { status: "duplicate", id: outcome.id } : outcome;
+  });
+}
+
+/** Embeds the new samples in one backbone call and keeps their raw bytes when the tenant wants that. */
+async function prepare(
+  tenant: TenantContext,
+  adapter: AdapterRecord,
+  pool: BackbonePool,
+  bucket: R2Bucket,
+  fresh: HashedSample[],
+): Promise<NewSample[]> {
+  if (fresh.length === 0) return [];
+  const { embeddings } = await pool.embed(
+    adapter.backbone,
+    fresh.map((sample) => sample.input),
+  );
+  return Promise.all(
+    fresh.map(async (sample, index) => ({
+      label: sample.label,
+      contentHash: sample.hash,
+      embedding: embeddings[index] as Float32Array,
+      rawKey: tenant.retainRawSamples ? await keepRaw(bucket, tenant.id, adapter.id, sample) : null,
+    })),
+  );
+}
+
+async function keepRaw(
+  bucket: R2Bucket,
+  tenantId: string,
+  adapterId: string,
+  sample: HashedSample,
+): Promise<string> {
+  const key = rawSampleKey(tenantId, adapterId, sample.hash);
+  const contentType =
+    sample.raw.kind === "text" ? "text/plain; charset=utf-8" : "application/octet-stream";
+  await bucket.put(key, contentOf(sample.raw), {
+    httpMetadata: { contentType },
+    customMetadata: { label: sample.label },
+  });
+  return key;
+}
+
+/** What makes two samples the same: the exact text, or the exact image bytes. */
+function contentOf(input: RawInput): string | Uint8Array {
+  return input.kind === "text" ? input.text : input.bytes;
+}
+
+function distinctBy(samples: HashedSample[]): HashedSample[] {
+  const byHash = new Map<string, HashedSample>();
+  for (const sample of samples) if (!byHash.has(sample.hash)) byHash.set(sample.hash, sample);
+  return [...byHash.values()];
+}
