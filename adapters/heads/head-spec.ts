@@ -1,0 +1,18 @@
+import type { Classifier, EstimatorState } from "../estimator";
+import type { HeadType, Hyperparameters, TrainOptions } from "../types";
+
+/**
+ * What the shared training protocol needs to know about a head type; everything else (split, sweep,
+ * calibration, abstain, evaluation, serialization) is the same code for all of them.
+ */
+export interface HeadSpec {
+  headType: HeadType;
+  /** Standardise features (true) or only centre them (false) before the estimator. */
+  standardize: boolean;
+  /** Hyperparameter candidates, in the order the sweep fits them (warm starts follow this order). */
+  candidates(options: TrainOptions, labels: string[]): Hyperparameters[];
+  create(hyperparameters: Hyperparameters, options: TrainOptions, labels: string[]): Classifier;
+  /** Hyperparameters for the refit on train + validation, given the chosen candidate's fitted model. */
+  refitHyperparameters(chosen: Hyperparameters, fitted: Classifier): Hyperparameters;
+  restore(state: EstimatorState): Classifier;
+}

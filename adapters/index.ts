@@ -1,0 +1,22 @@
+/**
+ * Adapter heads: small classifiers trained on frozen-backbone embeddings. Pure TypeScript, no I/O;
+ * the same code runs in workerd and Node.
+ */
+export { HeadInputError, type HeadInputErrorCode } from "./errors";
+export type { Classifier, EstimatorState, FitOptions, FitSummary } from "./estimator";
+export { AdapterHead, ALWAYS_ABSTAIN, DEFAULT_TOP_K } from "./heads/adapter-head";
+export type { HeadSpec } from "./heads/head-spec";
+export { HEAD_SPECS } from "./heads/registry";
+export { LIMITS, UNKNOWN_LABEL } from "./limits";
+export { fromRows, type Matrix } from "./linalg/matrix";
+export { DEFAULT_C_GRID, LogisticRegression } from "./logistic";
+export { classificationMetrics } from "./metrics";
+export { DEFAULT_WEIGHT_DECAY_GRID, MlpClassifier } from "./mlp";
+export { StandardScaler } from "./preprocessing/standard-scaler";
+export { fitHead } from "./protocol/fit-head";
+export { type SplitIndices, stratifiedSplit } from "./protocol/stratified-split";
+export { type TrainHeadInput, trainHead } from "./protocol/train-head";
+export { DEFAULT_FRACTIONS } from "./protocol/validate-options";
+export { CosinePrototypeClassifier } from "./prototype";
+export { decodeHead as deserializeHead } from "./serialization/head-codec";
+export * from "./types";

@@ -1,0 +1,16 @@
+/**
+ * Documented input limits of the training protocol.
+ * - maxClasses: a 1,280-d logistic head with 256 classes is ~1.3 MB as float32, well under KV's 25 MiB value limit.
+ * - maxLabelLength: labels are identifiers shown in responses, not free text (UTF-16 code units).
+ * - minSamplesPerClass: after deduplication each class needs one sample in each of train, validation and test.
+ * - maxSamples: keeps one training job within a Worker's memory and CPU budget.
+ */
+export const LIMITS = {
+  maxClasses: 256,
+  maxLabelLength: 128,
+  minSamplesPerClass: 3,
+  maxSamples: 50_000,
+} as const;
+
+/** The label a head answers when it abstains; it can therefore not be used as a class label. */
+export const UNKNOWN_LABEL = "unknown";

@@ -1,0 +1,130 @@
+import {
+  Classifier,
+  classCountOf,
+  type EstimatorState,
+  type FitOptions,
+  type FitSummary,
+  requireArray,
+} from "../estimator";
+import { multiplyByTransposed } from "../linalg/gemm";
+import { type Matrix, zeros } from "../linalg/matrix";
+import { minimizeLbfgs } from "../solvers/lbfgs";
+import { type ClassWeight, sampleWeightsFor } from "./class-weights";
+import { logisticObjective, parameterCount, weightRowCount } from "./multinomial-loss";
+
+export interface LogisticRegressionParams {
+  /** Inverse L2 regularisation strength. */
+  C: number;
+  classWeight: ClassWeight;
+  maxIterations: number;
+  /** Gradient tolerance on the objective divided by the total sample weight (see multinomial-loss). */
+  tol: number;
+}
+
+export const LOGISTIC_DEFAULTS: LogisticRegressionParams = {
+  C: 1,
+  classWeight: null,
+  maxIterations: 500,
+  tol: 1e-5,
+};
+
+/** Multinomial logistic regression with L2, fitted by L-BFGS (scikit-learn's `lbfgs` solver). */
+export class LogisticRegression extends Classifier {
+  readonly params: LogisticRegressionParams;
+  /** Weight rows (row-major, R x d) followed by R intercepts; R = K, or 1 for two classes. */
+  private theta: Float64Array = new Float64Array(0);
+  private classCount = 0;
+  private featureCount = 0;
+  private summary: FitSummary = { iterations: 0, converged: false };
+
+  constructor(params: Partial<LogisticRegressionParams> = {}) {
+    super();
+    this.params = { ...LOGISTIC_DEFAULTS, ...params };
+  }
+
+  get fitSummary(): FitSummary {
+    return this.summary;
+  }
+
+  fit(X: Matrix, y: Int32Array, options?: FitOptions): this {
+    const classCount = classCountOf(y, options);
+    const sampleWeight = sampleWeightsFor(y, classCount, this.params.classWeight);
+    const objective = logisticObjective({ X, y, sampleWeight, classCount, C: this.params.C });
+    const start = this.startingPoint(options?.warmStart, classCount, X.cols);
+    const result = minimizeLbfgs(objective, start, {
+      maxIterations: this.params.maxIterations,
+      gradientTolerance: this.params.tol,
+    });
+    this.theta = result.x;
+    this.classCount = classCount;
+    this.featureCount = X.cols;
+    this.summary = { iterations: result.iterations, converged: result.converged };
+    return this;
+  }
+
+  decisionFunction(X: Matrix): Matrix {
+    const { classCount, featureCount: d, theta } = this;
+    const rows = weightRowCount(classCount);
+    const firstFittedClass = classCount - rows;
+    const fitted = new Float64Array(X.rows * rows);
+    multiplyByTransposed(X.data, theta, X.rows, rows, d, fitted);
+    const logits = zeros(X.rows, classCount);
+    for (let i = 0; i < X.rows; i++) {
+      for (let r = 0; r < rows; r++) {
+        logits.data[i * classCount + firstFittedClass + r] =
+          (fitted[i * rows + r] as number) + (theta[rows * d + r] as number);
+      }
+    }
+    return logits;
+  }
+
+  /** Weights as K' x d rows (K' = 1 for binary problems), like scikit-learn's `coef_`. */
+  get coefficients(): Float64Array {
+    return this.theta.subarray(0, weightRowCount(this.classCount) * this.featureCount);
+  }
+
+  get intercepts(): Float64Array {
+    return this.theta.subarray(weightRowCount(this.classCount) * this.featureCount);
+  }
+
+  getState(): EstimatorState {
+    const { C, classWeight, maxIterations, tol } = this.params;
+    return {
+      hyperparameters: {
+        C,
+        classWeight: Array.isArray(classWeight) ? "custom" : (classWeight as "balanced" | null),
+        maxIterations,
+        tol,
+      },
+      shape: { classCount: this.classCount, featureCount: this.featureCount },
+      arrays: { theta: this.theta },
+    };
+  }
+
+  static fromState(state: EstimatorState): LogisticRegression {
+    const { classCount = 0, featureCount = 0 } = state.shape;
+    const { C, maxIterations, tol } = state.hyperparameters;
+    const model = new LogisticRegression({
+      C: Number(C),
+      maxIterations: Number(maxIterations),
+      tol: Number(tol),
+    });
+    model.theta = requireArray(state, "theta", parameterCount(classCount, featureCount));
+    model.classCount = classCount;
+    model.featureCount = featureCount;
+    return model;
+  }
+
+  private startingPoint(
+    warmStart: Classifier | undefined,
+    classCount: number,
+    featureCount: number,
+  ) {
+    const size = parameterCount(classCount, featureCount);
+    const compatible =
+      warmStart instanceof LogisticRegression &&
+      warmStart.classCount === classCount &&
+      warmStart.featureCount === featureCount;
+    return compatible ? Float64Array.from(warmStart.theta) : new Float64Array(size);
+  }
+}

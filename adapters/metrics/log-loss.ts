@@ -1,0 +1,14 @@
+import type { Matrix } from "../linalg/matrix";
+
+/** Probabilities are clipped to [1e-15, 1] first, as scikit-learn's log_loss does, so one 0 stays finite. */
+const CLIP = 1e-15;
+
+/** Mean negative log-likelihood of the true class: -(1/n) sum_i log p_{i, y_i}. */
+export function logLoss(probabilities: Matrix, y: Int32Array): number {
+  let total = 0;
+  for (let i = 0; i < y.length; i++) {
+    const p = probabilities.data[i * probabilities.cols + (y[i] as number)] as number;
+    total -= Math.log(Math.max(p, CLIP));
+  }
+  return total / y.length;
+}

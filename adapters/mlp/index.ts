@@ -1,0 +1,2 @@
+export * from "./head-spec";
+export { MLP_DEFAULTS, MlpClassifier, type MlpParams } from "./mlp-classifier";

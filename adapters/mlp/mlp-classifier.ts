@@ -1,0 +1,260 @@
+import {
+  Classifier,
+  classCountOf,
+  type EstimatorState,
+  type FitOptions,
+  type FitSummary,
+  requireArray,
+} from "../estimator";
+import { addTransposedProduct } from "../linalg/gemm";
+import { type Matrix, zeros } from "../linalg/matrix";
+import { softmaxInPlace } from "../linalg/softmax";
+import { axpy } from "../linalg/vector";
+import { logLoss } from "../metrics/log-loss";
+import { SeededRandom } from "../random";
+import { ADAM_DEFAULTS, Adam } from "../solvers/adam";
+import { type Activations, allocateActivations, forward } from "./forward";
+import { type MlpLayout, mlpLayout } from "./layout";
+
+export interface MlpParams {
+  hiddenUnits: number;
+  /** Probability of dropping a hidden unit while training. */
+  dropout: number;
+  learningRate: number;
+  /** L2 penalty on the weights (not the biases), added to the mean cross-entropy as wd/2 ||W||^2. */
+  weightDecay: number;
+  batchSize: number;
+  /** Upper bound on epochs when early stopping on validation. */
+  maxEpochs: number;
+  /** Epochs without a lower validation loss before stopping. */
+  patience: number;
+  /** Epochs to train when no validation set is given (the refit uses the best epoch of the sweep). */
+  epochs: number;
+  seed: number;
+}
+
+export const MLP_DEFAULTS: MlpParams = {
+  hiddenUnits: 64,
+  dropout: 0.2,
+  learningRate: 1e-3,
+  weightDecay: 1e-4,
+  batchSize: 32,
+  maxEpochs: 100,
+  patience: 5,
+  epochs: 30,
+  seed: 0,
+};
+
+const INFERENCE_BATCH = 256;
+
+/**
+ * One-hidden-layer perceptron: softmax(W2 relu(W1 x + b1) + b2), dropout on the hidden layer,
+ * trained by minibatch Adam on the mean cross-entropy. With a validation set it keeps the weights
+ * of the epoch with the lowest validation loss and stops after `patience` epochs without progress.
+ * Everything random comes from one seeded generator, so a fit is reproducible.
+ */
+export class MlpClassifier extends Classifier {
+  readonly params: MlpParams;
+  private theta: Float64Array = new Float64Array(0);
+  private layout: MlpLayout = mlpLayout(0, 0, 0);
+  private summary: FitSummary = { iterations: 0, converged: false };
+  /** The epoch (1-based) whose weights were kept. */
+  bestEpoch = 0;
+
+  constructor(params: Partial<MlpParams> = {}) {
+    super();
+    this.params = { ...MLP_DEFAULTS, ...params };
+  }
+
+  get fitSummary(): FitSummary {
+    return this.summary;
+  }
+
+  fit(X: Matrix, y: Int32Array, options?: FitOptions): this {
+    const { params } = this;
+    const classCount = classCountOf(y, options);
+    const layout = mlpLayout(X.cols, params.hiddenUnits, classCount);
+    const random = new SeededRandom(params.seed);
+    const theta = initialWeights(layout, random);
+    const adam = new Adam(layout.size, { ...ADAM_DEFAULTS, learningRate: params.learningRate });
+    const batch = new TrainingBatch(layout, params.batchSize);
+    const keepScale = 1 / (1 - params.dropout);
+    const keep = () => (random.next() < params.dropout ? 0 : keepScale);
+    const order = Array.from({ length: X.rows }, (_, i) => i);
+    const validation = options?.validation;
+    const epochs = validation ? params.maxEpochs : params.epochs;
+
+    let best = { loss: Number.POSITIVE_INFINITY, epoch: epochs, theta };
+    let epoch = 1;
+    for (; epoch <= epochs; epoch++) {
+      random.shuffle(order);
+      for (let start = 0; start < order.length; start += params.batchSize) {
+        const rows = batch.gather(X, order, start);
+        batch.gradient(theta, y, order, start, rows, keep, params.weightDecay);
+        adam.step(theta, batch.grad);
+      }
+      if (!validation) continue;
+      this.theta = theta;
+      this.layout = layout;
+      const loss = logLoss(this.predictProba(validation.X), validation.y);
+      if (loss < best.loss) best = { loss, epoch, theta: Float64Array.from(theta) };
+      else if (epoch - best.epoch >= params.patience) break;
+    }
+    this.theta = best.theta;
+    this.layout = layout;
+    this.bestEpoch = best.epoch;
+    const stoppedEarly = epoch <= epochs;
+    this.summary = { iterations: Math.min(epoch, epochs), converged: !validation || stoppedEarly };
+    return this;
+  }
+
+  decisionFunction(X: Matrix): Matrix {
+    const { layout } = this;
+    const logits = zeros(X.rows, layout.classCount);
+    const activations = allocateActivations(layout, INFERENCE_BATCH);
+    const d = layout.featureCount;
+    for (let start = 0; start < X.rows; start += INFERENCE_BATCH) {
+      const rows = Math.min(INFERENCE_BATCH, X.rows - start);
+      forward(
+        this.theta,
+        layout,
+        X.data.subarray(start * d, (start + rows) * d),
+        rows,
+        () => 1,
+        activations,
+      );
+      logits.data.set(
+        activations.logits.subarray(0, rows * layout.classCount),
+        start * layout.classCount,
+      );
+    }
+    return logits;
+  }
+
+  getState(): EstimatorState {
+    const { hiddenUnits, dropout, learningRate, weightDecay, batchSize, seed } = this.params;
+    return {
+      hyperparameters: {
+        hiddenUnits,
+        dropout,
+        learningRate,
+        weightDecay,
+        batchSize,
+        seed,
+        epochs: this.bestEpoch,
+      },
+      shape: { featureCount: this.layout.featureCount, classCount: this.layout.classCount },
+      arrays: { theta: this.theta },
+    };
+  }
+
+  static fromState(state: EstimatorState): MlpClassifier {
+    const { featureCount = 0, classCount = 0 } = state.shape;
+    const hiddenUnits = Number(state.hyperparameters.hiddenUnits);
+    const model = new MlpClassifier({ hiddenUnits, epochs: Number(state.hyperparameters.epochs) });
+    model.layout = mlpLayout(featureCount, hiddenUnits, classCount);
+    model.theta = requireArray(state, "theta", model.layout.size);
+    model.bestEpoch = model.params.epochs;
+    return model;
+  }
+}
+
+/** Glorot-uniform weights, limit sqrt(6 / (fan_in + fan_out)); zero biases. */
+function initialWeights(layout: MlpLayout, random: SeededRandom): Float64Array {
+  const theta = new Float64Array(layout.size);
+  const fill = (from: number, to: number, fanIn: number, fanOut: number) => {
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    for (let j = from; j < to; j++) theta[j] = (2 * random.next() - 1) * limit;
+  };
+  fill(layout.w1, layout.b1, layout.featureCount, layout.hiddenUnits);
+  fill(layout.w2, layout.b2, layout.hiddenUnits, layout.classCount);
+  return theta;
+}
+
+/** Buffers for one minibatch, reused across steps: inputs, activations, deltas and the gradient. */
+class TrainingBatch {
+  readonly grad: Float64Array;
+  private readonly inputs: Float64Array;
+  private readonly activations: Activations;
+  private readonly hiddenDelta: Float64Array;
+
+  constructor(
+    private readonly layout: MlpLayout,
+    private readonly capacity: number,
+  ) {
+    this.grad = new Float64Array(layout.size);
+    this.inputs = new Float64Array(capacity * layout.featureCount);
+    this.activations = allocateActivations(layout, capacity);
+    this.hiddenDelta = new Float64Array(capacity * layout.hiddenUnits);
+  }
+
+  /** Copies the batch's rows of X contiguously; returns the row count. */
+  gather(X: Matrix, order: number[], start: number): number {
+    const rows = Math.min(this.capacity, order.length - start);
+    const d = X.cols;
+    for (let r = 0; r < rows; r++) {
+      const source = (order[start + r] as number) * d;
+      this.inputs.set(X.data.subarray(source, source + d), r * d);
+    }
+    return rows;
+  }
+
+  /**
+   * Backpropagation of the mean cross-entropy over the batch:
+   *   dZ = (P - Y) / B,  gW2 = dZ^T H,  dA = (dZ W2) * mask,  gW1 = dA^T X,  biases: column sums;
+   * plus weightDecay * W for both weight matrices.
+   */
+  gradient(
+    theta: Float64Array,
+    y: Int32Array,
+    order: number[],
+    start: number,
+    rows: number,
+    keep: () => number,
+    weightDecay: number,
+  ): void {
+    const { layout, grad, activations } = this;
+    const { featureCount: d, hiddenUnits: h, classCount: k } = layout;
+    forward(theta, layout, this.inputs, rows, keep, activations);
+    const logitDelta = activations.logits;
+    for (let i = 0; i < rows; i++) {
+      softmaxInPlace(logitDelta, i * k, k);
+      const label = y[order[start + i] as number] as number;
+      logitDelta[i * k + label] = (logitDelta[i * k + label] as number) - 1;
+      for (let c = 0; c < k; c++) logitDelta[i * k + c] = (logitDelta[i * k + c] as number) / rows;
+    }
+    grad.fill(0);
+    addTransposedProduct(
+      logitDelta,
+      activations.hidden,
+      rows,
+      k,
+      h,
+      grad.subarray(layout.w2, layout.b2),
+    );
+    this.hiddenDelta.fill(0, 0, rows * h);
+    for (let i = 0; i < rows; i++) {
+      for (let c = 0; c < k; c++) {
+        const delta = logitDelta[i * k + c] as number;
+        grad[layout.b2 + c] = (grad[layout.b2 + c] as number) + delta;
+        axpy(delta, theta, layout.w2 + c * h, this.hiddenDelta, i * h, h);
+      }
+      for (let u = 0; u < h; u++) {
+        const delta =
+          (this.hiddenDelta[i * h + u] as number) * (activations.hiddenMask[i * h + u] as number);
+        this.hiddenDelta[i * h + u] = delta;
+        grad[layout.b1 + u] = (grad[layout.b1 + u] as number) + delta;
+      }
+    }
+    addTransposedProduct(
+      this.hiddenDelta,
+      this.inputs,
+      rows,
+      h,
+      d,
+      grad.subarray(layout.w1, layout.b1),
+    );
+    axpy(weightDecay, theta, layout.w1, grad, layout.w1, layout.b1 - layout.w1);
+    axpy(weightDecay, theta, layout.w2, grad, layout.w2, layout.b2 - layout.w2);
+  }
+}

@@ -1,0 +1,74 @@
+import { argmaxRows, type Matrix } from "../linalg/matrix";
+
+export interface SelectivePerformance {
+  /** Accuracy among the answered samples (0 when none is answered). */
+  precision: number;
+  /** Fraction of samples answered. */
+  coverage: number;
+}
+
+export interface AbstainThreshold extends SelectivePerformance {
+  /** Answer when the top probability is >= threshold; null when the target cannot be reached. */
+  threshold: number | null;
+}
+
+/**
+ * The lowest confidence threshold whose answered set reaches the target precision, i.e. the largest
+ * coverage that does. Candidates are the distinct top probabilities (sorted descending), so tied
+ * confidences are answered or refused together, as they will be at prediction time.
+ */
+export function chooseAbstainThreshold(
+  probabilities: Matrix,
+  y: Int32Array,
+  targetPrecision: number,
+): AbstainThreshold {
+  const { confidence, correct } = confidenceAndCorrectness(probabilities, y);
+  const order = Array.from(confidence.keys()).sort(
+    (a, b) => (confidence[b] as number) - (confidence[a] as number),
+  );
+  let best: AbstainThreshold = { threshold: null, precision: 0, coverage: 0 };
+  let answered = 0;
+  let right = 0;
+  order.forEach((i, rank) => {
+    answered++;
+    if (correct[i]) right++;
+    const next = order[rank + 1];
+    const endOfTie = next === undefined || confidence[next] !== confidence[i];
+    if (endOfTie && right / answered >= targetPrecision) {
+      best = {
+        threshold: confidence[i] as number,
+        precision: right / answered,
+        coverage: answered / y.length,
+      };
+    }
+  });
+  return best;
+}
+
+/** Precision and coverage when answering only samples whose top probability is >= threshold. */
+export function selectivePerformance(
+  probabilities: Matrix,
+  y: Int32Array,
+  threshold: number | null,
+): SelectivePerformance {
+  if (threshold === null) return { precision: 0, coverage: 0 };
+  const { confidence, correct } = confidenceAndCorrectness(probabilities, y);
+  let answered = 0;
+  let right = 0;
+  confidence.forEach((c, i) => {
+    if (c < threshold) return;
+    answered++;
+    if (correct[i]) right++;
+  });
+  return { precision: answered > 0 ? right / answered : 0, coverage: answered / y.length };
+}
+
+function confidenceAndCorrectness(probabilities: Matrix, y: Int32Array) {
+  const predicted = argmaxRows(probabilities);
+  const confidence = Float64Array.from(
+    predicted,
+    (k, i) => probabilities.data[i * probabilities.cols + k] as number,
+  );
+  const correct = Array.from(predicted, (k, i) => k === y[i]);
+  return { confidence, correct };
+}

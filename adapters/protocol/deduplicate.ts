@@ -1,0 +1,51 @@
+import type { LabelledEmbedding } from "../types";
+
+export interface Deduplicated {
+  samples: LabelledEmbedding[];
+  duplicatesRemoved: number;
+  /** Duplicates whose label differs from the kept first copy. */
+  conflictingDuplicates: number;
+}
+
+/**
+ * Keeps the first of each group of exact duplicates: same `hash` when the caller gives one, else
+ * bit-identical features (bucketed by an FNV-1a hash of their bytes, then compared exactly).
+ */
+export function deduplicate(samples: LabelledEmbedding[]): Deduplicated {
+  const buckets = new Map<string, LabelledEmbedding[]>();
+  const kept: LabelledEmbedding[] = [];
+  let conflictingDuplicates = 0;
+  for (const sample of samples) {
+    const key = sample.hash !== undefined ? `h:${sample.hash}` : `f:${fnv1a(sample.features)}`;
+    const bucket = buckets.get(key) ?? [];
+    const first =
+      sample.hash !== undefined
+        ? bucket[0]
+        : bucket.find((s) => sameBits(s.features, sample.features));
+    if (first) {
+      if (first.label !== sample.label) conflictingDuplicates++;
+      continue;
+    }
+    bucket.push(sample);
+    buckets.set(key, bucket);
+    kept.push(sample);
+  }
+  return { samples: kept, duplicatesRemoved: samples.length - kept.length, conflictingDuplicates };
+}
+
+function bytesOf(features: Float32Array): Uint8Array {
+  return new Uint8Array(features.buffer, features.byteOffset, features.byteLength);
+}
+
+/** 32-bit FNV-1a over the bytes of the features. */
+function fnv1a(features: Float32Array): string {
+  let hash = 0x811c9dc5;
+  for (const byte of bytesOf(features)) hash = Math.imul(hash ^ byte, 0x01000193);
+  return (hash >>> 0).toString(16);
+}
+
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  const x = bytesOf(a);
+  const y = bytesOf(b);
+  return x.length === y.length && x.every((byte, i) => byte === y[i]);
+}

@@ -1,0 +1,2 @@
+export { CosinePrototypeClassifier } from "./cosine-prototype-classifier";
+export * from "./head-spec";

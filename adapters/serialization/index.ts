@@ -1,0 +1,2 @@
+export { decodeContainer, encodeContainer, FORMAT_VERSION } from "./container";
+export { decodeHead, encodeHead } from "./head-codec";
