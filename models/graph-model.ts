@@ -58,6 +58,13 @@ export async function loadPreparedGraphModel(
   );
 }
 
+/** Name of the graph's `position`-th input placeholder, as listed in the manifest. */
+export function inputNode(manifest: BackboneManifest, position: number): string {
+  const input = manifest.inputs[position];
+  if (!input) throw new Error(`${manifest.id}: the manifest lists no input ${position}`);
+  return input.name;
+}
+
 export function resolveCutLayer(
   manifest: BackboneManifest,
   name = manifest.output.layer,

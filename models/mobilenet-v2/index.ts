@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Backbone, BackboneDefinition, BackboneInput, ModelFiles } from "../backbone";
 import {
+  inputNode,
   l2Normalize,
   loadPreparedGraphModel,
   poolLayerOutput,
@@ -24,7 +25,7 @@ export const manifest = BackboneManifestSchema.parse(manifestJson);
 if (manifest.preprocessing.kind !== "image")
   throw new Error("mobilenet-v2 must be an image backbone");
 const { resize, scale } = manifest.preprocessing;
-const inputName = manifest.inputs[0]?.name ?? "input";
+const inputName = inputNode(manifest, 0);
 
 function imagesOf(inputs: BackboneInput[]): RgbImage[] {
   return inputs.map((input, index) => {

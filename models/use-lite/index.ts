@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Backbone, BackboneDefinition, BackboneInput, ModelFiles } from "../backbone";
 import {
+  inputNode,
   l2Normalize,
   loadPreparedGraphModel,
   poolLayerOutput,
@@ -23,7 +24,8 @@ export const manifest = BackboneManifestSchema.parse(manifestJson);
 
 if (manifest.preprocessing.kind !== "text") throw new Error("use-lite must be a text backbone");
 const vocabFile = manifest.preprocessing.vocab;
-const [indicesInput, valuesInput] = manifest.inputs.map((input) => input.name);
+const indicesInput = inputNode(manifest, 0);
+const valuesInput = inputNode(manifest, 1);
 
 function tokenize(tokenizer: Tokenizer, inputs: BackboneInput[]): number[][] {
   return inputs.map((input, index) => {
@@ -73,7 +75,7 @@ export async function load(files: ModelFiles): Promise<Backbone> {
       let output: tf.Tensor | undefined;
       try {
         output = (await model.executeAsync(
-          { [indicesInput ?? "indices"]: indices, [valuesInput ?? "values"]: values },
+          { [indicesInput]: indices, [valuesInput]: values },
           layer.node,
         )) as tf.Tensor;
         const layerOutput = output;
