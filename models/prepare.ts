@@ -7,6 +7,8 @@
  * model (`model.json` + `weights.bin`, plus copied files such as `vocab.json`), and the results are
  * checked against `files.prepared` before anything is written. Any mismatch fails the run.
  *
+ * Then the Workers copy is written (see prepare/static-assets.ts).
+ *
  * `--update-manifest` records the current package's checksums, sizes and weightsHash in the manifest
  * instead of checking them: run it deliberately when adding a backbone or upgrading its package.
  */
@@ -25,9 +27,11 @@ import {
   VerifiedFiles,
 } from "./prepare/package-files";
 import { toSingleShard, WEIGHTS_FILE } from "./prepare/single-shard";
+import { writeStaticAssets } from "./prepare/static-assets";
 
 const MODELS_DIR = dirname(fileURLToPath(import.meta.url));
 const DIST_DIR = join(MODELS_DIR, "dist");
+const ASSETS_DIR = join(MODELS_DIR, "assets");
 
 const EXTRACTORS: Record<string, Extractor> = {
   "mobilenet-v2": umdBundles,
@@ -146,4 +150,5 @@ async function prepareBackbone(id: string, mode: Mode): Promise<void> {
 const mode: Mode = process.argv.includes("--update-manifest") ? "record" : "verify";
 for (const id of Object.keys(EXTRACTORS)) {
   await prepareBackbone(id, mode);
+  await writeStaticAssets(join(DIST_DIR, id), join(ASSETS_DIR, id));
 }

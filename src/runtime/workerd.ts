@@ -1,7 +1,7 @@
 /**
  * workerd host: the wasm is imported at bundle time (wrangler hands us a compiled
  * `WebAssembly.Module`, the only form workerd accepts) and the prepared model files are Workers
- * static assets, fetched through the ASSETS binding on first use.
+ * static assets (models/assets), fetched through the ASSETS binding on first use.
  */
 
 import tfjsWasm from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm";
@@ -13,16 +13,43 @@ export function workerdHost(assets: Fetcher): RuntimeHost {
 }
 
 function assetFiles(assets: Fetcher, backboneId: string): ModelFiles {
+  // The host part is ignored by the assets binding; only the path selects the file.
+  const fetchAsset = (path: string) => assets.fetch(`https://assets.local/${backboneId}/${path}`);
   return {
     async read(file) {
-      // The host part is ignored by the assets binding; only the path selects the file.
-      const response = await assets.fetch(`https://assets.local/${backboneId}/${file}`);
-      if (!response.ok) {
-        throw new Error(
-          `model file ${backboneId}/${file} is missing from static assets (${response.status})`,
-        );
+      const whole = await fetchAsset(file);
+      if (whole.ok) return whole.arrayBuffer();
+      const parts = await readParts(fetchAsset, file);
+      if (parts.length === 0) {
+        throw new Error(`model file ${backboneId}/${file} is missing from static assets`);
       }
-      return response.arrayBuffer();
+      return concat(parts);
     },
   };
+}
+
+/**
+ * A file over the 25 MiB static-asset limit is stored as `<file>.0`, `<file>.1`, …
+ * (models/prepare/static-assets.ts); read parts until the next one is missing.
+ */
+async function readParts(
+  fetchAsset: (path: string) => Promise<Response>,
+  file: string,
+): Promise<ArrayBuffer[]> {
+  const parts: ArrayBuffer[] = [];
+  for (;;) {
+    const response = await fetchAsset(`${file}.${parts.length}`);
+    if (!response.ok) return parts;
+    parts.push(await response.arrayBuffer());
+  }
+}
+
+function concat(parts: ArrayBuffer[]): ArrayBuffer {
+  const joined = new Uint8Array(parts.reduce((total, part) => total + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(new Uint8Array(part), offset);
+    offset += part.byteLength;
+  }
+  return joined.buffer;
 }

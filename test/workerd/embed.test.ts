@@ -56,85 +56,92 @@ describe("embed parity with Node", () => {
 });
 
 const png = picturePng(32, 32, 1);
-const badInputs: [string, () => Promise<Response>, number, string][] = [
-  [
-    "unknown backbone",
-    () => postJson({ backbone: "resnet-9000", inputs: ["hi"] }),
-    404,
-    "unknown-backbone",
-  ],
-  [
-    "image for a text backbone",
-    () => postJson({ backbone: "use-lite", inputs: [{ image: toBase64(png) }] }),
-    422,
-    "wrong-modality",
-  ],
-  [
-    "text for an image backbone",
-    () => postJson({ backbone: "mobilenet-v2", inputs: ["a cat"] }),
-    422,
-    "wrong-modality",
-  ],
-  [
-    "truncated PNG",
-    () => postJson({ backbone: "mobilenet-v2", inputs: [{ image: toBase64(png.slice(0, 60)) }] }),
-    422,
-    "corrupt-image",
-  ],
-  [
-    "garbage after a JPEG signature",
-    () =>
-      postJson({
-        backbone: "mobilenet-v2",
-        inputs: [{ image: toBase64(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5])) }],
-      }),
-    422,
-    "corrupt-image",
-  ],
-  [
-    "GIF image",
-    () =>
-      postJson({
-        backbone: "mobilenet-v2",
-        inputs: [{ image: btoa("GIF89a\x01\x00\x01\x00\x00\x00\x00;") }],
-      }),
-    415,
-    "unsupported-image-format",
-  ],
-  [
-    "invalid base64",
-    () => postJson({ backbone: "mobilenet-v2", inputs: [{ image: "not base64 at all!" }] }),
-    422,
-    "invalid-base64",
-  ],
-  ["empty text", () => postJson({ backbone: "use-lite", inputs: ["   "] }), 422, "empty-text"],
-  [
-    "too-long text",
-    () => postJson({ backbone: "use-lite", inputs: ["x".repeat(2001)] }),
-    422,
-    "text-too-long",
-  ],
-  ["empty batch", () => postJson({ backbone: "use-lite", inputs: [] }), 422, "empty-batch"],
-  [
-    "oversized batch",
-    () => postJson({ backbone: "use-lite", inputs: Array(33).fill("hi") }),
-    413,
-    "batch-too-large",
-  ],
-  [
-    "oversized body",
-    () => postJson({ backbone: "use-lite", inputs: ["x".repeat(17 * 1024 * 1024)] }),
-    413,
-    "payload-too-large",
-  ],
-  ["wrong content type", () => post("hello", "text/plain"), 415, "unsupported-media-type"],
-  ["no body", () => post(""), 415, "unsupported-media-type"],
-  ["malformed JSON", () => post("{ not json", "application/json"), 400, "malformed-request"],
-  ["wrong types", () => postJson({ backbone: 7, inputs: "hi" }), 422, "invalid-request"],
+interface BadInput {
+  name: string;
+  status: number;
+  slug: string;
+  send: () => Promise<Response>;
+}
+
+const embedJson = (backbone: unknown, inputs: unknown) => () => postJson({ backbone, inputs });
+const embedImage = (bytes: Uint8Array) => embedJson("mobilenet-v2", [{ image: toBase64(bytes) }]);
+
+const badInputs: BadInput[] = [
+  {
+    name: "unknown backbone",
+    status: 404,
+    slug: "unknown-backbone",
+    send: embedJson("resnet-9000", ["hi"]),
+  },
+  {
+    name: "image for a text backbone",
+    status: 422,
+    slug: "wrong-modality",
+    send: embedJson("use-lite", [{ image: toBase64(png) }]),
+  },
+  {
+    name: "text for an image backbone",
+    status: 422,
+    slug: "wrong-modality",
+    send: embedJson("mobilenet-v2", ["a cat"]),
+  },
+  { name: "truncated PNG", status: 422, slug: "corrupt-image", send: embedImage(png.slice(0, 60)) },
+  {
+    name: "garbage after a JPEG signature",
+    status: 422,
+    slug: "corrupt-image",
+    send: embedImage(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5])),
+  },
+  {
+    name: "GIF image",
+    status: 415,
+    slug: "unsupported-image-format",
+    send: embedImage(new TextEncoder().encode("GIF89a\x01\x00\x01\x00;")),
+  },
+  {
+    name: "invalid base64",
+    status: 422,
+    slug: "invalid-base64",
+    send: embedJson("mobilenet-v2", [{ image: "not base64 at all!" }]),
+  },
+  { name: "empty text", status: 422, slug: "empty-text", send: embedJson("use-lite", ["   "]) },
+  {
+    name: "too-long text",
+    status: 422,
+    slug: "text-too-long",
+    send: embedJson("use-lite", ["x".repeat(2001)]),
+  },
+  { name: "empty batch", status: 422, slug: "empty-batch", send: embedJson("use-lite", []) },
+  {
+    name: "oversized batch",
+    status: 413,
+    slug: "batch-too-large",
+    send: embedJson("use-lite", Array(33).fill("hi")),
+  },
+  {
+    name: "oversized body",
+    status: 413,
+    slug: "payload-too-large",
+    send: embedJson("use-lite", ["x".repeat(17 * 1024 * 1024)]),
+  },
+  {
+    name: "wrong content type",
+    status: 415,
+    slug: "unsupported-media-type",
+    send: () => post("hello", "text/plain"),
+  },
+  { name: "no body", status: 415, slug: "unsupported-media-type", send: () => post("") },
+  {
+    name: "malformed JSON",
+    status: 400,
+    slug: "malformed-request",
+    send: () => post("{ not json", "application/json"),
+  },
+  { name: "wrong types", status: 422, slug: "invalid-request", send: embedJson(7, "hi") },
 ];
 
 describe("bad input", () => {
-  it.each(badInputs)("%s → %i %s", async (_name, send, status, slug) => {
+  it.each(badInputs)("$name → $status $slug", async ({ status, slug, send }) => {
     const response = await send();
     expect(response.status).toBe(status);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
