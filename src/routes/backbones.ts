@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { BackboneManifest } from "../../models";
 import type { AppEnv } from "../env";
 import type { LoadState } from "../runtime/backbones";
+import { wasmHeapBytes } from "../runtime/tfjs-wasm";
 
 const BackboneSchema = z
   .object({
@@ -26,6 +27,16 @@ const BackboneSchema = z
   })
   .openapi("Backbone");
 
+const RuntimeSchema = z
+  .object({
+    host: z.enum(["workerd", "node"]),
+    wasmHeapBytes: z.int().openapi({
+      description:
+        "Bytes reserved by the tfjs wasm heap in this isolate (it grows, never shrinks).",
+    }),
+  })
+  .openapi("Runtime");
+
 const listBackbones = createRoute({
   method: "get",
   path: "/backbones",
@@ -33,7 +44,11 @@ const listBackbones = createRoute({
   responses: {
     200: {
       description: "Backbones",
-      content: { "application/json": { schema: z.object({ backbones: z.array(BackboneSchema) }) } },
+      content: {
+        "application/json": {
+          schema: z.object({ backbones: z.array(BackboneSchema), runtime: RuntimeSchema }),
+        },
+      },
     },
   },
 });
@@ -44,7 +59,7 @@ export function backboneRoutes() {
     const backbones = pool
       .manifests()
       .map((manifest) => describe(manifest, pool.state(manifest.id)));
-    return c.json({ backbones }, 200);
+    return c.json({ backbones, runtime: { host: pool.host, wasmHeapBytes: wasmHeapBytes() } }, 200);
   });
 }
 

@@ -32,7 +32,11 @@ export class BackbonePool {
   private readonly loading = new Map<string, Promise<Backbone>>();
   private readonly states = new Map<string, LoadState>();
 
-  constructor(private readonly host: RuntimeHost) {}
+  constructor(private readonly runtime: RuntimeHost) {}
+
+  get host(): RuntimeHost["name"] {
+    return this.runtime.name;
+  }
 
   manifests(): BackboneManifest[] {
     return Object.values(BACKBONES).map((entry) => entry.manifest);
@@ -72,8 +76,8 @@ export class BackbonePool {
     this.states.set(id, { state: "loading" });
     const started = performance.now();
     try {
-      await useTfjsWasm(this.host.tfjsWasm);
-      const backbone = await entry.load(this.host.modelFiles(id));
+      await useTfjsWasm(this.runtime.tfjsWasm);
+      const backbone = await entry.load(this.runtime.modelFiles(id));
       this.states.set(id, { state: "ready", loadMs: performance.now() - started });
       return backbone;
     } catch (error) {
