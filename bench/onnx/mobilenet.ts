@@ -1,0 +1,84 @@
+/**
+ * MobileNetV2 latency and memory per runtime, batch 1 and 16, in Node:
+ *   npx tsx bench/onnx/mobilenet.ts
+ * Each runtime runs in its own child process (same inputs, same weights: the ONNX model is converted
+ * from the prepared tfjs files), so its peak RSS is its own. Prints a markdown table.
+ */
+
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { convertedMobileNetV2, syntheticImages } from "../../test/fixtures/onnx/mobilenet-v2";
+import { NATIVE, RUNNERS } from "./runtimes";
+import { type Latency, measure } from "../stats";
+
+const BATCHES = [
+  { batch: 1, warmup: 5, runs: 30 },
+  { batch: 16, warmup: 1, runs: 8 },
+] as const;
+
+interface Row {
+  readonly runtime: string;
+  readonly batch: number;
+  readonly latency: Latency;
+  readonly loadMs: number;
+  readonly peakRssMb: number;
+}
+
+/** Child: one runtime, every batch size; prints JSON rows. */
+async function runOne(runtime: string): Promise<Row[]> {
+  const create = RUNNERS[runtime];
+  if (create === undefined) throw new Error(`unknown runtime ${runtime}`);
+  const { onnx, outputNode } = await convertedMobileNetV2();
+  const rows: Row[] = [];
+  for (const { batch, warmup, runs } of BATCHES) {
+    const images = syntheticImages(batch);
+    const start = performance.now();
+    const runner = await create({ onnx, outputNode, batch });
+    const loadMs = performance.now() - start;
+    const latency = await measure(
+      async () => void (await runner.infer(images, batch)),
+      warmup,
+      runs,
+    );
+    rows.push({
+      runtime,
+      batch,
+      latency,
+      loadMs,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    });
+  }
+  return rows;
+}
+
+function runAll(): Row[] {
+  const script = fileURLToPath(import.meta.url);
+  return Object.keys(RUNNERS).flatMap((runtime) => {
+    const child = spawnSync(process.execPath, [...process.execArgv, script, runtime], {
+      encoding: "utf8",
+    });
+    if (child.status !== 0) throw new Error(`${runtime} failed:\n${child.stderr}`);
+    return JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "[]") as Row[];
+  });
+}
+
+function table(rows: readonly Row[]): string {
+  const native = (batch: number) =>
+    rows.find((row) => row.runtime === NATIVE && row.batch === batch)?.latency.p50 ?? Number.NaN;
+  const lines = [
+    "| runtime (Node) | batch | p50 ms | p95 ms | per image ms | × native (p50) | session load ms | peak RSS MB |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ...rows.map(
+      ({ runtime, batch, latency, loadMs, peakRssMb }) =>
+        `| ${runtime} | ${batch} | ${latency.p50.toFixed(1)} | ${latency.p95.toFixed(1)} | ${(latency.p50 / batch).toFixed(1)} | ${(latency.p50 / native(batch)).toFixed(2)} | ${loadMs.toFixed(0)} | ${peakRssMb.toFixed(0)} |`,
+    ),
+  ];
+  return lines.join("\n");
+}
+
+const runtime = process.argv[2];
+if (runtime === undefined) {
+  console.log(table(runAll()));
+} else {
+  console.log(JSON.stringify(await runOne(runtime)));
+}
