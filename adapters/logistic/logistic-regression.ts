@@ -54,6 +54,8 @@ export class LogisticRegression extends Classifier {
     const result = minimizeLbfgs(objective, start, {
       maxIterations: this.params.maxIterations,
       gradientTolerance: this.params.tol,
+      // As scikit-learn >= 1.3: stop on the gradient, not on a merely slow decrease.
+      functionTolerance: 64 * Number.EPSILON,
     });
     this.theta = result.x;
     this.classCount = classCount;
