@@ -8,8 +8,10 @@ import type { AppEnv } from "./env";
 import { toProblem } from "./errors";
 import { Problem, problemResponse } from "./problem";
 import { backboneRoutes } from "./routes/backbones";
+import { mountDocs } from "./routes/docs";
 import { embedRoutes } from "./routes/embed";
 import { healthRoutes } from "./routes/health";
+import { tenantApi } from "./routes/tenant-api";
 import { validationProblem } from "./routes/validation";
 import type { BackbonePool } from "./runtime/backbones";
 
@@ -24,6 +26,8 @@ export function createApp(backbones: (env: AppEnv["Bindings"]) => BackbonePool) 
   app.route("/", healthRoutes());
   app.route("/v1", backboneRoutes());
   app.route("/v1", embedRoutes());
+  app.route("/", tenantApi());
+  mountDocs(app);
 
   app.notFound((c) =>
     problemResponse(c, new Problem(404, "not-found", `no route for ${c.req.method} ${c.req.path}`)),

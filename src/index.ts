@@ -13,3 +13,5 @@ function backbonesFor(env: Bindings): BackbonePool {
 }
 
 export default createApp(backbonesFor);
+
+export { TenantStore } from "./storage/tenant-store";

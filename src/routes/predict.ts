@@ -87,7 +87,6 @@ const predict = createRoute({
         "application/json": { schema: PredictJsonSchema },
         "multipart/form-data": { schema: PredictFormSchema },
       },
-      required: true,
     },
   },
   responses: {

@@ -61,7 +61,6 @@ const uploadSamples = createRoute({
         "application/json": { schema: JsonSamplesSchema },
         "multipart/form-data": { schema: FormSamplesSchema },
       },
-      required: true,
     },
   },
   responses: {

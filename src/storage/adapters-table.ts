@@ -1,3 +1,4 @@
+import type { HeadType } from "../../adapters";
 import { Problem } from "../problem";
 import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
 import { newId } from "./ids";
@@ -10,7 +11,7 @@ type AdapterRow = {
   backbone_version: string;
   weights_hash: string;
   dim: number;
-  head_type: string;
+  head_type: HeadType;
   active_version: number | null;
   next_version: number;
   created_at: string;

@@ -1,6 +1,6 @@
 /** What the `TenantStore` Durable Object hands back over RPC: plain, serialisable records. */
 
-import type { HeadType, TrainOptions } from "../../adapters";
+import type { HeadType, Hyperparameters, TrainOptions } from "../../adapters";
 
 export interface TenantRecord {
   id: string;
@@ -56,7 +56,9 @@ export interface SampleCounts {
 }
 
 /** A training job's request: the head protocol's options, plus which head type and whether to activate. */
-export interface TrainRequest extends TrainOptions {
+export interface TrainRequest extends Omit<TrainOptions, "hyperparameters"> {
+  /** Plain values only, so that the request can be stored and returned as JSON. */
+  hyperparameters?: Hyperparameters;
   headType?: HeadType;
   activate?: boolean;
 }

@@ -1,3 +1,4 @@
+import type { HeadType } from "../../adapters";
 import { Problem } from "../problem";
 import type { VersionRecord } from "./records";
 
@@ -5,7 +6,7 @@ type VersionRow = {
   adapter_id: string;
   version: number;
   job_id: string;
-  head_type: string;
+  head_type: HeadType;
   head_key: string;
   head_bytes: number;
   report: string;

@@ -1,10 +1,10 @@
 import type { AppEnv } from "../env";
 import type { TenantRecord } from "../storage/records";
-import type { TenantStore } from "../storage/tenant-store";
+import type { TenantStoreClient } from "./stores";
 
 /** The tenant a request was authenticated as, with the stub of its Durable Object. */
 export interface TenantContext extends TenantRecord {
-  store: DurableObjectStub<TenantStore>;
+  store: TenantStoreClient;
 }
 
 /** The environment of tenant routes: the app's, plus the authenticated tenant. */

@@ -1,0 +1,68 @@
+/** The typed hono/client of the tenant API, talking to the worker under test in this isolate. */
+
+import { env, exports } from "cloudflare:workers";
+import { hc } from "hono/client";
+import type { TenantApi } from "../../../src/routes/tenant-api";
+
+const worker = exports.default as unknown as { fetch(request: Request): Promise<Response> };
+
+export function fetchWorker(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  return worker.fetch(new Request(input, init));
+}
+
+export function apiClient(token?: string) {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  return hc<TenantApi>("http://edge", { fetch: fetchWorker, headers });
+}
+
+export type ApiClient = ReturnType<typeof apiClient>;
+
+export const admin = apiClient((env as { ADMIN_TOKEN: string }).ADMIN_TOKEN);
+
+export interface TestTenant {
+  id: string;
+  key: string;
+  keyId: string;
+  api: ApiClient;
+}
+
+/** A new tenant with one API key, through the admin routes. */
+export async function createTenant(name: string): Promise<TestTenant> {
+  const created = await admin.v1.tenants.$post({ json: { name } });
+  if (created.status !== 201) throw new Error(`tenant: ${created.status} ${await created.text()}`);
+  const tenant = await created.json();
+  const issued = await admin.v1.tenants[":tenantId"].keys.$post({ param: { tenantId: tenant.id } });
+  if (issued.status !== 201) throw new Error(`key: ${issued.status} ${await issued.text()}`);
+  const { key, id: keyId } = await issued.json();
+  return { id: tenant.id, key, keyId, api: apiClient(key) };
+}
+
+/** Creates an adapter on use-lite and returns its id. */
+export async function createTextAdapter(tenant: TestTenant, name = "topics"): Promise<string> {
+  const response = await tenant.api.v1.adapters.$post({ json: { name, backbone: "use-lite" } });
+  if (response.status !== 201)
+    throw new Error(`adapter: ${response.status} ${await response.text()}`);
+  return (await response.json()).id;
+}
+
+export async function uploadTexts(
+  tenant: TestTenant,
+  adapterId: string,
+  samples: [string, string][],
+) {
+  return tenant.api.v1.adapters[":adapterId"].samples.$post({
+    param: { adapterId },
+    json: { samples: samples.map(([input, label]) => ({ input, label })) },
+  });
+}
+
+/** Polls a job until it has finished. */
+export async function finishedJob(tenant: TestTenant, jobId: string) {
+  for (;;) {
+    const response = await tenant.api.v1.jobs[":jobId"].$get({ param: { jobId } });
+    const job = await response.json();
+    if (!("status" in job)) throw new Error(`job: ${JSON.stringify(job)}`);
+    if (job.status === "succeeded" || job.status === "failed") return job;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

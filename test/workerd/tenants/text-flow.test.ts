@@ -1,0 +1,83 @@
+/**
+ * The text flow end to end on the real use-lite backbone, through the typed client: tenant → key →
+ * adapter → upload → train (SSE and polling) → predict → a second version → rollback.
+ */
+
+import { describe, expect, it } from "vitest";
+import { createTenant, createTextAdapter, fetchWorker, finishedJob, uploadTexts } from "./client";
+import { COOKING, FINANCE, labelled, WEATHER } from "./texts";
+
+describe("text adapter flow", () => {
+  it("trains, serves, versions and rolls back a head", async () => {
+    const tenant = await createTenant("acme");
+    const adapterId = await createTextAdapter(tenant);
+    const params = { param: { adapterId } };
+
+    const upload = await uploadTexts(tenant, adapterId, [
+      ...labelled(WEATHER, "weather"),
+      ...labelled(COOKING, "cooking"),
+    ]);
+    expect(upload.status, await upload.clone().text()).toBe(201);
+    const uploaded = await upload.json();
+    expect(uploaded).toMatchObject({ added: 12, duplicates: 0, counts: { total: 12 } });
+
+    const again = await uploadTexts(tenant, adapterId, labelled(WEATHER.slice(0, 2), "weather"));
+    expect(await again.json()).toMatchObject({ added: 0, duplicates: 2, counts: { total: 12 } });
+
+    const started = await tenant.api.v1.adapters[":adapterId"].train.$post({
+      ...params,
+      json: { seed: 1 },
+    });
+    expect(started.status).toBe(202);
+    const job = await started.json();
+    const events = await fetchWorker(`http://edge/v1/jobs/${job.id}/events`, {
+      headers: { authorization: `Bearer ${tenant.key}` },
+    });
+    expect(events.headers.get("content-type")).toContain("text/event-stream");
+    const stream = await events.text();
+    expect(stream).toMatch(/event: succeeded\ndata: /);
+    expect((await finishedJob(tenant, job.id)).version).toBe(1);
+
+    const predict = (input: string) =>
+      tenant.api.v1.adapters[":adapterId"].predict.$post({
+        ...params,
+        query: { topK: "2" },
+        json: { inputs: [input] },
+      });
+    const first = await (await predict("Expect showers and gusty wind this evening.")).json();
+    expect(first).toMatchObject({ adapterId, version: 1, backbone: { id: "use-lite" } });
+    expect(first.predictions[0]?.label).toBe("weather");
+    expect(first.predictions[0]?.topK).toHaveLength(2);
+
+    await uploadTexts(tenant, adapterId, labelled(FINANCE, "finance"));
+    const second = await tenant.api.v1.adapters[":adapterId"].train.$post({
+      ...params,
+      json: { seed: 2, activate: true },
+    });
+    expect((await finishedJob(tenant, (await second.json()).id)).version).toBe(2);
+    const afterSecond = await (await predict("Shares slumped after the profit warning.")).json();
+    expect(afterSecond).toMatchObject({ version: 2, predictions: [{ label: "finance" }] });
+
+    const versions = await (
+      await tenant.api.v1.adapters[":adapterId"].versions.$get(params)
+    ).json();
+    expect(versions.versions.map((v) => [v.version, v.active])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    expect(versions.versions[1]?.report).toHaveProperty("test.confusionMatrix");
+
+    const rollback = await tenant.api.v1.adapters[":adapterId"].versions[":version"].activate.$post(
+      {
+        param: { adapterId, version: "1" },
+      },
+    );
+    expect(rollback.status).toBe(200);
+    const afterRollback = await (await predict("Shares slumped after the profit warning.")).json();
+    expect(afterRollback.version).toBe(1);
+    expect(Object.keys(afterRollback.predictions[0]?.probabilities ?? {}).sort()).toEqual([
+      "cooking",
+      "weather",
+    ]);
+  });
+});
