@@ -1,0 +1,72 @@
+/**
+ * Backbone benchmark (issue 2): each backbone on workerd and on Node with the same code, one after
+ * the other on the same machine. Returns the markdown section for bench/RESULTS.md.
+ */
+
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import type { HostFigures } from "./measure";
+import { measureWorkerd } from "./workerd-host";
+
+const run = promisify(execFile);
+const BACKBONES = ["mobilenet-v2", "use-lite"];
+const ISOLATE_BUDGET_BYTES = 128 * 1024 * 1024;
+
+interface NodeFigures extends HostFigures {
+  baselineRss: number;
+  peakRssBytes: number;
+  wasmHeapBytes: number;
+}
+
+async function measureNode(backbone: string): Promise<NodeFigures> {
+  const { stdout } = await run(
+    "node_modules/.bin/tsx",
+    ["bench/backbones/node-host.ts", backbone],
+    {
+      maxBuffer: 1 << 20,
+    },
+  );
+  return JSON.parse(stdout) as NodeFigures;
+}
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+const ms = (value: number) => value.toFixed(1);
+
+export async function benchBackbones(): Promise<string> {
+  const rows: string[] = [];
+  const memory: string[] = [];
+  for (const [index, backbone] of BACKBONES.entries()) {
+    const workerd = await measureWorkerd(backbone, 8790 + index);
+    const node = await measureNode(backbone);
+    for (const [host, f] of [
+      ["workerd", workerd],
+      ["node", node],
+    ] as const) {
+      rows.push(
+        `| ${backbone} | ${host} | ${ms(f.coldMs)} | ${ms(f.batch1.p50)} / ${ms(f.batch1.p95)} | ${ms(f.batch16PerItem.p50)} / ${ms(f.batch16PerItem.p95)} | ${f.itemsPerSecond.toFixed(1)} |`,
+      );
+    }
+    rows.push(
+      `| ${backbone} | **workerd ÷ node** | ${(workerd.coldMs / node.coldMs).toFixed(2)} | ${(workerd.batch1.p50 / node.batch1.p50).toFixed(2)} | ${(workerd.batch16PerItem.p50 / node.batch16PerItem.p50).toFixed(2)} | |`,
+    );
+    const isolateGrowth = workerd.peakRssBytes - workerd.idleRssBytes;
+    memory.push(
+      `| ${backbone} | ${mb(workerd.idleRssBytes)} | ${mb(workerd.peakRssBytes)} | ${mb(isolateGrowth)} | ${mb(workerd.wasmHeapBytes)} | ${mb(node.peakRssBytes)} | ${mb(node.wasmHeapBytes)} | ${isolateGrowth <= ISOLATE_BUDGET_BYTES ? "yes" : "**no**"} |`,
+    );
+  }
+  return [
+    "## Backbones: workerd vs Node (issue 2)",
+    "",
+    "Per item, through `POST /v1/embed` (JSON; images are 320×240 JPEGs, so decoding and resizing count). workerd: `wrangler dev`, timed by the client over loopback. Node: the same app in-process. Cold = first request after start (loads the weights). p50 / p95 in ms.",
+    "",
+    "| backbone | host | cold ms | batch 1 p50 / p95 | batch 16 per item p50 / p95 | items/s (batch 16) |",
+    "|---|---|---|---|---|---|",
+    ...rows,
+    "",
+    "Memory (MB). workerd growth = peak RSS − RSS before the first request: what this backbone adds to the process, to compare with the 128 MB isolate budget.",
+    "",
+    "| backbone | workerd idle RSS | workerd peak RSS | workerd growth | workerd wasm heap | node peak RSS | node wasm heap | growth within 128 MB |",
+    "|---|---|---|---|---|---|---|---|",
+    ...memory,
+  ].join("\n");
+}
