@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { fromRows } from "../../../adapters/linalg/matrix";
+import { LogisticRegression } from "../../../adapters/logistic";
+import { MlpClassifier } from "../../../adapters/mlp";
+import { CosinePrototypeClassifier } from "../../../adapters/prototype";
+import { SeededRandom } from "../../../adapters/random";
+
+/** XOR: not linearly separable, so it tells a working hidden layer apart from a linear model. */
+function xor(n: number, seed: number) {
+  const random = new SeededRandom(seed);
+  const rows: number[][] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const [a, b] = [random.next() - 0.5, random.next() - 0.5];
+    rows.push([a * 4, b * 4]);
+    labels.push(a * b > 0 ? 1 : 0);
+  }
+  return { X: fromRows(rows, 2), y: Int32Array.from(labels) };
+}
+
+describe("MLP classifier", () => {
+  it("learns XOR, which logistic regression cannot", () => {
+    const train = xor(400, 1);
+    const validation = xor(100, 2);
+    const mlp = new MlpClassifier({
+      hiddenUnits: 16,
+      dropout: 0,
+      learningRate: 0.01,
+      maxEpochs: 200,
+      patience: 20,
+    }).fit(train.X, train.y, { validation });
+    expect(mlp.score(validation.X, validation.y)).toBeGreaterThan(0.9);
+    expect(
+      new LogisticRegression().fit(train.X, train.y).score(validation.X, validation.y),
+    ).toBeLessThan(0.7);
+  });
+
+  it("is deterministic for a seed", () => {
+    const train = xor(100, 3);
+    const fit = (seed: number) =>
+      new MlpClassifier({ hiddenUnits: 8, epochs: 5, seed }).fit(train.X, train.y).getState().arrays
+        .theta;
+    expect(fit(1)).toEqual(fit(1));
+    expect(fit(1)).not.toEqual(fit(2));
+  });
+});
+
+describe("cosine prototype classifier", () => {
+  it("classifies by angle from one example per class, ignoring norm", () => {
+    const model = new CosinePrototypeClassifier().fit(
+      fromRows(
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        2,
+      ),
+      Int32Array.of(0, 1),
+    );
+    expect(
+      Array.from(
+        model.predict(
+          fromRows(
+            [
+              [10, 1],
+              [0.1, 0.3],
+              [-1, 5],
+            ],
+            2,
+          ),
+        ),
+      ),
+    ).toEqual([0, 1, 1]);
+    expect(Array.from(model.decisionFunction(fromRows([[3, 4]], 2)).data)).toEqual([0.6, 0.8]);
+  });
+});
