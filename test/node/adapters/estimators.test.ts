@@ -37,11 +37,11 @@ describe("MLP classifier", () => {
 
   it("is deterministic for a seed", () => {
     const train = xor(100, 3);
-    const fit = (seed: number) =>
+    const fittedWeights = (seed: number) =>
       new MlpClassifier({ hiddenUnits: 8, epochs: 5, seed }).fit(train.X, train.y).getState().arrays
         .theta;
-    expect(fit(1)).toEqual(fit(1));
-    expect(fit(1)).not.toEqual(fit(2));
+    expect(fittedWeights(1)).toEqual(fittedWeights(1));
+    expect(fittedWeights(1)).not.toEqual(fittedWeights(2));
   });
 });
 
