@@ -27,13 +27,19 @@ export function toProblem(error: unknown): Problem {
     const slug = HTTP_EXCEPTION_SLUGS[error.status] ?? "bad-request";
     return new Problem(error.status, slug, error.message || "the request could not be read");
   }
-  if (error instanceof UnknownBackboneError) return new Problem(404, "unknown-backbone", error.message);
+  if (error instanceof UnknownBackboneError)
+    return new Problem(404, "unknown-backbone", error.message);
   if (error instanceof ImageError) {
     const { status, slug } = IMAGE_PROBLEMS[error.code];
     return new Problem(status, slug, error.message, { format: error.format });
   }
   if (error instanceof InputError) {
-    return new Problem(422, error.code, error.message, error.index === undefined ? {} : { index: error.index });
+    return new Problem(
+      422,
+      error.code,
+      error.message,
+      error.index === undefined ? {} : { index: error.index },
+    );
   }
   console.error("unhandled error", error);
   return new Problem(500, "internal-error", "the server failed to handle this request");

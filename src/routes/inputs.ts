@@ -106,9 +106,15 @@ function checkText(text: string, index: number): BackboneInput {
   return { kind: "text", text };
 }
 
-function preprocessImage(manifest: BackboneManifest, bytes: Uint8Array, index: number): BackboneInput {
+function preprocessImage(
+  manifest: BackboneManifest,
+  bytes: Uint8Array,
+  index: number,
+): BackboneInput {
   const limits =
-    manifest.preprocessing.kind === "image" ? { maxPixels: manifest.preprocessing.maxPixels } : undefined;
+    manifest.preprocessing.kind === "image"
+      ? { maxPixels: manifest.preprocessing.maxPixels }
+      : undefined;
   try {
     return { kind: "image", image: decodeImage(bytes, limits) };
   } catch (error) {
