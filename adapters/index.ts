@@ -9,7 +9,7 @@ export type { HeadSpec } from "./heads/head-spec";
 export { HEAD_SPECS } from "./heads/registry";
 export { LIMITS, UNKNOWN_LABEL } from "./limits";
 export { fromRows, type Matrix } from "./linalg/matrix";
-export { DEFAULT_C_GRID, LogisticRegression } from "./logistic";
+export { DEFAULT_C_GRID, LOGISTIC_DEFAULTS, LogisticRegression } from "./logistic";
 export { classificationMetrics } from "./metrics";
 export { DEFAULT_WEIGHT_DECAY_GRID, MlpClassifier } from "./mlp";
 export { StandardScaler } from "./preprocessing/standard-scaler";

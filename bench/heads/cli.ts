@@ -1,0 +1,20 @@
+/**
+ * `npx tsx bench/heads/cli.ts <embeddings.json>… [--shots 8,16,64,full] [--seeds 0,1,2] [--heads logistic,prototype,mlp]`
+ * prints the heads-vs-scikit-learn table for the given embeddings files.
+ */
+import { parseArgs } from "node:util";
+import type { HeadType } from "../../adapters";
+import { benchHeads, headsMarkdown, loadEmbeddingSet, type Shots } from "./index";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { shots: { type: "string" }, seeds: { type: "string" }, heads: { type: "string" } },
+});
+const list = (value: string | undefined) => value?.split(",").filter(Boolean);
+const rows = await benchHeads({
+  sets: await Promise.all(positionals.map(loadEmbeddingSet)),
+  shots: list(values.shots)?.map((s): Shots => (s === "full" ? "full" : Number(s))),
+  seeds: list(values.seeds)?.map(Number),
+  headTypes: list(values.heads) as HeadType[] | undefined,
+});
+console.log(headsMarkdown(rows));
