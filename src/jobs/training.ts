@@ -50,11 +50,8 @@ async function trainAndStore(context: TrainingContext, job: JobRecord) {
     backbone: { id: adapter.backbone, weightsHash: adapter.weightsHash, dim: adapter.dim },
     samples: state.samples.trainingSet(adapter.id),
     options: trainingOptions(job.request),
-    onProgress: async (progress) => {
-      state.jobs.progress(job.id, progress);
-      // Let the object serve other requests (progress polls, predictions' auth) between stages.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    },
+    // The protocol yields after each report, so polls and predictions' auth get served meanwhile.
+    onProgress: (progress) => state.jobs.progress(job.id, progress),
   });
 
   const number = state.adapters.reserveVersion(adapter.id);

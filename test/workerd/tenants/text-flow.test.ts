@@ -4,7 +4,14 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { createTenant, createTextAdapter, fetchWorker, finishedJob, uploadTexts } from "./client";
+import {
+  createTenant,
+  createTextAdapter,
+  fetchWorker,
+  finishedJob,
+  jsonOnly,
+  uploadTexts,
+} from "./client";
 import { COOKING, FINANCE, labelled, WEATHER } from "./texts";
 
 describe("text adapter flow", () => {
@@ -42,7 +49,7 @@ describe("text adapter flow", () => {
       tenant.api.v1.adapters[":adapterId"].predict.$post({
         ...params,
         query: { topK: "2" },
-        json: { inputs: [input] },
+        ...jsonOnly({ inputs: [input] }),
       });
     const first = await (await predict("Expect showers and gusty wind this evening.")).json();
     expect(first).toMatchObject({ adapterId, version: 1, backbone: { id: "use-lite" } });

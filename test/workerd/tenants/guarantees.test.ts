@@ -1,0 +1,115 @@
+/**
+ * What the storage design must guarantee: tenants never see each other's data, concurrent uploads
+ * lose nothing, and a training that dies mid-way leaves the active head serving.
+ */
+
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { trainHead } from "../../../adapters";
+import { runTrainingJob, type Trainer } from "../../../src/jobs/training";
+import { now } from "../../../src/storage/clock";
+import { TenantState } from "../../../src/storage/tenant-state";
+import {
+  bindings,
+  createTenant,
+  createTextAdapter,
+  finishedJob,
+  jsonOnly,
+  uploadTexts,
+} from "./client";
+import { COOKING, FINANCE, labelled, WEATHER } from "./texts";
+
+describe("tenant isolation", () => {
+  it("answers 404 for another tenant's adapter and lists only the caller's own", async () => {
+    const alice = await createTenant("alice");
+    const bob = await createTenant("bob");
+    const adapterId = await createTextAdapter(alice, "alice-only");
+    const param = { param: { adapterId } };
+
+    const asBob = await bob.api.v1.adapters[":adapterId"].$get(param);
+    expect(asBob.status).toBe(404);
+    expect(await asBob.json()).toMatchObject({ type: "/problems/adapter-not-found" });
+    expect((await bob.api.v1.adapters[":adapterId"].samples.$get(param)).status).toBe(404);
+    expect((await uploadTexts(bob, adapterId, labelled(WEATHER, "weather"))).status).toBe(404);
+    expect(await (await bob.api.v1.adapters.$get()).json()).toEqual({ adapters: [] });
+    expect((await alice.api.v1.adapters[":adapterId"].$get(param)).status).toBe(200);
+  });
+});
+
+describe("concurrent uploads", () => {
+  it("N parallel uploads to one adapter store exactly N samples", async () => {
+    const tenant = await createTenant("busy");
+    const adapterId = await createTextAdapter(tenant);
+    const texts = [...WEATHER, ...COOKING, ...FINANCE];
+    const responses = await Promise.all(
+      texts.map((text) => uploadTexts(tenant, adapterId, [[text, "any"]])),
+    );
+    expect(responses.map((response) => response.status)).toEqual(texts.map(() => 201));
+
+    const counts = await (
+      await tenant.api.v1.adapters[":adapterId"].samples.$get({ param: { adapterId } })
+    ).json();
+    expect(counts).toEqual({
+      total: texts.length,
+      labels: [{ label: "any", count: texts.length }],
+    });
+  });
+});
+
+describe("a training that fails mid-way", () => {
+  it("records why and leaves the previous head active", async () => {
+    const tenant = await createTenant("fragile");
+    const adapterId = await createTextAdapter(tenant);
+    await uploadTexts(tenant, adapterId, [
+      ...labelled(WEATHER, "weather"),
+      ...labelled(COOKING, "cooking"),
+    ]);
+    const trained = await tenant.api.v1.adapters[":adapterId"].train.$post({
+      param: { adapterId },
+      json: {},
+    });
+    expect((await finishedJob(tenant, (await trained.json()).id)).version).toBe(1);
+
+    // The real protocol, interrupted once it has started sweeping (as a crash or a CPU limit would).
+    const dyingTrainer: Trainer = (input) =>
+      trainHead({
+        ...input,
+        onProgress: async (progress) => {
+          await input.onProgress?.(progress);
+          if (progress.stage === "sweep") throw new Error("the isolate ran out of CPU time");
+        },
+      });
+    const stub = bindings.TENANTS.getByName(tenant.id);
+    const jobId = await runInDurableObject(stub, async (_, ctx) => {
+      const state = new TenantState(ctx.storage);
+      const job = state.jobs.enqueue(adapterId, { activate: true }, now());
+      await runTrainingJob(
+        { state, heads: bindings.HEADS, tenantId: tenant.id, train: dyingTrainer },
+        job,
+      );
+      return job.id;
+    });
+
+    const failed = await finishedJob(tenant, jobId);
+    expect(failed).toMatchObject({
+      status: "failed",
+      version: null,
+      error: { code: "training-failed", detail: "the isolate ran out of CPU time" },
+      progress: { stage: "sweep" },
+    });
+    const adapter = await (
+      await tenant.api.v1.adapters[":adapterId"].$get({ param: { adapterId } })
+    ).json();
+    expect(adapter).toMatchObject({ activeVersion: 1 });
+    const prediction = await tenant.api.v1.adapters[":adapterId"].predict.$post({
+      param: { adapterId },
+      query: {},
+      ...jsonOnly({ inputs: ["Sunny spells later with a light breeze."] }),
+    });
+    expect(await prediction.json()).toMatchObject({
+      version: 1,
+      predictions: [{ label: "weather" }],
+    });
+    expect(await bindings.HEADS.get(`heads/${tenant.id}/${adapterId}/v2`)).toBeNull();
+  });
+});
