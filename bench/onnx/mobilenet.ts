@@ -1,6 +1,6 @@
 /**
  * MobileNetV2 latency and memory per runtime, batch 1 and 16, in Node:
- *   npx tsx bench/onnx/mobilenet.ts
+ *   npx tsx bench/onnx/mobilenet.ts [runtime-name-substring…]
  * Each runtime runs in its own child process (same inputs, same weights: the ONNX model is converted
  * from the prepared tfjs files), so its peak RSS is its own. Prints a markdown table.
  */
@@ -8,8 +8,8 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { convertedMobileNetV2, syntheticImages } from "../../test/fixtures/onnx/mobilenet-v2";
-import { NATIVE, RUNNERS } from "./runtimes";
 import { type Latency, measure } from "../stats";
+import { NATIVE, RUNNERS } from "./runtimes";
 
 const BATCHES = [
   { batch: 1, warmup: 5, runs: 30 },
@@ -51,10 +51,17 @@ async function runOne(runtime: string): Promise<Row[]> {
   return rows;
 }
 
-function runAll(): Row[] {
+const CHILD = "--child";
+
+/** Native always runs (it is the reference); `filters` select the other runtimes by substring. */
+function runAll(filters: readonly string[]): Row[] {
   const script = fileURLToPath(import.meta.url);
-  return Object.keys(RUNNERS).flatMap((runtime) => {
-    const child = spawnSync(process.execPath, [...process.execArgv, script, runtime], {
+  const selected = Object.keys(RUNNERS).filter(
+    (runtime) =>
+      filters.length === 0 || runtime === NATIVE || filters.some((f) => runtime.includes(f)),
+  );
+  return selected.flatMap((runtime) => {
+    const child = spawnSync(process.execPath, [...process.execArgv, script, CHILD, runtime], {
       encoding: "utf8",
     });
     if (child.status !== 0) throw new Error(`${runtime} failed:\n${child.stderr}`);
@@ -76,9 +83,9 @@ function table(rows: readonly Row[]): string {
   return lines.join("\n");
 }
 
-const runtime = process.argv[2];
-if (runtime === undefined) {
-  console.log(table(runAll()));
+const [mode, ...rest] = process.argv.slice(2);
+if (mode === CHILD && rest[0] !== undefined) {
+  console.log(JSON.stringify(await runOne(rest[0])));
 } else {
-  console.log(JSON.stringify(await runOne(runtime)));
+  console.log(table(runAll(process.argv.slice(2))));
 }

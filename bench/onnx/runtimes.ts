@@ -1,0 +1,96 @@
+/**
+ * The MobileNetV2 runners compared by the benchmark, each fed the same preprocessed NHWC batch and
+ * timed on the network alone (no image decoding or normalisation):
+ * - onnxruntime-web (wasm, SIMD, one thread) through src/runtime/ort, in several session settings;
+ * - onnxruntime-node (native CPU) with one intra-op thread: the reference;
+ * - tfjs with the wasm backend, the graph model that BACKBONES["mobilenet-v2"] loads.
+ */
+
+import * as tf from "@tensorflow/tfjs-core";
+import * as ortNode from "onnxruntime-node";
+import { loadPreparedGraphModel } from "../../models/graph-model";
+import { nodeHost } from "../../src/runtime/node";
+import { createOrtSession, type OrtSessionOptions } from "../../src/runtime/ort";
+import { compileOrtWasm } from "../../src/runtime/ort/node-wasm";
+import { useTfjsWasm } from "../../src/runtime/tfjs-wasm";
+import { mobilenetManifest } from "../../test/fixtures/onnx/mobilenet-v2";
+
+export interface Runner {
+  infer(images: Float32Array, batch: number): Promise<Float32Array>;
+}
+
+export interface RunnerContext {
+  readonly onnx: Uint8Array;
+  readonly outputNode: string;
+  readonly batch: number;
+}
+
+const dims = (batch: number) => [batch, 224, 224, 3];
+
+/** ort keeps one wasm instance per process, so every ort-web session shares one module. */
+let ortWasm: Promise<WebAssembly.Module> | undefined;
+
+function sharedOrtWasm(): Promise<WebAssembly.Module> {
+  ortWasm ??= compileOrtWasm();
+  return ortWasm;
+}
+
+function ortWeb(options: (batch: number) => OrtSessionOptions) {
+  return async ({ onnx, outputNode, batch }: RunnerContext): Promise<Runner> => {
+    const session = await createOrtSession(await sharedOrtWasm(), onnx, options(batch));
+    return {
+      async infer(images, n) {
+        const result = await session.run(
+          { input: { dtype: "float32", data: images, dims: dims(n) } },
+          [outputNode],
+        );
+        return result[outputNode]?.data as Float32Array;
+      },
+    };
+  };
+}
+
+async function ortNative({ onnx, outputNode }: RunnerContext): Promise<Runner> {
+  const session = await ortNode.InferenceSession.create(onnx, {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: "all",
+  });
+  return {
+    async infer(images, n) {
+      const result = await session.run({ input: new ortNode.Tensor("float32", images, dims(n)) }, [
+        outputNode,
+      ]);
+      return result[outputNode]?.data as Float32Array;
+    },
+  };
+}
+
+async function tfjsWasm({ outputNode }: RunnerContext): Promise<Runner> {
+  const host = await nodeHost();
+  await useTfjsWasm(host.tfjsWasm);
+  const model = await loadPreparedGraphModel(host.modelFiles("mobilenet-v2"), mobilenetManifest());
+  return {
+    async infer(images, n) {
+      const input = tf.tensor4d(images, [n, 224, 224, 3]);
+      const output = model.execute({ input }, outputNode) as tf.Tensor;
+      const data = (await output.data()) as Float32Array;
+      tf.dispose([input, output]);
+      return data;
+    },
+  };
+}
+
+export const RUNNERS: Readonly<Record<string, (context: RunnerContext) => Promise<Runner>>> = {
+  "onnxruntime-node (native, 1 thread)": ortNative,
+  "onnxruntime-web wasm (opt all)": ortWeb(() => ({ graphOptimizationLevel: "all" })),
+  "onnxruntime-web wasm (opt all, batch pinned)": ortWeb((batch) => ({
+    graphOptimizationLevel: "all",
+    freeDimensionOverrides: { batch },
+  })),
+  "onnxruntime-web wasm (opt basic)": ortWeb(() => ({ graphOptimizationLevel: "basic" })),
+  "onnxruntime-web wasm (opt disabled)": ortWeb(() => ({ graphOptimizationLevel: "disabled" })),
+  "tfjs-wasm (graph model)": tfjsWasm,
+};
+
+export const NATIVE = "onnxruntime-node (native, 1 thread)";
