@@ -1,0 +1,290 @@
+/**
+ * Every kind of bad request gets a 4xx problem with a stable type, and none of them changes the
+ * stored samples or the serving head.
+ */
+
+import { beforeAll, describe, expect, it } from "vitest";
+import { picturePng, toBase64 } from "../../fixtures/pictures";
+import {
+  admin,
+  createTenant,
+  createTextAdapter,
+  fetchWorker,
+  finishedJob,
+  jsonOnly,
+  type TestTenant,
+  uploadTexts,
+} from "./client";
+import { COOKING, FINANCE, labelled, WEATHER } from "./texts";
+
+let tenant: TestTenant;
+let other: TestTenant;
+let revokedKey: string;
+let textAdapter: string;
+let imageAdapter: string;
+let oneClassAdapter: string;
+let fewSamplesAdapter: string;
+let otherJob: string;
+
+beforeAll(async () => {
+  tenant = await createTenant("careful");
+  other = await createTenant("other");
+  textAdapter = await createTextAdapter(tenant);
+  await uploadTexts(tenant, textAdapter, [
+    ...labelled(WEATHER, "weather"),
+    ...labelled(COOKING, "cooking"),
+  ]);
+  const trained = await tenant.api.v1.adapters[":adapterId"].train.$post({
+    param: { adapterId: textAdapter },
+    json: {},
+  });
+  await finishedJob(tenant, (await trained.json()).id);
+
+  const image = await tenant.api.v1.adapters.$post({
+    json: { name: "pictures", backbone: "mobilenet-v2" },
+  });
+  imageAdapter = (await image.json()).id;
+  oneClassAdapter = await createTextAdapter(tenant, "one class");
+  await uploadTexts(tenant, oneClassAdapter, labelled(FINANCE, "finance"));
+  fewSamplesAdapter = await createTextAdapter(tenant, "few samples");
+  await uploadTexts(tenant, fewSamplesAdapter, [
+    ...labelled(FINANCE, "finance"),
+    ...labelled(COOKING.slice(0, 2), "cooking"),
+  ]);
+
+  const otherAdapter = await createTextAdapter(other);
+  await uploadTexts(other, otherAdapter, [
+    ...labelled(WEATHER, "weather"),
+    ...labelled(FINANCE, "finance"),
+  ]);
+  const otherTraining = await other.api.v1.adapters[":adapterId"].train.$post({
+    param: { adapterId: otherAdapter },
+    json: {},
+  });
+  otherJob = (await otherTraining.json()).id;
+
+  const spare = await admin.v1.tenants[":tenantId"].keys.$post({ param: { tenantId: tenant.id } });
+  const issued = await spare.json();
+  revokedKey = issued.key;
+  await admin.v1.tenants[":tenantId"].keys[":keyId"].$delete({
+    param: { tenantId: tenant.id, keyId: issued.id },
+  });
+});
+
+function raw(path: string, init: RequestInit & { key?: string } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set("authorization", `Bearer ${init.key ?? tenant.key}`);
+  return fetchWorker(`http://edge/v1${path}`, { ...init, headers });
+}
+
+function postJson(path: string, body: unknown): Promise<Response> {
+  return raw(path, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+const samples = (adapterId: string) => `/adapters/${adapterId}/samples`;
+const text = (input: string, label = "weather") => ({ samples: [{ input, label }] });
+const png = picturePng(32, 32, 3);
+
+/** Two trainings started together: the second must be refused while the first runs. */
+async function concurrentTraining(): Promise<Response> {
+  const start = () => postJson(`/adapters/${textAdapter}/train`, { seed: 7 });
+  const responses = await Promise.all([start(), start()]);
+  const accepted = responses.find((response) => response.status === 202);
+  const refused = responses.find((response) => response.status !== 202) as Response;
+  const body = (await refused.clone().json()) as { jobId: string };
+  const job = (await accepted?.json()) as { id: string };
+  expect(body.jobId).toBe(job.id);
+  await finishedJob(tenant, body.jobId);
+  return refused;
+}
+
+const cases: [string, () => Promise<Response>, number, string][] = [
+  ["missing key", () => fetchWorker("http://edge/v1/adapters"), 401, "unauthorized"],
+  [
+    "wrong key",
+    () => raw("/adapters", { key: `eak_${tenant.id}_${"A".repeat(43)}` }),
+    401,
+    "unauthorized",
+  ],
+  ["revoked key", () => raw("/adapters", { key: revokedKey }), 401, "unauthorized"],
+  ["not a key at all", () => raw("/adapters", { key: "let-me-in" }), 401, "unauthorized"],
+  ["tenant key on an admin route", () => raw("/tenants"), 401, "unauthorized"],
+  ["wrong admin token", () => raw("/tenants", { key: "dev-admin-tokeN" }), 401, "unauthorized"],
+  [
+    "another tenant's adapter",
+    () => raw(`/adapters/${textAdapter}`, { key: other.key }),
+    404,
+    "adapter-not-found",
+  ],
+  ["another tenant's job", () => raw(`/jobs/${otherJob}`), 404, "job-not-found"],
+  [
+    "unknown version",
+    () => raw(`/adapters/${textAdapter}/versions/9/activate`, { method: "POST" }),
+    404,
+    "version-not-found",
+  ],
+  [
+    "malformed JSON",
+    () =>
+      raw("/adapters", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: '{"name": ',
+      }),
+    400,
+    "malformed-request",
+  ],
+  [
+    "wrong types",
+    () => postJson("/adapters", { name: 42, backbone: ["use-lite"] }),
+    422,
+    "invalid-request",
+  ],
+  [
+    "unknown backbone",
+    () => postJson("/adapters", { name: "x", backbone: "resnet-9000" }),
+    404,
+    "unknown-backbone",
+  ],
+  [
+    "unknown head type",
+    () => postJson("/adapters", { name: "x", backbone: "use-lite", headType: "forest" }),
+    422,
+    "invalid-request",
+  ],
+  [
+    "text as plain text",
+    () => raw(samples(textAdapter), { method: "POST", body: "hello" }),
+    415,
+    "unsupported-media-type",
+  ],
+  [
+    "image for a text adapter",
+    () =>
+      postJson(samples(textAdapter), {
+        samples: [{ input: { image: toBase64(png) }, label: "x" }],
+      }),
+    422,
+    "wrong-modality",
+  ],
+  [
+    "text for an image adapter",
+    () => postJson(samples(imageAdapter), text("a cat")),
+    422,
+    "wrong-modality",
+  ],
+  [
+    "corrupt image",
+    () =>
+      postJson(samples(imageAdapter), {
+        samples: [{ input: { image: toBase64(png.slice(0, 60)) }, label: "x" }],
+      }),
+    422,
+    "corrupt-image",
+  ],
+  [
+    "reserved label",
+    () => postJson(samples(textAdapter), text("Light drizzle.", "unknown")),
+    422,
+    "invalid-request",
+  ],
+  [
+    "too-long label",
+    () => postJson(samples(textAdapter), text("Light drizzle.", "x".repeat(129))),
+    422,
+    "invalid-request",
+  ],
+  [
+    "too many samples in one request",
+    () =>
+      postJson(samples(textAdapter), {
+        samples: Array.from({ length: 65 }, (_, i) => ({ input: `note ${i}`, label: "x" })),
+      }),
+    413,
+    "batch-too-large",
+  ],
+  [
+    "training one class",
+    () => postJson(`/adapters/${oneClassAdapter}/train`, {}),
+    422,
+    "too-few-samples",
+  ],
+  [
+    "training too few samples",
+    () => postJson(`/adapters/${fewSamplesAdapter}/train`, {}),
+    422,
+    "too-few-samples",
+  ],
+  [
+    "predict before training",
+    () => postJson(`/adapters/${oneClassAdapter}/predict`, { inputs: ["x"] }),
+    409,
+    "no-active-head",
+  ],
+  ["concurrent training", concurrentTraining, 409, "training-in-progress"],
+];
+
+describe("bad input", () => {
+  it.each(cases)("%s → %i %s", async (_, send, status, slug) => {
+    const response = await send();
+    expect(response.status).toBe(status);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(await response.json()).toMatchObject({ type: `/problems/${slug}`, status });
+  });
+
+  it("names the minimum when there is too little to train on", async () => {
+    const oneClass = await (await postJson(`/adapters/${oneClassAdapter}/train`, {})).json();
+    expect(oneClass).toMatchObject({ minimumClasses: 2, minimumSamplesPerClass: 3 });
+    const few = (await (await postJson(`/adapters/${fewSamplesAdapter}/train`, {})).json()) as {
+      detail: string;
+    };
+    expect(few.detail).toContain('"cooking" (2)');
+  });
+
+  it("refuses a label flood with the limit named, keeping what was stored", async () => {
+    const adapterId = await createTextAdapter(tenant, "flood");
+    const batch = (start: number) =>
+      Array.from({ length: 64 }, (_, i): [string, string] => [
+        `sample ${start + i}`,
+        `label-${start + i}`,
+      ]);
+    for (const start of [0, 64, 128, 192])
+      expect((await uploadTexts(tenant, adapterId, batch(start))).status).toBe(201);
+    const flood = await uploadTexts(tenant, adapterId, batch(256));
+    expect(flood.status).toBe(422);
+    expect(await flood.json()).toMatchObject({
+      type: "/problems/limit-exceeded",
+      limit: "labelsPerAdapter",
+      max: 256,
+    });
+    const counts = await (
+      await tenant.api.v1.adapters[":adapterId"].samples.$get({ param: { adapterId } })
+    ).json();
+    expect(counts.total).toBe(256);
+  });
+
+  it("left the stored samples and the serving head untouched", async () => {
+    const param = { param: { adapterId: textAdapter } };
+    const counts = await (await tenant.api.v1.adapters[":adapterId"].samples.$get(param)).json();
+    expect(counts).toEqual({
+      total: 12,
+      labels: [
+        { label: "cooking", count: 6 },
+        { label: "weather", count: 6 },
+      ],
+    });
+    const prediction = await tenant.api.v1.adapters[":adapterId"].predict.$post({
+      ...param,
+      query: {},
+      ...jsonOnly({ inputs: ["Bake the bread until the crust is crisp."] }),
+    });
+    expect(await prediction.json()).toMatchObject({
+      version: 1,
+      predictions: [{ label: "cooking" }],
+    });
+  });
+});
