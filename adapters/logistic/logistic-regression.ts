@@ -25,7 +25,7 @@ export const LOGISTIC_DEFAULTS: LogisticRegressionParams = {
   C: 1,
   classWeight: null,
   maxIterations: 500,
-  tol: 1e-5,
+  tol: 1e-4,
 };
 
 /** Multinomial logistic regression with L2, fitted by L-BFGS (scikit-learn's `lbfgs` solver). */
@@ -50,7 +50,7 @@ export class LogisticRegression extends Classifier {
     const classCount = classCountOf(y, options);
     const sampleWeight = sampleWeightsFor(y, classCount, this.params.classWeight);
     const objective = logisticObjective({ X, y, sampleWeight, classCount, C: this.params.C });
-    const start = this.startingPoint(options?.warmStart, classCount, X.cols);
+    const start = this.startingPoint(options?.warmStart, y, sampleWeight, classCount, X.cols);
     const result = minimizeLbfgs(objective, start, {
       maxIterations: this.params.maxIterations,
       gradientTolerance: this.params.tol,
@@ -117,16 +117,35 @@ export class LogisticRegression extends Classifier {
     return model;
   }
 
+  /**
+   * A compatible warm start's parameters; otherwise W = 0 with the intercepts of the intercept-only
+   * optimum, b_k = log prior_k (centred; for two classes log(prior_1 / prior_0)). Starting there
+   * instead of at 0 about halves the iterations of a cold fit with strong regularisation.
+   */
   private startingPoint(
     warmStart: Classifier | undefined,
+    y: Int32Array,
+    sampleWeight: Float64Array,
     classCount: number,
     featureCount: number,
-  ) {
-    const size = parameterCount(classCount, featureCount);
+  ): Float64Array {
     const compatible =
       warmStart instanceof LogisticRegression &&
       warmStart.classCount === classCount &&
       warmStart.featureCount === featureCount;
-    return compatible ? Float64Array.from(warmStart.theta) : new Float64Array(size);
+    if (compatible) return Float64Array.from(warmStart.theta);
+    const start = new Float64Array(parameterCount(classCount, featureCount));
+    const classWeight = new Float64Array(classCount);
+    y.forEach((label, i) => {
+      classWeight[label] = (classWeight[label] as number) + (sampleWeight[i] as number);
+    });
+    const logPrior = Array.from(classWeight, (w) => Math.log(Math.max(w, Number.MIN_VALUE)));
+    const rows = weightRowCount(classCount);
+    const reference =
+      rows === 1 ? (logPrior[0] as number) : logPrior.reduce((a, b) => a + b, 0) / classCount;
+    for (let r = 0; r < rows; r++) {
+      start[rows * featureCount + r] = (logPrior[classCount - rows + r] as number) - reference;
+    }
+    return start;
   }
 }
