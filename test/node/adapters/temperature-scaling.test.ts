@@ -31,3 +31,18 @@ describe("temperature scaling", () => {
     });
   }
 });
+
+describe("temperature scaling on a perfectly classified validation set", () => {
+  it("stops short of certainty: the top probability stays near Laplace's (n + 1) / (n + 2)", () => {
+    const n = 18;
+    const logits = zeros(n, 3);
+    const y = Int32Array.from({ length: n }, (_, i) => i % 3);
+    y.forEach((k, i) => {
+      logits.data[i * 3 + k] = 2;
+    });
+    const temperature = fitTemperature(logits, y);
+    const top = softmaxWithTemperature(logits, temperature).data[0] as number;
+    expect(top).toBeGreaterThan(0.9);
+    expect(top).toBeLessThan(0.99);
+  });
+});
