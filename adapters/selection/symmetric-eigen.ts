@@ -11,7 +11,7 @@ export interface SymmetricEigen {
  * Eigendecomposition A = V diag(λ) Vᵀ of a real symmetric matrix: Householder reduction to a
  * tridiagonal matrix (tred2), then the implicit QL algorithm with Wilkinson-like shifts (tql2). This
  * is the EISPACK routine pair as ported by JAMA; O(n³), backward stable, exact orthogonal V up to
- * rounding. Only the lower triangle of A is read.
+ * rounding. A must be symmetric (not checked: callers pass Gram matrices).
  */
 export function symmetricEigen(a: Matrix): SymmetricEigen {
   const n = a.rows;
