@@ -10,6 +10,7 @@ import { runTrainingJob, type Trainer } from "../../../src/jobs/training";
 import { now } from "../../../src/storage/clock";
 import { TenantState } from "../../../src/storage/tenant-state";
 import {
+  admin,
   bindings,
   createTenant,
   createTextAdapter,
@@ -111,5 +112,52 @@ describe("a training that fails mid-way", () => {
       predictions: [{ label: "weather" }],
     });
     expect(await bindings.HEADS.get(`heads/${tenant.id}/${adapterId}/v2`)).toBeNull();
+  });
+});
+
+describe("raw uploads and deletion", () => {
+  it("keeps raw samples in R2 until retention is off, and deletes them with their samples", async () => {
+    const tenant = await createTenant("archivist");
+    const adapterId = await createTextAdapter(tenant);
+    const param = { param: { adapterId } };
+    const rawKeys = async () =>
+      (await bindings.SAMPLES.list({ prefix: `samples/${tenant.id}/${adapterId}/` })).objects
+        .length;
+
+    await uploadTexts(tenant, adapterId, labelled(WEATHER.slice(0, 3), "weather"));
+    expect(await rawKeys()).toBe(3);
+
+    const off = await tenant.api.v1.tenant.$patch({ json: { retainRawSamples: false } });
+    expect(await off.json()).toMatchObject({ retainRawSamples: false });
+    const upload = await uploadTexts(tenant, adapterId, labelled(COOKING.slice(0, 2), "cooking"));
+    expect(await rawKeys()).toBe(3);
+
+    const [first] = (await upload.json()).samples;
+    const byId = await tenant.api.v1.adapters[":adapterId"].samples[":sampleId"].$delete({
+      param: { adapterId, sampleId: first?.id ?? "" },
+    });
+    expect(await byId.json()).toEqual({ deleted: 1 });
+    const byLabel = await tenant.api.v1.adapters[":adapterId"].samples.$delete({
+      ...param,
+      query: { label: "weather" },
+    });
+    expect(await byLabel.json()).toEqual({ deleted: 3 });
+    expect(await rawKeys()).toBe(0);
+    expect(await (await tenant.api.v1.adapters[":adapterId"].samples.$get(param)).json()).toEqual({
+      total: 1,
+      labels: [{ label: "cooking", count: 1 }],
+    });
+  });
+
+  it("deleting a tenant revokes its keys and removes it from the registry", async () => {
+    const tenant = await createTenant("leaving");
+    expect((await tenant.api.v1.adapters.$get()).status).toBe(200);
+    const deleted = await admin.v1.tenants[":tenantId"].$delete({ param: { tenantId: tenant.id } });
+    expect(deleted.status).toBe(204);
+    expect((await tenant.api.v1.adapters.$get()).status).toBe(401);
+    const { tenants } = await (await admin.v1.tenants.$get()).json();
+    expect(tenants.map((listed) => listed.id)).not.toContain(tenant.id);
+    const again = await admin.v1.tenants[":tenantId"].$delete({ param: { tenantId: tenant.id } });
+    expect(again.status).toBe(404);
   });
 });

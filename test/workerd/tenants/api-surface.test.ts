@@ -1,0 +1,39 @@
+/** The API describes itself: an OpenAPI 3.1 document from the zod schemas and a local docs page. */
+
+import { describe, expect, it } from "vitest";
+import { fetchWorker } from "./client";
+
+describe("API documentation", () => {
+  it("serves an OpenAPI 3.1 document covering the tenant API with bearer security", async () => {
+    const response = await fetchWorker("http://edge/openapi.json");
+    expect(response.status).toBe(200);
+    const doc = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { security?: unknown }>>;
+      components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> };
+    };
+    expect(doc.openapi).toBe("3.1.0");
+    for (const path of [
+      "/v1/tenants",
+      "/v1/tenants/{tenantId}/keys",
+      "/v1/adapters/{adapterId}/samples",
+      "/v1/adapters/{adapterId}/train",
+      "/v1/jobs/{jobId}/events",
+      "/v1/adapters/{adapterId}/versions/{version}/activate",
+      "/v1/adapters/{adapterId}/predict",
+    ]) {
+      expect(doc.paths, path).toHaveProperty([path]);
+    }
+    expect(doc.paths["/v1/adapters/{adapterId}/predict"]?.post?.security).toEqual([{ bearer: [] }]);
+    expect(doc.components.securitySchemes).toHaveProperty("bearer");
+    expect(doc.components.schemas).toHaveProperty("Predictions");
+  });
+
+  it("renders it on a page that loads nothing from elsewhere", async () => {
+    const response = await fetchWorker("http://edge/docs");
+    expect(response.headers.get("content-type")).toContain("text/html");
+    const html = await response.text();
+    expect(html).toContain('fetch("/openapi.json")');
+    expect(html).not.toMatch(/(src|href)="https?:/);
+  });
+});
