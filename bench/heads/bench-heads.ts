@@ -9,7 +9,7 @@ import {
 } from "../../adapters";
 import { progressReporter } from "../../adapters/protocol/progress";
 import type { EmbeddingSet } from "./embedding-set";
-import { type ShotSplit, type Shots, shotSplit } from "./shot-splits";
+import { type Shots, shotSplit } from "./shot-splits";
 import { runSklearn } from "./sklearn-runner";
 
 export const SKLEARN = "sklearn-logistic";
@@ -98,6 +98,16 @@ export async function benchHeads(options: BenchHeadsOptions): Promise<BenchRow[]
           `heads: ${set.name} ${head} shots=${run.shots} seed=${run.seed} acc=${test.accuracy.toFixed(4)} ${fitMs.toFixed(0)} ms`,
         );
       }
+      // Right after ours on the same split, so both see the same load on a shared machine.
+      const [reference] = await runSklearn(set.path, [run.split], cGrid, maxIterations);
+      if (!reference) throw new Error("heads bench: scikit-learn returned no result");
+      rows.push({
+        ...describe(run),
+        head: SKLEARN,
+        accuracy: reference.accuracy,
+        macroF1: reference.macroF1,
+        fitMs: reference.fitMs,
+      });
     }
   }
   return rows;
