@@ -26,9 +26,9 @@ const BLUE: [number, number, number] = [30, 40, 220];
 
 function imageForm(pictures: Uint8Array[], labels: string[]): FormData {
   const form = new FormData();
-  pictures.forEach((png, index) =>
-    form.append("inputs", new Blob([png], { type: "image/png" }), `${index}.png`),
-  );
+  for (const [index, png] of pictures.entries()) {
+    form.append("inputs", new Blob([png], { type: "image/png" }), `${index}.png`);
+  }
   for (const label of labels) form.append("labels", label);
   return form;
 }
