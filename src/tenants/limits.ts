@@ -7,7 +7,7 @@ import { LIMITS as HEAD_LIMITS } from "../../adapters";
 import { Problem } from "../problem";
 
 export const TENANT_LIMITS = {
-  /** Samples in one upload request. */
+  /** Samples in one upload request (the duplicate check binds one SQL parameter each; SQLite in a Durable Object takes 100). */
   samplesPerRequest: 64,
   /** Inputs in one predict request. */
   inputsPerPrediction: 64,

@@ -61,7 +61,12 @@ export async function storeSamples(
   });
 }
 
-/** Embeds the new samples in one backbone call and keeps their raw bytes when the tenant wants that. */
+/**
+ * Embeds the new samples in one backbone call and keeps their raw bytes when the tenant wants that.
+ * Raw bytes go first: if the insert is then refused (a limit), the R2 objects stay behind, but they
+ * are content-addressed, so a later upload of the same content reuses them and deleting the adapter
+ * removes them.
+ */
 async function prepare(
   tenant: TenantContext,
   adapter: AdapterRecord,
