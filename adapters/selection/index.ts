@@ -1,0 +1,26 @@
+/**
+ * Backbone selection math: training-free transferability (LogME), cross-validation of a head under
+ * the training protocol, nearest-prototype leave-one-out accuracy, and the ranking rule and Pareto
+ * front that turn the measurements into a recommendation. Pure TypeScript, no I/O.
+ */
+export {
+  type CrossValidationInput,
+  type CrossValidationReport,
+  crossValidateHead,
+  DEFAULT_FOLDS,
+  type FoldScores,
+  foldsFor,
+} from "./cross-validate";
+export { type FoldStatistic, foldStatistic } from "./fold-statistics";
+export { type ClassEvidence, type LogMEOptions, type LogMEResult, logME } from "./logme";
+export { type AccuracyLatencyPoint, paretoFront } from "./pareto-front";
+export { prototypeLeaveOneOutAccuracy } from "./prototype-leave-one-out";
+export {
+  MIN_TIE_TOLERANCE,
+  RANKING_RULE,
+  type RankableCandidate,
+  type Ranked,
+  rankCandidates,
+  tieTolerance,
+} from "./ranking";
+export { stratifiedKFold } from "./stratified-k-fold";
