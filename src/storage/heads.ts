@@ -31,13 +31,21 @@ export async function writeHeadVersion(kv: KVNamespace, head: StoredHead): Promi
   await kv.put(`${head.key}/report`, JSON.stringify(head.report));
 }
 
+/**
+ * Best effort: the activation is already committed in the Durable Object, which predictions follow.
+ * KV takes one write per second per key, so quick successive rollbacks may have one refused here.
+ */
 export async function writeActivePointer(
   kv: KVNamespace,
   tenantId: string,
   adapterId: string,
   version: number,
 ): Promise<void> {
-  await kv.put(`${adapterPrefix(tenantId, adapterId)}active`, `v${version}`);
+  try {
+    await kv.put(`${adapterPrefix(tenantId, adapterId)}active`, `v${version}`);
+  } catch (error) {
+    console.warn(`active pointer of ${tenantId}/${adapterId} not mirrored to KV`, error);
+  }
 }
 
 export async function readHeadBytes(kv: KVNamespace, key: string): Promise<Uint8Array | undefined> {
