@@ -1,0 +1,245 @@
+/**
+ * Backbone selection on an adapter's own samples: measure every available candidate of the
+ * modality, rank them by the documented rule (adapters/selection/ranking), and mark the
+ * accuracy–latency Pareto front. A candidate that fails is reported as failed; the others are still
+ * ranked.
+ */
+
+import {
+  type FoldStatistic,
+  paretoFront,
+  RANKING_RULE,
+  rankCandidates,
+  tieTolerance,
+} from "../../adapters/selection";
+import type { BackboneManifest } from "../../models";
+import type { RawInput } from "../routes/inputs";
+import { toBackboneInputs } from "../routes/inputs";
+import type { BackbonePool } from "../runtime/backbones";
+import { type Availability, availability, type Candidate, candidatesFor } from "./candidates";
+import { type CandidateMeasurement, measureCandidate } from "./measure-candidate";
+
+export interface SelectionRequest {
+  /** Folds for cross-validation (fewer when the smallest label has fewer samples; at least 3). */
+  folds?: number;
+  seed?: number;
+  /** Only these backbone ids (default: every backbone of the adapter's modality). */
+  backbones?: string[];
+}
+
+export interface LabelledRaw {
+  raw: RawInput;
+  label: string;
+}
+
+export interface CandidateReport {
+  id: string;
+  backbone: string;
+  layer: string;
+  dim: number;
+  runtime: string;
+  licence: string;
+  sizeBytes: number;
+  flops: { approx: number; per: string };
+  availability: Availability;
+  status: "measured" | "unavailable" | "failed";
+  error: string | null;
+  metrics: {
+    folds: number;
+    crossValidatedAccuracy: FoldStatistic;
+    crossValidatedMacroF1: FoldStatistic;
+    logME: number;
+    prototypeLeaveOneOutAccuracy: number;
+    latencyMsPerItem: number;
+    embedMs: number;
+    wasmHeapBytes: number;
+  } | null;
+  rank: number | null;
+  nearTie: boolean;
+  paretoOptimal: boolean;
+}
+
+export interface SelectionReport {
+  modality: BackboneManifest["modality"];
+  samples: number;
+  labels: string[];
+  current: { backbone: string; layer: string };
+  rule: string;
+  tieTolerance: number | null;
+  /** Ranked candidates first (by rank), then the failed and unavailable ones. */
+  candidates: CandidateReport[];
+  /** Candidate ids on the front of cross-validated accuracy vs latency, fastest first. */
+  paretoFront: string[];
+  recommendation: { id: string; backbone: string; layer: string; reason: string } | null;
+  notes: string[];
+  selectionMs: number;
+}
+
+export interface SelectBackboneInput {
+  pool: BackbonePool;
+  modality: BackboneManifest["modality"];
+  current: { backbone: string; layer: string };
+  samples: LabelledRaw[];
+  request: SelectionRequest;
+  onProgress?: (fraction: number, message: string) => Promise<void> | void;
+}
+
+export async function selectBackbone(input: SelectBackboneInput): Promise<SelectionReport> {
+  const started = performance.now();
+  const { pool, samples, request } = input;
+  const labels = [...new Set(samples.map((s) => s.label))].sort();
+  const classOf = new Map(labels.map((label, k) => [label, k]));
+  const y = Int32Array.from(samples, (s) => classOf.get(s.label) as number);
+  const candidates = candidatesFor(pool.manifests(), input.modality).filter(
+    (c) => !request.backbones || request.backbones.includes(c.backbone),
+  );
+
+  const reports: CandidateReport[] = [];
+  for (const [i, candidate] of candidates.entries()) {
+    const report = (message: string) =>
+      input.onProgress?.(
+        i / candidates.length,
+        `candidate ${i + 1}/${candidates.length} ${message}`,
+      );
+    const available = availability(candidate.manifest);
+    if (!available.available) {
+      reports.push(describe(candidate, available, { status: "unavailable", error: null }));
+      continue;
+    }
+    await report(`${candidate.id}: embedding`);
+    try {
+      const measured = await measureCandidate({
+        pool,
+        candidate,
+        inputs: toBackboneInputs(
+          candidate.manifest,
+          samples.map((s) => s.raw),
+          samples.length,
+        ),
+        y,
+        labels,
+        folds: request.folds,
+        seed: request.seed,
+        onProgress: report,
+      });
+      reports.push(describe(candidate, available, { status: "measured", error: null }, measured));
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      reports.push(describe(candidate, available, { status: "failed", error: detail }));
+    }
+  }
+  return {
+    ...rankReports(reports),
+    ...context(input, labels, reports),
+    selectionMs: performance.now() - started,
+  };
+}
+
+function rankReports(reports: CandidateReport[]) {
+  const measured = reports.filter((r) => r.metrics !== null);
+  const rankable = measured.map((report) => ({
+    id: report.id,
+    macroF1: report.metrics?.crossValidatedMacroF1 as FoldStatistic,
+    latencyMsPerItem: report.metrics?.latencyMsPerItem as number,
+    sizeBytes: report.sizeBytes,
+    report,
+  }));
+  const ranked = rankCandidates(rankable);
+  const front = paretoFront(
+    rankable.map(({ id, latencyMsPerItem, report }) => ({
+      id,
+      latencyMsPerItem,
+      accuracy: report.metrics?.crossValidatedAccuracy.mean as number,
+    })),
+  ).map((point) => point.id);
+  for (const { candidate, rank, nearTie } of ranked) {
+    candidate.report.rank = rank;
+    candidate.report.nearTie = nearTie;
+    candidate.report.paretoOptimal = front.includes(candidate.id);
+  }
+  const best = ranked[0]?.candidate;
+  const leader = rankable.reduce<(typeof rankable)[number] | undefined>(
+    (a, b) => (!a || b.macroF1.mean > a.macroF1.mean ? b : a),
+    undefined,
+  );
+  return {
+    rule: RANKING_RULE,
+    tieTolerance: leader ? tieTolerance(leader.macroF1) : null,
+    candidates: [
+      ...ranked.map((r) => r.candidate.report),
+      ...reports.filter((r) => r.status === "failed"),
+      ...reports.filter((r) => r.status === "unavailable"),
+    ],
+    paretoFront: front,
+    recommendation: best
+      ? {
+          id: best.id,
+          backbone: best.report.backbone,
+          layer: best.report.layer,
+          reason:
+            best.id === leader?.id
+              ? `highest cross-validated macro-F1 (${best.macroF1.mean.toFixed(4)})`
+              : `macro-F1 ${best.macroF1.mean.toFixed(4)} is within the tie tolerance of the best (${leader?.id}, ${leader?.macroF1.mean.toFixed(4)}) and it is cheaper to serve`,
+        }
+      : null,
+  };
+}
+
+function context(input: SelectBackboneInput, labels: string[], reports: CandidateReport[]) {
+  const notes: string[] = [];
+  const usable = reports.filter((r) => r.status !== "unavailable");
+  if (usable.length <= 1) {
+    notes.push(
+      `only ${usable.length} candidate${usable.length === 1 ? "" : "s"} for ${input.modality} can run in this deployment: there is nothing to choose between`,
+    );
+  }
+  const failed = reports.filter((r) => r.status === "failed");
+  if (failed.length > 0) {
+    notes.push(
+      `${failed.length} candidate(s) failed and are not ranked: ${failed.map((r) => r.id).join(", ")}`,
+    );
+  }
+  return {
+    modality: input.modality,
+    samples: input.samples.length,
+    labels,
+    current: input.current,
+    notes,
+  };
+}
+
+function describe(
+  candidate: Candidate,
+  available: Availability,
+  outcome: { status: CandidateReport["status"]; error: string | null },
+  measured?: CandidateMeasurement,
+): CandidateReport {
+  const { manifest } = candidate;
+  return {
+    id: candidate.id,
+    backbone: candidate.backbone,
+    layer: candidate.layer,
+    dim: candidate.dim,
+    runtime: manifest.runtime,
+    licence: manifest.source.licence,
+    sizeBytes: manifest.sizeBytes,
+    flops: { approx: manifest.flops.approx, per: manifest.flops.per },
+    availability: available,
+    ...outcome,
+    metrics: measured
+      ? {
+          folds: measured.crossValidation.folds,
+          crossValidatedAccuracy: measured.crossValidation.accuracy,
+          crossValidatedMacroF1: measured.crossValidation.macroF1,
+          logME: measured.logME,
+          prototypeLeaveOneOutAccuracy: measured.prototypeLeaveOneOutAccuracy,
+          latencyMsPerItem: measured.latencyMsPerItem,
+          embedMs: measured.embedMs,
+          wasmHeapBytes: measured.wasmHeapBytes,
+        }
+      : null,
+    rank: null,
+    nearTie: false,
+    paretoOptimal: false,
+  };
+}
