@@ -35,15 +35,11 @@ export async function storeSamples(
   const samples = await Promise.all(
     uploads.map(async (upload) => ({ ...upload, hash: await sha256Hex(contentOf(upload.raw)) })),
   );
-  const outcomes = new Map<string, SampleOutcome>();
-  for (const { contentHash, id } of unwrap(
-    await tenant.store.knownSamples(
-      adapter.id,
-      samples.map((s) => s.hash),
-    ),
-  )) {
-    outcomes.set(contentHash, { status: "duplicate", id });
-  }
+  const hashes = samples.map((sample) => sample.hash);
+  const known = unwrap(await tenant.store.knownSamples(adapter.id, hashes));
+  const outcomes = new Map<string, SampleOutcome>(
+    known.map(({ contentHash, id }) => [contentHash, { status: "duplicate", id }]),
+  );
 
   const fresh = distinctBy(samples.filter((sample) => !outcomes.has(sample.hash)));
   const newSamples = await prepare(tenant, adapter, pool, bucket, fresh);
@@ -51,9 +47,13 @@ export async function storeSamples(
   for (const [index, sample] of newSamples.entries()) {
     outcomes.set(sample.contentHash, stored[index] as SampleOutcome);
   }
+  return inRequestOrder(hashes, outcomes);
+}
 
+/** One outcome per request item; a content repeated within the request is a duplicate of its first. */
+function inRequestOrder(hashes: string[], outcomes: Map<string, SampleOutcome>): SampleOutcome[] {
   const seen = new Set<string>();
-  return samples.map(({ hash }) => {
+  return hashes.map((hash) => {
     const outcome = outcomes.get(hash) as SampleOutcome;
     const repeated = seen.has(hash);
     seen.add(hash);

@@ -129,10 +129,17 @@ describe("raw uploads and deletion", () => {
 
     const off = await tenant.api.v1.tenant.$patch({ json: { retainRawSamples: false } });
     expect(await off.json()).toMatchObject({ retainRawSamples: false });
-    const upload = await uploadTexts(tenant, adapterId, labelled(COOKING.slice(0, 2), "cooking"));
+    const repeated = [COOKING[0], COOKING[1], COOKING[1]] as string[];
+    const upload = await uploadTexts(tenant, adapterId, labelled(repeated, "cooking"));
     expect(await rawKeys()).toBe(3);
+    const [first, second, repeat] = (await upload.json()).samples;
+    expect([first?.status, second?.status, repeat?.status]).toEqual([
+      "added",
+      "added",
+      "duplicate",
+    ]);
+    expect(repeat?.id).toBe(second?.id);
 
-    const [first] = (await upload.json()).samples;
     const byId = await tenant.api.v1.adapters[":adapterId"].samples[":sampleId"].$delete({
       param: { adapterId, sampleId: first?.id ?? "" },
     });
