@@ -1,7 +1,7 @@
 /** The host-independent contract of a backbone, shared by every backbone folder and the registry. */
 
 import type { RgbImage } from "./image/rgb-image";
-import type { BackboneManifest } from "./manifest";
+import type { BackboneManifest, BackboneRuntime } from "./manifest";
 
 /** Files of one backbone's `models/dist/<id>/` folder; the host (Node fs or workerd static assets) provides it. */
 export interface ModelFiles {
@@ -19,11 +19,20 @@ export interface Backbone {
   manifest: BackboneManifest;
   /** One L2-normalised vector per input, in input order. */
   embed(inputs: BackboneInput[], options?: EmbedOptions): Promise<Float32Array[]>;
-  /** Frees the model's weights in the tfjs backend. */
+  /** Frees the model's weights in its runtime. */
   dispose(): void;
 }
 
 export interface BackboneDefinition {
   manifest: BackboneManifest;
-  load(files: ModelFiles): Promise<Backbone>;
+  /**
+   * The folder of its prepared files (models/dist/<folder>, static assets <folder>/); defaults to
+   * `manifest.id`. Variants of one model on other runtimes share that model's folder.
+   */
+  folder?: string;
+  /**
+   * Loads the backbone on `runtime` (default: the manifest's own; an `auto` backbone is loaded once
+   * per runtime it is measured on). The caller has started that runtime's wasm (src/runtime).
+   */
+  load(files: ModelFiles, runtime?: BackboneRuntime): Promise<Backbone>;
 }

@@ -2,6 +2,8 @@
 
 import type { BackboneDefinition } from "./backbone";
 import { mobilenetV2 } from "./mobilenet-v2";
+import { mobilenetV2Auto } from "./mobilenet-v2/auto";
+import { mobilenetV2Onnx } from "./mobilenet-v2/onnx";
 import { useLite } from "./use-lite";
 
 export type {
@@ -15,9 +17,17 @@ export { DEFAULT_LIMITS, type DecodeLimits, decodeImage } from "./image/decode";
 export { ImageError, type ImageErrorCode } from "./image/image-error";
 export type { RgbImage } from "./image/rgb-image";
 export { InputError, type InputErrorCode } from "./input-error";
-export { type BackboneManifest, BackboneManifestSchema, type CutLayer } from "./manifest";
+export {
+  type BackboneManifest,
+  BackboneManifestSchema,
+  type BackboneRuntime,
+  type CutLayer,
+  runtimesOf,
+} from "./manifest";
 
 export const BACKBONES: Record<string, BackboneDefinition> = {
   [mobilenetV2.manifest.id]: mobilenetV2,
+  [mobilenetV2Onnx.manifest.id]: mobilenetV2Onnx,
+  [mobilenetV2Auto.manifest.id]: mobilenetV2Auto,
   [useLite.manifest.id]: useLite,
 };

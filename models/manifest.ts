@@ -3,8 +3,14 @@
  *
  * `models/<id>/manifest.json` is committed. `models/prepare.ts` checks the npm package's files against
  * `files.source` and the prepared `models/dist/<id>/` files against `files.prepared`; `weightsHash`
- * (the sha256 of `weights.bin`) is what trained heads pin, so a changed package cannot silently change
- * the embedding space under them.
+ * (the sha256 of the file holding the weights: `weights.bin`, or `model.onnx` for an ONNX-only
+ * backbone) is what trained heads pin, so a changed package cannot silently change the embedding space
+ * under them.
+ *
+ * `runtime` says what runs the backbone: `tfjs-graph` (model.json + weights.bin on tfjs's wasm
+ * backend), `onnx` (model.onnx on onnxruntime-web's wasm backend), or `auto`: the faster of those two
+ * that the deployment carries, measured on the host at first load (src/runtime/auto-runtime.ts). The
+ * files each runtime needs must be prepared files.
  */
 
 import { z } from "zod";
@@ -54,20 +60,50 @@ const TextPreprocessing = z.object({
 const CutLayer = z.object({
   /** Stable public name, used as `embed(…, { layer })`. */
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
-  /** Graph node to fetch. */
+  /** Graph node to fetch (for ONNX: the model output of that name). */
   node: z.string().min(1),
   dim: z.int().positive(),
   /** "global-average" averages a [N,H,W,C] feature map over H and W into [N,C]. */
   pooling: z.enum(["none", "global-average"]),
+  /**
+   * The node's output shape, -1 where free; the ONNX signature check compares it with the model's.
+   * Defaults to [-1, dim] when pooling is "none"; a feature map must state its [-1, H, W, dim].
+   */
+  shape: z.array(z.int().min(-1)).optional(),
   description: z.string(),
 });
+
+/** Weights taken from an installed npm package by `npm run models`. */
+const NpmSource = z.object({
+  package: z.string().min(1),
+  version: z.string().min(1),
+  /** Folder inside the package that holds the source files. */
+  directory: z.string(),
+  licence: z.enum(["MIT", "Apache-2.0"]),
+  upstream: z.string(),
+});
+
+/** A model the deployer brings (models/DEPLOYMENT.md): its files are placed, not prepared. */
+const UserSource = z.object({
+  provided: z.literal("user"),
+  licence: z.string().min(1),
+  upstream: z.string(),
+});
+
+export type BackboneRuntime = "tfjs-graph" | "onnx";
+
+/** The prepared files each runtime loads. */
+export const RUNTIME_FILES: Readonly<Record<BackboneRuntime, readonly string[]>> = {
+  "tfjs-graph": ["model.json", "weights.bin"],
+  onnx: ["model.onnx"],
+};
 
 export const BackboneManifestSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
     version: z.string().min(1),
     modality: z.enum(["image", "text"]),
-    runtime: z.literal("tfjs-graph"),
+    runtime: z.enum(["tfjs-graph", "onnx", "auto"]),
     description: z.string(),
     inputs: z.array(GraphInput).min(1),
     preprocessing: z.discriminatedUnion("kind", [ImagePreprocessing, TextPreprocessing]),
@@ -75,16 +111,9 @@ export const BackboneManifestSchema = z
     output: z.object({ layer: z.string(), node: z.string().min(1), dim: z.int().positive() }),
     cutLayers: z.array(CutLayer).min(1),
     files: z.object({ source: z.array(FileEntry).min(1), prepared: z.array(FileEntry).min(1) }),
-    /** sha256 of the prepared weights.bin. */
+    /** sha256 of the prepared file holding the weights (see weightsFile). */
     weightsHash: Sha256,
-    source: z.object({
-      package: z.string().min(1),
-      version: z.string().min(1),
-      /** Folder inside the package that holds the source files. */
-      directory: z.string(),
-      licence: z.enum(["MIT", "Apache-2.0"]),
-      upstream: z.string(),
-    }),
+    source: z.union([NpmSource, UserSource]),
     /** Bytes of all prepared files. */
     sizeBytes: z.int().positive(),
     flops: z.object({
@@ -103,14 +132,48 @@ export const BackboneManifestSchema = z
     if (manifest.preprocessing.kind !== manifest.modality) {
       ctx.addIssue({ code: "custom", message: "preprocessing.kind must equal modality" });
     }
-    const weights = manifest.files.prepared.find((file) => file.path === "weights.bin");
+    const prepared = new Set(manifest.files.prepared.map((file) => file.path));
+    for (const runtime of runtimesOf(manifest)) {
+      const missing = RUNTIME_FILES[runtime].filter((path) => !prepared.has(path));
+      if (missing.length > 0) {
+        ctx.addIssue({ code: "custom", message: `runtime ${runtime} needs prepared ${missing}` });
+      }
+    }
+    const weights = manifest.files.prepared.find((file) => file.path === weightsFile(manifest));
     if (weights?.sha256 !== manifest.weightsHash) {
       ctx.addIssue({
         code: "custom",
-        message: "weightsHash must be the sha256 of prepared weights.bin",
+        message: `weightsHash must be the sha256 of prepared ${weightsFile(manifest)}`,
       });
+    }
+    if (runtimesOf(manifest).includes("onnx")) {
+      for (const layer of manifest.cutLayers) {
+        const shape = outputShape(layer);
+        if (shape === undefined || shape.at(-1) !== layer.dim) {
+          ctx.addIssue({
+            code: "custom",
+            message: `cut layer ${layer.name} needs a shape ending in its dim for ONNX`,
+          });
+        }
+      }
     }
   });
 
 export type BackboneManifest = z.infer<typeof BackboneManifestSchema>;
 export type CutLayer = z.infer<typeof CutLayer>;
+
+/** The concrete runtimes a manifest can run on: its own, or both for `auto`. */
+export function runtimesOf(manifest: Pick<BackboneManifest, "runtime">): BackboneRuntime[] {
+  return manifest.runtime === "auto" ? ["tfjs-graph", "onnx"] : [manifest.runtime];
+}
+
+/** weights.bin when the backbone has tfjs files, else the ONNX model, which embeds its weights. */
+export function weightsFile(manifest: Pick<BackboneManifest, "files">): string {
+  const paths = manifest.files.prepared.map((file) => file.path);
+  return paths.includes("weights.bin") ? "weights.bin" : "model.onnx";
+}
+
+/** A cut layer's declared output shape (see CutLayer.shape). */
+export function outputShape(layer: CutLayer): readonly number[] | undefined {
+  return layer.shape ?? (layer.pooling === "none" ? [-1, layer.dim] : undefined);
+}

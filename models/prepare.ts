@@ -7,6 +7,9 @@
  * model (`model.json` + `weights.bin`, plus copied files such as `vocab.json`), and the results are
  * checked against `files.prepared` before anything is written. Any mismatch fails the run.
  *
+ * A backbone marked `onnx` below also gets `model.onnx`: the prepared graph converted by models/onnx
+ * at every cut layer's node, checksummed in the manifest like the other prepared files.
+ *
  * Then the Workers copy is written (see prepare/static-assets.ts).
  *
  * `--update-manifest` records the current package's checksums, sizes and weightsHash in the manifest
@@ -19,6 +22,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BackboneManifest, BackboneManifestSchema } from "./manifest";
 import { type Extractor, modelFolder, umdBundles } from "./prepare/extract";
+import { onnxFile } from "./prepare/onnx-file";
 import {
   type FileRecord,
   installedVersion,
@@ -33,9 +37,15 @@ const MODELS_DIR = dirname(fileURLToPath(import.meta.url));
 const DIST_DIR = join(MODELS_DIR, "dist");
 const ASSETS_DIR = join(MODELS_DIR, "assets");
 
-const EXTRACTORS: Record<string, Extractor> = {
-  "mobilenet-v2": umdBundles,
-  "use-lite": modelFolder(["vocab.json"]),
+interface Preparation {
+  extract: Extractor;
+  /** Also convert the graph to model.onnx (for the backbone's onnx and auto variants). */
+  onnx: boolean;
+}
+
+const PREPARATIONS: Record<string, Preparation> = {
+  "mobilenet-v2": { extract: umdBundles, onnx: true },
+  "use-lite": { extract: modelFolder(["vocab.json"]), onnx: false },
 };
 
 type Mode = "verify" | "record";
@@ -59,13 +69,14 @@ async function buildPreparedFiles(
   manifest: BackboneManifest,
   files: VerifiedFiles,
 ): Promise<{ path: string; bytes: Uint8Array }[]> {
-  const extract = EXTRACTORS[manifest.id];
-  if (!extract) throw new Error(`no extractor for backbone ${manifest.id}`);
-  const extracted = await extract(files);
+  const preparation = PREPARATIONS[manifest.id];
+  if (!preparation) throw new Error(`no preparation for backbone ${manifest.id}`);
+  const extracted = await preparation.extract(files);
   const { model, weights } = toSingleShard(extracted.model, extracted.shards);
   return [
     { path: "model.json", bytes: new TextEncoder().encode(JSON.stringify(model)) },
     { path: WEIGHTS_FILE, bytes: weights },
+    ...(preparation.onnx ? [onnxFile(model, weights, manifest)] : []),
     ...extracted.copies,
   ];
 }
@@ -118,18 +129,16 @@ async function prepareBackbone(id: string, mode: Mode): Promise<void> {
     console.log(`${id}: up to date`);
     return;
   }
-  const packageDir = packageDirectory(manifest.source.package, import.meta.url);
+  const { source } = manifest;
+  if (!("package" in source)) throw new Error(`${id}: a user-provided model is not prepared`);
+  const packageDir = packageDirectory(source.package, import.meta.url);
   const version = await installedVersion(packageDir);
-  if (version !== manifest.source.version) {
+  if (version !== source.version) {
     throw new Error(
-      `${id}: ${manifest.source.package} ${version} is installed, the manifest pins ${manifest.source.version}`,
+      `${id}: ${source.package} ${version} is installed, the manifest pins ${source.version}`,
     );
   }
-  const files = new VerifiedFiles(
-    join(packageDir, manifest.source.directory),
-    manifest.files.source,
-    mode,
-  );
+  const files = new VerifiedFiles(join(packageDir, source.directory), manifest.files.source, mode);
   const prepared = await buildPreparedFiles(manifest, files);
   const records = prepared.map((file) => recordOf(file.path, file.bytes));
   if (mode === "verify") checkPrepared(manifest, records);
@@ -148,7 +157,7 @@ async function prepareBackbone(id: string, mode: Mode): Promise<void> {
 }
 
 const mode: Mode = process.argv.includes("--update-manifest") ? "record" : "verify";
-for (const id of Object.keys(EXTRACTORS)) {
+for (const id of Object.keys(PREPARATIONS)) {
   await prepareBackbone(id, mode);
   await writeStaticAssets(join(DIST_DIR, id), join(ASSETS_DIR, id));
 }

@@ -6,7 +6,7 @@
 import { HTTPException } from "hono/http-exception";
 import { ImageError, InputError } from "../models";
 import { Problem } from "./problem";
-import { UnknownBackboneError } from "./runtime/backbones";
+import { BackboneUnavailableError, UnknownBackboneError } from "./runtime/backbones";
 
 /** Errors raised by Hono and zod-openapi themselves (malformed JSON, undeclared content type, …). */
 const HTTP_EXCEPTION_SLUGS: Record<number, string> = {
@@ -29,6 +29,10 @@ export function toProblem(error: unknown): Problem {
   }
   if (error instanceof UnknownBackboneError)
     return new Problem(404, "unknown-backbone", error.message);
+  if (error instanceof BackboneUnavailableError) {
+    // The deployment's fault (a corrupt or mismatching model file, a missing runtime), not the caller's.
+    return new Problem(503, "backbone-unavailable", error.message, { backbone: error.backboneId });
+  }
   if (error instanceof ImageError) {
     const { status, slug } = IMAGE_PROBLEMS[error.code];
     return new Problem(status, slug, error.message, { format: error.format });

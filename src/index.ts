@@ -1,17 +1,16 @@
-/** The Cloudflare Worker: the app with a backbone pool kept at module scope for the isolate's life. */
+/**
+ * The Cloudflare Worker with every backbone and both runtimes: the local default (`npm start`, the
+ * workerd tests). Single-backbone workers are in src/runtime/deployments (models/DEPLOYMENT.md).
+ */
 
-import { createApp } from "./app";
-import type { Bindings } from "./env";
-import { BackbonePool } from "./runtime/backbones";
-import { workerdHost } from "./runtime/workerd";
+import { BACKBONES } from "../models";
+import { ORT_WASM } from "./runtime/deployments/ort-wasm";
+import { TFJS_WASM } from "./runtime/deployments/tfjs-wasm";
+import { workerFor } from "./runtime/deployments/worker";
 
-let pool: BackbonePool | undefined;
-
-function backbonesFor(env: Bindings): BackbonePool {
-  pool ??= new BackbonePool(workerdHost(env.ASSETS));
-  return pool;
-}
-
-export default createApp(backbonesFor);
+export default workerFor({
+  backbones: Object.values(BACKBONES),
+  wasm: { ...TFJS_WASM, ...ORT_WASM },
+});
 
 export { TenantStore } from "./storage/tenant-store";

@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import * as ortNode from "onnxruntime-node";
 import { loadPreparedGraphModel } from "../../models/graph-model";
 import { nodeHost } from "../../src/runtime/node";
-import { createOrtSession, type OrtSessionOptions } from "../../src/runtime/ort";
+import { createOrtSession, type OrtSessionOptions, useOrtWasm } from "../../src/runtime/ort";
 import { compileOrtWasm } from "../../src/runtime/ort/node-wasm";
 import { useTfjsWasm } from "../../src/runtime/tfjs-wasm";
 import { mobilenetManifest } from "../../test/fixtures/onnx/mobilenet-v2";
@@ -28,16 +28,17 @@ export interface RunnerContext {
 const dims = (batch: number) => [batch, 224, 224, 3];
 
 /** ort keeps one wasm instance per process, so every ort-web session shares one module. */
-let ortWasm: Promise<WebAssembly.Module> | undefined;
+let ortWasm: Promise<void> | undefined;
 
-function sharedOrtWasm(): Promise<WebAssembly.Module> {
-  ortWasm ??= compileOrtWasm();
+function startOrtWasm(): Promise<void> {
+  ortWasm ??= compileOrtWasm().then(useOrtWasm);
   return ortWasm;
 }
 
 function ortWeb(options: (batch: number) => OrtSessionOptions) {
   return async ({ onnx, outputNode, batch }: RunnerContext): Promise<Runner> => {
-    const session = await createOrtSession(await sharedOrtWasm(), onnx, options(batch));
+    await startOrtWasm();
+    const session = await createOrtSession(onnx, options(batch));
     return {
       async infer(images, n) {
         const result = await session.run(

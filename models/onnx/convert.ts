@@ -1,7 +1,7 @@
 /**
- * tfjs graph model → ONNX (opset 13, IR 7). Only the nodes the requested output depends on are
+ * tfjs graph model → ONNX (opset 13, IR 7). Only the nodes the requested outputs depend on are
  * converted; every value's shape is declared; 4-D activations run NCHW with a single Transpose after
- * the input (see layout.ts). The output keeps the TF node's name and TF layout.
+ * the input (see layout.ts). Each output keeps its TF node's name and TF layout.
  */
 
 import { GraphBuilder, valueInfo } from "./graph-builder";
@@ -14,8 +14,8 @@ export const OPSET = 13;
 const IR_VERSION = 7;
 
 export interface ConvertOptions {
-  /** The TF node whose value becomes the ONNX graph's output (same name). */
-  readonly outputNode: string;
+  /** The TF nodes whose values become the ONNX graph's outputs (same names, same order). */
+  readonly outputNodes: readonly string[];
 }
 
 export function convertTfjsGraphToOnnx(
@@ -29,12 +29,13 @@ export function convertTfjsGraphToOnnx(
 export function buildModel(
   modelJson: TfjsGraphModelJson,
   weightData: ArrayBuffer,
-  { outputNode }: ConvertOptions,
+  { outputNodes }: ConvertOptions,
 ): ModelProto {
+  if (outputNodes.length === 0) throw new Error("name at least one output node");
   const weights = decodeWeights(modelJson.weightsManifest, weightData);
   const g = new GraphBuilder();
-  g.reserve(outputNode);
-  const order = dependencyOrder(modelJson.modelTopology.node, outputNode);
+  for (const outputNode of outputNodes) g.reserve(outputNode);
+  const order = dependencyOrder(modelJson.modelTopology.node, outputNodes);
   for (const node of order) {
     if (node.op === "Const") {
       constant(node, g, weights);
@@ -47,33 +48,35 @@ export function buildModel(
   const inputs = order
     .filter((node) => node.op === "Placeholder")
     .map((node) => graphValue(g, node.name));
-  const output = finalOutput(g, outputNode);
-  const declared = new Set([...inputs, output].map((info) => info.name));
+  const outputs = outputNodes.map((outputNode) => finalOutput(g, outputNode));
+  const declared = new Set([...inputs, ...outputs].map((info) => info.name));
   return {
     irVersion: IR_VERSION,
     opsetImport: [{ domain: "", version: OPSET }],
     producerName: "edge-adapt models/onnx",
     producerVersion: "1",
-    docString: `Converted from a tfjs graph model; output '${outputNode}'.`,
+    docString: `Converted from a tfjs graph model; outputs ${outputNodes.map((n) => `'${n}'`).join(", ")}.`,
     metadataProps: [{ key: "source_format", value: "tfjs-graph-model" }],
     graph: {
       name: "tfjs-graph",
       node: g.nodes,
       initializer: g.initializers,
       input: inputs,
-      output: [output],
+      output: outputs,
       valueInfo: g.valueInfo.filter((info) => !declared.has(info.name)),
     },
   };
 }
 
-/** Nodes `outputNode` depends on, producers first (iterative DFS; graphs can be deep). */
-function dependencyOrder(nodes: readonly TfNode[], outputNode: string): TfNode[] {
+/** Nodes the outputs depend on, producers first (iterative DFS; graphs can be deep). */
+function dependencyOrder(nodes: readonly TfNode[], outputNodes: readonly string[]): TfNode[] {
   const byName = new Map(nodes.map((node) => [node.name, node]));
-  if (!byName.has(outputNode)) throw new Error(`output node '${outputNode}' is not in the graph`);
+  const unknown = outputNodes.find((name) => !byName.has(name));
+  if (unknown !== undefined) throw new Error(`output node '${unknown}' is not in the graph`);
   const order: TfNode[] = [];
   const done = new Set<string>();
-  const stack: { name: string; expanded: boolean }[] = [{ name: outputNode, expanded: false }];
+  // Reversed so that the first output's dependencies are converted first.
+  const stack = [...outputNodes].reverse().map((name) => ({ name, expanded: false }));
   while (stack.length > 0) {
     const top = stack.pop();
     if (top === undefined || done.has(top.name)) continue;

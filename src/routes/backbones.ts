@@ -9,7 +9,7 @@ const BackboneSchema = z
     id: z.string(),
     version: z.string(),
     modality: z.enum(["image", "text"]),
-    runtime: z.string(),
+    runtime: z.enum(["tfjs-graph", "onnx", "auto"]),
     description: z.string(),
     dim: z.int(),
     layers: z.array(z.object({ name: z.string(), dim: z.int(), description: z.string() })),
@@ -22,6 +22,13 @@ const BackboneSchema = z
     load: z.object({
       state: z.enum(["unloaded", "loading", "ready", "failed"]),
       loadMs: z.number().optional(),
+      runtime: z.enum(["tfjs-graph", "onnx"]).optional().openapi({
+        description:
+          "The runtime it runs on in this isolate (for `auto`: the one measured faster).",
+      }),
+      probeMs: z.record(z.string(), z.number()).optional().openapi({
+        description: "For `auto`: the probe embedding's median time on each candidate runtime.",
+      }),
       error: z.string().optional(),
     }),
   })
@@ -30,6 +37,10 @@ const BackboneSchema = z
 const RuntimeSchema = z
   .object({
     host: z.enum(["workerd", "node"]),
+    runtimes: z.array(z.enum(["tfjs-graph", "onnx"])).openapi({
+      description:
+        "The runtimes this deployment carries; a backbone needing another is unavailable.",
+    }),
     wasmHeapBytes: z.int().openapi({
       description:
         "Bytes reserved by the tfjs wasm heap in this isolate (it grows, never shrinks).",
@@ -59,7 +70,13 @@ export function backboneRoutes() {
     const backbones = pool
       .manifests()
       .map((manifest) => describe(manifest, pool.state(manifest.id)));
-    return c.json({ backbones, runtime: { host: pool.host, wasmHeapBytes: wasmHeapBytes() } }, 200);
+    return c.json(
+      {
+        backbones,
+        runtime: { host: pool.host, runtimes: pool.runtimes, wasmHeapBytes: wasmHeapBytes() },
+      },
+      200,
+    );
   });
 }
 
@@ -75,10 +92,14 @@ function describe(manifest: BackboneManifest, load: LoadState) {
     layers: manifest.cutLayers.map(({ name, dim, description }) => ({ name, dim, description })),
     preprocessing: manifest.preprocessing.description,
     licence: manifest.source.licence,
-    source: `${manifest.source.package}@${manifest.source.version}`,
+    source: sourceOf(manifest.source),
     sizeBytes: manifest.sizeBytes,
     flops: manifest.flops.approx,
     weightsHash: manifest.weightsHash,
     load,
   };
+}
+
+function sourceOf(source: BackboneManifest["source"]): string {
+  return "package" in source ? `${source.package}@${source.version}` : "provided by the deployer";
 }

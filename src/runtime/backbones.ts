@@ -1,16 +1,33 @@
 /**
  * The backbones this isolate serves: loaded lazily on first use, then kept at module scope for the
  * isolate's life. Loading is shared, so concurrent first requests load a backbone once.
+ *
+ * A backbone runs on its manifest's runtime; for `auto`, on the faster of the runtimes the host
+ * carries, measured here at first load (auto-runtime.ts) and reported in its load state.
  */
 
-import { BACKBONES, type Backbone, type BackboneInput, type BackboneManifest } from "../../models";
+import {
+  type Backbone,
+  type BackboneDefinition,
+  type BackboneInput,
+  type BackboneManifest,
+  type BackboneRuntime,
+  runtimesOf,
+} from "../../models";
+import { fastestRuntime, type RuntimeChoice } from "./auto-runtime";
 import type { RuntimeHost } from "./host";
-import { useTfjsWasm } from "./tfjs-wasm";
+import { startRuntime } from "./start-runtime";
 
 export type LoadState =
   | { state: "unloaded" }
   | { state: "loading" }
-  | { state: "ready"; loadMs: number }
+  | {
+      state: "ready";
+      loadMs: number;
+      runtime: BackboneRuntime;
+      /** For `auto`: the probe time measured on each candidate runtime. */
+      probeMs?: Partial<Record<BackboneRuntime, number>>;
+    }
   | { state: "failed"; error: string };
 
 export interface Embeddings {
@@ -23,8 +40,24 @@ export interface Embeddings {
 }
 
 export class UnknownBackboneError extends Error {
-  constructor(readonly backboneId: string) {
-    super(`unknown backbone "${backboneId}"; known: ${Object.keys(BACKBONES).join(", ")}`);
+  constructor(
+    readonly backboneId: string,
+    known: readonly string[],
+  ) {
+    super(`unknown backbone "${backboneId}"; known: ${known.join(", ")}`);
+  }
+}
+
+/** A served backbone failed to load (its files, its model, or a runtime this deployment lacks). */
+export class BackboneUnavailableError extends Error {
+  override readonly name = "BackboneUnavailableError";
+
+  constructor(
+    readonly backboneId: string,
+    cause: unknown,
+  ) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(`backbone "${backboneId}" could not be loaded: ${detail}`, { cause });
   }
 }
 
@@ -38,14 +71,17 @@ export class BackbonePool {
     return this.runtime.name;
   }
 
+  /** The runtimes this host carries. */
+  get runtimes(): BackboneRuntime[] {
+    return Object.keys(this.runtime.wasm) as BackboneRuntime[];
+  }
+
   manifests(): BackboneManifest[] {
-    return Object.values(BACKBONES).map((entry) => entry.manifest);
+    return Object.values(this.runtime.backbones).map((entry) => entry.manifest);
   }
 
   manifest(id: string): BackboneManifest {
-    const entry = BACKBONES[id];
-    if (!entry) throw new UnknownBackboneError(id);
-    return entry.manifest;
+    return this.definition(id).manifest;
   }
 
   state(id: string): LoadState {
@@ -53,11 +89,13 @@ export class BackbonePool {
   }
 
   get(id: string): Promise<Backbone> {
-    const entry = BACKBONES[id];
-    if (!entry) return Promise.reject(new UnknownBackboneError(id));
     let backbone = this.loading.get(id);
     if (!backbone) {
-      backbone = this.load(id, entry);
+      try {
+        backbone = this.load(id, this.definition(id));
+      } catch (error) {
+        return Promise.reject(error);
+      }
       this.loading.set(id, backbone);
     }
     return backbone;
@@ -72,19 +110,45 @@ export class BackbonePool {
     return { backbone: id, version: manifest.version, layer: cut, dim, embeddings };
   }
 
-  private async load(id: string, entry: (typeof BACKBONES)[string]): Promise<Backbone> {
+  private definition(id: string): BackboneDefinition {
+    const entry = this.runtime.backbones[id];
+    if (!entry) throw new UnknownBackboneError(id, Object.keys(this.runtime.backbones));
+    return entry;
+  }
+
+  private async load(id: string, entry: BackboneDefinition): Promise<Backbone> {
     this.states.set(id, { state: "loading" });
     const started = performance.now();
     try {
-      await useTfjsWasm(this.runtime.tfjsWasm);
-      const backbone = await entry.load(this.runtime.modelFiles(id));
-      this.states.set(id, { state: "ready", loadMs: performance.now() - started });
+      const { backbone, runtime, probeMs } = await this.loadOnFastest(entry);
+      const loadMs = performance.now() - started;
+      this.states.set(id, { state: "ready", loadMs, runtime, ...(probeMs && { probeMs }) });
       return backbone;
     } catch (error) {
       // Forget the failed attempt so a later request can retry (e.g. after a transient asset error).
       this.loading.delete(id);
-      this.states.set(id, { state: "failed", error: String(error) });
-      throw error;
+      const unavailable = new BackboneUnavailableError(id, error);
+      this.states.set(id, { state: "failed", error: unavailable.message });
+      throw unavailable;
     }
+  }
+
+  /** The backbone on its one runtime, or, for `auto` with a choice, on the measured fastest. */
+  private async loadOnFastest(
+    entry: BackboneDefinition,
+  ): Promise<Omit<RuntimeChoice, "probeMs"> & Partial<RuntimeChoice>> {
+    const files = this.runtime.modelFiles(entry.folder ?? entry.manifest.id);
+    const wanted = runtimesOf(entry.manifest);
+    const candidates = wanted.filter((runtime) => this.runtimes.includes(runtime));
+    const loadOn = async (runtime: BackboneRuntime) => {
+      await startRuntime(this.runtime, runtime);
+      return entry.load(files, runtime);
+    };
+    const [only] = candidates;
+    if (only === undefined) {
+      throw new Error(`it needs the ${wanted.join(" or ")} runtime, which this deployment lacks`);
+    }
+    if (candidates.length === 1) return { backbone: await loadOn(only), runtime: only };
+    return fastestRuntime(candidates, loadOn);
   }
 }

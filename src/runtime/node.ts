@@ -1,11 +1,15 @@
-/** Node host: compiles the wasm from node_modules and reads prepared models from models/dist. */
+/**
+ * Node host: every backbone of the registry, both runtimes (tfjs's wasm compiled up front, ort's
+ * 14 MB only when an ONNX backbone first loads), prepared models read from models/dist.
+ */
 
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ModelFiles } from "../../models";
+import { BACKBONES, type ModelFiles } from "../../models";
 import type { RuntimeHost } from "./host";
+import { compileOrtWasm } from "./ort/node-wasm";
 
 const require = createRequire(import.meta.url);
 const MODELS_DIST = join(dirname(fileURLToPath(import.meta.url)), "../../models/dist");
@@ -19,16 +23,30 @@ const { compile } = WebAssembly as unknown as {
   compile(bytes: Uint8Array): Promise<WebAssembly.Module>;
 };
 
-export async function nodeHost(modelsDir = MODELS_DIST): Promise<RuntimeHost> {
+export interface NodeHost extends RuntimeHost {
+  /** For code that drives tfjs directly (tests, fixtures, benchmarks). */
+  readonly tfjsWasm: WebAssembly.Module;
+}
+
+export async function nodeHost(modelsDir = MODELS_DIST): Promise<NodeHost> {
   const tfjsWasm = await compile(await readFile(TFJS_WASM));
+  let ortWasm: Promise<WebAssembly.Module> | undefined;
   return {
     name: "node",
+    backbones: BACKBONES,
     tfjsWasm,
-    modelFiles: (backboneId) => directoryFiles(join(modelsDir, backboneId)),
+    wasm: {
+      "tfjs-graph": async () => tfjsWasm,
+      onnx: () => {
+        ortWasm ??= compileOrtWasm();
+        return ortWasm;
+      },
+    },
+    modelFiles: (folder) => directoryFiles(join(modelsDir, folder)),
   };
 }
 
-function directoryFiles(dir: string): ModelFiles {
+export function directoryFiles(dir: string): ModelFiles {
   return {
     async read(file) {
       const bytes = await readFile(join(dir, file));

@@ -1,27 +1,36 @@
 /**
- * workerd host: the wasm is imported at bundle time (wrangler hands us a compiled
- * `WebAssembly.Module`, the only form workerd accepts) and the prepared model files are Workers
- * static assets (models/assets), fetched through the ASSETS binding on first use.
+ * workerd host: the deployment (src/runtime/deployments) names the backbones and brings the wasm of
+ * the runtimes they need, imported at bundle time (wrangler hands us a compiled `WebAssembly.Module`,
+ * the only form workerd accepts), and the prepared model files are Workers static assets
+ * (models/assets), fetched through the ASSETS binding on first use.
  */
 
-import tfjsWasm from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm";
 import type { ModelFiles } from "../../models";
+import type { Deployment } from "./deployments/deployment";
 import type { RuntimeHost } from "./host";
 
-export function workerdHost(assets: Fetcher): RuntimeHost {
-  return { name: "workerd", tfjsWasm, modelFiles: (backboneId) => assetFiles(assets, backboneId) };
+export function workerdHost(assets: Fetcher, deployment: Deployment): RuntimeHost {
+  const wasm = Object.fromEntries(
+    Object.entries(deployment.wasm).map(([runtime, module]) => [runtime, async () => module]),
+  );
+  return {
+    name: "workerd",
+    backbones: Object.fromEntries(deployment.backbones.map((entry) => [entry.manifest.id, entry])),
+    wasm,
+    modelFiles: (folder) => assetFiles(assets, folder),
+  };
 }
 
-function assetFiles(assets: Fetcher, backboneId: string): ModelFiles {
+function assetFiles(assets: Fetcher, folder: string): ModelFiles {
   // The host part is ignored by the assets binding; only the path selects the file.
-  const fetchAsset = (path: string) => assets.fetch(`https://assets.local/${backboneId}/${path}`);
+  const fetchAsset = (path: string) => assets.fetch(`https://assets.local/${folder}/${path}`);
   return {
     async read(file) {
       const whole = await fetchAsset(file);
       if (whole.ok) return whole.arrayBuffer();
       const parts = await readParts(fetchAsset, file);
       if (parts.length === 0) {
-        throw new Error(`model file ${backboneId}/${file} is missing from static assets`);
+        throw new Error(`model file ${folder}/${file} is missing from static assets`);
       }
       return concat(parts);
     },

@@ -6,6 +6,7 @@ export {
   type OrtSession,
   type OrtSessionOptions,
   type TensorData,
+  useOrtWasm,
 } from "./session";
 export {
   checkSignature,

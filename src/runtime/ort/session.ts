@@ -3,7 +3,8 @@
  * thread, SIMD, no proxy worker, started from a precompiled `WebAssembly.Module` of
  * `onnxruntime-web/ort-wasm-simd-threaded.wasm`.
  *
- * ort keeps one wasm instance per isolate/process, so the first session binds the module for good.
+ * ort keeps one wasm instance per isolate/process, so, like tfjs's backend (../tfjs-wasm.ts), the
+ * module is bound once per isolate with `useOrtWasm`; sessions created later all run on it.
  */
 
 import { env, InferenceSession, Tensor } from "onnxruntime-web/wasm";
@@ -55,12 +56,24 @@ export interface OrtSession {
 let boundModule: WebAssembly.Module | undefined;
 let started: Promise<unknown> | undefined;
 
+/** Binds the wasm module ort will start from (at the first session); a different one is refused. */
+export function useOrtWasm(wasmModule: WebAssembly.Module): void {
+  if (boundModule !== undefined && boundModule !== wasmModule) {
+    throw new Error(
+      "onnxruntime-web is already running another WebAssembly.Module in this isolate",
+    );
+  }
+  boundModule = wasmModule;
+}
+
 export async function createOrtSession(
-  wasmModule: WebAssembly.Module,
   model: Uint8Array,
   options: OrtSessionOptions = {},
 ): Promise<OrtSession> {
-  const session = await loadModel(wasmModule, model, sessionOptions(options));
+  if (boundModule === undefined) {
+    throw new Error("no onnxruntime-web wasm module: call useOrtWasm first");
+  }
+  const session = await loadModel(boundModule, model, sessionOptions(options));
   const signature = signatureFromMetadata(session.inputMetadata, session.outputMetadata);
   if (options.signature !== undefined) {
     try {
@@ -98,13 +111,7 @@ async function create(
   model: Uint8Array,
   options: InferenceSession.SessionOptions,
 ): Promise<InferenceSession> {
-  if (boundModule !== undefined && boundModule !== wasmModule) {
-    throw new Error(
-      "onnxruntime-web is already running another WebAssembly.Module in this isolate",
-    );
-  }
   if (started === undefined) {
-    boundModule = wasmModule;
     env.wasm.numThreads = 1;
     env.wasm.proxy = false;
     env.wasm.simd = true;

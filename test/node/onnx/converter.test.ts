@@ -40,7 +40,7 @@ async function onnxOutput(
 ): Promise<{ data: Float32Array; dims: readonly number[] }> {
   const { modelJson, weightData } = miniGraph();
   const session = await ortNode.InferenceSession.create(
-    convertTfjsGraphToOnnx(modelJson, weightData, { outputNode }),
+    convertTfjsGraphToOnnx(modelJson, weightData, { outputNodes: [outputNode] }),
   );
   const result = await session.run({
     input: new ortNode.Tensor("float32", input, [BATCH, 9, 9, 2]),
@@ -65,7 +65,7 @@ describe("tfjs → ONNX converter", () => {
 
   it("refuses an unsupported op on the output's path, naming op and node", () => {
     const { modelJson, weightData } = miniGraph({ centred: "Cumsum" });
-    const convert = () => convertTfjsGraphToOnnx(modelJson, weightData, { outputNode: "probs" });
+    const convert = () => convertTfjsGraphToOnnx(modelJson, weightData, { outputNodes: ["probs"] });
     expect(convert).toThrow(ConversionError);
     expect(convert).toThrow("unsupported op 'Cumsum' (op 'Cumsum' at node 'centred')");
   });
@@ -73,17 +73,17 @@ describe("tfjs → ONNX converter", () => {
   it("ignores unsupported ops the output does not depend on", () => {
     const { modelJson, weightData } = miniGraph({ probs: "Cumsum" });
     expect(
-      convertTfjsGraphToOnnx(modelJson, weightData, { outputNode: "dense" }).byteLength,
+      convertTfjsGraphToOnnx(modelJson, weightData, { outputNodes: ["dense"] }).byteLength,
     ).toBeGreaterThan(0);
   });
 
   it("refuses an unknown output node and short weight data", () => {
     const { modelJson, weightData } = miniGraph();
-    expect(() => convertTfjsGraphToOnnx(modelJson, weightData, { outputNode: "logits" })).toThrow(
-      "output node 'logits' is not in the graph",
-    );
     expect(() =>
-      convertTfjsGraphToOnnx(modelJson, weightData.slice(0, 100), { outputNode: "probs" }),
+      convertTfjsGraphToOnnx(modelJson, weightData, { outputNodes: ["logits"] }),
+    ).toThrow("output node 'logits' is not in the graph");
+    expect(() =>
+      convertTfjsGraphToOnnx(modelJson, weightData.slice(0, 100), { outputNodes: ["probs"] }),
     ).toThrow(/weight data ends before weight/);
   });
 });

@@ -8,7 +8,7 @@ import * as ortNode from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadPreparedGraphModel } from "../../../models/graph-model";
 import { nodeHost } from "../../../src/runtime/node";
-import { createOrtSession } from "../../../src/runtime/ort";
+import { createOrtSession, useOrtWasm } from "../../../src/runtime/ort";
 import { compileOrtWasm } from "../../../src/runtime/ort/node-wasm";
 import { useTfjsWasm } from "../../../src/runtime/tfjs-wasm";
 import {
@@ -64,7 +64,8 @@ describe("converted MobileNetV2", () => {
   });
 
   it("matches tfjs in onnxruntime-web (wasm)", async () => {
-    const session = await createOrtSession(await compileOrtWasm(), onnx);
+    useOrtWasm(await compileOrtWasm());
+    const session = await createOrtSession(onnx);
     const result = await session.run({ input: { dtype: "float32", data: images, dims } });
     const embedding = result[outputNode]?.data as Float32Array;
     expect(embedding).toHaveLength(BATCH * DIM);

@@ -1,17 +1,20 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createOrtSession, OnnxModelError, type OnnxSignature } from "../../../src/runtime/ort";
+import {
+  createOrtSession,
+  OnnxModelError,
+  type OnnxSignature,
+  useOrtWasm,
+} from "../../../src/runtime/ort";
 import { compileOrtWasm } from "../../../src/runtime/ort/node-wasm";
 import { TINY_SIGNATURE, tinyExpected, tinyModel } from "./tiny-model";
 
-let wasm: WebAssembly.Module;
-
 beforeAll(async () => {
-  wasm = await compileOrtWasm();
+  useOrtWasm(await compileOrtWasm());
 });
 
 describe("onnxruntime-web from a precompiled module", () => {
   it("runs a model and reports its real signature", async () => {
-    const session = await createOrtSession(wasm, tinyModel(), { signature: TINY_SIGNATURE });
+    const session = await createOrtSession(tinyModel(), { signature: TINY_SIGNATURE });
     expect(session.signature).toEqual(TINY_SIGNATURE);
     const x = [0.5, 3, -4, 20, -1.5, 9];
     const { y } = await session.run({
@@ -24,20 +27,19 @@ describe("onnxruntime-web from a precompiled module", () => {
 
   it("leaves WebAssembly.instantiate as it found it", async () => {
     const before = WebAssembly.instantiate;
-    await (await createOrtSession(wasm, tinyModel())).release();
+    await (await createOrtSession(tinyModel())).release();
     expect(WebAssembly.instantiate).toBe(before);
   });
 
   it("refuses a second, different wasm module in the same process", async () => {
-    await expect(createOrtSession(await compileOrtWasm(), tinyModel())).rejects.toThrow(
-      /already running another WebAssembly.Module/,
-    );
+    const other = await compileOrtWasm();
+    expect(() => useOrtWasm(other)).toThrow(/already running another WebAssembly.Module/);
   });
 });
 
 describe("bring-your-own model validation", () => {
   const refusal = async (model: Uint8Array, signature?: OnnxSignature) => {
-    const error = await createOrtSession(wasm, model, signature && { signature }).catch(
+    const error = await createOrtSession(model, signature && { signature }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(OnnxModelError);

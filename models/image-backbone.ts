@@ -1,0 +1,49 @@
+/**
+ * What every image backbone shares, whatever runs it: picking the images out of a batch of inputs,
+ * and turning them into the preprocessed NHWC float32 batch its manifest describes.
+ */
+
+import type { BackboneInput } from "./backbone";
+import { cropAndResize } from "./image/resize";
+import type { RgbImage } from "./image/rgb-image";
+import { InputError } from "./input-error";
+import type { BackboneManifest } from "./manifest";
+
+export interface ImageBatch {
+  /** [N, height, width, 3], row-major. */
+  readonly data: Float32Array;
+  readonly dims: readonly [number, number, number, 3];
+}
+
+export function imagesOf(manifest: BackboneManifest, inputs: BackboneInput[]): RgbImage[] {
+  return inputs.map((input, index) => {
+    if (input.kind !== "image") {
+      throw new InputError(
+        "wrong-modality",
+        `${manifest.id} embeds images; input ${index} is ${input.kind}`,
+        index,
+      );
+    }
+    return input.image;
+  });
+}
+
+/**
+ * Centre square crop + bilinear resize to the manifest's size, then byte / divisor. The division is
+ * done here in float32, exactly as tfjs's wasm `div` rounds it, so both runtimes see the same bits.
+ */
+export function imageBatch(manifest: BackboneManifest, images: RgbImage[]): ImageBatch {
+  const { preprocessing } = manifest;
+  if (preprocessing.kind !== "image") throw new Error(`${manifest.id} is not an image backbone`);
+  const { resize, scale } = preprocessing;
+  if (resize.width !== resize.height) {
+    throw new Error(`${manifest.id}: the centre-square crop needs a square resize`);
+  }
+  const pixels = resize.width * resize.height * 3;
+  const data = new Float32Array(images.length * pixels);
+  images.forEach((image, index) => {
+    data.set(cropAndResize(image, resize.width), index * pixels);
+  });
+  for (let i = 0; i < data.length; i++) data[i] = (data[i] ?? 0) / scale.divisor;
+  return { data, dims: [images.length, resize.height, resize.width, 3] };
+}

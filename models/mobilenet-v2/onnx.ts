@@ -1,0 +1,7 @@
+/** MobileNetV2 on onnxruntime-web: the prepared model.onnx, converted from the same tfjs weights. */
+
+import { onnxImageBackbone } from "../onnx-backbone";
+import { runtimeVariant } from "../runtime-variant";
+import { manifest } from "./index";
+
+export const mobilenetV2Onnx = onnxImageBackbone(runtimeVariant(manifest, "onnx"), manifest.id);

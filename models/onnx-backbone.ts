@@ -1,0 +1,73 @@
+/**
+ * An image backbone run by onnxruntime-web: `model.onnx` from the backbone's prepared files
+ * (checksum-verified), refused unless its real inputs and outputs are the manifest's, fed the same
+ * preprocessed batch as the tfjs path (image-backbone.ts), and every cut layer read from the model
+ * output of the same name. Serves the converted MobileNetV2 and a user's own ONNX image model alike.
+ */
+
+import { createOrtSession, type OnnxSignature, type OrtSession } from "../src/runtime/ort";
+import type { Backbone, BackboneDefinition, ModelFiles } from "./backbone";
+import { readPreparedFile, resolveCutLayer } from "./graph-model";
+import { imageBatch, imagesOf } from "./image-backbone";
+import { type BackboneManifest, type CutLayer, outputShape } from "./manifest";
+import { globalAveragePool, l2NormalizedRows } from "./vectors";
+
+export const ONNX_MODEL_FILE = "model.onnx";
+
+/** What the manifest promises about model.onnx: its inputs, and one float32 output per cut layer. */
+export function manifestSignature(manifest: BackboneManifest): OnnxSignature {
+  return {
+    inputs: manifest.inputs,
+    outputs: manifest.cutLayers.map((layer) => ({
+      name: layer.node,
+      dtype: "float32",
+      shape: outputShape(layer) ?? [],
+    })),
+  };
+}
+
+/** The definition of an ONNX image backbone; `folder` when it shares another backbone's files. */
+export function onnxImageBackbone(manifest: BackboneManifest, folder?: string): BackboneDefinition {
+  return { manifest, folder, load: (files) => loadOnnxImageBackbone(files, manifest) };
+}
+
+export async function loadOnnxImageBackbone(
+  files: ModelFiles,
+  manifest: BackboneManifest,
+): Promise<Backbone> {
+  const [input] = manifest.inputs;
+  if (input === undefined || manifest.inputs.length !== 1) {
+    throw new Error(`${manifest.id}: an ONNX image backbone takes exactly one input`);
+  }
+  const model = await readPreparedFile(files, manifest, ONNX_MODEL_FILE);
+  const session = await createOrtSession(new Uint8Array(model), {
+    signature: manifestSignature(manifest),
+  });
+  return {
+    manifest,
+    async embed(inputs, options) {
+      const layer = resolveCutLayer(manifest, options?.layer);
+      const images = imagesOf(manifest, inputs);
+      if (images.length === 0) return [];
+      const batch = imageBatch(manifest, images);
+      const feeds = { [input.name]: { dtype: "float32" as const, ...batch } };
+      return layerVectors(session, feeds, layer);
+    },
+    dispose: () => void session.release(),
+  };
+}
+
+/** Runs the model up to the cut layer's output, pools it if the layer asks, L2-normalises rows. */
+async function layerVectors(
+  session: OrtSession,
+  feeds: Parameters<OrtSession["run"]>[0],
+  layer: CutLayer,
+): Promise<Float32Array[]> {
+  const output = (await session.run(feeds, [layer.node]))[layer.node];
+  if (output === undefined || !(output.data instanceof Float32Array)) {
+    throw new Error(`the model gave no float32 output '${layer.node}'`);
+  }
+  const rows =
+    layer.pooling === "global-average" ? globalAveragePool(output.data, output.dims) : output.data;
+  return l2NormalizedRows(rows, layer.dim);
+}

@@ -1,0 +1,12 @@
+/**
+ * Worker entry with MobileNetV2 on onnxruntime-web (id mobilenet-v2-onnx) only:
+ *   wrangler deploy src/runtime/deployments/ort-mobilenet-v2.ts
+ */
+
+import { mobilenetV2Onnx } from "../../../models/mobilenet-v2/onnx";
+import { ORT_WASM } from "./ort-wasm";
+import { workerFor } from "./worker";
+
+export default workerFor({ backbones: [mobilenetV2Onnx], wasm: ORT_WASM });
+
+export { TenantStore } from "../../storage/tenant-store";
