@@ -73,6 +73,15 @@ describe("text adapter flow", () => {
       [1, false],
     ]);
     expect(versions.versions[1]?.report).toHaveProperty("test.confusionMatrix");
+    const jobs = await (await tenant.api.v1.adapters[":adapterId"].jobs.$get(params)).json();
+    expect(jobs.jobs.map((listed) => [listed.status, listed.version])).toEqual([
+      ["succeeded", 2],
+      ["succeeded", 1],
+    ]);
+    expect(await (await tenant.api.v1.tenant.$get()).json()).toMatchObject({
+      id: tenant.id,
+      name: "acme",
+    });
 
     const rollback = await tenant.api.v1.adapters[":adapterId"].versions[":version"].activate.$post(
       {
