@@ -3,7 +3,7 @@
  * head's cross-validated quality, LogME and nearest-prototype leave-one-out accuracy on the vectors.
  */
 
-import { fromRows } from "../../adapters";
+import { type BackboneRef, fromRows } from "../../adapters";
 import {
   type CrossValidationReport,
   crossValidateHead,
@@ -42,29 +42,60 @@ export interface MeasureInput {
 export async function measureCandidate(input: MeasureInput): Promise<CandidateMeasurement> {
   const { pool, candidate } = input;
   const { vectors, embedMs } = await embedTimed(pool, candidate, input.inputs);
-  const X = fromRows(vectors, candidate.dim);
   await input.onProgress?.(`${candidate.id}: embedded ${vectors.length} samples`);
-  const crossValidation = await crossValidateHead({
-    headType: "logistic",
+  const scores = await scoreEmbeddings({
     backbone: {
       id: candidate.backbone,
       weightsHash: candidate.manifest.weightsHash,
       dim: candidate.dim,
     },
+    vectors,
+    y: input.y,
+    labels: input.labels,
+    folds: input.folds,
+    seed: input.seed,
+    onProgress: (message) => input.onProgress?.(`${candidate.id}: ${message}`),
+  });
+  return {
+    ...scores,
+    latencyMsPerItem: embedMs / vectors.length,
+    embedMs,
+    wasmHeapBytes: wasmHeapBytes(),
+  };
+}
+
+export interface ScoreInput {
+  backbone: BackboneRef;
+  vectors: Float32Array[];
+  y: Int32Array;
+  labels: string[];
+  folds?: number;
+  seed?: number;
+  onProgress?: (message: string) => Promise<void> | void;
+}
+
+/** The quality measures of one candidate's embeddings of the samples. */
+export async function scoreEmbeddings(
+  input: ScoreInput,
+): Promise<
+  Pick<CandidateMeasurement, "crossValidation" | "logME" | "prototypeLeaveOneOutAccuracy">
+> {
+  const X = fromRows(input.vectors, input.backbone.dim);
+  const classCount = input.labels.length;
+  const crossValidation = await crossValidateHead({
+    headType: "logistic",
+    backbone: input.backbone,
     X,
     y: input.y,
     labels: input.labels,
     folds: input.folds,
     seed: input.seed,
-    onProgress: (progress) => input.onProgress?.(`${candidate.id}: ${progress.message}`),
+    onProgress: (progress) => input.onProgress?.(progress.message),
   });
   return {
     crossValidation,
-    logME: logME(X, input.y, input.labels.length).score,
-    prototypeLeaveOneOutAccuracy: prototypeLeaveOneOutAccuracy(X, input.y, input.labels.length),
-    latencyMsPerItem: embedMs / vectors.length,
-    embedMs,
-    wasmHeapBytes: wasmHeapBytes(),
+    logME: logME(X, input.y, classCount).score,
+    prototypeLeaveOneOutAccuracy: prototypeLeaveOneOutAccuracy(X, input.y, classCount),
   };
 }
 
