@@ -46,6 +46,8 @@ export const MLP_DEFAULTS: MlpParams = {
 };
 
 const INFERENCE_BATCH = 256;
+/** Few-shot sets would otherwise get one or two Adam steps per epoch and stop before learning. */
+const MIN_STEPS_PER_EPOCH = 8;
 
 /**
  * One-hidden-layer perceptron: softmax(W2 relu(W1 x + b1) + b2), dropout on the hidden layer,
@@ -77,7 +79,8 @@ export class MlpClassifier extends Classifier {
     const random = new SeededRandom(params.seed);
     const theta = initialWeights(layout, random);
     const adam = new Adam(layout.size, { ...ADAM_DEFAULTS, learningRate: params.learningRate });
-    const batch = new TrainingBatch(layout, params.batchSize);
+    const batchSize = effectiveBatchSize(params.batchSize, X.rows);
+    const batch = new TrainingBatch(layout, batchSize);
     const keepScale = 1 / (1 - params.dropout);
     const keep = () => (random.next() < params.dropout ? 0 : keepScale);
     const order = Array.from({ length: X.rows }, (_, i) => i);
@@ -88,7 +91,7 @@ export class MlpClassifier extends Classifier {
     let epoch = 1;
     for (; epoch <= epochs; epoch++) {
       random.shuffle(order);
-      for (let start = 0; start < order.length; start += params.batchSize) {
+      for (let start = 0; start < order.length; start += batchSize) {
         const rows = batch.gather(X, order, start);
         batch.gradient(theta, y, order, start, rows, keep, params.weightDecay);
         adam.step(theta, batch.grad);
@@ -157,6 +160,11 @@ export class MlpClassifier extends Classifier {
     model.bestEpoch = model.params.epochs;
     return model;
   }
+}
+
+/** The configured batch size, reduced on small sets so an epoch has at least MIN_STEPS_PER_EPOCH steps. */
+function effectiveBatchSize(batchSize: number, rows: number): number {
+  return Math.max(1, Math.min(batchSize, Math.ceil(rows / MIN_STEPS_PER_EPOCH)));
 }
 
 /** Glorot-uniform weights, limit sqrt(6 / (fan_in + fan_out)); zero biases. */
