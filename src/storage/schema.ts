@@ -1,6 +1,6 @@
 /**
- * The SQLite schema of a `TenantStore` Durable Object. Every statement is idempotent and runs when the
- * object starts, so a new object and an old one end up with the same tables.
+ * The SQLite schema of a `TenantStore` Durable Object. Every statement is idempotent and runs when an
+ * object that already has tables starts, so an old object gains the tables added since.
  */
 
 const TENANT_TABLES = [
@@ -70,6 +70,13 @@ const REGISTRY_TABLES = [
      name TEXT NOT NULL,
      created_at TEXT NOT NULL)`,
 ];
+
+/** Whether this object was ever made a tenant or the registry (and not erased since). */
+export function hasSchema(sql: SqlStorage): boolean {
+  const query =
+    "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('tenant', 'tenants')";
+  return sql.exec<{ n: number }>(query).one().n > 0;
+}
 
 export function migrate(sql: SqlStorage): void {
   for (const statement of [...TENANT_TABLES, ...REGISTRY_TABLES]) sql.exec(statement);

@@ -29,39 +29,45 @@ export class TenantStore extends DurableObject<Bindings> {
     super(ctx, env);
     this.state = new TenantState(ctx.storage);
     // A job still marked running belongs to an instance that is gone.
-    ctx.blockConcurrencyWhile(async () => this.state.jobs.failInterrupted(now()));
+    if (this.state.exists)
+      ctx.blockConcurrencyWhile(async () => this.state.jobs.failInterrupted(now()));
   }
 
   // The registry object.
 
   registerTenant(tenant: TenantRecord) {
+    this.state.initialize();
     this.state.registry.add(tenant);
   }
 
   listTenants() {
-    return this.state.registry.list();
+    return this.state.exists ? this.state.registry.list() : [];
   }
 
   unregisterTenant(tenantId: string) {
-    return this.state.registry.remove(tenantId);
+    return this.state.exists && this.state.registry.remove(tenantId);
   }
 
   // A tenant's object: the tenant and its keys.
 
   createTenant(tenant: TenantRecord) {
+    this.state.initialize();
     this.state.tenant.create(tenant);
   }
 
   getTenant() {
-    return attempt(() => this.state.tenant.get());
+    return attempt(() => this.state.requireTenant());
   }
 
   updateTenant(changes: { name?: string; retainRawSamples?: boolean }) {
-    return attempt(() => this.state.tenant.update(changes));
+    return attempt(() => {
+      this.state.requireTenant();
+      return this.state.tenant.update(changes);
+    });
   }
 
   async deleteTenant() {
-    const tenant = this.state.tenant.find();
+    const tenant = this.state.findTenant();
     if (!tenant) return;
     await deleteHeads(this.env.HEADS, tenantPrefix(tenant.id));
     await deleteRawPrefix(this.env.SAMPLES, rawTenantPrefix(tenant.id));
@@ -70,25 +76,29 @@ export class TenantStore extends DurableObject<Bindings> {
 
   issueKey(hash: string, hint: string) {
     return attempt(() => {
-      this.state.tenant.get();
+      this.state.requireTenant();
       return this.state.keys.add(hash, hint, now());
     });
   }
 
   listKeys() {
     return attempt(() => {
-      this.state.tenant.get();
+      this.state.requireTenant();
       return this.state.keys.list();
     });
   }
 
   revokeKey(keyId: string) {
-    return attempt(() => this.state.keys.revoke(keyId));
+    return attempt(() => {
+      this.state.requireTenant();
+      this.state.keys.revoke(keyId);
+    });
   }
 
   /** The tenant, when the key hash is one of its keys. */
   authenticate(keyHash: string): TenantRecord | null {
-    return this.state.keys.matches(keyHash) ? (this.state.tenant.find() ?? null) : null;
+    const tenant = this.state.findTenant();
+    return tenant && this.state.keys.matches(keyHash) ? tenant : null;
   }
 
   // Adapters.
@@ -107,7 +117,7 @@ export class TenantStore extends DurableObject<Bindings> {
 
   deleteAdapter(adapterId: string) {
     return attempt(async () => {
-      const tenant = this.state.tenant.get();
+      const tenant = this.state.requireTenant();
       this.state.transaction(() => {
         this.state.adapters.delete(adapterId);
         this.state.samples.deleteAll(adapterId);
@@ -176,7 +186,7 @@ export class TenantStore extends DurableObject<Bindings> {
   }
 
   override async alarm() {
-    const tenant = this.state.tenant.find();
+    const tenant = this.state.findTenant();
     if (!tenant) return;
     await runQueuedJobs({ state: this.state, heads: this.env.HEADS, tenantId: tenant.id });
   }
@@ -192,7 +202,7 @@ export class TenantStore extends DurableObject<Bindings> {
 
   activateVersion(adapterId: string, version: number) {
     return attempt(async () => {
-      const tenant = this.state.tenant.get();
+      const tenant = this.state.requireTenant();
       this.state.adapters.get(adapterId);
       const activated = this.state.versions.get(adapterId, version, version);
       this.state.adapters.activate(adapterId, version);

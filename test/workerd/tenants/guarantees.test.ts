@@ -8,9 +8,11 @@ import { describe, expect, it } from "vitest";
 import { trainHead } from "../../../adapters";
 import { runTrainingJob, type Trainer } from "../../../src/jobs/training";
 import { now } from "../../../src/storage/clock";
+import { hasSchema } from "../../../src/storage/schema";
 import { TenantState } from "../../../src/storage/tenant-state";
 import {
   admin,
+  apiClient,
   bindings,
   createTenant,
   createTextAdapter,
@@ -115,6 +117,13 @@ describe("a training that fails mid-way", () => {
   });
 });
 
+/** Whether the tenant's object holds any tables. */
+function tablesOf(tenantId: string): Promise<boolean> {
+  return runInDurableObject(bindings.TENANTS.getByName(tenantId), (_, ctx) =>
+    hasSchema(ctx.storage.sql),
+  );
+}
+
 describe("raw uploads and deletion", () => {
   it("keeps raw samples in R2 until retention is off, and deletes them with their samples", async () => {
     const tenant = await createTenant("archivist");
@@ -156,7 +165,7 @@ describe("raw uploads and deletion", () => {
     });
   });
 
-  it("deleting a tenant revokes its keys and removes it from the registry", async () => {
+  it("deleting a tenant revokes its keys, removes it from the registry and leaves no tables", async () => {
     const tenant = await createTenant("leaving");
     expect((await tenant.api.v1.adapters.$get()).status).toBe(200);
     const deleted = await admin.v1.tenants[":tenantId"].$delete({ param: { tenantId: tenant.id } });
@@ -166,5 +175,13 @@ describe("raw uploads and deletion", () => {
     expect(tenants.map((listed) => listed.id)).not.toContain(tenant.id);
     const again = await admin.v1.tenants[":tenantId"].$delete({ param: { tenantId: tenant.id } });
     expect(again.status).toBe(404);
+    expect(await tablesOf(tenant.id)).toBe(false);
+  });
+
+  it("a forged key for an unknown tenant is refused and creates nothing", async () => {
+    const tenantId = "t_00000000000000000000beef";
+    const forged = apiClient(`eak_${tenantId}_${"A".repeat(43)}`);
+    expect((await forged.v1.adapters.$get()).status).toBe(401);
+    expect(await tablesOf(tenantId)).toBe(false);
   });
 });
