@@ -1,0 +1,63 @@
+/**
+ * Selection end to end on the Node host with the real backbones: the text candidates (use-lite's
+ * cut layers) are all measured and ranked on 90 labelled sentences, and the report is complete.
+ */
+
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { BackbonePool } from "../../../src/runtime/backbones";
+import { nodeHost } from "../../../src/runtime/node";
+import { selectBackbone } from "../../../src/selection/select-backbone";
+import { FIXTURES } from "../adapters/helpers";
+
+const fixture = JSON.parse(readFileSync(new URL("embeddings.json", FIXTURES), "utf8")) as {
+  samples: { label: string; text: string }[];
+};
+
+describe("selectBackbone", () => {
+  it("ranks every text candidate on the samples, with the Pareto front and a recommendation", async () => {
+    const pool = new BackbonePool(await nodeHost());
+    const fractions: number[] = [];
+    const report = await selectBackbone({
+      pool,
+      modality: "text",
+      current: { backbone: "use-lite", layer: "sentence" },
+      samples: fixture.samples.map(({ label, text }) => ({ label, raw: { kind: "text", text } })),
+      request: { seed: 1 },
+      onProgress: (fraction) => {
+        fractions.push(fraction);
+      },
+    });
+    const textCandidates = pool
+      .manifests()
+      .filter((m) => m.modality === "text")
+      .flatMap((m) => m.cutLayers.map((layer) => `${m.id}/${layer.name}`));
+    expect(report.candidates.map((c) => c.id).sort()).toEqual(textCandidates.sort());
+    expect(report.candidates.every((c) => c.status === "measured")).toBe(true);
+    expect(report.candidates.map((c) => c.rank)).toEqual(textCandidates.map((_, i) => i + 1));
+    for (const candidate of report.candidates) {
+      expect(candidate.metrics?.folds).toBe(5);
+      expect(candidate.metrics?.crossValidatedMacroF1.mean).toBeGreaterThan(0.8);
+      expect(Number.isFinite(candidate.metrics?.logME)).toBe(true);
+      expect(candidate.metrics?.prototypeLeaveOneOutAccuracy).toBeGreaterThan(0.8);
+    }
+    expect(report.recommendation?.id).toBe(report.candidates[0]?.id);
+    expect(report.paretoFront.length).toBeGreaterThan(0);
+    expect(report.labels).toEqual(["cooking", "finance", "sports"]);
+    expect(fractions.length).toBeGreaterThan(0);
+  });
+
+  it("reports an unknown backbone filter as nothing to choose between", async () => {
+    const pool = new BackbonePool(await nodeHost());
+    const report = await selectBackbone({
+      pool,
+      modality: "text",
+      current: { backbone: "use-lite", layer: "sentence" },
+      samples: fixture.samples.map(({ label, text }) => ({ label, raw: { kind: "text", text } })),
+      request: { backbones: ["no-such-backbone"] },
+    });
+    expect(report.candidates).toEqual([]);
+    expect(report.recommendation).toBeNull();
+    expect(report.notes.join(" ")).toMatch(/nothing to choose between/);
+  });
+});
