@@ -1,36 +1,17 @@
 /**
- * What every tfjs-graph backbone shares: loading checksum-verified prepared files, resolving a cut
- * layer, and turning the layer's output into L2-normalised vectors.
+ * What every tfjs-graph backbone shares: loading the checksum-verified prepared graph, and turning a
+ * cut layer's output into L2-normalised vectors. (Reading prepared files and resolving cut layers do
+ * not need tfjs, so ONNX backbones take them from their own modules, re-exported here.)
  */
 
 import { type GraphModel, loadGraphModel } from "@tensorflow/tfjs-converter";
 import * as tf from "@tensorflow/tfjs-core";
 import type { ModelFiles } from "./backbone";
-import { InputError } from "./input-error";
 import type { BackboneManifest, CutLayer } from "./manifest";
+import { readPreparedFile } from "./prepared-file";
 
-async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-/** Reads one prepared file and checks it against the manifest, so a stale models/dist fails loudly. */
-export async function readPreparedFile(
-  files: ModelFiles,
-  manifest: BackboneManifest,
-  path: string,
-): Promise<ArrayBuffer> {
-  const expected = manifest.files.prepared.find((file) => file.path === path);
-  if (!expected) throw new Error(`${manifest.id}: ${path} is not a prepared file of this backbone`);
-  const bytes = await files.read(path);
-  const actual = await sha256Hex(bytes);
-  if (actual !== expected.sha256) {
-    throw new Error(
-      `${manifest.id}: ${path} has sha256 ${actual}, the manifest expects ${expected.sha256}; run \`npm run models\``,
-    );
-  }
-  return bytes;
-}
+export { resolveCutLayer } from "./cut-layer";
+export { readPreparedFile };
 
 interface PreparedModelJson {
   modelTopology: object;
@@ -63,21 +44,6 @@ export function inputNode(manifest: BackboneManifest, position: number): string 
   const input = manifest.inputs[position];
   if (!input) throw new Error(`${manifest.id}: the manifest lists no input ${position}`);
   return input.name;
-}
-
-export function resolveCutLayer(
-  manifest: BackboneManifest,
-  name = manifest.output.layer,
-): CutLayer {
-  const layer = manifest.cutLayers.find((candidate) => candidate.name === name);
-  if (!layer) {
-    const known = manifest.cutLayers.map((candidate) => candidate.name).join(", ");
-    throw new InputError(
-      "unknown-layer",
-      `${manifest.id} has no cut layer "${name}"; known: ${known}`,
-    );
-  }
-  return layer;
 }
 
 /** A cut layer's raw output → [N, dim]: global-average-pools feature maps when the layer asks for it. */

@@ -7,9 +7,10 @@
 
 import { createOrtSession, type OnnxSignature, type OrtSession } from "../src/runtime/ort";
 import type { Backbone, BackboneDefinition, ModelFiles } from "./backbone";
-import { readPreparedFile, resolveCutLayer } from "./graph-model";
+import { resolveCutLayer } from "./cut-layer";
 import { imageBatch, imagesOf } from "./image-backbone";
 import { type BackboneManifest, type CutLayer, outputShape } from "./manifest";
+import { readPreparedFile } from "./prepared-file";
 import { globalAveragePool, l2NormalizedRows } from "./vectors";
 
 export const ONNX_MODEL_FILE = "model.onnx";

@@ -4,7 +4,9 @@
  */
 
 import { HTTPException } from "hono/http-exception";
-import { ImageError, InputError } from "../models";
+// Not through models/index, whose registry would pull every backbone into every deployment's bundle.
+import { ImageError } from "../models/image/image-error";
+import { InputError } from "../models/input-error";
 import { Problem } from "./problem";
 import { BackboneUnavailableError, UnknownBackboneError } from "./runtime/backbones";
 

@@ -4,13 +4,13 @@
  */
 
 import { BACKBONES } from "../models";
-import { ORT_WASM } from "./runtime/deployments/ort-wasm";
-import { TFJS_WASM } from "./runtime/deployments/tfjs-wasm";
+import { BUNDLED_ORT } from "./runtime/deployments/bundled-ort";
+import { BUNDLED_TFJS } from "./runtime/deployments/bundled-tfjs";
 import { workerFor } from "./runtime/deployments/worker";
 
 export default workerFor({
   backbones: Object.values(BACKBONES),
-  wasm: { ...TFJS_WASM, ...ORT_WASM },
+  engines: { ...BUNDLED_TFJS, ...BUNDLED_ORT },
 });
 
 export { TenantStore } from "./storage/tenant-store";

@@ -16,10 +16,10 @@ import {
   toVectors,
 } from "../graph-model";
 import { imageBatch, imagesOf } from "../image-backbone";
-import { type BackboneManifest, BackboneManifestSchema } from "../manifest";
-import manifestJson from "./manifest.json";
+import type { BackboneManifest } from "../manifest";
+import { manifest } from "./manifest";
 
-export const manifest = BackboneManifestSchema.parse(manifestJson);
+export { manifest };
 
 /** The tfjs graph model of `forManifest` (this manifest or one of its runtime variants). */
 export async function loadTfjs(

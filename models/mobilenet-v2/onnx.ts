@@ -2,6 +2,6 @@
 
 import { onnxImageBackbone } from "../onnx-backbone";
 import { runtimeVariant } from "../runtime-variant";
-import { manifest } from "./index";
+import { manifest } from "./manifest";
 
 export const mobilenetV2Onnx = onnxImageBackbone(runtimeVariant(manifest, "onnx"), manifest.id);

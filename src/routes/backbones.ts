@@ -2,7 +2,6 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { BackboneManifest } from "../../models";
 import type { AppEnv } from "../env";
 import type { LoadState } from "../runtime/backbones";
-import { wasmHeapBytes } from "../runtime/tfjs-wasm";
 
 const BackboneSchema = z
   .object({
@@ -43,7 +42,7 @@ const RuntimeSchema = z
     }),
     wasmHeapBytes: z.int().openapi({
       description:
-        "Bytes reserved by the tfjs wasm heap in this isolate (it grows, never shrinks).",
+        "Bytes reserved by the wasm heaps (tfjs, onnxruntime) in this isolate (they grow, never shrink).",
     }),
   })
   .openapi("Runtime");
@@ -73,7 +72,7 @@ export function backboneRoutes() {
     return c.json(
       {
         backbones,
-        runtime: { host: pool.host, runtimes: pool.runtimes, wasmHeapBytes: wasmHeapBytes() },
+        runtime: { host: pool.host, runtimes: pool.runtimes, wasmHeapBytes: pool.wasmHeapBytes() },
       },
       200,
     );

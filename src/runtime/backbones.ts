@@ -6,17 +6,17 @@
  * carries, measured here at first load (auto-runtime.ts) and reported in its load state.
  */
 
-import {
-  type Backbone,
-  type BackboneDefinition,
-  type BackboneInput,
-  type BackboneManifest,
-  type BackboneRuntime,
-  runtimesOf,
+import type {
+  Backbone,
+  BackboneDefinition,
+  BackboneInput,
+  BackboneManifest,
+  BackboneRuntime,
 } from "../../models";
+// Not through models/index: that registry imports every backbone, and each deployment bundles only its own.
+import { runtimesOf } from "../../models/manifest";
 import { fastestRuntime, type RuntimeChoice } from "./auto-runtime";
 import type { RuntimeHost } from "./host";
-import { startRuntime } from "./start-runtime";
 
 export type LoadState =
   | { state: "unloaded" }
@@ -73,7 +73,12 @@ export class BackbonePool {
 
   /** The runtimes this host carries. */
   get runtimes(): BackboneRuntime[] {
-    return Object.keys(this.runtime.wasm) as BackboneRuntime[];
+    return Object.keys(this.runtime.engines) as BackboneRuntime[];
+  }
+
+  /** Bytes reserved by the wasm heaps of the runtimes started in this isolate. */
+  wasmHeapBytes(): number {
+    return Object.values(this.runtime.engines).reduce((sum, engine) => sum + engine.heapBytes(), 0);
   }
 
   manifests(): BackboneManifest[] {
@@ -141,7 +146,7 @@ export class BackbonePool {
     const wanted = runtimesOf(entry.manifest);
     const candidates = wanted.filter((runtime) => this.runtimes.includes(runtime));
     const loadOn = async (runtime: BackboneRuntime) => {
-      await startRuntime(this.runtime, runtime);
+      await this.runtime.engines[runtime]?.start();
       return entry.load(files, runtime);
     };
     const [only] = candidates;

@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 import { BACKBONES, type ModelFiles } from "../../models";
 import type { RuntimeHost } from "./host";
 import { compileOrtWasm } from "./ort/node-wasm";
+import { ortEngine } from "./ort-engine";
+import { tfjsEngine } from "./tfjs-engine";
 
 const require = createRequire(import.meta.url);
 const MODELS_DIST = join(dirname(fileURLToPath(import.meta.url)), "../../models/dist");
@@ -35,12 +37,12 @@ export async function nodeHost(modelsDir = MODELS_DIST): Promise<NodeHost> {
     name: "node",
     backbones: BACKBONES,
     tfjsWasm,
-    wasm: {
-      "tfjs-graph": async () => tfjsWasm,
-      onnx: () => {
+    engines: {
+      "tfjs-graph": tfjsEngine(async () => tfjsWasm),
+      onnx: ortEngine(() => {
         ortWasm ??= compileOrtWasm();
         return ortWasm;
-      },
+      }),
     },
     modelFiles: (folder) => directoryFiles(join(modelsDir, folder)),
   };

@@ -1,8 +1,8 @@
 /**
- * workerd host: the deployment (src/runtime/deployments) names the backbones and brings the wasm of
- * the runtimes they need, imported at bundle time (wrangler hands us a compiled `WebAssembly.Module`,
- * the only form workerd accepts), and the prepared model files are Workers static assets
- * (models/assets), fetched through the ASSETS binding on first use.
+ * workerd host: the deployment (src/runtime/deployments) names the backbones and brings the engines
+ * they run on, whose wasm is imported at bundle time (wrangler hands us a compiled
+ * `WebAssembly.Module`, the only form workerd accepts), and the prepared model files are Workers
+ * static assets (models/assets), fetched through the ASSETS binding on first use.
  */
 
 import type { ModelFiles } from "../../models";
@@ -10,13 +10,10 @@ import type { Deployment } from "./deployments/deployment";
 import type { RuntimeHost } from "./host";
 
 export function workerdHost(assets: Fetcher, deployment: Deployment): RuntimeHost {
-  const wasm = Object.fromEntries(
-    Object.entries(deployment.wasm).map(([runtime, module]) => [runtime, async () => module]),
-  );
   return {
     name: "workerd",
     backbones: Object.fromEntries(deployment.backbones.map((entry) => [entry.manifest.id, entry])),
-    wasm,
+    engines: deployment.engines,
     modelFiles: (folder) => assetFiles(assets, folder),
   };
 }

@@ -1,6 +1,7 @@
 /** tfjs's SIMD wasm backend (≈0.4 MB, 137 KB gzip), precompiled by wrangler at bundle time. */
 
 import tfjsWasm from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm";
-import type { Deployment } from "./deployment";
+import type { RuntimeEngines } from "../engine";
+import { tfjsEngine } from "../tfjs-engine";
 
-export const TFJS_WASM: Deployment["wasm"] = { "tfjs-graph": tfjsWasm };
+export const BUNDLED_TFJS: RuntimeEngines = { "tfjs-graph": tfjsEngine(async () => tfjsWasm) };

@@ -1,13 +1,15 @@
 /**
- * What one worker build carries: the backbones it serves and the wasm of the runtimes they run on.
+ * What one worker build carries: the backbones it serves and the engines of the runtimes they run on.
  * Each entry module in this folder is one deployment; wrangler bundles only what its entry imports,
- * so a deployment without ONNX backbones never contains onnxruntime's 14 MB wasm (models/DEPLOYMENT.md).
+ * so a deployment without ONNX backbones contains neither onnxruntime's library nor its 14 MB wasm
+ * (models/DEPLOYMENT.md).
  */
 
-import type { BackboneDefinition, BackboneRuntime } from "../../../models";
+import type { BackboneDefinition } from "../../../models";
+import type { RuntimeEngines } from "../engine";
 
 export interface Deployment {
   readonly backbones: readonly BackboneDefinition[];
-  /** Bundle-time `.wasm` imports (./tfjs-wasm.ts, ./ort-wasm.ts), one per runtime it carries. */
-  readonly wasm: Partial<Record<BackboneRuntime, WebAssembly.Module>>;
+  /** From ./bundled-tfjs.ts and ./bundled-ort.ts, one per runtime it carries. */
+  readonly engines: RuntimeEngines;
 }

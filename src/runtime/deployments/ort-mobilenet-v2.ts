@@ -4,9 +4,9 @@
  */
 
 import { mobilenetV2Onnx } from "../../../models/mobilenet-v2/onnx";
-import { ORT_WASM } from "./ort-wasm";
+import { BUNDLED_ORT } from "./bundled-ort";
 import { workerFor } from "./worker";
 
-export default workerFor({ backbones: [mobilenetV2Onnx], wasm: ORT_WASM });
+export default workerFor({ backbones: [mobilenetV2Onnx], engines: BUNDLED_ORT });
 
 export { TenantStore } from "../../storage/tenant-store";

@@ -4,9 +4,9 @@
  */
 
 import { mobilenetV2 } from "../../../models/mobilenet-v2";
-import { TFJS_WASM } from "./tfjs-wasm";
+import { BUNDLED_TFJS } from "./bundled-tfjs";
 import { workerFor } from "./worker";
 
-export default workerFor({ backbones: [mobilenetV2], wasm: TFJS_WASM });
+export default workerFor({ backbones: [mobilenetV2], engines: BUNDLED_TFJS });
 
 export { TenantStore } from "../../storage/tenant-store";

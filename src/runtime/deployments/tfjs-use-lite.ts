@@ -4,9 +4,9 @@
  */
 
 import { useLite } from "../../../models/use-lite";
-import { TFJS_WASM } from "./tfjs-wasm";
+import { BUNDLED_TFJS } from "./bundled-tfjs";
 import { workerFor } from "./worker";
 
-export default workerFor({ backbones: [useLite], wasm: TFJS_WASM });
+export default workerFor({ backbones: [useLite], engines: BUNDLED_TFJS });
 
 export { TenantStore } from "../../storage/tenant-store";

@@ -1,4 +1,5 @@
 export { OnnxModelError, type OnnxModelErrorReason } from "./errors";
+export { ortWasmHeapBytes } from "./precompiled-wasm";
 export {
   createOrtSession,
   type DenseTensor,

@@ -19,6 +19,20 @@ import { env } from "onnxruntime-web/wasm";
 
 type Instantiate = typeof WebAssembly.instantiate;
 
+/** The memory ort's instance runs in (the threaded build imports it rather than exporting it). */
+let heap: WebAssembly.Memory | undefined;
+
+/** Bytes currently reserved by ort's wasm heap (grows, never shrinks); 0 before ort starts. */
+export function ortWasmHeapBytes(): number {
+  return heap?.buffer.byteLength ?? 0;
+}
+
+function importedMemory(imports: WebAssembly.Imports | undefined): WebAssembly.Memory | undefined {
+  return Object.values(imports ?? {})
+    .flatMap((module) => Object.values(module))
+    .find((value): value is WebAssembly.Memory => value instanceof WebAssembly.Memory);
+}
+
 /** Runs `start` (which must trigger ort's one-time wasm initialisation) with the module in place. */
 export async function withPrecompiledOrtWasm<T>(
   wasmModule: WebAssembly.Module,
@@ -26,10 +40,11 @@ export async function withPrecompiledOrtWasm<T>(
 ): Promise<T> {
   const marker = new ArrayBuffer(8);
   const original = WebAssembly.instantiate;
-  const redirected = ((source: unknown, imports?: WebAssembly.Imports) =>
-    isMarker(source, marker)
-      ? original(wasmModule, imports).then((instance) => ({ instance, module: wasmModule }))
-      : original(source as BufferSource, imports)) as Instantiate;
+  const redirected = ((source: unknown, imports?: WebAssembly.Imports) => {
+    if (!isMarker(source, marker)) return original(source as BufferSource, imports);
+    heap = importedMemory(imports);
+    return original(wasmModule, imports).then((instance) => ({ instance, module: wasmModule }));
+  }) as Instantiate;
   env.wasm.wasmBinary = marker;
   WebAssembly.instantiate = redirected;
   try {

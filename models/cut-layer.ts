@@ -1,0 +1,19 @@
+/** Resolving the cut layer a caller names (or the manifest's default output). */
+
+import { InputError } from "./input-error";
+import type { BackboneManifest, CutLayer } from "./manifest";
+
+export function resolveCutLayer(
+  manifest: BackboneManifest,
+  name = manifest.output.layer,
+): CutLayer {
+  const layer = manifest.cutLayers.find((candidate) => candidate.name === name);
+  if (!layer) {
+    const known = manifest.cutLayers.map((candidate) => candidate.name).join(", ");
+    throw new InputError(
+      "unknown-layer",
+      `${manifest.id} has no cut layer "${name}"; known: ${known}`,
+    );
+  }
+  return layer;
+}

@@ -1,0 +1,7 @@
+import type { RuntimeEngine } from "./engine";
+import { useTfjsWasm, wasmHeapBytes } from "./tfjs-wasm";
+
+/** tfjs's wasm backend from `wasm` (compiled lazily by the Node host, imported in workerd). */
+export function tfjsEngine(wasm: () => Promise<WebAssembly.Module>): RuntimeEngine {
+  return { start: async () => useTfjsWasm(await wasm()), heapBytes: wasmHeapBytes };
+}
