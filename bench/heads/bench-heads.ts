@@ -10,7 +10,7 @@ import {
 import { progressReporter } from "../../adapters/protocol/progress";
 import type { EmbeddingSet } from "./embedding-set";
 import { type Shots, shotSplit } from "./shot-splits";
-import { runSklearn } from "./sklearn-runner";
+import { runSklearn, writeSklearnInput } from "./sklearn-runner";
 
 export const SKLEARN = "sklearn-logistic";
 
@@ -56,6 +56,7 @@ export async function benchHeads(options: BenchHeadsOptions): Promise<BenchRow[]
       set.samples.map((s) => s.features),
       set.backbone.dim,
     );
+    const sklearnInput = await writeSklearnInput(set);
     const givenTest = set.samples.some((s) => s.split)
       ? set.samples.map((s) => s.split === "test")
       : null;
@@ -99,7 +100,7 @@ export async function benchHeads(options: BenchHeadsOptions): Promise<BenchRow[]
         );
       }
       // Right after ours on the same split, so both see the same load on a shared machine.
-      const [reference] = await runSklearn(set.path, [run.split], cGrid, maxIterations);
+      const [reference] = await runSklearn(sklearnInput, [run.split], cGrid, maxIterations);
       if (!reference) throw new Error("heads bench: scikit-learn returned no result");
       rows.push({
         ...describe(run),

@@ -1,10 +1,11 @@
 /**
- * `npx tsx bench/heads/cli.ts <embeddings.json>… [--shots 8,16,64,full] [--seeds 0,1,2] [--heads logistic,prototype,mlp]`
+ * `npx tsx bench/heads/cli.ts <set>… [--shots 8,16,64,full] [--seeds 0,1,2] [--heads logistic,prototype,mlp]`
+ * with each set `path[+testPath][:relabelling]` (see benchHeadsSuite)
  * prints the heads-vs-scikit-learn table for the given embeddings files.
  */
 import { parseArgs } from "node:util";
 import type { HeadType } from "../../adapters";
-import { benchHeads, headsMarkdown, loadEmbeddingSet, type Shots } from "./index";
+import { benchHeads, headsMarkdown, parseSetSpec, type Shots } from "./index";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -12,7 +13,7 @@ const { values, positionals } = parseArgs({
 });
 const list = (value: string | undefined) => value?.split(",").filter(Boolean);
 const rows = await benchHeads({
-  sets: await Promise.all(positionals.map(loadEmbeddingSet)),
+  sets: await Promise.all(positionals.map(parseSetSpec)),
   shots: list(values.shots)?.map((s): Shots => (s === "full" ? "full" : Number(s))),
   seeds: list(values.seeds)?.map(Number),
   headTypes: list(values.heads) as HeadType[] | undefined,

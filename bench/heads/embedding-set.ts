@@ -5,36 +5,89 @@ import type { BackboneRef } from "../../adapters";
 export interface BenchSample {
   label: string;
   features: Float32Array;
-  /** Optional given split (e.g. Fashion-MNIST's official test set); otherwise the bench splits. */
+  /** Given split (e.g. Fashion-MNIST's official test set); otherwise the bench splits. */
   split?: "train" | "test";
 }
 
 export interface EmbeddingSet {
   name: string;
-  path: string;
   backbone: BackboneRef;
   samples: BenchSample[];
 }
 
+export interface LoadOptions {
+  /** A second file whose samples form the test split (same backbone). */
+  testPath?: string;
+  /** Maps stored labels to the task's classes, e.g. SpamAssassin's groups to spam / ham. */
+  relabel?: (label: string) => string;
+}
+
+/** Named relabellings for the command line. */
+export const RELABELLINGS: Record<string, (label: string) => string> = {
+  "spam-vs-ham": (group) => (group.startsWith("spam") ? "spam" : "ham"),
+};
+
 /**
- * Reads an embeddings file: JSON `{ backbone, dim, weightsHash?, samples: [{ label, features, split? }] }`,
- * the format test/fixtures/heads/embeddings.json uses.
+ * Reads embeddings in either format the repository writes:
+ * - JSON `{ backbone, dim, weightsHash?, samples: [{ label, features }] }` (test/fixtures/heads/embeddings.json);
+ * - the benchmark cache (bench/datasets/embedding-cache.ts): `<name>.json` `{ backbone, weightsHash, dim, labels }`
+ *   next to `<name>.f32`, rows x dim float32 row-major; pass either path.
  */
-export async function loadEmbeddingSet(path: string): Promise<EmbeddingSet> {
-  const file = JSON.parse(await readFile(path, "utf8")) as {
+export async function loadEmbeddingSet(
+  path: string,
+  options: LoadOptions = {},
+): Promise<EmbeddingSet> {
+  const train = await readSamples(path);
+  const test = options.testPath ? await readSamples(options.testPath) : null;
+  if (test && test.backbone.id !== train.backbone.id) {
+    throw new Error(
+      `${options.testPath}: backbone ${test.backbone.id}, but ${path} has ${train.backbone.id}`,
+    );
+  }
+  const relabel = options.relabel ?? ((label: string) => label);
+  const samples = [
+    ...train.samples.map((s) => ({
+      ...s,
+      label: relabel(s.label),
+      ...(test ? { split: "train" as const } : {}),
+    })),
+    ...(test?.samples ?? []).map((s) => ({
+      ...s,
+      label: relabel(s.label),
+      split: "test" as const,
+    })),
+  ];
+  return { name: basename(path).replace(/\.(json|f32)$/, ""), backbone: train.backbone, samples };
+}
+
+async function readSamples(
+  path: string,
+): Promise<{ backbone: BackboneRef; samples: BenchSample[] }> {
+  const metaPath = path.replace(/\.f32$/, ".json");
+  const file = JSON.parse(await readFile(metaPath, "utf8")) as {
     backbone: string;
     weightsHash?: string;
     dim: number;
-    samples: { label: string; features: number[]; split?: "train" | "test" }[];
+    labels?: string[];
+    samples?: { label: string; features: number[] }[];
   };
-  return {
-    name: basename(path).replace(/\.json$/, ""),
-    path,
-    backbone: { id: file.backbone, weightsHash: file.weightsHash ?? "unknown", dim: file.dim },
-    samples: file.samples.map(({ label, features, split }) => ({
-      label,
-      features: Float32Array.from(features),
-      ...(split ? { split } : {}),
-    })),
-  };
+  const backbone = { id: file.backbone, weightsHash: file.weightsHash ?? "unknown", dim: file.dim };
+  if (file.samples) {
+    return {
+      backbone,
+      samples: file.samples.map(({ label, features }) => ({
+        label,
+        features: Float32Array.from(features),
+      })),
+    };
+  }
+  const bytes = await readFile(metaPath.replace(/\.json$/, ".f32"));
+  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  // The cache is written incrementally: use the rows present so far.
+  const rows = Math.min(file.labels?.length ?? 0, Math.floor(all.length / file.dim));
+  const samples = Array.from({ length: rows }, (_, i) => ({
+    label: file.labels?.[i] as string,
+    features: all.slice(i * file.dim, (i + 1) * file.dim),
+  }));
+  return { backbone, samples };
 }

@@ -1,29 +1,46 @@
 import { type BenchHeadsOptions, benchHeads } from "./bench-heads";
-import { loadEmbeddingSet } from "./embedding-set";
+import { type EmbeddingSet, loadEmbeddingSet, RELABELLINGS } from "./embedding-set";
 import { headsMarkdown } from "./markdown";
 
 export { type BenchHeadsOptions, type BenchRow, benchHeads, SKLEARN } from "./bench-heads";
-export { type EmbeddingSet, loadEmbeddingSet } from "./embedding-set";
+export { type EmbeddingSet, loadEmbeddingSet, RELABELLINGS } from "./embedding-set";
 export { headsMarkdown } from "./markdown";
 export { type Shots, shotSplit } from "./shot-splits";
 
 /**
- * The `heads` suite for bench/run.ts: embeddings files from $HEADS_EMBEDDINGS (comma-separated
- * paths, e.g. Fashion-MNIST through mobilenet-v2 and SpamAssassin through use-lite).
+ * The `heads` suite for bench/run.ts. $HEADS_EMBEDDINGS lists sets, comma-separated, each
+ * `path[+testPath][:relabelling]`, e.g.
+ * `bench/data/fashion-mnist-train.mobilenet-v2.json+bench/data/fashion-mnist-test.mobilenet-v2.json,bench/data/spam-assassin.use-lite.json:spam-vs-ham`.
  */
 export async function benchHeadsSuite(
   options: Omit<BenchHeadsOptions, "sets"> = {},
 ): Promise<string> {
-  const paths = (process.env.HEADS_EMBEDDINGS ?? "").split(",").filter(Boolean);
-  if (paths.length === 0)
-    throw new Error("heads bench: set HEADS_EMBEDDINGS to embeddings JSON file paths");
-  const sets = await Promise.all(paths.map(loadEmbeddingSet));
+  const specs = (process.env.HEADS_EMBEDDINGS ?? "").split(",").filter(Boolean);
+  if (specs.length === 0)
+    throw new Error("heads bench: set HEADS_EMBEDDINGS (see benchHeadsSuite)");
+  const sets = await Promise.all(specs.map((spec) => parseSetSpec(spec)));
   const rows = await benchHeads({ ...options, sets });
   return [
     "## Adapter heads vs scikit-learn",
     "",
-    `Files: ${sets.map((s) => `\`${s.path}\` (${s.backbone.id}, ${s.samples.length} samples)`).join(", ")}. Test accuracy and macro-F1 in %, mean ± sd over seeds; fit time = scaling + C sweep + refit (ours also calibration and test scoring), mean ms.`,
+    `Sets: ${sets.map((s) => `${s.name} (${s.backbone.id}, ${s.samples.length} samples)`).join(", ")}. Test accuracy and macro-F1 in %, mean ± sd over seeds; fit time = scaling + C sweep + refit (ours also calibration and test scoring), mean ms.`,
     "",
     headsMarkdown(rows),
   ].join("\n");
+}
+
+/** `path[+testPath][:relabelling]`, as in $HEADS_EMBEDDINGS and the command line. */
+export function parseSetSpec(spec: string): Promise<EmbeddingSet> {
+  const [paths = "", relabelling] = spec.split(":");
+  const [path = "", testPath] = paths.split("+");
+  const relabel = relabelling === undefined ? undefined : RELABELLINGS[relabelling];
+  if (relabelling !== undefined && !relabel) {
+    throw new Error(
+      `unknown relabelling ${relabelling}; known: ${Object.keys(RELABELLINGS).join(", ")}`,
+    );
+  }
+  return loadEmbeddingSet(path, {
+    ...(testPath ? { testPath } : {}),
+    ...(relabel ? { relabel } : {}),
+  });
 }

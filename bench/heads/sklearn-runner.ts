@@ -1,5 +1,9 @@
 import { spawn } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { EmbeddingSet } from "./embedding-set";
 import type { ShotSplit } from "./shot-splits";
 
 export interface SklearnResult {
@@ -14,15 +18,30 @@ export interface SklearnResult {
 const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
 const SCRIPT = fileURLToPath(new URL("./sklearn_logistic.py", import.meta.url));
 
-/** Runs scikit-learn's LogisticRegression protocol on the same splits, in one Python process. */
+/** The set as Python reads it: rows x dim float32 features and a JSON list of labels, in a temp dir. */
+export async function writeSklearnInput(set: EmbeddingSet): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "heads-bench-"));
+  const features = new Float32Array(set.samples.length * set.backbone.dim);
+  set.samples.forEach((s, i) => {
+    features.set(s.features, i * set.backbone.dim);
+  });
+  await writeFile(join(dir, "features.f32"), new Uint8Array(features.buffer));
+  await writeFile(
+    join(dir, "meta.json"),
+    JSON.stringify({ dim: set.backbone.dim, labels: set.samples.map((s) => s.label) }),
+  );
+  return dir;
+}
+
+/** Runs scikit-learn's LogisticRegression protocol on the given splits, in one Python process. */
 export async function runSklearn(
-  embeddingsPath: string,
+  inputDir: string,
   tasks: ShotSplit[],
   cGrid: readonly number[],
   maxIter: number,
 ): Promise<SklearnResult[]> {
   const job = JSON.stringify({
-    embeddings: embeddingsPath,
+    input: inputDir,
     cGrid,
     maxIter,
     tasks: tasks.map(({ train, validation, test }) => ({

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """scikit-learn side of the heads benchmark (bench/heads/sklearn-runner.ts calls it).
 
-stdin: {"embeddings": path, "cGrid": [...], "maxIter": int, "tasks": [{"train": [...], "validation": [...], "test": [...]}]}
+stdin: {"input": dir with features.f32 (rows x dim float32) and meta.json {dim, labels}, "cGrid": [...], "maxIter": int, "tasks": [{"train": [...], "validation": [...], "test": [...]}]}
 stdout: [{"accuracy", "macroF1", "fitMs", "chosenC", "iterations"}] in task order.
 
 The protocol mirrors the TypeScript logistic head: StandardScaler on train, LogisticRegression(lbfgs)
@@ -53,10 +53,10 @@ def run(X, y, task, c_grid, max_iter):
 
 def main():
     job = json.load(sys.stdin)
-    with open(job["embeddings"]) as f:
-        source = json.load(f)
-    X = np.array([s["features"] for s in source["samples"]], dtype=np.float32).astype(np.float64)
-    y = np.array([s["label"] for s in source["samples"]])
+    with open(f"{job['input']}/meta.json") as f:
+        meta = json.load(f)
+    X = np.fromfile(f"{job['input']}/features.f32", dtype="<f4").reshape(-1, meta["dim"]).astype(np.float64)
+    y = np.array(meta["labels"])
     warnings.simplefilter("ignore", ConvergenceWarning)
     json.dump([run(X, y, task, job["cGrid"], job["maxIter"]) for task in job["tasks"]], sys.stdout)
 
