@@ -6,10 +6,9 @@ import { LIMITS } from "../limits";
 import { Problem } from "../problem";
 import { loadHead } from "../storage/head-cache";
 import { headKey } from "../storage/heads";
-import { unwrap } from "../storage/outcome";
 import { adapterBackbone } from "../tenants/adapter-backbone";
-import { tenantAuth } from "../tenants/auth";
-import type { TenantEnv } from "../tenants/context";
+import { tenantAdapterAuth } from "../tenants/auth";
+import type { AdapterEnv } from "../tenants/context";
 import { TENANT_LIMITS } from "../tenants/limits";
 import { chooseBody } from "./body-form";
 import {
@@ -76,7 +75,7 @@ const predict = createRoute({
   summary: "Classify inputs with the adapter's active head (one or a batch)",
   security: BEARER,
   middleware: [
-    tenantAuth,
+    tenantAdapterAuth,
     bodyLimit({ maxSize: LIMITS.maxBodyBytes, onError: bodyTooLarge }),
   ] as const,
   request: {
@@ -96,13 +95,11 @@ const predict = createRoute({
 });
 
 export function predictRoutes() {
-  return new OpenAPIHono<TenantEnv>().openapi(predict, async (c) => {
-    const { adapterId } = c.req.valid("param");
+  return new OpenAPIHono<AdapterEnv>().openapi(predict, async (c) => {
     const { topK, abstain } = c.req.valid("query");
-    const { tenant, backbones } = c.var;
-    const adapter = unwrap(await tenant.store.getAdapter(adapterId));
+    const { tenant, adapter, backbones } = c.var;
     if (adapter.activeVersion === null) {
-      throw new Problem(409, "no-active-head", `adapter "${adapterId}" has no trained head yet`);
+      throw new Problem(409, "no-active-head", `adapter "${adapter.id}" has no trained head yet`);
     }
     const manifest = adapterBackbone(backbones, adapter);
     const body = chooseBody<PredictJson, PredictForm>(
@@ -129,7 +126,7 @@ export function predictRoutes() {
     });
     return c.json(
       {
-        adapterId,
+        adapterId: adapter.id,
         version: adapter.activeVersion,
         backbone: { id: embedded.backbone, version: embedded.version },
         predictions: predictions.map(({ label, abstained, probabilities, topK }) => ({

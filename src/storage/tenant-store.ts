@@ -101,6 +101,13 @@ export class TenantStore extends DurableObject<Bindings> {
     return tenant && this.state.keys.matches(keyHash) ? tenant : null;
   }
 
+  /** `authenticate`, then the adapter: one round trip for the prediction path. */
+  async authenticateForAdapter(keyHash: string, adapterId: string) {
+    const tenant = this.authenticate(keyHash);
+    if (!tenant) return null;
+    return { tenant, adapter: await attempt(() => this.state.adapters.get(adapterId)) };
+  }
+
   // Adapters.
 
   createAdapter(adapter: NewAdapter) {

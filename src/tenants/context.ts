@@ -1,5 +1,5 @@
 import type { AppEnv } from "../env";
-import type { TenantRecord } from "../storage/records";
+import type { AdapterRecord, TenantRecord } from "../storage/records";
 import type { TenantStoreClient } from "./stores";
 
 /** The tenant a request was authenticated as, with the stub of its Durable Object. */
@@ -11,4 +11,10 @@ export interface TenantContext extends TenantRecord {
 export interface TenantEnv {
   Bindings: AppEnv["Bindings"];
   Variables: AppEnv["Variables"] & { tenant: TenantContext };
+}
+
+/** The environment of the prediction route: the tenant and the adapter named in the path. */
+export interface AdapterEnv {
+  Bindings: AppEnv["Bindings"];
+  Variables: TenantEnv["Variables"] & { adapter: AdapterRecord };
 }

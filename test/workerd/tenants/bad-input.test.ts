@@ -120,6 +120,24 @@ const cases: [string, () => Promise<Response>, number, string][] = [
     404,
     "adapter-not-found",
   ],
+  [
+    "predicting with another tenant's adapter",
+    () =>
+      raw(`/adapters/${textAdapter}/predict`, {
+        key: other.key,
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ inputs: ["Sunny later."] }),
+      }),
+    404,
+    "adapter-not-found",
+  ],
+  [
+    "predicting with a revoked key",
+    () => raw(`/adapters/${textAdapter}/predict`, { key: revokedKey, method: "POST" }),
+    401,
+    "unauthorized",
+  ],
   ["another tenant's job", () => raw(`/jobs/${otherJob}`), 404, "job-not-found"],
   [
     "unknown version",
