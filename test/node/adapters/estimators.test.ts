@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { fromRows } from "../../../adapters/linalg/matrix";
-import { LogisticRegression } from "../../../adapters/logistic";
+import { fromRows, selectRows } from "../../../adapters/linalg/matrix";
+import { LogisticRegression, sampleWeightsFor } from "../../../adapters/logistic";
 import { MlpClassifier } from "../../../adapters/mlp";
 import { CosinePrototypeClassifier } from "../../../adapters/prototype";
 import { SeededRandom } from "../../../adapters/random";
+import { blobs } from "./helpers";
 
 /** XOR: not linearly separable, so it tells a working hidden layer apart from a linear model. */
 function xor(n: number, seed: number) {
@@ -72,5 +73,29 @@ describe("cosine prototype classifier", () => {
       ),
     ).toEqual([0, 1, 1]);
     expect(Array.from(model.decisionFunction(fromRows([[3, 4]], 2)).data)).toEqual([0.6, 0.8]);
+  });
+});
+
+describe("logistic regression class weights", () => {
+  it('"balanced" weighs each class n / (K n_c), as scikit-learn', () => {
+    expect(Array.from(sampleWeightsFor(Int32Array.of(0, 0, 0, 1), 2, "balanced"))).toEqual([
+      4 / 6,
+      4 / 6,
+      4 / 6,
+      2,
+    ]);
+  });
+
+  it("raise the recall of a rare class on overlapping data", () => {
+    const { X, y } = blobs({ perClass: 200, classes: 2, dim: 2, separation: 1.5, seed: 4 });
+    const keep = Array.from(y.keys()).filter((i) => y[i] === 0 || i % 10 === 0);
+    const Xr = selectRows(X, keep);
+    const yr = Int32Array.from(keep, (i) => y[i] as number);
+    const minorityRecall = (classWeight: "balanced" | null) => {
+      const predicted = new LogisticRegression({ classWeight }).fit(Xr, yr).predict(Xr);
+      const minority = keep.flatMap((_, r) => (yr[r] === 1 ? [predicted[r]] : []));
+      return minority.filter((p) => p === 1).length / minority.length;
+    };
+    expect(minorityRecall("balanced")).toBeGreaterThan(minorityRecall(null) + 0.2);
   });
 });
