@@ -1,7 +1,7 @@
 /** Training jobs: start one per adapter, poll it, or follow its progress over server-sent events. */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { streamSSE } from "hono/streaming";
+import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import { unwrap } from "../storage/outcome";
 import type { JobRecord } from "../storage/records";
 import { tenantAuth } from "../tenants/auth";
@@ -142,23 +142,23 @@ export function trainingRoutes() {
       const { tenant } = c.var;
       const first = unwrap(await tenant.store.getJob(jobId));
       return streamSSE(c, async (stream) => {
-        for await (const job of jobChanges(tenant, first, () => stream.sleep(POLL_INTERVAL_MS))) {
+        for await (const job of jobChanges(tenant, first, stream)) {
           await stream.writeSSE({ event: job.status, data: JSON.stringify(job) });
         }
       });
     });
 }
 
-/** Yields the job each time it changes, until it has succeeded or failed. */
-async function* jobChanges(tenant: TenantContext, first: JobRecord, wait: () => Promise<unknown>) {
+/** Yields the job each time it changes, until it has succeeded or failed or the client has left. */
+async function* jobChanges(tenant: TenantContext, first: JobRecord, stream: SSEStreamingApi) {
   let job = first;
   let last = "";
-  for (;;) {
+  while (!stream.aborted) {
     const snapshot = JSON.stringify(job);
     if (snapshot !== last) yield job;
     if (job.status === "succeeded" || job.status === "failed") return;
     last = snapshot;
-    await wait();
+    await stream.sleep(POLL_INTERVAL_MS);
     job = unwrap(await tenant.store.getJob(job.id));
   }
 }
