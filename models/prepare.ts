@@ -10,6 +10,9 @@
  * A backbone marked `onnx` below also gets `model.onnx`: the prepared graph converted by models/onnx
  * at every cut layer's node, checksummed in the manifest like the other prepared files.
  *
+ * A model the deployer brings (manifest `source.provided: "user"`, see models/DEPLOYMENT.md) is only
+ * checked and placed (prepare/user-model.ts).
+ *
  * Then the Workers copy is written (see prepare/static-assets.ts).
  *
  * `--update-manifest` records the current package's checksums, sizes and weightsHash in the manifest
@@ -17,7 +20,7 @@
  */
 
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BackboneManifest, BackboneManifestSchema } from "./manifest";
@@ -32,6 +35,7 @@ import {
 } from "./prepare/package-files";
 import { toSingleShard, WEIGHTS_FILE } from "./prepare/single-shard";
 import { writeStaticAssets } from "./prepare/static-assets";
+import { placeUserModel } from "./prepare/user-model";
 
 const MODELS_DIR = dirname(fileURLToPath(import.meta.url));
 const DIST_DIR = join(MODELS_DIR, "dist");
@@ -156,8 +160,27 @@ async function prepareBackbone(id: string, mode: Mode): Promise<void> {
   console.log(`${id}: prepared ${records.map((file) => file.path).join(", ")} (${megabytes} MB)`);
 }
 
+/**
+ * Folders of models/ whose manifest says the deployer provides the model. Other manifests are not
+ * parsed here: they are prepared above, or belong to backbones with their own preparation.
+ */
+async function userModels(): Promise<BackboneManifest[]> {
+  const manifests: BackboneManifest[] = [];
+  for (const entry of await readdir(MODELS_DIR, { withFileTypes: true })) {
+    const path = join(MODELS_DIR, entry.name, "manifest.json");
+    if (!entry.isDirectory() || !existsSync(path)) continue;
+    const json = JSON.parse(await readFile(path, "utf8")) as { source?: { provided?: string } };
+    if (json.source?.provided === "user") manifests.push(BackboneManifestSchema.parse(json));
+  }
+  return manifests;
+}
+
 const mode: Mode = process.argv.includes("--update-manifest") ? "record" : "verify";
 for (const id of Object.keys(PREPARATIONS)) {
   await prepareBackbone(id, mode);
   await writeStaticAssets(join(DIST_DIR, id), join(ASSETS_DIR, id));
+}
+for (const manifest of await userModels()) {
+  await placeUserModel(manifest, join(MODELS_DIR, manifest.id), join(DIST_DIR, manifest.id));
+  await writeStaticAssets(join(DIST_DIR, manifest.id), join(ASSETS_DIR, manifest.id));
 }
