@@ -80,11 +80,11 @@ const deleteAdapter = createRoute({
   method: "delete",
   path: "/adapters/{adapterId}",
   tags: ["adapters"],
-  summary: "Delete an adapter with its samples, jobs and head versions",
+  summary: "Delete an adapter with its samples, jobs and head versions (refused while it trains)",
   security: BEARER,
   middleware: [tenantAuth] as const,
   request: { params: AdapterIdParams },
-  responses: { 204: { description: "Deleted" }, ...problemResponses([401, 404]) },
+  responses: { 204: { description: "Deleted" }, ...problemResponses([401, 404, 409]) },
 });
 
 export function adapterRoutes() {

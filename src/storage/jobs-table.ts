@@ -27,18 +27,23 @@ export interface JobProgress {
 export class JobsTable {
   constructor(private readonly sql: SqlStorage) {}
 
-  enqueue(adapterId: string, request: TrainRequest, now: string): JobRecord {
+  /** Refuses (409, naming the job) while the adapter has a queued or running job. */
+  assertIdle(adapterId: string): void {
     const live = this.live(adapterId);
     if (live) {
       throw new Problem(
         409,
         "training-in-progress",
-        `adapter "${adapterId}" is already training (job ${live.id})`,
+        `adapter "${adapterId}" is training (job ${live.id})`,
         {
           jobId: live.id,
         },
       );
     }
+  }
+
+  enqueue(adapterId: string, request: TrainRequest, now: string): JobRecord {
+    this.assertIdle(adapterId);
     const id = newId("j");
     this.sql.exec(
       "INSERT INTO jobs (id, adapter_id, status, request, created_at) VALUES (?, ?, 'queued', ?, ?)",

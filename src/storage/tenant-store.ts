@@ -125,6 +125,8 @@ export class TenantStore extends DurableObject<Bindings> {
   deleteAdapter(adapterId: string) {
     return attempt(async () => {
       const tenant = this.state.requireTenant();
+      // A running training would write a head for an adapter that no longer exists.
+      this.state.jobs.assertIdle(adapterId);
       this.state.transaction(() => {
         this.state.adapters.delete(adapterId);
         this.state.samples.deleteAll(adapterId);

@@ -102,6 +102,16 @@ async function concurrentTraining(): Promise<Response> {
   return refused;
 }
 
+/** Deleting an adapter while it trains is refused, naming the job. */
+async function deleteWhileTraining(): Promise<Response> {
+  const started = await postJson(`/adapters/${textAdapter}/train`, { seed: 8 });
+  const job = (await started.json()) as { id: string };
+  const refused = await raw(`/adapters/${textAdapter}`, { method: "DELETE" });
+  expect(await refused.clone().json()).toMatchObject({ jobId: job.id });
+  await finishedJob(tenant, job.id);
+  return refused;
+}
+
 const cases: [string, () => Promise<Response>, number, string][] = [
   ["missing key", () => fetchWorker("http://edge/v1/adapters"), 401, "unauthorized"],
   [
@@ -244,6 +254,7 @@ const cases: [string, () => Promise<Response>, number, string][] = [
     "no-active-head",
   ],
   ["concurrent training", concurrentTraining, 409, "training-in-progress"],
+  ["deleting an adapter while it trains", deleteWhileTraining, 409, "training-in-progress"],
 ];
 
 describe("bad input", () => {
