@@ -30,7 +30,7 @@ export const LOGISTIC_DEFAULTS: LogisticRegressionParams = {
   C: 1,
   classWeight: null,
   maxIterations: 500,
-  tol: 1e-3,
+  tol: 1e-4,
 };
 
 /** Multinomial logistic regression with L2, fitted by L-BFGS (scikit-learn's `lbfgs` solver). */
