@@ -1,5 +1,5 @@
 /**
- * MobileNetV2 latency and memory per runtime, batch 1 and 16, in Node:
+ * MobileNetV2 network latency and memory per runtime, batch 1 and 16, in Node:
  *   npx tsx bench/onnx/mobilenet.ts [runtime-name-substring…]
  * Each runtime runs in its own child process (same inputs, same weights: the ONNX model is converted
  * from the prepared tfjs files), so its peak RSS is its own. Prints a markdown table.
@@ -9,12 +9,8 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { convertedMobileNetV2, syntheticImages } from "../../test/fixtures/onnx/mobilenet-v2";
 import { type Latency, measure } from "../stats";
+import { type BatchRuns, FULL_RUNS } from "./runs";
 import { NATIVE, RUNNERS } from "./runtimes";
-
-const BATCHES = [
-  { batch: 1, warmup: 5, runs: 30 },
-  { batch: 16, warmup: 1, runs: 8 },
-] as const;
 
 interface Row {
   readonly runtime: string;
@@ -25,12 +21,12 @@ interface Row {
 }
 
 /** Child: one runtime, every batch size; prints JSON rows. */
-async function runOne(runtime: string): Promise<Row[]> {
+async function runOne(runtime: string, batches: readonly BatchRuns[]): Promise<Row[]> {
   const create = RUNNERS[runtime];
   if (create === undefined) throw new Error(`unknown runtime ${runtime}`);
   const { onnx, outputNode } = await convertedMobileNetV2();
   const rows: Row[] = [];
-  for (const { batch, warmup, runs } of BATCHES) {
+  for (const { batch, warmup, runs } of batches) {
     const images = syntheticImages(batch);
     const start = performance.now();
     const runner = await create({ onnx, outputNode, batch });
@@ -54,16 +50,18 @@ async function runOne(runtime: string): Promise<Row[]> {
 const CHILD = "--child";
 
 /** Native always runs (it is the reference); `filters` select the other runtimes by substring. */
-function runAll(filters: readonly string[]): Row[] {
+function runAll(filters: readonly string[], batches: readonly BatchRuns[]): Row[] {
   const script = fileURLToPath(import.meta.url);
   const selected = Object.keys(RUNNERS).filter(
     (runtime) =>
       filters.length === 0 || runtime === NATIVE || filters.some((f) => runtime.includes(f)),
   );
   return selected.flatMap((runtime) => {
-    const child = spawnSync(process.execPath, [...process.execArgv, script, CHILD, runtime], {
-      encoding: "utf8",
-    });
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, script, CHILD, runtime, JSON.stringify(batches)],
+      { encoding: "utf8" },
+    );
     if (child.status !== 0) throw new Error(`${runtime} failed:\n${child.stderr}`);
     return JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "[]") as Row[];
   });
@@ -83,9 +81,16 @@ function table(rows: readonly Row[]): string {
   return lines.join("\n");
 }
 
+/** The markdown table of every runtime on preprocessed inputs (the network alone). */
+export function benchNetworks(batches: readonly BatchRuns[] = FULL_RUNS): string {
+  return table(runAll([], batches));
+}
+
 const [mode, ...rest] = process.argv.slice(2);
-if (mode === CHILD && rest[0] !== undefined) {
-  console.log(JSON.stringify(await runOne(rest[0])));
-} else {
-  console.log(table(runAll(process.argv.slice(2))));
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (mode === CHILD && rest[0] !== undefined && rest[1] !== undefined) {
+    console.log(JSON.stringify(await runOne(rest[0], JSON.parse(rest[1]) as BatchRuns[])));
+  } else {
+    console.log(table(runAll(process.argv.slice(2), FULL_RUNS)));
+  }
 }
