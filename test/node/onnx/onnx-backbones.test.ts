@@ -127,8 +127,11 @@ describe("a user's own ONNX image backbone", () => {
     );
     const norm = Math.hypot(...projected);
     const expected = projected.map((value) => value / norm);
-    expect(embeddings[0]?.length).toBe(4);
-    embeddings[0]?.forEach((value, j) => expect(value).toBeCloseTo(expected[j] ?? Number.NaN, 6));
+    const actual = embeddings[0] ?? [];
+    expect(actual).toHaveLength(4);
+    for (const [j, value] of actual.entries()) {
+      expect(value).toBeCloseTo(expected[j] ?? Number.NaN, 6);
+    }
   });
 
   it("refuses a model whose signature differs from its manifest with a 503 naming the difference", async () => {
