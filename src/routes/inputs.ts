@@ -4,7 +4,9 @@
  */
 
 import { z } from "@hono/zod-openapi";
-import { type BackboneInput, type BackboneManifest, decodeImage, ImageError } from "../../models";
+import type { BackboneInput, BackboneManifest } from "../../models";
+// From the image module, not the models registry, so a single-backbone worker bundles only its own.
+import { decodeImage, ImageError } from "../../models/image";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
 
