@@ -1,14 +1,21 @@
 /**
  * `npm run bench [suite…]`: runs the benchmark suites one after the other and writes their figures,
- * with the command and the machine, to bench/RESULTS.md. Suites: backbones.
+ * with the command and the machine, to bench/RESULTS.md. Suites: backbones, heads, onnx, selection.
+ * The heads and selection suites read embeddings cached by `tsx bench/datasets/prepare.ts`.
  */
 
 import { writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { benchBackbones } from "./backbones";
+import { benchHeadsSuite } from "./heads";
+import { benchOnnx } from "./onnx";
+import { benchSelection } from "./selection";
 
 const SUITES: Record<string, () => Promise<string>> = {
   backbones: benchBackbones,
+  heads: () => benchHeadsSuite(),
+  onnx: () => benchOnnx(),
+  selection: () => benchSelection(),
 };
 
 const chosen = process.argv.slice(2);

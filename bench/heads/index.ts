@@ -7,17 +7,20 @@ export { type EmbeddingSet, loadEmbeddingSet, RELABELLINGS } from "./embedding-s
 export { headsMarkdown } from "./markdown";
 export { type Shots, shotSplit } from "./shot-splits";
 
+/** The embeddings bench/datasets/prepare.ts caches: Fashion-MNIST through mobilenet-v2, SpamAssassin through use-lite. */
+const DEFAULT_SETS = [
+  "bench/data/fashion-mnist-train.mobilenet-v2.json+bench/data/fashion-mnist-test.mobilenet-v2.json",
+  "bench/data/spam-assassin.use-lite.json:spam-vs-ham",
+];
+
 /**
- * The `heads` suite for bench/run.ts. $HEADS_EMBEDDINGS lists sets, comma-separated, each
- * `path[+testPath][:relabelling]`, e.g.
- * `bench/data/fashion-mnist-train.mobilenet-v2.json+bench/data/fashion-mnist-test.mobilenet-v2.json,bench/data/spam-assassin.use-lite.json:spam-vs-ham`.
+ * The `heads` suite for bench/run.ts. $HEADS_EMBEDDINGS overrides the sets: comma-separated, each
+ * `path[+testPath][:relabelling]` (see DEFAULT_SETS).
  */
 export async function benchHeadsSuite(
   options: Omit<BenchHeadsOptions, "sets"> = {},
 ): Promise<string> {
-  const specs = (process.env.HEADS_EMBEDDINGS ?? "").split(",").filter(Boolean);
-  if (specs.length === 0)
-    throw new Error("heads bench: set HEADS_EMBEDDINGS (see benchHeadsSuite)");
+  const specs = process.env.HEADS_EMBEDDINGS?.split(",").filter(Boolean) ?? DEFAULT_SETS;
   const sets = await Promise.all(specs.map((spec) => parseSetSpec(spec)));
   const rows = await benchHeads({ ...options, sets });
   return [
