@@ -1,11 +1,13 @@
 /**
- * `npm run bench [suite…]`: runs the benchmark suites one after the other and writes their figures,
- * with the command and the machine, to bench/RESULTS.md. Suites: backbones, heads, onnx, selection.
- * The heads and selection suites read embeddings cached by `tsx bench/datasets/prepare.ts`.
+ * `npm run bench [suite…]`: runs benchmark suites one after the other. Each suite's section, stamped
+ * with its command, date and machine, is kept in bench/results/<suite>.md, and bench/RESULTS.md is
+ * rebuilt from all of them, so running one suite leaves the others' figures in place.
+ * Suites: backbones, heads, onnx, selection. The heads and selection suites read embeddings cached by
+ * `tsx bench/datasets/prepare.ts`.
  */
 
-import { writeFile } from "node:fs/promises";
-import { cpus, totalmem } from "node:os";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { cpus, loadavg, totalmem } from "node:os";
 import { benchBackbones } from "./backbones";
 import { benchHeadsSuite } from "./heads";
 import { benchOnnx } from "./onnx";
@@ -18,23 +20,37 @@ const SUITES: Record<string, () => Promise<string>> = {
   selection: () => benchSelection(),
 };
 
+const RESULTS_DIR = new URL("./results/", import.meta.url);
+
+function stamp(suite: string): string {
+  const cpu = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GB`;
+  return `_\`npm run bench -- ${suite}\`, ${new Date().toISOString().slice(0, 16)}Z, ${cpu}, Node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at start._`;
+}
+
 const chosen = process.argv.slice(2);
-const names = chosen.length > 0 ? chosen : Object.keys(SUITES);
-const sections: string[] = [];
-for (const name of names) {
+await mkdir(RESULTS_DIR, { recursive: true });
+for (const name of chosen.length > 0 ? chosen : Object.keys(SUITES)) {
   const suite = SUITES[name];
   if (!suite) throw new Error(`unknown suite ${name}; known: ${Object.keys(SUITES).join(", ")}`);
   console.error(`bench: ${name}…`);
-  sections.push(await suite());
+  const header = stamp(name);
+  const section = await suite();
+  await writeFile(new URL(`${name}.md`, RESULTS_DIR), `${section}\n\n${header}\n`);
+  console.log(section);
 }
 
-const header = [
+const present = new Set(await readdir(RESULTS_DIR));
+const sections = await Promise.all(
+  Object.keys(SUITES)
+    .filter((name) => present.has(`${name}.md`))
+    .map((name) => readFile(new URL(`${name}.md`, RESULTS_DIR), "utf8")),
+);
+const intro = [
   "# Benchmark results",
   "",
-  `Produced by \`npm run bench${chosen.length > 0 ? ` -- ${chosen.join(" ")}` : ""}\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}. One run; the machine is shared and noisy, so compare the ratios within a table rather than figures across tables.`,
+  "One run per suite on a shared 2-core machine: compare ratios within a table (same run), not absolute figures across tables. Each section names the command that produced it.",
 ];
 await writeFile(
   new URL("./RESULTS.md", import.meta.url),
-  `${[...header, ...sections].join("\n\n")}\n`,
+  `${[...intro, ...sections].join("\n\n")}\n`,
 );
-console.log([...header, ...sections].join("\n\n"));
