@@ -67,10 +67,11 @@ export class SamplesTable {
     return { total: labels.reduce((sum, { count }) => sum + count, 0), labels };
   }
 
+  /** In content order, not upload order: the same samples and seed always train the same head. */
   trainingSet(adapterId: string): TrainingSample[] {
     return this.sql
       .exec<{ label: string; content_hash: string; embedding: ArrayBuffer }>(
-        "SELECT label, content_hash, embedding FROM samples WHERE adapter_id = ? ORDER BY id",
+        "SELECT label, content_hash, embedding FROM samples WHERE adapter_id = ? ORDER BY content_hash",
         adapterId,
       )
       .toArray()

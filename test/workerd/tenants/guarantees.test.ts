@@ -107,7 +107,7 @@ describe("a training that fails mid-way", () => {
     const prediction = await tenant.api.v1.adapters[":adapterId"].predict.$post({
       param: { adapterId },
       query: {},
-      ...jsonOnly({ inputs: ["Sunny spells later with a light breeze."] }),
+      ...jsonOnly({ inputs: ["Expect showers and gusty wind this evening."] }),
     });
     expect(await prediction.json()).toMatchObject({
       version: 1,
