@@ -7,9 +7,9 @@
 import { createApp } from "../../src/app";
 import { BackbonePool } from "../../src/runtime/backbones";
 import { nodeHost } from "../../src/runtime/node";
+import { withWranglerDev } from "../wrangler-dev";
 import { type Post, poster, type RequestRow, timeRequests } from "./embed-requests";
 import { type BatchRuns, FULL_RUNS } from "./runs";
-import { withWranglerDev } from "./workerd-dev";
 
 const PATHS = [
   {
@@ -42,7 +42,7 @@ async function onWorkerd(runs: readonly BatchRuns[], port: number): Promise<Host
   const rows: HostRow[] = [];
   for (const [index, { runtime, backbone, entry }] of PATHS.entries()) {
     rows.push(
-      ...(await withWranglerDev(entry, port + index, async (url) => {
+      ...(await withWranglerDev({ port: port + index, entry }, async ({ url }) => {
         const get = (path: string, init?: RequestInit) => fetch(`${url}${path}`, init);
         const timed = await timeRequests(backbone, embedVia(get), runs);
         const wasmHeapBytes = await heapBytes(get);

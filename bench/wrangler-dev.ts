@@ -1,0 +1,109 @@
+/**
+ * `wrangler dev` as `npm start` runs it, for benchmarks timed from the client over loopback: a fresh
+ * `--persist-to` directory, no metrics, wrangler started from node_modules/.bin directly so it can be
+ * stopped by its pid. Ready once /healthz answers. Stopping also ends the workerd processes it
+ * started, which can outlive an interrupted wrangler and would keep holding the port and the CPU.
+ */
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const WRANGLER = "node_modules/.bin/wrangler";
+const START_TIMEOUT_MS = 120_000;
+
+export interface WranglerDevOptions {
+  readonly port: number;
+  /** A worker entry other than wrangler.toml's `main` (e.g. one single-runtime deployment). */
+  readonly entry?: string;
+}
+
+export interface WranglerDev {
+  readonly url: string;
+  /** The workerd process serving the worker (the first one wrangler starts), for its memory. */
+  readonly workerdPid: number;
+}
+
+export async function withWranglerDev<T>(
+  { port, entry }: WranglerDevOptions,
+  use: (dev: WranglerDev) => Promise<T>,
+): Promise<T> {
+  const state = await mkdtemp(join(tmpdir(), "edge-adapt-bench-"));
+  const wrangler = spawn(
+    WRANGLER,
+    [
+      "dev",
+      ...(entry ? [entry] : []),
+      "--port",
+      String(port),
+      "--persist-to",
+      state,
+      "--log-level",
+      "error",
+    ],
+    { env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, stdio: "ignore" },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await healthy(url, wrangler);
+    const [workerdPid] = await workerdPids(wrangler.pid ?? 0);
+    if (workerdPid === undefined) throw new Error("no workerd process under wrangler");
+    return await use({ url, workerdPid });
+  } finally {
+    await stop(wrangler);
+    await rm(state, { recursive: true, force: true });
+  }
+}
+
+async function healthy(url: string, wrangler: ChildProcess): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (wrangler.exitCode !== null)
+      throw new Error(`wrangler dev exited with ${wrangler.exitCode}`);
+    const ok = await fetch(`${url}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return;
+    await sleep(500);
+  }
+  throw new Error(`wrangler dev was not healthy within ${START_TIMEOUT_MS / 1000} s`);
+}
+
+/** The `workerd serve` processes under `root`, in the order a breadth-first walk meets them. */
+async function workerdPids(root: number): Promise<number[]> {
+  const found: number[] = [];
+  const queue = [root];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    for (const child of await childrenOf(pid)) {
+      if (await isWorkerd(child)) found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+async function isWorkerd(pid: number): Promise<boolean> {
+  const command = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+  return command.includes("workerd") && command.includes("serve");
+}
+
+async function childrenOf(pid: number): Promise<number[]> {
+  const listed = await readFile(`/proc/${pid}/task/${pid}/children`, "utf8").catch(() => "");
+  return listed.trim().split(" ").filter(Boolean).map(Number);
+}
+
+/** SIGINT to wrangler, then SIGTERM to whichever of its workerd processes is still running. */
+async function stop(wrangler: ChildProcess): Promise<void> {
+  if (wrangler.exitCode !== null) return;
+  const workerds = await workerdPids(wrangler.pid ?? 0);
+  const exited = new Promise((resolve) => wrangler.once("exit", resolve));
+  wrangler.kill("SIGINT");
+  await exited;
+  for (const pid of workerds) {
+    // Usually gone with wrangler; the check keeps a recycled pid safe.
+    if (await isWorkerd(pid)) process.kill(pid, "SIGTERM");
+  }
+}
