@@ -10,11 +10,18 @@ const ITERATIONS = 60;
  * held-out data. The targets are smoothed by Laplace's rule of succession, 1 - 1/(n + 2) on the true
  * class: otherwise a small, perfectly classified validation set drives T to 0 and every later
  * prediction to probability 1. For large n this is plain temperature scaling.
+ * Smoothing must not make things worse either: a T that raises the cross-entropy against the true
+ * labels above that of T = 1 (it softens logits that were confident and right) is not used.
  * The loss is convex in 1/T, hence unimodal in log T, so a golden-section search on log T over
  * TEMPERATURE_RANGE finds it (60 steps shrink the interval by 0.618^60).
  */
 export function fitTemperature(logits: Matrix, y: Int32Array): number {
-  const smoothing = 1 / (y.length + 2);
+  const fitted = minimiseSmoothedLoss(logits, y, 1 / (y.length + 2));
+  const trueLabelLoss = (temperature: number) => smoothedCrossEntropy(logits, y, temperature, 0);
+  return trueLabelLoss(fitted) <= trueLabelLoss(1) ? fitted : 1;
+}
+
+function minimiseSmoothedLoss(logits: Matrix, y: Int32Array, smoothing: number): number {
   const loss = (logT: number) => smoothedCrossEntropy(logits, y, Math.exp(logT), smoothing);
   let lo = Math.log(TEMPERATURE_RANGE.min);
   let hi = Math.log(TEMPERATURE_RANGE.max);

@@ -45,4 +45,14 @@ describe("temperature scaling on a perfectly classified validation set", () => {
     expect(top).toBeGreaterThan(0.9);
     expect(top).toBeLessThan(0.99);
   });
+
+  it("keeps T = 1 rather than soften logits that are confident and right", () => {
+    const n = 6;
+    const logits = zeros(n, 3);
+    const y = Int32Array.from({ length: n }, (_, i) => i % 3);
+    y.forEach((k, i) => {
+      logits.data[i * 3 + k] = 6;
+    });
+    expect(fitTemperature(logits, y)).toBe(1);
+  });
 });
