@@ -44,7 +44,7 @@ export async function embedDataset(
   for (let start = done; start < inputs.length; start += BATCH) {
     const { embeddings } = await pool.embed(backbone, inputs.slice(start, start + BATCH));
     const chunk = new Float32Array(embeddings.length * dim);
-    embeddings.forEach((vector, row) => chunk.set(vector, row * dim));
+    for (const [row, vector] of embeddings.entries()) chunk.set(vector, row * dim);
     await appendFile(binPath, new Uint8Array(chunk.buffer));
     if ((start / BATCH) % 20 === 0)
       console.error(`${name}: ${start + embeddings.length}/${inputs.length}`);

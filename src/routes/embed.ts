@@ -16,12 +16,9 @@ import { bodyTooLarge, problemResponses } from "./problems";
 const EmbedJsonSchema = z
   .object({
     backbone: z.string().min(1).openapi({ example: "use-lite" }),
-    layer: z
-      .string()
-      .optional()
-      .openapi({
-        description: "A cut layer from GET /v1/backbones; default: the backbone's output.",
-      }),
+    layer: z.string().optional().openapi({
+      description: "A cut layer from GET /v1/backbones; default: the backbone's output.",
+    }),
     inputs: z.array(JsonInputSchema).openapi({
       description: `Texts, or {image: base64} objects; at most ${LIMITS.maxEmbedBatch}.`,
       example: ["a kitten sleeping", "quarterly earnings fell"],
