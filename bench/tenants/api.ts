@@ -1,0 +1,118 @@
+/**
+ * The slice of the public API the tenant benchmark drives, over plain fetch from the client side:
+ * setup through the same routes a tenant would use, and the two timed calls with their bodies
+ * serialised once, so the timings hold the request and nothing the client builds.
+ */
+
+import type { Sample } from "./texts";
+
+/** The local admin token from .dev.vars, as `npm start` serves it. */
+const ADMIN_TOKEN = "dev-admin-token";
+const SAMPLES_PER_REQUEST = 64;
+const JOB_POLL_MS = 50;
+
+export interface TenantAdapter {
+  readonly tenantId: string;
+  readonly key: string;
+  readonly adapterId: string;
+}
+
+interface Job {
+  id: string;
+  status: "queued" | "running" | "succeeded" | "failed";
+  version: number | null;
+  error: { code: string; detail: string } | null;
+}
+
+export interface Prediction {
+  version: number;
+  predictions: { label: string }[];
+}
+
+export class BenchApi {
+  constructor(private readonly url: string) {}
+
+  /** A new tenant with one API key and an empty use-lite adapter with a logistic head. */
+  async createTenantAdapter(name: string): Promise<TenantAdapter> {
+    const admin = `Bearer ${ADMIN_TOKEN}`;
+    const tenant = await this.json<{ id: string }>("POST", "/v1/tenants", admin, { name });
+    const { key } = await this.json<{ key: string }>(
+      "POST",
+      `/v1/tenants/${tenant.id}/keys`,
+      admin,
+    );
+    const adapter = await this.json<{ id: string }>("POST", "/v1/adapters", `Bearer ${key}`, {
+      name: "spam",
+      backbone: "use-lite",
+      headType: "logistic",
+    });
+    return { tenantId: tenant.id, key, adapterId: adapter.id };
+  }
+
+  /** Uploads in requests of at most the per-request limit; returns how many were stored as new. */
+  async upload(target: TenantAdapter, samples: readonly Sample[]): Promise<number> {
+    let added = 0;
+    for (let start = 0; start < samples.length; start += SAMPLES_PER_REQUEST) {
+      const batch = samples.slice(start, start + SAMPLES_PER_REQUEST);
+      const result = await this.json<{ added: number }>(
+        "POST",
+        `/v1/adapters/${target.adapterId}/samples`,
+        `Bearer ${target.key}`,
+        { samples: batch },
+      );
+      added += result.added;
+    }
+    return added;
+  }
+
+  /** Starts a training job and returns the head version it wrote once it has succeeded. */
+  async train(target: TenantAdapter): Promise<number> {
+    const auth = `Bearer ${target.key}`;
+    let job = await this.json<Job>("POST", `/v1/adapters/${target.adapterId}/train`, auth, {});
+    while (job.status === "queued" || job.status === "running") {
+      await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
+      job = await this.json<Job>("GET", `/v1/jobs/${job.id}`, auth);
+    }
+    if (job.status === "failed" || job.version === null) {
+      throw new Error(`training job ${job.id} failed: ${JSON.stringify(job.error)}`);
+    }
+    return job.version;
+  }
+
+  /** A prediction call for `input`, ready to be timed; it throws on anything but 200. */
+  predictor(target: TenantAdapter, input: string): () => Promise<Prediction> {
+    const body = JSON.stringify({ inputs: [input] });
+    const headers = { "content-type": "application/json", authorization: `Bearer ${target.key}` };
+    const url = `${this.url}/v1/adapters/${target.adapterId}/predict`;
+    return async () => (await ok(fetch(url, { method: "POST", headers, body }))).json();
+  }
+
+  /** A bare `/v1/embed` call for `input` on the adapters' backbone, ready to be timed. */
+  embedder(input: string): () => Promise<void> {
+    const body = JSON.stringify({ backbone: "use-lite", inputs: [input] });
+    const headers = { "content-type": "application/json" };
+    const url = `${this.url}/v1/embed`;
+    return async () => {
+      await (await ok(fetch(url, { method: "POST", headers, body }))).arrayBuffer();
+    };
+  }
+
+  private async json<T>(method: string, path: string, auth: string, body?: unknown): Promise<T> {
+    const response = await ok(
+      fetch(`${this.url}${path}`, {
+        method,
+        headers: { authorization: auth, "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    );
+    return (await response.json()) as T;
+  }
+}
+
+async function ok(pending: Promise<Response>): Promise<Response> {
+  const response = await pending;
+  if (!response.ok) {
+    throw new Error(`${response.url}: ${response.status} ${await response.text()}`);
+  }
+  return response;
+}

@@ -1,0 +1,64 @@
+/**
+ * The tenant fleet: as many tenants as fit in a time budget (up to a cap), each with one text adapter
+ * trained once on the minimum samples. Training is what a tenant costs, so each trains exactly once,
+ * and a few set up at a time keep both workerd and the client busy.
+ */
+
+import type { BenchApi, TenantAdapter } from "./api";
+import type { Sample } from "./texts";
+
+export interface FleetOptions {
+  readonly maxTenants: number;
+  readonly budgetMs: number;
+  readonly inFlight: number;
+}
+
+/** Where one tenant's setup time went, in ms. */
+export interface SetupTimes {
+  /** Tenant, key and adapter: four admin and tenant calls. */
+  readonly create: number;
+  readonly upload: number;
+  /** POST …/train until the job is seen succeeded. */
+  readonly train: number;
+}
+
+export interface Fleet {
+  readonly tenants: readonly TenantAdapter[];
+  readonly setups: readonly SetupTimes[];
+  readonly wallMs: number;
+}
+
+export async function buildFleet(
+  api: BenchApi,
+  samples: readonly Sample[],
+  { maxTenants, budgetMs, inFlight }: FleetOptions,
+): Promise<Fleet> {
+  const start = performance.now();
+  const tenants: TenantAdapter[] = [];
+  const setups: SetupTimes[] = [];
+  let started = 0;
+  const worker = async () => {
+    while (started < maxTenants && performance.now() - start < budgetMs) {
+      const { tenant, times } = await setUpTenant(api, `bench-${started++}`, samples);
+      tenants.push(tenant);
+      setups.push(times);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return { tenants, setups, wallMs: performance.now() - start };
+}
+
+async function setUpTenant(
+  api: BenchApi,
+  name: string,
+  samples: readonly Sample[],
+): Promise<{ tenant: TenantAdapter; times: SetupTimes }> {
+  const t0 = performance.now();
+  const tenant = await api.createTenantAdapter(name);
+  const t1 = performance.now();
+  await api.upload(tenant, samples);
+  const t2 = performance.now();
+  await api.train(tenant);
+  const t3 = performance.now();
+  return { tenant, times: { create: t1 - t0, upload: t2 - t1, train: t3 - t2 } };
+}
