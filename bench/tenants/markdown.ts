@@ -33,7 +33,7 @@ export function tenantsMarkdown(figures: TenantFigures): string {
     "",
     setupTable(figures.fleet.setups),
     "",
-    `Predict latency, batch 1, the same ${figures.probeChars}-character e-mail for every call, \`topK\` 3. First visit = each other tenant once in random order: its head is read from KV and deserialised (a head cache miss) and its Durable Object answers its first request. Cached = tenants drawn at random after every head has been loaded once.`,
+    `Predict latency, batch 1, the same ${figures.probeChars}-character subject line for every call, \`topK\` 3. First visit = each other tenant once in random order: its head is read from KV and deserialised (a head cache miss) and its Durable Object answers its first request. Cached = tenants drawn at random after every head has been loaded once.`,
     "",
     latencyTable(figures.fleet.tenants.length, figures.latency),
     "",
@@ -53,7 +53,7 @@ function fleetSentence({
     n < askedTenants
       ? `N = ${n} tenants: the ${askedTenants.toLocaleString("en")} the issue asks for did not fit in the ${s(setupBudgetMs)} s setup budget on this machine`
       : `N = ${n} tenants`;
-  return `${capped}. Each has one key and one use-lite adapter with a logistic head, trained once on ${samplesPerTenant} SpamAssassin e-mails (half spam, half ham: the documented minimum per label); ${inFlight} tenants were set up at a time, ${s(fleet.wallMs / n)} s of wall time per tenant.`;
+  return `${capped}. Each has one key and one use-lite adapter with a logistic head, trained once on ${samplesPerTenant} SpamAssassin subject lines (half spam, half ham: the documented minimum per label); ${inFlight} tenants were set up at a time, ${s(fleet.wallMs / n)} s of wall time per tenant.`;
 }
 
 function setupTable(setups: readonly SetupTimes[]): string {
@@ -102,7 +102,7 @@ function latencyTable(n: number, latency: PredictLatency): string {
 
 function servableTable(servable: Servable): string {
   return [
-    `Train-to-servable on a new tenant: ${servable.samplesStored} samples stored (SpamAssassin, half spam), uploaded in requests of at most 64, then trained with the adapter's defaults (logistic, C swept on validation).`,
+    `Train-to-servable on a new tenant: ${servable.samplesStored} samples stored (SpamAssassin subject lines, half spam), uploaded in requests of at most 64, then trained with the adapter's defaults (logistic, C swept on validation).`,
     "",
     "| upload s | train: POST → job succeeded s | train → first prediction with the new version s | upload + train-to-servable s | predictions refused before it |",
     "|---:|---:|---:|---:|---:|",
