@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/tenants/cli.ts [--tenants 1000] [--budget-s 300] [--in-flight 4] [--runs 300]`
+ * `npx tsx bench/tenants/cli.ts [--tenants 1000] [--budget-s 300] [--in-flight 4] [--rounds 5] [--runs-per-round 80]`
  * prints the tenant benchmark's markdown section.
  */
 
@@ -11,7 +11,8 @@ const { values } = parseArgs({
     tenants: { type: "string" },
     "budget-s": { type: "string" },
     "in-flight": { type: "string" },
-    runs: { type: "string" },
+    rounds: { type: "string" },
+    "runs-per-round": { type: "string" },
   },
 });
 const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
@@ -21,6 +22,7 @@ console.log(
     maxTenants: number(values.tenants),
     setupBudgetMs: budgetS === undefined ? undefined : budgetS * 1000,
     inFlight: number(values["in-flight"]),
-    runs: number(values.runs),
+    rounds: number(values.rounds),
+    runsPerRound: number(values["runs-per-round"]),
   }),
 );

@@ -2,6 +2,9 @@
  * Prediction latency from the client, all on the same input: bare `/v1/embed`, one tenant over and
  * over, every other tenant once (its head not yet in the isolate's cache: read from KV and
  * deserialised), then tenants drawn at random once all heads are cached.
+ *
+ * The machine is shared, so its load drifts over a run: the steady-state calls take turns in short
+ * rounds, and each figure is the median over rounds, so that a busy minute weighs on every call alike.
  */
 
 import { type Latency, measure } from "../stats";
@@ -12,6 +15,15 @@ export interface PredictLatency {
   readonly oneTenant: Latency;
   readonly firstVisits: Latency;
   readonly randomCached: Latency;
+  /** Median over rounds of (one tenant's p50 ÷ embed's p50). */
+  readonly predictOverEmbed: number;
+  /** Median over rounds of (random tenant's p95 − one tenant's p95), in ms. */
+  readonly switchingMs: number;
+}
+
+export interface LatencyRuns {
+  readonly rounds: number;
+  readonly runsPerRound: number;
 }
 
 const WARMUP = 10;
@@ -22,7 +34,7 @@ export async function measurePredictLatency(
   api: BenchApi,
   tenants: readonly TenantAdapter[],
   probe: string,
-  runs: number,
+  { rounds, runsPerRound }: LatencyRuns,
 ): Promise<PredictLatency> {
   const [hammered, ...others] = tenants.map((tenant): Call => {
     const predict = api.predictor(tenant, probe);
@@ -31,14 +43,49 @@ export async function measurePredictLatency(
     };
   });
   if (!hammered || others.length === 0) throw new Error("need at least two tenants");
+  const embed = api.embedder(probe);
+  for (let i = 0; i < WARMUP; i++) {
+    await embed();
+    await hammered();
+  }
 
-  const embed = await measure(api.embedder(probe), WARMUP, runs);
-  const oneTenant = await measure(hammered, WARMUP, runs);
   const unvisited = shuffled(others);
   const firstVisits = await measure(() => (unvisited.pop() as Call)(), 0, unvisited.length);
+
   const everyone = [hammered, ...others];
-  const randomCached = await measure(() => pickAtRandom(everyone)(), 0, runs);
-  return { embed, oneTenant, firstVisits, randomCached };
+  const perRound: { embed: Latency; oneTenant: Latency; randomCached: Latency }[] = [];
+  for (let round = 0; round < rounds; round++) {
+    perRound.push({
+      embed: await measure(embed, 0, runsPerRound),
+      oneTenant: await measure(hammered, 0, runsPerRound),
+      randomCached: await measure(() => pickAtRandom(everyone)(), 0, runsPerRound),
+    });
+  }
+  return {
+    embed: medianOf(perRound.map((r) => r.embed)),
+    oneTenant: medianOf(perRound.map((r) => r.oneTenant)),
+    firstVisits,
+    randomCached: medianOf(perRound.map((r) => r.randomCached)),
+    predictOverEmbed: median(perRound.map((r) => r.oneTenant.p50 / r.embed.p50)),
+    switchingMs: median(perRound.map((r) => r.randomCached.p95 - r.oneTenant.p95)),
+  };
+}
+
+/** Median p50 and median p95 over rounds, with every round's runs counted. */
+function medianOf(rounds: readonly Latency[]): Latency {
+  return {
+    p50: median(rounds.map((l) => l.p50)),
+    p95: median(rounds.map((l) => l.p95)),
+    runs: rounds.reduce((total, l) => total + l.runs, 0),
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function pickAtRandom<T>(items: readonly T[]): T {
