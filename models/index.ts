@@ -1,6 +1,7 @@
 /** The backbones this runtime serves, by id, and the types hosts and routes need to use them. */
 
 import type { BackboneDefinition } from "./backbone";
+import { lexical } from "./lexical";
 import { mobilenetV2 } from "./mobilenet-v2";
 import { mobilenetV2Auto } from "./mobilenet-v2/auto";
 import { mobilenetV2Onnx } from "./mobilenet-v2/onnx";
@@ -30,4 +31,5 @@ export const BACKBONES: Record<string, BackboneDefinition> = {
   [mobilenetV2Onnx.manifest.id]: mobilenetV2Onnx,
   [mobilenetV2Auto.manifest.id]: mobilenetV2Auto,
   [useLite.manifest.id]: useLite,
+  [lexical.manifest.id]: lexical,
 };

@@ -11,6 +11,10 @@
  * backend), `onnx` (model.onnx on onnxruntime-web's wasm backend), or `auto`: the faster of those two
  * that the deployment carries, measured on the host at first load (src/runtime/auto-runtime.ts). The
  * files each runtime needs must be prepared files.
+ *
+ * `lexical` is plain TypeScript (models/lexical): no graph, no files and no wasm, so every deployment
+ * can run it. Its `weightsHash` is the sha256 of its featurizer parameters as JSON (checked when it
+ * loads), so heads pin those parameters as they pin a network's weights.
  */
 
 import { z } from "zod";
@@ -57,6 +61,19 @@ const TextPreprocessing = z.object({
   description: z.string(),
 });
 
+/** The lexical baseline: hashed word and character n-grams (models/lexical/hashed-ngrams.ts). */
+const HashedNgramPreprocessing = z.object({
+  kind: z.literal("text"),
+  tokenizer: z.literal("hashed-ngrams"),
+  normalization: z.literal("NFKC"),
+  parameters: z.object({
+    buckets: z.int().positive(),
+    wordNgrams: z.tuple([z.int().positive(), z.int().positive()]),
+    charNgrams: z.tuple([z.int().positive(), z.int().positive()]),
+  }),
+  description: z.string(),
+});
+
 const CutLayer = z.object({
   /** Stable public name, used as `embed(…, { layer })`. */
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
@@ -83,6 +100,13 @@ const NpmSource = z.object({
   upstream: z.string(),
 });
 
+/** Code of this repository, with nothing to download or place. */
+const BuiltinSource = z.object({
+  provided: z.literal("builtin"),
+  licence: z.enum(["MIT", "Apache-2.0"]),
+  upstream: z.string(),
+});
+
 /** A model the deployer brings (models/DEPLOYMENT.md): its files are placed, not prepared. */
 const UserSource = z.object({
   provided: z.literal("user"),
@@ -90,32 +114,37 @@ const UserSource = z.object({
   upstream: z.string(),
 });
 
-export type BackboneRuntime = "tfjs-graph" | "onnx";
+export type BackboneRuntime = "tfjs-graph" | "onnx" | "lexical";
 
 /** The prepared files each runtime loads. */
 export const RUNTIME_FILES: Readonly<Record<BackboneRuntime, readonly string[]>> = {
   "tfjs-graph": ["model.json", "weights.bin"],
   onnx: ["model.onnx"],
+  lexical: [],
 };
+
+/** Runtimes that are plain TypeScript: every host carries them, with no engine to start. */
+export const ENGINELESS_RUNTIMES: readonly BackboneRuntime[] = ["lexical"];
 
 export const BackboneManifestSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
     version: z.string().min(1),
     modality: z.enum(["image", "text"]),
-    runtime: z.enum(["tfjs-graph", "onnx", "auto"]),
+    runtime: z.enum(["tfjs-graph", "onnx", "auto", "lexical"]),
     description: z.string(),
-    inputs: z.array(GraphInput).min(1),
-    preprocessing: z.discriminatedUnion("kind", [ImagePreprocessing, TextPreprocessing]),
+    /** The graph's input placeholders (none for `lexical`, which has no graph). */
+    inputs: z.array(GraphInput),
+    preprocessing: z.union([ImagePreprocessing, TextPreprocessing, HashedNgramPreprocessing]),
     /** The default embedding. */
     output: z.object({ layer: z.string(), node: z.string().min(1), dim: z.int().positive() }),
     cutLayers: z.array(CutLayer).min(1),
-    files: z.object({ source: z.array(FileEntry).min(1), prepared: z.array(FileEntry).min(1) }),
-    /** sha256 of the prepared file holding the weights (see weightsFile). */
+    files: z.object({ source: z.array(FileEntry), prepared: z.array(FileEntry) }),
+    /** sha256 of the prepared file holding the weights (see weightsFile), or of lexical parameters. */
     weightsHash: Sha256,
-    source: z.union([NpmSource, UserSource]),
+    source: z.union([NpmSource, UserSource, BuiltinSource]),
     /** Bytes of all prepared files. */
-    sizeBytes: z.int().positive(),
+    sizeBytes: z.int().nonnegative(),
     flops: z.object({
       approx: z.number().positive(),
       per: z.enum(["image", "token"]),
@@ -131,6 +160,19 @@ export const BackboneManifestSchema = z
     }
     if (manifest.preprocessing.kind !== manifest.modality) {
       ctx.addIssue({ code: "custom", message: "preprocessing.kind must equal modality" });
+    }
+    if (manifest.runtime === "lexical") {
+      const { preprocessing } = manifest;
+      if (preprocessing.kind !== "text" || preprocessing.tokenizer !== "hashed-ngrams") {
+        ctx.addIssue({
+          code: "custom",
+          message: "runtime lexical needs hashed-ngrams preprocessing",
+        });
+      }
+      return;
+    }
+    if (manifest.inputs.length === 0) {
+      ctx.addIssue({ code: "custom", message: `runtime ${manifest.runtime} needs graph inputs` });
     }
     const prepared = new Set(manifest.files.prepared.map((file) => file.path));
     for (const runtime of runtimesOf(manifest)) {

@@ -22,8 +22,11 @@ import { Tokenizer, type Vocabulary } from "./tokenizer";
 
 export const manifest = BackboneManifestSchema.parse(manifestJson);
 
-if (manifest.preprocessing.kind !== "text") throw new Error("use-lite must be a text backbone");
-const vocabFile = manifest.preprocessing.vocab;
+const { preprocessing } = manifest;
+if (preprocessing.kind !== "text" || preprocessing.tokenizer !== "sentencepiece-unigram") {
+  throw new Error("use-lite must be a SentencePiece text backbone");
+}
+const vocabFile = preprocessing.vocab;
 const indicesInput = inputNode(manifest, 0);
 const valuesInput = inputNode(manifest, 1);
 

@@ -1,14 +1,16 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { BackboneManifest } from "../../models";
 import type { AppEnv } from "../env";
-import type { LoadState } from "../runtime/backbones";
+import type { LoadState, MeasuredLatency } from "../runtime/backbones";
+
+const RuntimeNameSchema = z.enum(["tfjs-graph", "onnx", "lexical"]);
 
 const BackboneSchema = z
   .object({
     id: z.string(),
     version: z.string(),
     modality: z.enum(["image", "text"]),
-    runtime: z.enum(["tfjs-graph", "onnx", "auto"]),
+    runtime: z.enum(["tfjs-graph", "onnx", "auto", "lexical"]),
     description: z.string(),
     dim: z.int(),
     layers: z.array(z.object({ name: z.string(), dim: z.int(), description: z.string() })),
@@ -17,11 +19,19 @@ const BackboneSchema = z
     source: z.string(),
     sizeBytes: z.int(),
     flops: z.number(),
+    flopsPer: z.enum(["image", "token"]),
     weightsHash: z.string(),
+    latency: z
+      .object({ items: z.int(), totalMs: z.number(), msPerItem: z.number() })
+      .nullable()
+      .openapi({
+        description:
+          "Embedding time per item measured on this host by this isolate (null before its first embedding). workerd advances its clock only at I/O, so on Cloudflare's network CPU-only work may read 0.",
+      }),
     load: z.object({
       state: z.enum(["unloaded", "loading", "ready", "failed"]),
       loadMs: z.number().optional(),
-      runtime: z.enum(["tfjs-graph", "onnx"]).optional().openapi({
+      runtime: RuntimeNameSchema.optional().openapi({
         description:
           "The runtime it runs on in this isolate (for `auto`: the one measured faster).",
       }),
@@ -36,7 +46,7 @@ const BackboneSchema = z
 const RuntimeSchema = z
   .object({
     host: z.enum(["workerd", "node"]),
-    runtimes: z.array(z.enum(["tfjs-graph", "onnx"])).openapi({
+    runtimes: z.array(RuntimeNameSchema).openapi({
       description:
         "The runtimes this deployment carries; a backbone needing another is unavailable.",
     }),
@@ -68,7 +78,7 @@ export function backboneRoutes() {
     const pool = c.var.backbones;
     const backbones = pool
       .manifests()
-      .map((manifest) => describe(manifest, pool.state(manifest.id)));
+      .map((manifest) => describe(manifest, pool.state(manifest.id), pool.latency(manifest.id)));
     return c.json(
       {
         backbones,
@@ -80,7 +90,7 @@ export function backboneRoutes() {
 }
 
 /** The public view of a manifest: what a user chooses by, without graph internals. */
-function describe(manifest: BackboneManifest, load: LoadState) {
+function describe(manifest: BackboneManifest, load: LoadState, latency: MeasuredLatency | null) {
   return {
     id: manifest.id,
     version: manifest.version,
@@ -94,11 +104,14 @@ function describe(manifest: BackboneManifest, load: LoadState) {
     source: sourceOf(manifest.source),
     sizeBytes: manifest.sizeBytes,
     flops: manifest.flops.approx,
+    flopsPer: manifest.flops.per,
     weightsHash: manifest.weightsHash,
+    latency,
     load,
   };
 }
 
 function sourceOf(source: BackboneManifest["source"]): string {
-  return "package" in source ? `${source.package}@${source.version}` : "provided by the deployer";
+  if ("package" in source) return `${source.package}@${source.version}`;
+  return source.provided === "builtin" ? source.upstream : "provided by the deployer";
 }

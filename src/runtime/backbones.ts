@@ -14,7 +14,7 @@ import type {
   BackboneRuntime,
 } from "../../models";
 // Not through models/index: that registry imports every backbone, and each deployment bundles only its own.
-import { runtimesOf } from "../../models/manifest";
+import { ENGINELESS_RUNTIMES, runtimesOf } from "../../models/manifest";
 import { fastestRuntime, type RuntimeChoice } from "./auto-runtime";
 import type { RuntimeHost } from "./host";
 
@@ -37,6 +37,13 @@ export interface Embeddings {
   layer: string;
   dim: number;
   embeddings: Float32Array[];
+}
+
+/** Embedding time measured on this host since the isolate started: the `GET /v1/backbones` latency. */
+export interface MeasuredLatency {
+  items: number;
+  totalMs: number;
+  msPerItem: number;
 }
 
 export class UnknownBackboneError extends Error {
@@ -64,6 +71,7 @@ export class BackboneUnavailableError extends Error {
 export class BackbonePool {
   private readonly loading = new Map<string, Promise<Backbone>>();
   private readonly states = new Map<string, LoadState>();
+  private readonly timings = new Map<string, { items: number; totalMs: number }>();
 
   constructor(private readonly runtime: RuntimeHost) {}
 
@@ -71,9 +79,9 @@ export class BackbonePool {
     return this.runtime.name;
   }
 
-  /** The runtimes this host carries. */
+  /** The runtimes this host carries: its engines', and the plain TypeScript ones every host has. */
   get runtimes(): BackboneRuntime[] {
-    return Object.keys(this.runtime.engines) as BackboneRuntime[];
+    return [...(Object.keys(this.runtime.engines) as BackboneRuntime[]), ...ENGINELESS_RUNTIMES];
   }
 
   /** Bytes reserved by the wasm heaps of the runtimes started in this isolate. */
@@ -93,6 +101,13 @@ export class BackbonePool {
     return this.states.get(id) ?? { state: "unloaded" };
   }
 
+  /** Mean time per embedded item over every embedding this pool ran for the backbone; null before any. */
+  latency(id: string): MeasuredLatency | null {
+    const timing = this.timings.get(id);
+    if (!timing || timing.items === 0) return null;
+    return { ...timing, msPerItem: timing.totalMs / timing.items };
+  }
+
   get(id: string): Promise<Backbone> {
     let backbone = this.loading.get(id);
     if (!backbone) {
@@ -110,9 +125,16 @@ export class BackbonePool {
     const backbone = await this.get(id);
     const { manifest } = backbone;
     const cut = layer ?? manifest.output.layer;
+    const started = performance.now();
     const embeddings = await backbone.embed(inputs, { layer: cut });
+    this.recordTiming(id, inputs.length, performance.now() - started);
     const dim = embeddings[0]?.length ?? 0;
     return { backbone: id, version: manifest.version, layer: cut, dim, embeddings };
+  }
+
+  private recordTiming(id: string, items: number, ms: number): void {
+    const timing = this.timings.get(id) ?? { items: 0, totalMs: 0 };
+    this.timings.set(id, { items: timing.items + items, totalMs: timing.totalMs + ms });
   }
 
   private definition(id: string): BackboneDefinition {

@@ -12,7 +12,6 @@ import {
 } from "../../adapters/selection";
 import type { BackboneInput } from "../../models";
 import type { BackbonePool } from "../runtime/backbones";
-import { wasmHeapBytes } from "../runtime/tfjs-wasm";
 import type { Candidate } from "./candidates";
 
 const EMBED_BATCH = 32;
@@ -23,7 +22,7 @@ export interface CandidateMeasurement {
   prototypeLeaveOneOutAccuracy: number;
   latencyMsPerItem: number;
   embedMs: number;
-  /** The tfjs wasm heap of this isolate after embedding (it only grows; shared by all backbones). */
+  /** The wasm heaps of this isolate after embedding (they only grow; shared by all backbones). */
   wasmHeapBytes: number;
 }
 
@@ -60,7 +59,7 @@ export async function measureCandidate(input: MeasureInput): Promise<CandidateMe
     ...scores,
     latencyMsPerItem: embedMs / vectors.length,
     embedMs,
-    wasmHeapBytes: wasmHeapBytes(),
+    wasmHeapBytes: pool.wasmHeapBytes(),
   };
 }
 

@@ -1,12 +1,14 @@
 /**
- * Worker entry with Universal Sentence Encoder lite on tfjs only:
+ * Worker entry with Universal Sentence Encoder lite on tfjs, and the lexical baseline (plain
+ * TypeScript, no wasm) for backbone selection to compare it with:
  *   wrangler deploy src/runtime/deployments/tfjs-use-lite.ts
  */
 
+import { lexical } from "../../../models/lexical";
 import { useLite } from "../../../models/use-lite";
 import { BUNDLED_TFJS } from "./bundled-tfjs";
 import { workerFor } from "./worker";
 
-export default workerFor({ backbones: [useLite], engines: BUNDLED_TFJS });
+export default workerFor({ backbones: [useLite, lexical], engines: BUNDLED_TFJS });
 
 export { TenantStore } from "../../storage/tenant-store";

@@ -21,9 +21,10 @@ function sourceDir(packageName: string, directory: string): string {
   return join(dir, directory);
 }
 
-// Each model's own manifest.json; runtime variants (mobilenet-v2-onnx, …) share their model's files.
+// Each npm-packaged model's own manifest.json; runtime variants (mobilenet-v2-onnx, …) share their
+// model's files, and the lexical baseline has none (test/node/selection/lexical-backbone.test.ts).
 const MODELS = Object.values(BACKBONES)
-  .filter((entry) => entry.folder === undefined)
+  .filter((entry) => entry.folder === undefined && "package" in entry.manifest.source)
   .map((entry) => entry.manifest.id);
 
 describe.each(MODELS)("manifest of %s", (id) => {

@@ -1,6 +1,7 @@
 /**
  * Selection end to end on the Node host with the real backbones: the text candidates (use-lite's
- * cut layers) are all measured and ranked on 90 labelled sentences, and the report is complete.
+ * cut layers and the lexical baseline) are all measured and ranked on 90 labelled sentences, and
+ * the report is complete.
  */
 
 import { readFileSync } from "node:fs";
@@ -37,10 +38,14 @@ describe("selectBackbone", () => {
     expect(report.candidates.map((c) => c.rank)).toEqual(textCandidates.map((_, i) => i + 1));
     for (const candidate of report.candidates) {
       expect(candidate.metrics?.folds).toBe(5);
-      expect(candidate.metrics?.crossValidatedMacroF1.mean).toBeGreaterThan(0.8);
       expect(Number.isFinite(candidate.metrics?.logME)).toBe(true);
+    }
+    // On 90 short sentences the pretrained encoder beats the lexical baseline by a wide margin.
+    for (const candidate of report.candidates.filter((c) => c.backbone === "use-lite")) {
+      expect(candidate.metrics?.crossValidatedMacroF1.mean).toBeGreaterThan(0.8);
       expect(candidate.metrics?.prototypeLeaveOneOutAccuracy).toBeGreaterThan(0.8);
     }
+    expect(report.candidates.at(-1)?.backbone).toBe("lexical");
     expect(report.recommendation?.id).toBe(report.candidates[0]?.id);
     expect(report.paretoFront.length).toBeGreaterThan(0);
     expect(report.labels).toEqual(["cooking", "finance", "sports"]);
