@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/tenants/cli.ts [--tenants 1000] [--budget-s 300] [--in-flight 4] [--rounds 5] [--runs-per-round 80]`
+ * `npx tsx bench/tenants/cli.ts [--tenants 1000] [--budget-s 300] [--in-flight 4] [--rounds 7] [--runs-per-round 100]`
  * prints the tenant benchmark's markdown section.
  */
 

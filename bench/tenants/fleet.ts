@@ -1,7 +1,8 @@
 /**
  * The tenant fleet: as many tenants as fit in a time budget (up to a cap), each with one text adapter
- * trained once on the minimum samples. Training is what a tenant costs, so each trains exactly once,
- * and a few set up at a time keep both workerd and the client busy.
+ * trained once on the minimum samples. Embedding the samples on upload and training are what a tenant
+ * costs, so each uploads the minimum and trains once; a few set up at a time keep workerd busy while
+ * the client waits on replies and job polls.
  */
 
 import type { BenchApi, TenantAdapter } from "./api";
@@ -15,7 +16,7 @@ export interface FleetOptions {
 
 /** Where one tenant's setup time went, in ms. */
 export interface SetupTimes {
-  /** Tenant, key and adapter: four admin and tenant calls. */
+  /** Tenant, key and adapter: three calls. */
   readonly create: number;
   readonly upload: number;
   /** POST …/train until the job is seen succeeded. */

@@ -27,8 +27,8 @@ export async function benchTenants({
   maxTenants = 1_000,
   setupBudgetMs = 5 * 60_000,
   inFlight = 4,
-  rounds = 5,
-  runsPerRound = 80,
+  rounds = 7,
+  runsPerRound = 100,
   port = 8797,
 }: TenantBenchOptions = {}): Promise<string> {
   const texts = benchTexts();
