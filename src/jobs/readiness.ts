@@ -4,8 +4,14 @@ import type { SampleCounts } from "../storage/records";
 
 const MINIMUM_CLASSES = 2;
 
-/** Refuses, before a job is queued, to train on data that no head could learn from. */
-export function assertTrainable(counts: SampleCounts): void {
+/**
+ * Refuses, before a job is queued, to train on data that no head could learn from. Selection's
+ * stratified k-fold needs the same: at least 3 folds, so 3 samples of every label.
+ */
+export function assertTrainable(
+  counts: SampleCounts,
+  purpose: "training" | "k-fold cross-validation" = "training",
+): void {
   const minimum = {
     minimumClasses: MINIMUM_CLASSES,
     minimumSamplesPerClass: HEAD_LIMITS.minSamplesPerClass,
@@ -14,7 +20,7 @@ export function assertTrainable(counts: SampleCounts): void {
     throw new Problem(
       422,
       "too-few-samples",
-      `training needs at least ${MINIMUM_CLASSES} labels; this adapter has ${counts.labels.length}`,
+      `${purpose} needs at least ${MINIMUM_CLASSES} labels; this adapter has ${counts.labels.length}`,
       { ...minimum, labels: counts.labels },
     );
   }
@@ -24,7 +30,7 @@ export function assertTrainable(counts: SampleCounts): void {
     throw new Problem(
       422,
       "too-few-samples",
-      `every label needs at least ${HEAD_LIMITS.minSamplesPerClass} samples; short: ${names}`,
+      `${purpose} needs at least ${HEAD_LIMITS.minSamplesPerClass} samples of every label; short: ${names}`,
       { ...minimum, labels: counts.labels },
     );
   }

@@ -22,6 +22,9 @@ export const AdapterSchema = z
       .string()
       .openapi({ description: "The backbone weights the adapter's heads are pinned to." }),
     dim: z.int(),
+    layer: z.string().nullable().openapi({
+      description: "The backbone's cut layer the embeddings come from (null: its default output).",
+    }),
     headType: HeadTypeSchema,
     activeVersion: z.int().nullable().openapi({
       description: "The head version predictions use; null before the first training.",
@@ -98,6 +101,7 @@ export function adapterRoutes() {
         backboneVersion: manifest.version,
         weightsHash: manifest.weightsHash,
         dim: manifest.output.dim,
+        layer: manifest.output.layer,
         headType,
       });
       return c.json(unwrap(adapter), 201);

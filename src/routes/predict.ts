@@ -113,7 +113,7 @@ export function predictRoutes() {
         : fromJsonInputs(body.json.inputs);
     const inputs = toBackboneInputs(manifest, raw, TENANT_LIMITS.inputsPerPrediction);
     const [embedded, head] = await Promise.all([
-      backbones.embed(adapter.backbone, inputs),
+      backbones.embed(adapter.backbone, inputs, adapter.layer ?? undefined),
       loadHead(c.env.HEADS, headKey(tenant.id, adapter.id, adapter.activeVersion), {
         id: adapter.backbone,
         weightsHash: adapter.weightsHash,

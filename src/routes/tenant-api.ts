@@ -9,6 +9,7 @@ import { adapterRoutes } from "./adapters";
 import { adminRoutes } from "./admin";
 import { predictRoutes } from "./predict";
 import { sampleRoutes } from "./samples";
+import { selectionRoutes } from "./selection";
 import { tenantRoutes } from "./tenant";
 import { trainingRoutes } from "./training";
 import { versionRoutes } from "./versions";
@@ -20,6 +21,7 @@ export function tenantApi() {
     .route("/v1", adapterRoutes())
     .route("/v1", sampleRoutes())
     .route("/v1", trainingRoutes())
+    .route("/v1", selectionRoutes())
     .route("/v1", versionRoutes())
     .route("/v1", predictRoutes());
 }

@@ -9,6 +9,11 @@ import type { TenantContext, TenantEnv } from "../tenants/context";
 import { HeadTypeSchema } from "./adapters";
 import { AdapterIdParams, BEARER, jsonBody, jsonContent } from "./openapi-parts";
 import { problemResponses } from "./problems";
+import {
+  SelectionReportSchema,
+  SelectionRequestSchema,
+  SwitchRequestSchema,
+} from "./selection-schemas";
 
 /** How often the event stream looks at the job; progress is stored by the training as it goes. */
 const POLL_INTERVAL_MS = 200;
@@ -44,12 +49,16 @@ const TrainRequestSchema = z
   })
   .openapi("TrainRequest");
 
-const JobSchema = z
+export const JobSchema = z
   .object({
     id: z.string(),
     adapterId: z.string(),
+    kind: z.enum(["training", "selection", "switch"]).openapi({
+      description:
+        "training: train a head; selection: rank backbones on the samples; switch: move the adapter to another backbone and train.",
+    }),
     status: z.enum(["queued", "running", "succeeded", "failed"]),
-    request: TrainRequestSchema,
+    request: z.union([TrainRequestSchema, SelectionRequestSchema, SwitchRequestSchema]),
     progress: z.object({
       stage: z.string().nullable(),
       fraction: z.number(),
@@ -57,6 +66,9 @@ const JobSchema = z
     }),
     error: z.object({ code: z.string(), detail: z.string() }).nullable(),
     version: z.int().nullable().openapi({ description: "The head version the job wrote." }),
+    report: SelectionReportSchema.nullable().openapi({
+      description: "A finished selection job's ranked report.",
+    }),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
@@ -97,7 +109,7 @@ const getJob = createRoute({
   method: "get",
   path: "/jobs/{jobId}",
   tags: ["training"],
-  summary: "Poll a training job",
+  summary: "Poll a job (training, selection or switch)",
   security: BEARER,
   middleware: [tenantAuth] as const,
   request: { params: JobParams },
@@ -109,7 +121,7 @@ const jobEvents = createRoute({
   path: "/jobs/{jobId}/events",
   tags: ["training"],
   summary:
-    "Follow a training job: one event per change, named after the job's status; the stream ends with the job",
+    "Follow a job: one event per change, named after the job's status; the stream ends with the job",
   security: BEARER,
   middleware: [tenantAuth] as const,
   request: { params: JobParams },

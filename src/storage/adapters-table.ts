@@ -2,7 +2,7 @@ import type { HeadType } from "../../adapters";
 import { Problem } from "../problem";
 import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
 import { newId } from "./ids";
-import type { AdapterRecord, NewAdapter } from "./records";
+import type { AdapterRecord, BackboneBinding, NewAdapter } from "./records";
 
 type AdapterRow = {
   id: string;
@@ -11,6 +11,7 @@ type AdapterRow = {
   backbone_version: string;
   weights_hash: string;
   dim: number;
+  layer: string | null;
   head_type: HeadType;
   active_version: number | null;
   next_version: number;
@@ -28,14 +29,15 @@ export class AdaptersTable {
     }
     const id = newId("a");
     this.sql.exec(
-      `INSERT INTO adapters (id, name, backbone, backbone_version, weights_hash, dim, head_type, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO adapters (id, name, backbone, backbone_version, weights_hash, dim, layer, head_type, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       id,
       adapter.name,
       adapter.backbone,
       adapter.backboneVersion,
       adapter.weightsHash,
       adapter.dim,
+      adapter.layer,
       adapter.headType,
       now,
     );
@@ -70,6 +72,19 @@ export class AdaptersTable {
       .one().version;
   }
 
+  /** Binds the adapter to another backbone; its samples must be re-embedded in the same transaction. */
+  rebind(id: string, binding: BackboneBinding): void {
+    this.sql.exec(
+      "UPDATE adapters SET backbone = ?, backbone_version = ?, weights_hash = ?, layer = ?, dim = ? WHERE id = ?",
+      binding.backbone,
+      binding.backboneVersion,
+      binding.weightsHash,
+      binding.layer,
+      binding.dim,
+      id,
+    );
+  }
+
   activate(id: string, version: number): void {
     this.sql.exec("UPDATE adapters SET active_version = ? WHERE id = ?", version, id);
   }
@@ -83,6 +98,7 @@ function toAdapter(row: AdapterRow): AdapterRecord {
     backboneVersion: row.backbone_version,
     weightsHash: row.weights_hash,
     dim: row.dim,
+    layer: row.layer,
     headType: row.head_type,
     activeVersion: row.active_version,
     createdAt: row.created_at,

@@ -1,10 +1,12 @@
 import { Problem } from "../problem";
+import type { SelectionReport } from "../selection/select-backbone";
 import { newId } from "./ids";
-import type { JobRecord, JobStatus, TrainRequest } from "./records";
+import type { JobKind, JobOf, JobRecord, JobRequestOf, JobStatus } from "./records";
 
 type JobRow = {
   id: string;
   adapter_id: string;
+  kind: JobKind;
   status: JobStatus;
   request: string;
   stage: string | null;
@@ -12,6 +14,7 @@ type JobRow = {
   message: string | null;
   error: string | null;
   version: number | null;
+  report: string | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -23,7 +26,10 @@ export interface JobProgress {
   message: string;
 }
 
-/** Training jobs. A job is queued, then running, then succeeded (with a version) or failed (with why). */
+/**
+ * Jobs (training, selection, backbone switch). A job is queued, then running, then succeeded (with
+ * a version or a report) or failed (with why). One live job per adapter, whatever its kind.
+ */
 export class JobsTable {
   constructor(private readonly sql: SqlStorage) {}
 
@@ -34,30 +40,34 @@ export class JobsTable {
       throw new Problem(
         409,
         "training-in-progress",
-        `adapter "${adapterId}" is training (job ${live.id})`,
-        {
-          jobId: live.id,
-        },
+        `adapter "${adapterId}" has a ${live.kind} job in progress (job ${live.id})`,
+        { jobId: live.id, kind: live.kind },
       );
     }
   }
 
-  enqueue(adapterId: string, request: TrainRequest, now: string): JobRecord {
+  enqueue<K extends JobKind>(
+    adapterId: string,
+    kind: K,
+    request: JobRequestOf[K],
+    now: string,
+  ): JobOf<K> {
     this.assertIdle(adapterId);
     const id = newId("j");
     this.sql.exec(
-      "INSERT INTO jobs (id, adapter_id, status, request, created_at) VALUES (?, ?, 'queued', ?, ?)",
+      "INSERT INTO jobs (id, adapter_id, kind, status, request, created_at) VALUES (?, ?, ?, 'queued', ?, ?)",
       id,
       adapterId,
+      kind,
       JSON.stringify(request),
       now,
     );
-    return this.get(id);
+    return this.get(id) as JobOf<K>;
   }
 
   get(id: string): JobRecord {
     const row = this.sql.exec<JobRow>("SELECT * FROM jobs WHERE id = ?", id).toArray()[0];
-    if (!row) throw new Problem(404, "job-not-found", `no training job "${id}" for this tenant`);
+    if (!row) throw new Problem(404, "job-not-found", `no job "${id}" for this tenant`);
     return toJob(row);
   }
 
@@ -101,6 +111,16 @@ export class JobsTable {
     );
   }
 
+  /** A selection job's end: its report is the result. */
+  succeedWithReport(id: string, report: SelectionReport, now: string): void {
+    this.sql.exec(
+      "UPDATE jobs SET status = 'succeeded', report = ?, fraction = 1, finished_at = ? WHERE id = ?",
+      JSON.stringify(report),
+      now,
+      id,
+    );
+  }
+
   fail(id: string, error: { code: string; detail: string }, now: string): void {
     this.sql.exec(
       "UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?",
@@ -114,7 +134,7 @@ export class JobsTable {
   failInterrupted(now: string): void {
     const error = {
       code: "interrupted",
-      detail: "the training was interrupted before it finished",
+      detail: "the job was interrupted before it finished",
     };
     this.sql.exec(
       "UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE status = 'running'",
@@ -142,13 +162,15 @@ function toJob(row: JobRow): JobRecord {
   return {
     id: row.id,
     adapterId: row.adapter_id,
+    kind: row.kind,
     status: row.status,
-    request: JSON.parse(row.request) as TrainRequest,
+    request: JSON.parse(row.request),
+    report: row.report ? (JSON.parse(row.report) as SelectionReport) : null,
     progress: { stage: row.stage, fraction: row.fraction, message: row.message },
     error: row.error ? (JSON.parse(row.error) as JobRecord["error"]) : null,
     version: row.version,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
-  };
+  } as JobRecord;
 }

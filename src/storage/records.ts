@@ -1,6 +1,7 @@
 /** What the `TenantStore` Durable Object hands back over RPC: plain, serialisable records. */
 
 import type { HeadType, Hyperparameters, TrainOptions } from "../../adapters";
+import type { SelectionReport, SelectionRequest } from "../selection/select-backbone";
 
 export interface TenantRecord {
   id: string;
@@ -15,24 +16,26 @@ export interface KeyRecord {
   createdAt: string;
 }
 
-export interface AdapterRecord {
-  id: string;
-  name: string;
+/** What an adapter's embeddings come from: a backbone's exact weights, cut at one layer. */
+export interface BackboneBinding {
   backbone: string;
   backboneVersion: string;
   weightsHash: string;
+  /** The cut layer; null means the backbone's default output. */
+  layer: string | null;
   dim: number;
+}
+
+export interface AdapterRecord extends BackboneBinding {
+  id: string;
+  name: string;
   headType: HeadType;
   activeVersion: number | null;
   createdAt: string;
 }
 
-export interface NewAdapter {
+export interface NewAdapter extends BackboneBinding {
   name: string;
-  backbone: string;
-  backboneVersion: string;
-  weightsHash: string;
-  dim: number;
   headType: HeadType;
 }
 
@@ -63,24 +66,49 @@ export interface TrainRequest extends Omit<TrainOptions, "hyperparameters"> {
   activate?: boolean;
 }
 
+/** A switch job's request: the backbone and layer to move the adapter to, checked by the Worker. */
+export interface SwitchRequest extends Omit<BackboneBinding, "layer"> {
+  layer: string;
+  seed?: number;
+  /** The selection job whose recommendation this applies, if any. */
+  selectionJobId?: string;
+}
+
 export type JobStatus = "queued" | "running" | "succeeded" | "failed";
 
-export interface JobRecord {
+interface JobFields {
   id: string;
   adapterId: string;
   status: JobStatus;
-  request: TrainRequest;
   progress: { stage: string | null; fraction: number; message: string | null };
   error: { code: string; detail: string } | null;
+  /** The head version a training or switch job wrote. */
   version: number | null;
+  /** A selection job's ranked report, once it succeeded. */
+  report: SelectionReport | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
 }
 
+/** Training trains a head; selection ranks backbones; switch re-embeds on another backbone and trains. */
+export type JobRequestOf = {
+  training: TrainRequest;
+  selection: SelectionRequest;
+  switch: SwitchRequest;
+};
+
+export type JobKind = keyof JobRequestOf;
+
+export type JobOf<K extends JobKind> = JobFields & { kind: K; request: JobRequestOf[K] };
+
+export type JobRecord = { [K in JobKind]: JobOf<K> }[JobKind];
+
 export interface VersionRecord {
   adapterId: string;
   version: number;
+  /** The backbone the head was trained on (it can only serve embeddings from that one). */
+  binding: Pick<BackboneBinding, "backbone" | "weightsHash" | "layer">;
   jobId: string;
   headType: HeadType;
   headKey: string;

@@ -20,6 +20,14 @@ export interface TrainingSample {
   hash: string;
 }
 
+/** Where a sample's raw upload is kept, for embedding it again with another backbone. */
+export interface RawSampleRef {
+  label: string;
+  hash: string;
+  /** Null when the tenant did not retain raw uploads at the time. */
+  rawKey: string | null;
+}
+
 /** Labelled embeddings per adapter; the content hash is unique per adapter, so uploads deduplicate. */
 export class SamplesTable {
   constructor(private readonly sql: SqlStorage) {}
@@ -80,6 +88,29 @@ export class SamplesTable {
         label: row.label,
         hash: row.content_hash,
       }));
+  }
+
+  /** Every sample's label and raw upload, in the same content order as `trainingSet`. */
+  rawSamples(adapterId: string): RawSampleRef[] {
+    return this.sql
+      .exec<{ label: string; content_hash: string; raw_key: string | null }>(
+        "SELECT label, content_hash, raw_key FROM samples WHERE adapter_id = ? ORDER BY content_hash",
+        adapterId,
+      )
+      .toArray()
+      .map((row) => ({ label: row.label, hash: row.content_hash, rawKey: row.raw_key }));
+  }
+
+  /** Replaces the embeddings of the samples with these content hashes (after a backbone switch). */
+  replaceEmbeddings(adapterId: string, embeddings: Map<string, Float32Array>): void {
+    for (const [hash, embedding] of embeddings) {
+      this.sql.exec(
+        "UPDATE samples SET embedding = ? WHERE adapter_id = ? AND content_hash = ?",
+        toBlob(embedding),
+        adapterId,
+        hash,
+      );
+    }
   }
 
   deleteById(adapterId: string, sampleId: string): DeletedSamples {

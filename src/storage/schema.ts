@@ -63,6 +63,31 @@ const TENANT_TABLES = [
      PRIMARY KEY (adapter_id, version))`,
 ];
 
+/**
+ * Columns added to tenant tables after they were first created. SQLite has no ADD COLUMN IF NOT
+ * EXISTS, so `migrate` adds each one only where it is missing.
+ */
+const ADDED_COLUMNS: readonly { table: string; column: string; definition: string }[] = [
+  // The adapter's cut layer; null (adapters made before layers were chosen) means the default one.
+  { table: "adapters", column: "layer", definition: "TEXT" },
+  { table: "jobs", column: "kind", definition: "TEXT NOT NULL DEFAULT 'training'" },
+  // A selection job's report (JSON).
+  { table: "jobs", column: "report", definition: "TEXT" },
+  // What a head version was trained on, so activating it can refuse a head from another backbone.
+  { table: "versions", column: "backbone", definition: "TEXT" },
+  { table: "versions", column: "weights_hash", definition: "TEXT" },
+  { table: "versions", column: "layer", definition: "TEXT" },
+];
+
+/**
+ * Versions written before they recorded their backbone were all trained on their adapter's, since an
+ * adapter could not switch backbones then.
+ */
+const BACKFILL_VERSION_BINDINGS = `UPDATE versions SET
+   backbone = (SELECT backbone FROM adapters WHERE adapters.id = versions.adapter_id),
+   weights_hash = (SELECT weights_hash FROM adapters WHERE adapters.id = versions.adapter_id)
+ WHERE backbone IS NULL`;
+
 /** The registry is the one object named `REGISTRY_NAME`: it lists tenants, nothing else. */
 const REGISTRY_TABLES = [
   `CREATE TABLE IF NOT EXISTS tenants (
@@ -80,4 +105,17 @@ export function hasSchema(sql: SqlStorage): boolean {
 
 export function migrate(sql: SqlStorage): void {
   for (const statement of [...TENANT_TABLES, ...REGISTRY_TABLES]) sql.exec(statement);
+  for (const { table, column, definition } of ADDED_COLUMNS) {
+    if (!hasColumn(sql, table, column)) {
+      sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+    }
+  }
+  sql.exec(BACKFILL_VERSION_BINDINGS);
+}
+
+function hasColumn(sql: SqlStorage, table: string, column: string): boolean {
+  return sql
+    .exec<{ name: string }>(`PRAGMA table_info(${table})`)
+    .toArray()
+    .some((row) => row.name === column);
 }

@@ -8,7 +8,11 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
 import { assertTrainable } from "../jobs/readiness";
-import { runQueuedJobs } from "../jobs/training";
+import { assertRetained } from "../jobs/retained-samples";
+import { runQueuedJobs } from "../jobs/run-jobs";
+import { Problem } from "../problem";
+import { isolatePool } from "../runtime/deployments/isolate-pool";
+import type { SelectionRequest } from "../selection/select-backbone";
 import { now } from "./clock";
 import { adapterPrefix, deleteHeads, tenantPrefix, writeActivePointer } from "./heads";
 import { attempt } from "./outcome";
@@ -18,7 +22,17 @@ import {
   rawAdapterPrefix,
   rawTenantPrefix,
 } from "./raw-samples";
-import type { NewAdapter, NewSample, TenantRecord, TrainRequest } from "./records";
+import type {
+  AdapterRecord,
+  JobKind,
+  JobRequestOf,
+  NewAdapter,
+  NewSample,
+  SwitchRequest,
+  TenantRecord,
+  TrainRequest,
+  VersionRecord,
+} from "./records";
 import type { DeletedSamples } from "./samples-table";
 import { TenantState } from "./tenant-state";
 
@@ -174,12 +188,30 @@ export class TenantStore extends DurableObject<Bindings> {
   // Training jobs.
 
   startTraining(adapterId: string, request: TrainRequest) {
-    return attempt(async () => {
+    return attempt(() => {
       this.state.adapters.get(adapterId);
       assertTrainable(this.state.samples.counts(adapterId));
-      const job = this.state.jobs.enqueue(adapterId, request, now());
-      await this.ctx.storage.setAlarm(Date.now());
-      return job;
+      return this.enqueue(adapterId, "training", request);
+    });
+  }
+
+  // Backbone selection, and switching to the chosen backbone: both re-embed the raw uploads.
+
+  startSelection(adapterId: string, request: SelectionRequest) {
+    return attempt(() => {
+      this.state.adapters.get(adapterId);
+      assertTrainable(this.state.samples.counts(adapterId), "k-fold cross-validation");
+      assertRetained(this.state.samples.rawSamples(adapterId));
+      return this.enqueue(adapterId, "selection", request);
+    });
+  }
+
+  startSwitch(adapterId: string, request: SwitchRequest) {
+    return attempt(() => {
+      this.state.adapters.get(adapterId);
+      assertTrainable(this.state.samples.counts(adapterId));
+      assertRetained(this.state.samples.rawSamples(adapterId));
+      return this.enqueue(adapterId, "switch", request);
     });
   }
 
@@ -197,7 +229,13 @@ export class TenantStore extends DurableObject<Bindings> {
   override async alarm() {
     const tenant = this.state.findTenant();
     if (!tenant) return;
-    await runQueuedJobs({ state: this.state, heads: this.env.HEADS, tenantId: tenant.id });
+    await runQueuedJobs({
+      state: this.state,
+      heads: this.env.HEADS,
+      tenantId: tenant.id,
+      rawSamples: this.env.SAMPLES,
+      backbones: () => isolatePool(this.env.ASSETS),
+    });
   }
 
   // Head versions.
@@ -212,12 +250,19 @@ export class TenantStore extends DurableObject<Bindings> {
   activateVersion(adapterId: string, version: number) {
     return attempt(async () => {
       const tenant = this.state.requireTenant();
-      this.state.adapters.get(adapterId);
+      const adapter = this.state.adapters.get(adapterId);
       const activated = this.state.versions.get(adapterId, version, version);
+      assertSameBackbone(adapter, activated);
       this.state.adapters.activate(adapterId, version);
       await writeActivePointer(this.env.HEADS, tenant.id, adapterId, version);
       return activated;
     });
+  }
+
+  private async enqueue<K extends JobKind>(adapterId: string, kind: K, request: JobRequestOf[K]) {
+    const job = this.state.jobs.enqueue(adapterId, kind, request, now());
+    await this.ctx.storage.setAlarm(Date.now());
+    return job;
   }
 
   private deleteSamples(adapterId: string, remove: () => DeletedSamples) {
@@ -227,5 +272,28 @@ export class TenantStore extends DurableObject<Bindings> {
       await deleteRawSamples(this.env.SAMPLES, rawKeys);
       return { deleted };
     });
+  }
+}
+
+/**
+ * A head only understands embeddings from the backbone (weights and cut layer) it was trained on,
+ * and the adapter's samples are stored in its current backbone's space: activating a version from
+ * another backbone would serve it wrong embeddings, so it is refused until the adapter is switched
+ * back (which re-embeds the samples).
+ */
+function assertSameBackbone(adapter: AdapterRecord, version: VersionRecord): void {
+  const { binding } = version;
+  const same =
+    binding.backbone === adapter.backbone &&
+    binding.weightsHash === adapter.weightsHash &&
+    binding.layer === adapter.layer;
+  if (!same) {
+    const at = (backbone: string, layer: string | null) => `${backbone}/${layer ?? "default"}`;
+    throw new Problem(
+      409,
+      "version-on-other-backbone",
+      `version ${version.version} was trained on ${at(binding.backbone, binding.layer)}, but adapter "${adapter.id}" is on ${at(adapter.backbone, adapter.layer)}; switch it back with POST /v1/adapters/${adapter.id}/select/apply {"backbone": "${binding.backbone}"} first`,
+      { versionBackbone: binding, adapterBackbone: at(adapter.backbone, adapter.layer) },
+    );
   }
 }

@@ -11,6 +11,9 @@ type VersionRow = {
   head_bytes: number;
   report: string;
   created_at: string;
+  backbone: string;
+  weights_hash: string;
+  layer: string | null;
 };
 
 export type NewVersion = Omit<VersionRecord, "active">;
@@ -21,8 +24,9 @@ export class VersionsTable {
 
   add(version: NewVersion): void {
     this.sql.exec(
-      `INSERT INTO versions (adapter_id, version, job_id, head_type, head_key, head_bytes, report, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO versions (adapter_id, version, job_id, head_type, head_key, head_bytes, report, created_at,
+         backbone, weights_hash, layer)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       version.adapterId,
       version.version,
       version.jobId,
@@ -31,6 +35,9 @@ export class VersionsTable {
       version.headBytes,
       JSON.stringify(version.report),
       version.createdAt,
+      version.binding.backbone,
+      version.binding.weightsHash,
+      version.binding.layer,
     );
   }
 
@@ -71,6 +78,7 @@ function toVersion(row: VersionRow, activeVersion: number | null): VersionRecord
   return {
     adapterId: row.adapter_id,
     version: row.version,
+    binding: { backbone: row.backbone, weightsHash: row.weights_hash, layer: row.layer },
     jobId: row.job_id,
     headType: row.head_type,
     headKey: row.head_key,

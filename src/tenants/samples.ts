@@ -78,6 +78,7 @@ async function prepare(
   const { embeddings } = await pool.embed(
     adapter.backbone,
     fresh.map((sample) => sample.input),
+    adapter.layer ?? undefined,
   );
   return Promise.all(
     fresh.map(async (sample, index) => ({

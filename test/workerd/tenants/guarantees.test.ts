@@ -85,7 +85,7 @@ describe("a training that fails mid-way", () => {
     const stub = bindings.TENANTS.getByName(tenant.id);
     const jobId = await runInDurableObject(stub, async (_, ctx) => {
       const state = new TenantState(ctx.storage);
-      const job = state.jobs.enqueue(adapterId, { activate: true }, now());
+      const job = state.jobs.enqueue(adapterId, "training", { activate: true }, now());
       await runTrainingJob(
         { state, heads: bindings.HEADS, tenantId: tenant.id, train: dyingTrainer },
         job,

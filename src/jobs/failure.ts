@@ -1,0 +1,16 @@
+import { HeadInputError } from "../../adapters";
+import { ImageError } from "../../models/image/image-error";
+import { InputError } from "../../models/input-error";
+import { Problem } from "../problem";
+
+/** Why a job failed, as stored with it: a stable code and a human detail. */
+export function failureOf(error: unknown): { code: string; detail: string } {
+  if (error instanceof HeadInputError) return { code: error.code, detail: error.message };
+  if (error instanceof Problem) return { code: error.slug, detail: error.detail };
+  if (error instanceof InputError || error instanceof ImageError) {
+    return { code: error.code, detail: error.message };
+  }
+  console.error("job failed", error);
+  const detail = error instanceof Error ? error.message : String(error);
+  return { code: "training-failed", detail };
+}

@@ -1,0 +1,105 @@
+/** The request and report shapes of backbone selection and switching, for the routes and OpenAPI. */
+
+import { z } from "@hono/zod-openapi";
+import { RANKING_RULE } from "../../adapters/selection";
+
+export const SelectionRequestSchema = z
+  .object({
+    folds: z.int().min(3).max(10).optional().openapi({
+      description:
+        "Cross-validation folds (default 5; fewer when the smallest label has fewer samples, at least 3).",
+    }),
+    seed: z.int().optional(),
+    backbones: z.array(z.string().min(1)).min(1).max(16).optional().openapi({
+      description: "Only these backbone ids (default: every backbone of the adapter's modality).",
+    }),
+  })
+  .openapi("SelectionRequest");
+
+export const ApplyRequestSchema = z
+  .object({
+    jobId: z.string().optional().openapi({
+      description:
+        "The selection job whose recommendation to apply (default: the adapter's latest finished selection).",
+    }),
+    backbone: z.string().min(1).optional().openapi({
+      description: "Switch to this backbone instead of a recommendation.",
+    }),
+    layer: z.string().min(1).optional().openapi({
+      description: "With `backbone`: its cut layer (default: its default output).",
+    }),
+    seed: z.int().optional(),
+  })
+  .openapi("ApplySelectionRequest");
+
+/** A switch job's stored request: where the adapter is moving. */
+export const SwitchRequestSchema = z
+  .object({
+    backbone: z.string(),
+    backboneVersion: z.string(),
+    weightsHash: z.string(),
+    layer: z.string(),
+    dim: z.int(),
+    seed: z.int().optional(),
+    selectionJobId: z.string().optional(),
+  })
+  .openapi("SwitchRequest");
+
+const FoldStatisticSchema = z.object({ mean: z.number(), standardError: z.number() });
+
+const CandidateReportSchema = z
+  .object({
+    id: z.string().openapi({ description: "<backbone>/<layer>" }),
+    backbone: z.string(),
+    layer: z.string(),
+    dim: z.int(),
+    runtime: z.string(),
+    licence: z.string(),
+    sizeBytes: z.int(),
+    flops: z.object({ approx: z.number(), per: z.string() }),
+    availability: z.object({
+      available: z.boolean(),
+      reasons: z.array(z.string()),
+      estimatedPeakBytes: z.number(),
+    }),
+    status: z.enum(["measured", "unavailable", "failed"]),
+    error: z.string().nullable().openapi({ description: "Why a failed candidate failed." }),
+    metrics: z
+      .object({
+        folds: z.int(),
+        crossValidatedAccuracy: FoldStatisticSchema,
+        crossValidatedMacroF1: FoldStatisticSchema,
+        logME: z
+          .number()
+          .openapi({ description: "Training-free transferability (higher is better)." }),
+        prototypeLeaveOneOutAccuracy: z.number(),
+        latencyMsPerItem: z.number(),
+        embedMs: z.number(),
+        wasmHeapBytes: z.number(),
+      })
+      .nullable(),
+    rank: z.int().nullable(),
+    nearTie: z.boolean(),
+    paretoOptimal: z.boolean(),
+  })
+  .openapi("SelectionCandidate");
+
+export const SelectionReportSchema = z
+  .object({
+    modality: z.enum(["image", "text"]),
+    samples: z.int(),
+    labels: z.array(z.string()),
+    current: z.object({ backbone: z.string(), layer: z.string() }),
+    rule: z.string().openapi({ example: RANKING_RULE }),
+    tieTolerance: z.number().nullable(),
+    candidates: z.array(CandidateReportSchema),
+    paretoFront: z.array(z.string()).openapi({
+      description: "Candidate ids on the cross-validated accuracy vs latency front, fastest first.",
+    }),
+    recommendation: z
+      .object({ id: z.string(), backbone: z.string(), layer: z.string(), reason: z.string() })
+      .nullable(),
+    notes: z.array(z.string()),
+    selectionMs: z.number(),
+  })
+  .openapi("SelectionReport");

@@ -1,0 +1,72 @@
+/**
+ * Backbone selection: rank the deployment's backbones (and cut layers) on an adapter's own retained
+ * samples as a job, then apply the result: switch the adapter, re-embed its samples, train and
+ * publish a new head version. Both are jobs of the training machinery (poll /v1/jobs/{jobId}, or
+ * follow /v1/jobs/{jobId}/events), one live job per adapter.
+ */
+
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { recommendedTarget, switchRequest } from "../selection/switch-target";
+import { unwrap } from "../storage/outcome";
+import { tenantAuth } from "../tenants/auth";
+import type { TenantEnv } from "../tenants/context";
+import { AdapterIdParams, BEARER, jsonBody, jsonContent } from "./openapi-parts";
+import { problemResponses } from "./problems";
+import { ApplyRequestSchema, SelectionRequestSchema } from "./selection-schemas";
+import { JobSchema } from "./training";
+
+const startSelection = createRoute({
+  method: "post",
+  path: "/adapters/{adapterId}/select",
+  tags: ["selection"],
+  summary:
+    "Rank backbones on the adapter's retained samples (cross-validated logistic head, LogME, prototype LOO, latency); the job's report holds the ranking",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: {
+    params: AdapterIdParams,
+    body: { ...jsonBody(SelectionRequestSchema), required: false },
+  },
+  responses: {
+    202: jsonContent(JobSchema, "The queued selection job"),
+    ...problemResponses([401, 404, 409, 422]),
+  },
+});
+
+const applySelection = createRoute({
+  method: "post",
+  path: "/adapters/{adapterId}/select/apply",
+  tags: ["selection"],
+  summary:
+    "Switch the adapter to the recommended (or a named) backbone: re-embed its retained samples, train, publish and activate a new head version",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: {
+    params: AdapterIdParams,
+    body: { ...jsonBody(ApplyRequestSchema), required: false },
+  },
+  responses: {
+    202: jsonContent(JobSchema, "The queued switch job"),
+    ...problemResponses([401, 404, 409, 422]),
+  },
+});
+
+export function selectionRoutes() {
+  return new OpenAPIHono<TenantEnv>()
+    .openapi(startSelection, async (c) => {
+      const { adapterId } = c.req.valid("param");
+      const request = c.req.valid("json") ?? {};
+      return c.json(unwrap(await c.var.tenant.store.startSelection(adapterId, request)), 202);
+    })
+    .openapi(applySelection, async (c) => {
+      const { adapterId } = c.req.valid("param");
+      const { jobId, backbone, layer, seed } = c.req.valid("json") ?? {};
+      const { store } = c.var.tenant;
+      const adapter = unwrap(await store.getAdapter(adapterId));
+      const target = backbone
+        ? { backbone, layer }
+        : recommendedTarget(adapterId, unwrap(await store.listJobs(adapterId)), jobId);
+      const request = switchRequest(c.var.backbones, adapter, target, seed);
+      return c.json(unwrap(await store.startSwitch(adapterId, request)), 202);
+    });
+}

@@ -1,0 +1,91 @@
+/**
+ * Where applying a selection moves an adapter: a named backbone (and cut layer), or a finished
+ * selection job's recommendation; checked against what this deployment serves before a switch job
+ * is queued, so a bad target is a 4xx now rather than a failed job later.
+ */
+
+import { resolveCutLayer } from "../../models/cut-layer";
+import { Problem } from "../problem";
+import type { BackbonePool } from "../runtime/backbones";
+import type { AdapterRecord, JobRecord, SwitchRequest } from "../storage/records";
+
+export interface SwitchTarget {
+  backbone: string;
+  layer?: string;
+  selectionJobId?: string;
+}
+
+/** The recommendation of the given selection job, or of the adapter's latest finished one. */
+export function recommendedTarget(
+  adapterId: string,
+  jobs: JobRecord[],
+  jobId: string | undefined,
+): SwitchTarget {
+  const selections = jobs.filter((job) => job.kind === "selection" && job.adapterId === adapterId);
+  const selection = jobId
+    ? selections.find((job) => job.id === jobId)
+    : selections.find((job) => job.status === "succeeded");
+  if (!selection) {
+    throw new Problem(
+      422,
+      "no-selection",
+      jobId
+        ? `job "${jobId}" is not a selection of adapter "${adapterId}"`
+        : `adapter "${adapterId}" has no finished selection; run POST /v1/adapters/${adapterId}/select or name a backbone`,
+    );
+  }
+  const recommendation = selection.report?.recommendation;
+  if (selection.status !== "succeeded" || !recommendation) {
+    throw new Problem(
+      422,
+      "no-recommendation",
+      `selection job "${selection.id}" has ${selection.status === "succeeded" ? "no candidate to recommend" : `not succeeded (${selection.status})`}`,
+      { jobId: selection.id },
+    );
+  }
+  return {
+    backbone: recommendation.backbone,
+    layer: recommendation.layer,
+    selectionJobId: selection.id,
+  };
+}
+
+/** The switch job's request for a target, refused when this adapter cannot move there. */
+export function switchRequest(
+  pool: BackbonePool,
+  adapter: AdapterRecord,
+  target: SwitchTarget,
+  seed: number | undefined,
+): SwitchRequest {
+  const manifest = pool.manifest(target.backbone);
+  const modality = pool.manifest(adapter.backbone).modality;
+  if (manifest.modality !== modality) {
+    throw new Problem(
+      422,
+      "wrong-modality",
+      `backbone ${manifest.id} embeds ${manifest.modality}s; adapter "${adapter.id}" holds ${modality}s`,
+    );
+  }
+  const layer = resolveCutLayer(manifest, target.layer);
+  const currentLayer = adapter.layer ?? pool.manifest(adapter.backbone).output.layer;
+  if (
+    manifest.id === adapter.backbone &&
+    manifest.weightsHash === adapter.weightsHash &&
+    layer.name === currentLayer
+  ) {
+    throw new Problem(
+      409,
+      "already-on-backbone",
+      `adapter "${adapter.id}" already uses ${manifest.id}/${layer.name}; train it to get a new head`,
+    );
+  }
+  return {
+    backbone: manifest.id,
+    backboneVersion: manifest.version,
+    weightsHash: manifest.weightsHash,
+    layer: layer.name,
+    dim: layer.dim,
+    ...(seed === undefined ? {} : { seed }),
+    ...(target.selectionJobId === undefined ? {} : { selectionJobId: target.selectionJobId }),
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * Backbone selection end to end in workerd, through the typed client: rank use-lite's cut layers and
+ * the lexical baseline on a small text adapter's retained samples (a job, followed over SSE), switch
+ * the adapter to another backbone and back, and roll back to the first head once it is on its
+ * backbone again. Then the refusals: a live job, too few samples, samples that were not retained.
+ */
+
+import { describe, expect, it } from "vitest";
+import {
+  createTenant,
+  createTextAdapter,
+  fetchWorker,
+  finishedJob,
+  jsonOnly,
+  type TestTenant,
+  uploadTexts,
+} from "./tenants/client";
+import { COOKING, FINANCE, labelled, WEATHER } from "./tenants/texts";
+
+const TOPICS = [
+  ...labelled(WEATHER, "weather"),
+  ...labelled(COOKING, "cooking"),
+  ...labelled(FINANCE, "finance"),
+];
+
+function adapterApi(tenant: TestTenant, adapterId: string) {
+  const adapter = tenant.api.v1.adapters[":adapterId"];
+  const param = { adapterId };
+  return {
+    select: (json: { folds?: number; seed?: number }) => adapter.select.$post({ param, json }),
+    apply: (json: { backbone?: string; jobId?: string; seed?: number }) =>
+      adapter.select.apply.$post({ param, json }),
+    get: async () => (await adapter.$get({ param })).json(),
+    activate: (version: number) =>
+      adapter.versions[":version"].activate.$post({
+        param: { adapterId, version: String(version) },
+      }),
+    predict: async (text: string) =>
+      (await adapter.predict.$post({ param, query: {}, ...jsonOnly({ inputs: [text] }) })).json(),
+  };
+}
+
+describe("backbone selection", () => {
+  it("ranks use-lite and the lexical baseline, applies a backbone and rolls back", async () => {
+    const tenant = await createTenant("selector");
+    const adapterId = await createTextAdapter(tenant);
+    const api = adapterApi(tenant, adapterId);
+    expect((await uploadTexts(tenant, adapterId, TOPICS)).status).toBe(201);
+    const trained = await tenant.api.v1.adapters[":adapterId"].train.$post({
+      param: { adapterId },
+      json: { seed: 1 },
+    });
+    expect((await finishedJob(tenant, (await trained.json()).id)).version).toBe(1);
+
+    const started = await api.select({ folds: 3, seed: 1 });
+    expect(started.status, await started.clone().text()).toBe(202);
+    const job = await started.json();
+    expect(job).toMatchObject({ kind: "selection", status: "queued", report: null });
+    const busy = await api.select({});
+    expect(busy.status).toBe(409);
+    expect(await busy.json()).toMatchObject({ type: "/problems/training-in-progress" });
+
+    const events = await fetchWorker(`http://edge/v1/jobs/${job.id}/events`, {
+      headers: { authorization: `Bearer ${tenant.key}` },
+    });
+    expect(await events.text()).toMatch(/event: succeeded\ndata: /);
+    const { report } = await finishedJob(tenant, job.id);
+    expect(report?.labels).toEqual(["cooking", "finance", "weather"]);
+    expect(report?.current).toEqual({ backbone: "use-lite", layer: "sentence" });
+    expect(report?.candidates.map((c) => c.id).sort()).toEqual([
+      "lexical/ngrams",
+      "use-lite/encoder-mean",
+      "use-lite/sentence",
+    ]);
+    for (const candidate of report?.candidates ?? []) {
+      expect(candidate).toMatchObject({ status: "measured", error: null, metrics: { folds: 3 } });
+      expect(candidate.rank).toBeGreaterThan(0);
+      expect(Number.isFinite(candidate.metrics?.logME)).toBe(true);
+      expect(candidate.metrics?.crossValidatedMacroF1.mean).toBeGreaterThanOrEqual(0);
+      expect(candidate.metrics?.prototypeLeaveOneOutAccuracy).toBeGreaterThanOrEqual(0);
+    }
+    expect(report?.recommendation?.id).toBe(report?.candidates[0]?.id);
+    expect(report?.paretoFront.length).toBeGreaterThan(0);
+    expect(report?.rule).toMatch(/^Quality first/);
+
+    const switched = await api.apply({ backbone: "lexical", seed: 1 });
+    expect(switched.status, await switched.clone().text()).toBe(202);
+    const switchJob = await finishedJob(tenant, (await switched.json()).id);
+    expect(switchJob).toMatchObject({ kind: "switch", status: "succeeded", version: 2 });
+    expect(await api.get()).toMatchObject({
+      backbone: "lexical",
+      layer: "ngrams",
+      dim: 4096,
+      activeVersion: 2,
+    });
+    const onLexical = await api.predict("Shares slumped after the profit warning.");
+    expect(onLexical).toMatchObject({ version: 2, backbone: { id: "lexical" } });
+
+    const refused = await api.activate(1);
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ type: "/problems/version-on-other-backbone" });
+
+    const back = await api.apply({ backbone: "use-lite", seed: 1 });
+    expect((await finishedJob(tenant, (await back.json()).id)).version).toBe(3);
+    expect((await api.activate(1)).status).toBe(200);
+    const rolledBack = await api.predict("Expect showers and gusty wind this evening.");
+    expect(rolledBack).toMatchObject({
+      version: 1,
+      backbone: { id: "use-lite" },
+      predictions: [{ label: "weather" }],
+    });
+  });
+
+  it("refuses what it cannot measure or apply, naming why", async () => {
+    const tenant = await createTenant("refusals");
+    const adapterId = await createTextAdapter(tenant);
+    const api = adapterApi(tenant, adapterId);
+    await uploadTexts(tenant, adapterId, [
+      ...labelled(WEATHER, "weather"),
+      ...labelled(COOKING.slice(0, 2), "cooking"),
+    ]);
+    const tooFew = await api.select({});
+    expect(tooFew.status).toBe(422);
+    expect(await tooFew.json()).toMatchObject({
+      type: "/problems/too-few-samples",
+      minimumSamplesPerClass: 3,
+    });
+
+    expect(await (await api.apply({})).json()).toMatchObject({ type: "/problems/no-selection" });
+    expect(await (await api.apply({ backbone: "use-lite" })).json()).toMatchObject({
+      type: "/problems/already-on-backbone",
+    });
+    expect(await (await api.apply({ backbone: "mobilenet-v2" })).json()).toMatchObject({
+      type: "/problems/wrong-modality",
+    });
+
+    await tenant.api.v1.tenant.$patch({ json: { retainRawSamples: false } });
+    await uploadTexts(tenant, adapterId, labelled(COOKING.slice(2), "cooking"));
+    const notRetained = await api.select({});
+    expect(notRetained.status).toBe(422);
+    expect(await notRetained.json()).toMatchObject({
+      type: "/problems/raw-samples-not-retained",
+      missing: 4,
+    });
+  });
+});
