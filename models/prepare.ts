@@ -13,6 +13,9 @@
  * A model the deployer brings (manifest `source.provided: "user"`, see models/DEPLOYMENT.md) is only
  * checked and placed (prepare/user-model.ts).
  *
+ * A backbone that is code (manifest `source.provided: "builtin"`, the lexical baseline) has no files,
+ * so there is nothing to prepare or place for it.
+ *
  * Then the Workers copy is written (see prepare/static-assets.ts).
  *
  * `--update-manifest` records the current package's checksums, sizes and weightsHash in the manifest

@@ -26,6 +26,9 @@ export interface BackboneBinding {
   dim: number;
 }
 
+/** The embedding space a vector lives in (what samples and head versions must agree on). */
+export type EmbeddingSpace = Pick<BackboneBinding, "backbone" | "weightsHash" | "layer">;
+
 export interface AdapterRecord extends BackboneBinding {
   id: string;
   name: string;
@@ -108,7 +111,7 @@ export interface VersionRecord {
   adapterId: string;
   version: number;
   /** The backbone the head was trained on (it can only serve embeddings from that one). */
-  binding: Pick<BackboneBinding, "backbone" | "weightsHash" | "layer">;
+  binding: EmbeddingSpace;
   jobId: string;
   headType: HeadType;
   headKey: string;

@@ -24,6 +24,7 @@ import {
 } from "./raw-samples";
 import type {
   AdapterRecord,
+  EmbeddingSpace,
   JobKind,
   JobRequestOf,
   NewAdapter,
@@ -161,10 +162,11 @@ export class TenantStore extends DurableObject<Bindings> {
     });
   }
 
-  addSamples(adapterId: string, samples: NewSample[]) {
+  /** `embeddedWith`: the binding the Worker embedded them with, which a switch may have replaced since. */
+  addSamples(adapterId: string, samples: NewSample[], embeddedWith: EmbeddingSpace) {
     return attempt(() =>
       this.state.transaction(() => {
-        this.state.adapters.get(adapterId);
+        assertSameSpace(this.state.adapters.get(adapterId), embeddedWith);
         return this.state.samples.add(adapterId, samples, now());
       }),
     );
@@ -283,17 +285,32 @@ export class TenantStore extends DurableObject<Bindings> {
  */
 function assertSameBackbone(adapter: AdapterRecord, version: VersionRecord): void {
   const { binding } = version;
-  const same =
-    binding.backbone === adapter.backbone &&
-    binding.weightsHash === adapter.weightsHash &&
-    binding.layer === adapter.layer;
-  if (!same) {
+  if (!sameSpace(adapter, binding)) {
     const at = (backbone: string, layer: string | null) => `${backbone}/${layer ?? "default"}`;
     throw new Problem(
       409,
       "version-on-other-backbone",
       `version ${version.version} was trained on ${at(binding.backbone, binding.layer)}, but adapter "${adapter.id}" is on ${at(adapter.backbone, adapter.layer)}; switch it back with POST /v1/adapters/${adapter.id}/select/apply {"backbone": "${binding.backbone}"} first`,
       { versionBackbone: binding, adapterBackbone: at(adapter.backbone, adapter.layer) },
+    );
+  }
+}
+
+function sameSpace(adapter: AdapterRecord, space: EmbeddingSpace): boolean {
+  return (
+    space.backbone === adapter.backbone &&
+    space.weightsHash === adapter.weightsHash &&
+    space.layer === adapter.layer
+  );
+}
+
+/** Samples embedded before a backbone switch committed would sit in the old space among new ones. */
+function assertSameSpace(adapter: AdapterRecord, embeddedWith: EmbeddingSpace): void {
+  if (!sameSpace(adapter, embeddedWith)) {
+    throw new Problem(
+      409,
+      "backbone-changed",
+      `adapter "${adapter.id}" switched backbones while these samples were being embedded; upload them again`,
     );
   }
 }

@@ -43,7 +43,13 @@ export async function storeSamples(
 
   const fresh = distinctBy(samples.filter((sample) => !outcomes.has(sample.hash)));
   const newSamples = await prepare(tenant, adapter, pool, bucket, fresh);
-  const stored = unwrap(await tenant.store.addSamples(adapter.id, newSamples));
+  const stored = unwrap(
+    await tenant.store.addSamples(adapter.id, newSamples, {
+      backbone: adapter.backbone,
+      weightsHash: adapter.weightsHash,
+      layer: adapter.layer,
+    }),
+  );
   for (const [index, sample] of newSamples.entries()) {
     outcomes.set(sample.contentHash, stored[index] as SampleOutcome);
   }
