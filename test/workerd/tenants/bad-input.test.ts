@@ -258,7 +258,8 @@ const cases: [string, () => Promise<Response>, number, string][] = [
 ];
 
 describe("bad input", () => {
-  it.each(cases)("%s → %i %s", async (_, send, status, slug) => {
+  const named = cases.map(([name, send, status, slug]) => ({ name, send, status, slug }));
+  it.each(named)("$name → $status $slug", async ({ send, status, slug }) => {
     const response = await send();
     expect(response.status).toBe(status);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
