@@ -34,6 +34,8 @@ export async function benchTenants({
   const texts = benchTexts();
   return withWranglerDev({ port }, async ({ url }) => {
     const api = new BenchApi(url);
+    // use-lite's cold load is no tenant's cost; and uploads racing it have lost their connection.
+    await api.embedder(texts.probe)();
     const fleet = await buildFleet(api, texts.fleet, {
       maxTenants,
       budgetMs: setupBudgetMs,
