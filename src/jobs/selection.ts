@@ -42,6 +42,6 @@ export async function runSelectionJob(
     });
     state.jobs.succeedWithReport(job.id, report, now());
   } catch (error) {
-    state.jobs.fail(job.id, failureOf(error), now());
+    state.jobs.fail(job.id, failureOf(error, job.kind), now());
   }
 }

@@ -63,7 +63,7 @@ export async function runSwitchJob(
       commit: (current) => rebind(current, adapter.id, refs, vectors, target),
     });
   } catch (error) {
-    state.jobs.fail(job.id, failureOf(error), now());
+    state.jobs.fail(job.id, failureOf(error, job.kind), now());
   }
 }
 

@@ -35,7 +35,7 @@ export async function runTrainingJob(
     });
     await publishVersion(context, job, { head, report, activate: job.request.activate === true });
   } catch (error) {
-    state.jobs.fail(job.id, failureOf(error), now());
+    state.jobs.fail(job.id, failureOf(error, job.kind), now());
   }
 }
 
