@@ -5,6 +5,8 @@
  */
 
 import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BackbonePool } from "../../../src/runtime/backbones";
 import { nodeHost } from "../../../src/runtime/node";
@@ -50,6 +52,39 @@ describe("selectBackbone", () => {
     expect(report.paretoFront.length).toBeGreaterThan(0);
     expect(report.labels).toEqual(["cooking", "finance", "sports"]);
     expect(fractions.length).toBeGreaterThan(0);
+  });
+
+  it("reports a candidate that fails to load and still ranks the others", async () => {
+    // A host whose prepared files are missing: use-lite cannot load, lexical needs no files.
+    const pool = new BackbonePool(await nodeHost(join(tmpdir(), "no-prepared-models")));
+    const report = await selectBackbone({
+      pool,
+      modality: "text",
+      current: { backbone: "use-lite", layer: "sentence" },
+      samples: fixture.samples.map(({ label, text }) => ({ label, raw: { kind: "text", text } })),
+      request: { folds: 3 },
+    });
+    expect(report.candidates.map((c) => [c.id, c.status, c.rank])).toEqual([
+      ["lexical/ngrams", "measured", 1],
+      ["use-lite/sentence", "failed", null],
+      ["use-lite/encoder-mean", "failed", null],
+    ]);
+    expect(report.candidates[1]?.error).toMatch(/could not be loaded/);
+    expect(report.recommendation?.id).toBe("lexical/ngrams");
+    expect(report.notes.join(" ")).toMatch(/2 candidate\(s\) failed/);
+  });
+
+  it("says when the modality has a single candidate", async () => {
+    const pool = new BackbonePool(await nodeHost());
+    const report = await selectBackbone({
+      pool,
+      modality: "text",
+      current: { backbone: "lexical", layer: "ngrams" },
+      samples: fixture.samples.map(({ label, text }) => ({ label, raw: { kind: "text", text } })),
+      request: { folds: 3, backbones: ["lexical"] },
+    });
+    expect(report.candidates.map((c) => c.rank)).toEqual([1]);
+    expect(report.notes.join(" ")).toMatch(/only 1 candidate .* nothing to choose between/);
   });
 
   it("reports an unknown backbone filter as nothing to choose between", async () => {
