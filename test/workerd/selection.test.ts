@@ -2,11 +2,20 @@
  * Backbone selection end to end in workerd, through the typed client: rank use-lite's cut layers and
  * the lexical baseline on a small text adapter's retained samples (a job, followed over SSE), switch
  * the adapter to another backbone and back, and roll back to the first head once it is on its
- * backbone again. Then the refusals: a live job, too few samples, samples that were not retained.
+ * backbone again. A switch that dies mid-way changes nothing. Then the refusals: a live job, too few
+ * samples, samples that were not retained, a target the adapter cannot move to.
  */
 
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { lexical } from "../../models/lexical";
+import { runSwitchJob } from "../../src/jobs/switch-backbone";
+import { BackbonePool } from "../../src/runtime/backbones";
+import { workerdHost } from "../../src/runtime/workerd";
+import { now } from "../../src/storage/clock";
+import { TenantState } from "../../src/storage/tenant-state";
 import {
+  bindings,
   createTenant,
   createTextAdapter,
   fetchWorker,
@@ -15,6 +24,7 @@ import {
   type TestTenant,
   uploadTexts,
 } from "./tenants/client";
+import { dyingTrainer } from "./tenants/dying-trainer";
 import { COOKING, FINANCE, labelled, WEATHER } from "./tenants/texts";
 
 const TOPICS = [
@@ -108,6 +118,71 @@ describe("backbone selection", () => {
       version: 1,
       backbone: { id: "use-lite" },
       predictions: [{ label: "weather" }],
+    });
+  });
+
+  it("leaves the adapter on its backbone when a switch dies mid-way", async () => {
+    const tenant = await createTenant("half-switched");
+    const adapterId = await createTextAdapter(tenant);
+    const api = adapterApi(tenant, adapterId);
+    await uploadTexts(tenant, adapterId, TOPICS);
+    const trained = await tenant.api.v1.adapters[":adapterId"].train.$post({
+      param: { adapterId },
+      json: { seed: 1 },
+    });
+    expect((await finishedJob(tenant, (await trained.json()).id)).version).toBe(1);
+
+    const { manifest } = lexical;
+    const pool = new BackbonePool(
+      workerdHost(bindings.ASSETS, { backbones: [lexical], engines: {} }),
+    );
+    const stub = bindings.TENANTS.getByName(tenant.id);
+    const jobId = await runInDurableObject(stub, async (_, ctx) => {
+      const state = new TenantState(ctx.storage);
+      const job = state.jobs.enqueue(
+        adapterId,
+        "switch",
+        {
+          backbone: manifest.id,
+          backboneVersion: manifest.version,
+          weightsHash: manifest.weightsHash,
+          layer: manifest.output.layer,
+          dim: manifest.output.dim,
+        },
+        now(),
+      );
+      await runSwitchJob(
+        {
+          state,
+          heads: bindings.HEADS,
+          tenantId: tenant.id,
+          rawSamples: bindings.SAMPLES,
+          backbones: () => pool,
+          train: dyingTrainer,
+        },
+        job,
+      );
+      return job.id;
+    });
+
+    expect(await finishedJob(tenant, jobId)).toMatchObject({
+      kind: "switch",
+      status: "failed",
+      error: { code: "switch-failed", detail: "the isolate ran out of CPU time" },
+    });
+    expect(await api.get()).toMatchObject({ backbone: "use-lite", dim: 512, activeVersion: 1 });
+    expect(await api.predict("Expect showers and gusty wind this evening.")).toMatchObject({
+      version: 1,
+      predictions: [{ label: "weather" }],
+    });
+    // The stored embeddings are still use-lite's, so the adapter trains as before.
+    const again = await tenant.api.v1.adapters[":adapterId"].train.$post({
+      param: { adapterId },
+      json: { seed: 2 },
+    });
+    expect(await finishedJob(tenant, (await again.json()).id)).toMatchObject({
+      status: "succeeded",
+      version: 2,
     });
   });
 

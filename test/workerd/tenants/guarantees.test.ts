@@ -5,8 +5,7 @@
 
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { trainHead } from "../../../adapters";
-import { runTrainingJob, type Trainer } from "../../../src/jobs/training";
+import { runTrainingJob } from "../../../src/jobs/training";
 import { now } from "../../../src/storage/clock";
 import { hasSchema } from "../../../src/storage/schema";
 import { TenantState } from "../../../src/storage/tenant-state";
@@ -20,6 +19,7 @@ import {
   jsonOnly,
   uploadTexts,
 } from "./client";
+import { dyingTrainer } from "./dying-trainer";
 import { COOKING, FINANCE, labelled, WEATHER } from "./texts";
 
 describe("tenant isolation", () => {
@@ -73,15 +73,6 @@ describe("a training that fails mid-way", () => {
     });
     expect((await finishedJob(tenant, (await trained.json()).id)).version).toBe(1);
 
-    // The real protocol, interrupted once it has started sweeping (as a crash or a CPU limit would).
-    const dyingTrainer: Trainer = (input) =>
-      trainHead({
-        ...input,
-        onProgress: async (progress) => {
-          await input.onProgress?.(progress);
-          if (progress.stage === "sweep") throw new Error("the isolate ran out of CPU time");
-        },
-      });
     const stub = bindings.TENANTS.getByName(tenant.id);
     const jobId = await runInDurableObject(stub, async (_, ctx) => {
       const state = new TenantState(ctx.storage);
