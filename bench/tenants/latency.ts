@@ -1,7 +1,9 @@
 /**
  * Prediction latency from the client, all on the same input: bare `/v1/embed`, one tenant over and
  * over, every other tenant once (its head not yet in the isolate's cache: read from KV and
- * deserialised), then tenants drawn at random once all heads are cached.
+ * deserialised), then tenants drawn at random once all heads are cached: from the whole fleet, and
+ * from a few tenants only, whose Durable Objects are never idle for long, to tell the cost of
+ * switching heads from the cost of reaching a tenant's object after a pause.
  *
  * The machine is shared, so its load drifts over a run: the steady-state calls take turns in short
  * rounds, and each figure is the median over rounds, so that a busy minute weighs on every call alike.
@@ -15,6 +17,7 @@ export interface PredictLatency {
   readonly oneTenant: Latency;
   readonly firstVisits: Latency;
   readonly randomCached: Latency;
+  readonly randomFewCached: Latency;
   /** Median over rounds of (one tenant's p50 ÷ embed's p50). */
   readonly predictOverEmbed: number;
   /** Median over rounds of (random tenant's p95 − one tenant's p95), in ms. */
@@ -27,6 +30,8 @@ export interface LatencyRuns {
 }
 
 const WARMUP = 10;
+/** Tenants in the "few" draw. */
+export const FEW_TENANTS = 8;
 
 type Call = () => Promise<void>;
 
@@ -53,12 +58,15 @@ export async function measurePredictLatency(
   const firstVisits = await measure(() => (unvisited.pop() as Call)(), 0, unvisited.length);
 
   const everyone = [hammered, ...others];
-  const perRound: { embed: Latency; oneTenant: Latency; randomCached: Latency }[] = [];
+  const few = everyone.slice(0, FEW_TENANTS);
+  const perRound: Record<"embed" | "oneTenant" | "randomCached" | "randomFewCached", Latency>[] =
+    [];
   for (let round = 0; round < rounds; round++) {
     perRound.push({
       embed: await measure(embed, 0, runsPerRound),
       oneTenant: await measure(hammered, 0, runsPerRound),
       randomCached: await measure(() => pickAtRandom(everyone)(), 0, runsPerRound),
+      randomFewCached: await measure(() => pickAtRandom(few)(), 0, runsPerRound),
     });
   }
   return {
@@ -66,6 +74,7 @@ export async function measurePredictLatency(
     oneTenant: medianOf(perRound.map((r) => r.oneTenant)),
     firstVisits,
     randomCached: medianOf(perRound.map((r) => r.randomCached)),
+    randomFewCached: medianOf(perRound.map((r) => r.randomFewCached)),
     predictOverEmbed: median(perRound.map((r) => r.oneTenant.p50 / r.embed.p50)),
     switchingMs: median(perRound.map((r) => r.randomCached.p95 - r.oneTenant.p95)),
   };
