@@ -63,7 +63,7 @@ export async function benchBackbones(): Promise<string> {
     "|---|---|---|---|---|---|",
     ...rows,
     "",
-    "Memory (MB). workerd growth = peak RSS − RSS before the first request: what this backbone adds to the process, to compare with the 128 MB isolate budget.",
+    "Memory (MB). workerd growth = peak RSS − RSS before the first request. It is the whole local workerd process, not one isolate: it includes miniflare's local static-asset service, which delivers the weights to the worker and which production does not run in the isolate. Fetching use-lite's 27.9 MB of weights alone, from a worker that does nothing else, raised that process from 58 MB to 521 MB and took 11 s (`wrangler dev` of a 10-line worker; see README), which is why use-lite's cold start and growth are large locally. What the isolate holds is the wasm heap (below; it never shrinks) plus the JS heap and, while loading, the weights' bytes (4.3 MB / 27.9 MB). The pool runs forward passes of 2 inputs, so a batch of 16 does not grow MobileNetV2's heap past ~89 MB.",
     "",
     "| backbone | workerd idle RSS | workerd peak RSS | workerd growth | workerd wasm heap | node peak RSS | node wasm heap | growth within 128 MB |",
     "|---|---|---|---|---|---|---|---|",
