@@ -8,12 +8,12 @@
 
 import { trainHead } from "../../adapters";
 import { Problem } from "../problem";
+import { embedRaw } from "../selection/embed-raw";
 import { now } from "../storage/clock";
 import type { BackboneBinding, JobOf } from "../storage/records";
 import type { RawSampleRef } from "../storage/samples-table";
 import type { TenantState } from "../storage/tenant-state";
 import type { BackboneJobContext } from "./backbone-jobs";
-import { embedSamples } from "./embed-samples";
 import { failureOf } from "./failure";
 import { publishVersion } from "./publish-version";
 import { readRetainedSamples } from "./retained-samples";
@@ -38,7 +38,8 @@ export async function runSwitchJob(
     }
     const refs = state.samples.rawSamples(adapter.id);
     const samples = await readRetainedSamples(context.rawSamples, refs, manifest.modality);
-    const vectors = await embedSamples(pool, manifest, target.layer, samples, (embedded) =>
+    const raws = samples.map((sample) => sample.raw);
+    const { vectors } = await embedRaw(pool, manifest, target.layer, raws, (embedded) =>
       state.jobs.progress(job.id, {
         stage: "embed",
         fraction: embedded / samples.length,

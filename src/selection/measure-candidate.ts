@@ -10,11 +10,10 @@ import {
   logME,
   prototypeLeaveOneOutAccuracy,
 } from "../../adapters/selection";
-import type { BackboneInput } from "../../models";
+import type { RawInput } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
 import type { Candidate } from "./candidates";
-
-const EMBED_BATCH = 32;
+import { embedRaw } from "./embed-raw";
 
 export interface CandidateMeasurement {
   crossValidation: CrossValidationReport;
@@ -29,7 +28,8 @@ export interface CandidateMeasurement {
 export interface MeasureInput {
   pool: BackbonePool;
   candidate: Candidate;
-  inputs: BackboneInput[];
+  /** As uploaded (./embed-raw.ts preprocesses them batch by batch). */
+  inputs: RawInput[];
   /** Class index of each input, into labels. */
   y: Int32Array;
   labels: string[];
@@ -40,7 +40,12 @@ export interface MeasureInput {
 
 export async function measureCandidate(input: MeasureInput): Promise<CandidateMeasurement> {
   const { pool, candidate } = input;
-  const { vectors, embedMs } = await embedTimed(pool, candidate, input.inputs);
+  const { vectors, embedMs } = await embedRaw(
+    pool,
+    candidate.manifest,
+    candidate.layer,
+    input.inputs,
+  );
   await input.onProgress?.(`${candidate.id}: embedded ${vectors.length} samples`);
   const scores = await scoreEmbeddings({
     backbone: {
@@ -96,36 +101,4 @@ export async function scoreEmbeddings(
     logME: logME(X, input.y, classCount).score,
     prototypeLeaveOneOutAccuracy: prototypeLeaveOneOutAccuracy(X, input.y, classCount),
   };
-}
-
-/**
- * Embeds in batches, timing only the backbone calls (the first call's load is excluded: it is
- * warmed on one input first). workerd advances its clock only at I/O, so each timed batch sits
- * between two timer yields; that makes the clock read the batch's end, not its start.
- */
-async function embedTimed(
-  pool: BackbonePool,
-  candidate: Candidate,
-  inputs: BackboneInput[],
-): Promise<{ vectors: Float32Array[]; embedMs: number }> {
-  await pool.embed(candidate.backbone, inputs.slice(0, 1), candidate.layer);
-  const vectors: Float32Array[] = [];
-  let embedMs = 0;
-  for (let start = 0; start < inputs.length; start += EMBED_BATCH) {
-    await yieldToTimer();
-    const started = performance.now();
-    const { embeddings } = await pool.embed(
-      candidate.backbone,
-      inputs.slice(start, start + EMBED_BATCH),
-      candidate.layer,
-    );
-    await yieldToTimer();
-    embedMs += performance.now() - started;
-    vectors.push(...embeddings);
-  }
-  return { vectors, embedMs };
-}
-
-function yieldToTimer(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }

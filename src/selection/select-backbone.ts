@@ -14,7 +14,6 @@ import {
 } from "../../adapters/selection";
 import type { BackboneManifest } from "../../models";
 import type { RawInput } from "../routes/inputs";
-import { toBackboneInputs } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
 import { type Availability, availability, type Candidate, candidatesFor } from "./candidates";
 import { type CandidateMeasurement, measureCandidate } from "./measure-candidate";
@@ -111,11 +110,7 @@ export async function selectBackbone(input: SelectBackboneInput): Promise<Select
       const measured = await measureCandidate({
         pool,
         candidate,
-        inputs: toBackboneInputs(
-          candidate.manifest,
-          samples.map((s) => s.raw),
-          samples.length,
-        ),
+        inputs: samples.map((s) => s.raw),
         y,
         labels,
         folds: request.folds,
