@@ -13,6 +13,9 @@ const VersionSchema = z
     adapterId: z.string(),
     version: z.int(),
     jobId: z.string(),
+    binding: z
+      .object({ backbone: z.string(), weightsHash: z.string(), layer: z.string().nullable() })
+      .openapi({ description: "The backbone (weights and cut layer) the head was trained on." }),
     headType: HeadTypeSchema,
     headKey: z.string().openapi({ description: "The immutable KV key of the serialized head." }),
     headBytes: z.int(),
@@ -51,13 +54,14 @@ const activateVersion = createRoute({
   method: "post",
   path: "/adapters/{adapterId}/versions/{version}/activate",
   tags: ["versions"],
-  summary: "Make a version active (roll back or forward); the next prediction uses it",
+  summary:
+    "Make a version active (roll back or forward); the next prediction uses it. A version trained on another backbone than the adapter's is refused (409) until the adapter is switched back",
   security: BEARER,
   middleware: [tenantAuth] as const,
   request: { params: VersionParams },
   responses: {
     200: jsonContent(VersionSchema, "The now active version"),
-    ...problemResponses([401, 404, 422]),
+    ...problemResponses([401, 404, 409, 422]),
   },
 });
 

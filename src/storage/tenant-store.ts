@@ -10,10 +10,10 @@ import type { Bindings } from "../env";
 import { assertTrainable } from "../jobs/readiness";
 import { assertRetained } from "../jobs/retained-samples";
 import { runQueuedJobs } from "../jobs/run-jobs";
-import { Problem } from "../problem";
 import { isolatePool } from "../runtime/deployments/isolate-pool";
 import type { SelectionRequest } from "../selection/select-backbone";
 import { now } from "./clock";
+import { assertEmbeddedInAdapterSpace, assertVersionFitsAdapter } from "./embedding-space";
 import { adapterPrefix, deleteHeads, tenantPrefix, writeActivePointer } from "./heads";
 import { attempt } from "./outcome";
 import {
@@ -23,7 +23,6 @@ import {
   rawTenantPrefix,
 } from "./raw-samples";
 import type {
-  AdapterRecord,
   EmbeddingSpace,
   JobKind,
   JobRequestOf,
@@ -32,7 +31,6 @@ import type {
   SwitchRequest,
   TenantRecord,
   TrainRequest,
-  VersionRecord,
 } from "./records";
 import type { DeletedSamples } from "./samples-table";
 import { TenantState } from "./tenant-state";
@@ -166,7 +164,7 @@ export class TenantStore extends DurableObject<Bindings> {
   addSamples(adapterId: string, samples: NewSample[], embeddedWith: EmbeddingSpace) {
     return attempt(() =>
       this.state.transaction(() => {
-        assertSameSpace(this.state.adapters.get(adapterId), embeddedWith);
+        assertEmbeddedInAdapterSpace(this.state.adapters.get(adapterId), embeddedWith);
         return this.state.samples.add(adapterId, samples, now());
       }),
     );
@@ -254,7 +252,7 @@ export class TenantStore extends DurableObject<Bindings> {
       const tenant = this.state.requireTenant();
       const adapter = this.state.adapters.get(adapterId);
       const activated = this.state.versions.get(adapterId, version, version);
-      assertSameBackbone(adapter, activated);
+      assertVersionFitsAdapter(adapter, activated);
       this.state.adapters.activate(adapterId, version);
       await writeActivePointer(this.env.HEADS, tenant.id, adapterId, version);
       return activated;
@@ -274,43 +272,5 @@ export class TenantStore extends DurableObject<Bindings> {
       await deleteRawSamples(this.env.SAMPLES, rawKeys);
       return { deleted };
     });
-  }
-}
-
-/**
- * A head only understands embeddings from the backbone (weights and cut layer) it was trained on,
- * and the adapter's samples are stored in its current backbone's space: activating a version from
- * another backbone would serve it wrong embeddings, so it is refused until the adapter is switched
- * back (which re-embeds the samples).
- */
-function assertSameBackbone(adapter: AdapterRecord, version: VersionRecord): void {
-  const { binding } = version;
-  if (!sameSpace(adapter, binding)) {
-    const at = (backbone: string, layer: string | null) => `${backbone}/${layer ?? "default"}`;
-    throw new Problem(
-      409,
-      "version-on-other-backbone",
-      `version ${version.version} was trained on ${at(binding.backbone, binding.layer)}, but adapter "${adapter.id}" is on ${at(adapter.backbone, adapter.layer)}; switch it back with POST /v1/adapters/${adapter.id}/select/apply {"backbone": "${binding.backbone}"} first`,
-      { versionBackbone: binding, adapterBackbone: at(adapter.backbone, adapter.layer) },
-    );
-  }
-}
-
-function sameSpace(adapter: AdapterRecord, space: EmbeddingSpace): boolean {
-  return (
-    space.backbone === adapter.backbone &&
-    space.weightsHash === adapter.weightsHash &&
-    space.layer === adapter.layer
-  );
-}
-
-/** Samples embedded before a backbone switch committed would sit in the old space among new ones. */
-function assertSameSpace(adapter: AdapterRecord, embeddedWith: EmbeddingSpace): void {
-  if (!sameSpace(adapter, embeddedWith)) {
-    throw new Problem(
-      409,
-      "backbone-changed",
-      `adapter "${adapter.id}" switched backbones while these samples were being embedded; upload them again`,
-    );
   }
 }
