@@ -92,6 +92,11 @@ describe("backbone selection", () => {
     expect(report?.recommendation?.id).toBe(report?.candidates[0]?.id);
     expect(report?.paretoFront.length).toBeGreaterThan(0);
     expect(report?.rule).toMatch(/^Quality first/);
+    // The job embedded through the isolate's pool (here the object shares the Worker's isolate),
+    // whose measured latency GET /v1/backbones reports.
+    const listed = await (await fetchWorker("http://edge/v1/backbones")).json();
+    const { backbones } = listed as { backbones: { id: string; latency: { items: number } }[] };
+    expect(backbones.find((b) => b.id === "lexical")?.latency.items).toBeGreaterThanOrEqual(18);
 
     const switched = await api.apply({ backbone: "lexical", seed: 1 });
     expect(switched.status, await switched.clone().text()).toBe(202);
