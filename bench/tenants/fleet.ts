@@ -26,6 +26,8 @@ export interface SetupTimes {
 export interface Fleet {
   readonly tenants: readonly TenantAdapter[];
   readonly setups: readonly SetupTimes[];
+  /** Why the setups that failed did: a failure costs that tenant, not the whole run. */
+  readonly failures: readonly string[];
   readonly wallMs: number;
 }
 
@@ -37,16 +39,21 @@ export async function buildFleet(
   const start = performance.now();
   const tenants: TenantAdapter[] = [];
   const setups: SetupTimes[] = [];
+  const failures: string[] = [];
   let started = 0;
   const worker = async () => {
     while (started < maxTenants && performance.now() - start < budgetMs) {
-      const { tenant, times } = await setUpTenant(api, `bench-${started++}`, samples);
-      tenants.push(tenant);
-      setups.push(times);
+      try {
+        const { tenant, times } = await setUpTenant(api, `bench-${started++}`, samples);
+        tenants.push(tenant);
+        setups.push(times);
+      } catch (error) {
+        failures.push(String(error));
+      }
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
-  return { tenants, setups, wallMs: performance.now() - start };
+  return { tenants, setups, failures, wallMs: performance.now() - start };
 }
 
 async function setUpTenant(

@@ -54,7 +54,11 @@ function fleetSentence({
     n < askedTenants
       ? `N = ${n} tenants: the ${askedTenants.toLocaleString("en")} the issue asks for did not fit in the ${s(setupBudgetMs)} s setup budget on this machine`
       : `N = ${n} tenants`;
-  return `${capped}. Each has one key and one use-lite adapter with a logistic head, trained once on ${samplesPerTenant} SpamAssassin subject lines (half spam, half ham: the documented minimum per label); ${inFlight} tenants were set up at a time, ${s(fleet.wallMs / n)} s of wall time per tenant.`;
+  const failed =
+    fleet.failures.length === 0
+      ? ""
+      : ` ${fleet.failures.length} setups failed and are left out; the first: \`${fleet.failures[0]}\`.`;
+  return `${capped}.${failed} Each has one key and one use-lite adapter with a logistic head, trained once on ${samplesPerTenant} SpamAssassin subject lines (half spam, half ham: the documented minimum per label); ${inFlight} tenants were set up at a time, ${s(fleet.wallMs / n)} s of wall time per tenant.`;
 }
 
 function setupTable(setups: readonly SetupTimes[]): string {
