@@ -3,13 +3,12 @@
  * few-shot pool only) pick the candidate with the best held-out test accuracy? Compared with picking
  * the largest model and with picking by LogME alone; and what selection costs relative to embedding
  * the pool once per candidate. Candidates: every registered backbone/cut layer of the modality, plus
- * the lexical hashed n-gram baseline for text (models/lexical), embedded on the fly on the Node host.
+ * the registered lexical hashed n-gram baseline for text (models/lexical), on the Node host.
  */
 
 import { trainHead } from "../../adapters";
 import { rankCandidates } from "../../adapters/selection";
 import type { BackboneInput } from "../../models";
-import { HASHED_NGRAM_PARAMETERS, hashedNgrams } from "../../models/lexical/hashed-ngrams";
 import { BackbonePool } from "../../src/runtime/backbones";
 import { nodeHost } from "../../src/runtime/node";
 import { candidatesFor } from "../../src/selection/candidates";
@@ -127,22 +126,12 @@ function benchCandidates(
     seen.add(key);
     return true;
   });
-  const candidates: BenchCandidate[] = registered.map((c) => ({
+  return registered.map((c) => ({
     id: c.id,
     sizeBytes: c.manifest.sizeBytes,
     weightsHash: c.manifest.weightsHash,
     embed: async (inputs) => (await pool.embed(c.backbone, inputs, c.layer)).embeddings,
   }));
-  if (modality === "text") {
-    candidates.push({
-      id: "lexical/hashed-ngrams",
-      sizeBytes: JSON.stringify(HASHED_NGRAM_PARAMETERS).length,
-      weightsHash: "lexical",
-      embed: async (inputs) =>
-        inputs.map((input) => hashedNgrams(input.kind === "text" ? input.text : "")),
-    });
-  }
-  return candidates;
 }
 
 async function embedTimed(
