@@ -52,7 +52,7 @@ function fleetSentence({
   const n = fleet.tenants.length;
   const capped =
     n < askedTenants
-      ? `N = ${n} tenants: the ${askedTenants.toLocaleString("en")} the issue asks for did not fit in the ${s(setupBudgetMs)} s setup budget on this machine`
+      ? `N = ${n} tenants: the ${askedTenants.toLocaleString("en")} the issue asks for did not fit in the ${setupBudgetMs / 1000} s setup budget on this machine`
       : `N = ${n} tenants`;
   const failed =
     fleet.failures.length === 0
