@@ -58,7 +58,7 @@ function fleetSentence({
     fleet.failures.length === 0
       ? ""
       : ` ${fleet.failures.length} setups failed and are left out; the first: \`${fleet.failures[0]}\`.`;
-  return `${capped}.${failed} Each has one key and one use-lite adapter with a logistic head, trained once on ${samplesPerTenant} SpamAssassin subject lines (half spam, half ham: the documented minimum per label); ${inFlight} tenants were set up at a time, ${s(fleet.wallMs / n)} s of wall time per tenant.`;
+  return `${capped}.${failed} Each has one key and one use-lite adapter with a logistic head, trained once on ${samplesPerTenant} SpamAssassin subject lines (half spam, half ham); ${inFlight} tenants were set up at a time, ${s(fleet.wallMs / n)} s of wall time per tenant.`;
 }
 
 function setupTable(setups: readonly SetupTimes[]): string {

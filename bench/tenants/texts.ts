@@ -13,7 +13,7 @@ export interface Sample {
 }
 
 export interface BenchTexts {
-  /** What every tenant of the fleet trains on: the minimum the API documents per label. */
+  /** What every tenant of the fleet trains on: a small head's worth per label. */
   readonly fleet: readonly Sample[];
   /** The 200 samples of the train-to-servable measurement. */
   readonly twoHundred: readonly Sample[];
@@ -21,7 +21,7 @@ export interface BenchTexts {
   readonly probe: string;
 }
 
-/** The README's documented minimum per label (the head protocol itself takes fewer). */
+/** Above the API's minimum of 3 per label, so every split part holds more than one sample per label. */
 export const SAMPLES_PER_LABEL = 8;
 
 export function benchTexts(): BenchTexts {
