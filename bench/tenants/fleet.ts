@@ -1,7 +1,7 @@
 /**
  * The tenant fleet: as many tenants as fit in a time budget (up to a cap), each with one text adapter
- * trained once on the minimum samples. Embedding the samples on upload and training are what a tenant
- * costs, so each uploads the minimum and trains once; a few set up at a time keep workerd busy while
+ * trained once on a few samples. Embedding the samples on upload and training are what a tenant
+ * costs, so each uploads few and trains once; a few set up at a time keep workerd busy while
  * the client waits on replies and job polls.
  */
 
