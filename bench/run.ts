@@ -2,7 +2,7 @@
  * `npm run bench [suite…]`: runs benchmark suites one after the other. Each suite's section, stamped
  * with its command, date and machine, is kept in bench/results/<suite>.md, and bench/RESULTS.md is
  * rebuilt from all of them, so running one suite leaves the others' figures in place.
- * Suites: backbones, heads, onnx, selection. The heads and selection suites read embeddings cached by
+ * Suites: backbones, heads, onnx, selection, tenants. The heads and selection suites read embeddings cached by
  * `tsx bench/datasets/prepare.ts`.
  */
 
@@ -12,12 +12,14 @@ import { benchBackbones } from "./backbones";
 import { benchHeadsSuite } from "./heads";
 import { benchOnnx } from "./onnx";
 import { benchSelection } from "./selection";
+import { benchTenants } from "./tenants";
 
 const SUITES: Record<string, () => Promise<string>> = {
   backbones: benchBackbones,
   heads: () => benchHeadsSuite(),
   onnx: () => benchOnnx(),
   selection: () => benchSelection(),
+  tenants: () => benchTenants(),
 };
 
 const RESULTS_DIR = new URL("./results/", import.meta.url);
