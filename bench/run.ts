@@ -49,7 +49,6 @@ const sections = await Promise.all(
 );
 const intro = [
   "# Benchmark results",
-  "",
   "One run per suite on a shared 2-core machine: compare ratios within a table (same run), not absolute figures across tables. Each section names the command that produced it.",
 ];
 await writeFile(
