@@ -3,13 +3,9 @@
  * standing in for a user's own `.onnx` backbone.
  */
 
-import {
-  AttributeType,
-  DataType,
-  encodeModel,
-  type ValueInfoProto,
-} from "../../../models/onnx/proto";
+import { AttributeType, DataType, type ValueInfoProto } from "../../../models/onnx/proto";
 import type { OnnxSignature } from "../../../src/runtime/ort";
+import { encodeTestModel, floatTensor } from "../../fixtures/onnx/test-model";
 
 export const TINY_OFFSET = [1, -10];
 
@@ -19,37 +15,22 @@ export const TINY_SIGNATURE: OnnxSignature = {
 };
 
 export function tinyModel(): Uint8Array {
-  return encodeModel({
-    irVersion: 7,
-    opsetImport: [{ domain: "", version: 13 }],
-    producerName: "edge-adapt tests",
-    producerVersion: "1",
-    docString: "",
-    metadataProps: [],
-    graph: {
-      name: "tiny",
-      node: [
-        { name: "add", opType: "Add", input: ["x", "c"], output: ["sum"], attribute: [] },
-        {
-          name: "act",
-          opType: "LeakyRelu",
-          input: ["sum"],
-          output: ["y"],
-          attribute: [{ name: "alpha", type: AttributeType.FLOAT, f: 0.5 }],
-        },
-      ],
-      initializer: [
-        {
-          name: "c",
-          dims: [2],
-          dataType: DataType.FLOAT,
-          rawData: new Uint8Array(new Float32Array(TINY_OFFSET).buffer),
-        },
-      ],
-      input: [batchOfTwo("x")],
-      output: [batchOfTwo("y")],
-      valueInfo: [],
-    },
+  return encodeTestModel({
+    name: "tiny",
+    node: [
+      { name: "add", opType: "Add", input: ["x", "c"], output: ["sum"], attribute: [] },
+      {
+        name: "act",
+        opType: "LeakyRelu",
+        input: ["sum"],
+        output: ["y"],
+        attribute: [{ name: "alpha", type: AttributeType.FLOAT, f: 0.5 }],
+      },
+    ],
+    initializer: [floatTensor("c", [2], TINY_OFFSET)],
+    input: [batchOfTwo("x")],
+    output: [batchOfTwo("y")],
+    valueInfo: [],
   });
 }
 
