@@ -1,10 +1,12 @@
 /** The backbones this runtime serves, by id, and the types hosts and routes need to use them. */
 
 import type { BackboneDefinition } from "./backbone";
+import { inceptionV3 } from "./inception-v3";
 import { lexical } from "./lexical";
 import { mobilenetV2 } from "./mobilenet-v2";
 import { mobilenetV2Auto } from "./mobilenet-v2/auto";
 import { mobilenetV2Onnx } from "./mobilenet-v2/onnx";
+import { mobilenetV2100 } from "./mobilenet-v2-100";
 import { useLite } from "./use-lite";
 
 export type {
@@ -30,6 +32,8 @@ export const BACKBONES: Record<string, BackboneDefinition> = {
   [mobilenetV2.manifest.id]: mobilenetV2,
   [mobilenetV2Onnx.manifest.id]: mobilenetV2Onnx,
   [mobilenetV2Auto.manifest.id]: mobilenetV2Auto,
+  [mobilenetV2100.manifest.id]: mobilenetV2100,
+  [inceptionV3.manifest.id]: inceptionV3,
   [useLite.manifest.id]: useLite,
   [lexical.manifest.id]: lexical,
 };

@@ -7,10 +7,11 @@
  * backbone) is what trained heads pin, so a changed package cannot silently change the embedding space
  * under them.
  *
- * `runtime` says what runs the backbone: `tfjs-graph` (model.json + weights.bin on tfjs's wasm
- * backend), `onnx` (model.onnx on onnxruntime-web's wasm backend), or `auto`: the faster of those two
- * that the deployment carries, measured on the host at first load (src/runtime/auto-runtime.ts). The
- * files each runtime needs must be prepared files.
+ * `runtime` says what runs the backbone: `tfjs-graph` (a converted TensorFlow graph: model.json +
+ * weights.bin on tfjs's wasm backend), `tfjs-layers` (a Keras model in tfjs-layers format, same files,
+ * same wasm backend), `onnx` (model.onnx on onnxruntime-web's wasm backend), or `auto`: the faster of
+ * tfjs-graph and onnx that the deployment carries, measured on the host at first load
+ * (src/runtime/auto-runtime.ts). The files each runtime needs must be prepared files.
  *
  * `lexical` is plain TypeScript (models/lexical): no graph, no files and no wasm, so every deployment
  * can run it. Its `weightsHash` is the sha256 of its featurizer parameters as JSON (checked when it
@@ -114,11 +115,17 @@ const UserSource = z.object({
   upstream: z.string(),
 });
 
-export type BackboneRuntime = "tfjs-graph" | "onnx" | "lexical";
+/** What can run a backbone (see the header). */
+export const BACKBONE_RUNTIMES = ["tfjs-graph", "tfjs-layers", "onnx", "lexical"] as const;
+export type BackboneRuntime = (typeof BACKBONE_RUNTIMES)[number];
+
+/** What a manifest may ask for: one runtime, or `auto` to measure which is faster. */
+export const MANIFEST_RUNTIMES = [...BACKBONE_RUNTIMES, "auto"] as const;
 
 /** The prepared files each runtime loads. */
 export const RUNTIME_FILES: Readonly<Record<BackboneRuntime, readonly string[]>> = {
   "tfjs-graph": ["model.json", "weights.bin"],
+  "tfjs-layers": ["model.json", "weights.bin"],
   onnx: ["model.onnx"],
   lexical: [],
 };
@@ -131,7 +138,7 @@ export const BackboneManifestSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
     version: z.string().min(1),
     modality: z.enum(["image", "text"]),
-    runtime: z.enum(["tfjs-graph", "onnx", "auto", "lexical"]),
+    runtime: z.enum(MANIFEST_RUNTIMES),
     description: z.string(),
     /** The graph's input placeholders (none for `lexical`, which has no graph). */
     inputs: z.array(GraphInput),
@@ -145,6 +152,11 @@ export const BackboneManifestSchema = z
     source: z.union([NpmSource, UserSource, BuiltinSource]),
     /** Bytes of all prepared files. */
     sizeBytes: z.int().nonnegative(),
+    /**
+     * Number of weights. Runtimes hold them as float32 once loaded, whatever their stored (possibly
+     * uint8-quantised) size, so this, not sizeBytes, is what the isolate's memory must fit.
+     */
+    parameters: z.int().nonnegative(),
     flops: z.object({
       approx: z.number().positive(),
       per: z.enum(["image", "token"]),

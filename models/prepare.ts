@@ -36,7 +36,7 @@ import {
   recordOf,
   VerifiedFiles,
 } from "./prepare/package-files";
-import { toSingleShard, WEIGHTS_FILE } from "./prepare/single-shard";
+import { parameterCount, toSingleShard, WEIGHTS_FILE } from "./prepare/single-shard";
 import { writeStaticAssets } from "./prepare/static-assets";
 import { placeUserModel } from "./prepare/user-model";
 
@@ -52,6 +52,8 @@ interface Preparation {
 
 const PREPARATIONS: Record<string, Preparation> = {
   "mobilenet-v2": { extract: umdBundles, onnx: true },
+  "mobilenet-v2-100": { extract: umdBundles, onnx: false },
+  "inception-v3": { extract: umdBundles, onnx: false },
   "use-lite": { extract: modelFolder(["vocab.json"]), onnx: false },
 };
 
@@ -72,23 +74,40 @@ async function preparedFilesMatch(id: string, expected: readonly FileRecord[]): 
   return true;
 }
 
+interface PreparedModel {
+  files: { path: string; bytes: Uint8Array }[];
+  parameters: number;
+}
+
 async function buildPreparedFiles(
   manifest: BackboneManifest,
   files: VerifiedFiles,
-): Promise<{ path: string; bytes: Uint8Array }[]> {
+): Promise<PreparedModel> {
   const preparation = PREPARATIONS[manifest.id];
   if (!preparation) throw new Error(`no preparation for backbone ${manifest.id}`);
   const extracted = await preparation.extract(files);
   const { model, weights } = toSingleShard(extracted.model, extracted.shards);
-  return [
-    { path: "model.json", bytes: new TextEncoder().encode(JSON.stringify(model)) },
-    { path: WEIGHTS_FILE, bytes: weights },
-    ...(preparation.onnx ? [onnxFile(model, weights, manifest)] : []),
-    ...extracted.copies,
-  ];
+  return {
+    files: [
+      { path: "model.json", bytes: new TextEncoder().encode(JSON.stringify(model)) },
+      { path: WEIGHTS_FILE, bytes: weights },
+      ...(preparation.onnx ? [onnxFile(model, weights, manifest)] : []),
+      ...extracted.copies,
+    ],
+    parameters: parameterCount(model),
+  };
 }
 
-function checkPrepared(manifest: BackboneManifest, actual: readonly FileRecord[]): void {
+function checkPrepared(
+  manifest: BackboneManifest,
+  actual: readonly FileRecord[],
+  parameters: number,
+): void {
+  if (manifest.parameters !== parameters) {
+    throw new Error(
+      `${manifest.id}: ${parameters} weights, the manifest says ${manifest.parameters}`,
+    );
+  }
   const expectedPaths = manifest.files.prepared.map((file) => file.path).sort();
   const actualPaths = actual.map((file) => file.path).sort();
   if (expectedPaths.join() !== actualPaths.join()) {
@@ -115,6 +134,7 @@ async function recordInManifest(
   manifest: BackboneManifest,
   source: FileRecord[],
   prepared: FileRecord[],
+  parameters: number,
 ): Promise<void> {
   const weights = prepared.find((file) => file.path === WEIGHTS_FILE);
   if (!weights) throw new Error(`${manifest.id}: no ${WEIGHTS_FILE} was prepared`);
@@ -122,6 +142,7 @@ async function recordInManifest(
     ...manifest,
     files: { source, prepared },
     weightsHash: weights.sha256,
+    parameters,
     sizeBytes: prepared.reduce((total, file) => total + file.bytes, 0),
   });
   await writeFile(
@@ -146,9 +167,9 @@ async function prepareBackbone(id: string, mode: Mode): Promise<void> {
     );
   }
   const files = new VerifiedFiles(join(packageDir, source.directory), manifest.files.source, mode);
-  const prepared = await buildPreparedFiles(manifest, files);
+  const { files: prepared, parameters } = await buildPreparedFiles(manifest, files);
   const records = prepared.map((file) => recordOf(file.path, file.bytes));
-  if (mode === "verify") checkPrepared(manifest, records);
+  if (mode === "verify") checkPrepared(manifest, records, parameters);
 
   const outDir = join(DIST_DIR, id);
   await mkdir(outDir, { recursive: true });
@@ -157,7 +178,7 @@ async function prepareBackbone(id: string, mode: Mode): Promise<void> {
     const unread = manifest.files.source.filter((entry) => !files.seen.has(entry.path));
     if (unread.length > 0)
       throw new Error(`${id}: listed but unused source files: ${unread.map((f) => f.path)}`);
-    await recordInManifest(manifest, [...files.seen.values()], records);
+    await recordInManifest(manifest, [...files.seen.values()], records, parameters);
   }
   const megabytes = (records.reduce((total, file) => total + file.bytes, 0) / 1e6).toFixed(1);
   console.log(`${id}: prepared ${records.map((file) => file.path).join(", ")} (${megabytes} MB)`);

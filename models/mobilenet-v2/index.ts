@@ -5,18 +5,11 @@
  * The same weights run on onnxruntime as `mobilenet-v2-onnx` (./onnx.ts) and `mobilenet-v2-auto`.
  */
 
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
 import type { Backbone, BackboneDefinition, ModelFiles } from "../backbone";
-import {
-  inputNode,
-  l2Normalize,
-  loadPreparedGraphModel,
-  poolLayerOutput,
-  resolveCutLayer,
-  toVectors,
-} from "../graph-model";
-import { imageBatch, imagesOf } from "../image-backbone";
+import { inputNode, loadPreparedGraphModel } from "../graph-model";
 import type { BackboneManifest } from "../manifest";
+import { tfjsImageBackbone } from "../tfjs-image-backbone";
 import { manifest } from "./manifest";
 
 export { manifest };
@@ -28,26 +21,11 @@ export async function loadTfjs(
 ): Promise<Backbone> {
   const model = await loadPreparedGraphModel(files, forManifest);
   const inputName = inputNode(forManifest, 0);
-  return {
-    manifest: forManifest,
-    async embed(inputs, options) {
-      const layer = resolveCutLayer(forManifest, options?.layer);
-      const images = imagesOf(forManifest, inputs);
-      if (images.length === 0) return [];
-      const { data, dims } = imageBatch(forManifest, images);
-      const batch = tf.tensor4d(data, [...dims]);
-      try {
-        const rows = tf.tidy(() => {
-          const output = model.execute({ [inputName]: batch }, layer.node) as tf.Tensor;
-          return l2Normalize(poolLayerOutput(output, layer));
-        });
-        return await toVectors(rows);
-      } finally {
-        batch.dispose();
-      }
-    },
-    dispose: () => model.dispose(),
-  };
+  return tfjsImageBackbone(
+    forManifest,
+    (batch, layer) => model.execute({ [inputName]: batch }, layer.node) as tf.Tensor,
+    () => model.dispose(),
+  );
 }
 
 export const mobilenetV2: BackboneDefinition = { manifest, load: (files) => loadTfjs(files) };

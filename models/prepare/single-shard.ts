@@ -22,6 +22,13 @@ function storedBytes(spec: WeightSpec): number {
   return spec.shape.reduce((count, size) => count * size, 1) * perElement;
 }
 
+/** Values in all weight tensors: the model's parameters (plus any constant tensors a graph keeps). */
+export function parameterCount(model: GraphModelJson): number {
+  return model.weightsManifest
+    .flatMap((group) => group.weights)
+    .reduce((total, spec) => total + spec.shape.reduce((count, size) => count * size, 1), 0);
+}
+
 /**
  * tfjs reads a weights manifest as one byte stream: groups in order, each group's paths in order, the
  * specs laid end to end. Concatenating the shards in that order and listing all specs in one group

@@ -1,16 +1,18 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { BackboneManifest } from "../../models";
+// Not through models/index: that registry imports every backbone, and each deployment bundles only its own.
+import { BACKBONE_RUNTIMES, MANIFEST_RUNTIMES } from "../../models/manifest";
 import type { AppEnv } from "../env";
 import type { LoadState, MeasuredLatency } from "../runtime/backbones";
 
-const RuntimeNameSchema = z.enum(["tfjs-graph", "onnx", "lexical"]);
+const RuntimeNameSchema = z.enum(BACKBONE_RUNTIMES);
 
 const BackboneSchema = z
   .object({
     id: z.string(),
     version: z.string(),
     modality: z.enum(["image", "text"]),
-    runtime: z.enum(["tfjs-graph", "onnx", "auto", "lexical"]),
+    runtime: z.enum(MANIFEST_RUNTIMES),
     description: z.string(),
     dim: z.int(),
     layers: z.array(z.object({ name: z.string(), dim: z.int(), description: z.string() })),

@@ -95,7 +95,9 @@ export class BackbonePool {
 
   /** Bytes reserved by the wasm heaps of the runtimes started in this isolate. */
   wasmHeapBytes(): number {
-    return Object.values(this.runtime.engines).reduce((sum, engine) => sum + engine.heapBytes(), 0);
+    // Runtimes may share an engine (tfjs's two model formats): count each heap once.
+    const engines = new Set(Object.values(this.runtime.engines));
+    return [...engines].reduce((sum, engine) => sum + engine.heapBytes(), 0);
   }
 
   manifests(): BackboneManifest[] {

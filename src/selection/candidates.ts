@@ -4,6 +4,7 @@
  */
 
 import type { BackboneManifest } from "../../models";
+import { MANIFEST_RUNTIMES, RUNTIME_FILES, runtimesOf } from "../../models/manifest";
 
 export interface Candidate {
   /** "<backbone>/<layer>", the candidate's id in reports. */
@@ -16,14 +17,10 @@ export interface Candidate {
 
 /** The deployment's constraints: a Worker isolate has 128 MB for everything it holds. */
 export const DEPLOYMENT = {
-  runtimes: ["tfjs-graph", "onnx", "auto", "lexical"] as readonly string[],
+  runtimes: MANIFEST_RUNTIMES as readonly string[],
   licences: ["MIT", "Apache-2.0"] as readonly string[],
   isolateMemoryBytes: 128 * 1024 * 1024,
-  /**
-   * Part of the isolate a backbone may take: its weights are held twice while loading (the fetched
-   * bytes and the copy in the wasm heap), and the rest is for requests, heads and the runtime.
-   */
-  weightsFactor: 2,
+  /** Part of the isolate a backbone's weights may take; the rest is for activations, requests, heads. */
   maxShareOfIsolate: 0.75,
 } as const;
 
@@ -31,8 +28,21 @@ export interface Availability {
   available: boolean;
   /** Why not, one reason per failed criterion. */
   reasons: string[];
-  /** Weights held twice while loading, the estimate compared with the isolate budget. */
+  /** Memory the backbone's weights take while loading: see weightsPeakBytes. */
   estimatedPeakBytes: number;
+}
+
+/**
+ * While a backbone loads, an isolate holds, per runtime it is loaded on, the fetched weight files and
+ * the runtime's float32 copy of every weight (4 bytes a parameter, even when the file stores uint8).
+ */
+export function weightsPeakBytes(manifest: BackboneManifest): number {
+  return runtimesOf(manifest).reduce((total, runtime) => {
+    const fetched = manifest.files.prepared
+      .filter((file) => RUNTIME_FILES[runtime].includes(file.path))
+      .reduce((sum, file) => sum + file.bytes, 0);
+    return total + fetched + 4 * manifest.parameters;
+  }, 0);
 }
 
 export function availability(manifest: BackboneManifest): Availability {
@@ -44,11 +54,12 @@ export function availability(manifest: BackboneManifest): Availability {
   if (!DEPLOYMENT.licences.includes(licence)) {
     reasons.push(`licence ${licence} is not one of ${DEPLOYMENT.licences.join(", ")}`);
   }
-  const estimatedPeakBytes = manifest.sizeBytes * DEPLOYMENT.weightsFactor;
+  const estimatedPeakBytes = weightsPeakBytes(manifest);
   const budget = DEPLOYMENT.isolateMemoryBytes * DEPLOYMENT.maxShareOfIsolate;
   if (estimatedPeakBytes > budget) {
+    const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
     reasons.push(
-      `${manifest.sizeBytes} bytes of weights need about ${estimatedPeakBytes} bytes while loading, over the ${Math.round(budget)} bytes a backbone may take of a 128 MiB isolate`,
+      `its ${manifest.parameters} weights take about ${megabytes(estimatedPeakBytes)} while loading (files + float32 copy), over the ${megabytes(budget)} a backbone may take of a 128 MiB isolate`,
     );
   }
   return { available: reasons.length === 0, reasons, estimatedPeakBytes };

@@ -2,6 +2,6 @@
 
 import tfjsWasm from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm";
 import type { RuntimeEngines } from "../engine";
-import { tfjsEngine } from "../tfjs-engine";
+import { tfjsEngine, tfjsEngines } from "../tfjs-engine";
 
-export const BUNDLED_TFJS: RuntimeEngines = { "tfjs-graph": tfjsEngine(async () => tfjsWasm) };
+export const BUNDLED_TFJS: RuntimeEngines = tfjsEngines(tfjsEngine(async () => tfjsWasm));

@@ -10,8 +10,21 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 const require = createRequire(import.meta.url);
 
 interface ModelJson {
-  modelTopology: { node: { name: string }[] };
-  weightsManifest: { paths: string[]; weights: { name: string; quantization?: unknown }[] }[];
+  /** A graph model lists nodes; a Keras (tfjs-layers) model lists layers. */
+  modelTopology: {
+    node?: { name: string }[];
+    model_config?: { config: { layers: { name: string }[] } };
+  };
+  weightsManifest: {
+    paths: string[];
+    weights: { name: string; shape: number[]; quantization?: unknown }[];
+  }[];
+}
+
+/** What a cut layer's `node` can name: graph nodes, or the layers of a Keras model. */
+function nodeNames(model: ModelJson): Set<string> {
+  const { node, model_config } = model.modelTopology;
+  return new Set((node ?? model_config?.config.layers ?? []).map((entry) => entry.name));
 }
 
 /** The source folder of the backbone's npm package (found through its main entry). */
@@ -65,20 +78,23 @@ describe.each(MODELS)("manifest of %s", (id) => {
     const weights = model.weightsManifest[0]?.weights ?? [];
     expect(weights.length).toBeGreaterThan(50);
     expect(new Set(weights.map((spec) => spec.name)).size).toBe(weights.length);
+    const values = weights.reduce((sum, spec) => sum + spec.shape.reduce((n, d) => n * d, 1), 0);
+    expect(manifest.parameters).toBe(values);
   });
 
-  it("names graph nodes that exist for the inputs, the output and every cut layer", () => {
-    const nodes = new Set(modelJson().modelTopology.node.map((node) => node.name));
+  it("names nodes that exist for the inputs, the output and every cut layer", () => {
+    const nodes = nodeNames(modelJson());
+    expect(nodes.size).toBeGreaterThan(100);
     for (const input of manifest.inputs) expect(nodes).toContain(input.name);
     expect(nodes).toContain(manifest.output.node);
     for (const layer of manifest.cutLayers) expect(nodes).toContain(layer.node);
   });
 });
 
-describe("mobilenet-v2 weights", () => {
+describe.each(["mobilenet-v2", "mobilenet-v2-100", "inception-v3"])("%s weights", (id) => {
   it("keep nsfwjs's uint8 quantisation specs", () => {
     const model = JSON.parse(
-      readFileSync(join(preparedDir("mobilenet-v2"), "model.json"), "utf8"),
+      readFileSync(join(preparedDir(id), "model.json"), "utf8"),
     ) as ModelJson;
     const weights = model.weightsManifest[0]?.weights ?? [];
     expect(

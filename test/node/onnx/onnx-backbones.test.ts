@@ -68,7 +68,7 @@ describe("mobilenet-v2-auto", () => {
       backbones: { id: string; runtime: string; load: Record<string, unknown> }[];
       runtime: { runtimes: string[] };
     };
-    expect(runtime.runtimes).toEqual(["tfjs-graph", "onnx", "lexical"]);
+    expect(runtime.runtimes).toEqual(["tfjs-graph", "tfjs-layers", "onnx", "lexical"]);
     const auto = backbones.find((backbone) => backbone.id === "mobilenet-v2-auto");
     expect(auto?.runtime).toBe("auto");
     const load = auto?.load as { runtime: string; probeMs: Record<string, number> };

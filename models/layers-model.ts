@@ -1,0 +1,67 @@
+/**
+ * Image backbones that are Keras models in tfjs-layers format (runtime `tfjs-layers`): the prepared
+ * model.json (topology) + weights.bin, loaded by tfjs-layers on the same wasm backend as graph models.
+ * A cut layer is any layer's name; the network is truncated there once, on first use, so layers after
+ * it (the package's own classifier) never run.
+ */
+
+import type * as tf from "@tensorflow/tfjs-core";
+import { io } from "@tensorflow/tfjs-core";
+import {
+  model as functionalModel,
+  type LayersModel,
+  loadLayersModel,
+} from "@tensorflow/tfjs-layers";
+import type { BackboneDefinition, ModelFiles } from "./backbone";
+import { readPreparedFile } from "./graph-model";
+import type { BackboneManifest } from "./manifest";
+import { tfjsImageBackbone } from "./tfjs-image-backbone";
+
+interface PreparedLayersModelJson {
+  modelTopology: object;
+  weightsManifest: { weights: io.WeightsManifestEntry[] }[];
+}
+
+/** model.json + weights.bin (one shard, see models/prepare) → a tfjs LayersModel on the current backend. */
+export async function loadPreparedLayersModel(
+  files: ModelFiles,
+  manifest: BackboneManifest,
+): Promise<LayersModel> {
+  const [modelJson, weightData] = await Promise.all([
+    readPreparedFile(files, manifest, "model.json"),
+    readPreparedFile(files, manifest, "weights.bin"),
+  ]);
+  const json = JSON.parse(new TextDecoder().decode(modelJson)) as PreparedLayersModelJson;
+  return loadLayersModel(
+    io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
+      weightData,
+    }),
+  );
+}
+
+/** The Keras image backbone described by `manifest` (input: the model's own input layer). */
+export function layersImageBackbone(manifest: BackboneManifest): BackboneDefinition {
+  return {
+    manifest,
+    async load(files) {
+      const full = await loadPreparedLayersModel(files, manifest);
+      const truncated = new Map<string, LayersModel>();
+      const upTo = (node: string): LayersModel => {
+        let model = truncated.get(node);
+        if (!model) {
+          // Shares the full model's layers and weights; only the graph walked is shorter.
+          model = functionalModel({ inputs: full.inputs, outputs: full.getLayer(node).output });
+          truncated.set(node, model);
+        }
+        return model;
+      };
+      return tfjsImageBackbone(
+        manifest,
+        (batch, layer) => upTo(layer.node).predict(batch) as tf.Tensor,
+        () => full.dispose(),
+      );
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { BACKBONES } from "../../../models";
+import { availability, candidatesFor, weightsPeakBytes } from "../../../src/selection/candidates";
+
+const manifestOf = (id: string) => {
+  const manifest = BACKBONES[id]?.manifest;
+  if (!manifest) throw new Error(`${id} is not registered`);
+  return manifest;
+};
+
+describe("backbone availability in a 128 MiB isolate", () => {
+  it("counts the fetched files plus a float32 copy of every weight, per runtime loaded", () => {
+    const mobilenet = manifestOf("mobilenet-v2");
+    const weightsBin = mobilenet.files.prepared.find((file) => file.path === "weights.bin");
+    const modelJson = mobilenet.files.prepared.find((file) => file.path === "model.json");
+    const tfjsFiles = (weightsBin?.bytes ?? 0) + (modelJson?.bytes ?? 0);
+    expect(weightsPeakBytes(mobilenet)).toBe(tfjsFiles + 4 * mobilenet.parameters);
+    // auto loads the model on tfjs and on onnxruntime while it measures which is faster.
+    expect(weightsPeakBytes(manifestOf("mobilenet-v2-auto"))).toBe(
+      mobilenet.sizeBytes + 8 * mobilenet.parameters,
+    );
+  });
+
+  it("keeps the small image backbones and refuses InceptionV3, whose float32 weights alone take 85 MiB", () => {
+    expect(availability(manifestOf("mobilenet-v2"))).toMatchObject({ available: true });
+    expect(availability(manifestOf("mobilenet-v2-100"))).toMatchObject({ available: true });
+    const inception = availability(manifestOf("inception-v3"));
+    expect(inception.available).toBe(false);
+    expect(inception.reasons).toEqual([
+      expect.stringMatching(/22360869 weights take about 107 MiB/),
+    ]);
+  });
+
+  it("offers every cut layer of every image backbone as a candidate, default layer first", () => {
+    const ids = candidatesFor(
+      ["mobilenet-v2", "mobilenet-v2-100", "inception-v3", "use-lite"].map(manifestOf),
+      "image",
+    ).map((candidate) => candidate.id);
+    expect(ids).toEqual([
+      "mobilenet-v2/pooled",
+      "mobilenet-v2/block16",
+      "mobilenet-v2/block12",
+      "mobilenet-v2-100/pooled",
+      "mobilenet-v2-100/block16",
+      "mobilenet-v2-100/block12",
+      "inception-v3/pooled",
+      "inception-v3/mixed8",
+      "inception-v3/mixed7",
+    ]);
+  });
+});
