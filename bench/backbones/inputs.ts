@@ -1,6 +1,7 @@
 /** The request bodies both hosts are timed on: the same bytes, through the same /v1/embed code. */
 
 import jpeg from "jpeg-js";
+import { BACKBONES } from "../../models";
 import { pictureRgb, toBase64 } from "../../test/fixtures/pictures";
 
 const SENTENCES = [
@@ -20,8 +21,9 @@ function photo(seed: number): string {
 }
 
 export function embedBody(backbone: string, batch: number): string {
+  const images = BACKBONES[backbone]?.manifest.modality === "image";
   const inputs = Array.from({ length: batch }, (_, i) =>
-    backbone === "mobilenet-v2" ? { image: photo(i % 4) } : SENTENCES[i % SENTENCES.length],
+    images ? { image: photo(i % 4) } : SENTENCES[i % SENTENCES.length],
   );
   return JSON.stringify({ backbone, inputs });
 }

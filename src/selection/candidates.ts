@@ -4,7 +4,12 @@
  */
 
 import type { BackboneManifest } from "../../models";
-import { MANIFEST_RUNTIMES, RUNTIME_FILES, runtimesOf } from "../../models/manifest";
+import {
+  type BackboneRuntime,
+  MANIFEST_RUNTIMES,
+  RUNTIME_FILES,
+  runtimesOf,
+} from "../../models/manifest";
 
 export interface Candidate {
   /** "<backbone>/<layer>", the candidate's id in reports. */
@@ -37,12 +42,17 @@ export interface Availability {
  * the runtime's float32 copy of every weight (4 bytes a parameter, even when the file stores uint8).
  */
 export function weightsPeakBytes(manifest: BackboneManifest): number {
-  return runtimesOf(manifest).reduce((total, runtime) => {
-    const fetched = manifest.files.prepared
-      .filter((file) => RUNTIME_FILES[runtime].includes(file.path))
-      .reduce((sum, file) => sum + file.bytes, 0);
-    return total + fetched + 4 * manifest.parameters;
-  }, 0);
+  return runtimesOf(manifest).reduce(
+    (total, runtime) => total + fetchedBytes(manifest, runtime) + 4 * manifest.parameters,
+    0,
+  );
+}
+
+/** Bytes of the prepared files a runtime fetches to load the backbone. */
+export function fetchedBytes(manifest: BackboneManifest, runtime: BackboneRuntime): number {
+  return manifest.files.prepared
+    .filter((file) => RUNTIME_FILES[runtime].includes(file.path))
+    .reduce((sum, file) => sum + file.bytes, 0);
 }
 
 export function availability(manifest: BackboneManifest): Availability {
