@@ -8,7 +8,7 @@ import type { BackboneInput } from "../../models";
 import type { RawInput } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
 import { unwrap } from "../storage/outcome";
-import { rawSampleKey } from "../storage/raw-samples";
+import { deleteRawSamples, rawSampleKey } from "../storage/raw-samples";
 import type { AdapterRecord, NewSample, SampleOutcome } from "../storage/records";
 import type { TenantContext } from "./context";
 import { sha256Hex } from "./keys";
@@ -43,13 +43,13 @@ export async function storeSamples(
 
   const fresh = distinctBy(samples.filter((sample) => !outcomes.has(sample.hash)));
   const newSamples = await prepare(tenant, adapter, pool, bucket, fresh);
-  const stored = unwrap(
-    await tenant.store.addSamples(adapter.id, newSamples, {
-      backbone: adapter.backbone,
-      weightsHash: adapter.weightsHash,
-      layer: adapter.layer,
-    }),
-  );
+  const inserted = await tenant.store.addSamples(adapter.id, newSamples, {
+    backbone: adapter.backbone,
+    weightsHash: adapter.weightsHash,
+    layer: adapter.layer,
+  });
+  if (!inserted.ok) await forgetRefusedRaw(tenant, adapter, bucket, newSamples);
+  const stored = unwrap(inserted);
   for (const [index, sample] of newSamples.entries()) {
     outcomes.set(sample.contentHash, stored[index] as SampleOutcome);
   }
@@ -69,9 +69,8 @@ function inRequestOrder(hashes: string[], outcomes: Map<string, SampleOutcome>):
 
 /**
  * Embeds the new samples in one backbone call and keeps their raw bytes when the tenant wants that.
- * Raw bytes go first: if the insert is then refused (a limit), the R2 objects stay behind, but they
- * are content-addressed, so a later upload of the same content reuses them and deleting the adapter
- * removes them.
+ * Raw bytes go first, so a stored sample always has them; if the insert is then refused (a limit),
+ * forgetRefusedRaw removes them again.
  */
 async function prepare(
   tenant: TenantContext,
@@ -93,6 +92,33 @@ async function prepare(
       embedding: embeddings[index] as Float32Array,
       rawKey: tenant.retainRawSamples ? await keepRaw(bucket, tenant.id, adapter.id, sample) : null,
     })),
+  );
+}
+
+/**
+ * After a refused insert: deletes the raw objects this upload wrote, except those of contents the
+ * adapter holds by now (a concurrent upload of the same content may have stored them meanwhile).
+ */
+async function forgetRefusedRaw(
+  tenant: TenantContext,
+  adapter: AdapterRecord,
+  bucket: R2Bucket,
+  refused: NewSample[],
+): Promise<void> {
+  const written = refused.filter((sample) => sample.rawKey !== null);
+  if (written.length === 0) return;
+  const known = unwrap(
+    await tenant.store.knownSamples(
+      adapter.id,
+      written.map((sample) => sample.contentHash),
+    ),
+  );
+  const kept = new Set(known.map((sample) => sample.contentHash));
+  await deleteRawSamples(
+    bucket,
+    written
+      .filter((sample) => !kept.has(sample.contentHash))
+      .map((sample) => sample.rawKey as string),
   );
 }
 

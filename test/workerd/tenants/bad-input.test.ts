@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { picturePng, toBase64 } from "../../fixtures/pictures";
 import {
   admin,
+  bindings,
   createTenant,
   createTextAdapter,
   fetchWorker,
@@ -275,7 +276,7 @@ describe("bad input", () => {
     expect(few.detail).toContain('"cooking" (2)');
   });
 
-  it("refuses a label flood with the limit named, keeping what was stored", async () => {
+  it("refuses a label flood with the limit named, keeping what was stored and no more", async () => {
     const adapterId = await createTextAdapter(tenant, "flood");
     const batch = (start: number) =>
       Array.from({ length: 64 }, (_, i): [string, string] => [
@@ -295,6 +296,9 @@ describe("bad input", () => {
       await tenant.api.v1.adapters[":adapterId"].samples.$get({ param: { adapterId } })
     ).json();
     expect(counts.total).toBe(256);
+    // The refused batch's raw uploads were removed from R2 again.
+    const raw = await bindings.SAMPLES.list({ prefix: `samples/${tenant.id}/${adapterId}/` });
+    expect(raw.objects).toHaveLength(256);
   });
 
   it("left the stored samples and the serving head untouched", async () => {
