@@ -126,7 +126,7 @@ function pct(value: number): string {
 function unavailableBackbones(pool: BackbonePool): string {
   const refused = pool
     .manifests()
-    .map((manifest) => ({ id: manifest.id, ...availability(manifest) }))
+    .map((manifest) => ({ id: manifest.id, ...availability(manifest, pool.runtimes) }))
     .filter((entry) => !entry.available);
   return refused.map((entry) => `${entry.id} (${entry.reasons.join("; ")})`).join(", ") || "none";
 }
@@ -137,7 +137,9 @@ function benchCandidates(
 ): BenchCandidate[] {
   // Runtime variants (-onnx, -auto) share their model's weights and embeddings: measured once.
   const seen = new Set<string>();
-  const available = pool.manifests().filter((manifest) => availability(manifest).available);
+  const available = pool
+    .manifests()
+    .filter((manifest) => availability(manifest, pool.runtimes).available);
   const registered = candidatesFor(available, modality).filter((c) => {
     const key = `${c.manifest.weightsHash}/${c.layer}`;
     if (seen.has(key)) return false;

@@ -4,6 +4,7 @@ import type { BackboneManifest } from "../../models";
 import { BACKBONE_RUNTIMES, MANIFEST_RUNTIMES } from "../../models/manifest";
 import type { AppEnv } from "../env";
 import type { LoadState, MeasuredLatency } from "../runtime/backbones";
+import { availability } from "../selection/candidates";
 
 const RuntimeNameSchema = z.enum(BACKBONE_RUNTIMES);
 
@@ -20,6 +21,19 @@ const BackboneSchema = z
     licence: z.string(),
     source: z.string(),
     sizeBytes: z.int(),
+    parameters: z.int().openapi({
+      description: "Weights; runtimes hold each as float32 once loaded, whatever the file stores.",
+    }),
+    selection: z
+      .object({
+        available: z.boolean(),
+        reasons: z.array(z.string()),
+        estimatedPeakBytes: z.int(),
+      })
+      .openapi({
+        description:
+          "Whether backbone selection measures it here: runtime carried by this deployment, licence, and memory while loading (fetched files + float32 weights) within ¾ of a 128 MiB isolate.",
+      }),
     flops: z.number(),
     flopsPer: z.enum(["image", "token"]),
     weightsHash: z.string(),
@@ -78,9 +92,10 @@ const listBackbones = createRoute({
 export function backboneRoutes() {
   return new OpenAPIHono<AppEnv>().openapi(listBackbones, (c) => {
     const pool = c.var.backbones;
-    const backbones = pool
-      .manifests()
-      .map((manifest) => describe(manifest, pool.state(manifest.id), pool.latency(manifest.id)));
+    const backbones = pool.manifests().map((manifest) => ({
+      ...describe(manifest, pool.state(manifest.id), pool.latency(manifest.id)),
+      selection: availability(manifest, pool.runtimes),
+    }));
     return c.json(
       {
         backbones,
@@ -105,6 +120,7 @@ function describe(manifest: BackboneManifest, load: LoadState, latency: Measured
     licence: manifest.source.licence,
     source: sourceOf(manifest.source),
     sizeBytes: manifest.sizeBytes,
+    parameters: manifest.parameters,
     flops: manifest.flops.approx,
     flopsPer: manifest.flops.per,
     weightsHash: manifest.weightsHash,

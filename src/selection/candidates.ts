@@ -5,8 +5,8 @@
 
 import type { BackboneManifest } from "../../models";
 import {
+  BACKBONE_RUNTIMES,
   type BackboneRuntime,
-  MANIFEST_RUNTIMES,
   RUNTIME_FILES,
   runtimesOf,
 } from "../../models/manifest";
@@ -22,7 +22,6 @@ export interface Candidate {
 
 /** The deployment's constraints: a Worker isolate has 128 MB for everything it holds. */
 export const DEPLOYMENT = {
-  runtimes: MANIFEST_RUNTIMES as readonly string[],
   licences: ["MIT", "Apache-2.0"] as readonly string[],
   isolateMemoryBytes: 128 * 1024 * 1024,
   /** Part of the isolate a backbone's weights may take; the rest is for activations, requests, heads. */
@@ -37,12 +36,20 @@ export interface Availability {
   estimatedPeakBytes: number;
 }
 
+/** The runtimes the backbone would load on here: its own, or for `auto` those the host carries. */
+function loadedOn(manifest: BackboneManifest, carried: readonly BackboneRuntime[]) {
+  return runtimesOf(manifest).filter((runtime) => carried.includes(runtime));
+}
+
 /**
  * While a backbone loads, an isolate holds, per runtime it is loaded on, the fetched weight files and
  * the runtime's float32 copy of every weight (4 bytes a parameter, even when the file stores uint8).
  */
-export function weightsPeakBytes(manifest: BackboneManifest): number {
-  return runtimesOf(manifest).reduce(
+export function weightsPeakBytes(
+  manifest: BackboneManifest,
+  carried: readonly BackboneRuntime[] = BACKBONE_RUNTIMES,
+): number {
+  return loadedOn(manifest, carried).reduce(
     (total, runtime) => total + fetchedBytes(manifest, runtime) + 4 * manifest.parameters,
     0,
   );
@@ -55,16 +62,23 @@ export function fetchedBytes(manifest: BackboneManifest, runtime: BackboneRuntim
     .reduce((sum, file) => sum + file.bytes, 0);
 }
 
-export function availability(manifest: BackboneManifest): Availability {
+/** Whether selection can measure the backbone on a host carrying `carried` (BackbonePool.runtimes). */
+export function availability(
+  manifest: BackboneManifest,
+  carried: readonly BackboneRuntime[],
+): Availability {
   const reasons: string[] = [];
-  if (!DEPLOYMENT.runtimes.includes(manifest.runtime)) {
-    reasons.push(`runtime ${manifest.runtime} is not supported by this deployment`);
+  const needed = runtimesOf(manifest);
+  const loaded = loadedOn(manifest, carried);
+  // auto runs on whichever of its runtimes is carried; any other backbone needs its own.
+  if (loaded.length === 0 || (manifest.runtime !== "auto" && loaded.length < needed.length)) {
+    reasons.push(`runtime ${manifest.runtime} is not carried by this deployment`);
   }
   const licence = manifest.source.licence;
   if (!DEPLOYMENT.licences.includes(licence)) {
     reasons.push(`licence ${licence} is not one of ${DEPLOYMENT.licences.join(", ")}`);
   }
-  const estimatedPeakBytes = weightsPeakBytes(manifest);
+  const estimatedPeakBytes = weightsPeakBytes(manifest, carried);
   const budget = DEPLOYMENT.isolateMemoryBytes * DEPLOYMENT.maxShareOfIsolate;
   if (estimatedPeakBytes > budget) {
     const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;

@@ -100,7 +100,7 @@ export async function selectBackbone(input: SelectBackboneInput): Promise<Select
         i / candidates.length,
         `candidate ${i + 1}/${candidates.length} ${message}`,
       );
-    const available = availability(candidate.manifest);
+    const available = availability(candidate.manifest, pool.runtimes);
     if (!available.available) {
       reports.push(describe(candidate, available, { status: "unavailable", error: null }));
       continue;

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { BACKBONES } from "../../../models";
+import { BACKBONE_RUNTIMES } from "../../../models/manifest";
+import { createApp } from "../../../src/app";
+import { BackbonePool } from "../../../src/runtime/backbones";
+import { nodeHost } from "../../../src/runtime/node";
 import { availability, candidatesFor, weightsPeakBytes } from "../../../src/selection/candidates";
+
+const EVERY_RUNTIME = BACKBONE_RUNTIMES;
 
 const manifestOf = (id: string) => {
   const manifest = BACKBONES[id]?.manifest;
@@ -22,13 +28,32 @@ describe("backbone availability in a 128 MiB isolate", () => {
   });
 
   it("keeps the small image backbones and refuses InceptionV3, whose float32 weights alone take 85 MiB", () => {
-    expect(availability(manifestOf("mobilenet-v2"))).toMatchObject({ available: true });
-    expect(availability(manifestOf("mobilenet-v2-100"))).toMatchObject({ available: true });
-    const inception = availability(manifestOf("inception-v3"));
+    expect(availability(manifestOf("mobilenet-v2"), EVERY_RUNTIME)).toMatchObject({
+      available: true,
+    });
+    expect(availability(manifestOf("mobilenet-v2-100"), EVERY_RUNTIME)).toMatchObject({
+      available: true,
+    });
+    const inception = availability(manifestOf("inception-v3"), EVERY_RUNTIME);
     expect(inception.available).toBe(false);
     expect(inception.reasons).toEqual([
       expect.stringMatching(/22360869 weights take about 107 MiB/),
     ]);
+  });
+
+  it("needs the backbone's runtime in the deployment; auto needs one of its two", () => {
+    const tfjsOnly = ["tfjs-graph", "tfjs-layers", "lexical"] as const;
+    expect(availability(manifestOf("mobilenet-v2-onnx"), tfjsOnly)).toMatchObject({
+      available: false,
+      reasons: ["runtime onnx is not carried by this deployment"],
+    });
+    const auto = availability(manifestOf("mobilenet-v2-auto"), tfjsOnly);
+    expect(auto.available).toBe(true);
+    // Only the tfjs model loads, so only its files and one float32 copy count.
+    expect(auto.estimatedPeakBytes).toBe(weightsPeakBytes(manifestOf("mobilenet-v2")));
+    expect(availability(manifestOf("mobilenet-v2-100"), ["tfjs-graph"])).toMatchObject({
+      available: false,
+    });
   });
 
   it("offers every cut layer of every image backbone as a candidate, default layer first", () => {
@@ -47,5 +72,18 @@ describe("backbone availability in a 128 MiB isolate", () => {
       "inception-v3/mixed8",
       "inception-v3/mixed7",
     ]);
+  });
+
+  it("is what GET /v1/backbones reports for each backbone, with its parameters", async () => {
+    const pool = new BackbonePool(await nodeHost());
+    const response = await createApp(() => pool).request("/v1/backbones");
+    const { backbones } = (await response.json()) as {
+      backbones: { id: string; parameters: number; selection: { available: boolean } }[];
+    };
+    for (const backbone of backbones) {
+      expect(backbone.selection).toEqual(availability(manifestOf(backbone.id), pool.runtimes));
+      expect(backbone.parameters).toBe(manifestOf(backbone.id).parameters);
+    }
+    expect(backbones.find((b) => b.id === "inception-v3")?.selection.available).toBe(false);
   });
 });
