@@ -19,24 +19,33 @@ interface PreparedModelJson {
   userDefinedMetadata?: Record<string, unknown>;
 }
 
-/** model.json + weights.bin (one shard, see models/prepare) → a tfjs GraphModel on the current backend. */
-export async function loadPreparedGraphModel(
+/**
+ * model.json + weights.bin (one shard, see models/prepare), checksum-verified, as the in-memory
+ * artifacts both tfjs loaders take: tfjs-converter's for graphs, tfjs-layers' for Keras models.
+ */
+export async function preparedArtifacts(
   files: ModelFiles,
   manifest: BackboneManifest,
-): Promise<GraphModel> {
+): Promise<tf.io.IOHandler> {
   const [modelJson, weightData] = await Promise.all([
     readPreparedFile(files, manifest, "model.json"),
     readPreparedFile(files, manifest, "weights.bin"),
   ]);
   const json = JSON.parse(new TextDecoder().decode(modelJson)) as PreparedModelJson;
-  return loadGraphModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
-      weightData,
-      userDefinedMetadata: json.userDefinedMetadata,
-    }),
-  );
+  return tf.io.fromMemory({
+    modelTopology: json.modelTopology,
+    weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
+    weightData,
+    userDefinedMetadata: json.userDefinedMetadata,
+  });
+}
+
+/** The prepared graph → a tfjs GraphModel on the current backend. */
+export async function loadPreparedGraphModel(
+  files: ModelFiles,
+  manifest: BackboneManifest,
+): Promise<GraphModel> {
+  return loadGraphModel(await preparedArtifacts(files, manifest));
 }
 
 /** Name of the graph's `position`-th input placeholder, as listed in the manifest. */

@@ -3,11 +3,12 @@
  * and turning them into the preprocessed NHWC float32 batch its manifest describes.
  */
 
-import type { BackboneInput } from "./backbone";
+import type { Backbone, BackboneInput } from "./backbone";
+import { resolveCutLayer } from "./cut-layer";
 import { cropAndResize } from "./image/resize";
 import type { RgbImage } from "./image/rgb-image";
 import { InputError } from "./input-error";
-import type { BackboneManifest } from "./manifest";
+import type { BackboneManifest, CutLayer } from "./manifest";
 
 export interface ImageBatch {
   /** [N, height, width, 3], row-major. */
@@ -46,4 +47,25 @@ export function imageBatch(manifest: BackboneManifest, images: RgbImage[]): Imag
   });
   for (let i = 0; i < data.length; i++) data[i] = (data[i] ?? 0) / scale.divisor;
   return { data, dims: [images.length, resize.height, resize.width, 3] };
+}
+
+/** Runs the network on a preprocessed batch: one L2-normalised vector per image at `layer`. */
+export type ImageVectors = (batch: ImageBatch, layer: CutLayer) => Promise<Float32Array[]>;
+
+/** An image backbone from its runtime's forward pass: resolves the cut layer and preprocesses first. */
+export function imageBackbone(
+  manifest: BackboneManifest,
+  vectorsOf: ImageVectors,
+  dispose: () => void,
+): Backbone {
+  return {
+    manifest,
+    async embed(inputs, options) {
+      const layer = resolveCutLayer(manifest, options?.layer);
+      const images = imagesOf(manifest, inputs);
+      if (images.length === 0) return [];
+      return vectorsOf(imageBatch(manifest, images), layer);
+    },
+    dispose,
+  };
 }

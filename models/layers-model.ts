@@ -6,39 +6,22 @@
  */
 
 import type * as tf from "@tensorflow/tfjs-core";
-import { io } from "@tensorflow/tfjs-core";
 import {
   model as functionalModel,
   type LayersModel,
   loadLayersModel,
 } from "@tensorflow/tfjs-layers";
 import type { BackboneDefinition, ModelFiles } from "./backbone";
-import { readPreparedFile } from "./graph-model";
+import { preparedArtifacts } from "./graph-model";
 import type { BackboneManifest } from "./manifest";
 import { tfjsImageBackbone } from "./tfjs-image-backbone";
 
-interface PreparedLayersModelJson {
-  modelTopology: object;
-  weightsManifest: { weights: io.WeightsManifestEntry[] }[];
-}
-
-/** model.json + weights.bin (one shard, see models/prepare) → a tfjs LayersModel on the current backend. */
+/** The prepared Keras model → a tfjs LayersModel on the current backend. */
 export async function loadPreparedLayersModel(
   files: ModelFiles,
   manifest: BackboneManifest,
 ): Promise<LayersModel> {
-  const [modelJson, weightData] = await Promise.all([
-    readPreparedFile(files, manifest, "model.json"),
-    readPreparedFile(files, manifest, "weights.bin"),
-  ]);
-  const json = JSON.parse(new TextDecoder().decode(modelJson)) as PreparedLayersModelJson;
-  return loadLayersModel(
-    io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
-      weightData,
-    }),
-  );
+  return loadLayersModel(await preparedArtifacts(files, manifest));
 }
 
 /** The Keras image backbone described by `manifest` (input: the model's own input layer). */

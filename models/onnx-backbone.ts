@@ -7,8 +7,7 @@
 
 import { createOrtSession, type OnnxSignature, type OrtSession } from "../src/runtime/ort";
 import type { Backbone, BackboneDefinition, ModelFiles } from "./backbone";
-import { resolveCutLayer } from "./cut-layer";
-import { imageBatch, imagesOf } from "./image-backbone";
+import { imageBackbone } from "./image-backbone";
 import { type BackboneManifest, type CutLayer, outputShape } from "./manifest";
 import { readPreparedFile } from "./prepared-file";
 import { globalAveragePool, l2NormalizedRows } from "./vectors";
@@ -44,18 +43,12 @@ export async function loadOnnxImageBackbone(
   const session = await createOrtSession(new Uint8Array(model), {
     signature: manifestSignature(manifest),
   });
-  return {
+  return imageBackbone(
     manifest,
-    async embed(inputs, options) {
-      const layer = resolveCutLayer(manifest, options?.layer);
-      const images = imagesOf(manifest, inputs);
-      if (images.length === 0) return [];
-      const batch = imageBatch(manifest, images);
-      const feeds = { [input.name]: { dtype: "float32" as const, ...batch } };
-      return layerVectors(session, feeds, layer);
-    },
-    dispose: () => void session.release(),
-  };
+    (batch, layer) =>
+      layerVectors(session, { [input.name]: { dtype: "float32" as const, ...batch } }, layer),
+    () => void session.release(),
+  );
 }
 
 /** Runs the model up to the cut layer's output, pools it if the layer asks, L2-normalises rows. */

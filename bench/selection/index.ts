@@ -163,7 +163,9 @@ async function embedTest(
   for (let start = 0; start < missing.length; start += BATCH) {
     const batch = missing.slice(start, start + BATCH);
     const vectors = await candidate.embed(batch);
-    batch.forEach((input, i) => candidate.testVectors.set(input, vectors[i] as Float32Array));
+    for (const [i, input] of batch.entries()) {
+      candidate.testVectors.set(input, vectors[i] as Float32Array);
+    }
   }
   return inputs.map((input) => candidate.testVectors.get(input) as Float32Array);
 }
