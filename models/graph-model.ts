@@ -1,6 +1,6 @@
 /**
- * What every tfjs-graph backbone shares: loading the checksum-verified prepared graph, and turning a
- * cut layer's output into L2-normalised vectors. (Reading prepared files and resolving cut layers do
+ * What every tfjs backbone shares, graph or Keras (layers-model.ts): reading the checksum-verified
+ * prepared model, loading a graph, and turning a cut layer's output into L2-normalised vectors. (Reading prepared files and resolving cut layers do
  * not need tfjs, so ONNX backbones take them from their own modules, re-exported here.)
  */
 
