@@ -11,6 +11,8 @@ import { type FoldStatistic, foldStatistic } from "./fold-statistics";
 import { stratifiedKFold } from "./stratified-k-fold";
 
 export const DEFAULT_FOLDS = 5;
+/** Shuffles of the k folds: more repeats average out how the few samples happened to be split. */
+export const DEFAULT_REPEATS = 3;
 
 export interface CrossValidationInput {
   headType: HeadType;
@@ -21,6 +23,8 @@ export interface CrossValidationInput {
   labels: string[];
   /** Folds wanted; fewer are used when the smallest class has fewer members (see foldsFor). */
   folds?: number;
+  /** Times the k folds are drawn, with seeds seed, seed + 1, …. */
+  repeats?: number;
   seed?: number;
   options?: TrainOptions;
   onProgress?: ProgressListener;
@@ -33,6 +37,8 @@ export interface FoldScores {
 
 export interface CrossValidationReport {
   folds: number;
+  repeats: number;
+  /** k · repeats scores, repeat by repeat: the same order for every candidate scored on the same samples. */
   perFold: FoldScores[];
   accuracy: FoldStatistic;
   macroF1: FoldStatistic;
@@ -47,9 +53,11 @@ export function foldsFor(classCounts: number[], wanted = DEFAULT_FOLDS): number 
 }
 
 /**
- * Stratified k-fold cross-validation of a head under the training protocol itself (fitHead): in
- * round f, fold f is the test split, fold f+1 (mod k) the validation split the protocol sweeps and
- * calibrates on, and the other folds train. Each fold is tested once, by a head that never saw it.
+ * Repeated stratified k-fold cross-validation of a head under the training protocol itself
+ * (fitHead): in round f, fold f is the test split, fold f+1 (mod k) the validation split the
+ * protocol sweeps and calibrates on, and the other folds train. Each fold is tested once per repeat,
+ * by a head that never saw it; each repeat draws the folds anew. The statistics carry the corrected
+ * standard error of repeated k-fold (fold-statistics.ts).
  */
 export async function crossValidateHead(
   input: CrossValidationInput,
@@ -60,34 +68,44 @@ export async function crossValidateHead(
   const options = input.options ?? {};
   const { targetPrecision } = protocolOptions(options);
   const k = foldsFor(counts, input.folds);
-  const foldOf = stratifiedKFold(y, labels.length, k, input.seed ?? 0);
+  const repeats = input.repeats ?? DEFAULT_REPEATS;
   const report = progressReporter(input.onProgress);
   const perFold: FoldScores[] = [];
-  for (let f = 0; f < k; f++) {
-    const result = await fitHead({
-      spec: HEAD_SPECS[input.headType],
-      backbone: input.backbone,
-      options,
-      targetPrecision,
-      X,
-      y,
-      labels,
-      split: roundSplit(foldOf, f, k),
-      // Per-fold stages are noise to a caller; it hears once per fold below.
-      report: progressReporter(undefined),
-    });
-    perFold.push({ accuracy: result.test.accuracy, macroF1: result.test.macro.f1 });
-    await report(
-      "evaluate",
-      (f + 1) / k,
-      `fold ${f + 1}/${k}: macro-F1 ${result.test.macro.f1.toFixed(4)}`,
-    );
+  for (let r = 0; r < repeats; r++) {
+    const foldOf = stratifiedKFold(y, labels.length, k, (input.seed ?? 0) + r);
+    for (let f = 0; f < k; f++) {
+      const result = await fitHead({
+        spec: HEAD_SPECS[input.headType],
+        backbone: input.backbone,
+        options,
+        targetPrecision,
+        X,
+        y,
+        labels,
+        split: roundSplit(foldOf, f, k),
+        // Per-fold stages are noise to a caller; it hears once per fold below.
+        report: progressReporter(undefined),
+      });
+      perFold.push({ accuracy: result.test.accuracy, macroF1: result.test.macro.f1 });
+      await report(
+        "evaluate",
+        perFold.length / (k * repeats),
+        `repeat ${r + 1}/${repeats}, fold ${f + 1}/${k}: macro-F1 ${result.test.macro.f1.toFixed(4)}`,
+      );
+    }
   }
   return {
     folds: k,
+    repeats,
     perFold,
-    accuracy: foldStatistic(perFold.map((s) => s.accuracy)),
-    macroF1: foldStatistic(perFold.map((s) => s.macroF1)),
+    accuracy: foldStatistic(
+      perFold.map((s) => s.accuracy),
+      k,
+    ),
+    macroF1: foldStatistic(
+      perFold.map((s) => s.macroF1),
+      k,
+    ),
   };
 }
 

@@ -33,6 +33,8 @@ interface CandidateResult {
   testAccuracy: number;
   cvMacroF1: number;
   cvMacroF1StandardError: number;
+  foldMacroF1: number[];
+  folds: number;
   logME: number;
   prototypeLoo: number;
   embedMs: number;
@@ -84,6 +86,8 @@ export async function benchSelection(
         results.map((r) => ({
           id: r.id,
           macroF1: { mean: r.cvMacroF1, standardError: r.cvMacroF1StandardError },
+          foldMacroF1: r.foldMacroF1,
+          folds: r.folds,
           latencyMsPerItem: r.latencyMsPerItem,
           sizeBytes: r.sizeBytes,
         })),
@@ -106,7 +110,7 @@ export async function benchSelection(
   return [
     "## Backbone selection",
     "",
-    `\`BENCH_SELECTION_SCALE=${scaleName} npm run bench -- selection\`. Each task: a few-shot pool per class (all that selection sees) and a disjoint held-out test set. Per candidate: held-out test accuracy of the logistic head trained by the standard protocol on the pool; selection's measures on the pool (5-fold CV macro-F1 of the logistic head, LogME, prototype leave-one-out). Picks: selection (the ranking rule, adapters/selection/ranking.ts), the largest model (size ranking), the highest LogME. Cost: selection time per candidate (embedding + CV + LogME + LOO) over the time of embedding the pool once.`,
+    `\`BENCH_SELECTION_SCALE=${scaleName} npm run bench -- selection\`. Each task: a few-shot pool per class (all that selection sees) and a disjoint held-out test set. Per candidate: held-out test accuracy of the logistic head trained by the standard protocol on the pool; selection's measures on the pool (5-fold CV macro-F1 of the logistic head, repeated 3 times, LogME, prototype leave-one-out). Picks: selection (the ranking rule, adapters/selection/ranking.ts), the largest model (size ranking), the highest LogME. Cost: selection time per candidate (embedding + CV + LogME + LOO) over the time of embedding the pool once.`,
     "",
     `Not measured, as selection itself leaves them out: ${unavailableBackbones(pool)}.`,
     "",
@@ -213,6 +217,8 @@ async function runCandidate(
     testAccuracy: correct / predictions.length,
     cvMacroF1: scores.crossValidation.macroF1.mean,
     cvMacroF1StandardError: scores.crossValidation.macroF1.standardError,
+    foldMacroF1: scores.crossValidation.perFold.map((fold) => fold.macroF1),
+    folds: scores.crossValidation.folds,
     logME: scores.logME,
     prototypeLoo: scores.prototypeLeaveOneOutAccuracy,
     embedMs: train.ms,

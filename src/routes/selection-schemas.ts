@@ -45,7 +45,12 @@ export const SwitchRequestSchema = z
   })
   .openapi("SwitchRequest");
 
-const FoldStatisticSchema = z.object({ mean: z.number(), standardError: z.number() });
+const FoldStatisticSchema = z.object({
+  mean: z.number(),
+  standardError: z
+    .number()
+    .openapi({ description: "Corrected for repeated k-fold (Nadeau & Bengio)." }),
+});
 
 const CandidateReportSchema = z
   .object({
@@ -67,8 +72,12 @@ const CandidateReportSchema = z
     metrics: z
       .object({
         folds: z.int(),
+        repeats: z.int(),
         crossValidatedAccuracy: FoldStatisticSchema,
         crossValidatedMacroF1: FoldStatisticSchema,
+        foldMacroF1: z.array(z.number()).openapi({
+          description: "Macro-F1 per fold, repeat by repeat: the same folds for every candidate.",
+        }),
         logME: z
           .number()
           .openapi({ description: "Training-free transferability (higher is better)." }),
@@ -80,6 +89,10 @@ const CandidateReportSchema = z
       .nullable(),
     rank: z.int().nullable(),
     nearTie: z.boolean(),
+    tieTolerance: z.number().nullable().openapi({
+      description:
+        "How far below the best mean macro-F1 it could be and still be a near tie: max(1 pt, corrected standard error of its per-fold difference to the best).",
+    }),
     paretoOptimal: z.boolean(),
   })
   .openapi("SelectionCandidate");
@@ -91,7 +104,6 @@ export const SelectionReportSchema = z
     labels: z.array(z.string()),
     current: z.object({ backbone: z.string(), layer: z.string() }),
     rule: z.string().openapi({ example: RANKING_RULE }),
-    tieTolerance: z.number().nullable(),
     candidates: z.array(CandidateReportSchema),
     paretoFront: z.array(z.string()).openapi({
       description: "Candidate ids on the cross-validated accuracy vs latency front, fastest first.",

@@ -10,7 +10,6 @@ import {
   paretoFront,
   RANKING_RULE,
   rankCandidates,
-  tieTolerance,
 } from "../../adapters/selection";
 import type { BackboneManifest } from "../../models";
 import type { RawInput } from "../routes/inputs";
@@ -45,8 +44,11 @@ export interface CandidateReport {
   error: string | null;
   metrics: {
     folds: number;
+    repeats: number;
     crossValidatedAccuracy: FoldStatistic;
     crossValidatedMacroF1: FoldStatistic;
+    /** Per fold, repeat by repeat (the same folds for every candidate). */
+    foldMacroF1: number[];
     logME: number;
     prototypeLeaveOneOutAccuracy: number;
     latencyMsPerItem: number;
@@ -55,6 +57,8 @@ export interface CandidateReport {
   } | null;
   rank: number | null;
   nearTie: boolean;
+  /** How far below the best mean macro-F1 it could be and still be a near tie (ranking.ts). */
+  tieTolerance: number | null;
   paretoOptimal: boolean;
 }
 
@@ -64,7 +68,6 @@ export interface SelectionReport {
   labels: string[];
   current: { backbone: string; layer: string };
   rule: string;
-  tieTolerance: number | null;
   /** Ranked candidates first (by rank), then the failed and unavailable ones. */
   candidates: CandidateReport[];
   /** Candidate ids on the front of cross-validated accuracy vs latency, fastest first. */
@@ -131,25 +134,28 @@ export async function selectBackbone(input: SelectBackboneInput): Promise<Select
 }
 
 function rankReports(reports: CandidateReport[]) {
-  const measured = reports.filter((r) => r.metrics !== null);
-  const rankable = measured.map((report) => ({
-    id: report.id,
-    macroF1: report.metrics?.crossValidatedMacroF1 as FoldStatistic,
-    latencyMsPerItem: report.metrics?.latencyMsPerItem as number,
-    sizeBytes: report.sizeBytes,
-    report,
-  }));
+  const rankable = reports.flatMap((report) =>
+    report.metrics
+      ? [
+          {
+            id: report.id,
+            macroF1: report.metrics.crossValidatedMacroF1,
+            foldMacroF1: report.metrics.foldMacroF1,
+            folds: report.metrics.folds,
+            latencyMsPerItem: report.metrics.latencyMsPerItem,
+            accuracy: report.metrics.crossValidatedAccuracy.mean,
+            sizeBytes: report.sizeBytes,
+            report,
+          },
+        ]
+      : [],
+  );
   const ranked = rankCandidates(rankable);
-  const front = paretoFront(
-    rankable.map(({ id, latencyMsPerItem, report }) => ({
-      id,
-      latencyMsPerItem,
-      accuracy: report.metrics?.crossValidatedAccuracy.mean as number,
-    })),
-  ).map((point) => point.id);
-  for (const { candidate, rank, nearTie } of ranked) {
+  const front = paretoFront(rankable).map((point) => point.id);
+  for (const { candidate, rank, nearTie, tieTolerance } of ranked) {
     candidate.report.rank = rank;
     candidate.report.nearTie = nearTie;
+    candidate.report.tieTolerance = tieTolerance;
     candidate.report.paretoOptimal = front.includes(candidate.id);
   }
   const best = ranked[0]?.candidate;
@@ -159,7 +165,6 @@ function rankReports(reports: CandidateReport[]) {
   );
   return {
     rule: RANKING_RULE,
-    tieTolerance: leader ? tieTolerance(leader.macroF1) : null,
     candidates: [
       ...ranked.map((r) => r.candidate.report),
       ...reports.filter((r) => r.status === "failed"),
@@ -174,7 +179,7 @@ function rankReports(reports: CandidateReport[]) {
           reason:
             best.id === leader?.id
               ? `highest cross-validated macro-F1 (${best.macroF1.mean.toFixed(4)})`
-              : `macro-F1 ${best.macroF1.mean.toFixed(4)} is within the tie tolerance of the best (${leader?.id}, ${leader?.macroF1.mean.toFixed(4)}) and it is cheaper to serve`,
+              : `macro-F1 ${best.macroF1.mean.toFixed(4)} is within its tie tolerance (${ranked[0]?.tieTolerance.toFixed(4)}) of the best (${leader?.id}, ${leader?.macroF1.mean.toFixed(4)}) and it is cheaper to serve`,
         }
       : null,
   };
@@ -224,8 +229,10 @@ function describe(
     metrics: measured
       ? {
           folds: measured.crossValidation.folds,
+          repeats: measured.crossValidation.repeats,
           crossValidatedAccuracy: measured.crossValidation.accuracy,
           crossValidatedMacroF1: measured.crossValidation.macroF1,
+          foldMacroF1: measured.crossValidation.perFold.map((fold) => fold.macroF1),
           logME: measured.logME,
           prototypeLeaveOneOutAccuracy: measured.prototypeLeaveOneOutAccuracy,
           latencyMsPerItem: measured.latencyMsPerItem,
@@ -235,6 +242,7 @@ function describe(
       : null,
     rank: null,
     nearTie: false,
+    tieTolerance: null,
     paretoOptimal: false,
   };
 }

@@ -43,10 +43,15 @@ describe("cross-validation of the logistic head", () => {
       y: separable.y,
       labels,
     });
-    expect(good.folds).toBe(5);
-    expect(good.perFold).toHaveLength(5);
+    expect({ folds: good.folds, repeats: good.repeats }).toEqual({ folds: 5, repeats: 3 });
+    expect(good.perFold).toHaveLength(15);
     expect(good.macroF1.mean).toBeGreaterThan(0.95);
-    expect(good.macroF1).toEqual(foldStatistic(good.perFold.map((f) => f.macroF1)));
+    expect(good.macroF1).toEqual(
+      foldStatistic(
+        good.perFold.map((f) => f.macroF1),
+        5,
+      ),
+    );
 
     const noise = blobs({ perClass: 12, classes: 3, dim: 6, separation: 0, seed: 1 });
     const bad = await crossValidateHead({
@@ -57,6 +62,22 @@ describe("cross-validation of the logistic head", () => {
       labels,
     });
     expect(bad.accuracy.mean).toBeLessThan(0.6);
+  });
+
+  it("repeats with fresh folds: its first repeat is the single-repeat run with the same seed", async () => {
+    const { X, y } = blobs({ perClass: 6, classes: 2, dim: 4, separation: 1, seed: 3 });
+    const common = {
+      headType: "logistic" as const,
+      backbone: backbone(4),
+      X,
+      y,
+      labels: ["a", "b"],
+    };
+    const once = await crossValidateHead({ ...common, repeats: 1, seed: 7 });
+    const thrice = await crossValidateHead({ ...common, repeats: 3, seed: 7 });
+    expect(thrice.perFold.slice(0, 5)).toEqual(once.perFold);
+    const second = await crossValidateHead({ ...common, repeats: 1, seed: 8 });
+    expect(thrice.perFold.slice(5, 10)).toEqual(second.perFold);
   });
 
   it("refuses a class with fewer than 3 samples, naming the minimum", async () => {
@@ -75,10 +96,15 @@ describe("cross-validation of the logistic head", () => {
 });
 
 describe("fold statistics", () => {
-  it("is the mean and the standard error of the mean", () => {
-    const { mean, standardError } = foldStatistic([0.8, 0.9, 1.0]);
+  it("is the mean and Nadeau & Bengio's corrected standard error", () => {
+    // Three folds once: s = 0.1, J = 3, n_test/n_train = 1/2 → SE = √((1/3 + 1/2) · 0.01).
+    const { mean, standardError } = foldStatistic([0.8, 0.9, 1.0], 3);
     expect(mean).toBeCloseTo(0.9, 12);
-    expect(standardError).toBeCloseTo(0.1 / Math.sqrt(3), 12);
+    expect(standardError).toBeCloseTo(Math.sqrt((1 / 3 + 1 / 2) * 0.01), 12);
+    // Repeating the same scores does not shrink it below the overlap term √(s²/(k−1)).
+    const repeated = foldStatistic([0.8, 0.9, 1.0, 0.8, 0.9, 1.0, 0.8, 0.9, 1.0], 3);
+    expect(repeated.standardError).toBeGreaterThan(Math.sqrt(0.0075 / 2));
+    expect(foldStatistic([0.7], 3)).toEqual({ mean: 0.7, standardError: 0 });
   });
 });
 

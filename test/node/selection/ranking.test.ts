@@ -1,19 +1,26 @@
 import { describe, expect, it } from "vitest";
+import { foldStatistic } from "../../../adapters/selection/fold-statistics";
 import { paretoFront } from "../../../adapters/selection/pareto-front";
 import { rankCandidates, tieTolerance } from "../../../adapters/selection/ranking";
 
+/** A candidate whose per-fold macro-F1 is `f1` plus the given offsets (5 folds). */
 const candidate = (
   id: string,
   f1: number,
   latencyMsPerItem: number,
   sizeBytes: number,
-  se = 0,
-) => ({
-  id,
-  macroF1: { mean: f1, standardError: se },
-  latencyMsPerItem,
-  sizeBytes,
-});
+  offsets = [0, 0, 0, 0, 0],
+) => {
+  const foldMacroF1 = offsets.map((offset) => f1 + offset);
+  return {
+    id,
+    macroF1: foldStatistic(foldMacroF1, 5),
+    foldMacroF1,
+    folds: 5,
+    latencyMsPerItem,
+    sizeBytes,
+  };
+};
 
 const order = (ranked: { candidate: { id: string } }[]) => ranked.map((r) => r.candidate.id);
 
@@ -38,19 +45,35 @@ describe("ranking rule", () => {
     expect(ranked.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
   });
 
-  it("widens the tolerance to the best candidate's standard error", () => {
-    expect(tieTolerance({ mean: 0.9, standardError: 0.004 })).toBe(0.01);
-    expect(tieTolerance({ mean: 0.9, standardError: 0.05 })).toBe(0.05);
-    const noisy = rankCandidates([
-      candidate("best", 0.9, 30, 10, 0.05),
-      candidate("cheap", 0.86, 3, 10),
+  it("widens the tolerance to the standard error of the per-fold difference to the best", () => {
+    // Fold scores that move together: the difference is the same on every fold, so 4 pts is real.
+    const hardFolds = [0.1, -0.1, 0.05, -0.05, 0];
+    const together = rankCandidates([
+      candidate("best", 0.9, 30, 10, hardFolds),
+      candidate("cheap", 0.86, 3, 10, hardFolds),
     ]);
-    expect(order(noisy)).toEqual(["cheap", "best"]);
-    const precise = rankCandidates([
-      candidate("best", 0.9, 30, 10, 0.005),
-      candidate("cheap", 0.86, 3, 10),
+    expect(order(together)).toEqual(["best", "cheap"]);
+    expect(together[1]?.tieTolerance).toBe(0.01);
+    // The same means, but the folds disagree on which is better: 4 pts is within the noise.
+    const disagreeing = rankCandidates([
+      candidate("best", 0.9, 30, 10, hardFolds),
+      candidate("cheap", 0.86, 3, 10, [-0.1, 0.1, -0.05, 0.05, 0]),
     ]);
-    expect(order(precise)).toEqual(["best", "cheap"]);
+    expect(order(disagreeing)).toEqual(["cheap", "best"]);
+    const differences = [0.2, -0.2, 0.1, -0.1, 0].map((d) => 0.04 + d);
+    expect(disagreeing[0]?.tieTolerance).toBeCloseTo(
+      foldStatistic(differences, 5).standardError,
+      12,
+    );
+  });
+
+  it("combines the two standard errors when the candidates were scored on other folds", () => {
+    const best = candidate("best", 0.9, 30, 10, [0.05, -0.05, 0.05, -0.05, 0]);
+    const other = { ...candidate("other", 0.88, 3, 10), foldMacroF1: [0.88, 0.88, 0.88], folds: 3 };
+    expect(tieTolerance(best, other)).toBeCloseTo(
+      Math.max(0.01, Math.hypot(best.macroF1.standardError, other.macroF1.standardError)),
+      12,
+    );
   });
 
   it("orders the candidates outside the tie by quality, and handles none", () => {
