@@ -1,5 +1,6 @@
 /**
- * Turning each package's on-disk layout into one graph model: the model JSON and its weight shards in
+ * Turning each package's on-disk layout into one tfjs model (a graph, or a Keras model for
+ * tfjs-layers: both are a model JSON with a weights manifest): the JSON and its weight shards in
  * manifest order (plus files copied as they are, such as a vocabulary).
  */
 
