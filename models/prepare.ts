@@ -3,9 +3,10 @@
  * (never from the network). Node only.
  *
  * For each backbone: if the prepared files already match the manifest's sha256s, nothing is done.
- * Otherwise the package's source files are checked against `files.source`, turned into one graph
- * model (`model.json` + `weights.bin`, plus copied files such as `vocab.json`), and the results are
- * checked against `files.prepared` before anything is written. Any mismatch fails the run.
+ * Otherwise the package's source files are checked against `files.source`, turned into one tfjs
+ * model, graph or Keras (`model.json` + `weights.bin`, plus copied files such as `vocab.json`), and
+ * the results and the weight count are checked against `files.prepared` and `parameters` before
+ * anything is written. Any mismatch fails the run.
  *
  * A backbone marked `onnx` below also gets `model.onnx`: the prepared graph converted by models/onnx
  * at every cut layer's node, checksummed in the manifest like the other prepared files.
