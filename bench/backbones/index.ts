@@ -5,7 +5,7 @@
 
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { BACKBONES, type BackboneRuntime } from "../../models";
+import { BACKBONES, runtimesOf } from "../../models";
 import { fetchedBytes } from "../../src/selection/candidates";
 import type { HostFigures } from "./measure";
 import { measureWorkerd } from "./workerd-host";
@@ -61,7 +61,8 @@ export async function benchBackbones(): Promise<string> {
     // What one isolate holds at its peak: the wasm heap plus the fetched weight files while loading.
     const manifest = manifestOf(backbone);
     const isolateBytes =
-      workerd.wasmHeapBytes + fetchedBytes(manifest, manifest.runtime as BackboneRuntime);
+      workerd.wasmHeapBytes +
+      runtimesOf(manifest).reduce((sum, runtime) => sum + fetchedBytes(manifest, runtime), 0);
     memory.push(
       `| ${backbone} | ${mb(workerd.idleRssBytes)} | ${mb(workerd.peakRssBytes)} | ${mb(isolateGrowth)} | ${mb(workerd.wasmHeapBytes)} | ${mb(node.peakRssBytes)} | ${mb(node.wasmHeapBytes)} | ${mb(isolateBytes)} ${isolateBytes <= ISOLATE_BUDGET_BYTES ? "(fits)" : "(**over**)"} |`,
     );
