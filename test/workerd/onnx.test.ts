@@ -44,7 +44,10 @@ describe("ONNX MobileNetV2 in workerd", () => {
       backbones: { id: string; runtime: string; load: { state: string; runtime?: string } }[];
       runtime: { host: string; runtimes: string[] };
     };
-    expect(runtime).toMatchObject({ host: "workerd", runtimes: ["tfjs-graph", "onnx", "lexical"] });
+    expect(runtime).toMatchObject({
+      host: "workerd",
+      runtimes: ["tfjs-graph", "tfjs-layers", "onnx", "lexical"],
+    });
     expect(backbones.find((backbone) => backbone.id === BACKBONE)).toMatchObject({
       runtime: "onnx",
       load: { state: "ready", runtime: "onnx" },
