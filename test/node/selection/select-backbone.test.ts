@@ -1,7 +1,8 @@
 /**
  * Selection end to end on the Node host with the real backbones: the text candidates (use-lite's
  * cut layers and the lexical baseline) are all measured and ranked on 90 labelled sentences, and
- * the report is complete.
+ * the report is complete; the image candidates are the two MobileNetV2s' cut layers, with
+ * InceptionV3 reported as unavailable.
  */
 
 import { readFileSync } from "node:fs";
@@ -11,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { BackbonePool } from "../../../src/runtime/backbones";
 import { nodeHost } from "../../../src/runtime/node";
 import { selectBackbone } from "../../../src/selection/select-backbone";
+import { picturePng } from "../../fixtures/pictures";
 import { FIXTURES } from "../adapters/helpers";
 
 const fixture = JSON.parse(readFileSync(new URL("embeddings.json", FIXTURES), "utf8")) as {
@@ -52,6 +54,40 @@ describe("selectBackbone", () => {
     expect(report.paretoFront.length).toBeGreaterThan(0);
     expect(report.labels).toEqual(["cooking", "finance", "sports"]);
     expect(fractions.length).toBeGreaterThan(0);
+  });
+
+  it("ranks both MobileNetV2s' cut layers on images and reports InceptionV3 as unavailable", async () => {
+    const pool = new BackbonePool(await nodeHost());
+    // Two visibly different kinds of picture (pictures.ts): 4 each, in two sizes.
+    const samples = [0, 1, 2, 3].flatMap((seed) => [
+      { label: "small", raw: { kind: "image" as const, bytes: picturePng(48, 40, seed) } },
+      { label: "wide", raw: { kind: "image" as const, bytes: picturePng(160, 60, seed + 4) } },
+    ]);
+    const report = await selectBackbone({
+      pool,
+      modality: "image",
+      current: { backbone: "mobilenet-v2", layer: "pooled" },
+      samples,
+      request: { seed: 1, backbones: ["mobilenet-v2", "mobilenet-v2-100", "inception-v3"] },
+    });
+    const measured = report.candidates.filter((c) => c.status === "measured").map((c) => c.id);
+    expect(measured.sort()).toEqual(
+      ["mobilenet-v2", "mobilenet-v2-100"]
+        .flatMap((id) =>
+          (pool.manifests().find((m) => m.id === id)?.cutLayers ?? []).map(
+            (l) => `${id}/${l.name}`,
+          ),
+        )
+        .sort(),
+    );
+    const inception = report.candidates.filter((c) => c.backbone === "inception-v3");
+    expect(inception).toHaveLength(3);
+    for (const candidate of inception) {
+      expect(candidate).toMatchObject({ status: "unavailable", metrics: null, rank: null });
+      expect(candidate.availability.reasons[0]).toMatch(/128 MiB isolate/);
+    }
+    expect(report.recommendation?.id).toBe(report.candidates[0]?.id);
+    expect(report.candidates[0]?.metrics?.foldMacroF1).toHaveLength(3 * 4);
   });
 
   it("reports a candidate that fails to load and still ranks the others", async () => {
