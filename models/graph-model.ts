@@ -1,7 +1,8 @@
 /**
  * What every tfjs backbone shares, graph or Keras (layers-model.ts): reading the checksum-verified
- * prepared model, loading a graph, and turning a cut layer's output into L2-normalised vectors. (Reading prepared files and resolving cut layers do
- * not need tfjs, so ONNX backbones take them from their own modules, re-exported here.)
+ * prepared model, loading a graph, and turning a cut layer's output into L2-normalised vectors.
+ * (Reading prepared files and resolving cut layers do not need tfjs, so ONNX backbones take them
+ * from their own modules, re-exported here.)
  */
 
 import { type GraphModel, loadGraphModel } from "@tensorflow/tfjs-converter";

@@ -5,7 +5,7 @@
 
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { BACKBONES, runtimesOf } from "../../models";
+import { BACKBONES } from "../../models";
 import { fetchedBytes } from "../../src/selection/candidates";
 import type { HostFigures } from "./measure";
 import { measureWorkerd } from "./workerd-host";
@@ -59,10 +59,7 @@ export async function benchBackbones(): Promise<string> {
     );
     const isolateGrowth = workerd.peakRssBytes - workerd.idleRssBytes;
     // What one isolate holds at its peak: the wasm heap plus the fetched weight files while loading.
-    const manifest = manifestOf(backbone);
-    const isolateBytes =
-      workerd.wasmHeapBytes +
-      runtimesOf(manifest).reduce((sum, runtime) => sum + fetchedBytes(manifest, runtime), 0);
+    const isolateBytes = workerd.wasmHeapBytes + fetchedBytes(manifestOf(backbone));
     memory.push(
       `| ${backbone} | ${mb(workerd.idleRssBytes)} | ${mb(workerd.peakRssBytes)} | ${mb(isolateGrowth)} | ${mb(workerd.wasmHeapBytes)} | ${mb(node.peakRssBytes)} | ${mb(node.wasmHeapBytes)} | ${mb(isolateBytes)} ${isolateBytes <= ISOLATE_BUDGET_BYTES ? "(fits)" : "(**over**)"} |`,
     );

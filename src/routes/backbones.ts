@@ -3,7 +3,7 @@ import type { BackboneManifest } from "../../models";
 // Not through models/index: that registry imports every backbone, and each deployment bundles only its own.
 import { BACKBONE_RUNTIMES, MANIFEST_RUNTIMES } from "../../models/manifest";
 import type { AppEnv } from "../env";
-import type { LoadState, MeasuredLatency } from "../runtime/backbones";
+import type { BackbonePool } from "../runtime/backbones";
 import { availability } from "../selection/candidates";
 
 const RuntimeNameSchema = z.enum(BACKBONE_RUNTIMES);
@@ -92,10 +92,7 @@ const listBackbones = createRoute({
 export function backboneRoutes() {
   return new OpenAPIHono<AppEnv>().openapi(listBackbones, (c) => {
     const pool = c.var.backbones;
-    const backbones = pool.manifests().map((manifest) => ({
-      ...describe(manifest, pool.state(manifest.id), pool.latency(manifest.id)),
-      selection: availability(manifest, pool.runtimes),
-    }));
+    const backbones = pool.manifests().map((manifest) => describe(manifest, pool));
     return c.json(
       {
         backbones,
@@ -106,8 +103,8 @@ export function backboneRoutes() {
   });
 }
 
-/** The public view of a manifest: what a user chooses by, without graph internals. */
-function describe(manifest: BackboneManifest, load: LoadState, latency: MeasuredLatency | null) {
+/** The public view of a manifest in this isolate: what a user chooses by, without graph internals. */
+function describe(manifest: BackboneManifest, pool: BackbonePool) {
   return {
     id: manifest.id,
     version: manifest.version,
@@ -121,11 +118,12 @@ function describe(manifest: BackboneManifest, load: LoadState, latency: Measured
     source: sourceOf(manifest.source),
     sizeBytes: manifest.sizeBytes,
     parameters: manifest.parameters,
+    selection: availability(manifest, pool.runtimes),
     flops: manifest.flops.approx,
     flopsPer: manifest.flops.per,
     weightsHash: manifest.weightsHash,
-    latency,
-    load,
+    latency: pool.latency(manifest.id),
+    load: pool.state(manifest.id),
   };
 }
 

@@ -11,7 +11,7 @@ import { BACKBONES, type ModelFiles } from "../../models";
 import type { RuntimeHost } from "./host";
 import { compileOrtWasm } from "./ort/node-wasm";
 import { ortEngine } from "./ort-engine";
-import { tfjsEngine, tfjsEngines } from "./tfjs-engine";
+import { tfjsEngines } from "./tfjs-engine";
 
 const require = createRequire(import.meta.url);
 const MODELS_DIST = join(dirname(fileURLToPath(import.meta.url)), "../../models/dist");
@@ -38,7 +38,7 @@ export async function nodeHost(modelsDir = MODELS_DIST): Promise<NodeHost> {
     backbones: BACKBONES,
     tfjsWasm,
     engines: {
-      ...tfjsEngines(tfjsEngine(async () => tfjsWasm)),
+      ...tfjsEngines(async () => tfjsWasm),
       onnx: ortEngine(() => {
         ortWasm ??= compileOrtWasm();
         return ortWasm;

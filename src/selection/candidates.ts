@@ -49,16 +49,18 @@ export function weightsPeakBytes(
   manifest: BackboneManifest,
   carried: readonly BackboneRuntime[] = BACKBONE_RUNTIMES,
 ): number {
-  return loadedOn(manifest, carried).reduce(
-    (total, runtime) => total + fetchedBytes(manifest, runtime) + 4 * manifest.parameters,
-    0,
-  );
+  const copies = loadedOn(manifest, carried).length;
+  return fetchedBytes(manifest, carried) + copies * 4 * manifest.parameters;
 }
 
-/** Bytes of the prepared files a runtime fetches to load the backbone. */
-export function fetchedBytes(manifest: BackboneManifest, runtime: BackboneRuntime): number {
+/** Bytes of the prepared files fetched to load the backbone on each runtime it is loaded on. */
+export function fetchedBytes(
+  manifest: BackboneManifest,
+  carried: readonly BackboneRuntime[] = BACKBONE_RUNTIMES,
+): number {
+  const needed = loadedOn(manifest, carried).flatMap((runtime) => RUNTIME_FILES[runtime]);
   return manifest.files.prepared
-    .filter((file) => RUNTIME_FILES[runtime].includes(file.path))
+    .filter((file) => needed.includes(file.path))
     .reduce((sum, file) => sum + file.bytes, 0);
 }
 

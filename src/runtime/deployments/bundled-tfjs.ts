@@ -2,6 +2,6 @@
 
 import tfjsWasm from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm";
 import type { RuntimeEngines } from "../engine";
-import { tfjsEngine, tfjsEngines } from "../tfjs-engine";
+import { tfjsEngines } from "../tfjs-engine";
 
-export const BUNDLED_TFJS: RuntimeEngines = tfjsEngines(tfjsEngine(async () => tfjsWasm));
+export const BUNDLED_TFJS: RuntimeEngines = tfjsEngines(async () => tfjsWasm);
