@@ -1,3 +1,4 @@
+import { type FitCheckpoint, type FitProcess, runToEnd } from "./fit-process";
 import { argmaxRows, type Matrix } from "./linalg/matrix";
 import { softmaxRowsInPlace } from "./linalg/softmax";
 import type { Hyperparameters } from "./types";
@@ -29,7 +30,22 @@ export interface EstimatorState {
  * (`decisionFunction`); probabilities, predictions and accuracy follow from them the same way for all.
  */
 export abstract class Classifier {
-  abstract fit(X: Matrix, y: Int32Array, options?: FitOptions): this;
+  /**
+   * Starts fitting (or, given a checkpoint of the same fit on the same data, continues it) as a
+   * process that runs in bounded steps; the estimator holds the fitted model once the process is done.
+   */
+  abstract startFit(
+    X: Matrix,
+    y: Int32Array,
+    options?: FitOptions,
+    resume?: FitCheckpoint,
+  ): FitProcess;
+
+  fit(X: Matrix, y: Int32Array, options?: FitOptions): this {
+    runToEnd(this.startFit(X, y, options));
+    return this;
+  }
+
   abstract decisionFunction(X: Matrix): Matrix;
   abstract get fitSummary(): FitSummary;
   abstract getState(): EstimatorState;

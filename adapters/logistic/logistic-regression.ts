@@ -6,9 +6,10 @@ import {
   type FitSummary,
   requireArray,
 } from "../estimator";
+import type { FitCheckpoint, FitProcess } from "../fit-process";
 import { multiplyByTransposed } from "../linalg/gemm";
 import { type Matrix, zeros } from "../linalg/matrix";
-import { minimizeLbfgs } from "../solvers/lbfgs";
+import { Lbfgs } from "../solvers/lbfgs";
 import { type ClassWeight, sampleWeightsFor } from "./class-weights";
 import { logisticObjective, parameterCount, weightRowCount } from "./multinomial-loss";
 
@@ -51,23 +52,49 @@ export class LogisticRegression extends Classifier {
     return this.summary;
   }
 
-  fit(X: Matrix, y: Int32Array, options?: FitOptions): this {
+  startFit(X: Matrix, y: Int32Array, options?: FitOptions, resume?: FitCheckpoint): FitProcess {
     const classCount = classCountOf(y, options);
     const sampleWeight = sampleWeightsFor(y, classCount, this.params.classWeight);
     const objective = logisticObjective({ X, y, sampleWeight, classCount, C: this.params.C });
     const start = this.startingPoint(options?.warmStart, y, sampleWeight, classCount, X.cols);
-    const result = minimizeLbfgs(objective, start, {
-      maxIterations: this.params.maxIterations,
-      gradientTolerance: 0,
-      relativeGradientTolerance: this.params.tol,
-      // As scikit-learn >= 1.3: stop on the gradient, not on a merely slow decrease.
-      functionTolerance: 64 * Number.EPSILON,
-    });
-    this.theta = result.x;
-    this.classCount = classCount;
-    this.featureCount = X.cols;
-    this.summary = { iterations: result.iterations, converged: result.converged };
-    return this;
+    const search = new Lbfgs(
+      objective,
+      start,
+      {
+        maxIterations: this.params.maxIterations,
+        gradientTolerance: 0,
+        relativeGradientTolerance: this.params.tol,
+        // As scikit-learn >= 1.3: stop on the gradient, not on a merely slow decrease.
+        functionTolerance: 64 * Number.EPSILON,
+      },
+      resume,
+    );
+    // Logits X W^T and the gradient (P - Y)^T X: two n x d x R products per evaluation.
+    const flopsPerEvaluation = 4 * X.rows * (X.cols + 1) * weightRowCount(classCount);
+    const finish = () => {
+      const result = search.result;
+      this.theta = result.x;
+      this.classCount = classCount;
+      this.featureCount = X.cols;
+      this.summary = { iterations: result.iterations, converged: result.converged };
+    };
+    if (search.stopped) finish();
+    return {
+      get done() {
+        return search.stopped;
+      },
+      get fraction() {
+        return search.stopped ? 1 : search.iterations / search.maxIterations;
+      },
+      advance(flops) {
+        const before = search.evaluations;
+        do search.iterate();
+        while (!search.stopped && (search.evaluations - before) * flopsPerEvaluation < flops);
+        if (search.stopped) finish();
+        return (search.evaluations - before) * flopsPerEvaluation;
+      },
+      checkpoint: () => search.checkpoint(),
+    };
   }
 
   decisionFunction(X: Matrix): Matrix {

@@ -6,6 +6,7 @@ import {
   type FitSummary,
   requireArray,
 } from "../estimator";
+import { arrayOf, type FitCheckpoint, type FitProcess, scalarOf } from "../fit-process";
 import { addTransposedProduct } from "../linalg/gemm";
 import { type Matrix, zeros } from "../linalg/matrix";
 import { softmaxInPlace } from "../linalg/softmax";
@@ -72,43 +73,16 @@ export class MlpClassifier extends Classifier {
     return this.summary;
   }
 
-  fit(X: Matrix, y: Int32Array, options?: FitOptions): this {
-    const { params } = this;
-    const classCount = classCountOf(y, options);
-    const layout = mlpLayout(X.cols, params.hiddenUnits, classCount);
-    const random = new SeededRandom(params.seed);
-    const theta = initialWeights(layout, random);
-    const adam = new Adam(layout.size, { ...ADAM_DEFAULTS, learningRate: params.learningRate });
-    const batchSize = effectiveBatchSize(params.batchSize, X.rows);
-    const batch = new TrainingBatch(layout, batchSize);
-    const keepScale = 1 / (1 - params.dropout);
-    const keep = () => (random.next() < params.dropout ? 0 : keepScale);
-    const order = Array.from({ length: X.rows }, (_, i) => i);
-    const validation = options?.validation;
-    const epochs = validation ? params.maxEpochs : params.epochs;
+  startFit(X: Matrix, y: Int32Array, options?: FitOptions, resume?: FitCheckpoint): FitProcess {
+    return new MlpFit(this, X, y, options, resume);
+  }
 
-    let best = { loss: Number.POSITIVE_INFINITY, epoch: epochs, theta };
-    let epoch = 1;
-    for (; epoch <= epochs; epoch++) {
-      random.shuffle(order);
-      for (let start = 0; start < order.length; start += batchSize) {
-        const rows = batch.gather(X, order, start);
-        batch.gradient(theta, y, order, start, rows, keep, params.weightDecay);
-        adam.step(theta, batch.grad);
-      }
-      if (!validation) continue;
-      this.theta = theta;
-      this.layout = layout;
-      const loss = logLoss(this.predictProba(validation.X), validation.y);
-      if (loss < best.loss) best = { loss, epoch, theta: Float64Array.from(theta) };
-      else if (epoch - best.epoch >= params.patience) break;
-    }
-    this.theta = best.theta;
+  /** Called by the fit when it ends. */
+  setFitted(theta: Float64Array, layout: MlpLayout, bestEpoch: number, summary: FitSummary): void {
+    this.theta = theta;
     this.layout = layout;
-    this.bestEpoch = best.epoch;
-    const stoppedEarly = epoch <= epochs;
-    this.summary = { iterations: Math.min(epoch, epochs), converged: !validation || stoppedEarly };
-    return this;
+    this.bestEpoch = bestEpoch;
+    this.summary = summary;
   }
 
   decisionFunction(X: Matrix): Matrix {
@@ -159,6 +133,153 @@ export class MlpClassifier extends Classifier {
     model.theta = requireArray(state, "theta", model.layout.size);
     model.bestEpoch = model.params.epochs;
     return model;
+  }
+}
+
+/**
+ * Minibatch Adam as a process: one unit is one minibatch; an epoch ends with the validation loss
+ * and the early-stopping test. Between units its whole state (weights, Adam moments, generator,
+ * shuffled order, cursor, best epoch) is a checkpoint.
+ */
+class MlpFit implements FitProcess {
+  private readonly layout: MlpLayout;
+  private readonly random: SeededRandom;
+  private readonly theta: Float64Array;
+  private readonly adam: Adam;
+  private readonly batchSize: number;
+  private readonly batch: TrainingBatch;
+  private readonly order: number[];
+  private readonly validation: FitOptions["validation"];
+  private readonly epochs: number;
+  private readonly flopsPerRow: number;
+  private epoch = 1;
+  /** Position in the shuffled order; 0 means the epoch has not started (nor been shuffled). */
+  private cursor = 0;
+  private best: { loss: number; epoch: number; theta: Float64Array | null };
+  private finished = false;
+
+  constructor(
+    private readonly model: MlpClassifier,
+    private readonly X: Matrix,
+    private readonly y: Int32Array,
+    options: FitOptions | undefined,
+    resume: FitCheckpoint | undefined,
+  ) {
+    const { params } = model;
+    this.layout = mlpLayout(X.cols, params.hiddenUnits, classCountOf(y, options));
+    this.random = new SeededRandom(params.seed);
+    this.theta = initialWeights(this.layout, this.random);
+    this.adam = new Adam(this.layout.size, { ...ADAM_DEFAULTS, learningRate: params.learningRate });
+    this.batchSize = effectiveBatchSize(params.batchSize, X.rows);
+    this.batch = new TrainingBatch(this.layout, this.batchSize);
+    this.order = Array.from({ length: X.rows }, (_, i) => i);
+    this.validation = options?.validation;
+    this.epochs = this.validation ? params.maxEpochs : params.epochs;
+    const { featureCount: d, hiddenUnits: h, classCount: k } = this.layout;
+    this.flopsPerRow = 2 * (d * h + h * k);
+    this.best = { loss: Number.POSITIVE_INFINITY, epoch: this.epochs, theta: null };
+    if (resume) this.restore(resume);
+  }
+
+  get done(): boolean {
+    return this.finished;
+  }
+
+  get fraction(): number {
+    return this.finished ? 1 : (this.epoch - 1) / this.epochs;
+  }
+
+  advance(flops: number): number {
+    let spent = 0;
+    do spent += this.trainBatch();
+    while (!this.finished && spent < flops);
+    return spent;
+  }
+
+  checkpoint(): FitCheckpoint {
+    return {
+      scalars: {
+        epoch: this.epoch,
+        cursor: this.cursor,
+        random: this.random.state,
+        bestLoss: this.best.loss,
+        bestEpoch: this.best.epoch,
+        ...this.adam.scalars(),
+      },
+      arrays: {
+        theta: this.theta,
+        order: Float64Array.from(this.order),
+        ...(this.best.theta && { bestTheta: this.best.theta }),
+        ...this.adam.arrays(),
+      },
+    };
+  }
+
+  private restore(checkpoint: FitCheckpoint): void {
+    this.epoch = scalarOf(checkpoint, "epoch");
+    this.cursor = scalarOf(checkpoint, "cursor");
+    this.random.state = scalarOf(checkpoint, "random");
+    this.theta.set(arrayOf(checkpoint, "theta", this.layout.size));
+    arrayOf(checkpoint, "order", this.order.length).forEach((row, i) => {
+      this.order[i] = row;
+    });
+    this.best = {
+      loss: scalarOf(checkpoint, "bestLoss"),
+      epoch: scalarOf(checkpoint, "bestEpoch"),
+      theta: checkpoint.arrays.bestTheta
+        ? Float64Array.from(arrayOf(checkpoint, "bestTheta", this.layout.size))
+        : null,
+    };
+    this.adam.restore(checkpoint);
+  }
+
+  /** One minibatch, and the epoch's end when it is the last one; returns the flops spent. */
+  private trainBatch(): number {
+    const { params } = this.model;
+    if (this.cursor === 0) this.random.shuffle(this.order);
+    const keepScale = 1 / (1 - params.dropout);
+    const keep = () => (this.random.next() < params.dropout ? 0 : keepScale);
+    const rows = this.batch.gather(this.X, this.order, this.cursor);
+    this.batch.gradient(
+      this.theta,
+      this.y,
+      this.order,
+      this.cursor,
+      rows,
+      keep,
+      params.weightDecay,
+    );
+    this.adam.step(this.theta, this.batch.grad);
+    this.cursor += this.batchSize;
+    let spent = 3 * rows * this.flopsPerRow;
+    if (this.cursor >= this.order.length) spent += this.endEpoch();
+    return spent;
+  }
+
+  private endEpoch(): number {
+    this.cursor = 0;
+    const { validation, epoch } = this;
+    let spent = 0;
+    let stop = false;
+    if (validation) {
+      this.model.setFitted(this.theta, this.layout, epoch, { iterations: epoch, converged: false });
+      const loss = logLoss(this.model.predictProba(validation.X), validation.y);
+      spent = validation.X.rows * this.flopsPerRow;
+      if (loss < this.best.loss) this.best = { loss, epoch, theta: Float64Array.from(this.theta) };
+      else stop = epoch - this.best.epoch >= this.model.params.patience;
+    }
+    if (stop || epoch >= this.epochs) this.finish(stop);
+    else this.epoch++;
+    return spent;
+  }
+
+  private finish(stoppedEarly: boolean): void {
+    this.finished = true;
+    const converged = !this.validation || stoppedEarly;
+    this.model.setFitted(this.best.theta ?? this.theta, this.layout, this.best.epoch, {
+      iterations: this.epoch,
+      converged,
+    });
   }
 }
 

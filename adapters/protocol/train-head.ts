@@ -9,10 +9,12 @@ import {
   type TrainedHead,
   type TrainingReport,
   type TrainOptions,
+  type TrainProgress,
 } from "../types";
 import { deduplicate } from "./deduplicate";
-import { fitHead } from "./fit-head";
+import { FitRun, type FitRunCheckpoint } from "./fit-run";
 import { type ProgressListener, progressReporter } from "./progress";
+import { STEP_FLOPS } from "./step-budget";
 import { type SplitIndices, stratifiedSplit } from "./stratified-split";
 import { protocolOptions } from "./validate-options";
 import { checkClassCounts, validateSamples } from "./validate-samples";
@@ -25,25 +27,131 @@ export interface TrainHeadInput {
   onProgress?: ProgressListener;
 }
 
+/** Where a training stands between two steps; see FitRunCheckpoint. */
+export interface TrainingCheckpoint {
+  fit: FitRunCheckpoint;
+  /** Time spent computing in the steps so far (wall time between steps is not counted). */
+  computeMs: number;
+}
+
 /**
  * The whole training protocol, the same for every head type: validate, deduplicate, stratified
  * split, hyperparameter sweep on validation, calibration, refit, and a report on the test split.
- * Throws HeadInputError for bad input. Yields to the event loop between steps.
+ * A process of bounded steps (`advance`), resumable from a checkpoint on the same samples: the
+ * preparation is deterministic, so it is redone on resume rather than stored.
+ * Throws HeadInputError for bad input, when constructed.
+ */
+export class TrainingRun {
+  private readonly prepared: ReturnType<typeof prepare>;
+  private readonly fit: FitRun;
+  private computeMs: number;
+
+  constructor(
+    private readonly input: Omit<TrainHeadInput, "onProgress">,
+    resume?: TrainingCheckpoint,
+  ) {
+    this.prepared = prepare(input);
+    const { X, y, labels, split, targetPrecision } = this.prepared;
+    this.fit = new FitRun(
+      {
+        spec: HEAD_SPECS[input.headType],
+        backbone: input.backbone,
+        options: input.options ?? {},
+        targetPrecision,
+        X,
+        y,
+        labels,
+        split,
+      },
+      resume?.fit,
+    );
+    this.computeMs = resume?.computeMs ?? 0;
+  }
+
+  get done(): boolean {
+    return this.fit.done;
+  }
+
+  get progress(): TrainProgress {
+    const { stage, fraction, message } = this.fit.progress;
+    return { stage, fraction: 0.1 + 0.85 * fraction, message };
+  }
+
+  /** One step: about `flops` of work (see step-budget.ts); returns the flops spent. */
+  advance(flops = STEP_FLOPS): number {
+    const started = performance.now();
+    const spent = this.fit.advance(flops);
+    this.computeMs += performance.now() - started;
+    return spent;
+  }
+
+  checkpoint(): TrainingCheckpoint {
+    return { fit: this.fit.checkpoint(), computeMs: this.computeMs };
+  }
+
+  result(): { head: TrainedHead; report: TrainingReport } {
+    const { samples } = this.input;
+    const { deduplicated, labels, y, split, seed, fractions } = this.prepared;
+    const { head, ...results } = this.fit.result;
+    const report: TrainingReport = {
+      headType: this.input.headType,
+      backbone: head.backbone,
+      seed,
+      fractions,
+      samples: {
+        raw: samples.length,
+        afterDedup: deduplicated.samples.length,
+        duplicatesRemoved: deduplicated.duplicatesRemoved,
+        conflictingDuplicates: deduplicated.conflictingDuplicates,
+        perSplit: {
+          train: split.train.length,
+          validation: split.validation.length,
+          test: split.test.length,
+        },
+        perClass: perClassCounts(labels, y, split),
+      },
+      ...results,
+      serializedBytes: head.serialize().length,
+      fitTimeMs: this.computeMs,
+    };
+    return { head, report };
+  }
+}
+
+/**
+ * Trains to the end in one call, reporting progress (and yielding to the event loop) between steps.
  */
 export async function trainHead(
   input: TrainHeadInput,
 ): Promise<{ head: TrainedHead; report: TrainingReport }> {
-  const started = performance.now();
   const report = progressReporter(input.onProgress);
-  const options = input.options ?? {};
   await report("validate", 0, `checking ${input.samples?.length ?? 0} samples`);
+  const run = new TrainingRun(input);
+  const { fractions, seed } = protocolOptions(input.options);
+  await report(
+    "split",
+    0.05,
+    `stratified ${fractions.train}/${fractions.validation}/${fractions.test} split, seed ${seed}`,
+  );
+  while (!run.done) {
+    const { stage, fraction, message } = run.progress;
+    await report(stage, fraction, message);
+    run.advance();
+  }
+  const result = run.result();
+  await report("evaluate", 1, `test accuracy ${result.report.test.accuracy.toFixed(4)}`);
+  return result;
+}
+
+/** Validation, deduplication and the split: cheap and deterministic, so never checkpointed. */
+function prepare(input: Omit<TrainHeadInput, "onProgress">) {
   if (!HEAD_TYPES.includes(input.headType)) {
     throw new HeadInputError(
       "invalid-options",
       `headType must be one of ${HEAD_TYPES.join(", ")}, got ${input.headType}`,
     );
   }
-  const { seed, fractions, targetPrecision } = protocolOptions(options);
+  const { seed, fractions, targetPrecision } = protocolOptions(input.options);
   validateSamples(input.samples, input.backbone);
   const deduplicated = deduplicate(input.samples);
   const counts = new Map<string, number>();
@@ -57,48 +165,8 @@ export async function trainHead(
     deduplicated.samples.map((s) => s.features),
     input.backbone.dim,
   );
-  await report(
-    "split",
-    0.05,
-    `stratified ${fractions.train}/${fractions.validation}/${fractions.test} split, seed ${seed}`,
-  );
   const split = stratifiedSplit(y, labels.length, fractions, seed);
-
-  const fitted = await fitHead({
-    spec: HEAD_SPECS[input.headType],
-    backbone: input.backbone,
-    options,
-    targetPrecision,
-    X,
-    y,
-    labels,
-    split,
-    report,
-  });
-  const { head, ...results } = fitted;
-  const trainingReport: TrainingReport = {
-    headType: input.headType,
-    backbone: head.backbone,
-    seed,
-    fractions,
-    samples: {
-      raw: input.samples.length,
-      afterDedup: deduplicated.samples.length,
-      duplicatesRemoved: deduplicated.duplicatesRemoved,
-      conflictingDuplicates: deduplicated.conflictingDuplicates,
-      perSplit: {
-        train: split.train.length,
-        validation: split.validation.length,
-        test: split.test.length,
-      },
-      perClass: perClassCounts(labels, y, split),
-    },
-    ...results,
-    serializedBytes: head.serialize().length,
-    fitTimeMs: performance.now() - started,
-  };
-  await report("evaluate", 1, `test accuracy ${results.test.accuracy.toFixed(4)}`);
-  return { head, report: trainingReport };
+  return { seed, fractions, targetPrecision, deduplicated, labels, y, X, split };
 }
 
 function perClassCounts(

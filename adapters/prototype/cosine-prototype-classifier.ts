@@ -6,6 +6,7 @@ import {
   type FitSummary,
   requireArray,
 } from "../estimator";
+import { type FitProcess, singleUnitFit } from "../fit-process";
 import { multiplyByTransposed } from "../linalg/gemm";
 import { type Matrix, zeros } from "../linalg/matrix";
 import { dot } from "../linalg/vector";
@@ -25,7 +26,11 @@ export class CosinePrototypeClassifier extends Classifier {
     return { iterations: 0, converged: true };
   }
 
-  fit(X: Matrix, y: Int32Array, options?: FitOptions): this {
+  startFit(X: Matrix, y: Int32Array, options?: FitOptions): FitProcess {
+    return singleUnitFit(2 * X.rows * X.cols, () => this.fitMeans(X, y, options));
+  }
+
+  private fitMeans(X: Matrix, y: Int32Array, options?: FitOptions): void {
     const classCount = classCountOf(y, options);
     const d = X.cols;
     const sums = new Float64Array(classCount * d);
@@ -40,7 +45,6 @@ export class CosinePrototypeClassifier extends Classifier {
     this.prototypes = sums;
     this.classCount = classCount;
     this.featureCount = d;
-    return this;
   }
 
   decisionFunction(X: Matrix): Matrix {

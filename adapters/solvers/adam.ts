@@ -1,3 +1,5 @@
+import { arrayOf, type FitCheckpoint, scalarOf } from "../fit-process";
+
 export interface AdamOptions {
   learningRate: number;
   beta1: number;
@@ -27,6 +29,20 @@ export class Adam {
   ) {
     this.m = new Float64Array(size);
     this.v = new Float64Array(size);
+  }
+
+  scalars(): Record<string, number> {
+    return { adamSteps: this.t };
+  }
+
+  arrays(): Record<string, Float64Array> {
+    return { adamM: this.m, adamV: this.v };
+  }
+
+  restore(checkpoint: FitCheckpoint): void {
+    this.t = scalarOf(checkpoint, "adamSteps");
+    this.m.set(arrayOf(checkpoint, "adamM", this.m.length));
+    this.v.set(arrayOf(checkpoint, "adamV", this.v.length));
   }
 
   step(theta: Float64Array, gradient: Float64Array): void {

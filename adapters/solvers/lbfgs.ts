@@ -1,3 +1,4 @@
+import { arrayOf, type FitCheckpoint, scalarOf } from "../fit-process";
 import { axpy, dotAll, maxAbs } from "../linalg/vector";
 import type { Objective } from "./objective";
 import { strongWolfeLineSearch } from "./strong-wolfe";
@@ -47,32 +48,89 @@ export function minimizeLbfgs(
   x0: Float64Array,
   options: LbfgsOptions = {},
 ): LbfgsResult {
-  const opts = { ...DEFAULTS, ...options };
-  const n = x0.length;
-  const memory = new CorrectionMemory(opts.memory, n);
-  let x = Float64Array.from(x0);
-  let gradient = new Float64Array(n);
-  let xNext = new Float64Array(n);
-  let gradientNext = new Float64Array(n);
-  const direction = new Float64Array(n);
+  const search = new Lbfgs(objective, x0, options);
+  while (!search.stopped) search.iterate();
+  return search.result;
+}
 
-  let value = objective(x, gradient);
-  let evaluations = 1;
-  const gradientSmallEnough = () =>
-    maxAbs(gradient) <=
-    Math.max(opts.gradientTolerance, opts.relativeGradientTolerance * Math.abs(value));
-  const result = (iterations: number, converged: boolean, stopReason: LbfgsStopReason) => ({
-    x,
-    value,
-    gradientMaxAbs: maxAbs(gradient),
-    iterations,
-    evaluations,
-    converged,
-    stopReason,
-  });
-  if (gradientSmallEnough()) return result(0, true, "gradient");
+/**
+ * The same minimisation one iteration at a time, with its whole state (iterate, gradient, correction
+ * pairs, counters) readable as a checkpoint and restorable from one, so a long fit can run in steps.
+ */
+export class Lbfgs {
+  private readonly opts: Required<LbfgsOptions>;
+  private readonly memory: CorrectionMemory;
+  private x: Float64Array;
+  private gradient: Float64Array;
+  private xNext: Float64Array;
+  private gradientNext: Float64Array;
+  private readonly direction: Float64Array;
+  private value: number;
+  private iteration = 0;
+  evaluations = 1;
+  private stop: { converged: boolean; reason: LbfgsStopReason } | null = null;
 
-  for (let iteration = 1; iteration <= opts.maxIterations; iteration++) {
+  constructor(
+    private readonly objective: Objective,
+    x0: Float64Array,
+    options: LbfgsOptions = {},
+    resume?: FitCheckpoint,
+  ) {
+    this.opts = { ...DEFAULTS, ...options };
+    const n = x0.length;
+    this.memory = new CorrectionMemory(this.opts.memory, n);
+    this.x = Float64Array.from(x0);
+    this.gradient = new Float64Array(n);
+    this.xNext = new Float64Array(n);
+    this.gradientNext = new Float64Array(n);
+    this.direction = new Float64Array(n);
+    if (resume) {
+      this.x.set(arrayOf(resume, "x", n));
+      this.gradient.set(arrayOf(resume, "gradient", n));
+      this.value = scalarOf(resume, "value");
+      this.iteration = scalarOf(resume, "iteration");
+      this.evaluations = scalarOf(resume, "evaluations");
+      this.memory.restore(resume);
+      return;
+    }
+    this.value = objective(this.x, this.gradient);
+    if (this.gradientSmallEnough()) this.stop = { converged: true, reason: "gradient" };
+  }
+
+  get stopped(): boolean {
+    return this.stop !== null;
+  }
+
+  get iterations(): number {
+    return this.iteration;
+  }
+
+  get maxIterations(): number {
+    return this.opts.maxIterations;
+  }
+
+  get result(): LbfgsResult {
+    return {
+      x: this.x,
+      value: this.value,
+      gradientMaxAbs: maxAbs(this.gradient),
+      iterations: this.iteration,
+      evaluations: this.evaluations,
+      converged: this.stop?.converged ?? false,
+      stopReason: this.stop?.reason ?? "max-iterations",
+    };
+  }
+
+  /** One iteration: a search direction, a line search along it, and the stopping tests. */
+  iterate(): void {
+    if (this.stop) return;
+    if (this.iteration >= this.opts.maxIterations) {
+      this.stop = { converged: false, reason: "max-iterations" };
+      return;
+    }
+    this.iteration++;
+    const { memory, direction, gradient } = this;
+    const n = direction.length;
     memory.applyInverseHessian(gradient, direction);
     for (let j = 0; j < n; j++) direction[j] = -(direction[j] as number);
     let slope = dotAll(gradient, direction);
@@ -84,28 +142,64 @@ export function minimizeLbfgs(
     }
     const initialStep = memory.size === 0 ? 1 / Math.sqrt(-slope) : 1;
     const search = strongWolfeLineSearch(
-      objective,
-      { x, value, slope, direction, initialStep, maxEvaluations: opts.maxLineSearchEvaluations },
-      xNext,
-      gradientNext,
+      this.objective,
+      {
+        x: this.x,
+        value: this.value,
+        slope,
+        direction,
+        initialStep,
+        maxEvaluations: this.opts.maxLineSearchEvaluations,
+      },
+      this.xNext,
+      this.gradientNext,
     );
-    evaluations += search.evaluations;
+    this.evaluations += search.evaluations;
     if (!search.found) {
-      if (memory.size === 0) return result(iteration, false, "line-search");
-      memory.clear();
-      continue;
+      if (memory.size === 0) this.stop = { converged: false, reason: "line-search" };
+      else memory.clear();
+      return;
     }
-    memory.push(x, xNext, gradient, gradientNext);
-    const previousValue = value;
-    [x, xNext] = [xNext, x];
-    [gradient, gradientNext] = [gradientNext, gradient];
-    value = search.value;
-    if (gradientSmallEnough()) return result(iteration, true, "gradient");
+    memory.push(this.x, this.xNext, gradient, this.gradientNext);
+    const previousValue = this.value;
+    [this.x, this.xNext] = [this.xNext, this.x];
+    [this.gradient, this.gradientNext] = [this.gradientNext, this.gradient];
+    this.value = search.value;
+    if (this.gradientSmallEnough()) {
+      this.stop = { converged: true, reason: "gradient" };
+      return;
+    }
     const relativeDecrease =
-      (previousValue - value) / Math.max(Math.abs(previousValue), Math.abs(value), 1);
-    if (relativeDecrease <= opts.functionTolerance) return result(iteration, true, "function");
+      (previousValue - this.value) / Math.max(Math.abs(previousValue), Math.abs(this.value), 1);
+    if (relativeDecrease <= this.opts.functionTolerance) {
+      this.stop = { converged: true, reason: "function" };
+    } else if (this.iteration >= this.opts.maxIterations) {
+      this.stop = { converged: false, reason: "max-iterations" };
+    }
   }
-  return result(opts.maxIterations, false, "max-iterations");
+
+  /** Only taken between iterations of a search that has not stopped. */
+  checkpoint(): FitCheckpoint {
+    return {
+      scalars: {
+        value: this.value,
+        iteration: this.iteration,
+        evaluations: this.evaluations,
+        ...this.memory.scalars(),
+      },
+      arrays: { x: this.x, gradient: this.gradient, ...this.memory.arrays() },
+    };
+  }
+
+  private gradientSmallEnough(): boolean {
+    return (
+      maxAbs(this.gradient) <=
+      Math.max(
+        this.opts.gradientTolerance,
+        this.opts.relativeGradientTolerance * Math.abs(this.value),
+      )
+    );
+  }
 }
 
 /** Circular buffer of the last m correction pairs (s, y) with rho = 1 / s.y. */
@@ -130,6 +224,35 @@ class CorrectionMemory {
   clear(): void {
     this.size = 0;
     this.newest = -1;
+  }
+
+  scalars(): Record<string, number> {
+    return { memorySize: this.size, memoryNewest: this.newest };
+  }
+
+  /** The pairs as two (capacity x n) blocks and their rho; slots keep their positions. */
+  arrays(): Record<string, Float64Array> {
+    const n = this.s[0]?.length ?? 0;
+    const s = new Float64Array(this.capacity * n);
+    const y = new Float64Array(this.capacity * n);
+    for (let slot = 0; slot < this.capacity; slot++) {
+      s.set(this.s[slot] as Float64Array, slot * n);
+      y.set(this.y[slot] as Float64Array, slot * n);
+    }
+    return { memoryS: s, memoryY: y, memoryRho: Float64Array.from(this.rho) };
+  }
+
+  restore(checkpoint: FitCheckpoint): void {
+    const n = this.s[0]?.length ?? 0;
+    const s = arrayOf(checkpoint, "memoryS", this.capacity * n);
+    const y = arrayOf(checkpoint, "memoryY", this.capacity * n);
+    for (let slot = 0; slot < this.capacity; slot++) {
+      (this.s[slot] as Float64Array).set(s.subarray(slot * n, (slot + 1) * n));
+      (this.y[slot] as Float64Array).set(y.subarray(slot * n, (slot + 1) * n));
+    }
+    this.rho.set(arrayOf(checkpoint, "memoryRho", this.capacity));
+    this.size = scalarOf(checkpoint, "memorySize");
+    this.newest = scalarOf(checkpoint, "memoryNewest");
   }
 
   /** Stores the pair unless s.y is not safely positive, which would break positive definiteness. */

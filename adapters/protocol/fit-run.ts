@@ -1,0 +1,372 @@
+import type { Classifier, EstimatorState } from "../estimator";
+import type { FitCheckpoint, FitProcess } from "../fit-process";
+import { AdapterHead, ALWAYS_ABSTAIN } from "../heads/adapter-head";
+import type { HeadSpec } from "../heads/head-spec";
+import { type Matrix, selectRows } from "../linalg/matrix";
+import { softmaxWithTemperature } from "../linalg/softmax";
+import { classificationMetrics } from "../metrics/classification-metrics";
+import { logLoss } from "../metrics/log-loss";
+import { StandardScaler } from "../preprocessing/standard-scaler";
+import { decodeHead, encodeHead } from "../serialization/head-codec";
+import type {
+  AbstainReport,
+  BackboneRef,
+  Hyperparameters,
+  SweepRow,
+  TrainingReport,
+  TrainOptions,
+  TrainProgress,
+} from "../types";
+import { chooseAbstainThreshold, selectivePerformance } from "./abstain-threshold";
+import type { SplitIndices } from "./stratified-split";
+import { fitTemperature } from "./temperature-scaling";
+
+export interface FitHeadInput {
+  spec: HeadSpec;
+  backbone: BackboneRef;
+  options: TrainOptions;
+  targetPrecision: number | null;
+  /** Raw (unscaled) embeddings of all samples, and their class indices into `labels`. */
+  X: Matrix;
+  y: Int32Array;
+  labels: string[];
+  split: SplitIndices;
+}
+
+export type FitHeadResult = Pick<
+  TrainingReport,
+  "hyperparameters" | "calibration" | "abstain" | "test"
+> & {
+  head: AdapterHead;
+};
+
+export const SELECTION_RULE =
+  "highest validation accuracy; ties broken by lower validation log loss, then by sweep order";
+
+type Stage = "sweep" | "calibrate" | "refit" | "done";
+
+interface Calibration {
+  temperature: number;
+  abstain: { threshold: number | null; precision: number; coverage: number } | null;
+  validationLogLossBefore: number;
+  validationLogLossAfter: number;
+}
+
+/** Where a fit run stands between two steps: plain data and float64 arrays only (checkpoint-codec). */
+export interface FitRunCheckpoint {
+  stage: Stage;
+  /** The sweep candidate being fitted. */
+  candidate: number;
+  rows: SweepRow[];
+  /** The best candidate so far (index into rows) and its model fitted on train. */
+  best: { row: number; state: EstimatorState } | null;
+  /** The last fitted candidate, the next one's warm start. */
+  previous: EstimatorState | null;
+  calibration: Calibration | null;
+  /** The fit in progress (a sweep candidate or the refit). */
+  fit: FitCheckpoint | null;
+}
+
+/** Flops of the cheap stages (calibration, evaluation): a rough count so steps stay bounded. */
+const PASS_FLOPS_PER_VALUE = 20;
+
+/**
+ * The protocol after the split, as a process of bounded steps: sweep on validation (each candidate
+ * warm-started from the previous one, the CLIP linear-probe protocol), calibrate the chosen model's
+ * temperature and abstain threshold on validation, refit on train + validation, then evaluate the
+ * stored (serialized and decoded) head once on the untouched test split. Temperature and threshold
+ * come from the train-only model, because after the refit no held-out data is left to fit them on.
+ */
+export class FitRun {
+  private readonly candidates: Hyperparameters[];
+  private readonly train: { X: Matrix; y: Int32Array };
+  private readonly validation: { X: Matrix; y: Int32Array };
+  private state: FitRunCheckpoint;
+  /** Live models for the checkpoint's states (restored lazily after a resume). */
+  private bestModel: Classifier | null = null;
+  private previousModel: Classifier | null = null;
+  private fit: { estimator: Classifier; process: FitProcess } | null = null;
+  private outcome: FitHeadResult | null = null;
+
+  constructor(
+    private readonly input: FitHeadInput,
+    resume?: FitRunCheckpoint,
+  ) {
+    const { spec, options, labels, split } = input;
+    this.candidates = spec.candidates(options, labels);
+    const trainRaw = this.rowsOf(split.train);
+    const validationRaw = this.rowsOf(split.validation);
+    const scaler = new StandardScaler({ withStd: spec.standardize }).fit(trainRaw.X);
+    this.train = { X: scaler.transform(trainRaw.X), y: trainRaw.y };
+    this.validation = { X: scaler.transform(validationRaw.X), y: validationRaw.y };
+    this.state = resume ?? {
+      stage: "sweep",
+      candidate: 0,
+      rows: [],
+      best: null,
+      previous: null,
+      calibration: null,
+      fit: null,
+    };
+  }
+
+  get done(): boolean {
+    return this.state.stage === "done";
+  }
+
+  get result(): FitHeadResult {
+    if (!this.outcome) throw new Error("fit run: not finished");
+    return this.outcome;
+  }
+
+  /** Overall progress of the fit in [0, 1]: the sweep is most of it, the refit the rest. */
+  get progress(): Omit<TrainProgress, "fraction"> & { fraction: number } {
+    const { stage, candidate } = this.state;
+    const count = this.candidates.length;
+    const within = this.fit?.process.fraction ?? 0;
+    switch (stage) {
+      case "sweep":
+        return {
+          stage,
+          fraction: 0.75 * ((candidate + within) / count),
+          message: `candidate ${candidate + 1}/${count} ${JSON.stringify(this.candidates[candidate])}`,
+        };
+      case "calibrate":
+        return {
+          stage,
+          fraction: 0.75,
+          message: "fitting the temperature and abstain threshold on validation",
+        };
+      case "refit":
+        return {
+          stage,
+          fraction: 0.75 + 0.2 * within,
+          message: "refitting on train + validation",
+        };
+      default:
+        return { stage: "evaluate", fraction: 0.95, message: "evaluating on the test split" };
+    }
+  }
+
+  /**
+   * Works until about `flops` are spent, a sweep candidate or a stage ends, or the run ends; returns
+   * the flops spent. Ending at those boundaries lets every stage's progress be seen.
+   */
+  advance(flops: number): number {
+    const { stage, candidate } = this.state;
+    let spent = 0;
+    do spent += this.unit(flops - spent);
+    while (
+      spent < flops &&
+      this.state.stage === stage &&
+      this.state.candidate === candidate &&
+      !this.done
+    );
+    return spent;
+  }
+
+  checkpoint(): FitRunCheckpoint {
+    return { ...this.state, fit: this.fit?.process.checkpoint() ?? null };
+  }
+
+  private unit(flops: number): number {
+    switch (this.state.stage) {
+      case "sweep":
+        return this.sweepUnit(flops);
+      case "calibrate":
+        return this.calibrate();
+      case "refit":
+        return this.refitUnit(flops);
+      default:
+        return 0;
+    }
+  }
+
+  private sweepUnit(flops: number): number {
+    const { spec, options, labels } = this.input;
+    const hyperparameters = this.candidates[this.state.candidate] as Hyperparameters;
+    if (!this.fit) {
+      const estimator = spec.create(hyperparameters, options, labels);
+      const process = estimator.startFit(
+        this.train.X,
+        this.train.y,
+        {
+          classCount: labels.length,
+          validation: this.validation,
+          warmStart: this.previous() ?? undefined,
+        },
+        this.state.fit ?? undefined,
+      );
+      this.fit = { estimator, process };
+    }
+    const spent = this.fit.process.advance(flops);
+    if (!this.fit.process.done) return spent;
+
+    const { estimator } = this.fit;
+    const row: SweepRow = {
+      hyperparameters,
+      validationAccuracy: estimator.score(this.validation.X, this.validation.y),
+      validationLogLoss: logLoss(estimator.predictProba(this.validation.X), this.validation.y),
+      ...estimator.fitSummary,
+    };
+    const rows = [...this.state.rows, row];
+    const incumbent = this.state.best && rows[this.state.best.row];
+    const improves = !incumbent || isBetter(row, incumbent);
+    if (improves) this.bestModel = estimator;
+    this.previousModel = estimator;
+    const candidate = this.state.candidate + 1;
+    this.fit = null;
+    this.state = {
+      ...this.state,
+      stage: candidate === this.candidates.length ? "calibrate" : "sweep",
+      candidate,
+      rows,
+      best: improves
+        ? { row: rows.length - 1, state: estimator.getState() }
+        : (this.state.best as FitRunCheckpoint["best"]),
+      previous: estimator.getState(),
+      fit: null,
+    };
+    return spent + this.passFlops(this.validation.X);
+  }
+
+  private calibrate(): number {
+    const chosen = this.best();
+    const logits = chosen.decisionFunction(this.validation.X);
+    const temperature = fitTemperature(logits, this.validation.y);
+    const probabilities = softmaxWithTemperature(logits, temperature);
+    const { targetPrecision } = this.input;
+    this.state = {
+      ...this.state,
+      stage: "refit",
+      calibration: {
+        temperature,
+        abstain:
+          targetPrecision === null
+            ? null
+            : chooseAbstainThreshold(probabilities, this.validation.y, targetPrecision),
+        validationLogLossBefore: logLoss(softmaxWithTemperature(logits, 1), this.validation.y),
+        validationLogLossAfter: logLoss(probabilities, this.validation.y),
+      },
+    };
+    return this.passFlops(this.validation.X);
+  }
+
+  private refitUnit(flops: number): number {
+    const { spec, options, labels } = this.input;
+    if (!this.fit) {
+      const refit = this.refitData();
+      const estimator = spec.create(this.refitHyperparameters(), options, labels);
+      const process = estimator.startFit(
+        refit.X,
+        refit.y,
+        { classCount: labels.length, warmStart: this.best() },
+        this.state.fit ?? undefined,
+      );
+      this.fit = { estimator, process };
+    }
+    const spent = this.fit.process.advance(flops);
+    // Evaluated in the same unit, so no checkpoint ever needs the refit model itself.
+    return this.fit.process.done ? spent + this.evaluate(this.fit.estimator) : spent;
+  }
+
+  private evaluate(estimator: Classifier): number {
+    const { spec, backbone, labels, split, targetPrecision } = this.input;
+    const calibration = this.state.calibration as Calibration;
+    const refit = this.refitData();
+    const { abstain } = calibration;
+    const trained = new AdapterHead(
+      {
+        headType: spec.headType,
+        backbone,
+        labels,
+        scaler: refit.scaler,
+        estimator,
+        temperature: calibration.temperature,
+        abstainThreshold: abstain ? (abstain.threshold ?? ALWAYS_ABSTAIN) : null,
+      },
+      encodeHead,
+    );
+    const head = decodeHead(trained.serialize(), backbone);
+    const test = this.rowsOf(split.test);
+    const testProbabilities = head.probabilities(test.X);
+    this.outcome = {
+      head,
+      hyperparameters: {
+        chosen: this.refitHyperparameters(),
+        selection: SELECTION_RULE,
+        sweep: this.state.rows,
+      },
+      calibration: {
+        method: "temperature-scaling",
+        temperature: calibration.temperature,
+        validationLogLossBefore: calibration.validationLogLossBefore,
+        validationLogLossAfter: calibration.validationLogLossAfter,
+      },
+      abstain: abstain && {
+        targetPrecision: targetPrecision as number,
+        threshold: abstain.threshold,
+        reachable: abstain.threshold !== null,
+        validationPrecision: abstain.precision,
+        validationCoverage: abstain.coverage,
+        ...testSelective(testProbabilities, test.y, abstain.threshold),
+      },
+      test: classificationMetrics(testProbabilities, test.y, labels),
+    };
+    this.fit = null;
+    this.state = { ...this.state, stage: "done" };
+    return this.passFlops(test.X);
+  }
+
+  private refitHyperparameters(): Hyperparameters {
+    const best = this.state.best as NonNullable<FitRunCheckpoint["best"]>;
+    const chosen = (this.state.rows[best.row] as SweepRow).hyperparameters;
+    return this.input.spec.refitHyperparameters(chosen, this.best());
+  }
+
+  private refitData() {
+    const { split, spec } = this.input;
+    const raw = this.rowsOf(Int32Array.from([...split.train, ...split.validation]));
+    const scaler = new StandardScaler({ withStd: spec.standardize }).fit(raw.X);
+    return { X: scaler.transform(raw.X), y: raw.y, scaler };
+  }
+
+  private best(): Classifier {
+    const best = this.state.best as NonNullable<FitRunCheckpoint["best"]>;
+    this.bestModel ??= this.input.spec.restore(best.state);
+    return this.bestModel;
+  }
+
+  private previous(): Classifier | null {
+    if (!this.state.previous) return null;
+    this.previousModel ??= this.input.spec.restore(this.state.previous);
+    return this.previousModel;
+  }
+
+  private rowsOf(indices: Int32Array) {
+    return {
+      X: selectRows(this.input.X, indices),
+      y: Int32Array.from(indices, (i) => this.input.y[i] as number),
+    };
+  }
+
+  private passFlops(X: Matrix): number {
+    return PASS_FLOPS_PER_VALUE * X.data.length;
+  }
+}
+
+function isBetter(row: SweepRow, incumbent: SweepRow): boolean {
+  if (row.validationAccuracy !== incumbent.validationAccuracy) {
+    return row.validationAccuracy > incumbent.validationAccuracy;
+  }
+  return row.validationLogLoss < incumbent.validationLogLoss;
+}
+
+function testSelective(
+  probabilities: Matrix,
+  y: Int32Array,
+  threshold: number | null,
+): Pick<AbstainReport, "testPrecision" | "testCoverage"> {
+  const { precision, coverage } = selectivePerformance(probabilities, y, threshold);
+  return { testPrecision: precision, testCoverage: coverage };
+}
