@@ -16,7 +16,14 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            // Small job steps, so that even the tests' small trainings take many steps (and
+            // checkpoints) and can be killed between them.
+            miniflare: { bindings: { JOB_STEP_FLOPS: "2000000" } },
+          }),
+        ],
         test: {
           name: "workerd",
           include: ["test/workerd/**/*.test.ts"],

@@ -14,9 +14,16 @@ export { classificationMetrics } from "./metrics";
 export { DEFAULT_WEIGHT_DECAY_GRID, MlpClassifier } from "./mlp";
 export { StandardScaler } from "./preprocessing/standard-scaler";
 export { fitHead } from "./protocol/fit-head";
+export { STEP_FLOPS } from "./protocol/step-budget";
 export { type SplitIndices, stratifiedSplit } from "./protocol/stratified-split";
-export { type TrainHeadInput, trainHead } from "./protocol/train-head";
+export {
+  type TrainHeadInput,
+  type TrainingCheckpoint,
+  TrainingRun,
+  trainHead,
+} from "./protocol/train-head";
 export { DEFAULT_FRACTIONS } from "./protocol/validate-options";
 export { CosinePrototypeClassifier } from "./prototype";
+export { decodeCheckpoint, encodeCheckpoint } from "./serialization/checkpoint-codec";
 export { decodeHead as deserializeHead } from "./serialization/head-codec";
 export * from "./types";

@@ -1,5 +1,6 @@
+import type { JobRunner } from "./objects/job-runner";
+import type { TenantStore } from "./objects/tenant-store";
 import type { BackbonePool } from "./runtime/backbones";
-import type { TenantStore } from "./storage/tenant-store";
 
 /** Bindings declared in wrangler.toml. */
 export interface Bindings {
@@ -7,7 +8,10 @@ export interface Bindings {
   HEADS: KVNamespace;
   SAMPLES: R2Bucket;
   TENANTS: DurableObjectNamespace<TenantStore>;
+  JOB_RUNNERS: DurableObjectNamespace<JobRunner>;
   ADMIN_TOKEN: string;
+  /** Work per job step in floating-point operations (default adapters' STEP_FLOPS); tests use less. */
+  JOB_STEP_FLOPS?: string;
 }
 
 /** Per-request variables set by middleware. */

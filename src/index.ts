@@ -13,4 +13,5 @@ export default workerFor({
   engines: { ...BUNDLED_TFJS, ...BUNDLED_ORT },
 });
 
-export { TenantStore } from "./storage/tenant-store";
+export { JobRunner } from "./objects/job-runner";
+export { TenantStore } from "./objects/tenant-store";

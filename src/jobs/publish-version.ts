@@ -4,7 +4,7 @@
  * adapter's first, and mark the job succeeded.
  */
 
-import type { TrainedHead, TrainingReport } from "../../adapters";
+import type { HeadType, TrainingReport } from "../../adapters";
 import { now } from "../storage/clock";
 import { headKey, writeActivePointer, writeHeadVersion } from "../storage/heads";
 import type { JobRecord } from "../storage/records";
@@ -17,7 +17,9 @@ export interface PublishContext {
 }
 
 export interface Publication {
-  head: TrainedHead;
+  /** The serialized head (adapters' `TrainedHead.serialize()`). */
+  head: Uint8Array;
+  headType: HeadType;
   report: TrainingReport;
   activate: boolean;
   /** Runs first inside the transaction that records the version (e.g. a backbone switch). */
@@ -30,11 +32,10 @@ export async function publishVersion(
   publication: Publication,
 ): Promise<number> {
   const { state, heads, tenantId } = context;
-  const { head, report } = publication;
+  const { head: bytes, headType, report } = publication;
   const number = state.adapters.reserveVersion(job.adapterId);
   const key = headKey(tenantId, job.adapterId, number);
-  const bytes = head.serialize();
-  await writeHeadVersion(heads, { key, bytes, report, headType: head.headType });
+  await writeHeadVersion(heads, { key, bytes, report, headType });
 
   const activated = state.transaction(() => {
     publication.commit?.(state);
@@ -49,7 +50,7 @@ export async function publishVersion(
         layer: current.layer,
       },
       jobId: job.id,
-      headType: head.headType,
+      headType,
       headKey: key,
       headBytes: bytes.byteLength,
       report,

@@ -57,13 +57,24 @@ export const JobSchema = z
       description:
         "training: train a head; selection: rank backbones on the samples; switch: move the adapter to another backbone and train.",
     }),
-    status: z.enum(["queued", "running", "succeeded", "failed"]),
+    status: z.enum(["queued", "running", "succeeded", "failed", "cancelled"]),
     request: z.union([TrainRequestSchema, SelectionRequestSchema, SwitchRequestSchema]),
     progress: z.object({
       stage: z.string().nullable(),
       fraction: z.number(),
       message: z.string().nullable(),
     }),
+    steps: z
+      .object({
+        steps: z.int(),
+        retries: z.int(),
+        maxStepMs: z.number(),
+        computeMs: z.number(),
+      })
+      .openapi({
+        description:
+          "The job runs in bounded steps, each ending with a checkpoint: steps done, steps attempted again after an interruption, the longest step and the time spent in steps.",
+      }),
     error: z.object({ code: z.string(), detail: z.string() }).nullable(),
     version: z.int().nullable().openapi({ description: "The head version the job wrote." }),
     report: SelectionReportSchema.nullable().openapi({
@@ -116,6 +127,21 @@ const getJob = createRoute({
   responses: { 200: jsonContent(JobSchema, "The job"), ...problemResponses([401, 404]) },
 });
 
+const cancelJob = createRoute({
+  method: "post",
+  path: "/jobs/{jobId}/cancel",
+  tags: ["training"],
+  summary:
+    "Cancel a queued or running job; it stops at its next step boundary and publishes nothing",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: { params: JobParams },
+  responses: {
+    200: jsonContent(JobSchema, "The cancelled job"),
+    ...problemResponses([401, 404, 409]),
+  },
+});
+
 const jobEvents = createRoute({
   method: "get",
   path: "/jobs/{jobId}/events",
@@ -149,6 +175,10 @@ export function trainingRoutes() {
       const { jobId } = c.req.valid("param");
       return c.json(unwrap(await c.var.tenant.store.getJob(jobId)), 200);
     })
+    .openapi(cancelJob, async (c) => {
+      const { jobId } = c.req.valid("param");
+      return c.json(unwrap(await c.var.tenant.store.cancelJob(jobId)), 200);
+    })
     .openapi(jobEvents, async (c) => {
       const { jobId } = c.req.valid("param");
       const { tenant } = c.var;
@@ -161,14 +191,14 @@ export function trainingRoutes() {
     });
 }
 
-/** Yields the job each time it changes, until it has succeeded or failed or the client has left. */
+/** Yields the job each time it changes, until it has ended (succeeded, failed, cancelled) or the client has left. */
 async function* jobChanges(tenant: TenantContext, first: JobRecord, stream: SSEStreamingApi) {
   let job = first;
   let last = "";
   while (!stream.aborted) {
     const snapshot = JSON.stringify(job);
     if (snapshot !== last) yield job;
-    if (job.status === "succeeded" || job.status === "failed") return;
+    if (job.status !== "queued" && job.status !== "running") return;
     last = snapshot;
     await stream.sleep(POLL_INTERVAL_MS);
     job = unwrap(await tenant.store.getJob(job.id));

@@ -23,11 +23,12 @@ export async function embedRaw(
   manifest: BackboneManifest,
   layer: string,
   raws: RawInput[],
-  onBatch?: (embedded: number) => void,
+  /** Skip the warm-up when the backbone already ran in this isolate (a job's later chunks). */
+  { warmUp = true }: { warmUp?: boolean } = {},
 ): Promise<EmbeddedRaw> {
   const batchAt = (start: number, size: number) =>
     toBackboneInputs(manifest, raws.slice(start, start + size), size);
-  await pool.embed(manifest.id, batchAt(0, 1), layer);
+  if (warmUp) await pool.embed(manifest.id, batchAt(0, 1), layer);
   const vectors: Float32Array[] = [];
   let embedMs = 0;
   for (let start = 0; start < raws.length; start += EMBED_BATCH) {
@@ -38,7 +39,6 @@ export async function embedRaw(
     await yieldToTimer();
     embedMs += performance.now() - started;
     vectors.push(...embeddings);
-    onBatch?.(vectors.length);
   }
   return { vectors, embedMs };
 }

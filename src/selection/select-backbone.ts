@@ -89,12 +89,10 @@ export interface SelectBackboneInput {
 export async function selectBackbone(input: SelectBackboneInput): Promise<SelectionReport> {
   const started = performance.now();
   const { pool, samples, request } = input;
-  const labels = [...new Set(samples.map((s) => s.label))].sort();
+  const labels = labelsOf(samples);
   const classOf = new Map(labels.map((label, k) => [label, k]));
   const y = Int32Array.from(samples, (s) => classOf.get(s.label) as number);
-  const candidates = candidatesFor(pool.manifests(), input.modality).filter(
-    (c) => !request.backbones || request.backbones.includes(c.backbone),
-  );
+  const candidates = selectionCandidates(pool, input.modality, request);
 
   const reports: CandidateReport[] = [];
   for (const [i, candidate] of candidates.entries()) {
@@ -105,7 +103,7 @@ export async function selectBackbone(input: SelectBackboneInput): Promise<Select
       );
     const available = availability(candidate.manifest, pool.runtimes);
     if (!available.available) {
-      reports.push(describe(candidate, available, { status: "unavailable", error: null }));
+      reports.push(describeCandidate(candidate, available, { status: "unavailable", error: null }));
       continue;
     }
     await report(`${candidate.id}: embedding`);
@@ -120,17 +118,48 @@ export async function selectBackbone(input: SelectBackboneInput): Promise<Select
         seed: request.seed,
         onProgress: report,
       });
-      reports.push(describe(candidate, available, { status: "measured", error: null }, measured));
+      reports.push(
+        describeCandidate(candidate, available, { status: "measured", error: null }, measured),
+      );
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      reports.push(describe(candidate, available, { status: "failed", error: detail }));
+      reports.push(failedCandidate(candidate, available, error));
     }
   }
-  return {
-    ...rankReports(reports),
-    ...context(input, labels, reports),
-    selectionMs: performance.now() - started,
-  };
+  return selectionReport(input, labels, reports, performance.now() - started);
+}
+
+/** The candidates a selection measures: every cut layer of every backbone of the modality, or those asked for. */
+export function selectionCandidates(
+  pool: BackbonePool,
+  modality: BackboneManifest["modality"],
+  request: SelectionRequest,
+): Candidate[] {
+  return candidatesFor(pool.manifests(), modality).filter(
+    (c) => !request.backbones || request.backbones.includes(c.backbone),
+  );
+}
+
+export function labelsOf(samples: { label: string }[]): string[] {
+  return [...new Set(samples.map((s) => s.label))].sort();
+}
+
+/** The ranked report from every candidate's report, in the order they were measured. */
+export function selectionReport(
+  input: Pick<SelectBackboneInput, "modality" | "current"> & { samples: unknown[] },
+  labels: string[],
+  reports: CandidateReport[],
+  selectionMs: number,
+): SelectionReport {
+  return { ...rankReports(reports), ...context(input, labels, reports), selectionMs };
+}
+
+export function failedCandidate(
+  candidate: Candidate,
+  available: Availability,
+  error: unknown,
+): CandidateReport {
+  const detail = error instanceof Error ? error.message : String(error);
+  return describeCandidate(candidate, available, { status: "failed", error: detail });
 }
 
 function rankReports(reports: CandidateReport[]) {
@@ -185,7 +214,11 @@ function rankReports(reports: CandidateReport[]) {
   };
 }
 
-function context(input: SelectBackboneInput, labels: string[], reports: CandidateReport[]) {
+function context(
+  input: Pick<SelectBackboneInput, "modality" | "current"> & { samples: unknown[] },
+  labels: string[],
+  reports: CandidateReport[],
+) {
   const notes: string[] = [];
   const usable = reports.filter((r) => r.status !== "unavailable");
   if (usable.length <= 1) {
@@ -208,7 +241,7 @@ function context(input: SelectBackboneInput, labels: string[], reports: Candidat
   };
 }
 
-function describe(
+export function describeCandidate(
   candidate: Candidate,
   available: Availability,
   outcome: { status: CandidateReport["status"]; error: string | null },

@@ -1,7 +1,7 @@
 import { Problem } from "../problem";
 import type { SelectionReport } from "../selection/select-backbone";
 import { newId } from "./ids";
-import type { JobKind, JobOf, JobRecord, JobRequestOf, JobStatus } from "./records";
+import type { JobKind, JobOf, JobRecord, JobRequestOf, JobStatus, JobStepStats } from "./records";
 
 type JobRow = {
   id: string;
@@ -18,6 +18,10 @@ type JobRow = {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  steps: number;
+  retries: number;
+  max_step_ms: number;
+  compute_ms: number;
 };
 
 export interface JobProgress {
@@ -28,7 +32,7 @@ export interface JobProgress {
 
 /**
  * Jobs (training, selection, backbone switch). A job is queued, then running, then succeeded (with
- * a version or a report) or failed (with why). One live job per adapter, whatever its kind.
+ * a version or a report), failed (with why) or cancelled. One live job per adapter, whatever its kind.
  */
 export class JobsTable {
   constructor(private readonly sql: SqlStorage) {}
@@ -81,18 +85,32 @@ export class JobsTable {
       .map(toJob);
   }
 
-  nextQueued(): JobRecord | undefined {
-    const row = this.sql
-      .exec<JobRow>("SELECT * FROM jobs WHERE status = 'queued' ORDER BY created_at, id LIMIT 1")
-      .toArray()[0];
+  /** Queued and running jobs, oldest first (the watchdog makes sure each has a runner). */
+  liveJobs(): JobRecord[] {
+    return this.sql
+      .exec<JobRow>(
+        "SELECT * FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_at, id",
+      )
+      .toArray()
+      .map(toJob);
+  }
+
+  /** A job's id, when this object holds it (a lookup that never throws). */
+  find(id: string): JobRecord | undefined {
+    const row = this.sql.exec<JobRow>("SELECT * FROM jobs WHERE id = ?", id).toArray()[0];
     return row && toJob(row);
   }
 
   start(id: string, now: string): void {
-    this.sql.exec("UPDATE jobs SET status = 'running', started_at = ? WHERE id = ?", now, id);
+    this.sql.exec(
+      "UPDATE jobs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'",
+      now,
+      id,
+    );
   }
 
-  progress(id: string, progress: JobProgress): void {
+  /** A step's progress and the runner's step statistics. */
+  progress(id: string, progress: JobProgress, steps?: JobStepStats): void {
     this.sql.exec(
       "UPDATE jobs SET stage = ?, fraction = ?, message = ? WHERE id = ?",
       progress.stage,
@@ -100,6 +118,28 @@ export class JobsTable {
       progress.message,
       id,
     );
+    if (steps) {
+      this.sql.exec(
+        "UPDATE jobs SET steps = ?, retries = ?, max_step_ms = ?, compute_ms = ? WHERE id = ?",
+        steps.steps,
+        steps.retries,
+        steps.maxStepMs,
+        steps.computeMs,
+        id,
+      );
+    }
+  }
+
+  /** Cancels a live job (its runner stops at its next step boundary); 409 once it has ended. */
+  cancel(id: string, now: string): JobRecord {
+    const job = this.get(id);
+    if (job.status !== "queued" && job.status !== "running") {
+      throw new Problem(409, "job-finished", `job "${id}" has already ${job.status}`, {
+        status: job.status,
+      });
+    }
+    this.sql.exec("UPDATE jobs SET status = 'cancelled', finished_at = ? WHERE id = ?", now, id);
+    return this.get(id);
   }
 
   succeed(id: string, version: number, now: string): void {
@@ -130,19 +170,6 @@ export class JobsTable {
     );
   }
 
-  /** Jobs left 'running' by an object that is gone: nothing will finish them, so they failed. */
-  failInterrupted(now: string): void {
-    const error = {
-      code: "interrupted",
-      detail: "the job was interrupted before it finished",
-    };
-    this.sql.exec(
-      "UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE status = 'running'",
-      JSON.stringify(error),
-      now,
-    );
-  }
-
   deleteAll(adapterId: string): void {
     this.sql.exec("DELETE FROM jobs WHERE adapter_id = ?", adapterId);
   }
@@ -167,6 +194,12 @@ function toJob(row: JobRow): JobRecord {
     request: JSON.parse(row.request),
     report: row.report ? (JSON.parse(row.report) as SelectionReport) : null,
     progress: { stage: row.stage, fraction: row.fraction, message: row.message },
+    steps: {
+      steps: row.steps,
+      retries: row.retries,
+      maxStepMs: row.max_step_ms,
+      computeMs: row.compute_ms,
+    },
     error: row.error ? (JSON.parse(row.error) as JobRecord["error"]) : null,
     version: row.version,
     createdAt: row.created_at,

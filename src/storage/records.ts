@@ -77,13 +77,25 @@ export interface SwitchRequest extends Omit<BackboneBinding, "layer"> {
   selectionJobId?: string;
 }
 
-export type JobStatus = "queued" | "running" | "succeeded" | "failed";
+export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+
+/** How a job's steps went (src/objects/job-runner.ts): each step is bounded work, then a checkpoint. */
+export interface JobStepStats {
+  steps: number;
+  /** Steps attempted again after an attempt died (crash, deploy, kill, CPU limit). */
+  retries: number;
+  /** The longest step's duration: what other requests might wait behind, locally. */
+  maxStepMs: number;
+  /** Time spent in steps, summed (the wall time between steps is not counted). */
+  computeMs: number;
+}
 
 interface JobFields {
   id: string;
   adapterId: string;
   status: JobStatus;
   progress: { stage: string | null; fraction: number; message: string | null };
+  steps: JobStepStats;
   error: { code: string; detail: string } | null;
   /** The head version a training or switch job wrote. */
   version: number | null;

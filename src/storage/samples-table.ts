@@ -90,6 +90,63 @@ export class SamplesTable {
       }));
   }
 
+  /** A page of `trainingSet`, for a job runner that reads the samples over RPC. */
+  trainingPage(adapterId: string, offset: number, limit: number): TrainingSample[] {
+    return this.sql
+      .exec<{ label: string; content_hash: string; embedding: ArrayBuffer }>(
+        "SELECT label, content_hash, embedding FROM samples WHERE adapter_id = ? ORDER BY content_hash LIMIT ? OFFSET ?",
+        adapterId,
+        limit,
+        offset,
+      )
+      .toArray()
+      .map((row) => ({
+        features: new Float32Array(row.embedding),
+        label: row.label,
+        hash: row.content_hash,
+      }));
+  }
+
+  /** Holds a switch job's new embeddings until the switch commits (`commitStaged`) or ends. */
+  stage(jobId: string, embeddings: { hash: string; vector: Float32Array }[]): void {
+    for (const { hash, vector } of embeddings) {
+      this.sql.exec(
+        "INSERT OR REPLACE INTO staged_embeddings (job_id, content_hash, embedding) VALUES (?, ?, ?)",
+        jobId,
+        hash,
+        toBlob(vector),
+      );
+    }
+  }
+
+  /** The hashes staged by a job, in content order. */
+  stagedHashes(jobId: string): string[] {
+    return this.sql
+      .exec<{ content_hash: string }>(
+        "SELECT content_hash FROM staged_embeddings WHERE job_id = ? ORDER BY content_hash",
+        jobId,
+      )
+      .toArray()
+      .map((row) => row.content_hash);
+  }
+
+  /** Moves a job's staged embeddings onto the adapter's samples (inside the switch's transaction). */
+  commitStaged(jobId: string, adapterId: string): void {
+    this.sql.exec(
+      `UPDATE samples SET embedding = (
+         SELECT embedding FROM staged_embeddings
+         WHERE job_id = ? AND staged_embeddings.content_hash = samples.content_hash)
+       WHERE adapter_id = ?`,
+      jobId,
+      adapterId,
+    );
+    this.dropStaged(jobId);
+  }
+
+  dropStaged(jobId: string): void {
+    this.sql.exec("DELETE FROM staged_embeddings WHERE job_id = ?", jobId);
+  }
+
   /** Every sample's label and raw upload, in the same content order as `trainingSet`. */
   rawSamples(adapterId: string): RawSampleRef[] {
     return this.sql
@@ -99,18 +156,6 @@ export class SamplesTable {
       )
       .toArray()
       .map((row) => ({ label: row.label, hash: row.content_hash, rawKey: row.raw_key }));
-  }
-
-  /** Replaces the embeddings of the samples with these content hashes (after a backbone switch). */
-  replaceEmbeddings(adapterId: string, embeddings: Map<string, Float32Array>): void {
-    for (const [hash, embedding] of embeddings) {
-      this.sql.exec(
-        "UPDATE samples SET embedding = ? WHERE adapter_id = ? AND content_hash = ?",
-        toBlob(embedding),
-        adapterId,
-        hash,
-      );
-    }
   }
 
   deleteById(adapterId: string, sampleId: string): DeletedSamples {

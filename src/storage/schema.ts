@@ -51,6 +51,12 @@ const TENANT_TABLES = [
   // The database itself refuses a second live job for an adapter, whatever the code above it does.
   `CREATE UNIQUE INDEX IF NOT EXISTS one_live_job_per_adapter
      ON jobs (adapter_id) WHERE status IN ('queued', 'running')`,
+  // A switch job's new embeddings, sent by its runner page by page before the switch commits.
+  `CREATE TABLE IF NOT EXISTS staged_embeddings (
+     job_id TEXT NOT NULL,
+     content_hash TEXT NOT NULL,
+     embedding BLOB NOT NULL,
+     PRIMARY KEY (job_id, content_hash))`,
   `CREATE TABLE IF NOT EXISTS versions (
      adapter_id TEXT NOT NULL,
      version INTEGER NOT NULL,
@@ -77,6 +83,11 @@ const ADDED_COLUMNS: readonly { table: string; column: string; definition: strin
   { table: "versions", column: "backbone", definition: "TEXT" },
   { table: "versions", column: "weights_hash", definition: "TEXT" },
   { table: "versions", column: "layer", definition: "TEXT" },
+  // Step statistics of jobs run in bounded steps (src/objects/job-runner.ts).
+  { table: "jobs", column: "steps", definition: "INTEGER NOT NULL DEFAULT 0" },
+  { table: "jobs", column: "retries", definition: "INTEGER NOT NULL DEFAULT 0" },
+  { table: "jobs", column: "max_step_ms", definition: "REAL NOT NULL DEFAULT 0" },
+  { table: "jobs", column: "compute_ms", definition: "REAL NOT NULL DEFAULT 0" },
 ];
 
 /**

@@ -1,5 +1,5 @@
 import type { Bindings } from "../env";
-import type { TenantStore } from "../storage/tenant-store";
+import type { TenantStore } from "../objects/tenant-store";
 
 /** The registry object's name; tenant ids start with "t_", so no tenant can take it. */
 const REGISTRY_NAME = "registry";

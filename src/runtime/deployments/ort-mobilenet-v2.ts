@@ -9,4 +9,5 @@ import { workerFor } from "./worker";
 
 export default workerFor({ backbones: [mobilenetV2Onnx], engines: BUNDLED_ORT });
 
-export { TenantStore } from "../../storage/tenant-store";
+export { JobRunner } from "../../objects/job-runner";
+export { TenantStore } from "../../objects/tenant-store";

@@ -11,4 +11,5 @@ import { workerFor } from "./worker";
 
 export default workerFor({ backbones: [mobilenetV2, mobilenetV2100], engines: BUNDLED_TFJS });
 
-export { TenantStore } from "../../storage/tenant-store";
+export { JobRunner } from "../../objects/job-runner";
+export { TenantStore } from "../../objects/tenant-store";

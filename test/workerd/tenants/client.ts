@@ -75,7 +75,7 @@ export async function finishedJob(tenant: TestTenant, jobId: string) {
     const response = await tenant.api.v1.jobs[":jobId"].$get({ param: { jobId } });
     const job = await response.json();
     if (!("status" in job)) throw new Error(`job: ${JSON.stringify(job)}`);
-    if (job.status === "succeeded" || job.status === "failed") return job;
+    if (job.status !== "queued" && job.status !== "running") return job;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

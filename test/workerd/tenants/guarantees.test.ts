@@ -1,25 +1,12 @@
 /**
  * What the storage design must guarantee: tenants never see each other's data, concurrent uploads
- * lose nothing, and a training that dies mid-way leaves the active head serving.
+ * lose nothing, and deleting removes everything (jobs: ./jobs.test.ts).
  */
 
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { runTrainingJob } from "../../../src/jobs/training";
-import { now } from "../../../src/storage/clock";
 import { hasSchema } from "../../../src/storage/schema";
-import { TenantState } from "../../../src/storage/tenant-state";
-import {
-  admin,
-  apiClient,
-  bindings,
-  createTenant,
-  createTextAdapter,
-  finishedJob,
-  jsonOnly,
-  uploadTexts,
-} from "./client";
-import { dyingTrainer } from "./dying-trainer";
+import { admin, apiClient, bindings, createTenant, createTextAdapter, uploadTexts } from "./client";
 import { COOKING, FINANCE, labelled, WEATHER } from "./texts";
 
 describe("tenant isolation", () => {
@@ -56,55 +43,6 @@ describe("concurrent uploads", () => {
       total: texts.length,
       labels: [{ label: "any", count: texts.length }],
     });
-  });
-});
-
-describe("a training that fails mid-way", () => {
-  it("records why and leaves the previous head active", async () => {
-    const tenant = await createTenant("fragile");
-    const adapterId = await createTextAdapter(tenant);
-    await uploadTexts(tenant, adapterId, [
-      ...labelled(WEATHER, "weather"),
-      ...labelled(COOKING, "cooking"),
-    ]);
-    const trained = await tenant.api.v1.adapters[":adapterId"].train.$post({
-      param: { adapterId },
-      json: {},
-    });
-    expect((await finishedJob(tenant, (await trained.json()).id)).version).toBe(1);
-
-    const stub = bindings.TENANTS.getByName(tenant.id);
-    const jobId = await runInDurableObject(stub, async (_, ctx) => {
-      const state = new TenantState(ctx.storage);
-      const job = state.jobs.enqueue(adapterId, "training", { activate: true }, now());
-      await runTrainingJob(
-        { state, heads: bindings.HEADS, tenantId: tenant.id, train: dyingTrainer },
-        job,
-      );
-      return job.id;
-    });
-
-    const failed = await finishedJob(tenant, jobId);
-    expect(failed).toMatchObject({
-      status: "failed",
-      version: null,
-      error: { code: "training-failed", detail: "the isolate ran out of CPU time" },
-      progress: { stage: "sweep" },
-    });
-    const adapter = await (
-      await tenant.api.v1.adapters[":adapterId"].$get({ param: { adapterId } })
-    ).json();
-    expect(adapter).toMatchObject({ activeVersion: 1 });
-    const prediction = await tenant.api.v1.adapters[":adapterId"].predict.$post({
-      param: { adapterId },
-      query: {},
-      ...jsonOnly({ inputs: ["Expect showers and gusty wind this evening."] }),
-    });
-    expect(await prediction.json()).toMatchObject({
-      version: 1,
-      predictions: [{ label: "weather" }],
-    });
-    expect(await bindings.HEADS.get(`heads/${tenant.id}/${adapterId}/v2`)).toBeNull();
   });
 });
 

@@ -1,39 +1,49 @@
 /**
  * The `TenantStore` Durable Object: one per tenant, holding that tenant's adapters, samples, jobs,
  * head versions and API-key hashes in SQLite. One object serialises every write of its tenant, so
- * concurrent uploads cannot lose samples and two trainings cannot race. One more object of this
- * class, named `REGISTRY_NAME` (src/tenants/stores.ts), is the tenant registry: it only lists tenants.
+ * concurrent uploads cannot lose samples and two trainings cannot race. It only records: a job is
+ * executed by its own `JobRunner` object (./job-runner.ts), which reads the samples and reports its
+ * steps and result here, so predictions and uploads never wait behind a training. One more object of
+ * this class, named `REGISTRY_NAME` (src/tenants/stores.ts), is the tenant registry: it only lists
+ * tenants.
  */
 
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
+import { type Publication, publishVersion } from "../jobs/publish-version";
 import { assertTrainable } from "../jobs/readiness";
 import { assertRetained } from "../jobs/retained-samples";
-import { runQueuedJobs } from "../jobs/run-jobs";
-import { isolatePool } from "../runtime/deployments/isolate-pool";
-import type { SelectionRequest } from "../selection/select-backbone";
-import { now } from "./clock";
-import { assertEmbeddedInAdapterSpace, assertVersionFitsAdapter } from "./embedding-space";
-import { adapterPrefix, deleteHeads, tenantPrefix, writeActivePointer } from "./heads";
-import { attempt } from "./outcome";
+import { Problem } from "../problem";
+import type { SelectionReport, SelectionRequest } from "../selection/select-backbone";
+import { now } from "../storage/clock";
+import { assertEmbeddedInAdapterSpace, assertVersionFitsAdapter } from "../storage/embedding-space";
+import { adapterPrefix, deleteHeads, tenantPrefix, writeActivePointer } from "../storage/heads";
+import type { JobProgress } from "../storage/jobs-table";
+import { attempt } from "../storage/outcome";
 import {
   deleteRawPrefix,
   deleteRawSamples,
   rawAdapterPrefix,
   rawTenantPrefix,
-} from "./raw-samples";
+} from "../storage/raw-samples";
 import type {
   EmbeddingSpace,
   JobKind,
+  JobRecord,
   JobRequestOf,
+  JobStepStats,
   NewAdapter,
   NewSample,
   SwitchRequest,
   TenantRecord,
   TrainRequest,
-} from "./records";
-import type { DeletedSamples } from "./samples-table";
-import { TenantState } from "./tenant-state";
+} from "../storage/records";
+import type { DeletedSamples } from "../storage/samples-table";
+import { TenantState } from "../storage/tenant-state";
+import { jobRunner } from "./job-runners";
+
+/** How often the object checks that every live job has a runner with its next step scheduled. */
+const WATCHDOG_MS = 30_000;
 
 export class TenantStore extends DurableObject<Bindings> {
   private readonly state: TenantState;
@@ -41,9 +51,6 @@ export class TenantStore extends DurableObject<Bindings> {
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.state = new TenantState(ctx.storage);
-    // A job still marked running belongs to an instance that is gone.
-    if (this.state.exists)
-      ctx.blockConcurrencyWhile(async () => this.state.jobs.failInterrupted(now()));
   }
 
   // The registry object.
@@ -226,15 +233,76 @@ export class TenantStore extends DurableObject<Bindings> {
     });
   }
 
+  cancelJob(jobId: string) {
+    return attempt(() => this.state.jobs.cancel(jobId, now()));
+  }
+
+  /** The watchdog: every live job's runner has its next step scheduled (a lost alarm is re-armed). */
   override async alarm() {
-    const tenant = this.state.findTenant();
-    if (!tenant) return;
-    await runQueuedJobs({
-      state: this.state,
-      heads: this.env.HEADS,
-      tenantId: tenant.id,
-      rawSamples: this.env.SAMPLES,
-      backbones: () => isolatePool(this.env.ASSETS),
+    if (!this.state.findTenant()) return;
+    const live = this.state.jobs.liveJobs();
+    for (const job of live) await this.runnerOf(job).ensureRunning(this.ticket(job));
+    if (live.length > 0) await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS);
+  }
+
+  // What a job's runner (./job-runner.ts) reads and reports. Each answers null (or a problem) once the
+  // job is gone or over: the tenant was deleted, or the job was cancelled; the runner then stops.
+
+  /** The live job and its adapter; marks a queued job running. */
+  jobForRunner(jobId: string) {
+    if (!this.state.findTenant()) return null;
+    const job = this.state.jobs.find(jobId);
+    if (!job || (job.status !== "queued" && job.status !== "running")) return null;
+    this.state.jobs.start(jobId, now());
+    return { job: this.state.jobs.get(jobId), adapter: this.state.adapters.get(job.adapterId) };
+  }
+
+  trainingPage(adapterId: string, offset: number, limit: number) {
+    return this.state.findTenant() ? this.state.samples.trainingPage(adapterId, offset, limit) : [];
+  }
+
+  rawSampleRefs(adapterId: string) {
+    return this.state.findTenant() ? this.state.samples.rawSamples(adapterId) : [];
+  }
+
+  /** Records a step; answers whether the job should go on (false once cancelled or gone). */
+  recordStep(jobId: string, progress: JobProgress, steps: JobStepStats): boolean {
+    if (!this.isLive(jobId)) return false;
+    this.state.jobs.progress(jobId, progress, steps);
+    return true;
+  }
+
+  stageEmbeddings(jobId: string, embeddings: { hash: string; vector: Float32Array }[]): boolean {
+    if (!this.isLive(jobId)) return false;
+    this.state.samples.stage(jobId, embeddings);
+    return true;
+  }
+
+  publishHead(jobId: string, publication: Publication) {
+    return attempt(async () => {
+      const tenant = this.state.requireTenant();
+      const job = this.state.jobs.get(jobId);
+      if (!this.isLive(jobId)) return null;
+      return publishVersion(
+        { state: this.state, heads: this.env.HEADS, tenantId: tenant.id },
+        job,
+        {
+          ...publication,
+          commit: job.kind === "switch" ? (state) => rebind(state, job) : undefined,
+        },
+      );
+    });
+  }
+
+  finishSelection(jobId: string, report: SelectionReport): void {
+    if (this.isLive(jobId)) this.state.jobs.succeedWithReport(jobId, report, now());
+  }
+
+  failJob(jobId: string, failure: { code: string; detail: string }): void {
+    if (!this.isLive(jobId)) return;
+    this.state.transaction(() => {
+      this.state.jobs.fail(jobId, failure, now());
+      this.state.samples.dropStaged(jobId);
     });
   }
 
@@ -259,10 +327,26 @@ export class TenantStore extends DurableObject<Bindings> {
     });
   }
 
+  /** Queues the job and hands it to its runner; the watchdog retries the hand-over if it is lost. */
   private async enqueue<K extends JobKind>(adapterId: string, kind: K, request: JobRequestOf[K]) {
     const job = this.state.jobs.enqueue(adapterId, kind, request, now());
-    await this.ctx.storage.setAlarm(Date.now());
+    await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS);
+    await this.runnerOf(job).start(this.ticket(job));
     return job;
+  }
+
+  private runnerOf(job: { id: string }) {
+    return jobRunner(this.env, job.id);
+  }
+
+  private ticket(job: { id: string }) {
+    return { tenantId: this.state.requireTenant().id, jobId: job.id };
+  }
+
+  private isLive(jobId: string): boolean {
+    if (!this.state.findTenant()) return false;
+    const status = this.state.jobs.find(jobId)?.status;
+    return status === "queued" || status === "running";
   }
 
   private deleteSamples(adapterId: string, remove: () => DeletedSamples) {
@@ -273,4 +357,22 @@ export class TenantStore extends DurableObject<Bindings> {
       return { deleted };
     });
   }
+}
+
+/**
+ * A switch's commit: the staged embeddings replace the stored ones and the adapter is rebound, refused
+ * if samples came or went during the job (the staged set must be exactly the adapter's samples).
+ */
+function rebind(state: TenantState, job: JobRecord): void {
+  if (job.kind !== "switch") return;
+  const held = state.samples.rawSamples(job.adapterId).map((sample) => sample.hash);
+  if (held.join() !== state.samples.stagedHashes(job.id).join()) {
+    throw new Problem(
+      409,
+      "samples-changed",
+      "samples were added or deleted while the adapter switched backbones; start the switch again",
+    );
+  }
+  state.samples.commitStaged(job.id, job.adapterId);
+  state.adapters.rebind(job.adapterId, job.request);
 }

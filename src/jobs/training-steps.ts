@@ -1,0 +1,76 @@
+/**
+ * A training job in steps: copy the adapter's samples into the runner, a page per step (so the head
+ * trains on the samples as they were when it started, whatever is uploaded meanwhile), then train.
+ */
+
+import type { TrainingCheckpoint } from "../../adapters";
+import type { JobProgress } from "../storage/jobs-table";
+import type { JobOf, TrainRequest } from "../storage/records";
+import { HeadTraining, TRAINING_SET } from "./head-training";
+import type { JobContext, JobResult, JobSteps } from "./job-steps";
+
+/** Samples copied per step: ~1.8 MB of 1792-d float32 embeddings, well under an RPC message's limit. */
+const SNAPSHOT_PAGE = 256;
+
+interface TrainingJobCheckpoint {
+  stage: "snapshot" | "train";
+  training: TrainingCheckpoint | null;
+}
+
+export class TrainingSteps implements JobSteps {
+  private stage: TrainingJobCheckpoint["stage"];
+  private readonly training: HeadTraining;
+
+  constructor(
+    private readonly context: JobContext & { job: JobOf<"training"> },
+    resume: TrainingJobCheckpoint | null,
+  ) {
+    const { adapter, job } = context;
+    this.stage = resume?.stage ?? "snapshot";
+    this.training = new HeadTraining(
+      context,
+      {
+        headType: job.request.headType ?? adapter.headType,
+        backbone: { id: adapter.backbone, weightsHash: adapter.weightsHash, dim: adapter.dim },
+        options: trainingOptions(job.request),
+        activate: job.request.activate === true,
+      },
+      resume?.training ?? null,
+    );
+  }
+
+  get done(): boolean {
+    return this.training.done;
+  }
+
+  get progress(): JobProgress {
+    if (this.stage === "train") return this.training.progress;
+    const copied = this.context.vectors.countVectors(TRAINING_SET);
+    return { stage: "snapshot", fraction: 0.02, message: `read ${copied} samples` };
+  }
+
+  async step(): Promise<void> {
+    if (this.stage === "train") return this.training.step();
+    const { vectors, records, adapter } = this.context;
+    // The copied count is the cursor: it is stored with the copy, so a retried page is not doubled.
+    const offset = vectors.countVectors(TRAINING_SET);
+    const page = await records.trainingPage(adapter.id, offset, SNAPSHOT_PAGE);
+    vectors.appendVectors(
+      TRAINING_SET,
+      page.map((sample) => ({ label: sample.label, hash: sample.hash, vector: sample.features })),
+    );
+    if (page.length < SNAPSHOT_PAGE) this.stage = "train";
+  }
+
+  checkpoint(): TrainingJobCheckpoint {
+    return { stage: this.stage, training: this.training.checkpoint() };
+  }
+
+  result(): JobResult {
+    return this.training.result();
+  }
+}
+
+function trainingOptions({ headType: _, activate: __, ...options }: TrainRequest) {
+  return options;
+}
