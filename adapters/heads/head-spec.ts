@@ -7,6 +7,8 @@ import type { HeadType, Hyperparameters, TrainOptions } from "../types";
  */
 export interface HeadSpec {
   headType: HeadType;
+  /** Whether a sweep candidate starts from the previous one's fit (then checkpoints keep it). */
+  warmStarts: boolean;
   /** Standardise features (true) or only centre them (false) before the estimator. */
   standardize: boolean;
   /** Hyperparameter candidates, in the order the sweep fits them (warm starts follow this order). */

@@ -8,6 +8,7 @@ export const DEFAULT_WEIGHT_DECAY_GRID = [1e-4, 1e-2] as const;
 
 export const mlpHeadSpec: HeadSpec = {
   headType: "mlp",
+  warmStarts: false,
   standardize: true,
   candidates: (options) => {
     const fixed = fixedHyperparameters(options);

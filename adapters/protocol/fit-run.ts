@@ -60,7 +60,7 @@ export interface FitRunCheckpoint {
   rows: SweepRow[];
   /** The best candidate so far (index into rows) and its model fitted on train. */
   best: { row: number; state: EstimatorState } | null;
-  /** The last fitted candidate, the next one's warm start. */
+  /** The last fitted candidate, the next one's warm start (for head types that warm-start). */
   previous: EstimatorState | null;
   calibration: Calibration | null;
   /** The fit in progress (a sweep candidate or the refit). */
@@ -224,7 +224,7 @@ export class FitRun {
       best: improves
         ? { row: rows.length - 1, state: estimator.getState() }
         : (this.state.best as FitRunCheckpoint["best"]),
-      previous: estimator.getState(),
+      previous: this.input.spec.warmStarts ? estimator.getState() : null,
       fit: null,
     };
     return spent + this.passFlops(this.validation.X);

@@ -4,6 +4,7 @@ import { CosinePrototypeClassifier } from "./cosine-prototype-classifier";
 /** No hyperparameters to sweep: the only free parameter, the temperature, is fitted by calibration. */
 export const prototypeHeadSpec: HeadSpec = {
   headType: "prototype",
+  warmStarts: false,
   standardize: false,
   candidates: () => [{}],
   create: () => new CosinePrototypeClassifier(),

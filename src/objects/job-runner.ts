@@ -31,6 +31,12 @@ export const RETRY_BUDGET = 3;
 export const MAX_STEPS = 6_000;
 /** Pause before attempting again a step that threw something unexpected, times the attempts. */
 const RETRY_DELAY_MS = 1_000;
+/**
+ * A large checkpoint (an MLP head's weights and Adam moments: tens of MB) is written at most this
+ * often; a small one after every step. A kill then costs at most this much work, redone exactly.
+ */
+const LARGE_CHECKPOINT_INTERVAL_MS = 2_000;
+const SMALL_CHECKPOINT_BYTES = 1 << 20;
 
 type Failure = { code: string; detail: string };
 
@@ -38,6 +44,8 @@ export class JobRunner extends DurableObject<Bindings> {
   private readonly runner: RunnerState;
   /** The job's steps with their data loaded, kept between alarms while this instance lives. */
   private live: { jobId: string; steps: JobSteps } | null = null;
+  /** Step time since the checkpoint was last written by this instance. */
+  private sinceCheckpointMs = 0;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -91,10 +99,10 @@ export class JobRunner extends DurableObject<Bindings> {
       await this.ctx.storage.setAlarm(Date.now() + RETRY_DELAY_MS * attempt.attempts);
       return;
     }
-    if (steps.done) return this.finish(tenant, run, steps);
+    if (steps.done) return this.finish(tenant, run, found.job, steps);
 
     const stepMs = performance.now() - started;
-    const record = this.runner.finishStep(encodeCheckpoint(steps.checkpoint()), stepMs);
+    const record = this.runner.finishStep(this.checkpointToWrite(steps, stepMs), stepMs);
     if (!(await tenant.recordStep(run.jobId, steps.progress, stepStats(record)))) {
       return this.stop();
     }
@@ -120,14 +128,28 @@ export class JobRunner extends DurableObject<Bindings> {
     return steps;
   }
 
+  /** The step's checkpoint, or null to keep the stored one (see LARGE_CHECKPOINT_INTERVAL_MS). */
+  private checkpointToWrite(steps: JobSteps, stepMs: number): Uint8Array | null {
+    this.sinceCheckpointMs += stepMs;
+    const bytes = encodeCheckpoint(steps.checkpoint());
+    if (
+      bytes.length > SMALL_CHECKPOINT_BYTES &&
+      this.sinceCheckpointMs < LARGE_CHECKPOINT_INTERVAL_MS
+    ) {
+      return null;
+    }
+    this.sinceCheckpointMs = 0;
+    return bytes;
+  }
+
   /** Hands the result to the tenant's object (which publishes it in one transaction), then stops. */
-  private async finish(tenant: TenantStoreClient, run: RunRecord, steps: JobSteps) {
+  private async finish(tenant: TenantStoreClient, run: RunRecord, job: JobRecord, steps: JobSteps) {
     const result = steps.result();
     try {
       if (result.kind === "head") unwrap(await tenant.publishHead(run.jobId, result.publication));
       else await tenant.finishSelection(run.jobId, result.report);
     } catch (error) {
-      return this.fail(tenant, run, failureOf(error, "training"));
+      return this.fail(tenant, run, failureOf(error, job.kind));
     }
     await this.stop();
   }

@@ -98,18 +98,10 @@ export class RunnerState {
     return this.run as RunRecord;
   }
 
-  /** A step finished: its checkpoint and counters, together. */
-  finishStep(checkpoint: Uint8Array, stepMs: number): RunRecord {
+  /** A step finished: its counters, and its checkpoint unless null (the stored one stays), together. */
+  finishStep(checkpoint: Uint8Array | null, stepMs: number): RunRecord {
     this.storage.transactionSync(() => {
-      this.sql.exec("DELETE FROM checkpoint_parts");
-      for (let part = 0; part * CHECKPOINT_PART_BYTES < checkpoint.length; part++) {
-        const start = part * CHECKPOINT_PART_BYTES;
-        this.sql.exec(
-          "INSERT INTO checkpoint_parts (part, bytes) VALUES (?, ?)",
-          part,
-          checkpoint.slice(start, start + CHECKPOINT_PART_BYTES).buffer,
-        );
-      }
+      if (checkpoint) this.writeCheckpoint(checkpoint);
       this.sql.exec(
         "UPDATE run SET steps = steps + 1, attempts = 0, max_step_ms = max(max_step_ms, ?), compute_ms = compute_ms + ?",
         stepMs,
@@ -117,6 +109,18 @@ export class RunnerState {
       );
     });
     return this.run as RunRecord;
+  }
+
+  private writeCheckpoint(checkpoint: Uint8Array): void {
+    this.sql.exec("DELETE FROM checkpoint_parts");
+    for (let part = 0; part * CHECKPOINT_PART_BYTES < checkpoint.length; part++) {
+      const start = part * CHECKPOINT_PART_BYTES;
+      this.sql.exec(
+        "INSERT INTO checkpoint_parts (part, bytes) VALUES (?, ?)",
+        part,
+        checkpoint.slice(start, start + CHECKPOINT_PART_BYTES).buffer,
+      );
+    }
   }
 
   checkpoint(): Uint8Array | null {

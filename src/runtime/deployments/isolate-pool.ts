@@ -1,5 +1,5 @@
 /**
- * The backbone pool of this isolate, shared by the Worker's requests and the `TenantStore` object's
+ * The backbone pool of this isolate, shared by the Worker's requests and the `JobRunner` objects'
  * jobs (selection and backbone switches embed samples inside the Durable Object). Both run the same
  * script, whose entry module names its deployment when it loads (./worker.ts), so an object's
  * isolate knows the deployment without the Worker handing it over.

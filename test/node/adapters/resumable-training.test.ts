@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { HeadType } from "../../../adapters";
+import { type HeadType, STEP_FLOPS } from "../../../adapters";
 import type { TrainingCheckpoint } from "../../../adapters/protocol/train-head";
 import { TrainingRun } from "../../../adapters/protocol/train-head";
 import {
@@ -59,6 +59,25 @@ describe("training in resumable steps", () => {
     expect(spent.length).toBeGreaterThan(10);
     // One minibatch of 4 rows through a 16-64-3 network is far below the budget.
     expect(Math.max(...spent)).toBeLessThan(SMALL_STEP * 1.5);
+  });
+
+  it("splits the MLP that froze the server (512 hidden, 400 epochs, batch 4) into bounded steps", () => {
+    const wide = blobs({ perClass: 40, classes: 3, dim: 1792, separation: 1, seed: 9 });
+    const run = new TrainingRun({
+      headType: "mlp",
+      backbone: { id: "wide", weightsHash: "none", dim: 1792 },
+      samples: wide.samples,
+      options: {
+        hyperparameters: { hiddenUnits: 512, maxEpochs: 400, patience: 100, batchSize: 4 },
+      },
+    });
+    // One unit: a minibatch of 4 (forward + backward), or an epoch's end with the validation pass.
+    const perRow = 2 * (1792 * 512 + 512 * 3);
+    const unit = Math.max(3 * 4 * perRow, 3 * 4 * perRow + 24 * perRow);
+    for (let step = 0; step < 4; step++) {
+      expect(run.advance(STEP_FLOPS)).toBeLessThanOrEqual(STEP_FLOPS + unit);
+    }
+    expect(run.done).toBe(false);
   });
 
   it("keeps float64 arrays exact through the checkpoint codec", () => {
