@@ -1,8 +1,9 @@
 import { HEAD_SPECS } from "../heads/registry";
 import { LIMITS } from "../limits";
 import type { Matrix } from "../linalg/matrix";
-import { fitHead } from "../protocol/fit-head";
+import { FitRun, type FitRunCheckpoint } from "../protocol/fit-run";
 import { type ProgressListener, progressReporter } from "../protocol/progress";
+import { STEP_FLOPS } from "../protocol/step-budget";
 import type { SplitIndices } from "../protocol/stratified-split";
 import { protocolOptions } from "../protocol/validate-options";
 import { checkClassCounts } from "../protocol/validate-samples";
@@ -54,59 +55,131 @@ export function foldsFor(classCounts: number[], wanted = DEFAULT_FOLDS): number 
 
 /**
  * Repeated stratified k-fold cross-validation of a head under the training protocol itself
- * (fitHead): in round f, fold f is the test split, fold f+1 (mod k) the validation split the
+ * (FitRun): in round f, fold f is the test split, fold f+1 (mod k) the validation split the
  * protocol sweeps and calibrates on, and the other folds train. Each fold is tested once per repeat,
  * by a head that never saw it; each repeat draws the folds anew. The statistics carry the corrected
- * standard error of repeated k-fold (fold-statistics.ts).
+ * standard error of repeated k-fold (fold-statistics.ts). Runs to the end, yielding between steps.
  */
 export async function crossValidateHead(
   input: CrossValidationInput,
 ): Promise<CrossValidationReport> {
-  const { X, y, labels } = input;
-  const counts = labels.map((_, k) => y.reduce((n, label) => n + (label === k ? 1 : 0), 0));
-  checkClassCounts(new Map(labels.map((label, k) => [label, counts[k] as number])));
-  const options = input.options ?? {};
-  const { targetPrecision } = protocolOptions(options);
-  const k = foldsFor(counts, input.folds);
-  const repeats = input.repeats ?? DEFAULT_REPEATS;
+  const run = new CrossValidationRun(input);
   const report = progressReporter(input.onProgress);
-  const perFold: FoldScores[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const foldOf = stratifiedKFold(y, labels.length, k, (input.seed ?? 0) + r);
-    for (let f = 0; f < k; f++) {
-      const result = await fitHead({
-        spec: HEAD_SPECS[input.headType],
-        backbone: input.backbone,
-        options,
-        targetPrecision,
-        X,
-        y,
-        labels,
-        split: roundSplit(foldOf, f, k),
-        // Per-fold stages are noise to a caller; it hears once per fold below.
-        report: progressReporter(undefined),
-      });
-      perFold.push({ accuracy: result.test.accuracy, macroF1: result.test.macro.f1 });
+  while (!run.done) {
+    const rounds = run.roundsDone;
+    run.advance(STEP_FLOPS);
+    if (run.roundsDone > rounds) {
+      const last = run.checkpoint().perFold.at(-1) as FoldScores;
       await report(
         "evaluate",
-        perFold.length / (k * repeats),
-        `repeat ${r + 1}/${repeats}, fold ${f + 1}/${k}: macro-F1 ${result.test.macro.f1.toFixed(4)}`,
+        run.roundsDone / run.rounds,
+        `fold ${run.roundsDone}/${run.rounds}: macro-F1 ${last.macroF1.toFixed(4)}`,
       );
     }
   }
-  return {
-    folds: k,
-    repeats,
-    perFold,
-    accuracy: foldStatistic(
-      perFold.map((s) => s.accuracy),
-      k,
-    ),
-    macroF1: foldStatistic(
-      perFold.map((s) => s.macroF1),
-      k,
-    ),
-  };
+  return run.result();
+}
+
+/** Where a cross-validation stands between steps: the finished folds' scores and the fold in progress. */
+export interface CrossValidationCheckpoint {
+  perFold: FoldScores[];
+  fit: FitRunCheckpoint | null;
+}
+
+/** The same cross-validation as a process of bounded steps, resumable from its checkpoint. */
+export class CrossValidationRun {
+  readonly folds: number;
+  readonly repeats: number;
+  private readonly targetPrecision: number | null;
+  private perFold: FoldScores[];
+  private fit: FitRun | null = null;
+  private resumeFit: FitRunCheckpoint | null;
+
+  constructor(
+    private readonly input: Omit<CrossValidationInput, "onProgress">,
+    resume?: CrossValidationCheckpoint,
+  ) {
+    const { y, labels } = input;
+    const counts = labels.map((_, k) => y.reduce((n, label) => n + (label === k ? 1 : 0), 0));
+    checkClassCounts(new Map(labels.map((label, k) => [label, counts[k] as number])));
+    this.targetPrecision = protocolOptions(input.options).targetPrecision;
+    this.folds = foldsFor(counts, input.folds);
+    this.repeats = input.repeats ?? DEFAULT_REPEATS;
+    this.perFold = resume?.perFold ?? [];
+    this.resumeFit = resume?.fit ?? null;
+  }
+
+  get rounds(): number {
+    return this.folds * this.repeats;
+  }
+
+  get roundsDone(): number {
+    return this.perFold.length;
+  }
+
+  get done(): boolean {
+    return this.roundsDone === this.rounds;
+  }
+
+  /** Fits until about `flops` are spent or a fold ends; returns the flops spent. */
+  advance(flops: number): number {
+    if (this.done) return 0;
+    this.fit ??= this.roundFit();
+    const spent = this.fit.advance(flops);
+    if (this.fit.done) {
+      const { test } = this.fit.result;
+      this.perFold = [...this.perFold, { accuracy: test.accuracy, macroF1: test.macro.f1 }];
+      this.fit = null;
+    }
+    return spent;
+  }
+
+  checkpoint(): CrossValidationCheckpoint {
+    return { perFold: this.perFold, fit: this.fit?.checkpoint() ?? null };
+  }
+
+  result(): CrossValidationReport {
+    const { folds, repeats, perFold } = this;
+    return {
+      folds,
+      repeats,
+      perFold,
+      accuracy: foldStatistic(
+        perFold.map((s) => s.accuracy),
+        folds,
+      ),
+      macroF1: foldStatistic(
+        perFold.map((s) => s.macroF1),
+        folds,
+      ),
+    };
+  }
+
+  private roundFit(): FitRun {
+    const { input, folds } = this;
+    const round = this.roundsDone;
+    const foldOf = stratifiedKFold(
+      input.y,
+      input.labels.length,
+      folds,
+      (input.seed ?? 0) + Math.floor(round / folds),
+    );
+    const run = new FitRun(
+      {
+        spec: HEAD_SPECS[input.headType],
+        backbone: input.backbone,
+        options: input.options ?? {},
+        targetPrecision: this.targetPrecision,
+        X: input.X,
+        y: input.y,
+        labels: input.labels,
+        split: roundSplit(foldOf, round % folds, folds),
+      },
+      this.resumeFit ?? undefined,
+    );
+    this.resumeFit = null;
+    return run;
+  }
 }
 
 function roundSplit(foldOf: Int32Array, f: number, k: number): SplitIndices {

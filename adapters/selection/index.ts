@@ -4,8 +4,10 @@
  * front that turn the measurements into a recommendation. Pure TypeScript, no I/O.
  */
 export {
+  type CrossValidationCheckpoint,
   type CrossValidationInput,
   type CrossValidationReport,
+  CrossValidationRun,
   crossValidateHead,
   DEFAULT_FOLDS,
   type FoldScores,

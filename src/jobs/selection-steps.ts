@@ -1,13 +1,18 @@
 /**
  * A selection job in steps: for each candidate (backbone × cut layer), embed the retained raw samples
- * a chunk per step, then score the embeddings in one step (cross-validated logistic head, LogME,
- * prototype leave-one-out). The candidates' reports accumulate in the checkpoint; the last step ranks
+ * a chunk per step, cross-validate the logistic head on the embeddings in bounded steps, then compute
+ * the training-free measures (LogME, prototype leave-one-out) in one step. The candidates' reports accumulate in the checkpoint; the last step ranks
  * them. Nothing about the adapter changes; applying the result is a switch job.
  */
 
+import {
+  type CrossValidationCheckpoint,
+  type CrossValidationInput,
+  CrossValidationRun,
+} from "../../adapters/selection";
 import { resolveCutLayer } from "../../models/cut-layer";
-import { availability } from "../selection/candidates";
-import { scoreEmbeddings } from "../selection/measure-candidate";
+import { availability, type Candidate } from "../selection/candidates";
+import { crossValidationOf, transferability } from "../selection/measure-candidate";
 import {
   type CandidateReport,
   describeCandidate,
@@ -24,7 +29,8 @@ import type { JobContext, JobResult, JobSteps } from "./job-steps";
 
 interface SelectionCheckpoint {
   candidate: number;
-  stage: "embed" | "score";
+  stage: "embed" | "cross-validate" | "score";
+  crossValidation: CrossValidationCheckpoint | null;
   /** Backbone time spent embedding the current candidate so far. */
   embedMs: number;
   reports: CandidateReport[];
@@ -35,12 +41,21 @@ interface SelectionCheckpoint {
 export class SelectionSteps implements JobSteps {
   private state: SelectionCheckpoint;
   private refs: RawSampleRef[] | null = null;
+  private cv: { candidate: string; run: CrossValidationRun } | null = null;
+  private vectors: { candidate: string; input: CrossValidationInput } | null = null;
 
   constructor(
     private readonly context: JobContext & { job: JobOf<"selection"> },
     resume: SelectionCheckpoint | null,
   ) {
-    this.state = resume ?? { candidate: 0, stage: "embed", embedMs: 0, reports: [], computeMs: 0 };
+    this.state = resume ?? {
+      candidate: 0,
+      stage: "embed",
+      crossValidation: null,
+      embedMs: 0,
+      reports: [],
+      computeMs: 0,
+    };
   }
 
   get done(): boolean {
@@ -52,7 +67,11 @@ export class SelectionSteps implements JobSteps {
     const { candidate, stage } = this.state;
     const current = candidates[candidate];
     const embedded = current ? this.context.vectors.countVectors(current.id) : 0;
-    const detail = stage === "embed" ? `embedded ${embedded} samples` : "scoring";
+    const detail = {
+      embed: `embedded ${embedded} samples`,
+      "cross-validate": `cross-validated ${this.state.crossValidation?.perFold.length ?? 0} folds`,
+      score: "LogME and prototype leave-one-out",
+    }[stage];
     return {
       stage: "select",
       fraction: candidate / Math.max(1, candidates.length),
@@ -81,29 +100,19 @@ export class SelectionSteps implements JobSteps {
         this.state = {
           ...this.state,
           embedMs: this.state.embedMs + embedMs,
-          stage: embedded >= refs.length ? "score" : "embed",
+          stage: embedded >= refs.length ? "cross-validate" : "embed",
         };
+      } else if (this.state.stage === "cross-validate") {
+        this.crossValidate(candidate);
       } else {
-        const vectors = this.context.vectors.readVectors(candidate.id);
-        const labels = labelsOf(vectors);
-        const classOf = new Map(labels.map((label, k) => [label, k]));
-        const { folds, seed } = this.context.job.request;
-        const scores = await scoreEmbeddings({
-          backbone: {
-            id: candidate.backbone,
-            weightsHash: candidate.manifest.weightsHash,
-            dim: candidate.dim,
-          },
-          vectors: vectors.map((sample) => sample.vector),
-          y: Int32Array.from(vectors, (sample) => classOf.get(sample.label) as number),
-          labels,
-          folds,
-          seed,
-        });
+        const input = this.crossValidationInput(candidate);
+        const { X, y, labels } = input;
+        const cv = new CrossValidationRun(input, this.state.crossValidation ?? undefined);
         const { embedMs } = this.state;
         const measured = {
-          ...scores,
-          latencyMsPerItem: embedMs / vectors.length,
+          crossValidation: cv.result(),
+          ...transferability(X, y, labels.length),
+          latencyMsPerItem: embedMs / y.length,
           embedMs,
           wasmHeapBytes: pool.wasmHeapBytes(),
         };
@@ -144,11 +153,56 @@ export class SelectionSteps implements JobSteps {
     };
   }
 
+  /** One bounded step of the candidate's cross-validation (the run stays in memory between steps). */
+  private crossValidate(candidate: Candidate): void {
+    if (this.cv?.candidate !== candidate.id) {
+      const run = new CrossValidationRun(
+        this.crossValidationInput(candidate),
+        this.state.crossValidation ?? undefined,
+      );
+      this.cv = { candidate: candidate.id, run };
+    }
+    const { run } = this.cv;
+    run.advance(this.context.stepFlops);
+    this.state = {
+      ...this.state,
+      crossValidation: run.checkpoint(),
+      stage: run.done ? "score" : "cross-validate",
+    };
+  }
+
+  /** The candidate's embeddings as the cross-validation reads them (cached for its steps). */
+  private crossValidationInput(candidate: Candidate): CrossValidationInput {
+    if (this.vectors?.candidate !== candidate.id) {
+      const vectors = this.context.vectors.readVectors(candidate.id);
+      const labels = labelsOf(vectors);
+      const classOf = new Map(labels.map((label, k) => [label, k]));
+      const { folds, seed } = this.context.job.request;
+      const input = crossValidationOf({
+        backbone: {
+          id: candidate.backbone,
+          weightsHash: candidate.manifest.weightsHash,
+          dim: candidate.dim,
+        },
+        vectors: vectors.map((sample) => sample.vector),
+        y: Int32Array.from(vectors, (sample) => classOf.get(sample.label) as number),
+        labels,
+        folds,
+        seed,
+      });
+      this.vectors = { candidate: candidate.id, input };
+    }
+    return this.vectors.input;
+  }
+
   private next(report: CandidateReport): void {
+    this.cv = null;
+    this.vectors = null;
     this.state = {
       ...this.state,
       candidate: this.state.candidate + 1,
       stage: "embed",
+      crossValidation: null,
       embedMs: 0,
       reports: [...this.state.reports, report],
     };

@@ -3,8 +3,9 @@
  * head's cross-validated quality, LogME and nearest-prototype leave-one-out accuracy on the vectors.
  */
 
-import { type BackboneRef, fromRows } from "../../adapters";
+import { type BackboneRef, fromRows, type Matrix } from "../../adapters";
 import {
+  type CrossValidationInput,
   type CrossValidationReport,
   crossValidateHead,
   logME,
@@ -84,21 +85,35 @@ export async function scoreEmbeddings(
 ): Promise<
   Pick<CandidateMeasurement, "crossValidation" | "logME" | "prototypeLeaveOneOutAccuracy">
 > {
-  const X = fromRows(input.vectors, input.backbone.dim);
-  const classCount = input.labels.length;
+  const cv = crossValidationOf(input);
   const crossValidation = await crossValidateHead({
+    ...cv,
+    onProgress: (progress) => input.onProgress?.(progress.message),
+  });
+  return { crossValidation, ...transferability(cv.X, input.y, input.labels.length) };
+}
+
+/** What selection cross-validates: the logistic head under the training protocol. */
+export function crossValidationOf(input: Omit<ScoreInput, "onProgress">): CrossValidationInput {
+  return {
     headType: "logistic",
     backbone: input.backbone,
-    X,
+    X: fromRows(input.vectors, input.backbone.dim),
     y: input.y,
     labels: input.labels,
     folds: input.folds,
     seed: input.seed,
-    onProgress: (progress) => input.onProgress?.(progress.message),
-  });
+  };
+}
+
+/** The training-free measures: LogME and nearest-prototype leave-one-out accuracy. */
+export function transferability(
+  X: Matrix,
+  y: Int32Array,
+  classCount: number,
+): Pick<CandidateMeasurement, "logME" | "prototypeLeaveOneOutAccuracy"> {
   return {
-    crossValidation,
-    logME: logME(X, input.y, classCount).score,
-    prototypeLeaveOneOutAccuracy: prototypeLeaveOneOutAccuracy(X, input.y, classCount),
+    logME: logME(X, y, classCount).score,
+    prototypeLeaveOneOutAccuracy: prototypeLeaveOneOutAccuracy(X, y, classCount),
   };
 }
