@@ -144,8 +144,9 @@ export class JobsTable {
 
   succeed(id: string, version: number, now: string): void {
     this.sql.exec(
-      "UPDATE jobs SET status = 'succeeded', version = ?, fraction = 1, finished_at = ? WHERE id = ?",
+      "UPDATE jobs SET status = 'succeeded', version = ?, stage = 'done', fraction = 1, message = ?, finished_at = ? WHERE id = ?",
       version,
+      `published version ${version}`,
       now,
       id,
     );
@@ -154,7 +155,7 @@ export class JobsTable {
   /** A selection job's end: its report is the result. */
   succeedWithReport(id: string, report: SelectionReport, now: string): void {
     this.sql.exec(
-      "UPDATE jobs SET status = 'succeeded', report = ?, fraction = 1, finished_at = ? WHERE id = ?",
+      "UPDATE jobs SET status = 'succeeded', report = ?, stage = 'done', fraction = 1, message = 'ranked', finished_at = ? WHERE id = ?",
       JSON.stringify(report),
       now,
       id,
