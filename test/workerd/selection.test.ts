@@ -21,13 +21,7 @@ import {
   type TestTenant,
   uploadTexts,
 } from "./tenants/client";
-import { COOKING, FINANCE, labelled, WEATHER } from "./tenants/texts";
-
-const TOPICS = [
-  ...labelled(WEATHER, "weather"),
-  ...labelled(COOKING, "cooking"),
-  ...labelled(FINANCE, "finance"),
-];
+import { COOKING, labelled, TOPICS, WEATHER } from "./tenants/texts";
 
 function adapterApi(tenant: TestTenant, adapterId: string) {
   const adapter = tenant.api.v1.adapters[":adapterId"];

@@ -22,18 +22,12 @@ import {
   type TestTenant,
   uploadTexts,
 } from "./client";
-import { COOKING, FINANCE, labelled, WEATHER } from "./texts";
-
-const SAMPLES = [
-  ...labelled(WEATHER, "weather"),
-  ...labelled(COOKING, "cooking"),
-  ...labelled(FINANCE, "finance"),
-];
+import { TOPICS } from "./texts";
 
 async function trainedAdapter(name: string) {
   const tenant = await createTenant(name);
   const adapterId = await createTextAdapter(tenant);
-  await uploadTexts(tenant, adapterId, SAMPLES);
+  await uploadTexts(tenant, adapterId, TOPICS);
   return { tenant, adapterId, train: (json: object) => train(tenant, adapterId, json) };
 }
 

@@ -30,3 +30,10 @@ export const FINANCE: string[] = [
 export function labelled(texts: string[], label: string): [string, string][] {
   return texts.map((text) => [text, label]);
 }
+
+/** Three topics, six sentences each. */
+export const TOPICS: [string, string][] = [
+  ...labelled(WEATHER, "weather"),
+  ...labelled(COOKING, "cooking"),
+  ...labelled(FINANCE, "finance"),
+];
