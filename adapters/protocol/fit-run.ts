@@ -120,7 +120,7 @@ export class FitRun {
   }
 
   /** Overall progress of the fit in [0, 1]: the sweep is most of it, the refit the rest. */
-  get progress(): Omit<TrainProgress, "fraction"> & { fraction: number } {
+  get progress(): TrainProgress {
     const { stage, candidate } = this.state;
     const count = this.candidates.length;
     const within = this.fit?.process.fraction ?? 0;

@@ -88,7 +88,7 @@ export class JobRunner extends DurableObject<Bindings> {
     const started = performance.now();
     let steps: JobSteps;
     try {
-      steps = this.stepsOf(found.job, { job: found.job, adapter: found.adapter, tenant });
+      steps = this.stepsOf(found, tenant);
       await steps.step();
     } catch (error) {
       this.live = null;
@@ -109,15 +109,16 @@ export class JobRunner extends DurableObject<Bindings> {
     await this.ctx.storage.setAlarm(Date.now());
   }
 
+  /** The job's steps: kept in memory between alarms, or rebuilt from the last checkpoint. */
   private stepsOf(
-    job: JobRecord,
-    parts: Pick<JobContext, "job" | "adapter"> & { tenant: TenantStoreClient },
+    { job, adapter }: Pick<JobContext, "job" | "adapter">,
+    tenant: TenantStoreClient,
   ): JobSteps {
     if (this.live?.jobId === job.id) return this.live.steps;
     const context: JobContext = {
-      job: parts.job,
-      adapter: parts.adapter,
-      records: parts.tenant,
+      job,
+      adapter,
+      records: tenant,
       vectors: this.runner,
       rawSamples: this.env.SAMPLES,
       backbones: () => isolatePool(this.env.ASSETS),
