@@ -331,7 +331,12 @@ export class TenantStore extends DurableObject<Bindings> {
   private async enqueue<K extends JobKind>(adapterId: string, kind: K, request: JobRequestOf[K]) {
     const job = this.state.jobs.enqueue(adapterId, kind, request, now());
     await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS);
-    await this.runnerOf(job).start(this.ticket(job));
+    try {
+      await this.runnerOf(job).start(this.ticket(job));
+    } catch (error) {
+      // The job is queued and recorded: the watchdog hands it over on its next round.
+      console.warn(`job ${job.id}: its runner did not take it yet`, error);
+    }
     return job;
   }
 
