@@ -42,6 +42,11 @@ export async function withWranglerDev<T>(
       state,
       "--log-level",
       "error",
+      // Benchmarks time the work, not access control: /v1/embed public, no rate limits.
+      "--var",
+      "PUBLIC_EMBED:true",
+      "--var",
+      "RATE_LIMITS:off",
     ],
     { env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, stdio: "ignore" },
   );
