@@ -95,7 +95,7 @@ export function embedRoutes() {
     );
     const pool = c.var.backbones;
     const manifest = pool.manifest(backbone);
-    const result = await pool.embed(backbone, toBackboneInputs(manifest, inputs), layer);
+    const result = await pool.embed(backbone, await toBackboneInputs(manifest, inputs), layer);
     return c.json(
       {
         backbone: result.backbone,
