@@ -1,6 +1,9 @@
 /**
  * Bearer authentication. Admin routes take the deployment's ADMIN_TOKEN; tenant routes take a tenant
- * API key, which names its tenant, and that tenant's Durable Object checks the key's hash.
+ * API key, which names its tenant, and that tenant's Durable Object checks the key's hash. A tenant
+ * key is counted against its per-key rate limit before its Durable Object is asked (only its holder
+ * can fill that bucket, and a caller over its limit costs no object call); the admin token only once
+ * it matched, so that wrong tokens cannot use up the admin's bucket.
  */
 
 import type { Context } from "hono";
