@@ -2,7 +2,8 @@
  * The heaviest /v1/embed requests for MobileNetV2 that pass validation, written once to a folder so
  * that every host reads the same bytes: as many images of the per-image limit as the request's pixel
  * budget allows (16-bit RGBA PNGs; JPEGs with three full-resolution components, jpeg-js's costliest
- * three-component layout), and a full batch of smaller JPEGs that together use the whole budget.
+ * three-component layout), and a full batch of smaller JPEGs that together use the whole budget;
+ * plus one such smaller JPEG alone, for scale.
  * Pictures are flat: decoding cost does not depend on content, and flat files stay small.
  */
 
@@ -41,6 +42,11 @@ export const WORST_REQUESTS: readonly WorstRequest[] = [
     name: "jpeg",
     description: `${atLimit} × JPEG 4:4:4, ${MAX_WIDTH}×${MAX_HEIGHT}`,
     files: Array(atLimit).fill("max-444.jpg"),
+  },
+  {
+    name: "jpeg-one-small",
+    description: `1 × JPEG 4:4:4, ${SMALL.width}×${SMALL.height} (for scale: what one modest photo costs)`,
+    files: ["small-444.jpg"],
   },
   {
     name: "jpeg-batch",
