@@ -17,7 +17,7 @@ import { Problem, problemResponse } from "./problem";
  */
 export const RATE_LIMIT_PERIOD_SECONDS = 60;
 
-export type RateLimitScope = "key" | "client";
+type RateLimitScope = "key" | "client";
 
 function limiterOf(env: Partial<Bindings> | undefined, scope: RateLimitScope) {
   if (env?.RATE_LIMITS === "off") return undefined;
@@ -35,8 +35,7 @@ export async function rateLimited(
 ): Promise<Response | undefined> {
   const limiter = limiterOf(c.env as Partial<Bindings> | undefined, scope);
   if (!limiter) return undefined;
-  const { success } = await limiter.limit({ key: `${scope}:${key}` });
-  if (success) return undefined;
+  if (await withinLimit(limiter, `${scope}:${key}`)) return undefined;
   c.header("retry-after", String(RATE_LIMIT_PERIOD_SECONDS));
   const who = scope === "key" ? "this API key" : "this client address";
   return problemResponse(
@@ -50,8 +49,18 @@ export async function rateLimited(
   );
 }
 
+/** An abuse limit fails open: a limiter that cannot answer must not turn requests into 5xx. */
+async function withinLimit(limiter: RateLimit, key: string): Promise<boolean> {
+  try {
+    return (await limiter.limit({ key })).success;
+  } catch (error) {
+    console.warn("rate limiter unavailable; request let through", error);
+    return true;
+  }
+}
+
 /** The caller's address as Cloudflare's edge reports it; every unknown caller shares one bucket. */
-export function clientAddress(c: Context): string {
+function clientAddress(c: Context): string {
   return c.req.header("cf-connecting-ip") ?? "unknown";
 }
 
