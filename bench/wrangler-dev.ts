@@ -22,7 +22,10 @@ export interface WranglerDevOptions {
 
 export interface WranglerDev {
   readonly url: string;
-  /** The workerd process serving the worker (the first one wrangler starts), for its memory. */
+  /**
+   * The workerd process that runs the worker, for its memory: not the one listening on the dev
+   * port, which is wrangler's dev proxy (wrangler 4 starts both).
+   */
   readonly workerdPid: number;
 }
 
@@ -42,14 +45,18 @@ export async function withWranglerDev<T>(
       state,
       "--log-level",
       "error",
+      // Benchmarks time the work, not access control: /v1/embed public, no rate limits.
+      "--var",
+      "PUBLIC_EMBED:true",
+      "--var",
+      "RATE_LIMITS:off",
     ],
     { env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, stdio: "ignore" },
   );
   const url = `http://127.0.0.1:${port}`;
   try {
     await healthy(url, wrangler);
-    const [workerdPid] = await workerdPids(wrangler.pid ?? 0);
-    if (workerdPid === undefined) throw new Error("no workerd process under wrangler");
+    const workerdPid = await workerRuntimePid(wrangler.pid ?? 0, port);
     return await use({ url, workerdPid });
   } finally {
     await stop(wrangler);
@@ -70,6 +77,14 @@ async function healthy(url: string, wrangler: ChildProcess): Promise<void> {
     await sleep(500);
   }
   throw new Error(`wrangler dev was not healthy within ${START_TIMEOUT_MS / 1000} s`);
+}
+
+async function workerRuntimePid(root: number, port: number): Promise<number> {
+  for (const pid of await workerdPids(root)) {
+    const command = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (!command.includes(`:${port}`)) return pid;
+  }
+  throw new Error("no workerd process running the worker under wrangler");
 }
 
 /** The `workerd serve` processes under `root`, in the order a breadth-first walk meets them. */

@@ -29,24 +29,39 @@ export function imagesOf(manifest: BackboneManifest, inputs: BackboneInput[]): R
   });
 }
 
-/**
- * Centre square crop + bilinear resize to the manifest's size, then byte / divisor. The division is
- * done here in float32, exactly as tfjs's wasm `div` rounds it, so both runtimes see the same bits.
- */
-export function imageBatch(manifest: BackboneManifest, images: RgbImage[]): ImageBatch {
+function imagePreprocessing(manifest: BackboneManifest) {
   const { preprocessing } = manifest;
   if (preprocessing.kind !== "image") throw new Error(`${manifest.id} is not an image backbone`);
-  const { resize, scale } = preprocessing;
-  if (resize.width !== resize.height) {
+  if (preprocessing.resize.width !== preprocessing.resize.height) {
     throw new Error(`${manifest.id}: the centre-square crop needs a square resize`);
   }
-  const pixels = resize.width * resize.height * 3;
+  return { size: preprocessing.resize.width, divisor: preprocessing.scale.divisor };
+}
+
+/**
+ * Centre square crop + bilinear resize to the manifest's input size. Done as soon as an image is
+ * decoded, so a request holds one full-size picture at a time. An image already at that size is
+ * returned as it is: the resize would be the identity (half-pixel centres land on the pixels).
+ */
+export function resizeForBackbone(manifest: BackboneManifest, image: RgbImage): RgbImage {
+  const { size } = imagePreprocessing(manifest);
+  if (image.width === size && image.height === size) return image;
+  return { width: size, height: size, data: cropAndResize(image, size) };
+}
+
+/**
+ * Each image resized (resizeForBackbone), then value / divisor. The division is done here in
+ * float32, exactly as tfjs's wasm `div` rounds it, so both runtimes see the same bits.
+ */
+export function imageBatch(manifest: BackboneManifest, images: RgbImage[]): ImageBatch {
+  const { size, divisor } = imagePreprocessing(manifest);
+  const pixels = size * size * 3;
   const data = new Float32Array(images.length * pixels);
   images.forEach((image, index) => {
-    data.set(cropAndResize(image, resize.width), index * pixels);
+    data.set(resizeForBackbone(manifest, image).data, index * pixels);
   });
-  for (let i = 0; i < data.length; i++) data[i] = (data[i] ?? 0) / scale.divisor;
-  return { data, dims: [images.length, resize.height, resize.width, 3] };
+  for (let i = 0; i < data.length; i++) data[i] = (data[i] ?? 0) / divisor;
+  return { data, dims: [images.length, size, size, 3] };
 }
 
 /** Runs the network on a preprocessed batch: one L2-normalised vector per image at `layer`. */

@@ -12,6 +12,14 @@ export interface Bindings {
   ADMIN_TOKEN: string;
   /** Work per job step in floating-point operations (default adapters' STEP_FLOPS); tests use less. */
   JOB_STEP_FLOPS?: string;
+  /** "true" lets /v1/embed answer without credentials (per-IP rate limit only); default "false". */
+  PUBLIC_EMBED?: string;
+  /** "off" disables the rate limits (load tests); anything else keeps them. */
+  RATE_LIMITS?: string;
+  /** Requests per API key (tenant keys and the admin token) and period: [[ratelimits]]. */
+  KEY_RATE_LIMIT?: RateLimit;
+  /** Requests per client IP on public routes: [[ratelimits]]. */
+  CLIENT_RATE_LIMIT?: RateLimit;
 }
 
 /** Per-request variables set by middleware. */
@@ -23,3 +31,9 @@ export interface AppEnv {
   Bindings: Bindings;
   Variables: Variables;
 }
+
+/**
+ * The bindings of the app called in-process on Node (`app.request(path, init, IN_PROCESS_BINDINGS)`
+ * in tests and benchmarks): no Cloudflare bindings, no credentials, so /v1/embed is public there.
+ */
+export const IN_PROCESS_BINDINGS: Partial<Bindings> = { PUBLIC_EMBED: "true" };

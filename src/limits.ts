@@ -6,4 +6,10 @@ export const LIMITS = {
   maxEmbedBatch: 32,
   /** Characters in one text input. */
   maxTextChars: 2000,
+  /**
+   * Decoded pixels (width × height, from the headers) of all images in one request: two images of
+   * the per-image limit (4096×3072), or e.g. 32 of 1024×768. Images are decoded one at a time, so
+   * this bounds a request's CPU time; the per-image limit bounds its memory.
+   */
+  maxRequestPixels: 2 * 4096 * 3072,
 } as const;

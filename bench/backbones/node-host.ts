@@ -5,6 +5,7 @@
  */
 
 import { createApp } from "../../src/app";
+import { IN_PROCESS_BINDINGS } from "../../src/env";
 import { BackbonePool } from "../../src/runtime/backbones";
 import { nodeHost } from "../../src/runtime/node";
 import { wasmHeapBytes } from "../../src/runtime/tfjs-wasm";
@@ -16,11 +17,15 @@ const pool = new BackbonePool(await nodeHost());
 const app = createApp(() => pool);
 
 const figures = await measureHost(backbone, async (body) => {
-  const response = await app.request("/v1/embed", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body,
-  });
+  const response = await app.request(
+    "/v1/embed",
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    },
+    IN_PROCESS_BINDINGS,
+  );
   if (response.status !== 200) throw new Error(`${response.status} ${await response.text()}`);
   await response.arrayBuffer();
 });

@@ -5,6 +5,7 @@
  */
 
 import { createApp } from "../../src/app";
+import { IN_PROCESS_BINDINGS } from "../../src/env";
 import { BackbonePool } from "../../src/runtime/backbones";
 import { nodeHost } from "../../src/runtime/node";
 import { withWranglerDev } from "../wrangler-dev";
@@ -56,7 +57,8 @@ async function onWorkerd(runs: readonly BatchRuns[], port: number): Promise<Host
 async function onNode(runs: readonly BatchRuns[]): Promise<HostRow[]> {
   const pool = new BackbonePool(await nodeHost());
   const app = createApp(() => pool);
-  const get = async (path: string, init?: RequestInit) => app.request(path, init);
+  const get = async (path: string, init?: RequestInit) =>
+    app.request(path, init, IN_PROCESS_BINDINGS);
   const rows: HostRow[] = [];
   for (const { runtime, backbone } of PATHS) {
     const timed = await timeRequests(backbone, embedVia(get), runs);

@@ -21,15 +21,27 @@ export interface DecodeLimits {
   maxPixels: number;
 }
 
-/**
- * 4096×3072 (12.6 MP), enough for phone photos. A JPEG that size needs about 75 MB while decoding
- * (component planes + RGB output); hosts with less memory should pass a lower limit.
- */
+/** 4096×3072 (12.6 MP), enough for phone photos. */
 export const DEFAULT_LIMITS: DecodeLimits = { maxPixels: 4096 * 3072 };
 
 const BYTES_PER_MEGABYTE = 1024 * 1024;
 
-function checkSize(size: Size | undefined, format: string, limits: DecodeLimits): void {
+/**
+ * jpeg-js's own accounting (its `maxMemoryUsageInMB`) per pixel of the worst frame it decodes: four
+ * components (CMYK) at full resolution, each 4 bytes per pixel of DCT blocks (an Int32Array(64) per
+ * 8×8 block) + 1 of output lines + 1 of interleaved data, then 3 of RGB output. Blocks are padded to
+ * whole MCUs (up to 4×4 blocks), hence the slack. The pixel limit, checked first, is the limit that
+ * applies; this only keeps jpeg-js from refusing an image within it.
+ */
+const JPEG_ACCOUNTED_BYTES_PER_PIXEL = 4 * (4 + 1 + 1) + 3;
+const JPEG_ACCOUNTING_SLACK = 1.1;
+
+function jpegMemoryLimitMB(maxPixels: number): number {
+  const bytes = maxPixels * JPEG_ACCOUNTED_BYTES_PER_PIXEL * JPEG_ACCOUNTING_SLACK;
+  return Math.ceil(bytes / BYTES_PER_MEGABYTE) + 16; // + tables and segment buffers
+}
+
+function checkSize(size: Size | undefined, format: string, limits: DecodeLimits): Size {
   if (!size || size.width === 0 || size.height === 0) {
     throw new ImageError("corrupt-image", `the ${format} header is missing or truncated`, format);
   }
@@ -41,6 +53,7 @@ function checkSize(size: Size | undefined, format: string, limits: DecodeLimits)
       format,
     );
   }
+  return size;
 }
 
 function corrupt(format: string, error: unknown): ImageError {
@@ -53,16 +66,15 @@ function corrupt(format: string, error: unknown): ImageError {
 }
 
 function decodeJpeg(bytes: Uint8Array, limits: DecodeLimits): RgbImage {
-  checkSize(jpegSize(bytes), "jpeg", limits);
   try {
     const decoded = jpeg.decode(bytes, {
       useTArray: true,
       formatAsRGBA: false,
       // A truncated scan is an error, not an image padded with grey.
       tolerantDecoding: false,
+      // jpeg-js counts a megapixel as 10^6 pixels.
       maxResolutionInMP: limits.maxPixels / 1e6,
-      // Component planes + output: about 6 bytes per pixel, plus tables.
-      maxMemoryUsageInMB: Math.ceil((limits.maxPixels * 6) / BYTES_PER_MEGABYTE) + 16,
+      maxMemoryUsageInMB: jpegMemoryLimitMB(limits.maxPixels),
     });
     return { width: decoded.width, height: decoded.height, data: decoded.data };
   } catch (error) {
@@ -92,12 +104,31 @@ function expectedSamples(png: DecodedPng): number {
     : Math.ceil((png.width * png.channels * png.depth) / 8) * png.height;
 }
 
+/**
+ * 8- and 16-bit grey or colour samples, indexed directly: the common case, and the one where a
+ * full-size image makes speed matter. A 16-bit sample keeps its high byte.
+ */
+function wideSamplesToRgb(png: DecodedPng): Uint8Array {
+  const { width, height, channels, depth, data } = png;
+  const shift = depth === 16 ? 8 : 0;
+  const colour = channels >= 3;
+  const rgb = new Uint8Array(width * height * 3);
+  for (let source = 0, out = 0; out < rgb.length; source += channels, out += 3) {
+    const first = (data[source] ?? 0) >> shift;
+    rgb[out] = first;
+    rgb[out + 1] = colour ? (data[source + 1] ?? 0) >> shift : first;
+    rgb[out + 2] = colour ? (data[source + 2] ?? 0) >> shift : first;
+  }
+  return rgb;
+}
+
 function pngToRgb(png: DecodedPng): Uint8Array {
   const { width, height, depth, channels, palette } = png;
   if (png.data.length < expectedSamples(png)) throw new Error("image data is truncated");
+  if (!palette && depth >= 8) return wideSamplesToRgb(png);
+  // Palette indices, or grey packed 1, 2 or 4 bits per sample.
   const read = sampleReader(png);
-  const toByte =
-    depth === 16 ? (v: number) => v >> 8 : (v: number) => (v * 255) / ((1 << depth) - 1);
+  const toByte = (v: number) => (v * 255) / ((1 << depth) - 1);
   const colour = channels >= 3;
   const rgb = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
@@ -121,8 +152,7 @@ function pngToRgb(png: DecodedPng): Uint8Array {
   return rgb;
 }
 
-function decodePngImage(bytes: Uint8Array, limits: DecodeLimits): RgbImage {
-  checkSize(pngSize(bytes), "png", limits);
+function decodePngImage(bytes: Uint8Array): RgbImage {
   try {
     const png = decodePng(bytes, { checkCrc: true });
     return { width: png.width, height: png.height, data: pngToRgb(png) };
@@ -131,17 +161,22 @@ function decodePngImage(bytes: Uint8Array, limits: DecodeLimits): RgbImage {
   }
 }
 
-export function decodeImage(
+/**
+ * The image's size from its header, refused as `decodeImage` would refuse it (format, missing
+ * header, over the pixel limit) without decoding anything.
+ */
+export function checkImageHeader(
   input: ArrayBuffer | Uint8Array,
   limits: DecodeLimits = DEFAULT_LIMITS,
-): RgbImage {
+): Size & { format: "jpeg" | "png" } {
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const format = sniffFormat(bytes);
   switch (format) {
     case "jpeg":
-      return decodeJpeg(bytes, limits);
-    case "png":
-      return decodePngImage(bytes, limits);
+    case "png": {
+      const size = checkSize(format === "jpeg" ? jpegSize(bytes) : pngSize(bytes), format, limits);
+      return { format, ...size };
+    }
     case "unknown":
       throw new ImageError(
         "unsupported-format",
@@ -155,4 +190,13 @@ export function decodeImage(
         format,
       );
   }
+}
+
+export function decodeImage(
+  input: ArrayBuffer | Uint8Array,
+  limits: DecodeLimits = DEFAULT_LIMITS,
+): RgbImage {
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  const { format } = checkImageHeader(bytes, limits);
+  return format === "jpeg" ? decodeJpeg(bytes, limits) : decodePngImage(bytes);
 }

@@ -1,4 +1,4 @@
-export { DEFAULT_LIMITS, type DecodeLimits, decodeImage } from "./decode";
+export { checkImageHeader, DEFAULT_LIMITS, type DecodeLimits, decodeImage } from "./decode";
 export { ImageError, type ImageErrorCode } from "./image-error";
 export { centerSquare, cropAndResize, type Region, resizeBilinear } from "./resize";
 export type { RgbImage } from "./rgb-image";

@@ -3,8 +3,10 @@ import type { BackboneManifest } from "../../models";
 // Not through models/index: that registry imports every backbone, and each deployment bundles only its own.
 import { BACKBONE_RUNTIMES, MANIFEST_RUNTIMES } from "../../models/manifest";
 import type { AppEnv } from "../env";
+import { clientRateLimit } from "../rate-limit";
 import type { BackbonePool } from "../runtime/backbones";
 import { availability } from "../selection/candidates";
+import { problemResponses } from "./problems";
 
 const RuntimeNameSchema = z.enum(BACKBONE_RUNTIMES);
 
@@ -77,6 +79,7 @@ const listBackbones = createRoute({
   method: "get",
   path: "/backbones",
   summary: "The frozen backbones this deployment serves, with their load state in this isolate",
+  middleware: [clientRateLimit] as const,
   responses: {
     200: {
       description: "Backbones",
@@ -86,6 +89,7 @@ const listBackbones = createRoute({
         },
       },
     },
+    ...problemResponses([429]),
   },
 });
 

@@ -1,8 +1,11 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
+import { clientRateLimit } from "../rate-limit";
+import { callerAuth } from "../tenants/auth";
 import {
   FormInputsSchema,
   fromFormInputs,
@@ -11,6 +14,7 @@ import {
   type RawInput,
   toBackboneInputs,
 } from "./inputs";
+import { BEARER } from "./openapi-parts";
 import { bodyTooLarge, problemResponses } from "./problems";
 
 const EmbedJsonSchema = z
@@ -46,11 +50,25 @@ const EmbeddingsSchema = z
 type EmbedJson = z.infer<typeof EmbedJsonSchema>;
 type EmbedForm = z.infer<typeof EmbedFormSchema>;
 
+/**
+ * A tenant API key or the admin token, unless the deployment sets PUBLIC_EMBED = "true"; then
+ * anyone may call, within the per-IP rate limit.
+ */
+const embedAccess = createMiddleware<AppEnv>((c, next) =>
+  c.env?.PUBLIC_EMBED === "true" ? clientRateLimit(c, next) : callerAuth(c, next),
+);
+
 const embed = createRoute({
   method: "post",
   path: "/embed",
   summary: "Embed texts or images with a frozen backbone",
-  middleware: [bodyLimit({ maxSize: LIMITS.maxBodyBytes, onError: bodyTooLarge })] as const,
+  description:
+    'Needs a tenant API key or the admin token, unless the deployment sets PUBLIC_EMBED = "true".',
+  security: BEARER,
+  middleware: [
+    embedAccess,
+    bodyLimit({ maxSize: LIMITS.maxBodyBytes, onError: bodyTooLarge }),
+  ] as const,
   request: {
     body: {
       content: {
@@ -64,7 +82,7 @@ const embed = createRoute({
       description: "L2-normalised embeddings",
       content: { "application/json": { schema: EmbeddingsSchema } },
     },
-    ...problemResponses([404, 413, 415, 422]),
+    ...problemResponses([401, 404, 413, 415, 422, 429]),
   },
 });
 
@@ -77,7 +95,7 @@ export function embedRoutes() {
     );
     const pool = c.var.backbones;
     const manifest = pool.manifest(backbone);
-    const result = await pool.embed(backbone, toBackboneInputs(manifest, inputs), layer);
+    const result = await pool.embed(backbone, await toBackboneInputs(manifest, inputs), layer);
     return c.json(
       {
         backbone: result.backbone,

@@ -1,12 +1,15 @@
 /**
  * Reading model inputs from a request: texts as JSON strings, images as multipart files or base64 in
- * JSON. Everything the backbone cannot take is refused here with a problem naming the input.
+ * JSON. Everything the backbone cannot take is refused here with a problem naming the input. Images
+ * are checked against the request's pixel budget from their headers, then decoded and resized to
+ * the backbone's input size one at a time, so a request holds one full-size picture at once.
  */
 
 import { z } from "@hono/zod-openapi";
 import type { BackboneInput, BackboneManifest } from "../../models";
-// From the image module, not the models registry, so a single-backbone worker bundles only its own.
-import { decodeImage, ImageError } from "../../models/image";
+// From the image modules, not the models registry, so a single-backbone worker bundles only its own.
+import { checkImageHeader, type DecodeLimits, decodeImage, ImageError } from "../../models/image";
+import { resizeForBackbone } from "../../models/image-backbone";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
 
@@ -58,12 +61,15 @@ export async function fromFormInputs(
   );
 }
 
-/** Checks the batch against the backbone's modality and limits, and preprocesses images. */
-export function toBackboneInputs(
+/**
+ * Checks the batch against the backbone's modality and limits, then preprocesses images one by one,
+ * yielding to other requests between them.
+ */
+export async function toBackboneInputs(
   manifest: BackboneManifest,
   inputs: RawInput[],
   maxBatch: number = LIMITS.maxEmbedBatch,
-): BackboneInput[] {
+): Promise<BackboneInput[]> {
   if (inputs.length === 0) throw new Problem(422, "empty-batch", "send at least one input");
   if (inputs.length > maxBatch) {
     throw new Problem(
@@ -73,14 +79,23 @@ export function toBackboneInputs(
       { limit: maxBatch },
     );
   }
-  return inputs.map((input, index) => toBackboneInput(manifest, input, index));
+  for (const [index, input] of inputs.entries()) checkModality(manifest, input, index);
+  const limits = decodeLimits(manifest);
+  checkPixelBudget(inputs, limits);
+  const prepared: BackboneInput[] = [];
+  for (const [index, input] of inputs.entries()) {
+    if (input.kind === "text") {
+      prepared.push(checkText(input.text, index));
+    } else {
+      if (index > 0) await yieldToOtherRequests();
+      const image = naming(index, () => decodeImage(input.bytes, limits));
+      prepared.push({ kind: "image", image: resizeForBackbone(manifest, image) });
+    }
+  }
+  return prepared;
 }
 
-function toBackboneInput(
-  manifest: BackboneManifest,
-  input: RawInput,
-  index: number,
-): BackboneInput {
+function checkModality(manifest: BackboneManifest, input: RawInput, index: number): void {
   if (input.kind !== manifest.modality) {
     throw new Problem(
       422,
@@ -88,9 +103,36 @@ function toBackboneInput(
       `input ${index} is ${input.kind === "text" ? "a text" : "an image"}, but backbone ${manifest.id} takes ${manifest.modality === "text" ? "texts" : "images"}`,
     );
   }
-  return input.kind === "text"
-    ? checkText(input.text, index)
-    : preprocessImage(manifest, input.bytes, index);
+}
+
+function decodeLimits(manifest: BackboneManifest): DecodeLimits | undefined {
+  const { preprocessing } = manifest;
+  return preprocessing.kind === "image" ? { maxPixels: preprocessing.maxPixels } : undefined;
+}
+
+/**
+ * Every image's header against the per-image limit, then their pixels summed against the request's
+ * budget: an image or a request over its limit is refused before anything is decoded.
+ */
+function checkPixelBudget(inputs: RawInput[], limits: DecodeLimits | undefined): void {
+  let pixels = 0;
+  for (const [index, input] of inputs.entries()) {
+    if (input.kind !== "image") continue;
+    const size = naming(index, () => checkImageHeader(input.bytes, limits));
+    pixels += size.width * size.height;
+  }
+  if (pixels > LIMITS.maxRequestPixels) {
+    throw new Problem(
+      413,
+      "pixel-budget-exceeded",
+      `the images of this request have ${pixels} pixels in all; the limit is ${LIMITS.maxRequestPixels} pixels per request`,
+      { limit: LIMITS.maxRequestPixels },
+    );
+  }
+}
+
+function yieldToOtherRequests(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function checkText(text: string, index: number): BackboneInput {
@@ -108,19 +150,11 @@ function checkText(text: string, index: number): BackboneInput {
   return { kind: "text", text };
 }
 
-function preprocessImage(
-  manifest: BackboneManifest,
-  bytes: Uint8Array,
-  index: number,
-): BackboneInput {
-  const limits =
-    manifest.preprocessing.kind === "image"
-      ? { maxPixels: manifest.preprocessing.maxPixels }
-      : undefined;
+/** Runs an image step, naming the input in its error so a client knows which file to fix. */
+function naming<T>(index: number, step: () => T): T {
   try {
-    return { kind: "image", image: decodeImage(bytes, limits) };
+    return step();
   } catch (error) {
-    // Name the input, so a client knows which file of a batch to fix.
     if (error instanceof ImageError) {
       throw new ImageError(error.code, `input ${index}: ${error.message}`, error.format);
     }

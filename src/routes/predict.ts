@@ -111,7 +111,7 @@ export function predictRoutes() {
       body.kind === "form"
         ? await fromFormInputs(body.form.inputs)
         : fromJsonInputs(body.json.inputs);
-    const inputs = toBackboneInputs(manifest, raw, TENANT_LIMITS.inputsPerPrediction);
+    const inputs = await toBackboneInputs(manifest, raw, TENANT_LIMITS.inputsPerPrediction);
     const [embedded, head] = await Promise.all([
       backbones.embed(adapter.backbone, inputs, adapter.layer ?? undefined),
       loadHead(c.env.HEADS, headKey(tenant.id, adapter.id, adapter.activeVersion), {

@@ -20,6 +20,7 @@ const DESCRIPTIONS: Record<number, string> = {
   413: "A size limit was exceeded (named in the detail)",
   415: "Unsupported content type or image format",
   422: "The request is well-formed but invalid",
+  429: "Rate limit reached; see Retry-After",
 };
 
 /** OpenAPI response entries for the problems a route may answer. */

@@ -122,7 +122,7 @@ export function sampleRoutes() {
       );
       const labelled =
         body.kind === "form" ? await fromFormSamples(body.form) : fromJsonSamples(body.json);
-      const inputs = toBackboneInputs(
+      const inputs = await toBackboneInputs(
         manifest,
         labelled.map((sample) => sample.raw),
         TENANT_LIMITS.samplesPerRequest,

@@ -28,11 +28,11 @@ export async function embedRaw(
 ): Promise<EmbeddedRaw> {
   const batchAt = (start: number, size: number) =>
     toBackboneInputs(manifest, raws.slice(start, start + size), size);
-  if (warmUp) await pool.embed(manifest.id, batchAt(0, 1), layer);
+  if (warmUp) await pool.embed(manifest.id, await batchAt(0, 1), layer);
   const vectors: Float32Array[] = [];
   let embedMs = 0;
   for (let start = 0; start < raws.length; start += EMBED_BATCH) {
-    const inputs = batchAt(start, EMBED_BATCH);
+    const inputs = await batchAt(start, EMBED_BATCH);
     await yieldToTimer();
     const started = performance.now();
     const { embeddings } = await pool.embed(manifest.id, inputs, layer);

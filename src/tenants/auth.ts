@@ -1,12 +1,16 @@
 /**
  * Bearer authentication. Admin routes take the deployment's ADMIN_TOKEN; tenant routes take a tenant
- * API key, which names its tenant, and that tenant's Durable Object checks the key's hash.
+ * API key, which names its tenant, and that tenant's Durable Object checks the key's hash. A tenant
+ * key is counted against its per-key rate limit before its Durable Object is asked (only its holder
+ * can fill that bucket, and a caller over its limit costs no object call); the admin token only once
+ * it matched, so that wrong tokens cannot use up the admin's bucket.
  */
 
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { Problem } from "../problem";
+import { rateLimited } from "../rate-limit";
 import { unwrap } from "../storage/outcome";
 import type { AdapterEnv, TenantEnv } from "./context";
 import { constantTimeEqual, sha256Hex, tenantIdOfKey } from "./keys";
@@ -14,14 +18,30 @@ import { type TenantStoreClient, tenantStore } from "./stores";
 
 export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearerToken(c.req.header("authorization"));
-  const expected = c.env.ADMIN_TOKEN;
-  // An unset ADMIN_TOKEN disables admin routes rather than accepting an empty token.
-  if (!expected || !(await constantTimeEqual(token, expected))) throw unauthorized("admin token");
+  if (!(await isAdminToken(c, token))) throw unauthorized("admin token");
+  const refused = await rateLimited(c, "key", ADMIN_RATE_KEY);
+  if (refused) return refused;
+  await next();
+});
+
+/** The admin token or any tenant's valid API key (the routes that serve every caller, e.g. /v1/embed). */
+export const callerAuth = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearerToken(c.req.header("authorization"));
+  if (await isAdminToken(c, token)) {
+    const refused = await rateLimited(c, "key", ADMIN_RATE_KEY);
+    if (refused) return refused;
+    return next();
+  }
+  const presented = await presentedKey(c);
+  if ("refused" in presented) return presented.refused;
+  if (!(await presented.store.authenticate(presented.keyHash))) throw unauthorized("API key");
   await next();
 });
 
 export const tenantAuth = createMiddleware<TenantEnv>(async (c, next) => {
-  const { store, keyHash } = await presentedKey(c);
+  const presented = await presentedKey(c);
+  if ("refused" in presented) return presented.refused;
+  const { store, keyHash } = presented;
   const tenant = await store.authenticate(keyHash);
   if (!tenant) throw unauthorized("API key");
   c.set("tenant", { ...tenant, store });
@@ -33,7 +53,9 @@ export const tenantAuth = createMiddleware<TenantEnv>(async (c, next) => {
  * the prediction path pays for one Durable Object call, not two.
  */
 export const tenantAdapterAuth = createMiddleware<AdapterEnv>(async (c, next) => {
-  const { store, keyHash } = await presentedKey(c);
+  const presented = await presentedKey(c);
+  if ("refused" in presented) return presented.refused;
+  const { store, keyHash } = presented;
   const found = await store.authenticateForAdapter(keyHash, c.req.param("adapterId") ?? "");
   if (!found) throw unauthorized("API key");
   c.set("tenant", { ...found.tenant, store });
@@ -41,11 +63,26 @@ export const tenantAdapterAuth = createMiddleware<AdapterEnv>(async (c, next) =>
   await next();
 });
 
-async function presentedKey(c: Context): Promise<{ store: TenantStoreClient; keyHash: string }> {
+/** The admin token's bucket in the per-key rate limit. */
+const ADMIN_RATE_KEY = "admin";
+
+async function isAdminToken(c: Context, token: string): Promise<boolean> {
+  const expected = (c.env as Partial<AppEnv["Bindings"]> | undefined)?.ADMIN_TOKEN;
+  // An unset ADMIN_TOKEN disables admin access rather than accepting an empty token.
+  return expected ? constantTimeEqual(token, expected) : false;
+}
+
+/** The tenant key presented, hashed and counted against its rate limit (or the 429 to send). */
+async function presentedKey(
+  c: Context,
+): Promise<{ store: TenantStoreClient; keyHash: string } | { refused: Response }> {
   const key = bearerToken(c.req.header("authorization"));
   const tenantId = tenantIdOfKey(key);
   if (!tenantId) throw unauthorized("API key");
-  return { store: tenantStore(c.env, tenantId), keyHash: await sha256Hex(key) };
+  const keyHash = await sha256Hex(key);
+  const refused = await rateLimited(c, "key", keyHash);
+  if (refused) return { refused };
+  return { store: tenantStore(c.env, tenantId), keyHash };
 }
 
 function bearerToken(header: string | undefined): string {

@@ -3,14 +3,17 @@
  * kind of bad input, after which the isolate still serves.
  */
 
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import parity from "../fixtures/parity.json";
 import { PARITY_INPUTS } from "../fixtures/parity-inputs";
 import { picturePng, toBase64 } from "../fixtures/pictures";
 import { worker } from "./worker";
 
+const ADMIN = { authorization: `Bearer ${(env as { ADMIN_TOKEN: string }).ADMIN_TOKEN}` };
+
 function post(body: BodyInit, contentType?: string): Promise<Response> {
-  const headers = contentType ? { "content-type": contentType } : undefined;
+  const headers = contentType ? { ...ADMIN, "content-type": contentType } : ADMIN;
   return worker.fetch(new Request("http://edge/v1/embed", { method: "POST", headers, body }));
 }
 

@@ -4,6 +4,7 @@
  * running on onnx.
  */
 
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import parity from "../fixtures/parity.json";
 import { PARITY_INPUTS } from "../fixtures/parity-inputs";
@@ -15,7 +16,10 @@ async function embed(backbone: string, layer?: string): Promise<number[][]> {
   const response = await worker.fetch(
     new Request("http://edge/v1/embed", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${(env as { ADMIN_TOKEN: string }).ADMIN_TOKEN}`,
+      },
       body: JSON.stringify({ backbone, layer, inputs: PARITY_INPUTS[BACKBONE] }),
     }),
   );

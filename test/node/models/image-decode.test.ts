@@ -1,7 +1,7 @@
 import { encode as encodePng, type ImageData as PngImage } from "fast-png";
 import jpeg from "jpeg-js";
 import { describe, expect, it } from "vitest";
-import { decodeImage, ImageError } from "../../../models/image";
+import { checkImageHeader, DEFAULT_LIMITS, decodeImage, ImageError } from "../../../models/image";
 
 /** A 4×2 RGB test card: red, green, blue, white / black, grey, yellow, cyan. */
 const CARD = [
@@ -172,3 +172,82 @@ describe("decodeImage: other bytes", () => {
     }
   });
 });
+
+/**
+ * The documented per-image limit (DEFAULT_LIMITS, 4096×3072) is reachable in every format and
+ * depth, and one pixel row more is refused from the header alone. Images are generated here; the
+ * ones at the limit are flat, so encoding stays fast.
+ */
+describe("decodeImage at the documented limit", () => {
+  const WIDTH = 4096;
+  const HEIGHT = 3072;
+
+  it("is 4096×3072", () => {
+    expect(DEFAULT_LIMITS.maxPixels).toBe(WIDTH * HEIGHT);
+  });
+
+  it("decodes a 4096×3072 JPEG within the memory cap it gives jpeg-js", () => {
+    const rgba = new Uint8Array(WIDTH * HEIGHT * 4).fill(200);
+    const bytes = new Uint8Array(
+      jpeg.encode({ width: WIDTH, height: HEIGHT, data: rgba }, 50).data,
+    );
+    const decoded = decodeImage(bytes);
+    expect([decoded.width, decoded.height]).toEqual([WIDTH, HEIGHT]);
+    expect(Math.abs((decoded.data[decoded.data.length - 1] ?? 0) - 200)).toBeLessThanOrEqual(2);
+  });
+
+  it("decodes a 4096×3072 16-bit RGBA PNG to its high bytes", () => {
+    const data = new Uint16Array(WIDTH * HEIGHT * 4);
+    for (let i = 0; i < data.length; i += 4) data.set([0x1234, 0xabcd, 0xff00, 0x8000], i);
+    const decoded = decodeImage(encodePng({ width: WIDTH, height: HEIGHT, data, depth: 16 }));
+    expect([decoded.width, decoded.height]).toEqual([WIDTH, HEIGHT]);
+    expect(Array.from(decoded.data.subarray(-3))).toEqual([0x12, 0xab, 0xff]);
+  });
+
+  it("decodes a 4096×3072 palette PNG with transparent entries", () => {
+    const palette: [number, number, number, number][] = [
+      [10, 20, 30, 0],
+      [200, 100, 50, 128],
+    ];
+    const data = new Uint8Array(WIDTH * HEIGHT).fill(1);
+    const bytes = encodePng({ width: WIDTH, height: HEIGHT, data, channels: 1, palette });
+    const decoded = decodeImage(bytes);
+    expect([decoded.width, decoded.height]).toEqual([WIDTH, HEIGHT]);
+    expect(Array.from(decoded.data.subarray(0, 3))).toEqual([200, 100, 50]);
+  });
+
+  it("refuses a PNG one row over the limit from its header, without decoding", () => {
+    const bytes = png({ data: CARD_RGB, channels: 3 }).slice();
+    // IHDR width and height (big-endian at 16 and 20): the rest of the file stays a 4×2 image.
+    new DataView(bytes.buffer).setUint32(16, WIDTH);
+    new DataView(bytes.buffer).setUint32(20, HEIGHT + 1);
+    const error = imageError(() => decodeImage(bytes));
+    expect(error.code).toBe("image-too-large");
+    expect(error.message).toContain(`4096×3073`);
+    expect(checkError(() => checkImageHeader(bytes))).toBe("image-too-large");
+  });
+
+  it("refuses a JPEG one row over the limit from its header, without decoding", () => {
+    const bytes = smoothJpeg().bytes.slice();
+    const sof = bytes.findIndex((byte, i) => byte === 0xff && bytes[i + 1] === 0xc0);
+    // SOF0 payload after marker and length: precision, height, width.
+    new DataView(bytes.buffer).setUint16(sof + 5, HEIGHT + 1);
+    new DataView(bytes.buffer).setUint16(sof + 7, WIDTH);
+    const error = imageError(() => decodeImage(bytes));
+    expect(error.code).toBe("image-too-large");
+    expect(error.message).toContain(`4096×3073`);
+  });
+
+  it("reads the size and format from the header", () => {
+    expect(checkImageHeader(smoothJpeg().bytes)).toEqual({ format: "jpeg", width: 64, height: 48 });
+    expect(checkImageHeader(png({ data: CARD_RGB, channels: 3 }))).toEqual({
+      format: "png",
+      width: 4,
+      height: 2,
+    });
+  });
+});
+
+function checkError(run: () => unknown): string {
+  return imageError(run).code;
+}

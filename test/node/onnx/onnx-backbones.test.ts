@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BackboneManifest, decodeImage } from "../../../models";
 import { onnxImageBackbone } from "../../../models/onnx-backbone";
 import { createApp } from "../../../src/app";
+import { IN_PROCESS_BINDINGS } from "../../../src/env";
 import { BackbonePool } from "../../../src/runtime/backbones";
 import { directoryFiles, type NodeHost, nodeHost } from "../../../src/runtime/node";
 import {
@@ -97,14 +98,18 @@ describe("a user's own ONNX image backbone", () => {
     });
     const app = createApp(() => byoPool);
     return (image: Uint8Array) =>
-      app.request("/v1/embed", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          backbone: manifest.id,
-          inputs: [{ image: Buffer.from(image).toString("base64") }],
-        }),
-      });
+      app.request(
+        "/v1/embed",
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            backbone: manifest.id,
+            inputs: [{ image: Buffer.from(image).toString("base64") }],
+          }),
+        },
+        IN_PROCESS_BINDINGS,
+      );
   }
 
   /** A flat-colour PNG: any crop and resize of it is that colour, so the model sees it exactly. */

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app";
+import { IN_PROCESS_BINDINGS } from "../../../src/env";
 import { BackbonePool, UnknownBackboneError } from "../../../src/runtime/backbones";
 import { nodeHost } from "../../../src/runtime/node";
 import { wasmHeapBytes } from "../../../src/runtime/tfjs-wasm";
@@ -48,11 +49,15 @@ describe("the committed parity fixture", () => {
   for (const [backbone, inputs] of Object.entries(PARITY_INPUTS)) {
     it(`matches today's Node embeddings for ${backbone}`, async () => {
       const app = createApp(() => pool);
-      const response = await app.request("/v1/embed", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ backbone, inputs }),
-      });
+      const response = await app.request(
+        "/v1/embed",
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ backbone, inputs }),
+        },
+        IN_PROCESS_BINDINGS,
+      );
       expect(response.status).toBe(200);
       const { embeddings } = (await response.json()) as { embeddings: number[][] };
       expect(embeddings).toEqual(parity[backbone as keyof typeof parity]);

@@ -1,0 +1,79 @@
+/**
+ * Images of a request against the per-request pixel budget and the per-image limit, from their
+ * headers before anything is decoded; then each decoded and resized to the backbone's input size.
+ */
+
+import { encode as encodePng } from "fast-png";
+import { describe, expect, it } from "vitest";
+import { ImageError } from "../../../models/image";
+import { manifest as mobilenet } from "../../../models/mobilenet-v2/manifest";
+import { LIMITS } from "../../../src/limits";
+import { Problem } from "../../../src/problem";
+import { type RawInput, toBackboneInputs } from "../../../src/routes/inputs";
+
+function pngBytes(width: number, height: number): Uint8Array {
+  const data = new Uint8Array(width * height * 3).map((_, i) => (i * 7) % 256);
+  return encodePng({ width, height, data, channels: 3 });
+}
+
+/** A small PNG whose header claims width × height: decoding it would fail as corrupt. */
+function claimedPng(width: number, height: number): RawInput {
+  const bytes = pngBytes(4, 2).slice();
+  new DataView(bytes.buffer).setUint32(16, width);
+  new DataView(bytes.buffer).setUint32(20, height);
+  return { kind: "image", bytes };
+}
+
+async function refusal(inputs: RawInput[]): Promise<unknown> {
+  return toBackboneInputs(mobilenet, inputs).then(
+    () => {
+      throw new Error("expected a refusal");
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe("toBackboneInputs for images", () => {
+  it("resizes each image to the backbone's input size as it decodes it", async () => {
+    const inputs = await toBackboneInputs(mobilenet, [
+      { kind: "image", bytes: pngBytes(300, 200) },
+      { kind: "image", bytes: pngBytes(50, 90) },
+    ]);
+    for (const input of inputs) {
+      if (input.kind !== "image") throw new Error("expected an image");
+      expect([input.image.width, input.image.height, input.image.data.length]).toEqual([
+        224,
+        224,
+        224 * 224 * 3,
+      ]);
+    }
+  });
+
+  it("refuses a request over the pixel budget before decoding any image", async () => {
+    // Three headers at the per-image limit: each alone passes, together they exceed the budget.
+    const error = await refusal([
+      claimedPng(4096, 3072),
+      claimedPng(4096, 3072),
+      claimedPng(4096, 3072),
+    ]);
+    expect(error).toBeInstanceOf(Problem);
+    const problem = error as Problem;
+    expect([problem.status, problem.slug]).toEqual([413, "pixel-budget-exceeded"]);
+    expect(problem.detail).toContain(`limit is ${LIMITS.maxRequestPixels} pixels per request`);
+  });
+
+  it("lets a request within the budget through to decoding", async () => {
+    // Within the budget, the claimed-size images are decoded, and found corrupt.
+    const error = await refusal([claimedPng(4096, 3072), claimedPng(4096, 3072)]);
+    expect(error).toBeInstanceOf(ImageError);
+    expect((error as ImageError).code).toBe("corrupt-image");
+    expect((error as ImageError).message).toMatch(/^input 0: /);
+  });
+
+  it("refuses an image over the per-image limit by its index, before decoding the others", async () => {
+    const error = await refusal([{ kind: "image", bytes: pngBytes(8, 8) }, claimedPng(4097, 3072)]);
+    expect(error).toBeInstanceOf(ImageError);
+    expect((error as ImageError).code).toBe("image-too-large");
+    expect((error as ImageError).message).toMatch(/^input 1: the png image is 4097×3072/);
+  });
+});
