@@ -87,6 +87,8 @@ export class FitRun {
   private previousModel: Classifier | null = null;
   private fit: { estimator: Classifier; process: FitProcess } | null = null;
   private outcome: FitHeadResult | null = null;
+  /** Train + validation, scaled: built once when the refit starts (it is large). */
+  private refit: { X: Matrix; y: Int32Array; scaler: StandardScaler } | null = null;
 
   constructor(
     private readonly input: FitHeadInput,
@@ -273,14 +275,14 @@ export class FitRun {
   private evaluate(estimator: Classifier): number {
     const { spec, backbone, labels, split, targetPrecision } = this.input;
     const calibration = this.state.calibration as Calibration;
-    const refit = this.refitData();
+    const { scaler } = this.refitData();
     const { abstain } = calibration;
     const trained = new AdapterHead(
       {
         headType: spec.headType,
         backbone,
         labels,
-        scaler: refit.scaler,
+        scaler,
         estimator,
         temperature: calibration.temperature,
         abstainThreshold: abstain ? (abstain.threshold ?? ALWAYS_ABSTAIN) : null,
@@ -325,10 +327,13 @@ export class FitRun {
   }
 
   private refitData() {
-    const { split, spec } = this.input;
-    const raw = this.rowsOf(Int32Array.from([...split.train, ...split.validation]));
-    const scaler = new StandardScaler({ withStd: spec.standardize }).fit(raw.X);
-    return { X: scaler.transform(raw.X), y: raw.y, scaler };
+    if (!this.refit) {
+      const { split, spec } = this.input;
+      const raw = this.rowsOf(Int32Array.from([...split.train, ...split.validation]));
+      const scaler = new StandardScaler({ withStd: spec.standardize }).fit(raw.X);
+      this.refit = { X: scaler.transform(raw.X), y: raw.y, scaler };
+    }
+    return this.refit;
   }
 
   private best(): Classifier {

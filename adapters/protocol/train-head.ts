@@ -45,11 +45,11 @@ export class TrainingRun {
   private readonly prepared: ReturnType<typeof prepare>;
   private readonly fit: FitRun;
   private computeMs: number;
+  private readonly headType: HeadType;
 
-  constructor(
-    private readonly input: Omit<TrainHeadInput, "onProgress">,
-    resume?: TrainingCheckpoint,
-  ) {
+  constructor(input: Omit<TrainHeadInput, "onProgress">, resume?: TrainingCheckpoint) {
+    this.headType = input.headType;
+    // The samples themselves are not kept: the prepared matrix holds what the fit needs.
     this.prepared = prepare(input);
     const { X, y, labels, split, targetPrecision } = this.prepared;
     this.fit = new FitRun(
@@ -90,17 +90,16 @@ export class TrainingRun {
   }
 
   result(): { head: TrainedHead; report: TrainingReport } {
-    const { samples } = this.input;
-    const { deduplicated, labels, y, split, seed, fractions } = this.prepared;
+    const { rawCount, deduplicated, labels, y, split, seed, fractions } = this.prepared;
     const { head, ...results } = this.fit.result;
     const report: TrainingReport = {
-      headType: this.input.headType,
+      headType: this.headType,
       backbone: head.backbone,
       seed,
       fractions,
       samples: {
-        raw: samples.length,
-        afterDedup: deduplicated.samples.length,
+        raw: rawCount,
+        afterDedup: deduplicated.samples,
         duplicatesRemoved: deduplicated.duplicatesRemoved,
         conflictingDuplicates: deduplicated.conflictingDuplicates,
         perSplit: {
@@ -166,7 +165,21 @@ function prepare(input: Omit<TrainHeadInput, "onProgress">) {
     input.backbone.dim,
   );
   const split = stratifiedSplit(y, labels.length, fractions, seed);
-  return { seed, fractions, targetPrecision, deduplicated, labels, y, X, split };
+  return {
+    seed,
+    fractions,
+    targetPrecision,
+    rawCount: input.samples.length,
+    deduplicated: {
+      samples: deduplicated.samples.length,
+      duplicatesRemoved: deduplicated.duplicatesRemoved,
+      conflictingDuplicates: deduplicated.conflictingDuplicates,
+    },
+    labels,
+    y,
+    X,
+    split,
+  };
 }
 
 function perClassCounts(
