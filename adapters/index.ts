@@ -16,7 +16,7 @@ export { StandardScaler } from "./preprocessing/standard-scaler";
 export { fitHead } from "./protocol/fit-head";
 export { type SplitIndices, stratifiedSplit } from "./protocol/stratified-split";
 export { type TrainHeadInput, trainHead } from "./protocol/train-head";
-export { DEFAULT_FRACTIONS } from "./protocol/validate-options";
+export { DEFAULT_FRACTIONS, validateTrainOptions } from "./protocol/validate-options";
 export { CosinePrototypeClassifier } from "./prototype";
 export { decodeHead as deserializeHead } from "./serialization/head-codec";
 export * from "./types";

@@ -11,6 +11,7 @@ export const DEFAULT_C_GRID = [1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100] as const;
 export const logisticHeadSpec: HeadSpec = {
   headType: "logistic",
   standardize: true,
+  hyperparameterNames: ["classWeight", "maxIterations", "tol"],
   candidates: (options) =>
     gridOption(options.sweep?.cGrid, "sweep.cGrid", DEFAULT_C_GRID, { min: 1e-8, max: 1e8 })
       .sort((a, b) => a - b)

@@ -9,6 +9,14 @@ export const DEFAULT_WEIGHT_DECAY_GRID = [1e-4, 1e-2] as const;
 export const mlpHeadSpec: HeadSpec = {
   headType: "mlp",
   standardize: true,
+  hyperparameterNames: [
+    "hiddenUnits",
+    "dropout",
+    "learningRate",
+    "batchSize",
+    "maxEpochs",
+    "patience",
+  ],
   candidates: (options) => {
     const fixed = fixedHyperparameters(options);
     return gridOption(

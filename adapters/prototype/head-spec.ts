@@ -5,6 +5,7 @@ import { CosinePrototypeClassifier } from "./cosine-prototype-classifier";
 export const prototypeHeadSpec: HeadSpec = {
   headType: "prototype",
   standardize: false,
+  hyperparameterNames: [],
   candidates: () => [{}],
   create: () => new CosinePrototypeClassifier(),
   refitHyperparameters: (chosen) => chosen,

@@ -7,6 +7,8 @@ import { tenantAuth } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
 import { AdapterIdParams, BEARER, jsonBody, jsonContent } from "./openapi-parts";
 import { problemResponses } from "./problems";
+import { IdSchema, REQUEST_BOUNDS } from "./request-bounds";
+import { textField } from "./text-fields";
 
 export const HeadTypeSchema = z
   .enum(HEAD_TYPES)
@@ -35,8 +37,8 @@ export const AdapterSchema = z
 
 const NewAdapterSchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
-    backbone: z.string().min(1).openapi({ example: "use-lite" }),
+    name: textField(REQUEST_BOUNDS.nameLength),
+    backbone: IdSchema.openapi({ example: "use-lite" }),
     headType: HeadTypeSchema.default("logistic"),
   })
   .openapi("NewAdapter");

@@ -2,7 +2,7 @@
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import { Problem } from "../problem";
+import { echoId, Problem } from "../problem";
 import { now } from "../storage/clock";
 import { newId } from "../storage/ids";
 import { unwrap } from "../storage/outcome";
@@ -11,6 +11,8 @@ import { issueApiKey } from "../tenants/keys";
 import { registryStore, tenantStore } from "../tenants/stores";
 import { BEARER, jsonBody, jsonContent, TenantIdParams } from "./openapi-parts";
 import { problemResponses } from "./problems";
+import { REQUEST_BOUNDS } from "./request-bounds";
+import { textField } from "./text-fields";
 
 export const TenantSchema = z
   .object({
@@ -29,7 +31,7 @@ const TenantSummarySchema = TenantSchema.pick({ id: true, name: true, createdAt:
 
 const NewTenantSchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: textField(REQUEST_BOUNDS.nameLength),
     retainRawSamples: z.boolean().default(true),
   })
   .openapi("NewTenant");
@@ -177,5 +179,5 @@ export function adminRoutes() {
 }
 
 function tenantNotFound(tenantId: string) {
-  return new Problem(404, "tenant-not-found", `no tenant "${tenantId}"`);
+  return new Problem(404, "tenant-not-found", `no tenant ${echoId(tenantId)}`);
 }

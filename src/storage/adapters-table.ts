@@ -1,5 +1,5 @@
 import type { HeadType } from "../../adapters";
-import { Problem } from "../problem";
+import { echoId, Problem } from "../problem";
 import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
 import { newId } from "./ids";
 import type { AdapterRecord, BackboneBinding, NewAdapter } from "./records";
@@ -53,7 +53,8 @@ export class AdaptersTable {
 
   get(id: string): AdapterRecord {
     const row = this.sql.exec<AdapterRow>("SELECT * FROM adapters WHERE id = ?", id).toArray()[0];
-    if (!row) throw new Problem(404, "adapter-not-found", `no adapter "${id}" for this tenant`);
+    if (!row)
+      throw new Problem(404, "adapter-not-found", `no adapter ${echoId(id)} for this tenant`);
     return toAdapter(row);
   }
 

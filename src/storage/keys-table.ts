@@ -1,4 +1,4 @@
-import { Problem } from "../problem";
+import { echoId, Problem } from "../problem";
 import { constantTimeEqualHex } from "../tenants/keys";
 import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
 import { newId } from "./ids";
@@ -31,7 +31,7 @@ export class KeysTable {
 
   revoke(id: string): void {
     if (this.sql.exec("DELETE FROM api_keys WHERE id = ?", id).rowsWritten === 0) {
-      throw new Problem(404, "key-not-found", `no API key "${id}" for this tenant`);
+      throw new Problem(404, "key-not-found", `no API key ${echoId(id)} for this tenant`);
     }
   }
 

@@ -1,5 +1,5 @@
 import type { HeadType } from "../../adapters";
-import { Problem } from "../problem";
+import { echoId, Problem } from "../problem";
 import type { VersionRecord } from "./records";
 
 type VersionRow = {
@@ -63,7 +63,7 @@ export class VersionsTable {
       throw new Problem(
         404,
         "version-not-found",
-        `adapter "${adapterId}" has no head version ${version}`,
+        `adapter ${echoId(adapterId)} has no head version ${version}`,
       );
     }
     return toVersion(row, activeVersion);
