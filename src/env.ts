@@ -8,6 +8,8 @@ export interface Bindings {
   SAMPLES: R2Bucket;
   TENANTS: DurableObjectNamespace<TenantStore>;
   ADMIN_TOKEN: string;
+  /** Origins allowed cross-origin access, comma-separated (src/routes/cors.ts); empty: none. */
+  CORS_ORIGINS?: string;
 }
 
 /** Per-request variables set by middleware. */
