@@ -10,6 +10,13 @@ import { adminAuth } from "../tenants/auth";
 import { issueApiKey } from "../tenants/keys";
 import { registryStore, tenantStore } from "../tenants/stores";
 import { BEARER, jsonBody, jsonContent, TenantIdParams } from "./openapi-parts";
+import {
+  createdOrderPage,
+  createdPosition,
+  NextCursorSchema,
+  PageQuerySchema,
+  pageOf,
+} from "./pagination";
 import { problemResponses } from "./problems";
 import { REQUEST_BOUNDS } from "./request-bounds";
 import { textField } from "./text-fields";
@@ -72,8 +79,12 @@ const listTenants = createRoute({
   summary: "List tenants",
   security: BEARER,
   middleware: [adminAuth] as const,
+  request: { query: PageQuerySchema },
   responses: {
-    200: jsonContent(z.object({ tenants: z.array(TenantSummarySchema) }), "Tenants"),
+    200: jsonContent(
+      z.object({ tenants: z.array(TenantSummarySchema), nextCursor: NextCursorSchema }),
+      "Tenants, oldest first",
+    ),
     ...problemResponses([401]),
   },
 });
@@ -121,9 +132,9 @@ const listKeys = createRoute({
   summary: "List a tenant's API keys (hints only)",
   security: BEARER,
   middleware: [adminAuth] as const,
-  request: { params: TenantIdParams },
+  request: { params: TenantIdParams, query: PageQuerySchema },
   responses: {
-    200: jsonContent(z.object({ keys: z.array(KeySchema) }), "Keys"),
+    200: jsonContent(z.object({ keys: z.array(KeySchema), nextCursor: NextCursorSchema }), "Keys"),
     ...problemResponses([401, 404]),
   },
 });
@@ -144,13 +155,17 @@ export function adminRoutes() {
     .openapi(createTenant, async (c) => {
       const body = c.req.valid("json");
       const tenant = { id: newId("t"), ...body, createdAt: now() };
+      // The registry first: it refuses a tenant over the cap before any tenant object exists.
+      unwrap(await registryStore(c.env).registerTenant(tenant));
       await tenantStore(c.env, tenant.id).createTenant(tenant);
-      await registryStore(c.env).registerTenant(tenant);
       return c.json(tenant, 201);
     })
-    .openapi(listTenants, async (c) =>
-      c.json({ tenants: await registryStore(c.env).listTenants() }, 200),
-    )
+    .openapi(listTenants, async (c) => {
+      const query = c.req.valid("query");
+      const tenants = await registryStore(c.env).listTenants(createdOrderPage(query));
+      const page = pageOf(tenants, query.limit, createdPosition);
+      return c.json({ tenants: page.items, nextCursor: page.nextCursor }, 200);
+    })
     .openapi(getTenant, async (c) => {
       const { tenantId } = c.req.valid("param");
       return c.json(unwrap(await tenantStore(c.env, tenantId).getTenant()), 200);
@@ -169,7 +184,10 @@ export function adminRoutes() {
     })
     .openapi(listKeys, async (c) => {
       const { tenantId } = c.req.valid("param");
-      return c.json({ keys: unwrap(await tenantStore(c.env, tenantId).listKeys()) }, 200);
+      const query = c.req.valid("query");
+      const keys = unwrap(await tenantStore(c.env, tenantId).listKeys(createdOrderPage(query)));
+      const page = pageOf(keys, query.limit, createdPosition);
+      return c.json({ keys: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(revokeKey, async (c) => {
       const { tenantId, keyId } = c.req.valid("param");

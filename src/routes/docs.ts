@@ -7,16 +7,19 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "hono";
 import { LIMITS } from "../limits";
 import { TENANT_LIMITS } from "../tenants/limits";
+import { PAGE_LIMITS } from "./pagination";
 
 const DESCRIPTION = `Frozen pretrained backbones in WebAssembly with per-tenant adapter heads.
 
 Authentication: admin routes take the deployment's ADMIN_TOKEN, tenant routes a tenant API key, both as
 \`Authorization: Bearer <token>\`. Errors are \`application/problem+json\` with a stable \`type\`.
 
-Limits: body ${LIMITS.maxBodyBytes} bytes; ${TENANT_LIMITS.samplesPerRequest} samples per upload;
+Limits: body ${LIMITS.maxBodyBytes} bytes on the image routes (embed, sample upload, predict),
+${LIMITS.maxControlBodyBytes} bytes on every other route; ${TENANT_LIMITS.samplesPerRequest} samples per upload;
 ${TENANT_LIMITS.inputsPerPrediction} inputs per prediction; ${TENANT_LIMITS.samplesPerAdapter} samples and
 ${TENANT_LIMITS.labelsPerAdapter} labels per adapter; ${TENANT_LIMITS.adaptersPerTenant} adapters and
-${TENANT_LIMITS.keysPerTenant} API keys per tenant.`;
+${TENANT_LIMITS.keysPerTenant} API keys per tenant; ${TENANT_LIMITS.tenants} tenants. List routes page with
+\`limit\` (at most ${PAGE_LIMITS.max}) and \`cursor\` (the previous page's \`nextCursor\`).`;
 
 export function mountDocs<E extends Env>(app: OpenAPIHono<E>): void {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

@@ -2,6 +2,7 @@ import type { HeadType } from "../../adapters";
 import { echoId, Problem } from "../problem";
 import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
 import { newId } from "./ids";
+import { type CreatedPosition, createdAfter, type PageRequest } from "./page";
 import type { AdapterRecord, BackboneBinding, NewAdapter } from "./records";
 
 type AdapterRow = {
@@ -44,9 +45,14 @@ export class AdaptersTable {
     return this.get(id);
   }
 
-  list(): AdapterRecord[] {
+  list(page: PageRequest<CreatedPosition>): AdapterRecord[] {
+    const { where, bindings } = createdAfter(page.after);
     return this.sql
-      .exec<AdapterRow>("SELECT * FROM adapters ORDER BY created_at, id")
+      .exec<AdapterRow>(
+        `SELECT * FROM adapters WHERE ${where} ORDER BY created_at, id LIMIT ?`,
+        ...bindings,
+        page.limit,
+      )
       .toArray()
       .map(toAdapter);
   }

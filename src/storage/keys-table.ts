@@ -2,6 +2,7 @@ import { echoId, Problem } from "../problem";
 import { constantTimeEqualHex } from "../tenants/keys";
 import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
 import { newId } from "./ids";
+import { type CreatedPosition, createdAfter, type PageRequest } from "./page";
 import type { KeyRecord } from "./records";
 
 type KeyRow = { id: string; hash: string; hint: string; created_at: string };
@@ -25,8 +26,16 @@ export class KeysTable {
     return { id, hint, createdAt: now };
   }
 
-  list(): KeyRecord[] {
-    return this.rows().map(({ id, hint, created_at }) => ({ id, hint, createdAt: created_at }));
+  list(page: PageRequest<CreatedPosition>): KeyRecord[] {
+    const { where, bindings } = createdAfter(page.after);
+    return this.sql
+      .exec<KeyRow>(
+        `SELECT * FROM api_keys WHERE ${where} ORDER BY created_at, id LIMIT ?`,
+        ...bindings,
+        page.limit,
+      )
+      .toArray()
+      .map(({ id, hint, created_at }) => ({ id, hint, createdAt: created_at }));
   }
 
   revoke(id: string): void {

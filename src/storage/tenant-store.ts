@@ -16,6 +16,7 @@ import { now } from "./clock";
 import { assertEmbeddedInAdapterSpace, assertVersionFitsAdapter } from "./embedding-space";
 import { adapterPrefix, deleteHeads, tenantPrefix, writeActivePointer } from "./heads";
 import { attempt } from "./outcome";
+import type { CreatedPosition, PageRequest } from "./page";
 import {
   deleteRawPrefix,
   deleteRawSamples,
@@ -48,13 +49,16 @@ export class TenantStore extends DurableObject<Bindings> {
 
   // The registry object.
 
-  registerTenant(tenant: TenantRecord) {
-    this.state.initialize();
-    this.state.registry.add(tenant);
+  /** `maxTenants`: the deployment's cap (tests pass a small one). */
+  registerTenant(tenant: TenantRecord, maxTenants?: number) {
+    return attempt(() => {
+      this.state.initialize();
+      this.state.registry.add(tenant, maxTenants);
+    });
   }
 
-  listTenants() {
-    return this.state.exists ? this.state.registry.list() : [];
+  listTenants(page: PageRequest<CreatedPosition>) {
+    return this.state.exists ? this.state.registry.list(page) : [];
   }
 
   unregisterTenant(tenantId: string) {
@@ -94,10 +98,10 @@ export class TenantStore extends DurableObject<Bindings> {
     });
   }
 
-  listKeys() {
+  listKeys(page: PageRequest<CreatedPosition>) {
     return attempt(() => {
       this.state.requireTenant();
-      return this.state.keys.list();
+      return this.state.keys.list(page);
     });
   }
 
@@ -127,8 +131,8 @@ export class TenantStore extends DurableObject<Bindings> {
     return attempt(() => this.state.adapters.create(adapter, now()));
   }
 
-  listAdapters() {
-    return this.state.adapters.list();
+  listAdapters(page: PageRequest<CreatedPosition>) {
+    return this.state.adapters.list(page);
   }
 
   getAdapter(adapterId: string) {
@@ -240,10 +244,10 @@ export class TenantStore extends DurableObject<Bindings> {
 
   // Head versions.
 
-  listVersions(adapterId: string) {
+  listVersions(adapterId: string, page: PageRequest<number>) {
     return attempt(() => {
       const adapter = this.state.adapters.get(adapterId);
-      return this.state.versions.list(adapterId, adapter.activeVersion);
+      return this.state.versions.list(adapterId, adapter.activeVersion, page);
     });
   }
 
