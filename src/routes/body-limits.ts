@@ -67,6 +67,7 @@ function relayed(
     },
     cancel: (reason) => reader.cancel(reason),
   });
-  c.req.raw = new Request(c.req.raw, { body: relay });
+  // `duplex` is what Node's fetch needs for a streamed body (workers-types does not declare it).
+  c.req.raw = new Request(c.req.raw, { body: relay, duplex: "half" } as RequestInit);
   return reader;
 }
