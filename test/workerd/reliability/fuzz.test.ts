@@ -213,6 +213,8 @@ const wrongValue = fc.oneof(
   fc.array(fc.integer(), { maxLength: 3 }),
   fc.dictionary(printable(8), fc.integer(), { maxKeys: 3 }),
 );
+const notBoolean = wrongValue.filter((value) => typeof value !== "boolean");
+const notNumber = wrongValue.filter((value) => typeof value !== "number");
 const badName = fc.oneof(
   wrongValue,
   fc.constantFrom(
@@ -241,10 +243,10 @@ function badJsonBody(route: Route): fc.Arbitrary<unknown> {
     case "POST /v1/tenants":
       return fc.oneof(
         fc.record({ name: badName }),
-        fc.record({ name: fc.constant("ok"), retainRawSamples: wrongValue }),
+        fc.record({ name: fc.constant("ok"), retainRawSamples: notBoolean }),
       );
     case "PATCH /v1/tenant":
-      return fc.oneof(fc.constant({}), fc.record({ retainRawSamples: wrongValue }));
+      return fc.oneof(fc.constant({}), fc.record({ retainRawSamples: notBoolean }));
     case "POST /v1/adapters":
       return fc.oneof(
         fc.record({ name: badName, backbone: fc.constant("lexical") }),
@@ -356,7 +358,13 @@ function badJsonBody(route: Route): fc.Arbitrary<unknown> {
       );
     case "POST /v1/adapters/{a}/select":
       return fc.oneof(
-        fc.record({ folds: fc.oneof(fc.constantFrom(2, 11, 3.5, "3"), wrongValue) }),
+        fc.record({
+          folds: fc.oneof(
+            fc.constantFrom(2, 11, 3.5, "3"),
+            notNumber,
+            fc.integer().filter((folds) => folds < 3 || folds > 10),
+          ),
+        }),
         fc.record({ seed: badSeed }),
         fc.record({
           backbones: fc.oneof(
@@ -670,8 +678,9 @@ const families: Record<string, fc.Arbitrary<Case>> = {
       body: JSON.stringify({ inputs: ["sunny"] }),
     })),
 
+  // A URL cannot carry a lone surrogate (its bytes decode to U+FFFD, a fine label): not sent here.
   labels: badLabel
-    .filter((label): label is string => typeof label === "string")
+    .filter((label): label is string => typeof label === "string" && !/\p{Cs}/u.test(label))
     .map((label) => ({
       name: "bad label to delete",
       method: "DELETE",
@@ -680,18 +689,22 @@ const families: Record<string, fc.Arbitrary<Case>> = {
     })),
 };
 
-/** Runs per family: 1,090 in all. */
+/**
+ * Runs per family: 1,090 in all. Requests that reach a tenant's object are the slow ones in this
+ * pool (each makes the later in-process requests of the file slower), so most runs go to families
+ * refused before it.
+ */
 const RUNS: Record<keyof typeof families, number> = {
-  credentials: 200,
-  oddIds: 250,
-  bodies: 300,
-  contentTypes: 80,
+  credentials: 250,
+  oddIds: 150,
+  bodies: 250,
+  contentTypes: 60,
   multipart: 60,
   streamed: 20,
-  methods: 80,
-  queries: 50,
+  methods: 220,
+  queries: 40,
   predictQueries: 20,
-  labels: 30,
+  labels: 20,
 };
 
 const statuses = new Map<string, number>();
@@ -707,6 +720,7 @@ describe("generated bad input", () => {
   it.each(Object.keys(families) as (keyof typeof families)[])(
     "%s: every case refused with a problem, none with a 5xx",
     async (family) => {
+      const started = Date.now();
       await fc.assert(
         fc.asyncProperty(families[family] as fc.Arbitrary<Case>, async (c) => {
           const response = await send(c);
@@ -718,6 +732,7 @@ describe("generated bad input", () => {
         }),
         { numRuns: RUNS[family] },
       );
+      console.log(family, RUNS[family], "cases", Date.now() - started, "ms");
     },
   );
 
