@@ -22,7 +22,7 @@ export {
   TrainingRun,
   trainHead,
 } from "./protocol/train-head";
-export { DEFAULT_FRACTIONS } from "./protocol/validate-options";
+export { DEFAULT_FRACTIONS, validateTrainOptions } from "./protocol/validate-options";
 export { CosinePrototypeClassifier } from "./prototype";
 export { decodeCheckpoint, encodeCheckpoint } from "./serialization/checkpoint-codec";
 export { decodeHead as deserializeHead } from "./serialization/head-codec";

@@ -8,9 +8,12 @@ import type { AppEnv } from "./env";
 import { toProblem } from "./errors";
 import { Problem, problemResponse } from "./problem";
 import { backboneRoutes } from "./routes/backbones";
+import { bodyLimits } from "./routes/body-limits";
+import { corsPolicy } from "./routes/cors";
 import { mountDocs } from "./routes/docs";
 import { embedRoutes } from "./routes/embed";
 import { healthRoutes } from "./routes/health";
+import { securityHeaders } from "./routes/security-headers";
 import { tenantApi } from "./routes/tenant-api";
 import { validationProblem } from "./routes/validation";
 import type { BackbonePool } from "./runtime/backbones";
@@ -18,6 +21,9 @@ import type { BackbonePool } from "./runtime/backbones";
 export function createApp(backbones: (env: AppEnv["Bindings"]) => BackbonePool) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationProblem });
 
+  app.use(securityHeaders());
+  app.use(corsPolicy());
+  app.use(bodyLimits());
   app.use(async (c, next) => {
     c.set("backbones", backbones(c.env));
     await next();

@@ -20,6 +20,8 @@ export interface Bindings {
   KEY_RATE_LIMIT?: RateLimit;
   /** Requests per client IP on public routes: [[ratelimits]]. */
   CLIENT_RATE_LIMIT?: RateLimit;
+  /** Origins allowed cross-origin access, comma-separated (src/routes/cors.ts); empty: none. */
+  CORS_ORIGINS?: string;
 }
 
 /** Per-request variables set by middleware. */

@@ -4,6 +4,7 @@
  */
 
 import { HTTPException } from "hono/http-exception";
+import { HeadInputError } from "../adapters/errors";
 // Not through models/index, whose registry would pull every backbone into every deployment's bundle.
 import { ImageError } from "../models/image/image-error";
 import { InputError } from "../models/input-error";
@@ -39,6 +40,8 @@ export function toProblem(error: unknown): Problem {
     const { status, slug } = IMAGE_PROBLEMS[error.code];
     return new Problem(status, slug, error.message, { format: error.format });
   }
+  // The training protocol's refusal of options or samples: the caller's to fix.
+  if (error instanceof HeadInputError) return new Problem(422, error.code, error.message);
   if (error instanceof InputError) {
     return new Problem(
       422,

@@ -1,7 +1,9 @@
 /** Request limits of the public API (documented in the README; each refusal names its limit). */
 export const LIMITS = {
-  /** Whole request body, JSON or multipart. */
+  /** Whole request body of the routes that take images (embed, sample upload, predict). */
   maxBodyBytes: 16 * 1024 * 1024,
+  /** Whole request body of every route that takes no images (JSON control routes). */
+  maxControlBodyBytes: 64 * 1024,
   /** Inputs in one /v1/embed call. */
   maxEmbedBatch: 32,
   /** Characters in one text input. */

@@ -35,3 +35,14 @@ export function problemResponse(c: Context, problem: Problem): Response {
     "content-type": PROBLEM_CONTENT_TYPE,
   });
 }
+
+/** Longest id a problem's detail repeats back; a longer one is cut, so a detail stays small. */
+export const MAX_ECHOED_ID = 64;
+
+/** An id from a request, quoted for a problem's detail (cut to MAX_ECHOED_ID characters with "…"). */
+export function echoId(id: string): string {
+  const characters = [...id];
+  const shown =
+    characters.length > MAX_ECHOED_ID ? `${characters.slice(0, MAX_ECHOED_ID).join("")}…` : id;
+  return JSON.stringify(shown);
+}

@@ -11,6 +11,8 @@ export interface HeadSpec {
   warmStarts: boolean;
   /** Standardise features (true) or only centre them (false) before the estimator. */
   standardize: boolean;
+  /** The `hyperparameters` names this head reads; any other name is refused before training. */
+  hyperparameterNames: readonly string[];
   /** Hyperparameter candidates, in the order the sweep fits them (warm starts follow this order). */
   candidates(options: TrainOptions, labels: string[]): Hyperparameters[];
   create(hyperparameters: Hyperparameters, options: TrainOptions, labels: string[]): Classifier;

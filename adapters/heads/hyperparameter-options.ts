@@ -7,7 +7,8 @@ export function numberOption(
   fallback: number,
   range: { min: number; max: number; integer?: boolean },
 ): number {
-  const value = options?.[name];
+  // Own keys only: a name such as "constructor" (a class label) must not read Object.prototype's.
+  const value = options && Object.hasOwn(options, name) ? options[name] : undefined;
   if (value === undefined) return fallback;
   assertNumberInRange(value, `hyperparameters.${name}`, range);
   return value;

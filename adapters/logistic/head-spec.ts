@@ -12,6 +12,7 @@ export const logisticHeadSpec: HeadSpec = {
   headType: "logistic",
   warmStarts: true,
   standardize: true,
+  hyperparameterNames: ["classWeight", "maxIterations", "tol"],
   candidates: (options) =>
     gridOption(options.sweep?.cGrid, "sweep.cGrid", DEFAULT_C_GRID, { min: 1e-8, max: 1e8 })
       .sort((a, b) => a - b)

@@ -10,6 +10,14 @@ export const mlpHeadSpec: HeadSpec = {
   headType: "mlp",
   warmStarts: false,
   standardize: true,
+  hyperparameterNames: [
+    "hiddenUnits",
+    "dropout",
+    "learningRate",
+    "batchSize",
+    "maxEpochs",
+    "patience",
+  ],
   candidates: (options) => {
     const fixed = fixedHyperparameters(options);
     return gridOption(

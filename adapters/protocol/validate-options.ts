@@ -1,5 +1,6 @@
 import { HeadInputError } from "../errors";
-import type { SplitFractions, TrainOptions } from "../types";
+import { HEAD_SPECS } from "../heads/registry";
+import type { HeadType, SplitFractions, TrainOptions } from "../types";
 
 export const DEFAULT_FRACTIONS: SplitFractions = { train: 0.6, validation: 0.2, test: 0.2 };
 export const DEFAULT_SEED = 0;
@@ -36,4 +37,32 @@ export function protocolOptions(options: TrainOptions = {}): {
     );
   }
   return { seed, fractions, targetPrecision };
+}
+
+/**
+ * Checks every option of a training request for a head type, as the protocol and the head will read
+ * them, without any samples: a bad value is refused before a job is queued. Throws HeadInputError.
+ */
+export function validateTrainOptions(headType: HeadType, options: TrainOptions = {}): void {
+  if (!Object.hasOwn(HEAD_SPECS, headType)) {
+    throw new HeadInputError(
+      "invalid-options",
+      `headType must be one of ${Object.keys(HEAD_SPECS).join(", ")}`,
+    );
+  }
+  const spec = HEAD_SPECS[headType];
+  protocolOptions(options);
+  const names = Object.keys(options.hyperparameters ?? {});
+  const unknown = names.find((name) => !spec.hyperparameterNames.includes(name));
+  if (unknown !== undefined) {
+    throw new HeadInputError(
+      "invalid-options",
+      `a ${headType} head has no hyperparameter ${JSON.stringify(unknown.slice(0, 64))}; it takes: ${spec.hyperparameterNames.join(", ") || "none"}`,
+    );
+  }
+  // The samples' labels are not known yet: a per-label class weight is checked against its own.
+  const classWeight = options.hyperparameters?.classWeight;
+  const labels =
+    typeof classWeight === "object" && classWeight !== null ? Object.keys(classWeight) : [];
+  for (const candidate of spec.candidates(options, labels)) spec.create(candidate, options, labels);
 }

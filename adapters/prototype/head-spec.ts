@@ -6,6 +6,7 @@ export const prototypeHeadSpec: HeadSpec = {
   headType: "prototype",
   warmStarts: false,
   standardize: false,
+  hyperparameterNames: [],
   candidates: () => [{}],
   create: () => new CosinePrototypeClassifier(),
   refitHyperparameters: (chosen) => chosen,

@@ -20,6 +20,7 @@ import { assertEmbeddedInAdapterSpace, assertVersionFitsAdapter } from "../stora
 import { adapterPrefix, deleteHeads, tenantPrefix, writeActivePointer } from "../storage/heads";
 import type { JobProgress } from "../storage/jobs-table";
 import { attempt } from "../storage/outcome";
+import type { CreatedPosition, PageRequest } from "../storage/page";
 import {
   deleteRawPrefix,
   deleteRawSamples,
@@ -55,13 +56,16 @@ export class TenantStore extends DurableObject<Bindings> {
 
   // The registry object.
 
-  registerTenant(tenant: TenantRecord) {
-    this.state.initialize();
-    this.state.registry.add(tenant);
+  /** `maxTenants`: the deployment's cap (tests pass a small one). */
+  registerTenant(tenant: TenantRecord, maxTenants?: number) {
+    return attempt(() => {
+      this.state.initialize();
+      this.state.registry.add(tenant, maxTenants);
+    });
   }
 
-  listTenants() {
-    return this.state.exists ? this.state.registry.list() : [];
+  listTenants(page: PageRequest<CreatedPosition>) {
+    return this.state.exists ? this.state.registry.list(page) : [];
   }
 
   unregisterTenant(tenantId: string) {
@@ -101,10 +105,10 @@ export class TenantStore extends DurableObject<Bindings> {
     });
   }
 
-  listKeys() {
+  listKeys(page: PageRequest<CreatedPosition>) {
     return attempt(() => {
       this.state.requireTenant();
-      return this.state.keys.list();
+      return this.state.keys.list(page);
     });
   }
 
@@ -134,8 +138,8 @@ export class TenantStore extends DurableObject<Bindings> {
     return attempt(() => this.state.adapters.create(adapter, now()));
   }
 
-  listAdapters() {
-    return this.state.adapters.list();
+  listAdapters(page: PageRequest<CreatedPosition>) {
+    return this.state.adapters.list(page);
   }
 
   getAdapter(adapterId: string) {
@@ -308,10 +312,10 @@ export class TenantStore extends DurableObject<Bindings> {
 
   // Head versions.
 
-  listVersions(adapterId: string) {
+  listVersions(adapterId: string, page: PageRequest<number>) {
     return attempt(() => {
       const adapter = this.state.adapters.get(adapterId);
-      return this.state.versions.list(adapterId, adapter.activeVersion);
+      return this.state.versions.list(adapterId, adapter.activeVersion, page);
     });
   }
 

@@ -6,7 +6,16 @@ import { unwrap } from "../storage/outcome";
 import { tenantAuth } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
 import { AdapterIdParams, BEARER, jsonBody, jsonContent } from "./openapi-parts";
+import {
+  createdOrderPage,
+  createdPosition,
+  NextCursorSchema,
+  PageQuerySchema,
+  pageOf,
+} from "./pagination";
 import { problemResponses } from "./problems";
+import { IdSchema, REQUEST_BOUNDS } from "./request-bounds";
+import { textField } from "./text-fields";
 
 export const HeadTypeSchema = z
   .enum(HEAD_TYPES)
@@ -35,8 +44,8 @@ export const AdapterSchema = z
 
 const NewAdapterSchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
-    backbone: z.string().min(1).openapi({ example: "use-lite" }),
+    name: textField(REQUEST_BOUNDS.nameLength),
+    backbone: IdSchema.openapi({ example: "use-lite" }),
     headType: HeadTypeSchema.default("logistic"),
   })
   .openapi("NewAdapter");
@@ -62,8 +71,12 @@ const listAdapters = createRoute({
   summary: "List the tenant's adapters",
   security: BEARER,
   middleware: [tenantAuth] as const,
+  request: { query: PageQuerySchema },
   responses: {
-    200: jsonContent(z.object({ adapters: z.array(AdapterSchema) }), "Adapters"),
+    200: jsonContent(
+      z.object({ adapters: z.array(AdapterSchema), nextCursor: NextCursorSchema }),
+      "Adapters, oldest first",
+    ),
     ...problemResponses([401]),
   },
 });
@@ -107,8 +120,10 @@ export function adapterRoutes() {
       return c.json(unwrap(adapter), 201);
     })
     .openapi(listAdapters, async (c) => {
-      const adapters = await c.var.tenant.store.listAdapters();
-      return c.json({ adapters: adapters }, 200);
+      const query = c.req.valid("query");
+      const adapters = await c.var.tenant.store.listAdapters(createdOrderPage(query));
+      const page = pageOf(adapters, query.limit, createdPosition);
+      return c.json({ adapters: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(getAdapter, async (c) => {
       const { adapterId } = c.req.valid("param");

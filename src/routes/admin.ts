@@ -2,7 +2,7 @@
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import { Problem } from "../problem";
+import { echoId, Problem } from "../problem";
 import { now } from "../storage/clock";
 import { newId } from "../storage/ids";
 import { unwrap } from "../storage/outcome";
@@ -10,7 +10,16 @@ import { adminAuth } from "../tenants/auth";
 import { issueApiKey } from "../tenants/keys";
 import { registryStore, tenantStore } from "../tenants/stores";
 import { BEARER, jsonBody, jsonContent, TenantIdParams } from "./openapi-parts";
+import {
+  createdOrderPage,
+  createdPosition,
+  NextCursorSchema,
+  PageQuerySchema,
+  pageOf,
+} from "./pagination";
 import { problemResponses } from "./problems";
+import { REQUEST_BOUNDS } from "./request-bounds";
+import { textField } from "./text-fields";
 
 export const TenantSchema = z
   .object({
@@ -29,7 +38,7 @@ const TenantSummarySchema = TenantSchema.pick({ id: true, name: true, createdAt:
 
 const NewTenantSchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: textField(REQUEST_BOUNDS.nameLength),
     retainRawSamples: z.boolean().default(true),
   })
   .openapi("NewTenant");
@@ -70,8 +79,12 @@ const listTenants = createRoute({
   summary: "List tenants",
   security: BEARER,
   middleware: [adminAuth] as const,
+  request: { query: PageQuerySchema },
   responses: {
-    200: jsonContent(z.object({ tenants: z.array(TenantSummarySchema) }), "Tenants"),
+    200: jsonContent(
+      z.object({ tenants: z.array(TenantSummarySchema), nextCursor: NextCursorSchema }),
+      "Tenants, oldest first",
+    ),
     ...problemResponses([401]),
   },
 });
@@ -119,9 +132,9 @@ const listKeys = createRoute({
   summary: "List a tenant's API keys (hints only)",
   security: BEARER,
   middleware: [adminAuth] as const,
-  request: { params: TenantIdParams },
+  request: { params: TenantIdParams, query: PageQuerySchema },
   responses: {
-    200: jsonContent(z.object({ keys: z.array(KeySchema) }), "Keys"),
+    200: jsonContent(z.object({ keys: z.array(KeySchema), nextCursor: NextCursorSchema }), "Keys"),
     ...problemResponses([401, 404]),
   },
 });
@@ -142,13 +155,17 @@ export function adminRoutes() {
     .openapi(createTenant, async (c) => {
       const body = c.req.valid("json");
       const tenant = { id: newId("t"), ...body, createdAt: now() };
+      // The registry first: it refuses a tenant over the cap before any tenant object exists.
+      unwrap(await registryStore(c.env).registerTenant(tenant));
       await tenantStore(c.env, tenant.id).createTenant(tenant);
-      await registryStore(c.env).registerTenant(tenant);
       return c.json(tenant, 201);
     })
-    .openapi(listTenants, async (c) =>
-      c.json({ tenants: await registryStore(c.env).listTenants() }, 200),
-    )
+    .openapi(listTenants, async (c) => {
+      const query = c.req.valid("query");
+      const tenants = await registryStore(c.env).listTenants(createdOrderPage(query));
+      const page = pageOf(tenants, query.limit, createdPosition);
+      return c.json({ tenants: page.items, nextCursor: page.nextCursor }, 200);
+    })
     .openapi(getTenant, async (c) => {
       const { tenantId } = c.req.valid("param");
       return c.json(unwrap(await tenantStore(c.env, tenantId).getTenant()), 200);
@@ -167,7 +184,10 @@ export function adminRoutes() {
     })
     .openapi(listKeys, async (c) => {
       const { tenantId } = c.req.valid("param");
-      return c.json({ keys: unwrap(await tenantStore(c.env, tenantId).listKeys()) }, 200);
+      const query = c.req.valid("query");
+      const keys = unwrap(await tenantStore(c.env, tenantId).listKeys(createdOrderPage(query)));
+      const page = pageOf(keys, query.limit, createdPosition);
+      return c.json({ keys: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(revokeKey, async (c) => {
       const { tenantId, keyId } = c.req.valid("param");
@@ -177,5 +197,5 @@ export function adminRoutes() {
 }
 
 function tenantNotFound(tenantId: string) {
-  return new Problem(404, "tenant-not-found", `no tenant "${tenantId}"`);
+  return new Problem(404, "tenant-not-found", `no tenant ${echoId(tenantId)}`);
 }

@@ -7,16 +7,19 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "hono";
 import { LIMITS } from "../limits";
 import { TENANT_LIMITS } from "../tenants/limits";
+import { PAGE_LIMITS } from "./pagination";
 
 const DESCRIPTION = `Frozen pretrained backbones in WebAssembly with per-tenant adapter heads.
 
 Authentication: admin routes take the deployment's ADMIN_TOKEN, tenant routes a tenant API key, both as
 \`Authorization: Bearer <token>\`. Errors are \`application/problem+json\` with a stable \`type\`.
 
-Limits: body ${LIMITS.maxBodyBytes} bytes; ${TENANT_LIMITS.samplesPerRequest} samples per upload;
+Limits: body ${LIMITS.maxBodyBytes} bytes on the image routes (embed, sample upload, predict),
+${LIMITS.maxControlBodyBytes} bytes on every other route; ${TENANT_LIMITS.samplesPerRequest} samples per upload;
 ${TENANT_LIMITS.inputsPerPrediction} inputs per prediction; ${TENANT_LIMITS.samplesPerAdapter} samples and
 ${TENANT_LIMITS.labelsPerAdapter} labels per adapter; ${TENANT_LIMITS.adaptersPerTenant} adapters and
-${TENANT_LIMITS.keysPerTenant} API keys per tenant.`;
+${TENANT_LIMITS.keysPerTenant} API keys per tenant; ${TENANT_LIMITS.tenants} tenants. List routes page with
+\`limit\` (at most ${PAGE_LIMITS.max}) and \`cursor\` (the previous page's \`nextCursor\`).`;
 
 export function mountDocs<E extends Env>(app: OpenAPIHono<E>): void {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
@@ -27,16 +30,17 @@ export function mountDocs<E extends Env>(app: OpenAPIHono<E>): void {
     openapi: "3.1.0",
     info: { title: "edge-adapt", version: "1", description: DESCRIPTION },
   });
-  app.get("/docs", (c) => c.html(DOCS_PAGE));
+  // The page's inline script and style run by the CSP nonce of src/routes/security-headers.ts.
+  app.get("/docs", (c) => c.html(docsPage(c.get("secureHeadersNonce") ?? "")));
 }
 
 /** Fetches /openapi.json and lists every operation with its parameters, bodies and responses. */
-const DOCS_PAGE = `<!doctype html>
+const docsPage = (nonce: string) => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>edge-adapt API</title>
-<style>
+<style nonce="${nonce}">
   body { font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
   details { border: 1px solid #ddd; border-radius: 6px; margin: .5rem 0; padding: .5rem .8rem; }
   summary { cursor: pointer; }
@@ -50,7 +54,7 @@ const DOCS_PAGE = `<!doctype html>
 <p>The machine-readable document is <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
 <div id="intro"></div>
 <div id="operations">Loading…</div>
-<script type="module">
+<script type="module" nonce="${nonce}">
   const doc = await (await fetch("/openapi.json")).json();
   const text = (value) => String(value ?? "").replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]);
   const json = (value) => "<pre>" + text(JSON.stringify(value, null, 2)) + "</pre>";

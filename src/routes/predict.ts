@@ -1,8 +1,6 @@
 /** Predictions: the adapter's backbone embeds the inputs, its active head classifies them. */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
-import { LIMITS } from "../limits";
 import { Problem } from "../problem";
 import { loadHead } from "../storage/head-cache";
 import { headKey } from "../storage/heads";
@@ -19,7 +17,7 @@ import {
   toBackboneInputs,
 } from "./inputs";
 import { AdapterIdParams, BEARER, jsonContent } from "./openapi-parts";
-import { bodyTooLarge, problemResponses } from "./problems";
+import { problemResponses } from "./problems";
 
 const PredictJsonSchema = z
   .object({
@@ -74,10 +72,7 @@ const predict = createRoute({
   tags: ["predict"],
   summary: "Classify inputs with the adapter's active head (one or a batch)",
   security: BEARER,
-  middleware: [
-    tenantAdapterAuth,
-    bodyLimit({ maxSize: LIMITS.maxBodyBytes, onError: bodyTooLarge }),
-  ] as const,
+  middleware: [tenantAdapterAuth] as const,
   request: {
     params: AdapterIdParams,
     query: PredictQuerySchema,

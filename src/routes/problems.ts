@@ -41,12 +41,15 @@ export function problemResponses<S extends number>(statuses: readonly S[]) {
 
 /** hono/body-limit's onError: refuse before reading the rest of the body. */
 export function bodyTooLarge(): never {
-  throw new Problem(
+  throw payloadTooLarge(LIMITS.maxBodyBytes);
+}
+
+/** 413 naming the body limit of the route. */
+export function payloadTooLarge(limit: number): Problem {
+  return new Problem(
     413,
     "payload-too-large",
-    `the request body exceeds ${LIMITS.maxBodyBytes} bytes`,
-    {
-      limit: LIMITS.maxBodyBytes,
-    },
+    `the request body exceeds this route's limit of ${limit} bytes`,
+    { limit },
   );
 }

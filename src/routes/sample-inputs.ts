@@ -15,12 +15,9 @@ import {
   JsonInputSchema,
   type RawInput,
 } from "./inputs";
+import { textField } from "./text-fields";
 
-export const LabelSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(HEAD_LIMITS.maxLabelLength)
+export const LabelSchema = textField(HEAD_LIMITS.maxLabelLength)
   .refine((label) => label !== UNKNOWN_LABEL, `"${UNKNOWN_LABEL}" is reserved for abstentions`)
   .openapi({ example: "positive" });
 

@@ -2,6 +2,7 @@
 
 import { z } from "@hono/zod-openapi";
 import { RANKING_RULE } from "../../adapters/selection";
+import { IdSchema, SeedSchema } from "./request-bounds";
 
 export const SelectionRequestSchema = z
   .object({
@@ -9,8 +10,8 @@ export const SelectionRequestSchema = z
       description:
         "Cross-validation folds (default 5; fewer when the smallest label has fewer samples, at least 3).",
     }),
-    seed: z.int().optional(),
-    backbones: z.array(z.string().min(1)).min(1).max(16).optional().openapi({
+    seed: SeedSchema.optional(),
+    backbones: z.array(IdSchema).min(1).max(16).optional().openapi({
       description: "Only these backbone ids (default: every backbone of the adapter's modality).",
     }),
   })
@@ -18,17 +19,17 @@ export const SelectionRequestSchema = z
 
 export const ApplyRequestSchema = z
   .object({
-    jobId: z.string().optional().openapi({
+    jobId: IdSchema.optional().openapi({
       description:
         "The selection job whose recommendation to apply (default: the adapter's latest finished selection).",
     }),
-    backbone: z.string().min(1).optional().openapi({
+    backbone: IdSchema.optional().openapi({
       description: "Switch to this backbone instead of a recommendation.",
     }),
-    layer: z.string().min(1).optional().openapi({
+    layer: IdSchema.optional().openapi({
       description: "With `backbone`: its cut layer (default: its default output).",
     }),
-    seed: z.int().optional(),
+    seed: SeedSchema.optional(),
   })
   .openapi("ApplySelectionRequest");
 

@@ -56,6 +56,8 @@ export function selectionRoutes() {
     .openapi(startSelection, async (c) => {
       const { adapterId } = c.req.valid("param");
       const request = c.req.valid("json") ?? {};
+      // An unknown backbone id is a 404 now, rather than a job that silently measures nothing.
+      for (const backbone of request.backbones ?? []) c.var.backbones.manifest(backbone);
       return c.json(unwrap(await c.var.tenant.store.startSelection(adapterId, request)), 202);
     })
     .openapi(applySelection, async (c) => {

@@ -6,7 +6,6 @@ import { unwrap } from "../storage/outcome";
 import type { JobRecord } from "../storage/records";
 import { tenantAuth } from "../tenants/auth";
 import type { TenantContext, TenantEnv } from "../tenants/context";
-import { HeadTypeSchema } from "./adapters";
 import { AdapterIdParams, BEARER, jsonBody, jsonContent } from "./openapi-parts";
 import { problemResponses } from "./problems";
 import {
@@ -14,40 +13,10 @@ import {
   SelectionRequestSchema,
   SwitchRequestSchema,
 } from "./selection-schemas";
+import { assertTrainOptions, TrainRequestSchema } from "./train-request";
 
 /** How often the event stream looks at the job; progress is stored by the training as it goes. */
 const POLL_INTERVAL_MS = 200;
-
-const TrainRequestSchema = z
-  .object({
-    headType: HeadTypeSchema.optional().openapi({
-      description: "Defaults to the adapter's head type.",
-    }),
-    activate: z.boolean().optional().openapi({
-      description: "Make the new version active when it is ready (the first version always is).",
-    }),
-    seed: z.int().optional(),
-    fractions: z
-      .object({
-        train: z.number().positive(),
-        validation: z.number().positive(),
-        test: z.number().positive(),
-      })
-      .optional(),
-    targetPrecision: z.number().gt(0).max(1).optional().openapi({
-      description: "Choose an abstain threshold on validation that reaches this precision.",
-    }),
-    sweep: z
-      .object({
-        cGrid: z.array(z.number().positive()).min(1).max(32).optional(),
-        weightDecayGrid: z.array(z.number().nonnegative()).min(1).max(32).optional(),
-      })
-      .optional(),
-    hyperparameters: z
-      .record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]))
-      .optional(),
-  })
-  .openapi("TrainRequest");
 
 export const JobSchema = z
   .object({
@@ -165,6 +134,7 @@ export function trainingRoutes() {
     .openapi(startTraining, async (c) => {
       const { adapterId } = c.req.valid("param");
       const request = c.req.valid("json") ?? {};
+      await assertTrainOptions(c.var.tenant.store, adapterId, request);
       return c.json(unwrap(await c.var.tenant.store.startTraining(adapterId, request)), 202);
     })
     .openapi(listJobs, async (c) => {

@@ -6,6 +6,7 @@ import { tenantAuth } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
 import { HeadTypeSchema } from "./adapters";
 import { AdapterIdParams, BEARER, jsonContent } from "./openapi-parts";
+import { NextCursorSchema, PageQuerySchema, pageOf, versionPage } from "./pagination";
 import { problemResponses } from "./problems";
 
 const VersionSchema = z
@@ -43,9 +44,12 @@ const listVersions = createRoute({
   summary: "The adapter's head versions with their reports, newest first",
   security: BEARER,
   middleware: [tenantAuth] as const,
-  request: { params: AdapterIdParams },
+  request: { params: AdapterIdParams, query: PageQuerySchema },
   responses: {
-    200: jsonContent(z.object({ versions: z.array(VersionSchema) }), "Versions"),
+    200: jsonContent(
+      z.object({ versions: z.array(VersionSchema), nextCursor: NextCursorSchema }),
+      "Versions",
+    ),
     ...problemResponses([401, 404]),
   },
 });
@@ -69,7 +73,10 @@ export function versionRoutes() {
   return new OpenAPIHono<TenantEnv>()
     .openapi(listVersions, async (c) => {
       const { adapterId } = c.req.valid("param");
-      return c.json({ versions: unwrap(await c.var.tenant.store.listVersions(adapterId)) }, 200);
+      const query = c.req.valid("query");
+      const versions = unwrap(await c.var.tenant.store.listVersions(adapterId, versionPage(query)));
+      const page = pageOf(versions, query.limit, (version) => version.version);
+      return c.json({ versions: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(activateVersion, async (c) => {
       const { adapterId, version } = c.req.valid("param");

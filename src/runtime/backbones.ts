@@ -15,6 +15,7 @@ import type {
 } from "../../models";
 // Not through models/index: that registry imports every backbone, and each deployment bundles only its own.
 import { ENGINELESS_RUNTIMES, runtimesOf } from "../../models/manifest";
+import { echoId } from "../problem";
 import { fastestRuntime, type RuntimeChoice } from "./auto-runtime";
 import type { RuntimeHost } from "./host";
 
@@ -60,7 +61,7 @@ export class UnknownBackboneError extends Error {
     readonly backboneId: string,
     known: readonly string[],
   ) {
-    super(`unknown backbone "${backboneId}"; known: ${known.join(", ")}`);
+    super(`unknown backbone ${echoId(backboneId)}; known: ${known.join(", ")}`);
   }
 }
 
@@ -153,9 +154,10 @@ export class BackbonePool {
   }
 
   private definition(id: string): BackboneDefinition {
-    const entry = this.runtime.backbones[id];
-    if (!entry) throw new UnknownBackboneError(id, Object.keys(this.runtime.backbones));
-    return entry;
+    // Own keys only: an id such as "constructor" must not find Object.prototype's.
+    const { backbones } = this.runtime;
+    if (!Object.hasOwn(backbones, id)) throw new UnknownBackboneError(id, Object.keys(backbones));
+    return backbones[id] as BackboneDefinition;
   }
 
   private async load(id: string, entry: BackboneDefinition): Promise<Backbone> {

@@ -5,7 +5,7 @@
  */
 
 import { resolveCutLayer } from "../../models/cut-layer";
-import { Problem } from "../problem";
+import { echoId, Problem } from "../problem";
 import type { BackbonePool } from "../runtime/backbones";
 import type { AdapterRecord, JobRecord, SwitchRequest } from "../storage/records";
 
@@ -30,7 +30,7 @@ export function recommendedTarget(
       422,
       "no-selection",
       jobId
-        ? `job "${jobId}" is not a selection of adapter "${adapterId}"`
+        ? `job ${echoId(jobId)} is not a selection of adapter "${adapterId}"`
         : `adapter "${adapterId}" has no finished selection; run POST /v1/adapters/${adapterId}/select or name a backbone`,
     );
   }

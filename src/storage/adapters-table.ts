@@ -1,7 +1,8 @@
 import type { HeadType } from "../../adapters";
-import { Problem } from "../problem";
+import { echoId, Problem } from "../problem";
 import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
 import { newId } from "./ids";
+import { type CreatedPosition, createdAfter, type PageRequest } from "./page";
 import type { AdapterRecord, BackboneBinding, NewAdapter } from "./records";
 
 type AdapterRow = {
@@ -44,16 +45,22 @@ export class AdaptersTable {
     return this.get(id);
   }
 
-  list(): AdapterRecord[] {
+  list(page: PageRequest<CreatedPosition>): AdapterRecord[] {
+    const { where, bindings } = createdAfter(page.after);
     return this.sql
-      .exec<AdapterRow>("SELECT * FROM adapters ORDER BY created_at, id")
+      .exec<AdapterRow>(
+        `SELECT * FROM adapters WHERE ${where} ORDER BY created_at, id LIMIT ?`,
+        ...bindings,
+        page.limit,
+      )
       .toArray()
       .map(toAdapter);
   }
 
   get(id: string): AdapterRecord {
     const row = this.sql.exec<AdapterRow>("SELECT * FROM adapters WHERE id = ?", id).toArray()[0];
-    if (!row) throw new Problem(404, "adapter-not-found", `no adapter "${id}" for this tenant`);
+    if (!row)
+      throw new Problem(404, "adapter-not-found", `no adapter ${echoId(id)} for this tenant`);
     return toAdapter(row);
   }
 

@@ -1,7 +1,8 @@
-import { Problem } from "../problem";
+import { echoId, Problem } from "../problem";
 import { constantTimeEqualHex } from "../tenants/keys";
 import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
 import { newId } from "./ids";
+import { type CreatedPosition, createdAfter, type PageRequest } from "./page";
 import type { KeyRecord } from "./records";
 
 type KeyRow = { id: string; hash: string; hint: string; created_at: string };
@@ -25,13 +26,21 @@ export class KeysTable {
     return { id, hint, createdAt: now };
   }
 
-  list(): KeyRecord[] {
-    return this.rows().map(({ id, hint, created_at }) => ({ id, hint, createdAt: created_at }));
+  list(page: PageRequest<CreatedPosition>): KeyRecord[] {
+    const { where, bindings } = createdAfter(page.after);
+    return this.sql
+      .exec<KeyRow>(
+        `SELECT * FROM api_keys WHERE ${where} ORDER BY created_at, id LIMIT ?`,
+        ...bindings,
+        page.limit,
+      )
+      .toArray()
+      .map(({ id, hint, created_at }) => ({ id, hint, createdAt: created_at }));
   }
 
   revoke(id: string): void {
     if (this.sql.exec("DELETE FROM api_keys WHERE id = ?", id).rowsWritten === 0) {
-      throw new Problem(404, "key-not-found", `no API key "${id}" for this tenant`);
+      throw new Problem(404, "key-not-found", `no API key ${echoId(id)} for this tenant`);
     }
   }
 

@@ -1,3 +1,5 @@
+import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
+import { type CreatedPosition, createdAfter, type PageRequest } from "./page";
 import type { TenantRecord } from "./records";
 
 type TenantRow = { id: string; name: string; created_at: string };
@@ -6,7 +8,11 @@ type TenantRow = { id: string; name: string; created_at: string };
 export class RegistryTable {
   constructor(private readonly sql: SqlStorage) {}
 
-  add(tenant: TenantRecord): void {
+  add(tenant: TenantRecord, maxTenants: number = TENANT_LIMITS.tenants): void {
+    const count = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM tenants").one().n;
+    if (count >= maxTenants) {
+      throw limitExceeded("tenants", "this deployment already has the most tenants allowed");
+    }
     this.sql.exec(
       "INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)",
       tenant.id,
@@ -15,9 +21,14 @@ export class RegistryTable {
     );
   }
 
-  list(): { id: string; name: string; createdAt: string }[] {
+  list(page: PageRequest<CreatedPosition>): { id: string; name: string; createdAt: string }[] {
+    const { where, bindings } = createdAfter(page.after);
     return this.sql
-      .exec<TenantRow>("SELECT id, name, created_at FROM tenants ORDER BY created_at, id")
+      .exec<TenantRow>(
+        `SELECT id, name, created_at FROM tenants WHERE ${where} ORDER BY created_at, id LIMIT ?`,
+        ...bindings,
+        page.limit,
+      )
       .toArray()
       .map((row) => ({ id: row.id, name: row.name, createdAt: row.created_at }));
   }

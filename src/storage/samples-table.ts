@@ -1,4 +1,4 @@
-import { Problem } from "../problem";
+import { echoId, Problem } from "../problem";
 import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
 import { newId } from "./ids";
 import type { NewSample, SampleCounts, SampleOutcome } from "./records";
@@ -161,7 +161,7 @@ export class SamplesTable {
   deleteById(adapterId: string, sampleId: string): DeletedSamples {
     const deleted = this.deleteWhere("adapter_id = ? AND id = ?", adapterId, sampleId);
     if (deleted.deleted === 0) {
-      throw new Problem(404, "sample-not-found", `no sample "${sampleId}" in this adapter`);
+      throw new Problem(404, "sample-not-found", `no sample ${echoId(sampleId)} in this adapter`);
     }
     return deleted;
   }

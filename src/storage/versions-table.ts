@@ -1,5 +1,6 @@
 import type { HeadType } from "../../adapters";
-import { Problem } from "../problem";
+import { echoId, Problem } from "../problem";
+import type { PageRequest } from "./page";
 import type { VersionRecord } from "./records";
 
 type VersionRow = {
@@ -41,11 +42,18 @@ export class VersionsTable {
     );
   }
 
-  list(adapterId: string, activeVersion: number | null): VersionRecord[] {
+  /** Newest first; `page.after` is the last version of the previous page. */
+  list(
+    adapterId: string,
+    activeVersion: number | null,
+    page: PageRequest<number>,
+  ): VersionRecord[] {
     return this.sql
       .exec<VersionRow>(
-        "SELECT * FROM versions WHERE adapter_id = ? ORDER BY version DESC",
+        "SELECT * FROM versions WHERE adapter_id = ? AND version < ? ORDER BY version DESC LIMIT ?",
         adapterId,
+        page.after ?? Number.MAX_SAFE_INTEGER,
+        page.limit,
       )
       .toArray()
       .map((row) => toVersion(row, activeVersion));
@@ -63,7 +71,7 @@ export class VersionsTable {
       throw new Problem(
         404,
         "version-not-found",
-        `adapter "${adapterId}" has no head version ${version}`,
+        `adapter ${echoId(adapterId)} has no head version ${version}`,
       );
     }
     return toVersion(row, activeVersion);

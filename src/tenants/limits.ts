@@ -17,6 +17,8 @@ export const TENANT_LIMITS = {
   labelsPerAdapter: HEAD_LIMITS.maxClasses,
   /** Characters in one label. */
   labelLength: HEAD_LIMITS.maxLabelLength,
+  /** Tenants of one deployment (the registry lists them all). */
+  tenants: 10_000,
   adaptersPerTenant: 50,
   keysPerTenant: 10,
 } as const;

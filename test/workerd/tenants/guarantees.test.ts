@@ -21,7 +21,10 @@ describe("tenant isolation", () => {
     expect(await asBob.json()).toMatchObject({ type: "/problems/adapter-not-found" });
     expect((await bob.api.v1.adapters[":adapterId"].samples.$get(param)).status).toBe(404);
     expect((await uploadTexts(bob, adapterId, labelled(WEATHER, "weather"))).status).toBe(404);
-    expect(await (await bob.api.v1.adapters.$get()).json()).toEqual({ adapters: [] });
+    expect(await (await bob.api.v1.adapters.$get({ query: {} })).json()).toEqual({
+      adapters: [],
+      nextCursor: null,
+    });
     expect((await alice.api.v1.adapters[":adapterId"].$get(param)).status).toBe(200);
   });
 });
@@ -96,11 +99,11 @@ describe("raw uploads and deletion", () => {
 
   it("deleting a tenant revokes its keys, removes it from the registry and leaves no tables", async () => {
     const tenant = await createTenant("leaving");
-    expect((await tenant.api.v1.adapters.$get()).status).toBe(200);
+    expect((await tenant.api.v1.adapters.$get({ query: {} })).status).toBe(200);
     const deleted = await admin.v1.tenants[":tenantId"].$delete({ param: { tenantId: tenant.id } });
     expect(deleted.status).toBe(204);
-    expect((await tenant.api.v1.adapters.$get()).status).toBe(401);
-    const { tenants } = await (await admin.v1.tenants.$get()).json();
+    expect((await tenant.api.v1.adapters.$get({ query: {} })).status).toBe(401);
+    const { tenants } = await (await admin.v1.tenants.$get({ query: {} })).json();
     expect(tenants.map((listed) => listed.id)).not.toContain(tenant.id);
     const again = await admin.v1.tenants[":tenantId"].$delete({ param: { tenantId: tenant.id } });
     expect(again.status).toBe(404);
@@ -110,7 +113,7 @@ describe("raw uploads and deletion", () => {
   it("a forged key for an unknown tenant is refused and creates nothing", async () => {
     const tenantId = "t_00000000000000000000beef";
     const forged = apiClient(`eak_${tenantId}_${"A".repeat(43)}`);
-    expect((await forged.v1.adapters.$get()).status).toBe(401);
+    expect((await forged.v1.adapters.$get({ query: {} })).status).toBe(401);
     expect(await tablesOf(tenantId)).toBe(false);
   });
 });

@@ -66,7 +66,7 @@ describe("text adapter flow", () => {
     expect(afterSecond).toMatchObject({ version: 2, predictions: [{ label: "finance" }] });
 
     const versions = await (
-      await tenant.api.v1.adapters[":adapterId"].versions.$get(params)
+      await tenant.api.v1.adapters[":adapterId"].versions.$get({ ...params, query: {} })
     ).json();
     expect(versions.versions.map((v) => [v.version, v.active])).toEqual([
       [2, true],

@@ -1,0 +1,100 @@
+/**
+ * A body limit on every route (hono/body-limit): the upload limit for the routes whose bodies carry
+ * images (multipart files or base64), a small one for every JSON control route.
+ *
+ * No request leaves unread bytes on its connection: workerd closes a connection whose request body
+ * was not read to its end, and a client that reuses it then fails its next request. So a refused
+ * body is read to its end and dropped (up to MAX_DRAINED_BYTES; a bigger one is cancelled, closing
+ * that connection), and so is a body the route answered without reading (a 401, a 404).
+ */
+
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { LIMITS } from "../limits";
+import { payloadTooLarge } from "./problems";
+
+/** Paths of the routes that take images; every other route takes a control body. */
+const UPLOAD_ROUTES = [
+  /^\/v1\/embed\/?$/,
+  /^\/v1\/adapters\/[^/]+\/samples\/?$/,
+  /^\/v1\/adapters\/[^/]+\/predict\/?$/,
+];
+
+/** The most of a refused body read (and dropped) to keep its connection; beyond, it is cancelled. */
+export const MAX_DRAINED_BYTES = LIMITS.maxBodyBytes;
+
+/** The body limit of a path, in bytes. */
+export function bodyLimitOf(path: string): number {
+  return UPLOAD_ROUTES.some((route) => route.test(path))
+    ? LIMITS.maxBodyBytes
+    : LIMITS.maxControlBodyBytes;
+}
+
+export function bodyLimits(): MiddlewareHandler {
+  const upload = drainingBodyLimit(LIMITS.maxBodyBytes);
+  const control = drainingBodyLimit(LIMITS.maxControlBodyBytes);
+  return (c, next) =>
+    bodyLimitOf(c.req.path) === LIMITS.maxBodyBytes ? upload(c, next) : control(c, next);
+}
+
+function drainingBodyLimit(maxSize: number): MiddlewareHandler {
+  return async (c, next) => {
+    const body = c.req.raw.body;
+    if (!body) return next();
+    // Sized bodies are refused from their Content-Length, before a byte is read; a streamed
+    // (chunked) body is counted as it is read, through a relay whose source this keeps hold of.
+    const { headers } = c.req.raw;
+    const length = headers.has("transfer-encoding") ? null : headers.get("content-length");
+    const source = length === null ? relayed(c, body) : () => body.getReader();
+    const limit = bodyLimit({
+      maxSize,
+      onError: async () => {
+        await drain(source(), length === null ? undefined : Number(length));
+        throw payloadTooLarge(maxSize);
+      },
+    });
+    await limit(c, next);
+    const { raw } = c.req;
+    if (raw.body && !raw.bodyUsed && !raw.body.locked) await drain(raw.body.getReader(), undefined);
+  };
+}
+
+/** Reads the rest of a body and drops it, or cancels it when it is (or turns out) too big. */
+async function drain(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  declaredBytes: number | undefined,
+): Promise<void> {
+  try {
+    if (declaredBytes !== undefined && declaredBytes > MAX_DRAINED_BYTES) {
+      return await reader.cancel("request body over the limit");
+    }
+    let drained = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      drained += value.byteLength;
+      if (drained > MAX_DRAINED_BYTES) return await reader.cancel("request body over the limit");
+    }
+  } catch {
+    // The client went away: nothing is left to keep.
+  }
+}
+
+/**
+ * Replaces the request's body with a stream that pulls from `body` on demand (hono's reader then
+ * holds only the relay's lock), and returns the source's reader for draining.
+ */
+function relayed(c: Context, body: ReadableStream<Uint8Array>) {
+  const reader = body.getReader();
+  const relay = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  // `duplex` is what Node's fetch needs for a streamed body (workers-types does not declare it).
+  c.req.raw = new Request(c.req.raw, { body: relay, duplex: "half" } as RequestInit);
+  return () => reader;
+}

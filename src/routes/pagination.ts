@@ -1,0 +1,85 @@
+/**
+ * `?limit=&cursor=` on the list routes, and the `nextCursor` they answer with. A cursor is opaque to
+ * clients: the base64url JSON of the position the next page starts after.
+ */
+
+import { z } from "@hono/zod-openapi";
+import { Problem } from "../problem";
+import type { CreatedPosition, PageRequest } from "../storage/page";
+
+export const PAGE_LIMITS = { default: 50, max: 200 } as const;
+
+export const PageQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(PAGE_LIMITS.max)
+    .default(PAGE_LIMITS.default)
+    .openapi({ description: `Items per page (default ${PAGE_LIMITS.default}).` }),
+  cursor: z.string().min(1).max(512).optional().openapi({
+    description: "The `nextCursor` of the previous page.",
+  }),
+});
+
+export const NextCursorSchema = z.string().nullable().openapi({
+  description: "Pass it as `cursor` for the next page; null on the last page.",
+});
+
+type PageQuery = z.infer<typeof PageQuerySchema>;
+
+const CreatedPositionSchema = z.object({ createdAt: z.string(), id: z.string() });
+const VersionPositionSchema = z.int().positive();
+
+/** A page of a list in creation order, asking for one item more to know whether another page follows. */
+export function createdOrderPage(query: PageQuery): PageRequest<CreatedPosition> {
+  return pageRequest(query, CreatedPositionSchema);
+}
+
+/** A page of head versions (newest first). */
+export function versionPage(query: PageQuery): PageRequest<number> {
+  return pageRequest(query, VersionPositionSchema);
+}
+
+/** The page of `limit` items and the cursor after its last item (null when `items` held no more). */
+export function pageOf<T, P>(
+  items: T[],
+  limit: number,
+  positionOf: (item: T) => P,
+): { items: T[]; nextCursor: string | null } {
+  if (items.length <= limit) return { items, nextCursor: null };
+  const page = items.slice(0, limit);
+  return { items: page, nextCursor: encodeCursor(positionOf(page.at(-1) as T)) };
+}
+
+export function createdPosition(item: { createdAt: string; id: string }): CreatedPosition {
+  return { createdAt: item.createdAt, id: item.id };
+}
+
+function pageRequest<P>(query: PageQuery, position: z.ZodType<P>): PageRequest<P> {
+  const limit = query.limit + 1;
+  if (query.cursor === undefined) return { limit };
+  const decoded = position.safeParse(decodeCursor(query.cursor));
+  if (!decoded.success) {
+    throw new Problem(422, "invalid-cursor", "cursor is not a nextCursor of this list");
+  }
+  return { limit, after: decoded.data };
+}
+
+function encodeCursor(position: unknown): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(position));
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
+function decodeCursor(cursor: string): unknown {
+  try {
+    const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
+    const bytes = Uint8Array.from(binary, (character) => character.charCodeAt(0));
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
+  } catch {
+    return undefined;
+  }
+}

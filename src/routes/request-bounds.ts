@@ -1,0 +1,45 @@
+/**
+ * Bounds shared by the JSON control routes' schemas, so that no free-form field can carry more than
+ * a request of its kind needs (the body limit caps the whole; these cap each field).
+ */
+
+import { z } from "@hono/zod-openapi";
+
+export const REQUEST_BOUNDS = {
+  /** Characters in an id or a backbone / layer name sent in a body. */
+  idLength: 64,
+  /** Characters in a tenant or adapter name. */
+  nameLength: 100,
+  /** Entries in `hyperparameters`. */
+  hyperparameters: 16,
+  /** Characters in a hyperparameter's name or string value. */
+  hyperparameterLength: 64,
+  /** Values in a sweep grid. */
+  gridLength: 20,
+} as const;
+
+/** A seed for the seeded parts of training and selection: an integer in [0, 2^32). */
+export const SeedSchema = z.int().min(0).max(0xffffffff);
+
+/** An id or a name of something the deployment defines (a backbone, a cut layer, a job). */
+export const IdSchema = z.string().min(1).max(REQUEST_BOUNDS.idLength);
+
+/** A numeric grid for a hyperparameter sweep. */
+export function gridSchema(value: z.ZodNumber) {
+  return z.array(value).min(1).max(REQUEST_BOUNDS.gridLength);
+}
+
+const HyperparameterValueSchema = z.union([
+  z.number(),
+  z.string().max(REQUEST_BOUNDS.hyperparameterLength),
+  z.boolean(),
+  z.null(),
+]);
+
+/** Head-specific fixed hyperparameters: few, short names, short values; each head checks its own. */
+export const HyperparametersSchema = z
+  .record(z.string().min(1).max(REQUEST_BOUNDS.hyperparameterLength), HyperparameterValueSchema)
+  .refine(
+    (hyperparameters) => Object.keys(hyperparameters).length <= REQUEST_BOUNDS.hyperparameters,
+    `at most ${REQUEST_BOUNDS.hyperparameters} hyperparameters`,
+  );

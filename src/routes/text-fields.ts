@@ -1,0 +1,52 @@
+/**
+ * The one rule for short text fields a person types (tenant and adapter names, labels): trimmed,
+ * NFC-normalised, and free of characters that hide or reorder what is shown, so a name reads the same
+ * in every log, terminal and UI. A refusal names the character and its position (code points from 0).
+ */
+
+import { z } from "@hono/zod-openapi";
+
+/** Explicit bidi formatting characters (Unicode's Bidi_Control property, UAX #9). */
+const BIDI_CONTROLS = new Set([
+  0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069,
+]);
+
+/** What is wrong with one code point, or undefined when it may appear in a name or label. */
+export function forbiddenCharacter(codePoint: number): string | undefined {
+  if (codePoint <= 0x1f || (codePoint >= 0x7f && codePoint <= 0x9f)) return "a control character";
+  if (codePoint === 0x2028 || codePoint === 0x2029) return "a line or paragraph separator";
+  if (BIDI_CONTROLS.has(codePoint)) return "a bidi control";
+  // Iterating a string by code points yields an unpaired surrogate on its own.
+  if (codePoint >= 0xd800 && codePoint <= 0xdfff) return "a lone surrogate";
+  return undefined;
+}
+
+/** "U+202E (a bidi control) at position 3" for the first forbidden character, else undefined. */
+export function firstForbiddenCharacter(text: string): string | undefined {
+  let position = 0;
+  for (const character of text) {
+    const codePoint = character.codePointAt(0) as number;
+    const what = forbiddenCharacter(codePoint);
+    if (what) return `${codePointName(codePoint)} (${what}) at position ${position}`;
+    position++;
+  }
+  return undefined;
+}
+
+function codePointName(codePoint: number): string {
+  return `U+${codePoint.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/** A required short text: trimmed, NFC, 1 to `max` UTF-16 code units, no forbidden characters. */
+export function textField(max: number) {
+  return z
+    .string()
+    .trim()
+    .normalize("NFC")
+    .min(1)
+    .max(max)
+    .superRefine((text, ctx) => {
+      const found = firstForbiddenCharacter(text);
+      if (found) ctx.addIssue({ code: "custom", message: `contains ${found}` });
+    });
+}

@@ -1,0 +1,80 @@
+/** A training request is checked for its head type before a job is queued. */
+
+import { describe, expect, it } from "vitest";
+import {
+  HeadInputError,
+  type HeadType,
+  type TrainOptions,
+  validateTrainOptions,
+} from "../../../adapters";
+import { TrainRequestSchema } from "../../../src/routes/train-request";
+
+function refusal(run: () => void): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof HeadInputError) return error.message;
+    throw error;
+  }
+  throw new Error("expected a HeadInputError");
+}
+
+describe("validateTrainOptions", () => {
+  it.each([
+    ["logistic", {}],
+    ["logistic", { hyperparameters: { classWeight: "balanced", maxIterations: 50, tol: 1e-6 } }],
+    ["logistic", { sweep: { cGrid: [0.1, 1] }, seed: 7 }],
+    ["mlp", { hyperparameters: { hiddenUnits: 512, maxEpochs: 400, patience: 100, batchSize: 4 } }],
+    ["prototype", { targetPrecision: 0.9 }],
+  ] as [HeadType, TrainOptions][])("accepts %s %j", (headType, options) => {
+    expect(() => validateTrainOptions(headType, options)).not.toThrow();
+  });
+
+  it.each([
+    [
+      "mlp",
+      { hyperparameters: { hiddenUnits: 5000 } },
+      "hiddenUnits must be an integer in [1, 1024]",
+    ],
+    ["mlp", { hyperparameters: { dropout: "lots" } }, "dropout must be a number"],
+    ["mlp", { sweep: { weightDecayGrid: [-1] } }, "sweep.weightDecayGrid[0]"],
+    ["logistic", { hyperparameters: { classWeight: "heavy" } }, "classWeight must be"],
+    ["logistic", { hyperparameters: { maxIterations: 0.5 } }, "maxIterations"],
+    ["logistic", { hyperparameters: { hiddenUnits: 8 } }, 'no hyperparameter "hiddenUnits"'],
+    ["logistic", { hyperparameters: { constructor: 1 } }, 'no hyperparameter "constructor"'],
+    ["prototype", { hyperparameters: { C: 1 } }, "it takes: none"],
+    ["logistic", { fractions: { train: 0.5, validation: 0.5, test: 0.5 } }, "fractions"],
+    ["logistic", { seed: -1 }, "seed"],
+  ] as [HeadType, TrainOptions, string][])("refuses %s %j", (headType, options, expected) => {
+    expect(refusal(() => validateTrainOptions(headType, options))).toContain(expected);
+  });
+
+  it("checks a per-label class weight against its own labels", () => {
+    const options = { hyperparameters: { classWeight: { constructor: 2, spam: 1 } } };
+    expect(() => validateTrainOptions("logistic", options as never)).not.toThrow();
+    const bad = { hyperparameters: { classWeight: { spam: -1 } } };
+    expect(refusal(() => validateTrainOptions("logistic", bad as never))).toContain("spam");
+  });
+
+  it("refuses a head type that is only a property name", () => {
+    expect(refusal(() => validateTrainOptions("constructor" as never))).toContain("headType");
+  });
+});
+
+describe("the train request schema", () => {
+  it.each([
+    ["a huge hyperparameter value", { hyperparameters: { classWeight: "x".repeat(65) } }],
+    ["a huge hyperparameter name", { hyperparameters: { ["x".repeat(65)]: 1 } }],
+    [
+      "too many hyperparameters",
+      { hyperparameters: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`h${i}`, i])) },
+    ],
+    ["an unsafe seed", { seed: 2 ** 53 }],
+    ["a negative seed", { seed: -1 }],
+    ["a fractional seed", { seed: 1.5 }],
+    ["a long grid", { sweep: { cGrid: Array(21).fill(1) } }],
+    ["a nested value", { hyperparameters: { classWeight: { a: 1 } } }],
+  ])("refuses %s", (_, body) => {
+    expect(TrainRequestSchema.safeParse(body).success).toBe(false);
+  });
+});

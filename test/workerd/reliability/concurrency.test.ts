@@ -1,0 +1,103 @@
+/**
+ * Concurrency on one tenant's object: parallel uploads that repeat each other store each distinct
+ * input once, and concurrent training requests on one adapter queue exactly one job.
+ */
+
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  createTenant,
+  fetchWorker,
+  finishedJob,
+  jsonOnly,
+  type TestTenant,
+} from "../tenants/client";
+import { COOKING, WEATHER } from "../tenants/texts";
+
+let tenant: TestTenant;
+
+beforeAll(async () => {
+  tenant = await createTenant("busy");
+});
+
+async function lexicalAdapter(name: string): Promise<string> {
+  const created = await tenant.api.v1.adapters.$post({
+    json: { name, backbone: "lexical", headType: "prototype" },
+  });
+  expect(created.status).toBe(201);
+  return (await created.json()).id;
+}
+
+function upload(adapterId: string, samples: { input: string; label: string }[]) {
+  return tenant.api.v1.adapters[":adapterId"].samples.$post({
+    param: { adapterId },
+    ...jsonOnly({ samples }),
+  });
+}
+
+describe("concurrency", () => {
+  it("24 parallel uploads with duplicates store exactly the distinct inputs", async () => {
+    const adapterId = await lexicalAdapter("uploads");
+    const texts = [...WEATHER, ...COOKING].map((input, i) => ({
+      input,
+      label: i < WEATHER.length ? "weather" : "cooking",
+    }));
+    // Each upload takes 4 of the 12 texts, overlapping its neighbours', one repeated inside it.
+    const uploads = Array.from({ length: 24 }, (_, i) => {
+      const chosen = [0, 1, 2].map((k) => texts[(i + k * 5) % texts.length] as (typeof texts)[0]);
+      return [...chosen, chosen[0] as (typeof texts)[0]];
+    });
+    const responses = await Promise.all(uploads.map((samples) => upload(adapterId, samples)));
+    const results = await Promise.all(
+      responses.map(async (response) => {
+        expect(response.status).toBe(201);
+        return (await response.json()) as {
+          added: number;
+          samples: { id: string; status: string }[];
+        };
+      }),
+    );
+    const added = results.reduce((sum, result) => sum + result.added, 0);
+    const ids = new Set(results.flatMap((result) => result.samples.map((sample) => sample.id)));
+    expect(added).toBe(texts.length);
+    expect(ids.size).toBe(texts.length);
+    const counts = await tenant.api.v1.adapters[":adapterId"].samples.$get({
+      param: { adapterId },
+    });
+    expect(await counts.json()).toEqual({
+      total: 12,
+      labels: [
+        { label: "cooking", count: 6 },
+        { label: "weather", count: 6 },
+      ],
+    });
+  });
+
+  it("8 concurrent training requests on one adapter: exactly one 202, the others 409", async () => {
+    const adapterId = await lexicalAdapter("trainings");
+    const stored = await upload(adapterId, [
+      ...WEATHER.map((input) => ({ input, label: "weather" })),
+      ...COOKING.map((input) => ({ input, label: "cooking" })),
+    ]);
+    expect(stored.status).toBe(201);
+    const train = (seed: number) =>
+      fetchWorker(`http://edge/v1/adapters/${adapterId}/train`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tenant.key}`, "content-type": "application/json" },
+        body: JSON.stringify({ seed }),
+      });
+    const responses = await Promise.all(Array.from({ length: 8 }, (_, seed) => train(seed)));
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses).toEqual([202, 409, 409, 409, 409, 409, 409, 409]);
+    const accepted = responses.find((response) => response.status === 202) as Response;
+    const job = (await accepted.json()) as { id: string };
+    for (const refused of responses.filter((response) => response.status === 409)) {
+      expect(await refused.json()).toMatchObject({
+        type: "/problems/training-in-progress",
+        jobId: job.id,
+      });
+    }
+    expect((await finishedJob(tenant, job.id)).status).toBe("succeeded");
+    const jobs = await tenant.api.v1.adapters[":adapterId"].jobs.$get({ param: { adapterId } });
+    expect(((await jobs.json()) as { jobs: unknown[] }).jobs).toHaveLength(1);
+  });
+});
