@@ -8,7 +8,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { Problem } from "../problem";
 import { unwrap } from "../storage/outcome";
-import type { AdapterEnv, TenantEnv } from "./context";
+import type { AdapterEnv, TenantContext, TenantEnv } from "./context";
 import { constantTimeEqual, sha256Hex, tenantIdOfKey } from "./keys";
 import { type TenantStoreClient, tenantStore } from "./stores";
 
@@ -21,12 +21,20 @@ export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 export const tenantAuth = createMiddleware<TenantEnv>(async (c, next) => {
+  c.set("tenant", await authenticatedTenant(c));
+  await next();
+});
+
+/**
+ * The tenant the request's key opens, or 401. A long-lived response (an event stream) asks again as
+ * it goes, so revoking the key or deleting the tenant ends it.
+ */
+export async function authenticatedTenant(c: Context): Promise<TenantContext> {
   const { store, keyHash } = await presentedKey(c);
   const tenant = await store.authenticate(keyHash);
   if (!tenant) throw unauthorized("API key");
-  c.set("tenant", { ...tenant, store });
-  await next();
-});
+  return { ...tenant, store };
+}
 
 /**
  * `tenantAuth` that also reads the route's adapter, in the same round trip to the tenant's object:
