@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../env";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
+import { limitBody } from "./body-form";
 import {
   FormInputsSchema,
   fromFormInputs,
@@ -11,7 +11,7 @@ import {
   type RawInput,
   toBackboneInputs,
 } from "./inputs";
-import { bodyTooLarge, problemResponses } from "./problems";
+import { problemResponses } from "./problems";
 
 const EmbedJsonSchema = z
   .object({
@@ -50,7 +50,7 @@ const embed = createRoute({
   method: "post",
   path: "/embed",
   summary: "Embed texts or images with a frozen backbone",
-  middleware: [bodyLimit({ maxSize: LIMITS.maxBodyBytes, onError: bodyTooLarge })] as const,
+  middleware: [limitBody(LIMITS.maxBodyBytes)] as const,
   request: {
     body: {
       content: {

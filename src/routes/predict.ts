@@ -1,7 +1,6 @@
 /** Predictions: the adapter's backbone embeds the inputs, its active head classifies them. */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
 import { loadHead } from "../storage/head-cache";
@@ -10,7 +9,7 @@ import { adapterBackbone } from "../tenants/adapter-backbone";
 import { tenantAdapterAuth } from "../tenants/auth";
 import type { AdapterEnv } from "../tenants/context";
 import { TENANT_LIMITS } from "../tenants/limits";
-import { chooseBody } from "./body-form";
+import { chooseBody, limitBody } from "./body-form";
 import {
   FormInputsSchema,
   fromFormInputs,
@@ -19,7 +18,7 @@ import {
   toBackboneInputs,
 } from "./inputs";
 import { AdapterIdParams, BEARER, jsonContent } from "./openapi-parts";
-import { bodyTooLarge, problemResponses } from "./problems";
+import { problemResponses } from "./problems";
 
 const PredictJsonSchema = z
   .object({
@@ -74,10 +73,7 @@ const predict = createRoute({
   tags: ["predict"],
   summary: "Classify inputs with the adapter's active head (one or a batch)",
   security: BEARER,
-  middleware: [
-    tenantAdapterAuth,
-    bodyLimit({ maxSize: LIMITS.maxBodyBytes, onError: bodyTooLarge }),
-  ] as const,
+  middleware: [tenantAdapterAuth, limitBody(LIMITS.maxBodyBytes)] as const,
   request: {
     params: AdapterIdParams,
     query: PredictQuerySchema,

@@ -1,7 +1,6 @@
 /** Samples: labelled uploads, embedded once with the adapter's backbone and stored per adapter. */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import type { BackboneInput } from "../../models";
 import { LIMITS } from "../limits";
 import { unwrap } from "../storage/outcome";
@@ -10,10 +9,10 @@ import { tenantAuth } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
 import { TENANT_LIMITS } from "../tenants/limits";
 import { storeSamples } from "../tenants/samples";
-import { chooseBody } from "./body-form";
+import { chooseBody, limitBody } from "./body-form";
 import { toBackboneInputs } from "./inputs";
 import { AdapterIdParams, BEARER, jsonContent } from "./openapi-parts";
-import { bodyTooLarge, problemResponses } from "./problems";
+import { problemResponses } from "./problems";
 import {
   FormSamplesSchema,
   fromFormSamples,
@@ -50,10 +49,7 @@ const uploadSamples = createRoute({
   tags: ["samples"],
   summary: "Upload labelled samples (JSON texts or base64 images, or multipart image files)",
   security: BEARER,
-  middleware: [
-    tenantAuth,
-    bodyLimit({ maxSize: LIMITS.maxBodyBytes, onError: bodyTooLarge }),
-  ] as const,
+  middleware: [tenantAuth, limitBody(LIMITS.maxBodyBytes)] as const,
   request: {
     params: AdapterIdParams,
     body: {
