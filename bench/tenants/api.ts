@@ -7,7 +7,7 @@
 import type { Sample } from "./texts";
 
 /** The local admin token from .dev.vars, as `npm start` serves it. */
-const ADMIN_TOKEN = "dev-admin-token";
+export const ADMIN_TOKEN = "dev-admin-token";
 const SAMPLES_PER_REQUEST = 64;
 const JOB_POLL_MS = 50;
 
@@ -30,7 +30,7 @@ export interface Prediction {
 }
 
 export class BenchApi {
-  constructor(private readonly url: string) {}
+  constructor(readonly url: string) {}
 
   /** A new tenant with one API key and an empty use-lite adapter with a logistic head. */
   async createTenantAdapter(name: string): Promise<TenantAdapter> {
@@ -97,7 +97,8 @@ export class BenchApi {
     };
   }
 
-  private async json<T>(method: string, path: string, auth: string, body?: unknown): Promise<T> {
+  /** Any call of the API as JSON; it throws on anything but 2xx. */
+  async json<T>(method: string, path: string, auth: string, body?: unknown): Promise<T> {
     const response = await ok(
       fetch(`${this.url}${path}`, {
         method,

@@ -1,0 +1,102 @@
+/**
+ * A long training kept running on its own tenant while the load runs: the issue's MLP head with
+ * documented, valid settings, started again each time it finishes.
+ */
+
+import { setTimeout as sleep } from "node:timers/promises";
+import type { BenchApi, TenantAdapter } from "../tenants/api";
+
+export const LONG_TRAINING = {
+  headType: "mlp",
+  hyperparameters: { hiddenUnits: 512, maxEpochs: 400, patience: 100, batchSize: 4 },
+} as const;
+
+const POLL_MS = 1_000;
+/** A poll may wait as long as the training blocks the server; it is only asked again. */
+const POLL_TIMEOUT_MS = 600_000;
+
+interface Job {
+  id: string;
+  status: "queued" | "running" | "succeeded" | "failed";
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface TrainingLog {
+  readonly started: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  /** Starts refused or lost (e.g. 409 while a job is still running, or a dropped connection). */
+  readonly startErrors: readonly string[];
+  /** Wall-clock seconds of each finished job, from the client's start to its seeing the end. */
+  readonly secondsEach: readonly number[];
+}
+
+export interface TrainingKeeper {
+  /** Resolves once the first job is running (not merely queued). */
+  readonly running: Promise<void>;
+  /** Stops starting new jobs; the current one is left to the server's end. */
+  stop(): Promise<TrainingLog>;
+}
+
+export function keepTraining(api: BenchApi, target: TenantAdapter): TrainingKeeper {
+  const auth = `Bearer ${target.key}`;
+  const log = {
+    started: 0,
+    succeeded: 0,
+    failed: 0,
+    startErrors: [] as string[],
+    secondsEach: [] as number[],
+  };
+  let stopped = false;
+  let markRunning: () => void = () => {};
+  const running = new Promise<void>((resolve) => {
+    markRunning = resolve;
+  });
+
+  async function trainOnce() {
+    const clock = performance.now();
+    let job = await api.json<Job>(
+      "POST",
+      `/v1/adapters/${target.adapterId}/train`,
+      auth,
+      LONG_TRAINING,
+    );
+    log.started++;
+    while (job.status === "queued" || job.status === "running") {
+      if (job.status === "running") markRunning();
+      await sleep(POLL_MS);
+      job = await poll(job);
+    }
+    markRunning();
+    log[job.status]++;
+    log.secondsEach.push((performance.now() - clock) / 1000);
+  }
+
+  async function poll(job: Job): Promise<Job> {
+    const response = await fetch(`${api.url}/v1/jobs/${job.id}`, {
+      headers: { authorization: auth },
+      signal: AbortSignal.timeout(POLL_TIMEOUT_MS),
+    }).catch(() => undefined);
+    return response?.ok ? ((await response.json()) as Job) : job;
+  }
+
+  const loop = (async () => {
+    while (!stopped) {
+      await trainOnce().catch(async (error: unknown) => {
+        log.startErrors.push(String(error).slice(0, 200));
+        await sleep(POLL_MS);
+      });
+    }
+  })();
+
+  return {
+    running,
+    async stop() {
+      stopped = true;
+      // The job under way may outlast the bench; its log counts what has finished.
+      await Promise.race([loop, sleep(POLL_MS)]);
+      return { ...log, startErrors: [...log.startErrors], secondsEach: [...log.secondsEach] };
+    },
+  };
+}
