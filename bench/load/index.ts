@@ -21,6 +21,8 @@ export interface LoadBenchOptions {
 }
 
 const TRAINING_START_TIMEOUT_MS = 120_000;
+/** From the 202 to the training's first step: the tenant object's alarm fires at once. */
+const TRAINING_SETTLE_MS = 2_000;
 
 export function loadOptionsFromEnv(env = process.env): LoadBenchOptions {
   const seconds = env.BENCH_LOAD_SECONDS;
@@ -48,18 +50,27 @@ export async function benchLoad({
       (concurrency): LoadPhase => ({ concurrency, durationMs: seconds * 1000, timeoutMs }),
     );
     const quiet: LoadResult[] = [];
-    for (const phase of phases) quiet.push(await runLoad(send, phase));
+    for (const phase of phases) quiet.push(await logged(runLoad(send, phase), phase, "no"));
 
     const keeper = keepTraining(setup.api, setup.training);
     await Promise.race([
-      keeper.running,
+      keeper.accepted,
       sleep(TRAINING_START_TIMEOUT_MS).then(() => {
-        throw new Error(`the training did not start within ${TRAINING_START_TIMEOUT_MS / 1000} s`);
+        throw new Error(`no training accepted within ${TRAINING_START_TIMEOUT_MS / 1000} s`);
       }),
     ]);
+    await sleep(TRAINING_SETTLE_MS);
     const busy: LoadResult[] = [];
-    for (const phase of phases) busy.push(await runLoad(send, phase));
+    for (const phase of phases) busy.push(await logged(runLoad(send, phase), phase, "yes"));
     const training = await keeper.stop();
     return loadMarkdown({ seconds, timeoutMs, concurrencies, quiet, busy, training });
   });
+}
+
+/** A line on stderr per phase, so a long run shows where it is (and what it has) as it goes. */
+async function logged(pending: Promise<LoadResult>, phase: LoadPhase, training: string) {
+  const result = await pending;
+  const results = [...result.results].map(([kind, count]) => `${kind} ×${count}`).join(", ");
+  console.error(`load: concurrency ${phase.concurrency}, training ${training}: ${results}`);
+  return result;
 }

@@ -33,8 +33,8 @@ export interface TrainingLog {
 }
 
 export interface TrainingKeeper {
-  /** Resolves once the first job is running (not merely queued). */
-  readonly running: Promise<void>;
+  /** Resolves once the first job is accepted (202); it runs from the object's next alarm. */
+  readonly accepted: Promise<void>;
   /** Stops starting new jobs; the current one is left to the server's end. */
   stop(): Promise<TrainingLog>;
 }
@@ -49,9 +49,9 @@ export function keepTraining(api: BenchApi, target: TenantAdapter): TrainingKeep
     secondsEach: [] as number[],
   };
   let stopped = false;
-  let markRunning: () => void = () => {};
-  const running = new Promise<void>((resolve) => {
-    markRunning = resolve;
+  let markAccepted: () => void = () => {};
+  const accepted = new Promise<void>((resolve) => {
+    markAccepted = resolve;
   });
 
   async function trainOnce() {
@@ -63,12 +63,11 @@ export function keepTraining(api: BenchApi, target: TenantAdapter): TrainingKeep
       LONG_TRAINING,
     );
     log.started++;
+    markAccepted();
     while (job.status === "queued" || job.status === "running") {
-      if (job.status === "running") markRunning();
       await sleep(POLL_MS);
       job = await poll(job);
     }
-    markRunning();
     log[job.status]++;
     log.secondsEach.push((performance.now() - clock) / 1000);
   }
@@ -91,7 +90,7 @@ export function keepTraining(api: BenchApi, target: TenantAdapter): TrainingKeep
   })();
 
   return {
-    running,
+    accepted,
     async stop() {
       stopped = true;
       // The job under way may outlast the bench; its log counts what has finished.
