@@ -65,6 +65,8 @@ export function keepTraining(api: BenchApi, target: TenantAdapter): TrainingKeep
     log.started++;
     markAccepted();
     while (job.status === "queued" || job.status === "running") {
+      // Stopped: the job under way is left to the server, which the bench is about to stop.
+      if (stopped) return;
       await sleep(POLL_MS);
       job = await poll(job);
     }
@@ -72,12 +74,14 @@ export function keepTraining(api: BenchApi, target: TenantAdapter): TrainingKeep
     log.secondsEach.push((performance.now() - clock) / 1000);
   }
 
-  async function poll(job: Job): Promise<Job> {
-    const response = await fetch(`${api.url}/v1/jobs/${job.id}`, {
+  /** The job as the server has it now, or as it was when the server does not answer. */
+  function poll(job: Job): Promise<Job> {
+    return fetch(`${api.url}/v1/jobs/${job.id}`, {
       headers: { authorization: auth },
       signal: AbortSignal.timeout(POLL_TIMEOUT_MS),
-    }).catch(() => undefined);
-    return response?.ok ? ((await response.json()) as Job) : job;
+    })
+      .then(async (response) => (response.ok ? ((await response.json()) as Job) : job))
+      .catch(() => job);
   }
 
   const loop = (async () => {
@@ -93,7 +97,7 @@ export function keepTraining(api: BenchApi, target: TenantAdapter): TrainingKeep
     accepted,
     async stop() {
       stopped = true;
-      // The job under way may outlast the bench; its log counts what has finished.
+      // A poll may be waiting on a blocked server; the log counts what has finished by now.
       await Promise.race([loop, sleep(POLL_MS)]);
       return { ...log, startErrors: [...log.startErrors], secondsEach: [...log.secondsEach] };
     },
