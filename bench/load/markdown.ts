@@ -1,6 +1,6 @@
 /** The load benchmark's markdown section: outcomes per phase, latency per request kind, the p99 ratio. */
 
-import { REQUEST_KINDS, type RequestKind } from "./requests";
+import { PICTURE_SIDE, REQUEST_KINDS, type RequestKind } from "./requests";
 import type { LoadResult } from "./run-load";
 import { LONG_TRAINING, type TrainingLog } from "./training";
 
@@ -27,7 +27,9 @@ export function loadMarkdown(report: LoadReport): string {
   );
   return [
     "## Load: mixed requests against `npm start`, with and without a long training",
-    `${report.seconds} s per phase of closed-loop load: each client sends its next request when the last has answered, the kinds taking turns (text prediction, image prediction on a ${"224×224"} PNG, a one-sample text upload, a one-text \`/v1/embed\`). All phases without training run first, then all phases with one: another tenant trains an MLP head with \`${JSON.stringify(LONG_TRAINING.hyperparameters)}\` on 200 samples, restarted whenever it finishes. A request unanswered after ${report.timeoutMs / 1000} s is a timeout. Latencies are client-side wall clock over the 2xx answers.`,
+    "",
+    `${report.seconds} s per phase of closed-loop load: each client sends its next request when the last has answered, the kinds taking turns (text prediction, image prediction on a ${PICTURE_SIDE}×${PICTURE_SIDE} PNG, a one-sample text upload, a one-text \`/v1/embed\`). All phases without training run first, then all phases with one: another tenant trains an MLP head with \`${JSON.stringify(LONG_TRAINING.hyperparameters)}\` on 200 samples, restarted whenever it finishes. A request unanswered after ${report.timeoutMs / 1000} s is a timeout. Latencies are client-side wall clock over the 2xx answers.`,
+    "",
     "| concurrency | training | requests | req/s | 5xx | resets | timeouts | results |",
     "|---:|:---:|---:|---:|---:|---:|---:|---|",
     ...rows
@@ -46,6 +48,7 @@ export function loadMarkdown(report: LoadReport): string {
       .map((line) => `| ${line} |`),
     "",
     "Latency per request kind (ms: p50 / p95 / p99; n = requests sent):",
+    "",
     `| concurrency | training | ${REQUEST_KINDS.join(" | ")} |`,
     `|---:|:---:|${REQUEST_KINDS.map(() => "---:").join("|")}|`,
     ...rows.map(
@@ -59,6 +62,7 @@ export function loadMarkdown(report: LoadReport): string {
     ),
     "",
     "p99 of predictions during training ÷ p99 without it (target ≤ 2), per kind:",
+    "",
     `| concurrency | ${PREDICT_KINDS.join(" | ")} |`,
     `|---:|${PREDICT_KINDS.map(() => "---:").join("|")}|`,
     ...report.concurrencies.map(
@@ -67,6 +71,7 @@ export function loadMarkdown(report: LoadReport): string {
     ),
     "",
     trainingLine(report.training),
+    "",
     targetsLine(report),
   ].join("\n");
 }
@@ -82,7 +87,7 @@ function trainingLine(log: TrainingLog): string {
   const each = log.secondsEach.map((seconds) => seconds.toFixed(0)).join(", ");
   const errors =
     log.startErrors.length > 0 ? `; starts refused or lost: ${log.startErrors.length}` : "";
-  return `Training during the load: ${log.started} jobs started, ${log.succeeded} succeeded, ${log.failed} failed${each ? ` (seconds each: ${each})` : ""}${errors}.`;
+  return `Training jobs during the load: ${log.started} started, ${log.succeeded} succeeded, ${log.failed} failed${each ? ` (seconds each: ${each})` : ""}${errors}.`;
 }
 
 function targetsLine(report: LoadReport): string {
