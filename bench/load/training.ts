@@ -12,8 +12,12 @@ export const LONG_TRAINING = {
 } as const;
 
 const POLL_MS = 1_000;
-/** A poll may wait as long as the training blocks the server; it is only asked again. */
-const POLL_TIMEOUT_MS = 600_000;
+/**
+ * A poll waits while the training blocks the server, or until another request comes in when
+ * wrangler's dev proxy has parked it (README, "npm start answers 503"): after this long it is asked
+ * again.
+ */
+const POLL_TIMEOUT_MS = 30_000;
 
 interface Job {
   id: string;

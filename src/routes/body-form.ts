@@ -24,7 +24,7 @@ export function chooseBody<J extends object, F extends object>(
  * hono's body limit, except that a body refused part-way is read to its end (at most `maxSize`
  * more bytes) before the 413 goes out. A chunked body refused mid-stream otherwise leaves its rest
  * on the connection, and wrangler dev's proxy (`npm start`) reuses that broken connection: the next
- * POST gets 503 "Your worker restarted mid-request" and the next GET hangs.
+ * POST gets 503 "Your worker restarted mid-request", and a GET waits for another request.
  */
 export function limitBody(maxSize: number): MiddlewareHandler {
   const limit = bodyLimit({ maxSize, onError: bodyTooLarge });
