@@ -2,7 +2,7 @@
  * `npm run bench [suite…]`: runs benchmark suites one after the other. Each suite's section, stamped
  * with its command, date and machine, is kept in bench/results/<suite>.md, and bench/RESULTS.md is
  * rebuilt from all of them, so running one suite leaves the others' figures in place.
- * Suites: backbones, heads, memory, onnx, selection, tenants. The heads and selection suites read embeddings cached by
+ * Suites: backbones, heads, load, memory, onnx, selection, tenants. The heads and selection suites read embeddings cached by
  * `tsx bench/datasets/prepare.ts`.
  */
 
@@ -10,6 +10,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
 import { benchBackbones } from "./backbones";
 import { benchHeadsSuite } from "./heads";
+import { benchLoad, loadOptionsFromEnv } from "./load";
 import { benchMemory } from "./memory";
 import { benchOnnx } from "./onnx";
 import { benchSelection } from "./selection";
@@ -18,6 +19,7 @@ import { benchTenants } from "./tenants";
 const SUITES: Record<string, () => Promise<string>> = {
   backbones: benchBackbones,
   heads: () => benchHeadsSuite(),
+  load: () => benchLoad(loadOptionsFromEnv()),
   memory: benchMemory,
   onnx: () => benchOnnx(),
   selection: () => benchSelection(),

@@ -227,7 +227,10 @@ export class TenantStore extends DurableObject<Bindings> {
   }
 
   getJob(jobId: string) {
-    return attempt(() => this.state.jobs.get(jobId));
+    return attempt(() => {
+      this.state.requireTenant();
+      return this.state.jobs.get(jobId);
+    });
   }
 
   listJobs(adapterId: string) {

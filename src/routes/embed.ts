@@ -1,5 +1,4 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { LIMITS } from "../limits";
@@ -15,7 +14,7 @@ import {
   toBackboneInputs,
 } from "./inputs";
 import { BEARER } from "./openapi-parts";
-import { bodyTooLarge, problemResponses } from "./problems";
+import { problemResponses } from "./problems";
 
 const EmbedJsonSchema = z
   .object({
@@ -65,10 +64,7 @@ const embed = createRoute({
   description:
     'Needs a tenant API key or the admin token, unless the deployment sets PUBLIC_EMBED = "true".',
   security: BEARER,
-  middleware: [
-    embedAccess,
-    bodyLimit({ maxSize: LIMITS.maxBodyBytes, onError: bodyTooLarge }),
-  ] as const,
+  middleware: [embedAccess] as const,
   request: {
     body: {
       content: {

@@ -1,5 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import { LIMITS } from "../limits";
 import { PROBLEM_CONTENT_TYPE, Problem } from "../problem";
 
 export const ProblemSchema = z
@@ -37,11 +36,6 @@ export function problemResponses<S extends number>(statuses: readonly S[]) {
     S,
     { description: string; content: { [PROBLEM_CONTENT_TYPE]: { schema: typeof ProblemSchema } } }
   >;
-}
-
-/** hono/body-limit's onError: refuse before reading the rest of the body. */
-export function bodyTooLarge(): never {
-  throw payloadTooLarge(LIMITS.maxBodyBytes);
 }
 
 /** 413 naming the body limit of the route. */

@@ -2,9 +2,10 @@
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
+import { Problem } from "../problem";
 import { unwrap } from "../storage/outcome";
 import type { JobRecord } from "../storage/records";
-import { tenantAuth } from "../tenants/auth";
+import { authenticatedTenant, tenantAuth } from "../tenants/auth";
 import type { TenantContext, TenantEnv } from "../tenants/context";
 import { AdapterIdParams, BEARER, jsonBody, jsonContent } from "./openapi-parts";
 import { problemResponses } from "./problems";
@@ -17,6 +18,8 @@ import { assertTrainOptions, TrainRequestSchema } from "./train-request";
 
 /** How often the event stream looks at the job; progress is stored by the training as it goes. */
 const POLL_INTERVAL_MS = 200;
+/** Every fifth look (about once a second) the stream also checks that its key still works. */
+const POLLS_PER_KEY_CHECK = 5;
 
 export const JobSchema = z
   .object({
@@ -117,6 +120,8 @@ const jobEvents = createRoute({
   tags: ["training"],
   summary:
     "Follow a job: one event per change, named after the job's status; the stream ends with the job",
+  description:
+    "Revoking the stream's key or deleting its tenant ends the stream within about a second, with an `error` event whose data is a problem (RFC 9457).",
   security: BEARER,
   middleware: [tenantAuth] as const,
   request: { params: JobParams },
@@ -153,24 +158,56 @@ export function trainingRoutes() {
       const { jobId } = c.req.valid("param");
       const { tenant } = c.var;
       const first = unwrap(await tenant.store.getJob(jobId));
+      const reauthenticate = async () => void (await authenticatedTenant(c));
       return streamSSE(c, async (stream) => {
-        for await (const job of jobChanges(tenant, first, stream)) {
-          await stream.writeSSE({ event: job.status, data: JSON.stringify(job) });
+        try {
+          for await (const job of jobChanges(tenant, first, stream, reauthenticate)) {
+            await stream.writeSSE({ event: job.status, data: JSON.stringify(job) });
+          }
+        } catch (error) {
+          if (!(error instanceof Problem)) throw error;
+          await stream.writeSSE({ event: "error", data: JSON.stringify(error.toJSON()) });
         }
       });
     });
 }
 
-/** Yields the job each time it changes, until it has ended (succeeded, failed, cancelled) or the client has left. */
-async function* jobChanges(tenant: TenantContext, first: JobRecord, stream: SSEStreamingApi) {
+/**
+ * Yields the job each time it changes, until it has ended (succeeded, failed, cancelled) or the client has left.
+ * Throws a `Problem` once the key is revoked or the tenant deleted (`reauthenticate` throws it).
+ */
+async function* jobChanges(
+  tenant: TenantContext,
+  first: JobRecord,
+  stream: SSEStreamingApi,
+  reauthenticate: () => Promise<void>,
+) {
   let job = first;
   let last = "";
-  while (!stream.aborted) {
+  for (let poll = 1; !stream.aborted; poll++) {
     const snapshot = JSON.stringify(job);
     if (snapshot !== last) yield job;
     if (job.status !== "queued" && job.status !== "running") return;
     last = snapshot;
     await stream.sleep(POLL_INTERVAL_MS);
-    job = unwrap(await tenant.store.getJob(job.id));
+    if (poll % POLLS_PER_KEY_CHECK === 0) await reauthenticate();
+    job = await latestJob(tenant, job.id, reauthenticate);
+  }
+}
+
+/**
+ * The job as stored now. A deleted tenant's object has no tables left to read: that read fails, and
+ * the key check says why.
+ */
+async function latestJob(
+  tenant: TenantContext,
+  jobId: string,
+  reauthenticate: () => Promise<void>,
+): Promise<JobRecord> {
+  try {
+    return unwrap(await tenant.store.getJob(jobId));
+  } catch (error) {
+    await reauthenticate();
+    throw error;
   }
 }

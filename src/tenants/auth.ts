@@ -12,7 +12,7 @@ import type { AppEnv } from "../env";
 import { Problem } from "../problem";
 import { rateLimited } from "../rate-limit";
 import { unwrap } from "../storage/outcome";
-import type { AdapterEnv, TenantEnv } from "./context";
+import type { AdapterEnv, TenantContext, TenantEnv } from "./context";
 import { constantTimeEqual, sha256Hex, tenantIdOfKey } from "./keys";
 import { type TenantStoreClient, tenantStore } from "./stores";
 
@@ -41,12 +41,23 @@ export const callerAuth = createMiddleware<AppEnv>(async (c, next) => {
 export const tenantAuth = createMiddleware<TenantEnv>(async (c, next) => {
   const presented = await presentedKey(c);
   if ("refused" in presented) return presented.refused;
-  const { store, keyHash } = presented;
-  const tenant = await store.authenticate(keyHash);
-  if (!tenant) throw unauthorized("API key");
-  c.set("tenant", { ...tenant, store });
+  c.set("tenant", await tenantOf(presented));
   await next();
 });
+
+/**
+ * The tenant the request's key opens, or 401. A long-lived response (an event stream) asks again as
+ * it goes, so revoking the key or deleting the tenant ends it; those checks are not rate-limited.
+ */
+export async function authenticatedTenant(c: Context): Promise<TenantContext> {
+  return tenantOf(await keyOf(c));
+}
+
+async function tenantOf({ store, keyHash }: PresentedKey): Promise<TenantContext> {
+  const tenant = await store.authenticate(keyHash);
+  if (!tenant) throw unauthorized("API key");
+  return { ...tenant, store };
+}
 
 /**
  * `tenantAuth` that also reads the route's adapter, in the same round trip to the tenant's object:
@@ -72,17 +83,24 @@ async function isAdminToken(c: Context, token: string): Promise<boolean> {
   return expected ? constantTimeEqual(token, expected) : false;
 }
 
+interface PresentedKey {
+  store: TenantStoreClient;
+  keyHash: string;
+}
+
 /** The tenant key presented, hashed and counted against its rate limit (or the 429 to send). */
-async function presentedKey(
-  c: Context,
-): Promise<{ store: TenantStoreClient; keyHash: string } | { refused: Response }> {
+async function presentedKey(c: Context): Promise<PresentedKey | { refused: Response }> {
+  const presented = await keyOf(c);
+  const refused = await rateLimited(c, "key", presented.keyHash);
+  return refused ? { refused } : presented;
+}
+
+/** The tenant key presented, hashed, with its tenant's object (401 when it is no tenant key). */
+async function keyOf(c: Context): Promise<PresentedKey> {
   const key = bearerToken(c.req.header("authorization"));
   const tenantId = tenantIdOfKey(key);
   if (!tenantId) throw unauthorized("API key");
-  const keyHash = await sha256Hex(key);
-  const refused = await rateLimited(c, "key", keyHash);
-  if (refused) return { refused };
-  return { store: tenantStore(c.env, tenantId), keyHash };
+  return { store: tenantStore(c.env, tenantId), keyHash: await sha256Hex(key) };
 }
 
 function bearerToken(header: string | undefined): string {
