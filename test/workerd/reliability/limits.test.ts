@@ -233,9 +233,8 @@ describe("names, labels and ids", () => {
     "backbone %j is unknown everywhere (never a 500)",
     async (id) => {
       const responses = [
-        await fetchWorker("http://edge/v1/embed", {
+        await call("/v1/embed", {
           method: "POST",
-          headers: { "content-type": "application/json" },
           body: JSON.stringify({ backbone: id, inputs: ["x"] }),
         }),
         await call("/v1/adapters", {
