@@ -60,6 +60,23 @@ describe("decodeImage: PNG", () => {
     expect(decodeImage(png({ data: wide, channels: 3, depth: 16 })).data).toEqual(CARD_RGB);
   });
 
+  it("writes RGB over 16-bit RGBA and grey+alpha samples without mixing up pixels", () => {
+    // The output overlays the decoded samples: each pixel must be read before it is overwritten.
+    const rgba = Uint16Array.from(
+      CARD.flatMap((rgb, i) => [...rgb, i * 30]),
+      (v) => v * 257,
+    );
+    expect(decodeImage(png({ data: rgba, channels: 4, depth: 16 })).data).toEqual(CARD_RGB);
+    const grey = [0, 50, 100, 150, 200, 250, 7, 9];
+    const greyAlpha = Uint16Array.from(
+      grey.flatMap((g) => [g, 255]),
+      (v) => v * 257,
+    );
+    expect(decodeImage(png({ data: greyAlpha, channels: 2, depth: 16 })).data).toEqual(
+      Uint8Array.from(grey.flatMap((g) => [g, g, g])),
+    );
+  });
+
   it("replicates grey and grey+alpha to RGB", () => {
     const grey = Uint8Array.from([0, 50, 100, 150, 200, 250, 7, 9]);
     const expected = Uint8Array.from(Array.from(grey).flatMap((g) => [g, g, g]));
