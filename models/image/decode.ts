@@ -111,36 +111,19 @@ function expectedSamples(png: DecodedPng): number {
 }
 
 /**
- * Where the RGB bytes go: over the decoded samples themselves when a pixel's samples take at least
- * 3 bytes (colour, or 16-bit grey with alpha), since then pixel i's output never reaches a sample
- * not yet read; a new array otherwise. Saves an allocation of 3 bytes per pixel on the costly case.
- */
-function rgbTarget(png: DecodedPng): Uint8Array {
-  const { width, height, channels, depth, data } = png;
-  const length = width * height * 3;
-  const bytesPerPixel = channels * (depth / 8);
-  return bytesPerPixel >= 3
-    ? new Uint8Array(data.buffer, data.byteOffset, length)
-    : new Uint8Array(length);
-}
-
-/**
  * 8- and 16-bit grey or colour samples, indexed directly: the common case, and the one where a
  * full-size image makes speed matter. A 16-bit sample keeps its high byte.
  */
 function wideSamplesToRgb(png: DecodedPng): Uint8Array {
-  const { channels, depth, data } = png;
+  const { width, height, channels, depth, data } = png;
   const shift = depth === 16 ? 8 : 0;
   const colour = channels >= 3;
-  const rgb = rgbTarget(png);
+  const rgb = new Uint8Array(width * height * 3);
   for (let source = 0, out = 0; out < rgb.length; source += channels, out += 3) {
-    // All three read before any is written: the output may overlay this very pixel.
     const first = (data[source] ?? 0) >> shift;
-    const second = colour ? (data[source + 1] ?? 0) >> shift : first;
-    const third = colour ? (data[source + 2] ?? 0) >> shift : first;
     rgb[out] = first;
-    rgb[out + 1] = second;
-    rgb[out + 2] = third;
+    rgb[out + 1] = colour ? (data[source + 1] ?? 0) >> shift : first;
+    rgb[out + 2] = colour ? (data[source + 2] ?? 0) >> shift : first;
   }
   return rgb;
 }

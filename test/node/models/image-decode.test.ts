@@ -60,8 +60,7 @@ describe("decodeImage: PNG", () => {
     expect(decodeImage(png({ data: wide, channels: 3, depth: 16 })).data).toEqual(CARD_RGB);
   });
 
-  it("writes RGB over 16-bit RGBA and grey+alpha samples without mixing up pixels", () => {
-    // The output overlays the decoded samples: each pixel must be read before it is overwritten.
+  it("drops alpha from 16-bit RGBA and grey+alpha", () => {
     const rgba = Uint16Array.from(
       CARD.flatMap((rgb, i) => [...rgb, i * 30]),
       (v) => v * 257,
