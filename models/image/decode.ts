@@ -21,8 +21,16 @@ export interface DecodeLimits {
   maxPixels: number;
 }
 
-/** 4096×3072 (12.6 MP), enough for phone photos. */
-export const DEFAULT_LIMITS: DecodeLimits = { maxPixels: 4096 * 3072 };
+/**
+ * 512×512 (262,144 pixels). jpeg-js and fast-png hold a whole image at 25–40 bytes per pixel while
+ * decoding, and an isolate has 128 MB of which the backbone's wasm heap takes ~89: this is what fits
+ * (bench/results/memory.md). Backbones see 224×224 or 299×299, so a client that downscales first
+ * loses nothing.
+ */
+export const DEFAULT_LIMITS: DecodeLimits = { maxPixels: 512 * 512 };
+
+/** Longest side accepted, whatever the pixel count: long thin images stay within it. */
+export const MAX_SIDE = 4096;
 
 const BYTES_PER_MEGABYTE = 1024 * 1024;
 
@@ -46,10 +54,18 @@ function checkSize(size: Size | undefined, format: string, limits: DecodeLimits)
     throw new ImageError("corrupt-image", `the ${format} header is missing or truncated`, format);
   }
   const pixels = size.width * size.height;
+  const dimensions = `${size.width}×${size.height}`;
   if (pixels > limits.maxPixels) {
     throw new ImageError(
       "image-too-large",
-      `the ${format} image is ${size.width}×${size.height} (${pixels} pixels); the limit is ${limits.maxPixels} pixels`,
+      `the ${format} image is ${dimensions} (${pixels} pixels); the limit is ${limits.maxPixels} pixels: downscale it first`,
+      format,
+    );
+  }
+  if (Math.max(size.width, size.height) > MAX_SIDE) {
+    throw new ImageError(
+      "image-too-large",
+      `the ${format} image is ${dimensions}; the limit is ${MAX_SIDE} pixels per side`,
       format,
     );
   }

@@ -1,4 +1,10 @@
-export { checkImageHeader, DEFAULT_LIMITS, type DecodeLimits, decodeImage } from "./decode";
+export {
+  checkImageHeader,
+  DEFAULT_LIMITS,
+  type DecodeLimits,
+  decodeImage,
+  MAX_SIDE,
+} from "./decode";
 export { ImageError, type ImageErrorCode } from "./image-error";
 export { centerSquare, cropAndResize, type Region, resizeBilinear } from "./resize";
 export type { RgbImage } from "./rgb-image";

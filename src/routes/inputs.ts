@@ -80,8 +80,8 @@ export async function toBackboneInputs(
     );
   }
   for (const [index, input] of inputs.entries()) checkModality(manifest, input, index);
+  checkPixelBudget(manifest, inputs);
   const limits = decodeLimits(manifest);
-  checkPixelBudget(inputs, limits);
   const prepared: BackboneInput[] = [];
   for (const [index, input] of inputs.entries()) {
     if (input.kind === "text") {
@@ -114,7 +114,8 @@ function decodeLimits(manifest: BackboneManifest): DecodeLimits | undefined {
  * Every image's header against the per-image limit, then their pixels summed against the request's
  * budget: an image or a request over its limit is refused before anything is decoded.
  */
-function checkPixelBudget(inputs: RawInput[], limits: DecodeLimits | undefined): void {
+function checkPixelBudget(manifest: BackboneManifest, inputs: RawInput[]): void {
+  const limits = decodeLimits(manifest);
   let pixels = 0;
   for (const [index, input] of inputs.entries()) {
     if (input.kind !== "image") continue;
@@ -125,10 +126,16 @@ function checkPixelBudget(inputs: RawInput[], limits: DecodeLimits | undefined):
     throw new Problem(
       413,
       "pixel-budget-exceeded",
-      `the images of this request have ${pixels} pixels in all; the limit is ${LIMITS.maxRequestPixels} pixels per request`,
+      `the images of this request have ${pixels} pixels in all; the limit is ${LIMITS.maxRequestPixels} pixels per request: downscale them first (${manifest.id} sees ${inputSize(manifest)}) or send fewer per request`,
       { limit: LIMITS.maxRequestPixels },
     );
   }
+}
+
+function inputSize({ preprocessing }: BackboneManifest): string {
+  return preprocessing.kind === "image"
+    ? `${preprocessing.resize.width}×${preprocessing.resize.height}`
+    : "no images";
 }
 
 function yieldToOtherRequests(): Promise<void> {

@@ -50,30 +50,27 @@ describe("toBackboneInputs for images", () => {
   });
 
   it("refuses a request over the pixel budget before decoding any image", async () => {
-    // Three headers at the per-image limit: each alone passes, together they exceed the budget.
-    const error = await refusal([
-      claimedPng(4096, 3072),
-      claimedPng(4096, 3072),
-      claimedPng(4096, 3072),
-    ]);
+    // Two headers at the per-image limit: each alone passes, together they exceed the budget.
+    const error = await refusal([claimedPng(512, 512), claimedPng(512, 512)]);
     expect(error).toBeInstanceOf(Problem);
     const problem = error as Problem;
     expect([problem.status, problem.slug]).toEqual([413, "pixel-budget-exceeded"]);
     expect(problem.detail).toContain(`limit is ${LIMITS.maxRequestPixels} pixels per request`);
+    expect(problem.detail).toContain("mobilenet-v2 sees 224×224");
   });
 
   it("lets a request within the budget through to decoding", async () => {
-    // Within the budget, the claimed-size images are decoded, and found corrupt.
-    const error = await refusal([claimedPng(4096, 3072), claimedPng(4096, 3072)]);
+    // Exactly the budget in all: the claimed-size images are decoded, and found corrupt.
+    const error = await refusal([claimedPng(512, 256), claimedPng(512, 256)]);
     expect(error).toBeInstanceOf(ImageError);
     expect((error as ImageError).code).toBe("corrupt-image");
     expect((error as ImageError).message).toMatch(/^input 0: /);
   });
 
   it("refuses an image over the per-image limit by its index, before decoding the others", async () => {
-    const error = await refusal([{ kind: "image", bytes: pngBytes(8, 8) }, claimedPng(4097, 3072)]);
+    const error = await refusal([{ kind: "image", bytes: pngBytes(8, 8) }, claimedPng(513, 512)]);
     expect(error).toBeInstanceOf(ImageError);
     expect((error as ImageError).code).toBe("image-too-large");
-    expect((error as ImageError).message).toMatch(/^input 1: the png image is 4097×3072/);
+    expect((error as ImageError).message).toMatch(/^input 1: the png image is 513×512/);
   });
 });
