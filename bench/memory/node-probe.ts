@@ -1,7 +1,8 @@
 /**
  * One worst request through the Node app in a fresh process, so that its peak is its own.
  * Usage: tsx bench/memory/node-probe.ts <folder> <request name>. Prints JSON on stdout.
- * The backbone is loaded first (one small embed); then the peak RSS is reset and the request sent.
+ * The backbone is loaded first (4 small images: two forward passes, so its wasm heap has grown to its
+ * steady size); then the peak RSS is reset and the request sent.
  */
 
 import { getHeapStatistics } from "node:v8";
@@ -11,7 +12,7 @@ import { BackbonePool } from "../../src/runtime/backbones";
 import { nodeHost } from "../../src/runtime/node";
 import { wasmHeapBytes } from "../../src/runtime/tfjs-wasm";
 import { resetPeak, residentBytes } from "./proc-memory";
-import { embedForm, WORST_REQUESTS } from "./worst-inputs";
+import { embedForm, WARM_UP_FILES, WORST_REQUESTS } from "./worst-inputs";
 
 const [folder = "", name = ""] = process.argv.slice(2);
 const request = WORST_REQUESTS.find((candidate) => candidate.name === name);
@@ -29,9 +30,8 @@ const embed = async (form: FormData) => {
   if (response.status !== 200) throw new Error(`${response.status} ${text}`);
 };
 
-const warmUp = await embedForm(folder, { ...request, files: ["small-444.jpg"] });
-await embed(warmUp);
-const form = await embedForm(folder, request);
+await embed(await embedForm(folder, WARM_UP_FILES));
+const form = await embedForm(folder, request.files);
 globalThis.gc?.();
 const loadedRss = await residentBytes("self", "VmRSS");
 const loadedHeap = getHeapStatistics().used_heap_size;
