@@ -13,6 +13,7 @@ import { type DecodedPng, decode as decodePng } from "fast-png";
 import jpeg from "jpeg-js";
 import { jpegSize, pngSize, type Size } from "./header-size";
 import { ImageError } from "./image-error";
+import { checkPngInflation } from "./png-inflation";
 import type { RgbImage } from "./rgb-image";
 import { sniffFormat } from "./sniff";
 
@@ -221,4 +222,17 @@ export function decodeImage(
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const { format } = checkImageHeader(bytes, limits);
   return format === "jpeg" ? decodeJpeg(bytes, limits) : decodePngImage(bytes);
+}
+
+/**
+ * decodeImage for bytes from a request: a PNG's zlib streams are first checked not to inflate past
+ * its header's size, which decodeImage alone cannot see before it has allocated them whole.
+ */
+export async function decodeUntrustedImage(
+  input: ArrayBuffer | Uint8Array,
+  limits: DecodeLimits = DEFAULT_LIMITS,
+): Promise<RgbImage> {
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  if (checkImageHeader(bytes, limits).format === "png") await checkPngInflation(bytes);
+  return decodeImage(bytes, limits);
 }

@@ -3,6 +3,7 @@ export {
   DEFAULT_LIMITS,
   type DecodeLimits,
   decodeImage,
+  decodeUntrustedImage,
   MAX_SIDE,
 } from "./decode";
 export { ImageError, type ImageErrorCode } from "./image-error";

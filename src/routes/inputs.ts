@@ -8,7 +8,12 @@
 import { z } from "@hono/zod-openapi";
 import type { BackboneInput, BackboneManifest } from "../../models";
 // From the image modules, not the models registry, so a single-backbone worker bundles only its own.
-import { checkImageHeader, type DecodeLimits, decodeImage, ImageError } from "../../models/image";
+import {
+  checkImageHeader,
+  type DecodeLimits,
+  decodeUntrustedImage,
+  ImageError,
+} from "../../models/image";
 import { resizeForBackbone } from "../../models/image-backbone";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
@@ -88,7 +93,7 @@ export async function toBackboneInputs(
       prepared.push(checkText(input.text, index));
     } else {
       if (index > 0) await yieldToOtherRequests();
-      const image = naming(index, () => decodeImage(input.bytes, limits));
+      const image = await namingAsync(index, () => decodeUntrustedImage(input.bytes, limits));
       prepared.push({ kind: "image", image: resizeForBackbone(manifest, image) });
     }
   }
@@ -162,11 +167,22 @@ function naming<T>(index: number, step: () => T): T {
   try {
     return step();
   } catch (error) {
-    if (error instanceof ImageError) {
-      throw new ImageError(error.code, `input ${index}: ${error.message}`, error.format);
-    }
-    throw error;
+    throw namingInput(index, error);
   }
+}
+
+async function namingAsync<T>(index: number, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw namingInput(index, error);
+  }
+}
+
+function namingInput(index: number, error: unknown): unknown {
+  return error instanceof ImageError
+    ? new ImageError(error.code, `input ${index}: ${error.message}`, error.format)
+    : error;
 }
 
 function decodeBase64(text: string, index: number): Uint8Array {

@@ -3,6 +3,7 @@
  * headers before anything is decoded; then each decoded and resized to the backbone's input size.
  */
 
+import { deflateSync } from "node:zlib";
 import { encode as encodePng } from "fast-png";
 import { describe, expect, it } from "vitest";
 import { ImageError } from "../../../models/image";
@@ -10,6 +11,7 @@ import { manifest as mobilenet } from "../../../models/mobilenet-v2/manifest";
 import { LIMITS } from "../../../src/limits";
 import { Problem } from "../../../src/problem";
 import { type RawInput, toBackboneInputs } from "../../../src/routes/inputs";
+import { pngChunk } from "../../fixtures/png-chunk";
 
 function pngBytes(width: number, height: number): Uint8Array {
   const data = new Uint8Array(width * height * 3).map((_, i) => (i * 7) % 256);
@@ -65,6 +67,26 @@ describe("toBackboneInputs for images", () => {
     expect(error).toBeInstanceOf(ImageError);
     expect((error as ImageError).code).toBe("corrupt-image");
     expect((error as ImageError).message).toMatch(/^input 0: /);
+  });
+
+  it("refuses a PNG whose data inflates past its header's size, naming it", async () => {
+    const bomb = deflateSync(Buffer.alloc(16 * 1024 * 1024), { level: 9 });
+    const bytes = pngBytes(8, 8).slice();
+    // The same 8×8 header, its IDAT replaced by one that inflates to 16 MB.
+    const idat = bytes.findIndex(
+      (_, i) => String.fromCharCode(...bytes.subarray(i, i + 4)) === "IDAT",
+    );
+    const withBomb = Buffer.concat([
+      bytes.subarray(0, idat - 4),
+      pngChunk("IDAT", bomb),
+      bytes.subarray(-12),
+    ]);
+    const error = await refusal([
+      { kind: "image", bytes: pngBytes(8, 8) },
+      { kind: "image", bytes: withBomb },
+    ]);
+    expect(error).toBeInstanceOf(ImageError);
+    expect((error as ImageError).message).toMatch(/^input 1: the png image data inflates to more/);
   });
 
   it("refuses an image over the per-image limit by its index, before decoding the others", async () => {
