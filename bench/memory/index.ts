@@ -29,6 +29,7 @@ const ISOLATE_BUDGET_BYTES = 128 * 1024 * 1024;
 const WORKERD_PORT = 8797;
 
 interface NodeProbe {
+  status: number;
   loadedRss: number;
   loadedHeap: number;
   peakRss: number;
@@ -92,7 +93,7 @@ export async function benchMemory(): Promise<string> {
       const node = await tsxJson<NodeProbe>("bench/memory/node-probe.ts", [folder, request.name]);
       const isolate = node.peakRss - bare.rss;
       rows.push(
-        `| ${request.description} | Node | 200 | ${mb(node.loadedRss - bare.rss)} | ${mb(isolate)} | ${mb(node.peakRss - node.loadedRss)} | ${mb(node.wasmHeap)} | ${(node.ms / 1000).toFixed(1)} | ${verdict(isolate)} |`,
+        `| ${request.description} | Node | ${node.status} | ${mb(node.loadedRss - bare.rss)} | ${mb(isolate)} | ${mb(node.peakRss - node.loadedRss)} | ${mb(node.wasmHeap)} | ${(node.ms / 1000).toFixed(1)} | ${verdict(isolate)} |`,
       );
     }
     for (const [index, request] of WORST_REQUESTS.entries()) {

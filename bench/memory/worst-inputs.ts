@@ -5,18 +5,19 @@
  * case, incompressible) padded with an ancillary chunk up to the body limit, and as a JPEG with
  * three full-resolution components (jpeg-js's costliest three-component layout); a JPEG as long as
  * the longest side; and a full batch of small noise PNGs that together use the whole budget (each
- * input also keeps its resized float copy until the batch is embedded). Plus one model-sized JPEG
- * alone, for scale. The JPEGs are flat: jpeg-js's memory does not depend on content.
+ * input also keeps its resized float copy until the batch is embedded). Plus a PNG decompression
+ * bomb, which must be refused without inflating it, and one model-sized JPEG alone, for scale. The JPEGs are flat: jpeg-js's memory does not depend on content.
  */
 
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { crc32 } from "node:zlib";
+import { deflateSync } from "node:zlib";
 import { encode as encodePng } from "fast-png";
 import jpeg from "jpeg-js";
 import { DEFAULT_LIMITS, MAX_SIDE } from "../../models/image";
 import { manifest } from "../../models/mobilenet-v2/manifest";
 import { LIMITS } from "../../src/limits";
+import { pngChunk } from "../../test/fixtures/png-chunk";
 
 export const BACKBONE = manifest.id;
 /** Small enough for any request, sent first so the backbone is loaded and its wasm heap grown. */
@@ -29,6 +30,8 @@ const LONG = { width: MAX_SIDE, height: Math.floor(DEFAULT_LIMITS.maxPixels / MA
 const SMALL = 224;
 /** Room left in the body for the multipart headers and the other fields. */
 const MULTIPART_SLACK = 16 * 1024;
+/** What the decompression bomb inflates to (about 256 kB compressed). */
+const BOMB_BYTES = 256 * 1024 * 1024;
 
 const atLimit = Math.floor(LIMITS.maxRequestPixels / (SIDE * SIDE));
 const batchSide = Math.floor(Math.sqrt(LIMITS.maxRequestPixels / LIMITS.maxEmbedBatch));
@@ -62,6 +65,11 @@ export const WORST_REQUESTS: readonly WorstRequest[] = [
     files: Array(LIMITS.maxEmbedBatch).fill("batch-rgba16-noise.png"),
   },
   {
+    name: "png-bomb",
+    description: `1 × PNG of 1×1 whose data inflates to ${BOMB_BYTES / 2 ** 20} MB (refused: 422)`,
+    files: ["bomb.png"],
+  },
+  {
     name: "jpeg-one-small",
     description: `1 × JPEG 4:4:4, ${SMALL}×${SMALL} (for scale: one model-sized photo)`,
     files: [WARM_UP_FILE],
@@ -85,14 +93,18 @@ function noisePng(side: number): Uint8Array {
 
 /** Inserts a private ancillary chunk before IEND (the last 12 bytes) so the file is `size` bytes. */
 function paddedPng(png: Uint8Array, size: number): Uint8Array {
-  const dataLength = Math.max(0, size - png.length - 12);
-  const chunk = new Uint8Array(12 + dataLength);
-  const view = new DataView(chunk.buffer);
-  view.setUint32(0, dataLength);
-  chunk.set(Buffer.from("prVt"), 4); // lower-case first letter: ancillary, skipped by decoders
-  view.setUint32(8 + dataLength, crc32(chunk.subarray(4, 8 + dataLength)));
+  // Lower-case first letter: ancillary, skipped by decoders.
+  const chunk = pngChunk("prVt", new Uint8Array(Math.max(0, size - png.length - 12)));
   const iend = png.length - 12;
   return Buffer.concat([png.subarray(0, iend), chunk, png.subarray(iend)]);
+}
+
+/** A 1×1 RGB PNG whose image data inflates to BOMB_BYTES: refused before it is decoded. */
+function bombPng(): Uint8Array {
+  const small = encodePng({ width: 1, height: 1, data: new Uint8Array(3), channels: 3 });
+  const idat = pngChunk("IDAT", deflateSync(Buffer.alloc(BOMB_BYTES), { level: 9 }));
+  // Signature and IHDR (33 bytes), the bomb, IEND.
+  return Buffer.concat([small.subarray(0, 33), idat, small.subarray(-12)]);
 }
 
 export async function writeWorstInputs(folder: string): Promise<void> {
@@ -100,6 +112,7 @@ export async function writeWorstInputs(folder: string): Promise<void> {
   const perFile = Math.floor((LIMITS.maxBodyBytes - MULTIPART_SLACK) / atLimit);
   await writeFile(join(folder, "max-rgba16-noise.png"), paddedPng(noisePng(SIDE), perFile));
   await writeFile(join(folder, "batch-rgba16-noise.png"), noisePng(batchSide));
+  await writeFile(join(folder, "bomb.png"), bombPng());
   const jpegOf = (width: number, height: number) =>
     jpeg.encode({ width, height, data: flatRgba(width, height) }, 90).data;
   await writeFile(join(folder, "max-444.jpg"), jpegOf(SIDE, SIDE));
