@@ -12,17 +12,24 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { DEFAULT_LIMITS } from "../../models/image";
+import { DEFAULT_LIMITS, MAX_SIDE } from "../../models/image";
 import { LIMITS } from "../../src/limits";
 import { withWranglerDev } from "../wrangler-dev";
 import { resetPeak, residentBytes } from "./proc-memory";
-import { embedForm, WORST_REQUESTS, type WorstRequest, writeWorstInputs } from "./worst-inputs";
+import {
+  embedForm,
+  WARM_UP_FILES,
+  WORST_REQUESTS,
+  type WorstRequest,
+  writeWorstInputs,
+} from "./worst-inputs";
 
 const run = promisify(execFile);
 const ISOLATE_BUDGET_BYTES = 128 * 1024 * 1024;
 const WORKERD_PORT = 8797;
 
 interface NodeProbe {
+  status: number;
   loadedRss: number;
   loadedHeap: number;
   peakRss: number;
@@ -52,13 +59,13 @@ async function tsxJson<T>(script: string, args: string[] = []): Promise<T> {
 function onWorkerd(folder: string, request: WorstRequest, port: number): Promise<WorkerdProbe> {
   return withWranglerDev({ port }, async ({ url, workerdPid }) => {
     const post = async (files: readonly string[]) => {
-      const body = await embedForm(folder, { ...request, files });
+      const body = await embedForm(folder, files);
       const response = await fetch(`${url}/v1/embed`, { method: "POST", body });
       await response.arrayBuffer();
       return response.status;
     };
     const idleRss = await residentBytes(workerdPid, "VmRSS");
-    await post(["small-444.jpg"]); // the backbone loaded
+    await post(WARM_UP_FILES);
     const loadedRss = await residentBytes(workerdPid, "VmRSS");
     await resetPeak(workerdPid);
     const started = performance.now();
@@ -86,7 +93,7 @@ export async function benchMemory(): Promise<string> {
       const node = await tsxJson<NodeProbe>("bench/memory/node-probe.ts", [folder, request.name]);
       const isolate = node.peakRss - bare.rss;
       rows.push(
-        `| ${request.description} | Node | 200 | ${mb(node.loadedRss - bare.rss)} | ${mb(isolate)} | ${mb(node.peakRss - node.loadedRss)} | ${mb(node.wasmHeap)} | ${(node.ms / 1000).toFixed(1)} | ${verdict(isolate)} |`,
+        `| ${request.description} | Node | ${node.status} | ${mb(node.loadedRss - bare.rss)} | ${mb(isolate)} | ${mb(node.peakRss - node.loadedRss)} | ${mb(node.wasmHeap)} | ${(node.ms / 1000).toFixed(1)} | ${verdict(isolate)} |`,
       );
     }
     for (const [index, request] of WORST_REQUESTS.entries()) {
@@ -100,7 +107,7 @@ export async function benchMemory(): Promise<string> {
     }
     return [
       "## Memory: worst /v1/embed requests that pass validation (MobileNetV2)",
-      `Per-image limit ${DEFAULT_LIMITS.maxPixels} pixels (4096×3072); per-request budget ${LIMITS.maxRequestPixels} pixels; images decoded and resized one at a time. The backbone is loaded (one small embed) before each measured request. Node: a fresh process per request; "isolate" = the process's peak RSS (kernel VmHWM) − a bare Node+tsx process (${mb(bare.rss)} MB). workerd: a fresh \`wrangler dev\` per request (workerd keeps the memory it grew to), measuring the workerd process that runs the worker; its RSS also holds miniflare's local services, so "loaded" over-states the isolate, and "isolate peak" is a lower bound: the wasm heap plus the growth during the request. RSS counts the JS heap, array buffers and the wasm heap together; the wasm heap (tfjs) is listed on its own because it never shrinks. Budget: 128 MB per isolate.`,
+      `Limits: ${DEFAULT_LIMITS.maxPixels} pixels per image (512×512), ${MAX_SIDE} per side; ${LIMITS.maxRequestPixels} pixels per request; ${LIMITS.maxBodyBytes} bytes of body; ${LIMITS.maxEmbedBatch} inputs. Images decoded and resized one at a time. Before each measured request the backbone is loaded and its wasm heap grown to its steady size (one embed of 4 small images: two forward passes), so that the growth below is the request's own. Node: a fresh process per request; "isolate" = the process's peak RSS (kernel VmHWM) − a bare Node+tsx process (${mb(bare.rss)} MB). workerd: a fresh \`wrangler dev\` per request (workerd keeps the memory it grew to), measuring the workerd process that runs the worker; its RSS also holds miniflare's local services, so "loaded" over-states the isolate; "isolate peak" = the wasm heap + the growth of peak RSS during the request. RSS counts the JS heap, array buffers and the wasm heap together; the wasm heap (tfjs) is listed on its own because it never shrinks. Budget: 128 MB per isolate.`,
       "",
       "| request | host | status | loaded (MB) | isolate peak (MB) | growth during request (MB) | wasm heap (MB) | s | 128 MB budget |",
       "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",

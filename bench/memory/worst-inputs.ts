@@ -1,22 +1,40 @@
 /**
  * The heaviest /v1/embed requests for MobileNetV2 that pass validation, written once to a folder so
- * that every host reads the same bytes: as many images of the per-image limit as the request's pixel
- * budget allows (16-bit RGBA PNGs; JPEGs with three full-resolution components, jpeg-js's costliest
- * three-component layout), and a full batch of smaller JPEGs that together use the whole budget;
- * plus one such smaller JPEG alone, for scale.
- * Pictures are flat: decoding cost does not depend on content, and flat files stay small.
+ * that every host reads the same bytes. Sizes follow the limits: as many images of the per-image
+ * limit as the request's pixel budget allows, as a 16-bit RGBA PNG of noise (fast-png's costliest
+ * case, incompressible) padded with an ancillary chunk up to the body limit, and as a JPEG with
+ * three full-resolution components (jpeg-js's costliest three-component layout); a JPEG as long as
+ * the longest side; and a full batch of small noise PNGs that together use the whole budget (each
+ * input also keeps its resized float copy until the batch is embedded). Plus a PNG decompression
+ * bomb, which must be refused without inflating it, and one model-sized JPEG alone, for scale. The JPEGs are flat: jpeg-js's memory does not depend on content.
  */
 
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { deflateSync } from "node:zlib";
 import { encode as encodePng } from "fast-png";
 import jpeg from "jpeg-js";
+import { DEFAULT_LIMITS, MAX_SIDE } from "../../models/image";
 import { manifest } from "../../models/mobilenet-v2/manifest";
 import { LIMITS } from "../../src/limits";
+import { pngChunk } from "../../test/fixtures/png-chunk";
 
 export const BACKBONE = manifest.id;
-const MAX_WIDTH = 4096;
-const MAX_HEIGHT = 3072;
+/** Small enough for any request, sent first so the backbone is loaded and its wasm heap grown. */
+export const WARM_UP_FILE = "small.jpg";
+/** Two forward passes (the pool runs batches of 2): the wasm heap reaches its steady size. */
+export const WARM_UP_FILES: readonly string[] = Array(4).fill(WARM_UP_FILE);
+
+const SIDE = Math.floor(Math.sqrt(DEFAULT_LIMITS.maxPixels));
+const LONG = { width: MAX_SIDE, height: Math.floor(DEFAULT_LIMITS.maxPixels / MAX_SIDE) };
+const SMALL = 224;
+/** Room left in the body for the multipart headers and the other fields. */
+const MULTIPART_SLACK = 16 * 1024;
+/** What the decompression bomb inflates to (about 256 kB compressed). */
+const BOMB_BYTES = 256 * 1024 * 1024;
+
+const atLimit = Math.floor(LIMITS.maxRequestPixels / (SIDE * SIDE));
+const batchSide = Math.floor(Math.sqrt(LIMITS.maxRequestPixels / LIMITS.maxEmbedBatch));
 
 export interface WorstRequest {
   readonly name: string;
@@ -25,33 +43,36 @@ export interface WorstRequest {
   readonly files: readonly string[];
 }
 
-const atLimit = Math.floor(LIMITS.maxRequestPixels / (MAX_WIDTH * MAX_HEIGHT));
-const SMALL = { width: 1024, height: 768 };
-const smallCount = Math.min(
-  LIMITS.maxEmbedBatch,
-  Math.floor(LIMITS.maxRequestPixels / (SMALL.width * SMALL.height)),
-);
-
 export const WORST_REQUESTS: readonly WorstRequest[] = [
   {
     name: "png16",
-    description: `${atLimit} × 16-bit RGBA PNG, ${MAX_WIDTH}×${MAX_HEIGHT}`,
-    files: Array(atLimit).fill("max-rgba16.png"),
+    description: `${atLimit} × 16-bit RGBA PNG of noise, ${SIDE}×${SIDE}, padded to a ${LIMITS.maxBodyBytes / 2 ** 20} MiB body`,
+    files: Array(atLimit).fill("max-rgba16-noise.png"),
   },
   {
     name: "jpeg",
-    description: `${atLimit} × JPEG 4:4:4, ${MAX_WIDTH}×${MAX_HEIGHT}`,
+    description: `${atLimit} × JPEG 4:4:4, ${SIDE}×${SIDE}`,
     files: Array(atLimit).fill("max-444.jpg"),
   },
   {
-    name: "jpeg-one-small",
-    description: `1 × JPEG 4:4:4, ${SMALL.width}×${SMALL.height} (for scale: what one modest photo costs)`,
-    files: ["small-444.jpg"],
+    name: "jpeg-long",
+    description: `${atLimit} × JPEG 4:4:4, ${LONG.width}×${LONG.height} (the longest side)`,
+    files: Array(atLimit).fill("long-444.jpg"),
   },
   {
-    name: "jpeg-batch",
-    description: `${smallCount} × JPEG 4:4:4, ${SMALL.width}×${SMALL.height}`,
-    files: Array(smallCount).fill("small-444.jpg"),
+    name: "png16-batch",
+    description: `${LIMITS.maxEmbedBatch} × 16-bit RGBA PNG of noise, ${batchSide}×${batchSide}`,
+    files: Array(LIMITS.maxEmbedBatch).fill("batch-rgba16-noise.png"),
+  },
+  {
+    name: "png-bomb",
+    description: `1 × PNG of 1×1 whose data inflates to ${BOMB_BYTES / 2 ** 20} MB (refused: 422)`,
+    files: ["bomb.png"],
+  },
+  {
+    name: "jpeg-one-small",
+    description: `1 × JPEG 4:4:4, ${SMALL}×${SMALL} (for scale: one model-sized photo)`,
+    files: [WARM_UP_FILE],
   },
 ];
 
@@ -59,25 +80,51 @@ function flatRgba(width: number, height: number): Uint8Array {
   return new Uint8Array(width * height * 4).map((_, i) => (i % 4 === 3 ? 255 : 90 + (i % 4) * 40));
 }
 
+/** 16-bit samples from a fixed-seed LCG: deflate cannot shrink them. */
+function noisePng(side: number): Uint8Array {
+  const samples = new Uint16Array(side * side * 4);
+  let state = 12345;
+  for (let i = 0; i < samples.length; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    samples[i] = state >>> 16;
+  }
+  return encodePng({ width: side, height: side, data: samples, depth: 16 });
+}
+
+/** Inserts a private ancillary chunk before IEND (the last 12 bytes) so the file is `size` bytes. */
+function paddedPng(png: Uint8Array, size: number): Uint8Array {
+  // Lower-case first letter: ancillary, skipped by decoders.
+  const chunk = pngChunk("prVt", new Uint8Array(Math.max(0, size - png.length - 12)));
+  const iend = png.length - 12;
+  return Buffer.concat([png.subarray(0, iend), chunk, png.subarray(iend)]);
+}
+
+/** A 1×1 RGB PNG whose image data inflates to BOMB_BYTES: refused before it is decoded. */
+function bombPng(): Uint8Array {
+  const small = encodePng({ width: 1, height: 1, data: new Uint8Array(3), channels: 3 });
+  const idat = pngChunk("IDAT", deflateSync(Buffer.alloc(BOMB_BYTES), { level: 9 }));
+  // Signature and IHDR (33 bytes), the bomb, IEND.
+  return Buffer.concat([small.subarray(0, 33), idat, small.subarray(-12)]);
+}
+
 export async function writeWorstInputs(folder: string): Promise<void> {
   await mkdir(folder, { recursive: true });
-  const wide = new Uint16Array(MAX_WIDTH * MAX_HEIGHT * 4);
-  for (let i = 0; i < wide.length; i += 4) wide.set([0x5a00, 0x8200, 0xaa00, 0xffff], i);
-  await writeFile(
-    join(folder, "max-rgba16.png"),
-    encodePng({ width: MAX_WIDTH, height: MAX_HEIGHT, data: wide, depth: 16 }),
-  );
+  const perFile = Math.floor((LIMITS.maxBodyBytes - MULTIPART_SLACK) / atLimit);
+  await writeFile(join(folder, "max-rgba16-noise.png"), paddedPng(noisePng(SIDE), perFile));
+  await writeFile(join(folder, "batch-rgba16-noise.png"), noisePng(batchSide));
+  await writeFile(join(folder, "bomb.png"), bombPng());
   const jpegOf = (width: number, height: number) =>
     jpeg.encode({ width, height, data: flatRgba(width, height) }, 90).data;
-  await writeFile(join(folder, "max-444.jpg"), jpegOf(MAX_WIDTH, MAX_HEIGHT));
-  await writeFile(join(folder, "small-444.jpg"), jpegOf(SMALL.width, SMALL.height));
+  await writeFile(join(folder, "max-444.jpg"), jpegOf(SIDE, SIDE));
+  await writeFile(join(folder, "long-444.jpg"), jpegOf(LONG.width, LONG.height));
+  await writeFile(join(folder, WARM_UP_FILE), jpegOf(SMALL, SMALL));
 }
 
 /** The request as multipart (no base64 inflation), ready to send to /v1/embed. */
-export async function embedForm(folder: string, request: WorstRequest): Promise<FormData> {
+export async function embedForm(folder: string, files: readonly string[]): Promise<FormData> {
   const form = new FormData();
   form.set("backbone", BACKBONE);
-  for (const [index, file] of request.files.entries()) {
+  for (const [index, file] of files.entries()) {
     const bytes = await readFile(join(folder, file));
     form.append("inputs", new Blob([bytes]), `${index}-${file}`);
   }

@@ -13,6 +13,7 @@ import { type DecodedPng, decode as decodePng } from "fast-png";
 import jpeg from "jpeg-js";
 import { jpegSize, pngSize, type Size } from "./header-size";
 import { ImageError } from "./image-error";
+import { checkPngInflation } from "./png-inflation";
 import type { RgbImage } from "./rgb-image";
 import { sniffFormat } from "./sniff";
 
@@ -21,8 +22,16 @@ export interface DecodeLimits {
   maxPixels: number;
 }
 
-/** 4096×3072 (12.6 MP), enough for phone photos. */
-export const DEFAULT_LIMITS: DecodeLimits = { maxPixels: 4096 * 3072 };
+/**
+ * 512×512 (262,144 pixels). jpeg-js and fast-png hold a whole image at 25–40 bytes per pixel while
+ * decoding, and an isolate has 128 MB of which the backbone's wasm heap takes ~89: this is what fits
+ * (bench/results/memory.md). Backbones see 224×224 or 299×299, so a client that downscales first
+ * loses nothing.
+ */
+export const DEFAULT_LIMITS: DecodeLimits = { maxPixels: 512 * 512 };
+
+/** Longest side accepted, whatever the pixel count: long thin images stay within it. */
+export const MAX_SIDE = 4096;
 
 const BYTES_PER_MEGABYTE = 1024 * 1024;
 
@@ -46,10 +55,18 @@ function checkSize(size: Size | undefined, format: string, limits: DecodeLimits)
     throw new ImageError("corrupt-image", `the ${format} header is missing or truncated`, format);
   }
   const pixels = size.width * size.height;
+  const dimensions = `${size.width}×${size.height}`;
   if (pixels > limits.maxPixels) {
     throw new ImageError(
       "image-too-large",
-      `the ${format} image is ${size.width}×${size.height} (${pixels} pixels); the limit is ${limits.maxPixels} pixels`,
+      `the ${format} image is ${dimensions} (${pixels} pixels); the limit is ${limits.maxPixels} pixels: downscale it first`,
+      format,
+    );
+  }
+  if (Math.max(size.width, size.height) > MAX_SIDE) {
+    throw new ImageError(
+      "image-too-large",
+      `the ${format} image is ${dimensions}; the limit is ${MAX_SIDE} pixels per side`,
       format,
     );
   }
@@ -65,9 +82,15 @@ function corrupt(format: string, error: unknown): ImageError {
   );
 }
 
+/** jpeg-js copies a typed array it is given, but wraps an ArrayBuffer as it is. */
+function uncopiedInput(bytes: Uint8Array): ArrayBuffer | Uint8Array {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return whole && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes;
+}
+
 function decodeJpeg(bytes: Uint8Array, limits: DecodeLimits): RgbImage {
   try {
-    const decoded = jpeg.decode(bytes, {
+    const decoded = jpeg.decode(uncopiedInput(bytes), {
       useTArray: true,
       formatAsRGBA: false,
       // A truncated scan is an error, not an image padded with grey.
@@ -199,4 +222,17 @@ export function decodeImage(
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const { format } = checkImageHeader(bytes, limits);
   return format === "jpeg" ? decodeJpeg(bytes, limits) : decodePngImage(bytes);
+}
+
+/**
+ * decodeImage for bytes from a request: a PNG's zlib streams are first checked not to inflate past
+ * its header's size, which decodeImage alone cannot see before it has allocated them whole.
+ */
+export async function decodeUntrustedImage(
+  input: ArrayBuffer | Uint8Array,
+  limits: DecodeLimits = DEFAULT_LIMITS,
+): Promise<RgbImage> {
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  if (checkImageHeader(bytes, limits).format === "png") await checkPngInflation(bytes);
+  return decodeImage(bytes, limits);
 }

@@ -1,4 +1,11 @@
-export { checkImageHeader, DEFAULT_LIMITS, type DecodeLimits, decodeImage } from "./decode";
+export {
+  checkImageHeader,
+  DEFAULT_LIMITS,
+  type DecodeLimits,
+  decodeImage,
+  decodeUntrustedImage,
+  MAX_SIDE,
+} from "./decode";
 export { ImageError, type ImageErrorCode } from "./image-error";
 export { centerSquare, cropAndResize, type Region, resizeBilinear } from "./resize";
 export type { RgbImage } from "./rgb-image";

@@ -8,7 +8,12 @@
 import { z } from "@hono/zod-openapi";
 import type { BackboneInput, BackboneManifest } from "../../models";
 // From the image modules, not the models registry, so a single-backbone worker bundles only its own.
-import { checkImageHeader, type DecodeLimits, decodeImage, ImageError } from "../../models/image";
+import {
+  checkImageHeader,
+  type DecodeLimits,
+  decodeUntrustedImage,
+  ImageError,
+} from "../../models/image";
 import { resizeForBackbone } from "../../models/image-backbone";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
@@ -80,15 +85,15 @@ export async function toBackboneInputs(
     );
   }
   for (const [index, input] of inputs.entries()) checkModality(manifest, input, index);
+  checkPixelBudget(manifest, inputs);
   const limits = decodeLimits(manifest);
-  checkPixelBudget(inputs, limits);
   const prepared: BackboneInput[] = [];
   for (const [index, input] of inputs.entries()) {
     if (input.kind === "text") {
       prepared.push(checkText(input.text, index));
     } else {
       if (index > 0) await yieldToOtherRequests();
-      const image = naming(index, () => decodeImage(input.bytes, limits));
+      const image = await namingAsync(index, () => decodeUntrustedImage(input.bytes, limits));
       prepared.push({ kind: "image", image: resizeForBackbone(manifest, image) });
     }
   }
@@ -114,7 +119,8 @@ function decodeLimits(manifest: BackboneManifest): DecodeLimits | undefined {
  * Every image's header against the per-image limit, then their pixels summed against the request's
  * budget: an image or a request over its limit is refused before anything is decoded.
  */
-function checkPixelBudget(inputs: RawInput[], limits: DecodeLimits | undefined): void {
+function checkPixelBudget(manifest: BackboneManifest, inputs: RawInput[]): void {
+  const limits = decodeLimits(manifest);
   let pixels = 0;
   for (const [index, input] of inputs.entries()) {
     if (input.kind !== "image") continue;
@@ -125,10 +131,16 @@ function checkPixelBudget(inputs: RawInput[], limits: DecodeLimits | undefined):
     throw new Problem(
       413,
       "pixel-budget-exceeded",
-      `the images of this request have ${pixels} pixels in all; the limit is ${LIMITS.maxRequestPixels} pixels per request`,
+      `the images of this request have ${pixels} pixels in all; the limit is ${LIMITS.maxRequestPixels} pixels per request: downscale them first (${manifest.id} sees ${inputSize(manifest)}) or send fewer per request`,
       { limit: LIMITS.maxRequestPixels },
     );
   }
+}
+
+function inputSize({ preprocessing }: BackboneManifest): string {
+  return preprocessing.kind === "image"
+    ? `${preprocessing.resize.width}×${preprocessing.resize.height}`
+    : "no images";
 }
 
 function yieldToOtherRequests(): Promise<void> {
@@ -155,11 +167,22 @@ function naming<T>(index: number, step: () => T): T {
   try {
     return step();
   } catch (error) {
-    if (error instanceof ImageError) {
-      throw new ImageError(error.code, `input ${index}: ${error.message}`, error.format);
-    }
-    throw error;
+    throw namingInput(index, error);
   }
+}
+
+async function namingAsync<T>(index: number, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw namingInput(index, error);
+  }
+}
+
+function namingInput(index: number, error: unknown): unknown {
+  return error instanceof ImageError
+    ? new ImageError(error.code, `input ${index}: ${error.message}`, error.format)
+    : error;
 }
 
 function decodeBase64(text: string, index: number): Uint8Array {

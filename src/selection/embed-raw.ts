@@ -7,6 +7,8 @@
  */
 
 import type { BackboneManifest } from "../../models";
+import { checkImageHeader } from "../../models/image";
+import { LIMITS } from "../limits";
 import { type RawInput, toBackboneInputs } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
 
@@ -26,13 +28,14 @@ export async function embedRaw(
   /** Skip the warm-up when the backbone already ran in this isolate (a job's later chunks). */
   { warmUp = true }: { warmUp?: boolean } = {},
 ): Promise<EmbeddedRaw> {
-  const batchAt = (start: number, size: number) =>
-    toBackboneInputs(manifest, raws.slice(start, start + size), size);
-  if (warmUp) await pool.embed(manifest.id, await batchAt(0, 1), layer);
+  const batchOf = (start: number, end: number) =>
+    toBackboneInputs(manifest, raws.slice(start, end), EMBED_BATCH);
+  if (warmUp) await pool.embed(manifest.id, await batchOf(0, 1), layer);
   const vectors: Float32Array[] = [];
   let embedMs = 0;
-  for (let start = 0; start < raws.length; start += EMBED_BATCH) {
-    const inputs = await batchAt(start, EMBED_BATCH);
+  const starts = batchStarts(raws);
+  for (const [index, start] of starts.entries()) {
+    const inputs = await batchOf(start, starts[index + 1] ?? raws.length);
     await yieldToTimer();
     const started = performance.now();
     const { embeddings } = await pool.embed(manifest.id, inputs, layer);
@@ -41,6 +44,37 @@ export async function embedRaw(
     vectors.push(...embeddings);
   }
   return { vectors, embedMs };
+}
+
+/**
+ * Where each batch starts: at most EMBED_BATCH inputs, whose images stay within a request's pixel
+ * budget, the bound that keeps decoding within the isolate's memory. An image whose header is
+ * refused counts as nothing here; toBackboneInputs refuses it, naming it.
+ */
+export function batchStarts(raws: RawInput[]): number[] {
+  const starts: number[] = [];
+  let count = 0;
+  let pixels = 0;
+  for (const [index, raw] of raws.entries()) {
+    const size = raw.kind === "image" ? headerPixels(raw.bytes) : 0;
+    if (index === 0 || count === EMBED_BATCH || pixels + size > LIMITS.maxRequestPixels) {
+      starts.push(index);
+      count = 0;
+      pixels = 0;
+    }
+    count += 1;
+    pixels += size;
+  }
+  return starts;
+}
+
+function headerPixels(bytes: Uint8Array): number {
+  try {
+    const { width, height } = checkImageHeader(bytes);
+    return width * height;
+  } catch {
+    return 0;
+  }
 }
 
 function yieldToTimer(): Promise<void> {

@@ -1,7 +1,13 @@
 import { encode as encodePng, type ImageData as PngImage } from "fast-png";
 import jpeg from "jpeg-js";
 import { describe, expect, it } from "vitest";
-import { checkImageHeader, DEFAULT_LIMITS, decodeImage, ImageError } from "../../../models/image";
+import {
+  checkImageHeader,
+  DEFAULT_LIMITS,
+  decodeImage,
+  ImageError,
+  MAX_SIDE,
+} from "../../../models/image";
 
 /** A 4×2 RGB test card: red, green, blue, white / black, grey, yellow, cyan. */
 const CARD = [
@@ -58,6 +64,22 @@ describe("decodeImage: PNG", () => {
   it("keeps the high byte of 16-bit samples", () => {
     const wide = Uint16Array.from(CARD_RGB, (value) => value * 257);
     expect(decodeImage(png({ data: wide, channels: 3, depth: 16 })).data).toEqual(CARD_RGB);
+  });
+
+  it("drops alpha from 16-bit RGBA and grey+alpha", () => {
+    const rgba = Uint16Array.from(
+      CARD.flatMap((rgb, i) => [...rgb, i * 30]),
+      (v) => v * 257,
+    );
+    expect(decodeImage(png({ data: rgba, channels: 4, depth: 16 })).data).toEqual(CARD_RGB);
+    const grey = [0, 50, 100, 150, 200, 250, 7, 9];
+    const greyAlpha = Uint16Array.from(
+      grey.flatMap((g) => [g, 255]),
+      (v) => v * 257,
+    );
+    expect(decodeImage(png({ data: greyAlpha, channels: 2, depth: 16 })).data).toEqual(
+      Uint8Array.from(grey.flatMap((g) => [g, g, g])),
+    );
   });
 
   it("replicates grey and grey+alpha to RGB", () => {
@@ -174,19 +196,20 @@ describe("decodeImage: other bytes", () => {
 });
 
 /**
- * The documented per-image limit (DEFAULT_LIMITS, 4096×3072) is reachable in every format and
- * depth, and one pixel row more is refused from the header alone. Images are generated here; the
- * ones at the limit are flat, so encoding stays fast.
+ * The documented per-image limit (DEFAULT_LIMITS, 512×512, and 4096 per side) is reachable in every
+ * format and depth, and one pixel row more is refused from the header alone. Images are generated
+ * here; the ones at the limit are flat, so encoding stays fast.
  */
 describe("decodeImage at the documented limit", () => {
-  const WIDTH = 4096;
-  const HEIGHT = 3072;
+  const WIDTH = 512;
+  const HEIGHT = 512;
 
-  it("is 4096×3072", () => {
+  it("is 512×512 and 4096 per side", () => {
     expect(DEFAULT_LIMITS.maxPixels).toBe(WIDTH * HEIGHT);
+    expect(MAX_SIDE).toBe(4096);
   });
 
-  it("decodes a 4096×3072 JPEG within the memory cap it gives jpeg-js", () => {
+  it("decodes a 512×512 JPEG within the memory cap it gives jpeg-js", () => {
     const rgba = new Uint8Array(WIDTH * HEIGHT * 4).fill(200);
     const bytes = new Uint8Array(
       jpeg.encode({ width: WIDTH, height: HEIGHT, data: rgba }, 50).data,
@@ -196,7 +219,7 @@ describe("decodeImage at the documented limit", () => {
     expect(Math.abs((decoded.data[decoded.data.length - 1] ?? 0) - 200)).toBeLessThanOrEqual(2);
   });
 
-  it("decodes a 4096×3072 16-bit RGBA PNG to its high bytes", () => {
+  it("decodes a 512×512 16-bit RGBA PNG to its high bytes", () => {
     const data = new Uint16Array(WIDTH * HEIGHT * 4);
     for (let i = 0; i < data.length; i += 4) data.set([0x1234, 0xabcd, 0xff00, 0x8000], i);
     const decoded = decodeImage(encodePng({ width: WIDTH, height: HEIGHT, data, depth: 16 }));
@@ -204,7 +227,7 @@ describe("decodeImage at the documented limit", () => {
     expect(Array.from(decoded.data.subarray(-3))).toEqual([0x12, 0xab, 0xff]);
   });
 
-  it("decodes a 4096×3072 palette PNG with transparent entries", () => {
+  it("decodes a 512×512 palette PNG with transparent entries", () => {
     const palette: [number, number, number, number][] = [
       [10, 20, 30, 0],
       [200, 100, 50, 128],
@@ -223,7 +246,7 @@ describe("decodeImage at the documented limit", () => {
     new DataView(bytes.buffer).setUint32(20, HEIGHT + 1);
     const error = imageError(() => decodeImage(bytes));
     expect(error.code).toBe("image-too-large");
-    expect(error.message).toContain(`4096×3073`);
+    expect(error.message).toContain(`512×513`);
     expect(checkError(() => checkImageHeader(bytes))).toBe("image-too-large");
   });
 
@@ -235,7 +258,23 @@ describe("decodeImage at the documented limit", () => {
     new DataView(bytes.buffer).setUint16(sof + 7, WIDTH);
     const error = imageError(() => decodeImage(bytes));
     expect(error.code).toBe("image-too-large");
-    expect(error.message).toContain(`4096×3073`);
+    expect(error.message).toContain(`512×513`);
+  });
+
+  it("decodes an image as long as the longest side, and refuses one pixel longer", () => {
+    const rgba = new Uint8Array(MAX_SIDE * 64 * 4).fill(90);
+    const long = new Uint8Array(jpeg.encode({ width: MAX_SIDE, height: 64, data: rgba }, 50).data);
+    const decoded = decodeImage(long);
+    expect([decoded.width, decoded.height]).toEqual([MAX_SIDE, 64]);
+    const longer = encodePng({
+      width: MAX_SIDE + 1,
+      height: 1,
+      data: new Uint8Array(MAX_SIDE + 1),
+      channels: 1,
+    });
+    const error = imageError(() => decodeImage(longer, { maxPixels: MAX_SIDE * 2 }));
+    expect(error.code).toBe("image-too-large");
+    expect(error.message).toContain(`the limit is ${MAX_SIDE} pixels per side`);
   });
 
   it("reads the size and format from the header", () => {

@@ -3,6 +3,7 @@
  * headers before anything is decoded; then each decoded and resized to the backbone's input size.
  */
 
+import { deflateSync } from "node:zlib";
 import { encode as encodePng } from "fast-png";
 import { describe, expect, it } from "vitest";
 import { ImageError } from "../../../models/image";
@@ -10,6 +11,7 @@ import { manifest as mobilenet } from "../../../models/mobilenet-v2/manifest";
 import { LIMITS } from "../../../src/limits";
 import { Problem } from "../../../src/problem";
 import { type RawInput, toBackboneInputs } from "../../../src/routes/inputs";
+import { pngChunk } from "../../fixtures/png-chunk";
 
 function pngBytes(width: number, height: number): Uint8Array {
   const data = new Uint8Array(width * height * 3).map((_, i) => (i * 7) % 256);
@@ -50,30 +52,47 @@ describe("toBackboneInputs for images", () => {
   });
 
   it("refuses a request over the pixel budget before decoding any image", async () => {
-    // Three headers at the per-image limit: each alone passes, together they exceed the budget.
-    const error = await refusal([
-      claimedPng(4096, 3072),
-      claimedPng(4096, 3072),
-      claimedPng(4096, 3072),
-    ]);
+    // Two headers at the per-image limit: each alone passes, together they exceed the budget.
+    const error = await refusal([claimedPng(512, 512), claimedPng(512, 512)]);
     expect(error).toBeInstanceOf(Problem);
     const problem = error as Problem;
     expect([problem.status, problem.slug]).toEqual([413, "pixel-budget-exceeded"]);
     expect(problem.detail).toContain(`limit is ${LIMITS.maxRequestPixels} pixels per request`);
+    expect(problem.detail).toContain("mobilenet-v2 sees 224×224");
   });
 
   it("lets a request within the budget through to decoding", async () => {
-    // Within the budget, the claimed-size images are decoded, and found corrupt.
-    const error = await refusal([claimedPng(4096, 3072), claimedPng(4096, 3072)]);
+    // Exactly the budget in all: the claimed-size images are decoded, and found corrupt.
+    const error = await refusal([claimedPng(512, 256), claimedPng(512, 256)]);
     expect(error).toBeInstanceOf(ImageError);
     expect((error as ImageError).code).toBe("corrupt-image");
     expect((error as ImageError).message).toMatch(/^input 0: /);
   });
 
+  it("refuses a PNG whose data inflates past its header's size, naming it", async () => {
+    const bomb = deflateSync(Buffer.alloc(16 * 1024 * 1024), { level: 9 });
+    const bytes = pngBytes(8, 8).slice();
+    // The same 8×8 header, its IDAT replaced by one that inflates to 16 MB.
+    const idat = bytes.findIndex(
+      (_, i) => String.fromCharCode(...bytes.subarray(i, i + 4)) === "IDAT",
+    );
+    const withBomb = Buffer.concat([
+      bytes.subarray(0, idat - 4),
+      pngChunk("IDAT", bomb),
+      bytes.subarray(-12),
+    ]);
+    const error = await refusal([
+      { kind: "image", bytes: pngBytes(8, 8) },
+      { kind: "image", bytes: withBomb },
+    ]);
+    expect(error).toBeInstanceOf(ImageError);
+    expect((error as ImageError).message).toMatch(/^input 1: the png image data inflates to more/);
+  });
+
   it("refuses an image over the per-image limit by its index, before decoding the others", async () => {
-    const error = await refusal([{ kind: "image", bytes: pngBytes(8, 8) }, claimedPng(4097, 3072)]);
+    const error = await refusal([{ kind: "image", bytes: pngBytes(8, 8) }, claimedPng(513, 512)]);
     expect(error).toBeInstanceOf(ImageError);
     expect((error as ImageError).code).toBe("image-too-large");
-    expect((error as ImageError).message).toMatch(/^input 1: the png image is 4097×3072/);
+    expect((error as ImageError).message).toMatch(/^input 1: the png image is 513×512/);
   });
 });

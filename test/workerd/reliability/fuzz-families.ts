@@ -556,7 +556,7 @@ const families: Record<string, fc.Arbitrary<Case>> = {
               JSON.stringify(value),
             ),
           ),
-        // Over the 64 kB control limit (the 16 MiB upload limit has its own test in limits.test.ts).
+        // Over the 64 kB control limit (the upload limit has its own test in limits.test.ts).
         fc.constant(
           jsonCase(
             "over the limit",

@@ -160,7 +160,7 @@ describe("body limits", () => {
     expect(jobs.jobs).toHaveLength(1);
   });
 
-  it("refuses an upload over 16 MiB", async () => {
+  it("refuses an upload over its body limit", async () => {
     const response = await call(`/v1/adapters/${tenant.adapterId}/samples`, {
       method: "POST",
       body: JSON.stringify({ samples: [], padding: "x".repeat(LIMITS.maxBodyBytes) }),
