@@ -1,7 +1,7 @@
 /**
  * A `wrangler dev` of this repository for tests that talk HTTP to it: on a free port, with a fresh
- * persistence directory, no metrics and no `Request.cf` download (so it runs offline). It runs in
- * its own process group, so that stopping it also stops its workerd.
+ * persistence directory and no metrics (offline-safe: .env turns off wrangler's `Request.cf`
+ * download). It runs in its own process group, so that stopping it also stops its workerd.
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
@@ -26,7 +26,7 @@ export async function startWranglerDev(): Promise<WranglerDev> {
   const child = spawn(WRANGLER, ["dev", "--port", String(port), "--persist-to", persistTo], {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
   });
   let output = "";
   child.stdout?.on("data", (chunk) => {
