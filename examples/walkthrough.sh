@@ -93,7 +93,8 @@ follow "$JOB"
 call 200 GET "/v1/jobs/$JOB" -H "$AUTH" | jq -c '{status, version, steps: .steps.steps}'
 call 200 POST "/v1/adapters/$ADAPTER/predict?topK=2" -H "$AUTH" -H "$JSON" \
   -d '{"inputs":["a late goal won the match"]}' |
-  jq -c '.predictions[0] as $p | {version: .version, label: $p.label, topK: $p.topK}'
+  jq -c '.predictions[0] as $p | {version: .version, label: $p.label,
+    topK: [$p.topK[] | {label: .label, probability: (.probability * 10000 | round / 10000)}]}'
 
 step "Train again with another head; \"activate\": true makes the new version serve"
 JOB=$(call 202 POST "/v1/adapters/$ADAPTER/train" -H "$AUTH" -H "$JSON" \
@@ -114,7 +115,8 @@ SELECTION=$(call 202 POST "/v1/adapters/$ADAPTER/select" -H "$AUTH" -H "$JSON" \
   -d '{"folds":3}' | jq -r .id)
 follow "$SELECTION"
 REPORT=$(call 200 GET "/v1/jobs/$SELECTION" -H "$AUTH" | jq .report)
-jq -c '.candidates[] | {id, rank, nearTie, macroF1: .metrics.crossValidatedMacroF1.mean}' <<<"$REPORT"
+jq -c '.candidates[] | {id, rank, nearTie,
+  macroF1: (.metrics.crossValidatedMacroF1.mean | if . == null then null else . * 1000 | round / 1000 end)}' <<<"$REPORT"
 PICK=$(jq -r '.recommendation.backbone + "/" + .recommendation.layer' <<<"$REPORT")
 CURRENT=$(jq -r '.current.backbone + "/" + .current.layer' <<<"$REPORT")
 echo "recommended: $PICK (current: $CURRENT)"
@@ -146,6 +148,7 @@ call 201 POST "/v1/adapters/$IMAGES/samples" -H "$AUTH" \
 JOB=$(call 202 POST "/v1/adapters/$IMAGES/train" -H "$AUTH" | jq -r .id)
 follow "$JOB"
 call 200 POST "/v1/adapters/$IMAGES/predict" -H "$AUTH" -F inputs=@"$P/query.jpg" |
-  jq -c '.predictions[0] as $p | {version: .version, label: $p.label, probabilities: $p.probabilities}'
+  jq -c '.predictions[0] as $p | {version: .version, label: $p.label,
+    probabilities: ($p.probabilities | map_values(. * 10000 | round / 10000))}'
 
 printf '\n✓ walkthrough finished\n'
