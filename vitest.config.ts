@@ -16,6 +16,19 @@ export default defineConfig({
         },
       },
       {
+        // The README's walkthrough against a real `wrangler dev` (test/examples/wrangler-dev.ts). It
+        // runs after the other projects: wrangler rebuilds and restarts the worker when files it
+        // watches change, and a restart answers an in-flight POST with 503.
+        test: {
+          name: "examples",
+          include: ["test/examples/**/*.test.ts"],
+          environment: "node",
+          sequence: { groupOrder: 1 },
+          testTimeout: 600_000,
+          hookTimeout: 240_000,
+        },
+      },
+      {
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },

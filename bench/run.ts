@@ -9,12 +9,14 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
 import { benchBackbones } from "./backbones";
+import { MissingDatasetError } from "./datasets/missing";
 import { benchHeadsSuite } from "./heads";
 import { benchLoad, loadOptionsFromEnv } from "./load";
 import { benchMemory } from "./memory";
 import { benchOnnx } from "./onnx";
 import { benchSelection } from "./selection";
 import { benchTenants } from "./tenants";
+import { usage } from "./usage";
 
 const SUITES: Record<string, () => Promise<string>> = {
   backbones: benchBackbones,
@@ -34,13 +36,25 @@ function stamp(suite: string): string {
 }
 
 const chosen = process.argv.slice(2);
+if (chosen.includes("--help") || chosen.includes("-h")) {
+  console.log(usage(Object.keys(SUITES)));
+  process.exit(0);
+}
+const unknown = chosen.filter((name) => !Object.hasOwn(SUITES, name));
+if (unknown.length > 0) {
+  console.error(`unknown suite ${unknown.join(", ")}\n\n${usage(Object.keys(SUITES))}`);
+  process.exit(2);
+}
 await mkdir(RESULTS_DIR, { recursive: true });
 for (const name of chosen.length > 0 ? chosen : Object.keys(SUITES)) {
-  const suite = SUITES[name];
-  if (!suite) throw new Error(`unknown suite ${name}; known: ${Object.keys(SUITES).join(", ")}`);
+  const suite = SUITES[name] as () => Promise<string>;
   console.error(`bench: ${name}…`);
   const header = stamp(name);
-  const section = await suite();
+  const section = await suite().catch((error: unknown) => {
+    if (!(error instanceof MissingDatasetError)) throw error;
+    console.error(`bench: ${name}: ${error.message}`);
+    process.exit(1);
+  });
   await writeFile(new URL(`${name}.md`, RESULTS_DIR), `${section}\n\n${header}\n`);
   console.log(section);
 }

@@ -4,9 +4,9 @@
  * resizes to its input like any upload.
  */
 
-import { readFile } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
 import type { RgbImage } from "../../models";
+import { INSTALL_FASHION_MNIST, readDataFile } from "./missing";
 
 const DIR = "/usr/share/datasets/fashion-mnist";
 export const FASHION_LABELS = [
@@ -33,8 +33,12 @@ export async function fashionMnist(
   limit = Number.POSITIVE_INFINITY,
 ): Promise<LabelledImages> {
   const prefix = split === "train" ? "train" : "t10k";
-  const images = gunzipSync(await readFile(`${DIR}/${prefix}-images-idx3-ubyte.gz`));
-  const labels = gunzipSync(await readFile(`${DIR}/${prefix}-labels-idx1-ubyte.gz`));
+  const images = gunzipSync(
+    await readDataFile(`${DIR}/${prefix}-images-idx3-ubyte.gz`, INSTALL_FASHION_MNIST),
+  );
+  const labels = gunzipSync(
+    await readDataFile(`${DIR}/${prefix}-labels-idx1-ubyte.gz`, INSTALL_FASHION_MNIST),
+  );
   // IDX headers: images = magic, count, rows, cols (4 bytes each, big-endian); labels = magic, count.
   const count = Math.min(images.readUInt32BE(4), limit);
   const rows = images.readUInt32BE(8);

@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { BackboneRef } from "../../adapters";
+import { PREPARE_EMBEDDINGS, readDataFile } from "../datasets/missing";
 
 export interface BenchSample {
   label: string;
@@ -64,7 +64,7 @@ async function readSamples(
   path: string,
 ): Promise<{ backbone: BackboneRef; samples: BenchSample[] }> {
   const metaPath = path.replace(/\.f32$/, ".json");
-  const file = JSON.parse(await readFile(metaPath, "utf8")) as {
+  const file = JSON.parse((await readDataFile(metaPath, PREPARE_EMBEDDINGS)).toString("utf8")) as {
     backbone: string;
     weightsHash?: string;
     dim: number;
@@ -81,7 +81,7 @@ async function readSamples(
       })),
     };
   }
-  const bytes = await readFile(metaPath.replace(/\.json$/, ".f32"));
+  const bytes = await readDataFile(metaPath.replace(/\.json$/, ".f32"), PREPARE_EMBEDDINGS);
   const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   // The cache is written incrementally: use the rows present so far.
   const rows = Math.min(file.labels?.length ?? 0, Math.floor(all.length / file.dim));

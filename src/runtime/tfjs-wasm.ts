@@ -18,6 +18,8 @@ type EmscriptenModule = ConstructorParameters<typeof BackendWasm>[0] & { cwrap: 
 type InstantiateCallback = (instance: WebAssembly.Instance, module: WebAssembly.Module) => void;
 
 let ready: Promise<void> | undefined;
+/** Our instantiated module, once the backend has started: its heap is what `wasmHeapBytes` reports. */
+let started: EmscriptenModule | undefined;
 
 /** Registers and activates the wasm backend once per isolate/process; later calls share the promise. */
 export function useTfjsWasm(wasmModule: WebAssembly.Module): Promise<void> {
@@ -30,7 +32,10 @@ export function useTfjsWasm(wasmModule: WebAssembly.Module): Promise<void> {
 
 async function activate(wasmModule: WebAssembly.Module): Promise<void> {
   tf.removeBackend(BACKEND);
-  tf.registerBackend(BACKEND, async () => new BackendWasm(await instantiate(wasmModule)));
+  tf.registerBackend(BACKEND, async () => {
+    started = await instantiate(wasmModule);
+    return new BackendWasm(started);
+  });
   if (!(await tf.setBackend(BACKEND))) {
     throw new Error("tfjs wasm backend failed to initialise");
   }
@@ -57,8 +62,11 @@ async function instantiate(wasmModule: WebAssembly.Module): Promise<EmscriptenMo
   return emscripten;
 }
 
-/** Bytes currently reserved by the wasm heap (grows, never shrinks). */
+/**
+ * Bytes currently reserved by the wasm heap (grows, never shrinks); 0 before the backend started.
+ * Not through `tf.findBackend`: before `activate` that would initialise the stock wasm backend
+ * registered at import, which fetches its own `.wasm` and logs failures on every fresh isolate.
+ */
 export function wasmHeapBytes(): number {
-  const backend = tf.findBackend(BACKEND) as BackendWasm | null;
-  return (backend?.wasm as EmscriptenModule | undefined)?.HEAPU8.buffer.byteLength ?? 0;
+  return started?.HEAPU8.buffer.byteLength ?? 0;
 }

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../../src/app";
 import { IN_PROCESS_BINDINGS } from "../../../src/env";
 import { BackbonePool, UnknownBackboneError } from "../../../src/runtime/backbones";
@@ -17,6 +17,14 @@ beforeAll(async () => {
 describe("BackbonePool on the Node host", () => {
   it("loads a backbone once for concurrent first uses and reports its state", async () => {
     expect(pool.state("use-lite")).toEqual({ state: "unloaded" });
+    // Asking for the heap before any load must not start tfjs's stock wasm backend (which fetches
+    // its own .wasm, and on workerd logs "both async and sync fetching of the wasm failed").
+    const stockFactory = tf.engine().registryFactory.wasm;
+    if (!stockFactory) throw new Error("tfjs-backend-wasm registered no wasm backend at import");
+    const startStock = vi.spyOn(stockFactory, "factory");
+    expect(wasmHeapBytes()).toBe(0);
+    expect(startStock).not.toHaveBeenCalled();
+    startStock.mockRestore();
     const [first, second] = await Promise.all([pool.get("use-lite"), pool.get("use-lite")]);
     expect(first).toBe(second);
     expect(pool.state("use-lite")).toMatchObject({ state: "ready" });

@@ -1,0 +1,22 @@
+/** `npm run bench -- --help`: the suites, what each measures, and the data each needs first. */
+
+import { INSTALL_FASHION_MNIST, PREPARE_EMBEDDINGS } from "./datasets/missing";
+
+const ABOUT: Record<string, string> = {
+  backbones: "embedding latency and wasm heap per backbone, workerd vs Node. Needs: nothing.",
+  heads: `our heads vs scikit-learn on cached embeddings. Needs: ${INSTALL_FASHION_MNIST}, then ${PREPARE_EMBEDDINGS}; python3-sklearn for the baseline.`,
+  onnx: "MobileNetV2 on tfjs-wasm, onnxruntime-web and onnxruntime-node. Needs: nothing.",
+  selection: `does backbone selection pick the best backbone on Fashion-MNIST and SpamAssassin tasks? Needs: ${INSTALL_FASHION_MNIST}.`,
+  tenants:
+    "the API under `wrangler dev`: predict latency across a fleet of tenants, train-to-servable. Needs: nothing (starts its own wrangler dev).",
+};
+
+export function usage(suites: readonly string[]): string {
+  return [
+    "usage: npm run bench [-- suite…]   (no suite: all of them, one after the other)",
+    "Writes bench/results/<suite>.md and rebuilds bench/RESULTS.md. Run on an idle machine.",
+    "",
+    "suites:",
+    ...suites.map((suite) => `  ${suite.padEnd(10)} ${ABOUT[suite] ?? ""}`.trimEnd()),
+  ].join("\n");
+}

@@ -1,0 +1,55 @@
+/**
+ * The examples run as written against `wrangler dev` (as `npm start` runs it, on a free port with
+ * fresh local state): the README's walkthrough (examples/walkthrough.sh), which checks every
+ * status itself and exits non-zero on the first unexpected one, then the typed client's example.
+ */
+
+import { execFile } from "node:child_process";
+import { createServer } from "node:net";
+import { promisify } from "node:util";
+import { expect, it } from "vitest";
+import { withWranglerDev } from "../../bench/wrangler-dev";
+
+const exec = promisify(execFile);
+
+it("examples/walkthrough.sh and examples/client.ts succeed against wrangler dev", async () => {
+  // The walkthrough needs jq: a machine without it must fail here, not skip.
+  await exec("jq", ["--version"]).catch(() => {
+    throw new Error("jq is not installed: the walkthrough needs it (apt-get install jq)");
+  });
+  const [walkthrough, client] = await withWranglerDev(
+    { port: await freePort() },
+    async ({ url }) => {
+      const env = { ...process.env, BASE: url, ADMIN_TOKEN: "dev-admin-token" };
+      return [
+        await run("bash", ["examples/walkthrough.sh"], env),
+        await run("node_modules/.bin/tsx", ["examples/client.ts"], env),
+      ];
+    },
+  );
+  expect(walkthrough).toContain("predictions now come from version 1");
+  expect(walkthrough).toContain("✓ walkthrough finished");
+  expect(client).toContain("refused as expected: 422 /problems/too-few-samples");
+  expect(client).toContain("✓ client example finished");
+});
+
+async function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  try {
+    return (await exec(command, args, { env })).stdout;
+  } catch (error) {
+    const { code, stdout, stderr } = error as { code?: number; stdout?: string; stderr?: string };
+    throw new Error(`${args[0]} exited with ${code}\n${stdout}\n${stderr}`);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() =>
+        address && typeof address === "object" ? resolve(address.port) : reject(),
+      );
+    });
+  });
+}
