@@ -87,7 +87,12 @@ function trainingLine(log: TrainingLog): string {
   const each = log.secondsEach.map((seconds) => seconds.toFixed(0)).join(", ");
   const errors =
     log.startErrors.length > 0 ? `; starts refused or lost: ${log.startErrors.length}` : "";
-  return `Training jobs during the load: ${log.started} started, ${log.succeeded} succeeded, ${log.failed} failed${each ? ` (seconds each: ${each})` : ""}${errors}.`;
+  const { count, maxMs, computeMs } = log.steps;
+  const steps =
+    count > 0
+      ? ` The finished jobs ran in ${count} steps: ${(computeMs / count).toFixed(0)} ms each on average, ${maxMs.toFixed(0)} ms at most.`
+      : "";
+  return `Training jobs during the load: ${log.started} started, ${log.succeeded} succeeded, ${log.failed} failed${each ? ` (seconds each: ${each})` : ""}${errors}.${steps}`;
 }
 
 function targetsLine(report: LoadReport): string {

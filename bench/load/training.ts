@@ -21,7 +21,8 @@ const POLL_TIMEOUT_MS = 30_000;
 
 interface Job {
   id: string;
-  status: "queued" | "running" | "succeeded" | "failed";
+  status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+  steps?: { steps: number; maxStepMs: number; computeMs: number };
   startedAt: string | null;
   finishedAt: string | null;
 }
@@ -34,6 +35,8 @@ export interface TrainingLog {
   readonly startErrors: readonly string[];
   /** Wall-clock seconds of each finished job, from the client's start to its seeing the end. */
   readonly secondsEach: readonly number[];
+  /** The jobs' bounded steps, as the server counted them: how many, the longest, the time in them. */
+  readonly steps: { count: number; maxMs: number; computeMs: number };
 }
 
 export interface TrainingKeeper {
@@ -51,6 +54,7 @@ export function keepTraining(api: BenchApi, target: TenantAdapter): TrainingKeep
     failed: 0,
     startErrors: [] as string[],
     secondsEach: [] as number[],
+    steps: { count: 0, maxMs: 0, computeMs: 0 },
   };
   let stopped = false;
   let markAccepted: () => void = () => {};
@@ -74,8 +78,14 @@ export function keepTraining(api: BenchApi, target: TenantAdapter): TrainingKeep
       await sleep(POLL_MS);
       job = await poll(job);
     }
+    if (job.status === "cancelled") return;
     log[job.status]++;
     log.secondsEach.push((performance.now() - clock) / 1000);
+    if (job.steps) {
+      log.steps.count += job.steps.steps;
+      log.steps.maxMs = Math.max(log.steps.maxMs, job.steps.maxStepMs);
+      log.steps.computeMs += job.steps.computeMs;
+    }
   }
 
   /** The job as the server has it now, or as it was when the server does not answer. */
