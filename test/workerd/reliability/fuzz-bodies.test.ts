@@ -1,5 +1,8 @@
-/** Generated bad input (./fuzz-families.ts): malformed and mistyped bodies and queries. */
+/**
+ * Generated bad input over every route, part 2 (./bad-requests.ts): bodies (mistyped, malformed,
+ * over the limit, streamed), content types and multipart; with ./fuzz.test.ts, 1,090 cases.
+ */
 
-import { fuzzFamilies } from "./fuzz-families";
+import { describeBadInput } from "./bad-requests";
 
-fuzzFamilies(["bodies", "queries", "predictQueries"]);
+describeBadInput("generated bad bodies", ["bodies", "contentTypes", "multipart", "streamed"]);

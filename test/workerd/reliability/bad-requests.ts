@@ -1,10 +1,10 @@
 /**
- * Property-based bad input over every route (fast-check): bad credentials, ids that are built-in
- * object properties or very long or odd Unicode, malformed and mistyped bodies, over-limit and
- * streamed bodies, wrong content types, garbled multipart and base64 images, wrong methods and bad
- * queries. Every case is built to be refused, so the properties are: no 5xx, every refusal a complete
- * problem document, and afterwards the deployment exactly as before. Bodies are refused before a
- * backbone embeds anything, which keeps 1,000+ requests fast.
+ * Generators of bad requests for every route (fast-check), by family: bad credentials, ids that are
+ * built-in object properties or very long or odd Unicode, malformed and mistyped bodies, over-limit
+ * and streamed bodies, wrong content types, garbled multipart and base64 images, wrong methods and
+ * bad queries. Every case is built to be refused, so the properties are: no 5xx, every refusal a
+ * complete problem document, and afterwards the deployment exactly as before. Bodies are refused
+ * before a backbone embeds anything.
  */
 
 import fc from "fast-check";
@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bindings, fetchWorker } from "../tenants/client";
 import { buildWorld, expectProblem, type World, worldState } from "./world";
 
+/** The world the generated cases name ids of (set by `describeBadInput`'s beforeAll). */
 let world: World;
 
 /** One generated request, and a name that says what it tried. */
@@ -189,6 +190,9 @@ const ODD_IDS = [
   " ",
 ];
 
+/** Odd ids that are no head type ("prototype" is one). */
+const NOT_HEAD_TYPES = ODD_IDS.filter((id) => !["logistic", "prototype", "mlp"].includes(id));
+
 /** A path segment: a percent-encoded odd id, or a few raw ones (already escapes). */
 const oddSegment = fc.oneof(
   fc.constantFrom(...ODD_IDS).map((id) => (id.startsWith("%") ? id : encodeURIComponent(id))),
@@ -248,7 +252,7 @@ function badJsonBody(route: Route): fc.Arbitrary<unknown> {
         fc.record({
           name: fc.constant("ok"),
           backbone: fc.constant("lexical"),
-          headType: fc.oneof(fc.constantFrom(...ODD_IDS), wrongValue),
+          headType: fc.oneof(fc.constantFrom(...NOT_HEAD_TYPES), wrongValue),
         }),
       );
     case "POST /v1/adapters/{a}/samples":
@@ -317,7 +321,7 @@ function badJsonBody(route: Route): fc.Arbitrary<unknown> {
     case "POST /v1/adapters/{a}/train":
       return fc.oneof(
         fc.record({ seed: badSeed }),
-        fc.record({ headType: fc.oneof(fc.constantFrom(...ODD_IDS), wrongValue) }),
+        fc.record({ headType: fc.oneof(fc.constantFrom(...NOT_HEAD_TYPES), wrongValue) }),
         fc.record({ activate: fc.oneof(fc.integer(), fc.constant("yes"), fc.constant(null)) }),
         fc.record({
           hyperparameters: fc.dictionary(
@@ -447,8 +451,9 @@ function multipartParts(route: Route): fc.Arbitrary<Parts> {
   return fc.oneof(
     fc.constant<Parts>([]),
     images,
+    // A form cannot carry a lone surrogate (it arrives as U+FFFD, a fine label): not sent here.
     badLabel
-      .filter((label): label is string => typeof label === "string")
+      .filter((label): label is string => typeof label === "string" && !/\p{Cs}/u.test(label))
       .map(
         (label): Parts => [
           ["inputs", "a sentence"],
@@ -469,7 +474,7 @@ function multipart(parts: Parts): { body: FormData } {
   return { body: form };
 }
 
-const families: Record<string, fc.Arbitrary<Case>> = {
+const families = {
   credentials: fc
     .tuple(
       fc.constantFrom(...guarded),
@@ -685,14 +690,14 @@ const families: Record<string, fc.Arbitrary<Case>> = {
     })),
 };
 
-/**
- * Runs per family: 1,090 in all, split over three test files (./fuzz-*.test.ts) because in the
- * workers pool every request makes the later ones of the same file slower (by about 0.1 ms each,
- * whatever the route: measured on /healthz alone).
- */
 export type Family = keyof typeof families;
 
-export const RUNS: Record<Family, number> = {
+/**
+ * Runs per family: 1,090 in all (the two fuzz test files take half the families each). Requests that reach a tenant's object are the slow ones in this
+ * pool (each makes the later in-process requests of the file slower), so most runs go to families
+ * refused before it.
+ */
+const RUNS: Record<Family, number> = {
   credentials: 250,
   oddIds: 150,
   bodies: 250,
@@ -705,18 +710,15 @@ export const RUNS: Record<Family, number> = {
   labels: 20,
 };
 
-async function send(c: Case): Promise<Response> {
-  const body = typeof c.body === "function" ? c.body() : c.body;
-  const init: RequestInit = { method: c.method, headers: c.headers ?? {} };
-  if (body !== undefined && c.method !== "GET") init.body = body;
-  return fetchWorker(`http://edge${c.path}`, init);
-}
+/** Cases go in concurrent batches: the pool answers in-process requests slowly one by one. */
+const BATCH = 10;
 
 /**
- * The generated bad input of these families against a fresh world: no 5xx, every refusal a complete
- * problem document, and afterwards every tenant, key, adapter, sample count and version as before.
+ * One test per family, then a check that the deployment is exactly as before. The pool's
+ * in-process requests get slower the more of them a test file has made, so the families are split
+ * over two files.
  */
-export function fuzzFamilies(names: Family[]): void {
+export function describeBadInput(title: string, names: Family[]): void {
   let before: Awaited<ReturnType<typeof worldState>>;
   const statuses = new Map<string, number>();
 
@@ -725,28 +727,45 @@ export function fuzzFamilies(names: Family[]): void {
     before = await worldState(world);
   });
 
-  describe("generated bad input", () => {
-    it.each(names)("%s: every case refused with a problem, none with a 5xx", async (family) => {
-      const started = Date.now();
-      await fc.assert(
-        fc.asyncProperty(families[family] as fc.Arbitrary<Case>, async (c) => {
-          const response = await send(c);
-          const context = `${c.name}: ${c.method} ${c.path.slice(0, 200)} → ${response.status}`;
-          await expectProblem(response, context);
-          expect(response.status, context).toBeGreaterThanOrEqual(400);
-          const key = `${family} ${response.status}`;
-          statuses.set(key, (statuses.get(key) ?? 0) + 1);
-        }),
-        { numRuns: RUNS[family] },
-      );
-      console.log(family, RUNS[family], "cases", Date.now() - started, "ms");
-    });
+  async function check(family: Family, c: Case): Promise<void> {
+    const response = await send(c);
+    const context = `${c.name}: ${c.method} ${c.path.slice(0, 200)} → ${response.status}`;
+    await expectProblem(response, context);
+    expect(response.status, context).toBeGreaterThanOrEqual(400);
+    const key = `${family} ${response.status}`;
+    statuses.set(key, (statuses.get(key) ?? 0) + 1);
+  }
+
+  describe(title, () => {
+    it.each(names)(
+      "%s: every case refused with a problem, none with a 5xx",
+      async (family) => {
+        const batch = fc.array(families[family] as fc.Arbitrary<Case>, {
+          minLength: BATCH,
+          maxLength: BATCH,
+        });
+        await fc.assert(
+          fc.asyncProperty(batch, async (cases) => {
+            await Promise.all(cases.map((c) => check(family, c)));
+          }),
+          { numRuns: RUNS[family] / BATCH },
+        );
+      },
+      300_000,
+    );
 
     it("left every tenant, key, adapter, sample count, version and active version as it was", async () => {
       const total = [...statuses.values()].reduce((sum, count) => sum + count, 0);
-      expect(total).toBe(names.reduce((sum, family) => sum + (RUNS[family] as number), 0));
-      console.log("fuzz statuses", Object.fromEntries([...statuses].sort()));
+      expect(total).toBeGreaterThanOrEqual(names.reduce((sum, name) => sum + RUNS[name], 0));
+      console.log(title, Object.fromEntries([...statuses].sort()));
       expect(await worldState(world)).toEqual(before);
     });
   });
+}
+
+async function send(c: Case): Promise<Response> {
+  const body = typeof c.body === "function" ? c.body() : c.body;
+  const init: RequestInit = { method: c.method, headers: c.headers ?? {} };
+  if (body !== undefined && c.method !== "GET") init.body = body;
+  return fetchWorker(`http://edge${c.path}`, init);
 }
