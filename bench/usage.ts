@@ -5,6 +5,9 @@ import { INSTALL_FASHION_MNIST, PREPARE_EMBEDDINGS } from "./datasets/missing";
 const ABOUT: Record<string, string> = {
   backbones: "embedding latency and wasm heap per backbone, workerd vs Node. Needs: nothing.",
   heads: `our heads vs scikit-learn on cached embeddings. Needs: ${INSTALL_FASHION_MNIST}, then ${PREPARE_EMBEDDINGS}; python3-sklearn for the baseline.`,
+  load: "60 s of mixed load (predict text and image, upload, embed) at 4, 16 and 64 clients against wrangler dev, without and during a long training. Needs: nothing (starts its own wrangler dev); BENCH_LOAD_SECONDS shortens it.",
+  memory:
+    "the isolate's peak on the worst /v1/embed requests within the limits, Node and workerd, against 128 MB. Needs: nothing.",
   onnx: "MobileNetV2 on tfjs-wasm, onnxruntime-web and onnxruntime-node. Needs: nothing.",
   selection: `does backbone selection pick the best backbone on Fashion-MNIST and SpamAssassin tasks? Needs: ${INSTALL_FASHION_MNIST}.`,
   tenants:
