@@ -4,6 +4,7 @@
  * use-lite adapter holds 200 samples for the long training.
  */
 
+import { LIMITS } from "../../src/limits";
 import { picturePng, toBase64 } from "../../test/fixtures/pictures";
 import { BenchApi, type TenantAdapter } from "../tenants/api";
 import { benchTexts } from "../tenants/texts";
@@ -44,6 +45,11 @@ async function imageAdapter(api: BenchApi, tenant: TenantAdapter): Promise<Tenan
     input: { image: toBase64(picturePng(PICTURE_SIDE, PICTURE_SIDE, seed)) },
     label: seed % 2 === 0 ? "even" : "odd",
   }));
-  await api.json("POST", `/v1/adapters/${id}/samples`, auth, { samples });
+  // Within the per-request pixel budget (src/limits.ts): a few model-sized pictures per request.
+  const perRequest = Math.max(1, Math.floor(LIMITS.maxRequestPixels / PICTURE_SIDE ** 2));
+  for (let start = 0; start < samples.length; start += perRequest) {
+    const batch = samples.slice(start, start + perRequest);
+    await api.json("POST", `/v1/adapters/${id}/samples`, auth, { samples: batch });
+  }
   return { ...tenant, adapterId: id };
 }
