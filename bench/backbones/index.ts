@@ -67,7 +67,7 @@ export async function benchBackbones(): Promise<string> {
   return [
     "## Backbones: workerd vs Node (issue 2)",
     "",
-    "Per item, through `POST /v1/embed` (JSON; images are 320×240 JPEGs, so decoding and resizing count). workerd: `wrangler dev`, timed by the client over loopback. Node: the same app in-process. Cold = first request after start (loads the weights). p50 / p95 in ms.",
+    "Per item, through `POST /v1/embed` (JSON; images are 144×108 JPEGs, so decoding and resizing count; runs before the 262,144-pixel request budget used 320×240). workerd: `wrangler dev`, timed by the client over loopback. Node: the same app in-process. Cold = first request after start (loads the weights). p50 / p95 in ms.",
     "",
     "| backbone | host | cold ms | batch 1 p50 / p95 | batch 16 per item p50 / p95 | items/s (batch 16) |",
     "|---|---|---|---|---|---|",

@@ -11,13 +11,19 @@ const SENTENCES = [
   "simmer the onions slowly until they turn golden brown",
 ];
 
-/** A 320×240 JPEG, a typical upload size, so decoding and resizing are part of the cost. */
+/**
+ * A 4:3 JPEG, so decoding and resizing are part of the cost: 144×108, the largest that lets a batch
+ * of 16 fit the per-request pixel budget (src/limits.ts; earlier runs used 320×240).
+ */
+const PHOTO = { width: 144, height: 108 };
+
 function photo(seed: number): string {
-  const rgb = pictureRgb(320, 240, seed);
-  const rgba = new Uint8Array(320 * 240 * 4);
-  for (let i = 0; i < 320 * 240; i++)
+  const { width, height } = PHOTO;
+  const rgb = pictureRgb(width, height, seed);
+  const rgba = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++)
     rgba.set([rgb[3 * i] ?? 0, rgb[3 * i + 1] ?? 0, rgb[3 * i + 2] ?? 0, 255], 4 * i);
-  return toBase64(jpeg.encode({ width: 320, height: 240, data: rgba }, 90).data);
+  return toBase64(jpeg.encode({ width, height, data: rgba }, 90).data);
 }
 
 export function embedBody(backbone: string, batch: number): string {

@@ -90,7 +90,7 @@ function trainingLine(log: TrainingLog): string {
   const { count, maxMs, computeMs } = log.steps;
   const steps =
     count > 0
-      ? ` The finished jobs ran in ${count} steps: ${(computeMs / count).toFixed(0)} ms each on average, ${maxMs.toFixed(0)} ms at most.`
+      ? ` Their steps (the unfinished job's so far): ${count}, ${(computeMs / count).toFixed(0)} ms each on average, ${maxMs.toFixed(0)} ms at most.`
       : "";
   return `Training jobs during the load: ${log.started} started, ${log.succeeded} succeeded, ${log.failed} failed${each ? ` (seconds each: ${each})` : ""}${errors}.${steps}`;
 }

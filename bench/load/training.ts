@@ -35,7 +35,7 @@ export interface TrainingLog {
   readonly startErrors: readonly string[];
   /** Wall-clock seconds of each finished job, from the client's start to its seeing the end. */
   readonly secondsEach: readonly number[];
-  /** The jobs' bounded steps, as the server counted them: how many, the longest, the time in them. */
+  /** The jobs' bounded steps (the last one as far as it got), as the server counted them. */
   readonly steps: { count: number; maxMs: number; computeMs: number };
 }
 
@@ -74,18 +74,22 @@ export function keepTraining(api: BenchApi, target: TenantAdapter): TrainingKeep
     markAccepted();
     while (job.status === "queued" || job.status === "running") {
       // Stopped: the job under way is left to the server, which the bench is about to stop.
-      if (stopped) return;
+      if (stopped) return countSteps(job);
       await sleep(POLL_MS);
       job = await poll(job);
     }
+    countSteps(job);
     if (job.status === "cancelled") return;
     log[job.status]++;
     log.secondsEach.push((performance.now() - clock) / 1000);
-    if (job.steps) {
-      log.steps.count += job.steps.steps;
-      log.steps.maxMs = Math.max(log.steps.maxMs, job.steps.maxStepMs);
-      log.steps.computeMs += job.steps.computeMs;
-    }
+  }
+
+  /** Adds a job's steps (finished, or as far as it got) to the log. */
+  function countSteps(job: Job) {
+    if (!job.steps) return;
+    log.steps.count += job.steps.steps;
+    log.steps.maxMs = Math.max(log.steps.maxMs, job.steps.maxStepMs);
+    log.steps.computeMs += job.steps.computeMs;
   }
 
   /** The job as the server has it now, or as it was when the server does not answer. */

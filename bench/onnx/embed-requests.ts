@@ -1,5 +1,5 @@
 /**
- * MobileNetV2 through `POST /v1/embed`, the same requests for every host and runtime: 224×224 PNGs
+ * MobileNetV2 through `POST /v1/embed`, the same requests for every host and runtime: 128×128 PNGs
  * (decoded and preprocessed by the runtime, as in production), batch 1 and 16, timed by the client.
  */
 
@@ -18,7 +18,8 @@ export interface RequestRow {
 
 function body(backbone: string, batch: number): string {
   const inputs = Array.from({ length: batch }, (_, seed) => ({
-    image: toBase64(picturePng(224, 224, seed)),
+    // 128×128: a batch of 16 within the per-request pixel budget (src/limits.ts).
+    image: toBase64(picturePng(128, 128, seed)),
   }));
   return JSON.stringify({ backbone, inputs });
 }
