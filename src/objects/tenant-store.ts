@@ -233,10 +233,10 @@ export class TenantStore extends DurableObject<Bindings> {
     });
   }
 
-  listJobs(adapterId: string) {
+  listJobs(adapterId: string, page: PageRequest<CreatedPosition>) {
     return attempt(() => {
       this.state.adapters.get(adapterId);
-      return this.state.jobs.list(adapterId);
+      return this.state.jobs.list(adapterId, page);
     });
   }
 

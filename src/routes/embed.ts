@@ -15,11 +15,12 @@ import {
 } from "./inputs";
 import { BEARER } from "./openapi-parts";
 import { problemResponses } from "./problems";
+import { IdSchema } from "./request-bounds";
 
 const EmbedJsonSchema = z
   .object({
-    backbone: z.string().min(1).openapi({ example: "use-lite" }),
-    layer: z.string().optional().openapi({
+    backbone: IdSchema.openapi({ example: "use-lite" }),
+    layer: IdSchema.optional().openapi({
       description: "A cut layer from GET /v1/backbones; default: the backbone's output.",
     }),
     inputs: z.array(JsonInputSchema).openapi({
@@ -30,8 +31,8 @@ const EmbedJsonSchema = z
   .openapi("EmbedRequest");
 
 const EmbedFormSchema = z.object({
-  backbone: z.string().min(1),
-  layer: z.string().optional(),
+  backbone: IdSchema,
+  layer: IdSchema.optional(),
   inputs: FormInputsSchema,
 });
 

@@ -11,6 +11,7 @@ import { unwrap } from "../storage/outcome";
 import { tenantAuth } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
 import { AdapterIdParams, BEARER, jsonBody, jsonContent } from "./openapi-parts";
+import { PAGE_LIMITS } from "./pagination";
 import { problemResponses } from "./problems";
 import { ApplyRequestSchema, SelectionRequestSchema } from "./selection-schemas";
 import { JobSchema } from "./training";
@@ -65,9 +66,14 @@ export function selectionRoutes() {
       const { jobId, backbone, layer, seed } = c.req.valid("json") ?? {};
       const { store } = c.var.tenant;
       const adapter = unwrap(await store.getAdapter(adapterId));
-      const target = backbone
-        ? { backbone, layer }
-        : recommendedTarget(adapterId, unwrap(await store.listJobs(adapterId)), jobId);
+      // The named job, or the newest page of jobs to find the latest finished selection in.
+      const named = jobId ? await store.getJob(jobId) : null;
+      const jobs = named
+        ? named.ok
+          ? [named.value]
+          : []
+        : unwrap(await store.listJobs(adapterId, { limit: PAGE_LIMITS.max }));
+      const target = backbone ? { backbone, layer } : recommendedTarget(adapterId, jobs, jobId);
       const request = switchRequest(c.var.backbones, adapter, target, seed);
       return c.json(unwrap(await store.startSwitch(adapterId, request)), 202);
     });

@@ -8,6 +8,13 @@ import type { JobRecord } from "../storage/records";
 import { authenticatedTenant, tenantAuth } from "../tenants/auth";
 import type { TenantContext, TenantEnv } from "../tenants/context";
 import { AdapterIdParams, BEARER, jsonBody, jsonContent } from "./openapi-parts";
+import {
+  createdOrderPage,
+  createdPosition,
+  NextCursorSchema,
+  PageQuerySchema,
+  pageOf,
+} from "./pagination";
 import { problemResponses } from "./problems";
 import {
   SelectionReportSchema,
@@ -81,9 +88,12 @@ const listJobs = createRoute({
   summary: "The adapter's training jobs, newest first",
   security: BEARER,
   middleware: [tenantAuth] as const,
-  request: { params: AdapterIdParams },
+  request: { params: AdapterIdParams, query: PageQuerySchema },
   responses: {
-    200: jsonContent(z.object({ jobs: z.array(JobSchema) }), "Jobs"),
+    200: jsonContent(
+      z.object({ jobs: z.array(JobSchema), nextCursor: NextCursorSchema }),
+      "Jobs, newest first",
+    ),
     ...problemResponses([401, 404]),
   },
 });
@@ -144,7 +154,10 @@ export function trainingRoutes() {
     })
     .openapi(listJobs, async (c) => {
       const { adapterId } = c.req.valid("param");
-      return c.json({ jobs: unwrap(await c.var.tenant.store.listJobs(adapterId)) }, 200);
+      const query = c.req.valid("query");
+      const jobs = unwrap(await c.var.tenant.store.listJobs(adapterId, createdOrderPage(query)));
+      const page = pageOf(jobs, query.limit, createdPosition);
+      return c.json({ jobs: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(getJob, async (c) => {
       const { jobId } = c.req.valid("param");

@@ -1,6 +1,7 @@
-import { Problem } from "../problem";
+import { echoId, Problem } from "../problem";
 import type { SelectionReport } from "../selection/select-backbone";
 import { newId } from "./ids";
+import { type CreatedPosition, createdBefore, type PageRequest } from "./page";
 import type { JobKind, JobOf, JobRecord, JobRequestOf, JobStatus, JobStepStats } from "./records";
 
 type JobRow = {
@@ -71,15 +72,19 @@ export class JobsTable {
 
   get(id: string): JobRecord {
     const row = this.sql.exec<JobRow>("SELECT * FROM jobs WHERE id = ?", id).toArray()[0];
-    if (!row) throw new Problem(404, "job-not-found", `no job "${id}" for this tenant`);
+    if (!row) throw new Problem(404, "job-not-found", `no job ${echoId(id)} for this tenant`);
     return toJob(row);
   }
 
-  list(adapterId: string): JobRecord[] {
+  /** The adapter's jobs, newest first, a page at a time. */
+  list(adapterId: string, page: PageRequest<CreatedPosition>): JobRecord[] {
+    const { where, bindings } = createdBefore(page.after);
     return this.sql
       .exec<JobRow>(
-        "SELECT * FROM jobs WHERE adapter_id = ? ORDER BY created_at DESC, id",
+        `SELECT * FROM jobs WHERE adapter_id = ? AND ${where} ORDER BY created_at DESC, id DESC LIMIT ?`,
         adapterId,
+        ...bindings,
+        page.limit,
       )
       .toArray()
       .map(toJob);

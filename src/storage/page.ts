@@ -15,6 +15,16 @@ export interface PageRequest<P> {
   after?: P;
 }
 
+/** The WHERE condition and its bindings for the rows after `after` in newest-first order. */
+export function createdBefore(after: CreatedPosition | undefined): {
+  where: string;
+  bindings: string[];
+} {
+  return after
+    ? { where: "(created_at, id) < (?, ?)", bindings: [after.createdAt, after.id] }
+    : { where: "1", bindings: [] };
+}
+
 /** The WHERE condition and its bindings for the rows after `after` in (created_at, id) order. */
 export function createdAfter(after: CreatedPosition | undefined): {
   where: string;

@@ -97,7 +97,10 @@ describe("concurrency", () => {
       });
     }
     expect((await finishedJob(tenant, job.id)).status).toBe("succeeded");
-    const jobs = await tenant.api.v1.adapters[":adapterId"].jobs.$get({ param: { adapterId } });
+    const jobs = await tenant.api.v1.adapters[":adapterId"].jobs.$get({
+      param: { adapterId },
+      query: {},
+    });
     expect(((await jobs.json()) as { jobs: unknown[] }).jobs).toHaveLength(1);
   });
 });

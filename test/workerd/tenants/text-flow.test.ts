@@ -73,7 +73,9 @@ describe("text adapter flow", () => {
       [1, false],
     ]);
     expect(versions.versions[1]?.report).toHaveProperty("test.confusionMatrix");
-    const jobs = await (await tenant.api.v1.adapters[":adapterId"].jobs.$get(params)).json();
+    const jobs = await (
+      await tenant.api.v1.adapters[":adapterId"].jobs.$get({ ...params, query: {} })
+    ).json();
     expect(jobs.jobs.map((listed) => [listed.status, listed.version])).toEqual([
       ["succeeded", 2],
       ["succeeded", 1],
