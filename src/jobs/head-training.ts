@@ -3,8 +3,8 @@
  * on the job's working set of vectors, advanced one bounded step at a time.
  */
 
-import type { BackboneRef } from "../../adapters";
 import {
+  type BackboneRef,
   type HeadType,
   type TrainingCheckpoint,
   TrainingRun,

@@ -1,8 +1,9 @@
 /**
  * A selection job in steps: for each candidate (backbone × cut layer), embed the retained raw samples
  * a chunk per step, cross-validate the logistic head on the embeddings in bounded steps, then compute
- * the training-free measures (LogME, prototype leave-one-out) in one step. The candidates' reports accumulate in the checkpoint; the last step ranks
- * them. Nothing about the adapter changes; applying the result is a switch job.
+ * the training-free measures (LogME, prototype leave-one-out) in one step. The candidates' reports
+ * accumulate in the checkpoint; the last step ranks them. Nothing about the adapter changes;
+ * applying the result is a switch job.
  */
 
 import {
@@ -43,6 +44,8 @@ export class SelectionSteps implements JobSteps {
   private refs: RawSampleRef[] | null = null;
   private cv: { candidate: string; run: CrossValidationRun } | null = null;
   private vectors: { candidate: string; input: CrossValidationInput } | null = null;
+  /** The candidates, the same in every step (they follow from the deployment and the request). */
+  private readonly candidateList: Candidate[];
 
   constructor(
     private readonly context: JobContext & { job: JobOf<"selection"> },
@@ -56,14 +59,17 @@ export class SelectionSteps implements JobSteps {
       reports: [],
       computeMs: 0,
     };
+    const pool = context.backbones();
+    const { modality } = pool.manifest(context.adapter.backbone);
+    this.candidateList = selectionCandidates(pool, modality, context.job.request);
   }
 
   get done(): boolean {
-    return this.state.candidate >= this.candidates().length;
+    return this.state.candidate >= this.candidateList.length;
   }
 
   get progress(): JobProgress {
-    const candidates = this.candidates();
+    const candidates = this.candidateList;
     const { candidate, stage } = this.state;
     const current = candidates[candidate];
     const embedded = current ? this.context.vectors.countVectors(current.id) : 0;
@@ -83,7 +89,7 @@ export class SelectionSteps implements JobSteps {
 
   async step(): Promise<void> {
     const started = performance.now();
-    const candidate = this.candidates()[this.state.candidate];
+    const candidate = this.candidateList[this.state.candidate];
     if (!candidate) return;
     // Read in every process that runs a step, so the last step's report can count the samples.
     const refs = await this.samples();
@@ -107,7 +113,9 @@ export class SelectionSteps implements JobSteps {
       } else {
         const input = this.crossValidationInput(candidate);
         const { X, y, labels } = input;
-        const cv = new CrossValidationRun(input, this.state.crossValidation ?? undefined);
+        // The finished cross-validation: in memory, or from the checkpoint after a restart.
+        const cv =
+          this.cv?.run ?? new CrossValidationRun(input, this.state.crossValidation ?? undefined);
         const { embedMs } = this.state;
         const measured = {
           crossValidation: cv.result(),
@@ -206,12 +214,6 @@ export class SelectionSteps implements JobSteps {
       embedMs: 0,
       reports: [...this.state.reports, report],
     };
-  }
-
-  private candidates() {
-    const pool = this.context.backbones();
-    const { modality } = pool.manifest(this.context.adapter.backbone);
-    return selectionCandidates(pool, modality, this.context.job.request);
   }
 
   private async samples(): Promise<RawSampleRef[]> {

@@ -46,6 +46,8 @@ export class JobRunner extends DurableObject<Bindings> {
   private live: { jobId: string; steps: JobSteps } | null = null;
   /** Step time since the checkpoint was last written by this instance. */
   private sinceCheckpointMs = 0;
+  /** Whether the last checkpoint encoded was large (so the next ones wait for the interval). */
+  private largeCheckpoint = false;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -132,13 +134,10 @@ export class JobRunner extends DurableObject<Bindings> {
   /** The step's checkpoint, or null to keep the stored one (see LARGE_CHECKPOINT_INTERVAL_MS). */
   private checkpointToWrite(steps: JobSteps, stepMs: number): Uint8Array | null {
     this.sinceCheckpointMs += stepMs;
+    // A large checkpoint is not even encoded between two writes (encoding it costs a copy of it).
+    if (this.largeCheckpoint && this.sinceCheckpointMs < LARGE_CHECKPOINT_INTERVAL_MS) return null;
     const bytes = encodeCheckpoint(steps.checkpoint());
-    if (
-      bytes.length > SMALL_CHECKPOINT_BYTES &&
-      this.sinceCheckpointMs < LARGE_CHECKPOINT_INTERVAL_MS
-    ) {
-      return null;
-    }
+    this.largeCheckpoint = bytes.length > SMALL_CHECKPOINT_BYTES;
     this.sinceCheckpointMs = 0;
     return bytes;
   }

@@ -289,7 +289,8 @@ export class TenantStore extends DurableObject<Bindings> {
     return attempt(async () => {
       const tenant = this.state.requireTenant();
       const job = this.state.jobs.get(jobId);
-      if (!this.isLive(jobId)) return null;
+      // Cancelled (or otherwise ended) meanwhile: nothing is published.
+      if (job.status !== "queued" && job.status !== "running") return null;
       return publishVersion(
         { state: this.state, heads: this.env.HEADS, tenantId: tenant.id },
         job,
