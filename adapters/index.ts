@@ -26,4 +26,9 @@ export { DEFAULT_FRACTIONS, validateTrainOptions } from "./protocol/validate-opt
 export { CosinePrototypeClassifier } from "./prototype";
 export { decodeCheckpoint, encodeCheckpoint } from "./serialization/checkpoint-codec";
 export { decodeHead as deserializeHead } from "./serialization/head-codec";
+export {
+  describeHead,
+  type HeadDescription,
+  type HeadStep,
+} from "./serialization/head-description";
 export * from "./types";

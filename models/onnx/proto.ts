@@ -72,7 +72,9 @@ export interface ModelProto {
   metadataProps: { key: string; value: string }[];
 }
 
-const ModelType = protobuf.Root.fromJSON(descriptor).lookupType("onnx.ModelProto");
+const root = protobuf.Root.fromJSON(descriptor);
+generateCodecs(root);
+const ModelType = root.lookupType("onnx.ModelProto");
 
 export function encodeModel(model: ModelProto): Uint8Array {
   const problem = ModelType.verify(model);
@@ -80,4 +82,15 @@ export function encodeModel(model: ModelProto): Uint8Array {
     throw new Error(`invalid ONNX model message: ${problem}`);
   }
   return ModelType.encode(ModelType.fromObject(model)).finish();
+}
+
+/**
+ * protobufjs generates each type's encoder with `new Function` on first use. workerd allows that
+ * only while the module loads (compatibility dates from 2025-06-01), so every codec is made now.
+ */
+function generateCodecs(namespace: protobuf.NamespaceBase): void {
+  for (const nested of namespace.nestedArray) {
+    if (nested instanceof protobuf.Type) nested.setup();
+    if (nested instanceof protobuf.Namespace) generateCodecs(nested);
+  }
 }
