@@ -323,6 +323,13 @@ export class TenantStore extends DurableObject<Bindings> {
     });
   }
 
+  getVersion(adapterId: string, version: number) {
+    return attempt(() => {
+      const adapter = this.state.adapters.get(adapterId);
+      return this.state.versions.get(adapterId, version, adapter.activeVersion);
+    });
+  }
+
   activateVersion(adapterId: string, version: number) {
     return attempt(async () => {
       const tenant = this.state.requireTenant();

@@ -2,7 +2,9 @@
  * Response headers on every route (hono/secure-headers): nosniff, no framing, no referrer, and a
  * Content-Security-Policy. API responses allow nothing to load; the /docs page may run its own
  * inline script and style (by nonce) and fetch /openapi.json. Every /v1 response is `no-store`:
- * they carry keys, tenants' data or per-request results that no cache should keep.
+ * they carry keys, tenants' data or per-request results that no cache should keep. The one
+ * exception is a route that marks its answer `private` (an immutable export): only the client's
+ * own cache may keep it.
  */
 
 import type { MiddlewareHandler } from "hono";
@@ -32,6 +34,8 @@ const PAGES = new Set(["/docs"]);
 export function securityHeaders(): MiddlewareHandler {
   return async (c, next) => {
     await (PAGES.has(c.req.path) ? pageHeaders : apiHeaders)(c, next);
-    if (c.req.path.startsWith("/v1/")) c.res.headers.set("cache-control", "no-store");
+    const privateCache = c.res.headers.get("cache-control")?.startsWith("private,") ?? false;
+    if (c.req.path.startsWith("/v1/") && !privateCache)
+      c.res.headers.set("cache-control", "no-store");
   };
 }

@@ -29,7 +29,7 @@ const VersionSchema = z
   })
   .openapi("HeadVersion");
 
-const VersionParams = AdapterIdParams.extend({
+export const VersionParams = AdapterIdParams.extend({
   version: z.coerce
     .number()
     .int()

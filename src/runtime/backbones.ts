@@ -12,6 +12,7 @@ import type {
   BackboneInput,
   BackboneManifest,
   BackboneRuntime,
+  ModelFiles,
 } from "../../models";
 // Not through models/index: that registry imports every backbone, and each deployment bundles only its own.
 import { ENGINELESS_RUNTIMES, runtimesOf } from "../../models/manifest";
@@ -107,6 +108,12 @@ export class BackbonePool {
 
   manifest(id: string): BackboneManifest {
     return this.definition(id).manifest;
+  }
+
+  /** The backbone's prepared files (for exports, which read the graph without loading it). */
+  files(id: string): ModelFiles {
+    const entry = this.definition(id);
+    return this.runtime.modelFiles(entry.folder ?? entry.manifest.id);
   }
 
   state(id: string): LoadState {
