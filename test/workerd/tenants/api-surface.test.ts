@@ -20,6 +20,7 @@ describe("API documentation", () => {
       "/v1/adapters/{adapterId}/train",
       "/v1/jobs/{jobId}/events",
       "/v1/adapters/{adapterId}/versions/{version}/activate",
+      "/v1/adapters/{adapterId}/versions/{version}/export",
       "/v1/adapters/{adapterId}/predict",
     ]) {
       expect(doc.paths, path).toHaveProperty([path]);
