@@ -23,7 +23,7 @@ import type { BackbonePool } from "../runtime/backbones";
 import type { VersionRecord } from "../storage/records";
 import { embeddingInput, HEAD_DOCUMENT_SCHEMA_VERSION } from "./head-document";
 
-const GRAPH_FILES = ["model.json", "weights.bin"] as const;
+const GRAPH_FILES = ["model.json", "weights.bin"];
 
 /** Why `manifest`'s network cannot be exported as one graph with the head, or null if it can. */
 export function wholeGraphRefusal(manifest: BackboneManifest): string | null {
@@ -55,23 +55,17 @@ export async function backboneClassifierOnnx(
 ): Promise<Uint8Array> {
   assertWholeGraph(manifest);
   const files = backbones.files(manifest.id);
-  const [modelJson, weightData] = await Promise.all(
-    GRAPH_FILES.map((file) => readPreparedFile(files, manifest, file)),
-  );
+  const [modelJson, weightData] = await Promise.all([
+    readPreparedFile(files, manifest, "model.json"),
+    readPreparedFile(files, manifest, "weights.bin"),
+  ]);
   const graph = JSON.parse(new TextDecoder().decode(modelJson)) as TfjsGraphModelJson;
-  const [input] = manifest.inputs;
   const description = describe(record, manifest, layer, head, {
-    input: `${input?.name ?? "input"}: float32 [batch, ${input?.shape.slice(1).join(", ")}] NHWC RGB, ${imageScaling(manifest)}`,
+    input: imageInput(manifest),
     outputs: `${PROBABILITIES_OUTPUT}: float32 [batch, ${head.labels.length}] calibrated probabilities in \`labels\` order; ${EMBEDDING_OUTPUT}: float32 [batch, ${layer.dim}], the embedding /v1/embed returns`,
   });
   try {
-    return buildBackboneClassifier(
-      graph,
-      weightData ?? new ArrayBuffer(0),
-      layer,
-      head,
-      description,
-    );
+    return buildBackboneClassifier(graph, weightData, layer, head, description);
   } catch (error) {
     if (error instanceof ConversionError) throw notExportable(manifest, error.message);
     throw error;
@@ -118,11 +112,15 @@ function describe(
   };
 }
 
-function imageScaling(manifest: BackboneManifest): string {
+/** The graph's image input in words: name, shape, layout, scaling and the resize before it. */
+function imageInput(manifest: BackboneManifest): string {
+  const [input] = manifest.inputs;
   const { preprocessing } = manifest;
-  if (preprocessing.kind !== "image") return "";
+  if (input === undefined || preprocessing.kind !== "image") {
+    throw new Error(`${manifest.id} has no image input`);
+  }
   const { width, height } = preprocessing.resize;
-  return `byte / ${preprocessing.scale.divisor} (in [0, 1] for /255), after a centre square crop and a bilinear resize with half-pixel centres to ${width}×${height}`;
+  return `${input.name}: float32 [batch, ${input.shape.slice(1).join(", ")}] NHWC RGB, each value byte / ${preprocessing.scale.divisor}, after a centre square crop and a bilinear resize with half-pixel centres to ${width}×${height}`;
 }
 
 function notExportable(manifest: BackboneManifest, reason: string): Problem {
