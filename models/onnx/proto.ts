@@ -86,16 +86,29 @@ const FIXED32 = 5;
 
 const key = (w: Writer, field: number, wireType: number) => w.uint32((field << 3) | wireType);
 
+// Scalars are left out when they hold their default (0, "", no bytes), as protobufjs's reflection
+// encoder writes this descriptor (implicit presence): the converted files stay byte for byte what
+// they were, so prepared model.onnx files keep the sha256 their manifests pin. Fields of a oneof
+// (a dimension's value or name) are always written.
+
 function string(w: Writer, field: number, value: string | undefined): void {
-  if (value !== undefined) key(w, field, LENGTH_DELIMITED).string(value);
+  if (value) key(w, field, LENGTH_DELIMITED).string(value);
 }
 
 function int64(w: Writer, field: number, value: number | undefined): void {
-  if (value !== undefined) key(w, field, VARINT).int64(value);
+  if (value) key(w, field, VARINT).int64(value);
 }
 
 function int32(w: Writer, field: number, value: number | undefined): void {
-  if (value !== undefined) key(w, field, VARINT).int32(value);
+  if (value) key(w, field, VARINT).int32(value);
+}
+
+function float(w: Writer, field: number, value: number | undefined): void {
+  if (value) key(w, field, FIXED32).float(value);
+}
+
+function bytes(w: Writer, field: number, value: Uint8Array | undefined): void {
+  if (value?.length) key(w, field, LENGTH_DELIMITED).bytes(value);
 }
 
 function message<T>(
@@ -154,20 +167,20 @@ function writeNode(w: Writer, node: NodeProto): void {
 
 function writeAttribute(w: Writer, attribute: AttributeProto): void {
   string(w, 1, attribute.name);
-  if (attribute.f !== undefined) key(w, 2, FIXED32).float(attribute.f);
+  float(w, 2, attribute.f);
   int64(w, 3, attribute.i);
-  if (attribute.s !== undefined) key(w, 4, LENGTH_DELIMITED).bytes(attribute.s);
-  // Repeated scalars unpacked, as onnx.proto declares them (proto2).
+  bytes(w, 4, attribute.s);
+  // Repeated scalars unpacked, as onnx.proto declares them, each written whatever its value.
   for (const f of attribute.floats ?? []) key(w, 7, FIXED32).float(f);
-  for (const i of attribute.ints ?? []) int64(w, 8, i);
+  for (const i of attribute.ints ?? []) key(w, 8, VARINT).int64(i);
   int32(w, 20, attribute.type);
 }
 
 function writeTensor(w: Writer, tensor: TensorProto): void {
-  for (const dim of tensor.dims) int64(w, 1, dim);
+  for (const dim of tensor.dims) key(w, 1, VARINT).int64(dim);
   int32(w, 2, tensor.dataType);
   string(w, 8, tensor.name);
-  key(w, 9, LENGTH_DELIMITED).bytes(tensor.rawData);
+  bytes(w, 9, tensor.rawData);
 }
 
 function writeValueInfo(w: Writer, info: ValueInfoProto): void {
@@ -178,8 +191,8 @@ function writeValueInfo(w: Writer, info: ValueInfoProto): void {
       int32(w, 1, tensor.elemType);
       message(w, 2, tensor.shape, (w, shape) => {
         messages(w, 1, shape.dim, (w, dim) => {
-          if ("dimValue" in dim) int64(w, 1, dim.dimValue);
-          if ("dimParam" in dim) string(w, 2, dim.dimParam);
+          if ("dimValue" in dim) key(w, 1, VARINT).int64(dim.dimValue);
+          if ("dimParam" in dim) key(w, 2, LENGTH_DELIMITED).string(dim.dimParam);
         });
       });
     });

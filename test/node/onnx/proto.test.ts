@@ -1,12 +1,17 @@
 /**
  * The hand-written encoder (models/onnx/proto.ts) against protobufjs's reflection decoder of the
- * ONNX descriptor: every field kind the converter writes comes back as written.
+ * ONNX descriptor: every field kind the converter writes comes back as written, and MobileNetV2's
+ * conversion is byte for byte the prepared model.onnx whose sha256 its manifest pins.
  */
 
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import protobuf from "protobufjs";
 import { expect, it } from "vitest";
+import { convertTfjsGraphToOnnx, type TfjsGraphModelJson } from "../../../models/onnx";
 import descriptor from "../../../models/onnx/onnx.proto.json";
 import { AttributeType, DataType, encodeModel, type ModelProto } from "../../../models/onnx/proto";
+import { mobilenetManifest } from "../../fixtures/onnx/mobilenet-v2";
 
 const MODEL: ModelProto = {
   irVersion: 7,
@@ -84,4 +89,20 @@ it("writes what protobufjs's reflection reads back", () => {
   expect([...((decoded as ModelProto).graph.initializer[0]?.rawData ?? [])]).toEqual(
     new Array(24).fill(7),
   );
+});
+
+it("converts MobileNetV2 to the very bytes `npm run models` prepared", async () => {
+  const manifest = mobilenetManifest();
+  const dist = new URL("../../../models/dist/mobilenet-v2/", import.meta.url);
+  const modelJson = JSON.parse(await readFile(new URL("model.json", dist), "utf8"));
+  const weights = await readFile(new URL("weights.bin", dist));
+  const weightData = weights.buffer.slice(
+    weights.byteOffset,
+    weights.byteOffset + weights.byteLength,
+  ) as ArrayBuffer;
+  const onnx = convertTfjsGraphToOnnx(modelJson as TfjsGraphModelJson, weightData, {
+    outputNodes: manifest.cutLayers.map((layer) => layer.node),
+  });
+  const sha256 = createHash("sha256").update(onnx).digest("hex");
+  expect(sha256).toBe(manifest.files.prepared.find((file) => file.path === "model.onnx")?.sha256);
 });
