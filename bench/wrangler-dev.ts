@@ -50,6 +50,9 @@ export async function withWranglerDev<T>(
       "PUBLIC_EMBED:true",
       "--var",
       "RATE_LIMITS:off",
+      // The tenant benchmark seeds 10,000 tenants through src/routes/dev-seed.ts.
+      "--var",
+      "DEV_SEEDING:on",
     ],
     { env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, stdio: "ignore" },
   );

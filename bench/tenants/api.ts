@@ -9,6 +9,8 @@ import type { Sample } from "./texts";
 /** The local admin token from .dev.vars, as `npm start` serves it. */
 export const ADMIN_TOKEN = "dev-admin-token";
 const SAMPLES_PER_REQUEST = 64;
+/** The seeding route's most per request. */
+const CLONES_PER_REQUEST = 500;
 const JOB_POLL_MS = 50;
 /** A GET unanswered for this long is asked again (see `json`). */
 const GET_PATIENCE_MS = 30_000;
@@ -79,6 +81,28 @@ export class BenchApi {
       throw new Error(`training job ${job.id} failed: ${JSON.stringify(job.error)}`);
     }
     return job.version;
+  }
+
+  /**
+   * `count` tenants that exist only as copies of `template`'s serving records and head in KV
+   * (src/routes/dev-seed.ts): what a prediction reads, without the setup a real tenant takes.
+   */
+  async cloneTenants(template: TenantAdapter, count: number): Promise<TenantAdapter[]> {
+    const clones: TenantAdapter[] = [];
+    for (let done = 0; done < count; done += CLONES_PER_REQUEST) {
+      const { clones: batch } = await this.json<{ clones: TenantAdapter[] }>(
+        "POST",
+        "/v1/dev/clone-tenant",
+        `Bearer ${ADMIN_TOKEN}`,
+        {
+          tenantId: template.tenantId,
+          adapterId: template.adapterId,
+          count: Math.min(CLONES_PER_REQUEST, count - done),
+        },
+      );
+      clones.push(...batch);
+    }
+    return clones;
   }
 
   /** A prediction call for `input`, ready to be timed; it throws on anything but 200. */
