@@ -92,4 +92,5 @@ export async function seedClones(
   return { clones, wallMs: performance.now() - start };
 }
 
+/** Clones per template before the next template's turn. */
 const SEED_BATCH = 500;

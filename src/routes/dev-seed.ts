@@ -18,7 +18,7 @@ import { type AdapterServingRecord, servingRecordName } from "../storage/serving
 import { adminAuth } from "../tenants/auth";
 import { issueApiKey } from "../tenants/keys";
 
-const MAX_CLONES_PER_REQUEST = 500;
+const MAX_CLONES_PER_REQUEST = 200;
 
 const CloneRequest = z.object({
   tenantId: z.string().refine((id) => isIdOf("t", id), "a tenant id"),
@@ -46,8 +46,9 @@ export function devSeedRoutes() {
     if (!template || !head) {
       throw new Problem(404, "adapter-not-found", "the template adapter has no published head");
     }
-    const clones: Clone[] = [];
-    for (let i = 0; i < count; i++) clones.push(await cloneInto(kv, template, head));
+    const clones = await Promise.all(
+      Array.from({ length: count }, () => cloneInto(kv, template, head)),
+    );
     return c.json({ clones }, 201);
   });
 }

@@ -96,6 +96,7 @@ export class BackbonePool {
   private readonly timings = new Map<string, { items: number; totalMs: number }>();
   /** The first forward pass after loading, per backbone: kernels compiled and buffers first allocated. */
   private readonly firstRuns = new Map<string, number>();
+  private readonly warming = new Map<string, Promise<void>>();
 
   constructor(private readonly runtime: RuntimeHost) {}
 
@@ -156,7 +157,17 @@ export class BackbonePool {
    * Loads the backbone and runs one forward pass on a probe input, so that the first request finds
    * the model parsed and its kernels warm (the first pass costs several warm ones).
    */
-  async warm(id: string): Promise<void> {
+  warm(id: string): Promise<void> {
+    let warming = this.warming.get(id);
+    if (!warming) {
+      warming = this.firstRun(id);
+      this.warming.set(id, warming);
+      warming.catch(() => this.warming.delete(id));
+    }
+    return warming;
+  }
+
+  private async firstRun(id: string): Promise<void> {
     const backbone = await this.get(id);
     if (this.firstRuns.has(id)) return;
     const started = performance.now();
