@@ -47,11 +47,15 @@ import { ServingPublisher } from "./serving-publisher";
 
 /** How often the object checks that every live job has a runner with its next step scheduled. */
 const WATCHDOG_MS = 30_000;
+/** The least time between two rewrites of the same records prompted by predictions (`mayRepublish`). */
+const REPUBLISH_INTERVAL_MS = 60_000;
 
 export class TenantStore extends DurableObject<Bindings> {
   private readonly state: TenantState;
   /** Serving records in KV: what predictions read instead of calling this object. */
   private readonly serving: ServingPublisher;
+  /** When a prediction's fallback last wrote a key's and adapter's records again (`mayRepublish`). */
+  private readonly republished = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -142,13 +146,25 @@ export class TenantStore extends DurableObject<Bindings> {
     const tenant = this.authenticate(keyHash);
     if (!tenant) return null;
     const adapter = await attempt(() => this.state.adapters.get(adapterId));
-    if (adapter.ok && isServable(adapter.value)) {
+    if (adapter.ok && isServable(adapter.value) && this.mayRepublish(`${keyHash}/${adapterId}`)) {
       this.state.serving.mark({ kind: "key", tenantId: tenant.id, keyHash });
       this.publishServing({ kind: "adapter", tenantId: tenant.id, adapterId }).catch((error) =>
         console.warn("serving records not written again", error),
       );
     }
     return { tenant, adapter };
+  }
+
+  /**
+   * A location that found a record missing keeps that answer for up to KV's cache time (60 s), and
+   * sends every prediction here meanwhile: the records are written again once per minute at most,
+   * not once per prediction (KV takes one write per second per key).
+   */
+  private mayRepublish(pair: string): boolean {
+    const last = this.republished.get(pair) ?? Number.NEGATIVE_INFINITY;
+    if (Date.now() - last < REPUBLISH_INTERVAL_MS) return false;
+    this.republished.set(pair, Date.now());
+    return true;
   }
 
   // Adapters.
