@@ -28,7 +28,13 @@ export async function servingAdapter(
   presented: PresentedTenantKey,
   adapterId: string,
 ): Promise<AdapterRecord | null> {
-  const served = isIdOf("a", adapterId) ? await fromServingRecords(kv, presented, adapterId) : null;
+  const served = isIdOf("a", adapterId)
+    ? await fromServingRecords(kv, presented, adapterId).catch((error: unknown) => {
+        // KV failing is no reason to refuse a prediction the tenant's object can answer.
+        console.warn("serving records unreadable; asking the tenant's object", error);
+        return null;
+      })
+    : null;
   if (served) return served;
   const found = await presented.store.authenticateForAdapter(presented.keyHash, adapterId);
   return found && unwrap(found.adapter);
