@@ -34,7 +34,8 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             // Small job steps, so that even the tests' small trainings take many steps (and
             // checkpoints) and can be killed between them.
-            miniflare: { bindings: { JOB_STEP_FLOPS: "2000000" } },
+            // No warm-up: each test file's first request would load MobileNetV2 (.dev.vars).
+            miniflare: { bindings: { JOB_STEP_FLOPS: "2000000", WARM_BACKBONES: "" } },
           }),
         ],
         test: {

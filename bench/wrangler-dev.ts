@@ -18,6 +18,8 @@ export interface WranglerDevOptions {
   readonly port: number;
   /** A worker entry other than wrangler.toml's `main` (e.g. one single-runtime deployment). */
   readonly entry?: string;
+  /** More `--var NAME:value` settings, over .dev.vars. */
+  readonly vars?: Readonly<Record<string, string>>;
 }
 
 export interface WranglerDev {
@@ -30,7 +32,7 @@ export interface WranglerDev {
 }
 
 export async function withWranglerDev<T>(
-  { port, entry }: WranglerDevOptions,
+  { port, entry, vars = {} }: WranglerDevOptions,
   use: (dev: WranglerDev) => Promise<T>,
 ): Promise<T> {
   const state = await mkdtemp(join(tmpdir(), "edge-adapt-bench-"));
@@ -50,6 +52,10 @@ export async function withWranglerDev<T>(
       "PUBLIC_EMBED:true",
       "--var",
       "RATE_LIMITS:off",
+      // The tenant benchmark seeds 10,000 tenants through src/routes/dev-seed.ts.
+      "--var",
+      "DEV_SEEDING:on",
+      ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     { env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, stdio: "ignore" },
   );

@@ -10,6 +10,7 @@ import { Problem, problemResponse } from "./problem";
 import { backboneRoutes } from "./routes/backbones";
 import { bodyLimits } from "./routes/body-limits";
 import { corsPolicy } from "./routes/cors";
+import { devSeedRoutes } from "./routes/dev-seed";
 import { mountDocs } from "./routes/docs";
 import { embedRoutes } from "./routes/embed";
 import { healthRoutes } from "./routes/health";
@@ -33,6 +34,7 @@ export function createApp(backbones: (env: AppEnv["Bindings"]) => BackbonePool) 
   app.route("/v1", backboneRoutes());
   app.route("/v1", embedRoutes());
   app.route("/", tenantApi());
+  app.route("/v1", devSeedRoutes());
   mountDocs(app);
 
   app.notFound((c) =>

@@ -4,8 +4,15 @@ import { createApp } from "../../app";
 import type { Bindings } from "../../env";
 import type { Deployment } from "./deployment";
 import { isolatePool, serveDeployment } from "./isolate-pool";
+import { warmOnFirstRequest } from "./warm-up";
 
 export function workerFor(deployment: Deployment) {
   serveDeployment(deployment);
-  return createApp((env: Bindings) => isolatePool(env.ASSETS));
+  const app = createApp((env: Bindings) => isolatePool(env.ASSETS));
+  return {
+    fetch(request: Request, env: Bindings, ctx: ExecutionContext) {
+      warmOnFirstRequest(isolatePool(env.ASSETS), env.WARM_BACKBONES, ctx);
+      return app.fetch(request, env, ctx);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 /** The API describes itself: an OpenAPI 3.1 document from the zod schemas and a local docs page. */
 
 import { describe, expect, it } from "vitest";
-import { fetchWorker } from "./client";
+import { bindings, fetchWorker } from "./client";
 
 describe("API documentation", () => {
   it("serves an OpenAPI 3.1 document covering the tenant API with bearer security", async () => {
@@ -28,6 +28,24 @@ describe("API documentation", () => {
     expect(doc.paths["/v1/adapters/{adapterId}/predict"]?.post?.security).toEqual([{ bearer: [] }]);
     expect(doc.components.securitySchemes).toHaveProperty("bearer");
     expect(doc.components.schemas).toHaveProperty("Predictions");
+    expect(doc.paths).not.toHaveProperty(["/v1/dev/clone-tenant"]);
+  });
+
+  it("has no benchmark seeding route unless DEV_SEEDING is on, even for the admin", async () => {
+    const response = await fetchWorker("http://edge/v1/dev/clone-tenant", {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${bindings.ADMIN_TOKEN}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({
+        tenantId: "t_000000000000000000000000",
+        adapterId: "a_000000000000000000000000",
+        count: 1,
+      }),
+    });
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toContain("application/problem+json");
   });
 
   it("renders it on a page that loads nothing from elsewhere", async () => {
