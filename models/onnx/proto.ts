@@ -81,3 +81,13 @@ export function encodeModel(model: ModelProto): Uint8Array {
   }
   return ModelType.encode(ModelType.fromObject(model)).finish();
 }
+
+/** Reads a model (the converter's own output, e.g. to quantise it). */
+export function decodeModel(bytes: Uint8Array): ModelProto {
+  return ModelType.toObject(ModelType.decode(bytes), {
+    longs: Number,
+    bytes: Uint8Array,
+    defaults: true,
+    arrays: true,
+  }) as ModelProto;
+}
