@@ -82,11 +82,11 @@ export async function benchBreakdown(runs = 15): Promise<string> {
   ]);
   const batch = imageBatch(manifest, [image]);
   const { onnx, outputNode } = await convertedMobileNetV2();
-  let embedding = new Float32Array(0);
+  let embedding: Float32Array = new Float32Array(0);
   for (const name of NETWORKS) {
-    const create = RUNNERS[name];
-    if (create === undefined) throw new Error(`unknown runtime ${name}`);
-    const runner = await create({ onnx, outputNode, batch: 1 });
+    const definition = RUNNERS[name];
+    if (definition === undefined) throw new Error(`unknown runtime ${name}`);
+    const runner = await definition.create({ onnx, outputNode, batch: 1 });
     rows.push([
       `network: ${name}`,
       await cpuMs(async () => {
