@@ -2,7 +2,7 @@
  * The WebAssembly SIMD kernel (gemm.wasm, see gemm-wat.ts) behind adapters' GemmKernel. Each
  * product copies its operands into the instance's memory, padded as the kernel expects (A's rows to
  * a multiple of 4, rows to an even length, with zeros), runs, and copies the result out. A fixed
- * left operand (a training set) gets an instance of its own and is copied once.
+ * left operand (a training set) stays in that memory between its products.
  */
 
 import type { FixedLeftMatrix, GemmKernel } from "../../../adapters";
@@ -110,24 +110,31 @@ function addResident(
 }
 
 export function wasmGemmKernel(module: WebAssembly.Module): GemmKernel {
-  let shared: Workspace | undefined;
-  // Products with a changing left operand share one instance; its memory only grows.
-  const loaded = (a: Float64Array, n: number, d: number) => {
-    shared ??= new Workspace(module);
-    writePadded(shared.reserve(paddedRows(n) * paddedLength(d)), 0, a, n, d);
-    return shared;
+  // One instance for every product, so an isolate holds at most one copy of a training set (Workers
+  // have 128 MB): the left operand in its memory belongs to the last fixed matrix that loaded it
+  // (or to no one after a one-off product); a fixed matrix that lost it copies itself in again.
+  let space: Workspace | undefined;
+  let owner: object | null = null;
+  const load = (a: Float64Array, n: number, d: number, claimant: object | null): Workspace => {
+    space ??= new Workspace(module);
+    if (owner === null || owner !== claimant) {
+      writePadded(space.reserve(paddedRows(n) * paddedLength(d)), 0, a, n, d);
+      owner = claimant;
+    }
+    return space;
   };
   return {
     name: "wasm-simd",
     multiplyByTransposed: (a, b, n, m, d, out) =>
-      multiplyResident(loaded(a, n, d), n, d, b, m, out),
-    addTransposedProduct: (r, a, n, m, d, out) => addResident(loaded(a, n, d), n, d, r, m, out),
+      multiplyResident(load(a, n, d, null), n, d, b, m, out),
+    addTransposedProduct: (r, a, n, m, d, out) => addResident(load(a, n, d, null), n, d, r, m, out),
     fixedLeft(a, n, d): FixedLeftMatrix {
-      const own = new Workspace(module);
-      writePadded(own.reserve(paddedRows(n) * paddedLength(d)), 0, a, n, d);
+      const token = {};
+      load(a, n, d, token);
       return {
-        multiplyByTransposed: (b, m, out) => multiplyResident(own, n, d, b, m, out),
-        addTransposedProduct: (r, m, out) => addResident(own, n, d, r, m, out),
+        multiplyByTransposed: (b, m, out) =>
+          multiplyResident(load(a, n, d, token), n, d, b, m, out),
+        addTransposedProduct: (r, m, out) => addResident(load(a, n, d, token), n, d, r, m, out),
       };
     },
   };

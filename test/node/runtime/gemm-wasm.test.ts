@@ -70,6 +70,21 @@ describe("WebAssembly SIMD matrix kernel", () => {
     expectClose(actual.fixedAccumulated, expected.accumulated, scale);
   });
 
+  it("keeps each fixed left operand right when several take turns in its one memory", () => {
+    const first = products(JS_GEMM, 6, 3, 9);
+    const second = products(JS_GEMM, 5, 2, 11);
+    const [a1, b1, a2, b2] = [random(54, 1), random(27, 2), random(55, 1), random(22, 2)];
+    const fixed1 = wasm.fixedLeft(a1, 6, 9);
+    const fixed2 = wasm.fixedLeft(a2, 5, 11);
+    const out1 = new Float64Array(18);
+    const out2 = new Float64Array(10);
+    fixed1.multiplyByTransposed(b1, 3, out1);
+    wasm.multiplyByTransposed(a2, b2, 5, 2, 11, out2);
+    fixed2.multiplyByTransposed(b2, 2, out2);
+    expectClose(out1, first.product, 54);
+    expectClose(out2, second.product, 55);
+  });
+
   it("gives the same bits every time, whatever ran before in its memory", () => {
     const first = products(wasm, 9, 3, 33);
     products(wasm, 40, 7, 301);
