@@ -8,6 +8,12 @@ export { AdapterHead, ALWAYS_ABSTAIN, DEFAULT_TOP_K } from "./heads/adapter-head
 export type { HeadSpec } from "./heads/head-spec";
 export { HEAD_SPECS } from "./heads/registry";
 export { LIMITS, UNKNOWN_LABEL } from "./limits";
+export {
+  type FixedLeftMatrix,
+  type GemmKernel,
+  gemmKernel,
+  useGemmKernel,
+} from "./linalg/gemm";
 export { fromRows, type Matrix } from "./linalg/matrix";
 export { DEFAULT_C_GRID, LOGISTIC_DEFAULTS, LogisticRegression } from "./logistic";
 export { classificationMetrics } from "./metrics";

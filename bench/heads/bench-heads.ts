@@ -33,6 +33,8 @@ export interface BenchRow {
   macroF1: number;
   /** Scaling, sweep, calibration, refit (ours also serialization and scoring the test split). */
   fitMs: number;
+  /** The same span in CPU time of the process (all threads): less disturbed by other load. */
+  fitCpuMs: number;
 }
 
 /**
@@ -90,14 +92,17 @@ export async function benchHeads(options: BenchHeadsOptions): Promise<BenchRow[]
     for (const run of runs) {
       for (const head of headTypes) {
         const started = performance.now();
+        const cpuStarted = process.cpuUsage();
         const { test } = await fitOurs(head, run);
         const fitMs = performance.now() - started;
+        const cpu = process.cpuUsage(cpuStarted);
         rows.push({
           ...describe(run),
           head,
           accuracy: test.accuracy,
           macroF1: test.macro.f1,
           fitMs,
+          fitCpuMs: (cpu.user + cpu.system) / 1000,
         });
         console.error(
           `heads: ${set.name} ${head} shots=${run.shots} seed=${run.seed} acc=${test.accuracy.toFixed(4)} ${fitMs.toFixed(0)} ms`,
@@ -112,6 +117,7 @@ export async function benchHeads(options: BenchHeadsOptions): Promise<BenchRow[]
         accuracy: reference.accuracy,
         macroF1: reference.macroF1,
         fitMs: reference.fitMs,
+        fitCpuMs: reference.fitCpuMs,
       });
     }
   }

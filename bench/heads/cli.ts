@@ -5,12 +5,14 @@
  */
 import { parseArgs } from "node:util";
 import type { HeadType } from "../../adapters";
+import { installBenchGemmKernel } from "./gemm-kernel";
 import { benchHeads, headsMarkdown, parseSetSpec, type Shots } from "./index";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { shots: { type: "string" }, seeds: { type: "string" }, heads: { type: "string" } },
 });
+await installBenchGemmKernel();
 const list = (value: string | undefined) => value?.split(",").filter(Boolean);
 const rows = await benchHeads({
   sets: await Promise.all(positionals.map(parseSetSpec)),

@@ -1,5 +1,6 @@
 import { type BenchHeadsOptions, benchHeads } from "./bench-heads";
 import { type EmbeddingSet, loadEmbeddingSet, RELABELLINGS } from "./embedding-set";
+import { installBenchGemmKernel } from "./gemm-kernel";
 import { headsMarkdown } from "./markdown";
 
 export { type BenchHeadsOptions, type BenchRow, benchHeads, SKLEARN } from "./bench-heads";
@@ -22,6 +23,7 @@ export async function benchHeadsSuite(
 ): Promise<string> {
   const specs = process.env.HEADS_EMBEDDINGS?.split(",").filter(Boolean) ?? DEFAULT_SETS;
   const sets = await Promise.all(specs.map((spec) => parseSetSpec(spec)));
+  const kernel = await installBenchGemmKernel();
   // Few-shot splits are cheap and noisy: three seeds, every head. A full training set is one split
   // (the seed only moves the validation rows) and costs minutes per fit: one seed, and no MLP.
   const fewShot = await benchHeads({ shots: [8, 16, 64], ...options, sets });
@@ -35,7 +37,7 @@ export async function benchHeadsSuite(
   return [
     "## Adapter heads vs scikit-learn",
     "",
-    `Sets: ${sets.map((s) => `${s.name} (${s.backbone.id}, ${s.samples.length} samples)`).join(", ")}. Test accuracy and macro-F1 in %, mean ± sd over seeds (8/16/64 shots per class: seeds 0–2; full: seed 0, MLP skipped for time); fit time = scaling + C sweep + refit (ours also calibration and test scoring), mean ms.`,
+    `Sets: ${sets.map((s) => `${s.name} (${s.backbone.id}, ${s.samples.length} samples)`).join(", ")}. Test accuracy and macro-F1 in %, mean ± sd over seeds (8/16/64 shots per class: seeds 0–2; full: seed 0, MLP skipped for time); fit time = scaling + C sweep + refit (ours also calibration and test scoring), mean ms. Our matrix kernel: ${kernel}.`,
     "",
     headsMarkdown([...fewShot, ...full]),
   ].join("\n");

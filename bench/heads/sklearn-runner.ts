@@ -10,6 +10,7 @@ export interface SklearnResult {
   accuracy: number;
   macroF1: number;
   fitMs: number;
+  fitCpuMs: number;
   chosenC: number;
   iterations: number;
 }

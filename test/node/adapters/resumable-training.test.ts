@@ -1,18 +1,20 @@
-import { describe, expect, it } from "vitest";
-import { type HeadType, STEP_FLOPS } from "../../../adapters";
+import { afterEach, describe, expect, it } from "vitest";
+import { type HeadType, STEP_FLOPS, useGemmKernel } from "../../../adapters";
+import { JS_GEMM } from "../../../adapters/linalg/js-gemm";
 import type { TrainingCheckpoint } from "../../../adapters/protocol/train-head";
 import { TrainingRun } from "../../../adapters/protocol/train-head";
 import {
   decodeCheckpoint,
   encodeCheckpoint,
 } from "../../../adapters/serialization/checkpoint-codec";
+import { nodeGemmKernel } from "../../../src/runtime/gemm/node-gemm";
 import { blobs } from "./helpers";
 
 const { samples } = blobs({ perClass: 40, classes: 3, dim: 16, separation: 2, seed: 5 });
 const backbone = { id: "blobs", weightsHash: "none", dim: 16 };
 const SMALL_STEP = 2e5;
 
-const cases: { headType: HeadType; options: object }[] = [
+const heads: { headType: HeadType; options: object }[] = [
   { headType: "logistic", options: { seed: 1, sweep: { cGrid: [0.01, 1, 100] } } },
   {
     headType: "mlp",
@@ -20,11 +22,18 @@ const cases: { headType: HeadType; options: object }[] = [
   },
   { headType: "prototype", options: { seed: 3 } },
 ];
+// Each head under both matrix kernels: the plain JS default and the Worker's WebAssembly SIMD one.
+const cases = [JS_GEMM, await nodeGemmKernel()].flatMap((kernel) =>
+  heads.map((head) => ({ ...head, kernel })),
+);
 
 describe("training in resumable steps", () => {
+  afterEach(() => useGemmKernel(JS_GEMM));
+
   it.each(cases)(
-    "$headType: resumed from a checkpoint at every step, gives the same head",
-    ({ headType, options }) => {
+    "$headType, $kernel.name kernel: resumed from a checkpoint at every step, gives the same head",
+    ({ headType, options, kernel }) => {
+      useGemmKernel(kernel);
       const input = { headType, backbone, samples, options };
       const straight = new TrainingRun(input);
       while (!straight.done) straight.advance(SMALL_STEP);
