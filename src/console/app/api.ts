@@ -1,0 +1,117 @@
+/**
+ * The console's calls to the API, same origin. The credential lives in the tab's sessionStorage
+ * only. Every non-2xx answer becomes an ApiError carrying the problem's title and detail; a 401 on
+ * a tenant key ends the session (the app returns to sign-in, saying why).
+ */
+
+import { jobEvents } from "../../client/job-events";
+import type { Job } from "./types";
+
+const KEY_ITEM = "edge-adapt.key";
+const ADMIN_ITEM = "edge-adapt.admin";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly type: string,
+  ) {
+    super(`${title}: ${detail}`);
+  }
+}
+
+export const session = {
+  key: () => sessionStorage.getItem(KEY_ITEM),
+  admin: () => sessionStorage.getItem(ADMIN_ITEM),
+  setKey: (key: string) => sessionStorage.setItem(KEY_ITEM, key),
+  setAdmin: (token: string) => sessionStorage.setItem(ADMIN_ITEM, token),
+  clear: () => {
+    sessionStorage.removeItem(KEY_ITEM);
+    sessionStorage.removeItem(ADMIN_ITEM);
+  },
+};
+
+/** Called when the tenant key is refused: the app signs out and shows the reason. */
+let onUnauthorized: (reason: string) => void = () => {};
+export function whenUnauthorized(handler: (reason: string) => void): void {
+  onUnauthorized = handler;
+}
+
+type Body = { json: unknown } | { form: FormData } | undefined;
+
+export async function call<T>(
+  method: string,
+  path: string,
+  body?: Body,
+  as: "tenant" | "admin" = "tenant",
+): Promise<T> {
+  const response = await send(method, path, body, as);
+  if (response.status === 204) return undefined as T;
+  if (response.ok) return (await response.json()) as T;
+  const error = await problemOf(response);
+  if (response.status === 401 && as === "tenant") onUnauthorized(`${error.title}: ${error.detail}`);
+  throw error;
+}
+
+export function callAdmin<T>(method: string, path: string, body?: Body): Promise<T> {
+  return call<T>(method, path, body, "admin");
+}
+
+function send(method: string, path: string, body: Body, as: "tenant" | "admin") {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${(as === "admin" ? session.admin() : session.key()) ?? ""}`,
+  };
+  let payload: BodyInit | undefined;
+  if (body && "json" in body) {
+    headers["content-type"] = "application/json";
+    payload = JSON.stringify(body.json);
+  } else if (body) {
+    payload = body.form;
+  }
+  return fetch(path, { method, headers, body: payload });
+}
+
+/** The problem+json of a failed answer; something readable even when the body is not one. */
+export async function problemOf(response: Response): Promise<ApiError> {
+  const text = await response.text();
+  try {
+    const problem = JSON.parse(text) as { title?: string; detail?: string; type?: string };
+    return new ApiError(
+      response.status,
+      problem.title ?? response.statusText,
+      problem.detail ?? text,
+      problem.type ?? "about:blank",
+    );
+  } catch {
+    return new ApiError(response.status, response.statusText || "error", text.slice(0, 300), "");
+  }
+}
+
+/** Follows a job over its server-sent events until it ends, calling `update` with each state. */
+export async function followJob(
+  jobId: string,
+  update: (job: Job) => void,
+  signal?: AbortSignal,
+): Promise<Job> {
+  const response = await fetch(`/v1/jobs/${encodeURIComponent(jobId)}/events`, {
+    headers: { authorization: `Bearer ${session.key() ?? ""}` },
+    ...(signal ? { signal } : {}),
+  });
+  if (!response.ok || !response.body) throw await problemOf(response);
+  let last: Job | null = null;
+  for await (const { event, job } of jobEvents<Job>(response.body)) {
+    if (event === "error") {
+      const problem = job as unknown as { status: number; title: string; detail: string };
+      if (problem.status === 401) onUnauthorized(`${problem.title}: ${problem.detail}`);
+      throw new ApiError(problem.status, problem.title, problem.detail, "");
+    }
+    last = job;
+    update(job);
+  }
+  // The stream ended (it ends with the job); the job as it stands now.
+  return last ?? call<Job>("GET", `/v1/jobs/${encodeURIComponent(jobId)}`);
+}
+
+export const path = (...parts: (string | number)[]) =>
+  parts.map((part) => encodeURIComponent(String(part))).join("/");

@@ -1,0 +1,120 @@
+/**
+ * Training: start a job (head type, activate), follow it over SSE with a progress bar and a curve
+ * of its progress; cancel it. The API reports stages, not per-epoch losses, while a job runs: the
+ * report's sweep (Report) shows each candidate's validation loss and iterations or epochs after.
+ */
+
+import { useRef, useState } from "preact/hooks";
+import { call, followJob, path } from "./api";
+import { linear } from "./plots";
+import type { Adapter, Job } from "./types";
+import { Card, ErrorBox, JobProgress, useAction } from "./ui";
+
+export function Train({
+  adapter,
+  onTrained,
+}: {
+  adapter: Adapter;
+  onTrained: (version: number) => Promise<void>;
+}) {
+  const [headType, setHeadType] = useState(adapter.headType);
+  const [activate, setActivate] = useState(true);
+  const [job, setJob] = useState<Job | null>(null);
+  const [curve, setCurve] = useState<[number, number][]>([]);
+  const action = useAction();
+  const started = useRef(0);
+  const running = job && (job.status === "queued" || job.status === "running");
+  const start = () =>
+    action.run(async () => {
+      const queued = await call<Job>("POST", `/v1/adapters/${path(adapter.id)}/train`, {
+        json: { headType, activate },
+      });
+      setJob(queued);
+      started.current = performance.now();
+      setCurve([[0, queued.progress.fraction]]);
+      const ended = await followJob(queued.id, (state) => {
+        setJob(state);
+        setCurve((points) => [
+          ...points,
+          [(performance.now() - started.current) / 1000, state.progress.fraction],
+        ]);
+      });
+      setJob(ended);
+      if (ended.status === "succeeded" && ended.version !== null) await onTrained(ended.version);
+    });
+  return (
+    <Card title="Train">
+      <form
+        class="row"
+        onSubmit={(event) => {
+          event.preventDefault();
+          start();
+        }}
+      >
+        <label>
+          Head type
+          <select
+            name="train-head-type"
+            value={headType}
+            onChange={(e) => setHeadType(e.currentTarget.value)}
+          >
+            {["logistic", "prototype", "mlp"].map((h) => (
+              <option key={h}>{h}</option>
+            ))}
+          </select>
+        </label>
+        <label class="inline">
+          <input
+            type="checkbox"
+            checked={activate}
+            onChange={(e) => setActivate(e.currentTarget.checked)}
+          />
+          make the new version active
+        </label>
+        <button type="submit" disabled={action.busy}>
+          Train
+        </button>
+        {running && (
+          <button
+            type="button"
+            class="danger"
+            onClick={() =>
+              call<Job>("POST", `/v1/jobs/${path(job.id)}/cancel`).then(setJob, action.setError)
+            }
+          >
+            Cancel
+          </button>
+        )}
+      </form>
+      <ErrorBox error={action.error} />
+      {job && <JobProgress job={job} />}
+      {curve.length > 1 && <ProgressCurve points={curve} />}
+    </Card>
+  );
+}
+
+function ProgressCurve({ points }: { points: [number, number][] }) {
+  const end = Math.max(1, ...points.map(([t]) => t));
+  const x = linear(0, end, 30, 310);
+  const y = linear(0, 1, 110, 10);
+  return (
+    <svg
+      class="plot wide"
+      viewBox="0 0 320 130"
+      role="img"
+      aria-label="training progress over time"
+    >
+      <polyline class="front" points={points.map(([t, f]) => `${x(t)},${y(f)}`).join(" ")} />
+      <line x1={30} y1={110} x2={310} y2={110} class="axis-line" />
+      <text x={30} y={126}>
+        0 s
+      </text>
+      <text x={310} y={126} text-anchor="end">
+        {end.toFixed(1)} s
+      </text>
+      <text x={26} y={14} text-anchor="end">
+        100%
+      </text>
+    </svg>
+  );
+}
