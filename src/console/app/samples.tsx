@@ -177,6 +177,14 @@ export function Samples({
         ))}
       </div>
       {modality === "text" && (
+        <PasteRows
+          onRows={(rows) =>
+            upload(rows.map((row, k) => textItem(row.text, row.label, `row ${k + 1}`)))
+          }
+          onError={action.setError}
+        />
+      )}
+      {modality === "text" && (
         <label class="file">
           Upload a CSV (text,label) or JSONL ({"{"}"text", "label"{"}"}) file
           <input
@@ -231,6 +239,43 @@ export function Samples({
         </table>
       )}
     </Card>
+  );
+}
+
+/** Pasted CSV (text,label) or JSONL rows, for any labels at once. */
+function PasteRows({
+  onRows,
+  onError,
+}: {
+  onRows: (rows: { text: string; label: string }[]) => void;
+  onError: (error: unknown) => void;
+}) {
+  const [content, setContent] = useState("");
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        try {
+          onRows(parseLabelledText(content, "pasted.csv"));
+          setContent("");
+        } catch (error) {
+          onError(error);
+        }
+      }}
+    >
+      <label>
+        Paste CSV rows (text,label) or JSONL
+        <textarea
+          name="paste-rows"
+          rows={5}
+          value={content}
+          onInput={(e) => setContent(e.currentTarget.value)}
+        />
+      </label>
+      <button type="submit" disabled={content.trim() === ""}>
+        Add rows
+      </button>
+    </form>
   );
 }
 
