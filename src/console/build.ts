@@ -17,8 +17,8 @@ const SOURCE = join(ROOT, "src/console");
 export const CONSOLE_OUT = join(ROOT, "models/assets/console");
 const SWAGGER = join(ROOT, "node_modules/swagger-ui-dist");
 
-/** The main bundle may not exceed this, gzipped (issue 13). */
-export const BUNDLE_GZIP_LIMIT = 100 * 1024;
+/** The main bundle may not exceed 100 kB, gzipped (issue 13). */
+export const BUNDLE_GZIP_LIMIT = 100_000;
 
 const STATIC_FILES: [from: string, to: string][] = [
   [join(SOURCE, "index.html"), "index.html"],
@@ -53,7 +53,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   console.log(`console bundle app.js: ${kib(bytes)}, gzip ${kib(gzipBytes)}`);
   if (gzipBytes > BUNDLE_GZIP_LIMIT) {
-    console.error(`over the ${kib(BUNDLE_GZIP_LIMIT)} gzip budget`);
+    console.error(`over the ${BUNDLE_GZIP_LIMIT / 1000} kB gzip budget`);
     process.exit(1);
   }
 }

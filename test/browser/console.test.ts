@@ -160,7 +160,7 @@ describe("the console", () => {
 
     // From 360 px wide up, the page does not scroll sideways.
     await page.setViewportSize({ width: 360, height: 800 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(
       360,
     );
     await shot("3-report-360px");
@@ -290,7 +290,7 @@ describe("the console", () => {
     await until(() => page.getByTestId("signed-out-reason").textContent()).toContain(
       `${refusal.title}: ${refusal.detail}`,
     );
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate<number>("sessionStorage.length")).toBe(0);
     await shot("9-signed-out");
   });
 
@@ -301,7 +301,7 @@ describe("the console", () => {
     // tryItOutEnabled: the form is open at once.
     await healthz.getByRole("button", { name: "Execute" }).click();
     await until(() =>
-      healthz.locator(".live-responses-table .response-col_status").first().textContent(),
+      healthz.locator(".live-responses-table tbody .response-col_status").first().textContent(),
     ).toContain("200");
     await shot("10-docs");
   });
@@ -341,20 +341,23 @@ async function currentAdapter(name: string) {
   return adapter;
 }
 
-/** A drop of files onto an element, with a DataTransfer built in the page. */
+/**
+ * A drop of files onto an element, with a DataTransfer built in the page (page code as a string:
+ * this file is type-checked without the DOM's types).
+ */
 async function dropFiles(
   selector: string,
   files: { name: string; mimeType: string; buffer: Buffer }[],
 ) {
   const encoded = files.map((file) => ({ ...file, buffer: file.buffer.toString("base64") }));
-  const dataTransfer = await page.evaluateHandle((list) => {
+  const dataTransfer = await page.evaluateHandle(`(() => {
     const transfer = new DataTransfer();
-    for (const file of list) {
+    for (const file of ${JSON.stringify(encoded)}) {
       const bytes = Uint8Array.from(atob(file.buffer), (char) => char.charCodeAt(0));
       transfer.items.add(new File([bytes], file.name, { type: file.mimeType }));
     }
     return transfer;
-  }, encoded);
+  })()`);
   await page.dispatchEvent(selector, "drop", { dataTransfer });
 }
 

@@ -88,29 +88,47 @@ export async function problemOf(response: Response): Promise<ApiError> {
   }
 }
 
-/** Follows a job over its server-sent events until it ends, calling `update` with each state. */
-export async function followJob(
-  jobId: string,
-  update: (job: Job) => void,
-  signal?: AbortSignal,
-): Promise<Job> {
-  const response = await fetch(`/v1/jobs/${encodeURIComponent(jobId)}/events`, {
-    headers: { authorization: `Bearer ${session.key() ?? ""}` },
-    ...(signal ? { signal } : {}),
-  });
-  if (!response.ok || !response.body) throw await problemOf(response);
-  let last: Job | null = null;
-  for await (const { event, job } of jobEvents<Job>(response.body)) {
-    if (event === "error") {
-      const problem = job as unknown as { status: number; title: string; detail: string };
-      if (problem.status === 401) onUnauthorized(`${problem.title}: ${problem.detail}`);
-      throw new ApiError(problem.status, problem.title, problem.detail, "");
-    }
-    last = job;
-    update(job);
+const ENDED = new Set(["succeeded", "failed", "cancelled"]);
+
+/**
+ * Follows a job over its server-sent events until it ends, calling `update` with each state. A
+ * stream cut before the job ended (a network blip, a deploy) is opened again.
+ */
+export async function followJob(jobId: string, update: (job: Job) => void): Promise<Job> {
+  const jobPath = `/v1/jobs/${encodeURIComponent(jobId)}`;
+  for (;;) {
+    const last = await followOnce(jobPath, update);
+    const job = last ?? (await call<Job>("GET", jobPath));
+    if (ENDED.has(job.status)) return job;
+    await new Promise((resume) => setTimeout(resume, 1000));
   }
-  // The stream ended (it ends with the job); the job as it stands now.
-  return last ?? call<Job>("GET", `/v1/jobs/${encodeURIComponent(jobId)}`);
+}
+
+async function followOnce(jobPath: string, update: (job: Job) => void): Promise<Job | null> {
+  const response = await fetch(`${jobPath}/events`, {
+    headers: { authorization: `Bearer ${session.key() ?? ""}` },
+  });
+  if (!response.ok || !response.body) {
+    const error = await problemOf(response);
+    if (response.status === 401) onUnauthorized(`${error.title}: ${error.detail}`);
+    throw error;
+  }
+  let last: Job | null = null;
+  try {
+    for await (const { event, job } of jobEvents<Job>(response.body)) {
+      if (event === "error") {
+        const problem = job as unknown as { status: number; title: string; detail: string };
+        if (problem.status === 401) onUnauthorized(`${problem.title}: ${problem.detail}`);
+        throw new ApiError(problem.status, problem.title, problem.detail, "");
+      }
+      last = job;
+      update(job);
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    // The connection broke: the caller looks at the job and follows it again.
+  }
+  return last;
 }
 
 export const path = (...parts: (string | number)[]) =>

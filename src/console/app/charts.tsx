@@ -63,7 +63,7 @@ export function ConfusionMatrix({
               x={cell.x + cellSize / 2 - 1}
               y={cell.y + cellSize / 2 + 4}
               text-anchor="middle"
-              fill={colour.text}
+              class={colour.dark ? "on-dark" : undefined}
             >
               {cell.count}
             </text>
@@ -79,7 +79,7 @@ const PAD = 36;
 
 export function ReliabilityDiagram({ bins, ece }: { bins: ReliabilityBin[]; ece: number }) {
   const x = linear(0, 1, PAD, W - 8);
-  const y = linear(0, 1, W - PAD, 8);
+  const y = linear(0, 1, W - PAD, 24);
   const bars = reliabilityBars(bins);
   return (
     <figure>
@@ -148,7 +148,7 @@ function Axes({
       <text x={(x0 + x(xTicks[xTicks.length - 1] ?? 1)) / 2} y={y0 + 28} text-anchor="middle">
         {xLabel}
       </text>
-      <text x={10} y={y(ticks[ticks.length - 1] ?? 1) - 0} class="axis">
+      <text x={4} y={y(ticks[ticks.length - 1] ?? 1) - 12} class="axis">
         {yLabel}
       </text>
     </g>
@@ -163,7 +163,7 @@ export function ParetoPlot({ candidates }: { candidates: Candidate[] }) {
   const maxLatency = Math.max(1, ...latencies) * 1.1;
   const minF1 = Math.max(0, Math.min(...f1s, 1) - 0.1);
   const x = linear(0, maxLatency, PAD + 8, W * 1.5 - 10);
-  const y = linear(minF1, 1, W - PAD, 10);
+  const y = linear(minF1, 1, W - PAD, 24);
   const front = measured
     .filter((c) => c.paretoOptimal)
     .sort((a, b) => (a.metrics?.latencyMsPerItem ?? 0) - (b.metrics?.latencyMsPerItem ?? 0));

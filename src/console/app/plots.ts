@@ -110,8 +110,8 @@ export function linear(d0: number, d1: number, r0: number, r1: number) {
     d1 === d0 ? (r0 + r1) / 2 : r0 + ((value - d0) / (d1 - d0)) * (r1 - r0);
 }
 
-/** Lighter to darker blue by share, with text dark or light for contrast. */
-export function heat(share: number): { fill: string; text: string } {
+/** Lighter to darker blue by share; `dark` cells take light text, for contrast. */
+export function heat(share: number): { fill: string; dark: boolean } {
   const lightness = Math.round(97 - share * 62);
-  return { fill: `hsl(215 70% ${lightness}%)`, text: lightness < 60 ? "#fff" : "#111" };
+  return { fill: `hsl(215 70% ${lightness}%)`, dark: lightness < 60 };
 }

@@ -27,6 +27,19 @@ describe("training protocol", () => {
     expect(report.hyperparameters.sweep.map((r) => r.hyperparameters.C)).toEqual([0.001, 0.1, 10]);
     expect(report.test.samples).toBe(test);
     expect(report.test.confusionMatrix.matrix.flat().reduce((a, b) => a + b, 0)).toBe(test);
+    // The test samples, one by one, are the confusion matrix's cells and the reliability bins.
+    expect(report.testSamples).toHaveLength(test);
+    const { labels, matrix } = report.test.confusionMatrix;
+    labels.forEach((trueLabel, row) => {
+      labels.forEach((predicted, col) => {
+        const inCell = report.testSamples.filter(
+          (s) => s.label === trueLabel && s.predicted === predicted,
+        );
+        expect(inCell.length).toBe(matrix[row]?.[col]);
+      });
+    });
+    const { reliability } = report.test.expectedCalibrationError;
+    expect(reliability.reduce((sum, bin) => sum + bin.count, 0)).toBe(test);
     // The validation split here is classified perfectly; smoothing keeps T off its lower bound.
     expect(report.calibration.temperature).toBeGreaterThan(1.5 * TEMPERATURE_RANGE.min);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
