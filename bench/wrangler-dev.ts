@@ -19,6 +19,8 @@ export interface WranglerDevOptions {
   readonly port: number;
   /** A worker entry other than wrangler.toml's `main` (e.g. one single-runtime deployment). */
   readonly entry?: string;
+  /** More `--var`s, e.g. a smaller JOB_STEP_FLOPS so that a job's progress shows more steps. */
+  readonly vars?: Record<string, string>;
 }
 
 export interface WranglerDev {
@@ -31,7 +33,7 @@ export interface WranglerDev {
 }
 
 export async function withWranglerDev<T>(
-  { port, entry }: WranglerDevOptions,
+  { port, entry, vars = {} }: WranglerDevOptions,
   use: (dev: WranglerDev) => Promise<T>,
 ): Promise<T> {
   const state = await mkdtemp(join(tmpdir(), "edge-adapt-bench-"));
@@ -51,6 +53,7 @@ export async function withWranglerDev<T>(
       "PUBLIC_EMBED:true",
       "--var",
       "RATE_LIMITS:off",
+      ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     { env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, stdio: "ignore" },
   );

@@ -48,7 +48,8 @@ beforeAll(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
   const port = await freePort();
   await new Promise<void>((ready, failed) => {
-    withWranglerDev({ port }, ({ url }) => {
+    // Smaller job steps than the default, so that the MLP's epochs show in its progress.
+    withWranglerDev({ port, vars: { JOB_STEP_FLOPS: "20000000" } }, ({ url }) => {
       base = url;
       ready();
       return new Promise<void>((stop) => {
@@ -189,10 +190,13 @@ describe("the console", () => {
     await shot("4-try-it");
   });
 
-  it("trains a second version, then rolls back to the first in one click", async () => {
+  it("trains a second version (an MLP, with its learning curve), then rolls back to the first", async () => {
     await page.getByRole("tab", { name: "Train" }).click();
-    await page.getByLabel("Head type").selectOption("prototype");
+    await page.getByLabel("Head type").selectOption("mlp");
     await page.getByRole("button", { name: "Train", exact: true }).click();
+    // The MLP trains in epochs: its validation loss draws a learning curve while it runs.
+    await page.getByTestId("learning-curve").waitFor({ timeout: JOB_TIMEOUT });
+    await shot("5-learning-curve");
     await page
       .locator('[data-testid="report"][data-version="2"]')
       .waitFor({ timeout: JOB_TIMEOUT });
@@ -204,7 +208,7 @@ describe("the console", () => {
       .click();
     await until(() => page.getByTestId("active-version").textContent()).toBe("1");
     expect((await currentAdapter("colours")).activeVersion).toBe(1);
-    await shot("5-versions");
+    await shot("6-versions");
   });
 
   it("shows the API's problem for a file it refuses, per file", async () => {
@@ -229,7 +233,7 @@ describe("the console", () => {
       },
     );
     expect(await row.textContent()).toContain(`${problem.title}: ${problem.detail}`);
-    await shot("6-refused-file");
+    await shot("7-refused-file");
   });
 
   it("builds a text adapter from a pasted CSV, runs a selection and applies it", async () => {
@@ -243,7 +247,7 @@ describe("the console", () => {
     await until(() => page.getByTestId("sample-total").textContent()).toBe(
       "12 samples in 3 labels.",
     );
-    await shot("7-text-samples");
+    await shot("8-text-samples");
 
     await page.getByRole("tab", { name: "Selection" }).click();
     await page.getByRole("button", { name: "Run selection" }).click();
@@ -257,7 +261,7 @@ describe("the console", () => {
     const recommendation = selection?.report?.recommendation;
     if (!recommendation) throw new Error("the selection recommended nothing");
     expect(await page.getByTestId("recommendation").textContent()).toBe(recommendation.id);
-    await shot("8-selection");
+    await shot("9-selection");
     await page.getByRole("button", { name: "Apply" }).click();
     if (recommendation.id === `${adapter.backbone}/${adapter.layer}`) {
       // Already there: the API refuses with a 409, and the page shows its title and detail.
@@ -291,7 +295,7 @@ describe("the console", () => {
       `${refusal.title}: ${refusal.detail}`,
     );
     expect(await page.evaluate<number>("sessionStorage.length")).toBe(0);
-    await shot("9-signed-out");
+    await shot("10-signed-out");
   });
 
   it("serves /docs with Swagger UI from this origin, whose try-it-out calls the API", async () => {
@@ -303,7 +307,7 @@ describe("the console", () => {
     await until(() =>
       healthz.locator(".live-responses-table tbody .response-col_status").first().textContent(),
     ).toContain("200");
-    await shot("10-docs");
+    await shot("11-docs");
   });
 
   it("logged no script error and no refused resource along the way", () => {

@@ -115,3 +115,35 @@ export function heat(share: number): { fill: string; dark: boolean } {
   const lightness = Math.round(97 - share * 62);
   return { fill: `hsl(215 70% ${lightness}%)`, dark: lightness < 60 };
 }
+
+export interface EpochPoint {
+  /** The sweep candidate (1-based) and its hyperparameters, as the progress message names them. */
+  candidate: number;
+  hyperparameters: string;
+  epoch: number;
+  loss: number;
+}
+
+const EPOCH_MESSAGE = /^candidate (\d+)\/\d+ (.*); epoch (\d+) validation loss ([\d.]+)$/;
+
+/** The epoch a training job's progress message reports (heads that train in epochs), if any. */
+export function epochPoint(message: string | null): EpochPoint | null {
+  const match = message ? EPOCH_MESSAGE.exec(message) : null;
+  if (!match) return null;
+  return {
+    candidate: Number(match[1]),
+    hyperparameters: match[2] as string,
+    epoch: Number(match[3]),
+    loss: Number(match[4]),
+  };
+}
+
+/** Adds a point to the curves, one per candidate, once per epoch. */
+export function withEpoch(curves: EpochPoint[][], point: EpochPoint | null): EpochPoint[][] {
+  if (!point) return curves;
+  const index = curves.findIndex((curve) => curve[0]?.candidate === point.candidate);
+  if (index < 0) return [...curves, [point]];
+  const curve = curves[index] as EpochPoint[];
+  if (curve[curve.length - 1]?.epoch === point.epoch) return curves;
+  return curves.map((c, k) => (k === index ? [...c, point] : c));
+}

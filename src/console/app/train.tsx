@@ -1,12 +1,12 @@
 /**
- * Training: start a job (head type, activate), follow it over SSE with a progress bar and a curve
- * of its progress; cancel it. The API reports stages, not per-epoch losses, while a job runs: the
- * report's sweep (Report) shows each candidate's validation loss and iterations or epochs after.
+ * Training: start a job (head type, activate), follow it over SSE with a progress bar, and cancel
+ * it. A head that trains in epochs (the MLP) reports each sweep candidate's validation loss in its
+ * progress: those draw a learning curve per candidate; other heads get a curve of progress in time.
  */
 
 import { useRef, useState } from "preact/hooks";
 import { call, followJob, path } from "./api";
-import { linear } from "./plots";
+import { type EpochPoint, epochPoint, linear, withEpoch } from "./plots";
 import type { Adapter, Job } from "./types";
 import { Card, ErrorBox, JobProgress, useAction } from "./ui";
 
@@ -21,6 +21,7 @@ export function Train({
   const [activate, setActivate] = useState(true);
   const [job, setJob] = useState<Job | null>(null);
   const [curve, setCurve] = useState<[number, number][]>([]);
+  const [epochs, setEpochs] = useState<EpochPoint[][]>([]);
   const action = useAction();
   const started = useRef(0);
   const running = job && (job.status === "queued" || job.status === "running");
@@ -32,8 +33,10 @@ export function Train({
       setJob(queued);
       started.current = performance.now();
       setCurve([[0, queued.progress.fraction]]);
+      setEpochs([]);
       const ended = await followJob(queued.id, (state) => {
         setJob(state);
+        setEpochs((curves) => withEpoch(curves, epochPoint(state.progress.message)));
         setCurve((points) => [
           ...points,
           [(performance.now() - started.current) / 1000, state.progress.fraction],
@@ -88,7 +91,11 @@ export function Train({
       </form>
       <ErrorBox error={action.error} />
       {job && <JobProgress job={job} />}
-      {curve.length > 1 && <ProgressCurve points={curve} />}
+      {epochs.length > 0 ? (
+        <LearningCurve curves={epochs} />
+      ) : (
+        curve.length > 1 && <ProgressCurve points={curve} />
+      )}
     </Card>
   );
 }
@@ -116,5 +123,53 @@ function ProgressCurve({ points }: { points: [number, number][] }) {
         100%
       </text>
     </svg>
+  );
+}
+
+/** Validation loss by epoch, a line per sweep candidate. */
+function LearningCurve({ curves }: { curves: EpochPoint[][] }) {
+  const points = curves.flat();
+  const lastEpoch = Math.max(2, ...points.map((p) => p.epoch));
+  const losses = points.map((p) => p.loss);
+  const x = linear(1, lastEpoch, 44, 310);
+  const y = linear(Math.min(...losses), Math.max(...losses), 150, 16);
+  return (
+    <figure>
+      <svg
+        class="plot wide"
+        viewBox="0 0 320 180"
+        role="img"
+        aria-label="learning curve: validation loss by epoch"
+        data-testid="learning-curve"
+      >
+        {curves.map((curve) => (
+          <polyline
+            key={curve[0]?.candidate}
+            class="curve"
+            points={curve.map((p) => `${x(p.epoch)},${y(p.loss)}`).join(" ")}
+          >
+            <title>{`candidate ${curve[0]?.candidate} ${curve[0]?.hyperparameters}`}</title>
+          </polyline>
+        ))}
+        <line x1={44} y1={150} x2={310} y2={150} class="axis-line" />
+        <line x1={44} y1={150} x2={44} y2={16} class="axis-line" />
+        <text x={40} y={20} text-anchor="end">
+          {Math.max(...losses).toFixed(2)}
+        </text>
+        <text x={40} y={150} text-anchor="end">
+          {Math.min(...losses).toFixed(2)}
+        </text>
+        <text x={44} y={166}>
+          1
+        </text>
+        <text x={310} y={166} text-anchor="end">
+          epoch {lastEpoch}
+        </text>
+        <text x={4} y={10}>
+          validation loss
+        </text>
+      </svg>
+      <figcaption class="hint">Validation loss per epoch, one line per sweep candidate.</figcaption>
+    </figure>
   );
 }

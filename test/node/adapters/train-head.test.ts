@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type TrainProgress, trainHead, UNKNOWN_LABEL } from "../../../adapters";
+import { TrainingRun, type TrainProgress, trainHead, UNKNOWN_LABEL } from "../../../adapters";
 import { TEMPERATURE_RANGE } from "../../../adapters/protocol/temperature-scaling";
 import { blobs, realEmbeddings } from "./helpers";
 
@@ -48,6 +48,26 @@ describe("training protocol", () => {
     expect(progress.map((p) => p.fraction)).toEqual(
       [...progress.map((p) => p.fraction)].sort((a, b) => a - b),
     );
+  });
+
+  it("an MLP reports each sweep candidate's epochs and validation loss in its progress", () => {
+    const { samples } = blobs({ perClass: 30, classes: 3, dim: 8, separation: 3, seed: 5 });
+    const run = new TrainingRun({
+      headType: "mlp",
+      backbone: { id: "blobs", weightsHash: "none", dim: 8 },
+      samples,
+    });
+    const epochs: number[] = [];
+    // Small steps, so that the progress between them shows epoch after epoch.
+    while (!run.done) {
+      const match = /^candidate 1\/\d+ .*; epoch (\d+) validation loss [\d.]+$/.exec(
+        run.progress.message ?? "",
+      );
+      if (match) epochs.push(Number(match[1]));
+      run.advance(20_000);
+    }
+    expect(epochs.length).toBeGreaterThan(1);
+    expect(epochs).toEqual([...epochs].sort((a, b) => a - b));
   });
 
   it("chooses an abstain threshold that reaches the target precision on validation", async () => {

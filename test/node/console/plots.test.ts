@@ -5,10 +5,12 @@ import { describe, expect, it } from "vitest";
 import {
   confusionLayout,
   eceFromBins,
+  epochPoint,
   heat,
   linear,
   paretoFront,
   reliabilityBars,
+  withEpoch,
 } from "../../../src/console/app/plots";
 
 describe("confusionLayout", () => {
@@ -119,5 +121,37 @@ describe("scales and colours", () => {
   it("writes light text on dark cells and dark text on light ones", () => {
     expect(heat(1).dark).toBe(true);
     expect(heat(0).dark).toBe(false);
+  });
+});
+
+describe("learning curves from training progress", () => {
+  const message = (candidate: number, epoch: number, loss: number) =>
+    `candidate ${candidate}/3 {"hiddenUnits":64}; epoch ${epoch} validation loss ${loss.toFixed(4)}`;
+
+  it("reads the epoch and validation loss a head reports, and nothing from other messages", () => {
+    expect(epochPoint(message(2, 7, 0.4321))).toEqual({
+      candidate: 2,
+      hyperparameters: '{"hiddenUnits":64}',
+      epoch: 7,
+      loss: 0.4321,
+    });
+    expect(epochPoint('candidate 1/3 {"C":1}')).toBeNull();
+    expect(epochPoint("refitting on train + validation")).toBeNull();
+    expect(epochPoint(null)).toBeNull();
+  });
+
+  it("keeps one curve per candidate and one point per epoch", () => {
+    let curves = withEpoch([], epochPoint(message(1, 1, 0.9)));
+    curves = withEpoch(curves, epochPoint(message(1, 1, 0.9)));
+    curves = withEpoch(curves, epochPoint(message(1, 3, 0.5)));
+    curves = withEpoch(curves, epochPoint("evaluating on the test split"));
+    curves = withEpoch(curves, epochPoint(message(2, 1, 0.8)));
+    expect(curves.map((curve) => curve.map((p) => [p.epoch, p.loss]))).toEqual([
+      [
+        [1, 0.9],
+        [3, 0.5],
+      ],
+      [[1, 0.8]],
+    ]);
   });
 });
