@@ -6,7 +6,7 @@
  * Prints the bundle's size, raw and gzip: `npm run console`.
  */
 
-import { copyFile, mkdir, readFile, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -29,21 +29,30 @@ const STATIC_FILES: [from: string, to: string][] = [
 ];
 
 export async function buildConsole(): Promise<{ bytes: number; gzipBytes: number }> {
-  await rm(CONSOLE_OUT, { recursive: true, force: true });
-  await mkdir(CONSOLE_OUT, { recursive: true });
-  await build({
-    entryPoints: { app: join(SOURCE, "app/main.tsx"), style: join(SOURCE, "style.css") },
-    outdir: CONSOLE_OUT,
-    bundle: true,
-    minify: true,
-    format: "esm",
-    target: "es2022",
-    jsx: "automatic",
-    jsxImportSource: "preact",
-    legalComments: "none",
-    logLevel: "warning",
-  });
-  for (const [from, to] of STATIC_FILES) await copyFile(from, join(CONSOLE_OUT, to));
+  // Built aside, then each file renamed into place: builds may run at once (wrangler's [build] for
+  // each `wrangler deploy --dry-run` of `npm run sizes`), and a reader never sees half a file.
+  const staging = await mkdtemp(join(ROOT, "models/.console-build-"));
+  try {
+    await build({
+      entryPoints: { app: join(SOURCE, "app/main.tsx"), style: join(SOURCE, "style.css") },
+      outdir: staging,
+      bundle: true,
+      minify: true,
+      format: "esm",
+      target: "es2022",
+      jsx: "automatic",
+      jsxImportSource: "preact",
+      legalComments: "none",
+      logLevel: "warning",
+    });
+    for (const [from, to] of STATIC_FILES) await copyFile(from, join(staging, to));
+    await mkdir(CONSOLE_OUT, { recursive: true });
+    for (const name of await readdir(staging)) {
+      await rename(join(staging, name), join(CONSOLE_OUT, name));
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
   const bundle = await readFile(join(CONSOLE_OUT, "app.js"));
   return { bytes: bundle.byteLength, gzipBytes: gzipSync(bundle, { level: 9 }).byteLength };
 }

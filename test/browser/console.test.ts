@@ -115,7 +115,10 @@ describe("the console", () => {
 
     await page.getByRole("tab", { name: "Train" }).click();
     await page.getByRole("button", { name: "Train", exact: true }).click();
-    await page.getByTestId("report").waitFor({ timeout: JOB_TIMEOUT });
+    const showReport = page.getByRole("button", { name: "Show the report of version 1" });
+    await showReport.waitFor({ timeout: JOB_TIMEOUT });
+    await showReport.click();
+    await page.getByTestId("report").waitFor();
 
     const adapter = await currentAdapter("colours");
     const [version] = (await api<{ versions: Version[] }>(`/v1/adapters/${adapter.id}/versions`))
@@ -194,12 +197,14 @@ describe("the console", () => {
     await page.getByRole("tab", { name: "Train" }).click();
     await page.getByLabel("Head type").selectOption("mlp");
     await page.getByRole("button", { name: "Train", exact: true }).click();
-    // The MLP trains in epochs: its validation loss draws a learning curve while it runs.
+    // The MLP trains in epochs: its validation loss draws a learning curve as it goes.
     await page.getByTestId("learning-curve").waitFor({ timeout: JOB_TIMEOUT });
+    const showReport = page.getByRole("button", { name: "Show the report of version 2" });
+    await showReport.waitFor({ timeout: JOB_TIMEOUT });
+    expect(await page.locator('[data-testid="learning-curve"] circle').count()).toBeGreaterThan(1);
     await shot("5-learning-curve");
-    await page
-      .locator('[data-testid="report"][data-version="2"]')
-      .waitFor({ timeout: JOB_TIMEOUT });
+    await showReport.click();
+    await page.locator('[data-testid="report"][data-version="2"]').waitFor();
     expect(await page.getByTestId("active-version").textContent()).toBe("2");
     await page.getByRole("tab", { name: "Versions" }).click();
     await page

@@ -76,10 +76,8 @@ export function AdapterView({
         {tab === "Train" && (
           <Train
             adapter={adapter}
-            onTrained={async (version) => {
-              await refresh();
-              await showReport(version);
-            }}
+            onTrained={refresh}
+            onShowReport={(version) => showReport(version)}
           />
         )}
         {tab === "Report" && (

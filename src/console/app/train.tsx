@@ -13,9 +13,11 @@ import { Card, ErrorBox, JobProgress, useAction } from "./ui";
 export function Train({
   adapter,
   onTrained,
+  onShowReport,
 }: {
   adapter: Adapter;
-  onTrained: (version: number) => Promise<void>;
+  onTrained: () => Promise<void>;
+  onShowReport: (version: number) => Promise<void>;
 }) {
   const [headType, setHeadType] = useState(adapter.headType);
   const [activate, setActivate] = useState(true);
@@ -43,7 +45,7 @@ export function Train({
         ]);
       });
       setJob(ended);
-      if (ended.status === "succeeded" && ended.version !== null) await onTrained(ended.version);
+      if (ended.status === "succeeded") await onTrained();
     });
   return (
     <Card title="Train">
@@ -91,6 +93,11 @@ export function Train({
       </form>
       <ErrorBox error={action.error} />
       {job && <JobProgress job={job} />}
+      {job?.status === "succeeded" && job.version !== null && (
+        <button type="button" onClick={() => action.run(() => onShowReport(job.version as number))}>
+          Show the report of version {job.version}
+        </button>
+      )}
       {epochs.length > 0 ? (
         <LearningCurve curves={epochs} />
       ) : (
@@ -136,7 +143,7 @@ function LearningCurve({ curves }: { curves: EpochPoint[][] }) {
   return (
     <figure>
       <svg
-        class="plot wide"
+        class="plot"
         viewBox="0 0 320 180"
         role="img"
         aria-label="learning curve: validation loss by epoch"
@@ -150,6 +157,15 @@ function LearningCurve({ curves }: { curves: EpochPoint[][] }) {
           >
             <title>{`candidate ${curve[0]?.candidate} ${curve[0]?.hyperparameters}`}</title>
           </polyline>
+        ))}
+        {points.map((p) => (
+          <circle
+            key={`${p.candidate}-${p.epoch}`}
+            cx={x(p.epoch)}
+            cy={y(p.loss)}
+            r={2}
+            class="mean"
+          />
         ))}
         <line x1={44} y1={150} x2={310} y2={150} class="axis-line" />
         <line x1={44} y1={150} x2={44} y2={16} class="axis-line" />
