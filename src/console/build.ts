@@ -2,7 +2,8 @@
  * Builds the web console into `models/assets/console/`, which the worker serves through its ASSETS
  * binding under `/console/` (src/routes/console.ts): the app bundle (esbuild, Preact), its page and
  * style, and the OpenAPI viewer for /docs copied from the swagger-ui-dist package. Run by
- * `npm install` (postinstall), `npm test`, and wrangler's `[build]` for `wrangler dev` and deploys.
+ * `npm install` (postinstall), `npm start`, `npm test`, `npm run deploy` and `npm run sizes`, and
+ * by the browser tests before they start `wrangler dev`.
  * Prints the bundle's size, raw and gzip: `npm run console`.
  */
 
@@ -29,8 +30,8 @@ const STATIC_FILES: [from: string, to: string][] = [
 ];
 
 export async function buildConsole(): Promise<{ bytes: number; gzipBytes: number }> {
-  // Built aside, then each file renamed into place: builds may run at once (wrangler's [build] for
-  // each `wrangler deploy --dry-run` of `npm run sizes`), and a reader never sees half a file.
+  // Built aside, then each file renamed into place: a running `wrangler dev` never serves half a
+  // file.
   const staging = await mkdtemp(join(ROOT, "models/.console-build-"));
   try {
     await build({

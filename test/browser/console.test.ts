@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, withWranglerDev } from "../../bench/wrangler-dev";
+import { buildConsole } from "../../src/console/build";
 import { findChromium } from "./chromium";
 import { picture, pictures } from "./pictures";
 
@@ -46,6 +47,8 @@ beforeAll(async () => {
   // Fails here, loudly, when no browser is installed.
   const executablePath = findChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
+  // The console as its source is now, before wrangler dev serves it.
+  await buildConsole();
   const port = await freePort();
   await new Promise<void>((ready, failed) => {
     // Smaller job steps than the default, so that the MLP's epochs show in its progress.
