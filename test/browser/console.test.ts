@@ -284,7 +284,7 @@ describe("the console", () => {
     }
   });
 
-  it("returns to sign-in, saying why, when the key is revoked", async () => {
+  it("returns to sign-in, saying why, when the key is revoked, and refuses it there", async () => {
     const tenant = await api<{ id: string }>("/v1/tenant");
     const { keys } = await api<{ keys: { id: string }[] }>(
       `/v1/tenants/${tenant.id}/keys`,
@@ -302,6 +302,11 @@ describe("the console", () => {
     await until(() => page.getByTestId("signed-out-reason").textContent()).toContain(
       `${refusal.title}: ${refusal.detail}`,
     );
+    expect(await page.evaluate<number>("sessionStorage.length")).toBe(0);
+    // Signing in again with it is refused, with the API's words, and nothing is kept.
+    await page.getByLabel("Tenant API key").fill(key);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await until(() => page.locator("form .error").first().textContent()).toContain(refusal.detail);
     expect(await page.evaluate<number>("sessionStorage.length")).toBe(0);
     await shot("10-signed-out");
   });

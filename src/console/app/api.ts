@@ -1,7 +1,7 @@
 /**
  * The console's calls to the API, same origin. The credential lives in the tab's sessionStorage
  * only. Every non-2xx answer becomes an ApiError carrying the problem's title and detail; a 401 on
- * a tenant key ends the session (the app returns to sign-in, saying why).
+ * the key or the admin token ends the session (the app returns to sign-in, saying why).
  */
 
 import { jobEvents } from "../../client/job-events";
@@ -32,11 +32,14 @@ export const session = {
   },
 };
 
-/** Called when the tenant key is refused: the app signs out and shows the reason. */
+/** Called when the credential is refused: the app signs out and shows the reason. */
 let onUnauthorized: (reason: string) => void = () => {};
 export function whenUnauthorized(handler: (reason: string) => void): void {
   onUnauthorized = handler;
 }
+
+const refused = (as: "tenant" | "admin", problem: { title: string; detail: string }) =>
+  `the API refused the ${as === "admin" ? "admin token" : "key"} (${problem.title}: ${problem.detail})`;
 
 type Body = { json: unknown } | { form: FormData } | undefined;
 
@@ -50,7 +53,7 @@ export async function call<T>(
   if (response.status === 204) return undefined as T;
   if (response.ok) return (await response.json()) as T;
   const error = await problemOf(response);
-  if (response.status === 401 && as === "tenant") onUnauthorized(`${error.title}: ${error.detail}`);
+  if (response.status === 401) onUnauthorized(refused(as, error));
   throw error;
 }
 
@@ -110,7 +113,7 @@ async function followOnce(jobPath: string, update: (job: Job) => void): Promise<
   });
   if (!response.ok || !response.body) {
     const error = await problemOf(response);
-    if (response.status === 401) onUnauthorized(`${error.title}: ${error.detail}`);
+    if (response.status === 401) onUnauthorized(refused("tenant", error));
     throw error;
   }
   let last: Job | null = null;
@@ -118,7 +121,7 @@ async function followOnce(jobPath: string, update: (job: Job) => void): Promise<
     for await (const { event, job } of jobEvents<Job>(response.body)) {
       if (event === "error") {
         const problem = job as unknown as { status: number; title: string; detail: string };
-        if (problem.status === 401) onUnauthorized(`${problem.title}: ${problem.detail}`);
+        if (problem.status === 401) onUnauthorized(refused("tenant", problem));
         throw new ApiError(problem.status, problem.title, problem.detail, "");
       }
       last = job;

@@ -22,7 +22,7 @@ function App() {
     () =>
       whenUnauthorized((why) => {
         session.clear();
-        setReason(`Signed out: the API refused the key (${why}).`);
+        setReason(`Signed out: ${why}.`);
         setMode("signed-out");
       }),
     [],
