@@ -29,6 +29,19 @@ export default defineConfig({
         },
       },
       {
+        // The web console in a real headless Chromium against `wrangler dev` (test/browser/chromium.ts
+        // says where the browser comes from). After the examples, so that the two wrangler devs do
+        // not share the CPU.
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          sequence: { groupOrder: 2 },
+          testTimeout: 300_000,
+          hookTimeout: 240_000,
+        },
+      },
+      {
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },

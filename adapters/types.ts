@@ -95,7 +95,27 @@ export interface ClassificationMetrics {
   /** matrix[true][predicted], rows and columns in `labels` order. */
   confusionMatrix: { labels: string[]; matrix: number[][] };
   logLoss: number;
-  expectedCalibrationError: { value: number; bins: number };
+  /** With the reliability diagram's bins, equal-width in the top probability. */
+  expectedCalibrationError: { value: number; bins: number; reliability: ReliabilityBin[] };
+}
+
+export interface ReliabilityBin {
+  /** The bin holds top probabilities in (lower, upper]. */
+  lower: number;
+  upper: number;
+  count: number;
+  /** Mean top probability of the bin's predictions. */
+  confidence: number;
+  accuracy: number;
+}
+
+/** One test-split sample as the trained head classified it (no abstaining). */
+export interface TestSamplePrediction {
+  /** The sample's content hash (the SHA-256 of its upload); null when the caller gave none. */
+  hash: string | null;
+  label: string;
+  predicted: string;
+  confidence: number;
 }
 
 export interface AbstainReport {
@@ -137,6 +157,8 @@ export interface TrainingReport {
   };
   abstain: AbstainReport | null;
   test: ClassificationMetrics;
+  /** The test split's samples with their predictions: the confusion matrix's cells, sample by sample. */
+  testSamples: TestSamplePrediction[];
   serializedBytes: number;
   /** Wall time of the whole protocol. Workerd freezes timers during pure CPU work, so it may read 0 there. */
   fitTimeMs: number;

@@ -7,6 +7,7 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -127,4 +128,17 @@ async function stop(wrangler: ChildProcess): Promise<void> {
     // Usually gone with wrangler; the check keeps a recycled pid safe.
     if (await isWorkerd(pid)) process.kill(pid, "SIGTERM");
   }
+}
+
+/** A port free on the loopback interface now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() =>
+        address && typeof address === "object" ? resolve(address.port) : reject(),
+      );
+    });
+  });
 }

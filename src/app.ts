@@ -9,6 +9,7 @@ import { toProblem } from "./errors";
 import { Problem, problemResponse } from "./problem";
 import { backboneRoutes } from "./routes/backbones";
 import { bodyLimits } from "./routes/body-limits";
+import { consoleRoutes } from "./routes/console";
 import { corsPolicy } from "./routes/cors";
 import { devSeedRoutes } from "./routes/dev-seed";
 import { mountDocs } from "./routes/docs";
@@ -36,6 +37,7 @@ export function createApp(backbones: (env: AppEnv["Bindings"]) => BackbonePool) 
   app.route("/", tenantApi());
   app.route("/v1", devSeedRoutes());
   mountDocs(app);
+  app.route("/", consoleRoutes());
 
   app.notFound((c) =>
     problemResponse(c, new Problem(404, "not-found", `no route for ${c.req.method} ${c.req.path}`)),

@@ -126,12 +126,13 @@ export class FitRun {
     const { stage, candidate } = this.state;
     const count = this.candidates.length;
     const within = this.fit?.process.fraction ?? 0;
+    const status = this.fit?.process.status;
     switch (stage) {
       case "sweep":
         return {
           stage,
           fraction: 0.75 * ((candidate + within) / count),
-          message: `candidate ${candidate + 1}/${count} ${JSON.stringify(this.candidates[candidate])}`,
+          message: `candidate ${candidate + 1}/${count} ${JSON.stringify(this.candidates[candidate])}${status ? `; ${status}` : ""}`,
         };
       case "calibrate":
         return {

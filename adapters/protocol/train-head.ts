@@ -6,6 +6,8 @@ import {
   HEAD_TYPES,
   type HeadType,
   type LabelledEmbedding,
+  type Prediction,
+  type TestSamplePrediction,
   type TrainedHead,
   type TrainingReport,
   type TrainOptions,
@@ -110,6 +112,7 @@ export class TrainingRun {
         perClass: perClassCounts(labels, y, split),
       },
       ...results,
+      testSamples: testSamplePredictions(head, this.prepared),
       serializedBytes: head.serialize().length,
       fitTimeMs: this.computeMs,
     };
@@ -179,7 +182,27 @@ function prepare(input: Omit<TrainHeadInput, "onProgress">) {
     y,
     X,
     split,
+    hashes: deduplicated.samples.map((sample) => sample.hash ?? null),
   };
+}
+
+function testSamplePredictions(
+  head: TrainedHead,
+  { X, y, labels, split, hashes }: ReturnType<typeof prepare>,
+): TestSamplePrediction[] {
+  const rows = Array.from(split.test, (i) =>
+    Float32Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)),
+  );
+  const predictions = head.predict(rows, { topK: 1, abstain: false });
+  return Array.from(split.test, (i, k) => {
+    const top = (predictions[k] as Prediction).topK[0] as { label: string; probability: number };
+    return {
+      hash: hashes[i] ?? null,
+      label: labels[y[i] as number] as string,
+      predicted: top.label,
+      confidence: top.probability,
+    };
+  });
 }
 
 function perClassCounts(

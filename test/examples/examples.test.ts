@@ -7,8 +7,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
-import { withWranglerDev } from "../../bench/wrangler-dev";
-import { freePort } from "./free-port";
+import { freePort, withWranglerDev } from "../../bench/wrangler-dev";
 
 const exec = promisify(execFile);
 

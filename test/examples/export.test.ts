@@ -10,14 +10,13 @@ import * as ort from "onnxruntime-node";
 import protobuf from "protobufjs";
 import { expect, it } from "vitest";
 import type { HeadStep } from "../../adapters";
-import { withWranglerDev } from "../../bench/wrangler-dev";
+import { freePort, withWranglerDev } from "../../bench/wrangler-dev";
 import { decodeImage } from "../../models/image/decode";
 import { imageBatch } from "../../models/image-backbone";
 import { manifest } from "../../models/mobilenet-v2/manifest";
 import descriptor from "../../models/onnx/onnx.proto.json";
 import { edgeAdaptClient, type HeadDocument } from "../../src/client";
 import { picturePng, toBase64 } from "../fixtures/pictures";
-import { freePort } from "./free-port";
 
 /** The bound on |ONNX − /predict| per probability. */
 const TOLERANCE = 1e-4;

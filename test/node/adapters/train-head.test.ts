@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type TrainProgress, trainHead, UNKNOWN_LABEL } from "../../../adapters";
+import { TrainingRun, type TrainProgress, trainHead, UNKNOWN_LABEL } from "../../../adapters";
 import { TEMPERATURE_RANGE } from "../../../adapters/protocol/temperature-scaling";
 import { blobs, realEmbeddings } from "./helpers";
 
@@ -27,6 +27,19 @@ describe("training protocol", () => {
     expect(report.hyperparameters.sweep.map((r) => r.hyperparameters.C)).toEqual([0.001, 0.1, 10]);
     expect(report.test.samples).toBe(test);
     expect(report.test.confusionMatrix.matrix.flat().reduce((a, b) => a + b, 0)).toBe(test);
+    // The test samples, one by one, are the confusion matrix's cells and the reliability bins.
+    expect(report.testSamples).toHaveLength(test);
+    const { labels, matrix } = report.test.confusionMatrix;
+    labels.forEach((trueLabel, row) => {
+      labels.forEach((predicted, col) => {
+        const inCell = report.testSamples.filter(
+          (s) => s.label === trueLabel && s.predicted === predicted,
+        );
+        expect(inCell.length).toBe(matrix[row]?.[col]);
+      });
+    });
+    const { reliability } = report.test.expectedCalibrationError;
+    expect(reliability.reduce((sum, bin) => sum + bin.count, 0)).toBe(test);
     // The validation split here is classified perfectly; smoothing keeps T off its lower bound.
     expect(report.calibration.temperature).toBeGreaterThan(1.5 * TEMPERATURE_RANGE.min);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
@@ -35,6 +48,26 @@ describe("training protocol", () => {
     expect(progress.map((p) => p.fraction)).toEqual(
       [...progress.map((p) => p.fraction)].sort((a, b) => a - b),
     );
+  });
+
+  it("an MLP reports each sweep candidate's epochs and validation loss in its progress", () => {
+    const { samples } = blobs({ perClass: 30, classes: 3, dim: 8, separation: 3, seed: 5 });
+    const run = new TrainingRun({
+      headType: "mlp",
+      backbone: { id: "blobs", weightsHash: "none", dim: 8 },
+      samples,
+    });
+    const epochs: number[] = [];
+    // Small steps, so that the progress between them shows epoch after epoch.
+    while (!run.done) {
+      const match = /^candidate 1\/\d+ .*; epoch (\d+) validation loss [\d.]+$/.exec(
+        run.progress.message ?? "",
+      );
+      if (match) epochs.push(Number(match[1]));
+      run.advance(20_000);
+    }
+    expect(epochs.length).toBeGreaterThan(1);
+    expect(epochs).toEqual([...epochs].sort((a, b) => a - b));
   });
 
   it("chooses an abstain threshold that reaches the target precision on validation", async () => {

@@ -48,11 +48,31 @@ describe("API documentation", () => {
     expect(response.headers.get("content-type")).toContain("application/problem+json");
   });
 
-  it("renders it on a page that loads nothing from elsewhere", async () => {
+  it("renders it with Swagger UI served from this origin, loading nothing from elsewhere", async () => {
     const response = await fetchWorker("http://edge/docs");
     expect(response.headers.get("content-type")).toContain("text/html");
     const html = await response.text();
-    expect(html).toContain('fetch("/openapi.json")');
+    expect(html).toContain('<script src="/console/swagger-ui-bundle.js">');
     expect(html).not.toMatch(/(src|href)="https?:/);
+    const init = await (await fetchWorker("http://edge/console/docs-init.js")).text();
+    expect(init).toContain('url: "/openapi.json"');
+    expect((await fetchWorker("http://edge/console/swagger-ui-bundle.js")).status).toBe(200);
+  });
+
+  it("serves the console at / and only the console's files of the static assets", async () => {
+    const page = await fetchWorker("http://edge/");
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<script type="module" src="/console/app.js">');
+    // Model weights are assets too, read by the worker only: no path reaches them.
+    for (const path of [
+      "/mobilenet-v2/model.json",
+      "/console/../mobilenet-v2/model.json",
+      "/console/..%2Fmobilenet-v2%2Fmanifest.json",
+      "/console/%2e%2e/mobilenet-v2/model.json",
+    ]) {
+      const response = await fetchWorker(`http://edge${path}`);
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get("content-type"), path).toContain("application/problem+json");
+    }
   });
 });
