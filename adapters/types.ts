@@ -6,6 +6,11 @@ export interface BackboneRef {
   id: string;
   weightsHash: string;
   dim: number;
+  /**
+   * A fusion: the dims of the backbones' vectors concatenated in the embedding, in order (they add up
+   * to `dim`); the head balances them (preprocessing/block-scaling.ts). Absent for one backbone.
+   */
+  blocks?: number[];
 }
 
 export interface LabelledEmbedding {

@@ -6,7 +6,8 @@ import { type Matrix, selectRows } from "../linalg/matrix";
 import { softmaxWithTemperature } from "../linalg/softmax";
 import { classificationMetrics } from "../metrics/classification-metrics";
 import { logLoss } from "../metrics/log-loss";
-import { StandardScaler } from "../preprocessing/standard-scaler";
+import { fitScaler } from "../preprocessing/block-scaling";
+import type { StandardScaler } from "../preprocessing/standard-scaler";
 import { decodeHead, encodeHead } from "../serialization/head-codec";
 import type {
   AbstainReport,
@@ -103,7 +104,7 @@ export class FitRun {
     this.candidates = spec.candidates(options, labels);
     const trainRaw = this.rowsOf(split.train);
     const validationRaw = this.rowsOf(split.validation);
-    const scaler = new StandardScaler({ withStd: spec.standardize }).fit(trainRaw.X);
+    const scaler = fitScaler(trainRaw.X, spec.standardize, input.backbone.blocks);
     this.train = { X: scaler.transform(trainRaw.X), y: trainRaw.y };
     this.validation = { X: scaler.transform(validationRaw.X), y: validationRaw.y };
     this.state = resume ?? {
@@ -340,7 +341,7 @@ export class FitRun {
     if (!this.refit) {
       const { split, spec } = this.input;
       const raw = this.rowsOf(Int32Array.from([...split.train, ...split.validation]));
-      const scaler = new StandardScaler({ withStd: spec.standardize }).fit(raw.X);
+      const scaler = fitScaler(raw.X, spec.standardize, this.input.backbone.blocks);
       this.refit = { X: scaler.transform(raw.X), y: raw.y, scaler };
     }
     return this.refit;

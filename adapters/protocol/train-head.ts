@@ -5,7 +5,7 @@ import { AdapterHead } from "../heads/adapter-head";
 import type { HeadSpec } from "../heads/head-spec";
 import { HEAD_SPECS } from "../heads/registry";
 import { fromRows } from "../linalg/matrix";
-import { StandardScaler } from "../preprocessing/standard-scaler";
+import { fitScaler } from "../preprocessing/block-scaling";
 import { type CrossValidationCheckpoint, CrossValidationRun } from "../selection/cross-validate";
 import { decodeHead, encodeHead } from "../serialization/head-codec";
 import {
@@ -347,6 +347,6 @@ function prepare(input: Omit<TrainHeadInput, "onProgress">) {
     labels,
     y,
     X,
-    scaler: new StandardScaler({ withStd: spec.standardize }).fit(X),
+    scaler: fitScaler(X, spec.standardize, input.backbone.blocks),
   };
 }
