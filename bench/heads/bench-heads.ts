@@ -132,6 +132,9 @@ export async function benchHeads(options: BenchHeadsOptions): Promise<BenchRow[]
             estimate: null,
             fitMs,
           });
+          console.error(
+            `heads: ${set.name} ${LEGACY} shots=${shots} seed=${seed} test acc=${rows.at(-1)?.accuracy.toFixed(4)}`,
+          );
         }
         // Right after ours on the same pool, so both see the same load on a shared machine.
         const [reference] = await runSklearn(sklearnInput, [split], cGrid, maxIterations);
