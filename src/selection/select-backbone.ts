@@ -258,11 +258,12 @@ function separationNotes(
   ranked: ReturnType<typeof rankCandidates<RankableReport>>,
   measured: number,
 ): string[] {
-  const noisy = ranked.filter((r) => r.nearTie && r.tieTolerance > MIN_TIE_TOLERANCE);
-  if (measured < 2 || noisy.length < 2) return [];
+  const tied = ranked.filter((r) => r.nearTie);
+  const noisy = tied.filter((r) => r.tieTolerance > MIN_TIE_TOLERANCE);
+  if (measured < 2 || noisy.length === 0) return [];
   const widest = Math.max(...noisy.map((r) => r.tieTolerance));
   return [
-    `too few samples to separate ${noisy.length} candidates (${noisy.map((r) => r.candidate.id).join(", ")}): their macro-F1 differ by less than the fold-to-fold noise (up to ${(100 * widest).toFixed(1)} pts); the current backbone is kept unless one of them is materially cheaper, and more samples would sharpen the ranking`,
+    `too few samples to separate ${tied.length} candidates (${tied.map((r) => r.candidate.id).join(", ")}): their macro-F1 differ by less than the fold-to-fold noise (up to ${(100 * widest).toFixed(1)} pts); the current backbone is kept unless one of them is materially cheaper, and more samples would sharpen the ranking`,
   ];
 }
 
