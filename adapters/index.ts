@@ -19,7 +19,6 @@ export { DEFAULT_C_GRID, LOGISTIC_DEFAULTS, LogisticRegression } from "./logisti
 export { classificationMetrics } from "./metrics";
 export { DEFAULT_WEIGHT_DECAY_GRID, MlpClassifier } from "./mlp";
 export { StandardScaler } from "./preprocessing/standard-scaler";
-export { fitHead } from "./protocol/fit-head";
 export { STEP_FLOPS } from "./protocol/step-budget";
 export { type SplitIndices, stratifiedSplit } from "./protocol/stratified-split";
 export {

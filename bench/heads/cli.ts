@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/heads/cli.ts <set>… [--shots 8,16,64,full] [--seeds 0,1,2] [--heads logistic,prototype,mlp]`
+ * `npx tsx bench/heads/cli.ts <set>… [--shots 8,16,64,full] [--seeds 0,1,2] [--heads logistic,prototype,mlp] [--legacy]`
  * with each set `path[+testPath][:relabelling]` (see benchHeadsSuite)
  * prints the heads-vs-scikit-learn table for the given embeddings files.
  */
@@ -10,7 +10,12 @@ import { benchHeads, headsMarkdown, parseSetSpec, type Shots } from "./index";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { shots: { type: "string" }, seeds: { type: "string" }, heads: { type: "string" } },
+  options: {
+    shots: { type: "string" },
+    seeds: { type: "string" },
+    heads: { type: "string" },
+    legacy: { type: "boolean" },
+  },
 });
 await installBenchGemmKernel();
 const list = (value: string | undefined) => value?.split(",").filter(Boolean);
@@ -19,5 +24,6 @@ const rows = await benchHeads({
   shots: list(values.shots)?.map((s): Shots => (s === "full" ? "full" : Number(s))),
   seeds: list(values.seeds)?.map(Number),
   headTypes: list(values.heads) as HeadType[] | undefined,
+  legacy: values.legacy,
 });
 console.log(headsMarkdown(rows));

@@ -7,8 +7,7 @@
  */
 
 import * as ort from "onnxruntime-node";
-import { fitHead, fromRows, HEAD_SPECS } from "../../adapters";
-import { progressReporter } from "../../adapters/protocol/progress";
+import { trainHead } from "../../adapters";
 import { imageBatch } from "../../models/image-backbone";
 import { l2NormalizedRows } from "../../models/vectors";
 import {
@@ -50,24 +49,30 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return dot / Math.sqrt(aa * bb);
 }
 
+/** Test accuracy of the API's logistic training protocol on 64 samples per class, per seed. */
 async function headAccuracy(features: Float32Array[], labels: string[], isTest: boolean[]) {
   const classes = [...new Set(labels)].sort();
   const y = Int32Array.from(labels, (l) => classes.indexOf(l));
-  const X = fromRows(features, features[0]?.length ?? 0);
+  const backbone = { id: "mobilenet-v2", weightsHash: "bench", dim: features[0]?.length ?? 0 };
   const accuracies: number[] = [];
   for (const seed of SEEDS) {
-    const { test } = await fitHead({
-      spec: HEAD_SPECS.logistic,
-      backbone: { id: "mobilenet-v2", weightsHash: "bench", dim: X.cols },
+    const { pool, test } = shotSplit(y, isTest, 64, seed);
+    const samples = Array.from(pool, (i) => ({
+      features: features[i] as Float32Array,
+      label: labels[i] as string,
+    }));
+    const { head } = await trainHead({
+      headType: "logistic",
+      backbone,
+      samples,
       options: { seed },
-      targetPrecision: null,
-      X,
-      y,
-      labels: classes,
-      split: shotSplit(y, isTest, 64, seed),
-      report: progressReporter(undefined),
     });
-    accuracies.push(test.accuracy);
+    const predictions = head.predict(
+      Array.from(test, (i) => features[i] as Float32Array),
+      { topK: 1, abstain: false },
+    );
+    const correct = predictions.filter((p, k) => p.label === labels[test[k] as number]).length;
+    accuracies.push(correct / test.length);
   }
   return accuracies;
 }

@@ -127,9 +127,14 @@ describe("the console", () => {
     const [version] = (await api<{ versions: Version[] }>(`/v1/adapters/${adapter.id}/versions`))
       .versions;
     if (!version) throw new Error("no version after training");
-    const { test } = version.report;
-    expect(await page.getByTestId("accuracy").textContent()).toBe(test.accuracy.toFixed(3));
-    expect(await page.getByTestId("macro-f1").textContent()).toBe(test.macro.f1.toFixed(3));
+    const { evaluation } = version.report;
+    const test = evaluation.metrics;
+    expect(await page.getByTestId("accuracy").textContent()).toBe(
+      evaluation.accuracy.value.toFixed(3),
+    );
+    expect(await page.getByTestId("macro-f1").textContent()).toBe(
+      evaluation.macroF1.value.toFixed(3),
+    );
     const cells = await page
       .locator('[data-testid="confusion-matrix"] .cell')
       .evaluateAll((nodes) => nodes.map((node) => Number(node.getAttribute("data-count"))));
@@ -147,9 +152,8 @@ describe("the console", () => {
     expect(await page.getByTestId("ece").textContent()).toBe(
       `ECE ${test.expectedCalibrationError.value.toFixed(3)}`,
     );
-    const { perSplit } = version.report.samples;
     expect(await page.getByTestId("split").textContent()).toContain(
-      `train ${perSplit.train} · validation ${perSplit.validation} · test ${perSplit.test}`,
+      `${evaluation.protocol.reason}; the served head is trained on all ${version.report.samples.servedHeadTrainedOn} samples`,
     );
 
     // A cell lists its test samples, with the thumbnails of the files this tab uploaded.
@@ -330,14 +334,17 @@ describe("the console", () => {
 
 interface Version {
   report: {
-    samples: { perSplit: { train: number; validation: number; test: number } };
-    test: {
-      accuracy: number;
-      macro: { f1: number };
-      confusionMatrix: { labels: string[]; matrix: number[][] };
-      expectedCalibrationError: {
-        value: number;
-        reliability: { count: number; accuracy: number }[];
+    samples: { servedHeadTrainedOn: number };
+    evaluation: {
+      protocol: { reason: string };
+      accuracy: { value: number };
+      macroF1: { value: number };
+      metrics: {
+        confusionMatrix: { labels: string[]; matrix: number[][] };
+        expectedCalibrationError: {
+          value: number;
+          reliability: { count: number; accuracy: number }[];
+        };
       };
     };
   };

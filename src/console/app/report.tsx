@@ -45,11 +45,12 @@ export function Report({
 
 function VersionReport({ adapterId, version }: { adapterId: string; version: HeadVersion }) {
   const [cell, setCell] = useState<{ trueLabel: string; predicted: string } | null>(null);
-  const { test, samples, hyperparameters } = version.report;
+  const { evaluation, samples, hyperparameters } = version.report;
+  const test = evaluation.metrics;
   const known = knownSamples(adapterId);
   const cellSamples =
     cell &&
-    (version.report.testSamples ?? []).filter(
+    evaluation.perSample.filter(
       (s) => s.label === cell.trueLabel && s.predicted === cell.predicted,
     );
   return (
@@ -57,11 +58,19 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
       <Card title={`Version ${version.version} · ${version.headType}`}>
         <dl class="figures">
           <dt>accuracy</dt>
-          <dd data-testid="accuracy">{fixed(test.accuracy)}</dd>
+          <dd data-testid="accuracy">{fixed(evaluation.accuracy.value)}</dd>
+          <dt>95 % interval</dt>
+          <dd>
+            {fixed(evaluation.accuracy.low)}–{fixed(evaluation.accuracy.high)}
+          </dd>
           <dt>macro-F1</dt>
-          <dd data-testid="macro-f1">{fixed(test.macro.f1)}</dd>
-          <dt>test samples</dt>
-          <dd>{test.samples}</dd>
+          <dd data-testid="macro-f1">{fixed(evaluation.macroF1.value)}</dd>
+          <dt>95 % interval</dt>
+          <dd>
+            {fixed(evaluation.macroF1.low)}–{fixed(evaluation.macroF1.high)}
+          </dd>
+          <dt>held-out samples</dt>
+          <dd>{evaluation.samples}</dd>
           <dt>log loss</dt>
           <dd>{fixed(test.logLoss)}</dd>
         </dl>
@@ -93,10 +102,10 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
             ))}
           </tbody>
         </table>
-        <h3>Split</h3>
+        <h3>Evaluation</h3>
         <p data-testid="split">
-          train {samples.perSplit.train} · validation {samples.perSplit.validation} · test{" "}
-          {samples.perSplit.test} ({samples.afterDedup} distinct of {samples.raw}
+          {evaluation.protocol.reason}; the served head is trained on all{" "}
+          {samples.servedHeadTrainedOn} samples ({samples.afterDedup} distinct of {samples.raw}
           {samples.duplicatesRemoved > 0 ? `, ${samples.duplicatesRemoved} duplicates removed` : ""}
           )
         </p>
@@ -131,7 +140,7 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
           </table>
         </details>
       </Card>
-      <Card title="Confusion matrix (test split)">
+      <Card title="Confusion matrix (held-out predictions)">
         <ConfusionMatrix
           labels={test.confusionMatrix.labels}
           matrix={test.confusionMatrix.matrix}

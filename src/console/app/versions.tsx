@@ -57,9 +57,9 @@ export function Versions({
                 {v.binding.backbone}
                 {v.binding.layer ? ` / ${v.binding.layer}` : ""}
               </td>
-              <td>{fixed(v.report.test.accuracy)}</td>
-              <td>{fixed(v.report.test.macro.f1)}</td>
-              <td>{fixed(v.report.test.expectedCalibrationError.value)}</td>
+              <td>{fixed(v.report.evaluation.accuracy.value)}</td>
+              <td>{fixed(v.report.evaluation.macroF1.value)}</td>
+              <td>{fixed(v.report.evaluation.metrics.expectedCalibrationError.value)}</td>
               <td>{new Date(v.createdAt).toLocaleString()}</td>
               <td>
                 {v.active ? (
