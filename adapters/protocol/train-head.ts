@@ -140,7 +140,7 @@ export class TrainingRun {
       return {
         stage: "cross-validate",
         fraction: scale((0.8 * roundsDone) / rounds),
-        message: `round ${roundsDone + 1}/${rounds} of ${this.describeProtocol()}`,
+        message: `round ${roundsDone + 1}/${rounds} of ${this.describeProtocol()}${this.roundStatus()}`,
       };
     }
     if (this.holdout && !this.assessment) {
@@ -269,6 +269,12 @@ export class TrainingRun {
     const { y, labels, protocol, seed } = this.prepared;
     if (protocol.kind !== "holdout") throw new Error("training: no holdout split");
     return stratifiedSplit(y, labels.length, protocol.fractions, seed);
+  }
+
+  /** ": <the round's own progress>", e.g. its sweep candidate and epoch, when a round is running. */
+  private roundStatus(): string {
+    const round = this.crossValidation?.roundProgress;
+    return round?.message ? `: ${round.message}` : "";
   }
 
   private describeProtocol(): string {

@@ -7,7 +7,14 @@ import { STEP_FLOPS } from "../protocol/step-budget";
 import type { SplitIndices } from "../protocol/stratified-split";
 import { protocolOptions } from "../protocol/validate-options";
 import { checkClassCounts } from "../protocol/validate-samples";
-import type { BackboneRef, HeadType, Hyperparameters, SweepRow, TrainOptions } from "../types";
+import type {
+  BackboneRef,
+  HeadType,
+  Hyperparameters,
+  SweepRow,
+  TrainOptions,
+  TrainProgress,
+} from "../types";
 import { type FoldStatistic, foldStatistic } from "./fold-statistics";
 import { stratifiedKFold } from "./stratified-k-fold";
 
@@ -152,6 +159,11 @@ export class CrossValidationRun {
 
   get done(): boolean {
     return this.roundsDone === this.rounds;
+  }
+
+  /** The running round's own progress (its sweep candidate, and epoch for heads that have them). */
+  get roundProgress(): TrainProgress | null {
+    return this.fit?.progress ?? null;
   }
 
   /** Fits until about `flops` are spent or a fold ends; returns the flops spent. */

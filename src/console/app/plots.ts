@@ -124,17 +124,22 @@ export interface EpochPoint {
   loss: number;
 }
 
-const EPOCH_MESSAGE = /^candidate (\d+)\/\d+ (.*); epoch (\d+) validation loss ([\d.]+)$/;
+/** A holdout sweep's message, or a cross-validation round's ("round 2/15 of …: candidate …"). */
+const EPOCH_MESSAGE =
+  /^(?:round (\d+)\/\d+ [^:]*: )?candidate (\d+)\/\d+ (.*); epoch (\d+) validation loss ([\d.]+)$/;
 
-/** The epoch a training job's progress message reports (heads that train in epochs), if any. */
+/**
+ * The epoch a training job's progress message reports (heads that train in epochs), if any. In
+ * cross-validation only the first round's: every round sweeps the same candidates again.
+ */
 export function epochPoint(message: string | null): EpochPoint | null {
   const match = message ? EPOCH_MESSAGE.exec(message) : null;
-  if (!match) return null;
+  if (!match || (match[1] !== undefined && match[1] !== "1")) return null;
   return {
-    candidate: Number(match[1]),
-    hyperparameters: match[2] as string,
-    epoch: Number(match[3]),
-    loss: Number(match[4]),
+    candidate: Number(match[2]),
+    hyperparameters: match[3] as string,
+    epoch: Number(match[4]),
+    loss: Number(match[5]),
   };
 }
 

@@ -78,9 +78,11 @@ describe("training protocol", () => {
     const epochs: number[] = [];
     // Small steps, so that the progress between them shows epoch after epoch.
     while (!run.done) {
-      const match = /^candidate 1\/\d+ .*; epoch (\d+) validation loss [\d.]+$/.exec(
-        run.progress.message ?? "",
-      );
+      // Cross-validation (90 samples): the first round's first candidate.
+      const match =
+        /^round 1\/\d+ [^:]*: candidate 1\/\d+ .*; epoch (\d+) validation loss [\d.]+$/.exec(
+          run.progress.message ?? "",
+        );
       if (match) epochs.push(Number(match[1]));
       run.advance(20_000);
     }

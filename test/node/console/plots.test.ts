@@ -135,6 +135,10 @@ describe("learning curves from training progress", () => {
       epoch: 7,
       loss: 0.4321,
     });
+    const round = (r: number) =>
+      `round ${r}/15 of 5-fold cross-validation × 3: ${message(2, 7, 0.4321)}`;
+    expect(epochPoint(round(1))).toEqual(epochPoint(message(2, 7, 0.4321)));
+    expect(epochPoint(round(2))).toBeNull();
     expect(epochPoint('candidate 1/3 {"C":1}')).toBeNull();
     expect(epochPoint("refitting on train + validation")).toBeNull();
     expect(epochPoint(null)).toBeNull();
