@@ -7,8 +7,14 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { model as functionalModel } from "@tensorflow/tfjs-layers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { memorySource } from "../../../adapters/finetune/activation-source";
 import { topLayout } from "../../../adapters/finetune/layout";
+import { startingModel } from "../../../adapters/finetune/start";
+import { topLogits } from "../../../adapters/finetune/top-model";
 import { TopActivations } from "../../../adapters/finetune/top-network";
+import { argmaxRows, type Matrix } from "../../../adapters/linalg/matrix";
+import { LogisticRegression } from "../../../adapters/logistic/logistic-regression";
+import { StandardScaler } from "../../../adapters/preprocessing/standard-scaler";
 import { BACKBONES } from "../../../models";
 import { loadPreparedGraphModel } from "../../../models/graph-model";
 import { loadPreparedLayersModel } from "../../../models/layers-model";
@@ -24,38 +30,58 @@ const CASES = [
   { id: "mobilenet-v2-100", inChannels: 320, outChannels: 1280 },
 ] as const;
 
-/** The network's own block16 output and Conv_1 output (after its ReLU6) for one batch. */
-async function networkOutputs(
-  id: string,
-  batch: tf.Tensor4D,
-): Promise<[Float32Array, Float32Array]> {
+interface NetworkOutputs {
+  block16: Float32Array;
+  /** Conv_1's output after its ReLU6, before pooling. */
+  conv1: Float32Array;
+  /** The backbone's default embedding node (average-pooled Conv_1), before normalisation. */
+  pooled: Float32Array;
+}
+
+/** What the network itself computes at the top's three points for one batch. */
+async function networkOutputs(id: string, batch: tf.Tensor4D): Promise<NetworkOutputs> {
   const definition = BACKBONES[id];
   if (!definition) throw new Error(`unknown backbone ${id}`);
   const { manifest } = definition;
   const files = (await nodeHost()).modelFiles(id);
-  const cut = manifest.cutLayers.find((layer) => layer.name === "block16");
-  if (!cut) throw new Error("no block16");
+  const node = (name: string) =>
+    manifest.cutLayers.find((layer) => layer.name === name)?.node ?? "";
   let outputs: tf.Tensor[];
   if (manifest.runtime === "tfjs-layers") {
     const full = await loadPreparedLayersModel(files, manifest);
     const truncated = functionalModel({
       inputs: full.inputs,
-      outputs: [full.getLayer(cut.node).output, full.getLayer("out_relu").output] as never,
+      outputs: [node("block16"), "out_relu", node("pooled")].map(
+        (name) => full.getLayer(name).output,
+      ) as never,
     });
     outputs = truncated.predict(batch) as tf.Tensor[];
     full.dispose();
   } else {
     const graph = await loadPreparedGraphModel(files, manifest);
-    outputs = graph.execute({ input: batch }, [cut.node, GRAPH_CONV_1]) as tf.Tensor[];
+    outputs = graph.execute({ input: batch }, [
+      node("block16"),
+      GRAPH_CONV_1,
+      node("pooled"),
+    ]) as tf.Tensor[];
     graph.dispose();
   }
-  const [block16, conv1] = outputs as [tf.Tensor, tf.Tensor];
-  const result: [Float32Array, Float32Array] = [
-    (await block16.data()) as Float32Array,
-    (await conv1.data()) as Float32Array,
-  ];
+  const [block16, conv1, pooled] = await Promise.all(
+    outputs.map(async (tensor) => (await tensor.data()) as Float32Array),
+  );
   tf.dispose(outputs);
-  return result;
+  return { block16, conv1, pooled } as NetworkOutputs;
+}
+
+/** Rows of `flat` (count × dim), each divided by its L2 norm, as the backbones do. */
+function normalisedRows(flat: Float32Array, count: number, dim: number): Matrix {
+  const data = Float64Array.from(flat);
+  for (let i = 0; i < count; i++) {
+    const row = data.subarray(i * dim, (i + 1) * dim);
+    const norm = Math.max(Math.hypot(...row), 1e-12);
+    for (let j = 0; j < dim; j++) row[j] = (row[j] as number) / norm;
+  }
+  return { rows: count, cols: dim, data };
 }
 
 describe.each(CASES)("trainable top of $id", ({ id, inChannels, outChannels }) => {
@@ -68,7 +94,7 @@ describe.each(CASES)("trainable top of $id", ({ id, inChannels, outChannels }) =
     const weights = await readTopWeights(host.modelFiles(id), manifest);
     expect(weights).toMatchObject({ positions: 49, inChannels, outChannels });
     const batch = tf.randomUniform([2, 224, 224, 3], 0, 1, "float32", 12) as tf.Tensor4D;
-    const [block16, conv1] = await networkOutputs(id, batch);
+    const { block16, conv1 } = await networkOutputs(id, batch);
     batch.dispose();
 
     const layout = topLayout(weights.positions, inChannels, outChannels, 1);
@@ -92,6 +118,38 @@ describe.each(CASES)("trainable top of $id", ({ id, inChannels, outChannels }) =
     expect(worst).toBeLessThanOrEqual(1e-4);
     // Not a vacuous match of zeros: a good share of the units is on.
     expect(active / conv1.length).toBeGreaterThan(0.01);
+  });
+
+  it("before any finetuning step, gives the frozen head's logits on the network's own embedding", async () => {
+    const count = 6;
+    const host = await nodeHost();
+    const weights = await readTopWeights(host.modelFiles(id), manifest);
+    const batch = tf.randomUniform([count, 224, 224, 3], 0, 1, "float32", 5) as tf.Tensor4D;
+    const { block16, pooled } = await networkOutputs(id, batch);
+    batch.dispose();
+    // A frozen logistic head on the backbone's own (normalised) embeddings of these images.
+    const embeddings = normalisedRows(pooled, count, outChannels);
+    const labels = Int32Array.from([0, 1, 2, 0, 1, 2]);
+    const scaler = new StandardScaler().fit(embeddings);
+    const logistic = new LogisticRegression({ C: 1 }).fit(scaler.transform(embeddings), labels);
+    const frozen = logistic.decisionFunction(scaler.transform(embeddings));
+
+    const start = startingModel(weights, scaler, logistic, 3);
+    const length = weights.positions * inChannels;
+    const maps = Array.from({ length: count }, (_, i) =>
+      block16.subarray(i * length, (i + 1) * length),
+    );
+    const tuned = topLogits(
+      start,
+      memorySource(maps, length),
+      Int32Array.from(maps, (_, i) => i),
+    );
+    let worst = 0;
+    for (let i = 0; i < frozen.data.length; i++) {
+      worst = Math.max(worst, Math.abs((tuned.data[i] as number) - (frozen.data[i] as number)));
+    }
+    expect(worst).toBeLessThanOrEqual(1e-4);
+    expect([...argmaxRows(tuned)]).toEqual([...argmaxRows(frozen)]);
   });
 });
 
