@@ -66,6 +66,8 @@ export interface EpochRecord {
 
 export interface FinetuneOutcome {
   theta: Float64Array;
+  /** The kept epoch's validation logits (validation order × K), for calibration. */
+  validationLogits: Float64Array;
   /** The kept epoch; 0 means no epoch beat the frozen start. */
   bestEpoch: number;
   history: EpochRecord[];
@@ -89,7 +91,8 @@ export class FinetuneFit implements FitProcess {
   private validationLoss = 0;
   private validationCorrect = 0;
   private history: EpochRecord[] = [];
-  private best: { loss: number; epoch: number; theta: Float64Array };
+  private readonly validationLogits: Float64Array;
+  private best: { loss: number; epoch: number; theta: Float64Array; logits: Float64Array };
 
   constructor(
     private readonly start: TopModel,
@@ -113,7 +116,13 @@ export class FinetuneFit implements FitProcess {
     this.network = new TopActivations(layout, params.batchSize);
     this.inputs = new Float64Array(params.batchSize * sampleLength(layout));
     this.labels = new Int32Array(params.batchSize);
-    this.best = { loss: Number.POSITIVE_INFINITY, epoch: 0, theta: this.theta };
+    this.validationLogits = new Float64Array(data.validation.indices.length * layout.classCount);
+    this.best = {
+      loss: Number.POSITIVE_INFINITY,
+      epoch: 0,
+      theta: this.theta,
+      logits: this.validationLogits,
+    };
     if (resume) this.restore(resume);
   }
 
@@ -127,7 +136,12 @@ export class FinetuneFit implements FitProcess {
 
   get outcome(): FinetuneOutcome {
     if (!this.done) throw new Error("finetune fit: not finished");
-    return { theta: this.best.theta, bestEpoch: this.best.epoch, history: this.history };
+    return {
+      theta: this.best.theta,
+      validationLogits: this.best.logits,
+      bestEpoch: this.best.epoch,
+      history: this.history,
+    };
   }
 
   /** The epochs validated so far (for progress events). */
@@ -161,6 +175,8 @@ export class FinetuneFit implements FitProcess {
       arrays: {
         theta: this.theta,
         bestTheta: this.best.theta,
+        validationLogits: this.validationLogits,
+        bestLogits: this.best.logits,
         order: Float64Array.from(this.order),
         history: Float64Array.from(
           this.history.flatMap((r) => [r.epoch, r.validationLoss, r.validationAccuracy]),
@@ -194,10 +210,13 @@ export class FinetuneFit implements FitProcess {
         validationAccuracy: history[i + 2] as number,
       });
     }
+    const logits = this.validationLogits.length;
+    this.validationLogits.set(arrayOf(checkpoint, "validationLogits", logits));
     this.best = {
       loss: scalarOf(checkpoint, "bestLoss"),
       epoch: scalarOf(checkpoint, "bestEpoch"),
       theta: Float64Array.from(arrayOf(checkpoint, "bestTheta", size)),
+      logits: Float64Array.from(arrayOf(checkpoint, "bestLogits", logits)),
     };
     const adamPart = (prefix: string): FitCheckpoint => ({
       scalars: { adamSteps: scalarOf(checkpoint, `${prefix}AdamSteps`) },
@@ -278,6 +297,7 @@ export class FinetuneFit implements FitProcess {
     source.read(chunk, this.inputs);
     this.network.forward(this.theta, scaling, this.inputs, chunk.length);
     const labels = validation.y.subarray(this.cursor, this.cursor + chunk.length);
+    this.validationLogits.set(this.network.logits.subarray(0, chunk.length * k), this.cursor * k);
     for (let i = 0; i < chunk.length; i++) {
       const row = this.network.logits.subarray(i * k, (i + 1) * k);
       let best = 0;
@@ -315,6 +335,7 @@ export class FinetuneFit implements FitProcess {
         loss: record.validationLoss,
         epoch: this.epoch,
         theta: Float64Array.from(this.theta),
+        logits: Float64Array.from(this.validationLogits),
       };
     }
     const stalled = this.epoch - this.best.epoch >= this.params.patience;

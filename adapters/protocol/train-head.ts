@@ -143,7 +143,7 @@ export async function trainHead(
 }
 
 /** Validation, deduplication and the split: cheap and deterministic, so never checkpointed. */
-function prepare(input: Omit<TrainHeadInput, "onProgress">) {
+export function prepare(input: Omit<TrainHeadInput, "onProgress">) {
   if (!HEAD_TYPES.includes(input.headType)) {
     throw new HeadInputError(
       "invalid-options",

@@ -7,12 +7,14 @@
 import { describe, expect, it } from "vitest";
 import { memorySource } from "../../../adapters/finetune/activation-source";
 import { FINETUNE_DEFAULTS, FinetuneFit } from "../../../adapters/finetune/finetune-fit";
+import { FinetuneRun, type FinetuneRunCheckpoint } from "../../../adapters/finetune/finetune-run";
 import { type PretrainedTop, startingModel } from "../../../adapters/finetune/start";
 import { topEmbeddings, topLogits } from "../../../adapters/finetune/top-model";
 import { TopActivations } from "../../../adapters/finetune/top-network";
 import { runToEnd } from "../../../adapters/fit-process";
 import { LogisticRegression } from "../../../adapters/logistic/logistic-regression";
 import { StandardScaler } from "../../../adapters/preprocessing/standard-scaler";
+import { STEP_FLOPS } from "../../../adapters/protocol/step-budget";
 import { SeededRandom } from "../../../adapters/random";
 import {
   decodeCheckpoint,
@@ -221,6 +223,79 @@ describe("finetune network", () => {
     expect(fit.outcome.history).toEqual(straight.outcome.history);
     expect(fit.outcome.theta).toEqual(straight.outcome.theta);
     expect(fit.outcome.theta).not.toEqual(model.theta);
+  });
+});
+
+/** The task as the protocol takes it: frozen embeddings as samples, cut activations as the source. */
+function runInput(task: ReturnType<typeof syntheticTask>, options: object) {
+  const source = memorySource(task.samples, POSITIONS * CHANNELS);
+  const { model } = frozenStart(task);
+  const all = Int32Array.from(task.samples, (_, i) => i);
+  const embeddings = topEmbeddings(model, source, all);
+  const samples = task.samples.map((_, i) => ({
+    features: Float32Array.from(embeddings.data.subarray(i * OUT, (i + 1) * OUT)),
+    label: `class-${task.y[i]}`,
+    hash: `sample-${i}`,
+  }));
+  return {
+    backbone: { id: "synthetic", weightsHash: "none", dim: OUT },
+    top: task.top,
+    samples,
+    source,
+    options,
+  };
+}
+
+describe("finetune protocol", () => {
+  const options = {
+    seed: 2,
+    hyperparameters: { learningRateGrid: [3e-3], l2spGrid: [0.01, 1], maxEpochs: 8 },
+  };
+
+  it("beats the frozen head on validation when the top misses the class, and reports on test", () => {
+    const run = new FinetuneRun(runInput(syntheticTask(40, 11), options));
+    while (!run.done) run.advance(STEP_FLOPS);
+    const result = run.result();
+    expect(result.kind).toBe("finetune");
+    const { report } = result;
+    expect(report.finetune.candidates).toHaveLength(2);
+    expect(report.finetune.chosen).not.toBe("frozen");
+    expect(report.finetune.candidates[0]?.epochs[0]?.epoch).toBe(0);
+    expect(report.test.samples).toBe(24);
+    expect(report.test.accuracy).toBeGreaterThan(0.8);
+    expect(report.calibration.temperature).toBeGreaterThan(0);
+  });
+
+  it("falls back to the frozen head when no candidate trains past epoch 0", () => {
+    const run = new FinetuneRun(
+      runInput(syntheticTask(10, 3), {
+        ...options,
+        hyperparameters: { ...options.hyperparameters, maxEpochs: 0 },
+      }),
+    );
+    while (!run.done) run.advance(STEP_FLOPS);
+    const result = run.result();
+    expect(result.kind).toBe("frozen");
+    expect(result.report.headType).toBe("logistic");
+    expect(result.report.finetune.chosen).toBe("frozen");
+  });
+
+  it("resumed from an encoded checkpoint after every step, gives the same result", () => {
+    const input = runInput(syntheticTask(15, 8), options);
+    const straight = new FinetuneRun(input);
+    while (!straight.done) straight.advance(2e4);
+    let run = new FinetuneRun(input);
+    let steps = 0;
+    while (!run.done) {
+      run.advance(2e4);
+      steps++;
+      run = new FinetuneRun(
+        input,
+        decodeCheckpoint<FinetuneRunCheckpoint>(encodeCheckpoint(run.checkpoint())),
+      );
+    }
+    expect(steps).toBeGreaterThan(10);
+    expect(run.result()).toEqual(straight.result());
   });
 });
 

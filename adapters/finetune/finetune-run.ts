@@ -1,0 +1,527 @@
+/**
+ * The training protocol for a "finetune" head, as a process of bounded steps like TrainingRun, on
+ * the same preparation (validation, dedupe, stratified split):
+ *
+ * 1. frozen: the logistic protocol (FitRun) on the samples' frozen embeddings. Its train-only
+ *    chosen model is the classifier a finetune starts from; its finished head is the fallback.
+ * 2. finetune: a sweep of the top's learning rate × the L2-SP strength, each candidate a
+ *    FinetuneFit from (pretrained top, frozen classifier) with early stopping on validation.
+ * 3. the choice, by the protocol's rule (validation accuracy, then log loss): a candidate must beat
+ *    the frozen head's own validation row, and its kept epoch must be after 0; otherwise the result
+ *    is the frozen head, which is cheaper to store and to run.
+ * 4. calibration (temperature, abstain threshold) on the kept epoch's validation logits, and one
+ *    pass over the test split for the report, in chunks.
+ *
+ * The finetuned model is not refitted on train + validation (validation is what stops it); the
+ * frozen fallback is, as every logistic head.
+ */
+
+import type { EstimatorState } from "../estimator";
+import type { FitCheckpoint } from "../fit-process";
+import { gridOption, numberOption } from "../heads/hyperparameter-options";
+import { type Matrix, selectRows } from "../linalg/matrix";
+import { softmaxWithTemperature } from "../linalg/softmax";
+import { logisticHeadSpec } from "../logistic/head-spec";
+import { LogisticRegression } from "../logistic/logistic-regression";
+import { classificationMetrics } from "../metrics/classification-metrics";
+import { logLoss } from "../metrics/log-loss";
+import { StandardScaler } from "../preprocessing/standard-scaler";
+import { chooseAbstainThreshold, selectivePerformance } from "../protocol/abstain-threshold";
+import { deduplicate } from "../protocol/deduplicate";
+import { FitRun, type FitRunCheckpoint, isBetter, SELECTION_RULE } from "../protocol/fit-run";
+import { fitTemperature } from "../protocol/temperature-scaling";
+import { prepare } from "../protocol/train-head";
+import type {
+  AbstainReport,
+  BackboneRef,
+  ClassificationMetrics,
+  Hyperparameters,
+  LabelledEmbedding,
+  SweepRow,
+  TrainingReport,
+  TrainOptions,
+  TrainProgress,
+} from "../types";
+import type { CutActivationSource } from "./activation-source";
+import { FINETUNE_DEFAULTS, FinetuneFit, type FinetuneParams } from "./finetune-fit";
+import { type PretrainedTop, startingModel } from "./start";
+import { inferenceFlops, type TopModel, topLogits } from "./top-model";
+
+export const DEFAULT_LEARNING_RATE_GRID = [1e-4, 1e-3] as const;
+export const DEFAULT_L2SP_GRID = [0.01, 1] as const;
+/** The classifier learns this many times faster than the top (the top starts pretrained). */
+export const CLASSIFIER_LEARNING_RATE_RATIO = 10;
+
+export const FINETUNE_HYPERPARAMETER_NAMES = [
+  "learningRateGrid",
+  "l2spGrid",
+  "batchSize",
+  "maxEpochs",
+  "patience",
+] as const;
+
+export interface FinetuneRunInput {
+  /** The backbone of the samples' frozen embeddings (its top's output layer). */
+  backbone: BackboneRef;
+  top: PretrainedTop;
+  /** Frozen embeddings (features) with their labels and content hashes. */
+  samples: LabelledEmbedding[];
+  /** The same samples' cut activations, by the same index. */
+  source: CutActivationSource;
+  options?: TrainOptions;
+}
+
+type Stage = "frozen" | "finetune" | "evaluate" | "done";
+
+interface FrozenOutcome {
+  /** The frozen logistic head as stored (base64 of its bytes), the fallback. */
+  head: string;
+  report: Pick<TrainingReport, "hyperparameters" | "calibration" | "abstain" | "test">;
+  /** Its chosen model fitted on train, where the finetune starts. */
+  classifier: EstimatorState;
+  validation: SweepRow;
+}
+
+interface Calibration {
+  temperature: number;
+  abstain: { threshold: number | null; precision: number; coverage: number } | null;
+  validationLogLossBefore: number;
+  validationLogLossAfter: number;
+}
+
+export interface FinetuneRunCheckpoint {
+  stage: Stage;
+  frozenRun: FitRunCheckpoint | null;
+  frozen: FrozenOutcome | null;
+  candidate: number;
+  rows: SweepRow[];
+  /** Each finished candidate's validation loss per epoch (the progress events' history). */
+  epochs: EpochLoss[][];
+  best: { row: number; theta: Float64Array; validationLogits: Float64Array } | null;
+  fit: FitCheckpoint | null;
+  calibration: Calibration | null;
+  /** Test logits computed so far (evaluate stage), in test-split order. */
+  testLogits: Float64Array | null;
+  testCursor: number;
+}
+
+export type FinetuneResult =
+  | {
+      kind: "finetune";
+      model: TopModel;
+      labels: string[];
+      temperature: number;
+      abstainThreshold: number | null;
+      report: FinetuneReport;
+    }
+  | { kind: "frozen"; head: Uint8Array; report: FinetuneReport };
+
+export interface FinetuneReport {
+  /** "finetune", or "logistic" when no candidate beat the frozen head on validation. */
+  headType: "finetune" | "logistic";
+  hyperparameters: TrainingReport["hyperparameters"];
+  calibration: TrainingReport["calibration"];
+  abstain: AbstainReport | null;
+  test: ClassificationMetrics;
+  finetune: {
+    /** Validation of the frozen head, then of each finetune candidate at its kept epoch. */
+    frozenValidation: SweepRow;
+    candidates: (SweepRow & { epochs: EpochLoss[] })[];
+    chosen: "frozen" | number;
+  };
+}
+
+type EpochLoss = { epoch: number; validationLoss: number };
+
+/** Samples per unit of the test pass. */
+const TEST_CHUNK = 16;
+
+export class FinetuneRun {
+  private readonly prepared: ReturnType<typeof prepare>;
+  /** Index in the input (and the source) of each deduplicated sample. */
+  private readonly sourceIndex: Int32Array;
+  private readonly candidates: Hyperparameters[];
+  private readonly fixed: Pick<FinetuneParams, "batchSize" | "maxEpochs" | "patience" | "seed">;
+  private state: FinetuneRunCheckpoint;
+  private frozenRun: FitRun | null = null;
+  private fit: FinetuneFit | null = null;
+  private start: TopModel | null = null;
+
+  constructor(
+    private readonly input: FinetuneRunInput,
+    resume?: FinetuneRunCheckpoint,
+  ) {
+    const options = input.options ?? {};
+    this.prepared = prepare({
+      headType: "logistic",
+      backbone: input.backbone,
+      samples: input.samples,
+      options,
+    });
+    const position = new Map(input.samples.map((sample, i) => [sample, i]));
+    this.sourceIndex = Int32Array.from(
+      deduplicate(input.samples).samples,
+      (sample) => position.get(sample) as number,
+    );
+    const h = options.hyperparameters;
+    this.candidates = finetuneCandidates(options);
+    this.fixed = {
+      batchSize: numberOption(h, "batchSize", FINETUNE_DEFAULTS.batchSize, {
+        min: 1,
+        max: 256,
+        integer: true,
+      }),
+      maxEpochs: numberOption(h, "maxEpochs", FINETUNE_DEFAULTS.maxEpochs, {
+        min: 0,
+        max: 200,
+        integer: true,
+      }),
+      patience: numberOption(h, "patience", FINETUNE_DEFAULTS.patience, {
+        min: 1,
+        max: 50,
+        integer: true,
+      }),
+      seed: this.prepared.seed,
+    };
+    this.state = resume ?? {
+      stage: "frozen",
+      frozenRun: null,
+      frozen: null,
+      candidate: 0,
+      rows: [],
+      epochs: [],
+      best: null,
+      fit: null,
+      calibration: null,
+      testLogits: null,
+      testCursor: 0,
+    };
+  }
+
+  get done(): boolean {
+    return this.state.stage === "done";
+  }
+
+  get progress(): TrainProgress & { epoch?: number; validationLoss?: number } {
+    const { stage, candidate } = this.state;
+    if (stage === "frozen") {
+      const inner = this.frozenRun?.progress;
+      return {
+        stage: "sweep",
+        fraction: 0.1 * (inner?.fraction ?? 0),
+        message: `frozen head: ${inner?.message ?? "starting"}`,
+      };
+    }
+    if (stage === "finetune") {
+      const count = this.candidates.length;
+      const last = this.fit?.epochs.at(-1);
+      return {
+        stage: "sweep",
+        fraction: 0.1 + 0.8 * ((candidate + (this.fit?.fraction ?? 0)) / count),
+        message: `finetune candidate ${candidate + 1}/${count} ${JSON.stringify(this.candidates[candidate])}${last ? `, epoch ${last.epoch}: validation loss ${last.validationLoss.toFixed(4)}` : ""}`,
+        ...(last && { epoch: last.epoch, validationLoss: last.validationLoss }),
+      };
+    }
+    return { stage: "evaluate", fraction: 0.95, message: "evaluating on the test split" };
+  }
+
+  advance(flops: number): number {
+    let spent = 0;
+    do spent += this.unit(flops - spent);
+    while (spent < flops && !this.done);
+    return spent;
+  }
+
+  checkpoint(): FinetuneRunCheckpoint {
+    return {
+      ...this.state,
+      frozenRun:
+        this.state.stage === "frozen"
+          ? (this.frozenRun?.checkpoint() ?? this.state.frozenRun)
+          : null,
+      fit: this.fit?.checkpoint() ?? this.state.fit,
+    };
+  }
+
+  result(): FinetuneResult {
+    const { frozen, calibration, best, rows, epochs } = this.state;
+    if (this.state.stage !== "done" || !frozen) throw new Error("finetune run: not finished");
+    const finetune = {
+      frozenValidation: frozen.validation,
+      candidates: rows.map((row, i) => ({ ...row, epochs: epochs[i] ?? [] })),
+      chosen: best && calibration ? best.row : ("frozen" as const),
+    };
+    if (!best || !calibration) {
+      return {
+        kind: "frozen",
+        head: base64Decode(frozen.head),
+        report: { headType: "logistic", ...frozen.report, finetune },
+      };
+    }
+    const test = this.rowsOf(this.prepared.split.test);
+    const probabilities = softmaxWithTemperature(this.testLogits(), calibration.temperature);
+    const { abstain } = calibration;
+    const chosenRow = rows[best.row] as SweepRow;
+    return {
+      kind: "finetune",
+      model: { ...this.startModel(), theta: best.theta },
+      labels: this.prepared.labels,
+      temperature: calibration.temperature,
+      abstainThreshold: abstain ? (abstain.threshold ?? 2) : null,
+      report: {
+        headType: "finetune",
+        hyperparameters: {
+          chosen: chosenRow.hyperparameters,
+          selection: `${SELECTION_RULE}; a finetune candidate must beat the frozen head's validation row`,
+          sweep: rows,
+        },
+        calibration: {
+          method: "temperature-scaling",
+          temperature: calibration.temperature,
+          validationLogLossBefore: calibration.validationLogLossBefore,
+          validationLogLossAfter: calibration.validationLogLossAfter,
+        },
+        abstain: abstain && {
+          targetPrecision: this.prepared.targetPrecision as number,
+          threshold: abstain.threshold,
+          reachable: abstain.threshold !== null,
+          validationPrecision: abstain.precision,
+          validationCoverage: abstain.coverage,
+          ...testSelective(probabilities, test.y, abstain.threshold),
+        },
+        test: classificationMetrics(probabilities, test.y, this.prepared.labels),
+        finetune,
+      },
+    };
+  }
+
+  private unit(flops: number): number {
+    switch (this.state.stage) {
+      case "frozen":
+        return this.frozenUnit(flops);
+      case "finetune":
+        return this.finetuneUnit(flops);
+      case "evaluate":
+        return this.evaluateUnit();
+      default:
+        return 0;
+    }
+  }
+
+  private frozenUnit(flops: number): number {
+    const { X, y, labels, split, targetPrecision } = this.prepared;
+    this.frozenRun ??= new FitRun(
+      {
+        spec: logisticHeadSpec,
+        backbone: this.input.backbone,
+        options: this.input.options ?? {},
+        targetPrecision,
+        X,
+        y,
+        labels,
+        split,
+      },
+      this.state.frozenRun ?? undefined,
+    );
+    const spent = this.frozenRun.advance(flops);
+    if (!this.frozenRun.done) return spent;
+    // Captured in the unit that finishes it: a FitRun's result does not survive its checkpoint.
+    const { head, ...report } = this.frozenRun.result;
+    const { best, rows } = this.frozenRun.checkpoint();
+    if (!best) throw new Error("finetune run: the frozen sweep chose nothing");
+    this.state = {
+      ...this.state,
+      stage: "finetune",
+      frozenRun: null,
+      frozen: {
+        head: base64Encode(head.serialize()),
+        report,
+        classifier: best.state,
+        validation: rows[best.row] as SweepRow,
+      },
+    };
+    this.frozenRun = null;
+    return spent;
+  }
+
+  private finetuneUnit(flops: number): number {
+    const { candidate } = this.state;
+    const hyperparameters = this.candidates[candidate] as Hyperparameters;
+    this.fit ??= new FinetuneFit(
+      this.startModel(),
+      {
+        source: this.input.source,
+        train: this.labelledIndices(this.prepared.split.train),
+        validation: this.labelledIndices(this.prepared.split.validation),
+      },
+      this.paramsOf(hyperparameters),
+      this.state.fit ?? undefined,
+    );
+    const spent = this.fit.advance(flops);
+    if (!this.fit.done) return spent;
+
+    const outcome = this.fit.outcome;
+    const kept = outcome.history.find((record) => record.epoch === outcome.bestEpoch);
+    const row: SweepRow = {
+      hyperparameters: { ...hyperparameters, epochs: outcome.bestEpoch },
+      validationAccuracy: kept?.validationAccuracy ?? 0,
+      validationLogLoss: kept?.validationLoss ?? Number.POSITIVE_INFINITY,
+      iterations: outcome.history.length - 1,
+      converged: outcome.history.length - 1 < this.fixed.maxEpochs,
+    };
+    const rows = [...this.state.rows, row];
+    const frozen = (this.state.frozen as FrozenOutcome).validation;
+    const incumbent = this.state.best ? (rows[this.state.best.row] as SweepRow) : frozen;
+    const improves = outcome.bestEpoch > 0 && isBetter(row, incumbent);
+    const next = candidate + 1;
+    this.fit = null;
+    this.state = {
+      ...this.state,
+      stage: next === this.candidates.length ? "evaluate" : "finetune",
+      candidate: next,
+      rows,
+      epochs: [
+        ...this.state.epochs,
+        outcome.history.map(({ epoch, validationLoss }) => ({ epoch, validationLoss })),
+      ],
+      best: improves
+        ? { row: rows.length - 1, theta: outcome.theta, validationLogits: outcome.validationLogits }
+        : this.state.best,
+      fit: null,
+    };
+    if (this.state.stage === "evaluate") this.calibrate();
+    return spent;
+  }
+
+  /** Temperature and abstain threshold from the kept epoch's validation logits (no recomputation). */
+  private calibrate(): void {
+    const { best } = this.state;
+    if (!best) {
+      this.state = { ...this.state, stage: "done" };
+      return;
+    }
+    const { y, labels } = this.rowsOf(this.prepared.split.validation);
+    const logits: Matrix = { rows: y.length, cols: labels, data: best.validationLogits };
+    const temperature = fitTemperature(logits, y);
+    const probabilities = softmaxWithTemperature(logits, temperature);
+    const { targetPrecision } = this.prepared;
+    this.state = {
+      ...this.state,
+      calibration: {
+        temperature,
+        abstain:
+          targetPrecision === null
+            ? null
+            : chooseAbstainThreshold(probabilities, y, targetPrecision),
+        validationLogLossBefore: logLoss(softmaxWithTemperature(logits, 1), y),
+        validationLogLossAfter: logLoss(probabilities, y),
+      },
+      testLogits: new Float64Array(this.prepared.split.test.length * this.prepared.labels.length),
+      testCursor: 0,
+    };
+  }
+
+  /** One chunk of the test pass with the chosen weights. */
+  private evaluateUnit(): number {
+    const { best, testCursor } = this.state;
+    const logits = this.state.testLogits as Float64Array;
+    const test = this.prepared.split.test;
+    const chunk = test.subarray(testCursor, testCursor + TEST_CHUNK);
+    const indices = Int32Array.from(chunk, (i) => this.sourceIndex[i] as number);
+    const model = { ...this.startModel(), theta: (best as NonNullable<typeof best>).theta };
+    logits.set(
+      topLogits(model, this.input.source, indices).data,
+      testCursor * this.prepared.labels.length,
+    );
+    const cursor = testCursor + chunk.length;
+    this.state = {
+      ...this.state,
+      testCursor: cursor,
+      stage: cursor >= test.length ? "done" : "evaluate",
+    };
+    return inferenceFlops(model.layout, chunk.length);
+  }
+
+  private testLogits(): Matrix {
+    const k = this.prepared.labels.length;
+    const data = this.state.testLogits as Float64Array;
+    return { rows: data.length / k, cols: k, data };
+  }
+
+  /** The network at step 0: pretrained top, train scaler, the frozen head's train-only classifier. */
+  private startModel(): TopModel {
+    if (!this.start) {
+      const frozen = this.state.frozen as FrozenOutcome;
+      const scaler = new StandardScaler().fit(
+        selectRows(this.prepared.X, this.prepared.split.train),
+      );
+      const classifier = LogisticRegression.fromState(frozen.classifier);
+      this.start = startingModel(this.input.top, scaler, classifier, this.prepared.labels.length);
+    }
+    return this.start;
+  }
+
+  private paramsOf(hyperparameters: Hyperparameters): FinetuneParams {
+    const learningRate = Number(hyperparameters.learningRate);
+    const C = Number((this.state.frozen as FrozenOutcome).classifier.hyperparameters.C);
+    return {
+      ...this.fixed,
+      topLearningRate: learningRate,
+      classifierLearningRate: CLASSIFIER_LEARNING_RATE_RATIO * learningRate,
+      l2sp: Number(hyperparameters.l2sp),
+      // The frozen head's own L2 (scikit-learn's ½‖V‖² + C Σ loss, per sample), so the classifier's
+      // optimum at the pretrained top is where it starts.
+      classifierDecay: 1 / (C * this.prepared.split.train.length),
+    };
+  }
+
+  private labelledIndices(split: Int32Array) {
+    return {
+      indices: Int32Array.from(split, (i) => this.sourceIndex[i] as number),
+      y: Int32Array.from(split, (i) => this.prepared.y[i] as number),
+    };
+  }
+
+  private rowsOf(split: Int32Array) {
+    return {
+      y: Int32Array.from(split, (i) => this.prepared.y[i] as number),
+      labels: this.prepared.labels.length,
+    };
+  }
+}
+
+/** Learning rate × L2-SP strength, in grid order. */
+export function finetuneCandidates(options: TrainOptions): Hyperparameters[] {
+  const h = options.hyperparameters;
+  const learningRates = gridOption(
+    h?.learningRateGrid,
+    "hyperparameters.learningRateGrid",
+    DEFAULT_LEARNING_RATE_GRID,
+    {
+      min: 1e-7,
+      max: 0.1,
+    },
+  );
+  const strengths = gridOption(h?.l2spGrid, "hyperparameters.l2spGrid", DEFAULT_L2SP_GRID, {
+    min: 0,
+    max: 1e4,
+  });
+  return learningRates.flatMap((learningRate) => strengths.map((l2sp) => ({ learningRate, l2sp })));
+}
+
+function testSelective(probabilities: Matrix, y: Int32Array, threshold: number | null) {
+  const { precision, coverage } = selectivePerformance(probabilities, y, threshold);
+  return { testPrecision: precision, testCoverage: coverage };
+}
+
+function base64Encode(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+function base64Decode(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+}
