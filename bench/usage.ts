@@ -4,6 +4,7 @@ import { INSTALL_FASHION_MNIST, PREPARE_EMBEDDINGS } from "./datasets/missing";
 
 const ABOUT: Record<string, string> = {
   backbones: "embedding latency and wasm heap per backbone, workerd vs Node. Needs: nothing.",
+  finetune: `Fashion-MNIST, frozen logistic vs the finetuned top (issue 12), with its costs. Needs: ${INSTALL_FASHION_MNIST}; FINETUNE_SHOTS, FINETUNE_TEST size it.`,
   heads: `our heads vs scikit-learn on cached embeddings. Needs: ${INSTALL_FASHION_MNIST}, then ${PREPARE_EMBEDDINGS}; python3-sklearn for the baseline.`,
   load: "60 s of mixed load (predict text and image, upload, embed) at 4, 16 and 64 clients against wrangler dev, without and during a long training. Needs: nothing (starts its own wrangler dev); BENCH_LOAD_SECONDS shortens it.",
   memory:

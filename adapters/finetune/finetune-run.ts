@@ -18,6 +18,7 @@
 
 import type { EstimatorState } from "../estimator";
 import type { FitCheckpoint } from "../fit-process";
+import { ALWAYS_ABSTAIN } from "../heads/adapter-head";
 import { gridOption, numberOption } from "../heads/hyperparameter-options";
 import { type Matrix, selectRows } from "../linalg/matrix";
 import { softmaxWithTemperature } from "../linalg/softmax";
@@ -44,6 +45,7 @@ import type {
 } from "../types";
 import type { CutActivationSource } from "./activation-source";
 import { FINETUNE_DEFAULTS, FinetuneFit, type FinetuneParams } from "./finetune-fit";
+import { decodeFinetuneHead, FinetuneHead } from "./finetune-head";
 import { type PretrainedTop, startingModel } from "./start";
 import { inferenceFlops, type TopModel, topLogits } from "./top-model";
 
@@ -105,16 +107,17 @@ export interface FinetuneRunCheckpoint {
   testCursor: number;
 }
 
-export type FinetuneResult =
+/** Either way the frozen logistic head (stored bytes) comes along: selection ranks the two. */
+export type FinetuneResult = { frozenHead: Uint8Array } & (
   | {
       kind: "finetune";
-      model: TopModel;
-      labels: string[];
-      temperature: number;
-      abstainThreshold: number | null;
+      head: FinetuneHead;
+      /** The chosen weights before quantisation, to measure what storing them costs. */
+      tunedModel: TopModel;
       report: FinetuneReport;
     }
-  | { kind: "frozen"; head: Uint8Array; report: FinetuneReport };
+  | { kind: "frozen"; report: FinetuneReport }
+);
 
 export interface FinetuneReport {
   /** "finetune", or "logistic" when no candidate beat the frozen head on validation. */
@@ -146,6 +149,7 @@ export class FinetuneRun {
   private frozenRun: FitRun | null = null;
   private fit: FinetuneFit | null = null;
   private start: TopModel | null = null;
+  private head: FinetuneHead | null = null;
 
   constructor(
     private readonly input: FinetuneRunInput,
@@ -254,7 +258,7 @@ export class FinetuneRun {
     if (!best || !calibration) {
       return {
         kind: "frozen",
-        head: base64Decode(frozen.head),
+        frozenHead: base64Decode(frozen.head),
         report: { headType: "logistic", ...frozen.report, finetune },
       };
     }
@@ -264,10 +268,9 @@ export class FinetuneRun {
     const chosenRow = rows[best.row] as SweepRow;
     return {
       kind: "finetune",
-      model: { ...this.startModel(), theta: best.theta },
-      labels: this.prepared.labels,
-      temperature: calibration.temperature,
-      abstainThreshold: abstain ? (abstain.threshold ?? 2) : null,
+      frozenHead: base64Decode(frozen.head),
+      head: this.chosenHead(),
+      tunedModel: { ...this.startModel(), theta: best.theta },
       report: {
         headType: "finetune",
         hyperparameters: {
@@ -421,14 +424,37 @@ export class FinetuneRun {
     };
   }
 
-  /** One chunk of the test pass with the chosen weights. */
+  /**
+   * The head as stored (its top quantised to int8, the rest float32), which the test pass evaluates. Its temperature
+   * and threshold come from the float64 model's validation logits, which the fit already has.
+   */
+  private chosenHead(): FinetuneHead {
+    const { best, calibration } = this.state;
+    if (!best || !calibration) throw new Error("finetune run: nothing chosen");
+    if (!this.head) {
+      const trained = new FinetuneHead({
+        backbone: this.input.backbone,
+        labels: this.prepared.labels,
+        model: { ...this.startModel(), theta: best.theta },
+        temperature: calibration.temperature,
+        abstainThreshold: calibration.abstain
+          ? (calibration.abstain.threshold ?? ALWAYS_ABSTAIN)
+          : null,
+      });
+      // Decoded from its bytes, as FitRun does: the reported metrics are the stored head's.
+      this.head = decodeFinetuneHead(trained.serialize(), this.input.backbone);
+    }
+    return this.head;
+  }
+
+  /** One chunk of the test pass with the stored head. */
   private evaluateUnit(): number {
-    const { best, testCursor } = this.state;
+    const { testCursor } = this.state;
     const logits = this.state.testLogits as Float64Array;
     const test = this.prepared.split.test;
     const chunk = test.subarray(testCursor, testCursor + TEST_CHUNK);
     const indices = Int32Array.from(chunk, (i) => this.sourceIndex[i] as number);
-    const model = { ...this.startModel(), theta: (best as NonNullable<typeof best>).theta };
+    const { model } = this.chosenHead();
     logits.set(
       topLogits(model, this.input.source, indices).data,
       testCursor * this.prepared.labels.length,

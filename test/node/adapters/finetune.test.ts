@@ -5,8 +5,14 @@
  */
 
 import { describe, expect, it } from "vitest";
+import {
+  decodeActivationsInto,
+  encodeActivations,
+  encodedActivationBytes,
+} from "../../../adapters/finetune/activation-codec";
 import { memorySource } from "../../../adapters/finetune/activation-source";
 import { FINETUNE_DEFAULTS, FinetuneFit } from "../../../adapters/finetune/finetune-fit";
+import { decodeFinetuneHead } from "../../../adapters/finetune/finetune-head";
 import { FinetuneRun, type FinetuneRunCheckpoint } from "../../../adapters/finetune/finetune-run";
 import { type PretrainedTop, startingModel } from "../../../adapters/finetune/start";
 import { topEmbeddings, topLogits } from "../../../adapters/finetune/top-model";
@@ -296,6 +302,63 @@ describe("finetune protocol", () => {
     }
     expect(steps).toBeGreaterThan(10);
     expect(run.result()).toEqual(straight.result());
+  });
+});
+
+describe("the stored finetune head", () => {
+  it("round-trips through its bytes (int8 top) and predicts from cut feature maps as before", () => {
+    const input = runInput(syntheticTask(40, 11), {
+      seed: 2,
+      hyperparameters: { learningRateGrid: [3e-3], l2spGrid: [0.01], maxEpochs: 8 },
+    });
+    const run = new FinetuneRun(input);
+    while (!run.done) run.advance(STEP_FLOPS);
+    const result = run.result();
+    if (result.kind !== "finetune") throw new Error("expected a finetune head");
+    const bytes = result.head.serialize();
+    const decoded = decodeFinetuneHead(bytes, input.backbone);
+    expect(decoded.serialize()).toEqual(bytes);
+    const maps = input.samples.map((_, i) =>
+      Float32Array.from(syntheticTask(40, 11).samples[i] as Float64Array),
+    );
+    expect(decoded.predict(maps)).toEqual(result.head.predict(maps));
+    // int8 kernel + float32 scales, bias, scaler and classifier, and a small JSON header.
+    const { layout } = result.head.model;
+    const floats = 2 * OUT + 2 * OUT + CLASSES * OUT + CLASSES;
+    expect(bytes.length).toBeGreaterThanOrEqual(OUT * CHANNELS + 4 * floats);
+    expect(bytes.length).toBeLessThan(OUT * CHANNELS + 4 * floats + 1024);
+    expect(layout.inChannels).toBe(CHANNELS);
+    expect(() => decodeFinetuneHead(bytes, { ...input.backbone, weightsHash: "other" })).toThrow(
+      /retrain/,
+    );
+    expect(() => decodeFinetuneHead(bytes.subarray(0, bytes.length - 1), input.backbone)).toThrow(
+      /wrong size/,
+    );
+  });
+});
+
+describe("cached cut activations", () => {
+  it("store int8 with a scale per position, within half a step of each position's range", () => {
+    const gaussian = gaussians(21);
+    const positions = 49;
+    const channels = 32;
+    const map = Float64Array.from(
+      { length: positions * channels },
+      (_, i) => gaussian() * (1 + Math.floor(i / channels)),
+    );
+    const bytes = encodeActivations(map, positions, channels);
+    expect(bytes.length).toBe(encodedActivationBytes(positions, channels));
+    expect(encodedActivationBytes(49, 448)).toBe(22_148);
+    const out = new Float64Array(2 * positions * channels);
+    decodeActivationsInto(bytes, positions, channels, out, positions * channels);
+    for (let p = 0; p < positions; p++) {
+      const row = map.subarray(p * channels, (p + 1) * channels);
+      const step = Math.max(...row.map(Math.abs)) / 127;
+      for (let c = 0; c < channels; c++) {
+        const decoded = out[positions * channels + p * channels + c] as number;
+        expect(Math.abs(decoded - (row[c] as number))).toBeLessThanOrEqual(step / 2 + 1e-6);
+      }
+    }
   });
 });
 
