@@ -37,8 +37,8 @@ export interface FinetuneParams {
 }
 
 export const FINETUNE_DEFAULTS: FinetuneParams = {
-  topLearningRate: 1e-4,
-  classifierLearningRate: 1e-3,
+  topLearningRate: 1e-5,
+  classifierLearningRate: 1e-4,
   l2sp: 0.01,
   classifierDecay: 1e-4,
   batchSize: 16,

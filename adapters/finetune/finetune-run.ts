@@ -49,7 +49,7 @@ import { decodeFinetuneHead, FinetuneHead } from "./finetune-head";
 import { type PretrainedTop, startingModel } from "./start";
 import { inferenceFlops, type TopModel, topLogits } from "./top-model";
 
-export const DEFAULT_LEARNING_RATE_GRID = [1e-4, 1e-3] as const;
+export const DEFAULT_LEARNING_RATE_GRID = [1e-5, 1e-4] as const;
 export const DEFAULT_L2SP_GRID = [0.01, 1] as const;
 /** The classifier learns this many times faster than the top (the top starts pretrained). */
 export const CLASSIFIER_LEARNING_RATE_RATIO = 10;

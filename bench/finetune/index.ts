@@ -31,7 +31,7 @@ const BACKBONE = process.env.FINETUNE_BACKBONE ?? "mobilenet-v2-100";
 const SEED = 0;
 const OPTIONS = {
   seed: SEED,
-  hyperparameters: { learningRateGrid: [3e-4], l2spGrid: [0.01, 1], maxEpochs: 10, patience: 2 },
+  hyperparameters: { learningRateGrid: [1e-5, 1e-4], l2spGrid: [0.01], maxEpochs: 10, patience: 2 },
 };
 const BATCH = 32;
 
@@ -152,7 +152,8 @@ async function runAll(network: CutNetwork, images: RgbImage[]) {
 function epochsOf(result: FinetuneResult): string {
   return result.report.finetune.candidates
     .map(
-      (row) => `${row.hyperparameters.l2sp}: kept ${row.hyperparameters.epochs}/${row.iterations}`,
+      (row) =>
+        `${row.hyperparameters.learningRate}: kept ${row.hyperparameters.epochs}/${row.iterations}`,
     )
     .join("; ");
 }
@@ -226,9 +227,9 @@ function markdown(
   return [
     "## Finetune: unfreezing the top (issue 12)",
     "",
-    `Fashion-MNIST on ${BACKBONE}: the first N training images of each class (the file is shuffled) go through the protocol (dedupe, 60/20/20 stratified split, seed ${SEED}); both heads are then scored on the first ${TEST} images of the official test set. Frozen = the logistic protocol on the pooled embeddings; finetune = Conv_1 + classifier from that head's train-only model, Adam (top lr 3e-4, classifier 10×), L2-SP ∈ {0.01, 1}, ≤ 10 epochs, patience 2. "chosen" is what validation picked: finetune must beat the frozen head's validation row.`,
+    `Fashion-MNIST on ${BACKBONE}: the first N training images of each class (the file is shuffled) go through the protocol (dedupe, 60/20/20 stratified split, seed ${SEED}); both heads are then scored on the first ${TEST} images of the official test set. Frozen = the logistic protocol on the pooled embeddings; finetune = Conv_1 + classifier from that head's train-only model, Adam (top lr ∈ {1e-5, 1e-4}, classifier 10×), L2-SP 0.01, ≤ 10 epochs, patience 2. "chosen" is what validation picked: finetune must beat the frozen head's validation row.`,
     "",
-    "| per class | samples | frozen logistic | chosen | finetuned top (float64) | int8 top (stored) | fp16 top | stored head | kept epoch / ran (per L2-SP) | protocol time |",
+    "| per class | samples | frozen logistic | chosen | finetuned top (float64) | int8 top (stored) | fp16 top | stored head | kept epoch / ran (per top lr) | protocol time |",
     "|---:|---:|---:|:---|---:|---:|---:|---:|:---|---:|",
     ...rows.map(
       (row) =>
