@@ -5,7 +5,8 @@
  * predict latency of each path through the network.
  *
  * FINETUNE_SHOTS (default "16,64") per class, FINETUNE_TEST (default 1000) test images,
- * FINETUNE_BACKBONE (default mobilenet-v2-100): the machine decides how far these go.
+ * FINETUNE_BACKBONE (default mobilenet-v2-100), FINETUNE_LR (top learning rates, default
+ * "1e-5,1e-4"), FINETUNE_EPOCHS (default 10): the machine decides how far these go.
  */
 
 import { memorySource } from "../../adapters/finetune/activation-source";
@@ -31,7 +32,12 @@ const BACKBONE = process.env.FINETUNE_BACKBONE ?? "mobilenet-v2-100";
 const SEED = 0;
 const OPTIONS = {
   seed: SEED,
-  hyperparameters: { learningRateGrid: [1e-5, 1e-4], l2spGrid: [0.01], maxEpochs: 10, patience: 2 },
+  hyperparameters: {
+    learningRateGrid: (process.env.FINETUNE_LR ?? "1e-5,1e-4").split(",").map(Number),
+    l2spGrid: [0.01],
+    maxEpochs: Number(process.env.FINETUNE_EPOCHS ?? 10),
+    patience: 2,
+  },
 };
 const BATCH = 32;
 
@@ -227,7 +233,7 @@ function markdown(
   return [
     "## Finetune: unfreezing the top (issue 12)",
     "",
-    `Fashion-MNIST on ${BACKBONE}: the first N training images of each class (the file is shuffled) go through the protocol (dedupe, 60/20/20 stratified split, seed ${SEED}); both heads are then scored on the first ${TEST} images of the official test set. Frozen = the logistic protocol on the pooled embeddings; finetune = Conv_1 + classifier from that head's train-only model, Adam (top lr ∈ {1e-5, 1e-4}, classifier 10×), L2-SP 0.01, ≤ 10 epochs, patience 2. "chosen" is what validation picked: finetune must beat the frozen head's validation row.`,
+    `Fashion-MNIST on ${BACKBONE}: the first N training images of each class (the file is shuffled) go through the protocol (dedupe, 60/20/20 stratified split, seed ${SEED}); both heads are then scored on the first ${TEST} images of the official test set. Frozen = the logistic protocol on the pooled embeddings; finetune = Conv_1 + classifier from that head's train-only model, Adam (top lr ∈ {${OPTIONS.hyperparameters.learningRateGrid.join(", ")}}, classifier 10×), L2-SP 0.01, ≤ ${OPTIONS.hyperparameters.maxEpochs} epochs, patience 2. "chosen" is what validation picked: finetune must beat the frozen head's validation row.`,
     "",
     "| per class | samples | frozen logistic | chosen | finetuned top (float64) | int8 top (stored) | fp16 top | stored head | kept epoch / ran (per top lr) | protocol time |",
     "|---:|---:|---:|:---|---:|---:|---:|---:|:---|---:|",
