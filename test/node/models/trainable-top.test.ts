@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { memorySource } from "../../../adapters/finetune/activation-source";
 import { topLayout } from "../../../adapters/finetune/layout";
 import { startingModel } from "../../../adapters/finetune/start";
-import { topLogits } from "../../../adapters/finetune/top-model";
+import { topEmbeddings, topLogits } from "../../../adapters/finetune/top-model";
 import { TopActivations } from "../../../adapters/finetune/top-network";
 import { argmaxRows, type Matrix } from "../../../adapters/linalg/matrix";
 import { LogisticRegression } from "../../../adapters/logistic/logistic-regression";
@@ -21,6 +21,8 @@ import { loadPreparedLayersModel } from "../../../models/layers-model";
 import { readTopWeights, requireTrainableTop } from "../../../models/trainable-top";
 import { nodeHost } from "../../../src/runtime/node";
 import { useTfjsWasm } from "../../../src/runtime/tfjs-wasm";
+import { pictureRgb } from "../../fixtures/pictures";
+import { loadBackbone, maxAbsDifference } from "./helpers";
 
 const GRAPH_CONV_1 =
   "StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/MobilenetV2/Conv_1/Relu6";
@@ -150,6 +152,44 @@ describe.each(CASES)("trainable top of $id", ({ id, inChannels, outChannels }) =
     }
     expect(worst).toBeLessThanOrEqual(1e-4);
     expect([...argmaxRows(tuned)]).toEqual([...argmaxRows(frozen)]);
+  });
+});
+
+describe.each(CASES)("$id embedded with its cut", ({ id, inChannels, outChannels }) => {
+  it("gives the same embedding as embed, and the feature map the top turns into it", async () => {
+    const backbone = await loadBackbone(id);
+    const inputs = [11, 12, 13].map((seed) => ({
+      kind: "image" as const,
+      image: { width: 96, height: 80, data: pictureRgb(96, 80, seed) },
+    }));
+    const { maps, embeddings } = await (backbone.embedWithCut?.(inputs) ??
+      Promise.reject(new Error("no embedWithCut")));
+    const embedded = await backbone.embed(inputs);
+    expect(maps.map((map) => map.length)).toEqual([1, 2, 3].map(() => 49 * inChannels));
+    embeddings.forEach((embedding, i) => {
+      expect(maxAbsDifference(embedding, embedded[i] as Float32Array)).toBeLessThanOrEqual(1e-6);
+    });
+    const weights = await readTopWeights((await nodeHost()).modelFiles(id), backbone.manifest);
+    const identity = {
+      layout: topLayout(49, inChannels, outChannels, 1),
+      scaling: {
+        mean: new Float64Array(outChannels),
+        scale: new Float64Array(outChannels).fill(1),
+      },
+      theta: new Float64Array(topLayout(49, inChannels, outChannels, 1).size),
+    };
+    identity.theta.set(weights.kernel, identity.layout.topKernel);
+    identity.theta.set(weights.bias, identity.layout.topBias);
+    const ours = topEmbeddings(
+      identity,
+      memorySource(maps, 49 * inChannels),
+      Int32Array.of(0, 1, 2),
+    );
+    embedded.forEach((embedding, i) => {
+      const row = Float32Array.from(ours.data.subarray(i * outChannels, (i + 1) * outChannels));
+      expect(maxAbsDifference(row, embedding)).toBeLessThanOrEqual(1e-5);
+    });
+    backbone.dispose();
   });
 });
 
