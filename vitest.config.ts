@@ -29,12 +29,26 @@ export default defineConfig({
         },
       },
       {
+        // The web console in a real headless Chromium against `wrangler dev` (test/browser/chromium.ts
+        // says where the browser comes from). After the examples, so that the two wrangler devs do
+        // not share the CPU.
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          sequence: { groupOrder: 2 },
+          testTimeout: 300_000,
+          hookTimeout: 240_000,
+        },
+      },
+      {
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             // Small job steps, so that even the tests' small trainings take many steps (and
             // checkpoints) and can be killed between them.
-            miniflare: { bindings: { JOB_STEP_FLOPS: "2000000" } },
+            // No warm-up: each test file's first request would load MobileNetV2 (.dev.vars).
+            miniflare: { bindings: { JOB_STEP_FLOPS: "2000000", WARM_BACKBONES: "" } },
           }),
         ],
         test: {

@@ -15,6 +15,8 @@ export interface FitProcess {
   readonly done: boolean;
   /** How far the fit is, in [0, 1] (epochs or iterations against their maximum). */
   readonly fraction: number;
+  /** What an iterative fit says of its last epoch, for progress (e.g. the MLP's validation loss). */
+  readonly status?: string | null;
   /**
    * Runs whole units of work (one solver iteration, one mini-batch) until at least `flops` are spent
    * or the fit ends; returns the flops spent. The first unit always runs, however small the budget.

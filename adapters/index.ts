@@ -8,12 +8,17 @@ export { AdapterHead, ALWAYS_ABSTAIN, DEFAULT_TOP_K } from "./heads/adapter-head
 export type { HeadSpec } from "./heads/head-spec";
 export { HEAD_SPECS } from "./heads/registry";
 export { LIMITS, UNKNOWN_LABEL } from "./limits";
+export {
+  type FixedLeftMatrix,
+  type GemmKernel,
+  gemmKernel,
+  useGemmKernel,
+} from "./linalg/gemm";
 export { fromRows, type Matrix } from "./linalg/matrix";
 export { DEFAULT_C_GRID, LOGISTIC_DEFAULTS, LogisticRegression } from "./logistic";
 export { classificationMetrics } from "./metrics";
 export { DEFAULT_WEIGHT_DECAY_GRID, MlpClassifier } from "./mlp";
 export { StandardScaler } from "./preprocessing/standard-scaler";
-export { fitHead } from "./protocol/fit-head";
 export { STEP_FLOPS } from "./protocol/step-budget";
 export { type SplitIndices, stratifiedSplit } from "./protocol/stratified-split";
 export {
@@ -26,4 +31,9 @@ export { DEFAULT_FRACTIONS, validateTrainOptions } from "./protocol/validate-opt
 export { CosinePrototypeClassifier } from "./prototype";
 export { decodeCheckpoint, encodeCheckpoint } from "./serialization/checkpoint-codec";
 export { decodeHead as deserializeHead } from "./serialization/head-codec";
+export {
+  describeHead,
+  type HeadDescription,
+  type HeadStep,
+} from "./serialization/head-description";
 export * from "./types";

@@ -6,6 +6,11 @@ export interface BackboneRef {
   id: string;
   weightsHash: string;
   dim: number;
+  /**
+   * A fusion: the dims of the backbones' vectors concatenated in the embedding, in order (they add up
+   * to `dim`); the head balances them (preprocessing/block-scaling.ts). Absent for one backbone.
+   */
+  blocks?: number[];
 }
 
 export interface LabelledEmbedding {
@@ -23,6 +28,12 @@ export interface SplitFractions {
 
 export interface TrainOptions {
   seed?: number;
+  /**
+   * Ask for a fixed held-out test split of this share of the samples (protocol "holdout"), whatever
+   * the amount of data; validation is a quarter of the rest. Without it, evaluation-protocol.ts decides.
+   */
+  testFraction?: number;
+  /** The holdout protocol's three shares, in full (implies "holdout"; testFraction is the short form). */
   fractions?: SplitFractions;
   /** When set, an abstain threshold is chosen on validation to reach this precision. */
   targetPrecision?: number;
@@ -36,7 +47,14 @@ export interface TrainOptions {
   hyperparameters?: Record<string, unknown>;
 }
 
-export type TrainStage = "validate" | "split" | "sweep" | "refit" | "calibrate" | "evaluate";
+export type TrainStage =
+  | "validate"
+  | "split"
+  | "cross-validate"
+  | "sweep"
+  | "refit"
+  | "calibrate"
+  | "evaluate";
 
 export interface TrainProgress {
   stage: TrainStage;
@@ -95,48 +113,114 @@ export interface ClassificationMetrics {
   /** matrix[true][predicted], rows and columns in `labels` order. */
   confusionMatrix: { labels: string[]; matrix: number[][] };
   logLoss: number;
-  expectedCalibrationError: { value: number; bins: number };
+  /** With the reliability diagram's bins, equal-width in the top probability. */
+  expectedCalibrationError: { value: number; bins: number; reliability: ReliabilityBin[] };
+}
+
+export interface ReliabilityBin {
+  /** The bin holds top probabilities in (lower, upper]. */
+  lower: number;
+  upper: number;
+  count: number;
+  /** Mean top probability of the bin's predictions. */
+  confidence: number;
+  accuracy: number;
+}
+
+/** One test-split sample as the trained head classified it (no abstaining). */
+/** One held-out prediction behind `HeldOutEvaluation.metrics`: a confusion-matrix cell, sample by sample. */
+export interface HeldOutPrediction {
+  /** The sample's content hash (the SHA-256 of its upload); null when the caller gave none. */
+  hash: string | null;
+  label: string;
+  predicted: string;
+  confidence: number;
 }
 
 export interface AbstainReport {
   targetPrecision: number;
   /** Predictions whose calibrated top probability is below the threshold answer "unknown"; null when unreachable. */
   threshold: number | null;
-  /** False when no threshold reaches the target on validation: the head then always abstains. */
+  /** False when no threshold reaches the target: the head then always abstains. */
   reachable: boolean;
-  validationPrecision: number;
-  validationCoverage: number;
-  testPrecision: number;
-  testCoverage: number;
+  /** The held-out predictions it was chosen on, as for the temperature. */
+  fittedOn: "out-of-fold" | "validation";
+  /** Precision and coverage on those predictions (in-sample for the threshold). */
+  precision: number;
+  coverage: number;
+  /** On the untouched test split (holdout); null in cross-validation, where no prediction is left over. */
+  test: { precision: number; coverage: number } | null;
+}
+
+/** A held-out estimate and its 95 % interval. */
+export interface IntervalEstimate {
+  value: number;
+  low: number;
+  high: number;
+  /** How the interval was computed. */
+  method: string;
+}
+
+/** How the held-out numbers of a report were produced (evaluation-protocol.ts). */
+export type EvaluationProtocol =
+  | { kind: "cross-validation"; folds: number; repeats: number; reason: string }
+  | { kind: "holdout"; fractions: SplitFractions; reason: string };
+
+export interface HeldOutEvaluation {
+  protocol: EvaluationProtocol;
+  /**
+   * Distinct samples the estimates rest on: every sample in cross-validation (each predicted once
+   * per repeat by a head that never saw it), the test split in holdout.
+   */
+  samples: number;
+  /** Held-out predictions behind the estimates (samples × repeats in cross-validation). */
+  predictions: number;
+  /** Mean over repeats; interval: Wilson score on `samples` samples. */
+  accuracy: IntervalEstimate;
+  /** Mean over repeats; interval: percentile bootstrap over samples. */
+  macroF1: IntervalEstimate;
+  /**
+   * Per-class metrics, confusion matrix, log loss and calibration error of the held-out predictions:
+   * the first repeat's out-of-fold predictions (every sample once), or the test split. Probabilities
+   * are calibrated with the temperature of the fold's own head, fitted on its validation fold.
+   */
+  metrics: ClassificationMetrics;
+  /** The predictions behind `metrics`, sample by sample (at most MAX_LISTED_PREDICTIONS, in sample order). */
+  perSample: HeldOutPrediction[];
 }
 
 export interface TrainingReport {
   headType: HeadType;
   backbone: BackboneRef;
   seed: number;
-  fractions: SplitFractions;
   samples: {
     raw: number;
     afterDedup: number;
     duplicatesRemoved: number;
     /** Duplicates whose labels disagreed with the first copy (the first copy is kept). */
     conflictingDuplicates: number;
-    perSplit: { train: number; validation: number; test: number };
-    perClass: Record<string, { train: number; validation: number; test: number }>;
+    /** Samples the served head was fitted on: all of them, after deduplication. */
+    servedHeadTrainedOn: number;
+    perClass: Record<string, number>;
   };
+  evaluation: HeldOutEvaluation;
   hyperparameters: {
     chosen: Hyperparameters;
     selection: string;
+    /** Per candidate; in cross-validation the mean over the rounds' validation folds. */
     sweep: SweepRow[];
   };
   calibration: {
     method: "temperature-scaling";
     temperature: number;
-    validationLogLossBefore: number;
-    validationLogLossAfter: number;
+    /** "out-of-fold" (cross-validation: every round's held-out logits) or "validation" (holdout). */
+    fittedOn: "out-of-fold" | "validation";
+    /** Rows the temperature was fitted on. */
+    samples: number;
+    logLossBefore: number;
+    logLossAfter: number;
   };
   abstain: AbstainReport | null;
-  test: ClassificationMetrics;
   serializedBytes: number;
   /** Wall time of the whole protocol. Workerd freezes timers during pure CPU work, so it may read 0 there. */
   fitTimeMs: number;

@@ -7,6 +7,7 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -18,6 +19,8 @@ export interface WranglerDevOptions {
   readonly port: number;
   /** A worker entry other than wrangler.toml's `main` (e.g. one single-runtime deployment). */
   readonly entry?: string;
+  /** More `--var NAME:value` settings, over .dev.vars. */
+  readonly vars?: Readonly<Record<string, string>>;
 }
 
 export interface WranglerDev {
@@ -30,7 +33,7 @@ export interface WranglerDev {
 }
 
 export async function withWranglerDev<T>(
-  { port, entry }: WranglerDevOptions,
+  { port, entry, vars = {} }: WranglerDevOptions,
   use: (dev: WranglerDev) => Promise<T>,
 ): Promise<T> {
   const state = await mkdtemp(join(tmpdir(), "edge-adapt-bench-"));
@@ -50,6 +53,10 @@ export async function withWranglerDev<T>(
       "PUBLIC_EMBED:true",
       "--var",
       "RATE_LIMITS:off",
+      // The tenant benchmark seeds 10,000 tenants through src/routes/dev-seed.ts.
+      "--var",
+      "DEV_SEEDING:on",
+      ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     { env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, stdio: "ignore" },
   );
@@ -121,4 +128,17 @@ async function stop(wrangler: ChildProcess): Promise<void> {
     // Usually gone with wrangler; the check keeps a recycled pid safe.
     if (await isWorkerd(pid)) process.kill(pid, "SIGTERM");
   }
+}
+
+/** A port free on the loopback interface now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() =>
+        address && typeof address === "object" ? resolve(address.port) : reject(),
+      );
+    });
+  });
 }

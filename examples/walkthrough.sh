@@ -101,7 +101,7 @@ JOB=$(call 202 POST "/v1/adapters/$ADAPTER/train" -H "$AUTH" -H "$JSON" \
   -d '{"headType":"prototype","activate":true}' | jq -r .id)
 follow "$JOB"
 call 200 GET "/v1/adapters/$ADAPTER/versions" -H "$AUTH" |
-  jq -c '.versions[] | {version, headType, active, testAccuracy: .report.test.accuracy}'
+  jq -c '.versions[] | {version, headType, active, heldOutAccuracy: .report.evaluation.accuracy.value}'
 
 step "Roll back to version 1"
 call 200 POST "/v1/adapters/$ADAPTER/versions/1/activate" -H "$AUTH" | jq -c '{version, active}'

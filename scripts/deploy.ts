@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildConsole } from "../src/console/build";
 import { DEPLOYMENTS, deploymentNamed } from "./deployments";
 
 const WRANGLER = "node_modules/.bin/wrangler";
@@ -36,6 +37,8 @@ function adminToken(): { token: string; generated: boolean } | undefined {
   return { token: randomBytes(32).toString("base64url"), generated: true };
 }
 
+// The web console's files are static assets, uploaded with the worker: built from the source now.
+await buildConsole();
 const admin = adminToken();
 const secrets = mkdtempSync(join(tmpdir(), "edge-adapt-secrets-"));
 try {

@@ -1,6 +1,7 @@
 /**
  * `npm run sizes`: bundles every deployment with `wrangler deploy --dry-run`, prints its size and
- * fails if one is over its plan's limit (./deployments.ts). CI runs it.
+ * fails if one is over its plan's limit (./deployments.ts); then builds the web console and fails
+ * if its main bundle is over 100 kB gzip. CI runs it.
  */
 
 import { execFile } from "node:child_process";
@@ -8,6 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { BUNDLE_GZIP_LIMIT, buildConsole } from "../src/console/build";
 import { DEPLOYMENTS, type DeploymentEntry, PLAN_LIMIT_BYTES } from "./deployments";
 
 const exec = promisify(execFile);
@@ -62,7 +64,13 @@ for (const { deployment, totalBytes, gzipBytes } of rows) {
     ].join(" "),
   );
 }
-if (over > 0) {
-  console.error(`${over} deployment(s) over their plan's script size limit`);
-  process.exit(1);
-}
+
+const bundle = await buildConsole();
+const consoleFits = bundle.gzipBytes <= BUNDLE_GZIP_LIMIT;
+console.log(
+  `console app.js: ${(bundle.bytes / KIB).toFixed(1)} KiB, gzip ${(bundle.gzipBytes / KIB).toFixed(1)} KiB` +
+    ` (limit ${BUNDLE_GZIP_LIMIT / 1000} kB gzip)${consoleFits ? "" : "  OVER"}`,
+);
+if (over > 0) console.error(`${over} deployment(s) over their plan's script size limit`);
+if (!consoleFits) console.error("the console's main bundle is over its gzip budget");
+if (over > 0 || !consoleFits) process.exit(1);

@@ -9,7 +9,9 @@ import { toProblem } from "./errors";
 import { Problem, problemResponse } from "./problem";
 import { backboneRoutes } from "./routes/backbones";
 import { bodyLimits } from "./routes/body-limits";
+import { consoleRoutes } from "./routes/console";
 import { corsPolicy } from "./routes/cors";
+import { devSeedRoutes } from "./routes/dev-seed";
 import { mountDocs } from "./routes/docs";
 import { embedRoutes } from "./routes/embed";
 import { healthRoutes } from "./routes/health";
@@ -33,7 +35,9 @@ export function createApp(backbones: (env: AppEnv["Bindings"]) => BackbonePool) 
   app.route("/v1", backboneRoutes());
   app.route("/v1", embedRoutes());
   app.route("/", tenantApi());
+  app.route("/v1", devSeedRoutes());
   mountDocs(app);
+  app.route("/", consoleRoutes());
 
   app.notFound((c) =>
     problemResponse(c, new Problem(404, "not-found", `no route for ${c.req.method} ${c.req.path}`)),

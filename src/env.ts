@@ -20,6 +20,10 @@ export interface Bindings {
   KEY_RATE_LIMIT?: RateLimit;
   /** Requests per client IP on public routes: [[ratelimits]]. */
   CLIENT_RATE_LIMIT?: RateLimit;
+  /** Backbones to load and warm on the isolate's first request, comma-separated (warm-up.ts). */
+  WARM_BACKBONES?: string;
+  /** "on" mounts the benchmark's tenant seeding (src/routes/dev-seed.ts); never set in production. */
+  DEV_SEEDING?: string;
   /** Origins allowed cross-origin access, comma-separated (src/routes/cors.ts); empty: none. */
   CORS_ORIGINS?: string;
 }

@@ -1,6 +1,8 @@
 /**
  * The training protocol for a "finetune" head, as a process of bounded steps like TrainingRun, on
- * the same preparation (validation, dedupe, stratified split):
+ * the same preparation (validation, dedupe). Its evaluation protocol is always a holdout split
+ * (stratified, seeded, the request's fractions): finetuning stops early on the validation split,
+ * which cross-validation's refit on every sample would not have.
  *
  * 1. frozen: the logistic protocol (FitRun) on the samples' frozen embeddings. Its train-only
  *    chosen model is the classifier a finetune starts from; its finished head is the fallback.
@@ -10,10 +12,11 @@
  *    the frozen head's own validation row, and its kept epoch must be after 0; otherwise the result
  *    is the frozen head, which is cheaper to store and to run.
  * 4. calibration (temperature, abstain threshold) on the kept epoch's validation logits, and one
- *    pass over the test split for the report, in chunks.
+ *    pass over the test split, in chunks, assessed as TrainingRun assesses a holdout fit
+ *    (holdoutAssessment: Wilson and bootstrap intervals, metrics, per-sample predictions).
  *
  * The finetuned model is not refitted on train + validation (validation is what stops it); the
- * frozen fallback is, as every logistic head.
+ * frozen fallback is, as a holdout FitRun does.
  */
 
 import type { EstimatorState } from "../estimator";
@@ -29,13 +32,25 @@ import { logLoss } from "../metrics/log-loss";
 import { StandardScaler } from "../preprocessing/standard-scaler";
 import { chooseAbstainThreshold, selectivePerformance } from "../protocol/abstain-threshold";
 import { deduplicate } from "../protocol/deduplicate";
-import { FitRun, type FitRunCheckpoint, isBetter, SELECTION_RULE } from "../protocol/fit-run";
+import {
+  type FitHeadResult,
+  FitRun,
+  type FitRunCheckpoint,
+  isBetter,
+  SELECTION_RULE,
+} from "../protocol/fit-run";
+import {
+  type Assessment,
+  assessmentFlops,
+  holdoutAssessment,
+} from "../protocol/held-out-assessment";
+import { type SplitIndices, stratifiedSplit } from "../protocol/stratified-split";
 import { fitTemperature } from "../protocol/temperature-scaling";
-import { prepare } from "../protocol/train-head";
+import { prepare, reportedSamples } from "../protocol/train-head";
+import { protocolOptions } from "../protocol/validate-options";
 import type {
-  AbstainReport,
   BackboneRef,
-  ClassificationMetrics,
+  EvaluationProtocol,
   Hyperparameters,
   LabelledEmbedding,
   SweepRow,
@@ -78,7 +93,8 @@ type Stage = "frozen" | "finetune" | "evaluate" | "done";
 interface FrozenOutcome {
   /** The frozen logistic head as stored (base64 of its bytes), the fallback. */
   head: string;
-  report: Pick<TrainingReport, "hyperparameters" | "calibration" | "abstain" | "test">;
+  /** Its held-out assessment on the test split. */
+  assessment: Assessment;
   /** Its chosen model fitted on train, where the finetune starts. */
   classifier: EstimatorState;
   validation: SweepRow;
@@ -105,6 +121,10 @@ export interface FinetuneRunCheckpoint {
   /** Test logits computed so far (evaluate stage), in test-split order. */
   testLogits: Float64Array | null;
   testCursor: number;
+  /** The chosen head's assessment, once done (the frozen head's when it is the fallback). */
+  assessment: Assessment | null;
+  /** Time spent computing in the steps so far (wall time between steps is not counted). */
+  computeMs: number;
 }
 
 /** Either way the frozen logistic head (stored bytes) comes along: selection ranks the two. */
@@ -119,13 +139,13 @@ export type FinetuneResult = { frozenHead: Uint8Array } & (
   | { kind: "frozen"; report: FinetuneReport }
 );
 
-export interface FinetuneReport {
+/**
+ * A TrainingReport of the holdout protocol. `samples.servedHeadTrainedOn` is the train split for a
+ * finetune head (validation stops it) and train + validation for the frozen fallback.
+ */
+export interface FinetuneReport extends Omit<TrainingReport, "headType"> {
   /** "finetune", or "logistic" when no candidate beat the frozen head on validation. */
   headType: "finetune" | "logistic";
-  hyperparameters: TrainingReport["hyperparameters"];
-  calibration: TrainingReport["calibration"];
-  abstain: AbstainReport | null;
-  test: ClassificationMetrics;
   finetune: {
     /** Validation of the frozen head, then of each finetune candidate at its kept epoch. */
     frozenValidation: SweepRow;
@@ -141,6 +161,8 @@ const TEST_CHUNK = 16;
 
 export class FinetuneRun {
   private readonly prepared: ReturnType<typeof prepare>;
+  private readonly split: SplitIndices;
+  private readonly protocol: Extract<EvaluationProtocol, { kind: "holdout" }>;
   /** Index in the input (and the source) of each deduplicated sample. */
   private readonly sourceIndex: Int32Array;
   private readonly candidates: Hyperparameters[];
@@ -162,6 +184,14 @@ export class FinetuneRun {
       samples: input.samples,
       options,
     });
+    const { y, labels, seed } = this.prepared;
+    const { fractions } = protocolOptions(options);
+    this.split = stratifiedSplit(y, labels.length, fractions, seed);
+    this.protocol = {
+      kind: "holdout",
+      fractions,
+      reason: "finetuning stops early on a validation split, so it is evaluated on a holdout split",
+    };
     const position = new Map(input.samples.map((sample, i) => [sample, i]));
     this.sourceIndex = Int32Array.from(
       deduplicate(input.samples).samples,
@@ -199,6 +229,8 @@ export class FinetuneRun {
       calibration: null,
       testLogits: null,
       testCursor: 0,
+      assessment: null,
+      computeMs: 0,
     };
   }
 
@@ -230,9 +262,11 @@ export class FinetuneRun {
   }
 
   advance(flops: number): number {
+    const started = performance.now();
     let spent = 0;
     do spent += this.unit(flops - spent);
     while (spent < flops && !this.done);
+    this.state = { ...this.state, computeMs: this.state.computeMs + performance.now() - started };
     return spent;
   }
 
@@ -248,53 +282,41 @@ export class FinetuneRun {
   }
 
   result(): FinetuneResult {
-    const { frozen, calibration, best, rows, epochs } = this.state;
-    if (this.state.stage !== "done" || !frozen) throw new Error("finetune run: not finished");
+    const { frozen, calibration, best, rows, epochs, assessment } = this.state;
+    if (this.state.stage !== "done" || !frozen || !assessment) {
+      throw new Error("finetune run: not finished");
+    }
     const finetune = {
       frozenValidation: frozen.validation,
       candidates: rows.map((row, i) => ({ ...row, epochs: epochs[i] ?? [] })),
       chosen: best && calibration ? best.row : ("frozen" as const),
     };
+    const frozenHead = base64Decode(frozen.head);
+    const report = (headType: FinetuneReport["headType"], bytes: number, trainedOn: number) => ({
+      headType,
+      backbone: this.input.backbone,
+      seed: this.prepared.seed,
+      samples: reportedSamples(this.prepared, trainedOn),
+      ...assessment,
+      serializedBytes: bytes,
+      fitTimeMs: this.state.computeMs,
+      finetune,
+    });
     if (!best || !calibration) {
+      const trainedOn = this.split.train.length + this.split.validation.length;
       return {
         kind: "frozen",
-        frozenHead: base64Decode(frozen.head),
-        report: { headType: "logistic", ...frozen.report, finetune },
+        frozenHead,
+        report: report("logistic", frozenHead.length, trainedOn),
       };
     }
-    const test = this.rowsOf(this.prepared.split.test);
-    const probabilities = softmaxWithTemperature(this.testLogits(), calibration.temperature);
-    const { abstain } = calibration;
-    const chosenRow = rows[best.row] as SweepRow;
+    const head = this.chosenHead();
     return {
       kind: "finetune",
-      frozenHead: base64Decode(frozen.head),
-      head: this.chosenHead(),
+      frozenHead,
+      head,
       tunedModel: { ...this.startModel(), theta: best.theta },
-      report: {
-        headType: "finetune",
-        hyperparameters: {
-          chosen: chosenRow.hyperparameters,
-          selection: `${SELECTION_RULE}; a finetune candidate must beat the frozen head's validation row`,
-          sweep: rows,
-        },
-        calibration: {
-          method: "temperature-scaling",
-          temperature: calibration.temperature,
-          validationLogLossBefore: calibration.validationLogLossBefore,
-          validationLogLossAfter: calibration.validationLogLossAfter,
-        },
-        abstain: abstain && {
-          targetPrecision: this.prepared.targetPrecision as number,
-          threshold: abstain.threshold,
-          reachable: abstain.threshold !== null,
-          validationPrecision: abstain.precision,
-          validationCoverage: abstain.coverage,
-          ...testSelective(probabilities, test.y, abstain.threshold),
-        },
-        test: classificationMetrics(probabilities, test.y, this.prepared.labels),
-        finetune,
-      },
+      report: report("finetune", head.serialize().length, this.split.train.length),
     };
   }
 
@@ -312,7 +334,7 @@ export class FinetuneRun {
   }
 
   private frozenUnit(flops: number): number {
-    const { X, y, labels, split, targetPrecision } = this.prepared;
+    const { X, y, labels, targetPrecision } = this.prepared;
     this.frozenRun ??= new FitRun(
       {
         spec: logisticHeadSpec,
@@ -322,14 +344,14 @@ export class FinetuneRun {
         X,
         y,
         labels,
-        split,
+        split: this.split,
       },
       this.state.frozenRun ?? undefined,
     );
     const spent = this.frozenRun.advance(flops);
     if (!this.frozenRun.done) return spent;
     // Captured in the unit that finishes it: a FitRun's result does not survive its checkpoint.
-    const { head, ...report } = this.frozenRun.result;
+    const { head, ...results } = this.frozenRun.result;
     const { best, rows } = this.frozenRun.checkpoint();
     if (!best) throw new Error("finetune run: the frozen sweep chose nothing");
     this.state = {
@@ -338,13 +360,13 @@ export class FinetuneRun {
       frozenRun: null,
       frozen: {
         head: base64Encode(head.serialize()),
-        report,
+        assessment: holdoutAssessment(this.prepared, this.protocol, results, this.split.test),
         classifier: best.state,
         validation: rows[best.row] as SweepRow,
       },
     };
     this.frozenRun = null;
-    return spent;
+    return spent + assessmentFlops(this.split.test.length, labels.length);
   }
 
   private finetuneUnit(flops: number): number {
@@ -354,8 +376,8 @@ export class FinetuneRun {
       this.startModel(),
       {
         source: this.input.source,
-        train: this.labelledIndices(this.prepared.split.train),
-        validation: this.labelledIndices(this.prepared.split.validation),
+        train: this.labelledIndices(this.split.train),
+        validation: this.labelledIndices(this.split.validation),
       },
       this.paramsOf(hyperparameters),
       this.state.fit ?? undefined,
@@ -398,12 +420,16 @@ export class FinetuneRun {
 
   /** Temperature and abstain threshold from the kept epoch's validation logits (no recomputation). */
   private calibrate(): void {
-    const { best } = this.state;
+    const { best, frozen } = this.state;
     if (!best) {
-      this.state = { ...this.state, stage: "done" };
+      this.state = {
+        ...this.state,
+        stage: "done",
+        assessment: (frozen as FrozenOutcome).assessment,
+      };
       return;
     }
-    const { y, labels } = this.rowsOf(this.prepared.split.validation);
+    const { y, labels } = this.rowsOf(this.split.validation);
     const logits: Matrix = { rows: y.length, cols: labels, data: best.validationLogits };
     const temperature = fitTemperature(logits, y);
     const probabilities = softmaxWithTemperature(logits, temperature);
@@ -419,7 +445,7 @@ export class FinetuneRun {
         validationLogLossBefore: logLoss(softmaxWithTemperature(logits, 1), y),
         validationLogLossAfter: logLoss(probabilities, y),
       },
-      testLogits: new Float64Array(this.prepared.split.test.length * this.prepared.labels.length),
+      testLogits: new Float64Array(this.split.test.length * this.prepared.labels.length),
       testCursor: 0,
     };
   }
@@ -451,7 +477,7 @@ export class FinetuneRun {
   private evaluateUnit(): number {
     const { testCursor } = this.state;
     const logits = this.state.testLogits as Float64Array;
-    const test = this.prepared.split.test;
+    const test = this.split.test;
     const chunk = test.subarray(testCursor, testCursor + TEST_CHUNK);
     const indices = Int32Array.from(chunk, (i) => this.sourceIndex[i] as number);
     const { model } = this.chosenHead();
@@ -460,12 +486,49 @@ export class FinetuneRun {
       testCursor * this.prepared.labels.length,
     );
     const cursor = testCursor + chunk.length;
-    this.state = {
-      ...this.state,
-      testCursor: cursor,
-      stage: cursor >= test.length ? "done" : "evaluate",
+    this.state = { ...this.state, testCursor: cursor };
+    const spent = inferenceFlops(model.layout, chunk.length);
+    if (cursor < test.length) return spent;
+    this.state = { ...this.state, stage: "done", assessment: this.assess() };
+    return spent + assessmentFlops(test.length, this.prepared.labels.length);
+  }
+
+  /** The stored head's held-out results, as a holdout FitRun gives its own, then assessed alike. */
+  private assess(): Assessment {
+    const { best, calibration, rows } = this.state;
+    if (!best || !calibration) throw new Error("finetune run: nothing chosen");
+    const { labels, targetPrecision } = this.prepared;
+    const testLogits = this.testLogits();
+    const { y } = this.rowsOf(this.split.test);
+    const probabilities = softmaxWithTemperature(testLogits, calibration.temperature);
+    const { abstain } = calibration;
+    const results: Omit<FitHeadResult, "head"> = {
+      hyperparameters: {
+        chosen: (rows[best.row] as SweepRow).hyperparameters,
+        selection: `${SELECTION_RULE}; a finetune candidate must beat the frozen head's validation row`,
+        sweep: rows,
+      },
+      calibration: {
+        method: "temperature-scaling",
+        temperature: calibration.temperature,
+        fittedOn: "validation",
+        samples: this.split.validation.length,
+        logLossBefore: calibration.validationLogLossBefore,
+        logLossAfter: calibration.validationLogLossAfter,
+      },
+      abstain: abstain && {
+        targetPrecision: targetPrecision as number,
+        threshold: abstain.threshold,
+        reachable: abstain.threshold !== null,
+        fittedOn: "validation",
+        precision: abstain.precision,
+        coverage: abstain.coverage,
+        test: selectivePerformance(probabilities, y, abstain.threshold),
+      },
+      test: classificationMetrics(probabilities, y, labels),
+      testLogits,
     };
-    return inferenceFlops(model.layout, chunk.length);
+    return holdoutAssessment(this.prepared, this.protocol, results, this.split.test);
   }
 
   private testLogits(): Matrix {
@@ -478,9 +541,7 @@ export class FinetuneRun {
   private startModel(): TopModel {
     if (!this.start) {
       const frozen = this.state.frozen as FrozenOutcome;
-      const scaler = new StandardScaler().fit(
-        selectRows(this.prepared.X, this.prepared.split.train),
-      );
+      const scaler = new StandardScaler().fit(selectRows(this.prepared.X, this.split.train));
       const classifier = LogisticRegression.fromState(frozen.classifier);
       this.start = startingModel(this.input.top, scaler, classifier, this.prepared.labels.length);
     }
@@ -497,7 +558,7 @@ export class FinetuneRun {
       l2sp: Number(hyperparameters.l2sp),
       // The frozen head's own L2 (scikit-learn's ½‖V‖² + C Σ loss, per sample), so the classifier's
       // optimum at the pretrained top is where it starts.
-      classifierDecay: 1 / (C * this.prepared.split.train.length),
+      classifierDecay: 1 / (C * this.split.train.length),
     };
   }
 
@@ -533,11 +594,6 @@ export function finetuneCandidates(options: TrainOptions): Hyperparameters[] {
     max: 1e4,
   });
   return learningRates.flatMap((learningRate) => strengths.map((l2sp) => ({ learningRate, l2sp })));
-}
-
-function testSelective(probabilities: Matrix, y: Int32Array, threshold: number | null) {
-  const { precision, coverage } = selectivePerformance(probabilities, y, threshold);
-  return { testPrecision: precision, testCoverage: coverage };
 }
 
 function base64Encode(bytes: Uint8Array): string {

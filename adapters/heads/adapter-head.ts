@@ -44,12 +44,14 @@ export class AdapterHead implements TrainedHead {
     this.abstainThreshold = parts.abstainThreshold;
   }
 
+  /** Uncalibrated logits for raw (unscaled) embeddings. */
+  logits(X: Matrix): Matrix {
+    return this.estimator.decisionFunction(this.scaler.transform(X));
+  }
+
   /** Calibrated class probabilities for raw (unscaled) embeddings. */
   probabilities(X: Matrix): Matrix {
-    return softmaxWithTemperature(
-      this.estimator.decisionFunction(this.scaler.transform(X)),
-      this.temperature,
-    );
+    return softmaxWithTemperature(this.logits(X), this.temperature);
   }
 
   predict(X: Float32Array[], opts: PredictOptions = {}): Prediction[] {

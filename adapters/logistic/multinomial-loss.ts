@@ -1,4 +1,4 @@
-import { addTransposedProduct, multiplyByTransposed } from "../linalg/gemm";
+import { fixedLeft } from "../linalg/gemm";
 import type { Matrix } from "../linalg/matrix";
 import { softmaxInPlace } from "../linalg/softmax";
 import type { Objective } from "../solvers/objective";
@@ -46,10 +46,12 @@ export function logisticObjective(problem: LogisticProblem): Objective {
   const totalWeight = sampleWeight.reduce((sum, w) => sum + w, 0);
   const l2 = 1 / (C * totalWeight);
   const fittedLogits = new Float64Array(n * rows);
+  // X is every product's left operand for the whole optimisation: the kernel may keep it resident.
+  const features = fixedLeft(X.data, n, d);
   const probabilities = new Float64Array(classCount);
 
   return (theta, gradient) => {
-    multiplyByTransposed(X.data, theta, n, rows, d, fittedLogits);
+    features.multiplyByTransposed(theta, rows, fittedLogits);
     let loss = 0;
     for (let i = 0; i < n; i++) {
       probabilities.fill(0);
@@ -69,7 +71,7 @@ export function logisticObjective(problem: LogisticProblem): Objective {
       }
     }
     gradient.fill(0);
-    addTransposedProduct(fittedLogits, X.data, n, rows, d, gradient);
+    features.addTransposedProduct(fittedLogits, rows, gradient);
     let squaredNorm = 0;
     for (let j = 0; j < interceptOffset; j++) {
       const w = theta[j] as number;

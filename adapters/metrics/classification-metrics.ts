@@ -1,7 +1,7 @@
 import { argmaxRows, type Matrix } from "../linalg/matrix";
 import type { ClassificationMetrics } from "../types";
 import { confusionMatrix } from "./confusion-matrix";
-import { ECE_BINS, expectedCalibrationError } from "./expected-calibration-error";
+import { ECE_BINS, eceOf, reliabilityBins } from "./expected-calibration-error";
 import { logLoss } from "./log-loss";
 import { macroAverage, perClassScores } from "./precision-recall-f1";
 
@@ -14,6 +14,7 @@ export function classificationMetrics(
   const predicted = argmaxRows(probabilities);
   const confusion = confusionMatrix(y, predicted, labels.length);
   const scores = perClassScores(confusion);
+  const reliability = reliabilityBins(probabilities, y, ECE_BINS);
   const correct = confusion.reduce((sum, row, k) => sum + (row[k] as number), 0);
   return {
     samples: y.length,
@@ -22,6 +23,10 @@ export function classificationMetrics(
     perClass: scores.map((s, k) => ({ label: labels[k] as string, ...s })),
     confusionMatrix: { labels: [...labels], matrix: confusion },
     logLoss: logLoss(probabilities, y),
-    expectedCalibrationError: { value: expectedCalibrationError(probabilities, y), bins: ECE_BINS },
+    expectedCalibrationError: {
+      value: eceOf(reliability, y.length),
+      bins: ECE_BINS,
+      reliability,
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { argmaxRows, type Matrix } from "../linalg/matrix";
+import type { ReliabilityBin } from "../types";
 
 export const ECE_BINS = 15;
 
@@ -12,6 +13,23 @@ export function expectedCalibrationError(
   y: Int32Array,
   bins = ECE_BINS,
 ): number {
+  return eceOf(reliabilityBins(probabilities, y, bins), y.length);
+}
+
+export function eceOf(bins: ReliabilityBin[], samples: number): number {
+  let ece = 0;
+  for (const { count, accuracy, confidence } of bins) {
+    ece += (count * Math.abs(accuracy - confidence)) / samples;
+  }
+  return ece;
+}
+
+/** The bins of the reliability diagram: count, mean top probability and accuracy per bin (0 when empty). */
+export function reliabilityBins(
+  probabilities: Matrix,
+  y: Int32Array,
+  bins = ECE_BINS,
+): ReliabilityBin[] {
   const predicted = argmaxRows(probabilities);
   const count = new Float64Array(bins);
   const correct = new Float64Array(bins);
@@ -23,9 +41,11 @@ export function expectedCalibrationError(
     confidence[bin] = (confidence[bin] as number) + top;
     if (predicted[i] === y[i]) correct[bin] = (correct[bin] as number) + 1;
   }
-  let ece = 0;
-  for (let b = 0; b < bins; b++) {
-    ece += Math.abs((correct[b] as number) - (confidence[b] as number)) / y.length;
-  }
-  return ece;
+  return Array.from(count, (n, b) => ({
+    lower: b / bins,
+    upper: (b + 1) / bins,
+    count: n,
+    confidence: n > 0 ? (confidence[b] as number) / n : 0,
+    accuracy: n > 0 ? (correct[b] as number) / n : 0,
+  }));
 }

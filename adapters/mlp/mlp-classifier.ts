@@ -157,6 +157,8 @@ class MlpFit implements FitProcess {
   private cursor = 0;
   private best: { loss: number; epoch: number; theta: Float64Array | null };
   private finished = false;
+  /** The last epoch's validation loss, for progress only (not checkpointed). */
+  private last: { epoch: number; loss: number } | null = null;
 
   constructor(
     private readonly model: MlpClassifier,
@@ -187,6 +189,10 @@ class MlpFit implements FitProcess {
 
   get fraction(): number {
     return this.finished ? 1 : (this.epoch - 1) / this.epochs;
+  }
+
+  get status(): string | null {
+    return this.last && `epoch ${this.last.epoch} validation loss ${this.last.loss.toFixed(4)}`;
   }
 
   advance(flops: number): number {
@@ -265,6 +271,7 @@ class MlpFit implements FitProcess {
       this.model.setFitted(this.theta, this.layout, epoch, { iterations: epoch, converged: false });
       const loss = logLoss(this.model.predictProba(validation.X), validation.y);
       spent = validation.X.rows * this.flopsPerRow;
+      this.last = { epoch, loss };
       if (loss < this.best.loss) this.best = { loss, epoch, theta: Float64Array.from(this.theta) };
       else stop = epoch - this.best.epoch >= this.model.params.patience;
     }

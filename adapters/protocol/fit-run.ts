@@ -6,11 +6,13 @@ import { type Matrix, selectRows } from "../linalg/matrix";
 import { softmaxWithTemperature } from "../linalg/softmax";
 import { classificationMetrics } from "../metrics/classification-metrics";
 import { logLoss } from "../metrics/log-loss";
-import { StandardScaler } from "../preprocessing/standard-scaler";
+import { fitScaler } from "../preprocessing/block-scaling";
+import type { StandardScaler } from "../preprocessing/standard-scaler";
 import { decodeHead, encodeHead } from "../serialization/head-codec";
 import type {
   AbstainReport,
   BackboneRef,
+  ClassificationMetrics,
   Hyperparameters,
   SweepRow,
   TrainingReport,
@@ -33,12 +35,16 @@ export interface FitHeadInput {
   split: SplitIndices;
 }
 
-export type FitHeadResult = Pick<
-  TrainingReport,
-  "hyperparameters" | "calibration" | "abstain" | "test"
-> & {
+export interface FitHeadResult {
   head: AdapterHead;
-};
+  hyperparameters: TrainingReport["hyperparameters"];
+  calibration: TrainingReport["calibration"];
+  abstain: AbstainReport | null;
+  /** Metrics of the head's calibrated probabilities on the test split. */
+  test: ClassificationMetrics;
+  /** The head's uncalibrated logits on the test split, rows in split order (for calibration elsewhere). */
+  testLogits: Matrix;
+}
 
 export const SELECTION_RULE =
   "highest validation accuracy; ties broken by lower validation log loss, then by sweep order";
@@ -98,7 +104,7 @@ export class FitRun {
     this.candidates = spec.candidates(options, labels);
     const trainRaw = this.rowsOf(split.train);
     const validationRaw = this.rowsOf(split.validation);
-    const scaler = new StandardScaler({ withStd: spec.standardize }).fit(trainRaw.X);
+    const scaler = fitScaler(trainRaw.X, spec.standardize, input.backbone.blocks);
     this.train = { X: scaler.transform(trainRaw.X), y: trainRaw.y };
     this.validation = { X: scaler.transform(validationRaw.X), y: validationRaw.y };
     this.state = resume ?? {
@@ -126,12 +132,13 @@ export class FitRun {
     const { stage, candidate } = this.state;
     const count = this.candidates.length;
     const within = this.fit?.process.fraction ?? 0;
+    const status = this.fit?.process.status;
     switch (stage) {
       case "sweep":
         return {
           stage,
           fraction: 0.75 * ((candidate + within) / count),
-          message: `candidate ${candidate + 1}/${count} ${JSON.stringify(this.candidates[candidate])}`,
+          message: `candidate ${candidate + 1}/${count} ${JSON.stringify(this.candidates[candidate])}${status ? `; ${status}` : ""}`,
         };
       case "calibrate":
         return {
@@ -291,7 +298,8 @@ export class FitRun {
     );
     const head = decodeHead(trained.serialize(), backbone);
     const test = this.rowsOf(split.test);
-    const testProbabilities = head.probabilities(test.X);
+    const testLogits = head.logits(test.X);
+    const testProbabilities = softmaxWithTemperature(testLogits, head.temperature);
     this.outcome = {
       head,
       hyperparameters: {
@@ -302,18 +310,22 @@ export class FitRun {
       calibration: {
         method: "temperature-scaling",
         temperature: calibration.temperature,
-        validationLogLossBefore: calibration.validationLogLossBefore,
-        validationLogLossAfter: calibration.validationLogLossAfter,
+        fittedOn: "validation",
+        samples: split.validation.length,
+        logLossBefore: calibration.validationLogLossBefore,
+        logLossAfter: calibration.validationLogLossAfter,
       },
       abstain: abstain && {
         targetPrecision: targetPrecision as number,
         threshold: abstain.threshold,
         reachable: abstain.threshold !== null,
-        validationPrecision: abstain.precision,
-        validationCoverage: abstain.coverage,
-        ...testSelective(testProbabilities, test.y, abstain.threshold),
+        fittedOn: "validation",
+        precision: abstain.precision,
+        coverage: abstain.coverage,
+        test: selectivePerformance(testProbabilities, test.y, abstain.threshold),
       },
       test: classificationMetrics(testProbabilities, test.y, labels),
+      testLogits,
     };
     this.fit = null;
     this.state = { ...this.state, stage: "done" };
@@ -330,7 +342,7 @@ export class FitRun {
     if (!this.refit) {
       const { split, spec } = this.input;
       const raw = this.rowsOf(Int32Array.from([...split.train, ...split.validation]));
-      const scaler = new StandardScaler({ withStd: spec.standardize }).fit(raw.X);
+      const scaler = fitScaler(raw.X, spec.standardize, this.input.backbone.blocks);
       this.refit = { X: scaler.transform(raw.X), y: raw.y, scaler };
     }
     return this.refit;
@@ -366,13 +378,4 @@ export function isBetter(row: SweepRow, incumbent: SweepRow): boolean {
     return row.validationAccuracy > incumbent.validationAccuracy;
   }
   return row.validationLogLoss < incumbent.validationLogLoss;
-}
-
-function testSelective(
-  probabilities: Matrix,
-  y: Int32Array,
-  threshold: number | null,
-): Pick<AbstainReport, "testPrecision" | "testCoverage"> {
-  const { precision, coverage } = selectivePerformance(probabilities, y, threshold);
-  return { testPrecision: precision, testCoverage: coverage };
 }

@@ -1,8 +1,16 @@
 import { HeadInputError } from "../errors";
+import type { Classifier } from "../estimator";
+import type { FitCheckpoint, FitProcess } from "../fit-process";
+import { AdapterHead } from "../heads/adapter-head";
+import type { HeadSpec } from "../heads/head-spec";
 import { HEAD_SPECS } from "../heads/registry";
 import { fromRows } from "../linalg/matrix";
+import { fitScaler } from "../preprocessing/block-scaling";
+import { type CrossValidationCheckpoint, CrossValidationRun } from "../selection/cross-validate";
+import { decodeHead, encodeHead } from "../serialization/head-codec";
 import {
   type BackboneRef,
+  type EvaluationProtocol,
   HEAD_TYPES,
   type HeadType,
   type LabelledEmbedding,
@@ -12,7 +20,15 @@ import {
   type TrainProgress,
 } from "../types";
 import { deduplicate } from "./deduplicate";
+import { evaluationProtocol } from "./evaluation-protocol";
 import { FitRun, type FitRunCheckpoint } from "./fit-run";
+import {
+  type Assessment,
+  assessmentFlops,
+  crossValidationAssessment,
+  holdoutAssessment,
+  servingCalibration,
+} from "./held-out-assessment";
 import { type ProgressListener, progressReporter } from "./progress";
 import { STEP_FLOPS } from "./step-budget";
 import { type SplitIndices, stratifiedSplit } from "./stratified-split";
@@ -27,93 +43,229 @@ export interface TrainHeadInput {
   onProgress?: ProgressListener;
 }
 
-/** Where a training stands between two steps; see FitRunCheckpoint. */
+/**
+ * Where a training stands between two steps. Evaluation: the cross-validation's or the holdout fit's
+ * checkpoint; once it ends, only its plain-data assessment is kept. Refit: the final fit's checkpoint.
+ */
 export interface TrainingCheckpoint {
-  fit: FitRunCheckpoint;
+  crossValidation: CrossValidationCheckpoint | null;
+  holdout: FitRunCheckpoint | null;
+  assessment: Assessment | null;
+  refit: FitCheckpoint | null;
   /** Time spent computing in the steps so far (wall time between steps is not counted). */
   computeMs: number;
 }
 
 /**
- * The whole training protocol, the same for every head type: validate, deduplicate, stratified
- * split, hyperparameter sweep on validation, calibration, refit, and a report on the test split.
- * A process of bounded steps (`advance`), resumable from a checkpoint on the same samples: the
- * preparation is deterministic, so it is redone on resume rather than stored.
+ * The whole training protocol, the same for every head type:
+ * 1. validate and deduplicate;
+ * 2. estimate quality on held-out data, by the protocol evaluation-protocol.ts picks: repeated
+ *    stratified k-fold cross-validation (CrossValidationRun: each round sweeps on its own validation
+ *    fold and is tested on a fold it never saw) or one stratified holdout split (FitRun);
+ * 3. choose hyperparameters, temperature and abstain threshold from that evaluation
+ *    (held-out-assessment.ts): in cross-validation, the temperature on the out-of-fold logits;
+ * 4. refit the head that serves on every sample.
+ * The report's held-out numbers therefore describe the protocol that produced the head, which saw
+ * more data than any evaluated one. A process of bounded steps (`advance`), resumable from a
+ * checkpoint on the same samples: preparation is deterministic, so it is redone on resume.
  * Throws HeadInputError for bad input, when constructed.
  */
 export class TrainingRun {
   private readonly prepared: ReturnType<typeof prepare>;
-  private readonly fit: FitRun;
+  private readonly spec: HeadSpec;
+  private crossValidation: CrossValidationRun | null = null;
+  private holdout: FitRun | null = null;
+  private assessment: Assessment | null;
+  private refit: { estimator: Classifier; process: FitProcess } | null = null;
+  private resumeRefit: FitCheckpoint | null;
+  private outcome: { head: AdapterHead; report: TrainingReport } | null = null;
   private computeMs: number;
-  private readonly headType: HeadType;
 
-  constructor(input: Omit<TrainHeadInput, "onProgress">, resume?: TrainingCheckpoint) {
-    this.headType = input.headType;
-    // The samples themselves are not kept: the prepared matrix holds what the fit needs.
+  constructor(
+    private readonly input: Omit<TrainHeadInput, "onProgress">,
+    resume?: TrainingCheckpoint,
+  ) {
+    // The samples themselves are not kept: the prepared matrix holds what the fits need.
     this.prepared = prepare(input);
-    const { X, y, labels, split, targetPrecision } = this.prepared;
-    this.fit = new FitRun(
-      {
-        spec: HEAD_SPECS[input.headType],
-        backbone: input.backbone,
-        options: input.options ?? {},
-        targetPrecision,
-        X,
-        y,
-        labels,
-        split,
-      },
-      resume?.fit,
-    );
+    this.spec = HEAD_SPECS[input.headType];
+    this.assessment = resume?.assessment ?? null;
+    this.resumeRefit = resume?.refit ?? null;
     this.computeMs = resume?.computeMs ?? 0;
+    if (this.assessment) return;
+    const { X, y, labels, protocol, seed, targetPrecision, options } = this.prepared;
+    if (protocol.kind === "cross-validation") {
+      this.crossValidation = new CrossValidationRun(
+        {
+          headType: input.headType,
+          backbone: input.backbone,
+          X,
+          y,
+          labels,
+          folds: protocol.folds,
+          repeats: protocol.repeats,
+          seed,
+          options,
+        },
+        resume?.crossValidation ?? undefined,
+      );
+    } else {
+      this.holdout = new FitRun(
+        {
+          spec: this.spec,
+          backbone: input.backbone,
+          options,
+          targetPrecision,
+          X,
+          y,
+          labels,
+          split: this.split(),
+        },
+        resume?.holdout ?? undefined,
+      );
+    }
   }
 
   get done(): boolean {
-    return this.fit.done;
+    return this.outcome !== null;
+  }
+
+  get protocol(): EvaluationProtocol {
+    return this.prepared.protocol;
   }
 
   get progress(): TrainProgress {
-    const { stage, fraction, message } = this.fit.progress;
-    return { stage, fraction: 0.1 + 0.85 * fraction, message };
+    const scale = (fraction: number) => 0.1 + 0.85 * fraction;
+    if (this.crossValidation && !this.assessment) {
+      const { roundsDone, rounds } = this.crossValidation;
+      return {
+        stage: "cross-validate",
+        fraction: scale((0.8 * roundsDone) / rounds),
+        message: `round ${roundsDone + 1}/${rounds} of ${this.describeProtocol()}`,
+      };
+    }
+    if (this.holdout && !this.assessment) {
+      const { stage, fraction, message } = this.holdout.progress;
+      return { stage, fraction: scale(0.8 * fraction), message };
+    }
+    return {
+      stage: "refit",
+      fraction: scale(0.8 + 0.2 * (this.refit?.process.fraction ?? 0)),
+      message: `fitting the served head on all ${this.prepared.y.length} samples`,
+    };
   }
 
   /** One step: about `flops` of work (see step-budget.ts); returns the flops spent. */
   advance(flops = STEP_FLOPS): number {
+    if (this.done) return 0;
     const started = performance.now();
-    const spent = this.fit.advance(flops);
+    const spent = this.assessment ? this.refitUnit(flops) : this.evaluationUnit(flops);
     this.computeMs += performance.now() - started;
     return spent;
   }
 
   checkpoint(): TrainingCheckpoint {
-    return { fit: this.fit.checkpoint(), computeMs: this.computeMs };
+    const evaluating = !this.assessment;
+    return {
+      crossValidation: evaluating ? (this.crossValidation?.checkpoint() ?? null) : null,
+      holdout: evaluating ? (this.holdout?.checkpoint() ?? null) : null,
+      assessment: this.assessment,
+      refit: this.refit?.process.checkpoint() ?? null,
+      computeMs: this.computeMs,
+    };
   }
 
   result(): { head: TrainedHead; report: TrainingReport } {
-    const { rawCount, deduplicated, labels, y, split, seed, fractions } = this.prepared;
-    const { head, ...results } = this.fit.result;
-    const report: TrainingReport = {
-      headType: this.headType,
-      backbone: head.backbone,
-      seed,
-      fractions,
-      samples: {
-        raw: rawCount,
-        afterDedup: deduplicated.samples,
-        duplicatesRemoved: deduplicated.duplicatesRemoved,
-        conflictingDuplicates: deduplicated.conflictingDuplicates,
-        perSplit: {
-          train: split.train.length,
-          validation: split.validation.length,
-          test: split.test.length,
-        },
-        perClass: perClassCounts(labels, y, split),
+    if (!this.outcome) throw new Error("training: not finished");
+    return {
+      head: this.outcome.head,
+      report: { ...this.outcome.report, fitTimeMs: this.computeMs },
+    };
+  }
+
+  private evaluationUnit(flops: number): number {
+    const { y, labels, seed, targetPrecision, protocol, hashes } = this.prepared;
+    const task = { y, labels, hashes, seed, targetPrecision };
+    if (this.crossValidation && protocol.kind === "cross-validation") {
+      const spent = this.crossValidation.advance(flops);
+      if (this.crossValidation.done) {
+        this.assessment = crossValidationAssessment(
+          task,
+          protocol,
+          this.crossValidation.outOfFold(),
+        );
+        this.crossValidation = null;
+        return spent + assessmentFlops(this.assessment.evaluation.predictions, labels.length);
+      }
+      return spent;
+    }
+    const holdout = this.holdout as FitRun;
+    const spent = holdout.advance(flops);
+    if (holdout.done && protocol.kind === "holdout") {
+      const testSamples = this.split().test;
+      this.assessment = holdoutAssessment(task, protocol, holdout.result, testSamples);
+      this.holdout = null;
+      return spent + assessmentFlops(testSamples.length, labels.length);
+    }
+    return spent;
+  }
+
+  /** The served head: the chosen hyperparameters fitted on every sample, then stored and read back. */
+  private refitUnit(flops: number): number {
+    const { X, y, labels, options, scaler } = this.prepared;
+    const assessment = this.assessment as Assessment;
+    if (!this.refit) {
+      const estimator = this.spec.create(assessment.hyperparameters.chosen, options, labels);
+      const process = estimator.startFit(
+        scaler.transform(X),
+        y,
+        { classCount: labels.length },
+        this.resumeRefit ?? undefined,
+      );
+      this.refit = { estimator, process };
+      this.resumeRefit = null;
+    }
+    const spent = this.refit.process.advance(flops);
+    if (!this.refit.process.done) return spent;
+    const trained = new AdapterHead(
+      {
+        headType: this.spec.headType,
+        backbone: this.input.backbone,
+        labels,
+        scaler,
+        estimator: this.refit.estimator,
+        ...servingCalibration(assessment),
       },
-      ...results,
+      encodeHead,
+    );
+    const head = decodeHead(trained.serialize(), this.input.backbone);
+    this.outcome = { head, report: this.report(head, assessment) };
+    // Serializing and reading back the head: a pass over its parameters, small next to the fit.
+    return spent;
+  }
+
+  private report(head: AdapterHead, assessment: Assessment): TrainingReport {
+    return {
+      headType: this.spec.headType,
+      backbone: head.backbone,
+      seed: this.prepared.seed,
+      samples: reportedSamples(this.prepared, this.prepared.y.length),
+      ...assessment,
       serializedBytes: head.serialize().length,
       fitTimeMs: this.computeMs,
     };
-    return { head, report };
+  }
+
+  private split(): SplitIndices {
+    const { y, labels, protocol, seed } = this.prepared;
+    if (protocol.kind !== "holdout") throw new Error("training: no holdout split");
+    return stratifiedSplit(y, labels.length, protocol.fractions, seed);
+  }
+
+  private describeProtocol(): string {
+    const { protocol } = this.prepared;
+    return protocol.kind === "cross-validation"
+      ? `${protocol.folds}-fold cross-validation × ${protocol.repeats}`
+      : "the holdout split";
   }
 }
 
@@ -126,23 +278,40 @@ export async function trainHead(
   const report = progressReporter(input.onProgress);
   await report("validate", 0, `checking ${input.samples?.length ?? 0} samples`);
   const run = new TrainingRun(input);
-  const { fractions, seed } = protocolOptions(input.options);
-  await report(
-    "split",
-    0.05,
-    `stratified ${fractions.train}/${fractions.validation}/${fractions.test} split, seed ${seed}`,
-  );
+  await report("split", 0.05, run.protocol.reason);
   while (!run.done) {
     const { stage, fraction, message } = run.progress;
     await report(stage, fraction, message);
     run.advance();
   }
   const result = run.result();
-  await report("evaluate", 1, `test accuracy ${result.report.test.accuracy.toFixed(4)}`);
+  const { accuracy } = result.report.evaluation;
+  await report(
+    "evaluate",
+    1,
+    `held-out accuracy ${accuracy.value.toFixed(4)} (95 % interval ${accuracy.low.toFixed(3)}–${accuracy.high.toFixed(3)})`,
+  );
   return result;
 }
 
-/** Validation, deduplication and the split: cheap and deterministic, so never checkpointed. */
+/** The report's sample counts, for a served head fitted on `servedHeadTrainedOn` of the samples. */
+export function reportedSamples(
+  { rawCount, deduplicated, labels, y }: ReturnType<typeof prepare>,
+  servedHeadTrainedOn: number,
+): TrainingReport["samples"] {
+  return {
+    raw: rawCount,
+    afterDedup: deduplicated.samples,
+    duplicatesRemoved: deduplicated.duplicatesRemoved,
+    conflictingDuplicates: deduplicated.conflictingDuplicates,
+    servedHeadTrainedOn,
+    perClass: Object.fromEntries(
+      labels.map((label, k) => [label, y.filter((c) => c === k).length]),
+    ),
+  };
+}
+
+/** Validation, deduplication, the protocol and the scaler for the served head: cheap and deterministic, so never checkpointed. */
 export function prepare(input: Omit<TrainHeadInput, "onProgress">) {
   if (!HEAD_TYPES.includes(input.headType)) {
     throw new HeadInputError(
@@ -150,7 +319,8 @@ export function prepare(input: Omit<TrainHeadInput, "onProgress">) {
       `headType must be one of ${HEAD_TYPES.join(", ")}, got ${input.headType}`,
     );
   }
-  const { seed, fractions, targetPrecision } = protocolOptions(input.options);
+  const options = input.options ?? {};
+  const { seed, targetPrecision, fractions } = protocolOptions(options);
   validateSamples(input.samples, input.backbone);
   const deduplicated = deduplicate(input.samples);
   const counts = new Map<string, number>();
@@ -164,11 +334,17 @@ export function prepare(input: Omit<TrainHeadInput, "onProgress">) {
     deduplicated.samples.map((s) => s.features),
     input.backbone.dim,
   );
-  const split = stratifiedSplit(y, labels.length, fractions, seed);
+  const protocol = evaluationProtocol(
+    labels.map((label) => counts.get(label) as number),
+    options,
+    fractions,
+  );
+  const spec = HEAD_SPECS[input.headType];
   return {
     seed,
-    fractions,
+    options,
     targetPrecision,
+    protocol,
     rawCount: input.samples.length,
     deduplicated: {
       samples: deduplicated.samples.length,
@@ -178,23 +354,7 @@ export function prepare(input: Omit<TrainHeadInput, "onProgress">) {
     labels,
     y,
     X,
-    split,
+    scaler: fitScaler(X, spec.standardize, input.backbone.blocks),
+    hashes: deduplicated.samples.map((sample) => sample.hash ?? null),
   };
-}
-
-function perClassCounts(
-  labels: string[],
-  y: Int32Array,
-  split: SplitIndices,
-): TrainingReport["samples"]["perClass"] {
-  const counts = labels.map(() => ({ train: 0, validation: 0, test: 0 }));
-  for (const part of ["train", "validation", "test"] as const) {
-    for (const i of split[part]) (counts[y[i] as number] as Record<typeof part, number>)[part]++;
-  }
-  return Object.fromEntries(
-    labels.map((label, k) => [
-      label,
-      counts[k] as { train: number; validation: number; test: number },
-    ]),
-  );
 }

@@ -5,7 +5,10 @@ import type { HeadType, SplitFractions, TrainOptions } from "../types";
 export const DEFAULT_FRACTIONS: SplitFractions = { train: 0.6, validation: 0.2, test: 0.2 };
 export const DEFAULT_SEED = 0;
 
-/** Options the protocol itself reads; head-specific ones are checked by each head spec. */
+/**
+ * Options the protocol itself reads; head-specific ones are checked by each head spec. `fractions`
+ * are the shares of the holdout protocol, used when it is asked for or chosen (evaluation-protocol.ts).
+ */
 export function protocolOptions(options: TrainOptions = {}): {
   seed: number;
   fractions: SplitFractions;
@@ -18,7 +21,7 @@ export function protocolOptions(options: TrainOptions = {}): {
       `seed must be an integer in [0, 2^32), got ${seed}`,
     );
   }
-  const fractions = options.fractions ?? DEFAULT_FRACTIONS;
+  const fractions = holdoutFractions(options);
   const parts = [fractions.train, fractions.validation, fractions.test];
   if (
     !parts.every((f) => typeof f === "number" && f > 0 && f < 1) ||
@@ -37,6 +40,23 @@ export function protocolOptions(options: TrainOptions = {}): {
     );
   }
   return { seed, fractions, targetPrecision };
+}
+
+/** The holdout shares: `fractions`, or `testFraction` with a quarter of the rest for validation. */
+function holdoutFractions(options: TrainOptions): SplitFractions {
+  const { testFraction } = options;
+  if (testFraction === undefined) return options.fractions ?? DEFAULT_FRACTIONS;
+  if (options.fractions !== undefined) {
+    throw new HeadInputError("invalid-options", "give testFraction or fractions, not both");
+  }
+  if (!(typeof testFraction === "number" && testFraction > 0 && testFraction <= 0.5)) {
+    throw new HeadInputError(
+      "invalid-options",
+      `testFraction must be a number in (0, 0.5], got ${String(testFraction)}`,
+    );
+  }
+  const validation = (1 - testFraction) / 4;
+  return { train: 1 - testFraction - validation, validation, test: testFraction };
 }
 
 /**

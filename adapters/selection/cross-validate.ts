@@ -7,7 +7,7 @@ import { STEP_FLOPS } from "../protocol/step-budget";
 import type { SplitIndices } from "../protocol/stratified-split";
 import { protocolOptions } from "../protocol/validate-options";
 import { checkClassCounts } from "../protocol/validate-samples";
-import type { BackboneRef, HeadType, TrainOptions } from "../types";
+import type { BackboneRef, HeadType, Hyperparameters, SweepRow, TrainOptions } from "../types";
 import { type FoldStatistic, foldStatistic } from "./fold-statistics";
 import { stratifiedKFold } from "./stratified-k-fold";
 
@@ -80,10 +80,38 @@ export async function crossValidateHead(
   return run.result();
 }
 
-/** Where a cross-validation stands between steps: the finished folds' scores and the fold in progress. */
+/** What a finished round chose and how its head scored on its validation fold. */
+export interface RoundOutcome {
+  /** The sweep on the round's validation fold. */
+  sweep: SweepRow[];
+  /** Hyperparameters of the round's refit (the chosen candidate, plus e.g. the MLP's epochs). */
+  chosen: Hyperparameters;
+  /** The round head's temperature, fitted on its validation fold. */
+  temperature: number;
+}
+
+/**
+ * Where a cross-validation stands between steps: the finished rounds' scores, choices and held-out
+ * logits, and the round in progress.
+ */
 export interface CrossValidationCheckpoint {
   perFold: FoldScores[];
+  rounds: RoundOutcome[];
+  /**
+   * Uncalibrated logits of each sample, predicted by the head of the round that held it out:
+   * repeats × samples × classes, row-major; rows of unfinished rounds are 0.
+   */
+  outOfFoldLogits: Float64Array;
   fit: FitRunCheckpoint | null;
+}
+
+/** The held-out predictions of a finished cross-validation. */
+export interface OutOfFold {
+  /** Per repeat: every sample's uncalibrated logits, from the head that did not see it. */
+  logits: Matrix[];
+  /** Per repeat: every sample's temperature, that of the round head that predicted it. */
+  temperatures: Float64Array[];
+  rounds: RoundOutcome[];
 }
 
 /** The same cross-validation as a process of bounded steps, resumable from its checkpoint. */
@@ -92,6 +120,8 @@ export class CrossValidationRun {
   readonly repeats: number;
   private readonly targetPrecision: number | null;
   private perFold: FoldScores[];
+  private rounds_: RoundOutcome[];
+  private readonly outOfFoldLogits: Float64Array;
   private fit: FitRun | null = null;
   private resumeFit: FitRunCheckpoint | null;
 
@@ -106,6 +136,9 @@ export class CrossValidationRun {
     this.folds = foldsFor(counts, input.folds);
     this.repeats = input.repeats ?? DEFAULT_REPEATS;
     this.perFold = resume?.perFold ?? [];
+    this.rounds_ = resume?.rounds ?? [];
+    this.outOfFoldLogits =
+      resume?.outOfFoldLogits ?? new Float64Array(this.repeats * y.length * labels.length);
     this.resumeFit = resume?.fit ?? null;
   }
 
@@ -127,15 +160,75 @@ export class CrossValidationRun {
     this.fit ??= this.roundFit();
     const spent = this.fit.advance(flops);
     if (this.fit.done) {
-      const { test } = this.fit.result;
+      const { test, testLogits, hyperparameters, head } = this.fit.result;
+      this.keepLogits(testLogits);
       this.perFold = [...this.perFold, { accuracy: test.accuracy, macroF1: test.macro.f1 }];
+      this.rounds_ = [
+        ...this.rounds_,
+        {
+          sweep: hyperparameters.sweep,
+          chosen: hyperparameters.chosen,
+          temperature: head.temperature,
+        },
+      ];
       this.fit = null;
     }
     return spent;
   }
 
   checkpoint(): CrossValidationCheckpoint {
-    return { perFold: this.perFold, fit: this.fit?.checkpoint() ?? null };
+    return {
+      perFold: this.perFold,
+      rounds: this.rounds_,
+      outOfFoldLogits: this.outOfFoldLogits,
+      fit: this.fit?.checkpoint() ?? null,
+    };
+  }
+
+  /** The held-out logits of every repeat, once done. */
+  outOfFold(): OutOfFold {
+    if (!this.done) throw new Error("cross-validation: not finished");
+    const { y, labels } = this.input;
+    const n = y.length;
+    const classes = labels.length;
+    const logits: Matrix[] = [];
+    const temperatures: Float64Array[] = [];
+    for (let repeat = 0; repeat < this.repeats; repeat++) {
+      const start = repeat * n * classes;
+      logits.push({
+        rows: n,
+        cols: classes,
+        data: this.outOfFoldLogits.slice(start, start + n * classes),
+      });
+      const foldOf = this.foldsOfRepeat(repeat);
+      temperatures.push(
+        Float64Array.from(
+          foldOf,
+          (fold) => (this.rounds_[repeat * this.folds + fold] as RoundOutcome).temperature,
+        ),
+      );
+    }
+    return { logits, temperatures, rounds: this.rounds_ };
+  }
+
+  /** Stores the finished round's test-fold logits at its samples' rows. */
+  private keepLogits(testLogits: Matrix): void {
+    const round = this.roundsDone;
+    const repeat = Math.floor(round / this.folds);
+    const { test } = roundSplit(this.foldsOfRepeat(repeat), round % this.folds, this.folds);
+    const classes = this.input.labels.length;
+    const base = repeat * this.input.y.length * classes;
+    test.forEach((i, row) => {
+      this.outOfFoldLogits.set(
+        testLogits.data.subarray(row * classes, (row + 1) * classes),
+        base + i * classes,
+      );
+    });
+  }
+
+  private foldsOfRepeat(repeat: number): Int32Array {
+    const { input, folds } = this;
+    return stratifiedKFold(input.y, input.labels.length, folds, (input.seed ?? 0) + repeat);
   }
 
   result(): CrossValidationReport {
@@ -158,12 +251,7 @@ export class CrossValidationRun {
   private roundFit(): FitRun {
     const { input, folds } = this;
     const round = this.roundsDone;
-    const foldOf = stratifiedKFold(
-      input.y,
-      input.labels.length,
-      folds,
-      (input.seed ?? 0) + Math.floor(round / folds),
-    );
+    const foldOf = this.foldsOfRepeat(Math.floor(round / folds));
     const run = new FitRun(
       {
         spec: HEAD_SPECS[input.headType],

@@ -18,7 +18,9 @@ export { type ClassEvidence, type LogMEOptions, type LogMEResult, logME } from "
 export { type AccuracyLatencyPoint, paretoFront } from "./pareto-front";
 export { prototypeLeaveOneOutAccuracy } from "./prototype-leave-one-out";
 export {
+  MATERIAL_SAVING,
   MIN_TIE_TOLERANCE,
+  materiallyCheaper,
   RANKING_RULE,
   type RankableCandidate,
   type Ranked,

@@ -13,12 +13,14 @@ export interface RankableCandidate {
   folds: number;
   latencyMsPerItem: number;
   sizeBytes: number;
+  /** Memory the backbone's weights take while loading (candidates.ts weightsPeakBytes). */
+  memoryBytes: number;
 }
 
 export interface Ranked<C extends RankableCandidate> {
   candidate: C;
   rank: number;
-  /** Within the tie tolerance of the best macro-F1, so cost decided its place. */
+  /** Within the tie tolerance of the best macro-F1. */
   nearTie: boolean;
   /** How far below the best mean macro-F1 this candidate could be and still be a near tie. */
   tieTolerance: number;
@@ -27,13 +29,22 @@ export interface Ranked<C extends RankableCandidate> {
 /** Two CV macro-F1 means closer than this are a near tie, at the least. */
 export const MIN_TIE_TOLERANCE = 0.01;
 
+/**
+ * A near tie displaces the candidate it ties with only when it saves this much: at most 75 % of its
+ * latency per item (a 25 % saving), or at most half its memory. A few percent of latency is noise
+ * on a shared host and not worth a re-embedding, let alone points of macro-F1.
+ */
+export const MATERIAL_SAVING = { latencyRatio: 0.75, memoryRatio: 0.5 } as const;
+
 export const RANKING_RULE =
   "Quality first: the highest cross-validated macro-F1 of the logistic head (stratified k-fold, " +
   "repeated with fresh folds) sets the bar. A candidate is a near tie when its mean macro-F1 is " +
   "below the best by no more than its tie tolerance: max(1 pt, the corrected standard error of its " +
-  "fold-by-fold difference to the best). Near ties come first, cheapest first: lower latency per " +
-  "item, then smaller size, then higher macro-F1. The rest follow by macro-F1, then latency, then " +
-  "size. The recommendation is rank 1.";
+  "fold-by-fold difference to the best). The anchor is the current backbone when it is a near tie " +
+  "(no other one is clearly better), else the best. A near tie ranks above the anchor only when it " +
+  "is materially cheaper: at most 75 % of its latency per item or at most half its memory; those " +
+  "come first, cheapest first. Then the anchor, then the rest by macro-F1, latency and size. The " +
+  "recommendation is rank 1.";
 
 /**
  * The tolerance `candidate` gets below `best`. Both were scored on the same folds, so what matters
@@ -52,20 +63,39 @@ export function tieTolerance(best: RankableCandidate, candidate: RankableCandida
   return Math.max(MIN_TIE_TOLERANCE, spread);
 }
 
-/** Orders measured candidates by RANKING_RULE. */
-export function rankCandidates<C extends RankableCandidate>(candidates: C[]): Ranked<C>[] {
+/** Whether `candidate` saves enough over `anchor` to take its place at equal quality. */
+export function materiallyCheaper(
+  candidate: RankableCandidate,
+  anchor: RankableCandidate,
+): boolean {
+  return (
+    candidate.latencyMsPerItem <= MATERIAL_SAVING.latencyRatio * anchor.latencyMsPerItem ||
+    candidate.memoryBytes <= MATERIAL_SAVING.memoryRatio * anchor.memoryBytes
+  );
+}
+
+/** Orders measured candidates by RANKING_RULE; `currentId` names the adapter's current candidate. */
+export function rankCandidates<C extends RankableCandidate>(
+  candidates: C[],
+  currentId?: string,
+): Ranked<C>[] {
   if (candidates.length === 0) return [];
   const best = candidates.reduce((a, b) => (b.macroF1.mean > a.macroF1.mean ? b : a));
   const tolerance = new Map(candidates.map((c) => [c, tieTolerance(best, c)]));
   const nearTie = (c: C) => best.macroF1.mean - c.macroF1.mean <= (tolerance.get(c) ?? 0);
+  const current = candidates.find((c) => c.id === currentId);
+  const anchor = current && nearTie(current) ? current : best;
   const byCost = (a: C, b: C) =>
     a.latencyMsPerItem - b.latencyMsPerItem ||
+    a.memoryBytes - b.memoryBytes ||
     a.sizeBytes - b.sizeBytes ||
     b.macroF1.mean - a.macroF1.mean;
   const byQuality = (a: C, b: C) => b.macroF1.mean - a.macroF1.mean || byCost(a, b);
-  const tied = candidates.filter(nearTie).sort(byCost);
-  const rest = candidates.filter((c) => !nearTie(c)).sort(byQuality);
-  return [...tied, ...rest].map((candidate, i) => ({
+  const cheaper = candidates.filter(
+    (c) => c !== anchor && nearTie(c) && materiallyCheaper(c, anchor),
+  );
+  const rest = candidates.filter((c) => c !== anchor && !cheaper.includes(c)).sort(byQuality);
+  return [...cheaper.sort(byCost), anchor, ...rest].map((candidate, i) => ({
     candidate,
     rank: i + 1,
     nearTie: nearTie(candidate),

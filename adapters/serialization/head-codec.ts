@@ -58,7 +58,12 @@ export function decodeHead(bytes: Uint8Array, expected: BackboneRef): AdapterHea
   }
   const parts: AdapterHeadParts = {
     headType: headTypeOf(header.headType),
-    backbone: { id: backbone.id, weightsHash: backbone.weightsHash, dim: backbone.dim },
+    backbone: {
+      id: backbone.id,
+      weightsHash: backbone.weightsHash,
+      dim: backbone.dim,
+      ...fusionBlocks(backbone),
+    },
     labels: labelsOf(header.labels),
     scaler: StandardScaler.fromParameters(
       float64(arrays, "scaler.mean", backbone.dim),
@@ -127,4 +132,18 @@ function float64(arrays: Map<string, Float32Array>, name: string, length: number
 
 function describe(b: BackboneRef): string {
   return `backbone ${b.id} (weights ${b.weightsHash}, dim ${b.dim})`;
+}
+
+/** A fused backbone's block dims (BackboneRef.blocks), kept when they are whole and add up to dim. */
+function fusionBlocks(backbone: BackboneRef): Pick<BackboneRef, "blocks"> {
+  const { blocks } = backbone;
+  if (blocks === undefined) return {};
+  if (
+    !Array.isArray(blocks) ||
+    !blocks.every((d) => Number.isInteger(d) && d > 0) ||
+    blocks.reduce((a, b) => a + b, 0) !== backbone.dim
+  ) {
+    corrupt("header has fusion blocks that do not add up to the backbone's dim");
+  }
+  return { blocks: [...blocks] };
 }

@@ -5,7 +5,8 @@
 
 import { readFile } from "node:fs/promises";
 
-export const PREPARE_EMBEDDINGS = "npx tsx bench/datasets/prepare.ts spam fashion=10000,2000";
+export const PREPARE_EMBEDDINGS =
+  "npx tsx bench/datasets/prepare.ts spam-sample=300 fashion=10000,2000";
 export const INSTALL_FASHION_MNIST = "sudo apt-get install dataset-fashion-mnist";
 
 export class MissingDatasetError extends Error {

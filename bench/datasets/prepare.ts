@@ -1,10 +1,14 @@
 /**
+ * `spam-sample=N` embeds a seeded sample of N spam and N ham messages with use-lite and with lexical
+ * (`spam-assassin-<2N>.<backbone>`): a quick stand-in for the whole corpus, and the pair a fusion reads.
+ *
  * Embeds the benchmark data sets once (resumable; minutes for SpamAssassin, tens of minutes for
  * Fashion-MNIST on one core): `tsx bench/datasets/prepare.ts [spam] [fashion[=TRAIN,TEST]]`.
  * `fashion=10000,2000` embeds the first 10,000 training and 2,000 test images (both splits are
  * shuffled, so prefixes are near-stratified); a later run with larger numbers extends the cache.
  */
 
+import { SeededRandom } from "../../adapters/random";
 import { BackbonePool } from "../../src/runtime/backbones";
 import { nodeHost } from "../../src/runtime/node";
 import { embedDataset } from "./embedding-cache";
@@ -23,6 +27,22 @@ if (wanted("spam")) {
   const { texts, groups } = spamAssassin();
   const inputs = texts.map((text) => ({ kind: "text" as const, text }));
   await embedDataset(pool, "spam-assassin.use-lite", "use-lite", inputs, groups);
+}
+const sampled = which.find((arg) => arg.startsWith("spam-sample="));
+if (sampled) {
+  const perClass = Number(sampled.slice("spam-sample=".length));
+  const { texts, groups } = spamAssassin();
+  const random = new SeededRandom(0);
+  const pick = (spam: boolean) =>
+    random
+      .shuffle(groups.flatMap((group, i) => (group.startsWith("spam") === spam ? [i] : [])))
+      .slice(0, perClass);
+  const chosen = [...pick(true), ...pick(false)].sort((a, b) => a - b);
+  const inputs = chosen.map((i) => ({ kind: "text" as const, text: texts[i] as string }));
+  const labels = chosen.map((i) => groups[i] as string);
+  for (const backbone of ["lexical", "use-lite"]) {
+    await embedDataset(pool, `spam-assassin-${2 * perClass}.${backbone}`, backbone, inputs, labels);
+  }
 }
 if (wanted("fashion")) {
   for (const [split, limit] of [

@@ -1,18 +1,24 @@
 import {
   DEFAULT_C_GRID,
-  fitHead,
+  DEFAULT_FRACTIONS,
   fromRows,
   HEAD_SPECS,
   HEAD_TYPES,
   type HeadType,
   LOGISTIC_DEFAULTS,
+  STEP_FLOPS,
+  stratifiedSplit,
+  type TrainingReport,
+  trainHead,
 } from "../../adapters";
-import { progressReporter } from "../../adapters/protocol/progress";
+import { FitRun } from "../../adapters/protocol/fit-run";
 import type { EmbeddingSet } from "./embedding-set";
 import { type Shots, shotSplit } from "./shot-splits";
 import { runSklearn, writeSklearnInput } from "./sklearn-runner";
 
 export const SKLEARN = "sklearn-logistic";
+/** The protocol before issue 11, for comparison: one 60/20/20 split, the served head fitted on 80 %. */
+export const LEGACY = "logistic-60/20/20";
 
 export interface BenchHeadsOptions {
   sets: EmbeddingSet[];
@@ -21,25 +27,31 @@ export interface BenchHeadsOptions {
   headTypes?: HeadType[];
   cGrid?: readonly number[];
   maxIterations?: number;
+  /** Also run the protocol before issue 11 (LEGACY) on each pool. */
+  legacy?: boolean;
 }
 
 export interface BenchRow {
   set: string;
-  head: HeadType | typeof SKLEARN;
+  head: HeadType | typeof SKLEARN | typeof LEGACY;
   shots: Shots;
   seed: number;
-  trainSamples: number;
+  poolSamples: number;
+  /** On the fixed test split. */
   accuracy: number;
   macroF1: number;
-  /** Scaling, sweep, calibration, refit (ours also serialization and scoring the test split). */
+  /** Ours: the report's held-out estimate of accuracy, with its 95 % interval, and its protocol. */
+  estimate: { accuracy: TrainingReport["evaluation"]["accuracy"]; protocol: string } | null;
+  /** Ours: the whole protocol (evaluation, calibration, refit); sklearn: the CV search and refit. */
   fitMs: number;
 }
 
 /**
- * Every head type and scikit-learn's LogisticRegression on the same splits: for each embedding set,
- * shot count and seed, the heads train through the shared protocol (sweep on validation, refit on
- * train + validation) and are scored on the same test split. scikit-learn runs after ours on each
- * split; fit times are wall clock of the fitting alone (file loading excluded on both sides).
+ * Every head type through the API job's own protocol (trainHead: the TrainingRun a training job
+ * advances step by step) and scikit-learn's LogisticRegression with C chosen by 5-fold CV on the
+ * same pool, both scored on the same test split the protocols never see. For each embedding set,
+ * shot count and seed the pool is `shots` samples per class. scikit-learn runs right after ours on
+ * each pool; fit times are wall clock of the fitting alone (file loading excluded on both sides).
  */
 export async function benchHeads(options: BenchHeadsOptions): Promise<BenchRow[]> {
   const shotsList = options.shots ?? [8, 16, 64, "full"];
@@ -52,68 +64,152 @@ export async function benchHeads(options: BenchHeadsOptions): Promise<BenchRow[]
     const labels = [...new Set(set.samples.map((s) => s.label))].sort();
     const classOf = new Map(labels.map((label, k) => [label, k]));
     const y = Int32Array.from(set.samples, (s) => classOf.get(s.label) as number);
-    const X = fromRows(
-      set.samples.map((s) => s.features),
-      set.backbone.dim,
-    );
     const sklearnInput = await writeSklearnInput(set);
     const givenTest = set.samples.some((s) => s.split)
       ? set.samples.map((s) => s.split === "test")
       : null;
-    const runs = shotsList.flatMap((shots) =>
-      seeds.map((seed) => ({ shots, seed, split: shotSplit(y, givenTest, shots, seed) })),
-    );
-    const describe = (run: (typeof runs)[number]) => ({
-      set: set.name,
-      shots: run.shots,
-      seed: run.seed,
-      trainSamples: run.split.train.length + run.split.validation.length,
-    });
-    const fitOurs = (head: HeadType, run: (typeof runs)[number]) =>
-      fitHead({
-        spec: HEAD_SPECS[head],
-        backbone: set.backbone,
-        options: {
-          seed: run.seed,
-          sweep: { cGrid: [...cGrid] },
-          hyperparameters: { maxIterations },
-        },
-        targetPrecision: null,
-        X,
-        y,
-        labels,
-        split: run.split,
-        report: progressReporter(undefined),
-      });
-    // Warm-up (untimed): the JIT compiles the fitting loops before the first timed run.
-    for (const head of headTypes) if (runs[0]) await fitOurs(head, runs[0]);
-    for (const run of runs) {
-      for (const head of headTypes) {
-        const started = performance.now();
-        const { test } = await fitOurs(head, run);
-        const fitMs = performance.now() - started;
+    for (const shots of shotsList) {
+      for (const seed of seeds) {
+        const split = shotSplit(y, givenTest, shots, seed);
+        const row = { set: set.name, shots, seed, poolSamples: split.pool.length };
+        const test = [...split.test].map((i) => set.samples[i] as EmbeddingSet["samples"][number]);
+        for (const head of headTypes) {
+          const started = performance.now();
+          const { head: trained, report } = await trainHead({
+            headType: head,
+            backbone: set.backbone,
+            samples: [...split.pool].map((i) => {
+              const sample = set.samples[i] as EmbeddingSet["samples"][number];
+              // Each row its own hash: the bench's features are distinct, and hashing 1792 floats is not what is measured.
+              return { features: sample.features, label: sample.label, hash: String(i) };
+            }),
+            options: {
+              seed,
+              sweep: { cGrid: [...cGrid] },
+              hyperparameters: headHyperparameters(head, maxIterations),
+            },
+          });
+          const fitMs = performance.now() - started;
+          const predicted = trained.predict(
+            test.map((s) => s.features),
+            { abstain: false, topK: 1 },
+          );
+          const scores = testScores(
+            test.map((s) => s.label),
+            predicted.map((p) => p.label),
+            labels,
+          );
+          rows.push({
+            ...row,
+            head,
+            ...scores,
+            estimate: {
+              accuracy: report.evaluation.accuracy,
+              protocol: describeProtocol(report),
+            },
+            fitMs,
+          });
+          console.error(
+            `heads: ${set.name} ${head} shots=${shots} seed=${seed} test acc=${scores.accuracy.toFixed(4)} (estimate ${report.evaluation.accuracy.value.toFixed(4)}) ${fitMs.toFixed(0)} ms`,
+          );
+        }
+        if (options.legacy) {
+          const started = performance.now();
+          const head = legacyLogisticHead(set, split.pool, seed, cGrid, maxIterations);
+          const fitMs = performance.now() - started;
+          const predicted = head.predict(
+            test.map((s) => s.features),
+            { abstain: false, topK: 1 },
+          );
+          rows.push({
+            ...row,
+            head: LEGACY,
+            ...testScores(
+              test.map((s) => s.label),
+              predicted.map((p) => p.label),
+              labels,
+            ),
+            estimate: null,
+            fitMs,
+          });
+          console.error(
+            `heads: ${set.name} ${LEGACY} shots=${shots} seed=${seed} test acc=${rows.at(-1)?.accuracy.toFixed(4)}`,
+          );
+        }
+        // Right after ours on the same pool, so both see the same load on a shared machine.
+        const [reference] = await runSklearn(sklearnInput, [split], cGrid, maxIterations);
+        if (!reference) throw new Error("heads bench: scikit-learn returned no result");
         rows.push({
-          ...describe(run),
-          head,
-          accuracy: test.accuracy,
-          macroF1: test.macro.f1,
-          fitMs,
+          ...row,
+          head: SKLEARN,
+          accuracy: reference.accuracy,
+          macroF1: reference.macroF1,
+          estimate: null,
+          fitMs: reference.fitMs,
         });
         console.error(
-          `heads: ${set.name} ${head} shots=${run.shots} seed=${run.seed} acc=${test.accuracy.toFixed(4)} ${fitMs.toFixed(0)} ms`,
+          `heads: ${set.name} sklearn shots=${shots} seed=${seed} test acc=${reference.accuracy.toFixed(4)} C=${reference.chosenC}`,
         );
       }
-      // Right after ours on the same split, so both see the same load on a shared machine.
-      const [reference] = await runSklearn(sklearnInput, [run.split], cGrid, maxIterations);
-      if (!reference) throw new Error("heads bench: scikit-learn returned no result");
-      rows.push({
-        ...describe(run),
-        head: SKLEARN,
-        accuracy: reference.accuracy,
-        macroF1: reference.macroF1,
-        fitMs: reference.fitMs,
-      });
     }
   }
   return rows;
+}
+
+/** The logistic head as the API served it before issue 11: FitRun on a 60/20/20 split of the pool. */
+function legacyLogisticHead(
+  set: EmbeddingSet,
+  pool: Int32Array,
+  seed: number,
+  cGrid: readonly number[],
+  maxIterations: number,
+) {
+  const samples = [...pool].map((i) => set.samples[i] as EmbeddingSet["samples"][number]);
+  const labels = [...new Set(samples.map((s) => s.label))].sort();
+  const y = Int32Array.from(samples, (s) => labels.indexOf(s.label));
+  const run = new FitRun({
+    spec: HEAD_SPECS.logistic,
+    backbone: set.backbone,
+    options: { seed, sweep: { cGrid: [...cGrid] }, hyperparameters: { maxIterations } },
+    targetPrecision: null,
+    X: fromRows(
+      samples.map((s) => s.features),
+      set.backbone.dim,
+    ),
+    y,
+    labels,
+    split: stratifiedSplit(y, labels.length, DEFAULT_FRACTIONS, seed),
+  });
+  while (!run.done) run.advance(STEP_FLOPS);
+  return run.result.head;
+}
+
+function headHyperparameters(head: HeadType, maxIterations: number): Record<string, number> {
+  return head === "logistic" ? { maxIterations } : {};
+}
+
+function describeProtocol(report: TrainingReport): string {
+  const { protocol } = report.evaluation;
+  return protocol.kind === "cross-validation"
+    ? `${protocol.folds}-fold CV ×${protocol.repeats}`
+    : `holdout ${protocol.fractions.test}`;
+}
+
+/** Accuracy and macro-F1 (scikit-learn's zero_division=0) of predicted against true labels. */
+function testScores(
+  truth: string[],
+  predicted: string[],
+  labels: string[],
+): { accuracy: number; macroF1: number } {
+  const correct = truth.filter((label, i) => predicted[i] === label).length;
+  const f1 = labels.map((label) => {
+    const tp = truth.filter((t, i) => t === label && predicted[i] === label).length;
+    const actual = truth.filter((t) => t === label).length;
+    const guessed = predicted.filter((p) => p === label).length;
+    return tp > 0 ? (2 * tp) / (actual + guessed) : 0;
+  });
+  return {
+    accuracy: correct / truth.length,
+    macroF1: f1.reduce((a, b) => a + b, 0) / labels.length,
+  };
 }

@@ -91,3 +91,41 @@ async function readSamples(
   }));
   return { backbone, samples };
 }
+
+/**
+ * Several backbones' embeddings of the same samples (same order, same labels) side by side: the
+ * fused embedding an adapter on `a+b` would train on, with `blocks` telling the head where each
+ * backbone's vector sits (adapters/preprocessing/block-scaling.ts).
+ */
+export function fuseEmbeddingSets(sets: EmbeddingSet[]): EmbeddingSet {
+  const [first] = sets;
+  if (!first || sets.length < 2) throw new Error("a fusion needs at least two embedding sets");
+  const rows = Math.min(...sets.map((set) => set.samples.length));
+  const blocks = sets.map((set) => set.backbone.dim);
+  const dim = blocks.reduce((a, b) => a + b, 0);
+  const samples = first.samples.slice(0, rows).map((sample, i) => {
+    const features = new Float32Array(dim);
+    let offset = 0;
+    for (const set of sets) {
+      const other = set.samples[i] as BenchSample;
+      if (other.label !== sample.label) {
+        throw new Error(
+          `${set.name}: row ${i} is ${other.label}, not ${sample.label}: not the same samples`,
+        );
+      }
+      features.set(other.features, offset);
+      offset += set.backbone.dim;
+    }
+    return { ...sample, features };
+  });
+  return {
+    name: sets.map((set) => set.name).join("|"),
+    backbone: {
+      id: sets.map((set) => set.backbone.id).join("+"),
+      weightsHash: sets.map((set) => set.backbone.weightsHash).join("+"),
+      dim,
+      blocks,
+    },
+    samples,
+  };
+}

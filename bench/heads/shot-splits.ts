@@ -3,21 +3,19 @@ import { SeededRandom } from "../../adapters/random";
 export type Shots = number | "full";
 
 export interface ShotSplit {
-  train: Int32Array;
-  validation: Int32Array;
+  /** What a user would upload: the protocol under test splits it as it likes. */
+  pool: Int32Array;
   test: Int32Array;
 }
 
-/** Share of each class's shots held out as validation for the sweep (at least one sample). */
-export const VALIDATION_SHARE = 0.25;
 /** Share of each class held out as test when the file gives no split. */
 export const TEST_SHARE = 0.2;
 
 /**
  * One benchmark split. Test: the file's test samples, else a fixed 20% per class (seed 0, the same
  * for every shot count and seed, so all rows are scored on the same test set). Then `shots` samples per
- * class are drawn from the rest with `seed` (all of them for "full"), and a quarter of those, at least
- * one, becomes validation. Classes with fewer samples than the shot count give what they have.
+ * class are drawn from the rest with `seed` (all of them for "full"): the pool. Classes with fewer
+ * samples than the shot count give what they have.
  */
 export function shotSplit(
   labels: Int32Array,
@@ -31,17 +29,13 @@ export function shotSplit(
     : fixedTestSplit(labels, classCount);
   const isTest = new Set(test);
   const random = new SeededRandom(seed);
-  const train: number[] = [];
-  const validation: number[] = [];
+  const pool: number[] = [];
   for (let k = 0; k < classCount; k++) {
-    const pool = random.shuffle(indicesWhere(labels, (i) => labels[i] === k && !isTest.has(i)));
-    const chosen = shots === "full" ? pool : pool.slice(0, shots);
-    const validationCount = Math.max(1, Math.round(chosen.length * VALIDATION_SHARE));
-    validation.push(...chosen.slice(0, validationCount));
-    train.push(...chosen.slice(validationCount));
+    const members = random.shuffle(indicesWhere(labels, (i) => labels[i] === k && !isTest.has(i)));
+    pool.push(...(shots === "full" ? members : members.slice(0, shots)));
   }
   const sorted = (indices: number[]) => Int32Array.from(indices).sort();
-  return { train: sorted(train), validation: sorted(validation), test: sorted(test) };
+  return { pool: sorted(pool), test: sorted(test) };
 }
 
 function fixedTestSplit(labels: Int32Array, classCount: number): number[] {

@@ -4,14 +4,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EmbeddingSet } from "./embedding-set";
-import type { ShotSplit } from "./shot-splits";
 
 export interface SklearnResult {
   accuracy: number;
   macroF1: number;
   fitMs: number;
   chosenC: number;
-  iterations: number;
+}
+
+/** A benchmark task: the pool both protocols see, and the test split they are scored on. */
+export interface PoolTask {
+  pool: Int32Array;
+  test: Int32Array;
 }
 
 /** Debian's python3-sklearn lives in the system interpreter; override with $PYTHON. */
@@ -33,10 +37,10 @@ export async function writeSklearnInput(set: EmbeddingSet): Promise<string> {
   return dir;
 }
 
-/** Runs scikit-learn's LogisticRegression protocol on the given splits, in one Python process. */
+/** Runs the scikit-learn reference (C by 5-fold CV on the pool, refit on it) on the tasks, in one Python process. */
 export async function runSklearn(
   inputDir: string,
-  tasks: ShotSplit[],
+  tasks: PoolTask[],
   cGrid: readonly number[],
   maxIter: number,
 ): Promise<SklearnResult[]> {
@@ -44,11 +48,7 @@ export async function runSklearn(
     input: inputDir,
     cGrid,
     maxIter,
-    tasks: tasks.map(({ train, validation, test }) => ({
-      train: [...train],
-      validation: [...validation],
-      test: [...test],
-    })),
+    tasks: tasks.map(({ pool, test }) => ({ pool: [...pool], test: [...test] })),
   });
   const child = spawn(PYTHON, [SCRIPT], { stdio: ["pipe", "pipe", "inherit"] });
   const chunks: Buffer[] = [];

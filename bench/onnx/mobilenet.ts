@@ -7,7 +7,11 @@
 
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { convertedMobileNetV2, syntheticImages } from "../../test/fixtures/onnx/mobilenet-v2";
+import {
+  convertedMobileNetV2,
+  quantizedMobileNetV2,
+  syntheticImages,
+} from "../../test/fixtures/onnx/mobilenet-v2";
 import { type Latency, measure } from "../stats";
 import { type BatchRuns, FULL_RUNS } from "./runs";
 import { NATIVE, RUNNERS } from "./runtimes";
@@ -16,23 +20,35 @@ interface Row {
   readonly runtime: string;
   readonly batch: number;
   readonly latency: Latency;
+  /** Median CPU time of this process per run (all its threads): robust to other load. */
+  readonly cpuMs: number;
   readonly loadMs: number;
   readonly peakRssMb: number;
 }
 
 /** Child: one runtime, every batch size; prints JSON rows. */
 async function runOne(runtime: string, batches: readonly BatchRuns[]): Promise<Row[]> {
-  const create = RUNNERS[runtime];
-  if (create === undefined) throw new Error(`unknown runtime ${runtime}`);
-  const { onnx, outputNode } = await convertedMobileNetV2();
+  const definition = RUNNERS[runtime];
+  if (definition === undefined) throw new Error(`unknown runtime ${runtime}`);
+  const converted = await convertedMobileNetV2();
+  const { outputNode } = converted;
+  // Quantised (and calibrated) before any timing: the session load is the quantised model's.
+  const onnx =
+    definition.model === "int8" ? await quantizedMobileNetV2(converted.onnx) : converted.onnx;
   const rows: Row[] = [];
   for (const { batch, warmup, runs } of batches) {
     const images = syntheticImages(batch);
     const start = performance.now();
-    const runner = await create({ onnx, outputNode, batch });
+    const runner = await definition.create({ onnx, outputNode, batch });
     const loadMs = performance.now() - start;
+    const cpuTimes: number[] = [];
     const latency = await measure(
-      async () => void (await runner.infer(images, batch)),
+      async () => {
+        const before = process.cpuUsage();
+        await runner.infer(images, batch);
+        const used = process.cpuUsage(before);
+        cpuTimes.push((used.user + used.system) / 1000);
+      },
       warmup,
       runs,
     );
@@ -40,6 +56,7 @@ async function runOne(runtime: string, batches: readonly BatchRuns[]): Promise<R
       runtime,
       batch,
       latency,
+      cpuMs: median(cpuTimes.slice(warmup)),
       loadMs,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     });
@@ -67,15 +84,20 @@ function runAll(filters: readonly string[], batches: readonly BatchRuns[]): Row[
   });
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
 function table(rows: readonly Row[]): string {
   const native = (batch: number) =>
-    rows.find((row) => row.runtime === NATIVE && row.batch === batch)?.latency.p50 ?? Number.NaN;
+    rows.find((row) => row.runtime === NATIVE && row.batch === batch);
   const lines = [
-    "| runtime (Node) | batch | p50 ms | p95 ms | per image ms | × native (p50) | session load ms | peak RSS MB |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    "| runtime (Node) | batch | p50 ms | p95 ms | per image ms | × native (p50) | CPU ms | × native (CPU) | session load ms | peak RSS MB |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows.map(
-      ({ runtime, batch, latency, loadMs, peakRssMb }) =>
-        `| ${runtime} | ${batch} | ${latency.p50.toFixed(1)} | ${latency.p95.toFixed(1)} | ${(latency.p50 / batch).toFixed(1)} | ${(latency.p50 / native(batch)).toFixed(2)} | ${loadMs.toFixed(0)} | ${peakRssMb.toFixed(0)} |`,
+      ({ runtime, batch, latency, cpuMs, loadMs, peakRssMb }) =>
+        `| ${runtime} | ${batch} | ${latency.p50.toFixed(1)} | ${latency.p95.toFixed(1)} | ${(latency.p50 / batch).toFixed(1)} | ${(latency.p50 / (native(batch)?.latency.p50 ?? Number.NaN)).toFixed(2)} | ${cpuMs.toFixed(1)} | ${(cpuMs / (native(batch)?.cpuMs ?? Number.NaN)).toFixed(2)} | ${loadMs.toFixed(0)} | ${peakRssMb.toFixed(0)} |`,
     ),
   ];
   return lines.join("\n");

@@ -20,6 +20,7 @@ export interface Runner {
 }
 
 export interface RunnerContext {
+  /** The float model, or its int8 QDQ copy for runners that ask for it (RunnerDefinition.model). */
   readonly onnx: Uint8Array;
   readonly outputNode: string;
   readonly batch: number;
@@ -82,16 +83,42 @@ async function tfjsWasm({ outputNode }: RunnerContext): Promise<Runner> {
   };
 }
 
-export const RUNNERS: Readonly<Record<string, (context: RunnerContext) => Promise<Runner>>> = {
-  "onnxruntime-node (native, 1 thread)": ortNative,
-  "onnxruntime-web wasm (opt all)": ortWeb(() => ({ graphOptimizationLevel: "all" })),
-  "onnxruntime-web wasm (opt all, batch pinned)": ortWeb((batch) => ({
-    graphOptimizationLevel: "all",
-    freeDimensionOverrides: { batch },
-  })),
-  "onnxruntime-web wasm (opt basic)": ortWeb(() => ({ graphOptimizationLevel: "basic" })),
-  "onnxruntime-web wasm (opt disabled)": ortWeb(() => ({ graphOptimizationLevel: "disabled" })),
-  "tfjs-wasm (graph model)": tfjsWasm,
+export interface RunnerDefinition {
+  /** Which ONNX model the runner gets: the converted float one, or its int8 QDQ copy. */
+  readonly model: "float32" | "int8";
+  readonly create: (context: RunnerContext) => Promise<Runner>;
+}
+
+const float32 = (create: RunnerDefinition["create"]): RunnerDefinition => ({
+  model: "float32",
+  create,
+});
+const pinned = (batch: number) => ({ freeDimensionOverrides: { batch } });
+
+export const RUNNERS: Readonly<Record<string, RunnerDefinition>> = {
+  "onnxruntime-node (native, 1 thread)": float32(ortNative),
+  "onnxruntime-web wasm (opt all)": float32(ortWeb(() => ({ graphOptimizationLevel: "all" }))),
+  "onnxruntime-web wasm (opt all, batch pinned)": float32(
+    ortWeb((batch) => ({ graphOptimizationLevel: "all", ...pinned(batch) })),
+  ),
+  "onnxruntime-web wasm (opt all, batch pinned, no memory arena)": float32(
+    ortWeb((batch) => ({ ...pinned(batch), enableCpuMemArena: false })),
+  ),
+  "onnxruntime-web wasm (opt all, batch pinned, no memory pattern)": float32(
+    ortWeb((batch) => ({ ...pinned(batch), enableMemPattern: false })),
+  ),
+  "onnxruntime-web wasm (opt extended, batch pinned)": float32(
+    ortWeb((batch) => ({ graphOptimizationLevel: "extended", ...pinned(batch) })),
+  ),
+  "onnxruntime-web wasm (opt basic)": float32(ortWeb(() => ({ graphOptimizationLevel: "basic" }))),
+  "onnxruntime-web wasm (opt disabled)": float32(
+    ortWeb(() => ({ graphOptimizationLevel: "disabled" })),
+  ),
+  "onnxruntime-web wasm (int8 QDQ, opt all, batch pinned)": {
+    model: "int8",
+    create: ortWeb((batch) => ({ graphOptimizationLevel: "all", ...pinned(batch) })),
+  },
+  "tfjs-wasm (graph model)": float32(tfjsWasm),
 };
 
 export const NATIVE = "onnxruntime-node (native, 1 thread)";

@@ -12,7 +12,12 @@ import { rankCandidates } from "../../adapters/selection";
 import type { BackboneInput } from "../../models";
 import { BackbonePool } from "../../src/runtime/backbones";
 import { nodeHost } from "../../src/runtime/node";
-import { availability, candidatesFor } from "../../src/selection/candidates";
+import {
+  availability,
+  candidatesFor,
+  onePerWeights,
+  weightsPeakBytes,
+} from "../../src/selection/candidates";
 import { scoreEmbeddings } from "../../src/selection/measure-candidate";
 import { type SelectionTask, selectionTasks, type TaskScale } from "./tasks";
 
@@ -22,6 +27,7 @@ const BATCH = 32;
 interface BenchCandidate {
   id: string;
   sizeBytes: number;
+  memoryBytes: number;
   weightsHash: string;
   embed(inputs: BackboneInput[]): Promise<Float32Array[]>;
   /** Held-out test vectors, kept across tasks (they share images); never part of a timed figure. */
@@ -41,6 +47,7 @@ interface CandidateResult {
   latencyMsPerItem: number;
   selectionMs: number;
   sizeBytes: number;
+  memoryBytes: number;
 }
 
 const SCALES: Record<string, TaskScale> = {
@@ -90,6 +97,7 @@ export async function benchSelection(
           folds: r.folds,
           latencyMsPerItem: r.latencyMsPerItem,
           sizeBytes: r.sizeBytes,
+          memoryBytes: r.memoryBytes,
         })),
       )[0]?.candidate.id,
     );
@@ -139,20 +147,15 @@ function benchCandidates(
   pool: BackbonePool,
   modality: SelectionTask["modality"],
 ): BenchCandidate[] {
-  // Runtime variants (-onnx, -auto) share their model's weights and embeddings: measured once.
-  const seen = new Set<string>();
+  // Runtime variants (-onnx, -auto) share their model's weights and embeddings: measured once, as selection does.
   const available = pool
     .manifests()
     .filter((manifest) => availability(manifest, pool.runtimes).available);
-  const registered = candidatesFor(available, modality).filter((c) => {
-    const key = `${c.manifest.weightsHash}/${c.layer}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const registered = onePerWeights(candidatesFor(available, modality), () => true);
   return registered.map((c) => ({
     id: c.id,
     sizeBytes: c.manifest.sizeBytes,
+    memoryBytes: weightsPeakBytes(c.manifest, pool.runtimes),
     weightsHash: c.manifest.weightsHash,
     embed: async (inputs) => (await pool.embed(c.backbone, inputs, c.layer)).embeddings,
     testVectors: new WeakMap(),
@@ -225,5 +228,6 @@ async function runCandidate(
     latencyMsPerItem: train.ms / train.vectors.length,
     selectionMs,
     sizeBytes: candidate.sizeBytes,
+    memoryBytes: candidate.memoryBytes,
   };
 }

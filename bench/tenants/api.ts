@@ -9,6 +9,8 @@ import type { Sample } from "./texts";
 /** The local admin token from .dev.vars, as `npm start` serves it. */
 export const ADMIN_TOKEN = "dev-admin-token";
 const SAMPLES_PER_REQUEST = 64;
+/** Fewer than the seeding route's most per request, so that each answers within seconds. */
+const CLONES_PER_REQUEST = 100;
 const JOB_POLL_MS = 50;
 /** A GET unanswered for this long is asked again (see `json`). */
 const GET_PATIENCE_MS = 30_000;
@@ -79,6 +81,43 @@ export class BenchApi {
       throw new Error(`training job ${job.id} failed: ${JSON.stringify(job.error)}`);
     }
     return job.version;
+  }
+
+  /**
+   * `count` tenants that exist only as copies of `template`'s serving records and head in KV
+   * (src/routes/dev-seed.ts): what a prediction reads, without the setup a real tenant takes.
+   */
+  async cloneTenants(template: TenantAdapter, count: number): Promise<TenantAdapter[]> {
+    const clones: TenantAdapter[] = [];
+    for (let done = 0; done < count; done += CLONES_PER_REQUEST) {
+      const batch = {
+        tenantId: template.tenantId,
+        adapterId: template.adapterId,
+        count: Math.min(CLONES_PER_REQUEST, count - done),
+      };
+      clones.push(...(await this.seedingRequest(batch)));
+    }
+    return clones;
+  }
+
+  /**
+   * wrangler's dev proxy answers a POST whose hop failed with 503 (README, "npm start answers 503"):
+   * a seeding request is asked again then (a lost batch only leaves unused copies in KV).
+   */
+  private async seedingRequest(batch: object, attempts = 3): Promise<TenantAdapter[]> {
+    try {
+      const path = "/v1/dev/clone-tenant";
+      const answer = await this.json<{ clones: TenantAdapter[] }>(
+        "POST",
+        path,
+        `Bearer ${ADMIN_TOKEN}`,
+        batch,
+      );
+      return answer.clones;
+    } catch (error) {
+      if (attempts <= 1 || !String(error).includes(": 503 ")) throw error;
+      return this.seedingRequest(batch, attempts - 1);
+    }
   }
 
   /** A prediction call for `input`, ready to be timed; it throws on anything but 200. */

@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/tenants/cli.ts [--tenants 1000] [--budget-s 300] [--in-flight 4] [--rounds 7] [--runs-per-round 100]`
+ * `npx tsx bench/tenants/cli.ts [--tenants 10000] [--real-tenants 20] [--budget-s 120] [--in-flight 4] [--rounds 7] [--runs-per-round 100] [--port 8797]`
  * prints the tenant benchmark's markdown section.
  */
 
@@ -9,20 +9,24 @@ import { benchTenants } from "./index";
 const { values } = parseArgs({
   options: {
     tenants: { type: "string" },
+    "real-tenants": { type: "string" },
     "budget-s": { type: "string" },
     "in-flight": { type: "string" },
     rounds: { type: "string" },
     "runs-per-round": { type: "string" },
+    port: { type: "string" },
   },
 });
 const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
 const budgetS = number(values["budget-s"]);
 console.log(
   await benchTenants({
-    maxTenants: number(values.tenants),
+    tenants: number(values.tenants),
+    maxRealTenants: number(values["real-tenants"]),
     setupBudgetMs: budgetS === undefined ? undefined : budgetS * 1000,
     inFlight: number(values["in-flight"]),
     rounds: number(values.rounds),
     runsPerRound: number(values["runs-per-round"]),
+    port: number(values.port),
   }),
 );

@@ -70,3 +70,27 @@ async function setUpTenant(
   const t3 = performance.now();
   return { tenant, times: { create: t1 - t0, upload: t2 - t1, train: t3 - t2 } };
 }
+
+export interface Seeding {
+  readonly clones: readonly TenantAdapter[];
+  readonly wallMs: number;
+}
+
+/** `count` seeded tenants, copies of the real ones' records and heads taken in turn. */
+export async function seedClones(
+  api: BenchApi,
+  templates: readonly TenantAdapter[],
+  count: number,
+): Promise<Seeding> {
+  const start = performance.now();
+  const clones: TenantAdapter[] = [];
+  for (let batch = 0; clones.length < count; batch++) {
+    const template = templates[batch % templates.length];
+    if (!template) throw new Error("no real tenant to copy");
+    clones.push(...(await api.cloneTenants(template, Math.min(SEED_BATCH, count - clones.length))));
+  }
+  return { clones, wallMs: performance.now() - start };
+}
+
+/** Clones per template before the next template's turn. */
+const SEED_BATCH = 500;

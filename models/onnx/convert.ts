@@ -6,7 +6,7 @@
 
 import { GraphBuilder, valueInfo } from "./graph-builder";
 import { constant, OP_CONVERTERS } from "./ops";
-import { encodeModel, type ModelProto } from "./proto";
+import { encodeModel, type ModelProto, type ValueInfoProto } from "./proto";
 import { ConversionError, dataInputs, type TfjsGraphModelJson, type TfNode } from "./tfjs-graph";
 import { decodeWeights } from "./weights";
 
@@ -31,6 +31,21 @@ export function buildModel(
   weightData: ArrayBuffer,
   { outputNodes }: ConvertOptions,
 ): ModelProto {
+  const { g, inputs } = convertGraph(modelJson, weightData, outputNodes);
+  const outputs = outputNodes.map((outputNode) => finalOutput(g, outputNode));
+  return assembleModel(g, inputs, outputs, {
+    graphName: "tfjs-graph",
+    docString: `Converted from a tfjs graph model; outputs ${outputNodes.map((n) => `'${n}'`).join(", ")}.`,
+    metadata: { source_format: "tfjs-graph-model" },
+  });
+}
+
+/** The TF nodes `outputNodes` depend on, converted into a builder, and the graph's inputs. */
+export function convertGraph(
+  modelJson: TfjsGraphModelJson,
+  weightData: ArrayBuffer,
+  outputNodes: readonly string[],
+): { g: GraphBuilder; inputs: ValueInfoProto[] } {
   if (outputNodes.length === 0) throw new Error("name at least one output node");
   const weights = decodeWeights(modelJson.weightsManifest, weightData);
   const g = new GraphBuilder();
@@ -48,17 +63,33 @@ export function buildModel(
   const inputs = order
     .filter((node) => node.op === "Placeholder")
     .map((node) => graphValue(g, node.name));
-  const outputs = outputNodes.map((outputNode) => finalOutput(g, outputNode));
+  return { g, inputs };
+}
+
+export interface ModelDescription {
+  readonly graphName: string;
+  readonly docString: string;
+  /** ONNX metadata_props: what a reader of the file should know (labels, provenance…). */
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+/** The builder's nodes and initializers as an ONNX model with these inputs and outputs. */
+export function assembleModel(
+  g: GraphBuilder,
+  inputs: ValueInfoProto[],
+  outputs: ValueInfoProto[],
+  { graphName, docString, metadata }: ModelDescription,
+): ModelProto {
   const declared = new Set([...inputs, ...outputs].map((info) => info.name));
   return {
     irVersion: IR_VERSION,
     opsetImport: [{ domain: "", version: OPSET }],
     producerName: "edge-adapt models/onnx",
     producerVersion: "1",
-    docString: `Converted from a tfjs graph model; outputs ${outputNodes.map((n) => `'${n}'`).join(", ")}.`,
-    metadataProps: [{ key: "source_format", value: "tfjs-graph-model" }],
+    docString,
+    metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
     graph: {
-      name: "tfjs-graph",
+      name: graphName,
       node: g.nodes,
       initializer: g.initializers,
       input: inputs,

@@ -1,2 +1,12 @@
+export {
+  buildBackboneClassifier,
+  buildHeadClassifier,
+  type ClassifierDescription,
+  type CutLayerSpec,
+  EMBEDDING_INPUT,
+  EMBEDDING_OUTPUT,
+  PROBABILITIES_OUTPUT,
+} from "./classifier";
 export { type ConvertOptions, convertTfjsGraphToOnnx, OPSET } from "./convert";
+export type { HeadGraph } from "./head";
 export { ConversionError, type TfjsGraphModelJson } from "./tfjs-graph";

@@ -1,16 +1,17 @@
 /**
- * The ONNX protobuf messages the converter writes, encoded with protobufjs.
+ * The ONNX protobuf messages the converter writes, encoded with protobufjs's Writer.
  *
- * `onnx.proto.json` is a protobufjs JSON descriptor of the subset of `onnx/onnx.proto` (ONNX IR 7,
- * https://github.com/onnx/onnx/blob/main/onnx/onnx.proto, MIT) that describes a model: ModelProto,
- * GraphProto, NodeProto, AttributeProto, TensorProto, ValueInfoProto, TypeProto.Tensor,
- * TensorShapeProto and OperatorSetIdProto, with the upstream field numbers and names in camelCase.
- * Fields the converter never writes (sparse tensors, training info, segments…) are left out; a
- * protobuf reader skips nothing it needs, so the files are complete ONNX models.
+ * The encoder below writes each message's fields by hand with the upstream field numbers of
+ * `onnx/onnx.proto` (ONNX IR 7, https://github.com/onnx/onnx/blob/main/onnx/onnx.proto, MIT), as
+ * protobufjs's static code generator would: protobufjs's reflection builds its encoders with
+ * `new Function`, which workerd refuses outside start-up (the export route encodes at request time).
+ * `onnx.proto.json` is the same subset as a protobufjs descriptor (ModelProto, GraphProto, NodeProto,
+ * AttributeProto, TensorProto, ValueInfoProto, TypeProto.Tensor, TensorShapeProto,
+ * OperatorSetIdProto): the tests decode the files with it. Fields the converter never writes (sparse
+ * tensors, training info, segments…) are left out; the files are complete ONNX models.
  */
 
-import protobuf from "protobufjs";
-import descriptor from "./onnx.proto.json";
+import { Writer } from "protobufjs/minimal";
 
 /** TensorProto.DataType values used here. */
 export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9 } as const;
@@ -72,12 +73,128 @@ export interface ModelProto {
   metadataProps: { key: string; value: string }[];
 }
 
-const ModelType = protobuf.Root.fromJSON(descriptor).lookupType("onnx.ModelProto");
-
 export function encodeModel(model: ModelProto): Uint8Array {
-  const problem = ModelType.verify(model);
-  if (problem !== null) {
-    throw new Error(`invalid ONNX model message: ${problem}`);
-  }
-  return ModelType.encode(ModelType.fromObject(model)).finish();
+  const w = Writer.create();
+  writeModel(w, model);
+  return w.finish();
+}
+
+/** Wire types. */
+const VARINT = 0;
+const LENGTH_DELIMITED = 2;
+const FIXED32 = 5;
+
+const key = (w: Writer, field: number, wireType: number) => w.uint32((field << 3) | wireType);
+
+// Scalars are left out when they hold their default (0, "", no bytes), as protobufjs's reflection
+// encoder writes this descriptor (implicit presence): the converted files stay byte for byte what
+// they were, so prepared model.onnx files keep the sha256 their manifests pin. Fields of a oneof
+// (a dimension's value or name) are always written.
+
+function string(w: Writer, field: number, value: string | undefined): void {
+  if (value) key(w, field, LENGTH_DELIMITED).string(value);
+}
+
+function int64(w: Writer, field: number, value: number | undefined): void {
+  if (value) key(w, field, VARINT).int64(value);
+}
+
+function int32(w: Writer, field: number, value: number | undefined): void {
+  if (value) key(w, field, VARINT).int32(value);
+}
+
+function float(w: Writer, field: number, value: number | undefined): void {
+  if (value) key(w, field, FIXED32).float(value);
+}
+
+function bytes(w: Writer, field: number, value: Uint8Array | undefined): void {
+  if (value?.length) key(w, field, LENGTH_DELIMITED).bytes(value);
+}
+
+function message<T>(
+  w: Writer,
+  field: number,
+  value: T | undefined,
+  write: (w: Writer, value: T) => void,
+): void {
+  if (value === undefined) return;
+  key(w, field, LENGTH_DELIMITED).fork();
+  write(w, value);
+  w.ldelim();
+}
+
+function messages<T>(
+  w: Writer,
+  field: number,
+  values: readonly T[],
+  write: (w: Writer, value: T) => void,
+): void {
+  for (const value of values) message(w, field, value, write);
+}
+
+function writeModel(w: Writer, model: ModelProto): void {
+  int64(w, 1, model.irVersion);
+  string(w, 2, model.producerName);
+  string(w, 3, model.producerVersion);
+  string(w, 6, model.docString);
+  message(w, 7, model.graph, writeGraph);
+  messages(w, 8, model.opsetImport, (w, opset) => {
+    string(w, 1, opset.domain);
+    int64(w, 2, opset.version);
+  });
+  messages(w, 14, model.metadataProps, (w, entry) => {
+    string(w, 1, entry.key);
+    string(w, 2, entry.value);
+  });
+}
+
+function writeGraph(w: Writer, graph: GraphProto): void {
+  messages(w, 1, graph.node, writeNode);
+  string(w, 2, graph.name);
+  messages(w, 5, graph.initializer, writeTensor);
+  messages(w, 11, graph.input, writeValueInfo);
+  messages(w, 12, graph.output, writeValueInfo);
+  messages(w, 13, graph.valueInfo, writeValueInfo);
+}
+
+function writeNode(w: Writer, node: NodeProto): void {
+  for (const input of node.input) string(w, 1, input);
+  for (const output of node.output) string(w, 2, output);
+  string(w, 3, node.name);
+  string(w, 4, node.opType);
+  messages(w, 5, node.attribute, writeAttribute);
+}
+
+function writeAttribute(w: Writer, attribute: AttributeProto): void {
+  string(w, 1, attribute.name);
+  float(w, 2, attribute.f);
+  int64(w, 3, attribute.i);
+  bytes(w, 4, attribute.s);
+  // Repeated scalars unpacked, as onnx.proto declares them, each written whatever its value.
+  for (const f of attribute.floats ?? []) key(w, 7, FIXED32).float(f);
+  for (const i of attribute.ints ?? []) key(w, 8, VARINT).int64(i);
+  int32(w, 20, attribute.type);
+}
+
+function writeTensor(w: Writer, tensor: TensorProto): void {
+  for (const dim of tensor.dims) key(w, 1, VARINT).int64(dim);
+  int32(w, 2, tensor.dataType);
+  string(w, 8, tensor.name);
+  bytes(w, 9, tensor.rawData);
+}
+
+function writeValueInfo(w: Writer, info: ValueInfoProto): void {
+  string(w, 1, info.name);
+  message(w, 2, info.type.tensorType, (w, tensorType) => {
+    // TypeProto.tensor_type (1) → TypeProto.Tensor { elem_type (1), shape (2) }.
+    message(w, 1, tensorType, (w, tensor) => {
+      int32(w, 1, tensor.elemType);
+      message(w, 2, tensor.shape, (w, shape) => {
+        messages(w, 1, shape.dim, (w, dim) => {
+          if ("dimValue" in dim) key(w, 1, VARINT).int64(dim.dimValue);
+          if ("dimParam" in dim) key(w, 2, LENGTH_DELIMITED).string(dim.dimParam);
+        });
+      });
+    });
+  });
 }

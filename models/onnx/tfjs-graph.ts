@@ -118,6 +118,7 @@ export function attrType(node: TfNode, name: string): string {
   return type;
 }
 
+/** Without Node's Buffer, which workerd lacks (the export route converts graphs there). */
 function decodeBase64(s: string): string {
-  return Buffer.from(s, "base64").toString("utf8");
+  return new TextDecoder().decode(Uint8Array.from(atob(s), (c) => c.charCodeAt(0)));
 }

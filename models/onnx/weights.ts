@@ -51,27 +51,39 @@ function storedBytesPerElement(spec: TfWeightSpec): number {
 }
 
 function decodeOne(spec: TfWeightSpec, bytes: ArrayBuffer): ConstTensor {
-  const values = storedValues(spec, bytes);
-  const dtype = spec.dtype === "float32" ? "float32" : "int32";
-  const data =
-    dtype === "float32" ? Float32Array.from(values) : Int32Array.from(values, Math.round);
-  return { dtype, shape: spec.shape, data };
+  if (spec.dtype === "float32") {
+    return { dtype: "float32", shape: spec.shape, data: floatValues(spec, bytes) };
+  }
+  // Integer (and bool) constants are small: shapes, axes, flags.
+  const stored =
+    spec.quantization !== undefined
+      ? floatValues(spec, bytes)
+      : spec.dtype === "int32"
+        ? new Int32Array(bytes)
+        : new Uint8Array(bytes);
+  return { dtype: "int32", shape: spec.shape, data: Int32Array.from(stored, Math.round) };
 }
 
-function storedValues(spec: TfWeightSpec, bytes: ArrayBuffer): ArrayLike<number> {
+/**
+ * Weights straight into a Float32Array: each value is computed in double precision and rounded once
+ * on store, as tfjs does, with no intermediate array (an export converts MobileNetV2 inside a
+ * 128 MB isolate, where millions of boxed doubles of garbage count).
+ */
+function floatValues(spec: TfWeightSpec, bytes: ArrayBuffer): Float32Array {
   const q = spec.quantization;
-  if (q === undefined) {
-    if (spec.dtype === "float32") return new Float32Array(bytes);
-    if (spec.dtype === "int32") return new Int32Array(bytes);
-    return new Uint8Array(bytes);
-  }
-  if (q.dtype === "float16") return Array.from(new Uint16Array(bytes), halfToFloat);
-  if (q.min === undefined || q.scale === undefined) {
+  if (q === undefined) return new Float32Array(bytes);
+  if (q.dtype === "float16") return Float32Array.from(new Uint16Array(bytes), halfToFloat);
+  const { min, scale } = affine(spec);
+  const quantised = q.dtype === "uint8" ? new Uint8Array(bytes) : new Uint16Array(bytes);
+  return Float32Array.from(quantised, (v) => v * scale + min);
+}
+
+function affine(spec: TfWeightSpec): { min: number; scale: number } {
+  const { min, scale } = spec.quantization ?? {};
+  if (min === undefined || scale === undefined) {
     throw new Error(`weight '${spec.name}' is quantised without min/scale`);
   }
-  const { min, scale } = q;
-  const quantised = q.dtype === "uint8" ? new Uint8Array(bytes) : new Uint16Array(bytes);
-  return Array.from(quantised, (v) => v * scale + min);
+  return { min, scale };
 }
 
 /** IEEE 754 binary16 → number. */

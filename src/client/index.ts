@@ -10,10 +10,12 @@
 
 import { type ClientResponse, hc } from "hono/client";
 import type { SuccessStatusCode } from "hono/utils/http-status";
+import type { HeadDocument } from "../exports/head-document";
 import type { TenantApi } from "../routes/tenant-api";
 import { type JobEvent, jobEvents } from "./job-events";
 import { ProblemError } from "./problem-error";
 
+export type { HeadDocument } from "../exports/head-document";
 export type { JobEvent } from "./job-events";
 export { type ProblemDetails, ProblemError } from "./problem-error";
 
@@ -76,11 +78,33 @@ export function edgeAdaptClient({ baseUrl, token, fetch: fetcher = fetch }: Clie
     return last ?? (await ok(api.v1.jobs[":jobId"].$get({ param: { jobId } })));
   }
 
+  /** A head version's export: the ONNX model's bytes (`onnx`, `onnx-head`) or the JSON document. */
+  function exportVersion(adapterId: string, version: number, format: "json"): Promise<HeadDocument>;
+  function exportVersion(
+    adapterId: string,
+    version: number,
+    format: "onnx" | "onnx-head",
+  ): Promise<Uint8Array>;
+  async function exportVersion(
+    adapterId: string,
+    version: number,
+    format: "onnx" | "onnx-head" | "json",
+  ): Promise<Uint8Array | HeadDocument> {
+    const response = (await api.v1.adapters[":adapterId"].versions[":version"].export.$get({
+      param: { adapterId, version: String(version) },
+      query: { format },
+    })) as unknown as Response;
+    if (!response.ok) throw await ProblemError.from(response);
+    if (format === "json") return (await response.json()) as HeadDocument;
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
   return {
     /** The raw typed client (`hc<TenantApi>`) with the token set: every admin and tenant route. */
     api,
     ok,
     followJob,
+    exportVersion,
 
     /** Follows a job to its end and returns it (`status` says how it ended). */
     async finishedJob(jobId: string): Promise<Job> {

@@ -15,8 +15,11 @@ export async function* jobEvents<Job>(
   let buffered = "";
   let event = "message";
   let data: string[] = [];
-  for await (const chunk of body.pipeThrough(new TextDecoderStream())) {
-    buffered += chunk;
+  // A TextDecoder in streaming mode rather than TextDecoderStream, whose types differ between the
+  // Workers and DOM libraries (the console bundles this file too).
+  const decoder = new TextDecoder();
+  for await (const bytes of body) {
+    buffered += decoder.decode(bytes, { stream: true });
     const lines = buffered.split(/\r?\n/);
     buffered = lines.pop() ?? "";
     for (const line of lines) {

@@ -1,7 +1,7 @@
 /**
  * The end of every job that trains: write the head to KV under a new immutable version, then record
  * it in one transaction (with whatever else the job commits), activate it if asked or if it is the
- * adapter's first, and mark the job succeeded.
+ * adapter's first, and mark the job succeeded. The caller then writes the adapter's serving record.
  */
 
 import type { HeadType, TrainingReport } from "../../adapters";
@@ -58,6 +58,8 @@ export async function publishVersion(
     });
     const activate = publication.activate || current.activeVersion === null;
     if (activate) state.adapters.activate(current.id, number);
+    // Activated, or rebound to another backbone: the adapter's serving record is to be written again.
+    state.serving.mark({ kind: "adapter", tenantId, adapterId: current.id });
     state.jobs.succeed(job.id, number, now());
     return activate;
   });

@@ -40,18 +40,27 @@ import type {
   TrainRequest,
 } from "../storage/records";
 import type { DeletedSamples } from "../storage/samples-table";
+import { isServable, type ServingRecordRef } from "../storage/serving-records";
 import { TenantState } from "../storage/tenant-state";
 import { jobRunner } from "./job-runners";
+import { ServingPublisher } from "./serving-publisher";
 
 /** How often the object checks that every live job has a runner with its next step scheduled. */
 const WATCHDOG_MS = 30_000;
+/** The least time between two rewrites of the same records prompted by predictions (`mayRepublish`). */
+const REPUBLISH_INTERVAL_MS = 60_000;
 
 export class TenantStore extends DurableObject<Bindings> {
   private readonly state: TenantState;
+  /** Serving records in KV: what predictions read instead of calling this object. */
+  private readonly serving: ServingPublisher;
+  /** When a prediction's fallback last wrote a key's and adapter's records again (`mayRepublish`). */
+  private readonly republished = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.state = new TenantState(ctx.storage);
+    this.serving = new ServingPublisher(this.state, env.HEADS);
   }
 
   // The registry object.
@@ -96,12 +105,15 @@ export class TenantStore extends DurableObject<Bindings> {
     await deleteHeads(this.env.HEADS, tenantPrefix(tenant.id));
     await deleteRawPrefix(this.env.SAMPLES, rawTenantPrefix(tenant.id));
     await this.state.erase();
+    await this.serving.deleteTenant(tenant.id);
   }
 
   issueKey(hash: string, hint: string) {
-    return attempt(() => {
-      this.state.requireTenant();
-      return this.state.keys.add(hash, hint, now());
+    return attempt(async () => {
+      const tenant = this.state.requireTenant();
+      const key = this.state.keys.add(hash, hint, now());
+      await this.publishServing({ kind: "key", tenantId: tenant.id, keyHash: hash });
+      return key;
     });
   }
 
@@ -113,9 +125,10 @@ export class TenantStore extends DurableObject<Bindings> {
   }
 
   revokeKey(keyId: string) {
-    return attempt(() => {
-      this.state.requireTenant();
-      this.state.keys.revoke(keyId);
+    return attempt(async () => {
+      const tenant = this.state.requireTenant();
+      const hash = this.state.keys.revoke(keyId);
+      await this.publishServing({ kind: "key", tenantId: tenant.id, keyHash: hash });
     });
   }
 
@@ -125,11 +138,33 @@ export class TenantStore extends DurableObject<Bindings> {
     return tenant && this.state.keys.matches(keyHash) ? tenant : null;
   }
 
-  /** `authenticate`, then the adapter: one round trip for the prediction path. */
+  /**
+   * `authenticate`, then the adapter, for a prediction whose serving records were not in KV (not
+   * yet written, or not yet replicated to its location): they are written again, not waited for.
+   */
   async authenticateForAdapter(keyHash: string, adapterId: string) {
     const tenant = this.authenticate(keyHash);
     if (!tenant) return null;
-    return { tenant, adapter: await attempt(() => this.state.adapters.get(adapterId)) };
+    const adapter = await attempt(() => this.state.adapters.get(adapterId));
+    if (adapter.ok && isServable(adapter.value) && this.mayRepublish(`${keyHash}/${adapterId}`)) {
+      this.state.serving.mark({ kind: "key", tenantId: tenant.id, keyHash });
+      this.publishServing({ kind: "adapter", tenantId: tenant.id, adapterId }).catch((error) =>
+        console.warn("serving records not written again", error),
+      );
+    }
+    return { tenant, adapter };
+  }
+
+  /**
+   * A location that found a record missing keeps that answer for up to KV's cache time (60 s), and
+   * sends every prediction here meanwhile: the records are written again once per minute at most,
+   * not once per prediction (KV takes one write per second per key).
+   */
+  private mayRepublish(pair: string): boolean {
+    const last = this.republished.get(pair) ?? Number.NEGATIVE_INFINITY;
+    if (Date.now() - last < REPUBLISH_INTERVAL_MS) return false;
+    this.republished.set(pair, Date.now());
+    return true;
   }
 
   // Adapters.
@@ -156,7 +191,9 @@ export class TenantStore extends DurableObject<Bindings> {
         this.state.samples.deleteAll(adapterId);
         this.state.jobs.deleteAll(adapterId);
         this.state.versions.deleteAll(adapterId);
+        this.state.serving.mark({ kind: "adapter", tenantId: tenant.id, adapterId });
       });
+      await this.flushServing();
       await deleteHeads(this.env.HEADS, adapterPrefix(tenant.id, adapterId));
       await deleteRawPrefix(this.env.SAMPLES, rawAdapterPrefix(tenant.id, adapterId));
     });
@@ -247,9 +284,10 @@ export class TenantStore extends DurableObject<Bindings> {
   /** The watchdog: every live job's runner has its next step scheduled (a lost alarm is re-armed). */
   override async alarm() {
     if (!this.state.findTenant()) return;
+    const published = await this.serving.flush();
     const live = this.state.jobs.liveJobs();
     for (const job of live) await this.runnerOf(job).ensureRunning(this.ticket(job));
-    if (live.length > 0) await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS);
+    if (live.length > 0 || !published) await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS);
   }
 
   // What a job's runner (./job-runner.ts) reads and reports. Each answers null (or a problem) once the
@@ -291,7 +329,7 @@ export class TenantStore extends DurableObject<Bindings> {
       const job = this.state.jobs.get(jobId);
       // Cancelled (or otherwise ended) meanwhile: nothing is published.
       if (job.status !== "queued" && job.status !== "running") return null;
-      return publishVersion(
+      const version = await publishVersion(
         { state: this.state, heads: this.env.HEADS, tenantId: tenant.id },
         job,
         {
@@ -299,6 +337,8 @@ export class TenantStore extends DurableObject<Bindings> {
           commit: job.kind === "switch" ? (state) => rebind(state, job) : undefined,
         },
       );
+      await this.flushServing();
+      return version;
     });
   }
 
@@ -323,6 +363,13 @@ export class TenantStore extends DurableObject<Bindings> {
     });
   }
 
+  getVersion(adapterId: string, version: number) {
+    return attempt(() => {
+      const adapter = this.state.adapters.get(adapterId);
+      return this.state.versions.get(adapterId, version, adapter.activeVersion);
+    });
+  }
+
   activateVersion(adapterId: string, version: number) {
     return attempt(async () => {
       const tenant = this.state.requireTenant();
@@ -330,9 +377,24 @@ export class TenantStore extends DurableObject<Bindings> {
       const activated = this.state.versions.get(adapterId, version, version);
       assertVersionFitsAdapter(adapter, activated);
       this.state.adapters.activate(adapterId, version);
+      await this.publishServing({ kind: "adapter", tenantId: tenant.id, adapterId });
       await writeActivePointer(this.env.HEADS, tenant.id, adapterId, version);
       return activated;
     });
+  }
+
+  /** Marks the record changed and writes it (and any other pending one) to KV. */
+  private async publishServing(ref: ServingRecordRef): Promise<void> {
+    this.state.serving.mark(ref);
+    await this.flushServing();
+  }
+
+  /** A record KV refused for now is written by the alarm (the watchdog) later. */
+  private async flushServing(): Promise<void> {
+    if (await this.serving.flush()) return;
+    if ((await this.ctx.storage.getAlarm()) === null) {
+      await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS);
+    }
   }
 
   /** Queues the job and hands it to its runner; the watchdog retries the hand-over if it is lost. */

@@ -49,6 +49,16 @@ const BackboneSchema = z
     load: z.object({
       state: z.enum(["unloaded", "loading", "ready", "failed"]),
       loadMs: z.number().optional(),
+      phases: z
+        .object({ engineMs: z.number(), filesMs: z.number(), modelMs: z.number() })
+        .optional()
+        .openapi({
+          description:
+            "Where loadMs went: starting the wasm engine, reading the model files, parsing the model.",
+        }),
+      firstRunMs: z.number().optional().openapi({
+        description: "The first embedding after loading (the first forward pass pays for warm-up).",
+      }),
       runtime: RuntimeNameSchema.optional().openapi({
         description:
           "The runtime it runs on in this isolate (for `auto`: the one measured faster).",
@@ -127,7 +137,7 @@ function describe(manifest: BackboneManifest, pool: BackbonePool) {
     flopsPer: manifest.flops.per,
     weightsHash: manifest.weightsHash,
     latency: pool.latency(manifest.id),
-    load: pool.state(manifest.id),
+    load: { ...pool.state(manifest.id), firstRunMs: pool.firstRunMs(manifest.id) },
   };
 }
 

@@ -92,7 +92,7 @@ const predict = createRoute({
 export function predictRoutes() {
   return new OpenAPIHono<AdapterEnv>().openapi(predict, async (c) => {
     const { topK, abstain } = c.req.valid("query");
-    const { tenant, adapter, backbones } = c.var;
+    const { tenantId, adapter, backbones } = c.var;
     if (adapter.activeVersion === null) {
       throw new Problem(409, "no-active-head", `adapter "${adapter.id}" has no trained head yet`);
     }
@@ -109,7 +109,7 @@ export function predictRoutes() {
     const inputs = await toBackboneInputs(manifest, raw, TENANT_LIMITS.inputsPerPrediction);
     const [embedded, head] = await Promise.all([
       backbones.embed(adapter.backbone, inputs, adapter.layer ?? undefined),
-      loadHead(c.env.HEADS, headKey(tenant.id, adapter.id, adapter.activeVersion), {
+      loadHead(c.env.HEADS, headKey(tenantId, adapter.id, adapter.activeVersion), {
         id: adapter.backbone,
         weightsHash: adapter.weightsHash,
         dim: adapter.dim,

@@ -1,12 +1,13 @@
 /**
  * Response headers on every route (hono/secure-headers): nosniff, no framing, no referrer, and a
- * Content-Security-Policy. API responses allow nothing to load; the /docs page may run its own
- * inline script and style (by nonce) and fetch /openapi.json. Every /v1 response is `no-store`:
- * they carry keys, tenants' data or per-request results that no cache should keep.
+ * Content-Security-Policy. API responses allow nothing to load; the console (/) and /docs may load
+ * their own files and call this origin. Every /v1 response is `no-store`: they carry keys, tenants'
+ * data or per-request results that no cache should keep. The one exception is a route that marks its
+ * answer `private` (an immutable export): only the client's own cache may keep it.
  */
 
 import type { MiddlewareHandler } from "hono";
-import { NONCE, secureHeaders } from "hono/secure-headers";
+import { secureHeaders } from "hono/secure-headers";
 
 const LOCKED_DOWN = {
   defaultSrc: ["'none'"],
@@ -17,21 +18,29 @@ const LOCKED_DOWN = {
 
 const apiHeaders = secureHeaders({ contentSecurityPolicy: LOCKED_DOWN });
 
+/**
+ * The console and /docs: their own scripts and styles only (files, no inline script), pictures the
+ * page made itself (thumbnails are blob: URLs; Swagger UI draws icons as data: URLs), requests to
+ * this origin. Swagger UI sets element styles from script, which style-src does not govern.
+ */
 const pageHeaders = secureHeaders({
   contentSecurityPolicy: {
     ...LOCKED_DOWN,
-    scriptSrc: [NONCE],
-    styleSrc: [NONCE],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", "data:", "blob:"],
     connectSrc: ["'self'"],
   },
 });
 
 /** Paths that serve HTML. */
-const PAGES = new Set(["/docs"]);
+const PAGES = new Set(["/", "/docs"]);
 
 export function securityHeaders(): MiddlewareHandler {
   return async (c, next) => {
     await (PAGES.has(c.req.path) ? pageHeaders : apiHeaders)(c, next);
-    if (c.req.path.startsWith("/v1/")) c.res.headers.set("cache-control", "no-store");
+    const privateCache = c.res.headers.get("cache-control")?.startsWith("private,") ?? false;
+    if (c.req.path.startsWith("/v1/") && !privateCache)
+      c.res.headers.set("cache-control", "no-store");
   };
 }

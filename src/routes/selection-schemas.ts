@@ -60,6 +60,10 @@ const CandidateReportSchema = z
     layer: z.string(),
     dim: z.int(),
     runtime: z.string(),
+    runtimes: z.array(z.object({ backbone: z.string(), runtime: z.string() })).openapi({
+      description:
+        "Every backbone id running these weights at this layer, the measured one first: runtime variants (-onnx, -auto) give the same embeddings and are measured once.",
+    }),
     licence: z.string(),
     sizeBytes: z.int(),
     flops: z.object({ approx: z.number(), per: z.string() }),
@@ -92,7 +96,7 @@ const CandidateReportSchema = z
     nearTie: z.boolean(),
     tieTolerance: z.number().nullable().openapi({
       description:
-        "How far below the best mean macro-F1 it could be and still be a near tie: max(1 pt, corrected standard error of its per-fold difference to the best).",
+        "How far below the best mean macro-F1 it could be and still be a near tie: max(1 pt, corrected standard error of its per-fold difference to the best). A near tie ranks above the current (or best) candidate only when materially cheaper: ≤ 75 % of its latency or ≤ half its memory.",
     }),
     paretoOptimal: z.boolean(),
   })

@@ -7,6 +7,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { adapterRoutes } from "./adapters";
 import { adminRoutes } from "./admin";
+import { exportRoutes } from "./exports";
 import { predictRoutes } from "./predict";
 import { sampleRoutes } from "./samples";
 import { selectionRoutes } from "./selection";
@@ -23,6 +24,7 @@ export function tenantApi() {
     .route("/v1", trainingRoutes())
     .route("/v1", selectionRoutes())
     .route("/v1", versionRoutes())
+    .route("/v1", exportRoutes())
     .route("/v1", predictRoutes());
 }
 

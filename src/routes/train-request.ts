@@ -19,6 +19,10 @@ export const TrainRequestSchema = z
       description: "Make the new version active when it is ready (the first version always is).",
     }),
     seed: SeedSchema.optional(),
+    testFraction: z.number().gt(0).max(0.5).optional().openapi({
+      description:
+        "Hold out this share of the samples as a fixed test split for the report (a quarter of the rest validates). Default: repeated stratified k-fold cross-validation below 2,000 samples, a 20 % test split above. The served head is fitted on every sample either way.",
+    }),
     fractions: z
       .object({
         train: z.number().positive(),

@@ -8,6 +8,7 @@ import { HeadTypeSchema } from "./adapters";
 import { AdapterIdParams, BEARER, jsonContent } from "./openapi-parts";
 import { NextCursorSchema, PageQuerySchema, pageOf, versionPage } from "./pagination";
 import { problemResponses } from "./problems";
+import { TrainingReportSchema } from "./training-report-schema";
 
 const VersionSchema = z
   .object({
@@ -21,15 +22,15 @@ const VersionSchema = z
     headKey: z.string().openapi({ description: "The immutable KV key of the serialized head." }),
     headBytes: z.int(),
     active: z.boolean(),
-    report: z.unknown().openapi({
+    report: TrainingReportSchema.openapi({
       description:
-        "The training report: test metrics, confusion matrix, calibration, sweep, abstain threshold.",
+        "The training report: the evaluation protocol, held-out estimates with 95 % intervals, confusion matrix, calibration, sweep, abstain threshold.",
     }),
     createdAt: z.string(),
   })
   .openapi("HeadVersion");
 
-const VersionParams = AdapterIdParams.extend({
+export const VersionParams = AdapterIdParams.extend({
   version: z.coerce
     .number()
     .int()

@@ -55,7 +55,7 @@ async function timeProbe(backbone: Backbone): Promise<number> {
 }
 
 /** A mid-grey image at the model's input size, or a sentence. */
-function probeInput(manifest: BackboneManifest): BackboneInput {
+export function probeInput(manifest: BackboneManifest): BackboneInput {
   const { preprocessing } = manifest;
   if (preprocessing.kind === "text") return { kind: "text", text: PROBE_TEXT };
   const { width, height } = preprocessing.resize;

@@ -12,11 +12,12 @@ import type {
   BackboneInput,
   BackboneManifest,
   BackboneRuntime,
+  ModelFiles,
 } from "../../models";
 // Not through models/index: that registry imports every backbone, and each deployment bundles only its own.
 import { ENGINELESS_RUNTIMES, runtimesOf } from "../../models/manifest";
 import { echoId } from "../problem";
-import { fastestRuntime, type RuntimeChoice } from "./auto-runtime";
+import { fastestRuntime, probeInput, type RuntimeChoice } from "./auto-runtime";
 import type { RuntimeHost } from "./host";
 
 /**
@@ -28,17 +29,31 @@ import type { RuntimeHost } from "./host";
  */
 const FORWARD_BATCH = 2;
 
+/** Forward passes a warm-up runs (see `warm`). */
+const WARM_UP_PASSES = 3;
+
 export type LoadState =
   | { state: "unloaded" }
   | { state: "loading" }
   | {
       state: "ready";
       loadMs: number;
+      /** Where `loadMs` went (what a cold start pays before the first forward pass). */
+      phases: LoadPhases;
       runtime: BackboneRuntime;
       /** For `auto`: the probe time measured on each candidate runtime. */
       probeMs?: Partial<Record<BackboneRuntime, number>>;
     }
   | { state: "failed"; error: string };
+
+export interface LoadPhases {
+  /** Starting the runtime's wasm engine (instantiation, heap). */
+  engineMs: number;
+  /** Reading the model's files (static assets in workerd, the disk in Node). */
+  filesMs: number;
+  /** The rest: parsing the model and handing its weights to the engine. */
+  modelMs: number;
+}
 
 export interface Embeddings {
   backbone: string;
@@ -82,6 +97,9 @@ export class BackbonePool {
   private readonly loading = new Map<string, Promise<Backbone>>();
   private readonly states = new Map<string, LoadState>();
   private readonly timings = new Map<string, { items: number; totalMs: number }>();
+  /** The first forward pass after loading, per backbone: kernels compiled and buffers first allocated. */
+  private readonly firstRuns = new Map<string, number>();
+  private readonly warming = new Map<string, Promise<void>>();
 
   constructor(private readonly runtime: RuntimeHost) {}
 
@@ -109,8 +127,19 @@ export class BackbonePool {
     return this.definition(id).manifest;
   }
 
+  /** The backbone's prepared files (for exports, which read the graph without loading it). */
+  files(id: string): ModelFiles {
+    const entry = this.definition(id);
+    return this.runtime.modelFiles(entry.folder ?? entry.manifest.id);
+  }
+
   state(id: string): LoadState {
     return this.states.get(id) ?? { state: "unloaded" };
+  }
+
+  /** How long the backbone's first embedding took in this isolate (ms), once it ran. */
+  firstRunMs(id: string): number | undefined {
+    return this.firstRuns.get(id);
   }
 
   /** Mean time per embedded item over every embedding this pool ran for the backbone; null before any. */
@@ -133,6 +162,32 @@ export class BackbonePool {
     return backbone;
   }
 
+  /**
+   * Loads the backbone and runs a few forward passes on a probe input, so that the first request
+   * finds the model parsed and its kernels warm (the first pass costs several warm ones).
+   */
+  warm(id: string): Promise<void> {
+    let warming = this.warming.get(id);
+    if (!warming) {
+      warming = this.firstRun(id);
+      this.warming.set(id, warming);
+      warming.catch(() => this.warming.delete(id));
+    }
+    return warming;
+  }
+
+  private async firstRun(id: string): Promise<void> {
+    const backbone = await this.get(id);
+    if (this.firstRuns.has(id)) return;
+    const probe = [probeInput(backbone.manifest)];
+    const started = performance.now();
+    await backbone.embed(probe);
+    this.firstRuns.set(id, performance.now() - started);
+    // The next passes are still slower than warm ones (wasm tier-up): MobileNetV2 in Node takes
+    // 600, 300, then 210 ms a pass; in workerd the first request after one pass took 6× a warm one.
+    for (let pass = 1; pass < WARM_UP_PASSES; pass++) await backbone.embed(probe);
+  }
+
   async embed(id: string, inputs: BackboneInput[], layer?: string): Promise<Embeddings> {
     const backbone = await this.get(id);
     const { manifest } = backbone;
@@ -143,7 +198,9 @@ export class BackbonePool {
       const chunk = inputs.slice(start, start + FORWARD_BATCH);
       embeddings.push(...(await backbone.embed(chunk, { layer: cut })));
     }
-    this.recordTiming(id, inputs.length, performance.now() - started);
+    const ms = performance.now() - started;
+    if (!this.firstRuns.has(id)) this.firstRuns.set(id, ms);
+    this.recordTiming(id, inputs.length, ms);
     const dim = embeddings[0]?.length ?? 0;
     return { backbone: id, version: manifest.version, layer: cut, dim, embeddings };
   }
@@ -164,9 +221,11 @@ export class BackbonePool {
     this.states.set(id, { state: "loading" });
     const started = performance.now();
     try {
-      const { backbone, runtime, probeMs } = await this.loadOnFastest(entry);
+      const spent = { engineMs: 0, filesMs: 0 };
+      const { backbone, runtime, probeMs } = await this.loadOnFastest(entry, spent);
       const loadMs = performance.now() - started;
-      this.states.set(id, { state: "ready", loadMs, runtime, ...(probeMs && { probeMs }) });
+      const phases = { ...spent, modelMs: loadMs - spent.engineMs - spent.filesMs };
+      this.states.set(id, { state: "ready", loadMs, phases, runtime, ...(probeMs && { probeMs }) });
       return backbone;
     } catch (error) {
       // Forget the failed attempt so a later request can retry (e.g. after a transient asset error).
@@ -180,12 +239,15 @@ export class BackbonePool {
   /** The backbone on its one runtime, or, for `auto` with a choice, on the measured fastest. */
   private async loadOnFastest(
     entry: BackboneDefinition,
+    spent: Omit<LoadPhases, "modelMs">,
   ): Promise<Omit<RuntimeChoice, "probeMs"> & Partial<RuntimeChoice>> {
-    const files = this.runtime.modelFiles(entry.folder ?? entry.manifest.id);
+    const files = timedFiles(this.runtime.modelFiles(entry.folder ?? entry.manifest.id), spent);
     const wanted = runtimesOf(entry.manifest);
     const candidates = wanted.filter((runtime) => this.runtimes.includes(runtime));
     const loadOn = async (runtime: BackboneRuntime) => {
+      const started = performance.now();
       await this.runtime.engines[runtime]?.start();
+      spent.engineMs += performance.now() - started;
       return entry.load(files, runtime);
     };
     const [only] = candidates;
@@ -195,4 +257,18 @@ export class BackbonePool {
     if (candidates.length === 1) return { backbone: await loadOn(only), runtime: only };
     return fastestRuntime(candidates, loadOn);
   }
+}
+
+/** The files, adding the time spent reading them to `spent.filesMs`. */
+function timedFiles(files: ModelFiles, spent: { filesMs: number }): ModelFiles {
+  return {
+    async read(file) {
+      const started = performance.now();
+      try {
+        return await files.read(file);
+      } finally {
+        spent.filesMs += performance.now() - started;
+      }
+    },
+  };
 }

@@ -18,6 +18,11 @@ export interface Candidate {
   layer: string;
   dim: number;
   manifest: BackboneManifest;
+  /**
+   * Every backbone id that runs these weights at this layer, this one first: runtime variants
+   * (`-onnx`, `-auto`) give the same embeddings, so they are measured once, as one candidate.
+   */
+  runtimes: { backbone: string; runtime: string }[];
 }
 
 /** The deployment's constraints: a Worker isolate has 128 MB for everything it holds. */
@@ -110,6 +115,29 @@ export function candidatesFor(
           layer: layer.name,
           dim: layer.dim,
           manifest,
+          runtimes: [{ backbone: manifest.id, runtime: manifest.runtime }],
         })),
     );
+}
+
+/**
+ * One candidate per weights hash and cut layer, in first-seen order: the first variant the
+ * deployment can run is the one measured (else the first), and lists the others in `runtimes`.
+ */
+export function onePerWeights(
+  candidates: Candidate[],
+  runnable: (manifest: BackboneManifest) => boolean,
+): Candidate[] {
+  const groups = new Map<string, Candidate[]>();
+  for (const candidate of candidates) {
+    const key = `${candidate.manifest.weightsHash}/${candidate.layer}`;
+    groups.set(key, [...(groups.get(key) ?? []), candidate]);
+  }
+  return [...groups.values()].map((variants) => {
+    const measured = variants.find((v) => runnable(v.manifest)) ?? (variants[0] as Candidate);
+    return {
+      ...measured,
+      runtimes: [measured, ...variants.filter((v) => v !== measured)].flatMap((v) => v.runtimes),
+    };
+  });
 }

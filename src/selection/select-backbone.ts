@@ -7,14 +7,22 @@
 
 import {
   type FoldStatistic,
+  MIN_TIE_TOLERANCE,
   paretoFront,
   RANKING_RULE,
+  type RankableCandidate,
   rankCandidates,
 } from "../../adapters/selection";
 import type { BackboneManifest } from "../../models";
 import type { RawInput } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
-import { type Availability, availability, type Candidate, candidatesFor } from "./candidates";
+import {
+  type Availability,
+  availability,
+  type Candidate,
+  candidatesFor,
+  onePerWeights,
+} from "./candidates";
 import { type CandidateMeasurement, measureCandidate } from "./measure-candidate";
 
 export interface SelectionRequest {
@@ -36,6 +44,8 @@ export interface CandidateReport {
   layer: string;
   dim: number;
   runtime: string;
+  /** Every backbone id running these weights, the measured one first (measured once). */
+  runtimes: { backbone: string; runtime: string }[];
   licence: string;
   sizeBytes: number;
   flops: { approx: number; per: string };
@@ -128,15 +138,19 @@ export async function selectBackbone(input: SelectBackboneInput): Promise<Select
   return selectionReport(input, labels, reports, performance.now() - started);
 }
 
-/** The candidates a selection measures: every cut layer of every backbone of the modality, or those asked for. */
+/**
+ * The candidates a selection measures: every cut layer of every backbone of the modality, or of
+ * those asked for, once per weights (runtime variants share their embeddings: onePerWeights).
+ */
 export function selectionCandidates(
   pool: BackbonePool,
   modality: BackboneManifest["modality"],
   request: SelectionRequest,
 ): Candidate[] {
-  return candidatesFor(pool.manifests(), modality).filter(
+  const asked = candidatesFor(pool.manifests(), modality).filter(
     (c) => !request.backbones || request.backbones.includes(c.backbone),
   );
+  return onePerWeights(asked, (manifest) => availability(manifest, pool.runtimes).available);
 }
 
 export function labelsOf(samples: { label: string }[]): string[] {
@@ -150,7 +164,9 @@ export function selectionReport(
   reports: CandidateReport[],
   selectionMs: number,
 ): SelectionReport {
-  return { ...rankReports(reports), ...context(input, labels, reports), selectionMs };
+  const { notes, ...ranking } = rankReports(reports, input.current);
+  const described = context(input, labels, reports);
+  return { ...ranking, ...described, notes: [...described.notes, ...notes], selectionMs };
 }
 
 export function failedCandidate(
@@ -162,7 +178,16 @@ export function failedCandidate(
   return describeCandidate(candidate, available, { status: "failed", error: detail });
 }
 
-function rankReports(reports: CandidateReport[]) {
+type RankableReport = RankableCandidate & { report: CandidateReport; accuracy: number };
+
+/** Whether a report's candidate runs the adapter's current backbone (any of its runtimes) and layer. */
+function isCurrent(report: CandidateReport, current: SelectionReport["current"]): boolean {
+  return (
+    report.layer === current.layer && report.runtimes.some((r) => r.backbone === current.backbone)
+  );
+}
+
+function rankReports(reports: CandidateReport[], current: SelectionReport["current"]) {
   const rankable = reports.flatMap((report) =>
     report.metrics
       ? [
@@ -174,12 +199,14 @@ function rankReports(reports: CandidateReport[]) {
             latencyMsPerItem: report.metrics.latencyMsPerItem,
             accuracy: report.metrics.crossValidatedAccuracy.mean,
             sizeBytes: report.sizeBytes,
+            memoryBytes: report.availability.estimatedPeakBytes,
             report,
           },
         ]
       : [],
   );
-  const ranked = rankCandidates(rankable);
+  const currentCandidate = rankable.find((c) => isCurrent(c.report, current));
+  const ranked = rankCandidates(rankable, currentCandidate?.id);
   const front = paretoFront(rankable).map((point) => point.id);
   for (const { candidate, rank, nearTie, tieTolerance } of ranked) {
     candidate.report.rank = rank;
@@ -192,6 +219,16 @@ function rankReports(reports: CandidateReport[]) {
     (a, b) => (!a || b.macroF1.mean > a.macroF1.mean ? b : a),
     undefined,
   );
+  const keeps = best !== undefined && best === currentCandidate;
+  const reason = (): string => {
+    if (!best || !leader) return "";
+    const f1 = (c: typeof best) => c.macroF1.mean.toFixed(4);
+    if (keeps && best !== leader) {
+      return `the current backbone stays: its macro-F1 ${f1(best)} is within its tie tolerance (${ranked[0]?.tieTolerance.toFixed(4)}) of the best (${leader.id}, ${f1(leader)}), so no candidate is clearly better`;
+    }
+    if (best === leader) return `highest cross-validated macro-F1 (${f1(best)})`;
+    return `macro-F1 ${f1(best)} is within its tie tolerance (${ranked[0]?.tieTolerance.toFixed(4)}) of the best (${leader.id}, ${f1(leader)}) and it is materially cheaper to serve (≤ 75 % of the latency or ≤ half the memory)`;
+  };
   return {
     rule: RANKING_RULE,
     candidates: [
@@ -203,15 +240,31 @@ function rankReports(reports: CandidateReport[]) {
     recommendation: best
       ? {
           id: best.id,
-          backbone: best.report.backbone,
+          // Staying means staying on the current runtime too, not moving to a variant of it.
+          backbone: keeps ? current.backbone : best.report.backbone,
           layer: best.report.layer,
-          reason:
-            best.id === leader?.id
-              ? `highest cross-validated macro-F1 (${best.macroF1.mean.toFixed(4)})`
-              : `macro-F1 ${best.macroF1.mean.toFixed(4)} is within its tie tolerance (${ranked[0]?.tieTolerance.toFixed(4)}) of the best (${leader?.id}, ${leader?.macroF1.mean.toFixed(4)}) and it is cheaper to serve`,
+          reason: reason(),
         }
       : null,
+    notes: separationNotes(ranked, rankable.length),
   };
+}
+
+/**
+ * Says when the samples are too few to tell candidates apart: near ties whose tolerance is the
+ * noise of the folds (above the 1 pt floor) rather than a real difference.
+ */
+function separationNotes(
+  ranked: ReturnType<typeof rankCandidates<RankableReport>>,
+  measured: number,
+): string[] {
+  const tied = ranked.filter((r) => r.nearTie);
+  const noisy = tied.filter((r) => r.tieTolerance > MIN_TIE_TOLERANCE);
+  if (measured < 2 || noisy.length === 0) return [];
+  const widest = Math.max(...noisy.map((r) => r.tieTolerance));
+  return [
+    `too few samples to separate ${tied.length} candidates (${tied.map((r) => r.candidate.id).join(", ")}): their macro-F1 differ by less than the fold-to-fold noise (up to ${(100 * widest).toFixed(1)} pts); the current backbone is kept unless one of them is materially cheaper, and more samples would sharpen the ranking`,
+  ];
 }
 
 function context(
@@ -254,6 +307,7 @@ export function describeCandidate(
     layer: candidate.layer,
     dim: candidate.dim,
     runtime: manifest.runtime,
+    runtimes: candidate.runtimes,
     licence: manifest.source.licence,
     sizeBytes: manifest.sizeBytes,
     flops: { approx: manifest.flops.approx, per: manifest.flops.per },

@@ -58,10 +58,15 @@ export class AdaptersTable {
   }
 
   get(id: string): AdapterRecord {
-    const row = this.sql.exec<AdapterRow>("SELECT * FROM adapters WHERE id = ?", id).toArray()[0];
-    if (!row)
+    const adapter = this.find(id);
+    if (!adapter)
       throw new Problem(404, "adapter-not-found", `no adapter ${echoId(id)} for this tenant`);
-    return toAdapter(row);
+    return adapter;
+  }
+
+  find(id: string): AdapterRecord | undefined {
+    const row = this.sql.exec<AdapterRow>("SELECT * FROM adapters WHERE id = ?", id).toArray()[0];
+    return row && toAdapter(row);
   }
 
   delete(id: string): void {

@@ -4,20 +4,20 @@
  * which key is asked for, not what a key holds.
  */
 
-import { type BackboneRef, deserializeHead, type TrainedHead } from "../../adapters";
+import { type AdapterHead, type BackboneRef, deserializeHead } from "../../adapters";
 import { Problem } from "../problem";
 import { readHeadBytes } from "./heads";
 
 const MAX_CACHED_HEADS = 512;
 
 /** Promises, so that concurrent first requests for one head read KV once. */
-const heads = new Map<string, Promise<TrainedHead>>();
+const heads = new Map<string, Promise<AdapterHead>>();
 
 export function loadHead(
   kv: KVNamespace,
   key: string,
   backbone: BackboneRef,
-): Promise<TrainedHead> {
+): Promise<AdapterHead> {
   const cached = heads.get(key);
   if (cached) {
     heads.delete(key);
@@ -31,7 +31,7 @@ export function loadHead(
   return loading;
 }
 
-async function readHead(kv: KVNamespace, key: string, backbone: BackboneRef): Promise<TrainedHead> {
+async function readHead(kv: KVNamespace, key: string, backbone: BackboneRef): Promise<AdapterHead> {
   const bytes = await readHeadBytes(kv, key);
   if (!bytes) {
     // A version written moments ago in another location may not have reached this one yet.

@@ -38,10 +38,18 @@ export class KeysTable {
       .map(({ id, hint, created_at }) => ({ id, hint, createdAt: created_at }));
   }
 
-  revoke(id: string): void {
-    if (this.sql.exec("DELETE FROM api_keys WHERE id = ?", id).rowsWritten === 0) {
-      throw new Problem(404, "key-not-found", `no API key ${echoId(id)} for this tenant`);
-    }
+  /** Deletes the key; answers its hash. */
+  revoke(id: string): string {
+    const row = this.sql
+      .exec<{ hash: string }>("DELETE FROM api_keys WHERE id = ? RETURNING hash", id)
+      .toArray()[0];
+    if (!row) throw new Problem(404, "key-not-found", `no API key ${echoId(id)} for this tenant`);
+    return row.hash;
+  }
+
+  /** Whether `hash` is a valid key's (a hash read from storage or KV, not a secret compared). */
+  has(hash: string): boolean {
+    return this.sql.exec("SELECT 1 FROM api_keys WHERE hash = ?", hash).toArray().length > 0;
   }
 
   /** Compares against every stored hash, without stopping at a match, so timing says nothing. */

@@ -1,6 +1,6 @@
 /** What the `TenantStore` Durable Object hands back over RPC: plain, serialisable records. */
 
-import type { HeadType, Hyperparameters, TrainOptions } from "../../adapters";
+import type { HeadType, Hyperparameters, TrainingReport, TrainOptions } from "../../adapters";
 import type { SelectionReport, SelectionRequest } from "../selection/select-backbone";
 
 export interface TenantRecord {
@@ -129,6 +129,6 @@ export interface VersionRecord {
   headKey: string;
   headBytes: number;
   active: boolean;
-  report: unknown;
+  report: TrainingReport;
   createdAt: string;
 }

@@ -67,6 +67,13 @@ const TENANT_TABLES = [
      report TEXT NOT NULL,
      created_at TEXT NOT NULL,
      PRIMARY KEY (adapter_id, version))`,
+  // Serving records (src/storage/serving-records.ts) changed here and not yet written to KV.
+  `CREATE TABLE IF NOT EXISTS serving_outbox (
+     kind TEXT NOT NULL,
+     tenant_id TEXT NOT NULL,
+     id TEXT NOT NULL,
+     revision INTEGER NOT NULL,
+     PRIMARY KEY (kind, id))`,
 ];
 
 /**

@@ -6,6 +6,7 @@ import type { TenantRecord } from "./records";
 import { RegistryTable } from "./registry-table";
 import { SamplesTable } from "./samples-table";
 import { hasSchema, migrate } from "./schema";
+import { ServingOutbox } from "./serving-outbox";
 import { TenantTable } from "./tenant-table";
 import { VersionsTable } from "./versions-table";
 
@@ -22,6 +23,7 @@ export class TenantState {
   readonly samples: SamplesTable;
   readonly jobs: JobsTable;
   readonly versions: VersionsTable;
+  readonly serving: ServingOutbox;
 
   private initialized: boolean;
 
@@ -37,6 +39,7 @@ export class TenantState {
     this.samples = new SamplesTable(sql);
     this.jobs = new JobsTable(sql);
     this.versions = new VersionsTable(sql);
+    this.serving = new ServingOutbox(sql);
   }
 
   get exists(): boolean {

@@ -11,10 +11,10 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { Problem } from "../problem";
 import { rateLimited } from "../rate-limit";
-import { unwrap } from "../storage/outcome";
 import type { AdapterEnv, TenantContext, TenantEnv } from "./context";
 import { constantTimeEqual, sha256Hex, tenantIdOfKey } from "./keys";
-import { type TenantStoreClient, tenantStore } from "./stores";
+import { type PresentedTenantKey, servingAdapter } from "./serving";
+import { tenantStore } from "./stores";
 
 export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearerToken(c.req.header("authorization"));
@@ -53,24 +53,24 @@ export async function authenticatedTenant(c: Context): Promise<TenantContext> {
   return tenantOf(await keyOf(c));
 }
 
-async function tenantOf({ store, keyHash }: PresentedKey): Promise<TenantContext> {
+async function tenantOf({ store, keyHash }: PresentedTenantKey): Promise<TenantContext> {
   const tenant = await store.authenticate(keyHash);
   if (!tenant) throw unauthorized("API key");
   return { ...tenant, store };
 }
 
 /**
- * `tenantAuth` that also reads the route's adapter, in the same round trip to the tenant's object:
- * the prediction path pays for one Durable Object call, not two.
+ * `tenantAuth` for the prediction path: the key and the route's adapter come from the serving records
+ * in KV (./serving.ts), so a prediction makes no Durable Object call once they are written. A
+ * revoked key is refused, and a rollback served, within the bounds of src/storage/serving-cache.ts.
  */
 export const tenantAdapterAuth = createMiddleware<AdapterEnv>(async (c, next) => {
   const presented = await presentedKey(c);
   if ("refused" in presented) return presented.refused;
-  const { store, keyHash } = presented;
-  const found = await store.authenticateForAdapter(keyHash, c.req.param("adapterId") ?? "");
-  if (!found) throw unauthorized("API key");
-  c.set("tenant", { ...found.tenant, store });
-  c.set("adapter", unwrap(found.adapter));
+  const adapter = await servingAdapter(c.env.HEADS, presented, c.req.param("adapterId") ?? "");
+  if (!adapter) throw unauthorized("API key");
+  c.set("tenantId", presented.tenantId);
+  c.set("adapter", adapter);
   await next();
 });
 
@@ -83,24 +83,19 @@ async function isAdminToken(c: Context, token: string): Promise<boolean> {
   return expected ? constantTimeEqual(token, expected) : false;
 }
 
-interface PresentedKey {
-  store: TenantStoreClient;
-  keyHash: string;
-}
-
 /** The tenant key presented, hashed and counted against its rate limit (or the 429 to send). */
-async function presentedKey(c: Context): Promise<PresentedKey | { refused: Response }> {
+async function presentedKey(c: Context): Promise<PresentedTenantKey | { refused: Response }> {
   const presented = await keyOf(c);
   const refused = await rateLimited(c, "key", presented.keyHash);
   return refused ? { refused } : presented;
 }
 
 /** The tenant key presented, hashed, with its tenant's object (401 when it is no tenant key). */
-async function keyOf(c: Context): Promise<PresentedKey> {
+async function keyOf(c: Context): Promise<PresentedTenantKey> {
   const key = bearerToken(c.req.header("authorization"));
   const tenantId = tenantIdOfKey(key);
   if (!tenantId) throw unauthorized("API key");
-  return { store: tenantStore(c.env, tenantId), keyHash: await sha256Hex(key) };
+  return { tenantId, store: tenantStore(c.env, tenantId), keyHash: await sha256Hex(key) };
 }
 
 function bearerToken(header: string | undefined): string {

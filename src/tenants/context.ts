@@ -13,8 +13,11 @@ export interface TenantEnv {
   Variables: AppEnv["Variables"] & { tenant: TenantContext };
 }
 
-/** The environment of the prediction route: the tenant and the adapter named in the path. */
+/**
+ * The environment of the prediction route: the tenant's id and the adapter named in the path, as the
+ * serving records hold them (src/tenants/serving.ts; no call to the tenant's object).
+ */
 export interface AdapterEnv {
   Bindings: AppEnv["Bindings"];
-  Variables: TenantEnv["Variables"] & { adapter: AdapterRecord };
+  Variables: AppEnv["Variables"] & { tenantId: string; adapter: AdapterRecord };
 }

@@ -5,10 +5,9 @@
  */
 
 import { execFile } from "node:child_process";
-import { createServer } from "node:net";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
-import { withWranglerDev } from "../../bench/wrangler-dev";
+import { freePort, withWranglerDev } from "../../bench/wrangler-dev";
 
 const exec = promisify(execFile);
 
@@ -40,16 +39,4 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv): Pro
     const { code, stdout, stderr } = error as { code?: number; stdout?: string; stderr?: string };
     throw new Error(`${args[0]} exited with ${code}\n${stdout}\n${stderr}`);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        address && typeof address === "object" ? resolve(address.port) : reject(),
-      );
-    });
-  });
 }

@@ -1,11 +1,22 @@
 /** A worker (the app over the isolate's backbone pool, ./isolate-pool.ts) for a deployment. */
 
+import { useGemmKernel } from "../../../adapters";
 import { createApp } from "../../app";
 import type { Bindings } from "../../env";
+import { BUNDLED_GEMM } from "../gemm/bundled-gemm";
 import type { Deployment } from "./deployment";
 import { isolatePool, serveDeployment } from "./isolate-pool";
+import { warmOnFirstRequest } from "./warm-up";
 
 export function workerFor(deployment: Deployment) {
   serveDeployment(deployment);
-  return createApp((env: Bindings) => isolatePool(env.ASSETS));
+  // Every fit in this isolate (the JobRunner objects run the same script) uses the SIMD kernel.
+  useGemmKernel(BUNDLED_GEMM);
+  const app = createApp((env: Bindings) => isolatePool(env.ASSETS));
+  return {
+    fetch(request: Request, env: Bindings, ctx: ExecutionContext) {
+      warmOnFirstRequest(isolatePool(env.ASSETS), env.WARM_BACKBONES, ctx);
+      return app.fetch(request, env, ctx);
+    },
+  };
 }

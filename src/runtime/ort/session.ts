@@ -26,6 +26,10 @@ export interface OrtSessionOptions {
   readonly graphOptimizationLevel?: GraphOptimizationLevel;
   /** Pins symbolic dimensions (e.g. `{ batch: 1 }`) so the optimiser can plan static shapes. */
   readonly freeDimensionOverrides?: Readonly<Record<string, number>>;
+  /** ORT's CPU memory arena (default on): reuses freed blocks across runs. */
+  readonly enableCpuMemArena?: boolean;
+  /** ORT's memory pattern (default on): plans one allocation per run from the previous run's shapes. */
+  readonly enableMemPattern?: boolean;
 }
 
 export type TensorData =
@@ -127,6 +131,8 @@ function sessionOptions(options: OrtSessionOptions): InferenceSession.SessionOpt
   return {
     executionProviders: ["wasm"],
     graphOptimizationLevel: options.graphOptimizationLevel ?? "all",
+    enableCpuMemArena: options.enableCpuMemArena ?? true,
+    enableMemPattern: options.enableMemPattern ?? true,
     ...(options.freeDimensionOverrides && {
       freeDimensionOverrides: { ...options.freeDimensionOverrides },
     }),

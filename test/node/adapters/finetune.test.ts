@@ -13,7 +13,11 @@ import {
 import { memorySource } from "../../../adapters/finetune/activation-source";
 import { FINETUNE_DEFAULTS, FinetuneFit } from "../../../adapters/finetune/finetune-fit";
 import { decodeFinetuneHead } from "../../../adapters/finetune/finetune-head";
-import { FinetuneRun, type FinetuneRunCheckpoint } from "../../../adapters/finetune/finetune-run";
+import {
+  type FinetuneResult,
+  FinetuneRun,
+  type FinetuneRunCheckpoint,
+} from "../../../adapters/finetune/finetune-run";
 import { type PretrainedTop, startingModel } from "../../../adapters/finetune/start";
 import { topEmbeddings, topLogits } from "../../../adapters/finetune/top-model";
 import { TopActivations } from "../../../adapters/finetune/top-network";
@@ -262,14 +266,26 @@ describe("finetune protocol", () => {
     const run = new FinetuneRun(runInput(syntheticTask(40, 11), options));
     while (!run.done) run.advance(STEP_FLOPS);
     const result = run.result();
-    expect(result.kind).toBe("finetune");
+    if (result.kind !== "finetune") throw new Error("expected a finetune head");
     const { report } = result;
     expect(report.finetune.candidates).toHaveLength(2);
     expect(report.finetune.chosen).not.toBe("frozen");
     expect(report.finetune.candidates[0]?.epochs[0]?.epoch).toBe(0);
-    expect(report.test.samples).toBe(24);
-    expect(report.test.accuracy).toBeGreaterThan(0.8);
-    expect(report.calibration.temperature).toBeGreaterThan(0);
+    const { evaluation, calibration, samples } = report;
+    expect(evaluation.protocol.kind).toBe("holdout");
+    expect(evaluation.samples).toBe(24);
+    expect(evaluation.metrics.samples).toBe(24);
+    expect(evaluation.perSample).toHaveLength(24);
+    expect(evaluation.accuracy.value).toBeGreaterThan(0.8);
+    expect(evaluation.accuracy.low).toBeLessThan(evaluation.accuracy.value);
+    expect(evaluation.accuracy.method).toMatch(/Wilson/);
+    expect(evaluation.macroF1.method).toMatch(/bootstrap/);
+    expect(calibration.fittedOn).toBe("validation");
+    expect(calibration.samples).toBe(24);
+    expect(calibration.temperature).toBeGreaterThan(0);
+    // The finetune head is trained on the train split only: validation stops it.
+    expect(samples.servedHeadTrainedOn).toBe(72);
+    expect(report.serializedBytes).toBe(result.head.serialize().length);
   });
 
   it("falls back to the frozen head when no candidate trains past epoch 0", () => {
@@ -284,6 +300,10 @@ describe("finetune protocol", () => {
     expect(result.kind).toBe("frozen");
     expect(result.report.headType).toBe("logistic");
     expect(result.report.finetune.chosen).toBe("frozen");
+    // The frozen fallback's report: a holdout FitRun's, its head refitted on train + validation.
+    expect(result.report.evaluation.samples).toBe(6);
+    expect(result.report.samples.servedHeadTrainedOn).toBe(24);
+    expect(result.report.serializedBytes).toBe(result.frozenHead.length);
   });
 
   it("resumed from an encoded checkpoint after every step, gives the same result", () => {
@@ -301,7 +321,11 @@ describe("finetune protocol", () => {
       );
     }
     expect(steps).toBeGreaterThan(10);
-    expect(run.result()).toEqual(straight.result());
+    const withoutTime = ({ report: { fitTimeMs: _, ...report }, ...rest }: FinetuneResult) => ({
+      ...rest,
+      report,
+    });
+    expect(withoutTime(run.result())).toEqual(withoutTime(straight.result()));
   });
 });
 

@@ -4,6 +4,7 @@ import {
   classificationMetrics,
   expectedCalibrationError,
   logLoss,
+  reliabilityBins,
 } from "../../../adapters/metrics";
 
 describe("metrics", () => {
@@ -45,5 +46,19 @@ describe("metrics", () => {
   it("ECE weighs |accuracy - confidence| per bin by the bin's share", () => {
     // Confidences 0.9 (right), 0.6 (wrong), 0.7 (right), 0.8 (wrong), each alone in its 15-bin slot.
     expect(expectedCalibrationError(probabilities, y)).toBeCloseTo((0.1 + 0.6 + 0.3 + 0.8) / 4, 12);
+  });
+
+  it("reliability bins hold each prediction's top probability and whether it was right", () => {
+    const bins = reliabilityBins(probabilities, y, 5);
+    expect(bins.map((b) => b.count)).toEqual([0, 0, 1, 2, 1]);
+    expect(bins[3]).toMatchObject({ lower: 0.6, upper: 0.8, accuracy: 0.5 });
+    expect(bins[3]?.confidence).toBeCloseTo(0.75, 12);
+    expect(bins[0]).toMatchObject({ count: 0, accuracy: 0, confidence: 0 });
+    const metrics = classificationMetrics(probabilities, y, ["a", "b"]);
+    expect(metrics.expectedCalibrationError.reliability).toHaveLength(15);
+    expect(metrics.expectedCalibrationError.value).toBeCloseTo(
+      expectedCalibrationError(probabilities, y),
+      12,
+    );
   });
 });

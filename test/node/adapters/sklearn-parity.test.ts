@@ -1,8 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useGemmKernel } from "../../../adapters/linalg/gemm";
+import { JS_GEMM } from "../../../adapters/linalg/js-gemm";
 import { fromRows, selectRows } from "../../../adapters/linalg/matrix";
 import { LogisticRegression } from "../../../adapters/logistic";
 import { StandardScaler } from "../../../adapters/preprocessing/standard-scaler";
+import { nodeGemmKernel } from "../../../src/runtime/gemm/node-gemm";
 import { FIXTURES, realEmbeddings } from "./helpers";
 
 /**
@@ -10,7 +13,8 @@ import { FIXTURES, realEmbeddings } from "./helpers";
  * sklearn-logistic.json, made by make_sklearn_fixture.py (Debian python3-sklearn) from embeddings.json.
  * Tolerances: features are standardised identically to 1e-9; probabilities agree to 1e-4 (sklearn's
  * lbfgs stops at a relative decrease of 2.2e-9, so it sits about that far from the optimum);
- * accuracy and predicted classes are identical.
+ * accuracy and predicted classes are identical. Under both matrix kernels: plain JS and the Worker's
+ * WebAssembly SIMD one.
  */
 const FIXTURE = new URL("sklearn-logistic.json", FIXTURES);
 
@@ -26,9 +30,13 @@ interface ParityCase {
   testProba: number[][];
 }
 
-describe.skipIf(!existsSync(FIXTURE))(
-  "scikit-learn parity (fixture test/fixtures/heads/sklearn-logistic.json)",
-  () => {
+const KERNELS = [JS_GEMM, await nodeGemmKernel()];
+
+describe.skipIf(!existsSync(FIXTURE)).each(KERNELS)(
+  "scikit-learn parity (fixture test/fixtures/heads/sklearn-logistic.json), $name kernel",
+  (kernel) => {
+    beforeAll(() => useGemmKernel(kernel));
+    afterAll(() => useGemmKernel(JS_GEMM));
     const fixture = existsSync(FIXTURE)
       ? (JSON.parse(readFileSync(FIXTURE, "utf8")) as { cases: ParityCase[] })
       : { cases: [] };

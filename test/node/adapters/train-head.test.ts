@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type TrainProgress, trainHead, UNKNOWN_LABEL } from "../../../adapters";
+import { TrainingRun, type TrainProgress, trainHead, UNKNOWN_LABEL } from "../../../adapters";
 import { TEMPERATURE_RANGE } from "../../../adapters/protocol/temperature-scaling";
 import { blobs, realEmbeddings } from "./helpers";
 
 describe("training protocol", () => {
-  it("reports counts, sweep, calibration and test metrics, and streams every stage in order", async () => {
+  it("cross-validates small data, serves a head fitted on every sample, and streams every stage in order", async () => {
     const { backbone, samples } = realEmbeddings();
     const progress: TrainProgress[] = [];
     const duplicated = [...samples, samples[0], samples[1]].filter((s) => s !== undefined);
@@ -21,20 +21,71 @@ describe("training protocol", () => {
       raw: samples.length + 2,
       afterDedup: samples.length,
       duplicatesRemoved: 2,
+      servedHeadTrainedOn: samples.length,
     });
-    const { train, validation, test } = report.samples.perSplit;
-    expect(train + validation + test).toBe(samples.length);
+    expect(Object.values(report.samples.perClass).reduce((a, b) => a + b, 0)).toBe(samples.length);
+    const { evaluation } = report;
+    expect(evaluation.protocol).toMatchObject({ kind: "cross-validation", repeats: 3 });
+    // Every sample is held out once per repeat; the metrics block is the first repeat's.
+    expect(evaluation.samples).toBe(samples.length);
+    expect(evaluation.predictions).toBe(3 * samples.length);
+    expect(evaluation.metrics.samples).toBe(samples.length);
+    expect(evaluation.metrics.confusionMatrix.matrix.flat().reduce((a, b) => a + b, 0)).toBe(
+      samples.length,
+    );
+    for (const estimate of [evaluation.accuracy, evaluation.macroF1]) {
+      expect(estimate.low).toBeLessThanOrEqual(estimate.value);
+      expect(estimate.high).toBeGreaterThanOrEqual(estimate.value);
+    }
+    // Wilson keeps a width at 100 %; a bootstrap of perfect predictions cannot, so only accuracy's is checked.
+    expect(evaluation.accuracy.high - evaluation.accuracy.low).toBeGreaterThan(0);
+    expect(evaluation.accuracy.method).toMatch(/Wilson/);
     expect(report.hyperparameters.sweep.map((r) => r.hyperparameters.C)).toEqual([0.001, 0.1, 10]);
-    expect(report.test.samples).toBe(test);
-    expect(report.test.confusionMatrix.matrix.flat().reduce((a, b) => a + b, 0)).toBe(test);
-    // The validation split here is classified perfectly; smoothing keeps T off its lower bound.
+    // The held-out predictions, one by one, are the confusion matrix's cells and the reliability bins.
+    expect(evaluation.perSample).toHaveLength(samples.length);
+    const { labels, matrix } = evaluation.metrics.confusionMatrix;
+    labels.forEach((trueLabel, row) => {
+      labels.forEach((predicted, col) => {
+        const inCell = evaluation.perSample.filter(
+          (s) => s.label === trueLabel && s.predicted === predicted,
+        );
+        expect(inCell.length).toBe(matrix[row]?.[col]);
+      });
+    });
+    const { reliability } = evaluation.metrics.expectedCalibrationError;
+    expect(reliability.reduce((sum, bin) => sum + bin.count, 0)).toBe(samples.length);
+    expect(report.calibration).toMatchObject({
+      fittedOn: "out-of-fold",
+      samples: 3 * samples.length,
+    });
+    // Out-of-fold logits of well-separated classes: smoothing keeps T off its lower bound.
     expect(report.calibration.temperature).toBeGreaterThan(1.5 * TEMPERATURE_RANGE.min);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
     const stages = progress.map((p) => p.stage).filter((s, i, all) => s !== all[i - 1]);
-    expect(stages).toEqual(["validate", "split", "sweep", "calibrate", "refit", "evaluate"]);
+    expect(stages).toEqual(["validate", "split", "cross-validate", "refit", "evaluate"]);
     expect(progress.map((p) => p.fraction)).toEqual(
       [...progress.map((p) => p.fraction)].sort((a, b) => a - b),
     );
+  });
+
+  it("an MLP reports each sweep candidate's epochs and validation loss in its progress", () => {
+    const { samples } = blobs({ perClass: 30, classes: 3, dim: 8, separation: 3, seed: 5 });
+    const run = new TrainingRun({
+      headType: "mlp",
+      backbone: { id: "blobs", weightsHash: "none", dim: 8 },
+      samples,
+    });
+    const epochs: number[] = [];
+    // Small steps, so that the progress between them shows epoch after epoch.
+    while (!run.done) {
+      const match = /^candidate 1\/\d+ .*; epoch (\d+) validation loss [\d.]+$/.exec(
+        run.progress.message ?? "",
+      );
+      if (match) epochs.push(Number(match[1]));
+      run.advance(20_000);
+    }
+    expect(epochs.length).toBeGreaterThan(1);
+    expect(epochs).toEqual([...epochs].sort((a, b) => a - b));
   });
 
   it("chooses an abstain threshold that reaches the target precision on validation", async () => {
@@ -49,14 +100,13 @@ describe("training protocol", () => {
       options: { targetPrecision },
     });
     // Overlapping classes: calibration must not make the validation log loss worse.
-    expect(report.calibration.validationLogLossAfter).toBeLessThanOrEqual(
-      report.calibration.validationLogLossBefore,
-    );
+    expect(report.calibration.logLossAfter).toBeLessThanOrEqual(report.calibration.logLossBefore);
     const abstain = report.abstain;
     expect(abstain?.reachable).toBe(true);
-    expect(abstain?.validationPrecision).toBeGreaterThanOrEqual(targetPrecision);
-    expect(abstain?.validationCoverage).toBeGreaterThan(0);
-    expect(abstain?.validationCoverage).toBeLessThan(1);
+    expect(abstain?.fittedOn).toBe("out-of-fold");
+    expect(abstain?.precision).toBeGreaterThanOrEqual(targetPrecision);
+    expect(abstain?.coverage).toBeGreaterThan(0);
+    expect(abstain?.coverage).toBeLessThan(1);
     const predictions = head.predict(samples.map((s) => s.features));
     const abstained = predictions.filter((p) => p.abstained);
     expect(abstained.length).toBeGreaterThan(0);
@@ -76,7 +126,8 @@ describe("training protocol", () => {
 
   it("gives the same head for the same seed", async () => {
     const { backbone, samples } = realEmbeddings();
-    const options = { seed: 9, hyperparameters: { maxEpochs: 15 } };
+    // A fixed split keeps this MLP check to one sweep (resumable-training.test.ts covers cross-validation).
+    const options = { seed: 9, testFraction: 0.2, hyperparameters: { maxEpochs: 15 } };
     const first = await trainHead({ headType: "mlp", backbone, samples, options });
     const second = await trainHead({ headType: "mlp", backbone, samples, options });
     expect(second.head.serialize()).toEqual(first.head.serialize());
@@ -88,7 +139,42 @@ describe("training protocol", () => {
       samples.filter((s) => s.label === label).slice(0, 3),
     );
     const { report } = await trainHead({ headType: "prototype", backbone, samples: fewPerClass });
-    expect(report.samples.perSplit).toEqual({ train: 3, validation: 3, test: 3 });
-    expect(report.test.accuracy).toBeGreaterThan(0.5);
+    expect(report.evaluation.protocol).toMatchObject({ kind: "cross-validation", folds: 3 });
+    expect(report.samples.servedHeadTrainedOn).toBe(9);
+    expect(report.evaluation.accuracy.value).toBeGreaterThan(0.5);
+  });
+
+  it("holds out a fixed test split when asked (testFraction), and still serves a head fitted on all samples", async () => {
+    const { samples } = blobs({ perClass: 40, classes: 3, dim: 8, separation: 3, seed: 4 });
+    const backbone = { id: "blobs", weightsHash: "none", dim: 8 };
+    const { head, report } = await trainHead({
+      headType: "logistic",
+      backbone,
+      samples,
+      options: { testFraction: 0.25, targetPrecision: 0.9 },
+    });
+    expect(report.evaluation.protocol).toMatchObject({
+      kind: "holdout",
+      fractions: { test: 0.25 },
+    });
+    expect(report.evaluation.samples).toBe(30);
+    expect(report.evaluation.predictions).toBe(30);
+    expect(report.evaluation.metrics.samples).toBe(30);
+    expect(report.calibration.fittedOn).toBe("validation");
+    expect(report.abstain?.test).not.toBeNull();
+    expect(report.samples.servedHeadTrainedOn).toBe(120);
+    expect(head.predict([samples[0]?.features as Float32Array])).toHaveLength(1);
+  });
+
+  it("uses a holdout split on its own once there is enough data", async () => {
+    const { samples } = blobs({ perClass: 1000, classes: 2, dim: 4, separation: 3, seed: 6 });
+    const { report } = await trainHead({
+      headType: "prototype",
+      backbone: { id: "blobs", weightsHash: "none", dim: 4 },
+      samples,
+    });
+    expect(report.evaluation.protocol.kind).toBe("holdout");
+    expect(report.evaluation.samples).toBe(400);
+    expect(report.samples.servedHeadTrainedOn).toBe(2000);
   });
 });

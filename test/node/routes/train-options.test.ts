@@ -26,6 +26,7 @@ describe("validateTrainOptions", () => {
     ["logistic", { sweep: { cGrid: [0.1, 1] }, seed: 7 }],
     ["mlp", { hyperparameters: { hiddenUnits: 512, maxEpochs: 400, patience: 100, batchSize: 4 } }],
     ["prototype", { targetPrecision: 0.9 }],
+    ["logistic", { testFraction: 0.25 }],
   ] as [HeadType, TrainOptions][])("accepts %s %j", (headType, options) => {
     expect(() => validateTrainOptions(headType, options)).not.toThrow();
   });
@@ -45,6 +46,12 @@ describe("validateTrainOptions", () => {
     ["prototype", { hyperparameters: { C: 1 } }, "it takes: none"],
     ["logistic", { fractions: { train: 0.5, validation: 0.5, test: 0.5 } }, "fractions"],
     ["logistic", { seed: -1 }, "seed"],
+    ["logistic", { testFraction: 0.9 }, "testFraction must be a number in (0, 0.5]"],
+    [
+      "logistic",
+      { testFraction: 0.2, fractions: { train: 0.6, validation: 0.2, test: 0.2 } },
+      "give testFraction or fractions, not both",
+    ],
   ] as [HeadType, TrainOptions, string][])("refuses %s %j", (headType, options, expected) => {
     expect(refusal(() => validateTrainOptions(headType, options))).toContain(expected);
   });

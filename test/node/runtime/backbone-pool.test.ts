@@ -32,6 +32,20 @@ describe("BackbonePool on the Node host", () => {
     expect(wasmHeapBytes()).toBeGreaterThan(0);
   });
 
+  it("warms a backbone once: loaded, one forward pass run, and where the load's time went", async () => {
+    await Promise.all([pool.warm("use-lite"), pool.warm("use-lite")]);
+    const state = pool.state("use-lite");
+    if (state.state !== "ready") throw new Error(`use-lite is ${state.state}`);
+    const { engineMs, filesMs, modelMs } = state.phases;
+    expect(Math.min(engineMs, filesMs, modelMs)).toBeGreaterThanOrEqual(0);
+    expect(engineMs + filesMs + modelMs).toBeCloseTo(state.loadMs, 6);
+    const firstRun = pool.firstRunMs("use-lite");
+    expect(firstRun).toBeGreaterThan(0);
+    await pool.embed("use-lite", [{ kind: "text", text: "a later request" }]);
+    expect(pool.firstRunMs("use-lite")).toBe(firstRun);
+    expect(pool.latency("use-lite")?.items).toBe(1);
+  });
+
   it("refuses an unknown backbone by name", async () => {
     await expect(pool.get("resnet-9000")).rejects.toBeInstanceOf(UnknownBackboneError);
     expect(() => pool.manifest("resnet-9000")).toThrow(/unknown backbone "resnet-9000"/);

@@ -4,7 +4,12 @@ import { BACKBONE_RUNTIMES } from "../../../models/manifest";
 import { createApp } from "../../../src/app";
 import { BackbonePool } from "../../../src/runtime/backbones";
 import { nodeHost } from "../../../src/runtime/node";
-import { availability, candidatesFor, weightsPeakBytes } from "../../../src/selection/candidates";
+import {
+  availability,
+  candidatesFor,
+  onePerWeights,
+  weightsPeakBytes,
+} from "../../../src/selection/candidates";
 
 const EVERY_RUNTIME = BACKBONE_RUNTIMES;
 
@@ -72,6 +77,32 @@ describe("backbone availability in a 128 MiB isolate", () => {
       "inception-v3/mixed8",
       "inception-v3/mixed7",
     ]);
+  });
+
+  it("measures the same weights once: runtime variants become one candidate listing its runtimes", () => {
+    const all = candidatesFor(
+      ["mobilenet-v2", "mobilenet-v2-onnx", "mobilenet-v2-auto", "mobilenet-v2-100"].map(
+        manifestOf,
+      ),
+      "image",
+    );
+    // Only the ONNX runtime here: the onnx variant is the one measured.
+    const onnxOnly = onePerWeights(all, (manifest) => availability(manifest, ["onnx"]).available);
+    expect(onnxOnly.map((c) => c.id)).toEqual([
+      "mobilenet-v2-onnx/pooled",
+      "mobilenet-v2-onnx/block16",
+      "mobilenet-v2-onnx/block12",
+      "mobilenet-v2-100/pooled",
+      "mobilenet-v2-100/block16",
+      "mobilenet-v2-100/block12",
+    ]);
+    expect(onnxOnly[0]?.runtimes).toEqual([
+      { backbone: "mobilenet-v2-onnx", runtime: "onnx" },
+      { backbone: "mobilenet-v2", runtime: "tfjs-graph" },
+      { backbone: "mobilenet-v2-auto", runtime: "auto" },
+    ]);
+    const everywhere = onePerWeights(all, () => true);
+    expect(everywhere[0]?.id).toBe("mobilenet-v2/pooled");
   });
 
   it("is what GET /v1/backbones reports for each backbone, with its parameters", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { foldStatistic } from "../../../adapters/selection/fold-statistics";
 import { paretoFront } from "../../../adapters/selection/pareto-front";
-import { rankCandidates, tieTolerance } from "../../../adapters/selection/ranking";
+import { MATERIAL_SAVING, rankCandidates, tieTolerance } from "../../../adapters/selection/ranking";
 
 /** A candidate whose per-fold macro-F1 is `f1` plus the given offsets (5 folds). */
 const candidate = (
@@ -19,6 +19,7 @@ const candidate = (
     folds: 5,
     latencyMsPerItem,
     sizeBytes,
+    memoryBytes: 4 * sizeBytes,
   };
 };
 
@@ -74,6 +75,44 @@ describe("ranking rule", () => {
       Math.max(0.01, Math.hypot(best.macroF1.standardError, other.macroF1.standardError)),
       12,
     );
+  });
+
+  it("lets a near tie displace the best only for a material saving (the issue's 9-sample text task)", () => {
+    // 1.00 against 0.90 on noisy folds is a near tie, but 7 % latency is no reason to give up 10 pts.
+    const noisy = [0, 0.3, -0.2, 0.1, -0.2];
+    const ranked = rankCandidates([
+      candidate("encoder-mean", 0.9, 6.0, 100, noisy),
+      candidate("sentence", 1.0, 6.45, 100),
+    ]);
+    expect(ranked[1]?.nearTie).toBe(true);
+    expect(order(ranked)).toEqual(["sentence", "encoder-mean"]);
+    // At 75 % of the latency (MATERIAL_SAVING) or half the memory, the cheaper one comes first.
+    const faster = rankCandidates([
+      candidate("encoder-mean", 0.9, 0.75 * 6.45, 100, noisy),
+      candidate("sentence", 1.0, 6.45, 100),
+    ]);
+    expect(order(faster)).toEqual(["encoder-mean", "sentence"]);
+    const smaller = rankCandidates([
+      candidate("encoder-mean", 0.9, 6.3, 50, noisy),
+      candidate("sentence", 1.0, 6.45, 100),
+    ]);
+    expect(order(smaller)).toEqual(["encoder-mean", "sentence"]);
+    expect(MATERIAL_SAVING).toEqual({ latencyRatio: 0.75, memoryRatio: 0.5 });
+  });
+
+  it("keeps the current candidate when none is clearly better, and leaves it when one is", () => {
+    const noisy = [0.1, -0.1, 0.15, -0.15, 0];
+    const tied = rankCandidates(
+      [candidate("best", 0.92, 10, 100), candidate("current", 0.88, 10, 100, noisy)],
+      "current",
+    );
+    expect(order(tied)).toEqual(["current", "best"]);
+    expect(tied[0]?.nearTie).toBe(true);
+    const clearlyBetter = rankCandidates(
+      [candidate("best", 0.95, 10, 100), candidate("current", 0.8, 10, 100)],
+      "current",
+    );
+    expect(order(clearlyBetter)).toEqual(["best", "current"]);
   });
 
   it("orders the candidates outside the tie by quality, and handles none", () => {

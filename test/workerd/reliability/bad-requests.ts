@@ -95,6 +95,12 @@ const ROUTES: Route[] = [
   { method: "GET", path: "/v1/jobs/{j}/events", credential: "tenant", body: "none" },
   { method: "GET", path: "/v1/adapters/{a}/versions", credential: "tenant", body: "none" },
   {
+    method: "GET",
+    path: "/v1/adapters/{a}/versions/{v}/export?format=json",
+    credential: "tenant",
+    body: "none",
+  },
+  {
     method: "POST",
     path: "/v1/adapters/{a}/versions/{v}/activate",
     credential: "tenant",

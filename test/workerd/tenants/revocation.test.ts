@@ -1,13 +1,33 @@
 /**
- * Revocation reaches event streams that are already open: revoking a key, or deleting its tenant,
- * ends the streams that key opened with a problem, and leaves other keys' streams alone.
+ * Revocation and rollback within their documented bounds (README, "Revocation and rollback").
+ * Predictions resolve key → adapter from serving records in KV through a short isolate cache: a
+ * revoked key is refused, and a rollback served, by the next prediction in the isolate the tenant's
+ * object runs in (here, as under `npm start`, the only one); KV holds what other isolates and
+ * locations read within the cache's time to live. Revocation also reaches event streams that are
+ * already open: revoking a key, or deleting its tenant, ends the streams that key opened with a
+ * problem, and leaves other keys' streams alone.
  */
 
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { now } from "../../../src/storage/clock";
+import { SERVING_TTL_MS } from "../../../src/storage/serving-cache";
+import { servingPrefix, servingRecordName } from "../../../src/storage/serving-records";
 import { TenantState } from "../../../src/storage/tenant-state";
-import { admin, bindings, createTenant, createTextAdapter, fetchWorker } from "./client";
+import { sha256Hex } from "../../../src/tenants/keys";
+import {
+  admin,
+  apiClient,
+  bindings,
+  createTenant,
+  createTextAdapter,
+  fetchWorker,
+  finishedJob,
+  jsonOnly,
+  type TestTenant,
+  uploadTexts,
+} from "./client";
+import { COOKING, FINANCE, labelled, WEATHER } from "./texts";
 
 /** "Within a few seconds": the stream checks its key about once a second. */
 const REVOCATION_BOUND_MS = 5_000;
@@ -45,6 +65,110 @@ describe("an open event stream", () => {
     expect(await keptStream()).toBeNull();
   });
 });
+
+describe("predictions", () => {
+  it("follow a rollback, a revocation and deletions at once, with KV holding the same", async () => {
+    const tenant = await createTenant("serving");
+    const otherKey = await issueKey(tenant.id);
+    const adapterId = await createTextAdapter(tenant);
+    await uploadTexts(tenant, adapterId, [
+      ...labelled(WEATHER, "weather"),
+      ...labelled(COOKING, "cooking"),
+    ]);
+    expect(await train(tenant, adapterId, { seed: 1 })).toBe(1);
+    await uploadTexts(tenant, adapterId, labelled(FINANCE, "finance"));
+    expect(await train(tenant, adapterId, { seed: 2, activate: true })).toBe(2);
+
+    const adapterRecord = servingRecordName({ kind: "adapter", tenantId: tenant.id, adapterId });
+    const keyRecord = servingRecordName({
+      kind: "key",
+      tenantId: tenant.id,
+      keyHash: await sha256Hex(tenant.key),
+    });
+    expect(await predictedVersion(tenant.key, adapterId)).toBe(2);
+    expect(await bindings.HEADS.get(adapterRecord, "json")).toMatchObject({ activeVersion: 2 });
+    expect(await bindings.HEADS.get(keyRecord, "json")).toEqual({ tenantId: tenant.id });
+
+    const rolledBack = await tenant.api.v1.adapters[":adapterId"].versions[
+      ":version"
+    ].activate.$post({ param: { adapterId, version: "1" } });
+    expect(rolledBack.status).toBe(200);
+    expect(await predictedVersion(tenant.key, adapterId)).toBe(1);
+    expect(await bindings.HEADS.get(adapterRecord, "json")).toMatchObject({ activeVersion: 1 });
+
+    const revoked = await admin.v1.tenants[":tenantId"].keys[":keyId"].$delete({
+      param: { tenantId: tenant.id, keyId: tenant.keyId },
+    });
+    expect(revoked.status).toBe(204);
+    expect(await predictStatus(tenant.key, adapterId)).toBe(401);
+    expect(await bindings.HEADS.get(keyRecord)).toBeNull();
+    expect(await predictedVersion(otherKey, adapterId)).toBe(1);
+
+    // A record missing from KV (not yet replicated to a location) is no verdict: once this
+    // isolate's copy has expired, the tenant's object answers, and writes the record again.
+    await bindings.HEADS.delete(adapterRecord);
+    await new Promise((resolve) => setTimeout(resolve, SERVING_TTL_MS + 100));
+    expect(await predictedVersion(otherKey, adapterId)).toBe(1);
+    await expect
+      .poll(() => bindings.HEADS.get(adapterRecord, "json"))
+      .toMatchObject({
+        activeVersion: 1,
+      });
+
+    const kept: TestTenant = { ...tenant, key: otherKey, api: apiClient(otherKey) };
+    const deleted = await kept.api.v1.adapters[":adapterId"].$delete({ param: { adapterId } });
+    expect(deleted.status).toBe(204);
+    expect(await predictStatus(otherKey, adapterId)).toBe(404);
+    expect(await bindings.HEADS.get(adapterRecord)).toBeNull();
+
+    const secondAdapter = await createTextAdapter(kept, "again");
+    await uploadTexts(kept, secondAdapter, labelled([...WEATHER, ...COOKING], "any"));
+    expect(await predictStatus(otherKey, secondAdapter)).toBe(409);
+    await uploadTexts(kept, secondAdapter, labelled(FINANCE, "finance"));
+    expect(await train(kept, secondAdapter, { seed: 3 })).toBe(1);
+    expect(await predictedVersion(otherKey, secondAdapter)).toBe(1);
+
+    const gone = await admin.v1.tenants[":tenantId"].$delete({ param: { tenantId: tenant.id } });
+    expect(gone.status).toBe(204);
+    expect(await predictStatus(otherKey, secondAdapter)).toBe(401);
+    const left = await bindings.HEADS.list({ prefix: servingPrefix(tenant.id) });
+    expect(left.keys).toEqual([]);
+  });
+});
+
+async function issueKey(tenantId: string): Promise<string> {
+  const issued = await admin.v1.tenants[":tenantId"].keys.$post({ param: { tenantId } });
+  return ((await issued.json()) as { key: string }).key;
+}
+
+async function train(tenant: TestTenant, adapterId: string, json: object): Promise<number | null> {
+  const started = await tenant.api.v1.adapters[":adapterId"].train.$post({
+    param: { adapterId },
+    json,
+  });
+  expect(started.status).toBe(202);
+  return (await finishedJob(tenant, (await started.json()).id)).version;
+}
+
+function predict(key: string, adapterId: string) {
+  return apiClient(key).v1.adapters[":adapterId"].predict.$post({
+    param: { adapterId },
+    query: {},
+    ...jsonOnly({ inputs: ["Light rain and a chilly breeze this morning."] }),
+  });
+}
+
+async function predictStatus(key: string, adapterId: string): Promise<number> {
+  const response = await predict(key, adapterId);
+  await response.body?.cancel();
+  return response.status;
+}
+
+async function predictedVersion(key: string, adapterId: string): Promise<number> {
+  const response = await predict(key, adapterId);
+  expect(response.status, await response.clone().text()).toBe(200);
+  return ((await response.json()) as { version: number }).version;
+}
 
 /** A queued job with no alarm to run it: it stays unfinished, so only revocation ends its stream. */
 function jobThatNeverRuns(tenantId: string, adapterId: string): Promise<string> {

@@ -72,7 +72,7 @@ describe("text adapter flow", () => {
       [2, true],
       [1, false],
     ]);
-    expect(versions.versions[1]?.report).toHaveProperty("test.confusionMatrix");
+    expect(versions.versions[1]?.report).toHaveProperty("evaluation.metrics.confusionMatrix");
     const jobs = await (
       await tenant.api.v1.adapters[":adapterId"].jobs.$get({ ...params, query: {} })
     ).json();

@@ -1,0 +1,50 @@
+import type { RoundOutcome } from "../selection/cross-validate";
+import type { Hyperparameters, HyperparameterValue, SweepRow } from "../types";
+
+export const CONSENSUS_RULE =
+  "highest mean validation accuracy over the cross-validation rounds (each round sweeps on its own validation fold, never on the fold it is tested on); ties: lower mean validation log loss, then sweep order. Values the refit derives from the fit (the MLP's epochs) are the median over the rounds that chose this candidate.";
+
+/** One sweep row per candidate: the rounds' rows averaged (all rounds sweep the same candidates). */
+export function meanSweep(rounds: RoundOutcome[]): SweepRow[] {
+  const first = rounds[0]?.sweep ?? [];
+  return first.map((row, c) => {
+    const rows = rounds.map((round) => round.sweep[c] as SweepRow);
+    const mean = (pick: (r: SweepRow) => number) =>
+      rows.reduce((sum, r) => sum + pick(r), 0) / rows.length;
+    return {
+      hyperparameters: row.hyperparameters,
+      validationAccuracy: mean((r) => r.validationAccuracy),
+      validationLogLoss: mean((r) => r.validationLogLoss),
+      iterations: Math.round(mean((r) => r.iterations)),
+      converged: rows.every((r) => r.converged),
+    };
+  });
+}
+
+/** The candidate CONSENSUS_RULE picks, and the refit hyperparameters the rounds derived for it. */
+export function consensusHyperparameters(rounds: RoundOutcome[]): Hyperparameters {
+  const sweep = meanSweep(rounds);
+  const best = sweep.reduce((a, b) =>
+    b.validationAccuracy > a.validationAccuracy ||
+    (b.validationAccuracy === a.validationAccuracy && b.validationLogLoss < a.validationLogLoss)
+      ? b
+      : a,
+  );
+  const candidate = best.hyperparameters;
+  const agreeing = rounds
+    .map((round) => round.chosen)
+    .filter((chosen) => Object.entries(candidate).every(([key, value]) => chosen[key] === value));
+  // No round chose it on its own (possible when means and winners differ): its values as swept.
+  if (agreeing.length === 0) return candidate;
+  const keys = Object.keys(agreeing[0] as Hyperparameters);
+  return Object.fromEntries(
+    keys.map((key) => [key, median(agreeing.map((chosen) => chosen[key] ?? null))]),
+  );
+}
+
+/** The median of numbers (the lower middle one, so an integer stays an integer); else the first. */
+function median(values: HyperparameterValue[]): HyperparameterValue {
+  if (!values.every((v) => typeof v === "number")) return values[0] ?? null;
+  const sorted = [...(values as number[])].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] as number;
+}

@@ -1,0 +1,2 @@
+export { quantizeWithCalibration, type RunModel } from "./calibrate";
+export { quantisedActivations, quantizeQdq, type TensorRange, uint8Affine } from "./qdq";

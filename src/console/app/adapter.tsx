@@ -1,0 +1,94 @@
+/** One adapter: samples, training (with the report), try it, versions, selection. */
+
+import { useState } from "preact/hooks";
+import { call, path } from "./api";
+import { Report } from "./report";
+import { Samples } from "./samples";
+import { Selection } from "./selection";
+import { Train } from "./train";
+import { TryIt } from "./try-it";
+import type { Adapter, HeadVersion, SampleCounts } from "./types";
+import { Versions } from "./versions";
+
+const TABS = ["Samples", "Train", "Report", "Try it", "Versions", "Selection"] as const;
+type Tab = (typeof TABS)[number];
+
+export function AdapterView({
+  adapter,
+  modality,
+  onBack,
+  onChange,
+}: {
+  adapter: Adapter;
+  modality: "image" | "text";
+  onBack: () => void;
+  onChange: (adapter: Adapter) => void;
+}) {
+  const [tab, setTab] = useState<Tab>("Samples");
+  const [counts, setCounts] = useState<SampleCounts | null>(null);
+  const [reportVersion, setReportVersion] = useState<HeadVersion | null>(null);
+  const adapterPath = `/v1/adapters/${path(adapter.id)}`;
+  const refresh = async () => onChange(await call<Adapter>("GET", adapterPath));
+  const showReport = async (version: number) => {
+    const { versions } = await call<{ versions: HeadVersion[] }>(
+      "GET",
+      `${adapterPath}/versions?limit=200`,
+    );
+    setReportVersion(versions.find((v) => v.version === version) ?? null);
+    setTab("Report");
+  };
+  return (
+    <div>
+      <div class="row spread">
+        <button type="button" class="link" onClick={onBack}>
+          ← Adapters
+        </button>
+        <p class="hint">
+          {modality} · {adapter.backbone}
+          {adapter.layer ? ` / ${adapter.layer}` : ""} · {adapter.headType} · active{" "}
+          <span data-testid="active-version">{adapter.activeVersion ?? "none"}</span>
+        </p>
+      </div>
+      <h2>{adapter.name}</h2>
+      <div role="tablist" class="tabs">
+        {TABS.map((name) => (
+          <button
+            key={name}
+            type="button"
+            role="tab"
+            aria-selected={tab === name}
+            class={tab === name ? "tab active" : "tab"}
+            onClick={() => setTab(name)}
+          >
+            {name}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel">
+        {tab === "Samples" && (
+          <Samples
+            adapterId={adapter.id}
+            modality={modality}
+            counts={counts}
+            onCounts={setCounts}
+          />
+        )}
+        {tab === "Train" && (
+          <Train
+            adapter={adapter}
+            onTrained={refresh}
+            onShowReport={(version) => showReport(version)}
+          />
+        )}
+        {tab === "Report" && (
+          <Report adapter={adapter} version={reportVersion} onPick={setReportVersion} />
+        )}
+        {tab === "Try it" && <TryIt adapter={adapter} modality={modality} />}
+        {tab === "Versions" && (
+          <Versions adapter={adapter} onActivated={refresh} onShow={showReport} />
+        )}
+        {tab === "Selection" && <Selection adapter={adapter} onSwitched={refresh} />}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,206 @@
+/** The tenant's adapters: list, create (modality, backbone, head type), delete, open one. */
+
+import { useEffect, useState } from "preact/hooks";
+import { AdapterView } from "./adapter";
+import { call, path } from "./api";
+import type { Adapter, Backbone } from "./types";
+import { Card, ErrorBox, mib, useAction } from "./ui";
+
+const HEAD_TYPES = ["logistic", "prototype", "mlp"] as const;
+
+export function AdapterList() {
+  const [adapters, setAdapters] = useState<Adapter[]>([]);
+  const [backbones, setBackbones] = useState<Backbone[]>([]);
+  const [open, setOpen] = useState<Adapter | null>(null);
+  const action = useAction();
+  useEffect(() => {
+    action.run(async () => {
+      const [list, catalogue] = await Promise.all([
+        call<{ adapters: Adapter[] }>("GET", "/v1/adapters?limit=200"),
+        call<{ backbones: Backbone[] }>("GET", "/v1/backbones"),
+      ]);
+      setAdapters(list.adapters);
+      setBackbones(catalogue.backbones);
+    });
+  }, []);
+  const modalityOf = (adapter: Adapter) =>
+    backbones.find((b) => b.id === adapter.backbone)?.modality ?? "text";
+
+  if (open) {
+    return (
+      <AdapterView
+        adapter={open}
+        modality={modalityOf(open)}
+        onBack={() => setOpen(null)}
+        onChange={(changed) => {
+          setOpen(changed);
+          setAdapters((list) => list.map((a) => (a.id === changed.id ? changed : a)));
+        }}
+      />
+    );
+  }
+  return (
+    <div class="grid2">
+      <Card title="Adapters">
+        <ErrorBox error={action.error} />
+        {adapters.length === 0 && <p>No adapters yet: create one.</p>}
+        <table>
+          <thead>
+            <tr>
+              <th>name</th>
+              <th>backbone</th>
+              <th>head</th>
+              <th>active</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {adapters.map((adapter) => (
+              <tr key={adapter.id}>
+                <td>
+                  <button type="button" class="link" onClick={() => setOpen(adapter)}>
+                    {adapter.name}
+                  </button>
+                </td>
+                <td>
+                  {adapter.backbone}
+                  {adapter.layer ? ` / ${adapter.layer}` : ""}
+                </td>
+                <td>{adapter.headType}</td>
+                <td>{adapter.activeVersion ? `v${adapter.activeVersion}` : "—"}</td>
+                <td>
+                  <button
+                    type="button"
+                    class="danger"
+                    aria-label={`delete ${adapter.name}`}
+                    onClick={() =>
+                      confirm(`Delete adapter "${adapter.name}" with its samples and versions?`) &&
+                      action.run(async () => {
+                        await call("DELETE", `/v1/adapters/${path(adapter.id)}`);
+                        setAdapters((list) => list.filter((a) => a.id !== adapter.id));
+                      })
+                    }
+                  >
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+      <NewAdapter
+        backbones={backbones}
+        onCreated={(adapter) => {
+          setAdapters((list) => [...list, adapter]);
+          setOpen(adapter);
+        }}
+      />
+    </div>
+  );
+}
+
+function NewAdapter({
+  backbones,
+  onCreated,
+}: {
+  backbones: Backbone[];
+  onCreated: (adapter: Adapter) => void;
+}) {
+  const [modality, setModality] = useState<"image" | "text">("image");
+  const [name, setName] = useState("");
+  const [backbone, setBackbone] = useState("");
+  const [headType, setHeadType] = useState<string>("logistic");
+  const action = useAction();
+  const choices = backbones.filter((b) => b.modality === modality);
+  const chosen =
+    choices.find((b) => b.id === backbone) ?? choices.find((b) => b.selection.available);
+  return (
+    <Card title="New adapter">
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          action.run(async () => {
+            const adapter = await call<Adapter>("POST", "/v1/adapters", {
+              json: { name, backbone: chosen?.id ?? "", headType },
+            });
+            onCreated(adapter);
+          });
+        }}
+      >
+        <label>
+          Name
+          <input
+            name="adapter-name"
+            required
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
+        </label>
+        <fieldset>
+          <legend>Modality</legend>
+          {(["image", "text"] as const).map((m) => (
+            <label key={m} class="inline">
+              <input
+                type="radio"
+                name="modality"
+                value={m}
+                checked={modality === m}
+                onChange={() => {
+                  setModality(m);
+                  setBackbone("");
+                }}
+              />
+              {m}
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          Backbone
+          <select
+            name="backbone"
+            value={chosen?.id ?? ""}
+            onChange={(e) => setBackbone(e.currentTarget.value)}
+          >
+            {choices.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.id} · {mib(b.sizeBytes)}
+                {b.latency ? ` · ${b.latency.msPerItem.toFixed(1)} ms/item` : ""}
+                {b.selection.available ? "" : " · unavailable here"}
+              </option>
+            ))}
+          </select>
+        </label>
+        {chosen && (
+          <p class="hint" data-testid="backbone-info">
+            {chosen.description} {chosen.dim}-d, {(chosen.parameters / 1e6).toFixed(1)} M
+            parameters, {mib(chosen.sizeBytes)}; latency{" "}
+            {chosen.latency ? `${chosen.latency.msPerItem.toFixed(1)} ms/item` : "not measured yet"}
+            ;{" "}
+            {chosen.selection.available
+              ? "available for selection here"
+              : `unavailable here: ${chosen.selection.reasons.join("; ")}`}
+          </p>
+        )}
+        <label>
+          Head type
+          <select
+            name="head-type"
+            value={headType}
+            onChange={(e) => setHeadType(e.currentTarget.value)}
+          >
+            {HEAD_TYPES.map((h) => (
+              <option key={h} value={h}>
+                {h}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" disabled={action.busy || !chosen}>
+          Create adapter
+        </button>
+        <ErrorBox error={action.error} />
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,165 @@
+/** Admin mode: tenants, and their API keys (a new key is shown once, with a copy button). */
+
+import { useEffect, useState } from "preact/hooks";
+import { callAdmin, path } from "./api";
+import { Card, ErrorBox, useAction } from "./ui";
+
+interface Tenant {
+  id: string;
+  name: string;
+}
+interface ApiKey {
+  id: string;
+  hint: string;
+  createdAt: string;
+}
+
+export function AdminPanel({ onUseKey }: { onUseKey: (key: string) => void }) {
+  const [tenants, setTenants] = useState<Tenant[]>([]);
+  const [selected, setSelected] = useState<Tenant | null>(null);
+  const [name, setName] = useState("");
+  const action = useAction();
+  const load = () =>
+    action.run(async () => {
+      const page = await callAdmin<{ tenants: Tenant[] }>("GET", "/v1/tenants?limit=200");
+      setTenants(page.tenants);
+    });
+  useEffect(() => {
+    load();
+  }, []);
+  return (
+    <div class="grid2">
+      <Card title="Tenants">
+        <form
+          class="row"
+          onSubmit={(event) => {
+            event.preventDefault();
+            action.run(async () => {
+              const tenant = await callAdmin<Tenant>("POST", "/v1/tenants", { json: { name } });
+              setName("");
+              setTenants((list) => [...list, tenant]);
+              setSelected(tenant);
+            });
+          }}
+        >
+          <label>
+            New tenant name
+            <input
+              name="tenant-name"
+              required
+              value={name}
+              onInput={(e) => setName(e.currentTarget.value)}
+            />
+          </label>
+          <button type="submit" disabled={action.busy}>
+            Create tenant
+          </button>
+        </form>
+        <ErrorBox error={action.error} />
+        <ul class="list">
+          {tenants.map((tenant) => (
+            <li key={tenant.id}>
+              <button
+                type="button"
+                class={selected?.id === tenant.id ? "link selected" : "link"}
+                onClick={() => setSelected(tenant)}
+              >
+                {tenant.name}
+              </button>{" "}
+              <code>{tenant.id}</code>
+            </li>
+          ))}
+        </ul>
+      </Card>
+      {selected && <TenantKeys key={selected.id} tenant={selected} onUseKey={onUseKey} />}
+    </div>
+  );
+}
+
+function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: string) => void }) {
+  const [keys, setKeys] = useState<ApiKey[]>([]);
+  const [issued, setIssued] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  const action = useAction();
+  const keysPath = `/v1/tenants/${path(tenant.id)}/keys`;
+  const load = () =>
+    action.run(async () => setKeys((await callAdmin<{ keys: ApiKey[] }>("GET", keysPath)).keys));
+  useEffect(() => {
+    load();
+  }, [tenant.id]);
+  return (
+    <Card title={`Keys of ${tenant.name}`}>
+      <button
+        type="button"
+        disabled={action.busy}
+        onClick={() =>
+          action.run(async () => {
+            const key = await callAdmin<ApiKey & { key: string }>("POST", keysPath);
+            setIssued(key.key);
+            setCopied(false);
+            setKeys((list) => [...list, key]);
+          })
+        }
+      >
+        Issue a key
+      </button>
+      {issued && (
+        <div class="issued" role="status">
+          <p>The new key, shown only this once:</p>
+          <code data-testid="issued-key">{issued}</code>
+          <div class="row">
+            <button
+              type="button"
+              onClick={() =>
+                navigator.clipboard?.writeText(issued).then(
+                  () => setCopied(true),
+                  () => setCopied(false),
+                )
+              }
+            >
+              {copied ? "Copied" : "Copy"}
+            </button>
+            <button type="button" onClick={() => onUseKey(issued)}>
+              Sign in with this key
+            </button>
+          </div>
+        </div>
+      )}
+      <ErrorBox error={action.error} />
+      <table>
+        <thead>
+          <tr>
+            <th>key</th>
+            <th>created</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((key) => (
+            <tr key={key.id}>
+              <td>
+                <code>{key.hint}…</code>
+              </td>
+              <td>{new Date(key.createdAt).toLocaleString()}</td>
+              <td>
+                <button
+                  type="button"
+                  class="danger"
+                  onClick={() =>
+                    confirm(`Revoke key ${key.hint}…? Clients using it stop working.`) &&
+                    action.run(async () => {
+                      await callAdmin("DELETE", `${keysPath}/${path(key.id)}`);
+                      setKeys((list) => list.filter((k) => k.id !== key.id));
+                    })
+                  }
+                >
+                  Revoke
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
+  );
+}

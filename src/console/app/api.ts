@@ -1,0 +1,138 @@
+/**
+ * The console's calls to the API, same origin. The credential lives in the tab's sessionStorage
+ * only. Every non-2xx answer becomes an ApiError carrying the problem's title and detail; a 401 on
+ * the key or the admin token ends the session (the app returns to sign-in, saying why).
+ */
+
+import { jobEvents } from "../../client/job-events";
+import type { Job } from "./types";
+
+const KEY_ITEM = "edge-adapt.key";
+const ADMIN_ITEM = "edge-adapt.admin";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly type: string,
+  ) {
+    super(`${title}: ${detail}`);
+  }
+}
+
+export const session = {
+  key: () => sessionStorage.getItem(KEY_ITEM),
+  admin: () => sessionStorage.getItem(ADMIN_ITEM),
+  setKey: (key: string) => sessionStorage.setItem(KEY_ITEM, key),
+  setAdmin: (token: string) => sessionStorage.setItem(ADMIN_ITEM, token),
+  clear: () => {
+    sessionStorage.removeItem(KEY_ITEM);
+    sessionStorage.removeItem(ADMIN_ITEM);
+  },
+};
+
+/** Called when the credential is refused: the app signs out and shows the reason. */
+let onUnauthorized: (reason: string) => void = () => {};
+export function whenUnauthorized(handler: (reason: string) => void): void {
+  onUnauthorized = handler;
+}
+
+const refused = (as: "tenant" | "admin", problem: { title: string; detail: string }) =>
+  `the API refused the ${as === "admin" ? "admin token" : "key"} (${problem.title}: ${problem.detail})`;
+
+type Body = { json: unknown } | { form: FormData } | undefined;
+
+export async function call<T>(
+  method: string,
+  path: string,
+  body?: Body,
+  as: "tenant" | "admin" = "tenant",
+): Promise<T> {
+  const response = await send(method, path, body, as);
+  if (response.status === 204) return undefined as T;
+  if (response.ok) return (await response.json()) as T;
+  const error = await problemOf(response);
+  if (response.status === 401) onUnauthorized(refused(as, error));
+  throw error;
+}
+
+export function callAdmin<T>(method: string, path: string, body?: Body): Promise<T> {
+  return call<T>(method, path, body, "admin");
+}
+
+function send(method: string, path: string, body: Body, as: "tenant" | "admin") {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${(as === "admin" ? session.admin() : session.key()) ?? ""}`,
+  };
+  let payload: BodyInit | undefined;
+  if (body && "json" in body) {
+    headers["content-type"] = "application/json";
+    payload = JSON.stringify(body.json);
+  } else if (body) {
+    payload = body.form;
+  }
+  return fetch(path, { method, headers, body: payload });
+}
+
+/** The problem+json of a failed answer; something readable even when the body is not one. */
+export async function problemOf(response: Response): Promise<ApiError> {
+  const text = await response.text();
+  try {
+    const problem = JSON.parse(text) as { title?: string; detail?: string; type?: string };
+    return new ApiError(
+      response.status,
+      problem.title ?? response.statusText,
+      problem.detail ?? text,
+      problem.type ?? "about:blank",
+    );
+  } catch {
+    return new ApiError(response.status, response.statusText || "error", text.slice(0, 300), "");
+  }
+}
+
+const ENDED = new Set(["succeeded", "failed", "cancelled"]);
+
+/**
+ * Follows a job over its server-sent events until it ends, calling `update` with each state. A
+ * stream cut before the job ended (a network blip, a deploy) is opened again.
+ */
+export async function followJob(jobId: string, update: (job: Job) => void): Promise<Job> {
+  const jobPath = `/v1/jobs/${encodeURIComponent(jobId)}`;
+  for (;;) {
+    const last = await followOnce(jobPath, update);
+    const job = last ?? (await call<Job>("GET", jobPath));
+    if (ENDED.has(job.status)) return job;
+    await new Promise((resume) => setTimeout(resume, 1000));
+  }
+}
+
+async function followOnce(jobPath: string, update: (job: Job) => void): Promise<Job | null> {
+  const response = await fetch(`${jobPath}/events`, {
+    headers: { authorization: `Bearer ${session.key() ?? ""}` },
+  });
+  if (!response.ok || !response.body) {
+    const error = await problemOf(response);
+    if (response.status === 401) onUnauthorized(refused("tenant", error));
+    throw error;
+  }
+  let last: Job | null = null;
+  try {
+    for await (const { event, job } of jobEvents<Job>(response.body)) {
+      if (event === "error") {
+        const problem = job as unknown as { status: number; title: string; detail: string };
+        if (problem.status === 401) onUnauthorized(refused("tenant", problem));
+        throw new ApiError(problem.status, problem.title, problem.detail, "");
+      }
+      last = job;
+      update(job);
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    // The connection broke: the caller looks at the job and follows it again.
+  }
+  return last;
+}
+
+export const path = (...parts: (string | number)[]) =>
+  parts.map((part) => encodeURIComponent(String(part))).join("/");

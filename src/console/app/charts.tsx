@@ -1,0 +1,219 @@
+/** The report's plots, drawn as SVG by the page itself (geometry in ./plots.ts). */
+
+import { confusionLayout, heat, linear, reliabilityBars } from "./plots";
+import type { Candidate, ReliabilityBin } from "./types";
+import { fixed, percent } from "./ui";
+
+export function ConfusionMatrix({
+  labels,
+  matrix,
+  onSelect,
+}: {
+  labels: string[];
+  matrix: number[][];
+  onSelect: (trueLabel: string, predicted: string) => void;
+}) {
+  const layout = confusionLayout(labels, matrix);
+  const { margin, cellSize, size } = layout;
+  const short = (label: string) => (label.length > 10 ? `${label.slice(0, 9)}…` : label);
+  return (
+    <svg
+      class="plot"
+      viewBox={`0 0 ${size + 4} ${size + 4}`}
+      role="img"
+      aria-label="confusion matrix: rows are true labels, columns predictions"
+      data-testid="confusion-matrix"
+    >
+      <text x={margin} y={12} class="axis">
+        predicted →
+      </text>
+      {labels.map((label, k) => (
+        <g key={label}>
+          <text x={margin - 6} y={margin + k * cellSize + cellSize / 2 + 4} text-anchor="end">
+            {short(label)}
+          </text>
+          <text x={margin + k * cellSize + cellSize / 2} y={margin - 8} text-anchor="middle">
+            {short(label)}
+          </text>
+        </g>
+      ))}
+      {layout.cells.map((cell) => {
+        const colour = heat(cell.rowShare);
+        const select = () => onSelect(cell.trueLabel, cell.predicted);
+        return (
+          // biome-ignore lint/a11y/useSemanticElements: an SVG cell cannot be a <button>.
+          <g
+            key={`${cell.row}-${cell.col}`}
+            class="cell"
+            role="button"
+            tabIndex={0}
+            aria-label={`true ${cell.trueLabel}, predicted ${cell.predicted}: ${cell.count}`}
+            data-count={cell.count}
+            onClick={select}
+            onKeyDown={(event) => (event.key === "Enter" || event.key === " ") && select()}
+          >
+            <rect
+              x={cell.x}
+              y={cell.y}
+              width={cellSize - 2}
+              height={cellSize - 2}
+              fill={colour.fill}
+            />
+            <text
+              x={cell.x + cellSize / 2 - 1}
+              y={cell.y + cellSize / 2 + 4}
+              text-anchor="middle"
+              class={colour.dark ? "on-dark" : undefined}
+            >
+              {cell.count}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+const W = 320;
+const PAD = 36;
+
+export function ReliabilityDiagram({ bins, ece }: { bins: ReliabilityBin[]; ece: number }) {
+  const x = linear(0, 1, PAD, W - 8);
+  const y = linear(0, 1, W - PAD, 24);
+  const bars = reliabilityBars(bins);
+  return (
+    <figure>
+      <svg
+        class="plot"
+        viewBox={`0 0 ${W} ${W}`}
+        role="img"
+        aria-label={`reliability diagram, ECE ${fixed(ece)}`}
+        data-testid="reliability-diagram"
+      >
+        <line x1={x(0)} y1={y(0)} x2={x(1)} y2={y(1)} class="diagonal" />
+        {bars.map((bar) => (
+          <g key={bar.lower} data-accuracy={bar.accuracy} data-count={bar.count}>
+            <rect
+              x={x(bar.lower) + 1}
+              width={x(bar.upper) - x(bar.lower) - 2}
+              y={y(bar.accuracy)}
+              height={y(0) - y(bar.accuracy)}
+              class="bar"
+            >
+              <title>
+                {`confidence ${fixed(bar.confidence, 2)}, accuracy ${fixed(bar.accuracy, 2)}, ${bar.count} samples`}
+              </title>
+            </rect>
+            <circle cx={x(bar.confidence)} cy={y(bar.confidence)} r={2.5} class="mean" />
+          </g>
+        ))}
+        <Axes x={x} y={y} xLabel="confidence" yLabel="accuracy" ticks={[0, 0.5, 1]} />
+      </svg>
+      <figcaption data-testid="ece">ECE {fixed(ece)}</figcaption>
+    </figure>
+  );
+}
+
+function Axes({
+  x,
+  y,
+  xLabel,
+  yLabel,
+  ticks,
+  xTicks = ticks,
+}: {
+  x: (v: number) => number;
+  y: (v: number) => number;
+  xLabel: string;
+  yLabel: string;
+  ticks: number[];
+  xTicks?: number[];
+}) {
+  const x0 = x(xTicks[0] ?? 0);
+  const y0 = y(ticks[0] ?? 0);
+  return (
+    <g class="axes">
+      <line x1={x0} y1={y0} x2={x(xTicks[xTicks.length - 1] ?? 1)} y2={y0} />
+      <line x1={x0} y1={y0} x2={x0} y2={y(ticks[ticks.length - 1] ?? 1)} />
+      {xTicks.map((t) => (
+        <text key={`x${t}`} x={x(t)} y={y0 + 14} text-anchor="middle">
+          {Number(t.toPrecision(3))}
+        </text>
+      ))}
+      {ticks.map((t) => (
+        <text key={`y${t}`} x={x0 - 4} y={y(t) + 4} text-anchor="end">
+          {t}
+        </text>
+      ))}
+      <text x={(x0 + x(xTicks[xTicks.length - 1] ?? 1)) / 2} y={y0 + 28} text-anchor="middle">
+        {xLabel}
+      </text>
+      <text x={4} y={y(ticks[ticks.length - 1] ?? 1) - 12} class="axis">
+        {yLabel}
+      </text>
+    </g>
+  );
+}
+
+/** Macro-F1 against latency per candidate; the front joined by a line, near ties ringed. */
+export function ParetoPlot({ candidates }: { candidates: Candidate[] }) {
+  const measured = candidates.filter((c) => c.metrics !== null);
+  const latencies = measured.map((c) => c.metrics?.latencyMsPerItem ?? 0);
+  const f1s = measured.map((c) => c.metrics?.crossValidatedMacroF1.mean ?? 0);
+  const maxLatency = Math.max(1, ...latencies) * 1.1;
+  const minF1 = Math.max(0, Math.min(...f1s, 1) - 0.1);
+  const x = linear(0, maxLatency, PAD + 8, W * 1.5 - 10);
+  const y = linear(minF1, 1, W - PAD, 24);
+  const front = measured
+    .filter((c) => c.paretoOptimal)
+    .sort((a, b) => (a.metrics?.latencyMsPerItem ?? 0) - (b.metrics?.latencyMsPerItem ?? 0));
+  const at = (c: Candidate) =>
+    [x(c.metrics?.latencyMsPerItem ?? 0), y(c.metrics?.crossValidatedMacroF1.mean ?? 0)] as const;
+  return (
+    <svg
+      class="plot wide"
+      viewBox={`0 0 ${W * 1.5} ${W}`}
+      role="img"
+      aria-label="Pareto plot: macro-F1 against latency"
+      data-testid="pareto-plot"
+    >
+      <polyline points={front.map((c) => at(c).join(",")).join(" ")} class="front" />
+      {measured.map((c) => {
+        const [cx, cy] = at(c);
+        return (
+          <g key={c.id} class={c.paretoOptimal ? "point front-point" : "point"}>
+            {c.nearTie && <circle cx={cx} cy={cy} r={8} class="tie" />}
+            <circle cx={cx} cy={cy} r={4} />
+            <text x={cx + 9} y={cy - 6} class="small">
+              {c.rank ?? ""}
+            </text>
+            <title>
+              {`${c.id}: macro-F1 ${fixed(c.metrics?.crossValidatedMacroF1.mean ?? 0)}, ${fixed(c.metrics?.latencyMsPerItem ?? 0, 2)} ms/item${c.nearTie ? ", near tie" : ""}`}
+            </title>
+          </g>
+        );
+      })}
+      <Axes
+        x={x}
+        y={y}
+        xLabel="latency, ms per item"
+        yLabel="macro-F1"
+        ticks={[Number(minF1.toFixed(2)), 1]}
+        xTicks={[0, Number((maxLatency / 2).toPrecision(2)), Number(maxLatency.toPrecision(2))]}
+      />
+    </svg>
+  );
+}
+
+/** A horizontal bar for a value in [0, 1], labelled. */
+export function Bar({ value, label }: { value: number; label?: string }) {
+  return (
+    <span class="hbar" title={label ?? percent(value)}>
+      <svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+        <rect width={100} height={10} class="track" />
+        <rect width={Math.max(0, Math.min(1, value)) * 100} height={10} class="fill" />
+      </svg>
+      <span>{label ?? fixed(value)}</span>
+    </span>
+  );
+}

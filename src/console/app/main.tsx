@@ -1,0 +1,160 @@
+/** The console's shell: sign-in (tenant key or admin token), then the admin panel or the adapters. */
+
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { AdapterList } from "./adapters";
+import { AdminPanel } from "./admin";
+import { call, callAdmin, session, whenUnauthorized } from "./api";
+import { ErrorBox, useAction } from "./ui";
+
+type Mode = "signed-out" | "tenant" | "admin";
+
+function initialMode(): Mode {
+  if (session.key()) return "tenant";
+  if (session.admin()) return "admin";
+  return "signed-out";
+}
+
+function App() {
+  const [mode, setMode] = useState<Mode>(initialMode);
+  const [reason, setReason] = useState<string | null>(null);
+  useEffect(
+    () =>
+      whenUnauthorized((why) => {
+        session.clear();
+        setReason(`Signed out: ${why}.`);
+        setMode("signed-out");
+      }),
+    [],
+  );
+  const signOut = () => {
+    session.clear();
+    setReason(null);
+    setMode("signed-out");
+  };
+  const useKey = (key: string) => {
+    session.clear();
+    session.setKey(key);
+    setMode("tenant");
+  };
+  return (
+    <>
+      <header>
+        <h1>edge-adapt</h1>
+        <nav>
+          <a href="/docs">API reference</a>
+          {mode !== "signed-out" && (
+            <button type="button" class="link" onClick={signOut}>
+              Sign out
+            </button>
+          )}
+        </nav>
+      </header>
+      <main>
+        {mode === "signed-out" && (
+          <SignIn
+            reason={reason}
+            onTenant={() => setMode("tenant")}
+            onAdmin={() => setMode("admin")}
+          />
+        )}
+        {mode === "admin" && <AdminPanel onUseKey={useKey} />}
+        {mode === "tenant" && <AdapterList />}
+      </main>
+    </>
+  );
+}
+
+function SignIn({
+  reason,
+  onTenant,
+  onAdmin,
+}: {
+  reason: string | null;
+  onTenant: () => void;
+  onAdmin: () => void;
+}) {
+  const tenant = useAction();
+  const admin = useAction();
+  const [key, setKey] = useState("");
+  const [token, setToken] = useState("");
+  return (
+    <div class="grid2">
+      {reason && (
+        <p class="notice" role="alert" data-testid="signed-out-reason">
+          {reason}
+        </p>
+      )}
+      <form
+        class="card"
+        onSubmit={(event) => {
+          event.preventDefault();
+          tenant.run(async () => {
+            session.setKey(key.trim());
+            try {
+              await call("GET", "/v1/tenant");
+            } catch (error) {
+              session.clear();
+              throw error;
+            }
+            onTenant();
+          });
+        }}
+      >
+        <h2>Sign in with an API key</h2>
+        <label>
+          Tenant API key
+          <input
+            name="key"
+            type="password"
+            autocomplete="off"
+            required
+            value={key}
+            onInput={(e) => setKey(e.currentTarget.value)}
+          />
+        </label>
+        <p class="hint">Kept in this tab only (session storage).</p>
+        <button type="submit" disabled={tenant.busy}>
+          Sign in
+        </button>
+        <ErrorBox error={tenant.error} />
+      </form>
+      <form
+        class="card"
+        onSubmit={(event) => {
+          event.preventDefault();
+          admin.run(async () => {
+            session.setAdmin(token.trim());
+            try {
+              await callAdmin("GET", "/v1/tenants?limit=1");
+            } catch (error) {
+              session.clear();
+              throw error;
+            }
+            onAdmin();
+          });
+        }}
+      >
+        <h2>Administer</h2>
+        <label>
+          Admin token
+          <input
+            name="admin-token"
+            type="password"
+            autocomplete="off"
+            required
+            value={token}
+            onInput={(e) => setToken(e.currentTarget.value)}
+          />
+        </label>
+        <p class="hint">Create tenants, issue and revoke their keys.</p>
+        <button type="submit" disabled={admin.busy}>
+          Open admin
+        </button>
+        <ErrorBox error={admin.error} />
+      </form>
+    </div>
+  );
+}
+
+render(<App />, document.getElementById("app") as HTMLElement);

@@ -1,0 +1,149 @@
+/**
+ * The geometry of the console's plots, as pure functions (unit-tested in Node): the confusion
+ * matrix's cells, the reliability diagram's bars, the Pareto front of a selection.
+ */
+
+export interface ConfusionCell {
+  row: number;
+  col: number;
+  trueLabel: string;
+  predicted: string;
+  count: number;
+  /** The cell's share of its row (the true class): what the colour shows. */
+  rowShare: number;
+  x: number;
+  y: number;
+}
+
+export interface ConfusionLayout {
+  cells: ConfusionCell[];
+  cellSize: number;
+  size: number;
+  /** Room left of and above the grid for the labels. */
+  margin: number;
+}
+
+/** matrix[true][predicted] as a square grid: rows are true labels, columns predictions. */
+export function confusionLayout(
+  labels: string[],
+  matrix: number[][],
+  width = 360,
+  margin = 80,
+): ConfusionLayout {
+  const n = labels.length;
+  const cellSize = n > 0 ? Math.max(12, Math.floor((width - margin) / n)) : 0;
+  const cells: ConfusionCell[] = [];
+  labels.forEach((trueLabel, row) => {
+    const counts = matrix[row] ?? [];
+    const total = counts.reduce((sum, count) => sum + count, 0);
+    labels.forEach((predicted, col) => {
+      const count = counts[col] ?? 0;
+      cells.push({
+        row,
+        col,
+        trueLabel,
+        predicted,
+        count,
+        rowShare: total > 0 ? count / total : 0,
+        x: margin + col * cellSize,
+        y: margin + row * cellSize,
+      });
+    });
+  });
+  return { cells, cellSize, size: margin + n * cellSize, margin };
+}
+
+export interface ReliabilityBar {
+  lower: number;
+  upper: number;
+  count: number;
+  accuracy: number;
+  confidence: number;
+  /** accuracy − confidence: above zero under-confident, below over-confident. */
+  gap: number;
+}
+
+/** The non-empty bins, each with its calibration gap; empty bins draw nothing. */
+export function reliabilityBars(
+  bins: { lower: number; upper: number; count: number; accuracy: number; confidence: number }[],
+): ReliabilityBar[] {
+  return bins
+    .filter((bin) => bin.count > 0)
+    .map((bin) => ({ ...bin, gap: bin.accuracy - bin.confidence }));
+}
+
+/** ECE from the bins: the count-weighted mean of |accuracy − confidence|. */
+export function eceFromBins(bins: { count: number; accuracy: number; confidence: number }[]) {
+  const total = bins.reduce((sum, bin) => sum + bin.count, 0);
+  if (total === 0) return 0;
+  return (
+    bins.reduce((sum, bin) => sum + bin.count * Math.abs(bin.accuracy - bin.confidence), 0) / total
+  );
+}
+
+export interface TradeOff {
+  id: string;
+  quality: number;
+  latency: number;
+}
+
+/**
+ * The points no other point beats on both axes (higher quality, lower latency), fastest first. A
+ * point equal on one axis and better on the other dominates.
+ */
+export function paretoFront<T extends TradeOff>(points: T[]): T[] {
+  const sorted = [...points].sort((a, b) => a.latency - b.latency || b.quality - a.quality);
+  const front: T[] = [];
+  let best = Number.NEGATIVE_INFINITY;
+  for (const point of sorted) {
+    if (point.quality > best) {
+      front.push(point);
+      best = point.quality;
+    }
+  }
+  return front;
+}
+
+/** A linear map from [d0, d1] onto [r0, r1]; a zero-width domain maps to the middle. */
+export function linear(d0: number, d1: number, r0: number, r1: number) {
+  return (value: number) =>
+    d1 === d0 ? (r0 + r1) / 2 : r0 + ((value - d0) / (d1 - d0)) * (r1 - r0);
+}
+
+/** Lighter to darker blue by share; `dark` cells take light text, for contrast. */
+export function heat(share: number): { fill: string; dark: boolean } {
+  const lightness = Math.round(97 - share * 62);
+  return { fill: `hsl(215 70% ${lightness}%)`, dark: lightness < 60 };
+}
+
+export interface EpochPoint {
+  /** The sweep candidate (1-based) and its hyperparameters, as the progress message names them. */
+  candidate: number;
+  hyperparameters: string;
+  epoch: number;
+  loss: number;
+}
+
+const EPOCH_MESSAGE = /^candidate (\d+)\/\d+ (.*); epoch (\d+) validation loss ([\d.]+)$/;
+
+/** The epoch a training job's progress message reports (heads that train in epochs), if any. */
+export function epochPoint(message: string | null): EpochPoint | null {
+  const match = message ? EPOCH_MESSAGE.exec(message) : null;
+  if (!match) return null;
+  return {
+    candidate: Number(match[1]),
+    hyperparameters: match[2] as string,
+    epoch: Number(match[3]),
+    loss: Number(match[4]),
+  };
+}
+
+/** Adds a point to the curves, one per candidate, once per epoch. */
+export function withEpoch(curves: EpochPoint[][], point: EpochPoint | null): EpochPoint[][] {
+  if (!point) return curves;
+  const index = curves.findIndex((curve) => curve[0]?.candidate === point.candidate);
+  if (index < 0) return [...curves, [point]];
+  const curve = curves[index] as EpochPoint[];
+  if (curve[curve.length - 1]?.epoch === point.epoch) return curves;
+  return curves.map((c, k) => (k === index ? [...c, point] : c));
+}

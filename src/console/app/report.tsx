@@ -1,0 +1,191 @@
+/**
+ * A head version's training report: accuracy, macro-F1, per-class precision/recall/F1 with bars,
+ * the confusion matrix (click a cell for its test samples), the reliability diagram with the ECE,
+ * the split sizes and the hyperparameters.
+ */
+
+import { useEffect, useState } from "preact/hooks";
+import { call, path } from "./api";
+import { Bar, ConfusionMatrix, ReliabilityDiagram } from "./charts";
+import { knownSamples } from "./known-samples";
+import type { Adapter, HeadVersion } from "./types";
+import { Card, ErrorBox, fixed, percent, useAction } from "./ui";
+
+export function Report({
+  adapter,
+  version,
+  onPick,
+}: {
+  adapter: Adapter;
+  version: HeadVersion | null;
+  onPick: (version: HeadVersion) => void;
+}) {
+  const action = useAction();
+  useEffect(() => {
+    if (version) return;
+    action.run(async () => {
+      const { versions } = await call<{ versions: HeadVersion[] }>(
+        "GET",
+        `/v1/adapters/${path(adapter.id)}/versions?limit=1`,
+      );
+      const shown = versions.find((v) => v.version === adapter.activeVersion) ?? versions[0];
+      if (shown) onPick(shown);
+    });
+  }, [adapter.id, version]);
+  if (!version) {
+    return (
+      <Card title="Report">
+        <ErrorBox error={action.error} />
+        <p>No version yet: train one.</p>
+      </Card>
+    );
+  }
+  return <VersionReport adapterId={adapter.id} version={version} />;
+}
+
+function VersionReport({ adapterId, version }: { adapterId: string; version: HeadVersion }) {
+  const [cell, setCell] = useState<{ trueLabel: string; predicted: string } | null>(null);
+  const { evaluation, samples, hyperparameters } = version.report;
+  const test = evaluation.metrics;
+  const known = knownSamples(adapterId);
+  const cellSamples =
+    cell &&
+    evaluation.perSample.filter(
+      (s) => s.label === cell.trueLabel && s.predicted === cell.predicted,
+    );
+  return (
+    <div class="grid2" data-testid="report" data-version={version.version}>
+      <Card title={`Version ${version.version} · ${version.headType}`}>
+        <dl class="figures">
+          <dt>accuracy</dt>
+          <dd data-testid="accuracy">{fixed(evaluation.accuracy.value)}</dd>
+          <dt>95 % interval</dt>
+          <dd>
+            {fixed(evaluation.accuracy.low)}–{fixed(evaluation.accuracy.high)}
+          </dd>
+          <dt>macro-F1</dt>
+          <dd data-testid="macro-f1">{fixed(evaluation.macroF1.value)}</dd>
+          <dt>95 % interval</dt>
+          <dd>
+            {fixed(evaluation.macroF1.low)}–{fixed(evaluation.macroF1.high)}
+          </dd>
+          <dt>held-out samples</dt>
+          <dd>{evaluation.samples}</dd>
+          <dt>log loss</dt>
+          <dd>{fixed(test.logLoss)}</dd>
+        </dl>
+        <table>
+          <thead>
+            <tr>
+              <th>label</th>
+              <th>precision</th>
+              <th>recall</th>
+              <th>F1</th>
+              <th>n</th>
+            </tr>
+          </thead>
+          <tbody data-testid="per-class">
+            {test.perClass.map((c) => (
+              <tr key={c.label}>
+                <td>{c.label}</td>
+                <td>
+                  <Bar value={c.precision} />
+                </td>
+                <td>
+                  <Bar value={c.recall} />
+                </td>
+                <td>
+                  <Bar value={c.f1} />
+                </td>
+                <td>{c.support}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <h3>Evaluation</h3>
+        <p data-testid="split">
+          {evaluation.protocol.reason}; the served head is trained on all{" "}
+          {samples.servedHeadTrainedOn} samples ({samples.afterDedup} distinct of {samples.raw}
+          {samples.duplicatesRemoved > 0 ? `, ${samples.duplicatesRemoved} duplicates removed` : ""}
+          )
+        </p>
+        <h3>Hyperparameters</h3>
+        <p>
+          <code data-testid="hyperparameters">{JSON.stringify(hyperparameters.chosen)}</code>
+        </p>
+        <p class="hint">{hyperparameters.selection}</p>
+        <details>
+          <summary>Sweep ({hyperparameters.sweep.length} candidates)</summary>
+          <table>
+            <thead>
+              <tr>
+                <th>hyperparameters</th>
+                <th>val. accuracy</th>
+                <th>val. log loss</th>
+                <th>iterations / epochs</th>
+              </tr>
+            </thead>
+            <tbody>
+              {hyperparameters.sweep.map((row) => (
+                <tr key={JSON.stringify(row.hyperparameters)}>
+                  <td>
+                    <code>{JSON.stringify(row.hyperparameters)}</code>
+                  </td>
+                  <td>{percent(row.validationAccuracy)}</td>
+                  <td>{fixed(row.validationLogLoss)}</td>
+                  <td>{row.iterations}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      </Card>
+      <Card title="Confusion matrix (held-out predictions)">
+        <ConfusionMatrix
+          labels={test.confusionMatrix.labels}
+          matrix={test.confusionMatrix.matrix}
+          onSelect={(trueLabel, predicted) => setCell({ trueLabel, predicted })}
+        />
+        {cell && cellSamples && (
+          <div data-testid="cell-samples" aria-live="polite">
+            <h3>
+              true {cell.trueLabel}, predicted {cell.predicted}: {cellSamples.length}
+            </h3>
+            <ul class="thumbs">
+              {cellSamples.map((s) => {
+                const sample = known.get(s.hash);
+                return (
+                  <li key={s.hash ?? ""}>
+                    {sample?.thumbnail ? (
+                      <img src={sample.thumbnail} alt={sample.name} />
+                    ) : (
+                      <span>{sample?.name ?? `sample ${(s.hash ?? "").slice(0, 10)}…`}</span>
+                    )}
+                    <small>{percent(s.confidence, 0)}</small>
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+        )}
+        <h3>Reliability</h3>
+        {test.expectedCalibrationError.reliability ? (
+          <ReliabilityDiagram
+            bins={test.expectedCalibrationError.reliability}
+            ece={test.expectedCalibrationError.value}
+          />
+        ) : (
+          <p>
+            ECE {fixed(test.expectedCalibrationError.value)} (this version predates per-bin reports)
+          </p>
+        )}
+        <p class="hint">
+          Temperature {fixed(version.report.calibration.temperature, 2)}
+          {version.report.abstain
+            ? `; abstains below ${version.report.abstain.threshold === null ? "—" : fixed(version.report.abstain.threshold, 2)}`
+            : ""}
+        </p>
+      </Card>
+    </div>
+  );
+}

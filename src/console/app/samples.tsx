@@ -1,0 +1,430 @@
+/**
+ * Samples: images dropped or picked into a label's box (thumbnails, per-label counts), or text
+ * pasted per label or uploaded as CSV/JSONL. Uploads go in batches under the API's per-request
+ * limits with a progress bar; each file's outcome (added, duplicate, refused with the API's detail)
+ * is listed. Samples uploaded in this tab are remembered by content hash (./known-samples.ts), so the
+ * report can show them.
+ */
+
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, call, path } from "./api";
+import { batches, parseLabelledText } from "./batches";
+import { type KnownSample, knownSamples, sha256Hex } from "./known-samples";
+import type { SampleCounts, UploadResult } from "./types";
+import { Card, ErrorBox, useAction } from "./ui";
+
+/** Training needs at least this many distinct samples per label, and two labels (README, Limits). */
+export const MIN_PER_LABEL = 3;
+
+interface Item {
+  name: string;
+  label: string;
+  bytes: number;
+  pixels: number;
+  file?: File;
+  text?: string;
+}
+
+interface Outcome {
+  name: string;
+  label: string;
+  status: "added" | "duplicate" | "refused";
+  detail?: string;
+  id?: string;
+}
+
+export function Samples({
+  adapterId,
+  modality,
+  counts,
+  onCounts,
+}: {
+  adapterId: string;
+  modality: "image" | "text";
+  counts: SampleCounts | null;
+  onCounts: (counts: SampleCounts) => void;
+}) {
+  const [outcomes, setOutcomes] = useState<Outcome[]>([]);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [newLabel, setNewLabel] = useState("");
+  const [extraLabels, setExtraLabels] = useState<string[]>([]);
+  const action = useAction();
+  const samplesPath = `/v1/adapters/${path(adapterId)}/samples`;
+  const known = knownSamples(adapterId);
+
+  useEffect(() => {
+    action.run(async () => onCounts(await call<SampleCounts>("GET", samplesPath)));
+  }, [adapterId]);
+
+  const labels = [...new Set([...(counts?.labels.map((l) => l.label) ?? []), ...extraLabels])];
+  const countOf = (label: string) => counts?.labels.find((l) => l.label === label)?.count ?? 0;
+
+  const upload = (items: Item[]) =>
+    action.run(async () => {
+      const groups = batches(items);
+      setProgress({ done: 0, total: items.length });
+      const results: Outcome[] = [];
+      for (const group of groups) {
+        results.push(...(await uploadGroup(group)));
+        setProgress((p) => p && { ...p, done: p.done + group.length });
+        setOutcomes([...results]);
+      }
+      onCounts(await call<SampleCounts>("GET", samplesPath));
+    });
+
+  /** One request; if the API refuses the batch, each item alone, to say which one it refused. */
+  async function uploadGroup(group: Item[]): Promise<Outcome[]> {
+    try {
+      const result = await call<UploadResult>("POST", samplesPath, requestBody(group));
+      await Promise.all(
+        group.map(async (item, k) => {
+          const sample = result.samples[k];
+          if (sample) known.set(await hashOf(item), preview(item, sample.id));
+        }),
+      );
+      return group.map((item, k) => ({
+        name: item.name,
+        label: item.label,
+        status: result.samples[k]?.status ?? "refused",
+        id: result.samples[k]?.id,
+      }));
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status === 401) throw error;
+      if (group.length > 1) {
+        const each: Outcome[] = [];
+        for (const item of group) each.push(...(await uploadGroup([item])));
+        return each;
+      }
+      const item = group[0] as Item;
+      return [
+        {
+          name: item.name,
+          label: item.label,
+          status: "refused",
+          detail: `${error.title}: ${error.detail}`,
+        },
+      ];
+    }
+  }
+
+  const addImages = async (label: string, files: FileList | File[]) => {
+    const items = await Promise.all([...files].map((file) => imageItem(file, label)));
+    await upload(items);
+  };
+
+  const deleteLabel = (label: string) =>
+    confirm(`Delete every sample labelled "${label}"?`) &&
+    action.run(async () => {
+      await call("DELETE", `${samplesPath}?label=${encodeURIComponent(label)}`);
+      known.forgetLabel(label);
+      setExtraLabels((list) => list.filter((l) => l !== label));
+      onCounts(await call<SampleCounts>("GET", samplesPath));
+    });
+
+  const deleteSample = (sample: KnownSample) =>
+    action.run(async () => {
+      await call("DELETE", `${samplesPath}/${path(sample.id)}`);
+      known.forget(sample.id);
+      onCounts(await call<SampleCounts>("GET", samplesPath));
+    });
+
+  const few = labels.filter((label) => countOf(label) < MIN_PER_LABEL);
+  return (
+    <Card title="Samples">
+      <p data-testid="sample-total">
+        {counts?.total ?? 0} samples in {counts?.labels.length ?? 0} labels.
+      </p>
+      {(few.length > 0 || labels.length < 2) && (
+        <p class="notice" role="status" data-testid="few-samples">
+          Training needs at least 2 labels with {MIN_PER_LABEL} distinct samples each
+          {few.length > 0 ? `; too few in: ${few.join(", ")}` : ""}.
+        </p>
+      )}
+      <form
+        class="row"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const label = newLabel.trim();
+          if (label && !labels.includes(label)) setExtraLabels((list) => [...list, label]);
+          setNewLabel("");
+        }}
+      >
+        <label>
+          New label
+          <input
+            name="new-label"
+            value={newLabel}
+            onInput={(e) => setNewLabel(e.currentTarget.value)}
+          />
+        </label>
+        <button type="submit">Add label</button>
+      </form>
+      <div class="labels">
+        {labels.map((label) => (
+          <LabelBox
+            key={label}
+            label={label}
+            count={countOf(label)}
+            modality={modality}
+            samples={known.ofLabel(label)}
+            onImages={(files) => addImages(label, files)}
+            onTexts={(texts) =>
+              upload(texts.map((text, k) => textItem(text, label, `${label} line ${k + 1}`)))
+            }
+            onDeleteLabel={() => deleteLabel(label)}
+            onDeleteSample={deleteSample}
+          />
+        ))}
+      </div>
+      {modality === "text" && (
+        <PasteRows
+          onRows={(rows) =>
+            upload(rows.map((row, k) => textItem(row.text, row.label, `row ${k + 1}`)))
+          }
+          onError={action.setError}
+        />
+      )}
+      {modality === "text" && (
+        <label class="file">
+          Upload a CSV (text,label) or JSONL ({"{"}"text", "label"{"}"}) file
+          <input
+            type="file"
+            name="text-file"
+            accept=".csv,.jsonl,.txt,text/csv,application/json"
+            onChange={async (e) => {
+              const file = e.currentTarget.files?.[0];
+              if (!file) return;
+              try {
+                const rows = parseLabelledText(await file.text(), file.name);
+                await upload(
+                  rows.map((row, k) => textItem(row.text, row.label, `${file.name} row ${k + 1}`)),
+                );
+              } catch (error) {
+                action.setError(error);
+              }
+            }}
+          />
+        </label>
+      )}
+      {progress && (
+        <div class="job">
+          <progress max={progress.total} value={progress.done} aria-label="upload progress" />
+          <span data-testid="upload-progress">
+            uploaded {progress.done} of {progress.total}
+          </span>
+        </div>
+      )}
+      <ErrorBox error={action.error} />
+      {outcomes.length > 0 && (
+        <table data-testid="upload-outcomes">
+          <thead>
+            <tr>
+              <th>file</th>
+              <th>label</th>
+              <th>outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {outcomes.map((o, k) => (
+              <tr key={`${o.name}-${k}`} class={o.status}>
+                <td>{o.name}</td>
+                <td>{o.label}</td>
+                <td>
+                  {o.status}
+                  {o.detail && <span class="detail"> — {o.detail}</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
+  );
+}
+
+/** Pasted CSV (text,label) or JSONL rows, for any labels at once. */
+function PasteRows({
+  onRows,
+  onError,
+}: {
+  onRows: (rows: { text: string; label: string }[]) => void;
+  onError: (error: unknown) => void;
+}) {
+  const [content, setContent] = useState("");
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        try {
+          onRows(parseLabelledText(content, "pasted.csv"));
+          setContent("");
+        } catch (error) {
+          onError(error);
+        }
+      }}
+    >
+      <label>
+        Paste CSV rows (text,label) or JSONL
+        <textarea
+          name="paste-rows"
+          rows={5}
+          value={content}
+          onInput={(e) => setContent(e.currentTarget.value)}
+        />
+      </label>
+      <button type="submit" disabled={content.trim() === ""}>
+        Add rows
+      </button>
+    </form>
+  );
+}
+
+function LabelBox({
+  label,
+  count,
+  modality,
+  samples,
+  onImages,
+  onTexts,
+  onDeleteLabel,
+  onDeleteSample,
+}: {
+  label: string;
+  count: number;
+  modality: "image" | "text";
+  samples: KnownSample[];
+  onImages: (files: File[]) => void;
+  onTexts: (texts: string[]) => void;
+  onDeleteLabel: () => void;
+  onDeleteSample: (sample: KnownSample) => void;
+}) {
+  const [over, setOver] = useState(false);
+  const [text, setText] = useState("");
+  const id = `label-${label.replace(/[^a-z0-9]/gi, "_")}`;
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a drop zone for the mouse; the file input inside serves the keyboard.
+    <div
+      class={over ? "label-box over" : "label-box"}
+      data-label={label}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        if (e.dataTransfer?.files.length) onImages([...e.dataTransfer.files]);
+      }}
+    >
+      <div class="row spread">
+        <h3 id={id}>
+          {label}{" "}
+          <span class="count" data-testid={`count-${label}`}>
+            {count}
+          </span>
+        </h3>
+        <button
+          type="button"
+          class="danger small"
+          onClick={onDeleteLabel}
+          aria-label={`delete label ${label}`}
+        >
+          Delete label
+        </button>
+      </div>
+      {modality === "image" ? (
+        <label class="file">
+          Drop images here, or pick files
+          <input
+            type="file"
+            multiple
+            accept="image/png,image/jpeg"
+            aria-describedby={id}
+            onChange={(e) => {
+              const files = e.currentTarget.files;
+              if (files?.length) onImages([...files]);
+              e.currentTarget.value = "";
+            }}
+          />
+        </label>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
+            if (lines.length > 0) onTexts(lines);
+            setText("");
+          }}
+        >
+          <label>
+            Paste texts for {label}, one per line
+            <textarea rows={3} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+          </label>
+          <button type="submit">Add texts</button>
+        </form>
+      )}
+      <ul class="thumbs">
+        {samples.map((sample) => (
+          <li key={sample.id}>
+            {sample.thumbnail ? (
+              <img src={sample.thumbnail} alt={sample.name} />
+            ) : (
+              <span>{sample.name}</span>
+            )}
+            <button
+              type="button"
+              class="small"
+              aria-label={`delete sample ${sample.name}`}
+              onClick={() => onDeleteSample(sample)}
+            >
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+async function imageItem(file: File, label: string): Promise<Item> {
+  // The pixel count from the decoded picture; an undecodable file goes as 0 and the API says why.
+  const pixels = await createImageBitmap(file).then(
+    (bitmap) => {
+      const area = bitmap.width * bitmap.height;
+      bitmap.close();
+      return area;
+    },
+    () => 0,
+  );
+  return { name: file.name, label, bytes: file.size, pixels, file };
+}
+
+function textItem(text: string, label: string, name: string): Item {
+  return { name, label, bytes: new TextEncoder().encode(text).byteLength + 64, pixels: 0, text };
+}
+
+function requestBody(group: Item[]) {
+  if (group[0]?.file) {
+    const form = new FormData();
+    for (const item of group) {
+      form.append("inputs", item.file as File, item.name);
+      form.append("labels", item.label);
+    }
+    return { form };
+  }
+  return { json: { samples: group.map((item) => ({ input: item.text, label: item.label })) } };
+}
+
+async function hashOf(item: Item): Promise<string> {
+  return sha256Hex(item.file ? await item.file.arrayBuffer() : new TextEncoder().encode(item.text));
+}
+
+function preview(item: Item, id: string): KnownSample {
+  return {
+    id,
+    label: item.label,
+    name: item.text ?? item.name,
+    thumbnail: item.file ? URL.createObjectURL(item.file) : null,
+  };
+}

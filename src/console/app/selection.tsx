@@ -1,0 +1,126 @@
+/** Backbone selection: run it with progress, the ranked candidates, the Pareto plot, apply. */
+
+import { useState } from "preact/hooks";
+import { call, followJob, path } from "./api";
+import { ParetoPlot } from "./charts";
+import type { Adapter, Job } from "./types";
+import { Card, ErrorBox, fixed, JobProgress, useAction } from "./ui";
+
+export function Selection({
+  adapter,
+  onSwitched,
+}: {
+  adapter: Adapter;
+  onSwitched: () => Promise<void>;
+}) {
+  const [folds, setFolds] = useState(3);
+  const [job, setJob] = useState<Job | null>(null);
+  const [switchJob, setSwitchJob] = useState<Job | null>(null);
+  const action = useAction();
+  const adapterPath = `/v1/adapters/${path(adapter.id)}`;
+  const run = () =>
+    action.run(async () => {
+      setSwitchJob(null);
+      const queued = await call<Job>("POST", `${adapterPath}/select`, { json: { folds } });
+      setJob(queued);
+      setJob(await followJob(queued.id, setJob));
+    });
+  const apply = (selection: Job) =>
+    action.run(async () => {
+      const queued = await call<Job>("POST", `${adapterPath}/select/apply`, {
+        json: { jobId: selection.id },
+      });
+      setSwitchJob(queued);
+      const ended = await followJob(queued.id, setSwitchJob);
+      setSwitchJob(ended);
+      if (ended.status === "succeeded") await onSwitched();
+    });
+  const report = job?.report;
+  return (
+    <Card title="Backbone selection">
+      <form
+        class="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          run();
+        }}
+      >
+        <label>
+          Folds
+          <input
+            type="number"
+            name="folds"
+            min={3}
+            max={10}
+            value={folds}
+            onInput={(e) => setFolds(Number(e.currentTarget.value))}
+          />
+        </label>
+        <button type="submit" disabled={action.busy}>
+          Run selection
+        </button>
+      </form>
+      <ErrorBox error={action.error} />
+      {job && <JobProgress job={job} />}
+      {report && (
+        <div data-testid="selection-report">
+          <p class="hint">{report.rule}</p>
+          <table>
+            <thead>
+              <tr>
+                <th>rank</th>
+                <th>candidate</th>
+                <th>macro-F1 (CV)</th>
+                <th>latency ms/item</th>
+                <th>status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...report.candidates]
+                .sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9))
+                .map((c) => (
+                  <tr key={c.id} class={c.id === report.recommendation?.id ? "active" : ""}>
+                    <td>{c.rank ?? "—"}</td>
+                    <td>
+                      {c.id}
+                      {c.nearTie && <span class="tag">near tie</span>}
+                      {c.paretoOptimal && <span class="tag">Pareto</span>}
+                    </td>
+                    <td>{c.metrics ? fixed(c.metrics.crossValidatedMacroF1.mean) : "—"}</td>
+                    <td>{c.metrics ? fixed(c.metrics.latencyMsPerItem, 2) : "—"}</td>
+                    <td>
+                      {c.status}
+                      {c.error ? `: ${c.error}` : ""}
+                      {c.status === "unavailable" ? `: ${c.availability.reasons.join("; ")}` : ""}
+                    </td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+          <ParetoPlot candidates={report.candidates} />
+          <p class="hint">Ringed: near ties with the best. The line joins the Pareto front.</p>
+          {report.notes.map((note) => (
+            <p key={note} class="hint">
+              {note}
+            </p>
+          ))}
+          {report.recommendation && job && (
+            <p>
+              Recommended: <strong data-testid="recommendation">{report.recommendation.id}</strong>{" "}
+              — {report.recommendation.reason}{" "}
+              <button type="button" disabled={action.busy} onClick={() => apply(job)}>
+                Apply
+              </button>
+            </p>
+          )}
+        </div>
+      )}
+      {switchJob && (
+        <div data-testid="switch-job">
+          <h3>Switching</h3>
+          <JobProgress job={switchJob} />
+        </div>
+      )}
+    </Card>
+  );
+}

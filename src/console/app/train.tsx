@@ -1,0 +1,191 @@
+/**
+ * Training: start a job (head type, activate), follow it over SSE with a progress bar, and cancel
+ * it. A head that trains in epochs (the MLP) reports each sweep candidate's validation loss in its
+ * progress: those draw a learning curve per candidate; other heads get a curve of progress in time.
+ */
+
+import { useRef, useState } from "preact/hooks";
+import { call, followJob, path } from "./api";
+import { type EpochPoint, epochPoint, linear, withEpoch } from "./plots";
+import type { Adapter, Job } from "./types";
+import { Card, ErrorBox, JobProgress, useAction } from "./ui";
+
+export function Train({
+  adapter,
+  onTrained,
+  onShowReport,
+}: {
+  adapter: Adapter;
+  onTrained: () => Promise<void>;
+  onShowReport: (version: number) => Promise<void>;
+}) {
+  const [headType, setHeadType] = useState(adapter.headType);
+  const [activate, setActivate] = useState(true);
+  const [job, setJob] = useState<Job | null>(null);
+  const [curve, setCurve] = useState<[number, number][]>([]);
+  const [epochs, setEpochs] = useState<EpochPoint[][]>([]);
+  const action = useAction();
+  const started = useRef(0);
+  const running = job && (job.status === "queued" || job.status === "running");
+  const start = () =>
+    action.run(async () => {
+      const queued = await call<Job>("POST", `/v1/adapters/${path(adapter.id)}/train`, {
+        json: { headType, activate },
+      });
+      setJob(queued);
+      started.current = performance.now();
+      setCurve([[0, queued.progress.fraction]]);
+      setEpochs([]);
+      const ended = await followJob(queued.id, (state) => {
+        setJob(state);
+        setEpochs((curves) => withEpoch(curves, epochPoint(state.progress.message)));
+        setCurve((points) => [
+          ...points,
+          [(performance.now() - started.current) / 1000, state.progress.fraction],
+        ]);
+      });
+      setJob(ended);
+      if (ended.status === "succeeded") await onTrained();
+    });
+  return (
+    <Card title="Train">
+      <form
+        class="row"
+        onSubmit={(event) => {
+          event.preventDefault();
+          start();
+        }}
+      >
+        <label>
+          Head type
+          <select
+            name="train-head-type"
+            value={headType}
+            onChange={(e) => setHeadType(e.currentTarget.value)}
+          >
+            {["logistic", "prototype", "mlp"].map((h) => (
+              <option key={h}>{h}</option>
+            ))}
+          </select>
+        </label>
+        <label class="inline">
+          <input
+            type="checkbox"
+            checked={activate}
+            onChange={(e) => setActivate(e.currentTarget.checked)}
+          />
+          make the new version active
+        </label>
+        <button type="submit" disabled={action.busy}>
+          Train
+        </button>
+        {running && (
+          <button
+            type="button"
+            class="danger"
+            onClick={() =>
+              call<Job>("POST", `/v1/jobs/${path(job.id)}/cancel`).then(setJob, action.setError)
+            }
+          >
+            Cancel
+          </button>
+        )}
+      </form>
+      <ErrorBox error={action.error} />
+      {job && <JobProgress job={job} />}
+      {job?.status === "succeeded" && job.version !== null && (
+        <button type="button" onClick={() => action.run(() => onShowReport(job.version as number))}>
+          Show the report of version {job.version}
+        </button>
+      )}
+      {epochs.length > 0 ? (
+        <LearningCurve curves={epochs} />
+      ) : (
+        curve.length > 1 && <ProgressCurve points={curve} />
+      )}
+    </Card>
+  );
+}
+
+function ProgressCurve({ points }: { points: [number, number][] }) {
+  const end = Math.max(1, ...points.map(([t]) => t));
+  const x = linear(0, end, 30, 310);
+  const y = linear(0, 1, 110, 10);
+  return (
+    <svg
+      class="plot wide"
+      viewBox="0 0 320 130"
+      role="img"
+      aria-label="training progress over time"
+    >
+      <polyline class="front" points={points.map(([t, f]) => `${x(t)},${y(f)}`).join(" ")} />
+      <line x1={30} y1={110} x2={310} y2={110} class="axis-line" />
+      <text x={30} y={126}>
+        0 s
+      </text>
+      <text x={310} y={126} text-anchor="end">
+        {end.toFixed(1)} s
+      </text>
+      <text x={26} y={14} text-anchor="end">
+        100%
+      </text>
+    </svg>
+  );
+}
+
+/** Validation loss by epoch, a line per sweep candidate. */
+function LearningCurve({ curves }: { curves: EpochPoint[][] }) {
+  const points = curves.flat();
+  const lastEpoch = Math.max(2, ...points.map((p) => p.epoch));
+  const losses = points.map((p) => p.loss);
+  const x = linear(1, lastEpoch, 44, 310);
+  const y = linear(Math.min(...losses), Math.max(...losses), 150, 16);
+  return (
+    <figure>
+      <svg
+        class="plot"
+        viewBox="0 0 320 180"
+        role="img"
+        aria-label="learning curve: validation loss by epoch"
+        data-testid="learning-curve"
+      >
+        {curves.map((curve) => (
+          <polyline
+            key={curve[0]?.candidate}
+            class="curve"
+            points={curve.map((p) => `${x(p.epoch)},${y(p.loss)}`).join(" ")}
+          >
+            <title>{`candidate ${curve[0]?.candidate} ${curve[0]?.hyperparameters}`}</title>
+          </polyline>
+        ))}
+        {points.map((p) => (
+          <circle
+            key={`${p.candidate}-${p.epoch}`}
+            cx={x(p.epoch)}
+            cy={y(p.loss)}
+            r={2}
+            class="mean"
+          />
+        ))}
+        <line x1={44} y1={150} x2={310} y2={150} class="axis-line" />
+        <line x1={44} y1={150} x2={44} y2={16} class="axis-line" />
+        <text x={40} y={20} text-anchor="end">
+          {Math.max(...losses).toFixed(2)}
+        </text>
+        <text x={40} y={150} text-anchor="end">
+          {Math.min(...losses).toFixed(2)}
+        </text>
+        <text x={44} y={166}>
+          1
+        </text>
+        <text x={310} y={166} text-anchor="end">
+          epoch {lastEpoch}
+        </text>
+        <text x={4} y={10}>
+          validation loss
+        </text>
+      </svg>
+      <figcaption class="hint">Validation loss per epoch, one line per sweep candidate.</figcaption>
+    </figure>
+  );
+}

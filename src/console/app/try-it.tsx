@@ -1,0 +1,100 @@
+/** Try the active head: an image or a text in, the label, top-k bars and the version that answered. */
+
+import { useState } from "preact/hooks";
+import { call, path } from "./api";
+import { Bar } from "./charts";
+import type { Adapter, Predictions } from "./types";
+import { Card, ErrorBox, percent, useAction } from "./ui";
+
+export function TryIt({ adapter, modality }: { adapter: Adapter; modality: "image" | "text" }) {
+  const [text, setText] = useState("");
+  const [picture, setPicture] = useState<string | null>(null);
+  const [answer, setAnswer] = useState<Predictions | null>(null);
+  const action = useAction();
+  const predictPath = `/v1/adapters/${path(adapter.id)}/predict?topK=5`;
+  const predictImage = (file: File) =>
+    action.run(async () => {
+      if (picture) URL.revokeObjectURL(picture);
+      setPicture(URL.createObjectURL(file));
+      const form = new FormData();
+      form.append("inputs", file, file.name);
+      setAnswer(await call<Predictions>("POST", predictPath, { form }));
+    });
+  const prediction = answer?.predictions[0];
+  return (
+    <Card title="Try it">
+      {modality === "image" ? (
+        <label
+          class="file"
+          onDragOver={(e) => e.preventDefault()}
+          onDrop={(e) => {
+            e.preventDefault();
+            const file = e.dataTransfer?.files[0];
+            if (file) predictImage(file);
+          }}
+        >
+          Drop an image here, or pick one
+          <input
+            type="file"
+            name="try-image"
+            accept="image/png,image/jpeg"
+            onChange={(e) => {
+              const file = e.currentTarget.files?.[0];
+              if (file) predictImage(file);
+            }}
+          />
+        </label>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            action.run(async () =>
+              setAnswer(await call<Predictions>("POST", predictPath, { json: { inputs: [text] } })),
+            );
+          }}
+        >
+          <label>
+            Text
+            <textarea
+              name="try-text"
+              rows={3}
+              value={text}
+              onInput={(e) => setText(e.currentTarget.value)}
+            />
+          </label>
+          <button type="submit" disabled={action.busy || text.trim() === ""}>
+            Predict
+          </button>
+        </form>
+      )}
+      <ErrorBox error={action.error} />
+      {prediction && answer && (
+        <div class="prediction" data-testid="prediction" aria-live="polite">
+          {picture && modality === "image" && (
+            <img src={picture} alt="what was tried" class="preview" />
+          )}
+          <p>
+            <span
+              class={prediction.abstained ? "label unknown" : "label"}
+              data-testid="predicted-label"
+            >
+              {prediction.label}
+            </span>
+            {prediction.abstained && " (the head abstained: no label is confident enough)"}
+          </p>
+          <p class="hint" data-testid="answered-by">
+            answered by version {answer.version}
+          </p>
+          <ul class="topk">
+            {prediction.topK.map((entry) => (
+              <li key={entry.label}>
+                <span>{entry.label}</span>
+                <Bar value={entry.probability} label={percent(entry.probability)} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,96 @@
+/** The API's answers as the console reads them (the OpenAPI document at /openapi.json has them all). */
+
+import type { ReliabilityBin, TrainingReport } from "../../../adapters/types";
+
+export type { ReliabilityBin, TrainingReport };
+
+export interface Adapter {
+  id: string;
+  name: string;
+  backbone: string;
+  layer: string | null;
+  headType: string;
+  activeVersion: number | null;
+  createdAt: string;
+}
+
+export interface Backbone {
+  id: string;
+  modality: "image" | "text";
+  description: string;
+  dim: number;
+  sizeBytes: number;
+  parameters: number;
+  latency: { msPerItem: number } | null;
+  selection: { available: boolean; reasons: string[] };
+}
+
+export interface Job {
+  id: string;
+  adapterId: string;
+  kind: "training" | "selection" | "switch";
+  status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+  progress: { stage: string | null; fraction: number; message: string | null };
+  error: { code: string; detail: string } | null;
+  version: number | null;
+  report: SelectionReport | null;
+}
+
+export interface HeadVersion {
+  version: number;
+  headType: string;
+  active: boolean;
+  binding: { backbone: string; layer: string | null };
+  report: TrainingReport;
+  createdAt: string;
+}
+
+export interface SampleCounts {
+  total: number;
+  labels: { label: string; count: number }[];
+}
+
+export interface UploadResult {
+  added: number;
+  duplicates: number;
+  counts: SampleCounts;
+  samples: { id: string; status: "added" | "duplicate" }[];
+}
+
+export interface Predictions {
+  version: number;
+  predictions: {
+    label: string;
+    abstained: boolean;
+    topK: { label: string; probability: number }[];
+  }[];
+}
+
+export interface Candidate {
+  id: string;
+  backbone: string;
+  layer: string;
+  sizeBytes: number;
+  status: "measured" | "unavailable" | "failed";
+  error: string | null;
+  availability: { available: boolean; reasons: string[] };
+  metrics: {
+    crossValidatedMacroF1: { mean: number };
+    crossValidatedAccuracy: { mean: number };
+    latencyMsPerItem: number;
+  } | null;
+  rank: number | null;
+  nearTie: boolean;
+  paretoOptimal: boolean;
+}
+
+export interface SelectionReport {
+  samples: number;
+  labels: string[];
+  current: { backbone: string; layer: string };
+  rule: string;
+  candidates: Candidate[];
+  paretoFront: string[];
+  recommendation: { id: string; backbone: string; layer: string; reason: string } | null;
+  notes: string[];
+}

@@ -1,0 +1,109 @@
+/**
+ * Exporting a head version: read its record, check that this deployment serves the backbone weights
+ * it was trained on, and build the requested format. The ETag is known before anything is built, so
+ * a client holding the current copy is answered 304 without the work (a version never changes).
+ */
+
+import { describeHead } from "../../adapters";
+import { resolveCutLayer } from "../../models/cut-layer";
+import type { BackboneManifest, CutLayer } from "../../models/manifest";
+import { Problem } from "../problem";
+import type { BackbonePool } from "../runtime/backbones";
+import { loadHead } from "../storage/head-cache";
+import { unwrap } from "../storage/outcome";
+import type { VersionRecord } from "../storage/records";
+import type { TenantStoreClient } from "../tenants/stores";
+import { HEAD_DOCUMENT_SCHEMA_VERSION, headDocument } from "./head-document";
+import { assertWholeGraph, backboneClassifierOnnx, headOnnx } from "./onnx-export";
+
+export const EXPORT_FORMATS = ["onnx", "onnx-head", "json"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportSources {
+  store: TenantStoreClient;
+  heads: KVNamespace;
+  backbones: BackbonePool;
+}
+
+export interface VersionExport {
+  etag: string;
+  filename: string;
+  contentType: string;
+  /** Builds the file (for format=onnx, converts the backbone: about a second for MobileNetV2). */
+  body(): Promise<Uint8Array<ArrayBuffer> | string>;
+}
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  onnx: "application/octet-stream",
+  "onnx-head": "application/octet-stream",
+  json: "application/json",
+};
+
+const SUFFIXES: Record<ExportFormat, string> = {
+  onnx: ".onnx",
+  "onnx-head": "-head.onnx",
+  json: "-head.json",
+};
+
+export async function versionExport(
+  sources: ExportSources,
+  adapterId: string,
+  version: number,
+  format: ExportFormat,
+): Promise<VersionExport> {
+  const record = unwrap(await sources.store.getVersion(adapterId, version));
+  const manifest = servedBackbone(sources.backbones, record);
+  const layer = resolveCutLayer(manifest, record.binding.layer ?? undefined);
+  if (format === "onnx") assertWholeGraph(manifest);
+  const description = async () => {
+    const head = await loadHead(sources.heads, record.headKey, {
+      id: manifest.id,
+      weightsHash: manifest.weightsHash,
+      dim: layer.dim,
+    });
+    return describeHead(head);
+  };
+  return {
+    etag: etagOf(record, format, layer),
+    filename: `${record.adapterId}-v${record.version}${SUFFIXES[format]}`,
+    contentType: CONTENT_TYPES[format],
+    async body() {
+      const head = await description();
+      if (format === "json") {
+        return JSON.stringify(headDocument(record, manifest, layer, head));
+      }
+      const onnx =
+        format === "onnx-head"
+          ? headOnnx(manifest, layer, record, head)
+          : await backboneClassifierOnnx(sources.backbones, manifest, layer, record, head);
+      // protobufjs writes into a plain ArrayBuffer (never a shared one).
+      return onnx as Uint8Array<ArrayBuffer>;
+    },
+  };
+}
+
+/** The version's backbone as served here, refused if its weights have changed since (409). */
+function servedBackbone(backbones: BackbonePool, record: VersionRecord): BackboneManifest {
+  const manifest = backbones.manifest(record.binding.backbone);
+  if (manifest.weightsHash !== record.binding.weightsHash) {
+    throw new Problem(
+      409,
+      "backbone-changed",
+      `version ${record.version} was trained on other weights of ${manifest.id} than the ones served now`,
+      {
+        expectedWeightsHash: record.binding.weightsHash,
+        servedWeightsHash: manifest.weightsHash,
+      },
+    );
+  }
+  return manifest;
+}
+
+/**
+ * Everything the file depends on: the immutable head, the backbone weights and cut layer, the
+ * format and the document's schema version (raised when the builders change what they write).
+ */
+function etagOf(record: VersionRecord, format: ExportFormat, layer: CutLayer): string {
+  const weights = record.binding.weightsHash.slice(0, 16);
+  return `"${record.adapterId}-v${record.version}-${format}-${layer.name}-${weights}-s${HEAD_DOCUMENT_SCHEMA_VERSION}"`;
+}

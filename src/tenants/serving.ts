@@ -1,0 +1,56 @@
+/**
+ * Key → tenant → adapter for a prediction without a Durable Object call: from the serving records in
+ * KV (src/storage/serving-records.ts), read through the isolate's short cache. A record that is not
+ * there (not yet written, not yet replicated here, or a wrong key or adapter) sends the request to
+ * the tenant's object, which answers with authority.
+ */
+
+import { isIdOf } from "../storage/ids";
+import { unwrap } from "../storage/outcome";
+import type { AdapterRecord } from "../storage/records";
+import { readServingRecord } from "../storage/serving-cache";
+import {
+  type AdapterServingRecord,
+  type KeyServingRecord,
+  servingRecordName,
+} from "../storage/serving-records";
+import type { TenantStoreClient } from "./stores";
+
+export interface PresentedTenantKey {
+  tenantId: string;
+  keyHash: string;
+  store: TenantStoreClient;
+}
+
+/** The adapter the key may predict with; null when the key is not (or no longer) valid. */
+export async function servingAdapter(
+  kv: KVNamespace,
+  presented: PresentedTenantKey,
+  adapterId: string,
+): Promise<AdapterRecord | null> {
+  const served = isIdOf("a", adapterId)
+    ? await fromServingRecords(kv, presented, adapterId).catch((error: unknown) => {
+        // KV failing is no reason to refuse a prediction the tenant's object can answer.
+        console.warn("serving records unreadable; asking the tenant's object", error);
+        return null;
+      })
+    : null;
+  if (served) return served;
+  const found = await presented.store.authenticateForAdapter(presented.keyHash, adapterId);
+  return found && unwrap(found.adapter);
+}
+
+async function fromServingRecords(
+  kv: KVNamespace,
+  { tenantId, keyHash }: PresentedTenantKey,
+  adapterId: string,
+): Promise<AdapterServingRecord | null> {
+  const [key, adapter] = await Promise.all([
+    readServingRecord<KeyServingRecord>(kv, servingRecordName({ kind: "key", tenantId, keyHash })),
+    readServingRecord<AdapterServingRecord>(
+      kv,
+      servingRecordName({ kind: "adapter", tenantId, adapterId }),
+    ),
+  ]);
+  return key?.tenantId === tenantId ? adapter : null;
+}

@@ -1,0 +1,400 @@
+/**
+ * The web console in a real headless Chromium (playwright-core) against `wrangler dev`, as a person
+ * would use it: admin → tenant → key; an image adapter from generated PNGs (picked and dropped),
+ * trained, its report drawn with the API's numbers; a prediction; a second version and a rollback;
+ * a text adapter from a pasted CSV, a selection and its apply; a bad file refused with the API's
+ * detail; a revoked key back at sign-in; /docs with Swagger UI trying a route. Screenshots of each
+ * screen go to test/browser/screenshots/ (git-ignored).
+ */
+
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, withWranglerDev } from "../../bench/wrangler-dev";
+import { buildConsole } from "../../src/console/build";
+import { findChromium } from "./chromium";
+import { picture, pictures } from "./pictures";
+
+const SCREENSHOTS = join(import.meta.dirname, "screenshots");
+const ADMIN_TOKEN = "dev-admin-token";
+const JOB_TIMEOUT = 240_000;
+
+let base = "";
+let browser: Browser;
+let page: Page;
+let stopServer: () => void = () => {};
+const problems: string[] = [];
+let key = "";
+
+/** The API directly, with the tenant key (or another token): the numbers the page must show. */
+async function api<T>(path: string, init: RequestInit = {}, token = key): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
+  });
+  return (await response.json()) as T;
+}
+
+/** Waits for the page (uploads, jobs) to catch up. */
+const until = <T>(read: () => Promise<T>, timeout = JOB_TIMEOUT) =>
+  expect.poll(read, { timeout, interval: 250 });
+
+const shot = (name: string) =>
+  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  // Fails here, loudly, when no browser is installed.
+  const executablePath = findChromium();
+  await mkdir(SCREENSHOTS, { recursive: true });
+  // The console as its source is now, before wrangler dev serves it.
+  await buildConsole();
+  const port = await freePort();
+  await new Promise<void>((ready, failed) => {
+    // Smaller job steps than the default, so that the MLP's epochs show in its progress.
+    withWranglerDev({ port, vars: { JOB_STEP_FLOPS: "20000000" } }, ({ url }) => {
+      base = url;
+      ready();
+      return new Promise<void>((stop) => {
+        stopServer = stop;
+      });
+    }).catch(failed);
+  });
+  browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    // A 4xx the page asked for is expected (it shows the problem); script errors and CSP refusals are not.
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+      problems.push(message.text());
+    }
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  stopServer();
+});
+
+describe("the console", () => {
+  it("admin creates a tenant and issues a key, shown once, then signs in with it", async () => {
+    await page.goto(`${base}/`);
+    await page.getByLabel("Admin token").fill(ADMIN_TOKEN);
+    await page.getByRole("button", { name: "Open admin" }).click();
+    await page.getByLabel("New tenant name").fill("browser-test");
+    await page.getByRole("button", { name: "Create tenant" }).click();
+    await page.getByRole("button", { name: "Issue a key" }).click();
+    key = (await page.getByTestId("issued-key").textContent()) ?? "";
+    expect(key).toMatch(/^eak_/);
+    expect((await api<{ id: string }>("/v1/tenant")).id).toMatch(/^t_/);
+    await shot("1-admin");
+    await page.getByRole("button", { name: "Sign in with this key" }).click();
+    await until(() => page.getByRole("heading", { name: "Adapters" }).isVisible()).toBe(true);
+  });
+
+  it("builds an image adapter from picked and dropped PNGs, trains it, and draws the API's report", async () => {
+    await page.getByLabel("Name", { exact: true }).fill("colours");
+    await page.getByLabel("image", { exact: true }).check();
+    await page.getByLabel("Backbone").selectOption("mobilenet-v2");
+    await until(() => page.getByTestId("backbone-info").textContent()).toContain("1792-d");
+    await page.getByRole("button", { name: "Create adapter" }).click();
+    for (const label of ["red", "green", "blue"]) {
+      await page.getByLabel("New label").fill(label);
+      await page.getByRole("button", { name: "Add label" }).click();
+    }
+    await until(() => page.getByTestId("few-samples").textContent()).toContain("red");
+    // Picked through the file inputs …
+    await page.locator('[data-label="red"] input[type=file]').setInputFiles(pictures("red", 5));
+    await until(() => page.getByTestId("count-red").textContent()).toBe("5");
+    await page.locator('[data-label="green"] input[type=file]').setInputFiles(pictures("green", 5));
+    await until(() => page.getByTestId("count-green").textContent()).toBe("5");
+    // … and dropped onto a label's box, as a drag from the desktop would.
+    await dropFiles('[data-label="blue"]', pictures("blue", 5));
+    await until(() => page.getByTestId("count-blue").textContent()).toBe("5");
+    await until(() => page.getByTestId("upload-progress").textContent()).toBe("uploaded 5 of 5");
+    expect(await page.getByTestId("few-samples").count()).toBe(0);
+    expect(await page.locator('[data-label="red"] .thumbs img').count()).toBe(5);
+    await shot("2-samples");
+
+    await page.getByRole("tab", { name: "Train" }).click();
+    await page.getByRole("button", { name: "Train", exact: true }).click();
+    const showReport = page.getByRole("button", { name: "Show the report of version 1" });
+    await showReport.waitFor({ timeout: JOB_TIMEOUT });
+    await showReport.click();
+    await page.getByTestId("report").waitFor();
+
+    const adapter = await currentAdapter("colours");
+    const [version] = (await api<{ versions: Version[] }>(`/v1/adapters/${adapter.id}/versions`))
+      .versions;
+    if (!version) throw new Error("no version after training");
+    const { evaluation } = version.report;
+    const test = evaluation.metrics;
+    expect(await page.getByTestId("accuracy").textContent()).toBe(
+      evaluation.accuracy.value.toFixed(3),
+    );
+    expect(await page.getByTestId("macro-f1").textContent()).toBe(
+      evaluation.macroF1.value.toFixed(3),
+    );
+    const cells = await page
+      .locator('[data-testid="confusion-matrix"] .cell')
+      .evaluateAll((nodes) => nodes.map((node) => Number(node.getAttribute("data-count"))));
+    expect(cells).toEqual(test.confusionMatrix.matrix.flat());
+    const bins = test.expectedCalibrationError.reliability.filter((bin) => bin.count > 0);
+    const bars = await page
+      .locator('[data-testid="reliability-diagram"] g[data-count]')
+      .evaluateAll((nodes) =>
+        nodes.map((node) => ({
+          count: Number(node.getAttribute("data-count")),
+          accuracy: Number(node.getAttribute("data-accuracy")),
+        })),
+      );
+    expect(bars).toEqual(bins.map(({ count, accuracy }) => ({ count, accuracy })));
+    expect(await page.getByTestId("ece").textContent()).toBe(
+      `ECE ${test.expectedCalibrationError.value.toFixed(3)}`,
+    );
+    expect(await page.getByTestId("split").textContent()).toContain(
+      `${evaluation.protocol.reason}; the served head is trained on all ${version.report.samples.servedHeadTrainedOn} samples`,
+    );
+
+    // A cell lists its test samples, with the thumbnails of the files this tab uploaded.
+    const diagonal = test.confusionMatrix.labels.findIndex(
+      (_, k) => (test.confusionMatrix.matrix[k]?.[k] ?? 0) > 0,
+    );
+    const label = test.confusionMatrix.labels[diagonal] as string;
+    await page
+      .getByRole("button", { name: new RegExp(`^true ${label}, predicted ${label}:`) })
+      .click();
+    await until(() => page.locator('[data-testid="cell-samples"] img').count()).toBe(
+      test.confusionMatrix.matrix[diagonal]?.[diagonal],
+    );
+    await shot("3-report");
+
+    // From 360 px wide up, the page does not scroll sideways.
+    await page.setViewportSize({ width: 360, height: 800 });
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(
+      360,
+    );
+    await shot("3-report-360px");
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it("tries a picture: the label, top-k bars and the version that answered, as the API says", async () => {
+    await page.getByRole("tab", { name: "Try it" }).click();
+    const query = picture("green", 11);
+    await page.locator('input[name="try-image"]').setInputFiles(query);
+    await page.getByTestId("prediction").waitFor();
+    const adapter = await currentAdapter("colours");
+    const form = new FormData();
+    form.append("inputs", new Blob([query.buffer], { type: "image/png" }), query.name);
+    const expected = await api<{ version: number; predictions: { label: string }[] }>(
+      `/v1/adapters/${adapter.id}/predict`,
+      { method: "POST", body: form },
+    );
+    expect(await page.getByTestId("predicted-label").textContent()).toBe(
+      expected.predictions[0]?.label,
+    );
+    expect(await page.getByTestId("answered-by").textContent()).toBe(
+      `answered by version ${expected.version}`,
+    );
+    expect(await page.locator(".topk li").count()).toBe(3);
+    await shot("4-try-it");
+  });
+
+  it("trains a second version (an MLP, with its learning curve), then rolls back to the first", async () => {
+    await page.getByRole("tab", { name: "Train" }).click();
+    await page.getByLabel("Head type").selectOption("mlp");
+    await page.getByRole("button", { name: "Train", exact: true }).click();
+    // The MLP trains in epochs: its validation loss draws a learning curve as it goes.
+    await page.getByTestId("learning-curve").waitFor({ timeout: JOB_TIMEOUT });
+    const showReport = page.getByRole("button", { name: "Show the report of version 2" });
+    await showReport.waitFor({ timeout: JOB_TIMEOUT });
+    expect(await page.locator('[data-testid="learning-curve"] circle').count()).toBeGreaterThan(1);
+    await shot("5-learning-curve");
+    await showReport.click();
+    await page.locator('[data-testid="report"][data-version="2"]').waitFor();
+    expect(await page.getByTestId("active-version").textContent()).toBe("2");
+    await page.getByRole("tab", { name: "Versions" }).click();
+    await page
+      .locator('[data-testid="versions"] tr[data-version="1"]')
+      .getByRole("button", { name: "Activate" })
+      .click();
+    await until(() => page.getByTestId("active-version").textContent()).toBe("1");
+    expect((await currentAdapter("colours")).activeVersion).toBe(1);
+    await shot("6-versions");
+  });
+
+  it("shows the API's problem for a file it refuses, per file", async () => {
+    await page.getByRole("tab", { name: "Samples" }).click();
+    const broken = {
+      name: "broken.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("not a picture at all"),
+    };
+    await page.locator('[data-label="red"] input[type=file]').setInputFiles([broken]);
+    const row = page.locator('[data-testid="upload-outcomes"] tr.refused');
+    await row.waitFor();
+    const adapter = await currentAdapter("colours");
+    const form = new FormData();
+    form.append("inputs", new Blob([broken.buffer], { type: "image/png" }), broken.name);
+    form.append("labels", "red");
+    const problem = await api<{ title: string; detail: string }>(
+      `/v1/adapters/${adapter.id}/samples`,
+      {
+        method: "POST",
+        body: form,
+      },
+    );
+    expect(await row.textContent()).toContain(`${problem.title}: ${problem.detail}`);
+    await shot("7-refused-file");
+  });
+
+  it("builds a text adapter from a pasted CSV, runs a selection and applies it", async () => {
+    await page.getByRole("button", { name: "← Adapters" }).click();
+    await page.getByLabel("Name", { exact: true }).fill("topics");
+    await page.getByLabel("text", { exact: true }).check();
+    await page.getByLabel("Backbone").selectOption("lexical");
+    await page.getByRole("button", { name: "Create adapter" }).click();
+    await page.getByLabel("Paste CSV rows").fill(TOPICS_CSV);
+    await page.getByRole("button", { name: "Add rows" }).click();
+    await until(() => page.getByTestId("sample-total").textContent()).toBe(
+      "12 samples in 3 labels.",
+    );
+    await shot("8-text-samples");
+
+    await page.getByRole("tab", { name: "Selection" }).click();
+    await page.getByRole("button", { name: "Run selection" }).click();
+    await page.getByTestId("pareto-plot").waitFor({ timeout: JOB_TIMEOUT });
+    const adapter = await currentAdapter("topics");
+    const [selection] = (
+      await api<{
+        jobs: { report: { recommendation: { id: string; backbone: string } } | null }[];
+      }>(`/v1/adapters/${adapter.id}/jobs`)
+    ).jobs;
+    const recommendation = selection?.report?.recommendation;
+    if (!recommendation) throw new Error("the selection recommended nothing");
+    expect(await page.getByTestId("recommendation").textContent()).toBe(recommendation.id);
+    await shot("9-selection");
+    await page.getByRole("button", { name: "Apply" }).click();
+    if (recommendation.id === `${adapter.backbone}/${adapter.layer}`) {
+      // Already there: the API refuses with a 409, and the page shows its title and detail.
+      await until(() => page.getByRole("alert").first().textContent()).toContain(
+        "already on backbone",
+      );
+    } else {
+      await until(() =>
+        page.locator('[data-testid="switch-job"] [data-testid="job-status"]').textContent(),
+      ).toContain("succeeded");
+      expect((await currentAdapter("topics")).backbone).toBe(recommendation.backbone);
+    }
+  });
+
+  it("returns to sign-in, saying why, when the key is revoked, and refuses it there", async () => {
+    const tenant = await api<{ id: string }>("/v1/tenant");
+    const { keys } = await api<{ keys: { id: string }[] }>(
+      `/v1/tenants/${tenant.id}/keys`,
+      {},
+      ADMIN_TOKEN,
+    );
+    for (const { id } of keys) {
+      await fetch(`${base}/v1/tenants/${tenant.id}/keys/${id}`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+    }
+    const refusal = await api<{ title: string; detail: string }>("/v1/tenant");
+    await page.getByRole("tab", { name: "Versions" }).click();
+    await until(() => page.getByTestId("signed-out-reason").textContent()).toContain(
+      `${refusal.title}: ${refusal.detail}`,
+    );
+    expect(await page.evaluate<number>("sessionStorage.length")).toBe(0);
+    // Signing in again with it is refused, with the API's words, and nothing is kept.
+    await page.getByLabel("Tenant API key").fill(key);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await until(() => page.locator("form .error").first().textContent()).toContain(refusal.detail);
+    expect(await page.evaluate<number>("sessionStorage.length")).toBe(0);
+    await shot("10-signed-out");
+  });
+
+  it("serves /docs with Swagger UI from this origin, whose try-it-out calls the API", async () => {
+    await page.goto(`${base}/docs`);
+    const healthz = page.locator(".opblock", { hasText: "/healthz" }).first();
+    await healthz.locator(".opblock-summary").click();
+    // tryItOutEnabled: the form is open at once.
+    await healthz.getByRole("button", { name: "Execute" }).click();
+    await until(() =>
+      healthz.locator(".live-responses-table tbody .response-col_status").first().textContent(),
+    ).toContain("200");
+    await shot("11-docs");
+  });
+
+  it("logged no script error and no refused resource along the way", () => {
+    expect(problems).toEqual([]);
+  });
+});
+
+interface Version {
+  report: {
+    samples: { servedHeadTrainedOn: number };
+    evaluation: {
+      protocol: { reason: string };
+      accuracy: { value: number };
+      macroF1: { value: number };
+      metrics: {
+        confusionMatrix: { labels: string[]; matrix: number[][] };
+        expectedCalibrationError: {
+          value: number;
+          reliability: { count: number; accuracy: number }[];
+        };
+      };
+    };
+  };
+}
+
+async function currentAdapter(name: string) {
+  const { adapters } = await api<{
+    adapters: {
+      id: string;
+      name: string;
+      backbone: string;
+      layer: string | null;
+      activeVersion: number | null;
+    }[];
+  }>("/v1/adapters");
+  const adapter = adapters.find((a) => a.name === name);
+  if (!adapter) throw new Error(`no adapter ${name}`);
+  return adapter;
+}
+
+/**
+ * A drop of files onto an element, with a DataTransfer built in the page (page code as a string:
+ * this file is type-checked without the DOM's types).
+ */
+async function dropFiles(
+  selector: string,
+  files: { name: string; mimeType: string; buffer: Buffer }[],
+) {
+  const encoded = files.map((file) => ({ ...file, buffer: file.buffer.toString("base64") }));
+  const dataTransfer = await page.evaluateHandle(`(() => {
+    const transfer = new DataTransfer();
+    for (const file of ${JSON.stringify(encoded)}) {
+      const bytes = Uint8Array.from(atob(file.buffer), (char) => char.charCodeAt(0));
+      transfer.items.add(new File([bytes], file.name, { type: file.mimeType }));
+    }
+    return transfer;
+  })()`);
+  await page.dispatchEvent(selector, "drop", { dataTransfer });
+}
+
+const TOPICS_CSV = `text,label
+the striker scored in extra time,sport
+the keeper saved a penalty,sport
+she won the marathon in record time,sport
+"the referee showed a red card, then another",sport
+simmer the sauce for ten minutes,cooking
+whisk the eggs with a pinch of salt,cooking
+bake the bread until golden brown,cooking
+chop the onions and fry them in butter,cooking
+shares fell after the earnings call,finance
+the central bank raised interest rates,finance
+bond yields climbed on inflation fears,finance
+the company reported record quarterly profit,finance`;

@@ -1,0 +1,58 @@
+/** Uploads split under the API's per-request limits; CSV and JSONL rows read as text + label. */
+
+import { describe, expect, it } from "vitest";
+import { batches, parseLabelledText, UPLOAD_LIMITS } from "../../../src/console/app/batches";
+
+describe("batches", () => {
+  it("stays under 64 samples, the body limit and the pixel budget per request", () => {
+    const pictures = Array.from({ length: 40 }, (_, k) => ({
+      k,
+      bytes: 20_000,
+      pixels: 224 * 224,
+    }));
+    const groups = batches(pictures);
+    expect(groups.map((g) => g.length)).toEqual([5, 5, 5, 5, 5, 5, 5, 5]);
+    const texts = Array.from({ length: 150 }, (_, k) => ({ k, bytes: 100, pixels: 0 }));
+    expect(batches(texts).map((g) => g.length)).toEqual([64, 64, 22]);
+    const big = Array.from({ length: 3 }, (_, k) => ({ k, bytes: 1.5 * 2 ** 20, pixels: 0 }));
+    expect(batches(big).map((g) => g.length)).toEqual([2, 1]);
+  });
+
+  it("sends an item over a limit alone, in order, so the API can say why it refuses it", () => {
+    const items = [
+      { k: 0, bytes: 10, pixels: 10 },
+      { k: 1, bytes: 10, pixels: UPLOAD_LIMITS.pixelsPerRequest * 4 },
+      { k: 2, bytes: 10, pixels: 10 },
+    ];
+    expect(batches(items).map((g) => g.map((i) => i.k))).toEqual([[0], [1], [2]]);
+  });
+});
+
+describe("parseLabelledText", () => {
+  it("reads CSV with a header, quotes and commas inside the text", () => {
+    const csv = 'text,label\n"a ""quoted"" word, and more",quotes\r\nplain text,plain\n\n';
+    expect(parseLabelledText(csv, "rows.csv")).toEqual([
+      { text: 'a "quoted" word, and more', label: "quotes" },
+      { text: "plain text", label: "plain" },
+    ]);
+  });
+
+  it("keeps unquoted commas in the text: the label is the last column", () => {
+    expect(parseLabelledText("one, two, three,count", "x.csv")).toEqual([
+      { text: "one, two, three", label: "count" },
+    ]);
+  });
+
+  it("reads JSONL with text or input", () => {
+    const jsonl = '{"text": "a", "label": "x"}\n{"input": "b", "label": "y"}\n';
+    expect(parseLabelledText(jsonl, "rows.jsonl")).toEqual([
+      { text: "a", label: "x" },
+      { text: "b", label: "y" },
+    ]);
+  });
+
+  it("says which row is wrong", () => {
+    expect(() => parseLabelledText("just text", "x.csv")).toThrow("row 1: expected text,label");
+    expect(() => parseLabelledText('{"text": 1}', "x.jsonl")).toThrow("line 1");
+  });
+});

@@ -1,0 +1,157 @@
+/** The console's plot geometry: confusion-matrix layout, reliability bars, the Pareto front. */
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  confusionLayout,
+  eceFromBins,
+  epochPoint,
+  heat,
+  linear,
+  paretoFront,
+  reliabilityBars,
+  withEpoch,
+} from "../../../src/console/app/plots";
+
+describe("confusionLayout", () => {
+  const labels = ["cat", "dog", "fox"];
+  const matrix = [
+    [5, 1, 0],
+    [2, 2, 0],
+    [0, 0, 0],
+  ];
+
+  it("puts true labels on rows and predictions on columns, shading by the row's share", () => {
+    const { cells, cellSize, margin, size } = confusionLayout(labels, matrix, 380, 80);
+    expect(cellSize).toBe(100);
+    expect(size).toBe(380);
+    expect(cells).toHaveLength(9);
+    const catAsDog = cells.find((c) => c.trueLabel === "cat" && c.predicted === "dog");
+    expect(catAsDog).toMatchObject({ row: 0, col: 1, count: 1, x: margin + 100, y: margin });
+    expect(catAsDog?.rowShare).toBeCloseTo(1 / 6);
+    const dogAsCat = cells.find((c) => c.trueLabel === "dog" && c.predicted === "cat");
+    expect(dogAsCat).toMatchObject({ row: 1, col: 0, count: 2, rowShare: 0.5 });
+  });
+
+  it("gives an empty row zero shares, not NaN", () => {
+    const { cells } = confusionLayout(labels, matrix);
+    expect(cells.filter((c) => c.row === 2).map((c) => c.rowShare)).toEqual([0, 0, 0]);
+  });
+
+  it("lists the cells in row-major order, so they read as the matrix flattened", () => {
+    const { cells } = confusionLayout(labels, matrix);
+    expect(cells.map((c) => c.count)).toEqual(matrix.flat());
+  });
+
+  it("keeps cells readable for many labels", () => {
+    const many = Array.from({ length: 60 }, (_, k) => `l${k}`);
+    const { cellSize } = confusionLayout(many, [], 360);
+    expect(cellSize).toBeGreaterThanOrEqual(12);
+  });
+});
+
+describe("reliability bars", () => {
+  const bins = [
+    { lower: 0.4, upper: 0.6, count: 0, accuracy: 0, confidence: 0 },
+    { lower: 0.6, upper: 0.8, count: 4, accuracy: 0.5, confidence: 0.7 },
+    { lower: 0.8, upper: 1, count: 6, accuracy: 1, confidence: 0.9 },
+  ];
+
+  it("draws the non-empty bins with their gap to the diagonal", () => {
+    const bars = reliabilityBars(bins);
+    expect(bars.map((b) => b.lower)).toEqual([0.6, 0.8]);
+    expect(bars[0]?.gap).toBeCloseTo(-0.2);
+    expect(bars[1]?.gap).toBeCloseTo(0.1);
+  });
+
+  it("weights each bin's gap by its count for the ECE", () => {
+    expect(eceFromBins(bins)).toBeCloseTo((4 * 0.2 + 6 * 0.1) / 10);
+    expect(eceFromBins([])).toBe(0);
+  });
+});
+
+describe("paretoFront", () => {
+  it("keeps the points nothing beats on both quality and latency, fastest first", () => {
+    const points = [
+      { id: "slow-best", quality: 0.95, latency: 200 },
+      { id: "fast-poor", quality: 0.3, latency: 3 },
+      { id: "middle", quality: 0.9, latency: 120 },
+      { id: "dominated", quality: 0.85, latency: 150 },
+      { id: "tie-slower", quality: 0.9, latency: 130 },
+    ];
+    expect(paretoFront(points).map((p) => p.id)).toEqual(["fast-poor", "middle", "slow-best"]);
+  });
+
+  it("no point beats a point on the front, and each point off it is beaten or equals one on it", () => {
+    const point = fc.record({
+      id: fc.string(),
+      quality: fc.double({ min: 0, max: 1, noNaN: true }),
+      latency: fc.double({ min: 0, max: 1000, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(fc.array(point, { maxLength: 30 }), (points) => {
+        const front = paretoFront(points);
+        for (const p of front) expect(points.some((q) => beats(q, p))).toBe(false);
+        for (const p of points.filter((q) => !front.includes(q))) {
+          expect(front.some((q) => beats(q, p) || same(q, p))).toBe(true);
+        }
+      }),
+    );
+  });
+});
+
+interface Point {
+  quality: number;
+  latency: number;
+}
+
+const beats = (a: Point, b: Point) =>
+  a.quality >= b.quality &&
+  a.latency <= b.latency &&
+  (a.quality > b.quality || a.latency < b.latency);
+const same = (a: Point, b: Point) => a.quality === b.quality && a.latency === b.latency;
+
+describe("scales and colours", () => {
+  it("maps a domain linearly, and a zero-width one to the middle", () => {
+    expect(linear(0, 10, 100, 200)(5)).toBe(150);
+    expect(linear(0, 1, 300, 0)(0.25)).toBe(225);
+    expect(linear(3, 3, 0, 10)(3)).toBe(5);
+  });
+
+  it("writes light text on dark cells and dark text on light ones", () => {
+    expect(heat(1).dark).toBe(true);
+    expect(heat(0).dark).toBe(false);
+  });
+});
+
+describe("learning curves from training progress", () => {
+  const message = (candidate: number, epoch: number, loss: number) =>
+    `candidate ${candidate}/3 {"hiddenUnits":64}; epoch ${epoch} validation loss ${loss.toFixed(4)}`;
+
+  it("reads the epoch and validation loss a head reports, and nothing from other messages", () => {
+    expect(epochPoint(message(2, 7, 0.4321))).toEqual({
+      candidate: 2,
+      hyperparameters: '{"hiddenUnits":64}',
+      epoch: 7,
+      loss: 0.4321,
+    });
+    expect(epochPoint('candidate 1/3 {"C":1}')).toBeNull();
+    expect(epochPoint("refitting on train + validation")).toBeNull();
+    expect(epochPoint(null)).toBeNull();
+  });
+
+  it("keeps one curve per candidate and one point per epoch", () => {
+    let curves = withEpoch([], epochPoint(message(1, 1, 0.9)));
+    curves = withEpoch(curves, epochPoint(message(1, 1, 0.9)));
+    curves = withEpoch(curves, epochPoint(message(1, 3, 0.5)));
+    curves = withEpoch(curves, epochPoint("evaluating on the test split"));
+    curves = withEpoch(curves, epochPoint(message(2, 1, 0.8)));
+    expect(curves.map((curve) => curve.map((p) => [p.epoch, p.loss]))).toEqual([
+      [
+        [1, 0.9],
+        [3, 0.5],
+      ],
+      [[1, 0.8]],
+    ]);
+  });
+});

@@ -1,0 +1,95 @@
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import type { GemmKernel } from "../../../adapters";
+import { JS_GEMM } from "../../../adapters/linalg/js-gemm";
+import { assembleGemmWasm } from "../../../src/runtime/gemm/assemble";
+import { nodeGemmKernel } from "../../../src/runtime/gemm/node-gemm";
+
+const wasm = await nodeGemmKernel();
+
+function random(length: number, seed: number): Float64Array {
+  let state = seed;
+  return Float64Array.from({ length }, () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 30 - 1;
+  });
+}
+
+/** Both products through each of the kernel's entry points, plus A's shape for the fixed one. */
+function products(kernel: GemmKernel, n: number, m: number, d: number) {
+  const a = random(n * d, 1);
+  const b = random(m * d, 2);
+  const r = random(n * m, 3);
+  const start = random(m * d, 4);
+  const product = new Float64Array(n * m);
+  const accumulated = Float64Array.from(start);
+  kernel.multiplyByTransposed(a, b, n, m, d, product);
+  kernel.addTransposedProduct(r, a, n, m, d, accumulated);
+  const fixed = kernel.fixedLeft(a, n, d);
+  const fixedProduct = new Float64Array(n * m);
+  const fixedAccumulated = Float64Array.from(start);
+  fixed.multiplyByTransposed(b, m, fixedProduct);
+  fixed.addTransposedProduct(r, m, fixedAccumulated);
+  return { product, accumulated, fixedProduct, fixedAccumulated };
+}
+
+function expectClose(actual: Float64Array, expected: Float64Array, scale: number) {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((value, i) => {
+    expect(Math.abs(value - (expected[i] as number))).toBeLessThanOrEqual(1e-13 * scale);
+  });
+}
+
+// Odd and even sizes on every axis: the kernel pads rows to 4 and lengths to 2, pairs the other rows.
+const SHAPES = [
+  [1, 1, 1],
+  [4, 2, 2],
+  [5, 3, 7],
+  [13, 1, 513],
+  [8, 10, 64],
+  [7, 5, 0],
+  [0, 3, 5],
+  [6, 0, 4],
+] as const;
+
+describe("WebAssembly SIMD matrix kernel", () => {
+  it("is the assembly of its source (run `npm run gemm-wasm` after changing gemm-wat.ts)", async () => {
+    const committed = await readFile(
+      new URL("../../../src/runtime/gemm/gemm.wasm", import.meta.url),
+    );
+    expect(Buffer.from(await assembleGemmWasm()).equals(committed)).toBe(true);
+  });
+
+  it.each(SHAPES)("agrees with the JS kernel for n=%i, m=%i, d=%i", (n, m, d) => {
+    const expected = products(JS_GEMM, n, m, d);
+    const actual = products(wasm, n, m, d);
+    const scale = Math.max(d, 1) * Math.max(n, 1);
+    expectClose(actual.product, expected.product, scale);
+    expectClose(actual.fixedProduct, expected.product, scale);
+    expectClose(actual.accumulated, expected.accumulated, scale);
+    expectClose(actual.fixedAccumulated, expected.accumulated, scale);
+  });
+
+  it("keeps each fixed left operand right when several take turns in its one memory", () => {
+    const first = products(JS_GEMM, 6, 3, 9);
+    const second = products(JS_GEMM, 5, 2, 11);
+    const [a1, b1, a2, b2] = [random(54, 1), random(27, 2), random(55, 1), random(22, 2)];
+    const fixed1 = wasm.fixedLeft(a1, 6, 9);
+    const fixed2 = wasm.fixedLeft(a2, 5, 11);
+    const out1 = new Float64Array(18);
+    const out2 = new Float64Array(10);
+    fixed1.multiplyByTransposed(b1, 3, out1);
+    wasm.multiplyByTransposed(a2, b2, 5, 2, 11, out2);
+    fixed2.multiplyByTransposed(b2, 2, out2);
+    expectClose(out1, first.product, 54);
+    expectClose(out2, second.product, 55);
+  });
+
+  it("gives the same bits every time, whatever ran before in its memory", () => {
+    const first = products(wasm, 9, 3, 33);
+    products(wasm, 40, 7, 301);
+    const again = products(wasm, 9, 3, 33);
+    expect(again).toEqual(first);
+    expect(again.fixedProduct).toEqual(first.product);
+  });
+});
