@@ -2,7 +2,7 @@
  * `npm run bench [suite…]`: runs benchmark suites one after the other. Each suite's section, stamped
  * with its command, date and machine, is kept in bench/results/<suite>.md, and bench/RESULTS.md is
  * rebuilt from all of them, so running one suite leaves the others' figures in place.
- * Suites: backbones, cold, export, heads, load, memory, onnx, selection, tenants. The heads and selection suites read embeddings cached by
+ * Suites: backbones, cold, export, finetune, heads, load, memory, onnx, selection, tenants. The heads and selection suites read embeddings cached by
  * `tsx bench/datasets/prepare.ts`.
  */
 
@@ -12,6 +12,7 @@ import { benchBackbones } from "./backbones";
 import { benchCold } from "./cold";
 import { MissingDatasetError } from "./datasets/missing";
 import { benchExport } from "./export";
+import { benchFinetune } from "./finetune";
 import { benchHeadsSuite } from "./heads";
 import { benchLoad, loadOptionsFromEnv } from "./load";
 import { benchMemory } from "./memory";
@@ -24,6 +25,7 @@ const SUITES: Record<string, () => Promise<string>> = {
   backbones: benchBackbones,
   cold: () => benchCold(),
   export: () => benchExport(),
+  finetune: benchFinetune,
   heads: () => benchHeadsSuite(),
   load: () => benchLoad(loadOptionsFromEnv()),
   memory: benchMemory,

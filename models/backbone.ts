@@ -15,10 +15,21 @@ export interface EmbedOptions {
   layer?: string;
 }
 
+/** Per input: the trainable top's cut feature map (H·W·C, row-major) and its output embedding. */
+export interface CutActivations {
+  maps: Float32Array[];
+  embeddings: Float32Array[];
+}
+
 export interface Backbone {
   manifest: BackboneManifest;
   /** One L2-normalised vector per input, in input order. */
   embed(inputs: BackboneInput[], options?: EmbedOptions): Promise<Float32Array[]>;
+  /**
+   * When the manifest declares a trainable top (and the runtime is tfjs): both ends of the top in
+   * one pass, for a finetune head's cache. The embedding equals `embed` at the top's output layer.
+   */
+  embedWithCut?(inputs: BackboneInput[]): Promise<CutActivations>;
   /** Frees the model's weights in its runtime. */
   dispose(): void;
 }

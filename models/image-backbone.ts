@@ -3,7 +3,7 @@
  * and turning them into the preprocessed NHWC float32 batch its manifest describes.
  */
 
-import type { Backbone, BackboneInput } from "./backbone";
+import type { Backbone, BackboneInput, CutActivations } from "./backbone";
 import { resolveCutLayer } from "./cut-layer";
 import { cropAndResize } from "./image/resize";
 import type { RgbImage } from "./image/rgb-image";
@@ -67,13 +67,24 @@ export function imageBatch(manifest: BackboneManifest, images: RgbImage[]): Imag
 /** Runs the network on a preprocessed batch: one L2-normalised vector per image at `layer`. */
 export type ImageVectors = (batch: ImageBatch, layer: CutLayer) => Promise<Float32Array[]>;
 
+/** Runs the network on a preprocessed batch to both ends of its trainable top. */
+export type ImageCutActivations = (batch: ImageBatch) => Promise<CutActivations>;
+
 /** An image backbone from its runtime's forward pass: resolves the cut layer and preprocesses first. */
 export function imageBackbone(
   manifest: BackboneManifest,
   vectorsOf: ImageVectors,
   dispose: () => void,
+  cutActivationsOf?: ImageCutActivations,
 ): Backbone {
   return {
+    ...(cutActivationsOf && {
+      async embedWithCut(inputs: BackboneInput[]) {
+        const images = imagesOf(manifest, inputs);
+        if (images.length === 0) return { maps: [], embeddings: [] };
+        return cutActivationsOf(imageBatch(manifest, images));
+      },
+    }),
     manifest,
     async embed(inputs, options) {
       const layer = resolveCutLayer(manifest, options?.layer);

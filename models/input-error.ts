@@ -1,5 +1,5 @@
 /** Inputs a backbone cannot embed; the HTTP layer maps each code to a 4xx problem type. */
-export type InputErrorCode = "wrong-modality" | "empty-text" | "unknown-layer";
+export type InputErrorCode = "wrong-modality" | "empty-text" | "unknown-layer" | "no-trainable-top";
 
 export class InputError extends Error {
   override readonly name = "InputError";

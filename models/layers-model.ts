@@ -5,11 +5,11 @@
  * it (the package's own classifier) never run.
  */
 
-import type * as tf from "@tensorflow/tfjs-core";
 import {
   model as functionalModel,
   type LayersModel,
   loadLayersModel,
+  type SymbolicTensor,
 } from "@tensorflow/tfjs-layers";
 import type { BackboneDefinition, ModelFiles } from "./backbone";
 import { preparedArtifacts } from "./graph-model";
@@ -31,18 +31,23 @@ export function layersImageBackbone(manifest: BackboneManifest): BackboneDefinit
     async load(files) {
       const full = await loadPreparedLayersModel(files, manifest);
       const truncated = new Map<string, LayersModel>();
-      const upTo = (node: string): LayersModel => {
-        let model = truncated.get(node);
+      const upTo = (nodes: string[]): LayersModel => {
+        const key = nodes.join("\n");
+        let model = truncated.get(key);
         if (!model) {
           // Shares the full model's layers and weights; only the graph walked is shorter.
-          model = functionalModel({ inputs: full.inputs, outputs: full.getLayer(node).output });
-          truncated.set(node, model);
+          const outputs = nodes.map((node) => full.getLayer(node).output as SymbolicTensor);
+          model = functionalModel({ inputs: full.inputs, outputs });
+          truncated.set(key, model);
         }
         return model;
       };
       return tfjsImageBackbone(
         manifest,
-        (batch, layer) => upTo(layer.node).predict(batch) as tf.Tensor,
+        (batch, layers) => {
+          const outputs = upTo(layers.map((layer) => layer.node)).predict(batch);
+          return Array.isArray(outputs) ? outputs : [outputs];
+        },
         () => full.dispose(),
       );
     },

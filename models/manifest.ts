@@ -91,6 +91,38 @@ const CutLayer = z.object({
   description: z.string(),
 });
 
+/** Folding a batch norm that follows a convolution into its kernel and bias (Keras models keep it apart). */
+const FoldedBatchNorm = z.object({
+  gamma: z.string().min(1),
+  beta: z.string().min(1),
+  movingMean: z.string().min(1),
+  movingVariance: z.string().min(1),
+  epsilon: z.number().positive(),
+});
+
+/**
+ * The top of an image network that a "finetune" head retrains per tenant (issue 12): one 1×1
+ * convolution from the `cut` feature map, ReLU6, global average pooling, which yields exactly the
+ * `output` cut layer frozen heads see. The convolution's weights are named as in model.json's
+ * weights manifest, so they are read from the prepared weights.bin the backbone itself loads.
+ */
+const TrainableTop = z.object({
+  /** Cut layer the top starts from: a feature map with a declared [-1, H, W, C] shape. */
+  cut: z.string().min(1),
+  /** Cut layer the top ends in (its pooled output). */
+  output: z.string().min(1),
+  conv: z.object({
+    /** [1, 1, C, C'] kernel. */
+    kernel: z.string().min(1),
+    /** [C'] bias (a converted graph's folded batch norm offset). */
+    bias: z.string().min(1).optional(),
+    batchNorm: FoldedBatchNorm.optional(),
+  }),
+  activation: z.literal("relu6"),
+  pooling: z.literal("global-average"),
+  description: z.string(),
+});
+
 /** Weights taken from an installed npm package by `npm run models`. */
 const NpmSource = z.object({
   package: z.string().min(1),
@@ -146,6 +178,8 @@ export const BackboneManifestSchema = z
     /** The default embedding. */
     output: z.object({ layer: z.string(), node: z.string().min(1), dim: z.int().positive() }),
     cutLayers: z.array(CutLayer).min(1),
+    /** Present when a "finetune" head can retrain the network's top (see TrainableTop). */
+    trainableTop: TrainableTop.optional(),
     files: z.object({ source: z.array(FileEntry), prepared: z.array(FileEntry) }),
     /** sha256 of the prepared file holding the weights (see weightsFile), or of lexical parameters. */
     weightsHash: Sha256,
@@ -170,6 +204,8 @@ export const BackboneManifestSchema = z
     } else if (defaultLayer.dim !== manifest.output.dim) {
       ctx.addIssue({ code: "custom", message: "output.dim must equal its cut layer's dim" });
     }
+    const topProblem = manifest.trainableTop && trainableTopProblem(manifest);
+    if (topProblem) ctx.addIssue({ code: "custom", message: `trainableTop: ${topProblem}` });
     if (manifest.preprocessing.kind !== manifest.modality) {
       ctx.addIssue({ code: "custom", message: "preprocessing.kind must equal modality" });
     }
@@ -215,6 +251,7 @@ export const BackboneManifestSchema = z
 
 export type BackboneManifest = z.infer<typeof BackboneManifestSchema>;
 export type CutLayer = z.infer<typeof CutLayer>;
+export type TrainableTop = z.infer<typeof TrainableTop>;
 
 /** The concrete runtimes a manifest can run on: its own, or both for `auto`. */
 export function runtimesOf(manifest: Pick<BackboneManifest, "runtime">): BackboneRuntime[] {
@@ -230,4 +267,16 @@ export function weightsFile(manifest: Pick<BackboneManifest, "files">): string {
 /** A cut layer's declared output shape (see CutLayer.shape). */
 export function outputShape(layer: CutLayer): readonly number[] | undefined {
   return layer.shape ?? (layer.pooling === "none" ? [-1, layer.dim] : undefined);
+}
+
+/** Why a declared top cannot work with the manifest's cut layers, or undefined when it can. */
+function trainableTopProblem(manifest: Pick<BackboneManifest, "cutLayers" | "trainableTop">) {
+  const top = manifest.trainableTop as TrainableTop;
+  const layer = (name: string) => manifest.cutLayers.find((candidate) => candidate.name === name);
+  const cut = layer(top.cut);
+  if (cut?.shape?.length !== 4 || cut.shape.at(-1) !== cut.dim) {
+    return `cut ${top.cut} must be a cut layer with a [-1, H, W, C] shape`;
+  }
+  if (!layer(top.output)) return `output ${top.output} must be a cut layer`;
+  return undefined;
 }

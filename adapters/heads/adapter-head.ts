@@ -58,29 +58,42 @@ export class AdapterHead implements TrainedHead {
     const probabilities = this.probabilities(
       fromRows(checkedRows(X, this.backbone.dim), this.backbone.dim),
     );
-    const k = Math.max(1, Math.min(opts.topK ?? DEFAULT_TOP_K, this.labels.length));
-    const threshold = opts.abstain === false ? null : this.abstainThreshold;
-    return X.map((_, i) => {
-      const ranked = this.labels
-        .map((label, c) => ({
-          label,
-          probability: probabilities.data[i * this.labels.length + c] as number,
-        }))
-        .sort((a, b) => b.probability - a.probability);
-      const top = ranked[0] as { label: string; probability: number };
-      const abstained = threshold !== null && top.probability < threshold;
-      return {
-        label: abstained ? UNKNOWN_LABEL : top.label,
-        probabilities: Object.fromEntries(ranked.map((r) => [r.label, r.probability])),
-        topK: ranked.slice(0, k),
-        abstained,
-      };
-    });
+    return rankedPredictions(probabilities, this.labels, this.abstainThreshold, opts);
   }
 
   serialize(): Uint8Array {
     return this.encode(this);
   }
+}
+
+/**
+ * Calibrated probabilities (N × K) → predictions: labels ranked by probability, top k, and "unknown"
+ * when the top probability is under the abstain threshold (unless the caller turns abstaining off).
+ */
+export function rankedPredictions(
+  probabilities: Matrix,
+  labels: string[],
+  abstainThreshold: number | null,
+  opts: PredictOptions = {},
+): Prediction[] {
+  const k = Math.max(1, Math.min(opts.topK ?? DEFAULT_TOP_K, labels.length));
+  const threshold = opts.abstain === false ? null : abstainThreshold;
+  return Array.from({ length: probabilities.rows }, (_, i) => {
+    const ranked = labels
+      .map((label, c) => ({
+        label,
+        probability: probabilities.data[i * labels.length + c] as number,
+      }))
+      .sort((a, b) => b.probability - a.probability);
+    const top = ranked[0] as { label: string; probability: number };
+    const abstained = threshold !== null && top.probability < threshold;
+    return {
+      label: abstained ? UNKNOWN_LABEL : top.label,
+      probabilities: Object.fromEntries(ranked.map((r) => [r.label, r.probability])),
+      topK: ranked.slice(0, k),
+      abstained,
+    };
+  });
 }
 
 function checkedRows(X: Float32Array[], dim: number): Float32Array[] {

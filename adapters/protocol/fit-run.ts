@@ -372,7 +372,8 @@ export class FitRun {
   }
 }
 
-function isBetter(row: SweepRow, incumbent: SweepRow): boolean {
+/** The sweep's rule (SELECTION_RULE) for a row against the best so far. */
+export function isBetter(row: SweepRow, incumbent: SweepRow): boolean {
   if (row.validationAccuracy !== incumbent.validationAccuracy) {
     return row.validationAccuracy > incumbent.validationAccuracy;
   }

@@ -115,12 +115,13 @@ export function crossValidationAssessment(
 
 /**
  * From a finished holdout fit: its sweep, calibration and abstain threshold (fitted on validation
- * with the train-only model) and its test-split estimates.
+ * with the train-only model) and its test-split estimates. Only the fit's held-out results are read,
+ * so any head evaluated on a holdout split can be assessed (the finetune run's too).
  */
 export function holdoutAssessment(
   task: Task,
   protocol: Extract<EvaluationProtocol, { kind: "holdout" }>,
-  fit: FitHeadResult,
+  fit: Omit<FitHeadResult, "head">,
   testSamples: Int32Array,
 ): Assessment {
   const { test } = fit;

@@ -244,21 +244,11 @@ export class TrainingRun {
   }
 
   private report(head: AdapterHead, assessment: Assessment): TrainingReport {
-    const { rawCount, deduplicated, labels, y, seed } = this.prepared;
     return {
       headType: this.spec.headType,
       backbone: head.backbone,
-      seed,
-      samples: {
-        raw: rawCount,
-        afterDedup: deduplicated.samples,
-        duplicatesRemoved: deduplicated.duplicatesRemoved,
-        conflictingDuplicates: deduplicated.conflictingDuplicates,
-        servedHeadTrainedOn: y.length,
-        perClass: Object.fromEntries(
-          labels.map((label, k) => [label, y.filter((c) => c === k).length]),
-        ),
-      },
+      seed: this.prepared.seed,
+      samples: reportedSamples(this.prepared, this.prepared.y.length),
       ...assessment,
       serializedBytes: head.serialize().length,
       fitTimeMs: this.computeMs,
@@ -310,8 +300,25 @@ export async function trainHead(
   return result;
 }
 
+/** The report's sample counts, for a served head fitted on `servedHeadTrainedOn` of the samples. */
+export function reportedSamples(
+  { rawCount, deduplicated, labels, y }: ReturnType<typeof prepare>,
+  servedHeadTrainedOn: number,
+): TrainingReport["samples"] {
+  return {
+    raw: rawCount,
+    afterDedup: deduplicated.samples,
+    duplicatesRemoved: deduplicated.duplicatesRemoved,
+    conflictingDuplicates: deduplicated.conflictingDuplicates,
+    servedHeadTrainedOn,
+    perClass: Object.fromEntries(
+      labels.map((label, k) => [label, y.filter((c) => c === k).length]),
+    ),
+  };
+}
+
 /** Validation, deduplication, the protocol and the scaler for the served head: cheap and deterministic, so never checkpointed. */
-function prepare(input: Omit<TrainHeadInput, "onProgress">) {
+export function prepare(input: Omit<TrainHeadInput, "onProgress">) {
   if (!HEAD_TYPES.includes(input.headType)) {
     throw new HeadInputError(
       "invalid-options",

@@ -5,7 +5,6 @@
  * The same weights run on onnxruntime as `mobilenet-v2-onnx` (./onnx.ts) and `mobilenet-v2-auto`.
  */
 
-import type * as tf from "@tensorflow/tfjs-core";
 import type { Backbone, BackboneDefinition, ModelFiles } from "../backbone";
 import { inputNode, loadPreparedGraphModel } from "../graph-model";
 import type { BackboneManifest } from "../manifest";
@@ -23,7 +22,14 @@ export async function loadTfjs(
   const inputName = inputNode(forManifest, 0);
   return tfjsImageBackbone(
     forManifest,
-    (batch, layer) => model.execute({ [inputName]: batch }, layer.node) as tf.Tensor,
+    (batch, layers) => {
+      // A one-element list of outputs still comes back as a single tensor.
+      const outputs = model.execute(
+        { [inputName]: batch },
+        layers.map((layer) => layer.node),
+      );
+      return Array.isArray(outputs) ? outputs : [outputs];
+    },
     () => model.dispose(),
   );
 }

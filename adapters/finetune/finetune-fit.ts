@@ -1,0 +1,344 @@
+/**
+ * Finetuning the top and the classifier together, as a resumable process of bounded units (one
+ * minibatch, or one chunk of the validation pass):
+ *
+ * - starts from the pretrained top and the frozen head's classifier, so epoch 0 IS the frozen head;
+ * - Adam with a small learning rate on the top and a larger one on the classifier;
+ * - L2-SP (Li et al. 2018): (α/2)‖W − W₀‖² pulls the top's kernel towards its pretrained W₀, and
+ *   (β/2)‖V‖² is the classifier's plain L2, so the head drifts only as far as the data pays for;
+ * - after each epoch (and before the first) the validation loss; the best epoch's weights are kept
+ *   and training stops after `patience` epochs without a lower loss. When no epoch beats epoch 0,
+ *   the result is the frozen head unchanged.
+ *
+ * Everything random comes from one seeded generator, and the whole state is a checkpoint, so a
+ * resumed fit ends with the same weights as one that never stopped.
+ */
+
+import { arrayOf, type FitCheckpoint, type FitProcess, scalarOf } from "../fit-process";
+import { axpy } from "../linalg/vector";
+import { SeededRandom } from "../random";
+import { ADAM_DEFAULTS, Adam } from "../solvers/adam";
+import type { CutActivationSource } from "./activation-source";
+import { sampleLength } from "./layout";
+import type { TopModel } from "./top-model";
+import { forwardFlops, TopActivations } from "./top-network";
+
+export interface FinetuneParams {
+  topLearningRate: number;
+  classifierLearningRate: number;
+  /** α: strength of the pull of the top's kernel towards its pretrained value. */
+  l2sp: number;
+  /** β: L2 on the classifier's kernel. */
+  classifierDecay: number;
+  batchSize: number;
+  maxEpochs: number;
+  patience: number;
+  seed: number;
+}
+
+export const FINETUNE_DEFAULTS: FinetuneParams = {
+  topLearningRate: 1e-5,
+  classifierLearningRate: 1e-4,
+  l2sp: 0.01,
+  classifierDecay: 1e-4,
+  batchSize: 16,
+  maxEpochs: 20,
+  patience: 3,
+  seed: 0,
+};
+
+export interface LabelledIndices {
+  indices: Int32Array;
+  y: Int32Array;
+}
+
+export interface FinetuneData {
+  source: CutActivationSource;
+  train: LabelledIndices;
+  validation: LabelledIndices;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  validationLoss: number;
+  validationAccuracy: number;
+}
+
+export interface FinetuneOutcome {
+  theta: Float64Array;
+  /** The kept epoch's validation logits (validation order × K), for calibration. */
+  validationLogits: Float64Array;
+  /** The kept epoch; 0 means no epoch beat the frozen start. */
+  bestEpoch: number;
+  history: EpochRecord[];
+}
+
+type Phase = "train" | "validate" | "done";
+
+export class FinetuneFit implements FitProcess {
+  private readonly theta: Float64Array;
+  private readonly grad: Float64Array;
+  private readonly topAdam: Adam;
+  private readonly classifierAdam: Adam;
+  private readonly random: SeededRandom;
+  private readonly order: number[];
+  private readonly network: TopActivations;
+  private readonly inputs: Float64Array;
+  private readonly labels: Int32Array;
+  private phase: Phase = "validate";
+  private epoch = 0;
+  private cursor = 0;
+  private validationLoss = 0;
+  private validationCorrect = 0;
+  private history: EpochRecord[] = [];
+  private readonly validationLogits: Float64Array;
+  private best: { loss: number; epoch: number; theta: Float64Array; logits: Float64Array };
+
+  constructor(
+    private readonly start: TopModel,
+    private readonly data: FinetuneData,
+    private readonly params: FinetuneParams,
+    resume?: FitCheckpoint,
+  ) {
+    const { layout } = start;
+    this.theta = Float64Array.from(start.theta);
+    this.grad = new Float64Array(layout.size);
+    this.topAdam = new Adam(layout.classKernel, {
+      ...ADAM_DEFAULTS,
+      learningRate: params.topLearningRate,
+    });
+    this.classifierAdam = new Adam(layout.size - layout.classKernel, {
+      ...ADAM_DEFAULTS,
+      learningRate: params.classifierLearningRate,
+    });
+    this.random = new SeededRandom(params.seed);
+    this.order = Array.from({ length: data.train.indices.length }, (_, i) => i);
+    this.network = new TopActivations(layout, params.batchSize);
+    this.inputs = new Float64Array(params.batchSize * sampleLength(layout));
+    this.labels = new Int32Array(params.batchSize);
+    this.validationLogits = new Float64Array(data.validation.indices.length * layout.classCount);
+    this.best = {
+      loss: Number.POSITIVE_INFINITY,
+      epoch: 0,
+      theta: this.theta,
+      logits: this.validationLogits,
+    };
+    if (resume) this.restore(resume);
+  }
+
+  get done(): boolean {
+    return this.phase === "done";
+  }
+
+  get fraction(): number {
+    return this.done ? 1 : this.epoch / (this.params.maxEpochs + 1);
+  }
+
+  get outcome(): FinetuneOutcome {
+    if (!this.done) throw new Error("finetune fit: not finished");
+    return {
+      theta: this.best.theta,
+      validationLogits: this.best.logits,
+      bestEpoch: this.best.epoch,
+      history: this.history,
+    };
+  }
+
+  /** The epochs validated so far (for progress events). */
+  get epochs(): readonly EpochRecord[] {
+    return this.history;
+  }
+
+  advance(flops: number): number {
+    let spent = 0;
+    do spent += this.phase === "train" ? this.trainBatch() : this.validateChunk();
+    while (!this.done && spent < flops);
+    return spent;
+  }
+
+  checkpoint(): FitCheckpoint {
+    const topAdam = this.topAdam;
+    const classifierAdam = this.classifierAdam;
+    return {
+      scalars: {
+        phase: ["train", "validate", "done"].indexOf(this.phase),
+        epoch: this.epoch,
+        cursor: this.cursor,
+        random: this.random.state,
+        validationLoss: this.validationLoss,
+        validationCorrect: this.validationCorrect,
+        bestLoss: this.best.loss,
+        bestEpoch: this.best.epoch,
+        topAdamSteps: topAdam.scalars().adamSteps as number,
+        classifierAdamSteps: classifierAdam.scalars().adamSteps as number,
+      },
+      arrays: {
+        theta: this.theta,
+        bestTheta: this.best.theta,
+        validationLogits: this.validationLogits,
+        bestLogits: this.best.logits,
+        order: Float64Array.from(this.order),
+        history: Float64Array.from(
+          this.history.flatMap((r) => [r.epoch, r.validationLoss, r.validationAccuracy]),
+        ),
+        topAdamM: topAdam.arrays().adamM as Float64Array,
+        topAdamV: topAdam.arrays().adamV as Float64Array,
+        classifierAdamM: classifierAdam.arrays().adamM as Float64Array,
+        classifierAdamV: classifierAdam.arrays().adamV as Float64Array,
+      },
+    };
+  }
+
+  private restore(checkpoint: FitCheckpoint): void {
+    const size = this.start.layout.size;
+    this.phase = (["train", "validate", "done"] as const)[scalarOf(checkpoint, "phase")] ?? "done";
+    this.epoch = scalarOf(checkpoint, "epoch");
+    this.cursor = scalarOf(checkpoint, "cursor");
+    this.random.state = scalarOf(checkpoint, "random");
+    this.validationLoss = scalarOf(checkpoint, "validationLoss");
+    this.validationCorrect = scalarOf(checkpoint, "validationCorrect");
+    this.theta.set(arrayOf(checkpoint, "theta", size));
+    arrayOf(checkpoint, "order", this.order.length).forEach((row, i) => {
+      this.order[i] = row;
+    });
+    const history = arrayOf(checkpoint, "history");
+    this.history = [];
+    for (let i = 0; i + 2 < history.length; i += 3) {
+      this.history.push({
+        epoch: history[i] as number,
+        validationLoss: history[i + 1] as number,
+        validationAccuracy: history[i + 2] as number,
+      });
+    }
+    const logits = this.validationLogits.length;
+    this.validationLogits.set(arrayOf(checkpoint, "validationLogits", logits));
+    this.best = {
+      loss: scalarOf(checkpoint, "bestLoss"),
+      epoch: scalarOf(checkpoint, "bestEpoch"),
+      theta: Float64Array.from(arrayOf(checkpoint, "bestTheta", size)),
+      logits: Float64Array.from(arrayOf(checkpoint, "bestLogits", logits)),
+    };
+    const adamPart = (prefix: string): FitCheckpoint => ({
+      scalars: { adamSteps: scalarOf(checkpoint, `${prefix}AdamSteps`) },
+      arrays: {
+        adamM: arrayOf(checkpoint, `${prefix}AdamM`),
+        adamV: arrayOf(checkpoint, `${prefix}AdamV`),
+      },
+    });
+    this.topAdam.restore(adamPart("top"));
+    this.classifierAdam.restore(adamPart("classifier"));
+  }
+
+  /** One minibatch of Adam on cross-entropy + L2-SP; returns the flops spent. */
+  private trainBatch(): number {
+    const { layout } = this.start;
+    const { train, source } = this.data;
+    if (this.cursor === 0) this.random.shuffle(this.order);
+    const rows = Math.min(this.params.batchSize, this.order.length - this.cursor);
+    const batch = new Int32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      const position = this.order[this.cursor + r] as number;
+      batch[r] = train.indices[position] as number;
+      this.labels[r] = train.y[position] as number;
+    }
+    source.read(batch, this.inputs);
+    this.grad.fill(0);
+    this.network.forward(this.theta, this.start.scaling, this.inputs, rows);
+    this.network.backward(
+      this.theta,
+      this.start.scaling,
+      this.inputs,
+      this.labels,
+      rows,
+      this.grad,
+    );
+    this.addPenaltyGradients();
+    this.topAdam.step(
+      this.theta.subarray(0, layout.classKernel),
+      this.grad.subarray(0, layout.classKernel),
+    );
+    this.classifierAdam.step(
+      this.theta.subarray(layout.classKernel),
+      this.grad.subarray(layout.classKernel),
+    );
+    this.cursor += rows;
+    if (this.cursor >= this.order.length) {
+      this.phase = "validate";
+      this.cursor = 0;
+      this.epoch++;
+    }
+    return 2 * rows * forwardFlops(layout);
+  }
+
+  /** α (W − W₀) on the top's kernel, β V on the classifier's. */
+  private addPenaltyGradients(): void {
+    const { layout, theta: pretrained } = this.start;
+    const { l2sp, classifierDecay } = this.params;
+    const kernel = layout.topBias - layout.topKernel;
+    axpy(l2sp, this.theta, layout.topKernel, this.grad, layout.topKernel, kernel);
+    axpy(-l2sp, pretrained, layout.topKernel, this.grad, layout.topKernel, kernel);
+    const classifier = layout.classBias - layout.classKernel;
+    axpy(
+      classifierDecay,
+      this.theta,
+      layout.classKernel,
+      this.grad,
+      layout.classKernel,
+      classifier,
+    );
+  }
+
+  /** One chunk of the validation pass; the epoch's verdict after the last one. */
+  private validateChunk(): number {
+    const { layout, scaling } = this.start;
+    const { validation, source } = this.data;
+    const k = layout.classCount;
+    const chunk = validation.indices.subarray(this.cursor, this.cursor + this.params.batchSize);
+    source.read(chunk, this.inputs);
+    this.network.forward(this.theta, scaling, this.inputs, chunk.length);
+    const labels = validation.y.subarray(this.cursor, this.cursor + chunk.length);
+    this.validationLogits.set(this.network.logits.subarray(0, chunk.length * k), this.cursor * k);
+    for (let i = 0; i < chunk.length; i++) {
+      const row = this.network.logits.subarray(i * k, (i + 1) * k);
+      let best = 0;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j < k; j++) {
+        if ((row[j] as number) > max) {
+          max = row[j] as number;
+          best = j;
+        }
+      }
+      let sum = 0;
+      for (let j = 0; j < k; j++) sum += Math.exp((row[j] as number) - max);
+      const label = labels[i] as number;
+      this.validationLoss += max + Math.log(sum) - (row[label] as number);
+      if (best === label) this.validationCorrect++;
+    }
+    this.cursor += chunk.length;
+    if (this.cursor >= validation.indices.length) this.endEpoch();
+    return chunk.length * forwardFlops(layout);
+  }
+
+  private endEpoch(): void {
+    const count = Math.max(1, this.data.validation.indices.length);
+    const record = {
+      epoch: this.epoch,
+      validationLoss: this.validationLoss / count,
+      validationAccuracy: this.validationCorrect / count,
+    };
+    this.history.push(record);
+    this.validationLoss = 0;
+    this.validationCorrect = 0;
+    this.cursor = 0;
+    if (record.validationLoss < this.best.loss) {
+      this.best = {
+        loss: record.validationLoss,
+        epoch: this.epoch,
+        theta: Float64Array.from(this.theta),
+        logits: Float64Array.from(this.validationLogits),
+      };
+    }
+    const stalled = this.epoch - this.best.epoch >= this.params.patience;
+    this.phase = stalled || this.epoch >= this.params.maxEpochs ? "done" : "train";
+  }
+}

@@ -1,0 +1,609 @@
+/**
+ * The training protocol for a "finetune" head, as a process of bounded steps like TrainingRun, on
+ * the same preparation (validation, dedupe). Its evaluation protocol is always a holdout split
+ * (stratified, seeded, the request's fractions): finetuning stops early on the validation split,
+ * which cross-validation's refit on every sample would not have.
+ *
+ * 1. frozen: the logistic protocol (FitRun) on the samples' frozen embeddings. Its train-only
+ *    chosen model is the classifier a finetune starts from; its finished head is the fallback.
+ * 2. finetune: a sweep of the top's learning rate × the L2-SP strength, each candidate a
+ *    FinetuneFit from (pretrained top, frozen classifier) with early stopping on validation.
+ * 3. the choice, by the protocol's rule (validation accuracy, then log loss): a candidate must beat
+ *    the frozen head's own validation row, and its kept epoch must be after 0; otherwise the result
+ *    is the frozen head, which is cheaper to store and to run.
+ * 4. calibration (temperature, abstain threshold) on the kept epoch's validation logits, and one
+ *    pass over the test split, in chunks, assessed as TrainingRun assesses a holdout fit
+ *    (holdoutAssessment: Wilson and bootstrap intervals, metrics, per-sample predictions).
+ *
+ * The finetuned model is not refitted on train + validation (validation is what stops it); the
+ * frozen fallback is, as a holdout FitRun does.
+ */
+
+import type { EstimatorState } from "../estimator";
+import type { FitCheckpoint } from "../fit-process";
+import { ALWAYS_ABSTAIN } from "../heads/adapter-head";
+import { gridOption, numberOption } from "../heads/hyperparameter-options";
+import { type Matrix, selectRows } from "../linalg/matrix";
+import { softmaxWithTemperature } from "../linalg/softmax";
+import { logisticHeadSpec } from "../logistic/head-spec";
+import { LogisticRegression } from "../logistic/logistic-regression";
+import { classificationMetrics } from "../metrics/classification-metrics";
+import { logLoss } from "../metrics/log-loss";
+import { StandardScaler } from "../preprocessing/standard-scaler";
+import { chooseAbstainThreshold, selectivePerformance } from "../protocol/abstain-threshold";
+import { deduplicate } from "../protocol/deduplicate";
+import {
+  type FitHeadResult,
+  FitRun,
+  type FitRunCheckpoint,
+  isBetter,
+  SELECTION_RULE,
+} from "../protocol/fit-run";
+import {
+  type Assessment,
+  assessmentFlops,
+  holdoutAssessment,
+} from "../protocol/held-out-assessment";
+import { type SplitIndices, stratifiedSplit } from "../protocol/stratified-split";
+import { fitTemperature } from "../protocol/temperature-scaling";
+import { prepare, reportedSamples } from "../protocol/train-head";
+import { protocolOptions } from "../protocol/validate-options";
+import type {
+  BackboneRef,
+  EvaluationProtocol,
+  Hyperparameters,
+  LabelledEmbedding,
+  SweepRow,
+  TrainingReport,
+  TrainOptions,
+  TrainProgress,
+} from "../types";
+import type { CutActivationSource } from "./activation-source";
+import { FINETUNE_DEFAULTS, FinetuneFit, type FinetuneParams } from "./finetune-fit";
+import { decodeFinetuneHead, FinetuneHead } from "./finetune-head";
+import { type PretrainedTop, startingModel } from "./start";
+import { inferenceFlops, type TopModel, topLogits } from "./top-model";
+
+export const DEFAULT_LEARNING_RATE_GRID = [1e-5, 1e-4] as const;
+export const DEFAULT_L2SP_GRID = [0.01, 1] as const;
+/** The classifier learns this many times faster than the top (the top starts pretrained). */
+export const CLASSIFIER_LEARNING_RATE_RATIO = 10;
+
+export const FINETUNE_HYPERPARAMETER_NAMES = [
+  "learningRateGrid",
+  "l2spGrid",
+  "batchSize",
+  "maxEpochs",
+  "patience",
+] as const;
+
+export interface FinetuneRunInput {
+  /** The backbone of the samples' frozen embeddings (its top's output layer). */
+  backbone: BackboneRef;
+  top: PretrainedTop;
+  /** Frozen embeddings (features) with their labels and content hashes. */
+  samples: LabelledEmbedding[];
+  /** The same samples' cut activations, by the same index. */
+  source: CutActivationSource;
+  options?: TrainOptions;
+}
+
+type Stage = "frozen" | "finetune" | "evaluate" | "done";
+
+interface FrozenOutcome {
+  /** The frozen logistic head as stored (base64 of its bytes), the fallback. */
+  head: string;
+  /** Its held-out assessment on the test split. */
+  assessment: Assessment;
+  /** Its chosen model fitted on train, where the finetune starts. */
+  classifier: EstimatorState;
+  validation: SweepRow;
+}
+
+interface Calibration {
+  temperature: number;
+  abstain: { threshold: number | null; precision: number; coverage: number } | null;
+  validationLogLossBefore: number;
+  validationLogLossAfter: number;
+}
+
+export interface FinetuneRunCheckpoint {
+  stage: Stage;
+  frozenRun: FitRunCheckpoint | null;
+  frozen: FrozenOutcome | null;
+  candidate: number;
+  rows: SweepRow[];
+  /** Each finished candidate's validation loss per epoch (the progress events' history). */
+  epochs: EpochLoss[][];
+  best: { row: number; theta: Float64Array; validationLogits: Float64Array } | null;
+  fit: FitCheckpoint | null;
+  calibration: Calibration | null;
+  /** Test logits computed so far (evaluate stage), in test-split order. */
+  testLogits: Float64Array | null;
+  testCursor: number;
+  /** The chosen head's assessment, once done (the frozen head's when it is the fallback). */
+  assessment: Assessment | null;
+  /** Time spent computing in the steps so far (wall time between steps is not counted). */
+  computeMs: number;
+}
+
+/** Either way the frozen logistic head (stored bytes) comes along: selection ranks the two. */
+export type FinetuneResult = { frozenHead: Uint8Array } & (
+  | {
+      kind: "finetune";
+      head: FinetuneHead;
+      /** The chosen weights before quantisation, to measure what storing them costs. */
+      tunedModel: TopModel;
+      report: FinetuneReport;
+    }
+  | { kind: "frozen"; report: FinetuneReport }
+);
+
+/**
+ * A TrainingReport of the holdout protocol. `samples.servedHeadTrainedOn` is the train split for a
+ * finetune head (validation stops it) and train + validation for the frozen fallback.
+ */
+export interface FinetuneReport extends Omit<TrainingReport, "headType"> {
+  /** "finetune", or "logistic" when no candidate beat the frozen head on validation. */
+  headType: "finetune" | "logistic";
+  finetune: {
+    /** Validation of the frozen head, then of each finetune candidate at its kept epoch. */
+    frozenValidation: SweepRow;
+    candidates: (SweepRow & { epochs: EpochLoss[] })[];
+    chosen: "frozen" | number;
+  };
+}
+
+type EpochLoss = { epoch: number; validationLoss: number };
+
+/** Samples per unit of the test pass. */
+const TEST_CHUNK = 16;
+
+export class FinetuneRun {
+  private readonly prepared: ReturnType<typeof prepare>;
+  private readonly split: SplitIndices;
+  private readonly protocol: Extract<EvaluationProtocol, { kind: "holdout" }>;
+  /** Index in the input (and the source) of each deduplicated sample. */
+  private readonly sourceIndex: Int32Array;
+  private readonly candidates: Hyperparameters[];
+  private readonly fixed: Pick<FinetuneParams, "batchSize" | "maxEpochs" | "patience" | "seed">;
+  private state: FinetuneRunCheckpoint;
+  private frozenRun: FitRun | null = null;
+  private fit: FinetuneFit | null = null;
+  private start: TopModel | null = null;
+  private head: FinetuneHead | null = null;
+
+  constructor(
+    private readonly input: FinetuneRunInput,
+    resume?: FinetuneRunCheckpoint,
+  ) {
+    const options = input.options ?? {};
+    this.prepared = prepare({
+      headType: "logistic",
+      backbone: input.backbone,
+      samples: input.samples,
+      options,
+    });
+    const { y, labels, seed } = this.prepared;
+    const { fractions } = protocolOptions(options);
+    this.split = stratifiedSplit(y, labels.length, fractions, seed);
+    this.protocol = {
+      kind: "holdout",
+      fractions,
+      reason: "finetuning stops early on a validation split, so it is evaluated on a holdout split",
+    };
+    const position = new Map(input.samples.map((sample, i) => [sample, i]));
+    this.sourceIndex = Int32Array.from(
+      deduplicate(input.samples).samples,
+      (sample) => position.get(sample) as number,
+    );
+    const h = options.hyperparameters;
+    this.candidates = finetuneCandidates(options);
+    this.fixed = {
+      batchSize: numberOption(h, "batchSize", FINETUNE_DEFAULTS.batchSize, {
+        min: 1,
+        max: 256,
+        integer: true,
+      }),
+      maxEpochs: numberOption(h, "maxEpochs", FINETUNE_DEFAULTS.maxEpochs, {
+        min: 0,
+        max: 200,
+        integer: true,
+      }),
+      patience: numberOption(h, "patience", FINETUNE_DEFAULTS.patience, {
+        min: 1,
+        max: 50,
+        integer: true,
+      }),
+      seed: this.prepared.seed,
+    };
+    this.state = resume ?? {
+      stage: "frozen",
+      frozenRun: null,
+      frozen: null,
+      candidate: 0,
+      rows: [],
+      epochs: [],
+      best: null,
+      fit: null,
+      calibration: null,
+      testLogits: null,
+      testCursor: 0,
+      assessment: null,
+      computeMs: 0,
+    };
+  }
+
+  get done(): boolean {
+    return this.state.stage === "done";
+  }
+
+  get progress(): TrainProgress & { epoch?: number; validationLoss?: number } {
+    const { stage, candidate } = this.state;
+    if (stage === "frozen") {
+      const inner = this.frozenRun?.progress;
+      return {
+        stage: "sweep",
+        fraction: 0.1 * (inner?.fraction ?? 0),
+        message: `frozen head: ${inner?.message ?? "starting"}`,
+      };
+    }
+    if (stage === "finetune") {
+      const count = this.candidates.length;
+      const last = this.fit?.epochs.at(-1);
+      return {
+        stage: "sweep",
+        fraction: 0.1 + 0.8 * ((candidate + (this.fit?.fraction ?? 0)) / count),
+        message: `finetune candidate ${candidate + 1}/${count} ${JSON.stringify(this.candidates[candidate])}${last ? `, epoch ${last.epoch}: validation loss ${last.validationLoss.toFixed(4)}` : ""}`,
+        ...(last && { epoch: last.epoch, validationLoss: last.validationLoss }),
+      };
+    }
+    return { stage: "evaluate", fraction: 0.95, message: "evaluating on the test split" };
+  }
+
+  advance(flops: number): number {
+    const started = performance.now();
+    let spent = 0;
+    do spent += this.unit(flops - spent);
+    while (spent < flops && !this.done);
+    this.state = { ...this.state, computeMs: this.state.computeMs + performance.now() - started };
+    return spent;
+  }
+
+  checkpoint(): FinetuneRunCheckpoint {
+    return {
+      ...this.state,
+      frozenRun:
+        this.state.stage === "frozen"
+          ? (this.frozenRun?.checkpoint() ?? this.state.frozenRun)
+          : null,
+      fit: this.fit?.checkpoint() ?? this.state.fit,
+    };
+  }
+
+  result(): FinetuneResult {
+    const { frozen, calibration, best, rows, epochs, assessment } = this.state;
+    if (this.state.stage !== "done" || !frozen || !assessment) {
+      throw new Error("finetune run: not finished");
+    }
+    const finetune = {
+      frozenValidation: frozen.validation,
+      candidates: rows.map((row, i) => ({ ...row, epochs: epochs[i] ?? [] })),
+      chosen: best && calibration ? best.row : ("frozen" as const),
+    };
+    const frozenHead = base64Decode(frozen.head);
+    const report = (headType: FinetuneReport["headType"], bytes: number, trainedOn: number) => ({
+      headType,
+      backbone: this.input.backbone,
+      seed: this.prepared.seed,
+      samples: reportedSamples(this.prepared, trainedOn),
+      ...assessment,
+      serializedBytes: bytes,
+      fitTimeMs: this.state.computeMs,
+      finetune,
+    });
+    if (!best || !calibration) {
+      const trainedOn = this.split.train.length + this.split.validation.length;
+      return {
+        kind: "frozen",
+        frozenHead,
+        report: report("logistic", frozenHead.length, trainedOn),
+      };
+    }
+    const head = this.chosenHead();
+    return {
+      kind: "finetune",
+      frozenHead,
+      head,
+      tunedModel: { ...this.startModel(), theta: best.theta },
+      report: report("finetune", head.serialize().length, this.split.train.length),
+    };
+  }
+
+  private unit(flops: number): number {
+    switch (this.state.stage) {
+      case "frozen":
+        return this.frozenUnit(flops);
+      case "finetune":
+        return this.finetuneUnit(flops);
+      case "evaluate":
+        return this.evaluateUnit();
+      default:
+        return 0;
+    }
+  }
+
+  private frozenUnit(flops: number): number {
+    const { X, y, labels, targetPrecision } = this.prepared;
+    this.frozenRun ??= new FitRun(
+      {
+        spec: logisticHeadSpec,
+        backbone: this.input.backbone,
+        options: this.input.options ?? {},
+        targetPrecision,
+        X,
+        y,
+        labels,
+        split: this.split,
+      },
+      this.state.frozenRun ?? undefined,
+    );
+    const spent = this.frozenRun.advance(flops);
+    if (!this.frozenRun.done) return spent;
+    // Captured in the unit that finishes it: a FitRun's result does not survive its checkpoint.
+    const { head, ...results } = this.frozenRun.result;
+    const { best, rows } = this.frozenRun.checkpoint();
+    if (!best) throw new Error("finetune run: the frozen sweep chose nothing");
+    this.state = {
+      ...this.state,
+      stage: "finetune",
+      frozenRun: null,
+      frozen: {
+        head: base64Encode(head.serialize()),
+        assessment: holdoutAssessment(this.prepared, this.protocol, results, this.split.test),
+        classifier: best.state,
+        validation: rows[best.row] as SweepRow,
+      },
+    };
+    this.frozenRun = null;
+    return spent + assessmentFlops(this.split.test.length, labels.length);
+  }
+
+  private finetuneUnit(flops: number): number {
+    const { candidate } = this.state;
+    const hyperparameters = this.candidates[candidate] as Hyperparameters;
+    this.fit ??= new FinetuneFit(
+      this.startModel(),
+      {
+        source: this.input.source,
+        train: this.labelledIndices(this.split.train),
+        validation: this.labelledIndices(this.split.validation),
+      },
+      this.paramsOf(hyperparameters),
+      this.state.fit ?? undefined,
+    );
+    const spent = this.fit.advance(flops);
+    if (!this.fit.done) return spent;
+
+    const outcome = this.fit.outcome;
+    const kept = outcome.history.find((record) => record.epoch === outcome.bestEpoch);
+    const row: SweepRow = {
+      hyperparameters: { ...hyperparameters, epochs: outcome.bestEpoch },
+      validationAccuracy: kept?.validationAccuracy ?? 0,
+      validationLogLoss: kept?.validationLoss ?? Number.POSITIVE_INFINITY,
+      iterations: outcome.history.length - 1,
+      converged: outcome.history.length - 1 < this.fixed.maxEpochs,
+    };
+    const rows = [...this.state.rows, row];
+    const frozen = (this.state.frozen as FrozenOutcome).validation;
+    const incumbent = this.state.best ? (rows[this.state.best.row] as SweepRow) : frozen;
+    const improves = outcome.bestEpoch > 0 && isBetter(row, incumbent);
+    const next = candidate + 1;
+    this.fit = null;
+    this.state = {
+      ...this.state,
+      stage: next === this.candidates.length ? "evaluate" : "finetune",
+      candidate: next,
+      rows,
+      epochs: [
+        ...this.state.epochs,
+        outcome.history.map(({ epoch, validationLoss }) => ({ epoch, validationLoss })),
+      ],
+      best: improves
+        ? { row: rows.length - 1, theta: outcome.theta, validationLogits: outcome.validationLogits }
+        : this.state.best,
+      fit: null,
+    };
+    if (this.state.stage === "evaluate") this.calibrate();
+    return spent;
+  }
+
+  /** Temperature and abstain threshold from the kept epoch's validation logits (no recomputation). */
+  private calibrate(): void {
+    const { best, frozen } = this.state;
+    if (!best) {
+      this.state = {
+        ...this.state,
+        stage: "done",
+        assessment: (frozen as FrozenOutcome).assessment,
+      };
+      return;
+    }
+    const { y, labels } = this.rowsOf(this.split.validation);
+    const logits: Matrix = { rows: y.length, cols: labels, data: best.validationLogits };
+    const temperature = fitTemperature(logits, y);
+    const probabilities = softmaxWithTemperature(logits, temperature);
+    const { targetPrecision } = this.prepared;
+    this.state = {
+      ...this.state,
+      calibration: {
+        temperature,
+        abstain:
+          targetPrecision === null
+            ? null
+            : chooseAbstainThreshold(probabilities, y, targetPrecision),
+        validationLogLossBefore: logLoss(softmaxWithTemperature(logits, 1), y),
+        validationLogLossAfter: logLoss(probabilities, y),
+      },
+      testLogits: new Float64Array(this.split.test.length * this.prepared.labels.length),
+      testCursor: 0,
+    };
+  }
+
+  /**
+   * The head as stored (its top quantised to int8, the rest float32), which the test pass evaluates. Its temperature
+   * and threshold come from the float64 model's validation logits, which the fit already has.
+   */
+  private chosenHead(): FinetuneHead {
+    const { best, calibration } = this.state;
+    if (!best || !calibration) throw new Error("finetune run: nothing chosen");
+    if (!this.head) {
+      const trained = new FinetuneHead({
+        backbone: this.input.backbone,
+        labels: this.prepared.labels,
+        model: { ...this.startModel(), theta: best.theta },
+        temperature: calibration.temperature,
+        abstainThreshold: calibration.abstain
+          ? (calibration.abstain.threshold ?? ALWAYS_ABSTAIN)
+          : null,
+      });
+      // Decoded from its bytes, as FitRun does: the reported metrics are the stored head's.
+      this.head = decodeFinetuneHead(trained.serialize(), this.input.backbone);
+    }
+    return this.head;
+  }
+
+  /** One chunk of the test pass with the stored head. */
+  private evaluateUnit(): number {
+    const { testCursor } = this.state;
+    const logits = this.state.testLogits as Float64Array;
+    const test = this.split.test;
+    const chunk = test.subarray(testCursor, testCursor + TEST_CHUNK);
+    const indices = Int32Array.from(chunk, (i) => this.sourceIndex[i] as number);
+    const { model } = this.chosenHead();
+    logits.set(
+      topLogits(model, this.input.source, indices).data,
+      testCursor * this.prepared.labels.length,
+    );
+    const cursor = testCursor + chunk.length;
+    this.state = { ...this.state, testCursor: cursor };
+    const spent = inferenceFlops(model.layout, chunk.length);
+    if (cursor < test.length) return spent;
+    this.state = { ...this.state, stage: "done", assessment: this.assess() };
+    return spent + assessmentFlops(test.length, this.prepared.labels.length);
+  }
+
+  /** The stored head's held-out results, as a holdout FitRun gives its own, then assessed alike. */
+  private assess(): Assessment {
+    const { best, calibration, rows } = this.state;
+    if (!best || !calibration) throw new Error("finetune run: nothing chosen");
+    const { labels, targetPrecision } = this.prepared;
+    const testLogits = this.testLogits();
+    const { y } = this.rowsOf(this.split.test);
+    const probabilities = softmaxWithTemperature(testLogits, calibration.temperature);
+    const { abstain } = calibration;
+    const results: Omit<FitHeadResult, "head"> = {
+      hyperparameters: {
+        chosen: (rows[best.row] as SweepRow).hyperparameters,
+        selection: `${SELECTION_RULE}; a finetune candidate must beat the frozen head's validation row`,
+        sweep: rows,
+      },
+      calibration: {
+        method: "temperature-scaling",
+        temperature: calibration.temperature,
+        fittedOn: "validation",
+        samples: this.split.validation.length,
+        logLossBefore: calibration.validationLogLossBefore,
+        logLossAfter: calibration.validationLogLossAfter,
+      },
+      abstain: abstain && {
+        targetPrecision: targetPrecision as number,
+        threshold: abstain.threshold,
+        reachable: abstain.threshold !== null,
+        fittedOn: "validation",
+        precision: abstain.precision,
+        coverage: abstain.coverage,
+        test: selectivePerformance(probabilities, y, abstain.threshold),
+      },
+      test: classificationMetrics(probabilities, y, labels),
+      testLogits,
+    };
+    return holdoutAssessment(this.prepared, this.protocol, results, this.split.test);
+  }
+
+  private testLogits(): Matrix {
+    const k = this.prepared.labels.length;
+    const data = this.state.testLogits as Float64Array;
+    return { rows: data.length / k, cols: k, data };
+  }
+
+  /** The network at step 0: pretrained top, train scaler, the frozen head's train-only classifier. */
+  private startModel(): TopModel {
+    if (!this.start) {
+      const frozen = this.state.frozen as FrozenOutcome;
+      const scaler = new StandardScaler().fit(selectRows(this.prepared.X, this.split.train));
+      const classifier = LogisticRegression.fromState(frozen.classifier);
+      this.start = startingModel(this.input.top, scaler, classifier, this.prepared.labels.length);
+    }
+    return this.start;
+  }
+
+  private paramsOf(hyperparameters: Hyperparameters): FinetuneParams {
+    const learningRate = Number(hyperparameters.learningRate);
+    const C = Number((this.state.frozen as FrozenOutcome).classifier.hyperparameters.C);
+    return {
+      ...this.fixed,
+      topLearningRate: learningRate,
+      classifierLearningRate: CLASSIFIER_LEARNING_RATE_RATIO * learningRate,
+      l2sp: Number(hyperparameters.l2sp),
+      // The frozen head's own L2 (scikit-learn's ½‖V‖² + C Σ loss, per sample), so the classifier's
+      // optimum at the pretrained top is where it starts.
+      classifierDecay: 1 / (C * this.split.train.length),
+    };
+  }
+
+  private labelledIndices(split: Int32Array) {
+    return {
+      indices: Int32Array.from(split, (i) => this.sourceIndex[i] as number),
+      y: Int32Array.from(split, (i) => this.prepared.y[i] as number),
+    };
+  }
+
+  private rowsOf(split: Int32Array) {
+    return {
+      y: Int32Array.from(split, (i) => this.prepared.y[i] as number),
+      labels: this.prepared.labels.length,
+    };
+  }
+}
+
+/** Learning rate × L2-SP strength, in grid order. */
+export function finetuneCandidates(options: TrainOptions): Hyperparameters[] {
+  const h = options.hyperparameters;
+  const learningRates = gridOption(
+    h?.learningRateGrid,
+    "hyperparameters.learningRateGrid",
+    DEFAULT_LEARNING_RATE_GRID,
+    {
+      min: 1e-7,
+      max: 0.1,
+    },
+  );
+  const strengths = gridOption(h?.l2spGrid, "hyperparameters.l2spGrid", DEFAULT_L2SP_GRID, {
+    min: 0,
+    max: 1e4,
+  });
+  return learningRates.flatMap((learningRate) => strengths.map((l2sp) => ({ learningRate, l2sp })));
+}
+
+function base64Encode(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+function base64Decode(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+}

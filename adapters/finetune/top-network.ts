@@ -1,0 +1,172 @@
+/**
+ * The finetune head's network, forward and backward, by hand like the MLP's (no autograd engine):
+ *
+ *   pre = X Wᵀ + b        the 1×1 convolution as a matrix product over the B·P positions
+ *   u   = mean_p relu6(pre)
+ *   z   = u / ‖u‖         the L2 normalisation every backbone applies to its embeddings
+ *   s   = (z − μ) / σ     the frozen head's (fixed) standard scaler
+ *   logits = s Vᵀ + c
+ *
+ * With the pretrained W, b this is exactly the frozen backbone's pooled embedding followed by a
+ * frozen head's scaler and linear classifier, which is what makes "0 steps of finetuning" equal
+ * the frozen head.
+ */
+
+import { addTransposedProduct, multiplyByTransposed } from "../linalg/gemm";
+import { softmaxInPlace } from "../linalg/softmax";
+import { axpy, dot } from "../linalg/vector";
+import type { TopLayout } from "./layout";
+
+/** The frozen head's standard scaler over the pooled, normalised embedding (kept fixed). */
+export interface TopScaling {
+  mean: Float64Array;
+  scale: Float64Array;
+}
+
+/** The same floor as the backbones' l2Normalize, so an all-zero embedding stays zero. */
+const NORM_FLOOR = 1e-12;
+const RELU6_CAP = 6;
+
+/** Buffers for up to `capacity` samples, reused across minibatches. */
+export class TopActivations {
+  /** Pre-activations, B·P × O. */
+  readonly pre: Float64Array;
+  /** Scaled embeddings s, B × O. */
+  readonly scaled: Float64Array;
+  /** Normalised embeddings z, B × O. */
+  readonly normalised: Float64Array;
+  readonly norms: Float64Array;
+  /** Logits, B × K; after `backward`, their gradient. */
+  readonly logits: Float64Array;
+  private readonly embeddingDelta: Float64Array;
+
+  constructor(
+    readonly layout: TopLayout,
+    readonly capacity: number,
+  ) {
+    const { positions: p, outChannels: o, classCount: k } = layout;
+    this.pre = new Float64Array(capacity * p * o);
+    this.scaled = new Float64Array(capacity * o);
+    this.normalised = new Float64Array(capacity * o);
+    this.norms = new Float64Array(capacity);
+    this.logits = new Float64Array(capacity * k);
+    this.embeddingDelta = new Float64Array(capacity * o);
+  }
+
+  /** Logits for `rows` samples of cut activations X (rows·P × C, row-major). */
+  forward(theta: Float64Array, scaling: TopScaling, X: Float64Array, rows: number): void {
+    const { layout, pre, normalised, scaled } = this;
+    const { positions: p, inChannels: c, outChannels: o, classCount: k } = layout;
+    multiplyByTransposed(X, theta.subarray(layout.topKernel, layout.topBias), rows * p, o, c, pre);
+    for (let i = 0; i < rows; i++) {
+      const embedding = i * o;
+      normalised.fill(0, embedding, embedding + o);
+      for (let q = 0; q < p; q++) {
+        const position = (i * p + q) * o;
+        for (let u = 0; u < o; u++) {
+          const value = (pre[position + u] as number) + (theta[layout.topBias + u] as number);
+          pre[position + u] = value;
+          const activated = Math.min(Math.max(value, 0), RELU6_CAP);
+          normalised[embedding + u] = (normalised[embedding + u] as number) + activated;
+        }
+      }
+      for (let u = 0; u < o; u++)
+        normalised[embedding + u] = (normalised[embedding + u] as number) / p;
+      const norm = Math.max(
+        Math.sqrt(dot(normalised, embedding, normalised, embedding, o)),
+        NORM_FLOOR,
+      );
+      this.norms[i] = norm;
+      for (let u = 0; u < o; u++) {
+        const z = (normalised[embedding + u] as number) / norm;
+        normalised[embedding + u] = z;
+        scaled[embedding + u] = (z - (scaling.mean[u] as number)) / (scaling.scale[u] as number);
+      }
+    }
+    multiplyByTransposed(
+      scaled,
+      theta.subarray(layout.classKernel, layout.classBias),
+      rows,
+      k,
+      o,
+      this.logits,
+    );
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < k; j++) {
+        this.logits[i * k + j] =
+          (this.logits[i * k + j] as number) + (theta[layout.classBias + j] as number);
+      }
+    }
+  }
+
+  /**
+   * After `forward` on the same X: adds the gradient of the mean cross-entropy over the rows to
+   * `grad` and returns that mean loss. Backpropagation through the chain in the header:
+   *   dlogits = (P − Y) / B;  gV = dlogitsᵀ s;  ds = dlogits V;  dz = ds / σ;
+   *   du = (dz − z (z·dz)) / ‖u‖;  dpre = du / P where 0 < pre < 6;  gW = dpreᵀ X;  gb = Σ dpre.
+   */
+  backward(
+    theta: Float64Array,
+    scaling: TopScaling,
+    X: Float64Array,
+    labels: ArrayLike<number>,
+    rows: number,
+    grad: Float64Array,
+  ): number {
+    const { layout, pre, logits, normalised } = this;
+    const { positions: p, inChannels: c, outChannels: o, classCount: k } = layout;
+    const delta = this.embeddingDelta;
+    let loss = 0;
+    for (let i = 0; i < rows; i++) {
+      const label = labels[i] as number;
+      const trueLogit = logits[i * k + label] as number;
+      loss += softmaxInPlace(logits, i * k, k) - trueLogit;
+      logits[i * k + label] = (logits[i * k + label] as number) - 1;
+      for (let j = 0; j < k; j++) logits[i * k + j] = (logits[i * k + j] as number) / rows;
+    }
+    addTransposedProduct(
+      logits,
+      this.scaled,
+      rows,
+      k,
+      o,
+      grad.subarray(layout.classKernel, layout.classBias),
+    );
+    delta.fill(0, 0, rows * o);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < k; j++) {
+        const d = logits[i * k + j] as number;
+        grad[layout.classBias + j] = (grad[layout.classBias + j] as number) + d;
+        axpy(d, theta, layout.classKernel + j * o, delta, i * o, o);
+      }
+      const embedding = i * o;
+      for (let u = 0; u < o; u++) {
+        delta[embedding + u] = (delta[embedding + u] as number) / (scaling.scale[u] as number);
+      }
+      const projection = dot(normalised, embedding, delta, embedding, o);
+      const factor = 1 / ((this.norms[i] as number) * p);
+      for (let u = 0; u < o; u++) {
+        delta[embedding + u] =
+          ((delta[embedding + u] as number) - (normalised[embedding + u] as number) * projection) *
+          factor;
+      }
+      for (let q = 0; q < p; q++) {
+        const position = (i * p + q) * o;
+        for (let u = 0; u < o; u++) {
+          const value = pre[position + u] as number;
+          const d = value > 0 && value < RELU6_CAP ? (delta[embedding + u] as number) : 0;
+          pre[position + u] = d;
+          grad[layout.topBias + u] = (grad[layout.topBias + u] as number) + d;
+        }
+      }
+    }
+    addTransposedProduct(pre, X, rows * p, o, c, grad.subarray(layout.topKernel, layout.topBias));
+    return loss / rows;
+  }
+}
+
+/** Multiply-adds ×2 of one sample's forward pass (the backward pass costs about as much again). */
+export function forwardFlops(layout: TopLayout): number {
+  const { positions: p, inChannels: c, outChannels: o, classCount: k } = layout;
+  return 2 * (p * c * o + o * k);
+}

@@ -1,0 +1,397 @@
+/**
+ * The finetune head's math (issue 12) on a small synthetic feature map: gradients against finite
+ * differences, epoch 0 is the frozen head, finetuning learns what a poor top misses, and a fit
+ * resumed from checkpoints ends with the same weights as one that never stopped.
+ */
+
+import { describe, expect, it } from "vitest";
+import {
+  decodeActivationsInto,
+  encodeActivations,
+  encodedActivationBytes,
+} from "../../../adapters/finetune/activation-codec";
+import { memorySource } from "../../../adapters/finetune/activation-source";
+import { FINETUNE_DEFAULTS, FinetuneFit } from "../../../adapters/finetune/finetune-fit";
+import { decodeFinetuneHead } from "../../../adapters/finetune/finetune-head";
+import {
+  type FinetuneResult,
+  FinetuneRun,
+  type FinetuneRunCheckpoint,
+} from "../../../adapters/finetune/finetune-run";
+import { type PretrainedTop, startingModel } from "../../../adapters/finetune/start";
+import { topEmbeddings, topLogits } from "../../../adapters/finetune/top-model";
+import { TopActivations } from "../../../adapters/finetune/top-network";
+import { runToEnd } from "../../../adapters/fit-process";
+import { LogisticRegression } from "../../../adapters/logistic/logistic-regression";
+import { StandardScaler } from "../../../adapters/preprocessing/standard-scaler";
+import { STEP_FLOPS } from "../../../adapters/protocol/step-budget";
+import { SeededRandom } from "../../../adapters/random";
+import {
+  decodeCheckpoint,
+  encodeCheckpoint,
+} from "../../../adapters/serialization/checkpoint-codec";
+
+const POSITIONS = 4;
+const CHANNELS = 6;
+const OUT = 8;
+const CLASSES = 3;
+
+function gaussians(seed: number) {
+  const random = new SeededRandom(seed);
+  return () => Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+}
+
+/**
+ * Feature maps whose class shows in one channel pattern at every position, and a pretrained top
+ * that mostly looks elsewhere: the frozen embedding carries little of the class, so a finetune has
+ * something to gain.
+ */
+function syntheticTask(perClass: number, seed: number) {
+  const gaussian = gaussians(seed);
+  const patterns = Array.from({ length: CLASSES }, () =>
+    Array.from({ length: CHANNELS }, () => 1.5 * gaussian()),
+  );
+  const samples: Float64Array[] = [];
+  const labels: number[] = [];
+  for (let k = 0; k < CLASSES; k++) {
+    for (let i = 0; i < perClass; i++) {
+      const map = new Float64Array(POSITIONS * CHANNELS);
+      for (let p = 0; p < POSITIONS; p++) {
+        for (let c = 0; c < CHANNELS; c++) {
+          map[p * CHANNELS + c] = ((patterns[k] as number[])[c] as number) + gaussian();
+        }
+      }
+      samples.push(map);
+      labels.push(k);
+    }
+  }
+  const kernel = Float64Array.from({ length: OUT * CHANNELS }, () => 0.3 * gaussian());
+  const bias = Float64Array.from({ length: OUT }, () => 1 + 0.1 * gaussian());
+  const top: PretrainedTop = {
+    positions: POSITIONS,
+    inChannels: CHANNELS,
+    outChannels: OUT,
+    kernel,
+    bias,
+  };
+  return { samples, y: Int32Array.from(labels), top };
+}
+
+/** Every third sample to validation, the rest to train. */
+function split(count: number) {
+  const train: number[] = [];
+  const validation: number[] = [];
+  for (let i = 0; i < count; i++) (i % 3 === 0 ? validation : train).push(i);
+  return { train: Int32Array.from(train), validation: Int32Array.from(validation) };
+}
+
+/** The frozen head on the pretrained top's embeddings: scaler + logistic fitted on train. */
+function frozenStart(task: ReturnType<typeof syntheticTask>) {
+  const source = memorySource(task.samples, POSITIONS * CHANNELS);
+  const identity = startingModel(
+    task.top,
+    new StandardScaler().fit({ rows: 1, cols: OUT, data: new Float64Array(OUT) }),
+    new LogisticRegression().fit(
+      { rows: 2, cols: OUT, data: new Float64Array(2 * OUT).fill(1, 0, OUT) },
+      Int32Array.from([0, 1]),
+      { classCount: CLASSES },
+    ),
+    CLASSES,
+  );
+  const parts = split(task.samples.length);
+  const embeddings = topEmbeddings(identity, source, parts.train);
+  const scaler = new StandardScaler().fit(embeddings);
+  const trainY = Int32Array.from(parts.train, (i) => task.y[i] as number);
+  const logistic = new LogisticRegression({ C: 1 }).fit(scaler.transform(embeddings), trainY, {
+    classCount: CLASSES,
+  });
+  const model = startingModel(task.top, scaler, logistic, CLASSES);
+  const data = {
+    source,
+    train: { indices: parts.train, y: trainY },
+    validation: {
+      indices: parts.validation,
+      y: Int32Array.from(parts.validation, (i) => task.y[i] as number),
+    },
+  };
+  return { model, scaler, logistic, data, source };
+}
+
+function meanCrossEntropy(logits: Float64Array, labels: Int32Array, rows: number): number {
+  let total = 0;
+  for (let i = 0; i < rows; i++) {
+    const row = logits.subarray(i * CLASSES, (i + 1) * CLASSES);
+    const max = Math.max(...row);
+    const lse = max + Math.log(row.reduce((sum, z) => sum + Math.exp(z - max), 0));
+    total += lse - (row[labels[i] as number] as number);
+  }
+  return total / rows;
+}
+
+describe("finetune network", () => {
+  it("has gradients that match central finite differences", () => {
+    const task = syntheticTask(3, 7);
+    const { model } = frozenStart(task);
+    const rows = 5;
+    const X = new Float64Array(rows * POSITIONS * CHANNELS);
+    memorySource(task.samples, POSITIONS * CHANNELS).read([0, 2, 4, 6, 8], X);
+    const labels = Int32Array.from([0, 0, 1, 2, 2]);
+    const network = new TopActivations(model.layout, rows);
+    const loss = (theta: Float64Array) => {
+      network.forward(theta, model.scaling, X, rows);
+      return meanCrossEntropy(network.logits, labels, rows);
+    };
+    const theta = Float64Array.from(model.theta);
+    const grad = new Float64Array(model.layout.size);
+    network.forward(theta, model.scaling, X, rows);
+    const reported = network.backward(theta, model.scaling, X, labels, rows, grad);
+    expect(reported).toBeCloseTo(loss(theta), 12);
+
+    const h = 1e-6;
+    let worst = 0;
+    for (let j = 0; j < theta.length; j++) {
+      const saved = theta[j] as number;
+      theta[j] = saved + h;
+      const up = loss(theta);
+      theta[j] = saved - h;
+      const down = loss(theta);
+      theta[j] = saved;
+      const numeric = (up - down) / (2 * h);
+      worst = Math.max(
+        worst,
+        Math.abs(numeric - (grad[j] as number)) / Math.max(1e-3, Math.abs(numeric)),
+      );
+    }
+    expect(worst).toBeLessThan(1e-4);
+    // The top's kernel does get a gradient (not all ReLU6 units are saturated or off).
+    const topGrad = grad.subarray(model.layout.topKernel, model.layout.topBias);
+    expect(topGrad.some((g) => Math.abs(g) > 1e-6)).toBe(true);
+  });
+
+  it("before any step, predicts exactly like the frozen head (scaler + logistic on the embeddings)", () => {
+    const task = syntheticTask(10, 3);
+    const { model, scaler, logistic, data, source } = frozenStart(task);
+    const all = Int32Array.from(task.samples, (_, i) => i);
+    const frozen = logistic.decisionFunction(scaler.transform(topEmbeddings(model, source, all)));
+    const tuned = topLogits(model, source, all);
+    for (let i = 0; i < frozen.data.length; i++) {
+      expect(tuned.data[i]).toBeCloseTo(frozen.data[i] as number, 10);
+    }
+    // A fit whose epoch 0 is never beaten returns the starting weights, bit for bit.
+    const fit = new FinetuneFit(model, data, { ...FINETUNE_DEFAULTS, maxEpochs: 0 });
+    runToEnd(fit);
+    expect(fit.outcome.bestEpoch).toBe(0);
+    expect(fit.outcome.theta).toEqual(model.theta);
+  });
+
+  it("learns what a poor pretrained top misses: validation loss falls below the frozen head's", () => {
+    const task = syntheticTask(40, 11);
+    const { model, data } = frozenStart(task);
+    const fit = new FinetuneFit(model, data, {
+      ...FINETUNE_DEFAULTS,
+      topLearningRate: 3e-3,
+      classifierLearningRate: 1e-2,
+      maxEpochs: 15,
+      seed: 4,
+    });
+    runToEnd(fit);
+    const { history, bestEpoch } = fit.outcome;
+    const frozen = history[0];
+    const best = history.find((record) => record.epoch === bestEpoch);
+    expect(bestEpoch).toBeGreaterThan(0);
+    expect(best?.validationLoss).toBeLessThan(0.8 * (frozen?.validationLoss ?? 0));
+    expect(best?.validationAccuracy).toBeGreaterThanOrEqual(frozen?.validationAccuracy ?? 1);
+    // The top moved, so the gain is not the classifier's alone.
+    const moved = fit.outcome.theta
+      .subarray(model.layout.topKernel, model.layout.topBias)
+      .some((w, j) => Math.abs(w - (model.theta[j] as number)) > 1e-3);
+    expect(moved).toBe(true);
+  });
+
+  it("resumed from an encoded checkpoint after every step, ends with the same weights (seeded)", () => {
+    const task = syntheticTask(12, 5);
+    const { model, data } = frozenStart(task);
+    const params = { ...FINETUNE_DEFAULTS, batchSize: 4, maxEpochs: 4, patience: 10, seed: 9 };
+    const straight = new FinetuneFit(model, data, params);
+    runToEnd(straight);
+
+    const stepFlops = 3 * 2 * 2 * (POSITIONS * CHANNELS * OUT);
+    let fit = new FinetuneFit(model, data, params);
+    let steps = 0;
+    while (!fit.done) {
+      fit.advance(stepFlops);
+      steps++;
+      fit = new FinetuneFit(
+        model,
+        data,
+        params,
+        decodeCheckpoint(encodeCheckpoint(fit.checkpoint())),
+      );
+    }
+    expect(steps).toBeGreaterThan(20);
+    expect(fit.outcome.bestEpoch).toBe(straight.outcome.bestEpoch);
+    expect(fit.outcome.history).toEqual(straight.outcome.history);
+    expect(fit.outcome.theta).toEqual(straight.outcome.theta);
+    expect(fit.outcome.theta).not.toEqual(model.theta);
+  });
+});
+
+/** The task as the protocol takes it: frozen embeddings as samples, cut activations as the source. */
+function runInput(task: ReturnType<typeof syntheticTask>, options: object) {
+  const source = memorySource(task.samples, POSITIONS * CHANNELS);
+  const { model } = frozenStart(task);
+  const all = Int32Array.from(task.samples, (_, i) => i);
+  const embeddings = topEmbeddings(model, source, all);
+  const samples = task.samples.map((_, i) => ({
+    features: Float32Array.from(embeddings.data.subarray(i * OUT, (i + 1) * OUT)),
+    label: `class-${task.y[i]}`,
+    hash: `sample-${i}`,
+  }));
+  return {
+    backbone: { id: "synthetic", weightsHash: "none", dim: OUT },
+    top: task.top,
+    samples,
+    source,
+    options,
+  };
+}
+
+describe("finetune protocol", () => {
+  const options = {
+    seed: 2,
+    hyperparameters: { learningRateGrid: [3e-3], l2spGrid: [0.01, 1], maxEpochs: 8 },
+  };
+
+  it("beats the frozen head on validation when the top misses the class, and reports on test", () => {
+    const run = new FinetuneRun(runInput(syntheticTask(40, 11), options));
+    while (!run.done) run.advance(STEP_FLOPS);
+    const result = run.result();
+    if (result.kind !== "finetune") throw new Error("expected a finetune head");
+    const { report } = result;
+    expect(report.finetune.candidates).toHaveLength(2);
+    expect(report.finetune.chosen).not.toBe("frozen");
+    expect(report.finetune.candidates[0]?.epochs[0]?.epoch).toBe(0);
+    const { evaluation, calibration, samples } = report;
+    expect(evaluation.protocol.kind).toBe("holdout");
+    expect(evaluation.samples).toBe(24);
+    expect(evaluation.metrics.samples).toBe(24);
+    expect(evaluation.perSample).toHaveLength(24);
+    expect(evaluation.accuracy.value).toBeGreaterThan(0.8);
+    expect(evaluation.accuracy.low).toBeLessThan(evaluation.accuracy.value);
+    expect(evaluation.accuracy.method).toMatch(/Wilson/);
+    expect(evaluation.macroF1.method).toMatch(/bootstrap/);
+    expect(calibration.fittedOn).toBe("validation");
+    expect(calibration.samples).toBe(24);
+    expect(calibration.temperature).toBeGreaterThan(0);
+    // The finetune head is trained on the train split only: validation stops it.
+    expect(samples.servedHeadTrainedOn).toBe(72);
+    expect(report.serializedBytes).toBe(result.head.serialize().length);
+  });
+
+  it("falls back to the frozen head when no candidate trains past epoch 0", () => {
+    const run = new FinetuneRun(
+      runInput(syntheticTask(10, 3), {
+        ...options,
+        hyperparameters: { ...options.hyperparameters, maxEpochs: 0 },
+      }),
+    );
+    while (!run.done) run.advance(STEP_FLOPS);
+    const result = run.result();
+    expect(result.kind).toBe("frozen");
+    expect(result.report.headType).toBe("logistic");
+    expect(result.report.finetune.chosen).toBe("frozen");
+    // The frozen fallback's report: a holdout FitRun's, its head refitted on train + validation.
+    expect(result.report.evaluation.samples).toBe(6);
+    expect(result.report.samples.servedHeadTrainedOn).toBe(24);
+    expect(result.report.serializedBytes).toBe(result.frozenHead.length);
+  });
+
+  it("resumed from an encoded checkpoint after every step, gives the same result", () => {
+    const input = runInput(syntheticTask(15, 8), options);
+    const straight = new FinetuneRun(input);
+    while (!straight.done) straight.advance(2e4);
+    let run = new FinetuneRun(input);
+    let steps = 0;
+    while (!run.done) {
+      run.advance(2e4);
+      steps++;
+      run = new FinetuneRun(
+        input,
+        decodeCheckpoint<FinetuneRunCheckpoint>(encodeCheckpoint(run.checkpoint())),
+      );
+    }
+    expect(steps).toBeGreaterThan(10);
+    const withoutTime = ({ report: { fitTimeMs: _, ...report }, ...rest }: FinetuneResult) => ({
+      ...rest,
+      report,
+    });
+    expect(withoutTime(run.result())).toEqual(withoutTime(straight.result()));
+  });
+});
+
+describe("the stored finetune head", () => {
+  it("round-trips through its bytes (int8 top) and predicts from cut feature maps as before", () => {
+    const input = runInput(syntheticTask(40, 11), {
+      seed: 2,
+      hyperparameters: { learningRateGrid: [3e-3], l2spGrid: [0.01], maxEpochs: 8 },
+    });
+    const run = new FinetuneRun(input);
+    while (!run.done) run.advance(STEP_FLOPS);
+    const result = run.result();
+    if (result.kind !== "finetune") throw new Error("expected a finetune head");
+    const bytes = result.head.serialize();
+    const decoded = decodeFinetuneHead(bytes, input.backbone);
+    expect(decoded.serialize()).toEqual(bytes);
+    const maps = input.samples.map((_, i) =>
+      Float32Array.from(syntheticTask(40, 11).samples[i] as Float64Array),
+    );
+    expect(decoded.predict(maps)).toEqual(result.head.predict(maps));
+    // int8 kernel + float32 scales, bias, scaler and classifier, and a small JSON header.
+    const { layout } = result.head.model;
+    const floats = 2 * OUT + 2 * OUT + CLASSES * OUT + CLASSES;
+    expect(bytes.length).toBeGreaterThanOrEqual(OUT * CHANNELS + 4 * floats);
+    expect(bytes.length).toBeLessThan(OUT * CHANNELS + 4 * floats + 1024);
+    expect(layout.inChannels).toBe(CHANNELS);
+    expect(() => decodeFinetuneHead(bytes, { ...input.backbone, weightsHash: "other" })).toThrow(
+      /retrain/,
+    );
+    expect(() => decodeFinetuneHead(bytes.subarray(0, bytes.length - 1), input.backbone)).toThrow(
+      /wrong size/,
+    );
+  });
+});
+
+describe("cached cut activations", () => {
+  it("store int8 with a scale per position, within half a step of each position's range", () => {
+    const gaussian = gaussians(21);
+    const positions = 49;
+    const channels = 32;
+    const map = Float64Array.from(
+      { length: positions * channels },
+      (_, i) => gaussian() * (1 + Math.floor(i / channels)),
+    );
+    const bytes = encodeActivations(map, positions, channels);
+    expect(bytes.length).toBe(encodedActivationBytes(positions, channels));
+    expect(encodedActivationBytes(49, 448)).toBe(22_148);
+    const out = new Float64Array(2 * positions * channels);
+    decodeActivationsInto(bytes, positions, channels, out, positions * channels);
+    for (let p = 0; p < positions; p++) {
+      const row = map.subarray(p * channels, (p + 1) * channels);
+      const step = Math.max(...row.map(Math.abs)) / 127;
+      for (let c = 0; c < channels; c++) {
+        const decoded = out[positions * channels + p * channels + c] as number;
+        expect(Math.abs(decoded - (row[c] as number))).toBeLessThanOrEqual(step / 2 + 1e-6);
+      }
+    }
+  });
+});
+
+describe("finetune data", () => {
+  it("streams samples by index and refuses a wrong-sized one", () => {
+    const source = memorySource([Float64Array.of(1, 2), Float64Array.of(3)], 2);
+    const out = new Float64Array(2);
+    source.read([0], out);
+    expect([...out]).toEqual([1, 2]);
+    expect(() => source.read([1], out)).toThrow(/not 2 long/);
+  });
+});
