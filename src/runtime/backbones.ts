@@ -259,15 +259,20 @@ export class BackbonePool {
   }
 }
 
-/** The files, adding the time spent reading them to `spent.filesMs`. */
+/**
+ * The files, adding the time during which at least one read is in flight to `spent.filesMs`:
+ * concurrent reads count once, so the phases never add up to more than the load.
+ */
 function timedFiles(files: ModelFiles, spent: { filesMs: number }): ModelFiles {
+  let inFlight = 0;
+  let since = 0;
   return {
     async read(file) {
-      const started = performance.now();
+      if (inFlight++ === 0) since = performance.now();
       try {
         return await files.read(file);
       } finally {
-        spent.filesMs += performance.now() - started;
+        if (--inFlight === 0) spent.filesMs += performance.now() - since;
       }
     },
   };
