@@ -8,11 +8,12 @@
  * whose records carry their head (one KV read), and over the seeded tenants with their twin adapters
  * whose records leave it out (records, then the head's key: the path before inline heads).
  *
- * The machine is shared, so its load drifts over a run: the steady-state calls take turns in short
- * rounds, and each figure is the median over rounds, so that a busy minute weighs on every call alike.
+ * The machine is shared, so its load drifts over a run: the steady-state calls take turns call by
+ * call, in rounds, and each figure is the median over rounds, so that a busy minute weighs on every
+ * call alike.
  */
 
-import { type Latency, measure } from "../stats";
+import { type Latency, measure, percentile } from "../stats";
 import type { BenchApi, TenantAdapter } from "./api";
 
 export interface PredictLatency {
@@ -75,14 +76,15 @@ export async function measurePredictLatency(
   const everyone = [hammered, ...others];
   const few = everyone.slice(0, FEW_TENANTS);
   const perRound: Record<SteadyCall, Latency>[] = [];
+  const steady: Record<SteadyCall, Call> = {
+    embed,
+    oneTenant: hammered,
+    randomOfAll: () => pickAtRandom(everyone)(),
+    randomSeparateHead: () => pickAtRandom(separateHead)(),
+    randomOfFew: () => pickAtRandom(few)(),
+  };
   for (let round = 0; round < rounds; round++) {
-    perRound.push({
-      embed: await measure(embed, 0, runsPerRound),
-      oneTenant: await measure(hammered, 0, runsPerRound),
-      randomOfAll: await measure(() => pickAtRandom(everyone)(), 0, runsPerRound),
-      randomSeparateHead: await measure(() => pickAtRandom(separateHead)(), 0, runsPerRound),
-      randomOfFew: await measure(() => pickAtRandom(few)(), 0, runsPerRound),
-    });
+    perRound.push(await measureInTurns(steady, runsPerRound));
   }
   return {
     embed: medianOf(perRound.map((r) => r.embed)),
@@ -97,6 +99,33 @@ export async function measurePredictLatency(
       perRound.map((r) => r.randomSeparateHead.p95 - r.oneTenant.p95),
     ),
   };
+}
+
+/**
+ * Each call once per turn, in a fresh random order: a few milliseconds of difference between two
+ * calls must not be the machine's load moving between their runs.
+ */
+async function measureInTurns(
+  calls: Record<SteadyCall, Call>,
+  turns: number,
+): Promise<Record<SteadyCall, Latency>> {
+  const names = Object.keys(calls) as SteadyCall[];
+  const times = new Map(names.map((name) => [name, [] as number[]]));
+  for (let turn = 0; turn < turns; turn++) {
+    for (const name of shuffled(names)) {
+      const start = performance.now();
+      await calls[name]();
+      times.get(name)?.push(performance.now() - start);
+    }
+  }
+  return Object.fromEntries(
+    names.map((name) => [name, latencyOf(times.get(name) ?? [])]),
+  ) as Record<SteadyCall, Latency>;
+}
+
+function latencyOf(times: readonly number[]): Latency {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), runs: sorted.length };
 }
 
 /** Median p50 and median p95 over rounds, with every round's runs counted. */
