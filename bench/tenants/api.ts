@@ -19,6 +19,8 @@ export interface TenantAdapter {
   readonly tenantId: string;
   readonly key: string;
   readonly adapterId: string;
+  /** Seeded tenants only: the same head behind a record that leaves it out (src/routes/dev-seed.ts). */
+  readonly separateHeadAdapterId?: string;
 }
 
 interface Job {

@@ -4,13 +4,16 @@
  * read from KV, the head deserialised), then tenants drawn at random: from the whole fleet (with
  * 10,000 tenants most draws miss the isolate's caches, which hold 512 heads and keep serving records
  * for 2 s) and from a few tenants only (everything cached), to tell the cost of switching from the
- * cost of reading a tenant's records and head.
+ * cost of reading a tenant's records and head. The whole-fleet draw is timed twice: with the adapters
+ * whose records carry their head (one KV read), and over the seeded tenants with their twin adapters
+ * whose records leave it out (records, then the head's key: the path before inline heads).
  *
- * The machine is shared, so its load drifts over a run: the steady-state calls take turns in short
- * rounds, and each figure is the median over rounds, so that a busy minute weighs on every call alike.
+ * The machine is shared, so its load drifts over a run: the steady-state calls take turns call by
+ * call, in rounds, and each figure is the median over rounds, so that a busy minute weighs on every
+ * call alike.
  */
 
-import { type Latency, measure } from "../stats";
+import { type Latency, measure, percentile } from "../stats";
 import type { BenchApi, TenantAdapter } from "./api";
 
 export interface PredictLatency {
@@ -18,11 +21,15 @@ export interface PredictLatency {
   readonly oneTenant: Latency;
   readonly firstVisits: Latency;
   readonly randomOfAll: Latency;
+  /** The same draw over the seeded tenants, predicting with the adapter whose record leaves the head out. */
+  readonly randomSeparateHead: Latency;
   readonly randomOfFew: Latency;
   /** Median over rounds of (one tenant's p50 ÷ embed's p50). */
   readonly predictOverEmbed: number;
   /** Median over rounds of (random tenant's p95 − one tenant's p95), in ms. */
   readonly switchingMs: number;
+  /** The same for the draw whose records leave the head out: main's path before inline heads. */
+  readonly switchingSeparateHeadMs: number;
 }
 
 export interface LatencyRuns {
@@ -37,6 +44,7 @@ export const FIRST_VISITS = 500;
 export const FEW_TENANTS = 8;
 
 type Call = () => Promise<void>;
+type SteadyCall = "embed" | "oneTenant" | "randomOfAll" | "randomSeparateHead" | "randomOfFew";
 
 export async function measurePredictLatency(
   api: BenchApi,
@@ -44,12 +52,17 @@ export async function measurePredictLatency(
   probe: string,
   { rounds, runsPerRound }: LatencyRuns,
 ): Promise<PredictLatency> {
-  const [hammered, ...others] = tenants.map((tenant): Call => {
+  const caller = (tenant: TenantAdapter): Call => {
     const predict = api.predictor(tenant, probe);
     return async () => {
       await predict();
     };
-  });
+  };
+  const [hammered, ...others] = tenants.map(caller);
+  const separateHead = tenants.flatMap(({ separateHeadAdapterId, ...tenant }) =>
+    separateHeadAdapterId ? [caller({ ...tenant, adapterId: separateHeadAdapterId })] : [],
+  );
+  if (separateHead.length === 0) throw new Error("need seeded tenants");
   if (!hammered || others.length === 0) throw new Error("need at least two tenants");
   const embed = api.embedder(probe);
   for (let i = 0; i < WARMUP; i++) {
@@ -62,24 +75,57 @@ export async function measurePredictLatency(
 
   const everyone = [hammered, ...others];
   const few = everyone.slice(0, FEW_TENANTS);
-  const perRound: Record<"embed" | "oneTenant" | "randomOfAll" | "randomOfFew", Latency>[] = [];
+  const perRound: Record<SteadyCall, Latency>[] = [];
+  const steady: Record<SteadyCall, Call> = {
+    embed,
+    oneTenant: hammered,
+    randomOfAll: () => pickAtRandom(everyone)(),
+    randomSeparateHead: () => pickAtRandom(separateHead)(),
+    randomOfFew: () => pickAtRandom(few)(),
+  };
   for (let round = 0; round < rounds; round++) {
-    perRound.push({
-      embed: await measure(embed, 0, runsPerRound),
-      oneTenant: await measure(hammered, 0, runsPerRound),
-      randomOfAll: await measure(() => pickAtRandom(everyone)(), 0, runsPerRound),
-      randomOfFew: await measure(() => pickAtRandom(few)(), 0, runsPerRound),
-    });
+    perRound.push(await measureInTurns(steady, runsPerRound));
   }
   return {
     embed: medianOf(perRound.map((r) => r.embed)),
     oneTenant: medianOf(perRound.map((r) => r.oneTenant)),
     firstVisits,
     randomOfAll: medianOf(perRound.map((r) => r.randomOfAll)),
+    randomSeparateHead: medianOf(perRound.map((r) => r.randomSeparateHead)),
     randomOfFew: medianOf(perRound.map((r) => r.randomOfFew)),
     predictOverEmbed: median(perRound.map((r) => r.oneTenant.p50 / r.embed.p50)),
     switchingMs: median(perRound.map((r) => r.randomOfAll.p95 - r.oneTenant.p95)),
+    switchingSeparateHeadMs: median(
+      perRound.map((r) => r.randomSeparateHead.p95 - r.oneTenant.p95),
+    ),
   };
+}
+
+/**
+ * Each call once per turn, in a fresh random order: a few milliseconds of difference between two
+ * calls must not be the machine's load moving between their runs.
+ */
+async function measureInTurns(
+  calls: Record<SteadyCall, Call>,
+  turns: number,
+): Promise<Record<SteadyCall, Latency>> {
+  const names = Object.keys(calls) as SteadyCall[];
+  const times = new Map(names.map((name) => [name, [] as number[]]));
+  for (let turn = 0; turn < turns; turn++) {
+    for (const name of shuffled(names)) {
+      const start = performance.now();
+      await calls[name]();
+      times.get(name)?.push(performance.now() - start);
+    }
+  }
+  return Object.fromEntries(
+    names.map((name) => [name, latencyOf(times.get(name) ?? [])]),
+  ) as Record<SteadyCall, Latency>;
+}
+
+function latencyOf(times: readonly number[]): Latency {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), runs: sorted.length };
 }
 
 /** Median p50 and median p95 over rounds, with every round's runs counted. */

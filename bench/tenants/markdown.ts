@@ -1,5 +1,6 @@
 /** The tenant benchmark's section for bench/RESULTS.md: setup cost, predict latency, train-to-servable. */
 
+import { INLINE_HEAD_MAX_BYTES } from "../../src/storage/inline-head";
 import type { Latency } from "../stats";
 import type { Fleet, Seeding, SetupTimes } from "./fleet";
 import { FEW_TENANTS, FIRST_VISITS, type LatencyRuns, type PredictLatency } from "./latency";
@@ -35,9 +36,9 @@ export function tenantsMarkdown(figures: TenantFigures): string {
     "",
     setupTable(figures.fleet.setups),
     "",
-    `Predict latency, batch 1, the same ${figures.probeChars}-character subject line for every call, \`topK\` 3. A prediction reads the key's and the adapter's serving records and the head from KV through the isolate's caches (records kept 2 s, 512 heads), and calls no Durable Object. First visit = ${FIRST_VISITS} other tenants once each, in random order: records and head read from KV, the head deserialised. Random tenant of all = drawn from the whole fleet: with ${fleetSize(figures).toLocaleString("en")} tenants nearly every draw misses both caches (a tenant comes round again after minutes), so this is the cost of switching to a tenant not seen lately. The few-tenant draw stays in the caches. The four steady-state calls take turns in ${figures.latencyRuns.rounds} rounds of ${figures.latencyRuns.runsPerRound} runs; their p50 and p95, the predict ÷ embed ratio and the switching cost (whole-fleet draw) are medians over rounds, so the shared machine's drifting load weighs on each alike.`,
+    `Predict latency, batch 1, the same ${figures.probeChars}-character subject line for every call, \`topK\` 3. A prediction reads the key's and the adapter's serving records from KV through the isolate's caches (records kept 2 s, 512 heads), and calls no Durable Object; the adapter's record carries its head when it is at most ${INLINE_HEAD_MAX_BYTES / 1024} KiB (these logistic heads are), else the head is read from its own key after the records. First visit = ${FIRST_VISITS} other tenants once each, in random order: records (with the head) read from KV, the head deserialised. Random tenant of all = drawn from the whole fleet: with ${fleetSize(figures).toLocaleString("en")} tenants nearly every draw misses both caches (a tenant comes round again after minutes), so this is the cost of switching to a tenant not seen lately. It is timed side by side with the same draw over the seeded tenants' twin adapters, whose records leave the head out (the same head under another id): records, then the head's key, the path before heads rode in the records. The few-tenant draw stays in the caches. The five steady-state calls take turns call by call (each once per turn, in a fresh random order) in ${figures.latencyRuns.rounds} rounds of ${figures.latencyRuns.runsPerRound} turns; their p50 and p95, the predict ÷ embed ratio and the switching cost (whole-fleet draw) are medians over rounds, so the shared machine's drifting load weighs on each alike.`,
     "",
-    latencyTable(fleetSize(figures), figures.latency),
+    latencyTable(fleetSize(figures), figures.seeding.clones.length, figures.latency),
     "",
     servableTable(figures.servable),
   ].join("\n");
@@ -58,7 +59,7 @@ function fleetSentence(figures: TenantFigures) {
     fleet.failures.length === 0
       ? ""
       : ` ${fleet.failures.length} setups failed and are left out; the first: \`${fleet.failures[0]}\`.`;
-  return `N = ${fleetSize(figures).toLocaleString("en")} tenants. ${n} were set up through the API${capped}.${failed} Each has one key and one use-lite adapter with a logistic head, trained once on ${samplesPerTenant} SpamAssassin subject lines (half spam, half ham); ${inFlight} tenants were set up at a time, ${s(fleet.wallMs / n)} s of wall time per tenant. The other ${seeding.clones.length.toLocaleString("en")} were seeded in ${s(seeding.wallMs)} s by \`POST /v1/dev/clone-tenant\` (src/routes/dev-seed.ts; only under \`DEV_SEEDING=on\`, which the benchmark passes to \`wrangler dev\`): each a new tenant id, API key and adapter id whose key record, adapter record and head are copies of a real tenant's in KV, which is all a prediction reads; they have no Durable Object state.`;
+  return `N = ${fleetSize(figures).toLocaleString("en")} tenants. ${n} were set up through the API${capped}.${failed} Each has one key and one use-lite adapter with a logistic head, trained once on ${samplesPerTenant} SpamAssassin subject lines (half spam, half ham); ${inFlight} tenants were set up at a time, ${s(fleet.wallMs / n)} s of wall time per tenant. The other ${seeding.clones.length.toLocaleString("en")} were seeded in ${s(seeding.wallMs)} s by \`POST /v1/dev/clone-tenant\` (src/routes/dev-seed.ts; only under \`DEV_SEEDING=on\`, which the benchmark passes to \`wrangler dev\`): each a new tenant id, API key and adapter id whose key record, adapter record and head are copies of a real tenant's in KV, which is all a prediction reads, plus a twin adapter whose record leaves the head out; they have no Durable Object state.`;
 }
 
 function setupTable(setups: readonly SetupTimes[]): string {
@@ -74,9 +75,9 @@ function setupTable(setups: readonly SetupTimes[]): string {
   ].join("\n");
 }
 
-function latencyTable(n: number, latency: PredictLatency): string {
-  const { embed, oneTenant, firstVisits, randomOfAll, randomOfFew } = latency;
-  const { predictOverEmbed, switchingMs } = latency;
+function latencyTable(n: number, seeded: number, latency: PredictLatency): string {
+  const { embed, oneTenant, firstVisits, randomOfAll, randomSeparateHead, randomOfFew } = latency;
+  const { predictOverEmbed, switchingMs, switchingSeparateHeadMs } = latency;
   const row = (call: string, l: Latency, versus: string, target: string) =>
     `| ${call} | ${l.runs} | ${ms(l.p50)} | ${ms(l.p95)} | ${(l.p50 / embed.p50).toFixed(2)} | ${versus} | ${target} |`;
   return [
@@ -90,16 +91,22 @@ function latencyTable(n: number, latency: PredictLatency): string {
       `p50 ≤ ${PREDICT_OVER_EMBED_TARGET}× embed: ${predictOverEmbed.toFixed(2)}×, ${verdict(predictOverEmbed <= PREDICT_OVER_EMBED_TARGET)}`,
     ),
     row(
-      `predict, first visit to ${firstVisits.runs} other tenants (records and head from KV)`,
+      `predict, first visit to ${firstVisits.runs} other tenants (records with the head from KV)`,
       firstVisits,
       `${ms(firstVisits.p95 - oneTenant.p95)} ms`,
       "reported",
     ),
     row(
-      `predict, random tenant of ${n.toLocaleString("en")}`,
+      `predict, random tenant of ${n.toLocaleString("en")}, head in the adapter's record (one KV read)`,
       randomOfAll,
       `${ms(switchingMs)} ms`,
       `≤ ${SWITCHING_TARGET_MS} ms: ${verdict(switchingMs <= SWITCHING_TARGET_MS)}`,
+    ),
+    row(
+      `predict, random seeded tenant of ${seeded.toLocaleString("en")}, head read after the records (before: two KV reads)`,
+      randomSeparateHead,
+      `${ms(switchingSeparateHeadMs)} ms`,
+      "before, same run",
     ),
     row(
       `predict, random tenant of the first ${FEW_TENANTS} (cached)`,

@@ -6,9 +6,11 @@
  * object's alarm.
  */
 
-import { deleteHeads } from "../storage/heads";
+import { deleteHeads, readHeadBytes } from "../storage/heads";
+import { encodeInlineHead, INLINE_HEAD_MAX_BYTES } from "../storage/inline-head";
 import { forgetServingRecords, rememberServingRecord } from "../storage/serving-cache";
 import {
+  type AdapterServingRecord,
   isServable,
   type KeyServingRecord,
   type ServingRecordRef,
@@ -50,7 +52,8 @@ export class ServingPublisher {
     for (const pending of this.pendingRecords()) {
       const name = servingRecordName(pending.ref);
       const value = this.currentValue(pending.ref);
-      if (!(await writeRecord(this.kv, name, value))) return false;
+      const stored = isAdapterRecord(pending.ref, value) ? await this.withHead(value) : value;
+      if (!(await writeRecord(this.kv, name, stored))) return false;
       rememberServingRecord(name, value);
       // The tenant may have been deleted meanwhile; its outbox went with it.
       if (this.state.exists) this.state.serving.written(pending);
@@ -62,7 +65,20 @@ export class ServingPublisher {
     return this.state.exists ? this.state.serving.pending() : [];
   }
 
-  private currentValue(ref: ServingRecordRef): KeyServingRecord | object | null {
+  /**
+   * The adapter's record as KV holds it: with its active head's bytes when they are small
+   * (src/storage/inline-head.ts), so a prediction elsewhere reads one key instead of two. The head
+   * was written to KV before it was activated; if this location cannot read it yet, the record goes
+   * without, and predictions read the head's own key.
+   */
+  private async withHead(record: AdapterServingRecord): Promise<AdapterServingRecord> {
+    const version = this.state.versions.get(record.id, record.activeVersion, record.activeVersion);
+    if (version.headBytes > INLINE_HEAD_MAX_BYTES) return record;
+    const bytes = await readHeadBytes(this.kv, version.headKey);
+    return bytes ? { ...record, head: encodeInlineHead(bytes) } : record;
+  }
+
+  private currentValue(ref: ServingRecordRef): KeyServingRecord | AdapterServingRecord | null {
     const tenant = this.state.findTenant();
     if (!tenant || tenant.id !== ref.tenantId) return null;
     if (ref.kind === "key") {
@@ -71,6 +87,13 @@ export class ServingPublisher {
     const adapter = this.state.adapters.find(ref.adapterId);
     return adapter && isServable(adapter) ? adapter : null;
   }
+}
+
+function isAdapterRecord(
+  ref: ServingRecordRef,
+  value: KeyServingRecord | AdapterServingRecord | null,
+): value is AdapterServingRecord {
+  return ref.kind === "adapter" && value !== null;
 }
 
 /** Puts the record, or deletes it when null; answers whether KV took it within the attempts. */

@@ -6,6 +6,9 @@
  * The clones have no Durable Object state, so any call other than predict answers as for an unknown
  * tenant. Answers 404 unless the deployment sets DEV_SEEDING = "on" (the benchmark passes it to
  * `wrangler dev`), and takes the admin token; it is left out of the OpenAPI document.
+ * Each clone has a second adapter, the same head under its own id, whose record leaves the head out
+ * (as records of heads over src/storage/inline-head.ts's bound do): predicting with it reads the
+ * records, then the head's key, so the benchmark times both paths side by side.
  */
 
 import { Hono } from "hono";
@@ -29,6 +32,8 @@ const CloneRequest = z.object({
 export interface Clone {
   tenantId: string;
   adapterId: string;
+  /** The same head, its record without the head's bytes (two KV reads for a cold prediction). */
+  separateHeadAdapterId: string;
   key: string;
 }
 
@@ -60,17 +65,25 @@ async function cloneInto(
 ): Promise<Clone> {
   const tenantId = newId("t");
   const adapterId = newId("a");
+  const separateHeadAdapterId = newId("a");
   const { key, hash } = await issueApiKey(tenantId);
+  const { head: inline, ...withoutHead } = template;
+  const adapters = [
+    { ...template, id: adapterId },
+    { ...withoutHead, id: separateHeadAdapterId },
+  ];
   await Promise.all([
     kv.put(
       servingRecordName({ kind: "key", tenantId, keyHash: hash }),
       JSON.stringify({ tenantId }),
     ),
-    kv.put(
-      servingRecordName({ kind: "adapter", tenantId, adapterId }),
-      JSON.stringify({ ...template, id: adapterId }),
-    ),
-    kv.put(headKey(tenantId, adapterId, template.activeVersion), head),
+    ...adapters.flatMap((record) => [
+      kv.put(
+        servingRecordName({ kind: "adapter", tenantId, adapterId: record.id }),
+        JSON.stringify(record),
+      ),
+      kv.put(headKey(tenantId, record.id, template.activeVersion), head),
+    ]),
   ]);
-  return { tenantId, adapterId, key };
+  return { tenantId, adapterId, separateHeadAdapterId, key };
 }

@@ -2,8 +2,7 @@
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { Problem } from "../problem";
-import { loadHead } from "../storage/head-cache";
-import { headKey } from "../storage/heads";
+import { headOf, loadHead } from "../storage/head-cache";
 import { adapterBackbone } from "../tenants/adapter-backbone";
 import { tenantAdapterAuth } from "../tenants/auth";
 import type { AdapterEnv } from "../tenants/context";
@@ -107,13 +106,10 @@ export function predictRoutes() {
         ? await fromFormInputs(body.form.inputs)
         : fromJsonInputs(body.json.inputs);
     const inputs = await toBackboneInputs(manifest, raw, TENANT_LIMITS.inputsPerPrediction);
+    const { key, backbone } = headOf(tenantId, adapter, adapter.activeVersion);
     const [embedded, head] = await Promise.all([
       backbones.embed(adapter.backbone, inputs, adapter.layer ?? undefined),
-      loadHead(c.env.HEADS, headKey(tenantId, adapter.id, adapter.activeVersion), {
-        id: adapter.backbone,
-        weightsHash: adapter.weightsHash,
-        dim: adapter.dim,
-      }),
+      loadHead(c.env.HEADS, key, backbone),
     ]);
     const predictions = head.predict(embedded.embeddings, {
       topK,

@@ -19,11 +19,18 @@ interface Entry {
 
 const entries = new Map<string, Entry>();
 
-/** The record under `name`, from this isolate's cache while fresh, else from KV (null: none). */
-export function readServingRecord<T>(kv: KVNamespace, name: string): Promise<T | null> {
+/**
+ * The record under `name`, from this isolate's cache while fresh, else from KV (null: none). `keep`
+ * turns a record read from KV into what is cached and answered (e.g. without the bytes it carries).
+ */
+export function readServingRecord<T>(
+  kv: KVNamespace,
+  name: string,
+  keep: (record: T) => T = (record) => record,
+): Promise<T | null> {
   const cached = entries.get(name);
   if (cached && cached.expires > Date.now()) return cached.value as Promise<T | null>;
-  const reading = kv.get<T>(name, "json");
+  const reading = kv.get<T>(name, "json").then((record) => record && keep(record));
   remember(name, reading);
   reading.catch(() => entries.delete(name));
   return reading;

@@ -4,7 +4,8 @@
  * change that alters them (src/objects/serving-publisher.ts); Workers read them through a short
  * isolate cache (./serving-cache.ts).
  *   serving/<tenant>/keys/<keyHash>         {"tenantId"}: present while the key is valid
- *   serving/<tenant>/adapters/<adapterId>   the adapter's record: present while it has an active head
+ *   serving/<tenant>/adapters/<adapterId>   the adapter's record: present while it has an active head,
+ *                                           with that head's bytes when they are small (./inline-head.ts)
  * A record that is missing is no verdict: the Worker then asks the tenant's object, which stays the
  * source of truth and writes the record again.
  */
@@ -19,7 +20,11 @@ export interface KeyServingRecord {
   tenantId: string;
 }
 
-export type AdapterServingRecord = AdapterRecord & { activeVersion: number };
+export type AdapterServingRecord = AdapterRecord & {
+  activeVersion: number;
+  /** The active head, base64, when at most INLINE_HEAD_MAX_BYTES; else read from its own key. */
+  head?: string;
+};
 
 export function servingPrefix(tenantId: string): string {
   return `serving/${tenantId}/`;

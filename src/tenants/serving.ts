@@ -1,11 +1,15 @@
 /**
  * Key → tenant → adapter for a prediction without a Durable Object call: from the serving records in
- * KV (src/storage/serving-records.ts), read through the isolate's short cache. A record that is not
+ * KV (src/storage/serving-records.ts), read through the isolate's short cache; an adapter record
+ * that carries its small head puts it in the head cache, so a tenant not seen lately costs one KV
+ * read, not two. A record that is not
  * there (not yet written, not yet replicated here, or a wrong key or adapter) sends the request to
  * the tenant's object, which answers with authority.
  */
 
+import { headOf, rememberHeadBytes } from "../storage/head-cache";
 import { isIdOf } from "../storage/ids";
+import { decodeInlineHead } from "../storage/inline-head";
 import { unwrap } from "../storage/outcome";
 import type { AdapterRecord } from "../storage/records";
 import { readServingRecord } from "../storage/serving-cache";
@@ -50,7 +54,23 @@ async function fromServingRecords(
     readServingRecord<AdapterServingRecord>(
       kv,
       servingRecordName({ kind: "adapter", tenantId, adapterId }),
+      (record) => keepHeadApart(tenantId, record),
     ),
   ]);
   return key?.tenantId === tenantId ? adapter : null;
+}
+
+/**
+ * A record that carries its head hands it to the head cache, so the prediction reads KV once; the
+ * cached record leaves the bytes out (the head cache bounds what heads the isolate holds).
+ */
+function keepHeadApart(
+  tenantId: string,
+  { head, ...record }: AdapterServingRecord,
+): AdapterServingRecord {
+  if (head !== undefined) {
+    const { key, backbone } = headOf(tenantId, record, record.activeVersion);
+    rememberHeadBytes(key, decodeInlineHead(head), backbone);
+  }
+  return record;
 }

@@ -11,8 +11,14 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { now } from "../../../src/storage/clock";
+import { headKey } from "../../../src/storage/heads";
+import { decodeInlineHead } from "../../../src/storage/inline-head";
 import { SERVING_TTL_MS } from "../../../src/storage/serving-cache";
-import { servingPrefix, servingRecordName } from "../../../src/storage/serving-records";
+import {
+  type AdapterServingRecord,
+  servingPrefix,
+  servingRecordName,
+} from "../../../src/storage/serving-records";
 import { TenantState } from "../../../src/storage/tenant-state";
 import { sha256Hex } from "../../../src/tenants/keys";
 import {
@@ -87,6 +93,7 @@ describe("predictions", () => {
     });
     expect(await predictedVersion(tenant.key, adapterId)).toBe(2);
     expect(await bindings.HEADS.get(adapterRecord, "json")).toMatchObject({ activeVersion: 2 });
+    expect(await inlineHead(adapterRecord)).toEqual(await storedHead(tenant.id, adapterId, 2));
     expect(await bindings.HEADS.get(keyRecord, "json")).toEqual({ tenantId: tenant.id });
 
     const rolledBack = await tenant.api.v1.adapters[":adapterId"].versions[
@@ -95,6 +102,7 @@ describe("predictions", () => {
     expect(rolledBack.status).toBe(200);
     expect(await predictedVersion(tenant.key, adapterId)).toBe(1);
     expect(await bindings.HEADS.get(adapterRecord, "json")).toMatchObject({ activeVersion: 1 });
+    expect(await inlineHead(adapterRecord)).toEqual(await storedHead(tenant.id, adapterId, 1));
 
     const revoked = await admin.v1.tenants[":tenantId"].keys[":keyId"].$delete({
       param: { tenantId: tenant.id, keyId: tenant.keyId },
@@ -135,6 +143,17 @@ describe("predictions", () => {
     expect(left.keys).toEqual([]);
   });
 });
+
+/** The head bytes an adapter's serving record carries (small heads ride in it). */
+async function inlineHead(recordName: string): Promise<Uint8Array | undefined> {
+  const record = await bindings.HEADS.get<AdapterServingRecord>(recordName, "json");
+  return record?.head === undefined ? undefined : decodeInlineHead(record.head);
+}
+
+async function storedHead(tenantId: string, adapterId: string, version: number) {
+  const bytes = await bindings.HEADS.get(headKey(tenantId, adapterId, version), "arrayBuffer");
+  return bytes && new Uint8Array(bytes);
+}
 
 async function issueKey(tenantId: string): Promise<string> {
   const issued = await admin.v1.tenants[":tenantId"].keys.$post({ param: { tenantId } });
