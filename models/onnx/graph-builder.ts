@@ -143,8 +143,7 @@ export class GraphBuilder {
    */
   private dequantised(name: string, tensor: ConstTensor, { min, scale }: AffineQuantization) {
     const codes = this.fresh(`${name}/codes`);
-    const codeType = tensor.data instanceof Uint16Array ? DataType.UINT16 : DataType.UINT8;
-    this.push(codes, codeType, tensor.shape, tensor.data);
+    this.push(codes, DataType.UINT8, tensor.shape, tensor.data);
     const wide = this.node("Cast", [codes], { to: DataType.DOUBLE }, this.fresh(`${name}/wide`));
     const scaled = this.node("Mul", [wide, this.double(`${name}/scale`, scale)]);
     const shifted = this.node("Add", [scaled, this.double(`${name}/min`, min)]);

@@ -18,7 +18,6 @@ export const DataType = {
   FLOAT: 1,
   UINT8: 2,
   INT8: 3,
-  UINT16: 4,
   INT32: 6,
   INT64: 7,
   BOOL: 9,

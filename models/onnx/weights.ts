@@ -18,14 +18,15 @@ export interface ConstTensor {
   readonly dtype: "float32" | "int32";
   readonly shape: readonly number[];
   /** The values, or the stored codes when `quantization` is set. */
-  readonly data: Float32Array | Int32Array | Uint8Array | Uint16Array;
-  /** Set on float32 weights kept as their uint8/uint16 codes. */
+  readonly data: Float32Array | Int32Array | Uint8Array;
+  /** Set on float32 weights kept as their uint8 codes. */
   readonly quantization?: AffineQuantization;
 }
 
 /**
  * How float32 weights that the manifest stores quantised reach the graph: as float32 values (what
- * the prepared model.onnx files hold, their sha256 pinned), or as the stored codes.
+ * the prepared model.onnx files hold, their sha256 pinned), or, for uint8 ones, as the stored codes
+ * (uint16 and float16 ones are still widened to float32).
  */
 export type WeightStorage = "float32" | "as-stored";
 
@@ -56,22 +57,15 @@ export function decodeWeights(
   return tensors;
 }
 
-/**
- * A float32 weight stored as affine codes, kept as they are: a view of `weightData` for uint8
- * (no copy), a copy for uint16 (whose offset may be odd). Undefined for any other weight.
- */
+/** A float32 weight stored as uint8 codes, as a view of `weightData` (no copy); else undefined. */
 function storedCodes(
   spec: TfWeightSpec,
   weightData: ArrayBuffer,
   offset: number,
   size: number,
 ): ConstTensor | undefined {
-  const q = spec.quantization;
-  if (spec.dtype !== "float32" || (q?.dtype !== "uint8" && q?.dtype !== "uint16")) return undefined;
-  const data =
-    q.dtype === "uint8"
-      ? new Uint8Array(weightData, offset, size)
-      : new Uint16Array(weightData.slice(offset, offset + 2 * size));
+  if (spec.dtype !== "float32" || spec.quantization?.dtype !== "uint8") return undefined;
+  const data = new Uint8Array(weightData, offset, size);
   return { dtype: "float32", shape: spec.shape, data, quantization: affine(spec) };
 }
 
