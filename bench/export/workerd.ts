@@ -11,9 +11,7 @@ import { manifest } from "../../models/mobilenet-v2/manifest";
 import { edgeAdaptClient } from "../../src/client";
 import { picturePng } from "../../test/fixtures/pictures";
 import { resetPeak, residentBytes } from "../memory/proc-memory";
-import { withWranglerDev } from "../wrangler-dev";
-
-const PORT = 8796;
+import { freePort, withWranglerDev } from "../wrangler-dev";
 
 export interface WorkerdExport {
   bytes: number;
@@ -21,8 +19,8 @@ export interface WorkerdExport {
   peakGrowthBytes: number;
 }
 
-export function workerdExport(): Promise<WorkerdExport> {
-  return withWranglerDev({ port: PORT }, async ({ url, workerdPid }) => {
+export async function workerdExport(): Promise<WorkerdExport> {
+  return withWranglerDev({ port: await freePort() }, async ({ url, workerdPid }) => {
     const admin = edgeAdaptClient({ baseUrl: url, token: "dev-admin-token" });
     const tenant = await admin.ok(admin.api.v1.tenants.$post({ json: { name: "bench" } }));
     const { key } = await admin.ok(

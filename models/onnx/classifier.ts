@@ -8,7 +8,7 @@
 import { assembleModel, convertGraph } from "./convert";
 import { GraphBuilder, valueInfo } from "./graph-builder";
 import { appendEmbedding, appendHead, type HeadGraph } from "./head";
-import { encodeModel } from "./proto";
+import { encodeModel, encodeModelParts } from "./proto";
 import type { TfjsGraphModelJson } from "./tfjs-graph";
 
 export const PROBABILITIES_OUTPUT = "probabilities";
@@ -29,21 +29,26 @@ export interface ClassifierDescription {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
+/**
+ * The whole classifier as the consecutive parts of its file (proto.ts's encodeModelParts). The
+ * backbone's weights stay as the manifest stores them (uint8 codes), dequantised in the graph: a
+ * quarter of float32's size, and no float copy of every weight while it is built.
+ */
 export function buildBackboneClassifier(
   modelJson: TfjsGraphModelJson,
   weightData: ArrayBuffer,
   cut: CutLayerSpec,
   head: HeadGraph,
   description: ClassifierDescription,
-): Uint8Array {
-  const { g, inputs } = convertGraph(modelJson, weightData, [cut.node]);
+): Uint8Array[] {
+  const { g, inputs } = convertGraph(modelJson, weightData, [cut.node], "as-stored");
   for (const name of [PROBABILITIES_OUTPUT, EMBEDDING_OUTPUT]) g.reserve(name);
   const value = g.get(cut.node);
   if (value === undefined) throw new Error(`cut node '${cut.node}' was not converted`);
   const embedding = appendEmbedding(g, value, cut, EMBEDDING_OUTPUT);
   appendHead(g, embedding, head, PROBABILITIES_OUTPUT);
   const outputs = [rows(PROBABILITIES_OUTPUT, head.labels.length), rows(EMBEDDING_OUTPUT, cut.dim)];
-  return encodeModel(
+  return encodeModelParts(
     assembleModel(g, inputs, outputs, { graphName: "edge-adapt-classifier", ...description }),
   );
 }

@@ -8,7 +8,7 @@ import { GraphBuilder, valueInfo } from "./graph-builder";
 import { constant, OP_CONVERTERS } from "./ops";
 import { encodeModel, type ModelProto, type ValueInfoProto } from "./proto";
 import { ConversionError, dataInputs, type TfjsGraphModelJson, type TfNode } from "./tfjs-graph";
-import { decodeWeights } from "./weights";
+import { decodeWeights, type WeightStorage } from "./weights";
 
 export const OPSET = 13;
 const IR_VERSION = 7;
@@ -16,6 +16,8 @@ const IR_VERSION = 7;
 export interface ConvertOptions {
   /** The TF nodes whose values become the ONNX graph's outputs (same names, same order). */
   readonly outputNodes: readonly string[];
+  /** Quantised float weights as float32 initializers (the default) or as their stored codes. */
+  readonly weights?: WeightStorage;
 }
 
 export function convertTfjsGraphToOnnx(
@@ -29,9 +31,9 @@ export function convertTfjsGraphToOnnx(
 export function buildModel(
   modelJson: TfjsGraphModelJson,
   weightData: ArrayBuffer,
-  { outputNodes }: ConvertOptions,
+  { outputNodes, weights }: ConvertOptions,
 ): ModelProto {
-  const { g, inputs } = convertGraph(modelJson, weightData, outputNodes);
+  const { g, inputs } = convertGraph(modelJson, weightData, outputNodes, weights);
   const outputs = outputNodes.map((outputNode) => finalOutput(g, outputNode));
   return assembleModel(g, inputs, outputs, {
     graphName: "tfjs-graph",
@@ -40,14 +42,18 @@ export function buildModel(
   });
 }
 
-/** The TF nodes `outputNodes` depend on, converted into a builder, and the graph's inputs. */
+/**
+ * The TF nodes `outputNodes` depend on, converted into a builder, and the graph's inputs. Quantised
+ * float weights become float32 initializers, or with `as-stored` their codes dequantised in the graph.
+ */
 export function convertGraph(
   modelJson: TfjsGraphModelJson,
   weightData: ArrayBuffer,
   outputNodes: readonly string[],
+  storage: WeightStorage = "float32",
 ): { g: GraphBuilder; inputs: ValueInfoProto[] } {
   if (outputNodes.length === 0) throw new Error("name at least one output node");
-  const weights = decodeWeights(modelJson.weightsManifest, weightData);
+  const weights = decodeWeights(modelJson.weightsManifest, weightData, storage);
   const g = new GraphBuilder();
   for (const outputNode of outputNodes) g.reserve(outputNode);
   const order = dependencyOrder(modelJson.modelTopology.node, outputNodes);

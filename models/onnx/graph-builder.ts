@@ -16,7 +16,7 @@ import {
   type ValueInfoProto,
 } from "./proto";
 import { ConversionError, dataInputs, type TfNode } from "./tfjs-graph";
-import type { ConstTensor } from "./weights";
+import type { AffineQuantization, ConstTensor } from "./weights";
 
 export interface Value {
   /** TF shape (NHWC for 4-D activations); -1 where unknown. */
@@ -58,6 +58,15 @@ export class GraphBuilder {
       throw new ConversionError(node, `input ${index} must be a constant`);
     }
     return constant;
+  }
+
+  /** The values of an integer constant input (axes, shapes), which the converter reads. */
+  integerInput(node: TfNode, index: number): number[] {
+    const constant = this.constantInput(node, index);
+    if (constant.dtype !== "int32" || constant.quantization !== undefined) {
+      throw new ConversionError(node, `input ${index} must be an integer constant`);
+    }
+    return Array.from(constant.data);
   }
 
   has(tfName: string): boolean {
@@ -110,25 +119,53 @@ export class GraphBuilder {
     return output;
   }
 
+  /**
+   * The ONNX name of a constant: its initializer or, for weights kept as their stored codes, the
+   * float32 values the graph computes from them.
+   */
   initializer(
     base: string,
     tensor: ConstTensor | { dtype: "int64"; shape: readonly number[]; data: BigInt64Array },
   ): string {
     const name = this.fresh(base);
-    // A view, not a copy: constants are never changed once converted, and a copy of MobileNetV2's
-    // weights would add 17 MB to the peak of an export built inside a 128 MB isolate.
-    const bytes = new Uint8Array(
-      tensor.data.buffer,
-      tensor.data.byteOffset,
-      tensor.data.byteLength,
-    );
-    this.initializers.push({
-      name,
-      dims: [...tensor.shape],
-      dataType: DATA_TYPES[tensor.dtype],
-      rawData: bytes,
-    });
+    if ("quantization" in tensor && tensor.quantization !== undefined) {
+      return this.dequantised(name, tensor, tensor.quantization);
+    }
+    const dataType = DATA_TYPES[tensor.dtype];
+    this.push(name, dataType, tensor.shape, tensor.data);
     return name;
+  }
+
+  /**
+   * code·scale + min in double precision, rounded to float32: the values tfjs decodes from the same
+   * codes, bit for bit (DequantizeLinear multiplies in float32 by a float32 scale, which can differ
+   * in the last bit). onnxruntime folds these nodes into one float32 initializer at session creation.
+   */
+  private dequantised(name: string, tensor: ConstTensor, { min, scale }: AffineQuantization) {
+    const codes = this.fresh(`${name}/codes`);
+    this.push(codes, DataType.UINT8, tensor.shape, tensor.data);
+    const wide = this.node("Cast", [codes], { to: DataType.DOUBLE }, this.fresh(`${name}/wide`));
+    const scaled = this.node("Mul", [wide, this.double(`${name}/scale`, scale)]);
+    const shifted = this.node("Add", [scaled, this.double(`${name}/min`, min)]);
+    return this.node("Cast", [shifted], { to: DataType.FLOAT }, name);
+  }
+
+  private double(base: string, value: number): string {
+    const name = this.fresh(base);
+    this.push(name, DataType.DOUBLE, [], Float64Array.of(value));
+    return name;
+  }
+
+  private push(
+    name: string,
+    dataType: DataTypeCode,
+    shape: readonly number[],
+    data: ArrayBufferView,
+  ): void {
+    // A view, not a copy: constants are never changed once converted, and a copy of MobileNetV2's
+    // weights would add to the peak of an export built inside a 128 MB isolate.
+    const rawData = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    this.initializers.push({ name, dims: [...shape], dataType, rawData });
   }
 
   int64s(base: string, values: readonly number[]): string {
@@ -157,7 +194,7 @@ export class GraphBuilder {
       const shape = padRank(constant.shape, 4);
       return this.memo(base, "nchw", () =>
         this.initializer(`${base}/nchw`, {
-          dtype: constant.dtype,
+          ...constant,
           shape: permuteShape(shape, NHWC_TO_NCHW),
           data: permuteData(constant.data, shape, NHWC_TO_NCHW),
         }),

@@ -9,4 +9,6 @@ export {
 } from "./classifier";
 export { type ConvertOptions, convertTfjsGraphToOnnx, OPSET } from "./convert";
 export type { HeadGraph } from "./head";
+export { byteLengthOf, joinParts } from "./proto";
 export { ConversionError, type TfjsGraphModelJson } from "./tfjs-graph";
+export type { WeightStorage } from "./weights";

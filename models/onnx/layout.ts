@@ -13,7 +13,7 @@ export function permuteShape(shape: readonly number[], perm: readonly number[]):
 }
 
 /** Row-major N-d transpose of constant data. */
-export function permuteData<T extends Float32Array | Int32Array>(
+export function permuteData<T extends Float32Array | Int32Array | Uint8Array>(
   data: T,
   shape: readonly number[],
   perm: readonly number[],

@@ -14,7 +14,15 @@
 import { Writer } from "protobufjs/minimal";
 
 /** TensorProto.DataType values used here. */
-export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9 } as const;
+export const DataType = {
+  FLOAT: 1,
+  UINT8: 2,
+  INT8: 3,
+  INT32: 6,
+  INT64: 7,
+  BOOL: 9,
+  DOUBLE: 11,
+} as const;
 export type DataTypeCode = (typeof DataType)[keyof typeof DataType];
 
 /** AttributeProto.AttributeType values used here. */
@@ -73,10 +81,49 @@ export interface ModelProto {
   metadataProps: { key: string; value: string }[];
 }
 
+/** The model's bytes in one buffer. */
 export function encodeModel(model: ModelProto): Uint8Array {
-  const w = Writer.create();
-  writeModel(w, model);
-  return w.finish();
+  return joinParts(encodeModelParts(model));
+}
+
+/**
+ * The model's bytes as consecutive parts: short encoded runs, and each initializer's raw data as
+ * the very view the graph holds, so that a large model is never copied whole (a 128 MB isolate
+ * streams the parts into its response instead).
+ */
+export function encodeModelParts(model: ModelProto): Uint8Array[] {
+  const graph = encodeGraphParts(model.graph);
+  const head = Writer.create();
+  int64(head, 1, model.irVersion);
+  string(head, 2, model.producerName);
+  string(head, 3, model.producerVersion);
+  string(head, 6, model.docString);
+  key(head, 7, LENGTH_DELIMITED).uint32(byteLengthOf(graph));
+  const tail = Writer.create();
+  messages(tail, 8, model.opsetImport, (w, opset) => {
+    string(w, 1, opset.domain);
+    int64(w, 2, opset.version);
+  });
+  messages(tail, 14, model.metadataProps, (w, entry) => {
+    string(w, 1, entry.key);
+    string(w, 2, entry.value);
+  });
+  return [head.finish(), ...graph, tail.finish()];
+}
+
+export function byteLengthOf(parts: readonly Uint8Array[]): number {
+  return parts.reduce((total, part) => total + part.byteLength, 0);
+}
+
+/** The parts copied into one buffer of their total length. */
+export function joinParts(parts: readonly Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(byteLengthOf(parts));
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.byteLength;
+  }
+  return joined;
 }
 
 /** Wire types. */
@@ -132,29 +179,24 @@ function messages<T>(
   for (const value of values) message(w, field, value, write);
 }
 
-function writeModel(w: Writer, model: ModelProto): void {
-  int64(w, 1, model.irVersion);
-  string(w, 2, model.producerName);
-  string(w, 3, model.producerVersion);
-  string(w, 6, model.docString);
-  message(w, 7, model.graph, writeGraph);
-  messages(w, 8, model.opsetImport, (w, opset) => {
-    string(w, 1, opset.domain);
-    int64(w, 2, opset.version);
+/** Graph fields in field order; each initializer is its encoded header, then its raw data. */
+function encodeGraphParts(graph: GraphProto): Uint8Array[] {
+  const nodes = Writer.create();
+  messages(nodes, 1, graph.node, writeNode);
+  string(nodes, 2, graph.name);
+  const initializers = graph.initializer.flatMap((tensor) => {
+    const header = Writer.create();
+    writeTensorHeader(header, tensor);
+    const headerBytes = header.finish();
+    const field = Writer.create();
+    key(field, 5, LENGTH_DELIMITED).uint32(headerBytes.byteLength + tensor.rawData.byteLength);
+    return [joinParts([field.finish(), headerBytes]), tensor.rawData];
   });
-  messages(w, 14, model.metadataProps, (w, entry) => {
-    string(w, 1, entry.key);
-    string(w, 2, entry.value);
-  });
-}
-
-function writeGraph(w: Writer, graph: GraphProto): void {
-  messages(w, 1, graph.node, writeNode);
-  string(w, 2, graph.name);
-  messages(w, 5, graph.initializer, writeTensor);
-  messages(w, 11, graph.input, writeValueInfo);
-  messages(w, 12, graph.output, writeValueInfo);
-  messages(w, 13, graph.valueInfo, writeValueInfo);
+  const values = Writer.create();
+  messages(values, 11, graph.input, writeValueInfo);
+  messages(values, 12, graph.output, writeValueInfo);
+  messages(values, 13, graph.valueInfo, writeValueInfo);
+  return [nodes.finish(), ...initializers, values.finish()];
 }
 
 function writeNode(w: Writer, node: NodeProto): void {
@@ -176,11 +218,12 @@ function writeAttribute(w: Writer, attribute: AttributeProto): void {
   int32(w, 20, attribute.type);
 }
 
-function writeTensor(w: Writer, tensor: TensorProto): void {
+/** A TensorProto up to its raw data's bytes, which follow it (raw_data is the last field written). */
+function writeTensorHeader(w: Writer, tensor: TensorProto): void {
   for (const dim of tensor.dims) key(w, 1, VARINT).int64(dim);
   int32(w, 2, tensor.dataType);
   string(w, 8, tensor.name);
-  bytes(w, 9, tensor.rawData);
+  if (tensor.rawData.length) key(w, 9, LENGTH_DELIMITED).uint32(tensor.rawData.length);
 }
 
 function writeValueInfo(w: Writer, info: ValueInfoProto): void {

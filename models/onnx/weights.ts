@@ -1,21 +1,40 @@
 /**
  * Decodes a tfjs weights manifest into named constant tensors, exactly as tfjs-core's
  * `io.decodeWeights` does: uint8/uint16 weights are dequantised affinely (q·scale + min, in double
- * precision, then stored as float32), float16 ones widened.
+ * precision, then stored as float32), float16 ones widened. Or, for float weights the manifest
+ * quantises, the stored codes as they are, for the graph to dequantise (graph-builder.ts): a quarter
+ * of the bytes, and no float copy of every weight while the graph is built.
  */
 
 import type { TfWeightGroup, TfWeightSpec } from "./tfjs-graph";
 
+/** value = code·scale + min, as tfjs computes it. */
+export interface AffineQuantization {
+  readonly min: number;
+  readonly scale: number;
+}
+
 export interface ConstTensor {
   readonly dtype: "float32" | "int32";
   readonly shape: readonly number[];
-  readonly data: Float32Array | Int32Array;
+  /** The values, or the stored codes when `quantization` is set. */
+  readonly data: Float32Array | Int32Array | Uint8Array;
+  /** Set on float32 weights kept as their uint8 codes. */
+  readonly quantization?: AffineQuantization;
 }
+
+/**
+ * How float32 weights that the manifest stores quantised reach the graph: as float32 values (what
+ * the prepared model.onnx files hold, their sha256 pinned), or, for uint8 ones, as the stored codes
+ * (uint16 and float16 ones are still widened to float32).
+ */
+export type WeightStorage = "float32" | "as-stored";
 
 /** `weightData` is all weight files of the manifest concatenated in manifest order. */
 export function decodeWeights(
   manifest: readonly TfWeightGroup[],
   weightData: ArrayBuffer,
+  storage: WeightStorage = "float32",
 ): Map<string, ConstTensor> {
   const tensors = new Map<string, ConstTensor>();
   let offset = 0;
@@ -27,10 +46,27 @@ export function decodeWeights(
         `weight data ends before weight '${spec.name}' (needs ${offset + byteLength} bytes, has ${weightData.byteLength})`,
       );
     }
-    tensors.set(spec.name, decodeOne(spec, weightData.slice(offset, offset + byteLength)));
+    const tensor =
+      storage === "as-stored" ? storedCodes(spec, weightData, offset, size) : undefined;
+    tensors.set(
+      spec.name,
+      tensor ?? decodeOne(spec, weightData.slice(offset, offset + byteLength)),
+    );
     offset += byteLength;
   }
   return tensors;
+}
+
+/** A float32 weight stored as uint8 codes, as a view of `weightData` (no copy); else undefined. */
+function storedCodes(
+  spec: TfWeightSpec,
+  weightData: ArrayBuffer,
+  offset: number,
+  size: number,
+): ConstTensor | undefined {
+  if (spec.dtype !== "float32" || spec.quantization?.dtype !== "uint8") return undefined;
+  const data = new Uint8Array(weightData, offset, size);
+  return { dtype: "float32", shape: spec.shape, data, quantization: affine(spec) };
 }
 
 function storedBytesPerElement(spec: TfWeightSpec): number {
@@ -78,7 +114,7 @@ function floatValues(spec: TfWeightSpec, bytes: ArrayBuffer): Float32Array {
   return Float32Array.from(quantised, (v) => v * scale + min);
 }
 
-function affine(spec: TfWeightSpec): { min: number; scale: number } {
+function affine(spec: TfWeightSpec): AffineQuantization {
   const { min, scale } = spec.quantization ?? {};
   if (min === undefined || scale === undefined) {
     throw new Error(`weight '${spec.name}' is quantised without min/scale`);

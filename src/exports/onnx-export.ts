@@ -46,13 +46,14 @@ export function assertWholeGraph(manifest: BackboneManifest): void {
   if (refusal !== null) throw notExportable(manifest, refusal);
 }
 
+/** The file as consecutive parts (the weights' raw data not copied), for the response to stream. */
 export async function backboneClassifierOnnx(
   backbones: BackbonePool,
   manifest: BackboneManifest,
   layer: CutLayer,
   record: VersionRecord,
   head: HeadDescription,
-): Promise<Uint8Array> {
+): Promise<Uint8Array[]> {
   assertWholeGraph(manifest);
   const files = backbones.files(manifest.id);
   const [modelJson, weightData] = await Promise.all([

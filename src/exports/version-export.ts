@@ -15,6 +15,7 @@ import type { VersionRecord } from "../storage/records";
 import type { TenantStoreClient } from "../tenants/stores";
 import { HEAD_DOCUMENT_SCHEMA_VERSION, headDocument } from "./head-document";
 import { assertWholeGraph, backboneClassifierOnnx, headOnnx } from "./onnx-export";
+import { type StreamedFile, streamedFile } from "./streamed-file";
 
 export const EXPORT_FORMATS = ["onnx", "onnx-head", "json"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -29,8 +30,11 @@ export interface VersionExport {
   etag: string;
   filename: string;
   contentType: string;
-  /** Builds the file (for format=onnx, converts the backbone: about a second for MobileNetV2). */
-  body(): Promise<Uint8Array<ArrayBuffer> | string>;
+  /**
+   * Builds the file: JSON text, or an ONNX model to stream (for format=onnx, the backbone
+   * converted: about a second for MobileNetV2).
+   */
+  body(): Promise<StreamedFile | string>;
 }
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -72,12 +76,11 @@ export async function versionExport(
       if (format === "json") {
         return JSON.stringify(headDocument(record, manifest, layer, head));
       }
-      const onnx =
+      return streamedFile(
         format === "onnx-head"
-          ? headOnnx(manifest, layer, record, head)
-          : await backboneClassifierOnnx(sources.backbones, manifest, layer, record, head);
-      // protobufjs writes into a plain ArrayBuffer (never a shared one).
-      return onnx as Uint8Array<ArrayBuffer>;
+          ? [headOnnx(manifest, layer, record, head)]
+          : await backboneClassifierOnnx(sources.backbones, manifest, layer, record, head),
+      );
     },
   };
 }
@@ -100,10 +103,16 @@ function servedBackbone(backbones: BackbonePool, record: VersionRecord): Backbon
 }
 
 /**
+ * What a format's builder writes, raised when its bytes change for the same version (2: format=onnx
+ * keeps the backbone's weights as uint8 codes), so that a client's copy is not answered 304.
+ */
+const BUILDER_REVISIONS: Record<ExportFormat, number> = { onnx: 2, "onnx-head": 1, json: 1 };
+
+/**
  * Everything the file depends on: the immutable head, the backbone weights and cut layer, the
- * format and the document's schema version (raised when the builders change what they write).
+ * format, its builder's revision and the document's schema version.
  */
 function etagOf(record: VersionRecord, format: ExportFormat, layer: CutLayer): string {
   const weights = record.binding.weightsHash.slice(0, 16);
-  return `"${record.adapterId}-v${record.version}-${format}-${layer.name}-${weights}-s${HEAD_DOCUMENT_SCHEMA_VERSION}"`;
+  return `"${record.adapterId}-v${record.version}-${format}-${layer.name}-${weights}-s${HEAD_DOCUMENT_SCHEMA_VERSION}-r${BUILDER_REVISIONS[format]}"`;
 }

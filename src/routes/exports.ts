@@ -116,10 +116,15 @@ export function exportRoutes() {
       return c.body(null, 304, headers);
     }
     const body = await exported.body();
-    return c.body(body, 200, { ...headers, "content-type": exported.contentType });
+    const contentType = { "content-type": exported.contentType };
+    if (typeof body === "string") return c.body(body, 200, { ...headers, ...contentType });
+    return c.body(body.stream, 200, {
+      ...headers,
+      ...contentType,
+      "content-length": String(body.byteLength),
+    });
   });
 }
-
 /** If-None-Match: `*`, or a list of entity tags (weak ones compared weakly, RFC 9110 §13.1.2). */
 function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
   if (ifNoneMatch === undefined) return false;

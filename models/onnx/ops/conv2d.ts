@@ -22,7 +22,7 @@ export const conv2d: OpConverter = (node, g) => {
     );
   }
   const weight = {
-    dtype: filter.dtype,
+    ...filter,
     shape: permuteShape(filter.shape, HWIO_TO_OIHW),
     data: permuteData(filter.data, filter.shape, HWIO_TO_OIHW),
   };

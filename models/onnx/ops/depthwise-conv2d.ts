@@ -14,7 +14,7 @@ export const depthwiseConv2d: OpConverter = (node, g) => {
   const filter = g.constantInput(node, 1);
   const [kh = 1, kw = 1, channels = 1, multiplier = 1] = filter.shape;
   const weight = {
-    dtype: filter.dtype,
+    ...filter,
     shape: [channels * multiplier, 1, kh, kw],
     data: permuteData(filter.data, filter.shape, HWCM_TO_CMHW),
   };

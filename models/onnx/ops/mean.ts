@@ -9,7 +9,7 @@ import { placeReduction, reducedShape } from "./reduced-axes";
 
 export const mean: OpConverter = (node, g) => {
   const x = g.input(node, 0);
-  const tfAxes = Array.from(g.constantInput(node, 1).data);
+  const tfAxes = g.integerInput(node, 1);
   const keepDims = attrBool(node, "keep_dims", false);
   const place = placeReduction(g, x, tfAxes, keepDims, node.name);
   const output = g.node(

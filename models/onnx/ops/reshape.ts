@@ -8,7 +8,7 @@ import type { OpConverter } from "./op";
 
 export const reshape: OpConverter = (node, g) => {
   const x = g.input(node, 0);
-  const target = Array.from(g.constantInput(node, 1).data);
+  const target = g.integerInput(node, 1);
   if (target.filter((size) => size === -1).length > 1) {
     throw new ConversionError(node, "at most one -1 is allowed in the target shape");
   }

@@ -11,6 +11,7 @@ import { describeHead, deserializeHead, fromRows, trainHead } from "../../../ada
 import { BACKBONES, decodeImage } from "../../../models";
 import { resolveCutLayer } from "../../../models/cut-layer";
 import { imageBatch } from "../../../models/image-backbone";
+import { joinParts } from "../../../models/onnx";
 import { backboneClassifierOnnx, wholeGraphRefusal } from "../../../src/exports/onnx-export";
 import { BackbonePool } from "../../../src/runtime/backbones";
 import { nodeHost } from "../../../src/runtime/node";
@@ -58,8 +59,8 @@ describe("the whole-graph ONNX export", () => {
     const expected = head.probabilities(fromRows(tfjs.embeddings, layer.dim)).data;
 
     const record = { adapterId: "a_test", version: 1 } as VersionRecord;
-    const onnx = await backboneClassifierOnnx(pool, manifest, layer, record, describeHead(head));
-    const session = await ort.InferenceSession.create(onnx);
+    const parts = await backboneClassifierOnnx(pool, manifest, layer, record, describeHead(head));
+    const session = await ort.InferenceSession.create(joinParts(parts));
     const batch = imageBatch(manifest, images);
     const outputs = await session.run({
       input: new ort.Tensor("float32", batch.data, [...batch.dims]),
