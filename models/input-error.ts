@@ -1,5 +1,10 @@
 /** Inputs a backbone cannot embed; the HTTP layer maps each code to a 4xx problem type. */
-export type InputErrorCode = "wrong-modality" | "empty-text" | "unknown-layer";
+export type InputErrorCode =
+  | "wrong-modality"
+  | "empty-text"
+  | "unknown-layer"
+  /** A fusion spec that cannot be served (models/fusion.ts). */
+  | "invalid-fusion";
 
 export class InputError extends Error {
   override readonly name = "InputError";

@@ -12,6 +12,8 @@ import {
   CrossValidationRun,
 } from "../../adapters/selection";
 import { resolveCutLayer } from "../../models/cut-layer";
+import { fusionLayers, isFusionId } from "../../models/fusion";
+import type { BackbonePool } from "../runtime/backbones";
 import { availability, type Candidate } from "../selection/candidates";
 import { crossValidationOf, transferability } from "../selection/measure-candidate";
 import {
@@ -23,7 +25,7 @@ import {
   selectionReport,
 } from "../selection/select-backbone";
 import type { JobProgress } from "../storage/jobs-table";
-import type { JobOf } from "../storage/records";
+import type { AdapterRecord, JobOf } from "../storage/records";
 import type { RawSampleRef } from "../storage/samples-table";
 import { embedNextChunk } from "./embed-chunk";
 import type { JobContext, JobResult, JobSteps } from "./job-steps";
@@ -60,7 +62,7 @@ export class SelectionSteps implements JobSteps {
       computeMs: 0,
     };
     const pool = context.backbones();
-    const { modality } = pool.manifest(context.adapter.backbone);
+    const modality = pool.modality(context.adapter.backbone);
     this.candidateList = selectionCandidates(pool, modality, context.job.request);
   }
 
@@ -99,10 +101,12 @@ export class SelectionSteps implements JobSteps {
       if (!available.available) {
         this.next(describeCandidate(candidate, available, { status: "unavailable", error: null }));
       } else if (this.state.stage === "embed") {
-        const { embedded, embedMs } = await embedNextChunk(this.context, refs, candidate.id, {
-          manifest: candidate.manifest,
-          layer: candidate.layer,
-        });
+        const { embedded, embedMs } = await embedNextChunk(
+          this.context,
+          refs,
+          candidate.id,
+          candidate,
+        );
         this.state = {
           ...this.state,
           embedMs: this.state.embedMs + embedMs,
@@ -141,17 +145,13 @@ export class SelectionSteps implements JobSteps {
   result(): JobResult {
     const { adapter } = this.context;
     const pool = this.context.backbones();
-    const manifest = pool.manifest(adapter.backbone);
     const samples = this.refs ?? [];
     return {
       kind: "report",
       report: selectionReport(
         {
-          modality: manifest.modality,
-          current: {
-            backbone: adapter.backbone,
-            layer: resolveCutLayer(manifest, adapter.layer ?? undefined).name,
-          },
+          modality: pool.modality(adapter.backbone),
+          current: { backbone: adapter.backbone, layer: currentLayer(pool, adapter) },
           samples,
         },
         labelsOf(samples),
@@ -220,4 +220,11 @@ export class SelectionSteps implements JobSteps {
     this.refs ??= await this.context.records.rawSampleRefs(this.context.adapter.id);
     return this.refs;
   }
+}
+
+/** The adapter's cut layer as candidates name theirs (a fusion's: its parts' layers joined). */
+function currentLayer(pool: BackbonePool, adapter: AdapterRecord): string {
+  return isFusionId(adapter.backbone)
+    ? fusionLayers(pool.fusion(adapter.backbone))
+    : resolveCutLayer(pool.manifest(adapter.backbone), adapter.layer ?? undefined).name;
 }
