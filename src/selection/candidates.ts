@@ -24,6 +24,11 @@ export interface Candidate {
    * (`-onnx`, `-auto`) give the same embeddings, so they are measured once, as one candidate.
    */
   runtimes: { backbone: string; runtime: string }[];
+  /**
+   * A fusion candidate (./fusion-candidate.ts): the two measured candidates it concatenates, whose
+   * vectors it reuses. `backbone` is then the fusion's id and `layer` its parts' layers joined by +.
+   */
+  fusion?: { fusion: Fusion; parts: [Candidate, Candidate] };
 }
 
 /** The deployment's constraints: a Worker isolate has 128 MB for everything it holds. */
@@ -122,6 +127,16 @@ function overBudget(what: string, peakBytes: number): string[] {
   return [
     `${what} take about ${megabytes(peakBytes)} while loading (files + float32 copy), over the ${megabytes(budget)} a backbone may take of a 128 MiB isolate`,
   ];
+}
+
+/** Whether selection can measure the candidate here: its backbone's, or a fusion's, availability. */
+export function candidateAvailability(
+  candidate: Candidate,
+  carried: readonly BackboneRuntime[],
+): Availability {
+  return candidate.fusion
+    ? fusionAvailability(candidate.fusion.fusion, carried)
+    : availability(candidate.manifest, carried);
 }
 
 /** Every cut layer of every backbone of the modality, default layer first within a backbone. */
