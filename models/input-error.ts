@@ -1,5 +1,12 @@
 /** Inputs a backbone cannot embed; the HTTP layer maps each code to a 4xx problem type. */
-export type InputErrorCode = "wrong-modality" | "empty-text" | "unknown-layer" | "no-trainable-top";
+export type InputErrorCode =
+  | "wrong-modality"
+  | "empty-text"
+  | "unknown-layer"
+  /** A fusion spec that cannot be served (models/fusion.ts). */
+  | "invalid-fusion"
+  /** A head type that trains the top, on a backbone without a declared top (models/trainable-top.ts). */
+  | "no-trainable-top";
 
 export class InputError extends Error {
   override readonly name = "InputError";

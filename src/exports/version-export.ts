@@ -6,6 +6,7 @@
 
 import { describeHead } from "../../adapters";
 import { resolveCutLayer } from "../../models/cut-layer";
+import { isFusionId } from "../../models/fusion";
 import type { BackboneManifest, CutLayer } from "../../models/manifest";
 import { Problem } from "../problem";
 import type { BackbonePool } from "../runtime/backbones";
@@ -87,6 +88,13 @@ export async function versionExport(
 
 /** The version's backbone as served here, refused if its weights have changed since (409). */
 function servedBackbone(backbones: BackbonePool, record: VersionRecord): BackboneManifest {
+  if (isFusionId(record.binding.backbone)) {
+    throw new Problem(
+      422,
+      "fusion-not-exportable",
+      `version ${record.version} runs on the fusion ${record.binding.backbone}; exports describe one backbone's head`,
+    );
+  }
   const manifest = backbones.manifest(record.binding.backbone);
   if (manifest.weightsHash !== record.binding.weightsHash) {
     throw new Problem(

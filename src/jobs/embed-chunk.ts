@@ -4,8 +4,7 @@
  * vectors, so a retried chunk is not embedded twice.
  */
 
-import type { BackboneManifest } from "../../models";
-import { embedRaw } from "../selection/embed-raw";
+import { type EmbedTarget, embedRaw } from "../selection/embed-raw";
 import type { RawSampleRef } from "../storage/samples-table";
 import type { JobContext } from "./job-steps";
 import { readRetainedSamples } from "./retained-samples";
@@ -24,16 +23,15 @@ export async function embedNextChunk(
   context: JobContext,
   refs: RawSampleRef[],
   set: string,
-  target: { manifest: BackboneManifest; layer: string },
+  target: EmbedTarget,
 ): Promise<EmbeddedChunk> {
-  const { manifest, layer } = target;
+  const { manifest } = target;
   const offset = context.vectors.countVectors(set);
   const chunk = refs.slice(offset, offset + CHUNK[manifest.modality]);
   const samples = await readRetainedSamples(context.rawSamples, chunk, manifest.modality);
   const { vectors, embedMs } = await embedRaw(
     context.backbones(),
-    manifest,
-    layer,
+    target,
     samples.map((sample) => sample.raw),
     { warmUp: offset === 0 },
   );

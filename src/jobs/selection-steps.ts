@@ -12,7 +12,10 @@ import {
   CrossValidationRun,
 } from "../../adapters/selection";
 import { resolveCutLayer } from "../../models/cut-layer";
-import { availability, type Candidate } from "../selection/candidates";
+import { fusionLayers, isFusionId } from "../../models/fusion";
+import type { BackbonePool } from "../runtime/backbones";
+import { type Candidate, candidateAvailability } from "../selection/candidates";
+import { fusionCandidate } from "../selection/fusion-candidate";
 import { crossValidationOf, transferability } from "../selection/measure-candidate";
 import {
   type CandidateReport,
@@ -23,7 +26,8 @@ import {
   selectionReport,
 } from "../selection/select-backbone";
 import type { JobProgress } from "../storage/jobs-table";
-import type { JobOf } from "../storage/records";
+import type { AdapterRecord, JobOf } from "../storage/records";
+import type { LabelledVector } from "../storage/runner-state";
 import type { RawSampleRef } from "../storage/samples-table";
 import { embedNextChunk } from "./embed-chunk";
 import type { JobContext, JobResult, JobSteps } from "./job-steps";
@@ -60,18 +64,29 @@ export class SelectionSteps implements JobSteps {
       computeMs: 0,
     };
     const pool = context.backbones();
-    const { modality } = pool.manifest(context.adapter.backbone);
+    const modality = pool.modality(context.adapter.backbone);
     this.candidateList = selectionCandidates(pool, modality, context.job.request);
   }
 
   get done(): boolean {
-    return this.state.candidate >= this.candidateList.length;
+    return this.candidateAt(this.state.candidate) === null;
+  }
+
+  /**
+   * The single candidates, then the fusion of the two best of them (decided once they are all
+   * measured, from their checkpointed reports, so every process picks the same one).
+   */
+  private candidateAt(index: number): Candidate | null {
+    const single = this.candidateList[index];
+    if (single) return single;
+    if (index > this.candidateList.length) return null;
+    return fusionCandidate(this.candidateList, this.state.reports);
   }
 
   get progress(): JobProgress {
-    const candidates = this.candidateList;
     const { candidate, stage } = this.state;
-    const current = candidates[candidate];
+    const current = this.candidateAt(candidate);
+    const total = this.candidateList.length + 1;
     const embedded = current ? this.context.vectors.countVectors(current.id) : 0;
     const detail = {
       embed: `embedded ${embedded} samples`,
@@ -80,29 +95,35 @@ export class SelectionSteps implements JobSteps {
     }[stage];
     return {
       stage: "select",
-      fraction: candidate / Math.max(1, candidates.length),
-      message: current
-        ? `candidate ${candidate + 1}/${candidates.length} ${current.id}: ${detail}`
-        : "ranking",
+      fraction: candidate / total,
+      message: current ? `candidate ${candidate + 1}/${total} ${current.id}: ${detail}` : "ranking",
     };
   }
 
   async step(): Promise<void> {
     const started = performance.now();
-    const candidate = this.candidateList[this.state.candidate];
+    const candidate = this.candidateAt(this.state.candidate);
     if (!candidate) return;
     // Read in every process that runs a step, so the last step's report can count the samples.
     const refs = await this.samples();
     const pool = this.context.backbones();
-    const available = availability(candidate.manifest, pool.runtimes);
+    const available = candidateAvailability(candidate, pool.runtimes);
     try {
       if (!available.available) {
         this.next(describeCandidate(candidate, available, { status: "unavailable", error: null }));
+      } else if (this.state.stage === "embed" && candidate.fusion) {
+        this.state = {
+          ...this.state,
+          embedMs: this.fuseVectors(candidate, candidate.fusion),
+          stage: "cross-validate",
+        };
       } else if (this.state.stage === "embed") {
-        const { embedded, embedMs } = await embedNextChunk(this.context, refs, candidate.id, {
-          manifest: candidate.manifest,
-          layer: candidate.layer,
-        });
+        const { embedded, embedMs } = await embedNextChunk(
+          this.context,
+          refs,
+          candidate.id,
+          candidate,
+        );
         this.state = {
           ...this.state,
           embedMs: this.state.embedMs + embedMs,
@@ -141,17 +162,13 @@ export class SelectionSteps implements JobSteps {
   result(): JobResult {
     const { adapter } = this.context;
     const pool = this.context.backbones();
-    const manifest = pool.manifest(adapter.backbone);
     const samples = this.refs ?? [];
     return {
       kind: "report",
       report: selectionReport(
         {
-          modality: manifest.modality,
-          current: {
-            backbone: adapter.backbone,
-            layer: resolveCutLayer(manifest, adapter.layer ?? undefined).name,
-          },
+          modality: pool.modality(adapter.backbone),
+          current: { backbone: adapter.backbone, layer: currentLayer(pool, adapter) },
           samples,
         },
         labelsOf(samples),
@@ -187,11 +204,18 @@ export class SelectionSteps implements JobSteps {
       const classOf = new Map(labels.map((label, k) => [label, k]));
       const { folds, seed } = this.context.job.request;
       const input = crossValidationOf({
-        backbone: {
-          id: candidate.backbone,
-          weightsHash: candidate.manifest.weightsHash,
-          dim: candidate.dim,
-        },
+        backbone: candidate.fusion
+          ? {
+              id: candidate.backbone,
+              weightsHash: candidate.fusion.fusion.weightsHash,
+              dim: candidate.dim,
+              blocks: candidate.fusion.fusion.blocks,
+            }
+          : {
+              id: candidate.backbone,
+              weightsHash: candidate.manifest.weightsHash,
+              dim: candidate.dim,
+            },
         vectors: vectors.map((sample) => sample.vector),
         y: Int32Array.from(vectors, (sample) => classOf.get(sample.label) as number),
         labels,
@@ -201,6 +225,31 @@ export class SelectionSteps implements JobSteps {
       this.vectors = { candidate: candidate.id, input };
     }
     return this.vectors.input;
+  }
+
+  /**
+   * A fusion's vectors: its parts' (already embedded, in the same sample order) side by side. Its
+   * embedding time is theirs together, which makes its latency the sum of theirs.
+   */
+  private fuseVectors(candidate: Candidate, fusion: NonNullable<Candidate["fusion"]>): number {
+    const [first, second] = fusion.parts.map((part) =>
+      this.context.vectors.readVectors(part.id),
+    ) as [LabelledVector[], LabelledVector[]];
+    if (this.context.vectors.countVectors(candidate.id) === 0) {
+      this.context.vectors.appendVectors(
+        candidate.id,
+        first.map((sample, i) => {
+          const other = (second[i] as LabelledVector).vector;
+          const vector = new Float32Array(sample.vector.length + other.length);
+          vector.set(sample.vector);
+          vector.set(other, sample.vector.length);
+          return { ...sample, vector };
+        }),
+      );
+    }
+    const embedMsOf = (part: Candidate) =>
+      this.state.reports.find((report) => report.id === part.id)?.metrics?.embedMs ?? 0;
+    return fusion.parts.reduce((sum, part) => sum + embedMsOf(part), 0);
   }
 
   private next(report: CandidateReport): void {
@@ -220,4 +269,11 @@ export class SelectionSteps implements JobSteps {
     this.refs ??= await this.context.records.rawSampleRefs(this.context.adapter.id);
     return this.refs;
   }
+}
+
+/** The adapter's cut layer as candidates name theirs (a fusion's: its parts' layers joined). */
+function currentLayer(pool: BackbonePool, adapter: AdapterRecord): string {
+  return isFusionId(adapter.backbone)
+    ? fusionLayers(pool.fusion(adapter.backbone))
+    : resolveCutLayer(pool.manifest(adapter.backbone), adapter.layer ?? undefined).name;
 }

@@ -8,6 +8,7 @@
 
 import type { TrainingCheckpoint } from "../../adapters";
 import { Problem } from "../problem";
+import { headBackbone } from "../storage/embedding-space";
 import type { JobProgress } from "../storage/jobs-table";
 import type { JobOf } from "../storage/records";
 import type { RawSampleRef } from "../storage/samples-table";
@@ -40,7 +41,7 @@ export class SwitchSteps implements JobSteps {
       context,
       {
         headType: context.adapter.headType,
-        backbone: { id: target.backbone, weightsHash: target.weightsHash, dim: target.dim },
+        backbone: headBackbone({ ...target, blocks: target.blocks ?? null }),
         options: target.seed === undefined ? {} : { seed: target.seed },
         activate: true,
       },
@@ -60,7 +61,7 @@ export class SwitchSteps implements JobSteps {
         return {
           stage: "embed",
           fraction: 0.4 * (embedded / Math.max(1, this.refs?.length ?? embedded)),
-          message: `embedded ${embedded} samples with ${backbone}/${layer}`,
+          message: `embedded ${embedded} samples with ${layer === null ? backbone : `${backbone}/${layer}`}`,
         };
       case "stage":
         return { stage: "store", fraction: 0.4, message: `stored ${this.state.staged} embeddings` };
@@ -92,8 +93,8 @@ export class SwitchSteps implements JobSteps {
 
   private async embed(): Promise<void> {
     const target = this.context.job.request;
-    const manifest = this.context.backbones().manifest(target.backbone);
-    if (manifest.weightsHash !== target.weightsHash) {
+    const served = this.context.backbones().served(target.backbone);
+    if (served.weightsHash !== target.weightsHash) {
       throw new Problem(
         409,
         "backbone-changed",
@@ -102,8 +103,9 @@ export class SwitchSteps implements JobSteps {
     }
     this.refs ??= await this.context.records.rawSampleRefs(this.context.adapter.id);
     const { embedded } = await embedNextChunk(this.context, this.refs, TRAINING_SET, {
-      manifest,
-      layer: target.layer,
+      backbone: target.backbone,
+      manifest: served.inputs,
+      ...(target.layer === null ? {} : { layer: target.layer }),
     });
     if (embedded >= this.refs.length) this.state = { ...this.state, stage: "stage" };
   }

@@ -4,6 +4,7 @@
  */
 
 import type { TrainingCheckpoint } from "../../adapters";
+import { headBackbone } from "../storage/embedding-space";
 import type { JobProgress } from "../storage/jobs-table";
 import type { JobOf, TrainRequest } from "../storage/records";
 import { HeadTraining, TRAINING_SET } from "./head-training";
@@ -31,7 +32,7 @@ export class TrainingSteps implements JobSteps {
       context,
       {
         headType: job.request.headType ?? adapter.headType,
-        backbone: { id: adapter.backbone, weightsHash: adapter.weightsHash, dim: adapter.dim },
+        backbone: headBackbone(adapter),
         options: trainingOptions(job.request),
         activate: job.request.activate === true,
       },

@@ -449,5 +449,5 @@ function rebind(state: TenantState, job: JobRecord): void {
     );
   }
   state.samples.commitStaged(job.id, job.adapterId);
-  state.adapters.rebind(job.adapterId, job.request);
+  state.adapters.rebind(job.adapterId, { ...job.request, blocks: job.request.blocks ?? null });
 }

@@ -1,8 +1,9 @@
-/** Adapters: a tenant's tasks, each bound to one backbone (pinned to its weights) and a head type. */
+/** Adapters: a tenant's tasks, each bound to one backbone or a fusion of two (pinned to their weights) and a head type. */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { HEAD_TYPES } from "../../adapters";
 import { unwrap } from "../storage/outcome";
+import { bindingFor } from "../tenants/adapter-backbone";
 import { tenantAuth } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
 import { AdapterIdParams, BEARER, jsonBody, jsonContent } from "./openapi-parts";
@@ -17,6 +18,9 @@ import { problemResponses } from "./problems";
 import { IdSchema, REQUEST_BOUNDS } from "./request-bounds";
 import { textField } from "./text-fields";
 
+const FUSION_SYNTAX =
+  "`<backbone>[:<layer>]+<backbone>[:<layer>]`, e.g. `lexical+use-lite` or `mobilenet-v2:pooled+mobilenet-v2:block12`; predictions embed with both";
+
 export const HeadTypeSchema = z
   .enum(HEAD_TYPES)
   .openapi({ description: "The kind of head trained on the embeddings." });
@@ -25,14 +29,25 @@ export const AdapterSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    backbone: z.string(),
-    backboneVersion: z.string(),
-    weightsHash: z
+    backbone: z.string().openapi({
+      description: `The backbone, or a fusion of two: ${FUSION_SYNTAX}.`,
+    }),
+    backboneVersion: z
       .string()
-      .openapi({ description: "The backbone weights the adapter's heads are pinned to." }),
+      .openapi({ description: "A fusion's parts' versions, joined by +." }),
+    weightsHash: z.string().openapi({
+      description:
+        "The backbone weights the adapter's heads are pinned to (a fusion's: its parts' hashes, joined by +).",
+    }),
     dim: z.int(),
     layer: z.string().nullable().openapi({
-      description: "The backbone's cut layer the embeddings come from (null: its default output).",
+      description:
+        "The backbone's cut layer the embeddings come from (null: its default output, or a fusion, whose id names its layers).",
+    }),
+    blocks: z.array(z.int()).nullable().openapi({
+      description:
+        "A fusion's block dims, in order: each part's vector, concatenated, balanced by the head (null: one backbone).",
+      example: null,
     }),
     headType: HeadTypeSchema,
     activeVersion: z.int().nullable().openapi({
@@ -45,7 +60,10 @@ export const AdapterSchema = z
 const NewAdapterSchema = z
   .object({
     name: textField(REQUEST_BOUNDS.nameLength),
-    backbone: IdSchema.openapi({ example: "use-lite" }),
+    backbone: IdSchema.openapi({
+      description: `A backbone id, or a fusion of two of the same modality: ${FUSION_SYNTAX}.`,
+      example: "use-lite",
+    }),
     headType: HeadTypeSchema.default("logistic"),
   })
   .openapi("NewAdapter");
@@ -107,16 +125,8 @@ export function adapterRoutes() {
   return new OpenAPIHono<TenantEnv>()
     .openapi(createAdapter, async (c) => {
       const { name, backbone, headType } = c.req.valid("json");
-      const manifest = c.var.backbones.manifest(backbone);
-      const adapter = await c.var.tenant.store.createAdapter({
-        name,
-        backbone,
-        backboneVersion: manifest.version,
-        weightsHash: manifest.weightsHash,
-        dim: manifest.output.dim,
-        layer: manifest.output.layer,
-        headType,
-      });
+      const binding = bindingFor(c.var.backbones, backbone);
+      const adapter = await c.var.tenant.store.createAdapter({ name, headType, ...binding });
       return c.json(unwrap(adapter), 201);
     })
     .openapi(listAdapters, async (c) => {

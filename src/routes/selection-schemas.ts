@@ -24,7 +24,8 @@ export const ApplyRequestSchema = z
         "The selection job whose recommendation to apply (default: the adapter's latest finished selection).",
     }),
     backbone: IdSchema.optional().openapi({
-      description: "Switch to this backbone instead of a recommendation.",
+      description:
+        "Switch to this backbone, or a fusion of two (`lexical+use-lite`, see POST /v1/adapters), instead of a recommendation.",
     }),
     layer: IdSchema.optional().openapi({
       description: "With `backbone`: its cut layer (default: its default output).",
@@ -39,8 +40,16 @@ export const SwitchRequestSchema = z
     backbone: z.string(),
     backboneVersion: z.string(),
     weightsHash: z.string(),
-    layer: z.string(),
+    layer: z
+      .string()
+      .nullable()
+      .openapi({ description: "null for a fusion (its id names its layers)." }),
     dim: z.int(),
+    blocks: z
+      .array(z.int())
+      .nullable()
+      .optional()
+      .openapi({ description: "A fusion's block dims." }),
     seed: z.int().optional(),
     selectionJobId: z.string().optional(),
   })
@@ -55,7 +64,9 @@ const FoldStatisticSchema = z.object({
 
 const CandidateReportSchema = z
   .object({
-    id: z.string().openapi({ description: "<backbone>/<layer>" }),
+    id: z.string().openapi({
+      description: "<backbone>/<layer>; a fusion's: its two parts' ids joined by +",
+    }),
     backbone: z.string(),
     layer: z.string(),
     dim: z.int(),

@@ -15,6 +15,14 @@ import type {
   ModelFiles,
 } from "../../models";
 // Not through models/index: that registry imports every backbone, and each deployment bundles only its own.
+import {
+  type Fusion,
+  type FusionPart,
+  fuse,
+  fusionLayers,
+  isFusionId,
+  parseFusionId,
+} from "../../models/fusion";
 import { ENGINELESS_RUNTIMES, runtimesOf } from "../../models/manifest";
 import { echoId } from "../problem";
 import { fastestRuntime, probeInput, type RuntimeChoice } from "./auto-runtime";
@@ -127,6 +135,33 @@ export class BackbonePool {
     return this.definition(id).manifest;
   }
 
+  /** The fusion a `a[:layer]+b[:layer]` id names (models/fusion.ts), its parts served here. */
+  fusion(id: string): Fusion {
+    const parts = parseFusionId(id).map(({ backbone, layer }) => ({
+      manifest: this.manifest(backbone),
+      ...(layer === undefined ? {} : { layer }),
+    }));
+    return fuse(parts);
+  }
+
+  /**
+   * The weights a backbone or fusion id serves (a fusion's: its parts' hashes joined) and the manifest
+   * that prepares its inputs (a fusion's parts take the same ones).
+   */
+  served(id: string): { weightsHash: string; inputs: BackboneManifest } {
+    if (!isFusionId(id)) {
+      const manifest = this.manifest(id);
+      return { weightsHash: manifest.weightsHash, inputs: manifest };
+    }
+    const fusion = this.fusion(id);
+    return { weightsHash: fusion.weightsHash, inputs: (fusion.parts[0] as FusionPart).manifest };
+  }
+
+  /** What a backbone or a fusion embeds. */
+  modality(id: string): BackboneManifest["modality"] {
+    return isFusionId(id) ? this.fusion(id).modality : this.manifest(id).modality;
+  }
+
   /** The backbone's prepared files (for exports, which read the graph without loading it). */
   files(id: string): ModelFiles {
     const entry = this.definition(id);
@@ -188,7 +223,9 @@ export class BackbonePool {
     for (let pass = 1; pass < WARM_UP_PASSES; pass++) await backbone.embed(probe);
   }
 
+  /** Embeds with a backbone (at `layer`), or with each part of a fusion id, concatenated in order. */
   async embed(id: string, inputs: BackboneInput[], layer?: string): Promise<Embeddings> {
+    if (isFusionId(id)) return this.embedFused(this.fusion(id), inputs);
     const backbone = await this.get(id);
     const { manifest } = backbone;
     const cut = layer ?? manifest.output.layer;
@@ -203,6 +240,25 @@ export class BackbonePool {
     this.recordTiming(id, inputs.length, ms);
     const dim = embeddings[0]?.length ?? 0;
     return { backbone: id, version: manifest.version, layer: cut, dim, embeddings };
+  }
+
+  private async embedFused(fusion: Fusion, inputs: BackboneInput[]): Promise<Embeddings> {
+    // One part after the other: two backbones' activations at once would raise the heap's peak.
+    const blocks: Float32Array[][] = [];
+    for (const part of fusion.parts) {
+      blocks.push((await this.embed(part.manifest.id, inputs, part.layer)).embeddings);
+    }
+    const embeddings = inputs.map((_, i) => {
+      const vector = new Float32Array(fusion.dim);
+      let offset = 0;
+      for (const block of blocks) {
+        vector.set(block[i] as Float32Array, offset);
+        offset += (block[i] as Float32Array).length;
+      }
+      return vector;
+    });
+    const layer = fusionLayers(fusion);
+    return { backbone: fusion.id, version: fusion.version, layer, dim: fusion.dim, embeddings };
   }
 
   private recordTiming(id: string, items: number, ms: number): void {

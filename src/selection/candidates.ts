@@ -4,6 +4,7 @@
  */
 
 import type { BackboneManifest } from "../../models";
+import type { Fusion } from "../../models/fusion";
 import {
   BACKBONE_RUNTIMES,
   type BackboneRuntime,
@@ -23,6 +24,11 @@ export interface Candidate {
    * (`-onnx`, `-auto`) give the same embeddings, so they are measured once, as one candidate.
    */
   runtimes: { backbone: string; runtime: string }[];
+  /**
+   * A fusion candidate (./fusion-candidate.ts): the two measured candidates it concatenates, whose
+   * vectors it reuses. `backbone` is then the fusion's id and `layer` its parts' layers joined by +.
+   */
+  fusion?: { fusion: Fusion; parts: [Candidate, Candidate] };
 }
 
 /** The deployment's constraints: a Worker isolate has 128 MB for everything it holds. */
@@ -86,14 +92,51 @@ export function availability(
     reasons.push(`licence ${licence} is not one of ${DEPLOYMENT.licences.join(", ")}`);
   }
   const estimatedPeakBytes = weightsPeakBytes(manifest, carried);
-  const budget = DEPLOYMENT.isolateMemoryBytes * DEPLOYMENT.maxShareOfIsolate;
-  if (estimatedPeakBytes > budget) {
-    const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-    reasons.push(
-      `its ${manifest.parameters} weights take about ${megabytes(estimatedPeakBytes)} while loading (files + float32 copy), over the ${megabytes(budget)} a backbone may take of a 128 MiB isolate`,
-    );
+  reasons.push(...overBudget(`its ${manifest.parameters} weights`, estimatedPeakBytes));
+  return { available: reasons.length === 0, reasons, estimatedPeakBytes };
+}
+
+/**
+ * Whether a fusion can be served here: each backbone it loads must be, and their weights together
+ * must fit the share of the isolate one backbone may take (both stay loaded to embed each input).
+ * Two layers of one backbone load it once.
+ */
+export function fusionAvailability(
+  fusion: Fusion,
+  carried: readonly BackboneRuntime[],
+): Availability {
+  const loaded = [
+    ...new Map(fusion.parts.map((part) => [part.manifest.id, part.manifest])).values(),
+  ];
+  const each = loaded.map((manifest) => availability(manifest, carried));
+  const reasons = each.flatMap((one, i) =>
+    one.available ? [] : [`${loaded[i]?.id}: ${one.reasons.join("; ")}`],
+  );
+  const estimatedPeakBytes = each.reduce((sum, one) => sum + one.estimatedPeakBytes, 0);
+  if (reasons.length === 0) {
+    const names = loaded.map((manifest) => manifest.id).join(" and ");
+    reasons.push(...overBudget(`the weights of ${names} together`, estimatedPeakBytes));
   }
   return { available: reasons.length === 0, reasons, estimatedPeakBytes };
+}
+
+function overBudget(what: string, peakBytes: number): string[] {
+  const budget = DEPLOYMENT.isolateMemoryBytes * DEPLOYMENT.maxShareOfIsolate;
+  if (peakBytes <= budget) return [];
+  const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+  return [
+    `${what} take about ${megabytes(peakBytes)} while loading (files + float32 copy), over the ${megabytes(budget)} a backbone may take of a 128 MiB isolate`,
+  ];
+}
+
+/** Whether selection can measure the candidate here: its backbone's, or a fusion's, availability. */
+export function candidateAvailability(
+  candidate: Candidate,
+  carried: readonly BackboneRuntime[],
+): Availability {
+  return candidate.fusion
+    ? fusionAvailability(candidate.fusion.fusion, carried)
+    : availability(candidate.manifest, carried);
 }
 
 /** Every cut layer of every backbone of the modality, default layer first within a backbone. */

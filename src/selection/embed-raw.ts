@@ -1,5 +1,5 @@
 /**
- * Embeds raw samples (as uploaded) with one backbone and cut layer, in batches, timing only the
+ * Embeds raw samples (as uploaded) with one backbone and cut layer (or a fusion), in batches, timing only the
  * backbone calls. Each batch is preprocessed (images decoded) just before it is embedded and
  * outside the timed part, so a large image adapter is never decoded all at once. The first call's
  * load is excluded by warming up on one input first. workerd advances its clock only at I/O, so
@@ -20,17 +20,24 @@ export interface EmbeddedRaw {
   embedMs: number;
 }
 
+/** What to embed with: a backbone at a cut layer, or a fusion id (its layers in the id). */
+export interface EmbedTarget {
+  backbone: string;
+  layer?: string;
+  /** Prepares the inputs (a fusion's parts take the same ones). */
+  manifest: BackboneManifest;
+}
+
 export async function embedRaw(
   pool: BackbonePool,
-  manifest: BackboneManifest,
-  layer: string,
+  { backbone, layer, manifest }: EmbedTarget,
   raws: RawInput[],
   /** Skip the warm-up when the backbone already ran in this isolate (a job's later chunks). */
   { warmUp = true }: { warmUp?: boolean } = {},
 ): Promise<EmbeddedRaw> {
   const batchOf = (start: number, end: number) =>
     toBackboneInputs(manifest, raws.slice(start, end), EMBED_BATCH);
-  if (warmUp) await pool.embed(manifest.id, await batchOf(0, 1), layer);
+  if (warmUp) await pool.embed(backbone, await batchOf(0, 1), layer);
   const vectors: Float32Array[] = [];
   let embedMs = 0;
   const starts = batchStarts(raws);
@@ -38,7 +45,7 @@ export async function embedRaw(
     const inputs = await batchOf(start, starts[index + 1] ?? raws.length);
     await yieldToTimer();
     const started = performance.now();
-    const { embeddings } = await pool.embed(manifest.id, inputs, layer);
+    const { embeddings } = await pool.embed(backbone, inputs, layer);
     await yieldToTimer();
     embedMs += performance.now() - started;
     vectors.push(...embeddings);

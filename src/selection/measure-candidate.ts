@@ -41,12 +41,7 @@ export interface MeasureInput {
 
 export async function measureCandidate(input: MeasureInput): Promise<CandidateMeasurement> {
   const { pool, candidate } = input;
-  const { vectors, embedMs } = await embedRaw(
-    pool,
-    candidate.manifest,
-    candidate.layer,
-    input.inputs,
-  );
+  const { vectors, embedMs } = await embedRaw(pool, candidate, input.inputs);
   await input.onProgress?.(`${candidate.id}: embedded ${vectors.length} samples`);
   const scores = await scoreEmbeddings({
     backbone: {

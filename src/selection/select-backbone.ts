@@ -183,7 +183,9 @@ type RankableReport = RankableCandidate & { report: CandidateReport; accuracy: n
 /** Whether a report's candidate runs the adapter's current backbone (any of its runtimes) and layer. */
 function isCurrent(report: CandidateReport, current: SelectionReport["current"]): boolean {
   return (
-    report.layer === current.layer && report.runtimes.some((r) => r.backbone === current.backbone)
+    report.layer === current.layer &&
+    (report.backbone === current.backbone ||
+      report.runtimes.some((r) => r.backbone === current.backbone))
   );
 }
 
@@ -300,17 +302,24 @@ export function describeCandidate(
   outcome: { status: CandidateReport["status"]; error: string | null },
   measured?: CandidateMeasurement,
 ): CandidateReport {
-  const { manifest } = candidate;
+  // A fusion runs each of its backbones (once, if both parts cut the same one).
+  const parts = candidate.fusion?.parts.map((part) => part.manifest) ?? [candidate.manifest];
+  const manifests = [...new Map(parts.map((manifest) => [manifest.id, manifest])).values()];
+  const joined = (values: string[]) => [...new Set(values)].join("+");
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   return {
     id: candidate.id,
     backbone: candidate.backbone,
     layer: candidate.layer,
     dim: candidate.dim,
-    runtime: manifest.runtime,
+    runtime: joined(manifests.map((manifest) => manifest.runtime)),
     runtimes: candidate.runtimes,
-    licence: manifest.source.licence,
-    sizeBytes: manifest.sizeBytes,
-    flops: { approx: manifest.flops.approx, per: manifest.flops.per },
+    licence: joined(manifests.map((manifest) => manifest.source.licence)),
+    sizeBytes: sum(manifests.map((manifest) => manifest.sizeBytes)),
+    flops: {
+      approx: sum(manifests.map((manifest) => manifest.flops.approx)),
+      per: candidate.manifest.flops.per,
+    },
     availability: available,
     ...outcome,
     metrics: measured

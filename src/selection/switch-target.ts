@@ -4,10 +4,11 @@
  * is queued, so a bad target is a 4xx now rather than a failed job later.
  */
 
-import { resolveCutLayer } from "../../models/cut-layer";
+import { isFusionId } from "../../models/fusion";
 import { echoId, Problem } from "../problem";
 import type { BackbonePool } from "../runtime/backbones";
 import type { AdapterRecord, JobRecord, SwitchRequest } from "../storage/records";
+import { bindingFor } from "../tenants/adapter-backbone";
 
 export interface SwitchTarget {
   backbone: string;
@@ -50,41 +51,40 @@ export function recommendedTarget(
   };
 }
 
-/** The switch job's request for a target, refused when this adapter cannot move there. */
+/** The switch job's request for a target (a backbone or a fusion), refused when this adapter cannot move there. */
 export function switchRequest(
   pool: BackbonePool,
   adapter: AdapterRecord,
   target: SwitchTarget,
   seed: number | undefined,
 ): SwitchRequest {
-  const manifest = pool.manifest(target.backbone);
-  const modality = pool.manifest(adapter.backbone).modality;
-  if (manifest.modality !== modality) {
+  const modality = pool.modality(adapter.backbone);
+  const targetModality = pool.modality(target.backbone);
+  if (targetModality !== modality) {
     throw new Problem(
       422,
       "wrong-modality",
-      `backbone ${manifest.id} embeds ${manifest.modality}s; adapter "${adapter.id}" holds ${modality}s`,
+      `backbone ${echoId(target.backbone)} embeds ${targetModality}s; adapter "${adapter.id}" holds ${modality}s`,
     );
   }
-  const layer = resolveCutLayer(manifest, target.layer);
-  const currentLayer = adapter.layer ?? pool.manifest(adapter.backbone).output.layer;
+  const binding = bindingFor(pool, target.backbone, target.layer);
+  const currentLayer = isFusionId(adapter.backbone)
+    ? null
+    : (adapter.layer ?? pool.manifest(adapter.backbone).output.layer);
   if (
-    manifest.id === adapter.backbone &&
-    manifest.weightsHash === adapter.weightsHash &&
-    layer.name === currentLayer
+    binding.backbone === adapter.backbone &&
+    binding.weightsHash === adapter.weightsHash &&
+    binding.layer === currentLayer
   ) {
+    const at = binding.layer === null ? binding.backbone : `${binding.backbone}/${binding.layer}`;
     throw new Problem(
       409,
       "already-on-backbone",
-      `adapter "${adapter.id}" already uses ${manifest.id}/${layer.name}; train it to get a new head`,
+      `adapter "${adapter.id}" already uses ${at}; train it to get a new head`,
     );
   }
   return {
-    backbone: manifest.id,
-    backboneVersion: manifest.version,
-    weightsHash: manifest.weightsHash,
-    layer: layer.name,
-    dim: layer.dim,
+    ...binding,
     ...(seed === undefined ? {} : { seed }),
     ...(target.selectionJobId === undefined ? {} : { selectionJobId: target.selectionJobId }),
   };

@@ -13,13 +13,15 @@ type AdapterRow = {
   weights_hash: string;
   dim: number;
   layer: string | null;
+  /** JSON array of a fusion's block dims. */
+  blocks: string | null;
   head_type: HeadType;
   active_version: number | null;
   next_version: number;
   created_at: string;
 };
 
-/** A tenant's adapters: each one task, bound to one backbone (and its weights) and a head type. */
+/** A tenant's adapters: each one task, bound to one backbone or a fusion (and its weights) and a head type. */
 export class AdaptersTable {
   constructor(private readonly sql: SqlStorage) {}
 
@@ -30,8 +32,8 @@ export class AdaptersTable {
     }
     const id = newId("a");
     this.sql.exec(
-      `INSERT INTO adapters (id, name, backbone, backbone_version, weights_hash, dim, layer, head_type, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO adapters (id, name, backbone, backbone_version, weights_hash, dim, layer, blocks, head_type, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       id,
       adapter.name,
       adapter.backbone,
@@ -39,6 +41,7 @@ export class AdaptersTable {
       adapter.weightsHash,
       adapter.dim,
       adapter.layer,
+      blocksColumn(adapter.blocks),
       adapter.headType,
       now,
     );
@@ -87,12 +90,13 @@ export class AdaptersTable {
   /** Binds the adapter to another backbone; its samples must be re-embedded in the same transaction. */
   rebind(id: string, binding: BackboneBinding): void {
     this.sql.exec(
-      "UPDATE adapters SET backbone = ?, backbone_version = ?, weights_hash = ?, layer = ?, dim = ? WHERE id = ?",
+      "UPDATE adapters SET backbone = ?, backbone_version = ?, weights_hash = ?, layer = ?, dim = ?, blocks = ? WHERE id = ?",
       binding.backbone,
       binding.backboneVersion,
       binding.weightsHash,
       binding.layer,
       binding.dim,
+      blocksColumn(binding.blocks),
       id,
     );
   }
@@ -111,8 +115,13 @@ function toAdapter(row: AdapterRow): AdapterRecord {
     weightsHash: row.weights_hash,
     dim: row.dim,
     layer: row.layer,
+    blocks: row.blocks === null ? null : (JSON.parse(row.blocks) as number[]),
     headType: row.head_type,
     activeVersion: row.active_version,
     createdAt: row.created_at,
   };
+}
+
+function blocksColumn(blocks: number[] | null): string | null {
+  return blocks === null ? null : JSON.stringify(blocks);
 }

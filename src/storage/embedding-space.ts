@@ -3,8 +3,9 @@
  * an adapter's samples and its active head in the same one.
  */
 
+import type { BackboneRef } from "../../adapters";
 import { Problem } from "../problem";
-import type { AdapterRecord, EmbeddingSpace, VersionRecord } from "./records";
+import type { AdapterRecord, BackboneBinding, EmbeddingSpace, VersionRecord } from "./records";
 
 /**
  * A head only understands embeddings from the backbone (weights and cut layer) it was trained on,
@@ -45,4 +46,14 @@ export function assertEmbeddedInAdapterSpace(
       `adapter "${adapter.id}" switched backbones while these samples were being embedded; upload them again`,
     );
   }
+}
+
+/** The backbone (or fusion) a head of the binding is trained on; a fusion's blocks are balanced. */
+export function headBackbone(binding: BackboneBinding): BackboneRef {
+  return {
+    id: binding.backbone,
+    weightsHash: binding.weightsHash,
+    dim: binding.dim,
+    ...(binding.blocks === null ? {} : { blocks: binding.blocks }),
+  };
 }

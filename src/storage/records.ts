@@ -21,9 +21,11 @@ export interface BackboneBinding {
   backbone: string;
   backboneVersion: string;
   weightsHash: string;
-  /** The cut layer; null means the backbone's default output. */
+  /** The cut layer; null means the backbone's default output (and a fusion, whose id names its layers). */
   layer: string | null;
   dim: number;
+  /** A fusion's block dims in order (models/fusion.ts); null for one backbone. */
+  blocks: number[] | null;
 }
 
 /** The embedding space a vector lives in (what samples and head versions must agree on). */
@@ -69,9 +71,12 @@ export interface TrainRequest extends Omit<TrainOptions, "hyperparameters"> {
   activate?: boolean;
 }
 
-/** A switch job's request: the backbone and layer to move the adapter to, checked by the Worker. */
-export interface SwitchRequest extends Omit<BackboneBinding, "layer"> {
-  layer: string;
+/** A switch job's request: the backbone (or fusion) and layer to move the adapter to, checked by the Worker. */
+export interface SwitchRequest extends Omit<BackboneBinding, "layer" | "blocks"> {
+  /** The cut layer; null for a fusion, whose id names its layers. */
+  layer: string | null;
+  /** A fusion's block dims; absent (requests stored before fusions) or null for one backbone. */
+  blocks?: number[] | null;
   seed?: number;
   /** The selection job whose recommendation this applies, if any. */
   selectionJobId?: string;

@@ -83,6 +83,8 @@ const TENANT_TABLES = [
 const ADDED_COLUMNS: readonly { table: string; column: string; definition: string }[] = [
   // The adapter's cut layer; null (adapters made before layers were chosen) means the default one.
   { table: "adapters", column: "layer", definition: "TEXT" },
+  // A fusion's block dims (JSON); null for one backbone.
+  { table: "adapters", column: "blocks", definition: "TEXT" },
   { table: "jobs", column: "kind", definition: "TEXT NOT NULL DEFAULT 'training'" },
   // A selection job's report (JSON).
   { table: "jobs", column: "report", definition: "TEXT" },

@@ -1,21 +1,73 @@
 import type { BackboneManifest } from "../../models";
+import { resolveCutLayer } from "../../models/cut-layer";
+import { fusionLayers, isFusionId } from "../../models/fusion";
 import { Problem } from "../problem";
 import type { BackbonePool } from "../runtime/backbones";
-import type { AdapterRecord } from "../storage/records";
+import { fusionAvailability } from "../selection/candidates";
+import type { AdapterRecord, BackboneBinding } from "../storage/records";
 
 /**
- * The backbone an adapter is bound to, as long as its weights are still the ones the adapter's
- * samples were embedded with: new weights would put new embeddings in a different space.
+ * What an adapter on `backbone` (one backbone id, or a fusion such as `lexical+use-lite`) is bound
+ * to: its weights, layer and dim. A fusion whose backbones' weights would not fit the isolate
+ * together is refused here, before any sample is embedded with it.
+ */
+export function bindingFor(pool: BackbonePool, backbone: string, layer?: string): BackboneBinding {
+  if (!isFusionId(backbone)) {
+    const manifest = pool.manifest(backbone);
+    const cut = resolveCutLayer(manifest, layer);
+    return {
+      backbone,
+      backboneVersion: manifest.version,
+      weightsHash: manifest.weightsHash,
+      dim: cut.dim,
+      layer: cut.name,
+      blocks: null,
+    };
+  }
+  const fusion = pool.fusion(backbone);
+  // A selection's fusion candidate names its layers again, joined (see fusionLayers); anything else is refused.
+  if (layer !== undefined && layer !== fusionLayers(fusion)) {
+    throw new Problem(
+      422,
+      "invalid-fusion",
+      `a fusion names its parts' layers in its id (e.g. mobilenet-v2:pooled+mobilenet-v2:block12), not in layer "${layer}"`,
+    );
+  }
+  const fits = fusionAvailability(fusion, pool.runtimes);
+  if (!fits.available) {
+    throw new Problem(
+      422,
+      "fusion-too-large",
+      `${fusion.id} cannot be served here: ${fits.reasons.join("; ")}`,
+      {
+        estimatedPeakBytes: fits.estimatedPeakBytes,
+      },
+    );
+  }
+  return {
+    backbone: fusion.id,
+    backboneVersion: fusion.version,
+    weightsHash: fusion.weightsHash,
+    dim: fusion.dim,
+    layer: null,
+    blocks: fusion.blocks,
+  };
+}
+
+/**
+ * The manifest that prepares the adapter's inputs (a fusion's parts take the same ones), as long as
+ * the weights are still the ones the adapter's samples were embedded with: new weights would put
+ * new embeddings in a different space.
  */
 export function adapterBackbone(pool: BackbonePool, adapter: AdapterRecord): BackboneManifest {
-  const manifest = pool.manifest(adapter.backbone);
-  if (manifest.weightsHash !== adapter.weightsHash) {
+  const served = pool.served(adapter.backbone);
+  if (served.weightsHash !== adapter.weightsHash) {
     throw new Problem(
       409,
       "backbone-changed",
       `adapter "${adapter.id}" was built on other weights of ${adapter.backbone} than the ones served now`,
-      { expectedWeightsHash: adapter.weightsHash, servedWeightsHash: manifest.weightsHash },
+      { expectedWeightsHash: adapter.weightsHash, servedWeightsHash: served.weightsHash },
     );
   }
-  return manifest;
+  return served.inputs;
 }

@@ -67,11 +67,20 @@ describe("backbone selection", () => {
     const { report } = await finishedJob(tenant, job.id);
     expect(report?.labels).toEqual(["cooking", "finance", "weather"]);
     expect(report?.current).toEqual({ backbone: "use-lite", layer: "sentence" });
-    expect(report?.candidates.map((c) => c.id).sort()).toEqual([
+    const singles = report?.candidates.filter((c) => !c.backbone.includes("+")) ?? [];
+    expect(singles.map((c) => c.id).sort()).toEqual([
       "lexical/ngrams",
       "use-lite/encoder-mean",
       "use-lite/sentence",
     ]);
+    // The fusion of the two best singles, from their vectors, at their summed latency.
+    const fused = report?.candidates.find((c) => c.backbone.includes("+"));
+    const parts = singles.filter((c) => fused?.id.split("+").includes(c.id));
+    expect(parts).toHaveLength(2);
+    expect(fused?.metrics?.latencyMsPerItem).toBeCloseTo(
+      parts.reduce((sum, c) => sum + (c.metrics?.latencyMsPerItem ?? 0), 0),
+      6,
+    );
     for (const candidate of report?.candidates ?? []) {
       expect(candidate).toMatchObject({ status: "measured", error: null, metrics: { folds: 3 } });
       expect(candidate.rank).toBeGreaterThan(0);
@@ -105,8 +114,15 @@ describe("backbone selection", () => {
     expect(refused.status).toBe(409);
     expect(await refused.json()).toMatchObject({ type: "/problems/version-on-other-backbone" });
 
+    // Applying a fusion re-embeds the retained samples with both backbones.
+    const toFusion = await api.apply({ backbone: "lexical+use-lite", seed: 1 });
+    expect((await finishedJob(tenant, (await toFusion.json()).id)).version).toBe(3);
+    expect(await api.get()).toMatchObject({ backbone: "lexical+use-lite", layer: null });
+    const onFusion = await api.predict("Shares slumped after the profit warning.");
+    expect(onFusion).toMatchObject({ version: 3, backbone: { id: "lexical+use-lite" } });
+
     const back = await api.apply({ backbone: "use-lite", seed: 1 });
-    expect((await finishedJob(tenant, (await back.json()).id)).version).toBe(3);
+    expect((await finishedJob(tenant, (await back.json()).id)).version).toBe(4);
     expect((await api.activate(1)).status).toBe(200);
     const rolledBack = await api.predict("Expect showers and gusty wind this evening.");
     expect(rolledBack).toMatchObject({
@@ -114,7 +130,8 @@ describe("backbone selection", () => {
       backbone: { id: "use-lite" },
       predictions: [{ label: "weather" }],
     });
-  });
+    // Four trainings, a selection of four candidates and three switches: long under a loaded CI.
+  }, 240_000);
 
   it("leaves the adapter on its backbone when a switch dies mid-way", async () => {
     const tenant = await createTenant("half-switched");

@@ -1,0 +1,52 @@
+/**
+ * The fusion a selection ranks next to the single backbones: the two best measured candidates (by
+ * cross-validated macro-F1) that can be fused, built from the vectors the selection already has (no
+ * second embedding). Its cost is theirs together: the latencies add up, and so do the weights a
+ * deployment must hold (fusionAvailability).
+ */
+
+import { fuse, fusionLayers, isFusionId } from "../../models/fusion";
+import { InputError } from "../../models/input-error";
+import type { Candidate } from "./candidates";
+import type { CandidateReport } from "./select-backbone";
+
+export function fusionCandidate(
+  candidates: Candidate[],
+  reports: CandidateReport[],
+): Candidate | null {
+  const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));
+  const measured = reports
+    .filter((report) => report.metrics !== null && !isFusionId(report.backbone))
+    .sort((a, b) => meanMacroF1(b) - meanMacroF1(a))
+    .flatMap((report) => byId.get(report.id) ?? []);
+  for (const [i, first] of measured.entries()) {
+    for (const second of measured.slice(i + 1)) {
+      const fused = fusedCandidate(first, second);
+      if (fused) return fused;
+    }
+  }
+  return null;
+}
+
+function meanMacroF1(report: CandidateReport): number {
+  return report.metrics?.crossValidatedMacroF1.mean ?? Number.NEGATIVE_INFINITY;
+}
+
+/** The two candidates' fusion, or null when they cannot be fused (another modality, the same block). */
+function fusedCandidate(first: Candidate, second: Candidate): Candidate | null {
+  try {
+    const fusion = fuse([first, second]);
+    return {
+      id: `${first.id}+${second.id}`,
+      backbone: fusion.id,
+      layer: fusionLayers(fusion),
+      dim: fusion.dim,
+      manifest: first.manifest,
+      runtimes: [...first.runtimes, ...second.runtimes],
+      fusion: { fusion, parts: [first, second] },
+    };
+  } catch (error) {
+    if (error instanceof InputError) return null;
+    throw error;
+  }
+}

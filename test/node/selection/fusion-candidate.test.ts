@@ -1,0 +1,156 @@
+/**
+ * Selection's fusion candidate, from measured candidates (no backbones run): the two best single
+ * candidates that can be fused, ranked next to them at their summed cost; and the fusion rules.
+ */
+
+import { describe, expect, it } from "vitest";
+import { foldStatistic } from "../../../adapters/selection";
+import { BACKBONES, type BackboneManifest } from "../../../models";
+import { fuse } from "../../../models/fusion";
+import {
+  availability,
+  type Candidate,
+  candidatesFor,
+  fusionAvailability,
+} from "../../../src/selection/candidates";
+import { fusionCandidate } from "../../../src/selection/fusion-candidate";
+import type { CandidateMeasurement } from "../../../src/selection/measure-candidate";
+import {
+  type CandidateReport,
+  describeCandidate,
+  selectionReport,
+} from "../../../src/selection/select-backbone";
+
+function manifestOf(id: string): BackboneManifest {
+  const manifest = BACKBONES[id]?.manifest;
+  if (!manifest) throw new Error(`${id} is not registered`);
+  return manifest;
+}
+
+const lexical = manifestOf("lexical");
+const useLite = manifestOf("use-lite");
+const textCandidates = candidatesFor([lexical, useLite], "text");
+const candidate = (id: string) => textCandidates.find((c) => c.id === id) as Candidate;
+const carried = ["tfjs-graph", "lexical"] as const;
+
+function measured(macroF1: number, latencyMsPerItem: number): CandidateMeasurement {
+  const folds = [macroF1, macroF1, macroF1];
+  return {
+    crossValidation: {
+      folds: 3,
+      repeats: 1,
+      perFold: folds.map((f1) => ({ accuracy: f1, macroF1: f1 })),
+      accuracy: foldStatistic(folds, 3),
+      macroF1: foldStatistic(folds, 3),
+    },
+    logME: 0,
+    prototypeLeaveOneOutAccuracy: 0.5,
+    latencyMsPerItem,
+    embedMs: 30 * latencyMsPerItem,
+    wasmHeapBytes: 0,
+  };
+}
+
+function reportOf(c: Candidate, macroF1: number, latencyMsPerItem: number): CandidateReport {
+  const status = { status: "measured" as const, error: null };
+  return describeCandidate(
+    c,
+    availability(c.manifest, carried),
+    status,
+    measured(macroF1, latencyMsPerItem),
+  );
+}
+
+describe("fusion candidate", () => {
+  it("fuses the two best measured candidates and ranks the fusion at their summed cost", () => {
+    const singles = [
+      reportOf(candidate("use-lite/encoder-mean"), 0.6, 5),
+      reportOf(candidate("lexical/ngrams"), 0.9, 0.2),
+      reportOf(candidate("use-lite/sentence"), 0.85, 6),
+    ];
+    const fused = fusionCandidate(textCandidates, singles);
+    expect(fused).toMatchObject({
+      id: "lexical/ngrams+use-lite/sentence",
+      backbone: "lexical+use-lite",
+      layer: "ngrams+sentence",
+      dim: lexical.output.dim + useLite.output.dim,
+    });
+    expect(fused?.fusion?.fusion.blocks).toEqual([lexical.output.dim, useLite.output.dim]);
+    if (!fused?.fusion) throw new Error("no fusion");
+
+    const available = fusionAvailability(fused.fusion.fusion, carried);
+    expect(available.available).toBe(true);
+    expect(available.estimatedPeakBytes).toBe(
+      availability(lexical, carried).estimatedPeakBytes +
+        availability(useLite, carried).estimatedPeakBytes,
+    );
+    const fusedReport = describeCandidate(
+      fused,
+      available,
+      { status: "measured", error: null },
+      measured(0.97, 6.2),
+    );
+    expect(fusedReport.sizeBytes).toBe(lexical.sizeBytes + useLite.sizeBytes);
+    expect(fusedReport.runtimes.map((r) => r.backbone)).toEqual(["lexical", "use-lite"]);
+
+    const report = selectionReport(
+      {
+        modality: "text",
+        current: { backbone: "use-lite", layer: "sentence" },
+        samples: Array(30),
+      },
+      ["a", "b"],
+      [...singles, fusedReport],
+      1,
+    );
+    expect(report.candidates[0]?.id).toBe("lexical/ngrams+use-lite/sentence");
+    expect(report.recommendation).toMatchObject({
+      backbone: "lexical+use-lite",
+      layer: "ngrams+sentence",
+    });
+    // Its own report is not fused again.
+    expect(fusionCandidate(textCandidates, [...singles, fusedReport])?.id).toBe(fused.id);
+  });
+
+  it("needs two measured candidates that fuse", () => {
+    const failed = describeCandidate(
+      candidate("use-lite/sentence"),
+      availability(useLite, carried),
+      { status: "failed", error: "boom" },
+    );
+    expect(
+      fusionCandidate(textCandidates, [reportOf(candidate("lexical/ngrams"), 0.9, 0.2), failed]),
+    ).toBeNull();
+  });
+
+  it("fuses two layers of one backbone but refuses a block twice, mixed modalities and three parts", () => {
+    const mobilenet = manifestOf("mobilenet-v2");
+    const layers = fuse([
+      { manifest: mobilenet, layer: "pooled" },
+      { manifest: mobilenet, layer: "block12" },
+    ]);
+    expect(layers.id).toBe(
+      mobilenet.output.layer === "pooled"
+        ? "mobilenet-v2+mobilenet-v2:block12"
+        : "mobilenet-v2:pooled+mobilenet-v2:block12",
+    );
+    expect(layers.weightsHash).toBe(`${mobilenet.weightsHash}+${mobilenet.weightsHash}`);
+    expect(() => fuse([{ manifest: lexical }, { manifest: lexical }])).toThrow(/both parts/);
+    expect(() => fuse([{ manifest: lexical }, { manifest: mobilenet }])).toThrow(/same inputs/);
+    expect(() =>
+      fuse([{ manifest: lexical }, { manifest: useLite }, { manifest: mobilenet }]),
+    ).toThrow(/2 to 2 parts/);
+  });
+
+  it("refuses a fusion whose weights do not fit the isolate together", () => {
+    // MobileNetV2 1.4 on both of its runtimes fits alone; two such backbones do not.
+    const auto = manifestOf("mobilenet-v2-auto");
+    const twin = { ...auto, id: "mobilenet-v2-twin", weightsHash: "f".repeat(64) };
+    const all = ["tfjs-graph", "onnx"] as const;
+    expect(availability(auto, all).available).toBe(true);
+    const verdict = fusionAvailability(fuse([{ manifest: auto }, { manifest: twin }]), all);
+    expect(verdict.available).toBe(false);
+    expect(verdict.reasons.join(" ")).toMatch(/mobilenet-v2-auto and mobilenet-v2-twin together/);
+    expect(verdict.estimatedPeakBytes).toBe(2 * availability(auto, all).estimatedPeakBytes);
+  });
+});
