@@ -27,15 +27,16 @@ import { type Matrix, selectRows } from "../linalg/matrix";
 import { softmaxWithTemperature } from "../linalg/softmax";
 import { logisticHeadSpec } from "../logistic/head-spec";
 import { LogisticRegression } from "../logistic/logistic-regression";
-import { classificationMetrics } from "../metrics/classification-metrics";
 import { logLoss } from "../metrics/log-loss";
 import { StandardScaler } from "../preprocessing/standard-scaler";
-import { chooseAbstainThreshold, selectivePerformance } from "../protocol/abstain-threshold";
+import { chooseAbstainThreshold } from "../protocol/abstain-threshold";
 import { deduplicate } from "../protocol/deduplicate";
 import {
+  type Calibration,
   type FitHeadResult,
   FitRun,
   type FitRunCheckpoint,
+  heldOutResults,
   isBetter,
   SELECTION_RULE,
 } from "../protocol/fit-run";
@@ -98,13 +99,6 @@ interface FrozenOutcome {
   /** Its chosen model fitted on train, where the finetune starts. */
   classifier: EstimatorState;
   validation: SweepRow;
-}
-
-interface Calibration {
-  temperature: number;
-  abstain: { threshold: number | null; precision: number; coverage: number } | null;
-  validationLogLossBefore: number;
-  validationLogLossAfter: number;
 }
 
 export interface FinetuneRunCheckpoint {
@@ -501,31 +495,19 @@ export class FinetuneRun {
     const testLogits = this.testLogits();
     const { y } = this.rowsOf(this.split.test);
     const probabilities = softmaxWithTemperature(testLogits, calibration.temperature);
-    const { abstain } = calibration;
     const results: Omit<FitHeadResult, "head"> = {
       hyperparameters: {
         chosen: (rows[best.row] as SweepRow).hyperparameters,
         selection: `${SELECTION_RULE}; a finetune candidate must beat the frozen head's validation row`,
         sweep: rows,
       },
-      calibration: {
-        method: "temperature-scaling",
-        temperature: calibration.temperature,
-        fittedOn: "validation",
-        samples: this.split.validation.length,
-        logLossBefore: calibration.validationLogLossBefore,
-        logLossAfter: calibration.validationLogLossAfter,
-      },
-      abstain: abstain && {
-        targetPrecision: targetPrecision as number,
-        threshold: abstain.threshold,
-        reachable: abstain.threshold !== null,
-        fittedOn: "validation",
-        precision: abstain.precision,
-        coverage: abstain.coverage,
-        test: selectivePerformance(probabilities, y, abstain.threshold),
-      },
-      test: classificationMetrics(probabilities, y, labels),
+      ...heldOutResults(calibration, {
+        validationSamples: this.split.validation.length,
+        targetPrecision,
+        testProbabilities: probabilities,
+        yTest: y,
+        labels,
+      }),
       testLogits,
     };
     return holdoutAssessment(this.prepared, this.protocol, results, this.split.test);

@@ -51,7 +51,8 @@ export const SELECTION_RULE =
 
 type Stage = "sweep" | "calibrate" | "refit" | "done";
 
-interface Calibration {
+/** Temperature and abstain threshold fitted on the validation split. */
+export interface Calibration {
   temperature: number;
   abstain: { threshold: number | null; precision: number; coverage: number } | null;
   validationLogLossBefore: number;
@@ -307,24 +308,13 @@ export class FitRun {
         selection: SELECTION_RULE,
         sweep: this.state.rows,
       },
-      calibration: {
-        method: "temperature-scaling",
-        temperature: calibration.temperature,
-        fittedOn: "validation",
-        samples: split.validation.length,
-        logLossBefore: calibration.validationLogLossBefore,
-        logLossAfter: calibration.validationLogLossAfter,
-      },
-      abstain: abstain && {
-        targetPrecision: targetPrecision as number,
-        threshold: abstain.threshold,
-        reachable: abstain.threshold !== null,
-        fittedOn: "validation",
-        precision: abstain.precision,
-        coverage: abstain.coverage,
-        test: selectivePerformance(testProbabilities, test.y, abstain.threshold),
-      },
-      test: classificationMetrics(testProbabilities, test.y, labels),
+      ...heldOutResults(calibration, {
+        validationSamples: split.validation.length,
+        targetPrecision,
+        testProbabilities,
+        yTest: test.y,
+        labels,
+      }),
       testLogits,
     };
     this.fit = null;
@@ -378,4 +368,41 @@ export function isBetter(row: SweepRow, incumbent: SweepRow): boolean {
     return row.validationAccuracy > incumbent.validationAccuracy;
   }
   return row.validationLogLoss < incumbent.validationLogLoss;
+}
+
+/**
+ * A validation-calibrated head's report parts: its calibration, its abstain threshold with how it
+ * does on test, and its test metrics.
+ */
+export function heldOutResults(
+  calibration: Calibration,
+  held: {
+    validationSamples: number;
+    targetPrecision: number | null;
+    testProbabilities: Matrix;
+    yTest: Int32Array;
+    labels: string[];
+  },
+): Pick<FitHeadResult, "calibration" | "abstain" | "test"> {
+  const { abstain } = calibration;
+  return {
+    calibration: {
+      method: "temperature-scaling",
+      temperature: calibration.temperature,
+      fittedOn: "validation",
+      samples: held.validationSamples,
+      logLossBefore: calibration.validationLogLossBefore,
+      logLossAfter: calibration.validationLogLossAfter,
+    },
+    abstain: abstain && {
+      targetPrecision: held.targetPrecision as number,
+      threshold: abstain.threshold,
+      reachable: abstain.threshold !== null,
+      fittedOn: "validation",
+      precision: abstain.precision,
+      coverage: abstain.coverage,
+      test: selectivePerformance(held.testProbabilities, held.yTest, abstain.threshold),
+    },
+    test: classificationMetrics(held.testProbabilities, held.yTest, held.labels),
+  };
 }
