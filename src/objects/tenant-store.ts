@@ -225,6 +225,20 @@ export class TenantStore extends DurableObject<Bindings> {
     });
   }
 
+  listSamples(adapterId: string, page: PageRequest<CreatedPosition>, label?: string) {
+    return attempt(() => {
+      this.state.adapters.get(adapterId);
+      return this.state.samples.list(adapterId, page, label);
+    });
+  }
+
+  getSample(adapterId: string, sampleId: string) {
+    return attempt(() => {
+      this.state.adapters.get(adapterId);
+      return this.state.samples.get(adapterId, sampleId);
+    });
+  }
+
   deleteSample(adapterId: string, sampleId: string) {
     return this.deleteSamples(adapterId, () => this.state.samples.deleteById(adapterId, sampleId));
   }

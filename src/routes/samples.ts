@@ -7,10 +7,17 @@ import { adapterBackbone } from "../tenants/adapter-backbone";
 import { tenantAuth } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
 import { TENANT_LIMITS } from "../tenants/limits";
-import { storeSamples } from "../tenants/samples";
+import { readRawSample, storeSamples } from "../tenants/samples";
 import { chooseBody } from "./body-form";
 import { toBackboneInputs } from "./inputs";
 import { AdapterIdParams, BEARER, jsonContent } from "./openapi-parts";
+import {
+  createdOrderPage,
+  createdPosition,
+  NextCursorSchema,
+  PageQuerySchema,
+  pageOf,
+} from "./pagination";
 import { problemResponses } from "./problems";
 import {
   FormSamplesSchema,
@@ -38,6 +45,28 @@ const UploadResultSchema = z
   })
   .openapi("SampleUploadResult");
 
+const SampleSummarySchema = z
+  .object({
+    id: z.string(),
+    label: z.string(),
+    contentHash: z.string().openapi({
+      description:
+        "SHA-256 (hex) of the exact text or image bytes; reports' per-sample lists use it.",
+    }),
+    retained: z.boolean().openapi({
+      description: "Whether the raw upload is kept, readable at …/samples/{sampleId}/raw.",
+    }),
+    createdAt: z.string(),
+  })
+  .openapi("Sample");
+
+const SampleListSchema = SampleCountsSchema.extend({
+  items: z
+    .array(SampleSummarySchema)
+    .openapi({ description: "A page of samples, in upload order." }),
+  nextCursor: NextCursorSchema,
+}).openapi("SampleList");
+
 const SampleParams = AdapterIdParams.extend({
   sampleId: z.string().openapi({ param: { name: "sampleId", in: "path" } }),
 });
@@ -64,15 +93,43 @@ const uploadSamples = createRoute({
   },
 });
 
-const countSamples = createRoute({
+const listSamples = createRoute({
   method: "get",
   path: "/adapters/{adapterId}/samples",
   tags: ["samples"],
-  summary: "Count the adapter's samples per label",
+  summary:
+    "Count the adapter's samples per label, and list a page of them (of one label, if given)",
   security: BEARER,
   middleware: [tenantAuth] as const,
-  request: { params: AdapterIdParams },
-  responses: { 200: jsonContent(SampleCountsSchema, "Counts"), ...problemResponses([401, 404]) },
+  request: {
+    params: AdapterIdParams,
+    query: PageQuerySchema.extend({ label: LabelSchema.optional() }),
+  },
+  responses: {
+    200: jsonContent(SampleListSchema, "Counts and a page of samples"),
+    ...problemResponses([401, 404, 422]),
+  },
+});
+
+const readRaw = createRoute({
+  method: "get",
+  path: "/adapters/{adapterId}/samples/{sampleId}/raw",
+  tags: ["samples"],
+  summary: "The sample's upload as sent: the image bytes or the text",
+  security: BEARER,
+  middleware: [tenantAuth] as const,
+  request: { params: SampleParams },
+  responses: {
+    200: {
+      description: "The raw upload",
+      content: {
+        "image/png": { schema: z.string().openapi({ format: "binary" }) },
+        "image/jpeg": { schema: z.string().openapi({ format: "binary" }) },
+        "text/plain": { schema: z.string() },
+      },
+    },
+    ...problemResponses([401, 404]),
+  },
 });
 
 const deleteSample = createRoute({
@@ -131,9 +188,18 @@ export function sampleRoutes() {
       const counts = unwrap(await tenant.store.sampleCounts(adapterId));
       return c.json({ added, duplicates: samples.length - added, samples, counts }, 201);
     })
-    .openapi(countSamples, async (c) => {
+    .openapi(listSamples, async (c) => {
       const { adapterId } = c.req.valid("param");
-      return c.json(unwrap(await c.var.tenant.store.sampleCounts(adapterId)), 200);
+      const query = c.req.valid("query");
+      const { store } = c.var.tenant;
+      const rows = unwrap(await store.listSamples(adapterId, createdOrderPage(query), query.label));
+      const counts = unwrap(await store.sampleCounts(adapterId));
+      return c.json({ ...counts, ...pageOf(rows, query.limit, createdPosition) }, 200);
+    })
+    .openapi(readRaw, async (c) => {
+      const { adapterId, sampleId } = c.req.valid("param");
+      const raw = await readRawSample(c.var.tenant, c.env.SAMPLES, adapterId, sampleId);
+      return c.body(raw.body, 200, { "content-type": raw.contentType });
     })
     .openapi(deleteSample, async (c) => {
       const { adapterId, sampleId } = c.req.valid("param");

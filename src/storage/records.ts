@@ -63,6 +63,17 @@ export interface SampleCounts {
   labels: LabelCount[];
 }
 
+/** A stored sample as listed: what it is, not its embedding. */
+export interface SampleSummary {
+  id: string;
+  label: string;
+  /** SHA-256 of the exact text or image bytes (what uploads deduplicate on, and what reports name). */
+  contentHash: string;
+  /** Whether its raw upload is kept (readable at …/samples/{id}/raw). */
+  retained: boolean;
+  createdAt: string;
+}
+
 /** A training job's request: the head protocol's options, plus which head type and whether to activate. */
 export interface TrainRequest extends Omit<TrainOptions, "hyperparameters"> {
   /** Plain values only, so that the request can be stored and returned as JSON. */

@@ -1,7 +1,8 @@
 import { echoId, Problem } from "../problem";
 import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
 import { newId } from "./ids";
-import type { NewSample, SampleCounts, SampleOutcome } from "./records";
+import { type CreatedPosition, createdAfter, type PageRequest } from "./page";
+import type { NewSample, SampleCounts, SampleOutcome, SampleSummary } from "./records";
 
 export interface DeletedSamples {
   deleted: number;
@@ -73,6 +74,40 @@ export class SamplesTable {
       )
       .toArray();
     return { total: labels.reduce((sum, { count }) => sum + count, 0), labels };
+  }
+
+  /** A page of the adapter's samples in upload order, of one label or of all. */
+  list(adapterId: string, page: PageRequest<CreatedPosition>, label?: string): SampleSummary[] {
+    const after = createdAfter(page.after);
+    const byLabel =
+      label === undefined
+        ? { where: "1", bindings: [] }
+        : { where: "label = ?", bindings: [label] };
+    return this.sql
+      .exec<SummaryRow>(
+        `SELECT id, label, content_hash, raw_key, created_at FROM samples
+         WHERE adapter_id = ? AND ${byLabel.where} AND ${after.where}
+         ORDER BY created_at, id LIMIT ?`,
+        adapterId,
+        ...byLabel.bindings,
+        ...after.bindings,
+        page.limit,
+      )
+      .toArray()
+      .map(toSummary);
+  }
+
+  /** One sample and where its raw upload is kept (null when it was not retained). */
+  get(adapterId: string, sampleId: string): SampleSummary & { rawKey: string | null } {
+    const row = this.sql
+      .exec<SummaryRow>(
+        "SELECT id, label, content_hash, raw_key, created_at FROM samples WHERE adapter_id = ? AND id = ?",
+        adapterId,
+        sampleId,
+      )
+      .toArray()[0];
+    if (!row) throw sampleNotFound(sampleId);
+    return { ...toSummary(row), rawKey: row.raw_key };
   }
 
   /** In content order, not upload order: the same samples and seed always train the same head. */
@@ -160,9 +195,7 @@ export class SamplesTable {
 
   deleteById(adapterId: string, sampleId: string): DeletedSamples {
     const deleted = this.deleteWhere("adapter_id = ? AND id = ?", adapterId, sampleId);
-    if (deleted.deleted === 0) {
-      throw new Problem(404, "sample-not-found", `no sample ${echoId(sampleId)} in this adapter`);
-    }
+    if (deleted.deleted === 0) throw sampleNotFound(sampleId);
     return deleted;
   }
 
@@ -212,6 +245,28 @@ export class SamplesTable {
       rawKeys: rows.flatMap((row) => (row.raw_key ? [row.raw_key] : [])),
     };
   }
+}
+
+type SummaryRow = {
+  id: string;
+  label: string;
+  content_hash: string;
+  raw_key: string | null;
+  created_at: string;
+};
+
+function toSummary(row: SummaryRow): SampleSummary {
+  return {
+    id: row.id,
+    label: row.label,
+    contentHash: row.content_hash,
+    retained: row.raw_key !== null,
+    createdAt: row.created_at,
+  };
+}
+
+function sampleNotFound(sampleId: string): Problem {
+  return new Problem(404, "sample-not-found", `no sample ${echoId(sampleId)} in this adapter`);
 }
 
 function toBlob(embedding: Float32Array): ArrayBuffer {

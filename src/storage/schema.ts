@@ -35,6 +35,7 @@ const TENANT_TABLES = [
      created_at TEXT NOT NULL,
      UNIQUE (adapter_id, content_hash))`,
   "CREATE INDEX IF NOT EXISTS samples_by_label ON samples (adapter_id, label)",
+  "CREATE INDEX IF NOT EXISTS samples_by_upload ON samples (adapter_id, created_at, id)",
   `CREATE TABLE IF NOT EXISTS jobs (
      id TEXT PRIMARY KEY,
      adapter_id TEXT NOT NULL,

@@ -5,6 +5,8 @@
  */
 
 import type { BackboneInput } from "../../models";
+import { sniffFormat } from "../../models/image";
+import { Problem } from "../problem";
 import type { RawInput } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
 import { unwrap } from "../storage/outcome";
@@ -130,12 +132,36 @@ async function keepRaw(
 ): Promise<string> {
   const key = rawSampleKey(tenantId, adapterId, sample.hash);
   const contentType =
-    sample.raw.kind === "text" ? "text/plain; charset=utf-8" : "application/octet-stream";
+    sample.raw.kind === "text"
+      ? "text/plain; charset=utf-8"
+      : `image/${sniffFormat(sample.raw.bytes)}`;
   await bucket.put(key, contentOf(sample.raw), {
     httpMetadata: { contentType },
     customMetadata: { label: sample.label },
   });
   return key;
+}
+
+/** A stored sample's raw upload, as kept in R2, with its content type. */
+export async function readRawSample(
+  tenant: TenantContext,
+  bucket: R2Bucket,
+  adapterId: string,
+  sampleId: string,
+): Promise<{ body: ReadableStream; contentType: string }> {
+  const sample = unwrap(await tenant.store.getSample(adapterId, sampleId));
+  const object = sample.rawKey === null ? null : await bucket.get(sample.rawKey);
+  if (object === null) {
+    throw new Problem(
+      404,
+      "raw-sample-not-retained",
+      "this sample's upload was not kept (the tenant does not retain raw uploads)",
+    );
+  }
+  return {
+    body: object.body,
+    contentType: object.httpMetadata?.contentType ?? "application/octet-stream",
+  };
 }
 
 /** What makes two samples the same: the exact text, or the exact image bytes. */

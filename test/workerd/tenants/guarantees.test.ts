@@ -19,7 +19,9 @@ describe("tenant isolation", () => {
     const asBob = await bob.api.v1.adapters[":adapterId"].$get(param);
     expect(asBob.status).toBe(404);
     expect(await asBob.json()).toMatchObject({ type: "/problems/adapter-not-found" });
-    expect((await bob.api.v1.adapters[":adapterId"].samples.$get(param)).status).toBe(404);
+    expect(
+      (await bob.api.v1.adapters[":adapterId"].samples.$get({ ...param, query: {} })).status,
+    ).toBe(404);
     expect((await uploadTexts(bob, adapterId, labelled(WEATHER, "weather"))).status).toBe(404);
     expect(await (await bob.api.v1.adapters.$get({ query: {} })).json()).toEqual({
       adapters: [],
@@ -40,9 +42,9 @@ describe("concurrent uploads", () => {
     expect(responses.map((response) => response.status)).toEqual(texts.map(() => 201));
 
     const counts = await (
-      await tenant.api.v1.adapters[":adapterId"].samples.$get({ param: { adapterId } })
+      await tenant.api.v1.adapters[":adapterId"].samples.$get({ param: { adapterId }, query: {} })
     ).json();
-    expect(counts).toEqual({
+    expect(counts).toMatchObject({
       total: texts.length,
       labels: [{ label: "any", count: texts.length }],
     });
@@ -81,6 +83,30 @@ describe("raw uploads and deletion", () => {
     ]);
     expect(repeat?.id).toBe(second?.id);
 
+    // Listed page by page, and read back as sent while retained.
+    const samples = tenant.api.v1.adapters[":adapterId"].samples;
+    const page = async (cursor?: string) =>
+      (await samples.$get({ ...param, query: { label: "weather", limit: 2, cursor } })).json();
+    const firstPage = await page();
+    const lastPage = await page(firstPage.nextCursor ?? "");
+    const listed = [...firstPage.items, ...lastPage.items];
+    expect([firstPage.items.length, lastPage.items.length, lastPage.nextCursor]).toEqual([
+      2,
+      1,
+      null,
+    ]);
+    expect(listed.every((item) => item.label === "weather" && item.retained)).toBe(true);
+    const raw = await samples[":sampleId"].raw.$get({
+      param: { adapterId, sampleId: listed[0]?.id ?? "" },
+    });
+    expect(raw.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(WEATHER.slice(0, 3)).toContain(await raw.text());
+    const notKept = await samples[":sampleId"].raw.$get({
+      param: { adapterId, sampleId: second?.id ?? "" },
+    });
+    expect(notKept.status).toBe(404);
+    expect(await notKept.json()).toMatchObject({ type: "/problems/raw-sample-not-retained" });
+
     const byId = await tenant.api.v1.adapters[":adapterId"].samples[":sampleId"].$delete({
       param: { adapterId, sampleId: first?.id ?? "" },
     });
@@ -91,9 +117,12 @@ describe("raw uploads and deletion", () => {
     });
     expect(await byLabel.json()).toEqual({ deleted: 3 });
     expect(await rawKeys()).toBe(0);
-    expect(await (await tenant.api.v1.adapters[":adapterId"].samples.$get(param)).json()).toEqual({
+    const left = await tenant.api.v1.adapters[":adapterId"].samples.$get({ ...param, query: {} });
+    expect(await left.json()).toMatchObject({
       total: 1,
       labels: [{ label: "cooking", count: 1 }],
+      items: [{ label: "cooking", retained: false }],
+      nextCursor: null,
     });
   });
 
