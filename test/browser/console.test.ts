@@ -115,6 +115,14 @@ describe("the console", () => {
     expect(await page.getByTestId("few-samples").count()).toBe(0);
     expect(await page.locator('[data-label="red"] .thumbs img').count()).toBe(5);
     await shot("2-samples");
+    // A fresh page knows the samples too: listed by the API, previews from their raw uploads.
+    await page.reload();
+    await page.getByRole("button", { name: "colours", exact: true }).click();
+    await until(() => page.locator('[data-label="blue"] .thumbs img').count()).toBe(5);
+    const preview = page.locator('[data-label="blue"] .thumbs img').first();
+    expect(
+      await preview.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+    ).toBeGreaterThan(0);
 
     await page.getByRole("tab", { name: "Train" }).click();
     await page.getByRole("button", { name: "Train", exact: true }).click();

@@ -57,6 +57,15 @@ export async function call<T>(
   throw error;
 }
 
+/** A binary or text answer (a sample's raw upload) as a Blob typed by its content type. */
+export async function callBlob(path: string): Promise<Blob> {
+  const response = await send("GET", path, undefined, "tenant");
+  if (response.ok) return response.blob();
+  const error = await problemOf(response);
+  if (response.status === 401) onUnauthorized(refused("tenant", error));
+  throw error;
+}
+
 export function callAdmin<T>(method: string, path: string, body?: Body): Promise<T> {
   return call<T>(method, path, body, "admin");
 }

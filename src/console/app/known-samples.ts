@@ -1,15 +1,21 @@
 /**
- * The samples uploaded from this tab, by content hash (the SHA-256 the API keys samples by): the
- * API lists counts, not samples, so the console remembers what it sent, to show thumbnails and to
- * name the test samples of a confusion-matrix cell.
+ * The adapter's samples by content hash (the SHA-256 the API keys samples by), to show thumbnails,
+ * delete single samples and name the test samples of a confusion-matrix cell. Listed from the API
+ * (`loadKnownSamples`); samples uploaded from this tab also keep their local preview, and the others'
+ * raw uploads are fetched when first shown (./sample-preview.tsx).
  */
+
+import { call, path } from "./api";
+import type { SampleList } from "./types";
 
 export interface KnownSample {
   id: string;
   label: string;
-  /** The file name, or the text itself. */
-  name: string;
-  /** A blob: URL of the image, null for text. */
+  /** Whether the API kept the raw upload (so a preview can be fetched). */
+  retained: boolean;
+  /** The file name or the text itself; null until known. */
+  name: string | null;
+  /** A blob: URL of the image; null for text, or until fetched. */
   thumbnail: string | null;
 }
 
@@ -17,7 +23,20 @@ class KnownSamples {
   private readonly byHash = new Map<string, KnownSample>();
 
   set(hash: string, sample: KnownSample): void {
+    const previous = this.byHash.get(hash);
+    if (previous?.thumbnail && previous.thumbnail !== sample.thumbnail) {
+      URL.revokeObjectURL(previous.thumbnail);
+    }
     this.byHash.set(hash, sample);
+  }
+
+  /** Adds listed samples this tab does not know yet, without a preview. */
+  addListed(items: SampleList["items"]): void {
+    for (const { id, label, contentHash, retained } of items) {
+      if (!this.byHash.has(contentHash)) {
+        this.byHash.set(contentHash, { id, label, retained, name: null, thumbnail: null });
+      }
+    }
   }
 
   get(hash: string | null): KnownSample | undefined {
@@ -51,6 +70,23 @@ export function knownSamples(adapterId: string): KnownSamples {
     perAdapter.set(adapterId, known);
   }
   return known;
+}
+
+/** Lists every page of the adapter's samples into its known samples; returns the counts. */
+export async function loadKnownSamples(adapterId: string): Promise<SampleList> {
+  const samplesPath = `/v1/adapters/${path(adapterId)}/samples?limit=200`;
+  const known = knownSamples(adapterId);
+  const first = await call<SampleList>("GET", samplesPath);
+  known.addListed(first.items);
+  for (let cursor = first.nextCursor; cursor !== null; ) {
+    const next = await call<SampleList>(
+      "GET",
+      `${samplesPath}&cursor=${encodeURIComponent(cursor)}`,
+    );
+    known.addListed(next.items);
+    cursor = next.nextCursor;
+  }
+  return first;
 }
 
 export async function sha256Hex(bytes: BufferSource): Promise<string> {

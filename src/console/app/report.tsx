@@ -8,6 +8,7 @@ import { useEffect, useState } from "preact/hooks";
 import { call, path } from "./api";
 import { Bar, ConfusionMatrix, ReliabilityDiagram } from "./charts";
 import { knownSamples } from "./known-samples";
+import { SamplePreview } from "./sample-preview";
 import type { Adapter, HeadVersion } from "./types";
 import { Card, ErrorBox, fixed, percent, useAction } from "./ui";
 
@@ -152,19 +153,16 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
               true {cell.trueLabel}, predicted {cell.predicted}: {cellSamples.length}
             </h3>
             <ul class="thumbs">
-              {cellSamples.map((s) => {
-                const sample = known.get(s.hash);
-                return (
-                  <li key={s.hash ?? ""}>
-                    {sample?.thumbnail ? (
-                      <img src={sample.thumbnail} alt={sample.name} />
-                    ) : (
-                      <span>{sample?.name ?? `sample ${(s.hash ?? "").slice(0, 10)}…`}</span>
-                    )}
-                    <small>{percent(s.confidence, 0)}</small>
-                  </li>
-                );
-              })}
+              {cellSamples.map((s) => (
+                <li key={s.hash ?? ""}>
+                  <SamplePreview
+                    adapterId={adapterId}
+                    sample={known.get(s.hash)}
+                    fallback={`sample ${(s.hash ?? "").slice(0, 10)}…`}
+                  />
+                  <small>{percent(s.confidence, 0)}</small>
+                </li>
+              ))}
             </ul>
           </div>
         )}

@@ -2,19 +2,23 @@
  * Samples: images dropped or picked into a label's box (thumbnails, per-label counts), or text
  * pasted per label or uploaded as CSV/JSONL. Uploads go in batches under the API's per-request
  * limits with a progress bar; each file's outcome (added, duplicate, refused with the API's detail)
- * is listed. Samples uploaded in this tab are remembered by content hash (./known-samples.ts), so the
- * report can show them.
+ * is listed. The adapter's samples are listed from the API by content hash (./known-samples.ts), so
+ * each label box and the report can show them.
  */
 
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, call, path } from "./api";
 import { batches, parseLabelledText } from "./batches";
-import { type KnownSample, knownSamples, sha256Hex } from "./known-samples";
+import { type KnownSample, knownSamples, loadKnownSamples, sha256Hex } from "./known-samples";
+import { SamplePreview } from "./sample-preview";
 import type { SampleCounts, UploadResult } from "./types";
 import { Card, ErrorBox, useAction } from "./ui";
 
 /** Training needs at least this many distinct samples per label, and two labels (README, Limits). */
 export const MIN_PER_LABEL = 3;
+
+/** Previews per label box: each may fetch its raw upload, so a large label shows the first ones. */
+const SHOWN_PER_LABEL = 48;
 
 interface Item {
   name: string;
@@ -53,7 +57,7 @@ export function Samples({
   const known = knownSamples(adapterId);
 
   useEffect(() => {
-    action.run(async () => onCounts(await call<SampleCounts>("GET", samplesPath)));
+    action.run(async () => onCounts(await loadKnownSamples(adapterId)));
   }, [adapterId]);
 
   const labels = [...new Set([...(counts?.labels.map((l) => l.label) ?? []), ...extraLabels])];
@@ -163,6 +167,7 @@ export function Samples({
         {labels.map((label) => (
           <LabelBox
             key={label}
+            adapterId={adapterId}
             label={label}
             count={countOf(label)}
             modality={modality}
@@ -280,6 +285,7 @@ function PasteRows({
 }
 
 function LabelBox({
+  adapterId,
   label,
   count,
   modality,
@@ -289,6 +295,7 @@ function LabelBox({
   onDeleteLabel,
   onDeleteSample,
 }: {
+  adapterId: string;
   label: string;
   count: number;
   modality: "image" | "text";
@@ -365,17 +372,13 @@ function LabelBox({
         </form>
       )}
       <ul class="thumbs">
-        {samples.map((sample) => (
+        {samples.slice(0, SHOWN_PER_LABEL).map((sample) => (
           <li key={sample.id}>
-            {sample.thumbnail ? (
-              <img src={sample.thumbnail} alt={sample.name} />
-            ) : (
-              <span>{sample.name}</span>
-            )}
+            <SamplePreview adapterId={adapterId} sample={sample} fallback={sample.id} />
             <button
               type="button"
               class="small"
-              aria-label={`delete sample ${sample.name}`}
+              aria-label={`delete sample ${sample.name ?? sample.id}`}
               onClick={() => onDeleteSample(sample)}
             >
               ×
@@ -383,6 +386,9 @@ function LabelBox({
           </li>
         ))}
       </ul>
+      {samples.length > SHOWN_PER_LABEL && (
+        <p class="hint">and {samples.length - SHOWN_PER_LABEL} more</p>
+      )}
     </div>
   );
 }
@@ -424,6 +430,7 @@ function preview(item: Item, id: string): KnownSample {
   return {
     id,
     label: item.label,
+    retained: true,
     name: item.text ?? item.name,
     thumbnail: item.file ? URL.createObjectURL(item.file) : null,
   };

@@ -50,6 +50,11 @@ export interface SampleCounts {
   labels: { label: string; count: number }[];
 }
 
+export interface SampleList extends SampleCounts {
+  items: { id: string; label: string; contentHash: string; retained: boolean }[];
+  nextCursor: string | null;
+}
+
 export interface UploadResult {
   added: number;
   duplicates: number;
