@@ -37,9 +37,23 @@ const HyperparameterValueSchema = z.union([
 ]);
 
 /** Head-specific fixed hyperparameters: few, short names, short values; each head checks its own. */
-export const HyperparametersSchema = z
-  .record(z.string().min(1).max(REQUEST_BOUNDS.hyperparameterLength), HyperparameterValueSchema)
-  .refine(
-    (hyperparameters) => Object.keys(hyperparameters).length <= REQUEST_BOUNDS.hyperparameters,
-    `at most ${REQUEST_BOUNDS.hyperparameters} hyperparameters`,
-  );
+export const HyperparametersSchema = z.preprocess(
+  refuseProtoKey,
+  z
+    .record(z.string().min(1).max(REQUEST_BOUNDS.hyperparameterLength), HyperparameterValueSchema)
+    .refine(
+      (hyperparameters) => Object.keys(hyperparameters).length <= REQUEST_BOUNDS.hyperparameters,
+      `at most ${REQUEST_BOUNDS.hyperparameters} hyperparameters`,
+    ),
+);
+
+/**
+ * zod skips an own `__proto__` key when it copies a record (assigning it would set the copy's
+ * prototype), so without this check the entry would vanish without an error.
+ */
+function refuseProtoKey(value: unknown, context: z.RefinementCtx): unknown {
+  if (typeof value === "object" && value !== null && Object.hasOwn(value, "__proto__")) {
+    context.addIssue({ code: "custom", message: "`__proto__` is not a hyperparameter name" });
+  }
+  return value;
+}

@@ -81,6 +81,8 @@ describe("the train request schema", () => {
     ["a fractional seed", { seed: 1.5 }],
     ["a long grid", { sweep: { cGrid: Array(21).fill(1) } }],
     ["a nested value", { hyperparameters: { classWeight: { a: 1 } } }],
+    // As JSON.parse reads a body: an own "__proto__" key, which a copy would silently drop.
+    ["a __proto__ hyperparameter", JSON.parse('{"hyperparameters": {"__proto__": {"tol": 1}}}')],
   ])("refuses %s", (_, body) => {
     expect(TrainRequestSchema.safeParse(body).success).toBe(false);
   });
