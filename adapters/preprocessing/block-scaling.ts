@@ -13,14 +13,15 @@ import { StandardScaler } from "./standard-scaler";
  * whole still carries D, so a C means for a fusion what it means for one backbone. The factor is
  * folded into the scaler's `scale`, so the stored head applies it at prediction as it is. Without
  * blocks (or with one) this is the plain scaler. Centring-only heads (prototype) get the same
- * balance on their raw, L2-normalised blocks.
+ * balance on their raw, L2-normalised blocks. `rows`: fit on these rows of X only (default: all).
  */
 export function fitScaler(
   X: Matrix,
   standardize: boolean,
   blocks?: readonly number[],
+  rows?: ArrayLike<number>,
 ): StandardScaler {
-  const scaler = new StandardScaler({ withStd: standardize }).fit(X);
+  const scaler = new StandardScaler({ withStd: standardize }).fit(X, rows);
   if (!blocks || blocks.length < 2) return scaler;
   const total = blocks.reduce((a, b) => a + b, 0);
   if (total !== X.cols || !blocks.every((d) => Number.isInteger(d) && d > 0)) {

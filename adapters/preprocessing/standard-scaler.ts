@@ -11,17 +11,21 @@ export class StandardScaler {
 
   constructor(readonly params: { withStd: boolean } = { withStd: true }) {}
 
-  fit(X: Matrix): this {
-    const { rows: n, cols: d, data } = X;
+  /** Fits on the given rows of X (all of them by default), read in place: no copy of the subset. */
+  fit(X: Matrix, rows: ArrayLike<number> = allRows(X)): this {
+    const { cols: d, data } = X;
+    const n = rows.length;
     const mean = new Float64Array(d);
     const variance = new Float64Array(d);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (data[i * d + j] as number);
+    for (let r = 0; r < n; r++) {
+      const offset = (rows[r] as number) * d;
+      for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (data[offset + j] as number);
     }
     for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) / n;
-    for (let i = 0; i < n; i++) {
+    for (let r = 0; r < n; r++) {
+      const offset = (rows[r] as number) * d;
       for (let j = 0; j < d; j++) {
-        const centred = (data[i * d + j] as number) - (mean[j] as number);
+        const centred = (data[offset + j] as number) - (mean[j] as number);
         variance[j] = (variance[j] as number) + centred * centred;
       }
     }
@@ -33,16 +37,26 @@ export class StandardScaler {
     return this;
   }
 
-  transform(X: Matrix): Matrix {
-    const { rows: n, cols: d } = X;
-    const data = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < d; j++) {
-        data[i * d + j] =
-          ((X.data[i * d + j] as number) - (this.mean[j] as number)) / (this.scale[j] as number);
-      }
+  /** The given rows of X (all by default), scaled into a new matrix: selecting and scaling in one pass. */
+  transform(X: Matrix, rows: ArrayLike<number> = allRows(X)): Matrix {
+    const d = X.cols;
+    const data = new Float64Array(rows.length * d);
+    for (let r = 0; r < rows.length; r++) this.scaleRow(X, rows[r] as number, data, r * d);
+    return { rows: rows.length, cols: d, data };
+  }
+
+  /** Scales X where it is, for a caller that no longer needs the raw values (it saves a copy). */
+  transformInPlace(X: Matrix): Matrix {
+    for (let i = 0; i < X.rows; i++) this.scaleRow(X, i, X.data, i * X.cols);
+    return X;
+  }
+
+  private scaleRow(X: Matrix, i: number, out: Float64Array, at: number): void {
+    const d = X.cols;
+    for (let j = 0; j < d; j++) {
+      out[at + j] =
+        ((X.data[i * d + j] as number) - (this.mean[j] as number)) / (this.scale[j] as number);
     }
-    return { rows: n, cols: d, data };
   }
 
   static fromParameters(mean: Float64Array, scale: Float64Array, withStd: boolean): StandardScaler {
@@ -51,4 +65,8 @@ export class StandardScaler {
     scaler.scale = scale;
     return scaler;
   }
+}
+
+function allRows(X: Matrix): Int32Array {
+  return Int32Array.from({ length: X.rows }, (_, i) => i);
 }

@@ -86,8 +86,11 @@ const PASS_FLOPS_PER_VALUE = 20;
  */
 export class FitRun {
   private readonly candidates: Hyperparameters[];
-  private readonly train: { X: Matrix; y: Int32Array };
-  private readonly validation: { X: Matrix; y: Int32Array };
+  /**
+   * The scaled train and validation splits of the sweep and calibration: built when first needed
+   * (not at all when resuming in the refit), released when the refit starts (it needs its own copy).
+   */
+  private splits: { train: LabelledMatrix; validation: LabelledMatrix } | null = null;
   private state: FitRunCheckpoint;
   /** Live models for the checkpoint's states (restored lazily after a resume). */
   private bestModel: Classifier | null = null;
@@ -101,13 +104,8 @@ export class FitRun {
     private readonly input: FitHeadInput,
     resume?: FitRunCheckpoint,
   ) {
-    const { spec, options, labels, split } = input;
+    const { spec, options, labels } = input;
     this.candidates = spec.candidates(options, labels);
-    const trainRaw = this.rowsOf(split.train);
-    const validationRaw = this.rowsOf(split.validation);
-    const scaler = fitScaler(trainRaw.X, spec.standardize, input.backbone.blocks);
-    this.train = { X: scaler.transform(trainRaw.X), y: trainRaw.y };
-    this.validation = { X: scaler.transform(validationRaw.X), y: validationRaw.y };
     this.state = resume ?? {
       stage: "sweep",
       candidate: 0,
@@ -328,12 +326,37 @@ export class FitRun {
     return this.input.spec.refitHyperparameters(chosen, this.best());
   }
 
+  private get train(): LabelledMatrix {
+    return this.sweepData().train;
+  }
+
+  private get validation(): LabelledMatrix {
+    return this.sweepData().validation;
+  }
+
+  private sweepData() {
+    if (!this.splits) {
+      const { X, spec, backbone, split } = this.input;
+      // Selected and scaled in one pass from the full matrix: no raw copy of either split.
+      const scaler = fitScaler(X, spec.standardize, backbone.blocks, split.train);
+      this.splits = {
+        train: { X: scaler.transform(X, split.train), y: this.labelsOf(split.train) },
+        validation: {
+          X: scaler.transform(X, split.validation),
+          y: this.labelsOf(split.validation),
+        },
+      };
+    }
+    return this.splits;
+  }
+
   private refitData() {
     if (!this.refit) {
+      this.splits = null;
       const { split, spec } = this.input;
-      const raw = this.rowsOf(Int32Array.from([...split.train, ...split.validation]));
-      const scaler = fitScaler(raw.X, spec.standardize, this.input.backbone.blocks);
-      this.refit = { X: scaler.transform(raw.X), y: raw.y, scaler };
+      const rows = Int32Array.from([...split.train, ...split.validation]);
+      const scaler = fitScaler(this.input.X, spec.standardize, this.input.backbone.blocks, rows);
+      this.refit = { X: scaler.transform(this.input.X, rows), y: this.labelsOf(rows), scaler };
     }
     return this.refit;
   }
@@ -351,15 +374,21 @@ export class FitRun {
   }
 
   private rowsOf(indices: Int32Array) {
-    return {
-      X: selectRows(this.input.X, indices),
-      y: Int32Array.from(indices, (i) => this.input.y[i] as number),
-    };
+    return { X: selectRows(this.input.X, indices), y: this.labelsOf(indices) };
+  }
+
+  private labelsOf(indices: Int32Array): Int32Array {
+    return Int32Array.from(indices, (i) => this.input.y[i] as number);
   }
 
   private passFlops(X: Matrix): number {
     return PASS_FLOPS_PER_VALUE * X.data.length;
   }
+}
+
+interface LabelledMatrix {
+  X: Matrix;
+  y: Int32Array;
 }
 
 /** The sweep's rule (SELECTION_RULE) for a row against the best so far. */

@@ -81,12 +81,12 @@ export class TrainingRun {
   private outcome: { head: AdapterHead; report: TrainingReport } | null = null;
   private computeMs: number;
 
-  constructor(
-    private readonly input: Omit<TrainHeadInput, "onProgress">,
-    resume?: TrainingCheckpoint,
-  ) {
+  private readonly backbone: BackboneRef;
+
+  constructor(input: Omit<TrainHeadInput, "onProgress">, resume?: TrainingCheckpoint) {
     // The samples themselves are not kept: the prepared matrix holds what the fits need.
     this.prepared = prepare(input);
+    this.backbone = input.backbone;
     this.spec = HEAD_SPECS[input.headType];
     this.assessment = resume?.assessment ?? null;
     this.resumeRefit = resume?.refit ?? null;
@@ -215,8 +215,9 @@ export class TrainingRun {
     const assessment = this.assessment as Assessment;
     if (!this.refit) {
       const estimator = this.spec.create(assessment.hyperparameters.chosen, options, labels);
+      // Scaled in place: the raw matrix is not needed again (a resume prepares it anew).
       const process = estimator.startFit(
-        scaler.transform(X),
+        scaler.transformInPlace(X),
         y,
         { classCount: labels.length },
         this.resumeRefit ?? undefined,
@@ -229,7 +230,7 @@ export class TrainingRun {
     const trained = new AdapterHead(
       {
         headType: this.spec.headType,
-        backbone: this.input.backbone,
+        backbone: this.backbone,
         labels,
         scaler,
         estimator: this.refit.estimator,
@@ -237,7 +238,7 @@ export class TrainingRun {
       },
       encodeHead,
     );
-    const head = decodeHead(trained.serialize(), this.input.backbone);
+    const head = decodeHead(trained.serialize(), this.backbone);
     this.outcome = { head, report: this.report(head, assessment) };
     // Serializing and reading back the head: a pass over its parameters, small next to the fit.
     return spent;
