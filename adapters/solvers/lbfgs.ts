@@ -1,5 +1,6 @@
 import { arrayOf, type FitCheckpoint, scalarOf } from "../fit-process";
-import { axpy, dotAll, maxAbs } from "../linalg/vector";
+import { gemmKernel, type VectorBlock } from "../linalg/gemm";
+import { dotAll, maxAbs } from "../linalg/vector";
 import type { Objective } from "./objective";
 import { strongWolfeLineSearch } from "./strong-wolfe";
 
@@ -202,23 +203,27 @@ export class Lbfgs {
   }
 }
 
-/** Circular buffer of the last m correction pairs (s, y) with rho = 1 / s.y. */
+/**
+ * Circular buffer of the last m correction pairs (s, y) with rho = 1 / s.y. The pairs and the
+ * two-loop recursion's work vector live in a VectorBlock of the installed kernel (slots 0..m-1: s,
+ * m..2m-1: y, 2m: work), so the recursion's 4mn multiply-adds run where the kernel computes.
+ */
 class CorrectionMemory {
-  private readonly s: Float64Array[];
-  private readonly y: Float64Array[];
+  private readonly block: VectorBlock;
   private readonly rho: Float64Array;
   private readonly alpha: Float64Array;
+  private readonly work: number;
   private newest = -1;
   size = 0;
 
   constructor(
     private readonly capacity: number,
-    dimension: number,
+    private readonly dimension: number,
   ) {
-    this.s = Array.from({ length: capacity }, () => new Float64Array(dimension));
-    this.y = Array.from({ length: capacity }, () => new Float64Array(dimension));
+    this.block = gemmKernel().vectors(2 * capacity + 1, dimension);
     this.rho = new Float64Array(capacity);
     this.alpha = new Float64Array(capacity);
+    this.work = 2 * capacity;
   }
 
   clear(): void {
@@ -232,23 +237,23 @@ class CorrectionMemory {
 
   /** The pairs as two (capacity x n) blocks and their rho; slots keep their positions. */
   arrays(): Record<string, Float64Array> {
-    const n = this.s[0]?.length ?? 0;
+    const n = this.dimension;
     const s = new Float64Array(this.capacity * n);
     const y = new Float64Array(this.capacity * n);
     for (let slot = 0; slot < this.capacity; slot++) {
-      s.set(this.s[slot] as Float64Array, slot * n);
-      y.set(this.y[slot] as Float64Array, slot * n);
+      s.set(this.view(slot), slot * n);
+      y.set(this.view(this.capacity + slot), slot * n);
     }
     return { memoryS: s, memoryY: y, memoryRho: Float64Array.from(this.rho) };
   }
 
   restore(checkpoint: FitCheckpoint): void {
-    const n = this.s[0]?.length ?? 0;
+    const n = this.dimension;
     const s = arrayOf(checkpoint, "memoryS", this.capacity * n);
     const y = arrayOf(checkpoint, "memoryY", this.capacity * n);
     for (let slot = 0; slot < this.capacity; slot++) {
-      (this.s[slot] as Float64Array).set(s.subarray(slot * n, (slot + 1) * n));
-      (this.y[slot] as Float64Array).set(y.subarray(slot * n, (slot + 1) * n));
+      this.view(slot).set(s.subarray(slot * n, (slot + 1) * n));
+      this.view(this.capacity + slot).set(y.subarray(slot * n, (slot + 1) * n));
     }
     this.rho.set(arrayOf(checkpoint, "memoryRho", this.capacity));
     this.size = scalarOf(checkpoint, "memorySize");
@@ -257,15 +262,16 @@ class CorrectionMemory {
 
   /** Stores the pair unless s.y is not safely positive, which would break positive definiteness. */
   push(x: Float64Array, xNext: Float64Array, g: Float64Array, gNext: Float64Array): void {
-    const slot = (this.newest + 1) % this.capacity;
-    const s = this.s[slot] as Float64Array;
-    const y = this.y[slot] as Float64Array;
+    const { block, capacity } = this;
+    const slot = (this.newest + 1) % capacity;
+    const s = this.view(slot);
+    const y = this.view(capacity + slot);
     for (let j = 0; j < s.length; j++) {
       s[j] = (xNext[j] as number) - (x[j] as number);
       y[j] = (gNext[j] as number) - (g[j] as number);
     }
-    const sy = dotAll(s, y);
-    if (!(sy > Number.EPSILON * dotAll(y, y))) {
+    const sy = block.dot(slot, capacity + slot);
+    if (!(sy > Number.EPSILON * block.dot(capacity + slot, capacity + slot))) {
       // The slot held the oldest pair when full; it is overwritten, so drop it from the history.
       if (this.size === this.capacity) this.size--;
       return;
@@ -277,23 +283,30 @@ class CorrectionMemory {
 
   /** out = H g by the two-loop recursion. */
   applyInverseHessian(g: Float64Array, out: Float64Array): void {
-    out.set(g);
-    if (this.size === 0) return;
-    const n = g.length;
-    const slotAt = (age: number) => (this.newest - age + this.capacity) % this.capacity;
+    if (this.size === 0) {
+      out.set(g);
+      return;
+    }
+    const { block, capacity, work } = this;
+    block.views[work]?.set(g);
+    const slotAt = (age: number) => (this.newest - age + capacity) % capacity;
     for (let age = 0; age < this.size; age++) {
       const slot = slotAt(age);
-      const a = (this.rho[slot] as number) * dotAll(this.s[slot] as Float64Array, out);
+      const a = (this.rho[slot] as number) * block.dot(slot, work);
       this.alpha[slot] = a;
-      axpy(-a, this.y[slot] as Float64Array, 0, out, 0, n);
+      block.axpy(-a, capacity + slot, work);
     }
-    const newestY = this.y[this.newest] as Float64Array;
-    const gamma = 1 / ((this.rho[this.newest] as number) * dotAll(newestY, newestY));
-    for (let j = 0; j < n; j++) out[j] = gamma * (out[j] as number);
+    const newestY = capacity + this.newest;
+    block.scale(1 / ((this.rho[this.newest] as number) * block.dot(newestY, newestY)), work);
     for (let age = this.size - 1; age >= 0; age--) {
       const slot = slotAt(age);
-      const b = (this.rho[slot] as number) * dotAll(this.y[slot] as Float64Array, out);
-      axpy((this.alpha[slot] as number) - b, this.s[slot] as Float64Array, 0, out, 0, n);
+      const b = (this.rho[slot] as number) * block.dot(capacity + slot, work);
+      block.axpy((this.alpha[slot] as number) - b, slot, work);
     }
+    out.set(this.view(work));
+  }
+
+  private view(index: number): Float64Array {
+    return this.block.views[index] as Float64Array;
   }
 }
