@@ -52,7 +52,10 @@ export async function benchTenants({
     const latencyRuns = { rounds, runsPerRound, switchTurns };
     const everyone = [...fleet.tenants, ...seeding.clones];
     const latency = await measurePredictLatency(api, everyone, texts.probe, latencyRuns);
-    const servable = await measureServable(api, texts.twoHundred, texts.probe);
+    // A failure here (local workerd restarting mid-upload) is reported, not allowed to lose the rest.
+    const servable = await measureServable(api, texts.twoHundred, texts.probe).catch(
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
     return tenantsMarkdown({
       fleet,
       seeding,

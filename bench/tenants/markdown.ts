@@ -22,7 +22,7 @@ export interface TenantFigures {
   readonly probeChars: number;
   readonly latency: PredictLatency;
   readonly latencyRuns: LatencyRuns;
-  readonly servable: Servable;
+  readonly servable: Servable | Error;
 }
 
 /** Predictions cost at most this much more than embedding the same input, at p50. */
@@ -148,7 +148,10 @@ function switchingTable(n: number, switching: Switching): string {
   ].join("\n");
 }
 
-function servableTable(servable: Servable): string {
+function servableTable(servable: Servable | Error): string {
+  if (servable instanceof Error) {
+    return `Train-to-servable: not measured in this run, it failed: \`${servable.message}\`.`;
+  }
   return [
     `Train-to-servable on a new tenant: ${servable.samplesStored} samples stored (SpamAssassin subject lines, half spam), uploaded in requests of at most 64, then trained with the adapter's defaults (logistic, C swept on validation).`,
     "",
