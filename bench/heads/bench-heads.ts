@@ -22,6 +22,11 @@ export const SKLEARN = "sklearn-logistic";
 export const LEGACY = "logistic-60/20/20";
 /** scikit-learn doing LEGACY's work on the same split: scaler, warm-started C sweep, refit. */
 export const SKLEARN_SWEEP = "sklearn-sweep-60/20/20";
+/**
+ * The same with the objective scaled as scikit-learn >= 1.4 scales it (mean loss), where its tol
+ * means what ours does; the installed 1.2.1 (SKLEARN_SWEEP) applies tol to the summed loss.
+ */
+export const SKLEARN_SWEEP_MEAN = "sklearn-sweep-60/20/20, mean-scaled (≥ 1.4)";
 
 export interface BenchHeadsOptions {
   sets: EmbeddingSet[];
@@ -34,14 +39,19 @@ export interface BenchHeadsOptions {
   legacy?: boolean;
   /**
    * Only the fit-time comparison: LEGACY (one C sweep with its refit) against scikit-learn doing the
-   * same work on the same split (SKLEARN_SWEEP); no CV protocol, no GridSearchCV.
+   * same work on the same split (SKLEARN_SWEEP, SKLEARN_SWEEP_MEAN); no CV protocol, no GridSearchCV.
    */
   sweepOnly?: boolean;
 }
 
 export interface BenchRow {
   set: string;
-  head: HeadType | typeof SKLEARN | typeof LEGACY | typeof SKLEARN_SWEEP;
+  head:
+    | HeadType
+    | typeof SKLEARN
+    | typeof LEGACY
+    | typeof SKLEARN_SWEEP
+    | typeof SKLEARN_SWEEP_MEAN;
   shots: Shots;
   seed: number;
   poolSamples: number;
@@ -162,12 +172,20 @@ export async function benchHeads(options: BenchHeadsOptions): Promise<BenchRow[]
               train: global(sweepSplit.train),
               validation: global(sweepSplit.validation),
             };
-            const [reference] = await runSklearn(sklearnInput, [task], cGrid, maxIterations);
-            if (!reference) throw new Error("heads bench: scikit-learn returned no result");
-            rows.push({ ...row, head: SKLEARN_SWEEP, ...referenceScores(reference) });
-            console.error(
-              `heads: ${set.name} ${SKLEARN_SWEEP} shots=${shots} seed=${seed} test acc=${reference.accuracy.toFixed(4)} C=${reference.chosenC} ${reference.fitCpuMs.toFixed(0)} CPU ms`,
+            const references = await runSklearn(
+              sklearnInput,
+              [task, { ...task, meanScaled: true }],
+              cGrid,
+              maxIterations,
             );
+            ([SKLEARN_SWEEP, SKLEARN_SWEEP_MEAN] as const).forEach((head, i) => {
+              const reference = references[i];
+              if (!reference) throw new Error("heads bench: scikit-learn returned no result");
+              rows.push({ ...row, head, ...referenceScores(reference) });
+              console.error(
+                `heads: ${set.name} ${head} shots=${shots} seed=${seed} test acc=${reference.accuracy.toFixed(4)} C=${reference.chosenC} ${reference.fitCpuMs.toFixed(0)} CPU ms`,
+              );
+            });
             continue;
           }
         }

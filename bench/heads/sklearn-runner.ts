@@ -23,6 +23,8 @@ export interface PoolTask {
   test: Int32Array;
   train?: Int32Array;
   validation?: Int32Array;
+  /** The sweep on the objective divided by n, as scikit-learn >= 1.4 scales lbfgs's (see the script). */
+  meanScaled?: boolean;
 }
 
 /** Debian's python3-sklearn lives in the system interpreter; override with $PYTHON. */
@@ -64,10 +66,11 @@ export async function runSklearn(
     input: inputDir,
     cGrid,
     maxIter,
-    tasks: tasks.map(({ pool, test, train, validation }) => ({
+    tasks: tasks.map(({ pool, test, train, validation, meanScaled }) => ({
       pool: [...pool],
       test: [...test],
       ...(train && validation ? { train: [...train], validation: [...validation] } : {}),
+      meanScaled: meanScaled === true,
     })),
   });
   const child = spawn(PYTHON, [SCRIPT], { stdio: ["pipe", "pipe", "inherit"], env: blasEnv() });
