@@ -13,6 +13,7 @@ export {
   type GemmKernel,
   gemmKernel,
   useGemmKernel,
+  type VectorBlock,
 } from "./linalg/gemm";
 export { fromRows, type Matrix } from "./linalg/matrix";
 export { DEFAULT_C_GRID, LOGISTIC_DEFAULTS, LogisticRegression } from "./logistic";

@@ -31,6 +31,22 @@ export interface GemmKernel {
    * kernel may keep its own copy where it computes, so `a` must not change while this is in use.
    */
   fixedLeft(a: Float64Array, n: number, d: number): FixedLeftMatrix;
+  /**
+   * `count` vectors of length n where the kernel computes, for a solver's vector work over its
+   * lifetime (L-BFGS's correction pairs): its views stay valid and start at zero.
+   */
+  vectors(count: number, n: number): VectorBlock;
+}
+
+/** Vectors held by a kernel, named by their index in `views`; the operations run in the kernel. */
+export interface VectorBlock {
+  readonly views: readonly Float64Array[];
+  /** views[a] . views[b] */
+  dot(a: number, b: number): number;
+  /** views[y] += alpha * views[x] */
+  axpy(alpha: number, x: number, y: number): void;
+  /** views[x] *= alpha */
+  scale(alpha: number, x: number): void;
 }
 
 export interface FixedLeftMatrix {

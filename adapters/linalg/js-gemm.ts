@@ -1,4 +1,5 @@
 import type { GemmKernel } from "./gemm";
+import { jsVectors } from "./js-vectors";
 import { axpy, dot } from "./vector";
 
 /**
@@ -122,4 +123,5 @@ export const JS_GEMM: GemmKernel = {
     multiplyByTransposed: (b, m, out) => multiplyByTransposed(a, b, n, m, d, out),
     addTransposedProduct: (r, m, out) => addTransposedProduct(r, a, n, m, d, out),
   }),
+  vectors: jsVectors,
 };

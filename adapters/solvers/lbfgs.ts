@@ -1,5 +1,6 @@
 import { arrayOf, type FitCheckpoint, scalarOf } from "../fit-process";
-import { axpy, dotAll, maxAbs } from "../linalg/vector";
+import { gemmKernel, type VectorBlock } from "../linalg/gemm";
+import { maxAbs } from "../linalg/vector";
 import type { Objective } from "./objective";
 import { strongWolfeLineSearch } from "./strong-wolfe";
 
@@ -59,12 +60,15 @@ export function minimizeLbfgs(
  */
 export class Lbfgs {
   private readonly opts: Required<LbfgsOptions>;
+  /** The iterate, its gradient, their next values and the direction, then the correction pairs. */
+  private readonly block: VectorBlock;
   private readonly memory: CorrectionMemory;
-  private x: Float64Array;
-  private gradient: Float64Array;
-  private xNext: Float64Array;
-  private gradientNext: Float64Array;
-  private readonly direction: Float64Array;
+  // Indices into the block's views; x/xNext and gradient/gradientNext swap after each step.
+  private x = 0;
+  private gradient = 1;
+  private xNext = 2;
+  private gradientNext = 3;
+  private readonly direction = 4;
   private value: number;
   private iteration = 0;
   evaluations = 1;
@@ -78,22 +82,20 @@ export class Lbfgs {
   ) {
     this.opts = { ...DEFAULTS, ...options };
     const n = x0.length;
-    this.memory = new CorrectionMemory(this.opts.memory, n);
-    this.x = Float64Array.from(x0);
-    this.gradient = new Float64Array(n);
-    this.xNext = new Float64Array(n);
-    this.gradientNext = new Float64Array(n);
-    this.direction = new Float64Array(n);
+    const ownVectors = 5;
+    this.block = gemmKernel().vectors(ownVectors + CorrectionMemory.vectors(this.opts.memory), n);
+    this.memory = new CorrectionMemory(this.block, ownVectors, this.opts.memory, n);
+    this.view(this.x).set(x0);
     if (resume) {
-      this.x.set(arrayOf(resume, "x", n));
-      this.gradient.set(arrayOf(resume, "gradient", n));
+      this.view(this.x).set(arrayOf(resume, "x", n));
+      this.view(this.gradient).set(arrayOf(resume, "gradient", n));
       this.value = scalarOf(resume, "value");
       this.iteration = scalarOf(resume, "iteration");
       this.evaluations = scalarOf(resume, "evaluations");
       this.memory.restore(resume);
       return;
     }
-    this.value = objective(this.x, this.gradient);
+    this.value = objective(this.view(this.x), this.view(this.gradient));
     if (this.gradientSmallEnough()) this.stop = { converged: true, reason: "gradient" };
   }
 
@@ -109,11 +111,12 @@ export class Lbfgs {
     return this.opts.maxIterations;
   }
 
+  /** x is a copy: the block's memory belongs to the search. */
   get result(): LbfgsResult {
     return {
-      x: this.x,
+      x: Float64Array.from(this.view(this.x)),
       value: this.value,
-      gradientMaxAbs: maxAbs(this.gradient),
+      gradientMaxAbs: maxAbs(this.view(this.gradient)),
       iterations: this.iteration,
       evaluations: this.evaluations,
       converged: this.stop?.converged ?? false,
@@ -129,30 +132,33 @@ export class Lbfgs {
       return;
     }
     this.iteration++;
-    const { memory, direction, gradient } = this;
-    const n = direction.length;
-    memory.applyInverseHessian(gradient, direction);
-    for (let j = 0; j < n; j++) direction[j] = -(direction[j] as number);
-    let slope = dotAll(gradient, direction);
+    const { memory, direction, gradient, block } = this;
+    memory.applyInverseHessian(this.view(gradient), direction);
+    block.scale(-1, direction);
+    let slope = block.dot(gradient, direction);
     if (!(slope < 0)) {
       // Lost descent (numerical trouble): restart from steepest descent.
       memory.clear();
-      for (let j = 0; j < n; j++) direction[j] = -(gradient[j] as number);
-      slope = dotAll(gradient, direction);
+      this.view(direction).set(this.view(gradient));
+      block.scale(-1, direction);
+      slope = block.dot(gradient, direction);
     }
     const initialStep = memory.size === 0 ? 1 / Math.sqrt(-slope) : 1;
     const search = strongWolfeLineSearch(
       this.objective,
       {
-        x: this.x,
         value: this.value,
         slope,
-        direction,
         initialStep,
         maxEvaluations: this.opts.maxLineSearchEvaluations,
       },
-      this.xNext,
-      this.gradientNext,
+      {
+        block,
+        x: this.x,
+        direction,
+        xOut: this.xNext,
+        gradientOut: this.gradientNext,
+      },
     );
     this.evaluations += search.evaluations;
     if (!search.found) {
@@ -187,13 +193,21 @@ export class Lbfgs {
         evaluations: this.evaluations,
         ...this.memory.scalars(),
       },
-      arrays: { x: this.x, gradient: this.gradient, ...this.memory.arrays() },
+      arrays: {
+        x: Float64Array.from(this.view(this.x)),
+        gradient: Float64Array.from(this.view(this.gradient)),
+        ...this.memory.arrays(),
+      },
     };
+  }
+
+  private view(index: number): Float64Array {
+    return this.block.views[index] as Float64Array;
   }
 
   private gradientSmallEnough(): boolean {
     return (
-      maxAbs(this.gradient) <=
+      maxAbs(this.view(this.gradient)) <=
       Math.max(
         this.opts.gradientTolerance,
         this.opts.relativeGradientTolerance * Math.abs(this.value),
@@ -202,23 +216,32 @@ export class Lbfgs {
   }
 }
 
-/** Circular buffer of the last m correction pairs (s, y) with rho = 1 / s.y. */
+/**
+ * Circular buffer of the last m correction pairs (s, y) with rho = 1 / s.y, in the search's
+ * VectorBlock from `base` on (slots base..base+m-1: s, the next m: y, then the two-loop recursion's
+ * work vector), so the recursion's 4mn multiply-adds run where the kernel computes.
+ */
 class CorrectionMemory {
-  private readonly s: Float64Array[];
-  private readonly y: Float64Array[];
   private readonly rho: Float64Array;
   private readonly alpha: Float64Array;
+  private readonly work: number;
   private newest = -1;
   size = 0;
 
+  /** Vectors a memory of `capacity` pairs takes in the block. */
+  static vectors(capacity: number): number {
+    return 2 * capacity + 1;
+  }
+
   constructor(
+    private readonly block: VectorBlock,
+    private readonly base: number,
     private readonly capacity: number,
-    dimension: number,
+    private readonly dimension: number,
   ) {
-    this.s = Array.from({ length: capacity }, () => new Float64Array(dimension));
-    this.y = Array.from({ length: capacity }, () => new Float64Array(dimension));
     this.rho = new Float64Array(capacity);
     this.alpha = new Float64Array(capacity);
+    this.work = base + 2 * capacity;
   }
 
   clear(): void {
@@ -232,40 +255,43 @@ class CorrectionMemory {
 
   /** The pairs as two (capacity x n) blocks and their rho; slots keep their positions. */
   arrays(): Record<string, Float64Array> {
-    const n = this.s[0]?.length ?? 0;
+    const n = this.dimension;
     const s = new Float64Array(this.capacity * n);
     const y = new Float64Array(this.capacity * n);
     for (let slot = 0; slot < this.capacity; slot++) {
-      s.set(this.s[slot] as Float64Array, slot * n);
-      y.set(this.y[slot] as Float64Array, slot * n);
+      s.set(this.view(this.s(slot)), slot * n);
+      y.set(this.view(this.y(slot)), slot * n);
     }
     return { memoryS: s, memoryY: y, memoryRho: Float64Array.from(this.rho) };
   }
 
   restore(checkpoint: FitCheckpoint): void {
-    const n = this.s[0]?.length ?? 0;
+    const n = this.dimension;
     const s = arrayOf(checkpoint, "memoryS", this.capacity * n);
     const y = arrayOf(checkpoint, "memoryY", this.capacity * n);
     for (let slot = 0; slot < this.capacity; slot++) {
-      (this.s[slot] as Float64Array).set(s.subarray(slot * n, (slot + 1) * n));
-      (this.y[slot] as Float64Array).set(y.subarray(slot * n, (slot + 1) * n));
+      this.view(this.s(slot)).set(s.subarray(slot * n, (slot + 1) * n));
+      this.view(this.y(slot)).set(y.subarray(slot * n, (slot + 1) * n));
     }
     this.rho.set(arrayOf(checkpoint, "memoryRho", this.capacity));
     this.size = scalarOf(checkpoint, "memorySize");
     this.newest = scalarOf(checkpoint, "memoryNewest");
   }
 
-  /** Stores the pair unless s.y is not safely positive, which would break positive definiteness. */
-  push(x: Float64Array, xNext: Float64Array, g: Float64Array, gNext: Float64Array): void {
+  /**
+   * Stores the pair of block vectors (xNext - x, gNext - g) unless s.y is not safely positive,
+   * which would break positive definiteness. (a + (-1) b is exactly a - b.)
+   */
+  push(x: number, xNext: number, g: number, gNext: number): void {
+    const { block } = this;
     const slot = (this.newest + 1) % this.capacity;
-    const s = this.s[slot] as Float64Array;
-    const y = this.y[slot] as Float64Array;
-    for (let j = 0; j < s.length; j++) {
-      s[j] = (xNext[j] as number) - (x[j] as number);
-      y[j] = (gNext[j] as number) - (g[j] as number);
-    }
-    const sy = dotAll(s, y);
-    if (!(sy > Number.EPSILON * dotAll(y, y))) {
+    const [s, y] = [this.s(slot), this.y(slot)];
+    this.view(s).set(this.view(xNext));
+    block.axpy(-1, x, s);
+    this.view(y).set(this.view(gNext));
+    block.axpy(-1, g, y);
+    const sy = block.dot(s, y);
+    if (!(sy > Number.EPSILON * block.dot(y, y))) {
       // The slot held the oldest pair when full; it is overwritten, so drop it from the history.
       if (this.size === this.capacity) this.size--;
       return;
@@ -275,25 +301,40 @@ class CorrectionMemory {
     this.size = Math.min(this.size + 1, this.capacity);
   }
 
-  /** out = H g by the two-loop recursion. */
-  applyInverseHessian(g: Float64Array, out: Float64Array): void {
-    out.set(g);
-    if (this.size === 0) return;
-    const n = g.length;
-    const slotAt = (age: number) => (this.newest - age + this.capacity) % this.capacity;
+  /** Block vector `out` = H g by the two-loop recursion. */
+  applyInverseHessian(g: Float64Array, out: number): void {
+    const { block, capacity, work } = this;
+    if (this.size === 0) {
+      this.view(out).set(g);
+      return;
+    }
+    this.view(work).set(g);
+    const slotAt = (age: number) => (this.newest - age + capacity) % capacity;
     for (let age = 0; age < this.size; age++) {
       const slot = slotAt(age);
-      const a = (this.rho[slot] as number) * dotAll(this.s[slot] as Float64Array, out);
+      const a = (this.rho[slot] as number) * block.dot(this.s(slot), work);
       this.alpha[slot] = a;
-      axpy(-a, this.y[slot] as Float64Array, 0, out, 0, n);
+      block.axpy(-a, this.y(slot), work);
     }
-    const newestY = this.y[this.newest] as Float64Array;
-    const gamma = 1 / ((this.rho[this.newest] as number) * dotAll(newestY, newestY));
-    for (let j = 0; j < n; j++) out[j] = gamma * (out[j] as number);
+    const newestY = this.y(this.newest);
+    block.scale(1 / ((this.rho[this.newest] as number) * block.dot(newestY, newestY)), work);
     for (let age = this.size - 1; age >= 0; age--) {
       const slot = slotAt(age);
-      const b = (this.rho[slot] as number) * dotAll(this.y[slot] as Float64Array, out);
-      axpy((this.alpha[slot] as number) - b, this.s[slot] as Float64Array, 0, out, 0, n);
+      const b = (this.rho[slot] as number) * block.dot(this.y(slot), work);
+      block.axpy((this.alpha[slot] as number) - b, this.s(slot), work);
     }
+    this.view(out).set(this.view(work));
+  }
+
+  private s(slot: number): number {
+    return this.base + slot;
+  }
+
+  private y(slot: number): number {
+    return this.base + this.capacity + slot;
+  }
+
+  private view(index: number): Float64Array {
+    return this.block.views[index] as Float64Array;
   }
 }

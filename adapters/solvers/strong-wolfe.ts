@@ -1,4 +1,4 @@
-import { axpy, dotAll } from "../linalg/vector";
+import type { VectorBlock } from "../linalg/gemm";
 import type { Objective } from "./objective";
 
 /** Sufficient decrease (Armijo) and curvature constants; 0.9 is the usual choice for quasi-Newton. */
@@ -6,13 +6,22 @@ const ARMIJO = 1e-4;
 const CURVATURE = 0.9;
 
 export interface LineSearchStart {
-  x: Float64Array;
+  /** f(x). */
   value: number;
   /** Directional derivative g(x) . direction, negative for a descent direction. */
   slope: number;
-  direction: Float64Array;
   initialStep: number;
   maxEvaluations: number;
+}
+
+/** The search's vectors, as indices into a kernel's VectorBlock. */
+export interface LineSearchVectors {
+  block: VectorBlock;
+  x: number;
+  direction: number;
+  /** On success, the accepted point and its gradient. */
+  xOut: number;
+  gradientOut: number;
 }
 
 export interface LineSearchResult {
@@ -37,17 +46,21 @@ interface Point {
 export function strongWolfeLineSearch(
   objective: Objective,
   start: LineSearchStart,
-  xOut: Float64Array,
-  gradientOut: Float64Array,
+  vectors: LineSearchVectors,
 ): LineSearchResult {
-  const { x, direction, value: f0, slope: slope0 } = start;
+  const { value: f0, slope: slope0 } = start;
+  const { block, x, direction, xOut, gradientOut } = vectors;
+  const [xOutView, gradientOutView] = [block.views[xOut], block.views[gradientOut]] as [
+    Float64Array,
+    Float64Array,
+  ];
   let evaluations = 0;
   const evaluate = (step: number): Point => {
-    xOut.set(x);
-    axpy(step, direction, 0, xOut, 0, x.length);
-    const value = objective(xOut, gradientOut);
+    xOutView.set(block.views[x] as Float64Array);
+    block.axpy(step, direction, xOut);
+    const value = objective(xOutView, gradientOutView);
     evaluations++;
-    return { step, value, slope: dotAll(gradientOut, direction) };
+    return { step, value, slope: block.dot(gradientOut, direction) };
   };
   const armijoHolds = (p: Point) => p.value <= f0 + ARMIJO * p.step * slope0;
   const curvatureHolds = (p: Point) => Math.abs(p.slope) <= -CURVATURE * slope0;

@@ -6,6 +6,7 @@ import {
   HEAD_TYPES,
   type HeadType,
   LOGISTIC_DEFAULTS,
+  type SplitIndices,
   STEP_FLOPS,
   stratifiedSplit,
   type TrainingReport,
@@ -14,11 +15,18 @@ import {
 import { FitRun } from "../../adapters/protocol/fit-run";
 import type { EmbeddingSet } from "./embedding-set";
 import { type Shots, shotSplit } from "./shot-splits";
-import { runSklearn, writeSklearnInput } from "./sklearn-runner";
+import { runSklearn, type SklearnResult, writeSklearnInput } from "./sklearn-runner";
 
 export const SKLEARN = "sklearn-logistic";
 /** The protocol before issue 11, for comparison: one 60/20/20 split, the served head fitted on 80 %. */
 export const LEGACY = "logistic-60/20/20";
+/** scikit-learn doing LEGACY's work on the same split: scaler, warm-started C sweep, refit. */
+export const SKLEARN_SWEEP = "sklearn-sweep-60/20/20";
+/**
+ * The same with the objective scaled as scikit-learn >= 1.4 scales it (mean loss), where its tol
+ * means what ours does; the installed 1.2.1 (SKLEARN_SWEEP) applies tol to the summed loss.
+ */
+export const SKLEARN_SWEEP_MEAN = "sklearn-sweep-60/20/20, mean-scaled (≥ 1.4)";
 
 export interface BenchHeadsOptions {
   sets: EmbeddingSet[];
@@ -29,11 +37,21 @@ export interface BenchHeadsOptions {
   maxIterations?: number;
   /** Also run the protocol before issue 11 (LEGACY) on each pool. */
   legacy?: boolean;
+  /**
+   * Only the fit-time comparison: LEGACY (one C sweep with its refit) against scikit-learn doing the
+   * same work on the same split (SKLEARN_SWEEP, SKLEARN_SWEEP_MEAN); no CV protocol, no GridSearchCV.
+   */
+  sweepOnly?: boolean;
 }
 
 export interface BenchRow {
   set: string;
-  head: HeadType | typeof SKLEARN | typeof LEGACY;
+  head:
+    | HeadType
+    | typeof SKLEARN
+    | typeof LEGACY
+    | typeof SKLEARN_SWEEP
+    | typeof SKLEARN_SWEEP_MEAN;
   shots: Shots;
   seed: number;
   poolSamples: number;
@@ -44,6 +62,8 @@ export interface BenchRow {
   estimate: { accuracy: TrainingReport["evaluation"]["accuracy"]; protocol: string } | null;
   /** Ours: the whole protocol (evaluation, calibration, refit); sklearn: the CV search and refit. */
   fitMs: number;
+  /** The same span in CPU time of the process (all its threads): less disturbed by other load. */
+  fitCpuMs: number;
 }
 
 /**
@@ -73,8 +93,9 @@ export async function benchHeads(options: BenchHeadsOptions): Promise<BenchRow[]
         const split = shotSplit(y, givenTest, shots, seed);
         const row = { set: set.name, shots, seed, poolSamples: split.pool.length };
         const test = [...split.test].map((i) => set.samples[i] as EmbeddingSet["samples"][number]);
-        for (const head of headTypes) {
+        for (const head of options.sweepOnly ? [] : headTypes) {
           const started = performance.now();
+          const cpuStarted = process.cpuUsage();
           const { head: trained, report } = await trainHead({
             headType: head,
             backbone: set.backbone,
@@ -90,6 +111,7 @@ export async function benchHeads(options: BenchHeadsOptions): Promise<BenchRow[]
             },
           });
           const fitMs = performance.now() - started;
+          const fitCpuMs = cpuMsSince(cpuStarted);
           const predicted = trained.predict(
             test.map((s) => s.features),
             { abstain: false, topK: 1 },
@@ -108,15 +130,19 @@ export async function benchHeads(options: BenchHeadsOptions): Promise<BenchRow[]
               protocol: describeProtocol(report),
             },
             fitMs,
+            fitCpuMs,
           });
           console.error(
             `heads: ${set.name} ${head} shots=${shots} seed=${seed} test acc=${scores.accuracy.toFixed(4)} (estimate ${report.evaluation.accuracy.value.toFixed(4)}) ${fitMs.toFixed(0)} ms`,
           );
         }
-        if (options.legacy) {
+        if (options.legacy || options.sweepOnly) {
+          const sweepSplit = legacySplit(y, split.pool, seed);
           const started = performance.now();
-          const head = legacyLogisticHead(set, split.pool, seed, cGrid, maxIterations);
+          const cpuStarted = process.cpuUsage();
+          const head = legacyLogisticHead(set, split.pool, sweepSplit, seed, cGrid, maxIterations);
           const fitMs = performance.now() - started;
+          const fitCpuMs = cpuMsSince(cpuStarted);
           const predicted = head.predict(
             test.map((s) => s.features),
             { abstain: false, topK: 1 },
@@ -131,22 +157,42 @@ export async function benchHeads(options: BenchHeadsOptions): Promise<BenchRow[]
             ),
             estimate: null,
             fitMs,
+            fitCpuMs,
           });
           console.error(
-            `heads: ${set.name} ${LEGACY} shots=${shots} seed=${seed} test acc=${rows.at(-1)?.accuracy.toFixed(4)}`,
+            `heads: ${set.name} ${LEGACY} shots=${shots} seed=${seed} test acc=${rows.at(-1)?.accuracy.toFixed(4)} ${fitCpuMs.toFixed(0)} CPU ms`,
           );
+          if (options.sweepOnly) {
+            // Right after ours on the same split, so both see the same load on a shared machine.
+            const global = (local: Int32Array) =>
+              Int32Array.from(local, (j) => split.pool[j] as number);
+            const task = {
+              pool: split.pool,
+              test: split.test,
+              train: global(sweepSplit.train),
+              validation: global(sweepSplit.validation),
+            };
+            const references = await runSklearn(
+              sklearnInput,
+              [task, { ...task, meanScaled: true }],
+              cGrid,
+              maxIterations,
+            );
+            ([SKLEARN_SWEEP, SKLEARN_SWEEP_MEAN] as const).forEach((head, i) => {
+              const reference = references[i];
+              if (!reference) throw new Error("heads bench: scikit-learn returned no result");
+              rows.push({ ...row, head, ...referenceScores(reference) });
+              console.error(
+                `heads: ${set.name} ${head} shots=${shots} seed=${seed} test acc=${reference.accuracy.toFixed(4)} C=${reference.chosenC} ${reference.fitCpuMs.toFixed(0)} CPU ms`,
+              );
+            });
+            continue;
+          }
         }
         // Right after ours on the same pool, so both see the same load on a shared machine.
         const [reference] = await runSklearn(sklearnInput, [split], cGrid, maxIterations);
         if (!reference) throw new Error("heads bench: scikit-learn returned no result");
-        rows.push({
-          ...row,
-          head: SKLEARN,
-          accuracy: reference.accuracy,
-          macroF1: reference.macroF1,
-          estimate: null,
-          fitMs: reference.fitMs,
-        });
+        rows.push({ ...row, head: SKLEARN, ...referenceScores(reference) });
         console.error(
           `heads: ${set.name} sklearn shots=${shots} seed=${seed} test acc=${reference.accuracy.toFixed(4)} C=${reference.chosenC}`,
         );
@@ -156,10 +202,19 @@ export async function benchHeads(options: BenchHeadsOptions): Promise<BenchRow[]
   return rows;
 }
 
+/** The pre-issue-11 60/20/20 split of the pool, in pool positions (y: the set's class indices). */
+function legacySplit(y: Int32Array, pool: Int32Array, seed: number): SplitIndices {
+  const poolY = Int32Array.from(pool, (i) => y[i] as number);
+  const classes = [...new Set(poolY)].sort((a, b) => a - b);
+  const local = Int32Array.from(poolY, (k) => classes.indexOf(k));
+  return stratifiedSplit(local, classes.length, DEFAULT_FRACTIONS, seed);
+}
+
 /** The logistic head as the API served it before issue 11: FitRun on a 60/20/20 split of the pool. */
 function legacyLogisticHead(
   set: EmbeddingSet,
   pool: Int32Array,
+  split: SplitIndices,
   seed: number,
   cGrid: readonly number[],
   maxIterations: number,
@@ -178,10 +233,20 @@ function legacyLogisticHead(
     ),
     y,
     labels,
-    split: stratifiedSplit(y, labels.length, DEFAULT_FRACTIONS, seed),
+    split,
   });
   while (!run.done) run.advance(STEP_FLOPS);
   return run.result.head;
+}
+
+function referenceScores(reference: SklearnResult) {
+  const { accuracy, macroF1, fitMs, fitCpuMs } = reference;
+  return { accuracy, macroF1, estimate: null, fitMs, fitCpuMs };
+}
+
+function cpuMsSince(started: NodeJS.CpuUsage): number {
+  const cpu = process.cpuUsage(started);
+  return (cpu.user + cpu.system) / 1000;
 }
 
 function headHyperparameters(head: HeadType, maxIterations: number): Record<string, number> {

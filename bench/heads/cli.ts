@@ -1,7 +1,8 @@
 /**
- * `npx tsx bench/heads/cli.ts <set>… [--shots 8,16,64,full] [--seeds 0,1,2] [--heads logistic,prototype,mlp] [--legacy]`
+ * `npx tsx bench/heads/cli.ts <set>… [--shots 8,16,64,full] [--seeds 0,1,2] [--heads logistic,prototype,mlp] [--legacy] [--sweep-only]`
  * with each set `path[+testPath][:relabelling]` (see benchHeadsSuite)
- * prints the heads-vs-scikit-learn table for the given embeddings files.
+ * prints the heads-vs-scikit-learn table for the given embeddings files. `--sweep-only`: only the
+ * fit-time comparison, one C sweep with its refit on both sides (BenchHeadsOptions.sweepOnly).
  */
 import { parseArgs } from "node:util";
 import type { HeadType } from "../../adapters";
@@ -15,6 +16,7 @@ const { values, positionals } = parseArgs({
     seeds: { type: "string" },
     heads: { type: "string" },
     legacy: { type: "boolean" },
+    "sweep-only": { type: "boolean" },
   },
 });
 await installBenchGemmKernel();
@@ -25,5 +27,6 @@ const rows = await benchHeads({
   seeds: list(values.seeds)?.map(Number),
   headTypes: list(values.heads) as HeadType[] | undefined,
   legacy: values.legacy,
+  sweepOnly: values["sweep-only"],
 });
 console.log(headsMarkdown(rows));

@@ -1,10 +1,14 @@
-import { type BenchRow, SKLEARN } from "./bench-heads";
+import { type BenchRow, LEGACY, SKLEARN, SKLEARN_SWEEP, SKLEARN_SWEEP_MEAN } from "./bench-heads";
+
+const REFERENCES: readonly BenchRow["head"][] = [SKLEARN, SKLEARN_SWEEP, SKLEARN_SWEEP_MEAN];
 
 /**
  * One line per (set, shots, head): mean ± standard deviation over seeds of test accuracy and
  * macro-F1, the difference to scikit-learn's test accuracy on the same pools (points, mean over
- * seeds), the report's own held-out estimate (mean over seeds, with the mean 95 % interval), and
- * mean fit time.
+ * seeds; LEGACY against SKLEARN_SWEEP when that ran), the report's own held-out estimate (mean over
+ * seeds, with the mean 95 % interval), mean fit time in wall clock and in CPU time, and the CPU-time
+ * ratio where both sides did the same work (LEGACY ÷ SKLEARN_SWEEP and ÷ SKLEARN_SWEEP_MEAN, ratios
+ * of the means).
  */
 export function headsMarkdown(rows: BenchRow[]): string {
   const groups = new Map<string, BenchRow[]>();
@@ -12,30 +16,33 @@ export function headsMarkdown(rows: BenchRow[]): string {
     const key = JSON.stringify([row.set, row.shots, row.head]);
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
-  const reference = (row: BenchRow) =>
+  const sameWork = (row: BenchRow) =>
+    row.head === LEGACY && rows.some((r) => r.head === SKLEARN_SWEEP) ? SKLEARN_SWEEP : SKLEARN;
+  const reference = (row: BenchRow, head = sameWork(row)) =>
     rows.find(
-      (r) =>
-        r.head === SKLEARN && r.set === row.set && r.shots === row.shots && r.seed === row.seed,
+      (r) => r.head === head && r.set === row.set && r.shots === row.shots && r.seed === row.seed,
     );
   const lines = [
-    "| set | shots/class | pool | head | test accuracy | test macro-F1 | Δ accuracy vs sklearn (pts) | report's estimate (protocol: accuracy [95 % interval]) | fit ms |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| set | shots/class | pool | head | test accuracy | test macro-F1 | Δ accuracy vs sklearn (pts) | report's estimate (protocol: accuracy [95 % interval]) | fit ms | fit CPU ms | CPU time ÷ sklearn, same work | CPU time ÷ sklearn mean-scaled (≥ 1.4) |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const group of groups.values()) {
     const first = group[0] as BenchRow;
-    const delta =
-      first.head === SKLEARN
-        ? "—"
-        : signed(
-            mean(group.map((r) => 100 * (r.accuracy - (reference(r)?.accuracy ?? Number.NaN)))),
-          );
+    const fitCpuMs = mean(group.map((r) => r.fitCpuMs));
+    const cpuRatio = (head: BenchRow["head"]) =>
+      sameWork(first) === SKLEARN_SWEEP && rows.some((r) => r.head === head)
+        ? (fitCpuMs / mean(group.map((r) => reference(r, head)?.fitCpuMs ?? Number.NaN))).toFixed(2)
+        : "";
+    const delta = REFERENCES.includes(first.head)
+      ? "—"
+      : signed(mean(group.map((r) => 100 * (r.accuracy - (reference(r)?.accuracy ?? Number.NaN)))));
     const estimates = group.flatMap((r) => (r.estimate ? [r.estimate] : []));
     const estimate =
       estimates.length === 0
         ? "—"
         : `${estimates[0]?.protocol}: ${pct(mean(estimates.map((e) => e.accuracy.value)))} [${pct(mean(estimates.map((e) => e.accuracy.low)))}, ${pct(mean(estimates.map((e) => e.accuracy.high)))}]`;
     lines.push(
-      `| ${first.set} | ${first.shots} | ${first.poolSamples} | ${first.head} | ${spread(group.map((r) => r.accuracy))} | ${spread(group.map((r) => r.macroF1))} | ${delta} | ${estimate} | ${mean(group.map((r) => r.fitMs)).toFixed(0)} |`,
+      `| ${first.set} | ${first.shots} | ${first.poolSamples} | ${first.head} | ${spread(group.map((r) => r.accuracy))} | ${spread(group.map((r) => r.macroF1))} | ${delta} | ${estimate} | ${mean(group.map((r) => r.fitMs)).toFixed(0)} | ${fitCpuMs.toFixed(0)} | ${cpuRatio(SKLEARN_SWEEP)} | ${cpuRatio(SKLEARN_SWEEP_MEAN)} |`,
     );
   }
   return lines.join("\n");

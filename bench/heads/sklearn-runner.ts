@@ -9,13 +9,22 @@ export interface SklearnResult {
   accuracy: number;
   macroF1: number;
   fitMs: number;
+  /** The same span in CPU time of the Python process (all its threads). */
+  fitCpuMs: number;
   chosenC: number;
 }
 
-/** A benchmark task: the pool both protocols see, and the test split they are scored on. */
+/**
+ * A benchmark task: the pool both protocols see, and the test split they are scored on; with train
+ * and validation (parts of the pool), the C sweep on that split instead of the CV search.
+ */
 export interface PoolTask {
   pool: Int32Array;
   test: Int32Array;
+  train?: Int32Array;
+  validation?: Int32Array;
+  /** The sweep on the objective divided by n, as scikit-learn >= 1.4 scales lbfgs's (see the script). */
+  meanScaled?: boolean;
 }
 
 /** Debian's python3-sklearn lives in the system interpreter; override with $PYTHON. */
@@ -37,7 +46,16 @@ export async function writeSklearnInput(set: EmbeddingSet): Promise<string> {
   return dir;
 }
 
-/** Runs the scikit-learn reference (C by 5-fold CV on the pool, refit on it) on the tasks, in one Python process. */
+/**
+ * One BLAS thread unless $OPENBLAS_NUM_THREADS says otherwise: ours fits on one thread, and on a
+ * shared machine OpenBLAS's idle threads spin, which would count as CPU time the work did not need.
+ */
+function blasEnv(): NodeJS.ProcessEnv {
+  const threads = process.env.OPENBLAS_NUM_THREADS ?? "1";
+  return { ...process.env, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads };
+}
+
+/** Runs the scikit-learn reference (see sklearn_logistic.py) on the tasks, in one Python process. */
 export async function runSklearn(
   inputDir: string,
   tasks: PoolTask[],
@@ -48,9 +66,14 @@ export async function runSklearn(
     input: inputDir,
     cGrid,
     maxIter,
-    tasks: tasks.map(({ pool, test }) => ({ pool: [...pool], test: [...test] })),
+    tasks: tasks.map(({ pool, test, train, validation, meanScaled }) => ({
+      pool: [...pool],
+      test: [...test],
+      ...(train && validation ? { train: [...train], validation: [...validation] } : {}),
+      meanScaled: meanScaled === true,
+    })),
   });
-  const child = spawn(PYTHON, [SCRIPT], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(PYTHON, [SCRIPT], { stdio: ["pipe", "pipe", "inherit"], env: blasEnv() });
   const chunks: Buffer[] = [];
   child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
   const exitCode = new Promise<number | null>((resolve, reject) => {

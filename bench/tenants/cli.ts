@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/tenants/cli.ts [--tenants 10000] [--real-tenants 20] [--budget-s 120] [--in-flight 4] [--rounds 7] [--runs-per-round 100] [--port 8797]`
+ * `npx tsx bench/tenants/cli.ts [--tenants 10000] [--real-tenants 20] [--budget-s 120] [--in-flight 4] [--rounds 7] [--runs-per-round 100] [--switch-turns 2000] [--port 8797]`
  * prints the tenant benchmark's markdown section.
  */
 
@@ -14,6 +14,7 @@ const { values } = parseArgs({
     "in-flight": { type: "string" },
     rounds: { type: "string" },
     "runs-per-round": { type: "string" },
+    "switch-turns": { type: "string" },
     port: { type: "string" },
   },
 });
@@ -27,6 +28,7 @@ console.log(
     inFlight: number(values["in-flight"]),
     rounds: number(values.rounds),
     runsPerRound: number(values["runs-per-round"]),
+    switchTurns: number(values["switch-turns"]),
     port: number(values.port),
   }),
 );

@@ -23,6 +23,8 @@ export interface TenantBenchOptions {
   /** Steady-state rounds; each times embed, one tenant and a random tenant `runsPerRound` times. */
   readonly rounds?: number;
   readonly runsPerRound?: number;
+  /** Turns of the switching phase (one tenant, random of all, random of few, each once a turn). */
+  readonly switchTurns?: number;
   readonly port?: number;
 }
 
@@ -33,6 +35,7 @@ export async function benchTenants({
   inFlight = 4,
   rounds = 7,
   runsPerRound = 100,
+  switchTurns = 2000,
   port = 8797,
 }: TenantBenchOptions = {}): Promise<string> {
   const texts = benchTexts();
@@ -46,10 +49,13 @@ export async function benchTenants({
       inFlight,
     });
     const seeding = await seedClones(api, fleet.tenants, tenants - fleet.tenants.length);
-    const latencyRuns = { rounds, runsPerRound };
+    const latencyRuns = { rounds, runsPerRound, switchTurns };
     const everyone = [...fleet.tenants, ...seeding.clones];
     const latency = await measurePredictLatency(api, everyone, texts.probe, latencyRuns);
-    const servable = await measureServable(api, texts.twoHundred, texts.probe);
+    // A failure here (local workerd restarting mid-upload) is reported, not allowed to lose the rest.
+    const servable = await measureServable(api, texts.twoHundred, texts.probe).catch(
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
     return tenantsMarkdown({
       fleet,
       seeding,

@@ -10,10 +10,13 @@
  *
  * The machine is shared, so its load drifts over a run: the steady-state calls take turns call by
  * call, in rounds, and each figure is the median over rounds, so that a busy minute weighs on every
- * call alike.
+ * call alike. The switching cost then gets its own phase, sized to resolve about 1 ms: one tenant, a
+ * random tenant of all and a random one of the few take turns (a fresh order each turn) for
+ * `switchTurns` turns, and the p95 differences come with paired bootstrap intervals (turns
+ * resampled whole); the few-tenant draw, cached like the one tenant, is the method's own null check.
  */
 
-import { type Latency, measure, percentile } from "../stats";
+import { type Interval, type Latency, measure, percentile, percentileDifference } from "../stats";
 import type { BenchApi, TenantAdapter } from "./api";
 
 export interface PredictLatency {
@@ -30,11 +33,22 @@ export interface PredictLatency {
   readonly switchingMs: number;
   /** The same for the draw whose records leave the head out: main's path before inline heads. */
   readonly switchingSeparateHeadMs: number;
+  readonly switching: Switching;
+}
+
+/** p95 added over one tenant, from the switching phase's paired turns. */
+export interface Switching {
+  readonly turns: number;
+  /** Random tenant of all − one tenant. */
+  readonly added: Interval;
+  /** Random tenant of the few (cached) − one tenant: should contain 0. */
+  readonly fewAdded: Interval;
 }
 
 export interface LatencyRuns {
   readonly rounds: number;
   readonly runsPerRound: number;
+  readonly switchTurns: number;
 }
 
 const WARMUP = 10;
@@ -50,7 +64,7 @@ export async function measurePredictLatency(
   api: BenchApi,
   tenants: readonly TenantAdapter[],
   probe: string,
-  { rounds, runsPerRound }: LatencyRuns,
+  { rounds, runsPerRound, switchTurns }: LatencyRuns,
 ): Promise<PredictLatency> {
   const caller = (tenant: TenantAdapter): Call => {
     const predict = api.predictor(tenant, probe);
@@ -84,8 +98,14 @@ export async function measurePredictLatency(
     randomOfFew: () => pickAtRandom(few)(),
   };
   for (let round = 0; round < rounds; round++) {
-    perRound.push(await measureInTurns(steady, runsPerRound));
+    perRound.push(await measureInTurns(steady, runsPerRound).then(latencies));
   }
+  const paired = await measureInTurns(
+    { oneTenant: hammered, randomOfAll: steady.randomOfAll, randomOfFew: steady.randomOfFew },
+    switchTurns,
+  );
+  const p95Added = (draw: "randomOfAll" | "randomOfFew") =>
+    percentileDifference(paired.oneTenant, paired[draw], 0.95);
   return {
     embed: medianOf(perRound.map((r) => r.embed)),
     oneTenant: medianOf(perRound.map((r) => r.oneTenant)),
@@ -98,6 +118,11 @@ export async function measurePredictLatency(
     switchingSeparateHeadMs: median(
       perRound.map((r) => r.randomSeparateHead.p95 - r.oneTenant.p95),
     ),
+    switching: {
+      turns: switchTurns,
+      added: p95Added("randomOfAll"),
+      fewAdded: p95Added("randomOfFew"),
+    },
   };
 }
 
@@ -105,22 +130,29 @@ export async function measurePredictLatency(
  * Each call once per turn, in a fresh random order: a few milliseconds of difference between two
  * calls must not be the machine's load moving between their runs.
  */
-async function measureInTurns(
-  calls: Record<SteadyCall, Call>,
+async function measureInTurns<Name extends string>(
+  calls: Record<Name, Call>,
   turns: number,
-): Promise<Record<SteadyCall, Latency>> {
-  const names = Object.keys(calls) as SteadyCall[];
-  const times = new Map(names.map((name) => [name, [] as number[]]));
+): Promise<Record<Name, number[]>> {
+  const names = Object.keys(calls) as Name[];
+  const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<
+    Name,
+    number[]
+  >;
   for (let turn = 0; turn < turns; turn++) {
     for (const name of shuffled(names)) {
       const start = performance.now();
       await calls[name]();
-      times.get(name)?.push(performance.now() - start);
+      times[name].push(performance.now() - start);
     }
   }
+  return times;
+}
+
+function latencies<Name extends string>(times: Record<Name, number[]>): Record<Name, Latency> {
   return Object.fromEntries(
-    names.map((name) => [name, latencyOf(times.get(name) ?? [])]),
-  ) as Record<SteadyCall, Latency>;
+    Object.entries<number[]>(times).map(([name, runs]) => [name, latencyOf(runs)]),
+  ) as Record<Name, Latency>;
 }
 
 function latencyOf(times: readonly number[]): Latency {

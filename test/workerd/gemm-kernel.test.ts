@@ -19,4 +19,15 @@ describe("the Worker's matrix kernel", () => {
       expect(value).toBeCloseTo(expected[i] as number, 12);
     });
   });
+
+  it("computes on L-BFGS's vectors in its own memory (dot, axpy, scale)", async () => {
+    expect((await worker.fetch("https://edge.test/healthz")).ok).toBe(true);
+    expect(gemmKernel().name).toBe("wasm-simd");
+    const block = gemmKernel().vectors(2, 9);
+    block.views[0]?.set(Float64Array.from({ length: 9 }, (_, i) => i + 1));
+    block.views[1]?.fill(2);
+    block.axpy(0.5, 0, 1);
+    block.scale(2, 1);
+    expect(block.dot(0, 1)).toBeCloseTo(4 * 45 + 285, 12);
+  });
 });

@@ -101,6 +101,63 @@ function blockedLoops(name: string, params: string, locals: string, block: (q: 1
         (br $next_rows))))`;
 }
 
+/**
+ * BLAS-1 over n doubles at byte offsets (any n): 4 per pass in two f64x2 registers, then a scalar
+ * tail. dot keeps two accumulators (lanes summed in a fixed order); axpy and scale write in place.
+ */
+function vectorFunctions(): string {
+  const at = (p: string, offset = 0) =>
+    `(v128.load offset=${offset} (i32.add (local.get ${p}) (local.get $j)))`;
+  const scalarAt = (p: string) => `(f64.load (i32.add (local.get ${p}) (local.get $j)))`;
+  const bounds = `(local $j i32) (local $end i32) (local $tail i32)
+    (local.set $tail (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $end (i32.and (local.get $tail) (i32.const -32)))`;
+  const blocked = (body: string) => `(block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $j) (local.get $end)))
+        ${body}
+        (local.set $j (i32.add (local.get $j) (i32.const 32)))
+        (br $next)))`;
+  const tail = (body: string) => `(block $tail_done
+      (loop $tail_next
+        (br_if $tail_done (i32.ge_u (local.get $j) (local.get $tail)))
+        ${body}
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $tail_next)))`;
+  const axpyLane = (offset: number) =>
+    `(v128.store offset=${offset} (i32.add (local.get $y) (local.get $j))
+          (f64x2.add ${at("$y", offset)} (f64x2.mul (local.get $a) ${at("$x", offset)})))`;
+  const scaleLane = (offset: number) =>
+    `(v128.store offset=${offset} (i32.add (local.get $x) (local.get $j))
+          (f64x2.mul (local.get $a) ${at("$x", offset)}))`;
+  return `
+  (func (export "dot") (param $x i32) (param $y i32) (param $n i32) (result f64)
+    (local $s0 v128) (local $s1 v128) (local $sum f64)
+    ${bounds}
+    ${blocked(`(local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul ${at("$x")} ${at("$y")})))
+        (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul ${at("$x", 16)} ${at("$y", 16)})))`)}
+    (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
+    (local.set $sum (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0))))
+    ${tail(`(local.set $sum (f64.add (local.get $sum) (f64.mul ${scalarAt("$x")} ${scalarAt("$y")})))`)}
+    (local.get $sum))
+  (func (export "axpy") (param $alpha f64) (param $x i32) (param $y i32) (param $n i32)
+    (local $a v128)
+    ${bounds}
+    (local.set $a (f64x2.splat (local.get $alpha)))
+    ${blocked(`${axpyLane(0)}
+        ${axpyLane(16)}`)}
+    ${tail(`(f64.store (i32.add (local.get $y) (local.get $j))
+          (f64.add ${scalarAt("$y")} (f64.mul (local.get $alpha) ${scalarAt("$x")})))`)})
+  (func (export "scale") (param $alpha f64) (param $x i32) (param $n i32)
+    (local $a v128)
+    ${bounds}
+    (local.set $a (f64x2.splat (local.get $alpha)))
+    ${blocked(`${scaleLane(0)}
+        ${scaleLane(16)}`)}
+    ${tail(`(f64.store (i32.add (local.get $x) (local.get $j))
+          (f64.mul (local.get $alpha) ${scalarAt("$x")}))`)})`;
+}
+
 export function gemmWat(): string {
   const abt = blockedLoops(
     "abt",
@@ -119,6 +176,7 @@ export function gemmWat(): string {
   return `(module
   (memory (export "memory") 1)
 ${abt}
-${atr})
+${atr}
+${vectorFunctions()})
 `;
 }

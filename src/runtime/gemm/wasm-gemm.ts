@@ -6,6 +6,7 @@
  */
 
 import type { FixedLeftMatrix, GemmKernel } from "../../../adapters";
+import { wasmVectors } from "./wasm-vectors";
 
 interface GemmExports {
   memory: WebAssembly.Memory;
@@ -137,5 +138,6 @@ export function wasmGemmKernel(module: WebAssembly.Module): GemmKernel {
         addTransposedProduct: (r, m, out) => addResident(load(a, n, d, token), n, d, r, m, out),
       };
     },
+    vectors: (count, n) => wasmVectors(module, count, n),
   };
 }

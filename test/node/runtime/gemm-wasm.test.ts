@@ -85,6 +85,32 @@ describe("WebAssembly SIMD matrix kernel", () => {
     expectClose(out2, second.product, 55);
   });
 
+  // Every length around the 4-per-pass blocking and its scalar tail.
+  it.each([0, 1, 2, 3, 4, 5, 7, 8, 9, 1793])(
+    "vector block agrees with the JS one for n=%i",
+    (n) => {
+      const run = (kernel: GemmKernel) => {
+        const block = kernel.vectors(3, n);
+        block.views[0]?.set(random(n, 5));
+        block.views[1]?.set(random(n, 6));
+        block.views[2]?.set(random(n, 7));
+        const dots = [block.dot(0, 1), block.dot(2, 2)];
+        block.axpy(-0.75, 0, 1);
+        block.scale(1.5, 2);
+        return { dots, views: block.views.map((v) => Float64Array.from(v)) };
+      };
+      const expected = run(JS_GEMM);
+      const actual = run(wasm);
+      actual.dots.forEach((value, i) => {
+        expect(Math.abs(value - (expected.dots[i] as number))).toBeLessThanOrEqual(1e-13 * n);
+      });
+      actual.views.forEach((view, i) => {
+        expectClose(view, expected.views[i] as Float64Array, 1);
+      });
+      expect(run(wasm)).toEqual(actual);
+    },
+  );
+
   it("gives the same bits every time, whatever ran before in its memory", () => {
     const first = products(wasm, 9, 3, 33);
     products(wasm, 40, 7, 301);
