@@ -20,7 +20,6 @@
  */
 
 import type { EstimatorState } from "../estimator";
-import type { FitCheckpoint } from "../fit-process";
 import { ALWAYS_ABSTAIN } from "../heads/adapter-head";
 import { gridOption, numberOption } from "../heads/hyperparameter-options";
 import { type Matrix, selectRows } from "../linalg/matrix";
@@ -60,7 +59,12 @@ import type {
   TrainProgress,
 } from "../types";
 import type { CutActivationSource } from "./activation-source";
-import { FINETUNE_DEFAULTS, FinetuneFit, type FinetuneParams } from "./finetune-fit";
+import {
+  FINETUNE_DEFAULTS,
+  FinetuneFit,
+  type FinetuneFitCheckpoint,
+  type FinetuneParams,
+} from "./finetune-fit";
 import { decodeFinetuneHead, FinetuneHead } from "./finetune-head";
 import { type PretrainedTop, startingModel } from "./start";
 import { inferenceFlops, type TopModel, topLogits } from "./top-model";
@@ -109,8 +113,9 @@ export interface FinetuneRunCheckpoint {
   rows: SweepRow[];
   /** Each finished candidate's validation loss per epoch (the progress events' history). */
   epochs: EpochLoss[][];
-  best: { row: number; theta: Float64Array; validationLogits: Float64Array } | null;
-  fit: FitCheckpoint | null;
+  /** The chosen candidate; its weights are float32, as trained. */
+  best: { row: number; theta: Float32Array; validationLogits: Float64Array } | null;
+  fit: FinetuneFitCheckpoint | null;
   calibration: Calibration | null;
   /** Test logits computed so far (evaluate stage), in test-split order. */
   testLogits: Float64Array | null;
@@ -309,7 +314,7 @@ export class FinetuneRun {
       kind: "finetune",
       frozenHead,
       head,
-      tunedModel: { ...this.startModel(), theta: best.theta },
+      tunedModel: { ...this.startModel(), theta: Float64Array.from(best.theta) },
       report: report("finetune", head.serialize().length, this.split.train.length),
     };
   }
@@ -404,7 +409,11 @@ export class FinetuneRun {
         outcome.history.map(({ epoch, validationLoss }) => ({ epoch, validationLoss })),
       ],
       best: improves
-        ? { row: rows.length - 1, theta: outcome.theta, validationLogits: outcome.validationLogits }
+        ? {
+            row: rows.length - 1,
+            theta: Float32Array.from(outcome.theta),
+            validationLogits: outcome.validationLogits,
+          }
         : this.state.best,
       fit: null,
     };
@@ -455,7 +464,7 @@ export class FinetuneRun {
       const trained = new FinetuneHead({
         backbone: this.input.backbone,
         labels: this.prepared.labels,
-        model: { ...this.startModel(), theta: best.theta },
+        model: { ...this.startModel(), theta: Float64Array.from(best.theta) },
         temperature: calibration.temperature,
         abstainThreshold: calibration.abstain
           ? (calibration.abstain.threshold ?? ALWAYS_ABSTAIN)
