@@ -4,14 +4,16 @@
  * (stratified, seeded, the request's fractions): finetuning stops early on the validation split,
  * which cross-validation's refit on every sample would not have.
  *
- * 1. frozen: the logistic protocol (FitRun) on the samples' frozen embeddings. Its train-only
- *    chosen model is the classifier a finetune starts from; its finished head is the fallback.
- * 2. finetune: a sweep of the top's learning rate × the L2-SP strength, each candidate a
+ * 1. frozen: the logistic protocol (FitRun) on the samples' frozen embeddings. Its finished head
+ *    is the fallback; its chosen C sets the finetune classifier's L2.
+ * 2. start: the classifier a finetune starts from, a logistic regression at that C on the train
+ *    split's embeddings standardised by the floored scaler (start.ts: flooredScaling).
+ * 3. finetune: a sweep of the top's learning rate × the L2-SP strength, each candidate a
  *    FinetuneFit from (pretrained top, frozen classifier) with early stopping on validation.
- * 3. the choice, by the protocol's rule (validation accuracy, then log loss): a candidate must beat
+ * 4. the choice, by the protocol's rule (validation accuracy, then log loss): a candidate must beat
  *    the frozen head's own validation row, and its kept epoch must be after 0; otherwise the result
  *    is the frozen head, which is cheaper to store and to run.
- * 4. calibration (temperature, abstain threshold) on the kept epoch's validation logits, and one
+ * 5. calibration (temperature, abstain threshold) on the kept epoch's validation logits, and one
  *    pass over the test split, in chunks, assessed as TrainingRun assesses a holdout fit
  *    (holdoutAssessment: Wilson and bootstrap intervals, metrics, per-sample predictions).
  *
@@ -20,6 +22,7 @@
  */
 
 import type { EstimatorState } from "../estimator";
+import type { FitCheckpoint, FitProcess } from "../fit-process";
 import { ALWAYS_ABSTAIN } from "../heads/adapter-head";
 import { gridOption, numberOption } from "../heads/hyperparameter-options";
 import { type Matrix, selectRows } from "../linalg/matrix";
@@ -66,7 +69,7 @@ import {
   type FinetuneParams,
 } from "./finetune-fit";
 import { decodeFinetuneHead, FinetuneHead } from "./finetune-head";
-import { type PretrainedTop, startingModel } from "./start";
+import { flooredScaling, type PretrainedTop, standardised, startingModel } from "./start";
 import { inferenceFlops, type TopModel, topLogits } from "./top-model";
 
 export const DEFAULT_LEARNING_RATE_GRID = [1e-5, 1e-4] as const;
@@ -93,14 +96,14 @@ export interface FinetuneRunInput {
   options?: TrainOptions;
 }
 
-type Stage = "frozen" | "finetune" | "evaluate" | "done";
+type Stage = "frozen" | "start" | "finetune" | "evaluate" | "done";
 
 interface FrozenOutcome {
   /** The frozen logistic head as stored (base64 of its bytes), the fallback. */
   head: string;
   /** Its held-out assessment on the test split. */
   assessment: Assessment;
-  /** Its chosen model fitted on train, where the finetune starts. */
+  /** Its chosen model fitted on train (its C is the finetune classifier's). */
   classifier: EstimatorState;
   validation: SweepRow;
 }
@@ -109,6 +112,10 @@ export interface FinetuneRunCheckpoint {
   stage: Stage;
   frozenRun: FitRunCheckpoint | null;
   frozen: FrozenOutcome | null;
+  /** The start stage's logistic fit, while it runs. */
+  startFit: FitCheckpoint | null;
+  /** The classifier every candidate starts from (on the floored scaler). */
+  startClassifier: EstimatorState | null;
   candidate: number;
   rows: SweepRow[];
   /** Each finished candidate's validation loss per epoch (the progress events' history). */
@@ -168,6 +175,7 @@ export class FinetuneRun {
   private readonly fixed: Pick<FinetuneParams, "batchSize" | "maxEpochs" | "patience" | "seed">;
   private state: FinetuneRunCheckpoint;
   private frozenRun: FitRun | null = null;
+  private startFit: { model: LogisticRegression; process: FitProcess } | null = null;
   private fit: FinetuneFit | null = null;
   private start: TopModel | null = null;
   private head: FinetuneHead | null = null;
@@ -220,6 +228,8 @@ export class FinetuneRun {
       stage: "frozen",
       frozenRun: null,
       frozen: null,
+      startFit: null,
+      startClassifier: null,
       candidate: 0,
       rows: [],
       epochs: [],
@@ -245,6 +255,13 @@ export class FinetuneRun {
         stage: "sweep",
         fraction: 0.1 * (inner?.fraction ?? 0),
         message: `frozen head: ${inner?.message ?? "starting"}`,
+      };
+    }
+    if (stage === "start") {
+      return {
+        stage: "sweep",
+        fraction: 0.1,
+        message: "finetune: fitting the starting classifier",
       };
     }
     if (stage === "finetune") {
@@ -275,6 +292,10 @@ export class FinetuneRun {
       frozenRun:
         this.state.stage === "frozen"
           ? (this.frozenRun?.checkpoint() ?? this.state.frozenRun)
+          : null,
+      startFit:
+        this.state.stage === "start"
+          ? (this.startFit?.process.checkpoint() ?? this.state.startFit)
           : null,
       fit: this.fit?.checkpoint() ?? this.state.fit,
     };
@@ -323,6 +344,8 @@ export class FinetuneRun {
     switch (this.state.stage) {
       case "frozen":
         return this.frozenUnit(flops);
+      case "start":
+        return this.startUnit(flops);
       case "finetune":
         return this.finetuneUnit(flops);
       case "evaluate":
@@ -355,7 +378,7 @@ export class FinetuneRun {
     if (!best) throw new Error("finetune run: the frozen sweep chose nothing");
     this.state = {
       ...this.state,
-      stage: "finetune",
+      stage: "start",
       frozenRun: null,
       frozen: {
         head: base64Encode(head.serialize()),
@@ -366,6 +389,34 @@ export class FinetuneRun {
     };
     this.frozenRun = null;
     return spent + assessmentFlops(this.split.test.length, labels.length);
+  }
+
+  /** The starting classifier: the frozen head's logistic regression, refitted on the floored scaler. */
+  private startUnit(flops: number): number {
+    if (!this.startFit) {
+      const frozen = this.state.frozen as FrozenOutcome;
+      const model = new LogisticRegression(LogisticRegression.fromState(frozen.classifier).params);
+      const { X, y, labels } = this.prepared;
+      const train = selectRows(X, this.split.train);
+      const process = model.startFit(
+        standardised(train, this.scaling()),
+        Int32Array.from(this.split.train, (i) => y[i] as number),
+        { classCount: labels.length },
+        this.state.startFit ?? undefined,
+      );
+      this.startFit = { model, process };
+    }
+    const { model, process } = this.startFit;
+    const spent = process.advance(flops);
+    if (!process.done) return spent;
+    this.state = {
+      ...this.state,
+      stage: "finetune",
+      startFit: null,
+      startClassifier: model.getState(),
+    };
+    this.startFit = null;
+    return spent;
   }
 
   private finetuneUnit(flops: number): number {
@@ -528,15 +579,19 @@ export class FinetuneRun {
     return { rows: data.length / k, cols: k, data };
   }
 
-  /** The network at step 0: pretrained top, train scaler, the frozen head's train-only classifier. */
+  /** The network at step 0: pretrained top, floored train scaler, the starting classifier. */
   private startModel(): TopModel {
     if (!this.start) {
-      const frozen = this.state.frozen as FrozenOutcome;
-      const scaler = new StandardScaler().fit(selectRows(this.prepared.X, this.split.train));
-      const classifier = LogisticRegression.fromState(frozen.classifier);
-      this.start = startingModel(this.input.top, scaler, classifier, this.prepared.labels.length);
+      const classifier = LogisticRegression.fromState(this.state.startClassifier as EstimatorState);
+      const { labels } = this.prepared;
+      this.start = startingModel(this.input.top, this.scaling(), classifier, labels.length);
     }
     return this.start;
+  }
+
+  private scaling() {
+    const train = selectRows(this.prepared.X, this.split.train);
+    return flooredScaling(new StandardScaler().fit(train));
   }
 
   private paramsOf(hyperparameters: Hyperparameters): FinetuneParams {
