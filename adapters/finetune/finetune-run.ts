@@ -72,7 +72,8 @@ import { decodeFinetuneHead, FinetuneHead } from "./finetune-head";
 import { flooredScaling, type PretrainedTop, standardised, startingModel } from "./start";
 import { inferenceFlops, type TopModel, topLogits } from "./top-model";
 
-export const DEFAULT_LEARNING_RATE_GRID = [1e-5, 1e-4] as const;
+/** 1e-5 barely moved the top in 3 epochs (Fashion-MNIST); 3e-5 lowered the validation loss steadily, 1e-4 noisily. */
+export const DEFAULT_LEARNING_RATE_GRID = [3e-5, 1e-4] as const;
 export const DEFAULT_L2SP_GRID = [0.01, 1] as const;
 /** The classifier learns this many times faster than the top (the top starts pretrained). */
 export const CLASSIFIER_LEARNING_RATE_RATIO = 10;
