@@ -18,7 +18,11 @@ import {
   FinetuneRun,
   type FinetuneRunCheckpoint,
 } from "../../../adapters/finetune/finetune-run";
-import { type PretrainedTop, startingModel } from "../../../adapters/finetune/start";
+import {
+  flooredScaling,
+  type PretrainedTop,
+  startingModel,
+} from "../../../adapters/finetune/start";
 import { topEmbeddings, topLogits } from "../../../adapters/finetune/top-model";
 import { TopActivations } from "../../../adapters/finetune/top-network";
 import { runToEnd } from "../../../adapters/fit-process";
@@ -229,6 +233,21 @@ describe("finetune network", () => {
       );
     }
     expect(steps).toBeGreaterThan(20);
+    // Weights, best weights and Adam's moments are stored as float32: 4 bytes each, not 8.
+    const checkpoint = straight.checkpoint();
+    const weights = Object.values(checkpoint.weights);
+    expect(weights.map((array) => array.length).reduce((a, b) => a + b)).toBe(
+      4 * model.layout.size,
+    );
+    const asDoubles = {
+      ...checkpoint,
+      weights: Object.fromEntries(
+        Object.entries(checkpoint.weights).map(([name, array]) => [name, Float64Array.from(array)]),
+      ),
+    };
+    const saved = encodeCheckpoint(asDoubles).length - encodeCheckpoint(checkpoint).length;
+    // Up to the float64 body's alignment to 8 bytes.
+    expect(Math.abs(saved - 4 * 4 * model.layout.size)).toBeLessThanOrEqual(8);
     expect(fit.outcome.bestEpoch).toBe(straight.outcome.bestEpoch);
     expect(fit.outcome.history).toEqual(straight.outcome.history);
     expect(fit.outcome.theta).toEqual(straight.outcome.theta);
@@ -383,6 +402,15 @@ describe("cached cut activations", () => {
         expect(Math.abs(decoded - (row[c] as number))).toBeLessThanOrEqual(step / 2 + 1e-6);
       }
     }
+  });
+});
+
+describe("the finetune network's scaler", () => {
+  it("floors each feature's scale at the median scale and keeps the means", () => {
+    const mean = Float64Array.of(1, 2, 3, 4, 5);
+    const scaling = flooredScaling({ mean, scale: Float64Array.of(1e-6, 0.5, 1e-3, 2, 0.1) });
+    expect([...scaling.scale]).toEqual([0.1, 0.5, 0.1, 2, 0.1]);
+    expect(scaling.mean).toBe(mean);
   });
 });
 
