@@ -4,7 +4,7 @@
  * resumed from checkpoints ends with the same weights as one that never stopped.
  */
 
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   decodeActivationsInto,
   encodeActivations,
@@ -26,6 +26,8 @@ import {
 import { topEmbeddings, topLogits } from "../../../adapters/finetune/top-model";
 import { TopActivations } from "../../../adapters/finetune/top-network";
 import { runToEnd } from "../../../adapters/fit-process";
+import { useGemmKernel } from "../../../adapters/linalg/gemm";
+import { JS_GEMM } from "../../../adapters/linalg/js-gemm";
 import { LogisticRegression } from "../../../adapters/logistic/logistic-regression";
 import { StandardScaler } from "../../../adapters/preprocessing/standard-scaler";
 import { STEP_FLOPS } from "../../../adapters/protocol/step-budget";
@@ -34,6 +36,7 @@ import {
   decodeCheckpoint,
   encodeCheckpoint,
 } from "../../../adapters/serialization/checkpoint-codec";
+import { nodeGemmKernel } from "../../../src/runtime/gemm/node-gemm";
 
 const POSITIONS = 4;
 const CHANNELS = 6;
@@ -132,7 +135,11 @@ function meanCrossEntropy(logits: Float64Array, labels: Int32Array, rows: number
   return total / rows;
 }
 
-describe("finetune network", () => {
+// The network's products under both matrix kernels: the plain JS default and the hosts' WebAssembly SIMD one.
+describe.each([JS_GEMM, await nodeGemmKernel()])("finetune network, $name kernel", (kernel) => {
+  beforeAll(() => useGemmKernel(kernel));
+  afterAll(() => useGemmKernel(JS_GEMM));
+
   it("has gradients that match central finite differences", () => {
     const task = syntheticTask(3, 7);
     const { model } = frozenStart(task);
