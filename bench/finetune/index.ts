@@ -95,16 +95,15 @@ export async function benchFinetune(): Promise<string> {
       chosen.map((i) => train.samples[i] as (typeof train.samples)[number]),
       shape,
     );
-    const baseline = process.memoryUsage().arrayBuffers;
+    const baseline = liveArrayBuffers();
     let runMemoryBytes = 0;
     let checkpointBytes = 0;
     const started = performance.now();
     const run = new FinetuneRun({ backbone, top, samples, source, options: OPTIONS });
     for (let step = 0; !run.done; step++) {
       run.advance(STEP_FLOPS);
-      const memory = process.memoryUsage();
-      peakRss = Math.max(peakRss, memory.rss);
-      runMemoryBytes = Math.max(runMemoryBytes, memory.arrayBuffers - baseline);
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      runMemoryBytes = Math.max(runMemoryBytes, liveArrayBuffers() - baseline);
       if (step % CHECKPOINT_SAMPLE_STEPS === 0 && run.progress.epoch !== undefined) {
         checkpointBytes = Math.max(checkpointBytes, encodeCheckpoint(run.checkpoint()).length);
       }
@@ -136,11 +135,17 @@ export async function benchFinetune(): Promise<string> {
   return markdown(rows, costs, peakRss, top, fitKernel, test.labels.length);
 }
 
+/** Per candidate: kept epoch / epochs run, validation loss at epoch 0 → kept, and validation accuracy against the frozen head's. */
 function epochsOf(result: FinetuneResult): string {
-  return result.report.finetune.candidates
+  const { frozenValidation, candidates } = result.report.finetune;
+  const pct = (value: number) => `${(100 * value).toFixed(1)} %`;
+  return candidates
     .map(
-      ({ hyperparameters: { learningRate, l2sp, epochs }, iterations }) =>
-        `lr ${learningRate}, L2-SP ${l2sp}: kept ${epochs}/${iterations}`,
+      ({ hyperparameters: { learningRate, l2sp, epochs }, iterations, epochs: losses, ...row }) => {
+        const lossAt = (epoch: unknown) =>
+          losses.find((record) => record.epoch === epoch)?.validationLoss.toFixed(3);
+        return `lr ${learningRate}, L2-SP ${l2sp}: kept ${epochs}/${iterations}, loss ${lossAt(0)} → ${lossAt(epochs)}, accuracy ${pct(row.validationAccuracy)} (frozen ${pct(frozenValidation.validationAccuracy)})`;
+      },
     )
     .join("; ");
 }
@@ -210,6 +215,15 @@ async function measureCosts(
   };
 }
 
+/**
+ * Bytes of ArrayBuffers alive now: collected first when Node runs with --expose-gc (the command
+ * below), so the run's memory is what it holds between steps, not garbage awaiting collection.
+ */
+function liveArrayBuffers(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().arrayBuffers;
+}
+
 function median(values: number[]): number {
   return percentile(
     [...values].sort((a, b) => a - b),
@@ -239,13 +253,13 @@ function markdown(
     "",
     `Fashion-MNIST on ${BACKBONE}: the first N training images of each class (the file is shuffled) go through the protocol (dedupe, 60/20/20 stratified split, seed ${SEED}); both heads are then scored on the first ${testCount.toLocaleString("en")} images of the official test set. Frozen = the logistic protocol on the pooled embeddings. Finetune = Conv_1 (batch norm folded) + ReLU6 + pooling + a classifier that starts from a logistic regression at the frozen head's C on the floored scaler (each feature's scale at least the median), trained from the int8-stored cut activations with Adam (top lr ∈ {${grid("learningRateGrid")}}, classifier 10×), L2-SP ∈ {${grid("l2spGrid")}}, early stopping on validation loss. "chosen" is what validation picked: a finetune candidate must beat the frozen head's validation row (accuracy, then log loss) at an epoch after 0. The fits ran on the ${fitKernel.name} matrix kernel.`,
     "",
-    "| per class | samples | frozen logistic | chosen | finetuned top (float32) | int8 top (stored) | stored head | kept epoch / ran (per candidate) | largest checkpoint | run memory | protocol time |",
+    "| per class | samples | frozen logistic | chosen | finetuned top (float32) | int8 top (stored) | stored head | validation (per candidate) | largest checkpoint | run memory | protocol time |",
     "|---:|---:|---:|:---|---:|---:|---:|:---|---:|---:|---:|",
     ...rows.map(
       (row) =>
         `| ${row.shots} | ${row.samples} | ${pct(row.frozen)} | ${row.chosen} | ${pct(row.tuned)} | ${pct(row.int8)} | ${mib(row.storedBytes)} | ${row.epochs} | ${mib(row.checkpointBytes)} | ${mib(row.runMemoryBytes)} | ${row.seconds.toFixed(0)} s |`,
     ),
     "",
-    `Costs: training the top takes ${(train["wasm-simd"] ?? 0).toFixed(1)} s per 1,000 samples per epoch on the WebAssembly SIMD kernel the hosts install, against ${(train.js ?? 0).toFixed(1)} s on the plain JS one (×${((train.js ?? 0) / (train["wasm-simd"] ?? 1)).toFixed(1)}; forward + backward, batch ${TRAIN_BATCH}, median of ${TRAIN_ROUNDS} rounds taking turns; validation passes add about a third of that per validation sample). Largest checkpoint = the encoded FinetuneRun checkpoint during finetuning (weights and Adam moments float32). Run memory = the most the process's ArrayBuffers grew during the run (the protocol's embeddings, the fit's batch buffers, the wasm kernel's memory), not counting the cut activations (int8, in the bench's memory here, in SQLite in the job). Peak RSS of the bench process ${(peakRss / 2 ** 20).toFixed(0)} MB, tfjs wasm heap ${(wasmHeapBytes() / 2 ** 20).toFixed(0)} MB. Stored top: ${topParameters.toLocaleString("en")} parameters, ${(topParameters / 2 ** 20).toFixed(2)} MiB as int8 (+ per-channel scales), against KV's 25 MiB. Predict, one image: frozen path ${costs.frozenPredictMs.toFixed(0)} ms, finetune path ${costs.finetunePredictMs.toFixed(0)} ms (×${(costs.finetunePredictMs / costs.frozenPredictMs).toFixed(2)}).`,
+    `Costs: training the top takes ${(train["wasm-simd"] ?? 0).toFixed(1)} s per 1,000 samples per epoch on the WebAssembly SIMD kernel the hosts install, against ${(train.js ?? 0).toFixed(1)} s on the plain JS one (×${((train.js ?? 0) / (train["wasm-simd"] ?? 1)).toFixed(1)}; forward + backward, batch ${TRAIN_BATCH}, median of ${TRAIN_ROUNDS} rounds taking turns; validation passes add about a third of that per validation sample). Largest checkpoint = the encoded FinetuneRun checkpoint during finetuning (weights and Adam moments float32). Run memory = the most the live ArrayBuffers grew between the run's steps${"gc" in globalThis ? " (collected first: --expose-gc)" : " (**not collected first**: run with NODE_OPTIONS=--expose-gc, so this counts garbage)"}: the protocol's embeddings and frozen sweep, the fit's weights, moments and batch buffers, the wasm matrix kernel's memory; not the cut activations (int8, in the bench's memory here, in SQLite in the job). Peak RSS of the bench process ${(peakRss / 2 ** 20).toFixed(0)} MB, tfjs wasm heap ${(wasmHeapBytes() / 2 ** 20).toFixed(0)} MB. Stored top: ${topParameters.toLocaleString("en")} parameters, ${(topParameters / 2 ** 20).toFixed(2)} MiB as int8 (+ per-channel scales), against KV's 25 MiB. Predict, one image: frozen path ${costs.frozenPredictMs.toFixed(0)} ms, finetune path ${costs.finetunePredictMs.toFixed(0)} ms (×${(costs.finetunePredictMs / costs.frozenPredictMs).toFixed(2)}).`,
   ].join("\n");
 }
