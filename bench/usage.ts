@@ -7,7 +7,7 @@ const ABOUT: Record<string, string> = {
   cold: "the first image embedding on a fresh `wrangler dev`, without and with the warm-up, and where its time goes. Needs: nothing (starts its own wrangler dev, 6 times).",
   export:
     "the head export's ONNX classifier (MobileNetV2 + each head type): size, build time and memory, onnxruntime-node latency. Needs: nothing.",
-  finetune: `Fashion-MNIST, frozen logistic vs the finetuned top (issue 12), with its costs. Needs: ${INSTALL_FASHION_MNIST}; FINETUNE_SHOTS, FINETUNE_TEST size it.`,
+  finetune: `Fashion-MNIST, frozen logistic vs the finetuned top (issue 12), with its costs. Needs: ${INSTALL_FASHION_MNIST}; \`tsx bench/finetune/prepare.ts [perClass] [test]\` caches its inputs ahead (resumable); FINETUNE_SHOTS, FINETUNE_TEST, FINETUNE_LR, FINETUNE_L2SP, FINETUNE_EPOCHS, FINETUNE_BATCH size it.`,
   heads: `our heads vs scikit-learn on cached embeddings. Needs: ${INSTALL_FASHION_MNIST}, then ${PREPARE_EMBEDDINGS}; python3-sklearn for the baseline.`,
   load: "60 s of mixed load (predict text and image, upload, embed) at 4, 16 and 64 clients against wrangler dev, without and during a long training. Needs: nothing (starts its own wrangler dev); BENCH_LOAD_SECONDS shortens it.",
   memory:

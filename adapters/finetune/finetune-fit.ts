@@ -11,7 +11,10 @@
  *   the result is the frozen head unchanged.
  *
  * Everything random comes from one seeded generator, and the whole state is a checkpoint, so a
- * resumed fit ends with the same weights as one that never stopped.
+ * resumed fit ends with the same weights as one that never stopped. The trained weights and Adam's
+ * moments are float32 (each step rounds them as it stores them; the products run in float64 on
+ * those values), so the checkpoint holds them exactly in half the bytes. Epoch 0 is validated with
+ * the starting weights as given (float64), so a fit that never beats it returns them unchanged.
  */
 
 import { arrayOf, type FitCheckpoint, type FitProcess, scalarOf } from "../fit-process";
@@ -75,11 +78,19 @@ export interface FinetuneOutcome {
 
 type Phase = "train" | "validate" | "done";
 
+/** A FitCheckpoint whose weights and moments are float32, stored as such (checkpoint-codec). */
+export interface FinetuneFitCheckpoint extends FitCheckpoint {
+  weights: Record<string, Float32Array>;
+}
+
 export class FinetuneFit implements FitProcess {
+  /** The trained weights (the state). */
+  private readonly weights: Float32Array;
+  /** The same as float64, what the products read: the starting weights until the first step. */
   private readonly theta: Float64Array;
   private readonly grad: Float64Array;
-  private readonly topAdam: Adam;
-  private readonly classifierAdam: Adam;
+  private readonly topAdam: Adam<Float32Array>;
+  private readonly classifierAdam: Adam<Float32Array>;
   private readonly random: SeededRandom;
   private readonly order: number[];
   private readonly network: TopActivations;
@@ -92,25 +103,29 @@ export class FinetuneFit implements FitProcess {
   private validationCorrect = 0;
   private history: EpochRecord[] = [];
   private readonly validationLogits: Float64Array;
-  private best: { loss: number; epoch: number; theta: Float64Array; logits: Float64Array };
+  /** The kept epoch; its weights are the starting ones (null) at epoch 0. */
+  private best: { loss: number; epoch: number; weights: Float32Array | null; logits: Float64Array };
 
   constructor(
     private readonly start: TopModel,
     private readonly data: FinetuneData,
     private readonly params: FinetuneParams,
-    resume?: FitCheckpoint,
+    resume?: FinetuneFitCheckpoint,
   ) {
     const { layout } = start;
+    this.weights = Float32Array.from(start.theta);
     this.theta = Float64Array.from(start.theta);
     this.grad = new Float64Array(layout.size);
-    this.topAdam = new Adam(layout.classKernel, {
-      ...ADAM_DEFAULTS,
-      learningRate: params.topLearningRate,
-    });
-    this.classifierAdam = new Adam(layout.size - layout.classKernel, {
-      ...ADAM_DEFAULTS,
-      learningRate: params.classifierLearningRate,
-    });
+    this.topAdam = new Adam(
+      layout.classKernel,
+      { ...ADAM_DEFAULTS, learningRate: params.topLearningRate },
+      Float32Array,
+    );
+    this.classifierAdam = new Adam(
+      layout.size - layout.classKernel,
+      { ...ADAM_DEFAULTS, learningRate: params.classifierLearningRate },
+      Float32Array,
+    );
     this.random = new SeededRandom(params.seed);
     this.order = Array.from({ length: data.train.indices.length }, (_, i) => i);
     this.network = new TopActivations(layout, params.batchSize);
@@ -120,7 +135,7 @@ export class FinetuneFit implements FitProcess {
     this.best = {
       loss: Number.POSITIVE_INFINITY,
       epoch: 0,
-      theta: this.theta,
+      weights: null,
       logits: this.validationLogits,
     };
     if (resume) this.restore(resume);
@@ -136,8 +151,9 @@ export class FinetuneFit implements FitProcess {
 
   get outcome(): FinetuneOutcome {
     if (!this.done) throw new Error("finetune fit: not finished");
+    const { weights } = this.best;
     return {
-      theta: this.best.theta,
+      theta: weights ? Float64Array.from(weights) : this.start.theta,
       validationLogits: this.best.logits,
       bestEpoch: this.best.epoch,
       history: this.history,
@@ -156,9 +172,10 @@ export class FinetuneFit implements FitProcess {
     return spent;
   }
 
-  checkpoint(): FitCheckpoint {
-    const topAdam = this.topAdam;
-    const classifierAdam = this.classifierAdam;
+  checkpoint(): FinetuneFitCheckpoint {
+    const top = this.topAdam.arrays();
+    const classifier = this.classifierAdam.arrays();
+    const { best } = this;
     return {
       scalars: {
         phase: ["train", "validate", "done"].indexOf(this.phase),
@@ -167,37 +184,47 @@ export class FinetuneFit implements FitProcess {
         random: this.random.state,
         validationLoss: this.validationLoss,
         validationCorrect: this.validationCorrect,
-        bestLoss: this.best.loss,
-        bestEpoch: this.best.epoch,
-        topAdamSteps: topAdam.scalars().adamSteps as number,
-        classifierAdamSteps: classifierAdam.scalars().adamSteps as number,
+        bestLoss: best.loss,
+        bestEpoch: best.epoch,
+        topAdamSteps: this.topAdam.scalars().adamSteps as number,
+        classifierAdamSteps: this.classifierAdam.scalars().adamSteps as number,
       },
       arrays: {
-        theta: this.theta,
-        bestTheta: this.best.theta,
         validationLogits: this.validationLogits,
-        bestLogits: this.best.logits,
+        bestLogits: best.logits,
         order: Float64Array.from(this.order),
         history: Float64Array.from(
           this.history.flatMap((r) => [r.epoch, r.validationLoss, r.validationAccuracy]),
         ),
-        topAdamM: topAdam.arrays().adamM as Float64Array,
-        topAdamV: topAdam.arrays().adamV as Float64Array,
-        classifierAdamM: classifierAdam.arrays().adamM as Float64Array,
-        classifierAdamV: classifierAdam.arrays().adamV as Float64Array,
+      },
+      weights: {
+        weights: this.weights,
+        ...(best.weights && { bestWeights: best.weights }),
+        topAdamM: top.adamM as Float32Array,
+        topAdamV: top.adamV as Float32Array,
+        classifierAdamM: classifier.adamM as Float32Array,
+        classifierAdamV: classifier.adamV as Float32Array,
       },
     };
   }
 
-  private restore(checkpoint: FitCheckpoint): void {
+  private restore(checkpoint: FinetuneFitCheckpoint): void {
     const size = this.start.layout.size;
+    const weightsOf = (name: string, length: number) => {
+      const array = checkpoint.weights[name];
+      if (!(array instanceof Float32Array) || array.length !== length) {
+        throw new Error(
+          `finetune checkpoint: weights "${name}" missing or not of length ${length}`,
+        );
+      }
+      return array;
+    };
     this.phase = (["train", "validate", "done"] as const)[scalarOf(checkpoint, "phase")] ?? "done";
     this.epoch = scalarOf(checkpoint, "epoch");
     this.cursor = scalarOf(checkpoint, "cursor");
     this.random.state = scalarOf(checkpoint, "random");
     this.validationLoss = scalarOf(checkpoint, "validationLoss");
     this.validationCorrect = scalarOf(checkpoint, "validationCorrect");
-    this.theta.set(arrayOf(checkpoint, "theta", size));
     arrayOf(checkpoint, "order", this.order.length).forEach((row, i) => {
       this.order[i] = row;
     });
@@ -212,21 +239,26 @@ export class FinetuneFit implements FitProcess {
     }
     const logits = this.validationLogits.length;
     this.validationLogits.set(arrayOf(checkpoint, "validationLogits", logits));
+    const bestEpoch = scalarOf(checkpoint, "bestEpoch");
     this.best = {
       loss: scalarOf(checkpoint, "bestLoss"),
-      epoch: scalarOf(checkpoint, "bestEpoch"),
-      theta: Float64Array.from(arrayOf(checkpoint, "bestTheta", size)),
+      epoch: bestEpoch,
+      weights: bestEpoch > 0 ? Float32Array.from(weightsOf("bestWeights", size)) : null,
       logits: Float64Array.from(arrayOf(checkpoint, "bestLogits", logits)),
     };
-    const adamPart = (prefix: string): FitCheckpoint => ({
-      scalars: { adamSteps: scalarOf(checkpoint, `${prefix}AdamSteps`) },
-      arrays: {
-        adamM: arrayOf(checkpoint, `${prefix}AdamM`),
-        adamV: arrayOf(checkpoint, `${prefix}AdamV`),
-      },
-    });
-    this.topAdam.restore(adamPart("top"));
-    this.classifierAdam.restore(adamPart("classifier"));
+    const topSize = this.start.layout.classKernel;
+    this.topAdam.restoreMoments(
+      scalarOf(checkpoint, "topAdamSteps"),
+      weightsOf("topAdamM", topSize),
+      weightsOf("topAdamV", topSize),
+    );
+    this.classifierAdam.restoreMoments(
+      scalarOf(checkpoint, "classifierAdamSteps"),
+      weightsOf("classifierAdamM", size - topSize),
+      weightsOf("classifierAdamV", size - topSize),
+    );
+    this.weights.set(weightsOf("weights", size));
+    if (this.topAdam.scalars().adamSteps !== 0) this.theta.set(this.weights);
   }
 
   /** One minibatch of Adam on cross-entropy + L2-SP; returns the flops spent. */
@@ -254,13 +286,14 @@ export class FinetuneFit implements FitProcess {
     );
     this.addPenaltyGradients();
     this.topAdam.step(
-      this.theta.subarray(0, layout.classKernel),
+      this.weights.subarray(0, layout.classKernel),
       this.grad.subarray(0, layout.classKernel),
     );
     this.classifierAdam.step(
-      this.theta.subarray(layout.classKernel),
+      this.weights.subarray(layout.classKernel),
       this.grad.subarray(layout.classKernel),
     );
+    this.theta.set(this.weights);
     this.cursor += rows;
     if (this.cursor >= this.order.length) {
       this.phase = "validate";
@@ -334,7 +367,7 @@ export class FinetuneFit implements FitProcess {
       this.best = {
         loss: record.validationLoss,
         epoch: this.epoch,
-        theta: Float64Array.from(this.theta),
+        weights: this.epoch > 0 ? Float32Array.from(this.weights) : null,
         logits: Float64Array.from(this.validationLogits),
       };
     }

@@ -4,10 +4,10 @@
  */
 
 import type { Classifier } from "../estimator";
-import { zeros } from "../linalg/matrix";
-import type { StandardScaler } from "../preprocessing/standard-scaler";
+import { type Matrix, zeros } from "../linalg/matrix";
 import { topLayout } from "./layout";
 import type { TopModel } from "./top-model";
+import type { TopScaling } from "./top-network";
 
 /** A backbone's 1×1 convolution as the manifest's reader gives it (kernel O × C, row-major). */
 export interface PretrainedTop {
@@ -20,7 +20,7 @@ export interface PretrainedTop {
 
 export function startingModel(
   top: PretrainedTop,
-  scaler: StandardScaler,
+  scaler: TopScaling,
   classifier: Classifier,
   classCount: number,
 ): TopModel {
@@ -32,6 +32,35 @@ export function startingModel(
   theta.set(kernel, layout.classKernel);
   theta.set(bias, layout.classBias);
   return { layout, scaling: { mean: scaler.mean, scale: scaler.scale }, theta };
+}
+
+/**
+ * The finetune network's fixed scaler: the frozen head's (train split), each feature's scale floored
+ * at the median scale. The pooled embedding has near-dead channels (standard deviations down to
+ * 1e-6 against a median near 1e-4): standardised, a change of the top that moves one of them by
+ * 1e-4 moves its input to the classifier by 100, and the int8-stored activations alone shift them by
+ * up to 20 of their standard deviations. Floored, no channel weighs more than a median one. The
+ * classifier a finetune starts from is fitted on these features (Fashion-MNIST, validation split:
+ * +2.3 points at 64 per class and +2.4 at 256 over the frozen head's own classifier).
+ */
+export function flooredScaling(scaler: TopScaling): TopScaling {
+  const sorted = Float64Array.from(scaler.scale).sort();
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 1;
+  return { mean: scaler.mean, scale: scaler.scale.map((scale) => Math.max(scale, median)) };
+}
+
+/** Rows of X standardised by `scaling`. */
+export function standardised(X: Matrix, scaling: TopScaling): Matrix {
+  const { rows, cols } = X;
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      data[i * cols + j] =
+        ((X.data[i * cols + j] as number) - (scaling.mean[j] as number)) /
+        (scaling.scale[j] as number);
+    }
+  }
+  return { rows, cols, data };
 }
 
 /**

@@ -10,6 +10,11 @@
  * With the pretrained W, b this is exactly the frozen backbone's pooled embedding followed by a
  * frozen head's scaler and linear classifier, which is what makes "0 steps of finetuning" equal
  * the frozen head.
+ *
+ * The convolution runs CHUNK_SAMPLES samples at a time (forward, and the weight gradient backward),
+ * so its float64 pre-activations, and the matrix kernel's copy of them, take a chunk's room rather
+ * than a batch's (8 MB at batch 16); between the passes only which units were active (one byte
+ * each) is kept.
  */
 
 import { addTransposedProduct, multiplyByTransposed } from "../linalg/gemm";
@@ -26,11 +31,15 @@ export interface TopScaling {
 /** The same floor as the backbones' l2Normalize, so an all-zero embedding stays zero. */
 const NORM_FLOOR = 1e-12;
 const RELU6_CAP = 6;
+/** Samples per matrix product: 4 × 49 positions keep the product efficient. */
+const CHUNK_SAMPLES = 4;
 
 /** Buffers for up to `capacity` samples, reused across minibatches. */
 export class TopActivations {
-  /** Pre-activations, B·P × O. */
+  /** Pre-activations of the last chunk (of the whole batch when it fits one), chunk·P × O. */
   readonly pre: Float64Array;
+  /** 1 where 0 < pre < 6 (the ReLU6 passes a gradient), B·P × O. */
+  private readonly active: Uint8Array;
   /** Scaled embeddings s, B × O. */
   readonly scaled: Float64Array;
   /** Normalised embeddings z, B × O. */
@@ -45,7 +54,8 @@ export class TopActivations {
     readonly capacity: number,
   ) {
     const { positions: p, outChannels: o, classCount: k } = layout;
-    this.pre = new Float64Array(capacity * p * o);
+    this.pre = new Float64Array(Math.min(capacity, CHUNK_SAMPLES) * p * o);
+    this.active = new Uint8Array(capacity * p * o);
     this.scaled = new Float64Array(capacity * o);
     this.normalised = new Float64Array(capacity * o);
     this.norms = new Float64Array(capacity);
@@ -55,21 +65,30 @@ export class TopActivations {
 
   /** Logits for `rows` samples of cut activations X (rows·P × C, row-major). */
   forward(theta: Float64Array, scaling: TopScaling, X: Float64Array, rows: number): void {
-    const { layout, pre, normalised, scaled } = this;
+    const { layout, pre, active, normalised, scaled } = this;
     const { positions: p, inChannels: c, outChannels: o, classCount: k } = layout;
-    multiplyByTransposed(X, theta.subarray(layout.topKernel, layout.topBias), rows * p, o, c, pre);
-    for (let i = 0; i < rows; i++) {
-      const embedding = i * o;
-      normalised.fill(0, embedding, embedding + o);
-      for (let q = 0; q < p; q++) {
-        const position = (i * p + q) * o;
-        for (let u = 0; u < o; u++) {
-          const value = (pre[position + u] as number) + (theta[layout.topBias + u] as number);
-          pre[position + u] = value;
-          const activated = Math.min(Math.max(value, 0), RELU6_CAP);
-          normalised[embedding + u] = (normalised[embedding + u] as number) + activated;
+    const kernel = theta.subarray(layout.topKernel, layout.topBias);
+    for (let first = 0; first < rows; first += CHUNK_SAMPLES) {
+      const count = Math.min(CHUNK_SAMPLES, rows - first);
+      multiplyByTransposed(X.subarray(first * p * c), kernel, count * p, o, c, pre);
+      for (let i = first; i < first + count; i++) {
+        const embedding = i * o;
+        normalised.fill(0, embedding, embedding + o);
+        for (let q = 0; q < p; q++) {
+          const at = ((i - first) * p + q) * o;
+          const position = (i * p + q) * o;
+          for (let u = 0; u < o; u++) {
+            const value = (pre[at + u] as number) + (theta[layout.topBias + u] as number);
+            pre[at + u] = value;
+            active[position + u] = value > 0 && value < RELU6_CAP ? 1 : 0;
+            const activated = Math.min(Math.max(value, 0), RELU6_CAP);
+            normalised[embedding + u] = (normalised[embedding + u] as number) + activated;
+          }
         }
       }
+    }
+    for (let i = 0; i < rows; i++) {
+      const embedding = i * o;
       for (let u = 0; u < o; u++)
         normalised[embedding + u] = (normalised[embedding + u] as number) / p;
       const norm = Math.max(
@@ -104,6 +123,7 @@ export class TopActivations {
    * `grad` and returns that mean loss. Backpropagation through the chain in the header:
    *   dlogits = (P − Y) / B;  gV = dlogitsᵀ s;  ds = dlogits V;  dz = ds / σ;
    *   du = (dz − z (z·dz)) / ‖u‖;  dpre = du / P where 0 < pre < 6;  gW = dpreᵀ X;  gb = Σ dpre.
+   * `pre` then holds the last chunk's dpre.
    */
   backward(
     theta: Float64Array,
@@ -113,7 +133,7 @@ export class TopActivations {
     rows: number,
     grad: Float64Array,
   ): number {
-    const { layout, pre, logits, normalised } = this;
+    const { layout, pre, active, logits, normalised } = this;
     const { positions: p, inChannels: c, outChannels: o, classCount: k } = layout;
     const delta = this.embeddingDelta;
     let loss = 0;
@@ -150,17 +170,24 @@ export class TopActivations {
           ((delta[embedding + u] as number) - (normalised[embedding + u] as number) * projection) *
           factor;
       }
-      for (let q = 0; q < p; q++) {
-        const position = (i * p + q) * o;
-        for (let u = 0; u < o; u++) {
-          const value = pre[position + u] as number;
-          const d = value > 0 && value < RELU6_CAP ? (delta[embedding + u] as number) : 0;
-          pre[position + u] = d;
-          grad[layout.topBias + u] = (grad[layout.topBias + u] as number) + d;
+    }
+    const kernelGrad = grad.subarray(layout.topKernel, layout.topBias);
+    for (let first = 0; first < rows; first += CHUNK_SAMPLES) {
+      const count = Math.min(CHUNK_SAMPLES, rows - first);
+      for (let i = first; i < first + count; i++) {
+        const embedding = i * o;
+        for (let q = 0; q < p; q++) {
+          const at = ((i - first) * p + q) * o;
+          const position = (i * p + q) * o;
+          for (let u = 0; u < o; u++) {
+            const d = active[position + u] ? (delta[embedding + u] as number) : 0;
+            pre[at + u] = d;
+            grad[layout.topBias + u] = (grad[layout.topBias + u] as number) + d;
+          }
         }
       }
+      addTransposedProduct(pre, X.subarray(first * p * c), count * p, o, c, kernelGrad);
     }
-    addTransposedProduct(pre, X, rows * p, o, c, grad.subarray(layout.topKernel, layout.topBias));
     return loss / rows;
   }
 }

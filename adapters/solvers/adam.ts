@@ -17,35 +17,50 @@ export const ADAM_DEFAULTS: AdamOptions = {
 /**
  * Adam (Kingma & Ba 2015): m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
  * theta -= lr * m_hat / (sqrt(v_hat) + eps) with bias corrections m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t).
+ * Its moments are float64, or float32 (`Float32Array` storage) for a fit that keeps its whole state
+ * in float32: each step then rounds them as it stores them, so a checkpoint of half the size is exact.
  */
-export class Adam {
-  private readonly m: Float64Array;
-  private readonly v: Float64Array;
+export class Adam<Moments extends Float64Array | Float32Array = Float64Array> {
+  private readonly m: Moments;
+  private readonly v: Moments;
   private t = 0;
 
   constructor(
     size: number,
     private readonly options: AdamOptions = ADAM_DEFAULTS,
+    storage: new (size: number) => Moments = Float64Array as never,
   ) {
-    this.m = new Float64Array(size);
-    this.v = new Float64Array(size);
+    this.m = new storage(size);
+    this.v = new storage(size);
   }
 
   scalars(): Record<string, number> {
     return { adamSteps: this.t };
   }
 
-  arrays(): Record<string, Float64Array> {
+  arrays(): Record<string, Moments> {
     return { adamM: this.m, adamV: this.v };
   }
 
   restore(checkpoint: FitCheckpoint): void {
-    this.t = scalarOf(checkpoint, "adamSteps");
-    this.m.set(arrayOf(checkpoint, "adamM", this.m.length));
-    this.v.set(arrayOf(checkpoint, "adamV", this.v.length));
+    this.restoreMoments(
+      scalarOf(checkpoint, "adamSteps"),
+      arrayOf(checkpoint, "adamM", this.m.length),
+      arrayOf(checkpoint, "adamV", this.v.length),
+    );
   }
 
-  step(theta: Float64Array, gradient: Float64Array): void {
+  /** Restores moments saved with `arrays()` (of either precision) after `steps` steps. */
+  restoreMoments(steps: number, m: ArrayLike<number>, v: ArrayLike<number>): void {
+    if (m.length !== this.m.length || v.length !== this.v.length) {
+      throw new Error(`adam: moments of length ${m.length}, expected ${this.m.length}`);
+    }
+    this.t = steps;
+    this.m.set(m);
+    this.v.set(v);
+  }
+
+  step(theta: Float64Array | Float32Array, gradient: Float64Array): void {
     const { learningRate, beta1, beta2, epsilon } = this.options;
     this.t++;
     const correction1 = 1 - beta1 ** this.t;

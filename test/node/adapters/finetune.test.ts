@@ -4,7 +4,7 @@
  * resumed from checkpoints ends with the same weights as one that never stopped.
  */
 
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   decodeActivationsInto,
   encodeActivations,
@@ -18,10 +18,16 @@ import {
   FinetuneRun,
   type FinetuneRunCheckpoint,
 } from "../../../adapters/finetune/finetune-run";
-import { type PretrainedTop, startingModel } from "../../../adapters/finetune/start";
+import {
+  flooredScaling,
+  type PretrainedTop,
+  startingModel,
+} from "../../../adapters/finetune/start";
 import { topEmbeddings, topLogits } from "../../../adapters/finetune/top-model";
 import { TopActivations } from "../../../adapters/finetune/top-network";
 import { runToEnd } from "../../../adapters/fit-process";
+import { useGemmKernel } from "../../../adapters/linalg/gemm";
+import { JS_GEMM } from "../../../adapters/linalg/js-gemm";
 import { LogisticRegression } from "../../../adapters/logistic/logistic-regression";
 import { StandardScaler } from "../../../adapters/preprocessing/standard-scaler";
 import { STEP_FLOPS } from "../../../adapters/protocol/step-budget";
@@ -30,6 +36,7 @@ import {
   decodeCheckpoint,
   encodeCheckpoint,
 } from "../../../adapters/serialization/checkpoint-codec";
+import { nodeGemmKernel } from "../../../src/runtime/gemm/node-gemm";
 
 const POSITIONS = 4;
 const CHANNELS = 6;
@@ -128,7 +135,11 @@ function meanCrossEntropy(logits: Float64Array, labels: Int32Array, rows: number
   return total / rows;
 }
 
-describe("finetune network", () => {
+// The network's products under both matrix kernels: the plain JS default and the hosts' WebAssembly SIMD one.
+describe.each([JS_GEMM, await nodeGemmKernel()])("finetune network, $name kernel", (kernel) => {
+  beforeAll(() => useGemmKernel(kernel));
+  afterAll(() => useGemmKernel(JS_GEMM));
+
   it("has gradients that match central finite differences", () => {
     const task = syntheticTask(3, 7);
     const { model } = frozenStart(task);
@@ -229,6 +240,21 @@ describe("finetune network", () => {
       );
     }
     expect(steps).toBeGreaterThan(20);
+    // Weights, best weights and Adam's moments are stored as float32: 4 bytes each, not 8.
+    const checkpoint = straight.checkpoint();
+    const weights = Object.values(checkpoint.weights);
+    expect(weights.map((array) => array.length).reduce((a, b) => a + b)).toBe(
+      4 * model.layout.size,
+    );
+    const asDoubles = {
+      ...checkpoint,
+      weights: Object.fromEntries(
+        Object.entries(checkpoint.weights).map(([name, array]) => [name, Float64Array.from(array)]),
+      ),
+    };
+    const saved = encodeCheckpoint(asDoubles).length - encodeCheckpoint(checkpoint).length;
+    // Up to the float64 body's alignment to 8 bytes.
+    expect(Math.abs(saved - 4 * 4 * model.layout.size)).toBeLessThanOrEqual(8);
     expect(fit.outcome.bestEpoch).toBe(straight.outcome.bestEpoch);
     expect(fit.outcome.history).toEqual(straight.outcome.history);
     expect(fit.outcome.theta).toEqual(straight.outcome.theta);
@@ -383,6 +409,15 @@ describe("cached cut activations", () => {
         expect(Math.abs(decoded - (row[c] as number))).toBeLessThanOrEqual(step / 2 + 1e-6);
       }
     }
+  });
+});
+
+describe("the finetune network's scaler", () => {
+  it("floors each feature's scale at the median scale and keeps the means", () => {
+    const mean = Float64Array.of(1, 2, 3, 4, 5);
+    const scaling = flooredScaling({ mean, scale: Float64Array.of(1e-6, 0.5, 1e-3, 2, 0.1) });
+    expect([...scaling.scale]).toEqual([0.1, 0.5, 0.1, 2, 0.1]);
+    expect(scaling.mean).toBe(mean);
   });
 });
 
