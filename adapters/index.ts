@@ -4,6 +4,26 @@
  */
 export { HeadInputError, type HeadInputErrorCode } from "./errors";
 export type { Classifier, EstimatorState, FitOptions, FitSummary } from "./estimator";
+export {
+  decodeActivationsInto,
+  encodeActivations,
+  encodedActivationBytes,
+} from "./finetune/activation-codec";
+export type { CutActivationSource } from "./finetune/activation-source";
+export {
+  decodeFinetuneHead,
+  FINETUNE_HEAD_TYPE,
+  FinetuneHead,
+  isFinetuneHead,
+} from "./finetune/finetune-head";
+export {
+  FINETUNE_HYPERPARAMETER_NAMES,
+  type FinetuneReport,
+  type FinetuneResult,
+  FinetuneRun,
+  type FinetuneRunCheckpoint,
+  finetuneCandidates,
+} from "./finetune/finetune-run";
 export { AdapterHead, ALWAYS_ABSTAIN, DEFAULT_TOP_K } from "./heads/adapter-head";
 export type { HeadSpec } from "./heads/head-spec";
 export { HEAD_SPECS } from "./heads/registry";
@@ -27,6 +47,7 @@ export {
   TrainingRun,
   trainHead,
 } from "./protocol/train-head";
+export { validateAdapterTrainOptions } from "./protocol/validate-adapter-options";
 export { DEFAULT_FRACTIONS, validateTrainOptions } from "./protocol/validate-options";
 export { CosinePrototypeClassifier } from "./prototype";
 export { decodeCheckpoint, encodeCheckpoint } from "./serialization/checkpoint-codec";

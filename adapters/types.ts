@@ -1,5 +1,11 @@
 export const HEAD_TYPES = ["logistic", "prototype", "mlp"] as const;
 export type HeadType = (typeof HEAD_TYPES)[number];
+/**
+ * Every head type an adapter can have: the shared protocol's (HEAD_TYPES, heads on frozen
+ * embeddings) and "finetune", which also trains the backbone's top (adapters/finetune).
+ */
+export const ADAPTER_HEAD_TYPES = [...HEAD_TYPES, "finetune"] as const;
+export type AdapterHeadType = (typeof ADAPTER_HEAD_TYPES)[number];
 
 /** The frozen backbone a head was trained on; a head only accepts embeddings from this backbone. */
 export interface BackboneRef {
@@ -190,7 +196,7 @@ export interface HeldOutEvaluation {
 }
 
 export interface TrainingReport {
-  headType: HeadType;
+  headType: AdapterHeadType;
   backbone: BackboneRef;
   seed: number;
   samples: {

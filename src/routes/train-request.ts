@@ -4,8 +4,10 @@
  */
 
 import { z } from "@hono/zod-openapi";
-import { validateTrainOptions } from "../../adapters";
+import { validateAdapterTrainOptions } from "../../adapters";
+import type { BackbonePool } from "../runtime/backbones";
 import { unwrap } from "../storage/outcome";
+import { finetuneTop } from "../tenants/finetune-top";
 import type { TenantStoreClient } from "../tenants/stores";
 import { HeadTypeSchema } from "./adapters";
 import { gridSchema, HyperparametersSchema, SeedSchema } from "./request-bounds";
@@ -41,21 +43,27 @@ export const TrainRequestSchema = z
       .optional(),
     hyperparameters: HyperparametersSchema.optional().openapi({
       description:
-        'Fixed hyperparameters of the head type: logistic `classWeight` ("balanced"), `maxIterations`, `tol`; mlp `hiddenUnits`, `dropout`, `learningRate`, `batchSize`, `maxEpochs`, `patience`.',
+        'Fixed hyperparameters of the head type: logistic `classWeight` ("balanced"), `maxIterations`, `tol`; mlp `hiddenUnits`, `dropout`, `learningRate`, `batchSize`, `maxEpochs`, `patience`; finetune `learningRateGrid` (of the top; the classifier learns 10× faster), `l2spGrid`, `batchSize`, `maxEpochs`, `patience`.',
     }),
   })
   .openapi("TrainRequest");
 
 export type TrainRequestBody = z.infer<typeof TrainRequestSchema>;
 
-/** Refuses (422 invalid-options) a request that the head type it trains would refuse in the job. */
+/**
+ * Refuses (422 invalid-options) a request that the head type it trains would refuse in the job, and
+ * a finetune head on an adapter whose backbone has no trainable top (422 no-trainable-top).
+ */
 export async function assertTrainOptions(
   store: TenantStoreClient,
+  pool: BackbonePool,
   adapterId: string,
   request: TrainRequestBody,
 ): Promise<void> {
-  const headType = request.headType ?? unwrap(await store.getAdapter(adapterId)).headType;
+  const adapter = unwrap(await store.getAdapter(adapterId));
+  const headType = request.headType ?? adapter.headType;
+  if (headType === "finetune") finetuneTop(pool, adapter);
   const { headType: _, activate: __, ...options } = request;
   // A HeadInputError becomes a 422 problem (src/errors.ts).
-  validateTrainOptions(headType, options);
+  validateAdapterTrainOptions(headType, options);
 }
