@@ -39,6 +39,10 @@ export { DEFAULT_C_GRID, LOGISTIC_DEFAULTS, LogisticRegression } from "./logisti
 export { classificationMetrics } from "./metrics";
 export { DEFAULT_WEIGHT_DECAY_GRID, MlpClassifier } from "./mlp";
 export { StandardScaler } from "./preprocessing/standard-scaler";
+export {
+  finetuneRunOptions,
+  validateAdapterTrainOptions,
+} from "./protocol/adapter-train-options";
 export { STEP_FLOPS } from "./protocol/step-budget";
 export { type SplitIndices, stratifiedSplit } from "./protocol/stratified-split";
 export {
@@ -47,7 +51,6 @@ export {
   TrainingRun,
   trainHead,
 } from "./protocol/train-head";
-export { validateAdapterTrainOptions } from "./protocol/validate-adapter-options";
 export { DEFAULT_FRACTIONS, validateTrainOptions } from "./protocol/validate-options";
 export { CosinePrototypeClassifier } from "./prototype";
 export { decodeCheckpoint, encodeCheckpoint } from "./serialization/checkpoint-codec";

@@ -48,6 +48,10 @@ export interface TrainOptions {
     cGrid?: number[];
     /** MLP: L2 penalties on the weights. */
     weightDecayGrid?: number[];
+    /** Finetune: the top's learning rates (the classifier's are 10× larger). */
+    learningRateGrid?: number[];
+    /** Finetune: strengths of the pull of the top towards its pretrained weights (L2-SP). */
+    l2spGrid?: number[];
   };
   /** Head-specific fixed hyperparameters, e.g. `{ classWeight: "balanced" }` or `{ hiddenUnits: 64 }`. */
   hyperparameters?: Record<string, unknown>;

@@ -19,6 +19,7 @@ import {
   decodeActivationsInto,
   FinetuneRun,
   type FinetuneRunCheckpoint,
+  finetuneRunOptions,
 } from "../../adapters";
 import { readTopWeights } from "../../models/trainable-top";
 import { toBackboneInputs } from "../routes/inputs";
@@ -170,7 +171,7 @@ export class FinetuneTraining {
           top,
           samples,
           source: this.source(geometry),
-          options: this.input.options,
+          options: finetuneRunOptions(this.input.options),
         },
         this.resume?.run ?? undefined,
       );

@@ -39,11 +39,18 @@ export const TrainRequestSchema = z
       .object({
         cGrid: gridSchema(z.number().positive()).optional(),
         weightDecayGrid: gridSchema(z.number().nonnegative()).optional(),
+        learningRateGrid: gridSchema(z.number().positive()).optional().openapi({
+          description: "Finetune: the top's learning rates, swept (default [1e-5, 1e-4]).",
+        }),
+        l2spGrid: gridSchema(z.number().nonnegative()).optional().openapi({
+          description:
+            "Finetune: L2-SP strengths (the pull of the top towards its pretrained weights), swept (default [0.01, 1]).",
+        }),
       })
       .optional(),
     hyperparameters: HyperparametersSchema.optional().openapi({
       description:
-        'Fixed hyperparameters of the head type: logistic `classWeight` ("balanced"), `maxIterations`, `tol`; mlp `hiddenUnits`, `dropout`, `learningRate`, `batchSize`, `maxEpochs`, `patience`; finetune `learningRateGrid` (of the top; the classifier learns 10× faster), `l2spGrid`, `batchSize`, `maxEpochs`, `patience`.',
+        'Fixed hyperparameters of the head type: logistic `classWeight` ("balanced"), `maxIterations`, `tol`; mlp `hiddenUnits`, `dropout`, `learningRate`, `batchSize`, `maxEpochs`, `patience`; finetune `batchSize`, `maxEpochs`, `patience`.',
     }),
   })
   .openapi("TrainRequest");
