@@ -13,6 +13,7 @@ import { deleteRawSamples, rawSampleKey } from "../storage/raw-samples";
 import type { AdapterRecord, NewSample, SampleOutcome } from "../storage/records";
 import type { TenantContext } from "./context";
 import { embedAndKeepCut } from "./cut-activations";
+import { trainableTopOf } from "./finetune-top";
 import { sha256Hex } from "./keys";
 
 /** One uploaded sample: as sent (for its hash and raw bytes), preprocessed for the backbone, labelled. */
@@ -82,9 +83,10 @@ async function prepare(
   fresh: HashedSample[],
 ): Promise<NewSample[]> {
   if (fresh.length === 0) return [];
-  // A finetune adapter's samples keep their cut activations too (same backbone pass).
+  // A finetune adapter's samples keep their cut activations too (same backbone pass), while its
+  // backbone has a top (after a switch to one without, it trains frozen heads only).
   const { embeddings } =
-    adapter.headType === "finetune"
+    adapter.headType === "finetune" && trainableTopOf(pool, adapter)
       ? await embedAndKeepCut(pool, bucket, tenant.id, adapter, fresh)
       : await pool.embed(
           adapter.backbone,
