@@ -85,6 +85,12 @@ describe("finetune heads", () => {
   it("refuses a backbone without a trainable top and keeps the cut of a finetune adapter's uploads", async () => {
     const tenant = await createTenant("finetune-refusals");
     const api = session(tenant);
+    const listed = (await (await fetchWorker("http://edge/v1/backbones")).json()) as {
+      backbones: { id: string; finetune: boolean }[];
+    };
+    const able = listed.backbones.filter((backbone) => backbone.finetune).map(({ id }) => id);
+    expect(able).toContain("mobilenet-v2");
+    expect(able).not.toContain("use-lite");
     for (const refused of [
       await api.adapter("finetune", "use-lite"),
       await api.adapter("finetune", "lexical+use-lite"),
