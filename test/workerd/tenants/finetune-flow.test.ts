@@ -114,6 +114,10 @@ describe("finetune heads", () => {
     await api.upload(id, [RED, BLUE], 1);
     const objects = await cutObjects(tenant.id, id);
     expect(objects.map((object) => object.size)).toEqual([CUT_BYTES, CUT_BYTES]);
+    // Deleting samples deletes their cut activations too.
+    const deleted = await api.call(`/adapters/${id}/samples?label=red`, { method: "DELETE" });
+    expect(deleted.status).toBe(200);
+    expect(await cutObjects(tenant.id, id)).toHaveLength(1);
   });
 
   it("trains from retained raw bytes, resumes after a kill, predicts through its top and rolls back", async () => {
