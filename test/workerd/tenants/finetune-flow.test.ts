@@ -1,9 +1,9 @@
 /**
  * Finetune heads on the real mobilenet-v2: refused on a backbone without a trainable top; the cut
  * activations of a finetune adapter's uploads kept in R2; a finetune trained from the retained raw
- * bytes of samples uploaded to a logistic adapter, killed mid-training and resumed, published
- * (its int8 top too large to ride in the serving record), predicting through the tenant's top, and
- * rolled back to the frozen version. The pool runs small steps (JOB_STEP_FLOPS in vitest.config.ts).
+ * bytes of samples uploaded to a logistic adapter, killed mid-training and resumed (ending with the
+ * head an uninterrupted run gives), published (its int8 top too large to ride in the serving
+ * record), predicting through the tenant's top, and rolled back to the frozen version. The pool runs small steps (JOB_STEP_FLOPS in vitest.config.ts).
  */
 
 import { runInDurableObject } from "cloudflare:test";
@@ -173,6 +173,18 @@ describe("finetune heads", () => {
       version: 2,
       predictions: [{ label: "red" }],
     });
+
+    // An uninterrupted run of the same request ends with the same head, byte for byte.
+    const again = await finishedJob(
+      tenant,
+      await api.train(id, { ...FAST_FINETUNE, activate: false }),
+    );
+    expect(again).toMatchObject({ status: "succeeded", version: 3 });
+    const stored = (version: number) =>
+      bindings.HEADS.get(`heads/${tenant.id}/${id}/v${version}`, "arrayBuffer");
+    expect(new Uint8Array((await stored(2)) as ArrayBuffer)).toEqual(
+      new Uint8Array((await stored(3)) as ArrayBuffer),
+    );
 
     const rollback = await api.call(`/adapters/${id}/versions/1/activate`, { method: "POST" });
     expect(rollback.status).toBe(200);
