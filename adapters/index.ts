@@ -4,6 +4,26 @@
  */
 export { HeadInputError, type HeadInputErrorCode } from "./errors";
 export type { Classifier, EstimatorState, FitOptions, FitSummary } from "./estimator";
+export {
+  decodeActivationsInto,
+  encodeActivations,
+  encodedActivationBytes,
+} from "./finetune/activation-codec";
+export type { CutActivationSource } from "./finetune/activation-source";
+export {
+  decodeFinetuneHead,
+  FINETUNE_HEAD_TYPE,
+  FinetuneHead,
+  isFinetuneHead,
+} from "./finetune/finetune-head";
+export {
+  FINETUNE_HYPERPARAMETER_NAMES,
+  type FinetuneReport,
+  type FinetuneResult,
+  FinetuneRun,
+  type FinetuneRunCheckpoint,
+  finetuneCandidates,
+} from "./finetune/finetune-run";
 export { AdapterHead, ALWAYS_ABSTAIN, DEFAULT_TOP_K } from "./heads/adapter-head";
 export type { HeadSpec } from "./heads/head-spec";
 export { HEAD_SPECS } from "./heads/registry";
@@ -20,6 +40,10 @@ export { DEFAULT_C_GRID, LOGISTIC_DEFAULTS, LogisticRegression } from "./logisti
 export { classificationMetrics } from "./metrics";
 export { DEFAULT_WEIGHT_DECAY_GRID, MlpClassifier } from "./mlp";
 export { StandardScaler } from "./preprocessing/standard-scaler";
+export {
+  finetuneRunOptions,
+  validateAdapterTrainOptions,
+} from "./protocol/adapter-train-options";
 export { STEP_FLOPS } from "./protocol/step-budget";
 export { type SplitIndices, stratifiedSplit } from "./protocol/stratified-split";
 export {

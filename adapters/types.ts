@@ -1,5 +1,11 @@
 export const HEAD_TYPES = ["logistic", "prototype", "mlp"] as const;
 export type HeadType = (typeof HEAD_TYPES)[number];
+/**
+ * Every head type an adapter can have: the shared protocol's (HEAD_TYPES, heads on frozen
+ * embeddings) and "finetune", which also trains the backbone's top (adapters/finetune).
+ */
+export const ADAPTER_HEAD_TYPES = [...HEAD_TYPES, "finetune"] as const;
+export type AdapterHeadType = (typeof ADAPTER_HEAD_TYPES)[number];
 
 /** The frozen backbone a head was trained on; a head only accepts embeddings from this backbone. */
 export interface BackboneRef {
@@ -42,6 +48,10 @@ export interface TrainOptions {
     cGrid?: number[];
     /** MLP: L2 penalties on the weights. */
     weightDecayGrid?: number[];
+    /** Finetune: the top's learning rates (the classifier's are 10× larger). */
+    learningRateGrid?: number[];
+    /** Finetune: strengths of the pull of the top towards its pretrained weights (L2-SP). */
+    l2spGrid?: number[];
   };
   /** Head-specific fixed hyperparameters, e.g. `{ classWeight: "balanced" }` or `{ hiddenUnits: 64 }`. */
   hyperparameters?: Record<string, unknown>;
@@ -190,7 +200,7 @@ export interface HeldOutEvaluation {
 }
 
 export interface TrainingReport {
-  headType: HeadType;
+  headType: AdapterHeadType;
   backbone: BackboneRef;
   seed: number;
   samples: {

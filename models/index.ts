@@ -13,6 +13,7 @@ export type {
   Backbone,
   BackboneDefinition,
   BackboneInput,
+  CutActivations,
   EmbedOptions,
   ModelFiles,
 } from "./backbone";

@@ -271,7 +271,8 @@ export class FinetuneRun {
       return {
         stage: "sweep",
         fraction: 0.1 + 0.8 * ((candidate + (this.fit?.fraction ?? 0)) / count),
-        message: `finetune candidate ${candidate + 1}/${count} ${JSON.stringify(this.candidates[candidate])}${last ? `, epoch ${last.epoch}: validation loss ${last.validationLoss.toFixed(4)}` : ""}`,
+        // The MLP's wording, which the console plots as learning curves (src/console/app/plots.ts).
+        message: `candidate ${candidate + 1}/${count} ${JSON.stringify(this.candidates[candidate])}${last ? `; epoch ${last.epoch} validation loss ${last.validationLoss.toFixed(4)}` : ""}`,
         ...(last && { epoch: last.epoch, validationLoss: last.validationLoss }),
       };
     }

@@ -4,7 +4,7 @@
  * a client holding the current copy is answered 304 without the work (a version never changes).
  */
 
-import { describeHead } from "../../adapters";
+import { AdapterHead, describeHead } from "../../adapters";
 import { resolveCutLayer } from "../../models/cut-layer";
 import { isFusionId } from "../../models/fusion";
 import type { BackboneManifest, CutLayer } from "../../models/manifest";
@@ -57,6 +57,13 @@ export async function versionExport(
   format: ExportFormat,
 ): Promise<VersionExport> {
   const record = unwrap(await sources.store.getVersion(adapterId, version));
+  if (record.headType === "finetune") {
+    throw new Problem(
+      422,
+      "finetune-not-exportable",
+      `version ${record.version} is a finetune head (it tunes the backbone's top); exports describe heads on frozen embeddings`,
+    );
+  }
   const manifest = servedBackbone(sources.backbones, record);
   const layer = resolveCutLayer(manifest, record.binding.layer ?? undefined);
   if (format === "onnx") assertWholeGraph(manifest);
@@ -66,6 +73,7 @@ export async function versionExport(
       weightsHash: manifest.weightsHash,
       dim: layer.dim,
     });
+    if (!(head instanceof AdapterHead)) throw new Error(`${record.headKey} is not a frozen head`);
     return describeHead(head);
   };
   return {

@@ -25,11 +25,20 @@ export interface JobRecords {
 }
 
 export interface JobContext {
+  tenantId: string;
   job: JobRecord;
   adapter: AdapterRecord;
   records: JobRecords;
   /** The runner's working sets of labelled vectors. */
-  vectors: Pick<RunnerState, "appendVectors" | "countVectors" | "readVectors">;
+  vectors: Pick<
+    RunnerState,
+    | "appendVectors"
+    | "countVectors"
+    | "readVectors"
+    | "appendActivations"
+    | "countActivations"
+    | "readActivations"
+  >;
   rawSamples: R2Bucket;
   backbones: () => BackbonePool;
   /** Head fitting per step, in floating-point operations. */

@@ -4,7 +4,7 @@
  * adapter's first, and mark the job succeeded. The caller then writes the adapter's serving record.
  */
 
-import type { HeadType, TrainingReport } from "../../adapters";
+import type { AdapterHeadType, TrainingReport } from "../../adapters";
 import { now } from "../storage/clock";
 import { headKey, writeActivePointer, writeHeadVersion } from "../storage/heads";
 import type { JobRecord } from "../storage/records";
@@ -19,7 +19,7 @@ export interface PublishContext {
 export interface Publication {
   /** The serialized head (adapters' `TrainedHead.serialize()`). */
   head: Uint8Array;
-  headType: HeadType;
+  headType: AdapterHeadType;
   report: TrainingReport;
   activate: boolean;
   /** Runs first inside the transaction that records the version (e.g. a backbone switch). */

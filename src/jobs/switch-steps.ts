@@ -40,7 +40,9 @@ export class SwitchSteps implements JobSteps {
     this.training = new HeadTraining(
       context,
       {
-        headType: context.adapter.headType,
+        // A finetune adapter gets the frozen head a finetune starts from; its next training tunes the
+        // new backbone's top (if it has one), embedding the cut again from the raw bytes.
+        headType: context.adapter.headType === "finetune" ? "logistic" : context.adapter.headType,
         backbone: headBackbone({ ...target, blocks: target.blocks ?? null }),
         options: target.seed === undefined ? {} : { seed: target.seed },
         activate: true,

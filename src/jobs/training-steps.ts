@@ -7,6 +7,7 @@ import type { TrainingCheckpoint } from "../../adapters";
 import { headBackbone } from "../storage/embedding-space";
 import type { JobProgress } from "../storage/jobs-table";
 import type { JobOf, TrainRequest } from "../storage/records";
+import { FinetuneTraining, type FinetuneTrainingCheckpoint } from "./finetune-training";
 import { HeadTraining, TRAINING_SET } from "./head-training";
 import type { JobContext, JobResult, JobSteps } from "./job-steps";
 
@@ -15,12 +16,12 @@ const SNAPSHOT_PAGE = 256;
 
 interface TrainingJobCheckpoint {
   stage: "snapshot" | "train";
-  training: TrainingCheckpoint | null;
+  training: TrainingCheckpoint | FinetuneTrainingCheckpoint | null;
 }
 
 export class TrainingSteps implements JobSteps {
   private stage: TrainingJobCheckpoint["stage"];
-  private readonly training: HeadTraining;
+  private readonly training: HeadTraining | FinetuneTraining;
 
   constructor(
     private readonly context: JobContext & { job: JobOf<"training"> },
@@ -28,16 +29,17 @@ export class TrainingSteps implements JobSteps {
   ) {
     const { adapter, job } = context;
     this.stage = resume?.stage ?? "snapshot";
-    this.training = new HeadTraining(
-      context,
-      {
-        headType: job.request.headType ?? adapter.headType,
-        backbone: headBackbone(adapter),
-        options: trainingOptions(job.request),
-        activate: job.request.activate === true,
-      },
-      resume?.training ?? null,
-    );
+    const headType = job.request.headType ?? adapter.headType;
+    const input = {
+      backbone: headBackbone(adapter),
+      options: trainingOptions(job.request),
+      activate: job.request.activate === true,
+    };
+    const training = resume?.training ?? null;
+    this.training =
+      headType === "finetune"
+        ? new FinetuneTraining(context, input, training as FinetuneTrainingCheckpoint | null)
+        : new HeadTraining(context, { ...input, headType }, training as TrainingCheckpoint | null);
   }
 
   get done(): boolean {

@@ -90,7 +90,7 @@ export class JobRunner extends DurableObject<Bindings> {
     const started = performance.now();
     let steps: JobSteps;
     try {
-      steps = this.stepsOf(found, tenant);
+      steps = this.stepsOf(found, tenant, run.tenantId);
       await steps.step();
     } catch (error) {
       this.live = null;
@@ -115,9 +115,11 @@ export class JobRunner extends DurableObject<Bindings> {
   private stepsOf(
     { job, adapter }: Pick<JobContext, "job" | "adapter">,
     tenant: TenantStoreClient,
+    tenantId: string,
   ): JobSteps {
     if (this.live?.jobId === job.id) return this.live.steps;
     const context: JobContext = {
+      tenantId,
       job,
       adapter,
       records: tenant,

@@ -16,6 +16,7 @@ import { assertRetained } from "../jobs/retained-samples";
 import { Problem } from "../problem";
 import type { SelectionReport, SelectionRequest } from "../selection/select-backbone";
 import { now } from "../storage/clock";
+import { activationKey } from "../storage/cut-activations";
 import { assertEmbeddedInAdapterSpace, assertVersionFitsAdapter } from "../storage/embedding-space";
 import { adapterPrefix, deleteHeads, tenantPrefix, writeActivePointer } from "../storage/heads";
 import type { JobProgress } from "../storage/jobs-table";
@@ -440,9 +441,14 @@ export class TenantStore extends DurableObject<Bindings> {
 
   private deleteSamples(adapterId: string, remove: () => DeletedSamples) {
     return attempt(async () => {
-      this.state.adapters.get(adapterId);
-      const { deleted, rawKeys } = remove();
-      await deleteRawSamples(this.env.SAMPLES, rawKeys);
+      const adapter = this.state.adapters.get(adapterId);
+      const { deleted, rawKeys, contentHashes } = remove();
+      const tenantId = this.state.requireTenant().id;
+      // With their cut activations (a finetune's cache), on the adapter's current weights.
+      const cutKeys = contentHashes.map((hash) =>
+        activationKey(tenantId, adapterId, adapter.weightsHash, hash),
+      );
+      await deleteRawSamples(this.env.SAMPLES, [...rawKeys, ...cutKeys]);
       return { deleted };
     });
   }

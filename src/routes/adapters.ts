@@ -1,11 +1,12 @@
 /** Adapters: a tenant's tasks, each bound to one backbone or a fusion of two (pinned to their weights) and a head type. */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { HEAD_TYPES } from "../../adapters";
+import { ADAPTER_HEAD_TYPES } from "../../adapters";
 import { unwrap } from "../storage/outcome";
 import { bindingFor } from "../tenants/adapter-backbone";
 import { tenantAuth } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
+import { finetuneTop } from "../tenants/finetune-top";
 import { AdapterIdParams, BEARER, jsonBody, jsonContent } from "./openapi-parts";
 import {
   createdOrderPage,
@@ -21,9 +22,10 @@ import { textField } from "./text-fields";
 const FUSION_SYNTAX =
   "`<backbone>[:<layer>]+<backbone>[:<layer>]`, e.g. `lexical+use-lite` or `mobilenet-v2:pooled+mobilenet-v2:block12`; predictions embed with both";
 
-export const HeadTypeSchema = z
-  .enum(HEAD_TYPES)
-  .openapi({ description: "The kind of head trained on the embeddings." });
+export const HeadTypeSchema = z.enum(ADAPTER_HEAD_TYPES).openapi({
+  description:
+    'The kind of head trained on the embeddings. "finetune" also trains the backbone\'s top layer, per tenant (only the backbones that declare a trainable top: mobilenet-v2, mobilenet-v2-100; others are refused with a 422).',
+});
 
 export const AdapterSchema = z
   .object({
@@ -126,6 +128,7 @@ export function adapterRoutes() {
     .openapi(createAdapter, async (c) => {
       const { name, backbone, headType } = c.req.valid("json");
       const binding = bindingFor(c.var.backbones, backbone);
+      if (headType === "finetune") finetuneTop(c.var.backbones, binding);
       const adapter = await c.var.tenant.store.createAdapter({ name, headType, ...binding });
       return c.json(unwrap(adapter), 201);
     })

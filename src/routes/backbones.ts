@@ -6,6 +6,7 @@ import type { AppEnv } from "../env";
 import { clientRateLimit } from "../rate-limit";
 import type { BackbonePool } from "../runtime/backbones";
 import { availability } from "../selection/candidates";
+import { trainableTopOf } from "../tenants/finetune-top";
 import { problemResponses } from "./problems";
 
 const RuntimeNameSchema = z.enum(BACKBONE_RUNTIMES);
@@ -36,6 +37,10 @@ const BackboneSchema = z
         description:
           "Whether backbone selection measures it here: runtime carried by this deployment, licence, and memory while loading (fetched files + float32 weights) within ¾ of a 128 MiB isolate.",
       }),
+    finetune: z.boolean().openapi({
+      description:
+        'Whether its adapters can have a "finetune" head (a trainable top declared, on a tfjs runtime).',
+    }),
     flops: z.number(),
     flopsPer: z.enum(["image", "token"]),
     weightsHash: z.string(),
@@ -133,6 +138,7 @@ function describe(manifest: BackboneManifest, pool: BackbonePool) {
     sizeBytes: manifest.sizeBytes,
     parameters: manifest.parameters,
     selection: availability(manifest, pool.runtimes),
+    finetune: trainableTopOf(pool, { backbone: manifest.id, layer: null }) !== null,
     flops: manifest.flops.approx,
     flopsPer: manifest.flops.per,
     weightsHash: manifest.weightsHash,

@@ -1,6 +1,10 @@
-/** Predictions: the adapter's backbone embeds the inputs, its active head classifies them. */
+/**
+ * Predictions: the adapter's backbone embeds the inputs, its active head classifies them. A finetune
+ * head takes the backbone's activations at its cut instead and runs its own top, then its classifier.
+ */
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { FinetuneHead } from "../../adapters";
 import { Problem } from "../problem";
 import { headOf, loadHead } from "../storage/head-cache";
 import { adapterBackbone } from "../tenants/adapter-backbone";
@@ -107,19 +111,29 @@ export function predictRoutes() {
         : fromJsonInputs(body.json.inputs);
     const inputs = await toBackboneInputs(manifest, raw, TENANT_LIMITS.inputsPerPrediction);
     const { key, backbone } = headOf(tenantId, adapter, adapter.activeVersion);
-    const [embedded, head] = await Promise.all([
-      backbones.embed(adapter.backbone, inputs, adapter.layer ?? undefined),
-      loadHead(c.env.HEADS, key, backbone),
-    ]);
-    const predictions = head.predict(embedded.embeddings, {
-      topK,
-      ...(abstain === undefined ? {} : { abstain: abstain === "true" }),
-    });
+    const head = await loadHead(c.env.HEADS, key, backbone);
+    const options = { topK, ...(abstain === undefined ? {} : { abstain: abstain === "true" }) };
+    // A finetune head runs the tenant's own top on the backbone's cut activations.
+    const { predictions, version } =
+      head instanceof FinetuneHead
+        ? {
+            predictions: head.predict(
+              (await backbones.embedWithCut(adapter.backbone, inputs)).maps,
+              options,
+            ),
+            version: manifest.version,
+          }
+        : await backbones
+            .embed(adapter.backbone, inputs, adapter.layer ?? undefined)
+            .then((embedded) => ({
+              predictions: head.predict(embedded.embeddings, options),
+              version: embedded.version,
+            }));
     return c.json(
       {
         adapterId: adapter.id,
         version: adapter.activeVersion,
-        backbone: { id: embedded.backbone, version: embedded.version },
+        backbone: { id: adapter.backbone, version },
         predictions: predictions.map(({ label, abstained, probabilities, topK }) => ({
           label,
           abstained,

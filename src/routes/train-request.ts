@@ -4,8 +4,10 @@
  */
 
 import { z } from "@hono/zod-openapi";
-import { validateTrainOptions } from "../../adapters";
+import { validateAdapterTrainOptions } from "../../adapters";
+import type { BackbonePool } from "../runtime/backbones";
 import { unwrap } from "../storage/outcome";
+import { finetuneTop } from "../tenants/finetune-top";
 import type { TenantStoreClient } from "../tenants/stores";
 import { HeadTypeSchema } from "./adapters";
 import { gridSchema, HyperparametersSchema, SeedSchema } from "./request-bounds";
@@ -37,25 +39,38 @@ export const TrainRequestSchema = z
       .object({
         cGrid: gridSchema(z.number().positive()).optional(),
         weightDecayGrid: gridSchema(z.number().nonnegative()).optional(),
+        learningRateGrid: gridSchema(z.number().positive()).optional().openapi({
+          description: "Finetune: the top's learning rates, swept (default [1e-5, 1e-4]).",
+        }),
+        l2spGrid: gridSchema(z.number().nonnegative()).optional().openapi({
+          description:
+            "Finetune: L2-SP strengths (the pull of the top towards its pretrained weights), swept (default [0.01, 1]).",
+        }),
       })
       .optional(),
     hyperparameters: HyperparametersSchema.optional().openapi({
       description:
-        'Fixed hyperparameters of the head type: logistic `classWeight` ("balanced"), `maxIterations`, `tol`; mlp `hiddenUnits`, `dropout`, `learningRate`, `batchSize`, `maxEpochs`, `patience`.',
+        'Fixed hyperparameters of the head type: logistic `classWeight` ("balanced"), `maxIterations`, `tol`; mlp `hiddenUnits`, `dropout`, `learningRate`, `batchSize`, `maxEpochs`, `patience`; finetune `batchSize`, `maxEpochs`, `patience`.',
     }),
   })
   .openapi("TrainRequest");
 
 export type TrainRequestBody = z.infer<typeof TrainRequestSchema>;
 
-/** Refuses (422 invalid-options) a request that the head type it trains would refuse in the job. */
+/**
+ * Refuses (422 invalid-options) a request that the head type it trains would refuse in the job, and
+ * a finetune head on an adapter whose backbone has no trainable top (422 no-trainable-top).
+ */
 export async function assertTrainOptions(
   store: TenantStoreClient,
+  pool: BackbonePool,
   adapterId: string,
   request: TrainRequestBody,
 ): Promise<void> {
-  const headType = request.headType ?? unwrap(await store.getAdapter(adapterId)).headType;
+  const adapter = unwrap(await store.getAdapter(adapterId));
+  const headType = request.headType ?? adapter.headType;
+  if (headType === "finetune") finetuneTop(pool, adapter);
   const { headType: _, activate: __, ...options } = request;
   // A HeadInputError becomes a 422 problem (src/errors.ts).
-  validateTrainOptions(headType, options);
+  validateAdapterTrainOptions(headType, options);
 }

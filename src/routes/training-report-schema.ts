@@ -83,6 +83,14 @@ const HyperparametersSchema = z.record(
   z.union([z.number(), z.string(), z.boolean(), z.null()]),
 );
 
+const SweepRowSchema = z.object({
+  hyperparameters: HyperparametersSchema,
+  validationAccuracy: z.number(),
+  validationLogLoss: z.number(),
+  iterations: z.number(),
+  converged: z.boolean(),
+});
+
 export const TrainingReportSchema = z
   .object({
     headType: HeadTypeSchema,
@@ -121,15 +129,7 @@ export const TrainingReportSchema = z
     hyperparameters: z.object({
       chosen: HyperparametersSchema,
       selection: z.string(),
-      sweep: z.array(
-        z.object({
-          hyperparameters: HyperparametersSchema,
-          validationAccuracy: z.number(),
-          validationLogLoss: z.number(),
-          iterations: z.number(),
-          converged: z.boolean(),
-        }),
-      ),
+      sweep: z.array(SweepRowSchema),
     }),
     calibration: z.object({
       method: z.literal("temperature-scaling"),
@@ -152,5 +152,20 @@ export const TrainingReportSchema = z
       .nullable(),
     serializedBytes: z.int(),
     fitTimeMs: z.number(),
+    finetune: z
+      .object({
+        frozenValidation: SweepRowSchema,
+        candidates: z.array(
+          SweepRowSchema.extend({
+            epochs: z.array(z.object({ epoch: z.int(), validationLoss: z.number() })),
+          }),
+        ),
+        chosen: z.union([z.literal("frozen"), z.int()]),
+      })
+      .optional()
+      .openapi({
+        description:
+          "A finetune training's choice: the frozen head's validation row, each candidate's at its kept epoch with its validation loss per epoch, and the chosen candidate's index, or \"frozen\" (then the version is the frozen logistic head).",
+      }),
   })
   .openapi("TrainingReport");

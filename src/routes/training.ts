@@ -149,7 +149,7 @@ export function trainingRoutes() {
     .openapi(startTraining, async (c) => {
       const { adapterId } = c.req.valid("param");
       const request = c.req.valid("json") ?? {};
-      await assertTrainOptions(c.var.tenant.store, adapterId, request);
+      await assertTrainOptions(c.var.tenant.store, c.var.backbones, adapterId, request);
       return c.json(unwrap(await c.var.tenant.store.startTraining(adapterId, request)), 202);
     })
     .openapi(listJobs, async (c) => {

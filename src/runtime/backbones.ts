@@ -12,6 +12,7 @@ import type {
   BackboneInput,
   BackboneManifest,
   BackboneRuntime,
+  CutActivations,
   ModelFiles,
 } from "../../models";
 // Not through models/index: that registry imports every backbone, and each deployment bundles only its own.
@@ -240,6 +241,28 @@ export class BackbonePool {
     this.recordTiming(id, inputs.length, ms);
     const dim = embeddings[0]?.length ?? 0;
     return { backbone: id, version: manifest.version, layer: cut, dim, embeddings };
+  }
+
+  /**
+   * Both ends of the backbone's trainable top per input (a finetune head's input and its frozen
+   * embedding), in the same passes as `embed`. Only tfjs backbones with a declared top give them.
+   */
+  async embedWithCut(id: string, inputs: BackboneInput[]): Promise<CutActivations> {
+    const backbone = await this.get(id);
+    if (!backbone.embedWithCut) {
+      throw new Error(`${id} does not give its cut activations (no trainable top on this runtime)`);
+    }
+    const started = performance.now();
+    const out: CutActivations = { maps: [], embeddings: [] };
+    for (let start = 0; start < inputs.length; start += FORWARD_BATCH) {
+      const { maps, embeddings } = await backbone.embedWithCut(
+        inputs.slice(start, start + FORWARD_BATCH),
+      );
+      out.maps.push(...maps);
+      out.embeddings.push(...embeddings);
+    }
+    this.recordTiming(id, inputs.length, performance.now() - started);
+    return out;
   }
 
   private async embedFused(fusion: Fusion, inputs: BackboneInput[]): Promise<Embeddings> {

@@ -1,4 +1,4 @@
-import type { HeadType } from "../../adapters";
+import type { AdapterHeadType } from "../../adapters";
 import { echoId, Problem } from "../problem";
 import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
 import { newId } from "./ids";
@@ -15,7 +15,7 @@ type AdapterRow = {
   layer: string | null;
   /** JSON array of a fusion's block dims. */
   blocks: string | null;
-  head_type: HeadType;
+  head_type: AdapterHeadType;
   active_version: number | null;
   next_version: number;
   created_at: string;

@@ -2,17 +2,40 @@
  * Trained heads kept in isolate memory, least recently used first out. Entries are keyed by the
  * immutable KV version key, so a cached head is never stale: activating another version changes
  * which key is asked for, not what a key holds.
+ *
+ * The cache is bounded in heads and in bytes held: a finetune head holds its tuned top (decoded to
+ * float64 for serving: 3.3 MB on MobileNetV2 1.0, 6.5 MB on 1.4), so a few of them would crowd
+ * the backbone's wasm heap out of the 128 MB isolate if they were counted like logistic heads.
  */
 
-import { type AdapterHead, type BackboneRef, deserializeHead } from "../../adapters";
+import {
+  type AdapterHead,
+  type BackboneRef,
+  decodeFinetuneHead,
+  deserializeHead,
+  type FinetuneHead,
+  isFinetuneHead,
+} from "../../adapters";
 import { Problem } from "../problem";
 import { headKey, readHeadBytes } from "./heads";
 import type { AdapterRecord } from "./records";
 
 const MAX_CACHED_HEADS = 512;
+/** Bytes the cached heads may hold together (a finetune head counts its decoded top). */
+export const MAX_CACHED_HEAD_BYTES = 16 * 1024 * 1024;
 
-/** Promises, so that concurrent first requests for one head read KV once. */
-const heads = new Map<string, Promise<AdapterHead>>();
+/** A head on frozen embeddings, or a finetune head (it predicts from the backbone's cut). */
+export type ServedHead = AdapterHead | FinetuneHead;
+
+interface Entry {
+  /** A promise, so that concurrent first requests for one head read KV once. */
+  head: Promise<ServedHead>;
+  /** What the decoded head holds in memory; 0 until it is decoded. */
+  bytes: number;
+}
+
+const heads = new Map<string, Entry>();
+let cachedBytes = 0;
 
 /** Where an adapter's version lives in KV, and the backbone it must have been trained on. */
 export function headOf(
@@ -26,16 +49,12 @@ export function headOf(
   };
 }
 
-export function loadHead(
-  kv: KVNamespace,
-  key: string,
-  backbone: BackboneRef,
-): Promise<AdapterHead> {
+export function loadHead(kv: KVNamespace, key: string, backbone: BackboneRef): Promise<ServedHead> {
   const cached = heads.get(key);
   if (cached) {
     heads.delete(key);
     heads.set(key, cached);
-    return cached;
+    return cached.head;
   }
   return remember(key, readHead(kv, key, backbone));
 }
@@ -48,18 +67,63 @@ export function rememberHeadBytes(key: string, bytes: Uint8Array, backbone: Back
   if (heads.has(key)) return;
   remember(
     key,
-    Promise.resolve().then(() => deserializeHead(bytes, backbone)),
+    Promise.resolve().then(() => decodeServedHead(bytes, backbone)),
   );
 }
 
-function remember(key: string, loading: Promise<AdapterHead>): Promise<AdapterHead> {
-  heads.set(key, loading);
-  loading.catch(() => heads.delete(key));
-  if (heads.size > MAX_CACHED_HEADS) heads.delete(heads.keys().next().value as string);
-  return loading;
+/** What the cache holds now (heads decoded and their bytes). */
+export function headCacheUsage(): { heads: number; bytes: number } {
+  return { heads: heads.size, bytes: cachedBytes };
 }
 
-async function readHead(kv: KVNamespace, key: string, backbone: BackboneRef): Promise<AdapterHead> {
+function remember(key: string, decoding: Promise<Decoded>): Promise<ServedHead> {
+  const entry: Entry = { head: decoding.then(({ head }) => head), bytes: 0 };
+  heads.set(key, entry);
+  decoding.then(
+    ({ bytes }) => {
+      if (heads.get(key) !== entry) return;
+      entry.bytes = bytes;
+      cachedBytes += bytes;
+      evict(key);
+    },
+    () => forget(key, entry),
+  );
+  evict(key);
+  return entry.head;
+}
+
+function forget(key: string, entry: Entry): void {
+  if (heads.get(key) !== entry) return;
+  heads.delete(key);
+  cachedBytes -= entry.bytes;
+}
+
+/** Least recently used first, never the head just asked for. */
+function evict(keep: string): void {
+  for (const [key, entry] of heads) {
+    if (heads.size <= MAX_CACHED_HEADS && cachedBytes <= MAX_CACHED_HEAD_BYTES) return;
+    if (key !== keep) forget(key, entry);
+  }
+}
+
+interface Decoded {
+  head: ServedHead;
+  /** What it holds in memory: a finetune head's float64 parameters; another head, about its stored size. */
+  bytes: number;
+}
+
+function decodeServedHead(bytes: Uint8Array, backbone: BackboneRef): Decoded {
+  if (!isFinetuneHead(bytes))
+    return { head: deserializeHead(bytes, backbone), bytes: bytes.length };
+  const head = decodeFinetuneHead(bytes, backbone);
+  const { theta, scaling } = head.model;
+  return {
+    head,
+    bytes: theta.byteLength + scaling.mean.byteLength + scaling.scale.byteLength,
+  };
+}
+
+async function readHead(kv: KVNamespace, key: string, backbone: BackboneRef): Promise<Decoded> {
   const bytes = await readHeadBytes(kv, key);
   if (!bytes) {
     // A version written moments ago in another location may not have reached this one yet.
@@ -69,5 +133,5 @@ async function readHead(kv: KVNamespace, key: string, backbone: BackboneRef): Pr
       `head ${key} is not readable here yet; retry shortly`,
     );
   }
-  return deserializeHead(bytes, backbone);
+  return decodeServedHead(bytes, backbone);
 }

@@ -1,6 +1,11 @@
 /** What the `TenantStore` Durable Object hands back over RPC: plain, serialisable records. */
 
-import type { HeadType, Hyperparameters, TrainingReport, TrainOptions } from "../../adapters";
+import type {
+  AdapterHeadType,
+  Hyperparameters,
+  TrainingReport,
+  TrainOptions,
+} from "../../adapters";
 import type { SelectionReport, SelectionRequest } from "../selection/select-backbone";
 
 export interface TenantRecord {
@@ -34,14 +39,14 @@ export type EmbeddingSpace = Pick<BackboneBinding, "backbone" | "weightsHash" | 
 export interface AdapterRecord extends BackboneBinding {
   id: string;
   name: string;
-  headType: HeadType;
+  headType: AdapterHeadType;
   activeVersion: number | null;
   createdAt: string;
 }
 
 export interface NewAdapter extends BackboneBinding {
   name: string;
-  headType: HeadType;
+  headType: AdapterHeadType;
 }
 
 export interface NewSample {
@@ -78,7 +83,7 @@ export interface SampleSummary {
 export interface TrainRequest extends Omit<TrainOptions, "hyperparameters"> {
   /** Plain values only, so that the request can be stored and returned as JSON. */
   hyperparameters?: Hyperparameters;
-  headType?: HeadType;
+  headType?: AdapterHeadType;
   activate?: boolean;
 }
 
@@ -141,7 +146,7 @@ export interface VersionRecord {
   /** The backbone the head was trained on (it can only serve embeddings from that one). */
   binding: EmbeddingSpace;
   jobId: string;
-  headType: HeadType;
+  headType: AdapterHeadType;
   headKey: string;
   headBytes: number;
   active: boolean;

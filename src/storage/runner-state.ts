@@ -1,8 +1,9 @@
 /**
  * The SQLite storage of one `JobRunner` Durable Object (src/objects/job-runner.ts): which job it
  * runs, its step counters, the checkpoint of the last finished step, and the job's working sets of
- * labelled vectors (a training's snapshot of the samples, a switch's or a selection's embeddings).
- * Everything is erased when the job ends.
+ * labelled vectors (a training's snapshot of the samples, a switch's or a selection's embeddings),
+ * and a finetune training's cut activations (encoded, one row per snapshot position: read a few at a
+ * time, synchronously, while the head trains). Everything is erased when the job ends.
  */
 
 import type { JobStepStats } from "./records";
@@ -44,6 +45,7 @@ const TABLES = [
      hash TEXT NOT NULL,
      vector BLOB NOT NULL,
      PRIMARY KEY (vector_set, position))`,
+  "CREATE TABLE IF NOT EXISTS activations (position INTEGER PRIMARY KEY, bytes BLOB NOT NULL)",
 ];
 
 type RunRow = {
@@ -170,6 +172,35 @@ export class RunnerState {
       )
       .toArray()
       .map((row) => ({ label: row.label, hash: row.hash, vector: new Float32Array(row.vector) }));
+  }
+
+  /** Appends encoded activations; positions continue from the count stored. */
+  appendActivations(encoded: Uint8Array[]): void {
+    this.storage.transactionSync(() => {
+      let position = this.countActivations();
+      for (const bytes of encoded) {
+        this.sql.exec(
+          "INSERT INTO activations (position, bytes) VALUES (?, ?)",
+          position++,
+          bytes.slice().buffer,
+        );
+      }
+    });
+  }
+
+  countActivations(): number {
+    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM activations").one().n;
+  }
+
+  /** The encoded activations at `positions`, in that order. */
+  readActivations(positions: ArrayLike<number>): Uint8Array[] {
+    return Array.from(positions, (position) => {
+      const row = this.sql
+        .exec<{ bytes: ArrayBuffer }>("SELECT bytes FROM activations WHERE position = ?", position)
+        .toArray()[0];
+      if (!row) throw new Error(`runner: no activations at position ${position}`);
+      return new Uint8Array(row.bytes);
+    });
   }
 
   async erase(): Promise<void> {

@@ -8,6 +8,8 @@ export interface DeletedSamples {
   deleted: number;
   /** R2 keys of the deleted samples' raw bytes, where they were kept. */
   rawKeys: string[];
+  /** The deleted samples' content hashes (their cut activations, if any, are keyed by them). */
+  contentHashes: string[];
 }
 
 export interface KnownSample {
@@ -235,14 +237,15 @@ export class SamplesTable {
 
   private deleteWhere(condition: string, ...bindings: string[]): DeletedSamples {
     const rows = this.sql
-      .exec<{ raw_key: string | null }>(
-        `DELETE FROM samples WHERE ${condition} RETURNING raw_key`,
+      .exec<{ raw_key: string | null; content_hash: string }>(
+        `DELETE FROM samples WHERE ${condition} RETURNING raw_key, content_hash`,
         ...bindings,
       )
       .toArray();
     return {
       deleted: rows.length,
       rawKeys: rows.flatMap((row) => (row.raw_key ? [row.raw_key] : [])),
+      contentHashes: rows.map((row) => row.content_hash),
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { HeadType } from "../../adapters";
+import type { AdapterHeadType } from "../../adapters";
 import { echoId, Problem } from "../problem";
 import type { PageRequest } from "./page";
 import type { VersionRecord } from "./records";
@@ -7,7 +7,7 @@ type VersionRow = {
   adapter_id: string;
   version: number;
   job_id: string;
-  head_type: HeadType;
+  head_type: AdapterHeadType;
   head_key: string;
   head_bytes: number;
   report: string;

@@ -1,6 +1,7 @@
 /**
  * Storing a batch of labelled samples: hash each one, embed only the contents the adapter does not
- * hold yet (each once), keep their raw bytes in R2 when the tenant retains uploads, then insert them
+ * hold yet (each once; a finetune adapter's also at the cut, kept in R2), keep their raw bytes in R2
+ * when the tenant retains uploads, then insert them
  * in one transaction of the tenant's object, which deduplicates again against concurrent uploads.
  */
 
@@ -13,6 +14,8 @@ import { unwrap } from "../storage/outcome";
 import { deleteRawSamples, rawSampleKey } from "../storage/raw-samples";
 import type { AdapterRecord, NewSample, SampleOutcome } from "../storage/records";
 import type { TenantContext } from "./context";
+import { embedAndKeepCut } from "./cut-activations";
+import { trainableTopOf } from "./finetune-top";
 import { sha256Hex } from "./keys";
 
 /** One uploaded sample: as sent (for its hash and raw bytes), preprocessed for the backbone, labelled. */
@@ -82,11 +85,16 @@ async function prepare(
   fresh: HashedSample[],
 ): Promise<NewSample[]> {
   if (fresh.length === 0) return [];
-  const { embeddings } = await pool.embed(
-    adapter.backbone,
-    fresh.map((sample) => sample.input),
-    adapter.layer ?? undefined,
-  );
+  // A finetune adapter's samples keep their cut activations too (same backbone pass), while its
+  // backbone has a top (after a switch to one without, it trains frozen heads only).
+  const { embeddings } =
+    adapter.headType === "finetune" && trainableTopOf(pool, adapter)
+      ? await embedAndKeepCut(pool, bucket, tenant.id, adapter, fresh)
+      : await pool.embed(
+          adapter.backbone,
+          fresh.map((sample) => sample.input),
+          adapter.layer ?? undefined,
+        );
   return Promise.all(
     fresh.map(async (sample, index) => ({
       label: sample.label,

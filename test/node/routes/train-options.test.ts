@@ -2,9 +2,11 @@
 
 import { describe, expect, it } from "vitest";
 import {
+  finetuneRunOptions,
   HeadInputError,
   type HeadType,
   type TrainOptions,
+  validateAdapterTrainOptions,
   validateTrainOptions,
 } from "../../../adapters";
 import { TrainRequestSchema } from "../../../src/routes/train-request";
@@ -65,6 +67,40 @@ describe("validateTrainOptions", () => {
 
   it("refuses a head type that is only a property name", () => {
     expect(refusal(() => validateTrainOptions("constructor" as never))).toContain("headType");
+  });
+});
+
+describe("a finetune head's options", () => {
+  it("accepts its grids under sweep, its epochs, and the logistic options of its frozen stage", () => {
+    const options = {
+      sweep: { learningRateGrid: [1e-4], l2spGrid: [0, 1], cGrid: [1] },
+      hyperparameters: { maxEpochs: 5, batchSize: 8, classWeight: "balanced" },
+    };
+    expect(() => validateAdapterTrainOptions("finetune", options)).not.toThrow();
+    expect(TrainRequestSchema.safeParse({ headType: "finetune", ...options }).success).toBe(true);
+  });
+
+  it.each([
+    [{ sweep: { learningRateGrid: [1] } }, "learningRateGrid[0]"],
+    [{ sweep: { l2spGrid: [-1] } }, "l2spGrid[0]"],
+    [{ hyperparameters: { hiddenUnits: 8 } }, 'no hyperparameter "hiddenUnits"'],
+    [{ hyperparameters: { classWeight: "heavy" } }, "classWeight must be"],
+  ] as [TrainOptions, string][])("refuses %j", (options, expected) => {
+    expect(refusal(() => validateAdapterTrainOptions("finetune", options))).toContain(expected);
+  });
+
+  it("hands FinetuneRun its grids among its hyperparameters, the rest of the sweep untouched", () => {
+    expect(
+      finetuneRunOptions({
+        seed: 1,
+        sweep: { learningRateGrid: [1e-4], cGrid: [2] },
+        hyperparameters: { maxEpochs: 3 },
+      }),
+    ).toEqual({
+      seed: 1,
+      sweep: { cGrid: [2] },
+      hyperparameters: { maxEpochs: 3, learningRateGrid: [1e-4] },
+    });
   });
 });
 

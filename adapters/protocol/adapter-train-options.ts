@@ -1,0 +1,41 @@
+/**
+ * Training options for every head type an adapter can have. A finetune head's are its own (the
+ * top's learning-rate and L2-SP grids, given under `sweep` like the other heads' grids; its
+ * epochs and batch size) plus the logistic ones its frozen stage reads.
+ */
+
+import { FINETUNE_HYPERPARAMETER_NAMES, finetuneCandidates } from "../finetune/finetune-run";
+import type { AdapterHeadType, TrainOptions } from "../types";
+import { validateTrainOptions } from "./validate-options";
+
+/** The options as FinetuneRun reads them: its grids among its hyperparameters. */
+export function finetuneRunOptions(options: TrainOptions): TrainOptions {
+  const { learningRateGrid, l2spGrid, ...sweep } = options.sweep ?? {};
+  return {
+    ...options,
+    sweep,
+    hyperparameters: {
+      ...options.hyperparameters,
+      ...(learningRateGrid && { learningRateGrid }),
+      ...(l2spGrid && { l2spGrid }),
+    },
+  };
+}
+
+/** validateTrainOptions for any adapter head type. Throws HeadInputError. */
+export function validateAdapterTrainOptions(
+  headType: AdapterHeadType,
+  options: TrainOptions = {},
+): void {
+  if (headType !== "finetune") {
+    validateTrainOptions(headType, options);
+    return;
+  }
+  const runOptions = finetuneRunOptions(options);
+  const finetune = new Set<string>(FINETUNE_HYPERPARAMETER_NAMES);
+  const frozen = Object.fromEntries(
+    Object.entries(runOptions.hyperparameters ?? {}).filter(([name]) => !finetune.has(name)),
+  );
+  validateTrainOptions("logistic", { ...runOptions, hyperparameters: frozen });
+  finetuneCandidates(runOptions);
+}

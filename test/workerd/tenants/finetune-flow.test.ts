@@ -1,0 +1,196 @@
+/**
+ * Finetune heads on the real mobilenet-v2: refused on a backbone without a trainable top; the cut
+ * activations of a finetune adapter's uploads kept in R2; a finetune trained from the retained raw
+ * bytes of samples uploaded to a logistic adapter, killed mid-training and resumed (ending with the
+ * head an uninterrupted run gives), published (its int8 top too large to ride in the serving
+ * record), predicting through the tenant's top, and rolled back to the frozen version. The pool runs small steps (JOB_STEP_FLOPS in vitest.config.ts).
+ */
+
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { INLINE_HEAD_MAX_BYTES } from "../../../src/storage/inline-head";
+import { bindings, createTenant, fetchWorker, finishedJob, type TestTenant } from "./client";
+import { BLUE, imageForm, RED, tinted } from "./pictures";
+
+/** MobileNetV2 1.4's cut (block16, 7×7×448) as stored: a float32 scale per position, int8 values. */
+const CUT_BYTES = 49 * 4 + 49 * 448;
+
+const FAST_FINETUNE = {
+  headType: "finetune",
+  seed: 3,
+  activate: true,
+  sweep: { learningRateGrid: [1e-3], l2spGrid: [0.01] },
+  hyperparameters: {
+    maxEpochs: 3,
+    patience: 2,
+    batchSize: 4,
+  },
+};
+
+function session(tenant: TestTenant) {
+  const authorization = `Bearer ${tenant.key}`;
+  const call = (path: string, init: RequestInit = {}) =>
+    fetchWorker(`http://edge/v1${path}`, {
+      ...init,
+      headers: { authorization, "content-type": "application/json", ...init.headers },
+    });
+  return {
+    call,
+    async adapter(headType: string, backbone = "mobilenet-v2") {
+      return call("/adapters", {
+        method: "POST",
+        body: JSON.stringify({ name: headType, backbone, headType }),
+      });
+    },
+    async upload(adapterId: string, colours: [number, number, number][], seed: number) {
+      const response = await fetchWorker(`http://edge/v1/adapters/${adapterId}/samples`, {
+        method: "POST",
+        headers: { authorization },
+        body: imageForm(
+          colours.map((colour, i) => tinted(colour, seed + i)),
+          colours.map((colour) => (colour === RED ? "red" : "blue")),
+        ),
+      });
+      expect(response.status).toBe(201);
+    },
+    async train(adapterId: string, request: object): Promise<string> {
+      const response = await call(`/adapters/${adapterId}/train`, {
+        method: "POST",
+        body: JSON.stringify(request),
+      });
+      const body = (await response.json()) as { id: string };
+      expect(response.status, JSON.stringify(body)).toBe(202);
+      return body.id;
+    },
+    async predict(adapterId: string, colour: [number, number, number]) {
+      const form = new FormData();
+      form.append("inputs", new Blob([tinted(colour, 99)], { type: "image/png" }), "q.png");
+      const response = await fetchWorker(`http://edge/v1/adapters/${adapterId}/predict`, {
+        method: "POST",
+        headers: { authorization },
+        body: form,
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { version: number; predictions: { label: string }[] };
+    },
+  };
+}
+
+async function cutObjects(tenantId: string, adapterId: string) {
+  const listed = await bindings.SAMPLES.list({ prefix: `samples/${tenantId}/${adapterId}/cut/` });
+  return listed.objects;
+}
+
+describe("finetune heads", () => {
+  it("refuses a backbone without a trainable top and keeps the cut of a finetune adapter's uploads", async () => {
+    const tenant = await createTenant("finetune-refusals");
+    const api = session(tenant);
+    const listed = (await (await fetchWorker("http://edge/v1/backbones")).json()) as {
+      backbones: { id: string; finetune: boolean }[];
+    };
+    const able = listed.backbones.filter((backbone) => backbone.finetune).map(({ id }) => id);
+    expect(able).toContain("mobilenet-v2");
+    expect(able).not.toContain("use-lite");
+    for (const refused of [
+      await api.adapter("finetune", "use-lite"),
+      await api.adapter("finetune", "lexical+use-lite"),
+    ]) {
+      expect(refused.status).toBe(422);
+      expect(refused.headers.get("content-type")).toContain("application/problem+json");
+      const problem = (await refused.json()) as { type: string; detail: string };
+      expect(problem.type).toContain("no-trainable-top");
+      expect(problem.detail).toContain("mobilenet-v2");
+    }
+    const text = (await (await api.adapter("logistic", "use-lite")).json()) as { id: string };
+    const train = await api.call(`/adapters/${text.id}/train`, {
+      method: "POST",
+      body: JSON.stringify({ headType: "finetune" }),
+    });
+    expect(train.status).toBe(422);
+
+    const created = await api.adapter("finetune");
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    await api.upload(id, [RED, BLUE], 1);
+    const objects = await cutObjects(tenant.id, id);
+    expect(objects.map((object) => object.size)).toEqual([CUT_BYTES, CUT_BYTES]);
+    // Deleting samples deletes their cut activations too.
+    const deleted = await api.call(`/adapters/${id}/samples?label=red`, { method: "DELETE" });
+    expect(deleted.status).toBe(200);
+    expect(await cutObjects(tenant.id, id)).toHaveLength(1);
+  });
+
+  it("trains from retained raw bytes, resumes after a kill, predicts through its top and rolls back", async () => {
+    const tenant = await createTenant("finetune-flow");
+    const api = session(tenant);
+    const { id } = (await (await api.adapter("logistic")).json()) as { id: string };
+    const colours = [RED, BLUE, RED, BLUE, RED, BLUE, RED, BLUE, RED, BLUE, RED, BLUE];
+    await api.upload(id, colours, 10);
+    expect(await cutObjects(tenant.id, id)).toEqual([]);
+    const frozen = await finishedJob(tenant, await api.train(id, { seed: 3 }));
+    expect(frozen).toMatchObject({ status: "succeeded", version: 1 });
+
+    const jobId = await api.train(id, FAST_FINETUNE);
+    // Progress reports each epoch's validation loss (what the job's SSE stream carries).
+    let message = "";
+    while (!/epoch \d+ validation loss [\d.]+$/.test(message)) {
+      const job = (await (await api.call(`/jobs/${jobId}`)).json()) as {
+        status: string;
+        progress: { message: string | null };
+      };
+      expect(job.status).toMatch(/queued|running/);
+      message = job.progress.message ?? "";
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await runInDurableObject(bindings.JOB_RUNNERS.getByName(jobId), (_, ctx) =>
+      ctx.abort("killed by the test"),
+    ).catch(() => undefined);
+    expect(await api.predict(id, BLUE)).toMatchObject({ version: 1 });
+
+    const resumed = await finishedJob(tenant, jobId);
+    expect(resumed).toMatchObject({ status: "succeeded", version: 2 });
+    // The samples' cut activations, computed again from their raw bytes, are kept for next time.
+    expect(await cutObjects(tenant.id, id)).toHaveLength(colours.length);
+
+    const { versions } = (await (await api.call(`/adapters/${id}/versions`)).json()) as {
+      versions: {
+        version: number;
+        headType: string;
+        headBytes: number;
+        report: { headType: string; finetune?: { chosen: unknown } };
+      }[];
+    };
+    const tuned = versions.find((version) => version.version === 2);
+    expect(tuned).toMatchObject({ headType: "finetune", report: { finetune: { chosen: 0 } } });
+    expect(tuned?.headBytes).toBeGreaterThan(INLINE_HEAD_MAX_BYTES);
+    expect(tuned?.headBytes).toBeLessThan(25 * 1024 * 1024);
+
+    expect(await api.predict(id, BLUE)).toMatchObject({
+      version: 2,
+      predictions: [{ label: "blue" }],
+    });
+    expect(await api.predict(id, RED)).toMatchObject({
+      version: 2,
+      predictions: [{ label: "red" }],
+    });
+
+    // An uninterrupted run of the same request ends with the same head, byte for byte.
+    const again = await finishedJob(
+      tenant,
+      await api.train(id, { ...FAST_FINETUNE, activate: false }),
+    );
+    expect(again).toMatchObject({ status: "succeeded", version: 3 });
+    const stored = (version: number) =>
+      bindings.HEADS.get(`heads/${tenant.id}/${id}/v${version}`, "arrayBuffer");
+    expect(new Uint8Array((await stored(2)) as ArrayBuffer)).toEqual(
+      new Uint8Array((await stored(3)) as ArrayBuffer),
+    );
+
+    const rollback = await api.call(`/adapters/${id}/versions/1/activate`, { method: "POST" });
+    expect(rollback.status).toBe(200);
+    expect(await api.predict(id, RED)).toMatchObject({
+      version: 1,
+      predictions: [{ label: "red" }],
+    });
+  });
+});
