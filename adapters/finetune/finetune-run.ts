@@ -115,8 +115,14 @@ export interface FinetuneRunCheckpoint {
   frozen: FrozenOutcome | null;
   /** The start stage's logistic fit, while it runs. */
   startFit: FitCheckpoint | null;
-  /** The classifier every candidate starts from (on the floored scaler). */
+  /** The classifier every candidate starts from, on the scaler `startScaling` names. */
   startClassifier: EstimatorState | null;
+  /**
+   * The start with the lower validation loss: "floored" (the floored scaler and the classifier
+   * refitted on it) or "standard" (the frozen head's scaler and classifier: epoch 0 is the frozen
+   * head). Null until the start stage ends.
+   */
+  startScaling: "floored" | "standard" | null;
   candidate: number;
   rows: SweepRow[];
   /** Each finished candidate's validation loss per epoch (the progress events' history). */
@@ -231,6 +237,7 @@ export class FinetuneRun {
       frozen: null,
       startFit: null,
       startClassifier: null,
+      startScaling: null,
       candidate: 0,
       rows: [],
       epochs: [],
@@ -411,11 +418,21 @@ export class FinetuneRun {
     const { model, process } = this.startFit;
     const spent = process.advance(flops);
     if (!process.done) return spent;
+    // Epoch 0 on the frozen validation embeddings (the top is still the pretrained one): the floored
+    // start is taken only where it beats the frozen head there, which a confident frozen head on
+    // easy data can make impossible to beat from a refitted classifier.
+    const frozen = this.state.frozen as FrozenOutcome;
+    const { X, y } = this.prepared;
+    const validation = standardised(selectRows(X, this.split.validation), this.scaling());
+    const yValidation = Int32Array.from(this.split.validation, (i) => y[i] as number);
+    const floored =
+      logLoss(model.predictProba(validation), yValidation) < frozen.validation.validationLogLoss;
     this.state = {
       ...this.state,
       stage: "finetune",
       startFit: null,
-      startClassifier: model.getState(),
+      startClassifier: floored ? model.getState() : frozen.classifier,
+      startScaling: floored ? "floored" : "standard",
     };
     this.startFit = null;
     return spent;
@@ -581,7 +598,7 @@ export class FinetuneRun {
     return { rows: data.length / k, cols: k, data };
   }
 
-  /** The network at step 0: pretrained top, floored train scaler, the starting classifier. */
+  /** The network at step 0: pretrained top, the start's scaler and classifier. */
   private startModel(): TopModel {
     if (!this.start) {
       const classifier = LogisticRegression.fromState(this.state.startClassifier as EstimatorState);
@@ -591,9 +608,12 @@ export class FinetuneRun {
     return this.start;
   }
 
+  /** The network's scaler: floored while the start is fitted and when it won, else the frozen head's. */
   private scaling() {
     const train = selectRows(this.prepared.X, this.split.train);
-    return flooredScaling(new StandardScaler().fit(train));
+    const scaler = new StandardScaler().fit(train);
+    if (this.state.startScaling === "standard") return { mean: scaler.mean, scale: scaler.scale };
+    return flooredScaling(scaler);
   }
 
   private paramsOf(hyperparameters: Hyperparameters): FinetuneParams {
