@@ -1,7 +1,7 @@
 /** What the `TenantStore` Durable Object hands back over RPC: plain, serialisable records. */
 
 import type { HeadType, Hyperparameters, TrainingReport, TrainOptions } from "../../adapters";
-import type { SelectionReport, SelectionRequest } from "../selection/select-backbone";
+import type { SelectionReport, SelectionRequest } from "../selection/selection-report";
 
 export interface TenantRecord {
   id: string;
