@@ -7,6 +7,7 @@
  * alone; and what selection costs relative to embedding the pool once per candidate.
  */
 
+import { mkdir, writeFile } from "node:fs/promises";
 import { trainHead } from "../../adapters";
 import type { RawInput } from "../../src/routes/inputs";
 import { BackbonePool } from "../../src/runtime/backbones";
@@ -37,6 +38,9 @@ interface CandidateResult {
   testAccuracy: number;
 }
 
+/** Every task's measurements and held-out accuracies, to study the ranking without re-embedding. */
+const MEASUREMENTS = new URL("../data/selection-measurements.json", import.meta.url);
+
 const SCALES: Record<string, TaskScale> = {
   small: { textShots: [8], textTestPerClass: 40, imageShots: [8], imageTestPerClass: 20 },
   full: {
@@ -55,8 +59,14 @@ export async function benchSelection(
     throw new Error(`unknown scale ${scaleName}; known: ${Object.keys(SCALES).join(", ")}`);
   const pool = new BackbonePool(await nodeHost());
   const tasks = await selectionTasks(scale);
+  await mkdir(new URL(".", MEASUREMENTS), { recursive: true });
   const testVectors = new TestVectors(pool);
   const rows: string[] = [];
+  const measurements: {
+    task: string;
+    current: SelectionReport["current"];
+    results: CandidateResult[];
+  }[] = [];
   const summary = {
     tasks: 0,
     pickWithin1pt: 0,
@@ -83,6 +93,7 @@ export async function benchSelection(
       samples,
       request: {},
       vectors,
+      onProgress: (_, message) => console.error(`selection bench: ${task.name}: ${message}`),
     });
     // The same measurements ranked for an adapter with no current backbone to keep.
     const fresh = selectionReport(
@@ -96,12 +107,15 @@ export async function benchSelection(
     for (const candidate of [...singles, ...(fused ? [fused] : [])]) {
       const measured = report.candidates.find((c) => c.id === candidate.id);
       if (!measured?.metrics) continue;
+      console.error(`selection bench: ${task.name}: held-out accuracy of ${candidate.id}`);
       results.push({
         report: measured,
         fusion: candidate.fusion !== undefined,
         testAccuracy: await heldOutAccuracy(candidate, vectors, task, testVectors),
       });
     }
+    measurements.push({ task: task.name, current, results });
+    await writeFile(MEASUREMENTS, JSON.stringify(measurements));
     const best = Math.max(...results.map((r) => r.testAccuracy));
     const byId = (id: string | undefined) => {
       const found = results.find((r) => r.report.id === id);
