@@ -150,7 +150,7 @@ function rankReports(reports: CandidateReport[], current: SelectionReport["curre
       return `the current backbone stays: its macro-F1 ${f1(best)} is within its tie tolerance (${ranked[0]?.tieTolerance.toFixed(4)}) of the best (${leader.id}, ${f1(leader)}), so no candidate is clearly better`;
     }
     if (best === leader) return `highest cross-validated macro-F1 (${f1(best)})`;
-    return `macro-F1 ${f1(best)} is within its tie tolerance (${ranked[0]?.tieTolerance.toFixed(4)}) of the best (${leader.id}, ${f1(leader)}) and it is materially cheaper to serve (≤ 75 % of the latency or ≤ half the memory)`;
+    return `macro-F1 ${f1(best)} is within 1 pt of the candidate it displaces, a tie the folds resolve, and it is materially cheaper to serve (≤ 75 % of the latency or ≤ half the memory); the best is ${leader.id} (${f1(leader)})`;
   };
   return {
     rule: RANKING_RULE,
@@ -186,7 +186,7 @@ function separationNotes(
   if (measured < 2 || noisy.length === 0) return [];
   const widest = Math.max(...noisy.map((r) => r.tieTolerance));
   return [
-    `too few samples to separate ${tied.length} candidates (${tied.map((r) => r.candidate.id).join(", ")}): their macro-F1 differ by less than the fold-to-fold noise (up to ${(100 * widest).toFixed(1)} pts); the current backbone is kept unless one of them is materially cheaper, and more samples would sharpen the ranking`,
+    `too few samples to separate ${tied.length} candidates (${tied.map((r) => r.candidate.id).join(", ")}): their macro-F1 differ by less than the fold-to-fold noise (up to ${(100 * widest).toFixed(1)} pts); the current backbone is kept, no cheaper one is traded for it on such a tie, and more samples would sharpen the ranking`,
   ];
 }
 
