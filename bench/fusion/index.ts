@@ -65,7 +65,7 @@ export async function benchFusion({
     "",
     `SpamAssassin spam vs ham: ${split.train.length} distinct messages uploaded (${trainPerClass} per class, subject + the first 600 characters of the body) to a fresh tenant on \`wrangler dev\`, one adapter per backbone (logistic head, training job with seed ${SEED}); a fixed held-out test set of ${split.test.length} other messages (${testPerClass} per class) predicted through \`POST /v1/adapters/{id}/predict?abstain=false\`. In process: the same split, the same backbones on the Node host, trainHead (the TrainingRun the job advances) with the same seed. Accuracy and macro-F1 in %. Target: macro-F1 ≥ 96 with ≤ 200 samples.`,
     "",
-    "| backbone | API accuracy | API macro-F1 | in-process accuracy | in-process macro-F1 | training job (upload to servable excluded) |",
+    "| backbone | API accuracy | API macro-F1 | in-process accuracy | in-process macro-F1 | training job, wall clock |",
     "|---|---|---|---|---|---|",
     ...results.map(
       (r) =>
