@@ -2,7 +2,7 @@
  * `npm run bench [suite…]`: runs benchmark suites one after the other. Each suite's section, stamped
  * with its command, date and machine, is kept in bench/results/<suite>.md, and bench/RESULTS.md is
  * rebuilt from all of them, so running one suite leaves the others' figures in place.
- * Suites: backbones, cold, export, finetune, heads, load, memory, onnx, selection, tenants. The heads and selection suites read embeddings cached by
+ * Suites: backbones, cold, export, finetune, fusion, heads, load, memory, onnx, selection, tenants. The heads and selection suites read embeddings cached by
  * `tsx bench/datasets/prepare.ts`.
  */
 
@@ -13,6 +13,7 @@ import { benchCold } from "./cold";
 import { MissingDatasetError } from "./datasets/missing";
 import { benchExport } from "./export";
 import { benchFinetune } from "./finetune";
+import { benchFusion } from "./fusion";
 import { benchHeadsSuite } from "./heads";
 import { benchLoad, loadOptionsFromEnv } from "./load";
 import { benchMemory } from "./memory";
@@ -26,6 +27,7 @@ const SUITES: Record<string, () => Promise<string>> = {
   cold: () => benchCold(),
   export: () => benchExport(),
   finetune: benchFinetune,
+  fusion: () => benchFusion(),
   heads: () => benchHeadsSuite(),
   load: () => benchLoad(loadOptionsFromEnv()),
   memory: benchMemory,

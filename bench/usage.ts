@@ -8,6 +8,8 @@ const ABOUT: Record<string, string> = {
   export:
     "the head export's ONNX classifier (MobileNetV2 + each head type): size, build time and memory, onnxruntime-node latency. Needs: nothing.",
   finetune: `Fashion-MNIST, frozen logistic vs the finetuned top (issue 12), with its costs. Needs: ${INSTALL_FASHION_MNIST}; \`tsx bench/finetune/prepare.ts [perClass] [test]\` caches its inputs ahead (resumable); FINETUNE_SHOTS, FINETUNE_TEST, FINETUNE_LR, FINETUNE_L2SP, FINETUNE_EPOCHS, FINETUNE_BATCH size it.`,
+  fusion:
+    "SpamAssassin through the public API: adapters on lexical+use-lite and on use-lite trained on the same 200 uploads, held-out accuracy and macro-F1 via /predict, next to the in-process figures. Needs: nothing (starts its own wrangler dev); FUSION_TRAIN_PER_CLASS, FUSION_TEST_PER_CLASS size it.",
   heads: `our heads vs scikit-learn on cached embeddings. Needs: ${INSTALL_FASHION_MNIST}, then ${PREPARE_EMBEDDINGS}; python3-sklearn for the baseline.`,
   load: "60 s of mixed load (predict text and image, upload, embed) at 4, 16 and 64 clients against wrangler dev, without and during a long training. Needs: nothing (starts its own wrangler dev); BENCH_LOAD_SECONDS shortens it.",
   memory:

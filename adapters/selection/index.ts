@@ -25,6 +25,7 @@ export {
   type RankableCandidate,
   type Ranked,
   rankCandidates,
+  resolvedTie,
   tieTolerance,
 } from "./ranking";
 export { stratifiedKFold } from "./stratified-k-fold";

@@ -32,7 +32,8 @@ export const MIN_TIE_TOLERANCE = 0.01;
 /**
  * A near tie displaces the candidate it ties with only when it saves this much: at most 75 % of its
  * latency per item (a 25 % saving), or at most half its memory. A few percent of latency is noise
- * on a shared host and not worth a re-embedding, let alone points of macro-F1.
+ * on a shared host and not worth a re-embedding, let alone points of macro-F1. And only when the
+ * samples resolve the tie (resolvedTie): a saving is never bought with quality the folds' noise hides.
  */
 export const MATERIAL_SAVING = { latencyRatio: 0.75, memoryRatio: 0.5 } as const;
 
@@ -42,9 +43,10 @@ export const RANKING_RULE =
   "below the best by no more than its tie tolerance: max(1 pt, the corrected standard error of its " +
   "fold-by-fold difference to the best). The anchor is the current backbone when it is a near tie " +
   "(no other one is clearly better), else the best. A near tie ranks above the anchor only when it " +
-  "is materially cheaper: at most 75 % of its latency per item or at most half its memory; those " +
-  "come first, cheapest first. Then the anchor, then the rest by macro-F1, latency and size. The " +
-  "recommendation is rank 1.";
+  "is materially cheaper (at most 75 % of its latency per item or at most half its memory) and the " +
+  "samples resolve the tie: its mean macro-F1 is at most 1 pt below the anchor's and the standard " +
+  "error of their fold-by-fold difference is within 1 pt; those come first, cheapest first. Then " +
+  "the anchor, then the rest by macro-F1, latency and size. The recommendation is rank 1.";
 
 /**
  * The tolerance `candidate` gets below `best`. Both were scored on the same folds, so what matters
@@ -74,6 +76,19 @@ export function materiallyCheaper(
   );
 }
 
+/**
+ * Whether the samples show that `candidate` gives up at most the 1-pt floor against `anchor`: its
+ * mean is no more than that below, and their fold-by-fold difference is known to within it. With
+ * few samples a near tie is mostly noise (a 16-sample pool's tolerance can reach 20 pts); trading
+ * the anchor for a cheaper candidate then gambles quality the data cannot see.
+ */
+export function resolvedTie(candidate: RankableCandidate, anchor: RankableCandidate): boolean {
+  return (
+    anchor.macroF1.mean - candidate.macroF1.mean <= MIN_TIE_TOLERANCE &&
+    tieTolerance(anchor, candidate) <= MIN_TIE_TOLERANCE
+  );
+}
+
 /** Orders measured candidates by RANKING_RULE; `currentId` names the adapter's current candidate. */
 export function rankCandidates<C extends RankableCandidate>(
   candidates: C[],
@@ -92,7 +107,7 @@ export function rankCandidates<C extends RankableCandidate>(
     b.macroF1.mean - a.macroF1.mean;
   const byQuality = (a: C, b: C) => b.macroF1.mean - a.macroF1.mean || byCost(a, b);
   const cheaper = candidates.filter(
-    (c) => c !== anchor && nearTie(c) && materiallyCheaper(c, anchor),
+    (c) => c !== anchor && nearTie(c) && resolvedTie(c, anchor) && materiallyCheaper(c, anchor),
   );
   const rest = candidates.filter((c) => c !== anchor && !cheaper.includes(c)).sort(byQuality);
   return [...cheaper.sort(byCost), anchor, ...rest].map((candidate, i) => ({

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 
 export const PREPARE_EMBEDDINGS =
-  "npx tsx bench/datasets/prepare.ts spam-sample=300 fashion=10000,2000";
+  "npx tsx bench/datasets/prepare.ts spam-sample=500 fashion=10000,2000";
 export const INSTALL_FASHION_MNIST = "sudo apt-get install dataset-fashion-mnist";
 
 export class MissingDatasetError extends Error {

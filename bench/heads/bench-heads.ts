@@ -261,7 +261,7 @@ function describeProtocol(report: TrainingReport): string {
 }
 
 /** Accuracy and macro-F1 (scikit-learn's zero_division=0) of predicted against true labels. */
-function testScores(
+export function testScores(
   truth: string[],
   predicted: string[],
   labels: string[],

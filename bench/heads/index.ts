@@ -20,12 +20,13 @@ export { type Shots, shotSplit } from "./shot-splits";
 
 /**
  * The embeddings bench/datasets/prepare.ts caches: Fashion-MNIST through mobilenet-v2; SpamAssassin
- * (`spam-sample=300`: 300 spam + 300 ham) through use-lite, lexical, and the two fused.
+ * (`spam-sample=500`: 500 spam + 500 ham, enough for 256 per class next to a 20 % test set)
+ * through use-lite, lexical, and the two fused.
  */
 const DEFAULT_SETS = [
   "bench/data/fashion-mnist-train.mobilenet-v2.json+bench/data/fashion-mnist-test.mobilenet-v2.json",
-  "bench/data/spam-assassin-600.use-lite.json:spam-vs-ham",
-  "bench/data/spam-assassin-600.lexical.json|bench/data/spam-assassin-600.use-lite.json:spam-vs-ham",
+  "bench/data/spam-assassin-1000.use-lite.json:spam-vs-ham",
+  "bench/data/spam-assassin-1000.lexical.json|bench/data/spam-assassin-1000.use-lite.json:spam-vs-ham",
 ];
 
 /**

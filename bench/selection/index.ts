@@ -1,54 +1,45 @@
 /**
  * Backbone selection benchmark: on tasks built from the benchmark data, does selection (run on the
- * few-shot pool only) pick the candidate with the best held-out test accuracy? Compared with picking
- * the largest model and with picking by LogME alone; and what selection costs relative to embedding
- * the pool once per candidate. Candidates: what selection itself measures, i.e. every registered
- * backbone/cut layer of the modality that a Worker isolate can hold (src/selection/candidates.ts),
- * the lexical hashed n-gram baseline included for text, on the Node host.
+ * few-shot pool only) pick the candidate with the best held-out test accuracy? Selection here is
+ * the API job's own process (src/selection/selection-run.ts through selectBackbone): the same
+ * candidates, the fusion of the best two included, the same ranking, from an adapter on the
+ * README's starting backbone. Compared with picking the largest model and with picking by LogME
+ * alone; and what selection costs relative to embedding the pool once per candidate.
  */
 
+import { mkdir, writeFile } from "node:fs/promises";
 import { trainHead } from "../../adapters";
-import { rankCandidates } from "../../adapters/selection";
-import type { BackboneInput } from "../../models";
+import type { RawInput } from "../../src/routes/inputs";
 import { BackbonePool } from "../../src/runtime/backbones";
 import { nodeHost } from "../../src/runtime/node";
+import { availability, backboneRefOf, type Candidate } from "../../src/selection/candidates";
+import { embedRaw } from "../../src/selection/embed-raw";
+import { fusionCandidate } from "../../src/selection/fusion-candidate";
+import { MemoryVectorSets } from "../../src/selection/memory-vectors";
+import { selectBackbone, selectionCandidates } from "../../src/selection/select-backbone";
 import {
-  availability,
-  candidatesFor,
-  onePerWeights,
-  weightsPeakBytes,
-} from "../../src/selection/candidates";
-import { scoreEmbeddings } from "../../src/selection/measure-candidate";
+  type CandidateReport,
+  type SelectionReport,
+  selectionReport,
+} from "../../src/selection/selection-report";
+import { concatenated } from "../../src/selection/selection-run";
 import { type SelectionTask, selectionTasks, type TaskScale } from "./tasks";
 
-const BATCH = 32;
+/** The adapter selection runs for: on the backbone the README starts each modality with. */
+const CURRENT: Record<SelectionTask["modality"], SelectionReport["current"]> = {
+  text: { backbone: "use-lite", layer: "sentence" },
+  image: { backbone: "mobilenet-v2", layer: "pooled" },
+};
 
-/** A way to embed inputs, with what the ranking and the size baseline need to know about it. */
-interface BenchCandidate {
-  id: string;
-  sizeBytes: number;
-  memoryBytes: number;
-  weightsHash: string;
-  embed(inputs: BackboneInput[]): Promise<Float32Array[]>;
-  /** Held-out test vectors, kept across tasks (they share images); never part of a timed figure. */
-  testVectors: WeakMap<BackboneInput, Float32Array>;
-}
-
+/** What the bench makes of one measured candidate of a task. */
 interface CandidateResult {
-  id: string;
+  report: CandidateReport;
+  fusion: boolean;
   testAccuracy: number;
-  cvMacroF1: number;
-  cvMacroF1StandardError: number;
-  foldMacroF1: number[];
-  folds: number;
-  logME: number;
-  prototypeLoo: number;
-  embedMs: number;
-  latencyMsPerItem: number;
-  selectionMs: number;
-  sizeBytes: number;
-  memoryBytes: number;
 }
+
+/** Every task's measurements and held-out accuracies, to study the ranking without re-embedding. */
+const MEASUREMENTS = new URL("../data/selection-measurements.json", import.meta.url);
 
 const SCALES: Record<string, TaskScale> = {
   small: { textShots: [8], textTestPerClass: 40, imageShots: [8], imageTestPerClass: 20 },
@@ -68,67 +59,119 @@ export async function benchSelection(
     throw new Error(`unknown scale ${scaleName}; known: ${Object.keys(SCALES).join(", ")}`);
   const pool = new BackbonePool(await nodeHost());
   const tasks = await selectionTasks(scale);
-  const candidates = {
-    text: benchCandidates(pool, "text"),
-    image: benchCandidates(pool, "image"),
-  };
+  await mkdir(new URL(".", MEASUREMENTS), { recursive: true });
+  const testVectors = new TestVectors(pool);
   const rows: string[] = [];
+  const measurements: {
+    task: string;
+    current: SelectionReport["current"];
+    results: CandidateResult[];
+  }[] = [];
   const summary = {
     tasks: 0,
     pickWithin1pt: 0,
-    regret: { selection: 0, size: 0, logME: 0 },
+    freshPickWithin1pt: 0,
+    fusionBest: 0,
+    fusionPicked: 0,
+    regret: { selection: 0, fresh: 0, size: 0, logME: 0 },
     selectionMs: 0,
     embedOnceMs: 0,
   };
   for (const task of tasks) {
     console.error(`selection bench: ${task.name}`);
-    const results: CandidateResult[] = [];
-    for (const candidate of candidates[task.modality]) {
-      results.push(await runCandidate(candidate, task));
-    }
-    const best = Math.max(...results.map((r) => r.testAccuracy));
-    const byId = (id: string | undefined) => results.find((r) => r.id === id) as CandidateResult;
-    const selected = byId(
-      rankCandidates(
-        results.map((r) => ({
-          id: r.id,
-          macroF1: { mean: r.cvMacroF1, standardError: r.cvMacroF1StandardError },
-          foldMacroF1: r.foldMacroF1,
-          folds: r.folds,
-          latencyMsPerItem: r.latencyMsPerItem,
-          sizeBytes: r.sizeBytes,
-          memoryBytes: r.memoryBytes,
-        })),
-      )[0]?.candidate.id,
+    const vectors = new MemoryVectorSets();
+    const singles = selectionCandidates(pool, task.modality, {});
+    const samples = task.train.inputs.map((raw, i) => ({
+      raw,
+      label: task.train.labels[i] as string,
+    }));
+    const current = CURRENT[task.modality];
+    const report = await selectBackbone({
+      pool,
+      modality: task.modality,
+      current,
+      samples,
+      request: {},
+      vectors,
+      onProgress: (_, message) => console.error(`selection bench: ${task.name}: ${message}`),
+    });
+    // The same measurements ranked for an adapter with no current backbone to keep.
+    const fresh = selectionReport(
+      { modality: task.modality, current: { backbone: "", layer: "" }, samples },
+      report.labels,
+      structuredClone(report.candidates),
+      report.selectionMs,
     );
-    const bySize = results.reduce((a, b) => (b.sizeBytes > a.sizeBytes ? b : a));
-    const byLogME = results.reduce((a, b) => (b.logME > a.logME ? b : a));
+    const fused = fusionCandidate(singles, report.candidates);
+    const results: CandidateResult[] = [];
+    for (const candidate of [...singles, ...(fused ? [fused] : [])]) {
+      const measured = report.candidates.find((c) => c.id === candidate.id);
+      if (!measured?.metrics) continue;
+      console.error(`selection bench: ${task.name}: held-out accuracy of ${candidate.id}`);
+      results.push({
+        report: measured,
+        fusion: candidate.fusion !== undefined,
+        testAccuracy: await heldOutAccuracy(candidate, vectors, task, testVectors),
+      });
+    }
+    measurements.push({ task: task.name, current, results });
+    await writeFile(MEASUREMENTS, JSON.stringify(measurements));
+    const best = Math.max(...results.map((r) => r.testAccuracy));
+    const byId = (id: string | undefined) => {
+      const found = results.find((r) => r.report.id === id);
+      if (!found) throw new Error(`selection bench: ${task.name}: no result for ${id}`);
+      return found;
+    };
+    const selected = byId(report.recommendation?.id);
+    const freshPick = byId(fresh.recommendation?.id);
+    // The largest single model: a fusion is two of them, not a model one would pick by size.
+    const bySize = results
+      .filter((r) => !r.fusion)
+      .reduce((a, b) => (b.report.sizeBytes > a.report.sizeBytes ? b : a));
+    const byLogME = results.reduce((a, b) =>
+      (b.report.metrics?.logME ?? 0) > (a.report.metrics?.logME ?? 0) ? b : a,
+    );
+    const singlesEmbedMs = results
+      .filter((r) => !r.fusion)
+      .reduce((sum, r) => sum + (r.report.metrics?.embedMs ?? 0), 0);
     summary.tasks++;
     if (best - selected.testAccuracy <= 0.01) summary.pickWithin1pt++;
+    if (best - freshPick.testAccuracy <= 0.01) summary.freshPickWithin1pt++;
+    if (results.some((r) => r.fusion && r.testAccuracy === best)) summary.fusionBest++;
+    if (selected.fusion) summary.fusionPicked++;
     summary.regret.selection += best - selected.testAccuracy;
+    summary.regret.fresh += best - freshPick.testAccuracy;
     summary.regret.size += best - bySize.testAccuracy;
     summary.regret.logME += best - byLogME.testAccuracy;
-    summary.selectionMs += results.reduce((s, r) => s + r.selectionMs, 0);
-    summary.embedOnceMs += results.reduce((s, r) => s + r.embedMs, 0);
+    summary.selectionMs += report.selectionMs;
+    summary.embedOnceMs += singlesEmbedMs;
+    const pick = (r: CandidateResult) => `${r.report.id} (${pct(best - r.testAccuracy)})`;
     rows.push(
-      `| ${task.name} | ${task.train.labels.length} | ${results.map((r) => `${r.id} ${pct(r.testAccuracy)} (CV F1 ${pct(r.cvMacroF1)}, LogME ${r.logME.toFixed(3)}, proto LOO ${pct(r.prototypeLoo)})`).join("<br>")} | ${selected.id} (${pct(best - selected.testAccuracy)} below best) | ${bySize.id} (${pct(best - bySize.testAccuracy)}) | ${byLogME.id} (${pct(best - byLogME.testAccuracy)}) | ${(results.reduce((s, r) => s + r.selectionMs, 0) / results.reduce((s, r) => s + r.embedMs, 0)).toFixed(1)}× |`,
+      `| ${task.name} | ${task.train.labels.length} | ${results.map(describe).join("<br>")} | ${pick(selected)} | ${pick(freshPick)} | ${pick(bySize)} | ${pick(byLogME)} | ${(report.selectionMs / singlesEmbedMs).toFixed(1)}× |`,
     );
   }
   const n = summary.tasks;
   return [
     "## Backbone selection",
     "",
-    `\`BENCH_SELECTION_SCALE=${scaleName} npm run bench -- selection\`. Each task: a few-shot pool per class (all that selection sees) and a disjoint held-out test set. Per candidate: held-out test accuracy of the logistic head trained by the standard protocol on the pool; selection's measures on the pool (5-fold CV macro-F1 of the logistic head, repeated 3 times, LogME, prototype leave-one-out). Picks: selection (the ranking rule, adapters/selection/ranking.ts), the largest model (size ranking), the highest LogME. Cost: selection time per candidate (embedding + CV + LogME + LOO) over the time of embedding the pool once.`,
+    `\`BENCH_SELECTION_SCALE=${scaleName} npm run bench -- selection\`. Each task: a few-shot pool per class (all that selection sees, uploaded as texts or PNG files) and a disjoint held-out test set. Selection is the API job's own process run in process (selectBackbone → src/selection/selection-run.ts): every candidate a Worker isolate can hold, measured on the pool (5-fold CV macro-F1 of the logistic head repeated 3 times, LogME, prototype leave-one-out), then the fusion of the two best by CV macro-F1 (**fusion**, at their summed latency and memory), ranked by adapters/selection/ranking.ts for an adapter on ${CURRENT.text.backbone}/${CURRENT.text.layer} (text) or ${CURRENT.image.backbone}/${CURRENT.image.layer} (image), the README's starting backbones, which it keeps unless another candidate is clearly better. Per candidate: held-out test accuracy of the logistic head trained by the API's protocol (trainHead) on the pool. Picks (regret: points below the best held-out candidate): selection; the same ranking for a fresh adapter with no current backbone; the largest single model (size ranking); the highest LogME. Cost: selection's compute time over the time of embedding the pool once per single candidate.`,
     "",
     `Not measured, as selection itself leaves them out: ${unavailableBackbones(pool)}.`,
     "",
-    "| task | pool | held-out accuracy per candidate | selection pick (regret) | largest model (regret) | LogME pick (regret) | selection / embed once |",
-    "|---|---|---|---|---|---|---|",
+    "| task | pool | held-out accuracy per candidate | selection pick (regret) | no current backbone (regret) | largest model (regret) | LogME pick (regret) | selection / embed once |",
+    "|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
-    `Over ${n} tasks: selection's pick is within 1 pt of the best candidate in ${summary.pickWithin1pt}/${n} (${pct(summary.pickWithin1pt / n)}); mean regret: selection ${pct(summary.regret.selection / n)}, largest model ${pct(summary.regret.size / n)}, LogME alone ${pct(summary.regret.logME / n)}. Selection cost ${(summary.selectionMs / summary.embedOnceMs).toFixed(1)}× embedding the pools once per candidate.`,
+    `Over ${n} tasks: selection's pick is within 1 pt of the best candidate in ${summary.pickWithin1pt}/${n} (${pct(summary.pickWithin1pt / n)}); with no current backbone to keep, ${summary.freshPickWithin1pt}/${n} (${pct(summary.freshPickWithin1pt / n)}). Mean regret: selection ${pct(summary.regret.selection / n)}, no current backbone ${pct(summary.regret.fresh / n)}, largest model ${pct(summary.regret.size / n)}, LogME alone ${pct(summary.regret.logME / n)}. The fusion is the best held-out candidate in ${summary.fusionBest}/${n} tasks and selection's pick in ${summary.fusionPicked}/${n}. Selection cost ${(summary.selectionMs / summary.embedOnceMs).toFixed(1)}× embedding the pools once per candidate.`,
     "",
   ].join("\n");
+}
+
+function describe(r: CandidateResult): string {
+  const m = r.report.metrics;
+  if (!m) return r.report.id;
+  const name = r.fusion ? `**fusion ${r.report.id}**` : r.report.id;
+  return `${name} ${pct(r.testAccuracy)} (CV F1 ${pct(m.crossValidatedMacroF1.mean)}, LogME ${m.logME.toFixed(3)}, proto LOO ${pct(m.prototypeLeaveOneOutAccuracy)})`;
 }
 
 function pct(value: number): string {
@@ -143,91 +186,54 @@ function unavailableBackbones(pool: BackbonePool): string {
   return refused.map((entry) => `${entry.id} (${entry.reasons.join("; ")})`).join(", ") || "none";
 }
 
-function benchCandidates(
-  pool: BackbonePool,
-  modality: SelectionTask["modality"],
-): BenchCandidate[] {
-  // Runtime variants (-onnx, -auto) share their model's weights and embeddings: measured once, as selection does.
-  const available = pool
-    .manifests()
-    .filter((manifest) => availability(manifest, pool.runtimes).available);
-  const registered = onePerWeights(candidatesFor(available, modality), () => true);
-  return registered.map((c) => ({
-    id: c.id,
-    sizeBytes: c.manifest.sizeBytes,
-    memoryBytes: weightsPeakBytes(c.manifest, pool.runtimes),
-    weightsHash: c.manifest.weightsHash,
-    embed: async (inputs) => (await pool.embed(c.backbone, inputs, c.layer)).embeddings,
-    testVectors: new WeakMap(),
-  }));
-}
-
-async function embedTest(
-  candidate: BenchCandidate,
-  inputs: BackboneInput[],
-): Promise<Float32Array[]> {
-  const missing = inputs.filter((input) => !candidate.testVectors.has(input));
-  for (let start = 0; start < missing.length; start += BATCH) {
-    const batch = missing.slice(start, start + BATCH);
-    const vectors = await candidate.embed(batch);
-    for (const [i, input] of batch.entries()) {
-      candidate.testVectors.set(input, vectors[i] as Float32Array);
-    }
-  }
-  return inputs.map((input) => candidate.testVectors.get(input) as Float32Array);
-}
-
-async function embedTimed(
-  candidate: BenchCandidate,
-  inputs: BackboneInput[],
-): Promise<{ vectors: Float32Array[]; ms: number }> {
-  await candidate.embed(inputs.slice(0, 1));
-  const vectors: Float32Array[] = [];
-  const started = performance.now();
-  for (let start = 0; start < inputs.length; start += BATCH) {
-    vectors.push(...(await candidate.embed(inputs.slice(start, start + BATCH))));
-  }
-  return { vectors, ms: performance.now() - started };
-}
-
-async function runCandidate(
-  candidate: BenchCandidate,
+/**
+ * Held-out test accuracy of the head the API's protocol trains on the candidate's pool vectors
+ * (those selection embedded), scored on the task's test inputs embedded the same way.
+ */
+async function heldOutAccuracy(
+  candidate: Candidate,
+  vectors: MemoryVectorSets,
   task: SelectionTask,
-): Promise<CandidateResult> {
-  const labels = [...new Set(task.train.labels)].sort();
-  const classOf = new Map(labels.map((label, k) => [label, k]));
-  const y = Int32Array.from(task.train.labels, (label) => classOf.get(label) as number);
-
-  const started = performance.now();
-  const train = await embedTimed(candidate, task.train.inputs);
-  const dim = train.vectors[0]?.length ?? 0;
-  const backbone = { id: candidate.id, weightsHash: candidate.weightsHash, dim };
-  const scores = await scoreEmbeddings({ backbone, vectors: train.vectors, y, labels });
-  const selectionMs = performance.now() - started;
-
+  testVectors: TestVectors,
+): Promise<number> {
   const { head } = await trainHead({
     headType: "logistic",
-    backbone,
-    samples: train.vectors.map((features, i) => ({
-      features,
-      label: task.train.labels[i] as string,
+    backbone: backboneRefOf(candidate),
+    samples: vectors.readVectors(candidate.id).map((sample) => ({
+      features: sample.vector,
+      label: sample.label,
+      hash: sample.hash,
     })),
   });
-  const predictions = head.predict(await embedTest(candidate, task.test.inputs));
+  const predictions = head.predict(await testVectors.of(candidate, task.test.inputs));
   const correct = predictions.filter((p, i) => p.label === task.test.labels[i]).length;
-  return {
-    id: candidate.id,
-    testAccuracy: correct / predictions.length,
-    cvMacroF1: scores.crossValidation.macroF1.mean,
-    cvMacroF1StandardError: scores.crossValidation.macroF1.standardError,
-    foldMacroF1: scores.crossValidation.perFold.map((fold) => fold.macroF1),
-    folds: scores.crossValidation.folds,
-    logME: scores.logME,
-    prototypeLoo: scores.prototypeLeaveOneOutAccuracy,
-    embedMs: train.ms,
-    latencyMsPerItem: train.ms / train.vectors.length,
-    selectionMs,
-    sizeBytes: candidate.sizeBytes,
-    memoryBytes: candidate.memoryBytes,
-  };
+  return correct / predictions.length;
+}
+
+/**
+ * Held-out test vectors per candidate, kept across tasks (they share inputs); never part of a timed
+ * figure. A fusion's are its parts', side by side, as selection fuses the pool's.
+ */
+class TestVectors {
+  private readonly byCandidate = new Map<string, WeakMap<RawInput, Float32Array>>();
+
+  constructor(private readonly pool: BackbonePool) {}
+
+  async of(candidate: Candidate, inputs: RawInput[]): Promise<Float32Array[]> {
+    const { fusion } = candidate;
+    if (fusion) {
+      const [first, second] = await Promise.all(fusion.parts.map((part) => this.of(part, inputs)));
+      return (first ?? []).map((vector, i) =>
+        concatenated(vector, (second ?? [])[i] as Float32Array),
+      );
+    }
+    const cache = this.byCandidate.get(candidate.id) ?? new WeakMap<RawInput, Float32Array>();
+    this.byCandidate.set(candidate.id, cache);
+    const missing = inputs.filter((input) => !cache.has(input));
+    if (missing.length > 0) {
+      const { vectors } = await embedRaw(this.pool, candidate, missing);
+      for (const [i, input] of missing.entries()) cache.set(input, vectors[i] as Float32Array);
+    }
+    return inputs.map((input) => cache.get(input) as Float32Array);
+  }
 }

@@ -1,22 +1,24 @@
 /**
- * Selection benchmark tasks: labelled inputs split, per class, into a few-shot pool (what a tenant
- * would upload, and all that selection sees) and a disjoint held-out test set.
+ * Selection benchmark tasks: labelled inputs as a tenant uploads them (texts, PNG files), split per
+ * class into a few-shot pool (all that selection sees) and a disjoint held-out test set.
  */
 
+import { encode } from "fast-png";
 import { SeededRandom } from "../../adapters/random";
-import type { BackboneInput } from "../../models";
+import type { RgbImage } from "../../models";
+import type { RawInput } from "../../src/routes/inputs";
 import { fashionMnist } from "../datasets/fashion-mnist";
 import { type SpamGroup, spamAssassin } from "../datasets/spam-assassin";
 
 export interface SelectionTask {
   name: string;
   modality: "text" | "image";
-  train: { inputs: BackboneInput[]; labels: string[] };
-  test: { inputs: BackboneInput[]; labels: string[] };
+  train: { inputs: RawInput[]; labels: string[] };
+  test: { inputs: RawInput[]; labels: string[] };
 }
 
 interface Pool {
-  inputs: BackboneInput[];
+  inputs: RawInput[];
   labels: string[];
 }
 
@@ -41,7 +43,7 @@ function split(
     test.push(...members.slice(shots, shots + testPerClass));
   }
   const pick = (indices: number[]) => ({
-    inputs: indices.map((i) => pool.inputs[i] as BackboneInput),
+    inputs: indices.map((i) => pool.inputs[i] as RawInput),
     labels: indices.map((i) => pool.labels[i] as string),
   });
   return { name, modality, train: pick(train), test: pick(test) };
@@ -59,6 +61,12 @@ function spamPool(labelOf: Partial<Record<SpamGroup, string>>): Pool {
     }
   });
   return pool;
+}
+
+/** An 8-bit RGB image as a PNG file. */
+function png({ width, height, data }: RgbImage): Uint8Array {
+  if (!(data instanceof Uint8Array)) throw new Error("selection bench: expected 8-bit pixels");
+  return encode({ width, height, data, channels: 3 });
 }
 
 export interface TaskScale {
@@ -106,12 +114,13 @@ export async function selectionTasks(scale: TaskScale): Promise<SelectionTask[]>
   }
   if (scale.imageShots.length > 0) {
     const fashion = await fashionMnist("train", 6000);
-    const images = fashion.images.map((image): BackboneInput => ({ kind: "image", image }));
+    // Uploaded as PNG files, decoded by selection like any upload.
+    const images = fashion.images.map((image): RawInput => ({ kind: "image", bytes: png(image) }));
     const subset = (keep: string[]): Pool => {
       const pool: Pool = { inputs: [], labels: [] };
       fashion.labels.forEach((label, i) => {
         if (keep.includes(label)) {
-          pool.inputs.push(images[i] as BackboneInput);
+          pool.inputs.push(images[i] as RawInput);
           pool.labels.push(label);
         }
       });

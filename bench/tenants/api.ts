@@ -72,9 +72,9 @@ export class BenchApi {
   }
 
   /** Starts a training job and returns the head version it wrote once it has succeeded. */
-  async train(target: TenantAdapter): Promise<number> {
+  async train(target: TenantAdapter, request: { seed?: number } = {}): Promise<number> {
     const auth = `Bearer ${target.key}`;
-    let job = await this.json<Job>("POST", `/v1/adapters/${target.adapterId}/train`, auth, {});
+    let job = await this.json<Job>("POST", `/v1/adapters/${target.adapterId}/train`, auth, request);
     while (job.status === "queued" || job.status === "running") {
       await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
       job = await this.json<Job>("GET", `/v1/jobs/${job.id}`, auth);

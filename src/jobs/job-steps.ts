@@ -7,7 +7,7 @@
  */
 
 import type { BackbonePool } from "../runtime/backbones";
-import type { SelectionReport } from "../selection/select-backbone";
+import type { SelectionReport } from "../selection/selection-report";
 import type { JobProgress } from "../storage/jobs-table";
 import type { AdapterRecord, JobRecord } from "../storage/records";
 import type { RunnerState } from "../storage/runner-state";

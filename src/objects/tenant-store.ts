@@ -14,7 +14,7 @@ import { type Publication, publishVersion } from "../jobs/publish-version";
 import { assertTrainable } from "../jobs/readiness";
 import { assertRetained } from "../jobs/retained-samples";
 import { Problem } from "../problem";
-import type { SelectionReport, SelectionRequest } from "../selection/select-backbone";
+import type { SelectionReport, SelectionRequest } from "../selection/selection-report";
 import { now } from "../storage/clock";
 import { activationKey } from "../storage/cut-activations";
 import { assertEmbeddedInAdapterSpace, assertVersionFitsAdapter } from "../storage/embedding-space";

@@ -3,6 +3,7 @@
  * the modality must match, and the backbone must be available here (runtime, licence, size, memory).
  */
 
+import type { BackboneRef } from "../../adapters";
 import type { BackboneManifest } from "../../models";
 import type { Fusion } from "../../models/fusion";
 import {
@@ -137,6 +138,19 @@ export function candidateAvailability(
   return candidate.fusion
     ? fusionAvailability(candidate.fusion.fusion, carried)
     : availability(candidate.manifest, carried);
+}
+
+/** What a head on the candidate's vectors is pinned to (a fusion's blocks, for their scaling). */
+export function backboneRefOf(candidate: Candidate): BackboneRef {
+  const { fusion } = candidate;
+  return fusion
+    ? {
+        id: candidate.backbone,
+        weightsHash: fusion.fusion.weightsHash,
+        dim: candidate.dim,
+        blocks: fusion.fusion.blocks,
+      }
+    : { id: candidate.backbone, weightsHash: candidate.manifest.weightsHash, dim: candidate.dim };
 }
 
 /** Every cut layer of every backbone of the modality, default layer first within a backbone. */

@@ -8,7 +8,7 @@
 import { fuse, fusionLayers, isFusionId } from "../../models/fusion";
 import { InputError } from "../../models/input-error";
 import type { Candidate } from "./candidates";
-import type { CandidateReport } from "./select-backbone";
+import type { CandidateReport } from "./selection-report";
 
 export function fusionCandidate(
   candidates: Candidate[],

@@ -1,20 +1,16 @@
 /**
- * Measures one candidate on the adapter's samples: embed them all (timing it), then the logistic
- * head's cross-validated quality, LogME and nearest-prototype leave-one-out accuracy on the vectors.
+ * What selection measures of one candidate on the samples' vectors: the logistic head's
+ * cross-validated quality under the training protocol, LogME and nearest-prototype leave-one-out
+ * accuracy; and its embedding time (./selection-run.ts).
  */
 
 import { type BackboneRef, fromRows, type Matrix } from "../../adapters";
 import {
   type CrossValidationInput,
   type CrossValidationReport,
-  crossValidateHead,
   logME,
   prototypeLeaveOneOutAccuracy,
 } from "../../adapters/selection";
-import type { RawInput } from "../routes/inputs";
-import type { BackbonePool } from "../runtime/backbones";
-import type { Candidate } from "./candidates";
-import { embedRaw } from "./embed-raw";
 
 export interface CandidateMeasurement {
   crossValidation: CrossValidationReport;
@@ -26,44 +22,6 @@ export interface CandidateMeasurement {
   wasmHeapBytes: number;
 }
 
-export interface MeasureInput {
-  pool: BackbonePool;
-  candidate: Candidate;
-  /** As uploaded (./embed-raw.ts preprocesses them batch by batch). */
-  inputs: RawInput[];
-  /** Class index of each input, into labels. */
-  y: Int32Array;
-  labels: string[];
-  folds?: number;
-  seed?: number;
-  onProgress?: (message: string) => Promise<void> | void;
-}
-
-export async function measureCandidate(input: MeasureInput): Promise<CandidateMeasurement> {
-  const { pool, candidate } = input;
-  const { vectors, embedMs } = await embedRaw(pool, candidate, input.inputs);
-  await input.onProgress?.(`${candidate.id}: embedded ${vectors.length} samples`);
-  const scores = await scoreEmbeddings({
-    backbone: {
-      id: candidate.backbone,
-      weightsHash: candidate.manifest.weightsHash,
-      dim: candidate.dim,
-    },
-    vectors,
-    y: input.y,
-    labels: input.labels,
-    folds: input.folds,
-    seed: input.seed,
-    onProgress: (message) => input.onProgress?.(`${candidate.id}: ${message}`),
-  });
-  return {
-    ...scores,
-    latencyMsPerItem: embedMs / vectors.length,
-    embedMs,
-    wasmHeapBytes: pool.wasmHeapBytes(),
-  };
-}
-
 export interface ScoreInput {
   backbone: BackboneRef;
   vectors: Float32Array[];
@@ -71,25 +29,10 @@ export interface ScoreInput {
   labels: string[];
   folds?: number;
   seed?: number;
-  onProgress?: (message: string) => Promise<void> | void;
-}
-
-/** The quality measures of one candidate's embeddings of the samples. */
-export async function scoreEmbeddings(
-  input: ScoreInput,
-): Promise<
-  Pick<CandidateMeasurement, "crossValidation" | "logME" | "prototypeLeaveOneOutAccuracy">
-> {
-  const cv = crossValidationOf(input);
-  const crossValidation = await crossValidateHead({
-    ...cv,
-    onProgress: (progress) => input.onProgress?.(progress.message),
-  });
-  return { crossValidation, ...transferability(cv.X, input.y, input.labels.length) };
 }
 
 /** What selection cross-validates: the logistic head under the training protocol. */
-export function crossValidationOf(input: Omit<ScoreInput, "onProgress">): CrossValidationInput {
+export function crossValidationOf(input: ScoreInput): CrossValidationInput {
   return {
     headType: "logistic",
     backbone: input.backbone,

@@ -1,90 +1,22 @@
 /**
- * Backbone selection on an adapter's own samples: measure every available candidate of the
- * modality, rank them by the documented rule (adapters/selection/ranking), and mark the
- * accuracy–latency Pareto front. A candidate that fails is reported as failed; the others are still
- * ranked.
+ * Backbone selection in process, on samples held in memory: the selection job's own steps
+ * (./selection-run.ts) run to the end, single candidates and their best fusion alike, so what the
+ * tests and bench/selection measure is what the API's job reports.
  */
 
-import {
-  type FoldStatistic,
-  MIN_TIE_TOLERANCE,
-  paretoFront,
-  RANKING_RULE,
-  type RankableCandidate,
-  rankCandidates,
-} from "../../adapters/selection";
+import { STEP_FLOPS } from "../../adapters";
 import type { BackboneManifest } from "../../models";
 import type { RawInput } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
-import {
-  type Availability,
-  availability,
-  type Candidate,
-  candidatesFor,
-  onePerWeights,
-} from "./candidates";
-import { type CandidateMeasurement, measureCandidate } from "./measure-candidate";
-
-export interface SelectionRequest {
-  /** Folds for cross-validation (fewer when the smallest label has fewer samples; at least 3). */
-  folds?: number;
-  seed?: number;
-  /** Only these backbone ids (default: every backbone of the adapter's modality). */
-  backbones?: string[];
-}
+import { availability, type Candidate, candidatesFor, onePerWeights } from "./candidates";
+import { embedRaw } from "./embed-raw";
+import { MemoryVectorSets } from "./memory-vectors";
+import { labelsOf, type SelectionReport, type SelectionRequest } from "./selection-report";
+import { SelectionRun, type VectorSets } from "./selection-run";
 
 export interface LabelledRaw {
   raw: RawInput;
   label: string;
-}
-
-export interface CandidateReport {
-  id: string;
-  backbone: string;
-  layer: string;
-  dim: number;
-  runtime: string;
-  /** Every backbone id running these weights, the measured one first (measured once). */
-  runtimes: { backbone: string; runtime: string }[];
-  licence: string;
-  sizeBytes: number;
-  flops: { approx: number; per: string };
-  availability: Availability;
-  status: "measured" | "unavailable" | "failed";
-  error: string | null;
-  metrics: {
-    folds: number;
-    repeats: number;
-    crossValidatedAccuracy: FoldStatistic;
-    crossValidatedMacroF1: FoldStatistic;
-    /** Per fold, repeat by repeat (the same folds for every candidate). */
-    foldMacroF1: number[];
-    logME: number;
-    prototypeLeaveOneOutAccuracy: number;
-    latencyMsPerItem: number;
-    embedMs: number;
-    wasmHeapBytes: number;
-  } | null;
-  rank: number | null;
-  nearTie: boolean;
-  /** How far below the best mean macro-F1 it could be and still be a near tie (ranking.ts). */
-  tieTolerance: number | null;
-  paretoOptimal: boolean;
-}
-
-export interface SelectionReport {
-  modality: BackboneManifest["modality"];
-  samples: number;
-  labels: string[];
-  current: { backbone: string; layer: string };
-  rule: string;
-  /** Ranked candidates first (by rank), then the failed and unavailable ones. */
-  candidates: CandidateReport[];
-  /** Candidate ids on the front of cross-validated accuracy vs latency, fastest first. */
-  paretoFront: string[];
-  recommendation: { id: string; backbone: string; layer: string; reason: string } | null;
-  notes: string[];
-  selectionMs: number;
 }
 
 export interface SelectBackboneInput {
@@ -94,48 +26,45 @@ export interface SelectBackboneInput {
   samples: LabelledRaw[];
   request: SelectionRequest;
   onProgress?: (fraction: number, message: string) => Promise<void> | void;
+  /** Where each candidate's vectors of the samples are kept, by candidate id (default: a fresh set). */
+  vectors?: VectorSets;
 }
 
 export async function selectBackbone(input: SelectBackboneInput): Promise<SelectionReport> {
-  const started = performance.now();
   const { pool, samples, request } = input;
-  const labels = labelsOf(samples);
-  const classOf = new Map(labels.map((label, k) => [label, k]));
-  const y = Int32Array.from(samples, (s) => classOf.get(s.label) as number);
-  const candidates = selectionCandidates(pool, input.modality, request);
-
-  const reports: CandidateReport[] = [];
-  for (const [i, candidate] of candidates.entries()) {
-    const report = (message: string) =>
-      input.onProgress?.(
-        i / candidates.length,
-        `candidate ${i + 1}/${candidates.length} ${message}`,
-      );
-    const available = availability(candidate.manifest, pool.runtimes);
-    if (!available.available) {
-      reports.push(describeCandidate(candidate, available, { status: "unavailable", error: null }));
-      continue;
-    }
-    await report(`${candidate.id}: embedding`);
-    try {
-      const measured = await measureCandidate({
-        pool,
-        candidate,
-        inputs: samples.map((s) => s.raw),
-        y,
-        labels,
-        folds: request.folds,
-        seed: request.seed,
-        onProgress: report,
-      });
-      reports.push(
-        describeCandidate(candidate, available, { status: "measured", error: null }, measured),
-      );
-    } catch (error) {
-      reports.push(failedCandidate(candidate, available, error));
-    }
+  const vectors = input.vectors ?? new MemoryVectorSets();
+  const run = new SelectionRun(
+    {
+      pool,
+      vectors,
+      stepFlops: STEP_FLOPS,
+      // All the samples at once: nothing here bounds a step's time.
+      embedNextChunk: async (candidate) => {
+        const { vectors: embedded, embedMs } = await embedRaw(
+          pool,
+          candidate,
+          samples.map((sample) => sample.raw),
+        );
+        vectors.appendVectors(
+          candidate.id,
+          samples.map((sample, i) => ({
+            label: sample.label,
+            hash: String(i),
+            vector: embedded[i] as Float32Array,
+          })),
+        );
+        return { done: true, embedMs };
+      },
+    },
+    request,
+    selectionCandidates(pool, input.modality, request),
+  );
+  while (!run.done) {
+    const { fraction, message } = run.progress;
+    await input.onProgress?.(fraction, message);
+    await run.step();
   }
-  return selectionReport(input, labels, reports, performance.now() - started);
+  return run.report(input, labelsOf(samples));
 }
 
 /**
@@ -151,194 +80,4 @@ export function selectionCandidates(
     (c) => !request.backbones || request.backbones.includes(c.backbone),
   );
   return onePerWeights(asked, (manifest) => availability(manifest, pool.runtimes).available);
-}
-
-export function labelsOf(samples: { label: string }[]): string[] {
-  return [...new Set(samples.map((s) => s.label))].sort();
-}
-
-/** The ranked report from every candidate's report, in the order they were measured. */
-export function selectionReport(
-  input: Pick<SelectBackboneInput, "modality" | "current"> & { samples: unknown[] },
-  labels: string[],
-  reports: CandidateReport[],
-  selectionMs: number,
-): SelectionReport {
-  const { notes, ...ranking } = rankReports(reports, input.current);
-  const described = context(input, labels, reports);
-  return { ...ranking, ...described, notes: [...described.notes, ...notes], selectionMs };
-}
-
-export function failedCandidate(
-  candidate: Candidate,
-  available: Availability,
-  error: unknown,
-): CandidateReport {
-  const detail = error instanceof Error ? error.message : String(error);
-  return describeCandidate(candidate, available, { status: "failed", error: detail });
-}
-
-type RankableReport = RankableCandidate & { report: CandidateReport; accuracy: number };
-
-/** Whether a report's candidate runs the adapter's current backbone (any of its runtimes) and layer. */
-function isCurrent(report: CandidateReport, current: SelectionReport["current"]): boolean {
-  return (
-    report.layer === current.layer &&
-    (report.backbone === current.backbone ||
-      report.runtimes.some((r) => r.backbone === current.backbone))
-  );
-}
-
-function rankReports(reports: CandidateReport[], current: SelectionReport["current"]) {
-  const rankable = reports.flatMap((report) =>
-    report.metrics
-      ? [
-          {
-            id: report.id,
-            macroF1: report.metrics.crossValidatedMacroF1,
-            foldMacroF1: report.metrics.foldMacroF1,
-            folds: report.metrics.folds,
-            latencyMsPerItem: report.metrics.latencyMsPerItem,
-            accuracy: report.metrics.crossValidatedAccuracy.mean,
-            sizeBytes: report.sizeBytes,
-            memoryBytes: report.availability.estimatedPeakBytes,
-            report,
-          },
-        ]
-      : [],
-  );
-  const currentCandidate = rankable.find((c) => isCurrent(c.report, current));
-  const ranked = rankCandidates(rankable, currentCandidate?.id);
-  const front = paretoFront(rankable).map((point) => point.id);
-  for (const { candidate, rank, nearTie, tieTolerance } of ranked) {
-    candidate.report.rank = rank;
-    candidate.report.nearTie = nearTie;
-    candidate.report.tieTolerance = tieTolerance;
-    candidate.report.paretoOptimal = front.includes(candidate.id);
-  }
-  const best = ranked[0]?.candidate;
-  const leader = rankable.reduce<(typeof rankable)[number] | undefined>(
-    (a, b) => (!a || b.macroF1.mean > a.macroF1.mean ? b : a),
-    undefined,
-  );
-  const keeps = best !== undefined && best === currentCandidate;
-  const reason = (): string => {
-    if (!best || !leader) return "";
-    const f1 = (c: typeof best) => c.macroF1.mean.toFixed(4);
-    if (keeps && best !== leader) {
-      return `the current backbone stays: its macro-F1 ${f1(best)} is within its tie tolerance (${ranked[0]?.tieTolerance.toFixed(4)}) of the best (${leader.id}, ${f1(leader)}), so no candidate is clearly better`;
-    }
-    if (best === leader) return `highest cross-validated macro-F1 (${f1(best)})`;
-    return `macro-F1 ${f1(best)} is within its tie tolerance (${ranked[0]?.tieTolerance.toFixed(4)}) of the best (${leader.id}, ${f1(leader)}) and it is materially cheaper to serve (≤ 75 % of the latency or ≤ half the memory)`;
-  };
-  return {
-    rule: RANKING_RULE,
-    candidates: [
-      ...ranked.map((r) => r.candidate.report),
-      ...reports.filter((r) => r.status === "failed"),
-      ...reports.filter((r) => r.status === "unavailable"),
-    ],
-    paretoFront: front,
-    recommendation: best
-      ? {
-          id: best.id,
-          // Staying means staying on the current runtime too, not moving to a variant of it.
-          backbone: keeps ? current.backbone : best.report.backbone,
-          layer: best.report.layer,
-          reason: reason(),
-        }
-      : null,
-    notes: separationNotes(ranked, rankable.length),
-  };
-}
-
-/**
- * Says when the samples are too few to tell candidates apart: near ties whose tolerance is the
- * noise of the folds (above the 1 pt floor) rather than a real difference.
- */
-function separationNotes(
-  ranked: ReturnType<typeof rankCandidates<RankableReport>>,
-  measured: number,
-): string[] {
-  const tied = ranked.filter((r) => r.nearTie);
-  const noisy = tied.filter((r) => r.tieTolerance > MIN_TIE_TOLERANCE);
-  if (measured < 2 || noisy.length === 0) return [];
-  const widest = Math.max(...noisy.map((r) => r.tieTolerance));
-  return [
-    `too few samples to separate ${tied.length} candidates (${tied.map((r) => r.candidate.id).join(", ")}): their macro-F1 differ by less than the fold-to-fold noise (up to ${(100 * widest).toFixed(1)} pts); the current backbone is kept unless one of them is materially cheaper, and more samples would sharpen the ranking`,
-  ];
-}
-
-function context(
-  input: Pick<SelectBackboneInput, "modality" | "current"> & { samples: unknown[] },
-  labels: string[],
-  reports: CandidateReport[],
-) {
-  const notes: string[] = [];
-  const usable = reports.filter((r) => r.status !== "unavailable");
-  if (usable.length <= 1) {
-    notes.push(
-      `only ${usable.length} candidate${usable.length === 1 ? "" : "s"} for ${input.modality} can run in this deployment: there is nothing to choose between`,
-    );
-  }
-  const failed = reports.filter((r) => r.status === "failed");
-  if (failed.length > 0) {
-    notes.push(
-      `${failed.length} candidate(s) failed and are not ranked: ${failed.map((r) => r.id).join(", ")}`,
-    );
-  }
-  return {
-    modality: input.modality,
-    samples: input.samples.length,
-    labels,
-    current: input.current,
-    notes,
-  };
-}
-
-export function describeCandidate(
-  candidate: Candidate,
-  available: Availability,
-  outcome: { status: CandidateReport["status"]; error: string | null },
-  measured?: CandidateMeasurement,
-): CandidateReport {
-  // A fusion runs each of its backbones (once, if both parts cut the same one).
-  const parts = candidate.fusion?.parts.map((part) => part.manifest) ?? [candidate.manifest];
-  const manifests = [...new Map(parts.map((manifest) => [manifest.id, manifest])).values()];
-  const joined = (values: string[]) => [...new Set(values)].join("+");
-  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-  return {
-    id: candidate.id,
-    backbone: candidate.backbone,
-    layer: candidate.layer,
-    dim: candidate.dim,
-    runtime: joined(manifests.map((manifest) => manifest.runtime)),
-    runtimes: candidate.runtimes,
-    licence: joined(manifests.map((manifest) => manifest.source.licence)),
-    sizeBytes: sum(manifests.map((manifest) => manifest.sizeBytes)),
-    flops: {
-      approx: sum(manifests.map((manifest) => manifest.flops.approx)),
-      per: candidate.manifest.flops.per,
-    },
-    availability: available,
-    ...outcome,
-    metrics: measured
-      ? {
-          folds: measured.crossValidation.folds,
-          repeats: measured.crossValidation.repeats,
-          crossValidatedAccuracy: measured.crossValidation.accuracy,
-          crossValidatedMacroF1: measured.crossValidation.macroF1,
-          foldMacroF1: measured.crossValidation.perFold.map((fold) => fold.macroF1),
-          logME: measured.logME,
-          prototypeLeaveOneOutAccuracy: measured.prototypeLeaveOneOutAccuracy,
-          latencyMsPerItem: measured.latencyMsPerItem,
-          embedMs: measured.embedMs,
-          wasmHeapBytes: measured.wasmHeapBytes,
-        }
-      : null,
-    rank: null,
-    nearTie: false,
-    tieTolerance: null,
-    paretoOptimal: false,
-  };
 }

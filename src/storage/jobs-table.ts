@@ -1,5 +1,5 @@
 import { echoId, Problem } from "../problem";
-import type { SelectionReport } from "../selection/select-backbone";
+import type { SelectionReport } from "../selection/selection-report";
 import { newId } from "./ids";
 import { type CreatedPosition, createdBefore, type PageRequest } from "./page";
 import type { JobKind, JobOf, JobRecord, JobRequestOf, JobStatus, JobStepStats } from "./records";

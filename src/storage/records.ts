@@ -6,7 +6,7 @@ import type {
   TrainingReport,
   TrainOptions,
 } from "../../adapters";
-import type { SelectionReport, SelectionRequest } from "../selection/select-backbone";
+import type { SelectionReport, SelectionRequest } from "../selection/selection-report";
 
 export interface TenantRecord {
   id: string;

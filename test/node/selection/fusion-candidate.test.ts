@@ -19,7 +19,7 @@ import {
   type CandidateReport,
   describeCandidate,
   selectionReport,
-} from "../../../src/selection/select-backbone";
+} from "../../../src/selection/selection-report";
 
 function manifestOf(id: string): BackboneManifest {
   const manifest = BACKBONES[id]?.manifest;

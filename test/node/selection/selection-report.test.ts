@@ -8,7 +8,7 @@ import { foldStatistic } from "../../../adapters/selection";
 import { BACKBONES } from "../../../models";
 import { availability, candidatesFor } from "../../../src/selection/candidates";
 import type { CandidateMeasurement } from "../../../src/selection/measure-candidate";
-import { describeCandidate, selectionReport } from "../../../src/selection/select-backbone";
+import { describeCandidate, selectionReport } from "../../../src/selection/selection-report";
 
 const manifest = BACKBONES["use-lite"]?.manifest;
 if (!manifest) throw new Error("use-lite is not registered");

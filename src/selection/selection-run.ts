@@ -1,0 +1,273 @@
+/**
+ * A selection as a process of bounded steps, the one code path of every selection: the API's job
+ * (src/jobs/selection-steps.ts, one step per alarm, samples read back from R2) and the in-process
+ * selectBackbone (tests, bench/selection) drive it over their own workspace. For each candidate
+ * (backbone × cut layer): embed the samples a chunk per step, cross-validate the logistic head in
+ * steps of about `stepFlops`, then LogME and prototype leave-one-out in one step. After the single
+ * candidates comes the fusion of the two best of them (./fusion-candidate.ts), from their vectors.
+ * The state is plain data, so a new process continues from a checkpoint exactly.
+ */
+
+import {
+  type CrossValidationCheckpoint,
+  type CrossValidationInput,
+  CrossValidationRun,
+} from "../../adapters/selection";
+import type { BackbonePool } from "../runtime/backbones";
+import type { LabelledVector } from "../storage/runner-state";
+import { backboneRefOf, type Candidate, candidateAvailability } from "./candidates";
+import { fusionCandidate } from "./fusion-candidate";
+import { crossValidationOf, transferability } from "./measure-candidate";
+import {
+  type CandidateReport,
+  describeCandidate,
+  failedCandidate,
+  labelsOf,
+  type SelectionReport,
+  type SelectionRequest,
+  selectionReport,
+} from "./selection-report";
+
+/** Labelled vector sets by name: the job runner's SQLite tables, or memory (./memory-vectors.ts). */
+export interface VectorSets {
+  appendVectors(set: string, vectors: LabelledVector[]): void;
+  countVectors(set: string): number;
+  readVectors(set: string): LabelledVector[];
+}
+
+/** Where a selection keeps its vectors and how it reaches the samples. */
+export interface SelectionWorkspace {
+  pool: BackbonePool;
+  vectors: VectorSets;
+  /** Head fitting per step, in floating-point operations. */
+  stepFlops: number;
+  /**
+   * Embeds the next chunk of the samples with the candidate into the vector set named by its id;
+   * `done` once the set holds every sample. Backbone time only (warm-up excluded).
+   */
+  embedNextChunk(candidate: Candidate): Promise<{ done: boolean; embedMs: number }>;
+}
+
+export interface SelectionCheckpoint {
+  candidate: number;
+  stage: "embed" | "cross-validate" | "score";
+  crossValidation: CrossValidationCheckpoint | null;
+  /** Backbone time spent embedding the current candidate so far. */
+  embedMs: number;
+  reports: CandidateReport[];
+  /** Time spent in steps so far (the report's selectionMs). */
+  computeMs: number;
+}
+
+export class SelectionRun {
+  private state: SelectionCheckpoint;
+  private cv: { candidate: string; run: CrossValidationRun } | null = null;
+  private vectors: { candidate: string; input: CrossValidationInput } | null = null;
+  /** The single candidates, the same in every process (they follow from the deployment and the request). */
+  readonly candidates: Candidate[];
+
+  constructor(
+    private readonly workspace: SelectionWorkspace,
+    private readonly request: SelectionRequest,
+    candidates: Candidate[],
+    resume: SelectionCheckpoint | null = null,
+  ) {
+    this.candidates = candidates;
+    this.state = resume ?? {
+      candidate: 0,
+      stage: "embed",
+      crossValidation: null,
+      embedMs: 0,
+      reports: [],
+      computeMs: 0,
+    };
+  }
+
+  get done(): boolean {
+    return this.candidateAt(this.state.candidate) === null;
+  }
+
+  /** The candidates' reports so far, in the order they were measured (the fusion last). */
+  get reports(): CandidateReport[] {
+    return this.state.reports;
+  }
+
+  /**
+   * The single candidates, then the fusion of the two best of them (decided once they are all
+   * measured, from their checkpointed reports, so every process picks the same one).
+   */
+  candidateAt(index: number): Candidate | null {
+    const single = this.candidates[index];
+    if (single) return single;
+    if (index > this.candidates.length) return null;
+    return fusionCandidate(this.candidates, this.state.reports);
+  }
+
+  get progress(): { fraction: number; message: string } {
+    const { candidate, stage } = this.state;
+    const current = this.candidateAt(candidate);
+    const total = this.candidates.length + 1;
+    const embedded = current ? this.workspace.vectors.countVectors(current.id) : 0;
+    const detail = {
+      embed: `embedded ${embedded} samples`,
+      "cross-validate": `cross-validated ${this.state.crossValidation?.perFold.length ?? 0} folds`,
+      score: "LogME and prototype leave-one-out",
+    }[stage];
+    return {
+      fraction: candidate / total,
+      message: current ? `candidate ${candidate + 1}/${total} ${current.id}: ${detail}` : "ranking",
+    };
+  }
+
+  /** One bounded step; a candidate that fails is reported as failed and the next one follows. */
+  async step(): Promise<void> {
+    const started = performance.now();
+    const candidate = this.candidateAt(this.state.candidate);
+    if (!candidate) return;
+    const { pool } = this.workspace;
+    const available = candidateAvailability(candidate, pool.runtimes);
+    try {
+      if (!available.available) {
+        this.next(describeCandidate(candidate, available, { status: "unavailable", error: null }));
+      } else if (this.state.stage === "embed" && candidate.fusion) {
+        this.state = {
+          ...this.state,
+          embedMs: this.fuseVectors(candidate, candidate.fusion),
+          stage: "cross-validate",
+        };
+      } else if (this.state.stage === "embed") {
+        const { done, embedMs } = await this.workspace.embedNextChunk(candidate);
+        this.state = {
+          ...this.state,
+          embedMs: this.state.embedMs + embedMs,
+          stage: done ? "cross-validate" : "embed",
+        };
+      } else if (this.state.stage === "cross-validate") {
+        this.crossValidate(candidate);
+      } else {
+        this.next(
+          describeCandidate(
+            candidate,
+            available,
+            { status: "measured", error: null },
+            this.measurement(candidate),
+          ),
+        );
+      }
+    } catch (error) {
+      this.next(failedCandidate(candidate, available, error));
+    }
+    this.state.computeMs += performance.now() - started;
+  }
+
+  checkpoint(): SelectionCheckpoint {
+    return this.state;
+  }
+
+  /** The ranked report, once done. */
+  report(
+    context: Pick<SelectionReport, "modality" | "current"> & { samples: unknown[] },
+    labels: string[],
+  ): SelectionReport {
+    return selectionReport(context, labels, this.state.reports, this.state.computeMs);
+  }
+
+  /** The finished candidate's measures: its cross-validation, LogME, prototype LOO, latency. */
+  private measurement(candidate: Candidate) {
+    const input = this.crossValidationInput(candidate);
+    const { X, y, labels } = input;
+    // The finished cross-validation: in memory, or from the checkpoint after a restart.
+    const cv =
+      this.cv?.run ?? new CrossValidationRun(input, this.state.crossValidation ?? undefined);
+    const { embedMs } = this.state;
+    return {
+      crossValidation: cv.result(),
+      ...transferability(X, y, labels.length),
+      latencyMsPerItem: embedMs / y.length,
+      embedMs,
+      wasmHeapBytes: this.workspace.pool.wasmHeapBytes(),
+    };
+  }
+
+  /** One bounded step of the candidate's cross-validation (the run stays in memory between steps). */
+  private crossValidate(candidate: Candidate): void {
+    if (this.cv?.candidate !== candidate.id) {
+      const run = new CrossValidationRun(
+        this.crossValidationInput(candidate),
+        this.state.crossValidation ?? undefined,
+      );
+      this.cv = { candidate: candidate.id, run };
+    }
+    const { run } = this.cv;
+    run.advance(this.workspace.stepFlops);
+    this.state = {
+      ...this.state,
+      crossValidation: run.checkpoint(),
+      stage: run.done ? "score" : "cross-validate",
+    };
+  }
+
+  /** The candidate's embeddings as the cross-validation reads them (cached for its steps). */
+  private crossValidationInput(candidate: Candidate): CrossValidationInput {
+    if (this.vectors?.candidate !== candidate.id) {
+      const vectors = this.workspace.vectors.readVectors(candidate.id);
+      const labels = labelsOf(vectors);
+      const classOf = new Map(labels.map((label, k) => [label, k]));
+      const input = crossValidationOf({
+        backbone: backboneRefOf(candidate),
+        vectors: vectors.map((sample) => sample.vector),
+        y: Int32Array.from(vectors, (sample) => classOf.get(sample.label) as number),
+        labels,
+        folds: this.request.folds,
+        seed: this.request.seed,
+      });
+      this.vectors = { candidate: candidate.id, input };
+    }
+    return this.vectors.input;
+  }
+
+  /**
+   * A fusion's vectors: its parts' (already embedded, in the same sample order) side by side. Its
+   * embedding time is theirs together, which makes its latency the sum of theirs.
+   */
+  private fuseVectors(candidate: Candidate, fusion: NonNullable<Candidate["fusion"]>): number {
+    const { vectors } = this.workspace;
+    if (vectors.countVectors(candidate.id) === 0) {
+      const [first, second] = fusion.parts.map((part) => vectors.readVectors(part.id)) as [
+        LabelledVector[],
+        LabelledVector[],
+      ];
+      vectors.appendVectors(
+        candidate.id,
+        first.map((sample, i) => ({
+          ...sample,
+          vector: concatenated(sample.vector, (second[i] as LabelledVector).vector),
+        })),
+      );
+    }
+    const embedMsOf = (part: Candidate) =>
+      this.state.reports.find((report) => report.id === part.id)?.metrics?.embedMs ?? 0;
+    return fusion.parts.reduce((sum, part) => sum + embedMsOf(part), 0);
+  }
+
+  private next(report: CandidateReport): void {
+    this.cv = null;
+    this.vectors = null;
+    this.state = {
+      ...this.state,
+      candidate: this.state.candidate + 1,
+      stage: "embed",
+      crossValidation: null,
+      embedMs: 0,
+      reports: [...this.state.reports, report],
+    };
+  }
+}
+
+/** Two parts' vectors of one sample, side by side: the fusion's vector (models/fusion.ts order). */
+export function concatenated(first: Float32Array, second: Float32Array): Float32Array {
+  const vector = new Float32Array(first.length + second.length);
+  vector.set(first);
+  vector.set(second, first.length);
+  return vector;
+}
