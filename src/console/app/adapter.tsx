@@ -16,11 +16,14 @@ type Tab = (typeof TABS)[number];
 export function AdapterView({
   adapter,
   modality,
+  headTypes,
   onBack,
   onChange,
 }: {
   adapter: Adapter;
   modality: "image" | "text";
+  /** What the adapter's backbone can train (`finetune` only where it has a trainable top). */
+  headTypes: string[];
   onBack: () => void;
   onChange: (adapter: Adapter) => void;
 }) {
@@ -76,6 +79,7 @@ export function AdapterView({
         {tab === "Train" && (
           <Train
             adapter={adapter}
+            headTypes={headTypes}
             onTrained={refresh}
             onShowReport={(version) => showReport(version)}
           />

@@ -3,10 +3,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { AdapterView } from "./adapter";
 import { call, path } from "./api";
-import type { Adapter, Backbone } from "./types";
+import { type Adapter, type Backbone, headTypesFor } from "./types";
 import { Card, ErrorBox, mib, useAction } from "./ui";
-
-const HEAD_TYPES = ["logistic", "prototype", "mlp"] as const;
 
 export function AdapterList() {
   const [adapters, setAdapters] = useState<Adapter[]>([]);
@@ -31,6 +29,7 @@ export function AdapterList() {
       <AdapterView
         adapter={open}
         modality={modalityOf(open)}
+        headTypes={headTypesFor(backbones.find((b) => b.id === open.backbone))}
         onBack={() => setOpen(null)}
         onChange={(changed) => {
           setOpen(changed);
@@ -189,7 +188,7 @@ function NewAdapter({
             value={headType}
             onChange={(e) => setHeadType(e.currentTarget.value)}
           >
-            {HEAD_TYPES.map((h) => (
+            {headTypesFor(chosen).map((h) => (
               <option key={h} value={h}>
                 {h}
               </option>

@@ -12,10 +12,12 @@ import { Card, ErrorBox, JobProgress, useAction } from "./ui";
 
 export function Train({
   adapter,
+  headTypes,
   onTrained,
   onShowReport,
 }: {
   adapter: Adapter;
+  headTypes: string[];
   onTrained: () => Promise<void>;
   onShowReport: (version: number) => Promise<void>;
 }) {
@@ -63,7 +65,7 @@ export function Train({
             value={headType}
             onChange={(e) => setHeadType(e.currentTarget.value)}
           >
-            {["logistic", "prototype", "mlp"].map((h) => (
+            {headTypes.map((h) => (
               <option key={h}>{h}</option>
             ))}
           </select>

@@ -23,6 +23,15 @@ export interface Backbone {
   parameters: number;
   latency: { msPerItem: number } | null;
   selection: { available: boolean; reasons: string[] };
+  /** Whether it declares a trainable top, so adapters on it can train a `finetune` head. */
+  finetune: boolean;
+}
+
+/** The head types an adapter on this backbone can train. */
+export function headTypesFor(backbone: Backbone | undefined): string[] {
+  return backbone?.finetune
+    ? ["logistic", "prototype", "mlp", "finetune"]
+    : ["logistic", "prototype", "mlp"];
 }
 
 export interface Job {
