@@ -16,7 +16,7 @@ import { corrupt, decodeContainer, encodeContainer } from "../serialization/cont
 import type { BackboneRef, Prediction, PredictOptions } from "../types";
 import { memorySource } from "./activation-source";
 import { topLayout } from "./layout";
-import { dequantiseInt8, quantiseInt8 } from "./quantise";
+import { dequantiseInt8, quantisedTop, quantiseInt8 } from "./quantise";
 import { type TopModel, topLogits } from "./top-model";
 
 const MAGIC = "EAFT";
@@ -41,22 +41,16 @@ export class FinetuneHead {
   readonly temperature: number;
   readonly abstainThreshold: number | null;
 
-  /** Built from parts, the top is quantised at once, so the head serves what it stores. */
-  constructor(parts: FinetuneHeadParts) {
+  /**
+   * Built from trained parts, the top is quantised at once, so the head serves what it stores; parts
+   * decoded from storage (`quantised`) already are.
+   */
+  constructor(parts: FinetuneHeadParts, quantised = false) {
     this.backbone = parts.backbone;
     this.labels = parts.labels;
     this.temperature = parts.temperature;
     this.abstainThreshold = parts.abstainThreshold;
-    const { layout } = parts.model;
-    const theta = Float64Array.from(parts.model.theta);
-    const kernel = theta.subarray(layout.topKernel, layout.topBias);
-    kernel.set(
-      dequantiseInt8(
-        quantiseInt8(kernel, layout.outChannels, layout.inChannels),
-        layout.inChannels,
-      ),
-    );
-    this.model = { ...parts.model, theta };
+    this.model = quantised ? parts.model : quantisedTop(parts.model, "int8");
   }
 
   /** Floats of one input: the cut feature map, H·W·C. */
@@ -180,18 +174,21 @@ export function decodeFinetuneHead(bytes: Uint8Array, expected: BackboneRef): Fi
   theta.set(array("top.bias", top.outChannels), layout.topBias);
   theta.set(array("classifier.kernel", labels.length * top.outChannels), layout.classKernel);
   theta.set(array("classifier.bias", labels.length), layout.classBias);
-  return new FinetuneHead({
-    backbone,
-    labels,
-    temperature: header.temperature as number,
-    abstainThreshold: header.abstainThreshold as number | null,
-    model: {
-      layout,
-      theta,
-      scaling: {
-        mean: Float64Array.from(array("scaler.mean", top.outChannels)),
-        scale: Float64Array.from(array("scaler.scale", top.outChannels)),
+  return new FinetuneHead(
+    {
+      backbone,
+      labels,
+      temperature: header.temperature as number,
+      abstainThreshold: header.abstainThreshold as number | null,
+      model: {
+        layout,
+        theta,
+        scaling: {
+          mean: Float64Array.from(array("scaler.mean", top.outChannels)),
+          scale: Float64Array.from(array("scaler.scale", top.outChannels)),
+        },
       },
     },
-  });
+    true,
+  );
 }

@@ -29,7 +29,12 @@ export function quantiseInt8(kernel: Float64Array, rows: number, cols: number): 
 }
 
 export function dequantiseInt8({ values, scales }: Int8Kernel, cols: number): Float64Array {
-  return Float64Array.from(values, (q, i) => q * (scales[Math.floor(i / cols)] as number));
+  const kernel = new Float64Array(values.length);
+  for (let r = 0; r < scales.length; r++) {
+    const scale = scales[r] as number;
+    for (let c = r * cols; c < (r + 1) * cols; c++) kernel[c] = (values[c] as number) * scale;
+  }
+  return kernel;
 }
 
 /** Nearest float16 value (round half to even on the 10-bit mantissa; weights are far from its range limits). */
