@@ -185,6 +185,8 @@ export class FinetuneRun {
   private startFit: { model: LogisticRegression; process: FitProcess } | null = null;
   private fit: FinetuneFit | null = null;
   private start: TopModel | null = null;
+  /** The standard scaler of the train split, which every start scaling derives from. */
+  private trainScaler: StandardScaler | null = null;
   private head: FinetuneHead | null = null;
 
   constructor(
@@ -610,10 +612,12 @@ export class FinetuneRun {
 
   /** The network's scaler: floored while the start is fitted and when it won, else the frozen head's. */
   private scaling() {
-    const train = selectRows(this.prepared.X, this.split.train);
-    const scaler = new StandardScaler().fit(train);
-    if (this.state.startScaling === "standard") return { mean: scaler.mean, scale: scaler.scale };
-    return flooredScaling(scaler);
+    // Fitted once on the train rows in place (no copy of the split), then floored or not.
+    this.trainScaler ??= new StandardScaler().fit(this.prepared.X, this.split.train);
+    const { mean, scale } = this.trainScaler;
+    return this.state.startScaling === "standard"
+      ? { mean, scale }
+      : flooredScaling(this.trainScaler);
   }
 
   private paramsOf(hyperparameters: Hyperparameters): FinetuneParams {
