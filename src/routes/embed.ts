@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
+import { isFusionId } from "../../models/fusion";
 import type { AppEnv } from "../env";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
@@ -19,9 +20,14 @@ import { IdSchema } from "./request-bounds";
 
 const EmbedJsonSchema = z
   .object({
-    backbone: IdSchema.openapi({ example: "use-lite" }),
+    backbone: IdSchema.openapi({
+      description:
+        "A backbone id from GET /v1/backbones, or a fusion of two (`lexical+use-lite`, `mobilenet-v2:pooled+mobilenet-v2:block12`), as adapters take it.",
+      example: "use-lite",
+    }),
     layer: IdSchema.optional().openapi({
-      description: "A cut layer from GET /v1/backbones; default: the backbone's output.",
+      description:
+        "A cut layer from GET /v1/backbones; default: the backbone's output. A fusion names its layers in its id.",
     }),
     inputs: z.array(JsonInputSchema).openapi({
       description: `Texts, or {image: base64} objects; at most ${LIMITS.maxEmbedBatch}.`,
@@ -42,7 +48,12 @@ const EmbeddingsSchema = z
     version: z.string(),
     layer: z.string(),
     dim: z.int(),
-    normalization: z.literal("l2").openapi({ description: "Every vector has unit L2 norm." }),
+    blocks: z.array(z.int()).nullable().openapi({
+      description: "A fusion's parts' dims, in order (null: one backbone).",
+    }),
+    normalization: z.literal("l2").openapi({
+      description: "Every vector has unit L2 norm; a fusion's, every block (part) of it.",
+    }),
     embeddings: z.array(z.array(z.number())),
   })
   .openapi("Embeddings");
@@ -91,14 +102,23 @@ export function embedRoutes() {
       c.req.valid("form") as EmbedForm,
     );
     const pool = c.var.backbones;
-    const manifest = pool.manifest(backbone);
-    const result = await pool.embed(backbone, await toBackboneInputs(manifest, inputs), layer);
+    const fusion = isFusionId(backbone) ? pool.fusion(backbone) : null;
+    if (fusion && layer !== undefined) {
+      throw new Problem(
+        422,
+        "invalid-fusion",
+        `a fusion names its parts' layers in its id (e.g. ${fusion.parts[0]?.manifest.id}:${fusion.parts[0]?.layer}+…), not in "layer"`,
+      );
+    }
+    const { inputs: preparation } = pool.served(backbone);
+    const result = await pool.embed(backbone, await toBackboneInputs(preparation, inputs), layer);
     return c.json(
       {
         backbone: result.backbone,
         version: result.version,
         layer: result.layer,
         dim: result.dim,
+        blocks: fusion?.blocks ?? null,
         normalization: "l2" as const,
         embeddings: result.embeddings.map((vector: Float32Array) => Array.from(vector)),
       },

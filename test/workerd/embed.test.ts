@@ -58,6 +58,35 @@ describe("embed parity with Node", () => {
   });
 });
 
+describe("embed with a fusion", () => {
+  it("returns each part's vector side by side, as the parts embed alone", async () => {
+    const inputs = PARITY_INPUTS["use-lite"];
+    const response = await postJson({ backbone: "lexical+use-lite", inputs });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      backbone: string;
+      layer: string;
+      dim: number;
+      blocks: number[];
+      embeddings: number[][];
+    };
+    const lexical = (await (await postJson({ backbone: "lexical", inputs })).json()) as {
+      dim: number;
+      embeddings: number[][];
+    };
+    expect(body.backbone).toBe("lexical+use-lite");
+    expect(body.blocks).toEqual([lexical.dim, body.dim - lexical.dim]);
+    const joined = lexical.embeddings.map((row, i) => [...row, ...(parity["use-lite"][i] ?? [])]);
+    expect(maxAbsDiff(body.embeddings, joined)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it("refuses a layer next to a fusion, which names its layers in its id", async () => {
+    const response = await postJson({ backbone: "lexical+use-lite", layer: "x", inputs: ["hi"] });
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { type: string }).type).toBe("/problems/invalid-fusion");
+  });
+});
+
 const png = picturePng(32, 32, 1);
 interface BadInput {
   name: string;
@@ -139,6 +168,18 @@ const badInputs: BadInput[] = [
     status: 400,
     slug: "malformed-request",
     send: () => post("{ not json", "application/json"),
+  },
+  {
+    name: "fusion of an image and a text backbone",
+    status: 422,
+    slug: "invalid-fusion",
+    send: embedJson("mobilenet-v2+use-lite", ["hi"]),
+  },
+  {
+    name: "fusion with an unknown part",
+    status: 404,
+    slug: "unknown-backbone",
+    send: embedJson("lexical+resnet-9000", ["hi"]),
   },
   { name: "wrong types", status: 422, slug: "invalid-request", send: embedJson(7, "hi") },
 ];
