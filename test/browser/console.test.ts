@@ -97,6 +97,12 @@ describe("the console", () => {
     await page.getByLabel("image", { exact: true }).check();
     await page.getByLabel("Backbone").selectOption("mobilenet-v2");
     await until(() => page.getByTestId("backbone-info").textContent()).toContain("1792-d");
+    // A head type the next backbone cannot train goes back to logistic, not on to a 422.
+    await page.getByLabel("Head type").selectOption("finetune");
+    await page.getByLabel("Backbone").selectOption("mobilenet-v2-onnx");
+    expect(await page.getByLabel("Head type").inputValue()).toBe("logistic");
+    await page.getByLabel("Backbone").selectOption("mobilenet-v2");
+    expect(await page.getByLabel("Head type").inputValue()).toBe("logistic");
     await page.getByRole("button", { name: "Create adapter" }).click();
     for (const label of ["red", "green", "blue"]) {
       await page.getByLabel("New label").fill(label);

@@ -114,6 +114,9 @@ function NewAdapter({
   const choices = backbones.filter((b) => b.modality === modality);
   const chosen =
     choices.find((b) => b.id === backbone) ?? choices.find((b) => b.selection.available);
+  // A head type the newly chosen backbone cannot train falls back to the default one.
+  const offeredHeads = headTypesFor(chosen);
+  const chosenHead = offeredHeads.includes(headType) ? headType : "logistic";
   return (
     <Card title="New adapter">
       <form
@@ -121,7 +124,7 @@ function NewAdapter({
           event.preventDefault();
           action.run(async () => {
             const adapter = await call<Adapter>("POST", "/v1/adapters", {
-              json: { name, backbone: chosen?.id ?? "", headType },
+              json: { name, backbone: chosen?.id ?? "", headType: chosenHead },
             });
             onCreated(adapter);
           });
@@ -148,6 +151,7 @@ function NewAdapter({
                 onChange={() => {
                   setModality(m);
                   setBackbone("");
+                  setHeadType("logistic");
                 }}
               />
               {m}
@@ -159,7 +163,13 @@ function NewAdapter({
           <select
             name="backbone"
             value={chosen?.id ?? ""}
-            onChange={(e) => setBackbone(e.currentTarget.value)}
+            onChange={(e) => {
+              const next = e.currentTarget.value;
+              setBackbone(next);
+              // Stays off a head type the previous backbone offered once this one does not.
+              const offered = headTypesFor(choices.find((b) => b.id === next));
+              if (!offered.includes(headType)) setHeadType("logistic");
+            }}
           >
             {choices.map((b) => (
               <option key={b.id} value={b.id}>
@@ -185,10 +195,10 @@ function NewAdapter({
           Head type
           <select
             name="head-type"
-            value={headType}
+            value={chosenHead}
             onChange={(e) => setHeadType(e.currentTarget.value)}
           >
-            {headTypesFor(chosen).map((h) => (
+            {offeredHeads.map((h) => (
               <option key={h} value={h}>
                 {h}
               </option>
