@@ -9,9 +9,17 @@ import {
 import type { FitCheckpoint, FitProcess } from "../fit-process";
 import { multiplyByTransposed } from "../linalg/gemm";
 import { type Matrix, zeros } from "../linalg/matrix";
+import { gramOf } from "../linalg/matrix-memo";
 import { Lbfgs } from "../solvers/lbfgs";
+import { coordinateSpace, type SpaceFactory } from "../solvers/search-space";
 import { type ClassWeight, sampleWeightsFor } from "./class-weights";
-import { logisticObjective, parameterCount, weightRowCount } from "./multinomial-loss";
+import {
+  type LogisticProblem,
+  logisticObjective,
+  parameterCount,
+  weightRowCount,
+} from "./multinomial-loss";
+import { sampleSpanSpace, spanPays } from "./sample-span-space";
 
 export interface LogisticRegressionParams {
   /** Inverse L2 regularisation strength. */
@@ -55,11 +63,16 @@ export class LogisticRegression extends Classifier {
   startFit(X: Matrix, y: Int32Array, options?: FitOptions, resume?: FitCheckpoint): FitProcess {
     const classCount = classCountOf(y, options);
     const sampleWeight = sampleWeightsFor(y, classCount, this.params.classWeight);
-    const objective = logisticObjective({ X, y, sampleWeight, classCount, C: this.params.C });
+    const problem: LogisticProblem = { X, y, sampleWeight, classCount, C: this.params.C };
     const start = this.startingPoint(options?.warmStart, y, sampleWeight, classCount, X.cols);
+    const rows = weightRowCount(classCount);
+    const memo = options?.memo?.matrix === X ? options.memo : undefined;
+    const inSpan = spanPays(X.rows, X.cols, rows, memo !== undefined);
+    const space: SpaceFactory = inSpan
+      ? sampleSpanSpace(problem, start, memo ? memo.gram() : gramOf(X))
+      : coordinateSpace(logisticObjective(problem), start);
     const search = new Lbfgs(
-      objective,
-      start,
+      space,
       {
         maxIterations: this.params.maxIterations,
         gradientTolerance: 0,
@@ -69,8 +82,11 @@ export class LogisticRegression extends Classifier {
       },
       resume,
     );
-    // Logits X W^T and the gradient (P - Y)^T X: two n x d x R products per evaluation.
-    const flopsPerEvaluation = 4 * X.rows * (X.cols + 1) * weightRowCount(classCount);
+    // In coordinates, logits X W^T and the gradient (P - Y)^T X: two n x d x R products per
+    // evaluation; in the span, one n x n x R product per iteration, counted per evaluation.
+    const flopsPerEvaluation = inSpan
+      ? 2 * X.rows * (X.rows + 1) * rows
+      : 4 * X.rows * (X.cols + 1) * rows;
     const finish = () => {
       const result = search.result;
       this.theta = result.x;
