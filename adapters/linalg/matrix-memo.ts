@@ -17,8 +17,24 @@ export class MatrixMemo {
   }
 }
 
+/** Rows of the Gram matrix computed per product: each block's products stop at the diagonal. */
+const GRAM_BLOCK_ROWS = 128;
+
+/** X X^T, symmetric: each row block against the rows up to its end only, then mirrored (half the products). */
 export function gramOf(X: Matrix): Float64Array {
-  const gram = new Float64Array(X.rows * X.rows);
-  multiplyByTransposed(X.data, X.data, X.rows, X.rows, X.cols, gram);
+  const { rows: n, cols: d, data } = X;
+  const gram = new Float64Array(n * n);
+  const block = new Float64Array(GRAM_BLOCK_ROWS * n);
+  for (let start = 0; start < n; start += GRAM_BLOCK_ROWS) {
+    const end = Math.min(start + GRAM_BLOCK_ROWS, n);
+    multiplyByTransposed(data.subarray(start * d, end * d), data, end - start, end, d, block);
+    for (let i = start; i < end; i++) {
+      for (let j = 0; j <= i; j++) {
+        const value = block[(i - start) * end + j] as number;
+        gram[i * n + j] = value;
+        gram[j * n + i] = value;
+      }
+    }
+  }
   return gram;
 }

@@ -33,6 +33,12 @@ export interface LogisticRegressionParams {
    * absolute tolerance cost 11 points of test accuracy at C = 100 on the 8-shot use-lite fixture).
    */
   tol: number;
+  /**
+   * Where L-BFGS keeps its vectors: in coordinates (d·R weights), in the span of the training
+   * samples (n·R coefficients, sample-span-space), or "auto": the span where it pays (spanPays).
+   * The same search either way, to rounding.
+   */
+  solverSpace: "auto" | "coordinates" | "samples";
 }
 
 export const LOGISTIC_DEFAULTS: LogisticRegressionParams = {
@@ -40,6 +46,7 @@ export const LOGISTIC_DEFAULTS: LogisticRegressionParams = {
   classWeight: null,
   maxIterations: 500,
   tol: 1e-4,
+  solverSpace: "auto",
 };
 
 /** Multinomial logistic regression with L2, fitted by L-BFGS (scikit-learn's `lbfgs` solver). */
@@ -67,7 +74,10 @@ export class LogisticRegression extends Classifier {
     const start = this.startingPoint(options?.warmStart, y, sampleWeight, classCount, X.cols);
     const rows = weightRowCount(classCount);
     const memo = options?.memo?.matrix === X ? options.memo : undefined;
-    const inSpan = spanPays(X.rows, X.cols, rows, memo !== undefined);
+    const { solverSpace } = this.params;
+    const inSpan =
+      solverSpace === "samples" ||
+      (solverSpace === "auto" && spanPays(X.rows, X.cols, rows, memo !== undefined));
     const space: SpaceFactory = inSpan
       ? sampleSpanSpace(problem, start, memo ? memo.gram() : gramOf(X))
       : coordinateSpace(logisticObjective(problem), start);

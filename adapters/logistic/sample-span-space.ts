@@ -12,14 +12,14 @@ import {
 /**
  * Whether L-BFGS on the logistic objective should run in the span of the samples, from multiply-add
  * counts per iteration (n samples, d features, R weight rows). In coordinates, every evaluation
- * costs two n·d·R products (logits, gradient), about 2.2 n·d·R per iteration (1.1 evaluations). In
+ * costs two n·d·R products (logits, gradient): about 2.2 n·d·R per iteration (1.1 evaluations). In
  * the span, an iteration costs one n·n·R product (G R, for the accepted point only: trial points of
- * the line search cost O(nR)), plus an n·d·R expansion of the gradient on the iterations where the
- * stopping test's cheap bounds do not decide (a third of them or fewer); its vectors are (n + 2)·R
- * long twice instead of (d + 1)·R. So the span costs (n/d + 1/3) / 2.2 of the coordinates' products:
- * at most half for n <= 3d/4. The Gram matrix costs n·n·d once per X: over a C sweep (a shared memo)
- * it is paid once for all its fits; a lone fit recovers it only after about n / (2R) evaluations, so
- * alone it runs in the span only when n <= 20 R (a warm-started refit takes ~10–30 evaluations).
+ * the line search cost O(nR)), plus an n·d·R expansion of the gradient where the stopping test's
+ * cheap bounds do not decide (counted here a third of the time; fewer in practice); its vectors are
+ * (n + 2)·R long twice instead of (d + 1)·R. The span is taken when it does at most half the
+ * coordinates' work per iteration (n <= ~0.77 d), and its Gram matrix (n·n·d / 2, once per X) is
+ * either shared by a sweep's fits (a memo) or repaid within LONE_FIT_ITERATIONS iterations of this
+ * fit alone (a warm-started refit after a sweep runs more than that).
  */
 export function spanPays(
   samples: number,
@@ -27,15 +27,20 @@ export function spanPays(
   rows: number,
   gramShared: boolean,
 ): boolean {
+  const [n, d] = [samples, features];
+  const inCoordinates = 2.2 * n * d * rows;
+  const inSpan = n * n * rows + (n * d * rows) / 3;
+  const gram = (n * n * d) / 2;
   return (
-    samples <= MAX_SPAN_SAMPLES &&
-    4 * samples <= 3 * features &&
-    (gramShared || samples <= 20 * rows)
+    n <= MAX_SPAN_SAMPLES &&
+    2 * inSpan <= inCoordinates &&
+    (gramShared || gram <= LONE_FIT_ITERATIONS * (inCoordinates - inSpan))
   );
 }
 
 /** The Gram matrix is n x n float64: 8 MB at this n, well inside a Worker's 128 MB. */
 const MAX_SPAN_SAMPLES = 1024;
+const LONE_FIT_ITERATIONS = 20;
 
 /**
  * The logistic objective's L-BFGS vectors, stored in the span of the training samples. With L2 on W

@@ -10,7 +10,7 @@ import {
   weightRowCount,
 } from "../../../adapters/logistic";
 import type { LogisticProblem } from "../../../adapters/logistic/multinomial-loss";
-import { sampleSpanSpace } from "../../../adapters/logistic/sample-span-space";
+import { sampleSpanSpace, spanPays } from "../../../adapters/logistic/sample-span-space";
 import { Lbfgs, type LbfgsOptions } from "../../../adapters/solvers/lbfgs";
 import { coordinateSpace, type SpaceFactory } from "../../../adapters/solvers/search-space";
 import { nodeGemmKernel } from "../../../src/runtime/gemm/node-gemm";
@@ -99,18 +99,38 @@ describe.each(KERNELS)("L-BFGS in the span of the samples, $name kernel", (kerne
     expect(resumed.iterations).toBe(straight.iterations);
   });
 
-  it("LogisticRegression: a sweep's shared memo moves the fit into the span, same coefficients", () => {
-    // n = 90 > 20 R, so alone the fit stays in coordinates; with the memo it runs in the span.
+  it("LogisticRegression: a warm-started sweep gives the same coefficients in either space", () => {
     const { X, y } = blobs({ perClass: 30, classes: 3, dim: 200, separation: 1, seed: 4 });
-    const alone = new LogisticRegression({ C: 2 }).fit(X, y);
-    const swept = new LogisticRegression({ C: 2 }).fit(X, y, { memo: new MatrixMemo(X) });
-    expect(swept.fitSummary.iterations).toBe(alone.fitSummary.iterations);
-    const scale = Math.max(...alone.coefficients.map(Math.abs));
-    alone.coefficients.forEach((v, j) => {
-      expect(Math.abs((swept.coefficients[j] as number) - v)).toBeLessThan(1e-8 * scale);
+    const memo = new MatrixMemo(X);
+    const sweep = (solverSpace: "coordinates" | "samples") => {
+      let previous: LogisticRegression | undefined;
+      for (const C of [0.01, 1, 100]) {
+        previous = new LogisticRegression({ C, solverSpace }).fit(X, y, {
+          warmStart: previous,
+          memo,
+        });
+      }
+      return previous as LogisticRegression;
+    };
+    const [coordinates, span] = [sweep("coordinates"), sweep("samples")];
+    expect(span.fitSummary.iterations).toBe(coordinates.fitSummary.iterations);
+    const scale = Math.max(...coordinates.coefficients.map(Math.abs));
+    coordinates.coefficients.forEach((v, j) => {
+      expect(Math.abs((span.coefficients[j] as number) - v)).toBeLessThan(1e-8 * scale);
     });
-    alone.intercepts.forEach((v, r) => {
-      expect(Math.abs((swept.intercepts[r] as number) - v)).toBeLessThan(1e-8);
+    coordinates.intercepts.forEach((v, r) => {
+      expect(Math.abs((span.intercepts[r] as number) - v)).toBeLessThan(1e-8);
     });
+  });
+});
+
+describe("spanPays", () => {
+  it("never with more samples than features; a shared Gram matrix makes larger fits pay", () => {
+    expect(spanPays(2000, 1792, 10, true)).toBe(false);
+    expect(spanPays(48, 1792, 10, false)).toBe(true);
+    // The Fashion-MNIST full pool: its sweep on 979 samples shares one Gram, its refit on 1,306 not.
+    expect(spanPays(979, 1792, 10, true)).toBe(true);
+    expect(spanPays(979, 1792, 10, false)).toBe(false);
+    expect(spanPays(1306, 1792, 10, false)).toBe(false);
   });
 });

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useGemmKernel } from "../../../adapters/linalg/gemm";
 import { JS_GEMM } from "../../../adapters/linalg/js-gemm";
 import { fromRows, selectRows } from "../../../adapters/linalg/matrix";
-import { MatrixMemo } from "../../../adapters/linalg/matrix-memo";
 import { LogisticRegression } from "../../../adapters/logistic";
 import { StandardScaler } from "../../../adapters/preprocessing/standard-scaler";
 import { nodeGemmKernel } from "../../../src/runtime/gemm/node-gemm";
@@ -47,15 +46,12 @@ describe.skipIf(!existsSync(FIXTURE)).each(KERNELS)(
       raw[0]?.features.length ?? 0,
     );
 
-    // Alone, these small fits run in coordinates; with a sweep's memo, in the span of the samples.
-    const paths = [
-      { path: "coordinates", memo: false },
-      { path: "span of the samples", memo: true },
-    ];
-    for (const [c, { path, memo }] of fixture.cases.flatMap((c) =>
-      paths.map((p) => [c, p] as const),
+    // Both places the solver can keep its vectors (LogisticRegressionParams.solverSpace).
+    const spaces = ["coordinates", "samples"] as const;
+    for (const [c, solverSpace] of fixture.cases.flatMap((c) =>
+      spaces.map((p) => [c, p] as const),
     )) {
-      it(`${c.name}, ${path}: same standardisation, probabilities and accuracy at C = ${c.C}`, () => {
+      it(`${c.name}, solver in ${solverSpace}: same standardisation, probabilities and accuracy at C = ${c.C}`, () => {
         const classOf = new Map(c.classes.map((label, k) => [label, k]));
         const labelsOf = (indices: number[]) =>
           Int32Array.from(indices, (i) => classOf.get(raw[i]?.label ?? "") as number);
@@ -66,12 +62,14 @@ describe.skipIf(!existsSync(FIXTURE)).each(KERNELS)(
         c.scalerScale.forEach((s, j) => {
           expect(Math.abs((scaler.scale[j] as number) - s) / s).toBeLessThan(1e-9);
         });
-        const XTrain = scaler.transform(selectRows(X, c.trainIndices));
-        const model = new LogisticRegression({ C: c.C, tol: 1e-10, maxIterations: 10_000 }).fit(
-          XTrain,
-          labelsOf(c.trainIndices),
-          { classCount: c.classes.length, memo: memo ? new MatrixMemo(XTrain) : undefined },
-        );
+        const model = new LogisticRegression({
+          C: c.C,
+          tol: 1e-10,
+          maxIterations: 10_000,
+          solverSpace,
+        }).fit(scaler.transform(selectRows(X, c.trainIndices)), labelsOf(c.trainIndices), {
+          classCount: c.classes.length,
+        });
         expect(model.fitSummary.converged).toBe(true);
         const XTest = scaler.transform(selectRows(X, c.testIndices));
         const proba = model.predictProba(XTest);
