@@ -10,6 +10,10 @@ export class MatrixMemo {
 
   constructor(readonly matrix: Matrix) {}
 
+  get hasGram(): boolean {
+    return this.gramMatrix !== null;
+  }
+
   /** X X^T (n x n, float64: 8 MB at n = 1,000), the inner products of the rows. */
   gram(): Float64Array {
     this.gramMatrix ??= gramOf(this.matrix);

@@ -78,6 +78,10 @@ export class LogisticRegression extends Classifier {
     const inSpan =
       solverSpace === "samples" ||
       (solverSpace === "auto" && spanPays(X.rows, X.cols, rows, memo !== undefined));
+    const [n, d] = [X.rows, X.cols];
+    // Work done before the first iteration, billed to the first step: the Gram matrix (n·n·d / 2
+    // multiply-adds) unless a memo holds it, and the start's images X W0^T.
+    let setupFlops = inSpan ? (memo?.hasGram ? 0 : n * n * d) + 2 * n * d * rows : 0;
     const space: SpaceFactory = inSpan
       ? sampleSpanSpace(problem, start, memo ? memo.gram() : gramOf(X))
       : coordinateSpace(logisticObjective(problem), start);
@@ -94,14 +98,12 @@ export class LogisticRegression extends Classifier {
     );
     // In coordinates, logits X W^T and the gradient (P - Y)^T X: two n x d x R products per
     // evaluation; in the span, one n x n x R product per iteration, counted per evaluation.
-    const flopsPerEvaluation = inSpan
-      ? 2 * X.rows * (X.rows + 1) * rows
-      : 4 * X.rows * (X.cols + 1) * rows;
+    const flopsPerEvaluation = inSpan ? 2 * n * (n + 1) * rows : 4 * n * (d + 1) * rows;
     const finish = () => {
       const result = search.result;
       this.theta = result.x;
       this.classCount = classCount;
-      this.featureCount = X.cols;
+      this.featureCount = d;
       this.summary = { iterations: result.iterations, converged: result.converged };
     };
     if (search.stopped) finish();
@@ -114,10 +116,13 @@ export class LogisticRegression extends Classifier {
       },
       advance(flops) {
         const before = search.evaluations;
+        const spent = () => setupFlops + (search.evaluations - before) * flopsPerEvaluation;
         do search.iterate();
-        while (!search.stopped && (search.evaluations - before) * flopsPerEvaluation < flops);
+        while (!search.stopped && spent() < flops);
         if (search.stopped) finish();
-        return (search.evaluations - before) * flopsPerEvaluation;
+        const total = spent();
+        setupFlops = 0;
+        return total;
       },
       checkpoint: () => search.checkpoint(),
     };
