@@ -45,7 +45,8 @@ const LONE_FIT_ITERATIONS = 20;
 /**
  * The logistic objective's L-BFGS vectors, stored in the span of the training samples. With L2 on W
  * (intercepts free), every vector the search forms from a start W0 — iterate, gradient
- * X^T P + W / (C S), direction, correction pairs — has weight rows w_k = sum_i c_ik x_i + c_nk W0_k:
+ * X^T R + W / (C S) (R the residuals), direction, correction pairs — has weight rows
+ * w_k = sum_i c_ik x_i + c_nk W0_k:
  * coefficients c ((n + 1) x R, the last row on the start's own weights) and R intercepts b. Each
  * vector keeps its coefficients and their images u_k = B_k c_k, where B_k stacks the samples and
  * W0_k, so w.w' = c.u' + b.b' costs O(nR), a combination applies to c and u alike, and the logits at
@@ -58,7 +59,9 @@ const LONE_FIT_ITERATIONS = 20;
  */
 export function sampleSpanSpace(
   problem: LogisticProblem,
+  /** Parameters in coordinates (R weight rows, then R intercepts), as the coordinate search takes. */
   start: Float64Array,
+  /** X X^T of the problem's X (n x n). */
   gram: Float64Array,
 ): SpaceFactory {
   const { X, classCount, C } = problem;
