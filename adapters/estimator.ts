@@ -1,5 +1,6 @@
 import { type FitCheckpoint, type FitProcess, runToEnd } from "./fit-process";
 import { argmaxRows, type Matrix } from "./linalg/matrix";
+import type { MatrixMemo } from "./linalg/matrix-memo";
 import { softmaxRowsInPlace } from "./linalg/softmax";
 import type { Hyperparameters } from "./types";
 
@@ -10,6 +11,8 @@ export interface FitOptions {
   validation?: { X: Matrix; y: Int32Array };
   /** A fitted estimator of the same kind to start from (scikit-learn's warm_start). */
   warmStart?: Classifier;
+  /** Work on X shared with other fits on it (a sweep's); ignored unless its matrix is this X. */
+  memo?: MatrixMemo;
 }
 
 export interface FitSummary {

@@ -9,9 +9,17 @@ import {
 import type { FitCheckpoint, FitProcess } from "../fit-process";
 import { multiplyByTransposed } from "../linalg/gemm";
 import { type Matrix, zeros } from "../linalg/matrix";
+import { gramOf } from "../linalg/matrix-memo";
 import { Lbfgs } from "../solvers/lbfgs";
+import { coordinateSpace, type SpaceFactory } from "../solvers/search-space";
 import { type ClassWeight, sampleWeightsFor } from "./class-weights";
-import { logisticObjective, parameterCount, weightRowCount } from "./multinomial-loss";
+import {
+  type LogisticProblem,
+  logisticObjective,
+  parameterCount,
+  weightRowCount,
+} from "./multinomial-loss";
+import { sampleSpanSpace, spanPays } from "./sample-span-space";
 
 export interface LogisticRegressionParams {
   /** Inverse L2 regularisation strength. */
@@ -25,6 +33,12 @@ export interface LogisticRegressionParams {
    * absolute tolerance cost 11 points of test accuracy at C = 100 on the 8-shot use-lite fixture).
    */
   tol: number;
+  /**
+   * Where L-BFGS keeps its vectors: in coordinates (d·R weights), in the span of the training
+   * samples (n·R coefficients, sample-span-space), or "auto": the span where it pays (spanPays).
+   * The same search either way, to rounding.
+   */
+  solverSpace: "auto" | "coordinates" | "samples";
 }
 
 export const LOGISTIC_DEFAULTS: LogisticRegressionParams = {
@@ -32,6 +46,7 @@ export const LOGISTIC_DEFAULTS: LogisticRegressionParams = {
   classWeight: null,
   maxIterations: 500,
   tol: 1e-4,
+  solverSpace: "auto",
 };
 
 /** Multinomial logistic regression with L2, fitted by L-BFGS (scikit-learn's `lbfgs` solver). */
@@ -55,11 +70,23 @@ export class LogisticRegression extends Classifier {
   startFit(X: Matrix, y: Int32Array, options?: FitOptions, resume?: FitCheckpoint): FitProcess {
     const classCount = classCountOf(y, options);
     const sampleWeight = sampleWeightsFor(y, classCount, this.params.classWeight);
-    const objective = logisticObjective({ X, y, sampleWeight, classCount, C: this.params.C });
+    const problem: LogisticProblem = { X, y, sampleWeight, classCount, C: this.params.C };
     const start = this.startingPoint(options?.warmStart, y, sampleWeight, classCount, X.cols);
+    const rows = weightRowCount(classCount);
+    const memo = options?.memo?.matrix === X ? options.memo : undefined;
+    const { solverSpace } = this.params;
+    const inSpan =
+      solverSpace === "samples" ||
+      (solverSpace === "auto" && spanPays(X.rows, X.cols, rows, memo !== undefined));
+    const [n, d] = [X.rows, X.cols];
+    // Work done before the first iteration, billed to the first step: the Gram matrix (n·n·d / 2
+    // multiply-adds) unless a memo holds it, and the start's images X W0^T.
+    let setupFlops = inSpan ? (memo?.hasGram ? 0 : n * n * d) + 2 * n * d * rows : 0;
+    const space: SpaceFactory = inSpan
+      ? sampleSpanSpace(problem, start, memo ? memo.gram() : gramOf(X))
+      : coordinateSpace(logisticObjective(problem), start);
     const search = new Lbfgs(
-      objective,
-      start,
+      space,
       {
         maxIterations: this.params.maxIterations,
         gradientTolerance: 0,
@@ -69,13 +96,14 @@ export class LogisticRegression extends Classifier {
       },
       resume,
     );
-    // Logits X W^T and the gradient (P - Y)^T X: two n x d x R products per evaluation.
-    const flopsPerEvaluation = 4 * X.rows * (X.cols + 1) * weightRowCount(classCount);
+    // In coordinates, logits X W^T and the gradient (P - Y)^T X: two n x d x R products per
+    // evaluation; in the span, one n x n x R product per iteration, counted per evaluation.
+    const flopsPerEvaluation = inSpan ? 2 * n * (n + 1) * rows : 4 * n * (d + 1) * rows;
     const finish = () => {
       const result = search.result;
       this.theta = result.x;
       this.classCount = classCount;
-      this.featureCount = X.cols;
+      this.featureCount = d;
       this.summary = { iterations: result.iterations, converged: result.converged };
     };
     if (search.stopped) finish();
@@ -88,10 +116,13 @@ export class LogisticRegression extends Classifier {
       },
       advance(flops) {
         const before = search.evaluations;
+        const spent = () => setupFlops + (search.evaluations - before) * flopsPerEvaluation;
         do search.iterate();
-        while (!search.stopped && (search.evaluations - before) * flopsPerEvaluation < flops);
+        while (!search.stopped && spent() < flops);
         if (search.stopped) finish();
-        return (search.evaluations - before) * flopsPerEvaluation;
+        const total = spent();
+        setupFlops = 0;
+        return total;
       },
       checkpoint: () => search.checkpoint(),
     };

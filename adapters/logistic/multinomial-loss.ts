@@ -37,39 +37,20 @@ export function parameterCount(classCount: number, featureCount: number): number
  * Two blocked products per evaluation: logits Z = X W^T, then gradient (P - Y)^T X.
  */
 export function logisticObjective(problem: LogisticProblem): Objective {
-  const { X, y, sampleWeight, classCount, C } = problem;
+  const { X, classCount, C } = problem;
   const n = X.rows;
   const d = X.cols;
   const rows = weightRowCount(classCount);
-  const firstFittedClass = classCount - rows;
   const interceptOffset = rows * d;
-  const totalWeight = sampleWeight.reduce((sum, w) => sum + w, 0);
-  const l2 = 1 / (C * totalWeight);
+  const l2 = 1 / (C * totalWeightOf(problem));
   const fittedLogits = new Float64Array(n * rows);
   // X is every product's left operand for the whole optimisation: the kernel may keep it resident.
   const features = fixedLeft(X.data, n, d);
-  const probabilities = new Float64Array(classCount);
+  const residuals = residualsOf(problem);
 
   return (theta, gradient) => {
     features.multiplyByTransposed(theta, rows, fittedLogits);
-    let loss = 0;
-    for (let i = 0; i < n; i++) {
-      probabilities.fill(0);
-      for (let r = 0; r < rows; r++) {
-        probabilities[firstFittedClass + r] =
-          (fittedLogits[i * rows + r] as number) + (theta[interceptOffset + r] as number);
-      }
-      const label = y[i] as number;
-      const trueLogit = probabilities[label] as number;
-      const weight = (sampleWeight[i] as number) / totalWeight;
-      loss += weight * (softmaxInPlace(probabilities, 0, classCount) - trueLogit);
-      // Overwrite the logits with the residuals s_i (p_ik - [k = y_i]) / S.
-      for (let r = 0; r < rows; r++) {
-        const k = firstFittedClass + r;
-        fittedLogits[i * rows + r] =
-          weight * ((probabilities[k] as number) - (k === label ? 1 : 0));
-      }
-    }
+    const loss = residuals(fittedLogits, theta.subarray(interceptOffset));
     gradient.fill(0);
     features.addTransposedProduct(fittedLogits, rows, gradient);
     let squaredNorm = 0;
@@ -78,12 +59,62 @@ export function logisticObjective(problem: LogisticProblem): Objective {
       squaredNorm += w * w;
       gradient[j] = (gradient[j] as number) + l2 * w;
     }
-    for (let i = 0; i < n; i++) {
-      for (let r = 0; r < rows; r++) {
-        gradient[interceptOffset + r] =
-          (gradient[interceptOffset + r] as number) + (fittedLogits[i * rows + r] as number);
-      }
-    }
+    addColumnSums(fittedLogits, n, rows, gradient, interceptOffset);
     return loss + 0.5 * l2 * squaredNorm;
   };
+}
+
+export function totalWeightOf(problem: LogisticProblem): number {
+  return problem.sampleWeight.reduce((sum, w) => sum + w, 0);
+}
+
+/**
+ * The data term of the objective from the fitted logits X W^T (n x R, without intercepts): returns
+ * (1/S) sum_i s_i [logsumexp(z_i) - z_{i,y_i}] and overwrites the logits with the residuals
+ * s_i (p_ik - [k = y_i]) / S, from which both parameterisations build their gradient.
+ */
+export function residualsOf(
+  problem: LogisticProblem,
+): (fittedLogits: Float64Array, intercepts: Float64Array) => number {
+  const { y, sampleWeight, classCount } = problem;
+  const n = y.length;
+  const rows = weightRowCount(classCount);
+  const firstFittedClass = classCount - rows;
+  const totalWeight = totalWeightOf(problem);
+  const probabilities = new Float64Array(classCount);
+  return (fittedLogits, intercepts) => {
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      probabilities.fill(0);
+      for (let r = 0; r < rows; r++) {
+        probabilities[firstFittedClass + r] =
+          (fittedLogits[i * rows + r] as number) + (intercepts[r] as number);
+      }
+      const label = y[i] as number;
+      const trueLogit = probabilities[label] as number;
+      const weight = (sampleWeight[i] as number) / totalWeight;
+      loss += weight * (softmaxInPlace(probabilities, 0, classCount) - trueLogit);
+      for (let r = 0; r < rows; r++) {
+        const k = firstFittedClass + r;
+        fittedLogits[i * rows + r] =
+          weight * ((probabilities[k] as number) - (k === label ? 1 : 0));
+      }
+    }
+    return loss;
+  };
+}
+
+/** out[offset + r] += sum_i m[i, r] for an n x R row-major m (the intercepts' gradient). */
+export function addColumnSums(
+  m: Float64Array,
+  n: number,
+  rows: number,
+  out: Float64Array,
+  offset: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < rows; r++) {
+      out[offset + r] = (out[offset + r] as number) + (m[i * rows + r] as number);
+    }
+  }
 }

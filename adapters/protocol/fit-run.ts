@@ -3,6 +3,7 @@ import type { FitCheckpoint, FitProcess } from "../fit-process";
 import { AdapterHead, ALWAYS_ABSTAIN } from "../heads/adapter-head";
 import type { HeadSpec } from "../heads/head-spec";
 import { type Matrix, selectRows } from "../linalg/matrix";
+import { MatrixMemo } from "../linalg/matrix-memo";
 import { softmaxWithTemperature } from "../linalg/softmax";
 import { classificationMetrics } from "../metrics/classification-metrics";
 import { logLoss } from "../metrics/log-loss";
@@ -90,7 +91,12 @@ export class FitRun {
    * The scaled train and validation splits of the sweep and calibration: built when first needed
    * (not at all when resuming in the refit), released when the refit starts (it needs its own copy).
    */
-  private splits: { train: LabelledMatrix; validation: LabelledMatrix } | null = null;
+  private splits: {
+    train: LabelledMatrix;
+    validation: LabelledMatrix;
+    /** The sweep's candidates all fit on train: what they derive from it alone, done once. */
+    trainMemo: MatrixMemo;
+  } | null = null;
   private state: FitRunCheckpoint;
   /** Live models for the checkpoint's states (restored lazily after a resume). */
   private bestModel: Classifier | null = null;
@@ -202,6 +208,7 @@ export class FitRun {
           classCount: labels.length,
           validation: this.validation,
           warmStart: this.previous() ?? undefined,
+          memo: this.sweepData().trainMemo,
         },
         this.state.fit ?? undefined,
       );
@@ -339,12 +346,14 @@ export class FitRun {
       const { X, spec, backbone, split } = this.input;
       // Selected and scaled in one pass from the full matrix: no raw copy of either split.
       const scaler = fitScaler(X, spec.standardize, backbone.blocks, split.train);
+      const train = { X: scaler.transform(X, split.train), y: this.labelsOf(split.train) };
       this.splits = {
-        train: { X: scaler.transform(X, split.train), y: this.labelsOf(split.train) },
+        train,
         validation: {
           X: scaler.transform(X, split.validation),
           y: this.labelsOf(split.validation),
         },
+        trainMemo: new MatrixMemo(train.X),
       };
     }
     return this.splits;

@@ -1,7 +1,7 @@
 import { arrayOf, type FitCheckpoint, scalarOf } from "../fit-process";
-import { gemmKernel, type VectorBlock } from "../linalg/gemm";
 import { maxAbs } from "../linalg/vector";
 import type { Objective } from "./objective";
+import { coordinateSpace, type SearchSpace, type SpaceFactory } from "./search-space";
 import { strongWolfeLineSearch } from "./strong-wolfe";
 
 export interface LbfgsOptions {
@@ -49,7 +49,7 @@ export function minimizeLbfgs(
   x0: Float64Array,
   options: LbfgsOptions = {},
 ): LbfgsResult {
-  const search = new Lbfgs(objective, x0, options);
+  const search = new Lbfgs(coordinateSpace(objective, x0), options);
   while (!search.stopped) search.iterate();
   return search.result;
 }
@@ -57,13 +57,14 @@ export function minimizeLbfgs(
 /**
  * The same minimisation one iteration at a time, with its whole state (iterate, gradient, correction
  * pairs, counters) readable as a checkpoint and restorable from one, so a long fit can run in steps.
+ * Its vectors live in a SearchSpace, which may store them in another form than their coordinates.
  */
 export class Lbfgs {
   private readonly opts: Required<LbfgsOptions>;
   /** The iterate, its gradient, their next values and the direction, then the correction pairs. */
-  private readonly block: VectorBlock;
+  private readonly space: SearchSpace;
   private readonly memory: CorrectionMemory;
-  // Indices into the block's views; x/xNext and gradient/gradientNext swap after each step.
+  // Indices of the space's vectors; x/xNext and gradient/gradientNext swap after each step.
   private x = 0;
   private gradient = 1;
   private xNext = 2;
@@ -74,28 +75,23 @@ export class Lbfgs {
   evaluations = 1;
   private stop: { converged: boolean; reason: LbfgsStopReason } | null = null;
 
-  constructor(
-    private readonly objective: Objective,
-    x0: Float64Array,
-    options: LbfgsOptions = {},
-    resume?: FitCheckpoint,
-  ) {
+  constructor(createSpace: SpaceFactory, options: LbfgsOptions = {}, resume?: FitCheckpoint) {
     this.opts = { ...DEFAULTS, ...options };
-    const n = x0.length;
     const ownVectors = 5;
-    this.block = gemmKernel().vectors(ownVectors + CorrectionMemory.vectors(this.opts.memory), n);
-    this.memory = new CorrectionMemory(this.block, ownVectors, this.opts.memory, n);
-    this.view(this.x).set(x0);
+    this.space = createSpace(ownVectors + CorrectionMemory.vectors(this.opts.memory));
+    const n = this.space.storedLength;
+    this.memory = new CorrectionMemory(this.space, ownVectors, this.opts.memory);
     if (resume) {
-      this.view(this.x).set(arrayOf(resume, "x", n));
-      this.view(this.gradient).set(arrayOf(resume, "gradient", n));
+      this.space.restore(this.x, arrayOf(resume, "x", n));
+      this.space.restore(this.gradient, arrayOf(resume, "gradient", n));
       this.value = scalarOf(resume, "value");
       this.iteration = scalarOf(resume, "iteration");
       this.evaluations = scalarOf(resume, "evaluations");
       this.memory.restore(resume);
       return;
     }
-    this.value = objective(this.view(this.x), this.view(this.gradient));
+    this.space.writeStart(this.x);
+    this.value = this.space.evaluate(this.x, this.gradient);
     if (this.gradientSmallEnough()) this.stop = { converged: true, reason: "gradient" };
   }
 
@@ -111,12 +107,12 @@ export class Lbfgs {
     return this.opts.maxIterations;
   }
 
-  /** x is a copy: the block's memory belongs to the search. */
+  /** x is a copy, in coordinates: the space's memory belongs to the search. */
   get result(): LbfgsResult {
     return {
-      x: Float64Array.from(this.view(this.x)),
+      x: this.space.coordinates(this.x),
       value: this.value,
-      gradientMaxAbs: maxAbs(this.view(this.gradient)),
+      gradientMaxAbs: maxAbs(this.space.coordinates(this.gradient)),
       iterations: this.iteration,
       evaluations: this.evaluations,
       converged: this.stop?.converged ?? false,
@@ -132,20 +128,19 @@ export class Lbfgs {
       return;
     }
     this.iteration++;
-    const { memory, direction, gradient, block } = this;
-    memory.applyInverseHessian(this.view(gradient), direction);
-    block.scale(-1, direction);
-    let slope = block.dot(gradient, direction);
+    const { memory, direction, gradient, space } = this;
+    memory.applyInverseHessian(gradient, direction);
+    space.scale(-1, direction);
+    let slope = space.dot(gradient, direction);
     if (!(slope < 0)) {
       // Lost descent (numerical trouble): restart from steepest descent.
       memory.clear();
-      this.view(direction).set(this.view(gradient));
-      block.scale(-1, direction);
-      slope = block.dot(gradient, direction);
+      space.copy(gradient, direction);
+      space.scale(-1, direction);
+      slope = space.dot(gradient, direction);
     }
     const initialStep = memory.size === 0 ? 1 / Math.sqrt(-slope) : 1;
     const search = strongWolfeLineSearch(
-      this.objective,
       {
         value: this.value,
         slope,
@@ -153,7 +148,7 @@ export class Lbfgs {
         maxEvaluations: this.opts.maxLineSearchEvaluations,
       },
       {
-        block,
+        space,
         x: this.x,
         direction,
         xOut: this.xNext,
@@ -194,32 +189,28 @@ export class Lbfgs {
         ...this.memory.scalars(),
       },
       arrays: {
-        x: Float64Array.from(this.view(this.x)),
-        gradient: Float64Array.from(this.view(this.gradient)),
+        x: this.space.stored(this.x),
+        gradient: this.space.stored(this.gradient),
         ...this.memory.arrays(),
       },
     };
   }
 
-  private view(index: number): Float64Array {
-    return this.block.views[index] as Float64Array;
-  }
-
   private gradientSmallEnough(): boolean {
-    return (
-      maxAbs(this.view(this.gradient)) <=
+    return this.space.maxAbsAtMost(
+      this.gradient,
       Math.max(
         this.opts.gradientTolerance,
         this.opts.relativeGradientTolerance * Math.abs(this.value),
-      )
+      ),
     );
   }
 }
 
 /**
  * Circular buffer of the last m correction pairs (s, y) with rho = 1 / s.y, in the search's
- * VectorBlock from `base` on (slots base..base+m-1: s, the next m: y, then the two-loop recursion's
- * work vector), so the recursion's 4mn multiply-adds run where the kernel computes.
+ * space from `base` on (slots base..base+m-1: s, the next m: y, then the two-loop recursion's
+ * work vector), so the recursion's 4mn multiply-adds run where the space computes.
  */
 class CorrectionMemory {
   private readonly rho: Float64Array;
@@ -228,16 +219,15 @@ class CorrectionMemory {
   private newest = -1;
   size = 0;
 
-  /** Vectors a memory of `capacity` pairs takes in the block. */
+  /** Vectors a memory of `capacity` pairs takes in the space. */
   static vectors(capacity: number): number {
     return 2 * capacity + 1;
   }
 
   constructor(
-    private readonly block: VectorBlock,
+    private readonly space: SearchSpace,
     private readonly base: number,
     private readonly capacity: number,
-    private readonly dimension: number,
   ) {
     this.rho = new Float64Array(capacity);
     this.alpha = new Float64Array(capacity);
@@ -255,23 +245,23 @@ class CorrectionMemory {
 
   /** The pairs as two (capacity x n) blocks and their rho; slots keep their positions. */
   arrays(): Record<string, Float64Array> {
-    const n = this.dimension;
+    const n = this.space.storedLength;
     const s = new Float64Array(this.capacity * n);
     const y = new Float64Array(this.capacity * n);
     for (let slot = 0; slot < this.capacity; slot++) {
-      s.set(this.view(this.s(slot)), slot * n);
-      y.set(this.view(this.y(slot)), slot * n);
+      s.set(this.space.stored(this.s(slot)), slot * n);
+      y.set(this.space.stored(this.y(slot)), slot * n);
     }
     return { memoryS: s, memoryY: y, memoryRho: Float64Array.from(this.rho) };
   }
 
   restore(checkpoint: FitCheckpoint): void {
-    const n = this.dimension;
+    const n = this.space.storedLength;
     const s = arrayOf(checkpoint, "memoryS", this.capacity * n);
     const y = arrayOf(checkpoint, "memoryY", this.capacity * n);
     for (let slot = 0; slot < this.capacity; slot++) {
-      this.view(this.s(slot)).set(s.subarray(slot * n, (slot + 1) * n));
-      this.view(this.y(slot)).set(y.subarray(slot * n, (slot + 1) * n));
+      this.space.restore(this.s(slot), s.subarray(slot * n, (slot + 1) * n));
+      this.space.restore(this.y(slot), y.subarray(slot * n, (slot + 1) * n));
     }
     this.rho.set(arrayOf(checkpoint, "memoryRho", this.capacity));
     this.size = scalarOf(checkpoint, "memorySize");
@@ -279,19 +269,19 @@ class CorrectionMemory {
   }
 
   /**
-   * Stores the pair of block vectors (xNext - x, gNext - g) unless s.y is not safely positive,
+   * Stores the pair of vectors (xNext - x, gNext - g) unless s.y is not safely positive,
    * which would break positive definiteness. (a + (-1) b is exactly a - b.)
    */
   push(x: number, xNext: number, g: number, gNext: number): void {
-    const { block } = this;
+    const { space } = this;
     const slot = (this.newest + 1) % this.capacity;
     const [s, y] = [this.s(slot), this.y(slot)];
-    this.view(s).set(this.view(xNext));
-    block.axpy(-1, x, s);
-    this.view(y).set(this.view(gNext));
-    block.axpy(-1, g, y);
-    const sy = block.dot(s, y);
-    if (!(sy > Number.EPSILON * block.dot(y, y))) {
+    space.copy(xNext, s);
+    space.axpy(-1, x, s);
+    space.copy(gNext, y);
+    space.axpy(-1, g, y);
+    const sy = space.dot(s, y);
+    if (!(sy > Number.EPSILON * space.dot(y, y))) {
       // The slot held the oldest pair when full; it is overwritten, so drop it from the history.
       if (this.size === this.capacity) this.size--;
       return;
@@ -301,29 +291,29 @@ class CorrectionMemory {
     this.size = Math.min(this.size + 1, this.capacity);
   }
 
-  /** Block vector `out` = H g by the two-loop recursion. */
-  applyInverseHessian(g: Float64Array, out: number): void {
-    const { block, capacity, work } = this;
+  /** Vector `out` = H g by the two-loop recursion. */
+  applyInverseHessian(g: number, out: number): void {
+    const { space, capacity, work } = this;
     if (this.size === 0) {
-      this.view(out).set(g);
+      space.copy(g, out);
       return;
     }
-    this.view(work).set(g);
+    space.copy(g, work);
     const slotAt = (age: number) => (this.newest - age + capacity) % capacity;
     for (let age = 0; age < this.size; age++) {
       const slot = slotAt(age);
-      const a = (this.rho[slot] as number) * block.dot(this.s(slot), work);
+      const a = (this.rho[slot] as number) * space.dot(this.s(slot), work);
       this.alpha[slot] = a;
-      block.axpy(-a, this.y(slot), work);
+      space.axpy(-a, this.y(slot), work);
     }
     const newestY = this.y(this.newest);
-    block.scale(1 / ((this.rho[this.newest] as number) * block.dot(newestY, newestY)), work);
+    space.scale(1 / ((this.rho[this.newest] as number) * space.dot(newestY, newestY)), work);
     for (let age = this.size - 1; age >= 0; age--) {
       const slot = slotAt(age);
-      const b = (this.rho[slot] as number) * block.dot(this.y(slot), work);
-      block.axpy((this.alpha[slot] as number) - b, this.s(slot), work);
+      const b = (this.rho[slot] as number) * space.dot(this.y(slot), work);
+      space.axpy((this.alpha[slot] as number) - b, this.s(slot), work);
     }
-    this.view(out).set(this.view(work));
+    space.copy(work, out);
   }
 
   private s(slot: number): number {
@@ -332,9 +322,5 @@ class CorrectionMemory {
 
   private y(slot: number): number {
     return this.base + this.capacity + slot;
-  }
-
-  private view(index: number): Float64Array {
-    return this.block.views[index] as Float64Array;
   }
 }

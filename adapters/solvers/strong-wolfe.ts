@@ -1,5 +1,4 @@
-import type { VectorBlock } from "../linalg/gemm";
-import type { Objective } from "./objective";
+import type { SearchSpace } from "./search-space";
 
 /** Sufficient decrease (Armijo) and curvature constants; 0.9 is the usual choice for quasi-Newton. */
 const ARMIJO = 1e-4;
@@ -14,9 +13,9 @@ export interface LineSearchStart {
   maxEvaluations: number;
 }
 
-/** The search's vectors, as indices into a kernel's VectorBlock. */
+/** The search's vectors, as indices into its space (which also evaluates the objective). */
 export interface LineSearchVectors {
-  block: VectorBlock;
+  space: SearchSpace;
   x: number;
   direction: number;
   /** On success, the accepted point and its gradient. */
@@ -44,23 +43,18 @@ interface Point {
  * interpolation). On success `xOut` and `gradientOut` hold the accepted point and its gradient.
  */
 export function strongWolfeLineSearch(
-  objective: Objective,
   start: LineSearchStart,
   vectors: LineSearchVectors,
 ): LineSearchResult {
   const { value: f0, slope: slope0 } = start;
-  const { block, x, direction, xOut, gradientOut } = vectors;
-  const [xOutView, gradientOutView] = [block.views[xOut], block.views[gradientOut]] as [
-    Float64Array,
-    Float64Array,
-  ];
+  const { space, x, direction, xOut, gradientOut } = vectors;
   let evaluations = 0;
   const evaluate = (step: number): Point => {
-    xOutView.set(block.views[x] as Float64Array);
-    block.axpy(step, direction, xOut);
-    const value = objective(xOutView, gradientOutView);
+    space.copy(x, xOut);
+    space.axpy(step, direction, xOut);
+    const value = space.evaluate(xOut, gradientOut);
     evaluations++;
-    return { step, value, slope: block.dot(gradientOut, direction) };
+    return { step, value, slope: space.dot(gradientOut, direction) };
   };
   const armijoHolds = (p: Point) => p.value <= f0 + ARMIJO * p.step * slope0;
   const curvatureHolds = (p: Point) => Math.abs(p.slope) <= -CURVATURE * slope0;

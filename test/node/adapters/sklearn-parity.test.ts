@@ -46,8 +46,12 @@ describe.skipIf(!existsSync(FIXTURE)).each(KERNELS)(
       raw[0]?.features.length ?? 0,
     );
 
-    for (const c of fixture.cases) {
-      it(`${c.name}: same standardisation, probabilities and accuracy at C = ${c.C}`, () => {
+    // Both places the solver can keep its vectors (LogisticRegressionParams.solverSpace).
+    const spaces = ["coordinates", "samples"] as const;
+    for (const [c, solverSpace] of fixture.cases.flatMap((c) =>
+      spaces.map((p) => [c, p] as const),
+    )) {
+      it(`${c.name}, solver in ${solverSpace}: same standardisation, probabilities and accuracy at C = ${c.C}`, () => {
         const classOf = new Map(c.classes.map((label, k) => [label, k]));
         const labelsOf = (indices: number[]) =>
           Int32Array.from(indices, (i) => classOf.get(raw[i]?.label ?? "") as number);
@@ -58,11 +62,14 @@ describe.skipIf(!existsSync(FIXTURE)).each(KERNELS)(
         c.scalerScale.forEach((s, j) => {
           expect(Math.abs((scaler.scale[j] as number) - s) / s).toBeLessThan(1e-9);
         });
-        const model = new LogisticRegression({ C: c.C, tol: 1e-10, maxIterations: 10_000 }).fit(
-          scaler.transform(selectRows(X, c.trainIndices)),
-          labelsOf(c.trainIndices),
-          { classCount: c.classes.length },
-        );
+        const model = new LogisticRegression({
+          C: c.C,
+          tol: 1e-10,
+          maxIterations: 10_000,
+          solverSpace,
+        }).fit(scaler.transform(selectRows(X, c.trainIndices)), labelsOf(c.trainIndices), {
+          classCount: c.classes.length,
+        });
         expect(model.fitSummary.converged).toBe(true);
         const XTest = scaler.transform(selectRows(X, c.testIndices));
         const proba = model.predictProba(XTest);
