@@ -166,6 +166,10 @@ const FinetuneCandidateReportSchema = z
         rule: z.string(),
       })
       .nullable(),
+    computeMs: z.number().openapi({
+      description:
+        "Time spent in its steps (the cut activations and the cross-validation), beyond selectionMs.",
+    }),
   })
   .openapi("FinetuneCandidateReport");
 

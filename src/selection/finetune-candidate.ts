@@ -66,6 +66,8 @@ export interface FinetuneCandidateReport {
   status: "measured" | "failed" | "not-measured";
   error: string | null;
   comparison: HeadComparison | null;
+  /** Time spent in its steps: the cut activations and the cross-validation (not in selectionMs). */
+  computeMs: number;
 }
 
 export interface FinetuneCandidateCheckpoint {
@@ -73,6 +75,7 @@ export interface FinetuneCandidateCheckpoint {
   target: { candidate: string; backbone: string } | null;
   crossValidation: FinetuneCrossValidationCheckpoint | null;
   report: FinetuneCandidateReport | null;
+  computeMs: number;
 }
 
 export interface FinetuneWorkspace {
@@ -91,7 +94,13 @@ export class FinetuneCandidateRun {
     private readonly request: SelectionRequest,
     resume: FinetuneCandidateCheckpoint | null,
   ) {
-    this.state = resume ?? { stage: "choose", target: null, crossValidation: null, report: null };
+    this.state = resume ?? {
+      stage: "choose",
+      target: null,
+      crossValidation: null,
+      report: null,
+      computeMs: 0,
+    };
   }
 
   get done(): boolean {
@@ -120,6 +129,7 @@ export class FinetuneCandidateRun {
 
   /** One bounded step, once the selection's single candidates are measured (`reports`). */
   async step(candidates: Candidate[], reports: CandidateReport[]): Promise<void> {
+    const started = performance.now();
     const target = this.state.target;
     try {
       if (this.state.stage === "choose") {
@@ -133,6 +143,8 @@ export class FinetuneCandidateRun {
     } catch (error) {
       this.finish("failed", null, error instanceof Error ? error.message : String(error));
     }
+    this.state.computeMs += performance.now() - started;
+    if (this.state.report) this.state.report.computeMs = this.state.computeMs;
   }
 
   private choose(candidates: Candidate[], reports: CandidateReport[]): void {
@@ -192,13 +204,15 @@ export class FinetuneCandidateRun {
     comparison: HeadComparison | null,
     error: string | null,
   ): void {
-    const { target } = this.state;
+    const { target, computeMs } = this.state;
     this.run = null;
     this.state = {
       stage: "done",
       target,
       crossValidation: null,
+      computeMs,
       report: {
+        computeMs,
         candidate: target?.candidate ?? null,
         backbone: target?.backbone ?? null,
         status,
