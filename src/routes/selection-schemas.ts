@@ -189,10 +189,8 @@ export const SelectionReportSchema = z
       .nullable(),
     notes: z.array(z.string()),
     selectionMs: z.number(),
-    finetune: FinetuneCandidateReportSchema.nullable()
-      .optional()
-      .openapi({
-        description: "Frozen against top unfrozen, when the request set includeFinetune.",
-      }),
+    finetune: FinetuneCandidateReportSchema.nullable().optional().openapi({
+      description: "Frozen against top unfrozen, when the request set includeFinetune.",
+    }),
   })
   .openapi("SelectionReport");

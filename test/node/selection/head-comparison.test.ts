@@ -39,7 +39,9 @@ describe("frozen against top unfrozen", () => {
       variant: "top-unfrozen",
       headType: "finetune",
     });
-    expect(comparison.recommendation.reason).toMatch(/^top unfrozen: .*more than the tie tolerance/);
+    expect(comparison.recommendation.reason).toMatch(
+      /^top unfrozen: .*more than the tie tolerance/,
+    );
     expect(comparison.finetunedRounds).toBe(5);
     const [frozen, top] = comparison.variants;
     expect(frozen).toMatchObject({ variant: "frozen", headType: "logistic", headBytes: 12_000 });
