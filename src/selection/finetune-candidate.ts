@@ -74,7 +74,7 @@ export interface FinetuneCandidateCheckpoint {
   stage: "choose" | "cut" | "cross-validate" | "done";
   target: { candidate: string; backbone: string } | null;
   crossValidation: FinetuneCrossValidationCheckpoint | null;
-  report: FinetuneCandidateReport | null;
+  report: Omit<FinetuneCandidateReport, "computeMs"> | null;
   computeMs: number;
 }
 
@@ -120,7 +120,8 @@ export class FinetuneCandidateRun {
   }
 
   report(): FinetuneCandidateReport | null {
-    return this.state.report;
+    const { report, computeMs } = this.state;
+    return report && { ...report, computeMs };
   }
 
   checkpoint(): FinetuneCandidateCheckpoint {
@@ -144,7 +145,6 @@ export class FinetuneCandidateRun {
       this.finish("failed", null, error instanceof Error ? error.message : String(error));
     }
     this.state.computeMs += performance.now() - started;
-    if (this.state.report) this.state.report.computeMs = this.state.computeMs;
   }
 
   private choose(candidates: Candidate[], reports: CandidateReport[]): void {
@@ -195,7 +195,6 @@ export class FinetuneCandidateRun {
       );
     }
     this.run.advance(this.workspace.stepFlops);
-    this.state = { ...this.state, crossValidation: this.run.checkpoint() };
     if (this.run.done) this.finish("measured", compareHeads(this.run.result()), null);
   }
 
@@ -212,7 +211,6 @@ export class FinetuneCandidateRun {
       crossValidation: null,
       computeMs,
       report: {
-        computeMs,
         candidate: target?.candidate ?? null,
         backbone: target?.backbone ?? null,
         status,
