@@ -41,10 +41,34 @@ export const SELECTION_FINETUNE_HYPERPARAMETERS = {
   l2spGrid: [0.01],
   maxEpochs: 6,
   patience: 2,
+  batchSize: 16,
 } as const;
 
 /** Repeats of the folds measured: the first of the frozen head's, to bound the cost. */
 export const FINETUNE_REPEATS = 1;
+
+/**
+ * Job steps the candidate may take: a third of the job runner's 6,000 (MAX_STEPS), the rest being
+ * the ranking's. A step trains one mini-batch (one is far above JOB_STEP_FLOPS), so the steps grow
+ * with the samples; past this the candidate is reported not measured rather than failing the job.
+ */
+export const FINETUNE_MAX_STEPS = 2_000;
+
+/** Raw samples one step embeds again to the cut, at worst (src/jobs/cut-activations-copy.ts). */
+const CUT_EMBED_CHUNK = 4;
+
+/**
+ * Steps the candidate needs at most: per round, each epoch's mini-batches over the train folds and
+ * chunks over the validation fold (epoch 0's too), then the test fold; and the cut at worst
+ * embedded again. The frozen fit's few steps are left out.
+ */
+export function finetuneStepsEstimate(samples: number, folds: number): number {
+  const { batchSize, maxEpochs } = SELECTION_FINETUNE_HYPERPARAMETERS;
+  const fold = Math.ceil(samples / folds);
+  const batches = (count: number) => Math.ceil(count / batchSize);
+  const round = maxEpochs * batches(samples - 2 * fold) + (maxEpochs + 2) * batches(fold);
+  return FINETUNE_REPEATS * folds * round + Math.ceil(samples / CUT_EMBED_CHUNK);
+}
 
 /** The candidate measured with its top unfrozen, and the backbone (runtime variant) that trains it. */
 export interface FinetuneTarget extends FinetuneTop {
@@ -154,6 +178,21 @@ export class FinetuneCandidateRun {
         "not-measured",
         null,
         "no measured candidate has a trainable top this deployment can train",
+      );
+      return;
+    }
+    const samples = this.workspace.vectors.countVectors(target.candidate.id);
+    const folds = reports.find((r) => r.id === target.candidate.id)?.metrics?.folds ?? 0;
+    const steps = finetuneStepsEstimate(samples, folds);
+    if (steps > FINETUNE_MAX_STEPS) {
+      this.state = {
+        ...this.state,
+        target: { candidate: target.candidate.id, backbone: target.backbone },
+      };
+      this.finish(
+        "not-measured",
+        null,
+        `training the top on ${folds} folds of ${samples} samples would take about ${steps} job steps, over the ${FINETUNE_MAX_STEPS} a selection gives it; train the adapter with headType "finetune" instead: its validation split keeps the frozen head unless the finetuned top beats it`,
       );
       return;
     }
