@@ -227,7 +227,7 @@ export class CrossValidationRun {
   private keepLogits(testLogits: Matrix): void {
     const round = this.roundsDone;
     const repeat = Math.floor(round / this.folds);
-    const { test } = roundSplit(this.foldsOfRepeat(repeat), round % this.folds, this.folds);
+    const { test } = crossValidationRoundSplit(this.input, this.folds, round);
     const classes = this.input.labels.length;
     const base = repeat * this.input.y.length * classes;
     test.forEach((i, row) => {
