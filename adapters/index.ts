@@ -9,7 +9,7 @@ export {
   encodeActivations,
   encodedActivationBytes,
 } from "./finetune/activation-codec";
-export type { CutActivationSource } from "./finetune/activation-source";
+export { type CutActivationSource, encodedSource } from "./finetune/activation-source";
 export {
   decodeFinetuneHead,
   FINETUNE_HEAD_TYPE,

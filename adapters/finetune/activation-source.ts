@@ -1,3 +1,5 @@
+import { decodeActivationsInto } from "./activation-codec";
+
 /**
  * Where a finetune fit reads the cut activations of its samples from, a few at a time, so it never
  * holds all of them: in the job, rows of the runner's SQLite (synchronous reads); in tests and
@@ -27,6 +29,23 @@ export function memorySource(
         }
         out.set(sample, r * sampleLength);
       }
+    },
+  };
+}
+
+/** Samples stored encoded (activation-codec.ts), decoded as they are read: the runner's rows, or memory. */
+export function encodedSource(
+  readEncoded: (indices: ArrayLike<number>) => Uint8Array[],
+  positions: number,
+  channels: number,
+): CutActivationSource {
+  const sampleLength = positions * channels;
+  return {
+    sampleLength,
+    read(indices, out) {
+      readEncoded(indices).forEach((bytes, row) => {
+        decodeActivationsInto(bytes, positions, channels, out, row * sampleLength);
+      });
     },
   };
 }

@@ -95,6 +95,11 @@ export interface FinetuneRunInput {
   /** The same samples' cut activations, by the same index. */
   source: CutActivationSource;
   options?: TrainOptions;
+  /**
+   * The train/validation/test split of the deduplicated samples, when the caller draws it (a
+   * selection's cross-validation round); else the stratified split of the options' fractions.
+   */
+  split?: SplitIndices;
 }
 
 type Stage = "frozen" | "start" | "finetune" | "evaluate" | "done";
@@ -140,8 +145,8 @@ export interface FinetuneRunCheckpoint {
   computeMs: number;
 }
 
-/** Either way the frozen logistic head (stored bytes) comes along: selection ranks the two. */
-export type FinetuneResult = { frozenHead: Uint8Array } & (
+/** Either way the frozen logistic head (stored bytes, test assessment) comes along: selection ranks the two. */
+export type FinetuneResult = { frozenHead: Uint8Array; frozenAssessment: Assessment } & (
   | {
       kind: "finetune";
       head: FinetuneHead;
@@ -202,7 +207,7 @@ export class FinetuneRun {
     });
     const { y, labels, seed } = this.prepared;
     const { fractions } = protocolOptions(options);
-    this.split = stratifiedSplit(y, labels.length, fractions, seed);
+    this.split = input.split ?? stratifiedSplit(y, labels.length, fractions, seed);
     this.protocol = {
       kind: "holdout",
       fractions,
@@ -338,6 +343,7 @@ export class FinetuneRun {
       return {
         kind: "frozen",
         frozenHead,
+        frozenAssessment: frozen.assessment,
         report: report("logistic", frozenHead.length, trainedOn),
       };
     }
@@ -345,6 +351,7 @@ export class FinetuneRun {
     return {
       kind: "finetune",
       frozenHead,
+      frozenAssessment: frozen.assessment,
       head,
       tunedModel: { ...this.startModel(), theta: Float64Array.from(best.theta) },
       report: report("finetune", head.serialize().length, this.split.train.length),

@@ -227,7 +227,7 @@ export class CrossValidationRun {
   private keepLogits(testLogits: Matrix): void {
     const round = this.roundsDone;
     const repeat = Math.floor(round / this.folds);
-    const { test } = roundSplit(this.foldsOfRepeat(repeat), round % this.folds, this.folds);
+    const { test } = crossValidationRoundSplit(this.input, this.folds, round);
     const classes = this.input.labels.length;
     const base = repeat * this.input.y.length * classes;
     test.forEach((i, row) => {
@@ -263,7 +263,6 @@ export class CrossValidationRun {
   private roundFit(): FitRun {
     const { input, folds } = this;
     const round = this.roundsDone;
-    const foldOf = this.foldsOfRepeat(Math.floor(round / folds));
     const run = new FitRun(
       {
         spec: HEAD_SPECS[input.headType],
@@ -273,13 +272,27 @@ export class CrossValidationRun {
         X: input.X,
         y: input.y,
         labels: input.labels,
-        split: roundSplit(foldOf, round % folds, folds),
+        split: crossValidationRoundSplit(input, folds, round),
       },
       this.resumeFit ?? undefined,
     );
     this.resumeFit = null;
     return run;
   }
+}
+
+/**
+ * The split of round `round` (repeat ⌊round / k⌋, test fold round mod k) of a cross-validation of
+ * these samples: any other measure on the same samples and seed gets the very same folds.
+ */
+export function crossValidationRoundSplit(
+  input: Pick<CrossValidationInput, "y" | "labels" | "seed">,
+  folds: number,
+  round: number,
+): SplitIndices {
+  const repeat = Math.floor(round / folds);
+  const foldOf = stratifiedKFold(input.y, input.labels.length, folds, (input.seed ?? 0) + repeat);
+  return roundSplit(foldOf, round % folds, folds);
 }
 
 function roundSplit(foldOf: Int32Array, f: number, k: number): SplitIndices {

@@ -9,10 +9,17 @@ export {
   type CrossValidationReport,
   CrossValidationRun,
   crossValidateHead,
+  crossValidationRoundSplit,
   DEFAULT_FOLDS,
   type FoldScores,
   foldsFor,
 } from "./cross-validate";
+export {
+  type FinetuneCrossValidationCheckpoint,
+  type FinetuneCrossValidationInput,
+  FinetuneCrossValidationRun,
+  type FinetuneRound,
+} from "./finetune-cross-validate";
 export { type FoldStatistic, foldStatistic } from "./fold-statistics";
 export { type ClassEvidence, type LogMEOptions, type LogMEResult, logME } from "./logme";
 export { type AccuracyLatencyPoint, paretoFront } from "./pareto-front";

@@ -1,10 +1,10 @@
 /**
  * The training stage of a "finetune" head (adapters' FinetuneRun), after the training job's snapshot:
  *
- * 1. cut: the snapshot's activations at the backbone's cut into the runner, a page per step: read
- *    from R2 (kept when the samples were uploaded), or, for samples uploaded before the adapter
- *    trained a finetune head, computed again from their retained raw bytes (a few per step, like a
- *    switch's re-embedding) and kept in R2 for the next training.
+ * 1. cut: the snapshot's activations at the backbone's cut into the runner, a page per step
+ *    (./cut-activations-copy.ts): read from R2 (kept when the samples were uploaded), or, for samples
+ *    uploaded before the adapter trained a finetune head, computed again from their retained raw
+ *    bytes and kept in R2 for the next training.
  * 2. train: FinetuneRun advanced by about stepFlops per step. Its mini-batches are read from the
  *    runner's SQLite a few samples at a time (synchronous reads), so the activations are never all
  *    in memory; its checkpoint (the top's weights and Adam moments: megabytes) is stored by the
@@ -14,34 +14,16 @@
  * on validation (FinetuneRun's rule); either is published as a version like any head.
  */
 
-import {
-  type CutActivationSource,
-  decodeActivationsInto,
-  FinetuneRun,
-  type FinetuneRunCheckpoint,
-  finetuneRunOptions,
-} from "../../adapters";
+import { FinetuneRun, type FinetuneRunCheckpoint, finetuneRunOptions } from "../../adapters";
 import { readTopWeights } from "../../models/trainable-top";
-import { toBackboneInputs } from "../routes/inputs";
-import {
-  activationKey,
-  type CutGeometry,
-  cutGeometry,
-  readActivations,
-} from "../storage/cut-activations";
+import { cutGeometry } from "../storage/cut-activations";
 import type { JobProgress } from "../storage/jobs-table";
 import type { RawSampleRef } from "../storage/samples-table";
 import { adapterBackbone } from "../tenants/adapter-backbone";
-import { embedAndKeepCut } from "../tenants/cut-activations";
 import { finetuneTop } from "../tenants/finetune-top";
+import { copyNextActivations, runnerActivationSource } from "./cut-activations-copy";
 import { type HeadTrainingInput, TRAINING_SET } from "./head-training";
 import type { JobContext, JobResult } from "./job-steps";
-import { readRetainedSamples } from "./retained-samples";
-
-/** Samples whose stored activations one step copies into the runner (~0.7 MB at 22 KB each). */
-const CUT_PAGE = 32;
-/** Samples one step embeds again from raw bytes: about 250 ms of MobileNetV2 on one core each. */
-const EMBED_CHUNK = 4;
 
 export interface FinetuneTrainingCheckpoint {
   stage: "cut" | "train";
@@ -111,49 +93,13 @@ export class FinetuneTraining {
   }
 
   private async copyActivations(): Promise<void> {
-    const { vectors, rawSamples, adapter, tenantId } = this.context;
-    const { pool, manifest, geometry } = this.top();
-    const filled = vectors.countActivations();
-    const page = vectors.readVectors(TRAINING_SET, filled, CUT_PAGE);
-    const keys = page.map(({ hash }) =>
-      activationKey(tenantId, adapter.id, adapter.weightsHash, hash),
-    );
-    const stored = await readActivations(rawSamples, keys, geometry);
-    // The page up to its (EMBED_CHUNK + 1)-th missing sample; the missing ones are embedded again.
-    const missing: number[] = [];
-    let end = 0;
-    for (; end < page.length; end++) {
-      if (stored[end]) continue;
-      if (missing.length === EMBED_CHUNK) break;
-      missing.push(end);
-    }
-    if (missing.length > 0) {
-      this.refs ??= new Map(
-        (await this.context.records.rawSampleRefs(adapter.id)).map((ref) => [ref.hash, ref]),
-      );
-      const refs = missing.map((i) => {
-        const { hash, label } = page[i] as { hash: string; label: string };
-        return this.refs?.get(hash) ?? { hash, label, rawKey: null };
-      });
-      const raws = await readRetainedSamples(rawSamples, refs, manifest.modality);
-      const inputs = await toBackboneInputs(
-        manifest,
-        raws.map(({ raw }) => raw),
-        EMBED_CHUNK,
-      );
-      const { encoded } = await embedAndKeepCut(
-        pool,
-        rawSamples,
-        tenantId,
-        adapter,
-        inputs.map((input, k) => ({ input, hash: (refs[k] as RawSampleRef).hash })),
-      );
-      missing.forEach((i, k) => {
-        stored[i] = encoded[k] as Uint8Array;
-      });
-    }
-    vectors.appendActivations(stored.slice(0, end) as Uint8Array[]);
-    if (filled + end >= vectors.countVectors(TRAINING_SET)) this.stage = "train";
+    this.top();
+    const { adapter, records } = this.context;
+    const done = await copyNextActivations(this.context, TRAINING_SET, adapter, async () => {
+      this.refs ??= new Map((await records.rawSampleRefs(adapter.id)).map((r) => [r.hash, r]));
+      return this.refs;
+    });
+    if (done) this.stage = "train";
   }
 
   private async train(): Promise<void> {
@@ -170,26 +116,12 @@ export class FinetuneTraining {
           backbone: this.input.backbone,
           top,
           samples,
-          source: this.source(geometry),
+          source: runnerActivationSource(this.context.vectors, geometry),
           options: finetuneRunOptions(this.input.options),
         },
         this.resume?.run ?? undefined,
       );
     }
     this.run.advance(this.context.stepFlops);
-  }
-
-  /** Samples by snapshot position, decoded from the runner's rows a mini-batch at a time. */
-  private source({ positions, channels }: CutGeometry): CutActivationSource {
-    const sampleLength = positions * channels;
-    const { vectors } = this.context;
-    return {
-      sampleLength,
-      read(indices, out) {
-        vectors.readActivations(indices).forEach((bytes, row) => {
-          decodeActivationsInto(bytes, positions, channels, out, row * sampleLength);
-        });
-      },
-    };
   }
 }

@@ -1,37 +1,40 @@
 /**
  * A selection job: the selection process (src/selection/selection-run.ts) one step per alarm, over
  * the job runner's vector sets, embedding the adapter's retained raw samples (read back from R2) a
- * chunk per step. Its checkpoint is the run's. Nothing about the adapter changes; applying the
- * result is a switch job.
+ * chunk per step, then, when asked, the top-unfrozen candidate on the runner's cut activations. Its
+ * checkpoint is the process's. Nothing about the adapter changes; applying the result is a switch job.
  */
 
 import { resolveCutLayer } from "../../models/cut-layer";
 import { fusionLayers, isFusionId } from "../../models/fusion";
 import type { BackbonePool } from "../runtime/backbones";
+import type { FinetuneActivations } from "../selection/finetune-candidate";
 import { selectionCandidates } from "../selection/select-backbone";
+import { SelectionProcess, type SelectionProcessCheckpoint } from "../selection/selection-process";
 import { labelsOf } from "../selection/selection-report";
-import { type SelectionCheckpoint, SelectionRun } from "../selection/selection-run";
 import type { JobProgress } from "../storage/jobs-table";
 import type { AdapterRecord, JobOf } from "../storage/records";
 import type { RawSampleRef } from "../storage/samples-table";
+import { copyNextActivations, runnerActivationSource } from "./cut-activations-copy";
 import { embedNextChunk } from "./embed-chunk";
 import type { JobContext, JobResult, JobSteps } from "./job-steps";
 
 export class SelectionSteps implements JobSteps {
   private refs: RawSampleRef[] | null = null;
-  private readonly run: SelectionRun;
+  private readonly run: SelectionProcess;
 
   constructor(
     private readonly context: JobContext & { job: JobOf<"selection"> },
-    resume: SelectionCheckpoint | null,
+    resume: SelectionProcessCheckpoint | null,
   ) {
     const pool = context.backbones();
     const modality = pool.modality(context.adapter.backbone);
-    this.run = new SelectionRun(
+    this.run = new SelectionProcess(
       {
         pool,
         vectors: context.vectors,
         stepFlops: context.stepFlops,
+        activations: this.activations(),
         embedNextChunk: async (candidate) => {
           const refs = await this.samples();
           const chunk = await embedNextChunk(context, refs, candidate.id, candidate);
@@ -58,7 +61,7 @@ export class SelectionSteps implements JobSteps {
     await this.run.step();
   }
 
-  checkpoint(): SelectionCheckpoint {
+  checkpoint(): SelectionProcessCheckpoint {
     return this.run.checkpoint();
   }
 
@@ -76,6 +79,29 @@ export class SelectionSteps implements JobSteps {
         },
         labelsOf(samples),
       ),
+    };
+  }
+
+  /**
+   * The top-unfrozen candidate's activations in the runner, as a finetune training gets them: from
+   * R2 under the candidate backbone's weights hash, or embedded again from the retained raw bytes.
+   */
+  private activations(): FinetuneActivations {
+    const { context } = this;
+    return {
+      fillNext: (target) =>
+        copyNextActivations(
+          context,
+          target.candidate.id,
+          {
+            ...context.adapter,
+            backbone: target.backbone,
+            layer: target.candidate.layer,
+            weightsHash: target.manifest.weightsHash,
+          },
+          async () => new Map((await this.samples()).map((ref) => [ref.hash, ref])),
+        ),
+      source: (geometry) => runnerActivationSource(context.vectors, geometry),
     };
   }
 

@@ -14,6 +14,10 @@ export const SelectionRequestSchema = z
     backbones: z.array(IdSchema).min(1).max(16).optional().openapi({
       description: "Only these backbone ids (default: every backbone of the adapter's modality).",
     }),
+    includeFinetune: z.boolean().optional().openapi({
+      description:
+        "Also measure the leading candidate whose backbone has a trainable top with its top unfrozen (the finetune head), on the same folds, against its frozen logistic head (report.finetune). Costs minutes: about 40 s per 1,000 samples per epoch, up to 6 epochs per fold. 422 no-trainable-top when no candidate has a top this deployment can train. Default false.",
+    }),
   })
   .openapi("SelectionRequest");
 
@@ -113,6 +117,62 @@ const CandidateReportSchema = z
   })
   .openapi("SelectionCandidate");
 
+const HeadVariantSchema = z.object({
+  variant: z.enum(["frozen", "top-unfrozen"]),
+  headType: z.enum(["logistic", "finetune"]),
+  crossValidatedAccuracy: FoldStatisticSchema,
+  crossValidatedMacroF1: FoldStatisticSchema,
+  foldMacroF1: z.array(z.number()).openapi({
+    description: "Per fold, on the frozen head's cross-validation folds (its first repeat).",
+  }),
+  headBytes: z.int().nullable().openapi({
+    description: "Largest stored head over the folds; null when no fold kept a finetuned top.",
+  }),
+});
+
+const FinetuneCandidateReportSchema = z
+  .object({
+    candidate: z.string().nullable().openapi({
+      description:
+        "The leading measured candidate with a trainable top, measured again with its top unfrozen.",
+    }),
+    backbone: z
+      .string()
+      .nullable()
+      .openapi({ description: "The backbone id (runtime variant) whose top was trained." }),
+    status: z.enum(["measured", "failed", "not-measured"]),
+    error: z.string().nullable(),
+    comparison: z
+      .object({
+        folds: z.int(),
+        repeats: z.int(),
+        variants: z.array(HeadVariantSchema).openapi({ description: "Frozen first." }),
+        finetunedRounds: z.int().openapi({
+          description:
+            "Folds in which validation kept a finetuned top (elsewhere top unfrozen falls back to the frozen head).",
+        }),
+        difference: z
+          .number()
+          .openapi({ description: "Top unfrozen's mean macro-F1 minus frozen's." }),
+        tieTolerance: z.number(),
+        trainingMsPerRound: z.number().openapi({
+          description: "Compute time of one fold's finetune protocol, its frozen fit included.",
+        }),
+        recommendation: z.object({
+          variant: z.enum(["frozen", "top-unfrozen"]),
+          headType: z.enum(["logistic", "finetune"]),
+          reason: z.string(),
+        }),
+        rule: z.string(),
+      })
+      .nullable(),
+    computeMs: z.number().openapi({
+      description:
+        "Time spent in its steps (the cut activations and the cross-validation), beyond selectionMs.",
+    }),
+  })
+  .openapi("FinetuneCandidateReport");
+
 export const SelectionReportSchema = z
   .object({
     modality: z.enum(["image", "text"]),
@@ -129,5 +189,8 @@ export const SelectionReportSchema = z
       .nullable(),
     notes: z.array(z.string()),
     selectionMs: z.number(),
+    finetune: FinetuneCandidateReportSchema.nullable().optional().openapi({
+      description: "Frozen against top unfrozen, when the request set includeFinetune.",
+    }),
   })
   .openapi("SelectionReport");

@@ -6,6 +6,8 @@
  */
 
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { assertFinetuneCandidate } from "../selection/finetune-candidate";
+import { selectionCandidates } from "../selection/select-backbone";
 import { recommendedTarget, switchRequest } from "../selection/switch-target";
 import { unwrap } from "../storage/outcome";
 import { tenantAuth } from "../tenants/auth";
@@ -21,7 +23,7 @@ const startSelection = createRoute({
   path: "/adapters/{adapterId}/select",
   tags: ["selection"],
   summary:
-    "Rank backbones on the adapter's retained samples (cross-validated logistic head, LogME, prototype LOO, latency); the job's report holds the ranking",
+    "Rank backbones on the adapter's retained samples (cross-validated logistic head, LogME, prototype LOO, latency), and with includeFinetune frozen against top unfrozen on the leading backbone with a trainable top; the job's report holds the ranking",
   security: BEARER,
   middleware: [tenantAuth] as const,
   request: {
@@ -57,9 +59,16 @@ export function selectionRoutes() {
     .openapi(startSelection, async (c) => {
       const { adapterId } = c.req.valid("param");
       const request = c.req.valid("json") ?? {};
+      const { backbones: pool } = c.var;
+      const { store } = c.var.tenant;
       // An unknown backbone id is a 404 now, rather than a job that silently measures nothing.
-      for (const backbone of request.backbones ?? []) c.var.backbones.manifest(backbone);
-      return c.json(unwrap(await c.var.tenant.store.startSelection(adapterId, request)), 202);
+      for (const backbone of request.backbones ?? []) pool.manifest(backbone);
+      if (request.includeFinetune) {
+        // Refused now (422 no-trainable-top) when no candidate can have its top unfrozen.
+        const modality = pool.modality(unwrap(await store.getAdapter(adapterId)).backbone);
+        assertFinetuneCandidate(pool, selectionCandidates(pool, modality, request), modality);
+      }
+      return c.json(unwrap(await store.startSelection(adapterId, request)), 202);
     })
     .openapi(applySelection, async (c) => {
       const { adapterId } = c.req.valid("param");

@@ -1,6 +1,6 @@
 /**
  * Backbone selection in process, on samples held in memory: the selection job's own steps
- * (./selection-run.ts) run to the end, single candidates and their best fusion alike, so what the
+ * (./selection-process.ts) run to the end, single candidates and their best fusion alike, so what the
  * tests and bench/selection measure is what the API's job reports.
  */
 
@@ -10,9 +10,11 @@ import type { RawInput } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
 import { availability, type Candidate, candidatesFor, onePerWeights } from "./candidates";
 import { embedRaw } from "./embed-raw";
+import { memoryActivations } from "./memory-activations";
 import { MemoryVectorSets } from "./memory-vectors";
-import { labelsOf, type SelectionReport, type SelectionRequest } from "./selection-report";
-import { SelectionRun, type VectorSets } from "./selection-run";
+import { SelectionProcess, type SelectionProcessReport } from "./selection-process";
+import { labelsOf, type SelectionRequest } from "./selection-report";
+import type { VectorSets } from "./selection-run";
 
 export interface LabelledRaw {
   raw: RawInput;
@@ -30,14 +32,18 @@ export interface SelectBackboneInput {
   vectors?: VectorSets;
 }
 
-export async function selectBackbone(input: SelectBackboneInput): Promise<SelectionReport> {
+export async function selectBackbone(input: SelectBackboneInput): Promise<SelectionProcessReport> {
   const { pool, samples, request } = input;
   const vectors = input.vectors ?? new MemoryVectorSets();
-  const run = new SelectionRun(
+  const run = new SelectionProcess(
     {
       pool,
       vectors,
       stepFlops: STEP_FLOPS,
+      activations: memoryActivations(
+        pool,
+        samples.map((sample) => sample.raw),
+      ),
       // All the samples at once: nothing here bounds a step's time.
       embedNextChunk: async (candidate) => {
         const { vectors: embedded, embedMs } = await embedRaw(
@@ -58,6 +64,7 @@ export async function selectBackbone(input: SelectBackboneInput): Promise<Select
     },
     request,
     selectionCandidates(pool, input.modality, request),
+    null,
   );
   while (!run.done) {
     const { fraction, message } = run.progress;

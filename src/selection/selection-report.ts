@@ -23,6 +23,8 @@ export interface SelectionRequest {
   seed?: number;
   /** Only these backbone ids (default: every backbone of the adapter's modality). */
   backbones?: string[];
+  /** Also measure the leading candidate with a trainable top with its top unfrozen (./finetune-candidate.ts). */
+  includeFinetune?: boolean;
 }
 
 export interface CandidateReport {

@@ -32,10 +32,7 @@ export function trainableTopOf(pool: BackbonePool, binding: Binding): FinetuneTo
 export function finetuneTop(pool: BackbonePool, binding: Binding): FinetuneTop {
   const found = trainableTopOf(pool, binding);
   if (found) return found;
-  const able = pool
-    .manifests()
-    .filter((manifest) => trainableTopOf(pool, { backbone: manifest.id, layer: null }))
-    .map(({ id }) => id);
+  const able = backbonesWithTop(pool);
   const top = isFusionId(binding.backbone)
     ? undefined
     : pool.manifest(binding.backbone).trainableTop;
@@ -49,6 +46,14 @@ export function finetuneTop(pool: BackbonePool, binding: Binding): FinetuneTop {
     `${why}; backbones that can train a finetune head: ${able.join(", ")}`,
     { backbones: able },
   );
+}
+
+/** The backbones of this deployment that can train a finetune head. */
+export function backbonesWithTop(pool: BackbonePool): string[] {
+  return pool
+    .manifests()
+    .filter((manifest) => trainableTopOf(pool, { backbone: manifest.id, layer: null }))
+    .map(({ id }) => id);
 }
 
 function hasCutRuntime(manifest: BackboneManifest): boolean {

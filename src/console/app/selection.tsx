@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { call, followJob, path } from "./api";
 import { ParetoPlot } from "./charts";
-import type { Adapter, Job } from "./types";
+import type { Adapter, Job, SelectionReport } from "./types";
 import { Card, ErrorBox, fixed, JobProgress, useAction } from "./ui";
 
 export function Selection({
@@ -14,6 +14,7 @@ export function Selection({
   onSwitched: () => Promise<void>;
 }) {
   const [folds, setFolds] = useState(3);
+  const [includeFinetune, setIncludeFinetune] = useState(false);
   const [job, setJob] = useState<Job | null>(null);
   const [switchJob, setSwitchJob] = useState<Job | null>(null);
   const action = useAction();
@@ -21,7 +22,9 @@ export function Selection({
   const run = () =>
     action.run(async () => {
       setSwitchJob(null);
-      const queued = await call<Job>("POST", `${adapterPath}/select`, { json: { folds } });
+      const queued = await call<Job>("POST", `${adapterPath}/select`, {
+        json: { folds, includeFinetune },
+      });
       setJob(queued);
       setJob(await followJob(queued.id, setJob));
     });
@@ -55,6 +58,15 @@ export function Selection({
             value={folds}
             onInput={(e) => setFolds(Number(e.currentTarget.value))}
           />
+        </label>
+        <label title="Also trains the leading backbone's top on every fold: minutes, not seconds">
+          <input
+            type="checkbox"
+            name="includeFinetune"
+            checked={includeFinetune}
+            onChange={(e) => setIncludeFinetune(e.currentTarget.checked)}
+          />
+          frozen vs top unfrozen
         </label>
         <button type="submit" disabled={action.busy}>
           Run selection
@@ -104,6 +116,7 @@ export function Selection({
               {note}
             </p>
           ))}
+          {report.finetune && <FinetuneComparison finetune={report.finetune} />}
           {report.recommendation && job && (
             <p>
               Recommended: <strong data-testid="recommendation">{report.recommendation.id}</strong>{" "}
@@ -122,5 +135,26 @@ export function Selection({
         </div>
       )}
     </Card>
+  );
+}
+
+/** Frozen against top unfrozen on the leading backbone with a trainable top, and which head to train. */
+function FinetuneComparison({ finetune }: { finetune: NonNullable<SelectionReport["finetune"]> }) {
+  const { comparison } = finetune;
+  if (!comparison) {
+    return (
+      <p class="hint" data-testid="finetune-comparison">
+        Top unfrozen {finetune.status}
+        {finetune.error ? `: ${finetune.error}` : ""}
+      </p>
+    );
+  }
+  const [frozen, top] = comparison.variants;
+  return (
+    <p data-testid="finetune-comparison">
+      {finetune.candidate}: frozen {fixed(frozen?.crossValidatedMacroF1.mean ?? 0)}, top unfrozen{" "}
+      {fixed(top?.crossValidatedMacroF1.mean ?? 0)} (macro-F1, same folds). Recommended:{" "}
+      <strong>{comparison.recommendation.variant}</strong> — {comparison.recommendation.reason}
+    </p>
   );
 }

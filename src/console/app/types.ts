@@ -107,4 +107,14 @@ export interface SelectionReport {
   paretoFront: string[];
   recommendation: { id: string; backbone: string; layer: string; reason: string } | null;
   notes: string[];
+  /** Frozen against top unfrozen, when the selection was asked to include it. */
+  finetune?: {
+    candidate: string | null;
+    status: "measured" | "failed" | "not-measured";
+    error: string | null;
+    comparison: {
+      variants: { variant: string; crossValidatedMacroF1: { mean: number } }[];
+      recommendation: { variant: string; reason: string };
+    } | null;
+  } | null;
 }

@@ -1,7 +1,8 @@
 /**
  * The finetune head's math (issue 12) on a small synthetic feature map: gradients against finite
- * differences, epoch 0 is the frozen head, finetuning learns what a poor top misses, and a fit
- * resumed from checkpoints ends with the same weights as one that never stopped.
+ * differences, epoch 0 is the frozen head, finetuning learns what a poor top misses, a fit
+ * resumed from checkpoints ends with the same weights as one that never stopped, and selection's
+ * cross-validation of it pairs with the frozen head's folds.
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,10 +29,17 @@ import { TopActivations } from "../../../adapters/finetune/top-network";
 import { runToEnd } from "../../../adapters/fit-process";
 import { useGemmKernel } from "../../../adapters/linalg/gemm";
 import { JS_GEMM } from "../../../adapters/linalg/js-gemm";
+import { fromRows } from "../../../adapters/linalg/matrix";
 import { LogisticRegression } from "../../../adapters/logistic/logistic-regression";
 import { StandardScaler } from "../../../adapters/preprocessing/standard-scaler";
 import { STEP_FLOPS } from "../../../adapters/protocol/step-budget";
 import { SeededRandom } from "../../../adapters/random";
+import {
+  CrossValidationRun,
+  type FinetuneCrossValidationCheckpoint,
+  FinetuneCrossValidationRun,
+  type FinetuneRound,
+} from "../../../adapters/selection";
 import {
   decodeCheckpoint,
   encodeCheckpoint,
@@ -352,6 +360,57 @@ describe("finetune protocol", () => {
       report,
     });
     expect(withoutTime(run.result())).toEqual(withoutTime(straight.result()));
+  });
+});
+
+describe("finetune cross-validation (selection's top-unfrozen candidate)", () => {
+  const options = {
+    seed: 2,
+    hyperparameters: { learningRateGrid: [3e-3], l2spGrid: [0.01], maxEpochs: 6 },
+  };
+
+  it("scores the frozen head on the logistic cross-validation's folds, and resumes exactly", () => {
+    const input = { ...runInput(syntheticTask(12, 5), options), folds: 3, seed: 4, repeats: 1 };
+    const straight = new FinetuneCrossValidationRun(input);
+    while (!straight.done) straight.advance(STEP_FLOPS);
+    const { folds, rounds } = straight.result();
+    expect(folds).toBe(3);
+    expect(rounds).toHaveLength(3);
+
+    // The frozen figures are the selection's own: the same folds give the same logistic heads.
+    const labels = ["class-0", "class-1", "class-2"];
+    const logistic = new CrossValidationRun({
+      headType: "logistic",
+      backbone: input.backbone,
+      X: fromRows(
+        input.samples.map((sample) => sample.features),
+        OUT,
+      ),
+      y: Int32Array.from(input.samples, (sample) => labels.indexOf(sample.label)),
+      labels,
+      folds: 3,
+      repeats: 1,
+      seed: 4,
+    });
+    while (!logistic.done) logistic.advance(STEP_FLOPS);
+    expect(rounds.map((round) => round.frozen)).toEqual(logistic.result().perFold);
+    // The pretrained top misses the class, so validation keeps the finetuned top in some folds.
+    expect(rounds.some((round) => round.finetuned)).toBe(true);
+    for (const round of rounds) {
+      expect(round.finetuneHeadBytes === null).toBe(!round.finetuned);
+      if (!round.finetuned) expect(round.topUnfrozen).toEqual(round.frozen);
+    }
+
+    let run = new FinetuneCrossValidationRun(input);
+    while (!run.done) {
+      run.advance(3e4);
+      run = new FinetuneCrossValidationRun(
+        input,
+        decodeCheckpoint<FinetuneCrossValidationCheckpoint>(encodeCheckpoint(run.checkpoint())),
+      );
+    }
+    const withoutTime = (r: FinetuneRound) => ({ ...r, fitMs: 0 });
+    expect(run.result().rounds.map(withoutTime)).toEqual(rounds.map(withoutTime));
   });
 });
 

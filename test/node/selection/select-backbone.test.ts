@@ -3,7 +3,7 @@
  * steps (selection-run.ts) in process: the text candidates (use-lite's cut layers and the lexical
  * baseline) and the fusion of the best two are all measured and ranked on 90 labelled sentences,
  * and the report is complete; the image candidates are the two MobileNetV2s' cut layers and a
- * fusion, with InceptionV3 reported as unavailable.
+ * fusion, with InceptionV3 reported as unavailable, and the leading one with a top unfrozen.
  */
 
 import { readFileSync } from "node:fs";
@@ -73,7 +73,7 @@ describe("selectBackbone", () => {
     expect(report.paretoFront.length).toBeGreaterThan(0);
     expect(report.labels).toEqual(["cooking", "finance", "sports"]);
     expect(fractions.length).toBeGreaterThan(0);
-    // Every candidate is embedded and cross-validated, then the fusion: long on a loaded host.
+    // Every candidate is embedded and cross-validated, then the fusion and the top unfrozen: long on a loaded host.
   }, 240_000);
 
   it("ranks both MobileNetV2s' cut layers on images and reports InceptionV3 as unavailable", async () => {
@@ -88,7 +88,11 @@ describe("selectBackbone", () => {
       modality: "image",
       current: { backbone: "mobilenet-v2", layer: "pooled" },
       samples,
-      request: { seed: 1, backbones: ["mobilenet-v2", "mobilenet-v2-100", "inception-v3"] },
+      request: {
+        seed: 1,
+        backbones: ["mobilenet-v2", "mobilenet-v2-100", "inception-v3"],
+        includeFinetune: true,
+      },
     });
     const measured = report.candidates.filter((c) => c.status === "measured").map((c) => c.id);
     expect(measured.filter((id) => !id.includes("+")).sort()).toEqual(
@@ -109,7 +113,24 @@ describe("selectBackbone", () => {
     }
     expect(report.recommendation?.id).toBe(report.candidates[0]?.id);
     expect(report.candidates[0]?.metrics?.foldMacroF1).toHaveLength(3 * 4);
-    // Every candidate is embedded and cross-validated, then the fusion: long on a loaded host.
+    // The leading MobileNetV2 at its top's output, with its top unfrozen on the first repeat's folds
+    // (the cut activations embedded in process), against its own frozen head on those folds.
+    const { finetune } = report;
+    expect(finetune).toMatchObject({ status: "measured", error: null });
+    const leading = report.candidates
+      .filter((c) => c.layer === "pooled" && !c.id.includes("+"))
+      .sort(
+        (a, b) =>
+          (b.metrics?.crossValidatedMacroF1.mean ?? 0) -
+          (a.metrics?.crossValidatedMacroF1.mean ?? 0),
+      )[0];
+    expect(finetune?.candidate).toBe(leading?.id);
+    const comparison = finetune?.comparison;
+    expect(comparison?.variants[0].foldMacroF1).toEqual(leading?.metrics?.foldMacroF1.slice(0, 4));
+    expect(comparison?.recommendation.variant).toBe(
+      (comparison?.difference ?? 0) > (comparison?.tieTolerance ?? 0) ? "top-unfrozen" : "frozen",
+    );
+    // Every candidate is embedded and cross-validated, then the fusion and the top unfrozen: long on a loaded host.
   }, 240_000);
 
   it("reports a candidate that fails to load and still ranks the others", async () => {

@@ -3,7 +3,9 @@
  * activations of a finetune adapter's uploads kept in R2; a finetune trained from the retained raw
  * bytes of samples uploaded to a logistic adapter, killed mid-training and resumed (ending with the
  * head an uninterrupted run gives), published (its int8 top too large to ride in the serving
- * record), predicting through the tenant's top, and rolled back to the frozen version. The pool runs small steps (JOB_STEP_FLOPS in vitest.config.ts).
+ * record), predicting through the tenant's top, and rolled back to the frozen version. A
+ * selection with includeFinetune ranks frozen against top unfrozen on mobilenet-v2's folds, and is
+ * refused where no backbone has a top. The pool runs small steps (JOB_STEP_FLOPS in vitest.config.ts).
  */
 
 import { runInDurableObject } from "cloudflare:test";
@@ -107,6 +109,17 @@ describe("finetune heads", () => {
       body: JSON.stringify({ headType: "finetune" }),
     });
     expect(train.status).toBe(422);
+    // Selection refuses to measure a top-unfrozen candidate where no backbone it ranks has a top.
+    const select = await api.call(`/adapters/${text.id}/select`, {
+      method: "POST",
+      body: JSON.stringify({ includeFinetune: true }),
+    });
+    expect(select.status).toBe(422);
+    expect(select.headers.get("content-type")).toContain("application/problem+json");
+    const refusal = (await select.json()) as { type: string; detail: string; backbones: string[] };
+    expect(refusal.type).toBe("/problems/no-trainable-top");
+    expect(refusal.detail).toContain("use-lite");
+    expect(refusal.backbones).toContain("mobilenet-v2");
 
     const created = await api.adapter("finetune");
     expect(created.status).toBe(201);
@@ -192,5 +205,67 @@ describe("finetune heads", () => {
       version: 1,
       predictions: [{ label: "red" }],
     });
+  });
+
+  it("selection measures frozen against top unfrozen on the leading backbone with a top", async () => {
+    const tenant = await createTenant("finetune-select");
+    const api = session(tenant);
+    const { id } = (await (await api.adapter("logistic")).json()) as { id: string };
+    const select = (request: object) =>
+      api.call(`/adapters/${id}/select`, { method: "POST", body: JSON.stringify(request) });
+    const refused = await select({ includeFinetune: true, backbones: ["inception-v3"] });
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { type: string }).type).toBe("/problems/no-trainable-top");
+
+    const colours = [RED, BLUE, RED, BLUE, RED, BLUE, RED, BLUE, RED, BLUE, RED, BLUE];
+    await api.upload(id, colours, 40);
+    const started = await select({
+      includeFinetune: true,
+      backbones: ["mobilenet-v2"],
+      folds: 3,
+      seed: 1,
+    });
+    const queued = (await started.json()) as { id: string };
+    expect(started.status, JSON.stringify(queued)).toBe(202);
+    const job = await finishedJob(tenant, queued.id);
+    expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
+    const report = job.report as unknown as {
+      candidates: { id: string; metrics: { folds: number; foldMacroF1: number[] } | null }[];
+      finetune: {
+        candidate: string;
+        backbone: string;
+        status: string;
+        comparison: {
+          folds: number;
+          repeats: number;
+          variants: { variant: string; foldMacroF1: number[]; headBytes: number | null }[];
+          difference: number;
+          tieTolerance: number;
+          recommendation: { variant: string; headType: string; reason: string };
+        };
+      };
+    };
+    const { finetune } = report;
+    expect(finetune).toMatchObject({
+      candidate: "mobilenet-v2/pooled",
+      backbone: "mobilenet-v2",
+      status: "measured",
+      comparison: { folds: 3, repeats: 1 },
+    });
+    const { comparison } = finetune;
+    expect(comparison.variants.map((v) => v.variant)).toEqual(["frozen", "top-unfrozen"]);
+    // The frozen variant is the candidate's logistic head on the first repeat of its very folds.
+    const pooled = report.candidates.find((c) => c.id === "mobilenet-v2/pooled");
+    expect(comparison.variants[0]?.foldMacroF1).toEqual(pooled?.metrics?.foldMacroF1.slice(0, 3));
+    expect(comparison.variants[0]?.headBytes).toBeGreaterThan(0);
+    const unfreezes = comparison.difference > comparison.tieTolerance;
+    expect(comparison.recommendation).toMatchObject(
+      unfreezes
+        ? { variant: "top-unfrozen", headType: "finetune" }
+        : { variant: "frozen", headType: "logistic" },
+    );
+    expect(comparison.recommendation.reason.length).toBeGreaterThan(40);
+    // The cut activations were computed from the retained raw bytes and kept for a later training.
+    expect(await cutObjects(tenant.id, id)).toHaveLength(colours.length);
   });
 });
