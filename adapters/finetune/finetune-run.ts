@@ -10,7 +10,7 @@
  *    split's embeddings standardised by the floored scaler (start.ts: flooredScaling).
  * 3. finetune: a sweep of the top's learning rate × the L2-SP strength, each candidate a
  *    FinetuneFit from (pretrained top, frozen classifier) with early stopping on validation.
- * 4. the choice, by the protocol's rule (validation accuracy, then log loss): a candidate must beat
+ * 4. the choice, by the protocol's rule (sweep-rule.ts: accuracy, log loss within its noise): a candidate must beat
  *    the frozen head's own validation row, and its kept epoch must be after 0; otherwise the result
  *    is the frozen head, which is cheaper to store and to run.
  * 5. calibration (temperature, abstain threshold) on the kept epoch's validation logits, and one
@@ -39,8 +39,6 @@ import {
   FitRun,
   type FitRunCheckpoint,
   heldOutResults,
-  isBetter,
-  SELECTION_RULE,
 } from "../protocol/fit-run";
 import {
   type Assessment,
@@ -48,6 +46,7 @@ import {
   holdoutAssessment,
 } from "../protocol/held-out-assessment";
 import { type SplitIndices, stratifiedSplit } from "../protocol/stratified-split";
+import { isBetter, SELECTION_RULE } from "../protocol/sweep-rule";
 import { fitTemperature } from "../protocol/temperature-scaling";
 import { prepare, reportedSamples } from "../protocol/train-head";
 import { protocolOptions } from "../protocol/validate-options";
@@ -475,7 +474,8 @@ export class FinetuneRun {
     const rows = [...this.state.rows, row];
     const frozen = (this.state.frozen as FrozenOutcome).validation;
     const incumbent = this.state.best ? (rows[this.state.best.row] as SweepRow) : frozen;
-    const improves = outcome.bestEpoch > 0 && isBetter(row, incumbent);
+    const improves =
+      outcome.bestEpoch > 0 && isBetter(row, incumbent, this.split.validation.length);
     const next = candidate + 1;
     this.fit = null;
     this.state = {

@@ -22,6 +22,7 @@ import type {
 } from "../types";
 import { chooseAbstainThreshold, selectivePerformance } from "./abstain-threshold";
 import type { SplitIndices } from "./stratified-split";
+import { isBetter, SELECTION_RULE } from "./sweep-rule";
 import { fitTemperature } from "./temperature-scaling";
 
 export interface FitHeadInput {
@@ -46,9 +47,6 @@ export interface FitHeadResult {
   /** The head's uncalibrated logits on the test split, rows in split order (for calibration elsewhere). */
   testLogits: Matrix;
 }
-
-export const SELECTION_RULE =
-  "highest validation accuracy; ties broken by lower validation log loss, then by sweep order";
 
 type Stage = "sweep" | "calibrate" | "refit" | "done";
 
@@ -226,7 +224,7 @@ export class FitRun {
     };
     const rows = [...this.state.rows, row];
     const incumbent = this.state.best && rows[this.state.best.row];
-    const improves = !incumbent || isBetter(row, incumbent);
+    const improves = !incumbent || isBetter(row, incumbent, this.validation.y.length);
     if (improves) this.bestModel = estimator;
     this.previousModel = estimator;
     const candidate = this.state.candidate + 1;
@@ -398,14 +396,6 @@ export class FitRun {
 interface LabelledMatrix {
   X: Matrix;
   y: Int32Array;
-}
-
-/** The sweep's rule (SELECTION_RULE) for a row against the best so far. */
-export function isBetter(row: SweepRow, incumbent: SweepRow): boolean {
-  if (row.validationAccuracy !== incumbent.validationAccuracy) {
-    return row.validationAccuracy > incumbent.validationAccuracy;
-  }
-  return row.validationLogLoss < incumbent.validationLogLoss;
 }
 
 /**

@@ -89,7 +89,7 @@ export function crossValidationAssessment(
       ),
     },
     hyperparameters: {
-      chosen: consensusHyperparameters(outOfFold.rounds),
+      chosen: consensusHyperparameters(outOfFold.rounds, n),
       selection: CONSENSUS_RULE,
       sweep: meanSweep(outOfFold.rounds),
     },

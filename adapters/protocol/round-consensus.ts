@@ -1,8 +1,8 @@
 import type { RoundOutcome } from "../selection/cross-validate";
 import type { Hyperparameters, HyperparameterValue, SweepRow } from "../types";
+import { bestRow, SELECTION_RULE } from "./sweep-rule";
 
-export const CONSENSUS_RULE =
-  "highest mean validation accuracy over the cross-validation rounds (each round sweeps on its own validation fold, never on the fold it is tested on); ties: lower mean validation log loss, then sweep order. Values the refit derives from the fit (the MLP's epochs) are the median over the rounds that chose this candidate.";
+export const CONSENSUS_RULE = `the sweep's rule on the means over the cross-validation rounds (each round sweeps on its own validation fold, never on the fold it is tested on), n = the samples cross-validated: ${SELECTION_RULE}. Values the refit derives from the fit (the MLP's epochs) are the median over the rounds that chose this candidate.`;
 
 /** One sweep row per candidate: the rounds' rows averaged (all rounds sweep the same candidates). */
 export function meanSweep(rounds: RoundOutcome[]): SweepRow[] {
@@ -21,16 +21,12 @@ export function meanSweep(rounds: RoundOutcome[]): SweepRow[] {
   });
 }
 
-/** The candidate CONSENSUS_RULE picks, and the refit hyperparameters the rounds derived for it. */
-export function consensusHyperparameters(rounds: RoundOutcome[]): Hyperparameters {
-  const sweep = meanSweep(rounds);
-  const best = sweep.reduce((a, b) =>
-    b.validationAccuracy > a.validationAccuracy ||
-    (b.validationAccuracy === a.validationAccuracy && b.validationLogLoss < a.validationLogLoss)
-      ? b
-      : a,
-  );
-  const candidate = best.hyperparameters;
+/**
+ * The candidate CONSENSUS_RULE picks, and the refit hyperparameters the rounds derived for it.
+ * `samples`: how many were cross-validated; each repeat's rounds validate on about that many.
+ */
+export function consensusHyperparameters(rounds: RoundOutcome[], samples: number): Hyperparameters {
+  const candidate = bestRow(meanSweep(rounds), samples).hyperparameters;
   const agreeing = rounds
     .map((round) => round.chosen)
     .filter((chosen) => Object.entries(candidate).every(([key, value]) => chosen[key] === value));

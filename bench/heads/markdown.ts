@@ -42,7 +42,8 @@ export function headsMarkdown(rows: BenchRow[]): string {
         ? "—"
         : `${estimates[0]?.protocol}: ${pct(mean(estimates.map((e) => e.accuracy.value)))} [${pct(mean(estimates.map((e) => e.accuracy.low)))}, ${pct(mean(estimates.map((e) => e.accuracy.high)))}]`;
     lines.push(
-      `| ${first.set} | ${first.shots} | ${first.poolSamples} | ${first.head} | ${spread(group.map((r) => r.accuracy))} | ${spread(group.map((r) => r.macroF1))} | ${delta} | ${estimate} | ${mean(group.map((r) => r.fitMs)).toFixed(0)} | ${fitCpuMs.toFixed(0)} | ${cpuRatio(SKLEARN_SWEEP)} | ${cpuRatio(SKLEARN_SWEEP_MEAN)} |`,
+      // A fusion's set name joins its parts with |, which would split the cell.
+      `| ${first.set.replaceAll("|", "\\|")} | ${first.shots} | ${first.poolSamples} | ${first.head} | ${spread(group.map((r) => r.accuracy))} | ${spread(group.map((r) => r.macroF1))} | ${delta} | ${estimate} | ${mean(group.map((r) => r.fitMs)).toFixed(0)} | ${fitCpuMs.toFixed(0)} | ${cpuRatio(SKLEARN_SWEEP)} | ${cpuRatio(SKLEARN_SWEEP_MEAN)} |`,
     );
   }
   return lines.join("\n");
