@@ -14,6 +14,7 @@ import {
   type RankableCandidate,
   type Ranking,
   rankCandidates,
+  STRONG_LOG_EVIDENCE,
 } from "../../adapters/selection";
 import type { BackboneManifest } from "../../models";
 import type { Availability, Candidate } from "./candidates";
@@ -194,7 +195,7 @@ function decisionReason(
     case "current-kept":
       return best === evidenceBest
         ? `the current backbone stays: cross-validation cannot separate it from the leader (${leader.id}, ${f1(leader)}; its ${f1(best)}), and it has the highest LogME among them`
-        : `the current backbone stays: cross-validation cannot separate it from the leader (${leader.id}, ${f1(leader)}; its ${f1(best)}), and LogME's evidence for ${evidenceBest.id} over it is not strong (${bayes(evidenceBest, best)}, under 3), so no candidate is clearly better`;
+        : `the current backbone stays: cross-validation cannot separate it from the leader (${leader.id}, ${f1(leader)}; its ${f1(best)}), and LogME's evidence for ${evidenceBest.id} over it is not strong (${bayes(evidenceBest, best)}, under ${STRONG_LOG_EVIDENCE}), so no candidate is clearly better`;
     case "cheaper-resolved-tie":
       return `${f1(best)} is within 1 pt of the candidate it displaces, a tie the folds resolve and LogME does not contradict, and it is materially cheaper to serve (≤ 75 % of the latency or ≤ half the memory); the leader by cross-validation is ${leader.id} (${f1(leader)})`;
   }
