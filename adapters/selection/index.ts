@@ -25,14 +25,19 @@ export { type ClassEvidence, type LogMEOptions, type LogMEResult, logME } from "
 export { type AccuracyLatencyPoint, paretoFront } from "./pareto-front";
 export { prototypeLeaveOneOutAccuracy } from "./prototype-leave-one-out";
 export {
+  CV_RESOLUTION_Z,
+  type Decision,
   MATERIAL_SAVING,
   MIN_TIE_TOLERANCE,
   materiallyCheaper,
   RANKING_RULE,
   type RankableCandidate,
   type Ranked,
+  type Ranking,
   rankCandidates,
   resolvedTie,
+  STRONG_LOG_EVIDENCE,
+  strongerEvidence,
   tieTolerance,
 } from "./ranking";
 export { stratifiedKFold } from "./stratified-k-fold";

@@ -11,23 +11,63 @@ export interface RankableCandidate {
    */
   foldMacroF1: number[];
   folds: number;
+  /** LogME: log evidence per sample of the labels given the features, on every sample (logme.ts). */
+  logME: number;
   latencyMsPerItem: number;
   sizeBytes: number;
   /** Memory the backbone's weights take while loading (candidates.ts weightsPeakBytes). */
   memoryBytes: number;
 }
 
+/** Which signal put the recommendation first (the report says it, so a user can read why). */
+export type Decision =
+  /** CV separates the leader from every other candidate. */
+  | "cross-validation"
+  /** CV cannot separate several candidates from the leader; LogME's evidence ranks them. */
+  | "logme-among-unresolved"
+  /** No candidate is clearly better than the current one by either signal. */
+  | "current-kept"
+  /** A tie both signals resolve, won by a materially cheaper candidate. */
+  | "cheaper-resolved-tie";
+
 export interface Ranked<C extends RankableCandidate> {
   candidate: C;
   rank: number;
-  /** Within the tie tolerance of the best macro-F1. */
+  /** CV cannot separate it from the leader (the best mean macro-F1): a contender. */
   nearTie: boolean;
-  /** How far below the best mean macro-F1 this candidate could be and still be a near tie. */
+  /** How far below the leader's mean macro-F1 this candidate could be and still be a near tie. */
   tieTolerance: number;
+}
+
+export interface Ranking<C extends RankableCandidate> {
+  ranked: Ranked<C>[];
+  decision: Decision;
+  /** The highest cross-validated macro-F1. */
+  leader: C;
+  /** The highest LogME among the near ties of the leader (the leader itself when it is alone). */
+  evidenceBest: C;
 }
 
 /** Two CV macro-F1 means closer than this are a near tie, at the least. */
 export const MIN_TIE_TOLERANCE = 0.01;
+
+/**
+ * CV separates two candidates only when their mean macro-F1 differ by more than this many standard
+ * errors of their fold-by-fold difference: about the two-sided 95 % level of Nadeau and Bengio's
+ * corrected resampled t-test (t ≈ 2.1 at 15 folds). The conventional level, set from that and not
+ * from any benchmark: a second signal (LogME) decides the rest, so calling a gap resolved on weaker
+ * grounds would let fold noise overrule it.
+ */
+export const CV_RESOLUTION_Z = 2;
+
+/**
+ * LogME's evidence for one candidate over another is strong when n × their LogME difference, the
+ * log Bayes factor of the two feature sets for the labels (per label column), reaches this: a factor
+ * of e³ ≈ 20, "strong" on Kass and Raftery's scale (JASA 90, 1995). Per label column and not
+ * summed over them, as the one-hot columns are not independent (with two classes one is the
+ * other's complement).
+ */
+export const STRONG_LOG_EVIDENCE = 3;
 
 /**
  * A near tie displaces the candidate it ties with only when it saves this much: at most 75 % of its
@@ -38,15 +78,20 @@ export const MIN_TIE_TOLERANCE = 0.01;
 export const MATERIAL_SAVING = { latencyRatio: 0.75, memoryRatio: 0.5 } as const;
 
 export const RANKING_RULE =
-  "Quality first: the highest cross-validated macro-F1 of the logistic head (stratified k-fold, " +
-  "repeated with fresh folds) sets the bar. A candidate is a near tie when its mean macro-F1 is " +
-  "below the best by no more than its tie tolerance: max(1 pt, the corrected standard error of its " +
-  "fold-by-fold difference to the best). The anchor is the current backbone when it is a near tie " +
-  "(no other one is clearly better), else the best. A near tie ranks above the anchor only when it " +
-  "is materially cheaper (at most 75 % of its latency per item or at most half its memory) and the " +
-  "samples resolve the tie: its mean macro-F1 is at most 1 pt below the anchor's and the standard " +
-  "error of their fold-by-fold difference is within 1 pt; those come first, cheapest first. Then " +
-  "the anchor, then the rest by macro-F1, latency and size. The recommendation is rank 1.";
+  "Cross-validation decides where it can, LogME where it cannot. The leader has the highest " +
+  "cross-validated macro-F1 of the logistic head (stratified k-fold, repeated with fresh folds). A " +
+  "candidate is a near tie of the leader when CV cannot separate them: its mean macro-F1 is below " +
+  "the leader's by no more than max(1 pt, 2 corrected standard errors of their fold-by-fold " +
+  "difference). When the leader has no near tie, CV decides. Otherwise LogME (the log evidence per " +
+  "sample of the labels given the features, on every sample at once) ranks the near ties. The " +
+  "current backbone stays unless another candidate is clearly better: CV separates the leader " +
+  "from it, or it is a near tie and LogME's evidence for the best near tie is strong (n × the " +
+  "LogME difference, a log Bayes factor, at least 3). A near tie ranks above that anchor only when " +
+  "it is materially cheaper (at most 75 % of its latency per item or at most half its memory) and " +
+  "both signals resolve the tie: its mean macro-F1 is at most 1 pt below the anchor's, 2 standard " +
+  "errors of their fold-by-fold difference are within 1 pt, and LogME does not strongly favour the " +
+  "anchor; those come first, cheapest first. Then the anchor, the other near ties by LogME, and the " +
+  "rest by macro-F1, latency and size. The recommendation is rank 1.";
 
 /**
  * The tolerance `candidate` gets below `best`. Both were scored on the same folds, so what matters
@@ -62,7 +107,20 @@ export function tieTolerance(best: RankableCandidate, candidate: RankableCandida
         best.folds,
       ).standardError
     : Math.hypot(best.macroF1.standardError, candidate.macroF1.standardError);
-  return Math.max(MIN_TIE_TOLERANCE, spread);
+  return Math.max(MIN_TIE_TOLERANCE, CV_RESOLUTION_Z * spread);
+}
+
+/**
+ * Whether LogME's evidence, over `samples` samples, strongly favours `a` over `b`. LogME is
+ * comparable across candidates on the same samples and labels: its evidence already charges a
+ * feature set for its dimension, so no candidate gains by being larger.
+ */
+export function strongerEvidence(
+  a: RankableCandidate,
+  b: RankableCandidate,
+  samples: number,
+): boolean {
+  return samples * (a.logME - b.logME) >= STRONG_LOG_EVIDENCE;
 }
 
 /** Whether `candidate` saves enough over `anchor` to take its place at equal quality. */
@@ -89,31 +147,57 @@ export function resolvedTie(candidate: RankableCandidate, anchor: RankableCandid
   );
 }
 
-/** Orders measured candidates by RANKING_RULE; `currentId` names the adapter's current candidate. */
+/**
+ * Orders measured candidates by RANKING_RULE. `samples`: how many samples they were all measured on
+ * (LogME's scale); `currentId` names the adapter's current candidate.
+ */
 export function rankCandidates<C extends RankableCandidate>(
   candidates: C[],
-  currentId?: string,
-): Ranked<C>[] {
-  if (candidates.length === 0) return [];
-  const best = candidates.reduce((a, b) => (b.macroF1.mean > a.macroF1.mean ? b : a));
-  const tolerance = new Map(candidates.map((c) => [c, tieTolerance(best, c)]));
-  const nearTie = (c: C) => best.macroF1.mean - c.macroF1.mean <= (tolerance.get(c) ?? 0);
-  const current = candidates.find((c) => c.id === currentId);
-  const anchor = current && nearTie(current) ? current : best;
+  { samples, currentId }: { samples: number; currentId?: string },
+): Ranking<C> | null {
+  if (candidates.length === 0) return null;
+  const leader = candidates.reduce((a, b) => (b.macroF1.mean > a.macroF1.mean ? b : a));
+  const tolerance = new Map(candidates.map((c) => [c, tieTolerance(leader, c)]));
+  const nearTie = (c: C) => leader.macroF1.mean - c.macroF1.mean <= (tolerance.get(c) ?? 0);
   const byCost = (a: C, b: C) =>
     a.latencyMsPerItem - b.latencyMsPerItem ||
     a.memoryBytes - b.memoryBytes ||
     a.sizeBytes - b.sizeBytes ||
     b.macroF1.mean - a.macroF1.mean;
   const byQuality = (a: C, b: C) => b.macroF1.mean - a.macroF1.mean || byCost(a, b);
-  const cheaper = candidates.filter(
-    (c) => c !== anchor && nearTie(c) && resolvedTie(c, anchor) && materiallyCheaper(c, anchor),
+  const byEvidence = (a: C, b: C) => b.logME - a.logME || byQuality(a, b);
+  const contenders = candidates.filter(nearTie).sort(byEvidence);
+  const evidenceBest = contenders[0] ?? leader;
+  const current = candidates.find((c) => c.id === currentId);
+  // The current candidate stays unless CV separates the leader from it, or LogME's evidence for the
+  // best near tie over it is strong: "clearly better" by either signal, where that signal decides.
+  const keepsCurrent =
+    current !== undefined && nearTie(current) && !strongerEvidence(evidenceBest, current, samples);
+  const anchor = keepsCurrent ? current : evidenceBest;
+  const cheaper = contenders.filter(
+    (c) =>
+      c !== anchor &&
+      resolvedTie(c, anchor) &&
+      materiallyCheaper(c, anchor) &&
+      !strongerEvidence(anchor, c, samples),
   );
-  const rest = candidates.filter((c) => c !== anchor && !cheaper.includes(c)).sort(byQuality);
-  return [...cheaper.sort(byCost), anchor, ...rest].map((candidate, i) => ({
+  const rest = [
+    ...contenders.filter((c) => c !== anchor && !cheaper.includes(c)),
+    ...candidates.filter((c) => !nearTie(c)).sort(byQuality),
+  ];
+  const decision: Decision =
+    cheaper.length > 0
+      ? "cheaper-resolved-tie"
+      : keepsCurrent && contenders.length > 1
+        ? "current-kept"
+        : contenders.length > 1
+          ? "logme-among-unresolved"
+          : "cross-validation";
+  const ranked = [...cheaper.sort(byCost), anchor, ...rest].map((candidate, i) => ({
     candidate,
     rank: i + 1,
     nearTie: nearTie(candidate),
     tieTolerance: tolerance.get(candidate) ?? MIN_TIE_TOLERANCE,
   }));
+  return { ranked, decision, leader, evidenceBest };
 }

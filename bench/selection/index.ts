@@ -23,7 +23,7 @@ import {
   selectionReport,
 } from "../../src/selection/selection-report";
 import { concatenated } from "../../src/selection/selection-run";
-import { type SelectionTask, selectionTasks, type TaskScale } from "./tasks";
+import { developmentTasks, type SelectionTask, selectionTasks, type TaskScale } from "./tasks";
 
 /** The adapter selection runs for: on the backbone the README starts each modality with. */
 const CURRENT: Record<SelectionTask["modality"], SelectionReport["current"]> = {
@@ -39,16 +39,26 @@ interface CandidateResult {
 }
 
 /** Every task's measurements and held-out accuracies, to study the ranking without re-embedding. */
-const MEASUREMENTS = new URL("../data/selection-measurements.json", import.meta.url);
+const measurementsOf = (scale: string) =>
+  new URL(`../data/selection-measurements-${scale}.json`, import.meta.url);
 
-const SCALES: Record<string, TaskScale> = {
-  small: { textShots: [8], textTestPerClass: 40, imageShots: [8], imageTestPerClass: 20 },
-  full: {
+const benchmarkTasks = (scale: TaskScale) => () => selectionTasks(scale);
+
+/** The benchmark at two sizes, and the development tasks a rule is checked on first (tasks.ts). */
+const SCALES: Record<string, () => Promise<SelectionTask[]>> = {
+  small: benchmarkTasks({
+    textShots: [8],
+    textTestPerClass: 40,
+    imageShots: [8],
+    imageTestPerClass: 20,
+  }),
+  full: benchmarkTasks({
     textShots: [8, 32, 128],
     textTestPerClass: 300,
     imageShots: [8, 32],
     imageTestPerClass: 200,
-  },
+  }),
+  dev: developmentTasks,
 };
 
 export async function benchSelection(
@@ -58,12 +68,16 @@ export async function benchSelection(
   if (!scale)
     throw new Error(`unknown scale ${scaleName}; known: ${Object.keys(SCALES).join(", ")}`);
   const pool = new BackbonePool(await nodeHost());
-  const tasks = await selectionTasks(scale);
-  await mkdir(new URL(".", MEASUREMENTS), { recursive: true });
+  const tasks = await scale();
+  const measurementsFile = measurementsOf(scaleName);
+  await mkdir(new URL(".", measurementsFile), { recursive: true });
   const testVectors = new TestVectors(pool);
   const rows: string[] = [];
   const measurements: {
     task: string;
+    modality: SelectionTask["modality"];
+    /** Pool size: LogME's scale in the ranking. */
+    samples: number;
     current: SelectionReport["current"];
     results: CandidateResult[];
   }[] = [];
@@ -114,8 +128,14 @@ export async function benchSelection(
         testAccuracy: await heldOutAccuracy(candidate, vectors, task, testVectors),
       });
     }
-    measurements.push({ task: task.name, current, results });
-    await writeFile(MEASUREMENTS, JSON.stringify(measurements));
+    measurements.push({
+      task: task.name,
+      modality: task.modality,
+      samples: samples.length,
+      current,
+      results,
+    });
+    await writeFile(measurementsFile, JSON.stringify(measurements));
     const best = Math.max(...results.map((r) => r.testAccuracy));
     const byId = (id: string | undefined) => {
       const found = results.find((r) => r.report.id === id);
@@ -147,18 +167,18 @@ export async function benchSelection(
     summary.embedOnceMs += singlesEmbedMs;
     const pick = (r: CandidateResult) => `${r.report.id} (${pct(best - r.testAccuracy)})`;
     rows.push(
-      `| ${task.name} | ${task.train.labels.length} | ${results.map(describe).join("<br>")} | ${pick(selected)} | ${pick(freshPick)} | ${pick(bySize)} | ${pick(byLogME)} | ${(report.selectionMs / singlesEmbedMs).toFixed(1)}× |`,
+      `| ${task.name} | ${task.train.labels.length} | ${results.map(describe).join("<br>")} | ${pick(selected)}, ${report.recommendation?.decidedBy} | ${pick(freshPick)}, ${fresh.recommendation?.decidedBy} | ${pick(bySize)} | ${pick(byLogME)} | ${(report.selectionMs / singlesEmbedMs).toFixed(1)}× |`,
     );
   }
   const n = summary.tasks;
   return [
     "## Backbone selection",
     "",
-    `\`BENCH_SELECTION_SCALE=${scaleName} npm run bench -- selection\`. Each task: a few-shot pool per class (all that selection sees, uploaded as texts or PNG files) and a disjoint held-out test set. Selection is the API job's own process run in process (selectBackbone → src/selection/selection-run.ts): every candidate a Worker isolate can hold, measured on the pool (5-fold CV macro-F1 of the logistic head repeated 3 times, LogME, prototype leave-one-out), then the fusion of the two best by CV macro-F1 (**fusion**, at their summed latency and memory), ranked by adapters/selection/ranking.ts for an adapter on ${CURRENT.text.backbone}/${CURRENT.text.layer} (text) or ${CURRENT.image.backbone}/${CURRENT.image.layer} (image), the README's starting backbones, which it keeps unless another candidate is clearly better. Per candidate: held-out test accuracy of the logistic head trained by the API's protocol (trainHead) on the pool. Picks (regret: points below the best held-out candidate): selection; the same ranking for a fresh adapter with no current backbone; the largest single model (size ranking); the highest LogME. Cost: selection's compute time over the time of embedding the pool once per single candidate.`,
+    `\`BENCH_SELECTION_SCALE=${scaleName} npm run bench -- selection\`. Each task: a few-shot pool per class (all that selection sees, uploaded as texts or PNG files) and a disjoint held-out test set. Selection is the API job's own process run in process (selectBackbone → src/selection/selection-run.ts): every candidate a Worker isolate can hold, measured on the pool (5-fold CV macro-F1 of the logistic head repeated 3 times, LogME, prototype leave-one-out), then the fusion of the two best by CV macro-F1 (**fusion**, at their summed latency and memory), ranked by adapters/selection/ranking.ts (cross-validation where its folds separate the candidates, LogME among those they cannot; "decided by" names which) for an adapter on ${CURRENT.text.backbone}/${CURRENT.text.layer} (text) or ${CURRENT.image.backbone}/${CURRENT.image.layer} (image), the README's starting backbones, which it keeps unless another candidate is clearly better. Per candidate: held-out test accuracy of the logistic head trained by the API's protocol (trainHead) on the pool. Picks (regret: points below the best held-out candidate): selection; the same ranking for a fresh adapter with no current backbone; the largest single model (size ranking); the highest LogME. Cost: selection's compute time over the time of embedding the pool once per single candidate.`,
     "",
     `Not measured, as selection itself leaves them out: ${unavailableBackbones(pool)}.`,
     "",
-    "| task | pool | held-out accuracy per candidate | selection pick (regret) | no current backbone (regret) | largest model (regret) | LogME pick (regret) | selection / embed once |",
+    "| task | pool | held-out accuracy per candidate | selection pick (regret), decided by | no current backbone (regret), decided by | largest model (regret) | LogME pick (regret) | selection / embed once |",
     "|---|---|---|---|---|---|---|---|",
     ...rows,
     "",

@@ -63,6 +63,28 @@ function spamPool(labelOf: Partial<Record<SpamGroup, string>>): Pool {
   return pool;
 }
 
+/**
+ * Fashion-MNIST pools by class subset, from the first `limit` images of a split. Uploaded as PNG
+ * files, decoded by selection like any upload.
+ */
+async function fashionSubsets(
+  split: "train" | "test",
+  limit: number,
+): Promise<(keep: string[]) => Pool> {
+  const fashion = await fashionMnist(split, limit);
+  const images = fashion.images.map((image): RawInput => ({ kind: "image", bytes: png(image) }));
+  return (keep) => {
+    const pool: Pool = { inputs: [], labels: [] };
+    fashion.labels.forEach((label, i) => {
+      if (keep.includes(label)) {
+        pool.inputs.push(images[i] as RawInput);
+        pool.labels.push(label);
+      }
+    });
+    return pool;
+  };
+}
+
 /** An 8-bit RGB image as a PNG file. */
 function png({ width, height, data }: RgbImage): Uint8Array {
   if (!(data instanceof Uint8Array)) throw new Error("selection bench: expected 8-bit pixels");
@@ -113,19 +135,7 @@ export async function selectionTasks(scale: TaskScale): Promise<SelectionTask[]>
     );
   }
   if (scale.imageShots.length > 0) {
-    const fashion = await fashionMnist("train", 6000);
-    // Uploaded as PNG files, decoded by selection like any upload.
-    const images = fashion.images.map((image): RawInput => ({ kind: "image", bytes: png(image) }));
-    const subset = (keep: string[]): Pool => {
-      const pool: Pool = { inputs: [], labels: [] };
-      fashion.labels.forEach((label, i) => {
-        if (keep.includes(label)) {
-          pool.inputs.push(images[i] as RawInput);
-          pool.labels.push(label);
-        }
-      });
-      return pool;
-    };
+    const subset = await fashionSubsets("train", 6000);
     const shirtVsTop = subset(["shirt", "t-shirt"]);
     const footwear = subset(["sandal", "sneaker", "ankle-boot"]);
     for (const shots of scale.imageShots) {
@@ -152,4 +162,40 @@ export async function selectionTasks(scale: TaskScale): Promise<SelectionTask[]>
     }
   }
   return tasks;
+}
+
+/**
+ * Development tasks, to check a ranking rule on before the benchmark: disjoint from the benchmark's
+ * tasks in class grouping, shots and seed, and for images in the samples too (Fashion-MNIST's test
+ * split, where the benchmark draws from the training split). Small, so they run in minutes.
+ */
+export async function developmentTasks(): Promise<SelectionTask[]> {
+  const testPerClass = 100;
+  const text = (name: string, labelOf: Partial<Record<SpamGroup, string>>, shots: number) =>
+    split(`${name}, ${shots}-shot`, "text", spamPool(labelOf), shots, testPerClass, 1000 + shots);
+  const subset = await fashionSubsets("test", 5000);
+  const image = (name: string, keep: string[], shots: number) =>
+    split(
+      `Fashion-MNIST ${name}, ${shots}-shot`,
+      "image",
+      subset(keep),
+      shots,
+      testPerClass,
+      1000 + shots,
+    );
+  return [
+    text("spam vs easy ham 2", { "spam-1": "spam", "spam-2": "spam", "easy-ham-2": "ham" }, 16),
+    text("spam 2 vs hard ham", { "spam-2": "spam", "hard-ham-1": "hard-ham" }, 48),
+    text("easy ham 2 vs hard ham", { "easy-ham-2": "easy", "hard-ham-1": "hard" }, 24),
+    text(
+      "spam vs easy ham vs hard ham",
+      { "spam-1": "spam", "spam-2": "spam", "easy-ham-1": "easy", "hard-ham-1": "hard" },
+      12,
+    ),
+    image("pullover vs coat", ["pullover", "coat"], 8),
+    image("pullover vs coat", ["pullover", "coat"], 24),
+    image("trouser vs dress", ["trouser", "dress"], 8),
+    image("footwear (3 classes)", ["sandal", "sneaker", "ankle-boot"], 16),
+    image("pullover vs coat vs shirt", ["pullover", "coat", "shirt"], 12),
+  ];
 }

@@ -111,7 +111,7 @@ const CandidateReportSchema = z
     nearTie: z.boolean(),
     tieTolerance: z.number().nullable().openapi({
       description:
-        "How far below the best mean macro-F1 it could be and still be a near tie: max(1 pt, corrected standard error of its per-fold difference to the best). A near tie ranks above the current (or best) candidate only when materially cheaper: ≤ 75 % of its latency or ≤ half its memory.",
+        "How far below the best mean macro-F1 it could be and still be a near tie (cross-validation cannot separate them): max(1 pt, 2 corrected standard errors of its per-fold difference to the best). LogME ranks the near ties. A near tie ranks above the current (or chosen) candidate only when materially cheaper: ≤ 75 % of its latency or ≤ half its memory, in a tie both signals resolve.",
     }),
     paretoOptimal: z.boolean(),
   })
@@ -185,7 +185,23 @@ export const SelectionReportSchema = z
       description: "Candidate ids on the cross-validated accuracy vs latency front, fastest first.",
     }),
     recommendation: z
-      .object({ id: z.string(), backbone: z.string(), layer: z.string(), reason: z.string() })
+      .object({
+        id: z.string(),
+        backbone: z.string(),
+        layer: z.string(),
+        decidedBy: z
+          .enum([
+            "cross-validation",
+            "logme-among-unresolved",
+            "current-kept",
+            "cheaper-resolved-tie",
+          ])
+          .openapi({
+            description:
+              "Which signal decided: cross-validation (its folds separate the pick from every other candidate), LogME among the candidates cross-validation cannot separate from the leader, the current backbone kept (no candidate clearly better by either signal), or a materially cheaper candidate in a tie both signals resolve.",
+          }),
+        reason: z.string(),
+      })
       .nullable(),
     notes: z.array(z.string()),
     selectionMs: z.number(),

@@ -6,12 +6,15 @@
  */
 
 import {
+  type Decision,
   type FoldStatistic,
   MIN_TIE_TOLERANCE,
   paretoFront,
   RANKING_RULE,
   type RankableCandidate,
+  type Ranking,
   rankCandidates,
+  STRONG_LOG_EVIDENCE,
 } from "../../adapters/selection";
 import type { BackboneManifest } from "../../models";
 import type { Availability, Candidate } from "./candidates";
@@ -71,7 +74,14 @@ export interface SelectionReport {
   candidates: CandidateReport[];
   /** Candidate ids on the front of cross-validated accuracy vs latency, fastest first. */
   paretoFront: string[];
-  recommendation: { id: string; backbone: string; layer: string; reason: string } | null;
+  recommendation: {
+    id: string;
+    backbone: string;
+    layer: string;
+    /** Which signal decided (ranking.ts Decision). */
+    decidedBy: Decision;
+    reason: string;
+  } | null;
   notes: string[];
   selectionMs: number;
 }
@@ -87,7 +97,7 @@ export function selectionReport(
   reports: CandidateReport[],
   selectionMs: number,
 ): SelectionReport {
-  const { notes, ...ranking } = rankReports(reports, input.current);
+  const { notes, ...ranking } = rankReports(reports, input.current, input.samples.length);
   const described = context(input, labels, reports);
   return { ...ranking, ...described, notes: [...described.notes, ...notes], selectionMs };
 }
@@ -112,8 +122,12 @@ function isCurrent(report: CandidateReport, current: SelectionReport["current"])
   );
 }
 
-function rankReports(reports: CandidateReport[], current: SelectionReport["current"]) {
-  const rankable = reports.flatMap((report) =>
+function rankReports(
+  reports: CandidateReport[],
+  current: SelectionReport["current"],
+  samples: number,
+) {
+  const rankable: RankableReport[] = reports.flatMap((report) =>
     report.metrics
       ? [
           {
@@ -121,6 +135,7 @@ function rankReports(reports: CandidateReport[], current: SelectionReport["curre
             macroF1: report.metrics.crossValidatedMacroF1,
             foldMacroF1: report.metrics.foldMacroF1,
             folds: report.metrics.folds,
+            logME: report.metrics.logME,
             latencyMsPerItem: report.metrics.latencyMsPerItem,
             accuracy: report.metrics.crossValidatedAccuracy.mean,
             sizeBytes: report.sizeBytes,
@@ -131,64 +146,74 @@ function rankReports(reports: CandidateReport[], current: SelectionReport["curre
       : [],
   );
   const currentCandidate = rankable.find((c) => isCurrent(c.report, current));
-  const ranked = rankCandidates(rankable, currentCandidate?.id);
+  const ranking = rankCandidates(rankable, { samples, currentId: currentCandidate?.id });
   const front = paretoFront(rankable).map((point) => point.id);
-  for (const { candidate, rank, nearTie, tieTolerance } of ranked) {
+  for (const { candidate, rank, nearTie, tieTolerance } of ranking?.ranked ?? []) {
     candidate.report.rank = rank;
     candidate.report.nearTie = nearTie;
     candidate.report.tieTolerance = tieTolerance;
     candidate.report.paretoOptimal = front.includes(candidate.id);
   }
-  const best = ranked[0]?.candidate;
-  const leader = rankable.reduce<(typeof rankable)[number] | undefined>(
-    (a, b) => (!a || b.macroF1.mean > a.macroF1.mean ? b : a),
-    undefined,
-  );
+  const best = ranking?.ranked[0]?.candidate;
   const keeps = best !== undefined && best === currentCandidate;
-  const reason = (): string => {
-    if (!best || !leader) return "";
-    const f1 = (c: typeof best) => c.macroF1.mean.toFixed(4);
-    if (keeps && best !== leader) {
-      return `the current backbone stays: its macro-F1 ${f1(best)} is within its tie tolerance (${ranked[0]?.tieTolerance.toFixed(4)}) of the best (${leader.id}, ${f1(leader)}), so no candidate is clearly better`;
-    }
-    if (best === leader) return `highest cross-validated macro-F1 (${f1(best)})`;
-    return `macro-F1 ${f1(best)} is within 1 pt of the candidate it displaces, a tie the folds resolve, and it is materially cheaper to serve (≤ 75 % of the latency or ≤ half the memory); the best is ${leader.id} (${f1(leader)})`;
-  };
   return {
     rule: RANKING_RULE,
     candidates: [
-      ...ranked.map((r) => r.candidate.report),
+      ...(ranking?.ranked ?? []).map((r) => r.candidate.report),
       ...reports.filter((r) => r.status === "failed"),
       ...reports.filter((r) => r.status === "unavailable"),
     ],
     paretoFront: front,
-    recommendation: best
-      ? {
-          id: best.id,
-          // Staying means staying on the current runtime too, not moving to a variant of it.
-          backbone: keeps ? current.backbone : best.report.backbone,
-          layer: best.report.layer,
-          reason: reason(),
-        }
-      : null,
-    notes: separationNotes(ranked, rankable.length),
+    recommendation:
+      ranking && best
+        ? {
+            id: best.id,
+            // Staying means staying on the current runtime too, not moving to a variant of it.
+            backbone: keeps ? current.backbone : best.report.backbone,
+            layer: best.report.layer,
+            decidedBy: ranking.decision,
+            reason: decisionReason(ranking, best, samples),
+          }
+        : null,
+    notes: ranking ? separationNotes(ranking, samples) : [],
   };
 }
 
+/** Why rank 1 is first, in the words of the signal that decided (ranking.ts Decision). */
+function decisionReason(
+  { decision, leader, evidenceBest }: Ranking<RankableReport>,
+  best: RankableReport,
+  samples: number,
+): string {
+  const f1 = (c: RankableReport) => `macro-F1 ${c.macroF1.mean.toFixed(4)}`;
+  const logME = (c: RankableReport) => `LogME ${c.logME.toFixed(3)}`;
+  const bayes = (a: RankableReport, b: RankableReport) =>
+    `log Bayes factor ${(samples * (a.logME - b.logME)).toFixed(1)}`;
+  switch (decision) {
+    case "cross-validation":
+      return `cross-validation decided: the highest cross-validated ${f1(best)}, and the folds separate it from every other candidate`;
+    case "logme-among-unresolved":
+      return `LogME decided among the candidates cross-validation cannot separate from the leader (${leader.id}, ${f1(leader)}): the highest evidence, ${logME(best)} (${f1(best)})`;
+    case "current-kept":
+      return best === evidenceBest
+        ? `the current backbone stays: cross-validation cannot separate it from the leader (${leader.id}, ${f1(leader)}; its ${f1(best)}), and it has the highest LogME among them`
+        : `the current backbone stays: cross-validation cannot separate it from the leader (${leader.id}, ${f1(leader)}; its ${f1(best)}), and LogME's evidence for ${evidenceBest.id} over it is not strong (${bayes(evidenceBest, best)}, under ${STRONG_LOG_EVIDENCE}), so no candidate is clearly better`;
+    case "cheaper-resolved-tie":
+      return `${f1(best)} is within 1 pt of the candidate it displaces, a tie the folds resolve and LogME does not contradict, and it is materially cheaper to serve (≤ 75 % of the latency or ≤ half the memory); the leader by cross-validation is ${leader.id} (${f1(leader)})`;
+  }
+}
+
 /**
- * Says when the samples are too few to tell candidates apart: near ties whose tolerance is the
- * noise of the folds (above the 1 pt floor) rather than a real difference.
+ * Says when the samples are too few for cross-validation to tell candidates apart: near ties whose
+ * tolerance is the noise of the folds (above the 1 pt floor) rather than a real difference.
  */
-function separationNotes(
-  ranked: ReturnType<typeof rankCandidates<RankableReport>>,
-  measured: number,
-): string[] {
+function separationNotes({ ranked }: Ranking<RankableReport>, samples: number): string[] {
   const tied = ranked.filter((r) => r.nearTie);
   const noisy = tied.filter((r) => r.tieTolerance > MIN_TIE_TOLERANCE);
-  if (measured < 2 || noisy.length === 0) return [];
+  if (ranked.length < 2 || noisy.length === 0) return [];
   const widest = Math.max(...noisy.map((r) => r.tieTolerance));
   return [
-    `too few samples to separate ${tied.length} candidates (${tied.map((r) => r.candidate.id).join(", ")}): their macro-F1 differ by less than the fold-to-fold noise (up to ${(100 * widest).toFixed(1)} pts); the current backbone is kept, no cheaper one is traded for it on such a tie, and more samples would sharpen the ranking`,
+    `too few samples (${samples}) for cross-validation to separate ${tied.length} candidates (${tied.map((r) => r.candidate.id).join(", ")}): their macro-F1 differ by less than the fold-to-fold noise allows (up to ${(100 * widest).toFixed(1)} pts); LogME, on every sample at once, ranks them, the current backbone is kept unless its evidence is strongly beaten, and more samples would sharpen the ranking`,
   ];
 }
 

@@ -90,7 +90,15 @@ describe("backbone selection", () => {
     }
     expect(report?.recommendation?.id).toBe(report?.candidates[0]?.id);
     expect(report?.paretoFront.length).toBeGreaterThan(0);
-    expect(report?.rule).toMatch(/^Quality first/);
+    expect(report?.rule).toMatch(/^Cross-validation decides where it can, LogME where it cannot/);
+    // The recommendation names the signal that decided, and its reason says so in words.
+    expect([
+      "cross-validation",
+      "logme-among-unresolved",
+      "current-kept",
+      "cheaper-resolved-tie",
+    ]).toContain(report?.recommendation?.decidedBy);
+    expect(report?.recommendation?.reason).toMatch(/decided|stays|materially cheaper/);
     // The job embedded through the isolate's pool (here the object shares the Worker's isolate),
     // whose measured latency GET /v1/backbones reports.
     const listed = await (await fetchWorker("http://edge/v1/backbones")).json();

@@ -14,8 +14,12 @@ const manifest = BACKBONES["use-lite"]?.manifest;
 if (!manifest) throw new Error("use-lite is not registered");
 const [sentence, encoderMean] = candidatesFor([manifest], "text");
 
-/** A measurement with these per-fold macro-F1 (3 folds, 3 repeats) and latency per item. */
-function measured(foldMacroF1: number[], latencyMsPerItem: number): CandidateMeasurement {
+/** A measurement with these per-fold macro-F1 (3 folds, 3 repeats), latency per item and LogME. */
+function measured(
+  foldMacroF1: number[],
+  latencyMsPerItem: number,
+  logME = 0,
+): CandidateMeasurement {
   const perFold = foldMacroF1.map((macroF1) => ({ accuracy: macroF1, macroF1 }));
   return {
     crossValidation: {
@@ -25,7 +29,7 @@ function measured(foldMacroF1: number[], latencyMsPerItem: number): CandidateMea
       accuracy: foldStatistic(foldMacroF1, 3),
       macroF1: foldStatistic(foldMacroF1, 3),
     },
-    logME: 0,
+    logME,
     prototypeLeaveOneOutAccuracy: 0.9,
     latencyMsPerItem,
     embedMs: 9 * latencyMsPerItem,
@@ -34,12 +38,17 @@ function measured(foldMacroF1: number[], latencyMsPerItem: number): CandidateMea
 }
 
 describe("selection report", () => {
-  it("keeps the current backbone when a near tie is cheaper by too little, and says the samples are too few", () => {
-    if (!sentence || !encoderMean) throw new Error("use-lite has two cut layers");
-    const available = availability(manifest, ["tfjs-graph"]);
-    const status = { status: "measured" as const, error: null };
-    const report = selectionReport(
-      { modality: "text", current: { backbone: "use-lite", layer: "sentence" }, samples: Array(9) },
+  if (!sentence || !encoderMean) throw new Error("use-lite has two cut layers");
+  const available = availability(manifest, ["tfjs-graph"]);
+  const status = { status: "measured" as const, error: null };
+  const noisyFolds = [1, 0.7, 1, 1, 0.7, 1, 1, 0.7, 1];
+  /** The 9-sample task: sentence perfect on every fold, encoder-mean 7 % faster, noisier. */
+  const report = (
+    encoderMeanLogME: number,
+    current = { backbone: "use-lite", layer: "sentence" },
+  ) =>
+    selectionReport(
+      { modality: "text", current, samples: Array(9) },
       ["a", "b", "c"],
       [
         describeCandidate(sentence, available, status, measured(Array(9).fill(1), 6.45)),
@@ -47,17 +56,45 @@ describe("selection report", () => {
           encoderMean,
           available,
           status,
-          measured([1, 0.7, 1, 1, 0.7, 1, 1, 0.7, 1], 6.0),
+          measured(noisyFolds, 6.0, encoderMeanLogME),
         ),
       ],
       1,
     );
-    expect(report.candidates[1]?.nearTie).toBe(true);
-    expect(report.recommendation).toMatchObject({ id: "use-lite/sentence", backbone: "use-lite" });
-    expect(report.recommendation?.reason).toMatch(/highest cross-validated macro-F1/);
-    expect(report.notes.join(" ")).toMatch(/too few samples to separate 2 candidates/);
-    expect(report.candidates[0]?.runtimes).toEqual([
-      { backbone: "use-lite", runtime: "tfjs-graph" },
-    ]);
+
+  it("keeps the current backbone when a near tie is cheaper by too little, and says the samples are too few", () => {
+    const kept = report(0);
+    expect(kept.candidates[1]?.nearTie).toBe(true);
+    expect(kept.recommendation).toMatchObject({
+      id: "use-lite/sentence",
+      backbone: "use-lite",
+      decidedBy: "current-kept",
+    });
+    expect(kept.recommendation?.reason).toMatch(/current backbone stays/);
+    expect(kept.notes.join(" ")).toMatch(
+      /too few samples \(9\) for cross-validation to separate 2 candidates/,
+    );
+    expect(kept.candidates[0]?.runtimes).toEqual([{ backbone: "use-lite", runtime: "tfjs-graph" }]);
+  });
+
+  it("says LogME decided when its evidence for a near tie is strong, and why the current one stays when it is not", () => {
+    // On 9 samples, a LogME gap of 0.4 is a log Bayes factor of 3.6: strong evidence.
+    const strong = report(0.4);
+    expect(strong.recommendation).toMatchObject({
+      id: "use-lite/encoder-mean",
+      decidedBy: "logme-among-unresolved",
+    });
+    expect(strong.recommendation?.reason).toMatch(/LogME decided .* leader \(use-lite\/sentence/);
+    // A gap of 0.2 (a factor of 1.8) is not.
+    const weak = report(0.2);
+    expect(weak.recommendation).toMatchObject({
+      id: "use-lite/sentence",
+      decidedBy: "current-kept",
+    });
+    expect(weak.recommendation?.reason).toMatch(/log Bayes factor 1\.8, under 3/);
+    // With no current backbone, LogME ranks the near ties even on weak evidence.
+    const fresh = report(0.2, { backbone: "", layer: "" });
+    expect(fresh.recommendation?.decidedBy).toBe("logme-among-unresolved");
+    expect(fresh.recommendation?.id).toBe("use-lite/encoder-mean");
   });
 });
