@@ -19,6 +19,9 @@ export interface RankableCandidate {
   memoryBytes: number;
 }
 
+/** What the tie tolerance reads of a candidate: its CV macro-F1, fold by fold. */
+export type FoldScored = Pick<RankableCandidate, "macroF1" | "foldMacroF1" | "folds">;
+
 /** Which signal put the recommendation first (the report says it, so a user can read why). */
 export type Decision =
   /** CV separates the leader from every other candidate. */
@@ -98,7 +101,7 @@ export const RANKING_RULE =
  * is the spread of their per-fold difference, not of each score: folds that are hard for one are
  * usually hard for the other. Without matching folds, the two standard errors combine.
  */
-export function tieTolerance(best: RankableCandidate, candidate: RankableCandidate): number {
+export function tieTolerance(best: FoldScored, candidate: FoldScored): number {
   const paired =
     best.foldMacroF1.length === candidate.foldMacroF1.length && best.folds === candidate.folds;
   const spread = paired

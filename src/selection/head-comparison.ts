@@ -2,12 +2,13 @@
  * Frozen against top unfrozen on one candidate backbone, from the paired rounds of
  * FinetuneCrossValidationRun, by the ranking's tie rule (adapters/selection/ranking.ts): the frozen
  * head is the anchor, as the current backbone is in the ranking, and the top-unfrozen head replaces
- * it only when its mean macro-F1 is higher by more than the tie tolerance, max(1 pt, the corrected
- * standard error of their fold-by-fold difference). A near tie keeps the frozen head: it costs no
+ * it only when its mean macro-F1 is higher by more than the tie tolerance, max(1 pt,
+ * CV_RESOLUTION_Z corrected standard errors of their fold-by-fold difference). A near tie keeps the frozen head: it costs no
  * training beyond a logistic fit and its stored head is a fraction of the size.
  */
 
 import {
+  CV_RESOLUTION_Z,
   type FinetuneRound,
   type FoldStatistic,
   foldStatistic,
@@ -19,7 +20,7 @@ export const HEAD_COMPARISON_RULE =
   "the top and a classifier trained together, kept only where they beat the frozen head on the " +
   "round's validation fold), each scored on the same cross-validation folds' test fold. Top " +
   "unfrozen is recommended only when its mean macro-F1 is above frozen's by more than the tie " +
-  "tolerance, max(1 pt, the corrected standard error of their fold-by-fold difference); otherwise " +
+  `tolerance, max(1 pt, ${CV_RESOLUTION_Z} corrected standard errors of their fold-by-fold difference); otherwise ` +
   "the frozen head, which is cheaper to train and to store.";
 
 export interface HeadVariant {
@@ -98,10 +99,7 @@ export function compareHeads(result: {
   const difference = top.crossValidatedMacroF1.mean - frozen.crossValidatedMacroF1.mean;
   // The lower one's tolerance below the higher, as rankCandidates takes it.
   const [higher, lower] = difference > 0 ? [top, frozen] : [frozen, top];
-  const tolerance = tieTolerance(
-    { id: higher.variant, ...rankable(higher), latencyMsPerItem: 0, sizeBytes: 0, memoryBytes: 0 },
-    { id: lower.variant, ...rankable(lower), latencyMsPerItem: 0, sizeBytes: 0, memoryBytes: 0 },
-  );
+  const tolerance = tieTolerance(rankable(higher), rankable(lower));
   const finetunedRounds = rounds.filter((round) => round.finetuned).length;
   const trainingMsPerRound = rounds.reduce((sum, round) => sum + round.fitMs, 0) / rounds.length;
   const unfreezes = difference > tolerance;
