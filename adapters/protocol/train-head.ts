@@ -19,6 +19,7 @@ import {
   type TrainOptions,
   type TrainProgress,
 } from "../types";
+import { classIndices } from "./class-indices";
 import { deduplicate } from "./deduplicate";
 import { evaluationProtocol } from "./evaluation-protocol";
 import { FitRun, type FitRunCheckpoint } from "./fit-run";
@@ -330,22 +331,17 @@ export function prepare(input: Omit<TrainHeadInput, "onProgress">) {
   const { seed, targetPrecision, fractions } = protocolOptions(options);
   validateSamples(input.samples, input.backbone);
   const deduplicated = deduplicate(input.samples);
-  const counts = new Map<string, number>();
-  for (const { label } of deduplicated.samples) counts.set(label, (counts.get(label) ?? 0) + 1);
-  checkClassCounts(counts);
-
-  const labels = [...counts.keys()].sort();
-  const classOf = new Map(labels.map((label, k) => [label, k]));
-  const y = Int32Array.from(deduplicated.samples, ({ label }) => classOf.get(label) as number);
+  const perLabel = new Map<string, number>();
+  for (const { label } of deduplicated.samples) {
+    perLabel.set(label, (perLabel.get(label) ?? 0) + 1);
+  }
+  checkClassCounts(perLabel);
+  const { labels, y, counts } = classIndices(deduplicated.samples);
   const X = fromRows(
     deduplicated.samples.map((s) => s.features),
     input.backbone.dim,
   );
-  const protocol = evaluationProtocol(
-    labels.map((label) => counts.get(label) as number),
-    options,
-    fractions,
-  );
+  const protocol = evaluationProtocol(counts, options, fractions);
   const spec = HEAD_SPECS[input.headType];
   return {
     seed,

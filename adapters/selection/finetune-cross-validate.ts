@@ -13,6 +13,7 @@ import {
   type FinetuneRunCheckpoint,
   type FinetuneRunInput,
 } from "../finetune/finetune-run";
+import { classIndices } from "../protocol/class-indices";
 import { deduplicate } from "../protocol/deduplicate";
 import type { Assessment } from "../protocol/held-out-assessment";
 import type { TrainProgress } from "../types";
@@ -47,7 +48,7 @@ export interface FinetuneCrossValidationCheckpoint {
 
 export class FinetuneCrossValidationRun {
   readonly folds: number;
-  private readonly rounds_: FinetuneRound[];
+  private readonly finished: FinetuneRound[];
   private run: FinetuneRun | null = null;
   private resumeRun: FinetuneRunCheckpoint | null;
   private readonly labelled: { y: Int32Array; labels: string[] };
@@ -56,15 +57,10 @@ export class FinetuneCrossValidationRun {
     private readonly input: FinetuneCrossValidationInput,
     resume?: FinetuneCrossValidationCheckpoint,
   ) {
-    // The classes as the protocol numbers them (sorted labels of the deduplicated samples).
-    const { samples } = deduplicate(input.samples);
-    const labels = [...new Set(samples.map((sample) => sample.label))].sort();
-    const classOf = new Map(labels.map((label, k) => [label, k]));
-    const y = Int32Array.from(samples, (sample) => classOf.get(sample.label) as number);
+    const { labels, y, counts } = classIndices(deduplicate(input.samples).samples);
     this.labelled = { y, labels };
-    const counts = labels.map((_, k) => y.filter((label) => label === k).length);
     this.folds = foldsFor(counts, input.folds);
-    this.rounds_ = resume?.rounds ?? [];
+    this.finished = resume?.rounds ?? [];
     this.resumeRun = resume?.run ?? null;
   }
 
@@ -73,11 +69,11 @@ export class FinetuneCrossValidationRun {
   }
 
   get done(): boolean {
-    return this.rounds_.length === this.rounds;
+    return this.finished.length === this.rounds;
   }
 
   get progress(): TrainProgress {
-    const done = this.rounds_.length;
+    const done = this.finished.length;
     const inner = this.run?.progress;
     return {
       stage: "sweep",
@@ -92,26 +88,26 @@ export class FinetuneCrossValidationRun {
     this.run ??= this.roundRun();
     const spent = this.run.advance(flops);
     if (this.run.done) {
-      this.rounds_.push(roundOf(this.run));
+      this.finished.push(roundOf(this.run));
       this.run = null;
     }
     return spent;
   }
 
   checkpoint(): FinetuneCrossValidationCheckpoint {
-    return { rounds: [...this.rounds_], run: this.run?.checkpoint() ?? this.resumeRun };
+    return { rounds: [...this.finished], run: this.run?.checkpoint() ?? this.resumeRun };
   }
 
   result(): { folds: number; repeats: number; rounds: FinetuneRound[] } {
     if (!this.done) throw new Error("finetune cross-validation: not finished");
-    return { folds: this.folds, repeats: this.input.repeats, rounds: this.rounds_ };
+    return { folds: this.folds, repeats: this.input.repeats, rounds: this.finished };
   }
 
   private roundRun(): FinetuneRun {
     const split = crossValidationRoundSplit(
       { ...this.labelled, seed: this.input.seed },
       this.folds,
-      this.rounds_.length,
+      this.finished.length,
     );
     const run = new FinetuneRun({ ...this.input, split }, this.resumeRun ?? undefined);
     this.resumeRun = null;
