@@ -2,7 +2,7 @@ import { type FitCheckpoint, type FitProcess, runToEnd } from "./fit-process";
 import { argmaxRows, type Matrix } from "./linalg/matrix";
 import type { MatrixMemo } from "./linalg/matrix-memo";
 import { softmaxRowsInPlace } from "./linalg/softmax";
-import type { Hyperparameters } from "./types";
+import type { EpochLoss, Hyperparameters } from "./types";
 
 export interface FitOptions {
   /** Number of classes K; labels are 0..K-1. Defaults to max(y) + 1. */
@@ -19,6 +19,8 @@ export interface FitSummary {
   /** Solver iterations or training epochs. */
   iterations: number;
   converged: boolean;
+  /** Validation loss per epoch, for fits that validate each epoch (the MLP's early stopping). */
+  epochs?: EpochLoss[];
 }
 
 /** The fitted parameters of an estimator, for serialization. */

@@ -105,6 +105,14 @@ export interface SweepRow {
   /** Solver iterations or epochs used by this candidate. */
   iterations: number;
   converged: boolean;
+  /** The learning curve of a head that trains in epochs and stops early on validation. */
+  epochs?: EpochLoss[];
+}
+
+/** One epoch of a learning curve: the validation loss after it (epoch 0: before training). */
+export interface EpochLoss {
+  epoch: number;
+  validationLoss: number;
 }
 
 export interface ClassMetrics {

@@ -52,6 +52,7 @@ import { prepare, reportedSamples } from "../protocol/train-head";
 import { protocolOptions } from "../protocol/validate-options";
 import type {
   BackboneRef,
+  EpochLoss,
   EvaluationProtocol,
   Hyperparameters,
   LabelledEmbedding,
@@ -170,8 +171,6 @@ export interface FinetuneReport extends Omit<TrainingReport, "headType"> {
     chosen: "frozen" | number;
   };
 }
-
-type EpochLoss = { epoch: number; validationLoss: number };
 
 /** Samples per unit of the test pass. */
 const TEST_CHUNK = 16;

@@ -14,6 +14,7 @@ import { axpy } from "../linalg/vector";
 import { logLoss } from "../metrics/log-loss";
 import { SeededRandom } from "../random";
 import { ADAM_DEFAULTS, Adam } from "../solvers/adam";
+import type { EpochLoss } from "../types";
 import { type Activations, allocateActivations, forward } from "./forward";
 import { type MlpLayout, mlpLayout } from "./layout";
 
@@ -157,8 +158,8 @@ class MlpFit implements FitProcess {
   private cursor = 0;
   private best: { loss: number; epoch: number; theta: Float64Array | null };
   private finished = false;
-  /** The last epoch's validation loss, for progress only (not checkpointed). */
-  private last: { epoch: number; loss: number } | null = null;
+  /** Validation loss after each epoch so far: the learning curve, reported with the fit. */
+  private curve: EpochLoss[] = [];
 
   constructor(
     private readonly model: MlpClassifier,
@@ -192,7 +193,8 @@ class MlpFit implements FitProcess {
   }
 
   get status(): string | null {
-    return this.last && `epoch ${this.last.epoch} validation loss ${this.last.loss.toFixed(4)}`;
+    const last = this.curve.at(-1);
+    return last ? `epoch ${last.epoch} validation loss ${last.validationLoss.toFixed(4)}` : null;
   }
 
   advance(flops: number): number {
@@ -215,6 +217,7 @@ class MlpFit implements FitProcess {
       arrays: {
         theta: this.theta,
         order: Float64Array.from(this.order),
+        curve: Float64Array.from(this.curve, (point) => point.validationLoss),
         ...(this.best.theta && { bestTheta: this.best.theta }),
         ...this.adam.arrays(),
       },
@@ -236,6 +239,13 @@ class MlpFit implements FitProcess {
         ? Float64Array.from(arrayOf(checkpoint, "bestTheta", this.layout.size))
         : null,
     };
+    this.curve = Array.from(
+      arrayOf(checkpoint, "curve", this.validation ? this.epoch - 1 : 0),
+      (validationLoss, i) => ({
+        epoch: i + 1,
+        validationLoss,
+      }),
+    );
     this.adam.restore(checkpoint);
   }
 
@@ -271,7 +281,7 @@ class MlpFit implements FitProcess {
       this.model.setFitted(this.theta, this.layout, epoch, { iterations: epoch, converged: false });
       const loss = logLoss(this.model.predictProba(validation.X), validation.y);
       spent = validation.X.rows * this.flopsPerRow;
-      this.last = { epoch, loss };
+      this.curve.push({ epoch, validationLoss: loss });
       if (loss < this.best.loss) this.best = { loss, epoch, theta: Float64Array.from(this.theta) };
       else stop = epoch - this.best.epoch >= this.model.params.patience;
     }
@@ -286,6 +296,7 @@ class MlpFit implements FitProcess {
     this.model.setFitted(this.best.theta ?? this.theta, this.layout, this.best.epoch, {
       iterations: this.epoch,
       converged,
+      ...(this.validation && { epochs: this.curve }),
     });
   }
 }

@@ -1,5 +1,5 @@
 import type { RoundOutcome } from "../selection/cross-validate";
-import type { Hyperparameters, HyperparameterValue, SweepRow } from "../types";
+import type { EpochLoss, Hyperparameters, HyperparameterValue, SweepRow } from "../types";
 import { bestRow, SELECTION_RULE } from "./sweep-rule";
 
 export const CONSENSUS_RULE = `the sweep's rule on the means over the cross-validation rounds (each round sweeps on its own validation fold, never on the fold it is tested on), n = the samples cross-validated: ${SELECTION_RULE}. Values the refit derives from the fit (the MLP's epochs) are the median over the rounds that chose this candidate.`;
@@ -17,8 +17,23 @@ export function meanSweep(rounds: RoundOutcome[]): SweepRow[] {
       validationLogLoss: mean((r) => r.validationLogLoss),
       iterations: Math.round(mean((r) => r.iterations)),
       converged: rows.every((r) => r.converged),
+      ...(row.epochs && { epochs: meanCurve(rows) }),
     };
   });
+}
+
+/** Each epoch's validation loss averaged over the rounds that trained that long (they stop apart). */
+function meanCurve(rows: SweepRow[]): EpochLoss[] {
+  const byEpoch = new Map<number, number[]>();
+  for (const { epoch, validationLoss } of rows.flatMap((row) => row.epochs ?? [])) {
+    byEpoch.set(epoch, [...(byEpoch.get(epoch) ?? []), validationLoss]);
+  }
+  return [...byEpoch]
+    .sort(([a], [b]) => a - b)
+    .map(([epoch, losses]) => ({
+      epoch,
+      validationLoss: losses.reduce((sum, loss) => sum + loss, 0) / losses.length,
+    }));
 }
 
 /**

@@ -83,12 +83,18 @@ const HyperparametersSchema = z.record(
   z.union([z.number(), z.string(), z.boolean(), z.null()]),
 );
 
+const EpochLossSchema = z.object({ epoch: z.int(), validationLoss: z.number() });
+
 const SweepRowSchema = z.object({
   hyperparameters: HyperparametersSchema,
   validationAccuracy: z.number(),
   validationLogLoss: z.number(),
   iterations: z.number(),
   converged: z.boolean(),
+  epochs: z.array(EpochLossSchema).optional().openapi({
+    description:
+      "The learning curve of a head that trains in epochs (the MLP): the validation loss after each epoch; in cross-validation, the mean over the rounds that trained that long.",
+  }),
 });
 
 export const TrainingReportSchema = z
@@ -155,11 +161,7 @@ export const TrainingReportSchema = z
     finetune: z
       .object({
         frozenValidation: SweepRowSchema,
-        candidates: z.array(
-          SweepRowSchema.extend({
-            epochs: z.array(z.object({ epoch: z.int(), validationLoss: z.number() })),
-          }),
-        ),
+        candidates: z.array(SweepRowSchema.extend({ epochs: z.array(EpochLossSchema) })),
         chosen: z.union([z.literal("frozen"), z.int()]),
       })
       .optional()

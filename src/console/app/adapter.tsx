@@ -1,7 +1,7 @@
 /** One adapter: samples, training (with the report), try it, versions, selection. */
 
 import { useState } from "preact/hooks";
-import { call, path } from "./api";
+import { call, fetchVersion, path } from "./api";
 import { Report } from "./report";
 import { Samples } from "./samples";
 import { Selection } from "./selection";
@@ -33,11 +33,7 @@ export function AdapterView({
   const adapterPath = `/v1/adapters/${path(adapter.id)}`;
   const refresh = async () => onChange(await call<Adapter>("GET", adapterPath));
   const showReport = async (version: number) => {
-    const { versions } = await call<{ versions: HeadVersion[] }>(
-      "GET",
-      `${adapterPath}/versions?limit=200`,
-    );
-    setReportVersion(versions.find((v) => v.version === version) ?? null);
+    setReportVersion(await fetchVersion(adapter.id, version));
     setTab("Report");
   };
   return (

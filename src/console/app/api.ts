@@ -5,7 +5,7 @@
  */
 
 import { jobEvents } from "../../client/job-events";
-import type { Job } from "./types";
+import type { HeadVersion, Job } from "./types";
 
 const KEY_ITEM = "edge-adapt.key";
 const ADMIN_ITEM = "edge-adapt.admin";
@@ -145,3 +145,15 @@ async function followOnce(jobPath: string, update: (job: Job) => void): Promise<
 
 export const path = (...parts: (string | number)[]) =>
   parts.map((part) => encodeURIComponent(String(part))).join("/");
+
+/** One head version of an adapter, with its training report; null when there is no such version. */
+export async function fetchVersion(
+  adapterId: string,
+  version: number,
+): Promise<HeadVersion | null> {
+  const { versions } = await call<{ versions: HeadVersion[] }>(
+    "GET",
+    `/v1/adapters/${path(adapterId)}/versions?limit=200`,
+  );
+  return versions.find((v) => v.version === version) ?? null;
+}

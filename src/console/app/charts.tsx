@@ -1,6 +1,6 @@
 /** The report's plots, drawn as SVG by the page itself (geometry in ./plots.ts). */
 
-import { confusionLayout, heat, linear, reliabilityBars } from "./plots";
+import { confusionLayout, type EpochPoint, heat, linear, reliabilityBars } from "./plots";
 import type { Candidate, ReliabilityBin } from "./types";
 import { fixed, percent } from "./ui";
 
@@ -215,5 +215,63 @@ export function Bar({ value, label }: { value: number; label?: string }) {
       </svg>
       <span>{label ?? fixed(value)}</span>
     </span>
+  );
+}
+
+/** Validation loss by epoch, a line per sweep candidate. */
+export function LearningCurve({ curves }: { curves: EpochPoint[][] }) {
+  const points = curves.flat();
+  const firstEpoch = Math.min(...points.map((p) => p.epoch));
+  const lastEpoch = Math.max(firstEpoch + 1, ...points.map((p) => p.epoch));
+  const losses = points.map((p) => p.loss);
+  const x = linear(firstEpoch, lastEpoch, 44, 310);
+  const y = linear(Math.min(...losses), Math.max(...losses), 150, 16);
+  return (
+    <figure>
+      <svg
+        class="plot"
+        viewBox="0 0 320 180"
+        role="img"
+        aria-label="learning curve: validation loss by epoch"
+        data-testid="learning-curve"
+      >
+        {curves.map((curve) => (
+          <polyline
+            key={curve[0]?.candidate}
+            class="curve"
+            points={curve.map((p) => `${x(p.epoch)},${y(p.loss)}`).join(" ")}
+          >
+            <title>{`candidate ${curve[0]?.candidate} ${curve[0]?.hyperparameters}`}</title>
+          </polyline>
+        ))}
+        {points.map((p) => (
+          <circle
+            key={`${p.candidate}-${p.epoch}`}
+            cx={x(p.epoch)}
+            cy={y(p.loss)}
+            r={2}
+            class="mean"
+          />
+        ))}
+        <line x1={44} y1={150} x2={310} y2={150} class="axis-line" />
+        <line x1={44} y1={150} x2={44} y2={16} class="axis-line" />
+        <text x={40} y={20} text-anchor="end">
+          {Math.max(...losses).toFixed(2)}
+        </text>
+        <text x={40} y={150} text-anchor="end">
+          {Math.min(...losses).toFixed(2)}
+        </text>
+        <text x={44} y={166}>
+          {firstEpoch}
+        </text>
+        <text x={310} y={166} text-anchor="end">
+          epoch {lastEpoch}
+        </text>
+        <text x={4} y={10}>
+          validation loss
+        </text>
+      </svg>
+      <figcaption class="hint">Validation loss per epoch, one line per sweep candidate.</figcaption>
+    </figure>
   );
 }

@@ -1,7 +1,10 @@
 /**
  * The geometry of the console's plots, as pure functions (unit-tested in Node): the confusion
- * matrix's cells, the reliability diagram's bars, the Pareto front of a selection.
+ * matrix's cells, the reliability diagram's bars, the Pareto front of a selection, the learning
+ * curves.
  */
+
+import type { SweepRow } from "../../../adapters/types";
 
 export interface ConfusionCell {
   row: number;
@@ -151,4 +154,20 @@ export function withEpoch(curves: EpochPoint[][], point: EpochPoint | null): Epo
   const curve = curves[index] as EpochPoint[];
   if (curve[curve.length - 1]?.epoch === point.epoch) return curves;
   return curves.map((c, k) => (k === index ? [...c, point] : c));
+}
+
+/** The learning curves a training report keeps, one per sweep candidate that trained in epochs. */
+export function reportCurves(sweep: SweepRow[]): EpochPoint[][] {
+  return sweep.flatMap((row, index) =>
+    row.epochs?.length
+      ? [
+          row.epochs.map(({ epoch, validationLoss }) => ({
+            candidate: index + 1,
+            hyperparameters: JSON.stringify(row.hyperparameters),
+            epoch,
+            loss: validationLoss,
+          })),
+        ]
+      : [],
+  );
 }

@@ -6,8 +6,9 @@
 
 import { useEffect, useState } from "preact/hooks";
 import { call, path } from "./api";
-import { Bar, ConfusionMatrix, ReliabilityDiagram } from "./charts";
+import { Bar, ConfusionMatrix, LearningCurve, ReliabilityDiagram } from "./charts";
 import { knownSamples } from "./known-samples";
+import { reportCurves } from "./plots";
 import { SamplePreview } from "./sample-preview";
 import type { Adapter, HeadVersion } from "./types";
 import { Card, ErrorBox, fixed, percent, useAction } from "./ui";
@@ -46,8 +47,9 @@ export function Report({
 
 function VersionReport({ adapterId, version }: { adapterId: string; version: HeadVersion }) {
   const [cell, setCell] = useState<{ trueLabel: string; predicted: string } | null>(null);
-  const { evaluation, samples, hyperparameters } = version.report;
+  const { evaluation, samples, hyperparameters, finetune } = version.report;
   const test = evaluation.metrics;
+  const curves = reportCurves(finetune?.candidates ?? hyperparameters.sweep);
   const known = knownSamples(adapterId);
   const cellSamples =
     cell &&
@@ -140,6 +142,12 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
             </tbody>
           </table>
         </details>
+        {curves.length > 0 && (
+          <>
+            <h3>Learning curve</h3>
+            <LearningCurve curves={curves} />
+          </>
+        )}
       </Card>
       <Card title="Confusion matrix (held-out predictions)">
         <ConfusionMatrix

@@ -5,8 +5,9 @@
  */
 
 import { useRef, useState } from "preact/hooks";
-import { call, followJob, path } from "./api";
-import { type EpochPoint, epochPoint, linear, withEpoch } from "./plots";
+import { call, fetchVersion, followJob, path } from "./api";
+import { LearningCurve } from "./charts";
+import { type EpochPoint, epochPoint, linear, reportCurves, withEpoch } from "./plots";
 import type { Adapter, Job } from "./types";
 import { Card, ErrorBox, JobProgress, useAction } from "./ui";
 
@@ -47,7 +48,12 @@ export function Train({
         ]);
       });
       setJob(ended);
-      if (ended.status === "succeeded") await onTrained();
+      if (ended.status !== "succeeded") return;
+      await onTrained();
+      // The report keeps every epoch; the events may have skipped some (they sample the job).
+      const trained = ended.version === null ? null : await fetchVersion(adapter.id, ended.version);
+      const kept = trained ? reportCurves(trained.report.hyperparameters.sweep) : [];
+      if (kept.length > 0) setEpochs(kept);
     });
   return (
     <Card title="Train">
@@ -132,62 +138,5 @@ function ProgressCurve({ points }: { points: [number, number][] }) {
         100%
       </text>
     </svg>
-  );
-}
-
-/** Validation loss by epoch, a line per sweep candidate. */
-function LearningCurve({ curves }: { curves: EpochPoint[][] }) {
-  const points = curves.flat();
-  const lastEpoch = Math.max(2, ...points.map((p) => p.epoch));
-  const losses = points.map((p) => p.loss);
-  const x = linear(1, lastEpoch, 44, 310);
-  const y = linear(Math.min(...losses), Math.max(...losses), 150, 16);
-  return (
-    <figure>
-      <svg
-        class="plot"
-        viewBox="0 0 320 180"
-        role="img"
-        aria-label="learning curve: validation loss by epoch"
-        data-testid="learning-curve"
-      >
-        {curves.map((curve) => (
-          <polyline
-            key={curve[0]?.candidate}
-            class="curve"
-            points={curve.map((p) => `${x(p.epoch)},${y(p.loss)}`).join(" ")}
-          >
-            <title>{`candidate ${curve[0]?.candidate} ${curve[0]?.hyperparameters}`}</title>
-          </polyline>
-        ))}
-        {points.map((p) => (
-          <circle
-            key={`${p.candidate}-${p.epoch}`}
-            cx={x(p.epoch)}
-            cy={y(p.loss)}
-            r={2}
-            class="mean"
-          />
-        ))}
-        <line x1={44} y1={150} x2={310} y2={150} class="axis-line" />
-        <line x1={44} y1={150} x2={44} y2={16} class="axis-line" />
-        <text x={40} y={20} text-anchor="end">
-          {Math.max(...losses).toFixed(2)}
-        </text>
-        <text x={40} y={150} text-anchor="end">
-          {Math.min(...losses).toFixed(2)}
-        </text>
-        <text x={44} y={166}>
-          1
-        </text>
-        <text x={310} y={166} text-anchor="end">
-          epoch {lastEpoch}
-        </text>
-        <text x={4} y={10}>
-          validation loss
-        </text>
-      </svg>
-      <figcaption class="hint">Validation loss per epoch, one line per sweep candidate.</figcaption>
-    </figure>
   );
 }

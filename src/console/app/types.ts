@@ -1,5 +1,6 @@
 /** The API's answers as the console reads them (the OpenAPI document at /openapi.json has them all). */
 
+import type { FinetuneReport } from "../../../adapters/finetune/finetune-run";
 import type { ReliabilityBin, TrainingReport } from "../../../adapters/types";
 
 export type { ReliabilityBin, TrainingReport };
@@ -50,7 +51,8 @@ export interface HeadVersion {
   headType: string;
   active: boolean;
   binding: { backbone: string; layer: string | null };
-  report: TrainingReport;
+  /** A finetune training's report adds its candidates' learning curves. */
+  report: TrainingReport & Partial<Pick<FinetuneReport, "finetune">>;
   createdAt: string;
 }
 

@@ -36,6 +36,28 @@ describe("MLP classifier", () => {
     ).toBeLessThan(0.7);
   });
 
+  it("reports its learning curve: the validation loss of every epoch, lowest at the kept one", () => {
+    const train = xor(200, 4);
+    const validation = xor(60, 5);
+    const mlp = new MlpClassifier({ hiddenUnits: 8, maxEpochs: 40, patience: 3 }).fit(
+      train.X,
+      train.y,
+      { validation },
+    );
+    const curve = mlp.fitSummary.epochs ?? [];
+    expect(curve.map((point) => point.epoch)).toEqual(
+      Array.from({ length: mlp.fitSummary.iterations }, (_, i) => i + 1),
+    );
+    const lowest = curve.reduce((best, point) =>
+      point.validationLoss < best.validationLoss ? point : best,
+    );
+    expect(lowest.epoch).toBe(mlp.bestEpoch);
+    // Without validation there is nothing to draw.
+    expect(
+      new MlpClassifier({ epochs: 3 }).fit(train.X, train.y).fitSummary.epochs,
+    ).toBeUndefined();
+  });
+
   it("is deterministic for a seed", () => {
     const train = xor(100, 3);
     const fittedWeights = (seed: number) =>

@@ -10,6 +10,7 @@ import {
   linear,
   paretoFront,
   reliabilityBars,
+  reportCurves,
   withEpoch,
 } from "../../../src/console/app/plots";
 
@@ -157,5 +158,32 @@ describe("learning curves from training progress", () => {
       ],
       [[1, 0.8]],
     ]);
+  });
+
+  it("draws a report's kept curves, one per candidate that trained in epochs", () => {
+    const row = (C: number, epochs?: { epoch: number; validationLoss: number }[]) => ({
+      hyperparameters: { C },
+      validationAccuracy: 0.9,
+      validationLogLoss: 0.3,
+      iterations: epochs?.length ?? 12,
+      converged: true,
+      ...(epochs && { epochs }),
+    });
+    const curves = reportCurves([
+      row(1, [
+        { epoch: 1, validationLoss: 0.7 },
+        { epoch: 2, validationLoss: 0.5 },
+      ]),
+      row(2),
+      row(3, [{ epoch: 1, validationLoss: 0.6 }]),
+    ]);
+    expect(curves.map((curve) => curve.map((p) => [p.candidate, p.epoch, p.loss]))).toEqual([
+      [
+        [1, 1, 0.7],
+        [1, 2, 0.5],
+      ],
+      [[3, 1, 0.6]],
+    ]);
+    expect(curves[1]?.[0]?.hyperparameters).toBe('{"C":3}');
   });
 });
