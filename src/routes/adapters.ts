@@ -1,13 +1,13 @@
 /** Adapters: a tenant's tasks, each bound to one backbone or a fusion of two (pinned to their weights) and a head type. */
 
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { ADAPTER_HEAD_TYPES } from "../../adapters";
 import { unwrap } from "../storage/outcome";
 import { bindingFor } from "../tenants/adapter-backbone";
-import { tenantAuth } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
 import { finetuneTop } from "../tenants/finetune-top";
-import { AdapterIdParams, BEARER, jsonBody, jsonContent } from "./openapi-parts";
+import { tenantRoute } from "./authenticated-route";
+import { AdapterIdParams, jsonBody, jsonContent } from "./openapi-parts";
 import {
   createdOrderPage,
   createdPosition,
@@ -70,13 +70,11 @@ const NewAdapterSchema = z
   })
   .openapi("NewAdapter");
 
-const createAdapter = createRoute({
+const createAdapter = tenantRoute({
   method: "post",
   path: "/adapters",
   tags: ["adapters"],
   summary: "Create an adapter bound to a backbone and a head type",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: { body: jsonBody(NewAdapterSchema) },
   responses: {
     201: jsonContent(AdapterSchema, "The new adapter"),
@@ -84,13 +82,11 @@ const createAdapter = createRoute({
   },
 });
 
-const listAdapters = createRoute({
+const listAdapters = tenantRoute({
   method: "get",
   path: "/adapters",
   tags: ["adapters"],
   summary: "List the tenant's adapters",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: { query: PageQuerySchema },
   responses: {
     200: jsonContent(
@@ -101,24 +97,20 @@ const listAdapters = createRoute({
   },
 });
 
-const getAdapter = createRoute({
+const getAdapter = tenantRoute({
   method: "get",
   path: "/adapters/{adapterId}",
   tags: ["adapters"],
   summary: "Inspect an adapter",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: { params: AdapterIdParams },
   responses: { 200: jsonContent(AdapterSchema, "The adapter"), ...problemResponses([401, 404]) },
 });
 
-const deleteAdapter = createRoute({
+const deleteAdapter = tenantRoute({
   method: "delete",
   path: "/adapters/{adapterId}",
   tags: ["adapters"],
   summary: "Delete an adapter with its samples, jobs and head versions (refused while it trains)",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: { params: AdapterIdParams },
   responses: { 204: { description: "Deleted" }, ...problemResponses([401, 404, 409]) },
 });

@@ -1,15 +1,15 @@
 /** Admin routes (ADMIN_TOKEN): create, list and delete tenants; issue and revoke their API keys. */
 
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { echoId, Problem } from "../problem";
 import { now } from "../storage/clock";
 import { newId } from "../storage/ids";
 import { unwrap } from "../storage/outcome";
-import { adminAuth } from "../tenants/auth";
 import { issueApiKey } from "../tenants/keys";
 import { registryStore, tenantStore } from "../tenants/stores";
-import { BEARER, jsonBody, jsonContent, TenantIdParams } from "./openapi-parts";
+import { adminRoute } from "./authenticated-route";
+import { jsonBody, jsonContent, TenantIdParams } from "./openapi-parts";
 import {
   createdOrderPage,
   createdPosition,
@@ -61,24 +61,20 @@ const KeyParams = TenantIdParams.extend({
   keyId: z.string().openapi({ param: { name: "keyId", in: "path" } }),
 });
 
-const createTenant = createRoute({
+const createTenant = adminRoute({
   method: "post",
   path: "/tenants",
   tags: ["admin"],
   summary: "Create a tenant",
-  security: BEARER,
-  middleware: [adminAuth] as const,
   request: { body: jsonBody(NewTenantSchema) },
   responses: { 201: jsonContent(TenantSchema, "The new tenant"), ...problemResponses([401, 422]) },
 });
 
-const listTenants = createRoute({
+const listTenants = adminRoute({
   method: "get",
   path: "/tenants",
   tags: ["admin"],
   summary: "List tenants",
-  security: BEARER,
-  middleware: [adminAuth] as const,
   request: { query: PageQuerySchema },
   responses: {
     200: jsonContent(
@@ -89,35 +85,29 @@ const listTenants = createRoute({
   },
 });
 
-const getTenant = createRoute({
+const getTenant = adminRoute({
   method: "get",
   path: "/tenants/{tenantId}",
   tags: ["admin"],
   summary: "Inspect a tenant",
-  security: BEARER,
-  middleware: [adminAuth] as const,
   request: { params: TenantIdParams },
   responses: { 200: jsonContent(TenantSchema, "The tenant"), ...problemResponses([401, 404]) },
 });
 
-const deleteTenant = createRoute({
+const deleteTenant = adminRoute({
   method: "delete",
   path: "/tenants/{tenantId}",
   tags: ["admin"],
   summary: "Delete a tenant with all its adapters, samples, heads and keys",
-  security: BEARER,
-  middleware: [adminAuth] as const,
   request: { params: TenantIdParams },
   responses: { 204: { description: "Deleted" }, ...problemResponses([401, 404]) },
 });
 
-const issueKey = createRoute({
+const issueKey = adminRoute({
   method: "post",
   path: "/tenants/{tenantId}/keys",
   tags: ["admin"],
   summary: "Issue an API key for a tenant (shown once)",
-  security: BEARER,
-  middleware: [adminAuth] as const,
   request: { params: TenantIdParams },
   responses: {
     201: jsonContent(IssuedKeySchema, "The new key"),
@@ -125,13 +115,11 @@ const issueKey = createRoute({
   },
 });
 
-const listKeys = createRoute({
+const listKeys = adminRoute({
   method: "get",
   path: "/tenants/{tenantId}/keys",
   tags: ["admin"],
   summary: "List a tenant's API keys (hints only)",
-  security: BEARER,
-  middleware: [adminAuth] as const,
   request: { params: TenantIdParams, query: PageQuerySchema },
   responses: {
     200: jsonContent(z.object({ keys: z.array(KeySchema), nextCursor: NextCursorSchema }), "Keys"),
@@ -139,13 +127,11 @@ const listKeys = createRoute({
   },
 });
 
-const revokeKey = createRoute({
+const revokeKey = adminRoute({
   method: "delete",
   path: "/tenants/{tenantId}/keys/{keyId}",
   tags: ["admin"],
   summary: "Revoke an API key; it stops working at once",
-  security: BEARER,
-  middleware: [adminAuth] as const,
   request: { params: KeyParams },
   responses: { 204: { description: "Revoked" }, ...problemResponses([401, 404]) },
 });

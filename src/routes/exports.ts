@@ -4,12 +4,11 @@
  * kept by the client's own (private) cache; If-None-Match with that ETag is answered 304.
  */
 
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { EXPORT_FORMATS, versionExport } from "../exports/version-export";
-import { tenantAuth } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
 import { HeadTypeSchema } from "./adapters";
-import { BEARER } from "./openapi-parts";
+import { tenantRoute } from "./authenticated-route";
 import { problemResponses } from "./problems";
 import { VersionParams } from "./versions";
 
@@ -68,7 +67,7 @@ const HeadDocumentSchema = z
   })
   .openapi("HeadDocument");
 
-const exportVersion = createRoute({
+const exportVersion = tenantRoute({
   method: "get",
   path: "/adapters/{adapterId}/versions/{version}/export",
   tags: ["versions"],
@@ -76,8 +75,6 @@ const exportVersion = createRoute({
     "Export a head version: ONNX (backbone + head, or the head alone) or JSON, pinned to the backbone weights and cut layer",
   description:
     "The ONNX model's input, outputs, labels, temperature and abstain threshold are in its metadata (metadata_props) and doc string; see the README's API section.",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: { params: VersionParams, query: ExportQuerySchema },
   responses: {
     200: {

@@ -1,16 +1,16 @@
 /** Samples: labelled uploads, embedded once with the adapter's backbone and stored per adapter. */
 
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { BackboneInput } from "../../models";
 import { unwrap } from "../storage/outcome";
 import { adapterBackbone } from "../tenants/adapter-backbone";
-import { tenantAuth } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
 import { TENANT_LIMITS } from "../tenants/limits";
 import { readRawSample, storeSamples } from "../tenants/samples";
+import { tenantRoute } from "./authenticated-route";
 import { chooseBody } from "./body-form";
 import { toBackboneInputs } from "./inputs";
-import { AdapterIdParams, BEARER, jsonContent } from "./openapi-parts";
+import { AdapterIdParams, jsonContent } from "./openapi-parts";
 import {
   createdOrderPage,
   createdPosition,
@@ -71,13 +71,11 @@ const SampleParams = AdapterIdParams.extend({
   sampleId: z.string().openapi({ param: { name: "sampleId", in: "path" } }),
 });
 
-const uploadSamples = createRoute({
+const uploadSamples = tenantRoute({
   method: "post",
   path: "/adapters/{adapterId}/samples",
   tags: ["samples"],
   summary: "Upload labelled samples (JSON texts or base64 images, or multipart image files)",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: {
     params: AdapterIdParams,
     body: {
@@ -93,14 +91,12 @@ const uploadSamples = createRoute({
   },
 });
 
-const listSamples = createRoute({
+const listSamples = tenantRoute({
   method: "get",
   path: "/adapters/{adapterId}/samples",
   tags: ["samples"],
   summary:
     "Count the adapter's samples per label, and list a page of them (of one label, if given)",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: {
     params: AdapterIdParams,
     query: PageQuerySchema.extend({ label: LabelSchema.optional() }),
@@ -111,13 +107,11 @@ const listSamples = createRoute({
   },
 });
 
-const readRaw = createRoute({
+const readRaw = tenantRoute({
   method: "get",
   path: "/adapters/{adapterId}/samples/{sampleId}/raw",
   tags: ["samples"],
   summary: "The sample's upload as sent: the image bytes or the text",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: { params: SampleParams },
   responses: {
     200: {
@@ -132,13 +126,11 @@ const readRaw = createRoute({
   },
 });
 
-const deleteSample = createRoute({
+const deleteSample = tenantRoute({
   method: "delete",
   path: "/adapters/{adapterId}/samples/{sampleId}",
   tags: ["samples"],
   summary: "Delete one sample",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: { params: SampleParams },
   responses: {
     200: jsonContent(z.object({ deleted: z.int() }), "Deleted"),
@@ -146,13 +138,11 @@ const deleteSample = createRoute({
   },
 });
 
-const deleteLabel = createRoute({
+const deleteLabel = tenantRoute({
   method: "delete",
   path: "/adapters/{adapterId}/samples",
   tags: ["samples"],
   summary: "Delete every sample with a label",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: { params: AdapterIdParams, query: z.object({ label: LabelSchema }) },
   responses: {
     200: jsonContent(z.object({ deleted: z.int() }), "Deleted"),

@@ -5,27 +5,25 @@
  * follow /v1/jobs/{jobId}/events), one live job per adapter.
  */
 
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { assertFinetuneCandidate } from "../selection/finetune-candidate";
 import { selectionCandidates } from "../selection/select-backbone";
 import { recommendedTarget, switchRequest } from "../selection/switch-target";
 import { unwrap } from "../storage/outcome";
-import { tenantAuth } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
-import { AdapterIdParams, BEARER, jsonBody, jsonContent } from "./openapi-parts";
+import { tenantRoute } from "./authenticated-route";
+import { AdapterIdParams, jsonBody, jsonContent } from "./openapi-parts";
 import { PAGE_LIMITS } from "./pagination";
 import { problemResponses } from "./problems";
 import { ApplyRequestSchema, SelectionRequestSchema } from "./selection-schemas";
 import { JobSchema } from "./training";
 
-const startSelection = createRoute({
+const startSelection = tenantRoute({
   method: "post",
   path: "/adapters/{adapterId}/select",
   tags: ["selection"],
   summary:
     "Rank backbones on the adapter's retained samples (cross-validated logistic head, LogME, prototype LOO, latency), and with includeFinetune frozen against top unfrozen on the leading backbone with a trainable top; the job's report holds the ranking",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: {
     params: AdapterIdParams,
     body: { ...jsonBody(SelectionRequestSchema), required: false },
@@ -36,14 +34,12 @@ const startSelection = createRoute({
   },
 });
 
-const applySelection = createRoute({
+const applySelection = tenantRoute({
   method: "post",
   path: "/adapters/{adapterId}/select/apply",
   tags: ["selection"],
   summary:
     "Switch the adapter to the recommended (or a named) backbone: re-embed its retained samples, train, publish and activate a new head version",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: {
     params: AdapterIdParams,
     body: { ...jsonBody(ApplyRequestSchema), required: false },

@@ -1,11 +1,11 @@
 /** The authenticated tenant's own settings: whether raw uploads are kept in R2. */
 
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { unwrap } from "../storage/outcome";
-import { tenantAuth } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
 import { TenantSchema } from "./admin";
-import { BEARER, jsonBody, jsonContent } from "./openapi-parts";
+import { tenantRoute } from "./authenticated-route";
+import { jsonBody, jsonContent } from "./openapi-parts";
 import { problemResponses } from "./problems";
 
 const TenantSettingsSchema = z
@@ -17,23 +17,19 @@ const TenantSettingsSchema = z
   })
   .openapi("TenantSettings");
 
-const getTenant = createRoute({
+const getTenant = tenantRoute({
   method: "get",
   path: "/tenant",
   tags: ["tenant"],
   summary: "The tenant this API key belongs to",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   responses: { 200: jsonContent(TenantSchema, "The tenant"), ...problemResponses([401]) },
 });
 
-const updateTenant = createRoute({
+const updateTenant = tenantRoute({
   method: "patch",
   path: "/tenant",
   tags: ["tenant"],
   summary: "Change the tenant's settings",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: { body: jsonBody(TenantSettingsSchema) },
   responses: {
     200: jsonContent(TenantSchema, "The updated tenant"),

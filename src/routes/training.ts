@@ -1,13 +1,14 @@
 /** Training jobs: start one per adapter, poll it, or follow its progress over server-sent events. */
 
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import { Problem } from "../problem";
 import { unwrap } from "../storage/outcome";
 import type { JobRecord } from "../storage/records";
-import { authenticatedTenant, tenantAuth } from "../tenants/auth";
+import { authenticatedTenant } from "../tenants/auth";
 import type { TenantContext, TenantEnv } from "../tenants/context";
-import { AdapterIdParams, BEARER, jsonBody, jsonContent } from "./openapi-parts";
+import { tenantRoute } from "./authenticated-route";
+import { AdapterIdParams, jsonBody, jsonContent } from "./openapi-parts";
 import {
   createdOrderPage,
   createdPosition,
@@ -67,13 +68,11 @@ export const JobSchema = z
 
 const JobParams = z.object({ jobId: z.string().openapi({ param: { name: "jobId", in: "path" } }) });
 
-const startTraining = createRoute({
+const startTraining = tenantRoute({
   method: "post",
   path: "/adapters/{adapterId}/train",
   tags: ["training"],
   summary: "Start a training job (one at a time per adapter)",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: { params: AdapterIdParams, body: { ...jsonBody(TrainRequestSchema), required: false } },
   responses: {
     202: jsonContent(JobSchema, "The queued job"),
@@ -81,13 +80,11 @@ const startTraining = createRoute({
   },
 });
 
-const listJobs = createRoute({
+const listJobs = tenantRoute({
   method: "get",
   path: "/adapters/{adapterId}/jobs",
   tags: ["training"],
   summary: "The adapter's training jobs, newest first",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: { params: AdapterIdParams, query: PageQuerySchema },
   responses: {
     200: jsonContent(
@@ -98,25 +95,21 @@ const listJobs = createRoute({
   },
 });
 
-const getJob = createRoute({
+const getJob = tenantRoute({
   method: "get",
   path: "/jobs/{jobId}",
   tags: ["training"],
   summary: "Poll a job (training, selection or switch)",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: { params: JobParams },
   responses: { 200: jsonContent(JobSchema, "The job"), ...problemResponses([401, 404]) },
 });
 
-const cancelJob = createRoute({
+const cancelJob = tenantRoute({
   method: "post",
   path: "/jobs/{jobId}/cancel",
   tags: ["training"],
   summary:
     "Cancel a queued or running job; it stops at its next step boundary and publishes nothing",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: { params: JobParams },
   responses: {
     200: jsonContent(JobSchema, "The cancelled job"),
@@ -124,7 +117,7 @@ const cancelJob = createRoute({
   },
 });
 
-const jobEvents = createRoute({
+const jobEvents = tenantRoute({
   method: "get",
   path: "/jobs/{jobId}/events",
   tags: ["training"],
@@ -132,8 +125,6 @@ const jobEvents = createRoute({
     "Follow a job: one event per change, named after the job's status; the stream ends with the job",
   description:
     "Revoking the stream's key or deleting its tenant ends the stream within about a second, with an `error` event whose data is a problem (RFC 9457).",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: { params: JobParams },
   responses: {
     200: {

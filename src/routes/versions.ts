@@ -1,11 +1,11 @@
 /** Head versions: every training writes one; any of them can be made active again (rollback). */
 
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { unwrap } from "../storage/outcome";
-import { tenantAuth } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
 import { HeadTypeSchema } from "./adapters";
-import { AdapterIdParams, BEARER, jsonContent } from "./openapi-parts";
+import { tenantRoute } from "./authenticated-route";
+import { AdapterIdParams, jsonContent } from "./openapi-parts";
 import { NextCursorSchema, PageQuerySchema, pageOf, versionPage } from "./pagination";
 import { problemResponses } from "./problems";
 import { TrainingReportSchema } from "./training-report-schema";
@@ -38,13 +38,11 @@ export const VersionParams = AdapterIdParams.extend({
     .openapi({ param: { name: "version", in: "path" }, example: 1 }),
 });
 
-const listVersions = createRoute({
+const listVersions = tenantRoute({
   method: "get",
   path: "/adapters/{adapterId}/versions",
   tags: ["versions"],
   summary: "The adapter's head versions with their reports, newest first",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: { params: AdapterIdParams, query: PageQuerySchema },
   responses: {
     200: jsonContent(
@@ -55,14 +53,12 @@ const listVersions = createRoute({
   },
 });
 
-const activateVersion = createRoute({
+const activateVersion = tenantRoute({
   method: "post",
   path: "/adapters/{adapterId}/versions/{version}/activate",
   tags: ["versions"],
   summary:
     "Make a version active (roll back or forward); the next prediction uses it. A version trained on another backbone than the adapter's is refused (409) until the adapter is switched back",
-  security: BEARER,
-  middleware: [tenantAuth] as const,
   request: { params: VersionParams },
   responses: {
     200: jsonContent(VersionSchema, "The now active version"),
