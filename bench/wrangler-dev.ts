@@ -6,7 +6,7 @@
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +25,8 @@ export interface WranglerDevOptions {
 
 export interface WranglerDev {
   readonly url: string;
+  /** wrangler's and workerd's output (errors only, `--log-level error`), kept after the run. */
+  readonly log: string;
   /**
    * The workerd process that runs the worker, for its memory: not the one listening on the dev
    * port, which is wrangler's dev proxy (wrangler 4 starts both).
@@ -37,6 +39,8 @@ export async function withWranglerDev<T>(
   use: (dev: WranglerDev) => Promise<T>,
 ): Promise<T> {
   const state = await mkdtemp(join(tmpdir(), "edge-adapt-bench-"));
+  const log = join(tmpdir(), `edge-adapt-bench-wrangler-${port}.log`);
+  const output = await open(log, "w");
   const wrangler = spawn(
     WRANGLER,
     [
@@ -58,15 +62,19 @@ export async function withWranglerDev<T>(
       "DEV_SEEDING:on",
       ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
-    { env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, stdio: "ignore" },
+    {
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+      stdio: ["ignore", output.fd, output.fd],
+    },
   );
   const url = `http://127.0.0.1:${port}`;
   try {
     await healthy(url, wrangler);
     const workerdPid = await workerRuntimePid(wrangler.pid ?? 0, port);
-    return await use({ url, workerdPid });
+    return await use({ url, workerdPid, log });
   } finally {
     await stop(wrangler);
+    await output.close();
     await rm(state, { recursive: true, force: true });
   }
 }

@@ -39,7 +39,7 @@ export async function benchTenants({
   port = 8797,
 }: TenantBenchOptions = {}): Promise<string> {
   const texts = benchTexts();
-  return withWranglerDev({ port }, async ({ url }) => {
+  return withWranglerDev({ port }, async ({ url, log }) => {
     const api = new BenchApi(url);
     // use-lite's cold load is no tenant's cost; and uploads racing it have lost their connection.
     await api.embedder(texts.probe)();
@@ -54,7 +54,7 @@ export async function benchTenants({
     const latency = await measurePredictLatency(api, everyone, texts.probe, latencyRuns);
     // A failure here (local workerd restarting mid-upload) is reported, not allowed to lose the rest.
     const servable = await measureServable(api, texts.twoHundred, texts.probe).catch(
-      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      (error: unknown) => new Error(`${describeFailure(error)} (wrangler dev's log: ${log})`),
     );
     return tenantsMarkdown({
       fleet,
@@ -69,4 +69,19 @@ export async function benchTenants({
       servable,
     });
   });
+}
+
+/** The error with its causes: undici's "fetch failed" says why only in `cause` (a reset, a timeout). */
+function describeFailure(error: unknown): string {
+  const parts: string[] = [];
+  for (let at = error; at !== undefined && parts.length < 4; ) {
+    if (!(at instanceof Error)) {
+      parts.push(String(at));
+      break;
+    }
+    const code = (at as { code?: unknown }).code;
+    parts.push(typeof code === "string" ? `${at.message} [${code}]` : at.message);
+    at = at.cause;
+  }
+  return parts.join(": ");
 }
