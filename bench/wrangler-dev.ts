@@ -25,7 +25,7 @@ export interface WranglerDevOptions {
 
 export interface WranglerDev {
   readonly url: string;
-  /** wrangler's and workerd's output (errors only, `--log-level error`), kept after the run. */
+  /** wrangler's and workerd's output (requests, reloads, errors: `--log-level info`), kept after the run. */
   readonly log: string;
   /**
    * The workerd process that runs the worker, for its memory: not the one listening on the dev
@@ -51,7 +51,7 @@ export async function withWranglerDev<T>(
       "--persist-to",
       state,
       "--log-level",
-      "error",
+      "info",
       // Benchmarks time the work, not access control: /v1/embed public, no rate limits.
       "--var",
       "PUBLIC_EMBED:true",
@@ -149,4 +149,10 @@ export function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/** The last lines of a wrangler dev log, to print with a failure. */
+export async function logTail(log: string, lines = 30): Promise<string> {
+  const text = await readFile(log, "utf8").catch((error: Error) => `(no log: ${error.message})`);
+  return text.trimEnd().split("\n").slice(-lines).join("\n");
 }

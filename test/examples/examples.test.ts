@@ -7,7 +7,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
-import { freePort, withWranglerDev } from "../../bench/wrangler-dev";
+import { freePort, logTail, withWranglerDev } from "../../bench/wrangler-dev";
 
 const exec = promisify(execFile);
 
@@ -18,11 +18,17 @@ it("examples/walkthrough.sh and examples/client.ts succeed against wrangler dev"
   });
   const [walkthrough, client] = await withWranglerDev(
     { port: await freePort() },
-    async ({ url }) => {
+    async ({ url, log }) => {
       const env = { ...process.env, BASE: url, ADMIN_TOKEN: "dev-admin-token" };
+      // A failure shows what the server said around it (a restart, a crash).
+      const withServerLog = async (error: Error) => {
+        throw new Error(
+          `${error.message}\nwrangler dev's log (${log}), last lines:\n${await logTail(log)}`,
+        );
+      };
       return [
-        await run("bash", ["examples/walkthrough.sh"], env),
-        await run("node_modules/.bin/tsx", ["examples/client.ts"], env),
+        await run("bash", ["examples/walkthrough.sh"], env).catch(withServerLog),
+        await run("node_modules/.bin/tsx", ["examples/client.ts"], env).catch(withServerLog),
       ];
     },
   );
