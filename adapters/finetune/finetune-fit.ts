@@ -11,14 +11,17 @@
  *   the result is the frozen head unchanged.
  *
  * Everything random comes from one seeded generator, and the whole state is a checkpoint, so a
- * resumed fit ends with the same weights as one that never stopped. The trained weights and Adam's
- * moments are float32 (each step rounds them as it stores them; the products run in float64 on
- * those values), so the checkpoint holds them exactly in half the bytes. Epoch 0 is validated with
- * the starting weights as given (float64), so a fit that never beats it returns them unchanged.
+ * resumed fit ends with the same weights as one that never stopped. The trained weights, Adam's
+ * moments and the minibatch gradient are float32 (each step rounds them as it stores them; the
+ * products run in float64 on those values), so the checkpoint holds the state exactly in half the
+ * bytes, and the fit's per-parameter buffers take 4 bytes each. The weights are the only copy the
+ * fit keeps: the network reads them as they are (no float64 copy), and before the first step it
+ * reads the starting weights as given (float64, the start's own array, also the L2-SP anchor), so
+ * epoch 0 is validated on them and a fit that never beats it returns them unchanged.
  */
 
 import { arrayOf, type FitCheckpoint, type FitProcess, scalarOf } from "../fit-process";
-import { axpy } from "../linalg/vector";
+import { axpy, type FloatArray } from "../linalg/vector";
 import { SeededRandom } from "../random";
 import { ADAM_DEFAULTS, Adam } from "../solvers/adam";
 import type { CutActivationSource } from "./activation-source";
@@ -86,9 +89,9 @@ export interface FinetuneFitCheckpoint extends FitCheckpoint {
 export class FinetuneFit implements FitProcess {
   /** The trained weights (the state). */
   private readonly weights: Float32Array;
-  /** The same as float64, what the products read: the starting weights until the first step. */
-  private readonly theta: Float64Array;
-  private readonly grad: Float64Array;
+  /** Whether a step has run: until then the network reads the start's float64 weights. */
+  private stepped = false;
+  private readonly grad: Float32Array;
   private readonly topAdam: Adam<Float32Array>;
   private readonly classifierAdam: Adam<Float32Array>;
   private readonly random: SeededRandom;
@@ -114,8 +117,7 @@ export class FinetuneFit implements FitProcess {
   ) {
     const { layout } = start;
     this.weights = Float32Array.from(start.theta);
-    this.theta = Float64Array.from(start.theta);
-    this.grad = new Float64Array(layout.size);
+    this.grad = new Float32Array(layout.size);
     this.topAdam = new Adam(
       layout.classKernel,
       { ...ADAM_DEFAULTS, learningRate: params.topLearningRate },
@@ -258,7 +260,12 @@ export class FinetuneFit implements FitProcess {
       weightsOf("classifierAdamV", size - topSize),
     );
     this.weights.set(weightsOf("weights", size));
-    if (this.topAdam.scalars().adamSteps !== 0) this.theta.set(this.weights);
+    this.stepped = this.topAdam.scalars().adamSteps !== 0;
+  }
+
+  /** The weights the network reads now: the start's until the first step, then the trained ones. */
+  private get theta(): FloatArray {
+    return this.stepped ? this.weights : this.start.theta;
   }
 
   /** One minibatch of Adam on cross-entropy + L2-SP; returns the flops spent. */
@@ -293,7 +300,7 @@ export class FinetuneFit implements FitProcess {
       this.weights.subarray(layout.classKernel),
       this.grad.subarray(layout.classKernel),
     );
-    this.theta.set(this.weights);
+    this.stepped = true;
     this.cursor += rows;
     if (this.cursor >= this.order.length) {
       this.phase = "validate";

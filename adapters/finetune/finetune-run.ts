@@ -19,12 +19,18 @@
  *
  * The finetuned model is not refitted on train + validation (validation is what stops it); the
  * frozen fallback is, as a holdout FitRun does.
+ *
+ * Memory: the frozen embeddings (float64, samples × dimension) are held only while stages 1 and 2
+ * need them, the input's samples and the pretrained top only until they are copied, and the matrix
+ * kernel's memory grown for the logistic fits is let go after stage 2, so the finetune stage holds
+ * its own buffers and the starting weights, whatever the number of samples.
  */
 
 import type { EstimatorState } from "../estimator";
 import type { FitCheckpoint, FitProcess } from "../fit-process";
 import { ALWAYS_ABSTAIN } from "../heads/adapter-head";
 import { gridOption, numberOption } from "../heads/hyperparameter-options";
+import { releaseKernelMemory } from "../linalg/gemm";
 import { type Matrix, selectRows } from "../linalg/matrix";
 import { softmaxWithTemperature } from "../linalg/softmax";
 import { logisticHeadSpec } from "../logistic/head-spec";
@@ -177,7 +183,14 @@ type EpochLoss = { epoch: number; validationLoss: number };
 const TEST_CHUNK = 16;
 
 export class FinetuneRun {
-  private readonly prepared: ReturnType<typeof prepare>;
+  private readonly input: Omit<FinetuneRunInput, "samples" | "top">;
+  private readonly prepared: Omit<ReturnType<typeof prepare>, "X">;
+  /** The deduplicated samples' frozen embeddings, while the frozen and start stages need them. */
+  private embeddings: Matrix | null;
+  /** The pretrained top, until the starting model copies it. */
+  private top: PretrainedTop | null;
+  /** The standard scaler of the train split, which every start scaling derives from. */
+  private readonly trainScaler: StandardScaler;
   private readonly split: SplitIndices;
   private readonly protocol: Extract<EvaluationProtocol, { kind: "holdout" }>;
   /** Index in the input (and the source) of each deduplicated sample. */
@@ -189,24 +202,25 @@ export class FinetuneRun {
   private startFit: { model: LogisticRegression; process: FitProcess } | null = null;
   private fit: FinetuneFit | null = null;
   private start: TopModel | null = null;
-  /** The standard scaler of the train split, which every start scaling derives from. */
-  private trainScaler: StandardScaler | null = null;
   private head: FinetuneHead | null = null;
 
-  constructor(
-    private readonly input: FinetuneRunInput,
-    resume?: FinetuneRunCheckpoint,
-  ) {
+  constructor(input: FinetuneRunInput, resume?: FinetuneRunCheckpoint) {
+    const { samples: _samples, top, ...kept } = input;
+    this.input = kept;
+    this.top = top;
     const options = input.options ?? {};
-    this.prepared = prepare({
+    const { X, ...prepared } = prepare({
       headType: "logistic",
       backbone: input.backbone,
       samples: input.samples,
       options,
     });
-    const { y, labels, seed } = this.prepared;
+    this.prepared = prepared;
+    const { y, labels, seed } = prepared;
     const { fractions } = protocolOptions(options);
     this.split = input.split ?? stratifiedSplit(y, labels.length, fractions, seed);
+    // Fitted once on the train rows in place (no copy of the split), then floored or not.
+    this.trainScaler = new StandardScaler().fit(X, this.split.train);
     this.protocol = {
       kind: "holdout",
       fractions,
@@ -255,6 +269,8 @@ export class FinetuneRun {
       assessment: null,
       computeMs: 0,
     };
+    const { stage } = this.state;
+    this.embeddings = stage === "frozen" || stage === "start" ? X : null;
   }
 
   get done(): boolean {
@@ -373,7 +389,8 @@ export class FinetuneRun {
   }
 
   private frozenUnit(flops: number): number {
-    const { X, y, labels, targetPrecision } = this.prepared;
+    const { y, labels, targetPrecision } = this.prepared;
+    const X = this.frozenEmbeddings();
     this.frozenRun ??= new FitRun(
       {
         spec: logisticHeadSpec,
@@ -413,8 +430,8 @@ export class FinetuneRun {
     if (!this.startFit) {
       const frozen = this.state.frozen as FrozenOutcome;
       const model = new LogisticRegression(LogisticRegression.fromState(frozen.classifier).params);
-      const { X, y, labels } = this.prepared;
-      const train = selectRows(X, this.split.train);
+      const { y, labels } = this.prepared;
+      const train = selectRows(this.frozenEmbeddings(), this.split.train);
       const process = model.startFit(
         standardised(train, this.scaling()),
         Int32Array.from(this.split.train, (i) => y[i] as number),
@@ -430,8 +447,11 @@ export class FinetuneRun {
     // start is taken only where it beats the frozen head there, which a confident frozen head on
     // easy data can make impossible to beat from a refitted classifier.
     const frozen = this.state.frozen as FrozenOutcome;
-    const { X, y } = this.prepared;
-    const validation = standardised(selectRows(X, this.split.validation), this.scaling());
+    const { y } = this.prepared;
+    const validation = standardised(
+      selectRows(this.frozenEmbeddings(), this.split.validation),
+      this.scaling(),
+    );
     const yValidation = Int32Array.from(this.split.validation, (i) => y[i] as number);
     const floored =
       logLoss(model.predictProba(validation), yValidation) < frozen.validation.validationLogLoss;
@@ -443,22 +463,34 @@ export class FinetuneRun {
       startScaling: floored ? "floored" : "standard",
     };
     this.startFit = null;
+    // The finetune reads cut activations, not embeddings; the kernel's copies of them go too.
+    this.embeddings = null;
+    releaseKernelMemory();
     return spent;
+  }
+
+  private frozenEmbeddings(): Matrix {
+    if (!this.embeddings) throw new Error("finetune run: the embeddings were released");
+    return this.embeddings;
   }
 
   private finetuneUnit(flops: number): number {
     const { candidate } = this.state;
     const hyperparameters = this.candidates[candidate] as Hyperparameters;
-    this.fit ??= new FinetuneFit(
-      this.startModel(),
-      {
-        source: this.input.source,
-        train: this.labelledIndices(this.split.train),
-        validation: this.labelledIndices(this.split.validation),
-      },
-      this.paramsOf(hyperparameters),
-      this.state.fit ?? undefined,
-    );
+    if (!this.fit) {
+      this.fit = new FinetuneFit(
+        this.startModel(),
+        {
+          source: this.input.source,
+          train: this.labelledIndices(this.split.train),
+          validation: this.labelledIndices(this.split.validation),
+        },
+        this.paramsOf(hyperparameters),
+        this.state.fit ?? undefined,
+      );
+      // The fit copied its checkpoint's weights and moments: keeping them would hold them twice.
+      this.state = { ...this.state, fit: null };
+    }
     const spent = this.fit.advance(flops);
     if (!this.fit.done) return spent;
 
@@ -612,15 +644,15 @@ export class FinetuneRun {
     if (!this.start) {
       const classifier = LogisticRegression.fromState(this.state.startClassifier as EstimatorState);
       const { labels } = this.prepared;
-      this.start = startingModel(this.input.top, this.scaling(), classifier, labels.length);
+      const top = this.top as PretrainedTop;
+      this.start = startingModel(top, this.scaling(), classifier, labels.length);
+      this.top = null;
     }
     return this.start;
   }
 
   /** The network's scaler: floored while the start is fitted and when it won, else the frozen head's. */
   private scaling() {
-    // Fitted once on the train rows in place (no copy of the split), then floored or not.
-    this.trainScaler ??= new StandardScaler().fit(this.prepared.X, this.split.train);
     const { mean, scale } = this.trainScaler;
     return this.state.startScaling === "standard"
       ? { mean, scale }

@@ -19,7 +19,7 @@
 
 import { addTransposedProduct, multiplyByTransposed } from "../linalg/gemm";
 import { softmaxInPlace } from "../linalg/softmax";
-import { axpy, dot } from "../linalg/vector";
+import { axpy, dot, type FloatArray } from "../linalg/vector";
 import type { TopLayout } from "./layout";
 
 /** The frozen head's standard scaler over the pooled, normalised embedding (kept fixed). */
@@ -64,7 +64,7 @@ export class TopActivations {
   }
 
   /** Logits for `rows` samples of cut activations X (rows·P × C, row-major). */
-  forward(theta: Float64Array, scaling: TopScaling, X: Float64Array, rows: number): void {
+  forward(theta: FloatArray, scaling: TopScaling, X: Float64Array, rows: number): void {
     const { layout, pre, active, normalised, scaled } = this;
     const { positions: p, inChannels: c, outChannels: o, classCount: k } = layout;
     const kernel = theta.subarray(layout.topKernel, layout.topBias);
@@ -126,12 +126,12 @@ export class TopActivations {
    * `pre` then holds the last chunk's dpre.
    */
   backward(
-    theta: Float64Array,
+    theta: FloatArray,
     scaling: TopScaling,
     X: Float64Array,
     labels: ArrayLike<number>,
     rows: number,
-    grad: Float64Array,
+    grad: FloatArray,
   ): number {
     const { layout, pre, active, logits, normalised } = this;
     const { positions: p, inChannels: c, outChannels: o, classCount: k } = layout;

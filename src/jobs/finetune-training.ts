@@ -38,7 +38,7 @@ export class FinetuneTraining {
   constructor(
     private readonly context: JobContext,
     private readonly input: Omit<HeadTrainingInput, "headType">,
-    private readonly resume: FinetuneTrainingCheckpoint | null,
+    private resume: FinetuneTrainingCheckpoint | null,
   ) {
     this.stage = resume?.stage ?? "cut";
   }
@@ -121,6 +121,8 @@ export class FinetuneTraining {
         },
         this.resume?.run ?? undefined,
       );
+      // The run holds what it needs of it; the rest (a fit's weights and moments) would be a second copy.
+      this.resume = null;
     }
     this.run.advance(this.context.stepFlops);
   }
