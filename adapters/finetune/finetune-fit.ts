@@ -25,7 +25,6 @@ import { axpy, type FloatArray } from "../linalg/vector";
 import { SeededRandom } from "../random";
 import { ADAM_DEFAULTS, Adam } from "../solvers/adam";
 import type { CutActivationSource } from "./activation-source";
-import { sampleLength } from "./layout";
 import type { TopModel } from "./top-model";
 import { forwardFlops, TopActivations } from "./top-network";
 
@@ -97,7 +96,6 @@ export class FinetuneFit implements FitProcess {
   private readonly random: SeededRandom;
   private readonly order: number[];
   private readonly network: TopActivations;
-  private readonly inputs: Float64Array;
   private readonly labels: Int32Array;
   private phase: Phase = "validate";
   private epoch = 0;
@@ -131,7 +129,6 @@ export class FinetuneFit implements FitProcess {
     this.random = new SeededRandom(params.seed);
     this.order = Array.from({ length: data.train.indices.length }, (_, i) => i);
     this.network = new TopActivations(layout, params.batchSize);
-    this.inputs = new Float64Array(params.batchSize * sampleLength(layout));
     this.labels = new Int32Array(params.batchSize);
     this.validationLogits = new Float64Array(data.validation.indices.length * layout.classCount);
     this.best = {
@@ -280,17 +277,9 @@ export class FinetuneFit implements FitProcess {
       batch[r] = train.indices[position] as number;
       this.labels[r] = train.y[position] as number;
     }
-    source.read(batch, this.inputs);
     this.grad.fill(0);
-    this.network.forward(this.theta, this.start.scaling, this.inputs, rows);
-    this.network.backward(
-      this.theta,
-      this.start.scaling,
-      this.inputs,
-      this.labels,
-      rows,
-      this.grad,
-    );
+    this.network.forward(this.theta, this.start.scaling, source, batch);
+    this.network.backward(this.theta, this.start.scaling, source, batch, this.labels, this.grad);
     this.addPenaltyGradients();
     this.topAdam.step(
       this.weights.subarray(0, layout.classKernel),
@@ -334,8 +323,7 @@ export class FinetuneFit implements FitProcess {
     const { validation, source } = this.data;
     const k = layout.classCount;
     const chunk = validation.indices.subarray(this.cursor, this.cursor + this.params.batchSize);
-    source.read(chunk, this.inputs);
-    this.network.forward(this.theta, scaling, this.inputs, chunk.length);
+    this.network.forward(this.theta, scaling, source, chunk);
     const labels = validation.y.subarray(this.cursor, this.cursor + chunk.length);
     this.validationLogits.set(this.network.logits.subarray(0, chunk.length * k), this.cursor * k);
     for (let i = 0; i < chunk.length; i++) {
