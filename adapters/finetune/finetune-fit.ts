@@ -14,10 +14,11 @@
  * resumed fit ends with the same weights as one that never stopped. The trained weights, Adam's
  * moments and the minibatch gradient are float32 (each step rounds them as it stores them; the
  * products run in float64 on those values), so the checkpoint holds the state exactly in half the
- * bytes, and the fit's per-parameter buffers take 4 bytes each. The weights are the only copy the
- * fit keeps: the network reads them as they are (no float64 copy), and before the first step it
- * reads the starting weights as given (float64, the start's own array, also the L2-SP anchor), so
- * epoch 0 is validated on them and a fit that never beats it returns them unchanged.
+ * bytes, and the fit's per-parameter buffers take 4 bytes each (width 1.4: 3.3 MB each). Until the
+ * first step the network reads the starting weights as given (float64), so epoch 0 is validated on
+ * them exactly; the first step makes the float32 state from them and lets them go. The network
+ * reads the weights as they are (no float64 copy), and L2-SP pulls towards the pretrained kernel as
+ * the caller holds it (the backbone's float32 weights).
  */
 
 import { arrayOf, type FitCheckpoint, type FitProcess, scalarOf } from "../fit-process";
@@ -25,8 +26,9 @@ import { axpy, type FloatArray } from "../linalg/vector";
 import { SeededRandom } from "../random";
 import { ADAM_DEFAULTS, Adam } from "../solvers/adam";
 import type { CutActivationSource } from "./activation-source";
+import type { TopLayout } from "./layout";
 import type { TopModel } from "./top-model";
-import { forwardFlops, TopActivations } from "./top-network";
+import { forwardFlops, TopActivations, type TopScaling } from "./top-network";
 
 export interface FinetuneParams {
   topLearningRate: number;
@@ -70,7 +72,8 @@ export interface EpochRecord {
 }
 
 export interface FinetuneOutcome {
-  theta: Float64Array;
+  /** The kept epoch's weights; null when no epoch beat the start (whose weights are the result). */
+  theta: Float32Array | null;
   /** The kept epoch's validation logits (validation order × K), for calibration. */
   validationLogits: Float64Array;
   /** The kept epoch; 0 means no epoch beat the frozen start. */
@@ -85,14 +88,22 @@ export interface FinetuneFitCheckpoint extends FitCheckpoint {
   weights: Record<string, Float32Array>;
 }
 
+/** What training holds from its first step on. */
+interface TrainingState {
+  /** The trained weights. */
+  weights: Float32Array;
+  /** The minibatch's gradient. */
+  grad: Float32Array;
+  topAdam: Adam<Float32Array>;
+  classifierAdam: Adam<Float32Array>;
+}
+
 export class FinetuneFit implements FitProcess {
-  /** The trained weights (the state). */
-  private readonly weights: Float32Array;
-  /** Whether a step has run: until then the network reads the start's float64 weights. */
-  private stepped = false;
-  private readonly grad: Float32Array;
-  private readonly topAdam: Adam<Float32Array>;
-  private readonly classifierAdam: Adam<Float32Array>;
+  private readonly layout: TopLayout;
+  private readonly scaling: TopScaling;
+  /** The start's weights, until the first step. */
+  private startTheta: Float64Array | null;
+  private training: TrainingState | null = null;
   private readonly random: SeededRandom;
   private readonly order: number[];
   private readonly network: TopActivations;
@@ -107,25 +118,25 @@ export class FinetuneFit implements FitProcess {
   /** The kept epoch; its weights are the starting ones (null) at epoch 0. */
   private best: { loss: number; epoch: number; weights: Float32Array | null; logits: Float64Array };
 
+  /**
+   * `pretrainedKernel` (O × C): what L2-SP pulls the top's kernel towards; by default the start's
+   * own, which a caller holding the pretrained top anyway passes instead, so as not to keep the
+   * start's float64 weights alive.
+   */
   constructor(
-    private readonly start: TopModel,
+    start: TopModel,
     private readonly data: FinetuneData,
     private readonly params: FinetuneParams,
     resume?: FinetuneFitCheckpoint,
+    private readonly pretrainedKernel: FloatArray = start.theta.subarray(
+      start.layout.topKernel,
+      start.layout.topBias,
+    ),
   ) {
     const { layout } = start;
-    this.weights = Float32Array.from(start.theta);
-    this.grad = new Float32Array(layout.size);
-    this.topAdam = new Adam(
-      layout.classKernel,
-      { ...ADAM_DEFAULTS, learningRate: params.topLearningRate },
-      Float32Array,
-    );
-    this.classifierAdam = new Adam(
-      layout.size - layout.classKernel,
-      { ...ADAM_DEFAULTS, learningRate: params.classifierLearningRate },
-      Float32Array,
-    );
+    this.layout = layout;
+    this.scaling = start.scaling;
+    this.startTheta = start.theta;
     this.random = new SeededRandom(params.seed);
     this.order = Array.from({ length: data.train.indices.length }, (_, i) => i);
     this.network = new TopActivations(layout, params.batchSize);
@@ -150,9 +161,8 @@ export class FinetuneFit implements FitProcess {
 
   get outcome(): FinetuneOutcome {
     if (!this.done) throw new Error("finetune fit: not finished");
-    const { weights } = this.best;
     return {
-      theta: weights ? Float64Array.from(weights) : this.start.theta,
+      theta: this.best.weights,
       validationLogits: this.best.logits,
       bestEpoch: this.best.epoch,
       history: this.history,
@@ -172,9 +182,7 @@ export class FinetuneFit implements FitProcess {
   }
 
   checkpoint(): FinetuneFitCheckpoint {
-    const top = this.topAdam.arrays();
-    const classifier = this.classifierAdam.arrays();
-    const { best } = this;
+    const { best, training } = this;
     return {
       scalars: {
         phase: ["train", "validate", "done"].indexOf(this.phase),
@@ -185,8 +193,10 @@ export class FinetuneFit implements FitProcess {
         validationCorrect: this.validationCorrect,
         bestLoss: best.loss,
         bestEpoch: best.epoch,
-        topAdamSteps: this.topAdam.scalars().adamSteps as number,
-        classifierAdamSteps: this.classifierAdam.scalars().adamSteps as number,
+        ...(training && {
+          topAdamSteps: training.topAdam.scalars().adamSteps as number,
+          classifierAdamSteps: training.classifierAdam.scalars().adamSteps as number,
+        }),
       },
       arrays: {
         validationLogits: this.validationLogits,
@@ -197,18 +207,33 @@ export class FinetuneFit implements FitProcess {
         ),
       },
       weights: {
-        weights: this.weights,
+        ...(training && trainingArrays(training)),
         ...(best.weights && { bestWeights: best.weights }),
-        topAdamM: top.adamM as Float32Array,
-        topAdamV: top.adamV as Float32Array,
-        classifierAdamM: classifier.adamM as Float32Array,
-        classifierAdamV: classifier.adamV as Float32Array,
       },
     };
   }
 
+  /** The state of the first step: float32 weights from the start's, Adam's moments at zero. */
+  private startTraining(weights: Float32Array): TrainingState {
+    const { layout, params } = this;
+    return {
+      weights,
+      grad: new Float32Array(layout.size),
+      topAdam: new Adam(
+        layout.classKernel,
+        { ...ADAM_DEFAULTS, learningRate: params.topLearningRate },
+        Float32Array,
+      ),
+      classifierAdam: new Adam(
+        layout.size - layout.classKernel,
+        { ...ADAM_DEFAULTS, learningRate: params.classifierLearningRate },
+        Float32Array,
+      ),
+    };
+  }
+
   private restore(checkpoint: FinetuneFitCheckpoint): void {
-    const size = this.start.layout.size;
+    const { size } = this.layout;
     const weightsOf = (name: string, length: number) => {
       const array = checkpoint.weights[name];
       if (!(array instanceof Float32Array) || array.length !== length) {
@@ -245,30 +270,35 @@ export class FinetuneFit implements FitProcess {
       weights: bestEpoch > 0 ? Float32Array.from(weightsOf("bestWeights", size)) : null,
       logits: Float64Array.from(arrayOf(checkpoint, "bestLogits", logits)),
     };
-    const topSize = this.start.layout.classKernel;
-    this.topAdam.restoreMoments(
+    // Saved before the first step, the start's weights are the state.
+    if (!checkpoint.scalars.topAdamSteps) return;
+    const training = this.startTraining(Float32Array.from(weightsOf("weights", size)));
+    const topSize = this.layout.classKernel;
+    training.topAdam.restoreMoments(
       scalarOf(checkpoint, "topAdamSteps"),
       weightsOf("topAdamM", topSize),
       weightsOf("topAdamV", topSize),
     );
-    this.classifierAdam.restoreMoments(
+    training.classifierAdam.restoreMoments(
       scalarOf(checkpoint, "classifierAdamSteps"),
       weightsOf("classifierAdamM", size - topSize),
       weightsOf("classifierAdamV", size - topSize),
     );
-    this.weights.set(weightsOf("weights", size));
-    this.stepped = this.topAdam.scalars().adamSteps !== 0;
+    this.training = training;
+    this.startTheta = null;
   }
 
   /** The weights the network reads now: the start's until the first step, then the trained ones. */
   private get theta(): FloatArray {
-    return this.stepped ? this.weights : this.start.theta;
+    return this.startTheta ?? (this.training as TrainingState).weights;
   }
 
   /** One minibatch of Adam on cross-entropy + L2-SP; returns the flops spent. */
   private trainBatch(): number {
-    const { layout } = this.start;
+    const { layout, scaling } = this;
     const { train, source } = this.data;
+    this.training ??= this.startTraining(Float32Array.from(this.theta));
+    const { weights, grad, topAdam, classifierAdam } = this.training;
     if (this.cursor === 0) this.random.shuffle(this.order);
     const rows = Math.min(this.params.batchSize, this.order.length - this.cursor);
     const batch = new Int32Array(rows);
@@ -277,19 +307,14 @@ export class FinetuneFit implements FitProcess {
       batch[r] = train.indices[position] as number;
       this.labels[r] = train.y[position] as number;
     }
-    this.grad.fill(0);
-    this.network.forward(this.theta, this.start.scaling, source, batch);
-    this.network.backward(this.theta, this.start.scaling, source, batch, this.labels, this.grad);
-    this.addPenaltyGradients();
-    this.topAdam.step(
-      this.weights.subarray(0, layout.classKernel),
-      this.grad.subarray(0, layout.classKernel),
-    );
-    this.classifierAdam.step(
-      this.weights.subarray(layout.classKernel),
-      this.grad.subarray(layout.classKernel),
-    );
-    this.stepped = true;
+    grad.fill(0);
+    this.network.forward(this.theta, scaling, source, batch);
+    this.network.backward(this.theta, scaling, source, batch, this.labels, grad);
+    this.addPenaltyGradients(grad);
+    topAdam.step(weights.subarray(0, layout.classKernel), grad.subarray(0, layout.classKernel));
+    classifierAdam.step(weights.subarray(layout.classKernel), grad.subarray(layout.classKernel));
+    // The weights are the float32 state from now on (megabytes of float64 less).
+    this.startTheta = null;
     this.cursor += rows;
     if (this.cursor >= this.order.length) {
       this.phase = "validate";
@@ -300,26 +325,19 @@ export class FinetuneFit implements FitProcess {
   }
 
   /** α (W − W₀) on the top's kernel, β V on the classifier's. */
-  private addPenaltyGradients(): void {
-    const { layout, theta: pretrained } = this.start;
+  private addPenaltyGradients(grad: Float32Array): void {
+    const { layout, theta } = this;
     const { l2sp, classifierDecay } = this.params;
     const kernel = layout.topBias - layout.topKernel;
-    axpy(l2sp, this.theta, layout.topKernel, this.grad, layout.topKernel, kernel);
-    axpy(-l2sp, pretrained, layout.topKernel, this.grad, layout.topKernel, kernel);
+    axpy(l2sp, theta, layout.topKernel, grad, layout.topKernel, kernel);
+    axpy(-l2sp, this.pretrainedKernel, 0, grad, layout.topKernel, kernel);
     const classifier = layout.classBias - layout.classKernel;
-    axpy(
-      classifierDecay,
-      this.theta,
-      layout.classKernel,
-      this.grad,
-      layout.classKernel,
-      classifier,
-    );
+    axpy(classifierDecay, theta, layout.classKernel, grad, layout.classKernel, classifier);
   }
 
   /** One chunk of the validation pass; the epoch's verdict after the last one. */
   private validateChunk(): number {
-    const { layout, scaling } = this.start;
+    const { layout, scaling } = this;
     const { validation, source } = this.data;
     const k = layout.classCount;
     const chunk = validation.indices.subarray(this.cursor, this.cursor + this.params.batchSize);
@@ -362,11 +380,23 @@ export class FinetuneFit implements FitProcess {
       this.best = {
         loss: record.validationLoss,
         epoch: this.epoch,
-        weights: this.epoch > 0 ? Float32Array.from(this.weights) : null,
+        weights: this.training && this.epoch > 0 ? Float32Array.from(this.training.weights) : null,
         logits: Float64Array.from(this.validationLogits),
       };
     }
     const stalled = this.epoch - this.best.epoch >= this.params.patience;
     this.phase = stalled || this.epoch >= this.params.maxEpochs ? "done" : "train";
   }
+}
+
+function trainingArrays({ weights, topAdam, classifierAdam }: TrainingState) {
+  const top = topAdam.arrays();
+  const classifier = classifierAdam.arrays();
+  return {
+    weights,
+    topAdamM: top.adamM as Float32Array,
+    topAdamV: top.adamV as Float32Array,
+    classifierAdamM: classifier.adamM as Float32Array,
+    classifierAdamV: classifier.adamV as Float32Array,
+  };
 }

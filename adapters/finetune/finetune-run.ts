@@ -21,9 +21,10 @@
  * frozen fallback is, as a holdout FitRun does.
  *
  * Memory: the frozen embeddings (float64, samples × dimension) are held only while stages 1 and 2
- * need them, the input's samples and the pretrained top only until they are copied, and the matrix
- * kernel's memory grown for the logistic fits is let go after stage 2, so the finetune stage holds
- * its own buffers and the starting weights, whatever the number of samples.
+ * need them, the input's samples only until they are copied, and the matrix kernel's memory grown
+ * for the logistic fits is let go after stage 2; the starting model (float64) is made for each
+ * candidate and dropped by its fit at its first step. So the finetune stage holds the pretrained
+ * top (float32), the fit's buffers and one chunk's, whatever the number of samples.
  */
 
 import type { EstimatorState } from "../estimator";
@@ -74,6 +75,7 @@ import {
   type FinetuneParams,
 } from "./finetune-fit";
 import { decodeFinetuneHead, FinetuneHead } from "./finetune-head";
+import { topLayout } from "./layout";
 import { flooredScaling, type PretrainedTop, standardised, startingModel } from "./start";
 import { inferenceFlops, type TopModel, topLogits } from "./top-model";
 
@@ -187,8 +189,8 @@ export class FinetuneRun {
   private readonly prepared: Omit<ReturnType<typeof prepare>, "X">;
   /** The deduplicated samples' frozen embeddings, while the frozen and start stages need them. */
   private embeddings: Matrix | null;
-  /** The pretrained top, until the starting model copies it. */
-  private top: PretrainedTop | null;
+  /** The pretrained top (float32 as read): each candidate's start, and L2-SP's anchor. */
+  private readonly top: PretrainedTop;
   /** The standard scaler of the train split, which every start scaling derives from. */
   private readonly trainScaler: StandardScaler;
   private readonly split: SplitIndices;
@@ -201,7 +203,6 @@ export class FinetuneRun {
   private frozenRun: FitRun | null = null;
   private startFit: { model: LogisticRegression; process: FitProcess } | null = null;
   private fit: FinetuneFit | null = null;
-  private start: TopModel | null = null;
   private head: FinetuneHead | null = null;
 
   constructor(input: FinetuneRunInput, resume?: FinetuneRunCheckpoint) {
@@ -368,7 +369,7 @@ export class FinetuneRun {
       frozenHead,
       frozenAssessment: frozen.assessment,
       head,
-      tunedModel: { ...this.startModel(), theta: Float64Array.from(best.theta) },
+      tunedModel: { ...this.network(), theta: Float64Array.from(best.theta) },
       report: report("finetune", head.serialize().length, this.split.train.length),
     };
   }
@@ -487,6 +488,7 @@ export class FinetuneRun {
         },
         this.paramsOf(hyperparameters),
         this.state.fit ?? undefined,
+        this.top.kernel,
       );
       // The fit copied its checkpoint's weights and moments: keeping them would hold them twice.
       this.state = { ...this.state, fit: null };
@@ -522,7 +524,8 @@ export class FinetuneRun {
       best: improves
         ? {
             row: rows.length - 1,
-            theta: Float32Array.from(outcome.theta),
+            // Kept after epoch 0, so the fit's own copy of the kept epoch's weights.
+            theta: outcome.theta as Float32Array,
             validationLogits: outcome.validationLogits,
           }
         : this.state.best,
@@ -575,7 +578,7 @@ export class FinetuneRun {
       const trained = new FinetuneHead({
         backbone: this.input.backbone,
         labels: this.prepared.labels,
-        model: { ...this.startModel(), theta: Float64Array.from(best.theta) },
+        model: { ...this.network(), theta: Float64Array.from(best.theta) },
         temperature: calibration.temperature,
         abstainThreshold: calibration.abstain
           ? (calibration.abstain.threshold ?? ALWAYS_ABSTAIN)
@@ -639,16 +642,20 @@ export class FinetuneRun {
     return { rows: data.length / k, cols: k, data };
   }
 
-  /** The network at step 0: pretrained top, the start's scaler and classifier. */
+  /**
+   * The network at step 0: pretrained top, the start's scaler and classifier. Made for each fit
+   * (float64: megabytes), which lets it go at its first step.
+   */
   private startModel(): TopModel {
-    if (!this.start) {
-      const classifier = LogisticRegression.fromState(this.state.startClassifier as EstimatorState);
-      const { labels } = this.prepared;
-      const top = this.top as PretrainedTop;
-      this.start = startingModel(top, this.scaling(), classifier, labels.length);
-      this.top = null;
-    }
-    return this.start;
+    const classifier = LogisticRegression.fromState(this.state.startClassifier as EstimatorState);
+    return startingModel(this.top, this.scaling(), classifier, this.prepared.labels.length);
+  }
+
+  /** The network's fixed parts: its layout and scaler. */
+  private network(): Omit<TopModel, "theta"> {
+    const { positions, inChannels, outChannels } = this.top;
+    const layout = topLayout(positions, inChannels, outChannels, this.prepared.labels.length);
+    return { layout, scaling: this.scaling() };
   }
 
   /** The network's scaler: floored while the start is fitted and when it won, else the frozen head's. */

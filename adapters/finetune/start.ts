@@ -5,6 +5,7 @@
 
 import type { Classifier } from "../estimator";
 import { type Matrix, zeros } from "../linalg/matrix";
+import type { FloatArray } from "../linalg/vector";
 import { topLayout } from "./layout";
 import type { TopModel } from "./top-model";
 import type { TopScaling } from "./top-network";
@@ -14,7 +15,7 @@ export interface PretrainedTop {
   positions: number;
   inChannels: number;
   outChannels: number;
-  kernel: ArrayLike<number>;
+  kernel: FloatArray;
   bias: ArrayLike<number>;
 }
 
