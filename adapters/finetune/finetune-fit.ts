@@ -92,10 +92,18 @@ export interface FinetuneFitCheckpoint extends FitCheckpoint {
 interface TrainingState {
   /** The trained weights. */
   weights: Float32Array;
-  /** The minibatch's gradient. */
-  grad: Float32Array;
   topAdam: Adam<Float32Array>;
   classifierAdam: Adam<Float32Array>;
+}
+
+/**
+ * A step's working buffers (the network's activations, the minibatch's gradient: 7 MB for width
+ * 1.4), made by each `advance` and garbage when it returns, so they are not held while the job
+ * encodes the checkpoint between steps.
+ */
+interface StepBuffers {
+  network: TopActivations;
+  grad: Float32Array | null;
 }
 
 export class FinetuneFit implements FitProcess {
@@ -106,7 +114,6 @@ export class FinetuneFit implements FitProcess {
   private training: TrainingState | null = null;
   private readonly random: SeededRandom;
   private readonly order: number[];
-  private readonly network: TopActivations;
   private readonly labels: Int32Array;
   private phase: Phase = "validate";
   private epoch = 0;
@@ -139,7 +146,6 @@ export class FinetuneFit implements FitProcess {
     this.startTheta = start.theta;
     this.random = new SeededRandom(params.seed);
     this.order = Array.from({ length: data.train.indices.length }, (_, i) => i);
-    this.network = new TopActivations(layout, params.batchSize);
     this.labels = new Int32Array(params.batchSize);
     this.validationLogits = new Float64Array(data.validation.indices.length * layout.classCount);
     this.best = {
@@ -175,8 +181,12 @@ export class FinetuneFit implements FitProcess {
   }
 
   advance(flops: number): number {
+    const buffers: StepBuffers = {
+      network: new TopActivations(this.layout, this.params.batchSize),
+      grad: null,
+    };
     let spent = 0;
-    do spent += this.phase === "train" ? this.trainBatch() : this.validateChunk();
+    do spent += this.phase === "train" ? this.trainBatch(buffers) : this.validateChunk(buffers);
     while (!this.done && spent < flops);
     return spent;
   }
@@ -218,7 +228,6 @@ export class FinetuneFit implements FitProcess {
     const { layout, params } = this;
     return {
       weights,
-      grad: new Float32Array(layout.size),
       topAdam: new Adam(
         layout.classKernel,
         { ...ADAM_DEFAULTS, learningRate: params.topLearningRate },
@@ -288,17 +297,30 @@ export class FinetuneFit implements FitProcess {
     this.startTheta = null;
   }
 
+  /**
+   * The float32 state from the start's weights, which it lets go (megabytes of float64; in a call
+   * of its own, whose frame goes with them): the first step trains on them rounded to float32.
+   */
+  private beginTraining(): TrainingState {
+    const training = this.startTraining(Float32Array.from(this.theta));
+    this.startTheta = null;
+    return training;
+  }
+
   /** The weights the network reads now: the start's until the first step, then the trained ones. */
   private get theta(): FloatArray {
     return this.startTheta ?? (this.training as TrainingState).weights;
   }
 
   /** One minibatch of Adam on cross-entropy + L2-SP; returns the flops spent. */
-  private trainBatch(): number {
+  private trainBatch(buffers: StepBuffers): number {
     const { layout, scaling } = this;
     const { train, source } = this.data;
-    this.training ??= this.startTraining(Float32Array.from(this.theta));
-    const { weights, grad, topAdam, classifierAdam } = this.training;
+    this.training ??= this.beginTraining();
+    const { weights, topAdam, classifierAdam } = this.training;
+    const { network } = buffers;
+    buffers.grad ??= new Float32Array(layout.size);
+    const { grad } = buffers;
     if (this.cursor === 0) this.random.shuffle(this.order);
     const rows = Math.min(this.params.batchSize, this.order.length - this.cursor);
     const batch = new Int32Array(rows);
@@ -308,13 +330,11 @@ export class FinetuneFit implements FitProcess {
       this.labels[r] = train.y[position] as number;
     }
     grad.fill(0);
-    this.network.forward(this.theta, scaling, source, batch);
-    this.network.backward(this.theta, scaling, source, batch, this.labels, grad);
+    network.forward(this.theta, scaling, source, batch);
+    network.backward(this.theta, scaling, source, batch, this.labels, grad);
     this.addPenaltyGradients(grad);
     topAdam.step(weights.subarray(0, layout.classKernel), grad.subarray(0, layout.classKernel));
     classifierAdam.step(weights.subarray(layout.classKernel), grad.subarray(layout.classKernel));
-    // The weights are the float32 state from now on (megabytes of float64 less).
-    this.startTheta = null;
     this.cursor += rows;
     if (this.cursor >= this.order.length) {
       this.phase = "validate";
@@ -336,16 +356,16 @@ export class FinetuneFit implements FitProcess {
   }
 
   /** One chunk of the validation pass; the epoch's verdict after the last one. */
-  private validateChunk(): number {
+  private validateChunk({ network }: StepBuffers): number {
     const { layout, scaling } = this;
     const { validation, source } = this.data;
     const k = layout.classCount;
     const chunk = validation.indices.subarray(this.cursor, this.cursor + this.params.batchSize);
-    this.network.forward(this.theta, scaling, source, chunk);
+    network.forward(this.theta, scaling, source, chunk);
     const labels = validation.y.subarray(this.cursor, this.cursor + chunk.length);
-    this.validationLogits.set(this.network.logits.subarray(0, chunk.length * k), this.cursor * k);
+    this.validationLogits.set(network.logits.subarray(0, chunk.length * k), this.cursor * k);
     for (let i = 0; i < chunk.length; i++) {
-      const row = this.network.logits.subarray(i * k, (i + 1) * k);
+      const row = network.logits.subarray(i * k, (i + 1) * k);
       let best = 0;
       let max = Number.NEGATIVE_INFINITY;
       for (let j = 0; j < k; j++) {

@@ -478,21 +478,7 @@ export class FinetuneRun {
   private finetuneUnit(flops: number): number {
     const { candidate } = this.state;
     const hyperparameters = this.candidates[candidate] as Hyperparameters;
-    if (!this.fit) {
-      this.fit = new FinetuneFit(
-        this.startModel(),
-        {
-          source: this.input.source,
-          train: this.labelledIndices(this.split.train),
-          validation: this.labelledIndices(this.split.validation),
-        },
-        this.paramsOf(hyperparameters),
-        this.state.fit ?? undefined,
-        this.top.kernel,
-      );
-      // The fit copied its checkpoint's weights and moments: keeping them would hold them twice.
-      this.state = { ...this.state, fit: null };
-    }
+    this.fit ??= this.candidateFit(hyperparameters);
     const spent = this.fit.advance(flops);
     if (!this.fit.done) return spent;
 
@@ -533,6 +519,26 @@ export class FinetuneRun {
     };
     if (this.state.stage === "evaluate") this.calibrate();
     return spent;
+  }
+
+  /**
+   * The candidate's fit, resumed from the checkpoint's if there is one. The fit copies its weights
+   * and moments, so the checkpoint's are let go (in a call of their own, whose frame goes with them).
+   */
+  private candidateFit(hyperparameters: Hyperparameters): FinetuneFit {
+    const fit = new FinetuneFit(
+      this.startModel(),
+      {
+        source: this.input.source,
+        train: this.labelledIndices(this.split.train),
+        validation: this.labelledIndices(this.split.validation),
+      },
+      this.paramsOf(hyperparameters),
+      this.state.fit ?? undefined,
+      this.top.kernel,
+    );
+    this.state = { ...this.state, fit: null };
+    return fit;
   }
 
   /** Temperature and abstain threshold from the kept epoch's validation logits (no recomputation). */
