@@ -22,6 +22,7 @@
  */
 
 import { arrayOf, type FitCheckpoint, type FitProcess, scalarOf } from "../fit-process";
+import { releaseKernelMemory } from "../linalg/gemm";
 import { axpy, type FloatArray } from "../linalg/vector";
 import { SeededRandom } from "../random";
 import { ADAM_DEFAULTS, Adam } from "../solvers/adam";
@@ -98,8 +99,8 @@ interface TrainingState {
 
 /**
  * A step's working buffers (the network's activations, the minibatch's gradient: 7 MB for width
- * 1.4), made by each `advance` and garbage when it returns, so they are not held while the job
- * encodes the checkpoint between steps.
+ * 1.4), made by each `advance` and garbage when it returns (as the matrix kernel's memory), so
+ * they are not held while the job encodes the checkpoint between steps.
  */
 interface StepBuffers {
   network: TopActivations;
@@ -188,6 +189,8 @@ export class FinetuneFit implements FitProcess {
     let spent = 0;
     do spent += this.phase === "train" ? this.trainBatch(buffers) : this.validateChunk(buffers);
     while (!this.done && spent < flops);
+    // The matrix kernel's copies of this step's operands (2 MB for width 1.4) go with the step too.
+    releaseKernelMemory();
     return spent;
   }
 
