@@ -36,6 +36,7 @@ export {
   type VectorBlock,
 } from "./linalg/gemm";
 export { fromRows, type Matrix } from "./linalg/matrix";
+export type { FloatArray } from "./linalg/vector";
 export { DEFAULT_C_GRID, LOGISTIC_DEFAULTS, LogisticRegression } from "./logistic";
 export { classificationMetrics } from "./metrics";
 export { DEFAULT_WEIGHT_DECAY_GRID, MlpClassifier } from "./mlp";

@@ -11,20 +11,25 @@
  *   the result is the frozen head unchanged.
  *
  * Everything random comes from one seeded generator, and the whole state is a checkpoint, so a
- * resumed fit ends with the same weights as one that never stopped. The trained weights and Adam's
- * moments are float32 (each step rounds them as it stores them; the products run in float64 on
- * those values), so the checkpoint holds them exactly in half the bytes. Epoch 0 is validated with
- * the starting weights as given (float64), so a fit that never beats it returns them unchanged.
+ * resumed fit ends with the same weights as one that never stopped. The trained weights, Adam's
+ * moments and the minibatch gradient are float32 (each step rounds them as it stores them; the
+ * products run in float64 on those values), so the checkpoint holds the state exactly in half the
+ * bytes, and the fit's per-parameter buffers take 4 bytes each (width 1.4: 3.3 MB each). Until the
+ * first step the network reads the starting weights as given (float64), so epoch 0 is validated on
+ * them exactly; the first step makes the float32 state from them and lets them go. The network
+ * reads the weights as they are (no float64 copy), and L2-SP pulls towards the pretrained kernel as
+ * the caller holds it (the backbone's float32 weights).
  */
 
 import { arrayOf, type FitCheckpoint, type FitProcess, scalarOf } from "../fit-process";
-import { axpy } from "../linalg/vector";
+import { releaseKernelMemory } from "../linalg/gemm";
+import { axpy, type FloatArray } from "../linalg/vector";
 import { SeededRandom } from "../random";
 import { ADAM_DEFAULTS, Adam } from "../solvers/adam";
 import type { CutActivationSource } from "./activation-source";
-import { sampleLength } from "./layout";
+import type { TopLayout } from "./layout";
 import type { TopModel } from "./top-model";
-import { forwardFlops, TopActivations } from "./top-network";
+import { forwardFlops, TopActivations, type TopScaling } from "./top-network";
 
 export interface FinetuneParams {
   topLearningRate: number;
@@ -68,7 +73,8 @@ export interface EpochRecord {
 }
 
 export interface FinetuneOutcome {
-  theta: Float64Array;
+  /** The kept epoch's weights; null when no epoch beat the start (whose weights are the result). */
+  theta: Float32Array | null;
   /** The kept epoch's validation logits (validation order × K), for calibration. */
   validationLogits: Float64Array;
   /** The kept epoch; 0 means no epoch beat the frozen start. */
@@ -83,18 +89,32 @@ export interface FinetuneFitCheckpoint extends FitCheckpoint {
   weights: Record<string, Float32Array>;
 }
 
+/** What training holds from its first step on. */
+interface TrainingState {
+  /** The trained weights. */
+  weights: Float32Array;
+  topAdam: Adam<Float32Array>;
+  classifierAdam: Adam<Float32Array>;
+}
+
+/**
+ * A step's working buffers (the network's activations, the minibatch's gradient: 7 MB for width
+ * 1.4), made by each `advance` and garbage when it returns (as the matrix kernel's memory), so
+ * they are not held while the job encodes the checkpoint between steps.
+ */
+interface StepBuffers {
+  network: TopActivations;
+  grad: Float32Array | null;
+}
+
 export class FinetuneFit implements FitProcess {
-  /** The trained weights (the state). */
-  private readonly weights: Float32Array;
-  /** The same as float64, what the products read: the starting weights until the first step. */
-  private readonly theta: Float64Array;
-  private readonly grad: Float64Array;
-  private readonly topAdam: Adam<Float32Array>;
-  private readonly classifierAdam: Adam<Float32Array>;
+  private readonly layout: TopLayout;
+  private readonly scaling: TopScaling;
+  /** The start's weights, until the first step. */
+  private startTheta: Float64Array | null;
+  private training: TrainingState | null = null;
   private readonly random: SeededRandom;
   private readonly order: number[];
-  private readonly network: TopActivations;
-  private readonly inputs: Float64Array;
   private readonly labels: Int32Array;
   private phase: Phase = "validate";
   private epoch = 0;
@@ -106,30 +126,27 @@ export class FinetuneFit implements FitProcess {
   /** The kept epoch; its weights are the starting ones (null) at epoch 0. */
   private best: { loss: number; epoch: number; weights: Float32Array | null; logits: Float64Array };
 
+  /**
+   * `pretrainedKernel` (O × C): what L2-SP pulls the top's kernel towards; by default the start's
+   * own, which a caller holding the pretrained top anyway passes instead, so as not to keep the
+   * start's float64 weights alive.
+   */
   constructor(
-    private readonly start: TopModel,
+    start: TopModel,
     private readonly data: FinetuneData,
     private readonly params: FinetuneParams,
     resume?: FinetuneFitCheckpoint,
+    private readonly pretrainedKernel: FloatArray = start.theta.subarray(
+      start.layout.topKernel,
+      start.layout.topBias,
+    ),
   ) {
     const { layout } = start;
-    this.weights = Float32Array.from(start.theta);
-    this.theta = Float64Array.from(start.theta);
-    this.grad = new Float64Array(layout.size);
-    this.topAdam = new Adam(
-      layout.classKernel,
-      { ...ADAM_DEFAULTS, learningRate: params.topLearningRate },
-      Float32Array,
-    );
-    this.classifierAdam = new Adam(
-      layout.size - layout.classKernel,
-      { ...ADAM_DEFAULTS, learningRate: params.classifierLearningRate },
-      Float32Array,
-    );
+    this.layout = layout;
+    this.scaling = start.scaling;
+    this.startTheta = start.theta;
     this.random = new SeededRandom(params.seed);
     this.order = Array.from({ length: data.train.indices.length }, (_, i) => i);
-    this.network = new TopActivations(layout, params.batchSize);
-    this.inputs = new Float64Array(params.batchSize * sampleLength(layout));
     this.labels = new Int32Array(params.batchSize);
     this.validationLogits = new Float64Array(data.validation.indices.length * layout.classCount);
     this.best = {
@@ -151,9 +168,8 @@ export class FinetuneFit implements FitProcess {
 
   get outcome(): FinetuneOutcome {
     if (!this.done) throw new Error("finetune fit: not finished");
-    const { weights } = this.best;
     return {
-      theta: weights ? Float64Array.from(weights) : this.start.theta,
+      theta: this.best.weights,
       validationLogits: this.best.logits,
       bestEpoch: this.best.epoch,
       history: this.history,
@@ -166,16 +182,20 @@ export class FinetuneFit implements FitProcess {
   }
 
   advance(flops: number): number {
+    const buffers: StepBuffers = {
+      network: new TopActivations(this.layout, this.params.batchSize),
+      grad: null,
+    };
     let spent = 0;
-    do spent += this.phase === "train" ? this.trainBatch() : this.validateChunk();
+    do spent += this.phase === "train" ? this.trainBatch(buffers) : this.validateChunk(buffers);
     while (!this.done && spent < flops);
+    // The matrix kernel's copies of this step's operands (2 MB for width 1.4) go with the step too.
+    releaseKernelMemory();
     return spent;
   }
 
   checkpoint(): FinetuneFitCheckpoint {
-    const top = this.topAdam.arrays();
-    const classifier = this.classifierAdam.arrays();
-    const { best } = this;
+    const { best, training } = this;
     return {
       scalars: {
         phase: ["train", "validate", "done"].indexOf(this.phase),
@@ -186,8 +206,10 @@ export class FinetuneFit implements FitProcess {
         validationCorrect: this.validationCorrect,
         bestLoss: best.loss,
         bestEpoch: best.epoch,
-        topAdamSteps: this.topAdam.scalars().adamSteps as number,
-        classifierAdamSteps: this.classifierAdam.scalars().adamSteps as number,
+        ...(training && {
+          topAdamSteps: training.topAdam.scalars().adamSteps as number,
+          classifierAdamSteps: training.classifierAdam.scalars().adamSteps as number,
+        }),
       },
       arrays: {
         validationLogits: this.validationLogits,
@@ -198,18 +220,32 @@ export class FinetuneFit implements FitProcess {
         ),
       },
       weights: {
-        weights: this.weights,
+        ...(training && trainingArrays(training)),
         ...(best.weights && { bestWeights: best.weights }),
-        topAdamM: top.adamM as Float32Array,
-        topAdamV: top.adamV as Float32Array,
-        classifierAdamM: classifier.adamM as Float32Array,
-        classifierAdamV: classifier.adamV as Float32Array,
       },
     };
   }
 
+  /** The state of the first step: float32 weights from the start's, Adam's moments at zero. */
+  private startTraining(weights: Float32Array): TrainingState {
+    const { layout, params } = this;
+    return {
+      weights,
+      topAdam: new Adam(
+        layout.classKernel,
+        { ...ADAM_DEFAULTS, learningRate: params.topLearningRate },
+        Float32Array,
+      ),
+      classifierAdam: new Adam(
+        layout.size - layout.classKernel,
+        { ...ADAM_DEFAULTS, learningRate: params.classifierLearningRate },
+        Float32Array,
+      ),
+    };
+  }
+
   private restore(checkpoint: FinetuneFitCheckpoint): void {
-    const size = this.start.layout.size;
+    const { size } = this.layout;
     const weightsOf = (name: string, length: number) => {
       const array = checkpoint.weights[name];
       if (!(array instanceof Float32Array) || array.length !== length) {
@@ -246,25 +282,48 @@ export class FinetuneFit implements FitProcess {
       weights: bestEpoch > 0 ? Float32Array.from(weightsOf("bestWeights", size)) : null,
       logits: Float64Array.from(arrayOf(checkpoint, "bestLogits", logits)),
     };
-    const topSize = this.start.layout.classKernel;
-    this.topAdam.restoreMoments(
+    // Saved before the first step, the start's weights are the state.
+    if (!checkpoint.scalars.topAdamSteps) return;
+    const training = this.startTraining(Float32Array.from(weightsOf("weights", size)));
+    const topSize = this.layout.classKernel;
+    training.topAdam.restoreMoments(
       scalarOf(checkpoint, "topAdamSteps"),
       weightsOf("topAdamM", topSize),
       weightsOf("topAdamV", topSize),
     );
-    this.classifierAdam.restoreMoments(
+    training.classifierAdam.restoreMoments(
       scalarOf(checkpoint, "classifierAdamSteps"),
       weightsOf("classifierAdamM", size - topSize),
       weightsOf("classifierAdamV", size - topSize),
     );
-    this.weights.set(weightsOf("weights", size));
-    if (this.topAdam.scalars().adamSteps !== 0) this.theta.set(this.weights);
+    this.training = training;
+    this.startTheta = null;
+  }
+
+  /**
+   * The float32 state from the start's weights, which it lets go (megabytes of float64; in a call
+   * of its own, whose frame goes with them): the first step trains on them rounded to float32.
+   */
+  private beginTraining(): TrainingState {
+    const training = this.startTraining(Float32Array.from(this.theta));
+    this.startTheta = null;
+    return training;
+  }
+
+  /** The weights the network reads now: the start's until the first step, then the trained ones. */
+  private get theta(): FloatArray {
+    return this.startTheta ?? (this.training as TrainingState).weights;
   }
 
   /** One minibatch of Adam on cross-entropy + L2-SP; returns the flops spent. */
-  private trainBatch(): number {
-    const { layout } = this.start;
+  private trainBatch(buffers: StepBuffers): number {
+    const { layout, scaling } = this;
     const { train, source } = this.data;
+    this.training ??= this.beginTraining();
+    const { weights, topAdam, classifierAdam } = this.training;
+    const { network } = buffers;
+    buffers.grad ??= new Float32Array(layout.size);
+    const { grad } = buffers;
     if (this.cursor === 0) this.random.shuffle(this.order);
     const rows = Math.min(this.params.batchSize, this.order.length - this.cursor);
     const batch = new Int32Array(rows);
@@ -273,27 +332,12 @@ export class FinetuneFit implements FitProcess {
       batch[r] = train.indices[position] as number;
       this.labels[r] = train.y[position] as number;
     }
-    source.read(batch, this.inputs);
-    this.grad.fill(0);
-    this.network.forward(this.theta, this.start.scaling, this.inputs, rows);
-    this.network.backward(
-      this.theta,
-      this.start.scaling,
-      this.inputs,
-      this.labels,
-      rows,
-      this.grad,
-    );
-    this.addPenaltyGradients();
-    this.topAdam.step(
-      this.weights.subarray(0, layout.classKernel),
-      this.grad.subarray(0, layout.classKernel),
-    );
-    this.classifierAdam.step(
-      this.weights.subarray(layout.classKernel),
-      this.grad.subarray(layout.classKernel),
-    );
-    this.theta.set(this.weights);
+    grad.fill(0);
+    network.forward(this.theta, scaling, source, batch);
+    network.backward(this.theta, scaling, source, batch, this.labels, grad);
+    this.addPenaltyGradients(grad);
+    topAdam.step(weights.subarray(0, layout.classKernel), grad.subarray(0, layout.classKernel));
+    classifierAdam.step(weights.subarray(layout.classKernel), grad.subarray(layout.classKernel));
     this.cursor += rows;
     if (this.cursor >= this.order.length) {
       this.phase = "validate";
@@ -304,35 +348,27 @@ export class FinetuneFit implements FitProcess {
   }
 
   /** α (W − W₀) on the top's kernel, β V on the classifier's. */
-  private addPenaltyGradients(): void {
-    const { layout, theta: pretrained } = this.start;
+  private addPenaltyGradients(grad: Float32Array): void {
+    const { layout, theta } = this;
     const { l2sp, classifierDecay } = this.params;
     const kernel = layout.topBias - layout.topKernel;
-    axpy(l2sp, this.theta, layout.topKernel, this.grad, layout.topKernel, kernel);
-    axpy(-l2sp, pretrained, layout.topKernel, this.grad, layout.topKernel, kernel);
+    axpy(l2sp, theta, layout.topKernel, grad, layout.topKernel, kernel);
+    axpy(-l2sp, this.pretrainedKernel, 0, grad, layout.topKernel, kernel);
     const classifier = layout.classBias - layout.classKernel;
-    axpy(
-      classifierDecay,
-      this.theta,
-      layout.classKernel,
-      this.grad,
-      layout.classKernel,
-      classifier,
-    );
+    axpy(classifierDecay, theta, layout.classKernel, grad, layout.classKernel, classifier);
   }
 
   /** One chunk of the validation pass; the epoch's verdict after the last one. */
-  private validateChunk(): number {
-    const { layout, scaling } = this.start;
+  private validateChunk({ network }: StepBuffers): number {
+    const { layout, scaling } = this;
     const { validation, source } = this.data;
     const k = layout.classCount;
     const chunk = validation.indices.subarray(this.cursor, this.cursor + this.params.batchSize);
-    source.read(chunk, this.inputs);
-    this.network.forward(this.theta, scaling, this.inputs, chunk.length);
+    network.forward(this.theta, scaling, source, chunk);
     const labels = validation.y.subarray(this.cursor, this.cursor + chunk.length);
-    this.validationLogits.set(this.network.logits.subarray(0, chunk.length * k), this.cursor * k);
+    this.validationLogits.set(network.logits.subarray(0, chunk.length * k), this.cursor * k);
     for (let i = 0; i < chunk.length; i++) {
-      const row = this.network.logits.subarray(i * k, (i + 1) * k);
+      const row = network.logits.subarray(i * k, (i + 1) * k);
       let best = 0;
       let max = Number.NEGATIVE_INFINITY;
       for (let j = 0; j < k; j++) {
@@ -367,11 +403,23 @@ export class FinetuneFit implements FitProcess {
       this.best = {
         loss: record.validationLoss,
         epoch: this.epoch,
-        weights: this.epoch > 0 ? Float32Array.from(this.weights) : null,
+        weights: this.training && this.epoch > 0 ? Float32Array.from(this.training.weights) : null,
         logits: Float64Array.from(this.validationLogits),
       };
     }
     const stalled = this.epoch - this.best.epoch >= this.params.patience;
     this.phase = stalled || this.epoch >= this.params.maxEpochs ? "done" : "train";
   }
+}
+
+function trainingArrays({ weights, topAdam, classifierAdam }: TrainingState) {
+  const top = topAdam.arrays();
+  const classifier = classifierAdam.arrays();
+  return {
+    weights,
+    topAdamM: top.adamM as Float32Array,
+    topAdamV: top.adamV as Float32Array,
+    classifierAdamM: classifier.adamM as Float32Array,
+    classifierAdamV: classifier.adamV as Float32Array,
+  };
 }

@@ -19,12 +19,19 @@
  *
  * The finetuned model is not refitted on train + validation (validation is what stops it); the
  * frozen fallback is, as a holdout FitRun does.
+ *
+ * Memory: the frozen embeddings (float64, samples × dimension) are held only while stages 1 and 2
+ * need them, the input's samples only until they are copied, and the matrix kernel's memory grown
+ * for the logistic fits is let go after stage 2; the starting model (float64) is made for each
+ * candidate and dropped by its fit at its first step. So the finetune stage holds the pretrained
+ * top (float32), the fit's buffers and one chunk's, whatever the number of samples.
  */
 
 import type { EstimatorState } from "../estimator";
 import type { FitCheckpoint, FitProcess } from "../fit-process";
 import { ALWAYS_ABSTAIN } from "../heads/adapter-head";
 import { gridOption, numberOption } from "../heads/hyperparameter-options";
+import { releaseKernelMemory } from "../linalg/gemm";
 import { type Matrix, selectRows } from "../linalg/matrix";
 import { softmaxWithTemperature } from "../linalg/softmax";
 import { logisticHeadSpec } from "../logistic/head-spec";
@@ -69,6 +76,7 @@ import {
   type FinetuneParams,
 } from "./finetune-fit";
 import { decodeFinetuneHead, FinetuneHead } from "./finetune-head";
+import { topLayout } from "./layout";
 import { flooredScaling, type PretrainedTop, standardised, startingModel } from "./start";
 import { inferenceFlops, type TopModel, topLogits } from "./top-model";
 
@@ -176,7 +184,14 @@ export interface FinetuneReport extends Omit<TrainingReport, "headType"> {
 const TEST_CHUNK = 16;
 
 export class FinetuneRun {
-  private readonly prepared: ReturnType<typeof prepare>;
+  private readonly input: Omit<FinetuneRunInput, "samples" | "top">;
+  private readonly prepared: Omit<ReturnType<typeof prepare>, "X">;
+  /** The deduplicated samples' frozen embeddings, while the frozen and start stages need them. */
+  private embeddings: Matrix | null;
+  /** The pretrained top (float32 as read): each candidate's start, and L2-SP's anchor. */
+  private readonly top: PretrainedTop;
+  /** The standard scaler of the train split, which every start scaling derives from. */
+  private readonly trainScaler: StandardScaler;
   private readonly split: SplitIndices;
   private readonly protocol: Extract<EvaluationProtocol, { kind: "holdout" }>;
   /** Index in the input (and the source) of each deduplicated sample. */
@@ -187,25 +202,25 @@ export class FinetuneRun {
   private frozenRun: FitRun | null = null;
   private startFit: { model: LogisticRegression; process: FitProcess } | null = null;
   private fit: FinetuneFit | null = null;
-  private start: TopModel | null = null;
-  /** The standard scaler of the train split, which every start scaling derives from. */
-  private trainScaler: StandardScaler | null = null;
   private head: FinetuneHead | null = null;
 
-  constructor(
-    private readonly input: FinetuneRunInput,
-    resume?: FinetuneRunCheckpoint,
-  ) {
+  constructor(input: FinetuneRunInput, resume?: FinetuneRunCheckpoint) {
+    const { samples: _samples, top, ...kept } = input;
+    this.input = kept;
+    this.top = top;
     const options = input.options ?? {};
-    this.prepared = prepare({
+    const { X, ...prepared } = prepare({
       headType: "logistic",
       backbone: input.backbone,
       samples: input.samples,
       options,
     });
-    const { y, labels, seed } = this.prepared;
+    this.prepared = prepared;
+    const { y, labels, seed } = prepared;
     const { fractions } = protocolOptions(options);
     this.split = input.split ?? stratifiedSplit(y, labels.length, fractions, seed);
+    // Fitted once on the train rows in place (no copy of the split), then floored or not.
+    this.trainScaler = new StandardScaler().fit(X, this.split.train);
     this.protocol = {
       kind: "holdout",
       fractions,
@@ -254,6 +269,8 @@ export class FinetuneRun {
       assessment: null,
       computeMs: 0,
     };
+    const { stage } = this.state;
+    this.embeddings = stage === "frozen" || stage === "start" ? X : null;
   }
 
   get done(): boolean {
@@ -351,7 +368,7 @@ export class FinetuneRun {
       frozenHead,
       frozenAssessment: frozen.assessment,
       head,
-      tunedModel: { ...this.startModel(), theta: Float64Array.from(best.theta) },
+      tunedModel: { ...this.network(), theta: Float64Array.from(best.theta) },
       report: report("finetune", head.serialize().length, this.split.train.length),
     };
   }
@@ -372,7 +389,8 @@ export class FinetuneRun {
   }
 
   private frozenUnit(flops: number): number {
-    const { X, y, labels, targetPrecision } = this.prepared;
+    const { y, labels, targetPrecision } = this.prepared;
+    const X = this.frozenEmbeddings();
     this.frozenRun ??= new FitRun(
       {
         spec: logisticHeadSpec,
@@ -412,8 +430,8 @@ export class FinetuneRun {
     if (!this.startFit) {
       const frozen = this.state.frozen as FrozenOutcome;
       const model = new LogisticRegression(LogisticRegression.fromState(frozen.classifier).params);
-      const { X, y, labels } = this.prepared;
-      const train = selectRows(X, this.split.train);
+      const { y, labels } = this.prepared;
+      const train = selectRows(this.frozenEmbeddings(), this.split.train);
       const process = model.startFit(
         standardised(train, this.scaling()),
         Int32Array.from(this.split.train, (i) => y[i] as number),
@@ -429,8 +447,11 @@ export class FinetuneRun {
     // start is taken only where it beats the frozen head there, which a confident frozen head on
     // easy data can make impossible to beat from a refitted classifier.
     const frozen = this.state.frozen as FrozenOutcome;
-    const { X, y } = this.prepared;
-    const validation = standardised(selectRows(X, this.split.validation), this.scaling());
+    const { y } = this.prepared;
+    const validation = standardised(
+      selectRows(this.frozenEmbeddings(), this.split.validation),
+      this.scaling(),
+    );
     const yValidation = Int32Array.from(this.split.validation, (i) => y[i] as number);
     const floored =
       logLoss(model.predictProba(validation), yValidation) < frozen.validation.validationLogLoss;
@@ -442,22 +463,21 @@ export class FinetuneRun {
       startScaling: floored ? "floored" : "standard",
     };
     this.startFit = null;
+    // The finetune reads cut activations, not embeddings; the kernel's copies of them go too.
+    this.embeddings = null;
+    releaseKernelMemory();
     return spent;
+  }
+
+  private frozenEmbeddings(): Matrix {
+    if (!this.embeddings) throw new Error("finetune run: the embeddings were released");
+    return this.embeddings;
   }
 
   private finetuneUnit(flops: number): number {
     const { candidate } = this.state;
     const hyperparameters = this.candidates[candidate] as Hyperparameters;
-    this.fit ??= new FinetuneFit(
-      this.startModel(),
-      {
-        source: this.input.source,
-        train: this.labelledIndices(this.split.train),
-        validation: this.labelledIndices(this.split.validation),
-      },
-      this.paramsOf(hyperparameters),
-      this.state.fit ?? undefined,
-    );
+    this.fit ??= this.candidateFit(hyperparameters);
     const spent = this.fit.advance(flops);
     if (!this.fit.done) return spent;
 
@@ -489,7 +509,8 @@ export class FinetuneRun {
       best: improves
         ? {
             row: rows.length - 1,
-            theta: Float32Array.from(outcome.theta),
+            // Kept after epoch 0, so the fit's own copy of the kept epoch's weights.
+            theta: outcome.theta as Float32Array,
             validationLogits: outcome.validationLogits,
           }
         : this.state.best,
@@ -497,6 +518,26 @@ export class FinetuneRun {
     };
     if (this.state.stage === "evaluate") this.calibrate();
     return spent;
+  }
+
+  /**
+   * The candidate's fit, resumed from the checkpoint's if there is one. The fit copies its weights
+   * and moments, so the checkpoint's are let go (in a call of their own, whose frame goes with them).
+   */
+  private candidateFit(hyperparameters: Hyperparameters): FinetuneFit {
+    const fit = new FinetuneFit(
+      this.startModel(),
+      {
+        source: this.input.source,
+        train: this.labelledIndices(this.split.train),
+        validation: this.labelledIndices(this.split.validation),
+      },
+      this.paramsOf(hyperparameters),
+      this.state.fit ?? undefined,
+      this.top.kernel,
+    );
+    this.state = { ...this.state, fit: null };
+    return fit;
   }
 
   /** Temperature and abstain threshold from the kept epoch's validation logits (no recomputation). */
@@ -542,7 +583,7 @@ export class FinetuneRun {
       const trained = new FinetuneHead({
         backbone: this.input.backbone,
         labels: this.prepared.labels,
-        model: { ...this.startModel(), theta: Float64Array.from(best.theta) },
+        model: { ...this.network(), theta: Float64Array.from(best.theta) },
         temperature: calibration.temperature,
         abstainThreshold: calibration.abstain
           ? (calibration.abstain.threshold ?? ALWAYS_ABSTAIN)
@@ -606,20 +647,24 @@ export class FinetuneRun {
     return { rows: data.length / k, cols: k, data };
   }
 
-  /** The network at step 0: pretrained top, the start's scaler and classifier. */
+  /**
+   * The network at step 0: pretrained top, the start's scaler and classifier. Made for each fit
+   * (float64: megabytes), which lets it go at its first step.
+   */
   private startModel(): TopModel {
-    if (!this.start) {
-      const classifier = LogisticRegression.fromState(this.state.startClassifier as EstimatorState);
-      const { labels } = this.prepared;
-      this.start = startingModel(this.input.top, this.scaling(), classifier, labels.length);
-    }
-    return this.start;
+    const classifier = LogisticRegression.fromState(this.state.startClassifier as EstimatorState);
+    return startingModel(this.top, this.scaling(), classifier, this.prepared.labels.length);
+  }
+
+  /** The network's fixed parts: its layout and scaler. */
+  private network(): Omit<TopModel, "theta"> {
+    const { positions, inChannels, outChannels } = this.top;
+    const layout = topLayout(positions, inChannels, outChannels, this.prepared.labels.length);
+    return { layout, scaling: this.scaling() };
   }
 
   /** The network's scaler: floored while the start is fitted and when it won, else the frozen head's. */
   private scaling() {
-    // Fitted once on the train rows in place (no copy of the split), then floored or not.
-    this.trainScaler ??= new StandardScaler().fit(this.prepared.X, this.split.train);
     const { mean, scale } = this.trainScaler;
     return this.state.startScaling === "standard"
       ? { mean, scale }

@@ -5,6 +5,7 @@
 
 import type { Classifier } from "../estimator";
 import { type Matrix, zeros } from "../linalg/matrix";
+import type { FloatArray } from "../linalg/vector";
 import { topLayout } from "./layout";
 import type { TopModel } from "./top-model";
 import type { TopScaling } from "./top-network";
@@ -14,7 +15,7 @@ export interface PretrainedTop {
   positions: number;
   inChannels: number;
   outChannels: number;
-  kernel: ArrayLike<number>;
+  kernel: FloatArray;
   bias: ArrayLike<number>;
 }
 
@@ -63,19 +64,28 @@ export function standardised(X: Matrix, scaling: TopScaling): Matrix {
   return { rows, cols, data };
 }
 
+/** Unit vectors per probe of the decision function: 64 rows at a time, not O + 1 (26 MB at O = 1792). */
+const PROBE_ROWS = 64;
+
 /**
  * Any linear classifier's logits(x) = V x + c as (V, c), read off its decision function at 0 and at
  * the unit vectors (exact for the logistic head, the linear one a finetune starts from).
  */
 function linearForm(classifier: Classifier, features: number, classCount: number) {
-  const probes = zeros(features + 1, features);
-  for (let j = 0; j < features; j++) probes.data[(j + 1) * features + j] = 1;
-  const logits = classifier.decisionFunction(probes).data;
-  const bias = logits.slice(0, classCount);
+  const bias = classifier.decisionFunction(zeros(1, features)).data.slice(0, classCount);
   const kernel = new Float64Array(classCount * features);
-  for (let j = 0; j < features; j++) {
-    for (let k = 0; k < classCount; k++) {
-      kernel[k * features + j] = (logits[(j + 1) * classCount + k] as number) - (bias[k] as number);
+  const probes = zeros(Math.min(PROBE_ROWS, features), features);
+  for (let first = 0; first < features; first += PROBE_ROWS) {
+    const rows = Math.min(PROBE_ROWS, features - first);
+    probes.data.fill(0);
+    for (let r = 0; r < rows; r++) probes.data[r * features + first + r] = 1;
+    const data = probes.data.subarray(0, rows * features);
+    const logits = classifier.decisionFunction({ rows, cols: features, data }).data;
+    for (let r = 0; r < rows; r++) {
+      for (let k = 0; k < classCount; k++) {
+        kernel[k * features + first + r] =
+          (logits[r * classCount + k] as number) - (bias[k] as number);
+      }
     }
   }
   return { kernel, bias };

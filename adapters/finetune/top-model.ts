@@ -5,7 +5,7 @@
 
 import { type Matrix, zeros } from "../linalg/matrix";
 import type { CutActivationSource } from "./activation-source";
-import { sampleLength, type TopLayout } from "./layout";
+import type { TopLayout } from "./layout";
 import { forwardFlops, TopActivations, type TopScaling } from "./top-network";
 
 /** Samples per forward pass at inference: bounds the B·P × O pre-activation buffer. */
@@ -60,11 +60,9 @@ function forEachChunk(
   visit: (network: TopActivations, start: number, rows: number) => void,
 ): void {
   const network = new TopActivations(model.layout, INFERENCE_CHUNK);
-  const inputs = new Float64Array(INFERENCE_CHUNK * sampleLength(model.layout));
   for (let start = 0; start < indices.length; start += INFERENCE_CHUNK) {
     const chunk = indices.subarray(start, start + INFERENCE_CHUNK);
-    source.read(chunk, inputs);
-    network.forward(model.theta, model.scaling, inputs, chunk.length);
+    network.forward(model.theta, model.scaling, source, chunk);
     visit(network, start, chunk.length);
   }
 }

@@ -12,15 +12,17 @@
  * the frozen head.
  *
  * The convolution runs CHUNK_SAMPLES samples at a time (forward, and the weight gradient backward),
- * so its float64 pre-activations, and the matrix kernel's copy of them, take a chunk's room rather
- * than a batch's (8 MB at batch 16); between the passes only which units were active (one byte
- * each) is kept.
+ * each chunk's cut activations read from the source as it starts (again for the backward pass), so
+ * the float64 inputs and pre-activations, and the matrix kernel's copies of them, take a chunk's
+ * room rather than a batch's (11 MB at batch 16 for width 1.4); between the passes only which
+ * units were active (one bit each) is kept.
  */
 
 import { addTransposedProduct, multiplyByTransposed } from "../linalg/gemm";
 import { softmaxInPlace } from "../linalg/softmax";
-import { axpy, dot } from "../linalg/vector";
-import type { TopLayout } from "./layout";
+import { axpy, dot, type FloatArray } from "../linalg/vector";
+import type { CutActivationSource } from "./activation-source";
+import { sampleLength, type TopLayout } from "./layout";
 
 /** The frozen head's standard scaler over the pooled, normalised embedding (kept fixed). */
 export interface TopScaling {
@@ -38,7 +40,9 @@ const CHUNK_SAMPLES = 4;
 export class TopActivations {
   /** Pre-activations of the last chunk (of the whole batch when it fits one), chunk·P × O. */
   readonly pre: Float64Array;
-  /** 1 where 0 < pre < 6 (the ReLU6 passes a gradient), B·P × O. */
+  /** One chunk's cut activations, chunk·P × C. */
+  private readonly inputs: Float64Array;
+  /** Bit set where 0 < pre < 6 (the ReLU6 passes a gradient), B·P × O bits. */
   private readonly active: Uint8Array;
   /** Scaled embeddings s, B × O. */
   readonly scaled: Float64Array;
@@ -54,8 +58,10 @@ export class TopActivations {
     readonly capacity: number,
   ) {
     const { positions: p, outChannels: o, classCount: k } = layout;
-    this.pre = new Float64Array(Math.min(capacity, CHUNK_SAMPLES) * p * o);
-    this.active = new Uint8Array(capacity * p * o);
+    const chunk = Math.min(capacity, CHUNK_SAMPLES);
+    this.pre = new Float64Array(chunk * p * o);
+    this.inputs = new Float64Array(chunk * sampleLength(layout));
+    this.active = new Uint8Array(Math.ceil((capacity * p * o) / 8));
     this.scaled = new Float64Array(capacity * o);
     this.normalised = new Float64Array(capacity * o);
     this.norms = new Float64Array(capacity);
@@ -63,14 +69,22 @@ export class TopActivations {
     this.embeddingDelta = new Float64Array(capacity * o);
   }
 
-  /** Logits for `rows` samples of cut activations X (rows·P × C, row-major). */
-  forward(theta: Float64Array, scaling: TopScaling, X: Float64Array, rows: number): void {
+  /** Logits for the samples `indices` of `source` (at most `capacity` of them). */
+  forward(
+    theta: FloatArray,
+    scaling: TopScaling,
+    source: CutActivationSource,
+    indices: Int32Array,
+  ): void {
     const { layout, pre, active, normalised, scaled } = this;
-    const { positions: p, inChannels: c, outChannels: o, classCount: k } = layout;
+    const { positions: p, outChannels: o, classCount: k } = layout;
+    const rows = indices.length;
     const kernel = theta.subarray(layout.topKernel, layout.topBias);
+    active.fill(0, 0, Math.ceil((rows * p * o) / 8));
     for (let first = 0; first < rows; first += CHUNK_SAMPLES) {
       const count = Math.min(CHUNK_SAMPLES, rows - first);
-      multiplyByTransposed(X.subarray(first * p * c), kernel, count * p, o, c, pre);
+      const X = this.read(source, indices, first, count);
+      multiplyByTransposed(X, kernel, count * p, o, layout.inChannels, pre);
       for (let i = first; i < first + count; i++) {
         const embedding = i * o;
         normalised.fill(0, embedding, embedding + o);
@@ -80,7 +94,10 @@ export class TopActivations {
           for (let u = 0; u < o; u++) {
             const value = (pre[at + u] as number) + (theta[layout.topBias + u] as number);
             pre[at + u] = value;
-            active[position + u] = value > 0 && value < RELU6_CAP ? 1 : 0;
+            if (value > 0 && value < RELU6_CAP) {
+              const bit = position + u;
+              active[bit >> 3] = (active[bit >> 3] as number) | (1 << (bit & 7));
+            }
             const activated = Math.min(Math.max(value, 0), RELU6_CAP);
             normalised[embedding + u] = (normalised[embedding + u] as number) + activated;
           }
@@ -119,22 +136,23 @@ export class TopActivations {
   }
 
   /**
-   * After `forward` on the same X: adds the gradient of the mean cross-entropy over the rows to
+   * After `forward` on the same samples: adds the gradient of the mean cross-entropy over them to
    * `grad` and returns that mean loss. Backpropagation through the chain in the header:
    *   dlogits = (P − Y) / B;  gV = dlogitsᵀ s;  ds = dlogits V;  dz = ds / σ;
    *   du = (dz − z (z·dz)) / ‖u‖;  dpre = du / P where 0 < pre < 6;  gW = dpreᵀ X;  gb = Σ dpre.
    * `pre` then holds the last chunk's dpre.
    */
   backward(
-    theta: Float64Array,
+    theta: FloatArray,
     scaling: TopScaling,
-    X: Float64Array,
+    source: CutActivationSource,
+    indices: Int32Array,
     labels: ArrayLike<number>,
-    rows: number,
-    grad: Float64Array,
+    grad: FloatArray,
   ): number {
     const { layout, pre, active, logits, normalised } = this;
     const { positions: p, inChannels: c, outChannels: o, classCount: k } = layout;
+    const rows = indices.length;
     const delta = this.embeddingDelta;
     let loss = 0;
     for (let i = 0; i < rows; i++) {
@@ -180,15 +198,35 @@ export class TopActivations {
           const at = ((i - first) * p + q) * o;
           const position = (i * p + q) * o;
           for (let u = 0; u < o; u++) {
-            const d = active[position + u] ? (delta[embedding + u] as number) : 0;
+            const bit = position + u;
+            const on = ((active[bit >> 3] as number) >> (bit & 7)) & 1;
+            const d = on ? (delta[embedding + u] as number) : 0;
             pre[at + u] = d;
             grad[layout.topBias + u] = (grad[layout.topBias + u] as number) + d;
           }
         }
       }
-      addTransposedProduct(pre, X.subarray(first * p * c), count * p, o, c, kernelGrad);
+      addTransposedProduct(
+        pre,
+        this.read(source, indices, first, count),
+        count * p,
+        o,
+        c,
+        kernelGrad,
+      );
     }
     return loss / rows;
+  }
+
+  /** The cut activations of samples first … first + count − 1 of `indices`. */
+  private read(
+    source: CutActivationSource,
+    indices: Int32Array,
+    first: number,
+    count: number,
+  ): Float64Array {
+    source.read(indices.subarray(first, first + count), this.inputs);
+    return this.inputs;
   }
 }
 

@@ -1,4 +1,5 @@
 import { JS_GEMM } from "./js-gemm";
+import type { FloatArray } from "./vector";
 
 /**
  * The two matrix products behind every fit (logistic loss and gradient, MLP layers, LogME,
@@ -8,23 +9,23 @@ import { JS_GEMM } from "./js-gemm";
  */
 export interface GemmKernel {
   readonly name: string;
-  /** out (n x m) = A (n x d) B^T, with B stored as m x d. */
+  /** out (n x m) = A (n x d) B^T, with B stored as m x d (float32 B: weights kept as such). */
   multiplyByTransposed(
     a: Float64Array,
-    b: Float64Array,
+    b: FloatArray,
     n: number,
     m: number,
     d: number,
     out: Float64Array,
   ): void;
-  /** out (m x d) += R^T A, with R n x m and A n x d. */
+  /** out (m x d) += R^T A, with R n x m and A n x d (float32 out: a gradient kept as such). */
   addTransposedProduct(
     r: Float64Array,
     a: Float64Array,
     n: number,
     m: number,
     d: number,
-    out: Float64Array,
+    out: FloatArray,
   ): void;
   /**
    * A (n x d) as the left operand of many products, e.g. a training set over an optimisation: the
@@ -36,6 +37,11 @@ export interface GemmKernel {
    * lifetime (L-BFGS's correction pairs): its views stay valid and start at zero.
    */
   vectors(count: number, n: number): VectorBlock;
+  /**
+   * Lets go of the memory the kernel grew for past products (a WebAssembly memory never shrinks),
+   * e.g. a training set's copy once a fit is over; the next product allocates again.
+   */
+  releaseMemory(): void;
 }
 
 /** Vectors held by a kernel, named by their index in `views`; the operations run in the kernel. */
@@ -51,9 +57,9 @@ export interface VectorBlock {
 
 export interface FixedLeftMatrix {
   /** out (n x m) = A B^T. */
-  multiplyByTransposed(b: Float64Array, m: number, out: Float64Array): void;
+  multiplyByTransposed(b: FloatArray, m: number, out: Float64Array): void;
   /** out (m x d) += R^T A. */
-  addTransposedProduct(r: Float64Array, m: number, out: Float64Array): void;
+  addTransposedProduct(r: Float64Array, m: number, out: FloatArray): void;
 }
 
 let active: GemmKernel = JS_GEMM;
@@ -69,7 +75,7 @@ export function gemmKernel(): GemmKernel {
 
 export function multiplyByTransposed(
   a: Float64Array,
-  b: Float64Array,
+  b: FloatArray,
   n: number,
   m: number,
   d: number,
@@ -84,11 +90,15 @@ export function addTransposedProduct(
   n: number,
   m: number,
   d: number,
-  out: Float64Array,
+  out: FloatArray,
 ): void {
   active.addTransposedProduct(r, a, n, m, d, out);
 }
 
 export function fixedLeft(a: Float64Array, n: number, d: number): FixedLeftMatrix {
   return active.fixedLeft(a, n, d);
+}
+
+export function releaseKernelMemory(): void {
+  active.releaseMemory();
 }

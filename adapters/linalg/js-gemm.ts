@@ -1,6 +1,6 @@
 import type { GemmKernel } from "./gemm";
 import { jsVectors } from "./js-vectors";
-import { axpy, dot } from "./vector";
+import { axpy, dot, type FloatArray } from "./vector";
 
 /**
  * The default kernel, plain JS: the two matrix products fitting needs, register-blocked (4 rows of A x 2 rows of B per pass over
@@ -11,7 +11,7 @@ import { axpy, dot } from "./vector";
 /** out (n x m) = A (n x d) B^T, with B stored as m x d; all row-major. */
 function multiplyByTransposed(
   a: Float64Array,
-  b: Float64Array,
+  b: FloatArray,
   n: number,
   m: number,
   d: number,
@@ -76,7 +76,7 @@ function addTransposedProduct(
   n: number,
   m: number,
   d: number,
-  out: Float64Array,
+  out: FloatArray,
 ): void {
   const nBlocked = n - (n % 4);
   const mBlocked = m - (m % 2);
@@ -124,4 +124,6 @@ export const JS_GEMM: GemmKernel = {
     addTransposedProduct: (r, m, out) => addTransposedProduct(r, a, n, m, d, out),
   }),
   vectors: jsVectors,
+  // Its products allocate nothing that outlives them.
+  releaseMemory: () => {},
 };

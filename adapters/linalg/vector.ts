@@ -3,11 +3,14 @@
  * V8 can overlap the multiply-adds; these loops are where fitting spends its time.
  */
 
+/** Weights stored as float32 (a finetune's) are read where float64 ones are. */
+export type FloatArray = Float64Array | Float32Array;
+
 /** sum_j a[aOffset + j] * b[bOffset + j] for j < length. */
 export function dot(
   a: Float64Array,
   aOffset: number,
-  b: Float64Array,
+  b: FloatArray,
   bOffset: number,
   length: number,
 ): number {
@@ -29,9 +32,9 @@ export function dot(
 /** y[yOffset + j] += alpha * x[xOffset + j] for j < length. */
 export function axpy(
   alpha: number,
-  x: Float64Array,
+  x: FloatArray,
   xOffset: number,
-  y: Float64Array,
+  y: FloatArray,
   yOffset: number,
   length: number,
 ): void {

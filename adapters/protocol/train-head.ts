@@ -304,7 +304,12 @@ export async function trainHead(
 
 /** The report's sample counts, for a served head fitted on `servedHeadTrainedOn` of the samples. */
 export function reportedSamples(
-  { rawCount, deduplicated, labels, y }: ReturnType<typeof prepare>,
+  {
+    rawCount,
+    deduplicated,
+    labels,
+    y,
+  }: Pick<ReturnType<typeof prepare>, "rawCount" | "deduplicated" | "labels" | "y">,
   servedHeadTrainedOn: number,
 ): TrainingReport["samples"] {
   return {

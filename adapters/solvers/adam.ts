@@ -1,4 +1,5 @@
 import { arrayOf, type FitCheckpoint, scalarOf } from "../fit-process";
+import type { FloatArray } from "../linalg/vector";
 
 export interface AdamOptions {
   learningRate: number;
@@ -60,7 +61,7 @@ export class Adam<Moments extends Float64Array | Float32Array = Float64Array> {
     this.v.set(v);
   }
 
-  step(theta: Float64Array | Float32Array, gradient: Float64Array): void {
+  step(theta: FloatArray, gradient: FloatArray): void {
     const { learningRate, beta1, beta2, epsilon } = this.options;
     this.t++;
     const correction1 = 1 - beta1 ** this.t;

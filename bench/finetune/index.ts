@@ -178,7 +178,12 @@ async function measureCosts(
     scale: new Float64Array(top.outChannels).fill(1),
   };
   const net = new TopActivations(layout, TRAIN_BATCH);
-  const X = new Float64Array(TRAIN_BATCH * sampleLength(layout)).map((_, i) => (i % 7) / 7);
+  const length = sampleLength(layout);
+  const maps = Array.from({ length: TRAIN_BATCH }, (_, s) =>
+    new Float64Array(length).map((_, i) => ((s * length + i) % 7) / 7),
+  );
+  const batch = memorySource(maps, length);
+  const indices = Int32Array.from(maps, (_, i) => i);
   const grad = new Float64Array(layout.size);
   const labels = new Int32Array(TRAIN_BATCH);
   const kernels: GemmKernel[] = [JS_GEMM, await nodeGemmKernel()];
@@ -187,8 +192,8 @@ async function measureCosts(
     for (const kernel of kernels) {
       useGemmKernel(kernel);
       const started = performance.now();
-      net.forward(theta, scaling, X, TRAIN_BATCH);
-      net.backward(theta, scaling, X, labels, TRAIN_BATCH, grad);
+      net.forward(theta, scaling, batch, indices);
+      net.backward(theta, scaling, batch, indices, labels, grad);
       trainTimes.get(kernel.name)?.push(performance.now() - started);
     }
   }

@@ -38,7 +38,7 @@ export class FinetuneTraining {
   constructor(
     private readonly context: JobContext,
     private readonly input: Omit<HeadTrainingInput, "headType">,
-    private readonly resume: FinetuneTrainingCheckpoint | null,
+    private resume: FinetuneTrainingCheckpoint | null,
   ) {
     this.stage = resume?.stage ?? "cut";
   }
@@ -103,25 +103,34 @@ export class FinetuneTraining {
   }
 
   private async train(): Promise<void> {
-    if (!this.run) {
-      const { pool, manifest, geometry } = this.top();
-      const top = await readTopWeights(pool.files(manifest.id), manifest);
-      const samples = this.context.vectors.readVectors(TRAINING_SET).map((sample) => ({
-        features: sample.vector,
-        label: sample.label,
-        hash: sample.hash,
-      }));
-      this.run = new FinetuneRun(
-        {
-          backbone: this.input.backbone,
-          top,
-          samples,
-          source: runnerActivationSource(this.context.vectors, geometry),
-          options: finetuneRunOptions(this.input.options),
-        },
-        this.resume?.run ?? undefined,
-      );
-    }
+    this.run ??= await this.startRun();
     this.run.advance(this.context.stepFlops);
+  }
+
+  /**
+   * The run, resumed from the checkpoint if there is one. The samples and the checkpoint go with
+   * this call's frame (the run keeps what it needs of them: a second copy of a fit's weights and
+   * moments would be megabytes).
+   */
+  private async startRun(): Promise<FinetuneRun> {
+    const { pool, manifest, geometry } = this.top();
+    const top = await readTopWeights(pool.files(manifest.id), manifest);
+    const samples = this.context.vectors.readVectors(TRAINING_SET).map((sample) => ({
+      features: sample.vector,
+      label: sample.label,
+      hash: sample.hash,
+    }));
+    const run = new FinetuneRun(
+      {
+        backbone: this.input.backbone,
+        top,
+        samples,
+        source: runnerActivationSource(this.context.vectors, geometry),
+        options: finetuneRunOptions(this.input.options),
+      },
+      this.resume?.run ?? undefined,
+    );
+    this.resume = null;
+    return run;
   }
 }

@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { model as functionalModel } from "@tensorflow/tfjs-layers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { memorySource } from "../../../adapters/finetune/activation-source";
-import { topLayout } from "../../../adapters/finetune/layout";
+import { sampleLength, topLayout } from "../../../adapters/finetune/layout";
 import { startingModel } from "../../../adapters/finetune/start";
 import { topEmbeddings, topLogits } from "../../../adapters/finetune/top-model";
 import { TopActivations } from "../../../adapters/finetune/top-network";
@@ -108,7 +108,9 @@ describe.each(CASES)("trainable top of $id", ({ id, inChannels, outChannels }) =
       mean: new Float64Array(outChannels),
       scale: new Float64Array(outChannels).fill(1),
     };
-    network.forward(theta, scaling, Float64Array.from(block16), 2);
+    const length = sampleLength(layout);
+    const maps = [0, 1].map((i) => Float64Array.from(block16.slice(i * length, (i + 1) * length)));
+    network.forward(theta, scaling, memorySource(maps, length), Int32Array.of(0, 1));
 
     let worst = 0;
     let active = 0;

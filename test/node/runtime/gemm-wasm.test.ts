@@ -50,6 +50,8 @@ const SHAPES = [
   [7, 5, 0],
   [0, 3, 5],
   [6, 0, 4],
+  // The other operand in several blocks of rows (about 1 MiB each), the last one odd.
+  [5, 261, 513],
 ] as const;
 
 describe("WebAssembly SIMD matrix kernel", () => {
@@ -110,6 +112,43 @@ describe("WebAssembly SIMD matrix kernel", () => {
       expect(run(wasm)).toEqual(actual);
     },
   );
+
+  it("takes float32 weights and accumulates into float32 as it does their float64 copies", () => {
+    const [n, m, d] = [6, 301, 449];
+    const a = random(n * d, 1);
+    const b = Float32Array.from(random(m * d, 2));
+    const r = random(n * m, 3);
+    const start = Float32Array.from(random(m * d, 4));
+    for (const kernel of [JS_GEMM, wasm]) {
+      const fromSingles = new Float64Array(n * m);
+      const fromDoubles = new Float64Array(n * m);
+      kernel.multiplyByTransposed(a, b, n, m, d, fromSingles);
+      kernel.multiplyByTransposed(a, Float64Array.from(b), n, m, d, fromDoubles);
+      expect(fromSingles).toEqual(fromDoubles);
+      // Rounded to float32 where it is stored (at most once per row of R; |partial sums| ≤ |start| + n).
+      const single = Float32Array.from(start);
+      const double = Float64Array.from(start);
+      kernel.addTransposedProduct(r, a, n, m, d, single);
+      kernel.addTransposedProduct(r, a, n, m, d, double);
+      const beyond = single.filter(
+        (value, i) =>
+          Math.abs(value - (double[i] as number)) >
+          n * 2 ** -24 * (Math.abs(start[i] as number) + n),
+      );
+      expect(beyond.length).toBe(0);
+      expect(single).not.toEqual(Float32Array.from(start));
+    }
+  });
+
+  it("lets go of its memory and computes the same after", () => {
+    const fixed = wasm.fixedLeft(random(40 * 301, 1), 40, 301);
+    const before = new Float64Array(40 * 7);
+    fixed.multiplyByTransposed(random(7 * 301, 2), 7, before);
+    wasm.releaseMemory();
+    const after = new Float64Array(40 * 7);
+    fixed.multiplyByTransposed(random(7 * 301, 2), 7, after);
+    expect(after).toEqual(before);
+  });
 
   it("gives the same bits every time, whatever ran before in its memory", () => {
     const first = products(wasm, 9, 3, 33);
