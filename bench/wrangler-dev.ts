@@ -1,8 +1,9 @@
 /**
- * `wrangler dev` as `npm start` runs it, for benchmarks timed from the client over loopback: a fresh
- * `--persist-to` directory, no metrics, wrangler started from node_modules/.bin directly so it can be
- * stopped by its pid. Ready once /healthz answers. Stopping also ends the workerd processes it
- * started, which can outlive an interrupted wrangler and would keep holding the port and the CPU.
+ * wrangler's dev server as `npm start` runs it (scripts/dev-server.ts: the inspector off), for
+ * benchmarks and tests timed from the client over loopback: a fresh `--persist-to` directory, no
+ * metrics, no file watching. Ready once /healthz answers. It runs in a process group of its own, so
+ * stopping it also ends the workerd processes it started, which could otherwise outlive it and keep
+ * holding the port and the CPU.
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
@@ -12,8 +13,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
-const WRANGLER = "node_modules/.bin/wrangler";
+const TSX = "node_modules/.bin/tsx";
 const START_TIMEOUT_MS = 120_000;
+/** How long the server may take to stop on SIGINT before its group is killed. */
+const STOP_TIMEOUT_MS = 15_000;
 
 export interface WranglerDevOptions {
   readonly port: number;
@@ -42,16 +45,17 @@ export async function withWranglerDev<T>(
   const log = join(tmpdir(), `edge-adapt-bench-wrangler-${port}.log`);
   const output = await open(log, "w");
   const wrangler = spawn(
-    WRANGLER,
+    TSX,
     [
-      "dev",
-      ...(entry ? [entry] : []),
+      "scripts/dev-server.ts",
+      ...(entry ? ["--entry", entry] : []),
       "--port",
       String(port),
       "--persist-to",
       state,
       "--log-level",
       "info",
+      "--no-watch",
       // Benchmarks time the work, not access control: /v1/embed public, no rate limits.
       "--var",
       "PUBLIC_EMBED:true",
@@ -65,6 +69,7 @@ export async function withWranglerDev<T>(
     {
       env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
       stdio: ["ignore", output.fd, output.fd],
+      detached: true,
     },
   );
   const url = `http://127.0.0.1:${port}`;
@@ -125,16 +130,23 @@ async function childrenOf(pid: number): Promise<number[]> {
   return listed.trim().split(" ").filter(Boolean).map(Number);
 }
 
-/** SIGINT to wrangler, then SIGTERM to whichever of its workerd processes is still running. */
-async function stop(wrangler: ChildProcess): Promise<void> {
-  if (wrangler.exitCode !== null) return;
-  const workerds = await workerdPids(wrangler.pid ?? 0);
-  const exited = new Promise((resolve) => wrangler.once("exit", resolve));
-  wrangler.kill("SIGINT");
-  await exited;
-  for (const pid of workerds) {
-    // Usually gone with wrangler; the check keeps a recycled pid safe.
-    if (await isWorkerd(pid)) process.kill(pid, "SIGTERM");
+/** SIGINT to the server's process group; what has not exited by STOP_TIMEOUT_MS is killed. */
+async function stop(server: ChildProcess): Promise<void> {
+  const group = -(server.pid ?? 0);
+  if (server.exitCode === null) {
+    const exited = new Promise((resolve) => server.once("exit", resolve));
+    signalGroup(group, "SIGINT");
+    await Promise.race([exited, sleep(STOP_TIMEOUT_MS)]);
+  }
+  // workerd processes that outlived the server are still in its group.
+  signalGroup(group, "SIGKILL");
+}
+
+function signalGroup(group: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(group, signal);
+  } catch {
+    // ESRCH: nothing of the group is left.
   }
 }
 
