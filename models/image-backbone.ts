@@ -39,11 +39,12 @@ function imagePreprocessing(manifest: BackboneManifest) {
 }
 
 /**
- * Centre square crop + bilinear resize to the manifest's input size. Done as soon as an image is
- * decoded, so a request holds one full-size picture at a time. An image already at that size is
- * returned as it is: the resize would be the identity (half-pixel centres land on the pixels).
+ * Centre square crop + bilinear resize to the manifest's input size, in float. Done per forward
+ * batch (imageBatch), so inputs wait as decoded 8-bit pixels, which a request's pixel budget bounds,
+ * rather than as floats at the model's size. An image already at that size is returned as it is:
+ * the resize would be the identity (half-pixel centres land on the pixels).
  */
-export function resizeForBackbone(manifest: BackboneManifest, image: RgbImage): RgbImage {
+function resizeForBackbone(manifest: BackboneManifest, image: RgbImage): RgbImage {
   const { size } = imagePreprocessing(manifest);
   if (image.width === size && image.height === size) return image;
   return { width: size, height: size, data: cropAndResize(image, size) };
