@@ -39,27 +39,21 @@ function imagePreprocessing(manifest: BackboneManifest) {
 }
 
 /**
- * Centre square crop + bilinear resize to the manifest's input size, in float. Done per forward
- * batch (imageBatch), so inputs wait as decoded 8-bit pixels, which a request's pixel budget bounds,
- * rather than as floats at the model's size. An image already at that size is returned as it is:
- * the resize would be the identity (half-pixel centres land on the pixels).
- */
-function resizeForBackbone(manifest: BackboneManifest, image: RgbImage): RgbImage {
-  const { size } = imagePreprocessing(manifest);
-  if (image.width === size && image.height === size) return image;
-  return { width: size, height: size, data: cropAndResize(image, size) };
-}
-
-/**
- * Each image resized (resizeForBackbone), then value / divisor. The division is done here in
- * float32, exactly as tfjs's wasm `div` rounds it, so both runtimes see the same bits.
+ * Each image centre-cropped and resized (bilinear, in float) to the manifest's input size straight
+ * into its slot of the batch, then value / divisor. Done per forward batch, so inputs wait as decoded
+ * 8-bit pixels, which a request's pixel budget bounds, rather than as floats at the model's size. An
+ * image already at that size is copied as it is: the resize would be the identity (half-pixel centres
+ * land on the pixels). The division is done here in float32, exactly as tfjs's wasm `div` rounds it,
+ * so both runtimes see the same bits.
  */
 export function imageBatch(manifest: BackboneManifest, images: RgbImage[]): ImageBatch {
   const { size, divisor } = imagePreprocessing(manifest);
   const pixels = size * size * 3;
   const data = new Float32Array(images.length * pixels);
   images.forEach((image, index) => {
-    data.set(resizeForBackbone(manifest, image).data, index * pixels);
+    const slot = data.subarray(index * pixels, (index + 1) * pixels);
+    if (image.width === size && image.height === size) slot.set(image.data);
+    else cropAndResize(image, size, slot);
   });
   for (let i = 0; i < data.length; i++) data[i] = (data[i] ?? 0) / divisor;
   return { data, dims: [images.length, size, size, 3] };
