@@ -54,7 +54,7 @@ export function resizeBilinear(
   region: Region,
   width: number,
   height: number,
-  out = new Float32Array(width * height * 3),
+  out: Float32Array = new Float32Array(width * height * 3),
 ): Float32Array {
   const xs = axisSamples(region.left, region.width, width);
   const ys = axisSamples(region.top, region.height, height);
