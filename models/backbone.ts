@@ -8,6 +8,10 @@ export interface ModelFiles {
   read(file: string): Promise<ArrayBuffer>;
 }
 
+/**
+ * A text, or an image as decoded, at any size: the backbone crops, resizes and scales images one
+ * forward batch at a time.
+ */
 export type BackboneInput = { kind: "text"; text: string } | { kind: "image"; image: RgbImage };
 
 export interface EmbedOptions {

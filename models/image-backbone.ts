@@ -9,6 +9,7 @@ import { cropAndResize } from "./image/resize";
 import type { RgbImage } from "./image/rgb-image";
 import { InputError } from "./input-error";
 import type { BackboneManifest, CutLayer } from "./manifest";
+import { SpareFloats } from "./spare-floats";
 
 export interface ImageBatch {
   /** [N, height, width, 3], row-major. */
@@ -39,29 +40,34 @@ function imagePreprocessing(manifest: BackboneManifest) {
 }
 
 /**
- * Centre square crop + bilinear resize to the manifest's input size. Done as soon as an image is
- * decoded, so a request holds one full-size picture at a time. An image already at that size is
- * returned as it is: the resize would be the identity (half-pixel centres land on the pixels).
+ * Each image centre-cropped and resized (bilinear, in float) to the manifest's input size straight
+ * into its slot of the batch, then value / divisor. Done per forward batch, so inputs wait as decoded
+ * 8-bit pixels, which a request's pixel budget bounds, rather than as floats at the model's size. An
+ * image already at that size is copied as it is: the resize would be the identity (half-pixel centres
+ * land on the pixels). The division is done here in float32, exactly as tfjs's wasm `div` rounds it,
+ * so both runtimes see the same bits. Every value of `data` (batchLength floats) is overwritten.
  */
-export function resizeForBackbone(manifest: BackboneManifest, image: RgbImage): RgbImage {
-  const { size } = imagePreprocessing(manifest);
-  if (image.width === size && image.height === size) return image;
-  return { width: size, height: size, data: cropAndResize(image, size) };
-}
-
-/**
- * Each image resized (resizeForBackbone), then value / divisor. The division is done here in
- * float32, exactly as tfjs's wasm `div` rounds it, so both runtimes see the same bits.
- */
-export function imageBatch(manifest: BackboneManifest, images: RgbImage[]): ImageBatch {
+export function imageBatch(
+  manifest: BackboneManifest,
+  images: RgbImage[],
+  data: Float32Array = new Float32Array(batchLength(manifest, images.length)),
+): ImageBatch {
   const { size, divisor } = imagePreprocessing(manifest);
   const pixels = size * size * 3;
-  const data = new Float32Array(images.length * pixels);
+  if (data.length !== images.length * pixels) throw new Error("the batch array has the wrong size");
   images.forEach((image, index) => {
-    data.set(resizeForBackbone(manifest, image).data, index * pixels);
+    const slot = data.subarray(index * pixels, (index + 1) * pixels);
+    if (image.width === size && image.height === size) slot.set(image.data);
+    else cropAndResize(image, size, slot);
   });
   for (let i = 0; i < data.length; i++) data[i] = (data[i] ?? 0) / divisor;
   return { data, dims: [images.length, size, size, 3] };
+}
+
+/** Floats in a preprocessed batch of `count` images. */
+function batchLength(manifest: BackboneManifest, count: number): number {
+  const { size } = imagePreprocessing(manifest);
+  return count * size * size * 3;
 }
 
 /** Runs the network on a preprocessed batch: one L2-normalised vector per image at `layer`. */
@@ -70,19 +76,27 @@ export type ImageVectors = (batch: ImageBatch, layer: CutLayer) => Promise<Float
 /** Runs the network on a preprocessed batch to both ends of its trainable top. */
 export type ImageCutActivations = (batch: ImageBatch) => Promise<CutActivations>;
 
-/** An image backbone from its runtime's forward pass: resolves the cut layer and preprocesses first. */
+/**
+ * An image backbone from its runtime's forward pass: resolves the cut layer and preprocesses first,
+ * into a batch array it keeps from one pass to the next (SpareFloats).
+ */
 export function imageBackbone(
   manifest: BackboneManifest,
   vectorsOf: ImageVectors,
   dispose: () => void,
   cutActivationsOf?: ImageCutActivations,
 ): Backbone {
+  const batches = new SpareFloats();
+  const preprocessed = <T>(images: RgbImage[], run: (batch: ImageBatch) => Promise<T>) =>
+    batches.lend(batchLength(manifest, images.length), (data) =>
+      run(imageBatch(manifest, images, data)),
+    );
   return {
     ...(cutActivationsOf && {
       async embedWithCut(inputs: BackboneInput[]) {
         const images = imagesOf(manifest, inputs);
         if (images.length === 0) return { maps: [], embeddings: [] };
-        return cutActivationsOf(imageBatch(manifest, images));
+        return preprocessed(images, cutActivationsOf);
       },
     }),
     manifest,
@@ -90,7 +104,7 @@ export function imageBackbone(
       const layer = resolveCutLayer(manifest, options?.layer);
       const images = imagesOf(manifest, inputs);
       if (images.length === 0) return [];
-      return vectorsOf(imageBatch(manifest, images), layer);
+      return preprocessed(images, (batch) => vectorsOf(batch, layer));
     },
     dispose,
   };

@@ -17,8 +17,9 @@ export const LIMITS = {
    * Decoded pixels (width × height, from the headers) of all images in one request: one image at
    * the per-image limit (512×512), five of 224×224, or 32 of 90×90. Decoding garbage is collected
    * late (V8 lets tens of MB of freed buffers pile up), so a request's memory grows with its total
-   * pixels, not only its largest image; with 32 inputs each holding its 224×224 float copy (0.6 MB),
-   * this is what keeps the worst request within a 128 MB isolate (bench/results/memory.md).
+   * pixels, not only its largest image: this is what keeps the worst request within a 128 MB
+   * isolate (bench/results/memory.md). It also bounds the decoded inputs a request holds until they
+   * are embedded to 3 bytes per pixel (src/routes/inputs.ts).
    */
   maxRequestPixels: 512 * 512,
 } as const;

@@ -5,7 +5,7 @@
  * case, incompressible) padded with an ancillary chunk up to the body limit, and as a JPEG with
  * three full-resolution components (jpeg-js's costliest three-component layout); a JPEG as long as
  * the longest side; and a full batch of small noise PNGs that together use the whole budget (each
- * input also keeps its resized float copy until the batch is embedded). Plus a PNG decompression
+ * input waits decoded until its forward pass). Plus a PNG decompression
  * bomb, which must be refused without inflating it, and one model-sized JPEG alone, for scale. The JPEGs are flat: jpeg-js's memory does not depend on content.
  */
 

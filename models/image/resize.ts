@@ -45,18 +45,21 @@ function axisSamples(start: number, sourceLength: number, targetLength: number) 
   return { low, high, weight };
 }
 
-/** Resamples `region` of `image` to width × height; returns RGB values in [0, 255], row-major. */
+/**
+ * Resamples `region` of `image` to width × height: RGB values in [0, 255], row-major, written into
+ * `out` (a batch's slot, so no copy is made) or a new array.
+ */
 export function resizeBilinear(
   image: RgbImage,
   region: Region,
   width: number,
   height: number,
+  out: Float32Array = new Float32Array(width * height * 3),
 ): Float32Array {
   const xs = axisSamples(region.left, region.width, width);
   const ys = axisSamples(region.top, region.height, height);
   const source = image.data;
   const rowBytes = image.width * 3;
-  const out = new Float32Array(width * height * 3);
   for (let y = 0; y < height; y++) {
     const top = (ys.low[y] ?? 0) * rowBytes;
     const bottom = (ys.high[y] ?? 0) * rowBytes;
@@ -85,6 +88,6 @@ function lerp(a: number, b: number, t: number): number {
 }
 
 /** The preprocessing of square-input image backbones: centre square crop, then bilinear resize. */
-export function cropAndResize(image: RgbImage, size: number): Float32Array {
-  return resizeBilinear(image, centerSquare(image), size, size);
+export function cropAndResize(image: RgbImage, size: number, out?: Float32Array): Float32Array {
+  return resizeBilinear(image, centerSquare(image), size, size, out);
 }

@@ -1,8 +1,11 @@
 /**
  * Reading model inputs from a request: texts as JSON strings, images as multipart files or base64 in
  * JSON. Everything the backbone cannot take is refused here with a problem naming the input. Images
- * are checked against the request's pixel budget from their headers, then decoded and resized to
- * the backbone's input size one at a time, so a request holds one full-size picture at once.
+ * are checked against the request's pixel budget from their headers, then each is decoded, one at a
+ * time (a decoder holds 25–40 bytes per pixel), before anything is embedded or stored. They wait as
+ * decoded, 8-bit RGB at their own size, which the budget bounds to 3 bytes × 262,144 pixels
+ * (768 KiB) for the whole request; resized to 224×224 floats, each input took 0.6 MB. The backbone
+ * crops, resizes and scales them one forward batch at a time.
  */
 
 import { z } from "@hono/zod-openapi";
@@ -14,7 +17,6 @@ import {
   decodeUntrustedImage,
   ImageError,
 } from "../../models/image";
-import { resizeForBackbone } from "../../models/image-backbone";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
 
@@ -67,7 +69,7 @@ export async function fromFormInputs(
 }
 
 /**
- * Checks the batch against the backbone's modality and limits, then preprocesses images one by one,
+ * Checks the batch against the backbone's modality and limits, then decodes images one by one,
  * yielding to other requests between them.
  */
 export async function toBackboneInputs(
@@ -94,7 +96,7 @@ export async function toBackboneInputs(
     } else {
       if (index > 0) await yieldToOtherRequests();
       const image = await namingAsync(index, () => decodeUntrustedImage(input.bytes, limits));
-      prepared.push({ kind: "image", image: resizeForBackbone(manifest, image) });
+      prepared.push({ kind: "image", image });
     }
   }
   return prepared;

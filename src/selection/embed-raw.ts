@@ -1,9 +1,10 @@
 /**
  * Embeds raw samples (as uploaded) with one backbone and cut layer (or a fusion), in batches, timing only the
  * backbone calls. Each batch is preprocessed (images decoded) just before it is embedded and
- * outside the timed part, so a large image adapter is never decoded all at once. The first call's
- * load is excluded by warming up on one input first. workerd advances its clock only at I/O, so
- * each timed batch sits between two timer yields; that makes the clock read the batch's end.
+ * outside the timed part, so a large image adapter is never decoded all at once; the backbone's own
+ * resize and scaling, per forward batch, count as its time. The first call's load is excluded by
+ * warming up on one input first. workerd advances its clock only at I/O, so each timed batch sits
+ * between two timer yields; that makes the clock read the batch's end.
  */
 
 import type { BackboneManifest } from "../../models";

@@ -61,4 +61,14 @@ describe("cropAndResize", () => {
     expect(reds(out)).toEqual([0, 10, 20, 30, 1, 11, 21, 31, 2, 12, 22, 32, 3, 13, 23, 33]);
     expect(out.length).toBe(4 * 4 * 3);
   });
+
+  it("writes into a batch's slot the values it would return, and nothing outside it", () => {
+    const source = image(7, 5, (x, y) => x * 30 + y * 7);
+    const batch = new Float32Array(3 * 4 * 4 * 3).fill(-1);
+    const slot = batch.subarray(4 * 4 * 3, 2 * 4 * 4 * 3);
+    expect(cropAndResize(source, 4, slot)).toBe(slot);
+    expect(Array.from(slot)).toEqual(Array.from(cropAndResize(source, 4)));
+    const outside = [...batch.subarray(0, 4 * 4 * 3), ...batch.subarray(2 * 4 * 4 * 3)];
+    expect(outside.every((value) => value === -1)).toBe(true);
+  });
 });

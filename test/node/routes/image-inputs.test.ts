@@ -1,6 +1,6 @@
 /**
  * Images of a request against the per-request pixel budget and the per-image limit, from their
- * headers before anything is decoded; then each decoded and resized to the backbone's input size.
+ * headers before anything is decoded; then each decoded, and kept as decoded until it is embedded.
  */
 
 import { deflateSync } from "node:zlib";
@@ -36,19 +36,35 @@ async function refusal(inputs: RawInput[]): Promise<unknown> {
 }
 
 describe("toBackboneInputs for images", () => {
-  it("resizes each image to the backbone's input size as it decodes it", async () => {
+  it("keeps each image as decoded, 8-bit at its own size, for the backbone to resize", async () => {
     const inputs = await toBackboneInputs(mobilenet, [
       { kind: "image", bytes: pngBytes(300, 200) },
       { kind: "image", bytes: pngBytes(50, 90) },
     ]);
-    for (const input of inputs) {
+    const held = inputs.map((input) => {
       if (input.kind !== "image") throw new Error("expected an image");
-      expect([input.image.width, input.image.height, input.image.data.length]).toEqual([
-        224,
-        224,
-        224 * 224 * 3,
-      ]);
-    }
+      const { width, height, data } = input.image;
+      return [width, height, data.constructor.name, data.length];
+    });
+    expect(held).toEqual([
+      [300, 200, "Uint8Array", 300 * 200 * 3],
+      [50, 90, "Uint8Array", 50 * 90 * 3],
+    ]);
+  });
+
+  it("holds a full request within 3 bytes per budget pixel, however many images", async () => {
+    // 64 images of 64×64 fill the budget; resized to 224×224 floats they took 38 MB.
+    const side = Math.sqrt(LIMITS.maxRequestPixels / 64);
+    const inputs = await toBackboneInputs(
+      mobilenet,
+      Array.from({ length: 64 }, () => ({ kind: "image" as const, bytes: pngBytes(side, side) })),
+      64,
+    );
+    const bytes = inputs.reduce(
+      (total, input) => total + (input.kind === "image" ? input.image.data.byteLength : 0),
+      0,
+    );
+    expect(bytes).toBe(3 * LIMITS.maxRequestPixels);
   });
 
   it("refuses a request over the pixel budget before decoding any image", async () => {
@@ -67,6 +83,16 @@ describe("toBackboneInputs for images", () => {
     expect(error).toBeInstanceOf(ImageError);
     expect((error as ImageError).code).toBe("corrupt-image");
     expect((error as ImageError).message).toMatch(/^input 0: /);
+  });
+
+  it("decodes every image before answering: a corrupt input 7 of 10 refuses the request", async () => {
+    const inputs = Array.from({ length: 10 }, (_, i) =>
+      i === 7 ? claimedPng(8, 8) : { kind: "image" as const, bytes: pngBytes(8, 8) },
+    );
+    const error = await refusal(inputs);
+    expect(error).toBeInstanceOf(ImageError);
+    expect((error as ImageError).code).toBe("corrupt-image");
+    expect((error as ImageError).message).toMatch(/^input 7: /);
   });
 
   it("refuses a PNG whose data inflates past its header's size, naming it", async () => {
