@@ -9,7 +9,8 @@
  */
 
 import { type CutActivationSource, encodedSource } from "../../adapters";
-import { toBackboneInputs } from "../routes/inputs";
+import type { BackboneInput } from "../../models";
+import { decodedBatches } from "../selection/embed-raw";
 import {
   activationKey,
   type CutGeometry,
@@ -63,11 +64,13 @@ export async function copyNextActivations(
       return byHash.get(hash) ?? { hash, label, rawKey: null };
     });
     const raws = await readRetainedSamples(rawSamples, chunk, manifest.modality);
-    const inputs = await toBackboneInputs(
+    const inputs: BackboneInput[] = [];
+    for await (const batch of decodedBatches(
       manifest,
       raws.map(({ raw }) => raw),
-      EMBED_CHUNK,
-    );
+    )) {
+      inputs.push(...batch);
+    }
     const { encoded } = await embedAndKeepCut(
       pool,
       rawSamples,

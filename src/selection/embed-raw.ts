@@ -7,7 +7,7 @@
  * between two timer yields; that makes the clock read the batch's end.
  */
 
-import type { BackboneManifest } from "../../models";
+import type { BackboneInput, BackboneManifest } from "../../models";
 import { checkImageHeader } from "../../models/image";
 import { LIMITS } from "../limits";
 import { type RawInput, toBackboneInputs } from "../routes/inputs";
@@ -36,14 +36,10 @@ export async function embedRaw(
   /** Skip the warm-up when the backbone already ran in this isolate (a job's later chunks). */
   { warmUp = true }: { warmUp?: boolean } = {},
 ): Promise<EmbeddedRaw> {
-  const batchOf = (start: number, end: number) =>
-    toBackboneInputs(manifest, raws.slice(start, end), EMBED_BATCH);
-  if (warmUp) await pool.embed(backbone, await batchOf(0, 1), layer);
+  if (warmUp) await pool.embed(backbone, await toBackboneInputs(manifest, raws.slice(0, 1)), layer);
   const vectors: Float32Array[] = [];
   let embedMs = 0;
-  const starts = batchStarts(raws);
-  for (const [index, start] of starts.entries()) {
-    const inputs = await batchOf(start, starts[index + 1] ?? raws.length);
+  for await (const inputs of decodedBatches(manifest, raws)) {
     await yieldToTimer();
     const started = performance.now();
     const { embeddings } = await pool.embed(backbone, inputs, layer);
@@ -52,6 +48,21 @@ export async function embedRaw(
     vectors.push(...embeddings);
   }
   return { vectors, embedMs };
+}
+
+/**
+ * The raw samples decoded, a batch of `batchStarts` at a time, just before each is used: retained
+ * samples may each fill a request's pixel budget, so a few of them can be more than one request.
+ */
+export async function* decodedBatches(
+  manifest: BackboneManifest,
+  raws: RawInput[],
+): AsyncGenerator<BackboneInput[]> {
+  const starts = batchStarts(raws);
+  for (const [index, start] of starts.entries()) {
+    const end = starts[index + 1] ?? raws.length;
+    yield await toBackboneInputs(manifest, raws.slice(start, end), EMBED_BATCH);
+  }
 }
 
 /**

@@ -5,13 +5,11 @@
  */
 
 import { encodeActivations, encodedSource } from "../../adapters";
-import { type RawInput, toBackboneInputs } from "../routes/inputs";
+import type { RawInput } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
 import { cutGeometry } from "../storage/cut-activations";
+import { decodedBatches } from "./embed-raw";
 import type { FinetuneActivations } from "./finetune-candidate";
-
-/** Inputs run to the cut at once. */
-const CUT_BATCH = 16;
 
 export function memoryActivations(pool: BackbonePool, raws: RawInput[]): FinetuneActivations {
   let encoded: Uint8Array[] = [];
@@ -19,9 +17,7 @@ export function memoryActivations(pool: BackbonePool, raws: RawInput[]): Finetun
     async fillNext({ manifest, top, backbone }) {
       const { positions, channels } = cutGeometry(manifest, top);
       encoded = [];
-      for (let start = 0; start < raws.length; start += CUT_BATCH) {
-        const batch = raws.slice(start, start + CUT_BATCH);
-        const inputs = await toBackboneInputs(manifest, batch, CUT_BATCH);
+      for await (const inputs of decodedBatches(manifest, raws)) {
         const { maps } = await pool.embedWithCut(backbone, inputs);
         encoded.push(...maps.map((map) => encodeActivations(map, positions, channels)));
       }

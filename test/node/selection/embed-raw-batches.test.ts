@@ -2,8 +2,10 @@
 
 import { encode as encodePng } from "fast-png";
 import { describe, expect, it } from "vitest";
+import { manifest } from "../../../models/mobilenet-v2/manifest";
 import type { RawInput } from "../../../src/routes/inputs";
-import { batchStarts } from "../../../src/selection/embed-raw";
+import { batchStarts, decodedBatches } from "../../../src/selection/embed-raw";
+import { picturePng } from "../../fixtures/pictures";
 
 /** An image whose header claims width × height (only headers are read). */
 function image(width: number, height: number): RawInput {
@@ -27,5 +29,16 @@ describe("batchStarts", () => {
   it("cuts texts into batches of 32", () => {
     const texts: RawInput[] = Array.from({ length: 70 }, () => ({ kind: "text", text: "hi" }));
     expect(batchStarts(texts)).toEqual([0, 32, 64]);
+  });
+
+  it("decodes retained photos that together pass one request's budget, a batch at a time", async () => {
+    // 320 × 240 photos: 76,800 pixels each, so four are more than one request's 262,144.
+    const photos: RawInput[] = [0.1, 0.4, 0.7, 1.0].map((seed) => ({
+      kind: "image",
+      bytes: picturePng(320, 240, seed),
+    }));
+    const sizes: number[] = [];
+    for await (const batch of decodedBatches(manifest, photos)) sizes.push(batch.length);
+    expect(sizes).toEqual([3, 1]);
   });
 });
