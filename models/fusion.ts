@@ -115,7 +115,10 @@ function partName(part: FusionPart): string {
   return layer === manifest.output.layer ? manifest.id : `${manifest.id}:${layer}`;
 }
 
-/** One decoded, resized image feeds both parts, so they must crop, resize and scale alike. */
+/**
+ * Image fusions join backbones that crop, resize and scale alike, so that one manifest's input
+ * limits and preprocessing describe the fusion (each part resizes the decoded image itself).
+ */
 function sameImageInput(a: BackboneManifest, b: BackboneManifest): boolean {
   const input = ({ preprocessing }: BackboneManifest) =>
     preprocessing.kind === "image"
