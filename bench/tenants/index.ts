@@ -5,6 +5,7 @@
  * train-to-servable for 200 samples. Returns the markdown section.
  */
 
+import { setTimeout as sleep } from "node:timers/promises";
 import { withWranglerDev } from "../wrangler-dev";
 import { BenchApi } from "./api";
 import { buildFleet, seedClones } from "./fleet";
@@ -52,7 +53,11 @@ export async function benchTenants({
     const latencyRuns = { rounds, runsPerRound, switchTurns };
     const everyone = [...fleet.tenants, ...seeding.clones];
     const latency = await measurePredictLatency(api, everyone, texts.probe, latencyRuns);
-    // A failure here (local workerd restarting mid-upload) is reported, not allowed to lose the rest.
+    // The latency statistics (bootstrap resamples) kept the event loop busy for seconds, long enough
+    // for the server to close idle keep-alive connections unseen: a macrotask lets the client's
+    // sockets take those closes before the next request would reuse one ("other side closed").
+    await sleep(100);
+    // A failure here is reported, not allowed to lose the rest.
     const servable = await measureServable(api, texts.twoHundred, texts.probe).catch(
       (error: unknown) => new Error(`${describeFailure(error)} (wrangler dev's log: ${log})`),
     );

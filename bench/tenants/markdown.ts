@@ -38,7 +38,7 @@ export function tenantsMarkdown(figures: TenantFigures): string {
   return [
     "## Tenants: predict latency, tenant switching, train-to-servable (issues 4, 15)",
     "",
-    `\`wrangler dev\` as \`npm start\` runs it (fresh state), driven through the public API and timed by the client over loopback. ${fleetSentence(figures)}`,
+    `wrangler's dev server as \`npm start\` runs it (scripts/dev-server.ts, fresh state), driven through the public API and timed by the client over loopback. ${fleetSentence(figures)}`,
     "",
     setupTable(figures.fleet.setups),
     "",
@@ -67,7 +67,7 @@ function fleetSentence(figures: TenantFigures) {
     fleet.failures.length === 0
       ? ""
       : ` ${fleet.failures.length} setups failed and are left out; the first: \`${fleet.failures[0]}\`.`;
-  return `N = ${fleetSize(figures).toLocaleString("en")} tenants. ${n} were set up through the API${capped}.${failed} Each has one key and one use-lite adapter with a logistic head, trained once on ${samplesPerTenant} SpamAssassin subject lines (half spam, half ham); ${inFlight} tenants were set up at a time, ${s(fleet.wallMs / n)} s of wall time per tenant. The other ${seeding.clones.length.toLocaleString("en")} were seeded in ${s(seeding.wallMs)} s by \`POST /v1/dev/clone-tenant\` (src/routes/dev-seed.ts; only under \`DEV_SEEDING=on\`, which the benchmark passes to \`wrangler dev\`): each a new tenant id, API key and adapter id whose key record, adapter record and head are copies of a real tenant's in KV, which is all a prediction reads, plus a twin adapter whose record leaves the head out; they have no Durable Object state.`;
+  return `N = ${fleetSize(figures).toLocaleString("en")} tenants. ${n} were set up through the API${capped}.${failed} Each has one key and one use-lite adapter with a logistic head, trained once on ${samplesPerTenant} SpamAssassin subject lines (half spam, half ham); ${inFlight} tenants were set up at a time, ${s(fleet.wallMs / n)} s of wall time per tenant. The other ${seeding.clones.length.toLocaleString("en")} were seeded in ${s(seeding.wallMs)} s by \`POST /v1/dev/clone-tenant\` (src/routes/dev-seed.ts; only under \`DEV_SEEDING=on\`, which the benchmark passes to the server): each a new tenant id, API key and adapter id whose key record, adapter record and head are copies of a real tenant's in KV, which is all a prediction reads, plus a twin adapter whose record leaves the head out; they have no Durable Object state.`;
 }
 
 function setupTable(setups: readonly SetupTimes[]): string {
