@@ -1,6 +1,7 @@
 /**
  * Memory benchmark (issue 10): the isolate's peak on the worst /v1/embed requests that pass
- * validation (./worst-inputs.ts), with MobileNetV2 loaded, against the 128 MB isolate budget.
+ * validation (./worst-inputs.ts) and on a tenant's largest image upload and predict
+ * (./tenant-requests.ts), with MobileNetV2 loaded, against the 128 MB isolate budget.
  * Node: each request in a fresh process, peak RSS from the kernel (VmHWM, reset after the backbone
  * has loaded), minus a bare Node process's RSS. workerd: a fresh `wrangler dev` per request, the
  * worker's workerd process: the wasm heap plus the growth of its peak RSS during the request.
@@ -16,6 +17,7 @@ import { DEFAULT_LIMITS, MAX_SIDE } from "../../models/image";
 import { LIMITS } from "../../src/limits";
 import { withWranglerDev } from "../wrangler-dev";
 import { resetPeak, residentBytes } from "./proc-memory";
+import { measureTenantRequests } from "./tenant-requests";
 import {
   embedForm,
   WARM_UP_FILES,
@@ -105,9 +107,15 @@ export async function benchMemory(): Promise<string> {
         `| ${request.description} | workerd | ${probe.status} | ${mb(probe.loadedRss - probe.idleRss)} | ≥ ${mb(isolate)} | ${mb(growth)} | ${mb(probe.wasmHeap)} | ${(probe.ms / 1000).toFixed(1)} | ${verdict(isolate)} |`,
       );
     }
+    for (const probe of await measureTenantRequests(WORKERD_PORT + WORST_REQUESTS.length)) {
+      const isolate = probe.wasmHeap + probe.growth;
+      rows.push(
+        `| ${probe.description} | workerd | ${probe.status} | | ≥ ${mb(isolate)} | ${mb(probe.growth)} | ${mb(probe.wasmHeap)} | ${(probe.ms / 1000).toFixed(1)} | ${verdict(isolate)} |`,
+      );
+    }
     return [
       "## Memory: worst /v1/embed requests that pass validation (MobileNetV2)",
-      `Limits: ${DEFAULT_LIMITS.maxPixels} pixels per image (512×512), ${MAX_SIDE} per side; ${LIMITS.maxRequestPixels} pixels per request; ${LIMITS.maxBodyBytes} bytes of body; ${LIMITS.maxEmbedBatch} inputs. Images decoded one at a time, each resized by its forward pass. Before each measured request the backbone is loaded and its wasm heap grown to its steady size (one embed of 4 small images: two forward passes), so that the growth below is the request's own. Node: a fresh process per request; "isolate" = the process's peak RSS (kernel VmHWM) − a bare Node+tsx process (${mb(bare.rss)} MB). workerd: a fresh \`wrangler dev\` per request (workerd keeps the memory it grew to), measuring the workerd process that runs the worker; its RSS also holds miniflare's local services, so "loaded" over-states the isolate; "isolate peak" = the wasm heap + the growth of peak RSS during the request. RSS counts the JS heap, array buffers and the wasm heap together; the wasm heap (tfjs) is listed on its own because it never shrinks. Budget: 128 MB per isolate.`,
+      `Limits: ${DEFAULT_LIMITS.maxPixels} pixels per image (512×512), ${MAX_SIDE} per side; ${LIMITS.maxRequestPixels} pixels per request; ${LIMITS.maxBodyBytes} bytes of body; ${LIMITS.maxEmbedBatch} inputs. Images decoded one at a time, each resized by its forward pass. Before each measured request the backbone is loaded and its wasm heap grown to its steady size (one embed of 4 small images: two forward passes), so that the growth below is the request's own. Node: a fresh process per request; "isolate" = the process's peak RSS (kernel VmHWM) − a bare Node+tsx process (${mb(bare.rss)} MB). workerd: a fresh \`wrangler dev\` per request (workerd keeps the memory it grew to), measuring the workerd process that runs the worker; its RSS also holds miniflare's local services, so "loaded" over-states the isolate; "isolate peak" = the wasm heap + the growth of peak RSS during the request. RSS counts the JS heap, array buffers and the wasm heap together; the wasm heap (tfjs) is listed on its own because it never shrinks. The last rows are a tenant's largest image requests (./tenant-requests.ts), workerd only: a fresh server each, an adapter with 6 small samples (trained, for predict), then the request. Budget: 128 MB per isolate.`,
       "",
       "| request | host | status | loaded (MB) | isolate peak (MB) | growth during request (MB) | wasm heap (MB) | s | 128 MB budget |",
       "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -80,10 +80,10 @@ function flatRgba(width: number, height: number): Uint8Array {
   return new Uint8Array(width * height * 4).map((_, i) => (i % 4 === 3 ? 255 : 90 + (i % 4) * 40));
 }
 
-/** 16-bit samples from a fixed-seed LCG: deflate cannot shrink them. */
-function noisePng(side: number): Uint8Array {
+/** 16-bit samples from a seeded LCG: deflate cannot shrink them. */
+export function noisePng(side: number, seed = 12345): Uint8Array {
   const samples = new Uint16Array(side * side * 4);
-  let state = 12345;
+  let state = seed;
   for (let i = 0; i < samples.length; i++) {
     state = (Math.imul(state, 1103515245) + 12345) >>> 0;
     samples[i] = state >>> 16;
