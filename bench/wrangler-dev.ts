@@ -44,7 +44,7 @@ export async function withWranglerDev<T>(
   const state = await mkdtemp(join(tmpdir(), "edge-adapt-bench-"));
   const log = join(tmpdir(), `edge-adapt-bench-wrangler-${port}.log`);
   const output = await open(log, "w");
-  const wrangler = spawn(
+  const server = spawn(
     TSX,
     [
       "scripts/dev-server.ts",
@@ -74,21 +74,20 @@ export async function withWranglerDev<T>(
   );
   const url = `http://127.0.0.1:${port}`;
   try {
-    await healthy(url, wrangler);
-    const workerdPid = await workerRuntimePid(wrangler.pid ?? 0, port);
+    await healthy(url, server);
+    const workerdPid = await workerRuntimePid(server.pid ?? 0, port);
     return await use({ url, workerdPid, log });
   } finally {
-    await stop(wrangler);
+    await stop(server);
     await output.close();
     await rm(state, { recursive: true, force: true });
   }
 }
 
-async function healthy(url: string, wrangler: ChildProcess): Promise<void> {
+async function healthy(url: string, server: ChildProcess): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (wrangler.exitCode !== null)
-      throw new Error(`wrangler dev exited with ${wrangler.exitCode}`);
+    if (server.exitCode !== null) throw new Error(`the dev server exited with ${server.exitCode}`);
     const ok = await fetch(`${url}/healthz`).then(
       (response) => response.ok,
       () => false,

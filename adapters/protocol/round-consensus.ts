@@ -26,7 +26,9 @@ export function meanSweep(rounds: RoundOutcome[]): SweepRow[] {
 function meanCurve(rows: SweepRow[]): EpochLoss[] {
   const byEpoch = new Map<number, number[]>();
   for (const { epoch, validationLoss } of rows.flatMap((row) => row.epochs ?? [])) {
-    byEpoch.set(epoch, [...(byEpoch.get(epoch) ?? []), validationLoss]);
+    const losses = byEpoch.get(epoch);
+    if (losses) losses.push(validationLoss);
+    else byEpoch.set(epoch, [validationLoss]);
   }
   return [...byEpoch]
     .sort(([a], [b]) => a - b)

@@ -1,6 +1,6 @@
 /**
- * Routes behind a bearer token: the OpenAPI security scheme, the middleware that checks the token,
- * and its 401 problem, declared once for every route a tenant key or the admin token opens.
+ * Routes behind a bearer token: the OpenAPI security scheme and the middleware that checks the
+ * token, declared once for every route a tenant key or the admin token opens.
  */
 
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";

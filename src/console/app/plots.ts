@@ -4,7 +4,7 @@
  * curves.
  */
 
-import type { SweepRow } from "../../../adapters/types";
+import type { SweepRow, TrainingReport } from "../../../adapters/types";
 
 export interface ConfusionCell {
   row: number;
@@ -156,8 +156,18 @@ export function withEpoch(curves: EpochPoint[][], point: EpochPoint | null): Epo
   return curves.map((c, k) => (k === index ? [...c, point] : c));
 }
 
-/** The learning curves a training report keeps, one per sweep candidate that trained in epochs. */
-export function reportCurves(sweep: SweepRow[]): EpochPoint[][] {
+/**
+ * The learning curves a training report keeps: a finetune training's candidates, else its sweep's
+ * rows that trained in epochs (the MLP's).
+ */
+export function reportCurves(
+  report: Pick<TrainingReport, "hyperparameters"> & { finetune?: { candidates: SweepRow[] } },
+): EpochPoint[][] {
+  return sweepCurves(report.finetune?.candidates ?? report.hyperparameters.sweep);
+}
+
+/** One curve per sweep row that trained in epochs. */
+export function sweepCurves(sweep: SweepRow[]): EpochPoint[][] {
   return sweep.flatMap((row, index) =>
     row.epochs?.length
       ? [

@@ -47,9 +47,9 @@ export function Report({
 
 function VersionReport({ adapterId, version }: { adapterId: string; version: HeadVersion }) {
   const [cell, setCell] = useState<{ trueLabel: string; predicted: string } | null>(null);
-  const { evaluation, samples, hyperparameters, finetune } = version.report;
+  const { evaluation, samples, hyperparameters } = version.report;
   const test = evaluation.metrics;
-  const curves = reportCurves(finetune?.candidates ?? hyperparameters.sweep);
+  const curves = reportCurves(version.report);
   const known = knownSamples(adapterId);
   const cellSamples =
     cell &&

@@ -52,7 +52,7 @@ export function Train({
       await onTrained();
       // The report keeps every epoch; the events may have skipped some (they sample the job).
       const trained = ended.version === null ? null : await fetchVersion(adapter.id, ended.version);
-      const kept = trained ? reportCurves(trained.report.hyperparameters.sweep) : [];
+      const kept = trained ? reportCurves(trained.report) : [];
       if (kept.length > 0) setEpochs(kept);
     });
   return (

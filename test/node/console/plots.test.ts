@@ -10,7 +10,7 @@ import {
   linear,
   paretoFront,
   reliabilityBars,
-  reportCurves,
+  sweepCurves,
   withEpoch,
 } from "../../../src/console/app/plots";
 
@@ -169,7 +169,7 @@ describe("learning curves from training progress", () => {
       converged: true,
       ...(epochs && { epochs }),
     });
-    const curves = reportCurves([
+    const curves = sweepCurves([
       row(1, [
         { epoch: 1, validationLoss: 0.7 },
         { epoch: 2, validationLoss: 0.5 },
