@@ -43,6 +43,10 @@ class Workspace {
     this.view = new Float64Array(this.exports.memory.buffer);
   }
 
+  get bytes(): number {
+    return this.exports.memory.buffer.byteLength;
+  }
+
   get kernel(): GemmExports {
     return this.exports;
   }
@@ -175,5 +179,6 @@ export function wasmGemmKernel(module: WebAssembly.Module): GemmKernel {
       space = undefined;
       owner = null;
     },
+    memoryBytes: () => space?.bytes ?? 0,
   };
 }

@@ -1,0 +1,85 @@
+/**
+ * One training's live memory, step by step (run by ./training-working-set.ts in a fresh process with
+ * --expose-gc): synthetic float32 embeddings of n × d in K classes go through TrainingRun as the job
+ * runs it (src/jobs/head-training.ts: the vectors handed to the constructor, then `advance(STEP_FLOPS)`
+ * until done) on the WebAssembly matrix kernel the hosts install. After the constructor (the vectors
+ * still referenced, as they are while it runs) and after every step, a forced collection, then the
+ * live ArrayBuffers (typed arrays: matrices, splits, weights) plus the kernel's wasm memory (which
+ * process.memoryUsage() does not count). Prints JSON: the baseline before the vectors existed and the
+ * peak above it, with where the peak was.
+ *
+ * Usage: node --expose-gc --import tsx bench/memory/training-probe.ts <headType> <n> <d> <K> [options JSON]
+ */
+
+import {
+  type HeadType,
+  type LabelledEmbedding,
+  STEP_FLOPS,
+  TrainingRun,
+  type TrainOptions,
+  useGemmKernel,
+} from "../../adapters";
+import { nodeGemmKernel } from "../../src/runtime/gemm/node-gemm";
+
+const [headType, n, d, classes] = [
+  process.argv[2] as HeadType,
+  Number(process.argv[3]),
+  Number(process.argv[4]),
+  Number(process.argv[5]),
+];
+const kernel = await nodeGemmKernel();
+useGemmKernel(kernel);
+
+function liveBytes(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().arrayBuffers + kernel.memoryBytes();
+}
+
+/** Deterministic class clusters (a small LCG, no dependency): separable but not trivially so. */
+function syntheticSamples(): LabelledEmbedding[] {
+  let state = 12345;
+  const uniform = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32 - 0.5;
+  };
+  const centres = Array.from({ length: classes }, () => Float32Array.from({ length: d }, uniform));
+  return Array.from({ length: n }, (_, i) => {
+    const centre = centres[i % classes] as Float32Array;
+    return {
+      features: centre.map((c) => c + 2 * uniform()),
+      label: `class-${i % classes}`,
+      hash: `sample-${i}`,
+    };
+  });
+}
+
+const baseline = liveBytes();
+let samples: LabelledEmbedding[] | null = syntheticSamples();
+const options = process.argv[6] ? (JSON.parse(process.argv[6]) as TrainOptions) : {};
+const run = new TrainingRun({
+  headType,
+  backbone: { id: "synthetic", weightsHash: "synthetic", dim: d },
+  options,
+  samples,
+});
+let peak = { bytes: liveBytes() - baseline, at: "constructed (vectors still referenced)" };
+samples = null;
+const started = performance.now();
+let steps = 0;
+while (!run.done) {
+  const { stage, message } = run.progress;
+  run.advance(STEP_FLOPS);
+  steps++;
+  const bytes = liveBytes() - baseline;
+  if (bytes > peak.bytes) peak = { bytes, at: `${stage}: ${message}` };
+}
+console.log(
+  JSON.stringify({
+    protocol: run.protocol.kind,
+    peakBytes: peak.bytes,
+    peakAt: peak.at,
+    steps,
+    seconds: (performance.now() - started) / 1000,
+    accuracy: run.result().report.evaluation.accuracy.value,
+  }),
+);
