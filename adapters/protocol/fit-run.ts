@@ -2,7 +2,7 @@ import type { Classifier, EstimatorState } from "../estimator";
 import type { FitCheckpoint, FitProcess } from "../fit-process";
 import { AdapterHead, ALWAYS_ABSTAIN } from "../heads/adapter-head";
 import type { HeadSpec } from "../heads/head-spec";
-import { type Matrix, selectRows } from "../linalg/matrix";
+import { type FeatureMatrix, type Matrix, selectRows } from "../linalg/matrix";
 import { MatrixMemo } from "../linalg/matrix-memo";
 import { softmaxWithTemperature } from "../linalg/softmax";
 import { classificationMetrics } from "../metrics/classification-metrics";
@@ -31,7 +31,7 @@ export interface FitHeadInput {
   options: TrainOptions;
   targetPrecision: number | null;
   /** Raw (unscaled) embeddings of all samples, and their class indices into `labels`. */
-  X: Matrix;
+  X: FeatureMatrix;
   y: Int32Array;
   labels: string[];
   split: SplitIndices;

@@ -8,7 +8,7 @@
  * process.memoryUsage() does not count). Prints JSON: the baseline before the vectors existed and the
  * peak above it, with where the peak was.
  *
- * Usage: node --expose-gc --import tsx bench/memory/training-probe.ts <headType> <n> <d> <K> [options JSON]
+ * Usage: node --expose-gc --import tsx bench/memory/training-probe.ts <headType> <n> <d> <K>
  */
 
 import {
@@ -16,7 +16,6 @@ import {
   type LabelledEmbedding,
   STEP_FLOPS,
   TrainingRun,
-  type TrainOptions,
   useGemmKernel,
 } from "../../adapters";
 import { nodeGemmKernel } from "../../src/runtime/gemm/node-gemm";
@@ -31,7 +30,11 @@ const kernel = await nodeGemmKernel();
 useGemmKernel(kernel);
 
 function liveBytes(): number {
-  (globalThis as { gc?: () => void }).gc?.();
+  const { gc } = globalThis as { gc?: () => void };
+  if (!gc) throw new Error("run with node --expose-gc");
+  // Twice: a first collection can leave buffers whose wrappers it only just found dead.
+  gc();
+  gc();
   return process.memoryUsage().arrayBuffers + kernel.memoryBytes();
 }
 
@@ -55,11 +58,9 @@ function syntheticSamples(): LabelledEmbedding[] {
 
 const baseline = liveBytes();
 let samples: LabelledEmbedding[] | null = syntheticSamples();
-const options = process.argv[6] ? (JSON.parse(process.argv[6]) as TrainOptions) : {};
 const run = new TrainingRun({
   headType,
   backbone: { id: "synthetic", weightsHash: "synthetic", dim: d },
-  options,
   samples,
 });
 let peak = { bytes: liveBytes() - baseline, at: "constructed (vectors still referenced)" };

@@ -15,12 +15,8 @@ interface TrainingCase {
   samples: number;
   dim: number;
   classes: number;
-  /** Fewer sweep candidates than the defaults: the memory of a fit does not depend on how many. */
-  options: Record<string, unknown>;
   note: string;
 }
-
-const SHORT_SWEEP = { logistic: { cGrid: [0.01, 1] }, mlp: { weightDecayGrid: [0.01] } };
 
 export const TRAINING_CASES: TrainingCase[] = [
   {
@@ -28,7 +24,6 @@ export const TRAINING_CASES: TrainingCase[] = [
     samples: 1000,
     dim: 1792,
     classes: 10,
-    options: SHORT_SWEEP.logistic,
     note: "cross-validation (under 2,000 samples)",
   },
   {
@@ -36,7 +31,6 @@ export const TRAINING_CASES: TrainingCase[] = [
     samples: 5000,
     dim: 1792,
     classes: 10,
-    options: SHORT_SWEEP.logistic,
     note: "holdout (≥ 2,000 samples, ≥ 50 per class)",
   },
   {
@@ -44,7 +38,6 @@ export const TRAINING_CASES: TrainingCase[] = [
     samples: 5000,
     dim: 1792,
     classes: 200,
-    options: SHORT_SWEEP.logistic,
     note: "cross-validation (25 per class: under 50)",
   },
   {
@@ -52,7 +45,6 @@ export const TRAINING_CASES: TrainingCase[] = [
     samples: 2000,
     dim: 4096,
     classes: 10,
-    options: SHORT_SWEEP.logistic,
     note: "holdout, lexical's dimension",
   },
   {
@@ -60,7 +52,6 @@ export const TRAINING_CASES: TrainingCase[] = [
     samples: 5000,
     dim: 1792,
     classes: 10,
-    options: SHORT_SWEEP.mlp,
     note: "holdout",
   },
   {
@@ -68,7 +59,6 @@ export const TRAINING_CASES: TrainingCase[] = [
     samples: 5000,
     dim: 1792,
     classes: 10,
-    options: {},
     note: "holdout",
   },
 ];
@@ -82,7 +72,7 @@ export interface TrainingProbe {
 }
 
 export async function probeTraining(c: TrainingCase): Promise<TrainingProbe> {
-  const args = [c.headType, c.samples, c.dim, c.classes, JSON.stringify(c.options)].map(String);
+  const args = [c.headType, c.samples, c.dim, c.classes].map(String);
   const { stdout } = await run(
     process.execPath,
     ["--expose-gc", "--import", "tsx", "bench/memory/training-probe.ts", ...args],
@@ -105,7 +95,7 @@ export async function benchTrainingWorkingSet(): Promise<string> {
   return [
     "## Memory: training's working set (head protocol, Node)",
     "",
-    "Command: `npx tsx bench/memory/training-cli.ts` (also part of `npm run bench -- memory`). Each case in a fresh `node --expose-gc` process (bench/memory/training-probe.ts): synthetic float32 embeddings (deterministic class clusters), handed to `TrainingRun` as the job hands its vectors, then `advance(STEP_FLOPS)` until done, on the WebAssembly matrix kernel the hosts install. After the constructor (the vectors still referenced, as while it runs) and after every step: a forced collection, then the live ArrayBuffers (`process.memoryUsage().arrayBuffers`) plus the kernel's wasm memory, minus the same before the vectors existed. Peak MB = 10⁶ bytes; bytes per value = peak ÷ (samples × dimension). Sweeps are shortened (logistic C ∈ {0.01, 1}, MLP weight decay 0.01): the memory of one fit does not depend on how many candidates the sweep has. Transient peaks inside a step (a copy being made) are not seen; the step boundaries see what stays.",
+    "Command: `npx tsx bench/memory/training-cli.ts` (also part of `npm run bench -- memory`). Each case in a fresh `node --expose-gc` process (bench/memory/training-probe.ts): synthetic float32 embeddings (deterministic class clusters), handed to `TrainingRun` as the job hands its vectors, then `advance(STEP_FLOPS)` until done, on the WebAssembly matrix kernel the hosts install. After the constructor (the vectors still referenced, as while it runs) and after every step: a forced collection, then the live ArrayBuffers (`process.memoryUsage().arrayBuffers`) plus the kernel's wasm memory, minus the same before the vectors existed. Peak MB = 10⁶ bytes; bytes per value = peak ÷ (samples × dimension). Default options (the whole sweep). Transient peaks inside a step (a copy being made) are not seen; the step boundaries see what stays.",
     "",
     "| head | samples × dim | protocol | peak live (MB) | bytes per value | peak at | steps | s |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
