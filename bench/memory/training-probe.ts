@@ -4,8 +4,8 @@
  * runs it (src/jobs/head-training.ts: the vectors handed to the constructor, then `advance(STEP_FLOPS)`
  * until done) on the WebAssembly matrix kernel the hosts install. After the constructor (the vectors
  * still referenced, as they are while it runs) and after every step, a forced collection, then the
- * live ArrayBuffers (typed arrays: matrices, splits, weights) plus the kernel's wasm memory (which
- * process.memoryUsage() does not count). Prints JSON: the baseline before the vectors existed and the
+ * live ArrayBuffers (typed arrays: matrices, splits, weights) plus the wasm memories of the matrix
+ * kernel and of the solvers' vector blocks (which process.memoryUsage() does not count). Prints JSON: the baseline before the vectors existed and the
  * peak above it, with where the peak was.
  *
  * Usage: node --expose-gc --import tsx bench/memory/training-probe.ts <headType> <n> <d> <K>
@@ -27,7 +27,28 @@ const [headType, n, d, classes] = [
   Number(process.argv[5]),
 ];
 const kernel = await nodeGemmKernel();
-useGemmKernel(kernel);
+/** The solvers' vector blocks (L-BFGS: ~26 vectors of the weights), each in its own wasm memory. */
+const vectorMemories = new Set<WeakRef<ArrayBufferLike>>();
+useGemmKernel({
+  ...kernel,
+  vectors(count, n) {
+    const block = kernel.vectors(count, n);
+    const buffer = block.views[0]?.buffer;
+    if (buffer) vectorMemories.add(new WeakRef(buffer));
+    return block;
+  },
+});
+
+/** Wasm memories alive now: the kernel's workspace and the vector blocks not yet collected. */
+function wasmBytes(): number {
+  let bytes = kernel.memoryBytes();
+  for (const ref of vectorMemories) {
+    const buffer = ref.deref();
+    if (buffer) bytes += buffer.byteLength;
+    else vectorMemories.delete(ref);
+  }
+  return bytes;
+}
 
 function liveBytes(): number {
   const { gc } = globalThis as { gc?: () => void };
@@ -35,7 +56,7 @@ function liveBytes(): number {
   // Twice: a first collection can leave buffers whose wrappers it only just found dead.
   gc();
   gc();
-  return process.memoryUsage().arrayBuffers + kernel.memoryBytes();
+  return process.memoryUsage().arrayBuffers + wasmBytes();
 }
 
 /** Deterministic class clusters (a small LCG, no dependency): separable but not trivially so. */
