@@ -50,9 +50,14 @@ function wasmBytes(): number {
   return bytes;
 }
 
-function liveBytes(): number {
+/**
+ * Live bytes after a forced collection. Awaited from a macrotask: a WeakRef keeps its target alive
+ * until the synchronous job that made or read it ends, so the vector blocks' refs must not.
+ */
+async function liveBytes(): Promise<number> {
   const { gc } = globalThis as { gc?: () => void };
   if (!gc) throw new Error("run with node --expose-gc");
+  await new Promise((resolve) => setImmediate(resolve));
   // Twice: a first collection can leave buffers whose wrappers it only just found dead.
   gc();
   gc();
@@ -77,14 +82,17 @@ function syntheticSamples(): LabelledEmbedding[] {
   });
 }
 
-const baseline = liveBytes();
+const baseline = await liveBytes();
 let samples: LabelledEmbedding[] | null = syntheticSamples();
 const run = new TrainingRun({
   headType,
   backbone: { id: "synthetic", weightsHash: "synthetic", dim: d },
   samples,
 });
-let peak = { bytes: liveBytes() - baseline, at: "constructed (vectors still referenced)" };
+let peak = {
+  bytes: (await liveBytes()) - baseline,
+  at: "constructed (vectors still referenced)",
+};
 samples = null;
 const started = performance.now();
 let steps = 0;
@@ -92,7 +100,7 @@ while (!run.done) {
   const { stage, message } = run.progress;
   run.advance(STEP_FLOPS);
   steps++;
-  const bytes = liveBytes() - baseline;
+  const bytes = (await liveBytes()) - baseline;
   if (bytes > peak.bytes) peak = { bytes, at: `${stage}: ${message}` };
 }
 console.log(
