@@ -45,17 +45,6 @@ export class StandardScaler {
     return { rows: rows.length, cols: d, data };
   }
 
-  /**
-   * All of X scaled, for a caller that no longer needs the raw values: in place when X is float64
-   * (it saves a copy), else into a new float64 matrix.
-   */
-  transformAll(X: FeatureMatrix): Matrix {
-    const { data } = X;
-    if (!(data instanceof Float64Array)) return this.transform(X);
-    for (let i = 0; i < X.rows; i++) this.scaleRow(X, i, data, i * X.cols);
-    return { rows: X.rows, cols: X.cols, data };
-  }
-
   private scaleRow(X: FeatureMatrix, i: number, out: Float64Array, at: number): void {
     const d = X.cols;
     for (let j = 0; j < d; j++) {

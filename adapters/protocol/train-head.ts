@@ -220,9 +220,9 @@ export class TrainingRun {
     const assessment = this.assessment as Assessment;
     if (!this.refit) {
       const estimator = this.spec.create(assessment.hyperparameters.chosen, options, labels);
-      // The raw matrix is not needed again (a resume prepares it anew): scaled in place when it is
-      // float64, else into the float64 copy the fit needs, and let go of.
-      const X = scaler.transformAll(this.features as FeatureMatrix);
+      // Scaled into the float64 copy the fit needs; the float32 embeddings are not needed again (a
+      // resume prepares them anew).
+      const X = scaler.transform(this.features as FeatureMatrix);
       this.features = null;
       const process = estimator.startFit(
         X,

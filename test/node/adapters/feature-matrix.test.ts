@@ -38,13 +38,12 @@ describe("float32 feature matrix", () => {
     },
   );
 
-  it("scales all its rows into a float64 copy, the bits of scaling the float64 matrix in place", () => {
+  it("scales into float64 copies the bits of scaling the float64 matrix", () => {
     const scaler = new StandardScaler().fit(singles);
     expect(scaler).toEqual(new StandardScaler().fit(doubles));
-    const scaled = scaler.transformAll(singles);
+    const scaled = scaler.transform(singles);
     expect(scaled.data).toBeInstanceOf(Float64Array);
-    expect(singles.data).toEqual(featureMatrix(rows, 10).data);
-    const inPlace = scaler.transformAll(fromRows(rows, 10));
-    expect(scaled).toEqual(inPlace);
+    expect(scaled).toEqual(scaler.transform(doubles));
+    expect(scaler.transform(singles, [4, 1])).toEqual(scaler.transform(doubles, [4, 1]));
   });
 });
