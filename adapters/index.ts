@@ -62,4 +62,5 @@ export {
   type HeadDescription,
   type HeadStep,
 } from "./serialization/head-description";
+export { TRAINING_BUDGET, trainingSamplesAllowed, trainingValues } from "./training-budget";
 export * from "./types";

@@ -3,7 +3,8 @@
  * - maxClasses: a 1,280-d logistic head with 256 classes is ~1.3 MB as float32, well under KV's 25 MiB value limit.
  * - maxLabelLength: labels are identifiers shown in responses, not free text (UTF-16 code units).
  * - minSamplesPerClass: after deduplication each class needs one sample in each of train, validation and test.
- * - maxSamples: keeps one training job within a Worker's memory and CPU budget.
+ * - maxSamples: bounds the protocol's own work; what keeps a training job within a Worker's 128 MB is
+ *   the API's training budget (training-budget.ts), far below this at a backbone's dimension.
  */
 export const LIMITS = {
   maxClasses: 256,

@@ -20,7 +20,7 @@
  * The finetuned model is not refitted on train + validation (validation is what stops it); the
  * frozen fallback is, as a holdout FitRun does.
  *
- * Memory: the frozen embeddings (float64, samples × dimension) are held only while stages 1 and 2
+ * Memory: the frozen embeddings (samples × dimension, float32 as they come) are held only while stages 1 and 2
  * need them, the input's samples only until they are copied, and the matrix kernel's memory grown
  * for the logistic fits is let go after stage 2; the starting model (float64) is made for each
  * candidate and dropped by its fit at its first step. So the finetune stage holds the pretrained
@@ -32,7 +32,7 @@ import type { FitCheckpoint, FitProcess } from "../fit-process";
 import { ALWAYS_ABSTAIN } from "../heads/adapter-head";
 import { gridOption, numberOption } from "../heads/hyperparameter-options";
 import { releaseKernelMemory } from "../linalg/gemm";
-import { type Matrix, selectRows } from "../linalg/matrix";
+import { type FeatureMatrix, type Matrix, selectRows } from "../linalg/matrix";
 import { softmaxWithTemperature } from "../linalg/softmax";
 import { logisticHeadSpec } from "../logistic/head-spec";
 import { LogisticRegression } from "../logistic/logistic-regression";
@@ -187,7 +187,7 @@ export class FinetuneRun {
   private readonly input: Omit<FinetuneRunInput, "samples" | "top">;
   private readonly prepared: Omit<ReturnType<typeof prepare>, "X">;
   /** The deduplicated samples' frozen embeddings, while the frozen and start stages need them. */
-  private embeddings: Matrix | null;
+  private embeddings: FeatureMatrix | null;
   /** The pretrained top (float32 as read): each candidate's start, and L2-SP's anchor. */
   private readonly top: PretrainedTop;
   /** The standard scaler of the train split, which every start scaling derives from. */
@@ -469,7 +469,7 @@ export class FinetuneRun {
     return spent;
   }
 
-  private frozenEmbeddings(): Matrix {
+  private frozenEmbeddings(): FeatureMatrix {
     if (!this.embeddings) throw new Error("finetune run: the embeddings were released");
     return this.embeddings;
   }

@@ -42,6 +42,8 @@ export interface GemmKernel {
    * e.g. a training set's copy once a fit is over; the next product allocates again.
    */
   releaseMemory(): void;
+  /** Bytes the kernel holds where it computes now (a wasm memory's size), for memory measurements. */
+  memoryBytes(): number;
 }
 
 /** Vectors held by a kernel, named by their index in `views`; the operations run in the kernel. */

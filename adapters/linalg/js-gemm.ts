@@ -126,4 +126,5 @@ export const JS_GEMM: GemmKernel = {
   vectors: jsVectors,
   // Its products allocate nothing that outlives them.
   releaseMemory: () => {},
+  memoryBytes: () => 0,
 };

@@ -1,8 +1,20 @@
+import type { FloatArray } from "./vector";
+
 /** Dense row-major matrix over a flat Float64Array: element (i, j) is data[i * cols + j]. */
 export interface Matrix {
   rows: number;
   cols: number;
   data: Float64Array;
+}
+
+/**
+ * Raw features that are only read (selected, scaled into float64 copies): float32 when the rows are
+ * (embeddings are), which holds the very same values in half the bytes of a float64 matrix.
+ */
+export interface FeatureMatrix {
+  rows: number;
+  cols: number;
+  data: FloatArray;
 }
 
 export function zeros(rows: number, cols: number): Matrix {
@@ -17,7 +29,16 @@ export function fromRows(rows: ArrayLike<number>[], cols: number): Matrix {
   return matrix;
 }
 
-export function selectRows(matrix: Matrix, indices: ArrayLike<number>): Matrix {
+/** Float32 rows side by side, kept float32 (the fits scale them into float64 copies). */
+export function featureMatrix(rows: Float32Array[], cols: number): FeatureMatrix {
+  const data = new Float32Array(rows.length * cols);
+  rows.forEach((row, i) => {
+    data.set(row, i * cols);
+  });
+  return { rows: rows.length, cols, data };
+}
+
+export function selectRows(matrix: FeatureMatrix, indices: ArrayLike<number>): Matrix {
   const { cols } = matrix;
   const selected = zeros(indices.length, cols);
   for (let r = 0; r < indices.length; r++) {

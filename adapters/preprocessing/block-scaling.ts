@@ -1,5 +1,5 @@
 import { HeadInputError } from "../errors";
-import type { Matrix } from "../linalg/matrix";
+import type { FeatureMatrix } from "../linalg/matrix";
 import { StandardScaler } from "./standard-scaler";
 
 /**
@@ -16,7 +16,7 @@ import { StandardScaler } from "./standard-scaler";
  * balance on their raw, L2-normalised blocks. `rows`: fit on these rows of X only (default: all).
  */
 export function fitScaler(
-  X: Matrix,
+  X: FeatureMatrix,
   standardize: boolean,
   blocks?: readonly number[],
   rows?: ArrayLike<number>,

@@ -1,4 +1,4 @@
-import type { Matrix } from "../linalg/matrix";
+import type { FeatureMatrix, Matrix } from "../linalg/matrix";
 
 /**
  * x' = (x - mean) / scale per feature, with mean and population standard deviation (ddof = 0) from
@@ -12,7 +12,7 @@ export class StandardScaler {
   constructor(readonly params: { withStd: boolean } = { withStd: true }) {}
 
   /** Fits on the given rows of X (all of them by default), read in place: no copy of the subset. */
-  fit(X: Matrix, rows: ArrayLike<number> = allRows(X)): this {
+  fit(X: FeatureMatrix, rows: ArrayLike<number> = allRows(X)): this {
     const { cols: d, data } = X;
     const n = rows.length;
     const mean = new Float64Array(d);
@@ -38,20 +38,14 @@ export class StandardScaler {
   }
 
   /** The given rows of X (all by default), scaled into a new matrix: selecting and scaling in one pass. */
-  transform(X: Matrix, rows: ArrayLike<number> = allRows(X)): Matrix {
+  transform(X: FeatureMatrix, rows: ArrayLike<number> = allRows(X)): Matrix {
     const d = X.cols;
     const data = new Float64Array(rows.length * d);
     for (let r = 0; r < rows.length; r++) this.scaleRow(X, rows[r] as number, data, r * d);
     return { rows: rows.length, cols: d, data };
   }
 
-  /** Scales X where it is, for a caller that no longer needs the raw values (it saves a copy). */
-  transformInPlace(X: Matrix): Matrix {
-    for (let i = 0; i < X.rows; i++) this.scaleRow(X, i, X.data, i * X.cols);
-    return X;
-  }
-
-  private scaleRow(X: Matrix, i: number, out: Float64Array, at: number): void {
+  private scaleRow(X: FeatureMatrix, i: number, out: Float64Array, at: number): void {
     const d = X.cols;
     for (let j = 0; j < d; j++) {
       out[at + j] =
@@ -67,6 +61,6 @@ export class StandardScaler {
   }
 }
 
-function allRows(X: Matrix): Int32Array {
+function allRows(X: FeatureMatrix): Int32Array {
   return Int32Array.from({ length: X.rows }, (_, i) => i);
 }

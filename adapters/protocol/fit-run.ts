@@ -2,7 +2,7 @@ import type { Classifier, EstimatorState } from "../estimator";
 import type { FitCheckpoint, FitProcess } from "../fit-process";
 import { AdapterHead, ALWAYS_ABSTAIN } from "../heads/adapter-head";
 import type { HeadSpec } from "../heads/head-spec";
-import { type Matrix, selectRows } from "../linalg/matrix";
+import { type FeatureMatrix, type Matrix, selectRows } from "../linalg/matrix";
 import { MatrixMemo } from "../linalg/matrix-memo";
 import { softmaxWithTemperature } from "../linalg/softmax";
 import { classificationMetrics } from "../metrics/classification-metrics";
@@ -31,7 +31,7 @@ export interface FitHeadInput {
   options: TrainOptions;
   targetPrecision: number | null;
   /** Raw (unscaled) embeddings of all samples, and their class indices into `labels`. */
-  X: Matrix;
+  X: FeatureMatrix;
   y: Int32Array;
   labels: string[];
   split: SplitIndices;
@@ -101,7 +101,7 @@ export class FitRun {
   private previousModel: Classifier | null = null;
   private fit: { estimator: Classifier; process: FitProcess } | null = null;
   private outcome: FitHeadResult | null = null;
-  /** Train + validation, scaled: built once when the refit starts (it is large). */
+  /** Train + validation, scaled: built once when the refit starts (it is large), released once it is fitted. */
   private refit: { X: Matrix; y: Int32Array; scaler: StandardScaler } | null = null;
 
   constructor(
@@ -301,6 +301,10 @@ export class FitRun {
       encodeHead,
     );
     const head = decodeHead(trained.serialize(), backbone);
+    // The refit's scaled set (the fit holds it too) is not needed again: let it go before the test
+    // rows are copied and scaled.
+    this.fit = null;
+    this.refit = null;
     const test = this.rowsOf(split.test);
     const testLogits = head.logits(test.X);
     const testProbabilities = softmaxWithTemperature(testLogits, head.temperature);
@@ -320,7 +324,6 @@ export class FitRun {
       }),
       testLogits,
     };
-    this.fit = null;
     this.state = { ...this.state, stage: "done" };
     return this.passFlops(test.X);
   }

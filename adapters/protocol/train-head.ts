@@ -4,7 +4,7 @@ import type { FitCheckpoint, FitProcess } from "../fit-process";
 import { AdapterHead } from "../heads/adapter-head";
 import type { HeadSpec } from "../heads/head-spec";
 import { HEAD_SPECS } from "../heads/registry";
-import { fromRows } from "../linalg/matrix";
+import { type FeatureMatrix, featureMatrix } from "../linalg/matrix";
 import { fitScaler } from "../preprocessing/block-scaling";
 import { type CrossValidationCheckpoint, CrossValidationRun } from "../selection/cross-validate";
 import { decodeHead, encodeHead } from "../serialization/head-codec";
@@ -72,7 +72,9 @@ export interface TrainingCheckpoint {
  * Throws HeadInputError for bad input, when constructed.
  */
 export class TrainingRun {
-  private readonly prepared: ReturnType<typeof prepare>;
+  private readonly prepared: Omit<ReturnType<typeof prepare>, "X">;
+  /** The raw embeddings, until the served head's refit has its scaled copy (the largest array here). */
+  private features: FeatureMatrix | null;
   private readonly spec: HeadSpec;
   private crossValidation: CrossValidationRun | null = null;
   private holdout: FitRun | null = null;
@@ -86,14 +88,16 @@ export class TrainingRun {
 
   constructor(input: Omit<TrainHeadInput, "onProgress">, resume?: TrainingCheckpoint) {
     // The samples themselves are not kept: the prepared matrix holds what the fits need.
-    this.prepared = prepare(input);
+    const { X, ...prepared } = prepare(input);
+    this.prepared = prepared;
+    this.features = X;
     this.backbone = input.backbone;
     this.spec = HEAD_SPECS[input.headType];
     this.assessment = resume?.assessment ?? null;
     this.resumeRefit = resume?.refit ?? null;
     this.computeMs = resume?.computeMs ?? 0;
     if (this.assessment) return;
-    const { X, y, labels, protocol, seed, targetPrecision, options } = this.prepared;
+    const { y, labels, protocol, seed, targetPrecision, options } = this.prepared;
     if (protocol.kind === "cross-validation") {
       this.crossValidation = new CrossValidationRun(
         {
@@ -212,13 +216,16 @@ export class TrainingRun {
 
   /** The served head: the chosen hyperparameters fitted on every sample, then stored and read back. */
   private refitUnit(flops: number): number {
-    const { X, y, labels, options, scaler } = this.prepared;
+    const { y, labels, options, scaler } = this.prepared;
     const assessment = this.assessment as Assessment;
     if (!this.refit) {
       const estimator = this.spec.create(assessment.hyperparameters.chosen, options, labels);
-      // Scaled in place: the raw matrix is not needed again (a resume prepares it anew).
+      // Scaled into the float64 copy the fit needs; the float32 embeddings are not needed again (a
+      // resume prepares them anew).
+      const X = scaler.transform(this.features as FeatureMatrix);
+      this.features = null;
       const process = estimator.startFit(
-        scaler.transformInPlace(X),
+        X,
         y,
         { classCount: labels.length },
         this.resumeRefit ?? undefined,
@@ -342,7 +349,7 @@ export function prepare(input: Omit<TrainHeadInput, "onProgress">) {
   }
   checkClassCounts(perLabel);
   const { labels, y, counts } = classIndices(deduplicated.samples);
-  const X = fromRows(
+  const X = featureMatrix(
     deduplicated.samples.map((s) => s.features),
     input.backbone.dim,
   );

@@ -1,6 +1,6 @@
 import { HEAD_SPECS } from "../heads/registry";
 import { LIMITS } from "../limits";
-import type { Matrix } from "../linalg/matrix";
+import type { FeatureMatrix, Matrix } from "../linalg/matrix";
 import { FitRun, type FitRunCheckpoint } from "../protocol/fit-run";
 import { type ProgressListener, progressReporter } from "../protocol/progress";
 import { STEP_FLOPS } from "../protocol/step-budget";
@@ -26,7 +26,7 @@ export interface CrossValidationInput {
   headType: HeadType;
   backbone: BackboneRef;
   /** Raw embeddings (the head's own preprocessing is fitted per fold) and class indices into labels. */
-  X: Matrix;
+  X: FeatureMatrix;
   y: Int32Array;
   labels: string[];
   /** Folds wanted; fewer are used when the smallest class has fewer members (see foldsFor). */

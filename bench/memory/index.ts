@@ -1,7 +1,8 @@
 /**
  * Memory benchmark (issue 10): the isolate's peak on the worst /v1/embed requests that pass
  * validation (./worst-inputs.ts) and on a tenant's largest image upload and predict
- * (./tenant-requests.ts), with MobileNetV2 loaded, against the 128 MB isolate budget.
+ * (./tenant-requests.ts), with MobileNetV2 loaded, against the 128 MB isolate budget; then a
+ * training's working set (./training-working-set.ts), in Node.
  * Node: each request in a fresh process, peak RSS from the kernel (VmHWM, reset after the backbone
  * has loaded), minus a bare Node process's RSS. workerd: a fresh `wrangler dev` per request, the
  * worker's workerd process: the wasm heap plus the growth of its peak RSS during the request.
@@ -18,6 +19,7 @@ import { LIMITS } from "../../src/limits";
 import { withWranglerDev } from "../wrangler-dev";
 import { resetPeak, residentBytes } from "./proc-memory";
 import { measureTenantRequests } from "./tenant-requests";
+import { benchTrainingWorkingSet } from "./training-working-set";
 import {
   embedForm,
   WARM_UP_FILES,
@@ -113,7 +115,7 @@ export async function benchMemory(): Promise<string> {
         `| ${probe.description} | workerd | ${probe.status} | | ≥ ${mb(isolate)} | ${mb(probe.growth)} | ${mb(probe.wasmHeap)} | ${(probe.ms / 1000).toFixed(1)} | ${verdict(isolate)} |`,
       );
     }
-    return [
+    const requests = [
       "## Memory: worst /v1/embed requests that pass validation (MobileNetV2)",
       `Limits: ${DEFAULT_LIMITS.maxPixels} pixels per image (512×512), ${MAX_SIDE} per side; ${LIMITS.maxRequestPixels} pixels per request; ${LIMITS.maxBodyBytes} bytes of body; ${LIMITS.maxEmbedBatch} inputs. Images decoded one at a time, each resized by its forward pass. Before each measured request the backbone is loaded and its wasm heap grown to its steady size (one embed of 4 small images: two forward passes), so that the growth below is the request's own. Node: a fresh process per request; "isolate" = the process's peak RSS (kernel VmHWM) − a bare Node+tsx process (${mb(bare.rss)} MB). workerd: a fresh \`wrangler dev\` per request (workerd keeps the memory it grew to), measuring the workerd process that runs the worker; its RSS also holds miniflare's local services, so "loaded" over-states the isolate; "isolate peak" = the wasm heap + the growth of peak RSS during the request. RSS counts the JS heap, array buffers and the wasm heap together; the wasm heap (tfjs) is listed on its own because it never shrinks. The last rows are a tenant's largest image requests (./tenant-requests.ts), workerd only: a fresh server each, an adapter with 6 small samples (trained, for predict), then the request. Budget: 128 MB per isolate.`,
       "",
@@ -121,6 +123,7 @@ export async function benchMemory(): Promise<string> {
       "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
       ...rows,
     ].join("\n");
+    return `${requests}\n\n${await benchTrainingWorkingSet()}`;
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 import { LIMITS as HEAD_LIMITS } from "../../adapters";
 import { Problem } from "../problem";
 import type { SampleCounts } from "../storage/records";
+import { assertTrainingBudget } from "../tenants/limits";
 
 const MINIMUM_CLASSES = 2;
 
@@ -34,4 +35,9 @@ export function assertTrainable(
       { ...minimum, labels: counts.labels },
     );
   }
+}
+
+/** The adapter's samples at `dim` dimensions within the training budget (a job would hold them all). */
+export function assertWithinTrainingBudget(counts: SampleCounts, dim: number, what: string): void {
+  assertTrainingBudget({ samples: counts.total, labels: counts.labels.length }, dim, what);
 }

@@ -11,7 +11,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
 import { type Publication, publishVersion } from "../jobs/publish-version";
-import { assertTrainable } from "../jobs/readiness";
+import { assertTrainable, assertWithinTrainingBudget } from "../jobs/readiness";
 import { assertRetained } from "../jobs/retained-samples";
 import { Problem } from "../problem";
 import type { SelectionReport, SelectionRequest } from "../selection/selection-report";
@@ -213,8 +213,9 @@ export class TenantStore extends DurableObject<Bindings> {
   addSamples(adapterId: string, samples: NewSample[], embeddedWith: EmbeddingSpace) {
     return attempt(() =>
       this.state.transaction(() => {
-        assertEmbeddedInAdapterSpace(this.state.adapters.get(adapterId), embeddedWith);
-        return this.state.samples.add(adapterId, samples, now());
+        const adapter = this.state.adapters.get(adapterId);
+        assertEmbeddedInAdapterSpace(adapter, embeddedWith);
+        return this.state.samples.add(adapterId, samples, now(), adapter.dim);
       }),
     );
   }
@@ -252,8 +253,10 @@ export class TenantStore extends DurableObject<Bindings> {
 
   startTraining(adapterId: string, request: TrainRequest) {
     return attempt(() => {
-      this.state.adapters.get(adapterId);
-      assertTrainable(this.state.samples.counts(adapterId));
+      const adapter = this.state.adapters.get(adapterId);
+      const counts = this.state.samples.counts(adapterId);
+      assertTrainable(counts);
+      assertWithinTrainingBudget(counts, adapter.dim, "this training");
       return this.enqueue(adapterId, "training", request);
     });
   }
@@ -272,7 +275,9 @@ export class TenantStore extends DurableObject<Bindings> {
   startSwitch(adapterId: string, request: SwitchRequest) {
     return attempt(() => {
       this.state.adapters.get(adapterId);
-      assertTrainable(this.state.samples.counts(adapterId));
+      const counts = this.state.samples.counts(adapterId);
+      assertTrainable(counts);
+      assertWithinTrainingBudget(counts, request.dim, `switching to ${request.backbone}`);
       assertRetained(this.state.samples.rawSamples(adapterId));
       return this.enqueue(adapterId, "switch", request);
     });

@@ -5,6 +5,7 @@
 
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "hono";
+import { TRAINING_BUDGET } from "../../adapters";
 import { LIMITS } from "../limits";
 import { TENANT_LIMITS } from "../tenants/limits";
 import { PAGE_LIMITS } from "./pagination";
@@ -17,7 +18,8 @@ Authentication: admin routes take the deployment's ADMIN_TOKEN, tenant routes a 
 Limits: body ${LIMITS.maxBodyBytes} bytes on the image routes (embed, sample upload, predict),
 ${LIMITS.maxControlBodyBytes} bytes on every other route; ${TENANT_LIMITS.samplesPerRequest} samples per upload;
 ${TENANT_LIMITS.inputsPerPrediction} inputs per prediction; ${TENANT_LIMITS.samplesPerAdapter} samples and
-${TENANT_LIMITS.labelsPerAdapter} labels per adapter; ${TENANT_LIMITS.adaptersPerTenant} adapters and
+${TENANT_LIMITS.labelsPerAdapter} labels per adapter, and at most ${TENANT_LIMITS.trainingValues} training values
+(dimension × (samples + ${TRAINING_BUDGET.samplesPerLabel} × labels), limit \`trainingValues\`); ${TENANT_LIMITS.adaptersPerTenant} adapters and
 ${TENANT_LIMITS.keysPerTenant} API keys per tenant; ${TENANT_LIMITS.tenants} tenants. List routes page with
 \`limit\` (at most ${PAGE_LIMITS.max}) and \`cursor\` (the previous page's \`nextCursor\`).`;
 

@@ -31,8 +31,11 @@ export interface ScoreInput {
   seed?: number;
 }
 
+/** A cross-validation's input whose matrix is float64: LogME and the prototypes read it too. */
+export type SelectionInput = CrossValidationInput & { X: Matrix };
+
 /** What selection cross-validates: the logistic head under the training protocol. */
-export function crossValidationOf(input: ScoreInput): CrossValidationInput {
+export function crossValidationOf(input: ScoreInput): SelectionInput {
   return {
     headType: "logistic",
     backbone: input.backbone,

@@ -8,16 +8,12 @@
  * The state is plain data, so a new process continues from a checkpoint exactly.
  */
 
-import {
-  type CrossValidationCheckpoint,
-  type CrossValidationInput,
-  CrossValidationRun,
-} from "../../adapters/selection";
+import { type CrossValidationCheckpoint, CrossValidationRun } from "../../adapters/selection";
 import type { BackbonePool } from "../runtime/backbones";
 import type { LabelledVector } from "../storage/runner-state";
 import { backboneRefOf, type Candidate, candidateAvailability } from "./candidates";
 import { fusionCandidate } from "./fusion-candidate";
-import { crossValidationOf, transferability } from "./measure-candidate";
+import { crossValidationOf, type SelectionInput, transferability } from "./measure-candidate";
 import {
   type CandidateReport,
   describeCandidate,
@@ -62,7 +58,7 @@ export interface SelectionCheckpoint {
 export class SelectionRun {
   private state: SelectionCheckpoint;
   private cv: { candidate: string; run: CrossValidationRun } | null = null;
-  private vectors: { candidate: string; input: CrossValidationInput } | null = null;
+  private vectors: { candidate: string; input: SelectionInput } | null = null;
   /** The single candidates, the same in every process (they follow from the deployment and the request). */
   readonly candidates: Candidate[];
 
@@ -208,7 +204,7 @@ export class SelectionRun {
   }
 
   /** The candidate's embeddings as the cross-validation reads them (cached for its steps). */
-  private crossValidationInput(candidate: Candidate): CrossValidationInput {
+  private crossValidationInput(candidate: Candidate): SelectionInput {
     if (this.vectors?.candidate !== candidate.id) {
       const vectors = this.workspace.vectors.readVectors(candidate.id);
       const labels = labelsOf(vectors);

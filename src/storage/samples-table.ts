@@ -1,5 +1,5 @@
 import { echoId, Problem } from "../problem";
-import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
+import { assertTrainingBudget, limitExceeded, TENANT_LIMITS } from "../tenants/limits";
 import { newId } from "./ids";
 import { type CreatedPosition, createdAfter, type PageRequest } from "./page";
 import type { NewSample, SampleCounts, SampleOutcome, SampleSummary } from "./records";
@@ -49,8 +49,11 @@ export class SamplesTable {
       .map((row) => ({ id: row.id, contentHash: row.content_hash }));
   }
 
-  /** Inserts new samples; the caller runs this in a transaction so a refused batch leaves nothing. */
-  add(adapterId: string, samples: NewSample[], now: string): SampleOutcome[] {
+  /**
+   * Inserts new samples of an adapter whose embeddings have `dim` dimensions; the caller runs this in
+   * a transaction so a refused batch leaves nothing.
+   */
+  add(adapterId: string, samples: NewSample[], now: string, dim: number): SampleOutcome[] {
     const outcomes = samples.map((sample) => this.insert(adapterId, sample, now));
     const counts = this.counts(adapterId);
     if (counts.total > TENANT_LIMITS.samplesPerAdapter) {
@@ -65,6 +68,11 @@ export class SamplesTable {
         "this upload would exceed the labels an adapter may hold",
       );
     }
+    assertTrainingBudget(
+      { samples: counts.total, labels: counts.labels.length },
+      dim,
+      "this upload",
+    );
     return outcomes;
   }
 

@@ -3,7 +3,12 @@
  * A request over one gets a problem with the limit's name and value, so a client knows which it hit.
  */
 
-import { LIMITS as HEAD_LIMITS } from "../../adapters";
+import {
+  LIMITS as HEAD_LIMITS,
+  TRAINING_BUDGET,
+  trainingSamplesAllowed,
+  trainingValues,
+} from "../../adapters";
 import { Problem } from "../problem";
 
 export const TENANT_LIMITS = {
@@ -13,6 +18,13 @@ export const TENANT_LIMITS = {
   inputsPerPrediction: 64,
   /** Samples stored per adapter. */
   samplesPerAdapter: 5_000,
+  /**
+   * What one adapter's training may hold: dimension × (samples + 18 × labels) values, so that its
+   * job stays within a Workers isolate's 128 MB (derived in adapters/training-budget.ts). It binds
+   * before samplesPerAdapter above 1,677 dimensions (e.g. 4,681 samples of MobileNetV2 1.4's 1,792
+   * with 10 labels less 180, 2,048 of lexical's 4,096), and with many labels.
+   */
+  trainingValues: TRAINING_BUDGET.values,
   /** Distinct labels per adapter: as many classes as a head can learn. */
   labelsPerAdapter: HEAD_LIMITS.maxClasses,
   /** Characters in one label. */
@@ -25,7 +37,35 @@ export const TENANT_LIMITS = {
 
 export type TenantLimit = keyof typeof TENANT_LIMITS;
 
-export function limitExceeded(limit: TenantLimit, detail: string): Problem {
+export function limitExceeded(
+  limit: TenantLimit,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): Problem {
   const max = TENANT_LIMITS[limit];
-  return new Problem(422, "limit-exceeded", `${detail} (limit ${limit} = ${max})`, { limit, max });
+  return new Problem(422, "limit-exceeded", `${detail} (limit ${limit} = ${max})`, {
+    limit,
+    max,
+    ...extensions,
+  });
+}
+
+/**
+ * Refuses what would make an adapter's training hold more than the training budget: `what` says
+ * what would (an upload, a training, a switch), `dim` is the dimension it would train at.
+ */
+export function assertTrainingBudget(
+  counts: { samples: number; labels: number },
+  dim: number,
+  what: string,
+): void {
+  const { samples, labels } = counts;
+  const values = trainingValues(samples, labels, dim);
+  if (values <= TENANT_LIMITS.trainingValues) return;
+  const allowed = trainingSamplesAllowed(labels, dim);
+  throw limitExceeded(
+    "trainingValues",
+    `${what} would train on ${samples} samples of ${labels} labels at ${dim} dimensions: ${dim} × (${samples} + ${TRAINING_BUDGET.samplesPerLabel} × ${labels}) = ${values} values, more than a training may hold within a Worker's 128 MB; at ${dim} dimensions with ${labels} labels that is ${allowed} samples`,
+    { values, dimension: dim, samples, labels, maxSamples: allowed },
+  );
 }

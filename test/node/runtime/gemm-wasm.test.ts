@@ -158,3 +158,63 @@ describe("WebAssembly SIMD matrix kernel", () => {
     expect(again.fixedProduct).toEqual(first.product);
   });
 });
+
+// A left operand over ~4 MiB (2056 x 514 padded doubles) passes through the memory in blocks of rows.
+describe("WebAssembly SIMD matrix kernel, a large left operand", () => {
+  const [n, m, d] = [2053, 150, 513];
+  const a = random(n * d, 1);
+  const b = random(m * d, 2);
+  const r = random(n * m, 3);
+  const start = random(m * d, 4);
+  /** Row ranges small enough to stay in the memory whole, each a multiple of 4 rows but the last. */
+  const parts = [
+    [0, 1000],
+    [1000, 2000],
+    [2000, n],
+  ] as const;
+
+  it("gives each product row the bits of the same row computed in place", () => {
+    // A fresh memory (it never shrinks): what it grows to is the streamed product's own.
+    wasm.releaseMemory();
+    const streamed = new Float64Array(n * m);
+    wasm.fixedLeft(a, n, d).multiplyByTransposed(b, m, streamed);
+    // A block of A (~4 MiB), one of B and one of the product: not A's whole copy.
+    expect(wasm.memoryBytes()).toBeLessThan(n * d * 8);
+    const inPlace = new Float64Array(n * m);
+    for (const [first, end] of parts) {
+      const rows = end - first;
+      const part = new Float64Array(rows * m);
+      wasm.multiplyByTransposed(a.subarray(first * d, end * d), b, rows, m, d, part);
+      inPlace.set(part, first * m);
+    }
+    expect(streamed).toEqual(inPlace);
+  });
+
+  it("adds R^T A in A's row order, the bits of adding its parts in turn", () => {
+    const streamed = Float64Array.from(start);
+    wasm.addTransposedProduct(r, a, n, m, d, streamed);
+    const inTurn = Float64Array.from(start);
+    for (const [first, end] of parts) {
+      const rows = end - first;
+      wasm.addTransposedProduct(
+        r.subarray(first * m, end * m),
+        a.subarray(first * d, end * d),
+        rows,
+        m,
+        d,
+        inTurn,
+      );
+    }
+    expect(streamed).toEqual(inTurn);
+    expectClose(streamed, products(JS_GEMM, n, m, d).accumulated, n * d);
+  });
+
+  it("rounds a float32 out once per product, as when A stays in place", () => {
+    const single = Float32Array.from(start);
+    const double = Float64Array.from(single);
+    const fixed = wasm.fixedLeft(a, n, d);
+    fixed.addTransposedProduct(r, m, single);
+    fixed.addTransposedProduct(r, m, double);
+    expect(single).toEqual(Float32Array.from(double));
+  });
+});

@@ -301,6 +301,56 @@ describe("bad input", () => {
     expect(raw.objects).toHaveLength(256);
   });
 
+  it("refuses a switch, and an upload, that a training could not hold within 128 MB, naming the limit", async () => {
+    // 90 labels × 3 samples on lexical (4,096 dimensions): 4,096 × (270 + 18 × 90) values, under 2²³.
+    const lexical = await tenant.api.v1.adapters.$post({
+      json: { name: "many topics", backbone: "lexical" },
+    });
+    const adapterId = (await lexical.json()).id;
+    const samples = Array.from({ length: 270 }, (_, i): [string, string] => [
+      `text ${i} about topic ${i % 90}`,
+      `topic-${i % 90}`,
+    ]);
+    for (let start = 0; start < samples.length; start += 64)
+      expect((await uploadTexts(tenant, adapterId, samples.slice(start, start + 64))).status).toBe(
+        201,
+      );
+
+    // At lexical+use-lite's 4,608 dimensions the same samples would be over it.
+    const switched = await fetchWorker(`http://edge/v1/adapters/${adapterId}/select/apply`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${tenant.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ backbone: "lexical+use-lite" }),
+    });
+    expect(switched.status).toBe(422);
+    expect(switched.headers.get("content-type")).toBe("application/problem+json");
+    expect(await switched.json()).toMatchObject({
+      type: "/problems/limit-exceeded",
+      limit: "trainingValues",
+      max: 2 ** 23,
+      dimension: 4608,
+      samples: 270,
+      labels: 90,
+    });
+
+    const moreTopics = Array.from({ length: 64 }, (_, i): [string, string] => [
+      `text about a new topic ${i}`,
+      `new-topic-${i}`,
+    ]);
+    const over = await uploadTexts(tenant, adapterId, moreTopics);
+    expect(over.status).toBe(422);
+    expect(await over.json()).toMatchObject({
+      limit: "trainingValues",
+      dimension: 4096,
+      samples: 334,
+      labels: 154,
+      maxSamples: 0,
+    });
+    const param = { param: { adapterId }, query: {} };
+    const counts = await (await tenant.api.v1.adapters[":adapterId"].samples.$get(param)).json();
+    expect(counts.total).toBe(270);
+  });
+
   it("left the stored samples and the serving head untouched", async () => {
     const param = { param: { adapterId: textAdapter }, query: {} };
     const counts = await (await tenant.api.v1.adapters[":adapterId"].samples.$get(param)).json();
