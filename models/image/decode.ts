@@ -4,6 +4,8 @@
  * what was detected; a recognised file that fails to decode is "corrupt-image"; one with more pixels
  * than the limit is "image-too-large", checked from the header before decoding.
  *
+ * JPEG: a photo's EXIF orientation is applied (exif-orientation.ts), as browsers show it.
+ *
  * PNG conversion: 16-bit samples keep their high byte, 1/2/4-bit grey is scaled to 0–255, palette
  * indices are looked up, grey is replicated to R=G=B, and alpha is dropped (not composited), like
  * PIL's convert("RGB").
@@ -11,6 +13,7 @@
 
 import { type DecodedPng, decode as decodePng } from "fast-png";
 import jpeg from "jpeg-js";
+import { applyOrientation, jpegOrientation } from "./exif-orientation";
 import { jpegSize, pngSize, type Size } from "./header-size";
 import { ImageError } from "./image-error";
 import { checkPngInflation } from "./png-inflation";
@@ -99,7 +102,8 @@ function decodeJpeg(bytes: Uint8Array, limits: DecodeLimits): RgbImage {
       maxResolutionInMP: limits.maxPixels / 1e6,
       maxMemoryUsageInMB: jpegMemoryLimitMB(limits.maxPixels),
     });
-    return { width: decoded.width, height: decoded.height, data: decoded.data };
+    const stored = { width: decoded.width, height: decoded.height, data: decoded.data };
+    return applyOrientation(stored, jpegOrientation(bytes));
   } catch (error) {
     throw corrupt("jpeg", error);
   }

@@ -57,6 +57,8 @@ export class TenantStore extends DurableObject<Bindings> {
   private readonly serving: ServingPublisher;
   /** When a prediction's fallback last wrote a key's and adapter's records again (`mayRepublish`). */
   private readonly republished = new Map<string, number>();
+  /** While the tenant is being deleted its keys authenticate nothing (`deleteTenant`). */
+  private deleting = false;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -103,10 +105,19 @@ export class TenantStore extends DurableObject<Bindings> {
   async deleteTenant() {
     const tenant = this.state.findTenant();
     if (!tenant) return;
-    await deleteHeads(this.env.HEADS, tenantPrefix(tenant.id));
-    await deleteRawPrefix(this.env.SAMPLES, rawTenantPrefix(tenant.id));
-    await this.state.erase();
-    await this.serving.deleteTenant(tenant.id);
+    // Keys stop working first, here and in the serving records predictions read, so that no
+    // prediction gets past its key to find the head deleted under it (a 503 head-not-replicated).
+    this.deleting = true;
+    try {
+      await this.serving.deleteTenant(tenant.id);
+      await deleteHeads(this.env.HEADS, tenantPrefix(tenant.id));
+      await deleteRawPrefix(this.env.SAMPLES, rawTenantPrefix(tenant.id));
+      await this.state.erase();
+      // Records the outbox wrote again meanwhile (its rows are gone now) go too.
+      await this.serving.deleteTenant(tenant.id);
+    } finally {
+      this.deleting = false;
+    }
   }
 
   issueKey(hash: string, hint: string) {
@@ -135,7 +146,7 @@ export class TenantStore extends DurableObject<Bindings> {
 
   /** The tenant, when the key hash is one of its keys. */
   authenticate(keyHash: string): TenantRecord | null {
-    const tenant = this.state.findTenant();
+    const tenant = this.deleting ? null : this.state.findTenant();
     return tenant && this.state.keys.matches(keyHash) ? tenant : null;
   }
 

@@ -66,6 +66,11 @@ const NewAdapterSchema = z
       description: `A backbone id, or a fusion of two of the same modality: ${FUSION_SYNTAX}.`,
       example: "use-lite",
     }),
+    layer: IdSchema.optional().openapi({
+      description:
+        "A cut layer of `backbone` from GET /v1/backbones (default: its output). A fusion names its layers in its id.",
+      example: "pooled",
+    }),
     headType: HeadTypeSchema.default("logistic"),
   })
   .openapi("NewAdapter");
@@ -118,8 +123,8 @@ const deleteAdapter = tenantRoute({
 export function adapterRoutes() {
   return new OpenAPIHono<TenantEnv>()
     .openapi(createAdapter, async (c) => {
-      const { name, backbone, headType } = c.req.valid("json");
-      const binding = bindingFor(c.var.backbones, backbone);
+      const { name, backbone, layer, headType } = c.req.valid("json");
+      const binding = bindingFor(c.var.backbones, backbone, layer);
       if (headType === "finetune") finetuneTop(c.var.backbones, binding);
       const adapter = await c.var.tenant.store.createAdapter({ name, headType, ...binding });
       return c.json(unwrap(adapter), 201);

@@ -56,12 +56,16 @@ export function fromJsonSamples({ samples }: z.infer<typeof JsonSamplesSchema>):
 export async function fromFormSamples(
   form: z.infer<typeof FormSamplesSchema>,
 ): Promise<LabelledInput[]> {
-  const inputs = await fromFormInputs(form.inputs);
-  if (form.label !== undefined && form.labels === undefined) {
-    return pairUp(inputs, Array(inputs.length).fill(form.label));
+  if (form.label !== undefined && form.labels !== undefined) {
+    throw new Problem(
+      422,
+      "labels-mismatch",
+      'send either one "label" field for every input or "labels" fields, one per input, not both',
+    );
   }
-  const labels = form.label === undefined && form.labels !== undefined ? [form.labels].flat() : [];
-  return pairUp(inputs, labels);
+  const inputs = await fromFormInputs(form.inputs);
+  if (form.label !== undefined) return pairUp(inputs, Array(inputs.length).fill(form.label));
+  return pairUp(inputs, form.labels === undefined ? [] : [form.labels].flat());
 }
 
 function pairUp(inputs: RawInput[], labels: string[]): LabelledInput[] {

@@ -7,7 +7,7 @@
 
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { assertFinetuneCandidate } from "../selection/finetune-candidate";
-import { selectionCandidates } from "../selection/select-backbone";
+import { assertRankable, selectionCandidates } from "../selection/select-backbone";
 import { recommendedTarget, switchRequest } from "../selection/switch-target";
 import { unwrap } from "../storage/outcome";
 import type { TenantEnv } from "../tenants/context";
@@ -57,12 +57,14 @@ export function selectionRoutes() {
       const request = c.req.valid("json") ?? {};
       const { backbones: pool } = c.var;
       const { store } = c.var.tenant;
-      // An unknown backbone id is a 404 now, rather than a job that silently measures nothing.
-      for (const backbone of request.backbones ?? []) pool.manifest(backbone);
-      if (request.includeFinetune) {
-        // Refused now (422 no-trainable-top) when no candidate can have its top unfrozen.
+      if (request.backbones || request.includeFinetune) {
         const modality = pool.modality(unwrap(await store.getAdapter(adapterId)).backbone);
-        assertFinetuneCandidate(pool, selectionCandidates(pool, modality, request), modality);
+        // Refused now, rather than a job that silently measures nothing.
+        assertRankable(pool, modality, request.backbones);
+        // 422 no-trainable-top when no candidate can have its top unfrozen.
+        if (request.includeFinetune) {
+          assertFinetuneCandidate(pool, selectionCandidates(pool, modality, request), modality);
+        }
       }
       return c.json(unwrap(await store.startSelection(adapterId, request)), 202);
     })

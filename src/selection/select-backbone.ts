@@ -6,6 +6,7 @@
 
 import { STEP_FLOPS } from "../../adapters";
 import type { BackboneManifest } from "../../models";
+import { echoId, Problem } from "../problem";
 import type { RawInput } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
 import { availability, type Candidate, candidatesFor, onePerWeights } from "./candidates";
@@ -87,4 +88,25 @@ export function selectionCandidates(
     (c) => !request.backbones || request.backbones.includes(c.backbone),
   );
   return onePerWeights(asked, (manifest) => availability(manifest, pool.runtimes).available);
+}
+
+/**
+ * The backbones a selection request names, checked before its job is queued: an unknown id is a
+ * 404, one of another modality than the adapter's a 422 (either would leave nothing to measure).
+ */
+export function assertRankable(
+  pool: BackbonePool,
+  modality: BackboneManifest["modality"],
+  backbones: readonly string[] = [],
+): void {
+  for (const backbone of backbones) {
+    const other = pool.manifest(backbone).modality;
+    if (other !== modality) {
+      throw new Problem(
+        422,
+        "wrong-modality",
+        `backbone ${echoId(backbone)} embeds ${other}s; this adapter holds ${modality}s`,
+      );
+    }
+  }
 }

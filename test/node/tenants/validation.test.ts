@@ -79,6 +79,9 @@ describe("sample uploads", () => {
         slug: "labels-mismatch",
       });
     }
+    await expect(fromFormSamples({ inputs: file, label: "cat", labels: "dog" })).rejects.toThrow(
+      /not both/,
+    );
   });
 
   it("a body is JSON or multipart, nothing else", () => {

@@ -180,6 +180,13 @@ const cases: [string, () => Promise<Response>, number, string][] = [
     "unknown-backbone",
   ],
   [
+    // A layer was once dropped from the body, so any name made an adapter at the default output.
+    "unknown cut layer",
+    () => postJson("/adapters", { name: "x", backbone: "mobilenet-v2", layer: "toString" }),
+    422,
+    "unknown-layer",
+  ],
+  [
     "unknown head type",
     () => postJson("/adapters", { name: "x", backbone: "use-lite", headType: "forest" }),
     422,
@@ -274,6 +281,22 @@ describe("bad input", () => {
       detail: string;
     };
     expect(few.detail).toContain('"cooking" (2)');
+  });
+
+  it("binds a new adapter to the cut layer it names", async () => {
+    const created = await postJson("/adapters", {
+      name: "mid-layer",
+      backbone: "mobilenet-v2",
+      layer: "block12",
+    });
+    expect(created.status).toBe(201);
+    const adapter = (await created.json()) as { layer: string; dim: number };
+    const pooled = await (
+      await postJson("/adapters", { name: "pooled", backbone: "mobilenet-v2" })
+    ).json();
+    expect(adapter.layer).toBe("block12");
+    expect(pooled).toMatchObject({ layer: "pooled", dim: 1792 });
+    expect(adapter.dim).not.toBe(1792);
   });
 
   it("refuses a label flood with the limit named, keeping what was stored and no more", async () => {
