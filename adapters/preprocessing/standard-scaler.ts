@@ -8,6 +8,8 @@ import type { FeatureMatrix, Matrix } from "../linalg/matrix";
 export class StandardScaler {
   mean: Float64Array = new Float64Array(0);
   scale: Float64Array = new Float64Array(0);
+  /** Each feature's standard deviation in the rows fitted (0: constant there). */
+  private spread: Float64Array = new Float64Array(0);
 
   constructor(readonly params: { withStd: boolean } = { withStd: true }) {}
 
@@ -30,10 +32,25 @@ export class StandardScaler {
       }
     }
     this.mean = mean;
-    this.scale = variance.map((v) => {
-      const std = Math.sqrt(v / n);
-      return this.params.withStd && std > 0 ? std : 1;
-    });
+    this.spread = variance.map((v) => Math.sqrt(v / n));
+    this.scale = this.spread.map((std) => (this.params.withStd && std > 0 ? std : 1));
+    return this;
+  }
+
+  /**
+   * Raises the scale of the features in [from, to) to at least `fraction` times the median spread of
+   * that range's non-constant features, so that no feature is scaled up past that: in place, after
+   * `fit`, when it standardises (see fitScaler for why).
+   */
+  floorScales(fraction: number, from = 0, to = this.scale.length): this {
+    if (!this.params.withStd) return this;
+    const varying = this.spread.subarray(from, to).filter((std) => std > 0);
+    if (varying.length === 0) return this;
+    varying.sort();
+    const floor = fraction * (varying[varying.length >> 1] as number);
+    for (let j = from; j < to; j++) {
+      if ((this.spread[j] as number) > 0) this.scale[j] = Math.max(this.scale[j] as number, floor);
+    }
     return this;
   }
 
