@@ -16,7 +16,12 @@ import type { Publication } from "./publish-version";
 
 /** What a job reads from its tenant's object (over RPC: hence the pages). */
 export interface JobRecords {
-  trainingPage(adapterId: string, offset: number, limit: number): Promise<TrainingSample[]>;
+  trainingPage(
+    adapterId: string,
+    after: string | null,
+    storedBy: string,
+    limit: number,
+  ): Promise<TrainingSample[]>;
   rawSampleRefs(adapterId: string): Promise<RawSampleRef[]>;
   stageEmbeddings(
     jobId: string,

@@ -1,6 +1,7 @@
 /**
- * A training job in steps: copy the adapter's samples into the runner, a page per step (so the head
- * trains on the samples as they were when it started, whatever is uploaded meanwhile), then train.
+ * A training job in steps: copy the adapter's samples into the runner, a page per step, then train.
+ * The head trains on the samples as they were when the job was queued: the pages take only samples
+ * stored by then, and the tenant's object refuses deletions while the job is live.
  */
 
 import type { TrainingCheckpoint } from "../../adapters";
@@ -54,10 +55,12 @@ export class TrainingSteps implements JobSteps {
 
   async step(): Promise<void> {
     if (this.stage === "train") return this.training.step();
-    const { vectors, records, adapter } = this.context;
-    // The copied count is the cursor: it is stored with the copy, so a retried page is not doubled.
-    const offset = vectors.countVectors(TRAINING_SET);
-    const page = await records.trainingPage(adapter.id, offset, SNAPSHOT_PAGE);
+    const { vectors, records, adapter, job } = this.context;
+    // The last hash copied is the cursor: it is stored with the copy, so a retried page is not doubled.
+    const copied = vectors.countVectors(TRAINING_SET);
+    const after =
+      copied > 0 ? (vectors.readVectors(TRAINING_SET, copied - 1, 1)[0]?.hash ?? null) : null;
+    const page = await records.trainingPage(adapter.id, after, job.createdAt, SNAPSHOT_PAGE);
     vectors.appendVectors(
       TRAINING_SET,
       page.map((sample) => ({ label: sample.label, hash: sample.hash, vector: sample.features })),

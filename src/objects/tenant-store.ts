@@ -333,8 +333,10 @@ export class TenantStore extends DurableObject<Bindings> {
     return { job: this.state.jobs.get(jobId), adapter: this.state.adapters.get(job.adapterId) };
   }
 
-  trainingPage(adapterId: string, offset: number, limit: number) {
-    return this.state.findTenant() ? this.state.samples.trainingPage(adapterId, offset, limit) : [];
+  trainingPage(adapterId: string, after: string | null, storedBy: string, limit: number) {
+    return this.state.findTenant()
+      ? this.state.samples.trainingPage(adapterId, after, storedBy, limit)
+      : [];
   }
 
   rawSampleRefs(adapterId: string) {
@@ -458,6 +460,8 @@ export class TenantStore extends DurableObject<Bindings> {
   private deleteSamples(adapterId: string, remove: () => DeletedSamples) {
     return attempt(async () => {
       const adapter = this.state.adapters.get(adapterId);
+      // A live job reads the samples as they were when it was queued.
+      this.state.jobs.assertIdle(adapterId);
       const { deleted, rawKeys, contentHashes } = remove();
       const tenantId = this.state.requireTenant().id;
       // With their cut activations (a finetune's cache), on the adapter's current weights.

@@ -135,14 +135,26 @@ export class SamplesTable {
       }));
   }
 
-  /** A page of `trainingSet`, for a job runner that reads the samples over RPC. */
-  trainingPage(adapterId: string, offset: number, limit: number): TrainingSample[] {
+  /**
+   * A page of `trainingSet` for a job runner that reads the samples over RPC: those stored by
+   * `storedBy` (the job's creation), after the content hash `after`, in hash order. Keyset paging, so
+   * a sample uploaded between pages neither shifts the pages nor joins the set.
+   */
+  trainingPage(
+    adapterId: string,
+    after: string | null,
+    storedBy: string,
+    limit: number,
+  ): TrainingSample[] {
     return this.sql
       .exec<{ label: string; content_hash: string; embedding: ArrayBuffer }>(
-        "SELECT label, content_hash, embedding FROM samples WHERE adapter_id = ? ORDER BY content_hash LIMIT ? OFFSET ?",
+        `SELECT label, content_hash, embedding FROM samples
+         WHERE adapter_id = ? AND content_hash > ? AND created_at <= ?
+         ORDER BY content_hash LIMIT ?`,
         adapterId,
+        after ?? "",
+        storedBy,
         limit,
-        offset,
       )
       .toArray()
       .map((row) => ({

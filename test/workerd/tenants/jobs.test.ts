@@ -154,6 +154,33 @@ describe("jobs in steps", () => {
     expect(await runnerHoldsRun(jobId)).toBe(false);
   });
 
+  it("trains on the samples stored when it was queued: uploads meanwhile stay out, deletions wait", async () => {
+    const { tenant, adapterId, train } = await trainedAdapter("snapshot");
+    const jobId = await train({ headType: "logistic", seed: 4 });
+    const later = await uploadTexts(tenant, adapterId, [
+      ["Sleet and freezing fog are expected on the coast road tonight.", "weather"],
+      ["Fold the beaten egg whites gently into the chocolate batter.", "cooking"],
+    ]);
+    expect(later.status).toBe(201);
+    const deleting = await tenant.api.v1.adapters[":adapterId"].samples.$delete({
+      param: { adapterId },
+      query: { label: "cooking" },
+    });
+    expect(deleting.status).toBe(409);
+    expect(await deleting.json()).toMatchObject({ type: "/problems/training-in-progress", jobId });
+
+    expect(await finishedJob(tenant, jobId)).toMatchObject({ status: "succeeded", version: 1 });
+    const { versions } = await (
+      await tenant.api.v1.adapters[":adapterId"].versions.$get({ param: { adapterId }, query: {} })
+    ).json();
+    expect(versions[0]?.report).toMatchObject({ samples: { raw: TOPICS.length } });
+    const deleted = await tenant.api.v1.adapters[":adapterId"].samples.$delete({
+      param: { adapterId },
+      query: { label: "cooking" },
+    });
+    expect(deleted.status).toBe(200);
+  });
+
   it("stops cleanly when its tenant is deleted mid-job", async () => {
     const { tenant, train } = await trainedAdapter("vanishing");
     const jobId = await train({ headType: "logistic" });
