@@ -130,11 +130,11 @@ const deleteSample = tenantRoute({
   method: "delete",
   path: "/adapters/{adapterId}/samples/{sampleId}",
   tags: ["samples"],
-  summary: "Delete one sample",
+  summary: "Delete one sample (refused while a job of the adapter is live)",
   request: { params: SampleParams },
   responses: {
     200: jsonContent(z.object({ deleted: z.int() }), "Deleted"),
-    ...problemResponses([401, 404]),
+    ...problemResponses([401, 404, 409]),
   },
 });
 
@@ -142,11 +142,11 @@ const deleteLabel = tenantRoute({
   method: "delete",
   path: "/adapters/{adapterId}/samples",
   tags: ["samples"],
-  summary: "Delete every sample with a label",
+  summary: "Delete every sample with a label (refused while a job of the adapter is live)",
   request: { params: AdapterIdParams, query: z.object({ label: LabelSchema }) },
   responses: {
     200: jsonContent(z.object({ deleted: z.int() }), "Deleted"),
-    ...problemResponses([401, 404, 422]),
+    ...problemResponses([401, 404, 409, 422]),
   },
 });
 
