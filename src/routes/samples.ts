@@ -40,7 +40,16 @@ const UploadResultSchema = z
     duplicates: z.int().openapi({
       description: "Samples whose content the adapter already held (kept as they were).",
     }),
-    samples: z.array(z.object({ id: z.string(), status: z.enum(["added", "duplicate"]) })),
+    samples: z.array(
+      z.object({
+        id: z.string(),
+        status: z.enum(["added", "duplicate"]),
+        label: z.string().optional().openapi({
+          description:
+            "For a duplicate: the label it is stored under (the first upload's; a different label sent now is not applied).",
+        }),
+      }),
+    ),
     counts: SampleCountsSchema,
   })
   .openapi("SampleUploadResult");

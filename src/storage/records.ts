@@ -56,7 +56,10 @@ export interface NewSample {
   rawKey: string | null;
 }
 
-export type SampleOutcome = { status: "added"; id: string } | { status: "duplicate"; id: string };
+export type SampleOutcome =
+  | { status: "added"; id: string }
+  /** `label`: the one the sample is stored under, the first upload's, whatever this one said. */
+  | { status: "duplicate"; id: string; label: string };
 
 export interface LabelCount {
   label: string;

@@ -15,6 +15,7 @@ export interface DeletedSamples {
 export interface KnownSample {
   id: string;
   contentHash: string;
+  label: string;
 }
 
 export interface TrainingSample {
@@ -40,13 +41,13 @@ export class SamplesTable {
     if (hashes.length === 0) return [];
     const placeholders = hashes.map(() => "?").join(", ");
     return this.sql
-      .exec<{ id: string; content_hash: string }>(
-        `SELECT id, content_hash FROM samples WHERE adapter_id = ? AND content_hash IN (${placeholders})`,
+      .exec<{ id: string; content_hash: string; label: string }>(
+        `SELECT id, content_hash, label FROM samples WHERE adapter_id = ? AND content_hash IN (${placeholders})`,
         adapterId,
         ...hashes,
       )
       .toArray()
-      .map((row) => ({ id: row.id, contentHash: row.content_hash }));
+      .map((row) => ({ id: row.id, contentHash: row.content_hash, label: row.label }));
   }
 
   /**
@@ -246,13 +247,13 @@ export class SamplesTable {
       .toArray()[0];
     if (inserted) return { status: "added", id: inserted.id };
     const existing = this.sql
-      .exec<{ id: string }>(
-        "SELECT id FROM samples WHERE adapter_id = ? AND content_hash = ?",
+      .exec<{ id: string; label: string }>(
+        "SELECT id, label FROM samples WHERE adapter_id = ? AND content_hash = ?",
         adapterId,
         sample.contentHash,
       )
       .one();
-    return { status: "duplicate", id: existing.id };
+    return { status: "duplicate", id: existing.id, label: existing.label };
   }
 
   private deleteWhere(condition: string, ...bindings: string[]): DeletedSamples {

@@ -43,7 +43,7 @@ export async function storeSamples(
   const hashes = samples.map((sample) => sample.hash);
   const known = unwrap(await tenant.store.knownSamples(adapter.id, hashes));
   const outcomes = new Map<string, SampleOutcome>(
-    known.map(({ contentHash, id }) => [contentHash, { status: "duplicate", id }]),
+    known.map(({ contentHash, id, label }) => [contentHash, { status: "duplicate", id, label }]),
   );
 
   const fresh = distinctBy(samples.filter((sample) => !outcomes.has(sample.hash)));
@@ -58,17 +58,30 @@ export async function storeSamples(
   for (const [index, sample] of newSamples.entries()) {
     outcomes.set(sample.contentHash, stored[index] as SampleOutcome);
   }
-  return inRequestOrder(hashes, outcomes);
+  return inRequestOrder(samples, outcomes);
 }
 
-/** One outcome per request item; a content repeated within the request is a duplicate of its first. */
-function inRequestOrder(hashes: string[], outcomes: Map<string, SampleOutcome>): SampleOutcome[] {
-  const seen = new Set<string>();
-  return hashes.map((hash) => {
+/**
+ * One outcome per request item; a content repeated within the request is a duplicate of its first,
+ * stored under the first one's label.
+ */
+function inRequestOrder(
+  samples: HashedSample[],
+  outcomes: Map<string, SampleOutcome>,
+): SampleOutcome[] {
+  const firstLabel = new Map<string, string>();
+  return samples.map(({ hash, label }) => {
     const outcome = outcomes.get(hash) as SampleOutcome;
-    const repeated = seen.has(hash);
-    seen.add(hash);
-    return repeated ? { status: "duplicate", id: outcome.id } : outcome;
+    const first = firstLabel.get(hash);
+    if (first === undefined) {
+      firstLabel.set(hash, label);
+      return outcome;
+    }
+    return {
+      status: "duplicate",
+      id: outcome.id,
+      label: outcome.status === "duplicate" ? outcome.label : first,
+    };
   });
 }
 

@@ -82,6 +82,12 @@ describe("raw uploads and deletion", () => {
       "duplicate",
     ]);
     expect(repeat?.id).toBe(second?.id);
+    expect(repeat).toMatchObject({ label: "cooking" });
+    // Sent again under another label: recognised, and the answer says which label stays.
+    const relabelled = await uploadTexts(tenant, adapterId, [[COOKING[0] as string, "weather"]]);
+    expect((await relabelled.json()).samples).toEqual([
+      { id: first?.id, status: "duplicate", label: "cooking" },
+    ]);
 
     // Listed page by page, and read back as sent while retained.
     const samples = tenant.api.v1.adapters[":adapterId"].samples;
