@@ -39,6 +39,7 @@ export interface JobContext {
     RunnerState,
     | "appendVectors"
     | "countVectors"
+    | "lastVectorHash"
     | "readVectors"
     | "appendActivations"
     | "countActivations"

@@ -57,9 +57,7 @@ export class TrainingSteps implements JobSteps {
     if (this.stage === "train") return this.training.step();
     const { vectors, records, adapter, job } = this.context;
     // The last hash copied is the cursor: it is stored with the copy, so a retried page is not doubled.
-    const copied = vectors.countVectors(TRAINING_SET);
-    const after =
-      copied > 0 ? (vectors.readVectors(TRAINING_SET, copied - 1, 1)[0]?.hash ?? null) : null;
+    const after = vectors.lastVectorHash(TRAINING_SET);
     const page = await records.trainingPage(adapter.id, after, job.createdAt, SNAPSHOT_PAGE);
     vectors.appendVectors(
       TRAINING_SET,

@@ -156,6 +156,18 @@ export class RunnerState {
     });
   }
 
+  /** The hash of the set's last vector (null: none yet). */
+  lastVectorHash(set: string): string | null {
+    return (
+      this.sql
+        .exec<{ hash: string }>(
+          "SELECT hash FROM vectors WHERE vector_set = ? ORDER BY position DESC LIMIT 1",
+          set,
+        )
+        .toArray()[0]?.hash ?? null
+    );
+  }
+
   countVectors(set: string): number {
     return this.sql
       .exec<{ n: number }>("SELECT count(*) AS n FROM vectors WHERE vector_set = ?", set)

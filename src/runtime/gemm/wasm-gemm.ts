@@ -87,7 +87,6 @@ function readPadded(view: Float64Array, at: number, target: FloatArray, rows: nu
     target.set(view.subarray(at + k * stride, at + k * stride + d), k * d);
 }
 
-/** out = A B^T with A already at 0 in the workspace (n x d, padded), B in blocks of rows. */
 /**
  * A, the left operand, as the products read it: at 0 in the workspace, placed there one block of
  * `blockRows` rows (a multiple of 4) at a time. A small A is one block that stays in place (a fixed
@@ -221,8 +220,6 @@ export function wasmGemmKernel(module: WebAssembly.Module): GemmKernel {
     };
     return { space: workspace, operand };
   };
-  const fixed = (a: Float64Array, n: number, d: number, token: object) => () =>
-    left(a, n, d, token);
   return {
     name: "wasm-simd",
     multiplyByTransposed(a, b, n, m, d, out) {
@@ -234,7 +231,8 @@ export function wasmGemmKernel(module: WebAssembly.Module): GemmKernel {
       add(space, operand, r, m, out);
     },
     fixedLeft(a, n, d): FixedLeftMatrix {
-      const operandOf = fixed(a, n, d, {});
+      const token = {};
+      const operandOf = () => left(a, n, d, token);
       return {
         multiplyByTransposed(b, m, out) {
           const { space, operand } = operandOf();
