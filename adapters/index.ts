@@ -47,6 +47,7 @@ export {
 } from "./protocol/adapter-train-options";
 export { STEP_FLOPS } from "./protocol/step-budget";
 export { type SplitIndices, stratifiedSplit } from "./protocol/stratified-split";
+export { stratifiedSubsample } from "./protocol/stratified-subsample";
 export {
   type TrainHeadInput,
   type TrainingCheckpoint,

@@ -111,7 +111,12 @@ export async function benchSelection(
     });
     // The same measurements ranked for an adapter with no current backbone to keep.
     const fresh = selectionReport(
-      { modality: task.modality, current: { backbone: "", layer: "" }, samples },
+      {
+        modality: task.modality,
+        current: { backbone: "", layer: "" },
+        samples,
+        stored: samples.length,
+      },
       report.labels,
       structuredClone(report.candidates),
       report.selectionMs,

@@ -22,7 +22,8 @@ export interface JobRecords {
     storedBy: string,
     limit: number,
   ): Promise<TrainingSample[]>;
-  rawSampleRefs(adapterId: string): Promise<RawSampleRef[]>;
+  /** The adapter's samples, or those stored by `storedBy` (a job's creation time). */
+  rawSampleRefs(adapterId: string, storedBy?: string): Promise<RawSampleRef[]>;
   stageEmbeddings(
     jobId: string,
     embeddings: { hash: string; vector: Float32Array }[],

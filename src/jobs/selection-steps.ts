@@ -8,8 +8,10 @@
 import { resolveCutLayer } from "../../models/cut-layer";
 import { fusionLayers, isFusionId } from "../../models/fusion";
 import type { BackbonePool } from "../runtime/backbones";
+import type { Candidate } from "../selection/candidates";
 import type { FinetuneActivations } from "../selection/finetune-candidate";
 import { selectionCandidates } from "../selection/select-backbone";
+import { type SelectionPool, selectionPool } from "../selection/selection-pool";
 import { SelectionProcess, type SelectionProcessCheckpoint } from "../selection/selection-process";
 import { labelsOf } from "../selection/selection-report";
 import type { JobProgress } from "../storage/jobs-table";
@@ -20,8 +22,9 @@ import { embedNextChunk } from "./embed-chunk";
 import type { JobContext, JobResult, JobSteps } from "./job-steps";
 
 export class SelectionSteps implements JobSteps {
-  private refs: RawSampleRef[] | null = null;
+  private refs: SelectionPool<RawSampleRef> | null = null;
   private readonly run: SelectionProcess;
+  private readonly candidates: Candidate[];
 
   constructor(
     private readonly context: JobContext & { job: JobOf<"selection"> },
@@ -29,6 +32,7 @@ export class SelectionSteps implements JobSteps {
   ) {
     const pool = context.backbones();
     const modality = pool.modality(context.adapter.backbone);
+    this.candidates = selectionCandidates(pool, modality, context.job.request);
     this.run = new SelectionProcess(
       {
         pool,
@@ -40,9 +44,13 @@ export class SelectionSteps implements JobSteps {
           const chunk = await embedNextChunk(context, refs, candidate.id, candidate);
           return { done: chunk.embedded >= refs.length, embedMs: chunk.embedMs };
         },
+        measuredOn: async () => {
+          const refs = await this.samples();
+          return { samples: refs.length, labels: labelsOf(refs).length };
+        },
       },
       context.job.request,
-      selectionCandidates(pool, modality, context.job.request),
+      this.candidates,
       resume,
     );
   }
@@ -68,7 +76,7 @@ export class SelectionSteps implements JobSteps {
   result(): JobResult {
     const { adapter } = this.context;
     const pool = this.context.backbones();
-    const samples = this.refs ?? [];
+    const { samples, stored } = this.refs ?? { samples: [], stored: 0 };
     return {
       kind: "report",
       report: this.run.report(
@@ -76,6 +84,7 @@ export class SelectionSteps implements JobSteps {
           modality: pool.modality(adapter.backbone),
           current: { backbone: adapter.backbone, layer: currentLayer(pool, adapter) },
           samples,
+          stored,
         },
         labelsOf(samples),
       ),
@@ -105,9 +114,18 @@ export class SelectionSteps implements JobSteps {
     };
   }
 
+  /**
+   * The pool: drawn from the samples stored when the job was queued, so that every process of the
+   * job (after an eviction, a deploy) measures the same ones whatever is uploaded meanwhile.
+   */
   private async samples(): Promise<RawSampleRef[]> {
-    this.refs ??= await this.context.records.rawSampleRefs(this.context.adapter.id);
-    return this.refs;
+    const { records, adapter, job } = this.context;
+    this.refs ??= selectionPool(
+      await records.rawSampleRefs(adapter.id, job.createdAt),
+      this.candidates,
+      job.request.seed ?? 0,
+    );
+    return this.refs.samples;
   }
 }
 

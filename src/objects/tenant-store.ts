@@ -339,8 +339,8 @@ export class TenantStore extends DurableObject<Bindings> {
       : [];
   }
 
-  rawSampleRefs(adapterId: string) {
-    return this.state.findTenant() ? this.state.samples.rawSamples(adapterId) : [];
+  rawSampleRefs(adapterId: string, storedBy?: string) {
+    return this.state.findTenant() ? this.state.samples.rawSamples(adapterId, storedBy) : [];
   }
 
   /** Records a step; answers whether the job should go on (false once cancelled or gone). */

@@ -13,6 +13,7 @@ import { availability, type Candidate, candidatesFor, onePerWeights } from "./ca
 import { embedRaw } from "./embed-raw";
 import { memoryActivations } from "./memory-activations";
 import { MemoryVectorSets } from "./memory-vectors";
+import { selectionPool } from "./selection-pool";
 import { SelectionProcess, type SelectionProcessReport } from "./selection-process";
 import { labelsOf, type SelectionRequest } from "./selection-report";
 import type { VectorSets } from "./selection-run";
@@ -34,7 +35,9 @@ export interface SelectBackboneInput {
 }
 
 export async function selectBackbone(input: SelectBackboneInput): Promise<SelectionProcessReport> {
-  const { pool, samples, request } = input;
+  const { pool, request } = input;
+  const candidates = selectionCandidates(pool, input.modality, request);
+  const { samples, stored } = selectionPool(input.samples, candidates, request.seed ?? 0);
   const vectors = input.vectors ?? new MemoryVectorSets();
   const run = new SelectionProcess(
     {
@@ -62,9 +65,10 @@ export async function selectBackbone(input: SelectBackboneInput): Promise<Select
         );
         return { done: true, embedMs };
       },
+      measuredOn: async () => ({ samples: samples.length, labels: labelsOf(samples).length }),
     },
     request,
-    selectionCandidates(pool, input.modality, request),
+    candidates,
     null,
   );
   while (!run.done) {
@@ -72,7 +76,7 @@ export async function selectBackbone(input: SelectBackboneInput): Promise<Select
     await input.onProgress?.(fraction, message);
     await run.step();
   }
-  return run.report(input, labelsOf(samples));
+  return run.report({ ...input, samples, stored }, labelsOf(samples));
 }
 
 /**

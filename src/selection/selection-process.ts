@@ -11,7 +11,7 @@ import {
   type FinetuneCandidateReport,
   FinetuneCandidateRun,
 } from "./finetune-candidate";
-import type { SelectionReport, SelectionRequest } from "./selection-report";
+import type { SelectionContext, SelectionReport, SelectionRequest } from "./selection-report";
 import { type SelectionCheckpoint, SelectionRun, type SelectionWorkspace } from "./selection-run";
 
 export interface SelectionProcessCheckpoint {
@@ -60,10 +60,7 @@ export class SelectionProcess {
     return { selection: this.ranking.checkpoint(), finetune: this.finetune?.checkpoint() ?? null };
   }
 
-  report(
-    context: Pick<SelectionReport, "modality" | "current"> & { samples: unknown[] },
-    labels: string[],
-  ): SelectionProcessReport {
+  report(context: SelectionContext, labels: string[]): SelectionProcessReport {
     return { ...this.ranking.report(context, labels), finetune: this.finetune?.report() ?? null };
   }
 }

@@ -86,13 +86,19 @@ export interface SelectionReport {
   selectionMs: number;
 }
 
+/** What a report says about the samples: those measured on, drawn from `stored` (./selection-pool.ts). */
+export type SelectionContext = Pick<SelectionReport, "modality" | "current"> & {
+  samples: unknown[];
+  stored: number;
+};
+
 export function labelsOf(samples: { label: string }[]): string[] {
   return [...new Set(samples.map((s) => s.label))].sort();
 }
 
 /** The ranked report from every candidate's report, in the order they were measured. */
 export function selectionReport(
-  input: Pick<SelectionReport, "modality" | "current"> & { samples: unknown[] },
+  input: SelectionContext,
   labels: string[],
   reports: CandidateReport[],
   selectionMs: number,
@@ -217,16 +223,17 @@ function separationNotes({ ranked }: Ranking<RankableReport>, samples: number): 
   ];
 }
 
-function context(
-  input: Pick<SelectionReport, "modality" | "current"> & { samples: unknown[] },
-  labels: string[],
-  reports: CandidateReport[],
-) {
+function context(input: SelectionContext, labels: string[], reports: CandidateReport[]) {
   const notes: string[] = [];
   const usable = reports.filter((r) => r.status !== "unavailable");
   if (usable.length <= 1) {
     notes.push(
       `only ${usable.length} candidate${usable.length === 1 ? "" : "s"} for ${input.modality} can run in this deployment: there is nothing to choose between`,
+    );
+  }
+  if (input.stored > input.samples.length) {
+    notes.push(
+      `measured on a stratified subsample of ${input.samples.length} of the adapter's ${input.stored} samples: cross-validating the widest candidate on more would exceed the training budget (ranking needs far fewer samples than serving)`,
     );
   }
   const failed = reports.filter((r) => r.status === "failed");

@@ -14,11 +14,13 @@ import type { LabelledVector } from "../storage/runner-state";
 import { backboneRefOf, type Candidate, candidateAvailability } from "./candidates";
 import { fusionCandidate } from "./fusion-candidate";
 import { crossValidationOf, type SelectionInput, transferability } from "./measure-candidate";
+import { overTrainingBudget } from "./selection-pool";
 import {
   type CandidateReport,
   describeCandidate,
   failedCandidate,
   labelsOf,
+  type SelectionContext,
   type SelectionReport,
   type SelectionRequest,
   selectionReport,
@@ -42,6 +44,8 @@ export interface SelectionWorkspace {
    * `done` once the set holds every sample. Backbone time only (warm-up excluded).
    */
   embedNextChunk(candidate: Candidate): Promise<{ done: boolean; embedMs: number }>;
+  /** The pool's size (./selection-pool.ts): every candidate is measured on these samples. */
+  measuredOn(): Promise<{ samples: number; labels: number }>;
 }
 
 export interface SelectionCheckpoint {
@@ -120,8 +124,7 @@ export class SelectionRun {
     const started = performance.now();
     const candidate = this.candidateAt(this.state.candidate);
     if (!candidate) return;
-    const { pool } = this.workspace;
-    const available = candidateAvailability(candidate, pool.runtimes);
+    const available = await this.measurable(candidate);
     try {
       if (!available.available) {
         this.next(describeCandidate(candidate, available, { status: "unavailable", error: null }));
@@ -161,11 +164,16 @@ export class SelectionRun {
   }
 
   /** The ranked report, once done. */
-  report(
-    context: Pick<SelectionReport, "modality" | "current"> & { samples: unknown[] },
-    labels: string[],
-  ): SelectionReport {
+  report(context: SelectionContext, labels: string[]): SelectionReport {
     return selectionReport(context, labels, this.state.reports, this.state.computeMs);
+  }
+
+  /** Whether the deployment can run the candidate and its cross-validation fits the training budget. */
+  private async measurable(candidate: Candidate) {
+    const available = candidateAvailability(candidate, this.workspace.pool.runtimes);
+    if (!available.available) return available;
+    const overBudget = overTrainingBudget(candidate, await this.workspace.measuredOn());
+    return overBudget ? { ...available, available: false, reasons: [overBudget] } : available;
   }
 
   /** The finished candidate's measures: its cross-validation, LogME, prototype LOO, latency. */

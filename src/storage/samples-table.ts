@@ -205,12 +205,17 @@ export class SamplesTable {
     this.sql.exec("DELETE FROM staged_embeddings WHERE job_id = ?", jobId);
   }
 
-  /** Every sample's label and raw upload, in the same content order as `trainingSet`. */
-  rawSamples(adapterId: string): RawSampleRef[] {
+  /**
+   * Every sample's label and raw upload, in content order (as `trainingPage`); with `storedBy`, only
+   * those stored by then.
+   */
+  rawSamples(adapterId: string, storedBy?: string): RawSampleRef[] {
+    const stored = storedBy === undefined ? "" : "AND created_at <= ?";
     return this.sql
       .exec<{ label: string; content_hash: string; raw_key: string | null }>(
-        "SELECT label, content_hash, raw_key FROM samples WHERE adapter_id = ? ORDER BY content_hash",
+        `SELECT label, content_hash, raw_key FROM samples WHERE adapter_id = ? ${stored} ORDER BY content_hash`,
         adapterId,
+        ...(storedBy === undefined ? [] : [storedBy]),
       )
       .toArray()
       .map((row) => ({ label: row.label, hash: row.content_hash, rawKey: row.raw_key }));

@@ -59,6 +59,16 @@ describe("backbone selection", () => {
     const busy = await api.select({});
     expect(busy.status).toBe(409);
     expect(await busy.json()).toMatchObject({ type: "/problems/training-in-progress" });
+    // Stored after the job was queued: not in its pool, in this process or the next.
+    const later = await uploadTexts(tenant, adapterId, [
+      ["Hail and thunder are forecast for the hills after midnight.", "weather"],
+      ["Simmer the lentils with cumin until they turn soft.", "cooking"],
+    ]);
+    expect(later.status).toBe(201);
+    // A new process (the runner killed) reads the pool again: the same samples.
+    await runInDurableObject(bindings.JOB_RUNNERS.getByName(job.id), (_, ctx) =>
+      ctx.abort("killed by the test"),
+    ).catch(() => undefined);
 
     const events = await fetchWorker(`http://edge/v1/jobs/${job.id}/events`, {
       headers: { authorization: `Bearer ${tenant.key}` },
@@ -66,6 +76,7 @@ describe("backbone selection", () => {
     expect(await events.text()).toMatch(/event: succeeded\ndata: /);
     const { report } = await finishedJob(tenant, job.id);
     expect(report?.labels).toEqual(["cooking", "finance", "weather"]);
+    expect(report?.samples).toBe(TOPICS.length);
     expect(report?.current).toEqual({ backbone: "use-lite", layer: "sentence" });
     const singles = report?.candidates.filter((c) => !c.backbone.includes("+")) ?? [];
     expect(singles.map((c) => c.id).sort()).toEqual([

@@ -98,6 +98,7 @@ describe("fusion candidate", () => {
         modality: "text",
         current: { backbone: "use-lite", layer: "sentence" },
         samples: Array(30),
+        stored: 30,
       },
       ["a", "b"],
       [...singles, fusedReport],

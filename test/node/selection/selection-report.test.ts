@@ -48,7 +48,7 @@ describe("selection report", () => {
     current = { backbone: "use-lite", layer: "sentence" },
   ) =>
     selectionReport(
-      { modality: "text", current, samples: Array(9) },
+      { modality: "text", current, samples: Array(9), stored: 9 },
       ["a", "b", "c"],
       [
         describeCandidate(sentence, available, status, measured(Array(9).fill(1), 6.45)),
