@@ -63,5 +63,11 @@ export {
   type HeadDescription,
   type HeadStep,
 } from "./serialization/head-description";
-export { TRAINING_BUDGET, trainingSamplesAllowed, trainingValues } from "./training-budget";
+export {
+  hiddenUnitsOf,
+  TRAINING_BUDGET,
+  type TrainingWidth,
+  trainingSamplesAllowed,
+  trainingValues,
+} from "./training-budget";
 export * from "./types";

@@ -37,7 +37,19 @@ export function assertTrainable(
   }
 }
 
-/** The adapter's samples at `dim` dimensions within the training budget (a job would hold them all). */
-export function assertWithinTrainingBudget(counts: SampleCounts, dim: number, what: string): void {
-  assertTrainingBudget({ samples: counts.total, labels: counts.labels.length }, dim, what);
+/**
+ * The adapter's samples at `dim` dimensions within the training budget (a job would hold them all),
+ * with an MLP's `hiddenUnits` when the training is one.
+ */
+export function assertWithinTrainingBudget(
+  counts: SampleCounts,
+  dim: number,
+  what: string,
+  hiddenUnits = 0,
+): void {
+  assertTrainingBudget(
+    { samples: counts.total, labels: counts.labels.length, hiddenUnits },
+    dim,
+    what,
+  );
 }

@@ -9,6 +9,7 @@
  */
 
 import { DurableObject } from "cloudflare:workers";
+import { hiddenUnitsOf } from "../../adapters";
 import type { Bindings } from "../env";
 import { type Publication, publishVersion } from "../jobs/publish-version";
 import { assertTrainable, assertWithinTrainingBudget } from "../jobs/readiness";
@@ -267,7 +268,9 @@ export class TenantStore extends DurableObject<Bindings> {
       const adapter = this.state.adapters.get(adapterId);
       const counts = this.state.samples.counts(adapterId);
       assertTrainable(counts);
-      assertWithinTrainingBudget(counts, adapter.dim, "this training");
+      const headType = request.headType ?? adapter.headType;
+      const hiddenUnits = hiddenUnitsOf(headType, request.hyperparameters);
+      assertWithinTrainingBudget(counts, adapter.dim, "this training", hiddenUnits);
       return this.enqueue(adapterId, "training", request);
     });
   }

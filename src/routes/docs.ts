@@ -19,7 +19,7 @@ Limits: body ${LIMITS.maxBodyBytes} bytes on the image routes (embed, sample upl
 ${LIMITS.maxControlBodyBytes} bytes on every other route; ${TENANT_LIMITS.samplesPerRequest} samples per upload;
 ${TENANT_LIMITS.inputsPerPrediction} inputs per prediction; ${TENANT_LIMITS.samplesPerAdapter} samples and
 ${TENANT_LIMITS.labelsPerAdapter} labels per adapter, and at most ${TENANT_LIMITS.trainingValues} training values
-(dimension × (samples + ${TRAINING_BUDGET.samplesPerLabel} × labels), limit \`trainingValues\`); ${TENANT_LIMITS.adaptersPerTenant} adapters and
+(dimension × (samples + ${TRAINING_BUDGET.samplesPerLabel} × labels + ${TRAINING_BUDGET.samplesPerHiddenUnit} × an MLP's hidden units), limit \`trainingValues\`); ${TENANT_LIMITS.adaptersPerTenant} adapters and
 ${TENANT_LIMITS.keysPerTenant} API keys per tenant; ${TENANT_LIMITS.tenants} tenants. List routes page with
 \`limit\` (at most ${PAGE_LIMITS.max}) and \`cursor\` (the previous page's \`nextCursor\`).`;
 

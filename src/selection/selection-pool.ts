@@ -27,7 +27,7 @@ export function selectionPool<T extends { label: string }>(
   seed: number,
 ): SelectionPool<T> {
   const labels = labelsOf(stored);
-  const allowed = trainingSamplesAllowed(labels.length, widestCandidate(candidates));
+  const allowed = trainingSamplesAllowed({ labels: labels.length }, widestCandidate(candidates));
   if (stored.length <= allowed) return { samples: stored, stored: stored.length };
   const classOf = new Map(labels.map((label, k) => [label, k]));
   const y = Int32Array.from(stored, (sample) => classOf.get(sample.label) as number);
@@ -46,7 +46,7 @@ export function overTrainingBudget(
   candidate: Pick<Candidate, "dim">,
   pool: { samples: number; labels: number },
 ): string | null {
-  const values = trainingValues(pool.samples, pool.labels, candidate.dim);
+  const values = trainingValues(pool.samples, pool, candidate.dim);
   if (values <= TRAINING_BUDGET.values) return null;
   return `cross-validating ${pool.samples} samples of ${pool.labels} labels at ${candidate.dim} dimensions would hold ${values} training values, over the ${TRAINING_BUDGET.values} a training may hold within a Worker's 128 MB`;
 }

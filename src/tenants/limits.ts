@@ -6,6 +6,7 @@
 import {
   LIMITS as HEAD_LIMITS,
   TRAINING_BUDGET,
+  type TrainingWidth,
   trainingSamplesAllowed,
   trainingValues,
 } from "../../adapters";
@@ -52,20 +53,31 @@ export function limitExceeded(
 
 /**
  * Refuses what would make an adapter's training hold more than the training budget: `what` says
- * what would (an upload, a training, a switch), `dim` is the dimension it would train at.
+ * what would (an upload, a training, a switch), `dim` is the dimension it would train at, and
+ * `hiddenUnits` an MLP's (0 for other heads, and for uploads: the head is chosen when training).
  */
 export function assertTrainingBudget(
-  counts: { samples: number; labels: number },
+  counts: { samples: number } & TrainingWidth,
   dim: number,
   what: string,
 ): void {
-  const { samples, labels } = counts;
-  const values = trainingValues(samples, labels, dim);
+  const { samples, labels, hiddenUnits = 0 } = counts;
+  const values = trainingValues(samples, counts, dim);
   if (values <= TENANT_LIMITS.trainingValues) return;
-  const allowed = trainingSamplesAllowed(labels, dim);
+  const allowed = trainingSamplesAllowed(counts, dim);
+  const width = hiddenUnits > 0 ? ` and ${hiddenUnits} hidden units` : "";
+  const hidden =
+    hiddenUnits > 0 ? ` + ${TRAINING_BUDGET.samplesPerHiddenUnit} × ${hiddenUnits}` : "";
   throw limitExceeded(
     "trainingValues",
-    `${what} would train on ${samples} samples of ${labels} labels at ${dim} dimensions: ${dim} × (${samples} + ${TRAINING_BUDGET.samplesPerLabel} × ${labels}) = ${values} values, more than a training may hold within a Worker's 128 MB; at ${dim} dimensions with ${labels} labels that is ${allowed} samples`,
-    { values, dimension: dim, samples, labels, maxSamples: allowed },
+    `${what} would train on ${samples} samples of ${labels} labels${width} at ${dim} dimensions: ${dim} × (${samples} + ${TRAINING_BUDGET.samplesPerLabel} × ${labels}${hidden}) = ${values} values, more than a training may hold within a Worker's 128 MB; at ${dim} dimensions with ${labels} labels${width} that is ${allowed} samples`,
+    {
+      values,
+      dimension: dim,
+      samples,
+      labels,
+      ...(hiddenUnits > 0 ? { hiddenUnits } : {}),
+      maxSamples: allowed,
+    },
   );
 }

@@ -19,10 +19,12 @@ describe("selectionPool", () => {
   it("draws a stratified subsample that the two widest candidates fused can be cross-validated on", () => {
     const stored = samples(5000, 10);
     const pool = selectionPool(stored, imageCandidates, 0);
-    const allowed = trainingSamplesAllowed(10, 1792 + 1280);
+    const allowed = trainingSamplesAllowed({ labels: 10 }, 1792 + 1280);
     expect(pool.stored).toBe(5000);
     expect(pool.samples).toHaveLength(allowed);
-    expect(trainingValues(allowed, 10, 1792 + 1280)).toBeLessThanOrEqual(TRAINING_BUDGET.values);
+    expect(trainingValues(allowed, { labels: 10 }, 1792 + 1280)).toBeLessThanOrEqual(
+      TRAINING_BUDGET.values,
+    );
     const perLabel = new Map<string, number>();
     for (const { label } of pool.samples) perLabel.set(label, (perLabel.get(label) ?? 0) + 1);
     expect([...perLabel.values()].every((n) => Math.abs(n - allowed / 10) <= 1)).toBe(true);
@@ -40,7 +42,7 @@ describe("overTrainingBudget", () => {
   it("passes a candidate within the budget and names the values of one over it", () => {
     expect(overTrainingBudget({ dim: 512 }, { samples: 1000, labels: 10 })).toBeNull();
     const reason = overTrainingBudget({ dim: 4608 }, { samples: 768, labels: 256 });
-    expect(reason).toContain(String(trainingValues(768, 256, 4608)));
+    expect(reason).toContain(String(trainingValues(768, { labels: 256 }, 4608)));
     expect(reason).toContain("128 MB");
   });
 });

@@ -324,7 +324,7 @@ describe("bad input", () => {
     expect(raw.objects).toHaveLength(256);
   });
 
-  it("refuses a switch, and an upload, that a training could not hold within 128 MB, naming the limit", async () => {
+  it("refuses a switch, a wide MLP and an upload that a training could not hold within 128 MB, naming the limit", async () => {
     // 90 labels × 3 samples on lexical (4,096 dimensions): 4,096 × (270 + 18 × 90) values, under 2²³.
     const lexical = await tenant.api.v1.adapters.$post({
       json: { name: "many topics", backbone: "lexical" },
@@ -354,6 +354,18 @@ describe("bad input", () => {
       dimension: 4608,
       samples: 270,
       labels: 90,
+    });
+
+    // An MLP's hidden units count: 4,096 × (270 + 18 × 90 + 4 × 1,024) values.
+    const wide = await tenant.api.v1.adapters[":adapterId"].train.$post({
+      param: { adapterId },
+      json: { headType: "mlp", hyperparameters: { hiddenUnits: 1024 } },
+    });
+    expect(wide.status).toBe(422);
+    expect(await wide.json()).toMatchObject({
+      limit: "trainingValues",
+      values: 4096 * (270 + 18 * 90 + 4 * 1024),
+      hiddenUnits: 1024,
     });
 
     const moreTopics = Array.from({ length: 64 }, (_, i): [string, string] => [
