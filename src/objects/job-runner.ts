@@ -68,6 +68,19 @@ export class JobRunner extends DurableObject<Bindings> {
   }
 
   override async alarm(): Promise<void> {
+    try {
+      await this.runNextStep();
+    } catch (error) {
+      // Outside the step's own try: an RPC to the tenant's object or this object's storage failed.
+      // Said here, and scheduled like a failed step, rather than left to the runtime's silent retry.
+      const run = this.runner.run;
+      if (!run) return;
+      console.warn(`job ${run.jobId}: its alarm failed outside the step, trying again`, error);
+      await this.ctx.storage.setAlarm(Date.now() + RETRY_DELAY_MS * Math.max(1, run.attempts));
+    }
+  }
+
+  private async runNextStep(): Promise<void> {
     const run = this.runner.run;
     if (!run) return;
     const tenant = tenantStore(this.env, run.tenantId);
