@@ -8,7 +8,7 @@
  * kernel and of the solvers' vector blocks (which process.memoryUsage() does not count). Prints JSON: the baseline before the vectors existed and the
  * peak above it, with where the peak was.
  *
- * Usage: node --expose-gc --import tsx bench/memory/training-probe.ts <headType> <n> <d> <K>
+ * Usage: node --expose-gc --import tsx bench/memory/training-probe.ts <headType> <n> <d> <K> [hiddenUnits]
  */
 
 import {
@@ -26,6 +26,8 @@ const [headType, n, d, classes] = [
   Number(process.argv[4]),
   Number(process.argv[5]),
 ];
+/** An MLP's width (its default when not given). */
+const hiddenUnits = process.argv[6] === undefined ? undefined : Number(process.argv[6]);
 const kernel = await nodeGemmKernel();
 /** The solvers' vector blocks (L-BFGS: ~26 vectors of the weights), each in its own wasm memory. */
 const vectorMemories = new Set<WeakRef<ArrayBufferLike>>();
@@ -88,6 +90,7 @@ const run = new TrainingRun({
   headType,
   backbone: { id: "synthetic", weightsHash: "synthetic", dim: d },
   samples,
+  ...(hiddenUnits === undefined ? {} : { options: { hyperparameters: { hiddenUnits } } }),
 });
 let peak = {
   bytes: (await liveBytes()) - baseline,

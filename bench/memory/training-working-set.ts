@@ -15,6 +15,8 @@ interface TrainingCase {
   samples: number;
   dim: number;
   classes: number;
+  /** An MLP's hidden units (default: MLP_DEFAULTS'). */
+  hiddenUnits?: number;
   note: string;
 }
 
@@ -55,6 +57,21 @@ export const TRAINING_CASES: TrainingCase[] = [
     note: "holdout",
   },
   {
+    headType: "mlp",
+    samples: 1000,
+    dim: 1792,
+    classes: 10,
+    note: "cross-validation, 64 hidden units (the default)",
+  },
+  {
+    headType: "mlp",
+    samples: 1000,
+    dim: 1792,
+    classes: 10,
+    hiddenUnits: 1024,
+    note: "cross-validation, 1,024 hidden units",
+  },
+  {
     headType: "prototype",
     samples: 5000,
     dim: 1792,
@@ -72,7 +89,13 @@ export interface TrainingProbe {
 }
 
 export async function probeTraining(c: TrainingCase): Promise<TrainingProbe> {
-  const args = [c.headType, c.samples, c.dim, c.classes].map(String);
+  const args = [
+    c.headType,
+    c.samples,
+    c.dim,
+    c.classes,
+    ...(c.hiddenUnits ? [c.hiddenUnits] : []),
+  ].map(String);
   const { stdout } = await run(
     process.execPath,
     ["--expose-gc", "--import", "tsx", "bench/memory/training-probe.ts", ...args],
