@@ -1,9 +1,8 @@
 /**
- * The samples a selection measures its candidates on. A candidate's cross-validation holds its
- * embeddings of every pool sample, so the pool must fit the training budget (adapters/
- * training-budget.ts) at the widest candidate: a fusion of the two widest single candidates. A
- * larger adapter is measured on a seeded stratified subsample of that size; ranking backbones needs
- * far fewer samples than serving them, and embedding fewer also bounds the job's time.
+ * The samples a selection measures its candidates on: at most SELECTION_MAX_SAMPLES, and what the
+ * training budget (adapters/training-budget.ts) allows at the widest candidate, a fusion of the two
+ * widest single candidates (each candidate's cross-validation holds its embeddings of the whole
+ * pool). A larger adapter is measured on a seeded stratified subsample of that size.
  */
 
 import {
@@ -13,7 +12,14 @@ import {
   trainingValues,
 } from "../../adapters";
 import type { Candidate } from "./candidates";
-import { labelsOf } from "./selection-report";
+
+/**
+ * Ranking backbones needs far fewer samples than serving them: on 1,000 samples an accuracy's
+ * standard error is about 1 pt (√(p(1 − p)/n) at p = 0.85), the tie rule's floor, while every sample costs
+ * each image candidate a forward pass (about 250 ms: 1,000 images take 25 minutes over six
+ * candidates) and a selection job's steps (MAX_STEPS) must cover them.
+ */
+export const SELECTION_MAX_SAMPLES = 1_000;
 
 export interface SelectionPool<T> {
   samples: T[];
@@ -26,12 +32,15 @@ export function selectionPool<T extends { label: string }>(
   candidates: readonly Pick<Candidate, "dim">[],
   seed: number,
 ): SelectionPool<T> {
-  const labels = labelsOf(stored);
-  const allowed = trainingSamplesAllowed({ labels: labels.length }, widestCandidate(candidates));
+  const classOf = new Map<string, number>();
+  for (const { label } of stored) if (!classOf.has(label)) classOf.set(label, classOf.size);
+  const allowed = Math.min(
+    SELECTION_MAX_SAMPLES,
+    trainingSamplesAllowed({ labels: classOf.size }, widestCandidate(candidates)),
+  );
   if (stored.length <= allowed) return { samples: stored, stored: stored.length };
-  const classOf = new Map(labels.map((label, k) => [label, k]));
   const y = Int32Array.from(stored, (sample) => classOf.get(sample.label) as number);
-  const kept = stratifiedSubsample(y, labels.length, allowed, seed);
+  const kept = stratifiedSubsample(y, classOf.size, allowed, seed);
   return { samples: Array.from(kept, (i) => stored[i] as T), stored: stored.length };
 }
 

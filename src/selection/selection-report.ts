@@ -19,6 +19,7 @@ import {
 import type { BackboneManifest } from "../../models";
 import type { Availability, Candidate } from "./candidates";
 import type { CandidateMeasurement } from "./measure-candidate";
+import { SELECTION_MAX_SAMPLES } from "./selection-pool";
 
 export interface SelectionRequest {
   /** Folds for cross-validation (fewer when the smallest label has fewer samples; at least 3). */
@@ -233,7 +234,7 @@ function context(input: SelectionContext, labels: string[], reports: CandidateRe
   }
   if (input.stored > input.samples.length) {
     notes.push(
-      `measured on a stratified subsample of ${input.samples.length} of the adapter's ${input.stored} samples: cross-validating the widest candidate on more would exceed the training budget (ranking needs far fewer samples than serving)`,
+      `measured on a stratified subsample of ${input.samples.length} of the adapter's ${input.stored} samples (at most ${SELECTION_MAX_SAMPLES}, and what the training budget allows for cross-validating the widest candidate): ranking needs far fewer samples than serving`,
     );
   }
   const failed = reports.filter((r) => r.status === "failed");

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { TRAINING_BUDGET, trainingSamplesAllowed, trainingValues } from "../../../adapters";
-import { overTrainingBudget, selectionPool } from "../../../src/selection/selection-pool";
+import {
+  overTrainingBudget,
+  SELECTION_MAX_SAMPLES,
+  selectionPool,
+} from "../../../src/selection/selection-pool";
 
 const samples = (n: number, labels: number) =>
   Array.from({ length: n }, (_, i) => ({ label: `l${i % labels}`, hash: String(i) }));
@@ -16,19 +20,29 @@ describe("selectionPool", () => {
     expect(pool.stored).toBe(400);
   });
 
-  it("draws a stratified subsample that the two widest candidates fused can be cross-validated on", () => {
+  it("draws a stratified subsample of at most 1,000 when the budget allows more", () => {
     const stored = samples(5000, 10);
     const pool = selectionPool(stored, imageCandidates, 0);
-    const allowed = trainingSamplesAllowed({ labels: 10 }, 1792 + 1280);
+    expect(trainingSamplesAllowed({ labels: 10 }, 1792 + 1280)).toBeGreaterThan(1000);
     expect(pool.stored).toBe(5000);
-    expect(pool.samples).toHaveLength(allowed);
-    expect(trainingValues(allowed, { labels: 10 }, 1792 + 1280)).toBeLessThanOrEqual(
-      TRAINING_BUDGET.values,
-    );
+    expect(pool.samples).toHaveLength(SELECTION_MAX_SAMPLES);
     const perLabel = new Map<string, number>();
     for (const { label } of pool.samples) perLabel.set(label, (perLabel.get(label) ?? 0) + 1);
-    expect([...perLabel.values()].every((n) => Math.abs(n - allowed / 10) <= 1)).toBe(true);
-    expect(new Set(pool.samples.map((s) => s.hash)).size).toBe(allowed);
+    expect([...perLabel.values()]).toEqual(Array(10).fill(100));
+    expect(new Set(pool.samples.map((s) => s.hash)).size).toBe(1000);
+  });
+
+  it("draws fewer where the widest fusion could not be cross-validated on 1,000", () => {
+    // lexical (4,096) + use-lite (512): 1,820 − 18 × labels allowed (1,100 at 40 labels, 740 at 60).
+    const text = [{ dim: 4096 }, { dim: 512 }];
+    expect(selectionPool(samples(2000, 40), text, 0).samples).toHaveLength(1000);
+    const allowed = trainingSamplesAllowed({ labels: 60 }, 4608);
+    expect(allowed).toBe(1820 - 18 * 60);
+    const pool = selectionPool(samples(2000, 60), text, 0);
+    expect(pool.samples).toHaveLength(allowed);
+    expect(trainingValues(allowed, { labels: 60 }, 4608)).toBeLessThanOrEqual(
+      TRAINING_BUDGET.values,
+    );
   });
 
   it("draws the same pool in every process of a job (same samples, same seed)", () => {
