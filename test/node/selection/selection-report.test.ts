@@ -46,9 +46,10 @@ describe("selection report", () => {
   const report = (
     encoderMeanLogME: number,
     current = { backbone: "use-lite", layer: "sentence" },
+    stored = 9,
   ) =>
     selectionReport(
-      { modality: "text", current, samples: Array(9), stored: 9 },
+      { modality: "text", current, samples: Array(9), stored },
       ["a", "b", "c"],
       [
         describeCandidate(sentence, available, status, measured(Array(9).fill(1), 6.45)),
@@ -61,6 +62,13 @@ describe("selection report", () => {
       ],
       1,
     );
+
+  it("says when the pool was a subsample of the adapter's samples, and only then", () => {
+    expect(report(0).notes.join(" ")).not.toMatch(/subsample/);
+    expect(report(0, undefined, 5000).notes.join(" ")).toMatch(
+      /measured on a stratified subsample of 9 of the adapter's 5000 samples/,
+    );
+  });
 
   it("keeps the current backbone when a near tie is cheaper by too little, and says the samples are too few", () => {
     const kept = report(0);
