@@ -19,13 +19,14 @@ export class Problem extends Error {
     super(detail);
   }
 
+  /** The standard members come last: an extension of the same name cannot replace them. */
   toJSON() {
     return {
+      ...this.extensions,
       type: `/problems/${this.slug}`,
       title: this.slug.replaceAll("-", " "),
       status: this.status,
       detail: this.detail,
-      ...this.extensions,
     };
   }
 }

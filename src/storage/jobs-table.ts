@@ -140,7 +140,7 @@ export class JobsTable {
     const job = this.get(id);
     if (job.status !== "queued" && job.status !== "running") {
       throw new Problem(409, "job-finished", `job "${id}" has already ${job.status}`, {
-        status: job.status,
+        jobStatus: job.status,
       });
     }
     this.sql.exec("UPDATE jobs SET status = 'cancelled', finished_at = ? WHERE id = ?", now, id);

@@ -146,7 +146,12 @@ describe("jobs in steps", () => {
     expect(await cancelled.json()).toMatchObject({ status: "cancelled" });
     const again = await tenant.api.v1.jobs[":jobId"].cancel.$post({ param: { jobId } });
     expect(again.status).toBe(409);
-    expect(await again.json()).toMatchObject({ type: "/problems/job-finished" });
+    // `status` is the problem's HTTP status (RFC 9457); the job's own is `jobStatus`.
+    expect(await again.json()).toMatchObject({
+      type: "/problems/job-finished",
+      status: 409,
+      jobStatus: "cancelled",
+    });
 
     const next = await train({ seed: 3 });
     expect(await finishedJob(tenant, next)).toMatchObject({ status: "succeeded", version: 1 });
