@@ -11,7 +11,12 @@ import { Problem } from "../problem";
 import type { RawInput } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
 import { unwrap } from "../storage/outcome";
-import { deleteRawSamples, rawSampleKey } from "../storage/raw-samples";
+import {
+  deleteRawPrefix,
+  deleteRawSamples,
+  rawAdapterPrefix,
+  rawSampleKey,
+} from "../storage/raw-samples";
 import type { AdapterRecord, NewSample, SampleOutcome } from "../storage/records";
 import type { TenantContext } from "./context";
 import { embedAndKeepCut } from "./cut-activations";
@@ -121,6 +126,8 @@ async function prepare(
 /**
  * After a refused insert: deletes the raw objects this upload wrote, except those of contents the
  * adapter holds by now (a concurrent upload of the same content may have stored them meanwhile).
+ * When the adapter (or its tenant) is gone, it was deleted while this upload embedded and wrote,
+ * maybe after the deletion swept its R2 prefix: the prefix is swept again, cut activations included.
  */
 async function forgetRefusedRaw(
   tenant: TenantContext,
@@ -129,14 +136,12 @@ async function forgetRefusedRaw(
   refused: NewSample[],
 ): Promise<void> {
   const written = refused.filter((sample) => sample.rawKey !== null);
-  if (written.length === 0) return;
-  const known = unwrap(
-    await tenant.store.knownSamples(
-      adapter.id,
-      written.map((sample) => sample.contentHash),
-    ),
+  const known = await tenant.store.knownSamples(
+    adapter.id,
+    written.map((sample) => sample.contentHash),
   );
-  const kept = new Set(known.map((sample) => sample.contentHash));
+  if (!known.ok) return deleteRawPrefix(bucket, rawAdapterPrefix(tenant.id, adapter.id));
+  const kept = new Set(known.value.map((sample) => sample.contentHash));
   await deleteRawSamples(
     bucket,
     written
