@@ -225,6 +225,7 @@ export class TenantStore extends DurableObject<Bindings> {
     return attempt(() =>
       this.state.transaction(() => {
         const adapter = this.state.adapters.get(adapterId);
+        this.state.jobs.assertNotSwitching(adapterId);
         assertEmbeddedInAdapterSpace(adapter, embeddedWith);
         return this.state.samples.add(adapterId, samples, now(), adapter.dim);
       }),

@@ -41,14 +41,16 @@ export class JobsTable {
   /** Refuses (409, naming the job) while the adapter has a queued or running job. */
   assertIdle(adapterId: string): void {
     const live = this.live(adapterId);
-    if (live) {
-      throw new Problem(
-        409,
-        "training-in-progress",
-        `adapter "${adapterId}" has a ${live.kind} job in progress (job ${live.id})`,
-        { jobId: live.id, kind: live.kind },
-      );
-    }
+    if (live) throw busy(adapterId, live);
+  }
+
+  /**
+   * Refuses (409, naming the job) while the adapter switches backbones: the switch commits exactly
+   * the samples it re-embedded, so a sample stored meanwhile would fail it at its end.
+   */
+  assertNotSwitching(adapterId: string): void {
+    const live = this.live(adapterId);
+    if (live?.kind === "switch") throw busy(adapterId, live);
   }
 
   enqueue<K extends JobKind>(
@@ -212,4 +214,13 @@ function toJob(row: JobRow): JobRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
   } as JobRecord;
+}
+
+function busy(adapterId: string, live: JobRecord): Problem {
+  return new Problem(
+    409,
+    "training-in-progress",
+    `adapter "${adapterId}" has a ${live.kind} job in progress (job ${live.id})`,
+    { jobId: live.id, kind: live.kind },
+  );
 }
