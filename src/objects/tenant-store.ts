@@ -232,6 +232,16 @@ export class TenantStore extends DurableObject<Bindings> {
     );
   }
 
+  /** Raw uploads kept now for samples stored while the tenant did not retain them. */
+  retainSamples(adapterId: string, kept: { contentHash: string; rawKey: string }[]) {
+    return attempt(() =>
+      this.state.transaction(() => {
+        this.state.adapters.get(adapterId);
+        this.state.samples.retain(adapterId, kept);
+      }),
+    );
+  }
+
   sampleCounts(adapterId: string) {
     return attempt(() => {
       this.state.adapters.get(adapterId);

@@ -18,6 +18,7 @@ import {
   rawSampleKey,
 } from "../storage/raw-samples";
 import type { AdapterRecord, NewSample, SampleOutcome } from "../storage/records";
+import type { KnownSample } from "../storage/samples-table";
 import type { TenantContext } from "./context";
 import { embedAndKeepCut } from "./cut-activations";
 import { trainableTopOf } from "./finetune-top";
@@ -50,6 +51,7 @@ export async function storeSamples(
   const outcomes = new Map<string, SampleOutcome>(
     known.map(({ contentHash, id, label }) => [contentHash, { status: "duplicate", id, label }]),
   );
+  if (tenant.retainRawSamples) await keepRawOfKnown(tenant, adapter, bucket, samples, known);
 
   const fresh = distinctBy(samples.filter((sample) => !outcomes.has(sample.hash)));
   const newSamples = await prepare(tenant, adapter, pool, bucket, fresh);
@@ -121,6 +123,36 @@ async function prepare(
       rawKey: tenant.retainRawSamples ? await keepRaw(bucket, tenant.id, adapter.id, sample) : null,
     })),
   );
+}
+
+/**
+ * Samples the adapter holds without their raw upload (sent while the tenant did not retain uploads)
+ * keep it when sent again, so that the adapter can be embedded by another backbone after all.
+ */
+async function keepRawOfKnown(
+  tenant: TenantContext,
+  adapter: AdapterRecord,
+  bucket: R2Bucket,
+  samples: HashedSample[],
+  known: KnownSample[],
+): Promise<void> {
+  const unkept = new Map(known.filter((k) => !k.retained).map((k) => [k.contentHash, k.label]));
+  const resent = distinctBy(samples.filter((sample) => unkept.has(sample.hash)));
+  if (resent.length === 0) return;
+  const kept = await Promise.all(
+    resent.map(async (sample) => ({
+      contentHash: sample.hash,
+      // Under the label it is stored with, not the one sent now.
+      rawKey: await keepRaw(bucket, tenant.id, adapter.id, {
+        ...sample,
+        label: unkept.get(sample.hash) as string,
+      }),
+    })),
+  );
+  const recorded = await tenant.store.retainSamples(adapter.id, kept);
+  // Deleted meanwhile: what was written under its prefix goes too (see forgetRefusedRaw).
+  if (!recorded.ok) await deleteRawPrefix(bucket, rawAdapterPrefix(tenant.id, adapter.id));
+  unwrap(recorded);
 }
 
 /**
