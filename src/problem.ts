@@ -19,15 +19,18 @@ export class Problem extends Error {
     super(detail);
   }
 
-  /** The standard members come last: an extension of the same name cannot replace them. */
+  /** The standard members first; an extension of the same name cannot replace them. */
   toJSON() {
-    return {
-      ...this.extensions,
+    const standard = {
       type: `/problems/${this.slug}`,
       title: this.slug.replaceAll("-", " "),
       status: this.status,
       detail: this.detail,
     };
+    const extensions = Object.entries(this.extensions).filter(
+      ([name]) => !Object.hasOwn(standard, name),
+    );
+    return { ...standard, ...Object.fromEntries(extensions) };
   }
 }
 
