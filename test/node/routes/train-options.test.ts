@@ -92,6 +92,10 @@ describe("a finetune head's options", () => {
     [{ hyperparameters: { hiddenUnits: 8 } }, 'no hyperparameter "hiddenUnits"'],
     [{ hyperparameters: { classWeight: "heavy" } }, "classWeight must be"],
     [{ sweep: { weightDecayGrid: [0.1] } }, 'sweeps no "weightDecayGrid"'],
+    // Its epochs and batch size were checked only when the job began: a 202, then a failed job.
+    [{ hyperparameters: { batchSize: 0 } }, "batchSize must be an integer in [1, 256]"],
+    [{ hyperparameters: { maxEpochs: 1e6 } }, "maxEpochs must be an integer in [0, 200]"],
+    [{ hyperparameters: { patience: 0 } }, "patience must be an integer in [1, 50]"],
   ] as [TrainOptions, string][])("refuses %j", (options, expected) => {
     expect(refusal(() => validateAdapterTrainOptions("finetune", options))).toContain(expected);
   });
