@@ -51,7 +51,6 @@ export async function storeSamples(
   const outcomes = new Map<string, SampleOutcome>(
     known.map(({ contentHash, id, label }) => [contentHash, { status: "duplicate", id, label }]),
   );
-  if (tenant.retainRawSamples) await keepRawOfKnown(tenant, adapter, bucket, samples, known);
 
   const fresh = distinctBy(samples.filter((sample) => !outcomes.has(sample.hash)));
   const newSamples = await prepare(tenant, adapter, pool, bucket, fresh);
@@ -62,6 +61,8 @@ export async function storeSamples(
   });
   if (!inserted.ok) await forgetRefusedRaw(tenant, adapter, bucket, newSamples);
   const stored = unwrap(inserted);
+  // Only once the upload is accepted: a refused one stores nothing.
+  if (tenant.retainRawSamples) await keepRawOfKnown(tenant, adapter, bucket, samples, known);
   for (const [index, sample] of newSamples.entries()) {
     outcomes.set(sample.contentHash, stored[index] as SampleOutcome);
   }
