@@ -57,6 +57,9 @@ export interface TrainOptions {
   hyperparameters?: Record<string, unknown>;
 }
 
+/** The grids a training request may sweep; each head type reads its own. */
+export type SweepGridName = keyof NonNullable<TrainOptions["sweep"]>;
+
 export type TrainStage =
   | "validate"
   | "split"

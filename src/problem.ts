@@ -19,14 +19,18 @@ export class Problem extends Error {
     super(detail);
   }
 
+  /** The standard members first; an extension of the same name cannot replace them. */
   toJSON() {
-    return {
+    const standard = {
       type: `/problems/${this.slug}`,
       title: this.slug.replaceAll("-", " "),
       status: this.status,
       detail: this.detail,
-      ...this.extensions,
     };
+    const extensions = Object.entries(this.extensions).filter(
+      ([name]) => !Object.hasOwn(standard, name),
+    );
+    return { ...standard, ...Object.fromEntries(extensions) };
   }
 }
 

@@ -231,26 +231,8 @@ export class FinetuneRun {
       deduplicate(input.samples).samples,
       (sample) => position.get(sample) as number,
     );
-    const h = options.hyperparameters;
     this.candidates = finetuneCandidates(options);
-    this.fixed = {
-      batchSize: numberOption(h, "batchSize", FINETUNE_DEFAULTS.batchSize, {
-        min: 1,
-        max: 256,
-        integer: true,
-      }),
-      maxEpochs: numberOption(h, "maxEpochs", FINETUNE_DEFAULTS.maxEpochs, {
-        min: 0,
-        max: 200,
-        integer: true,
-      }),
-      patience: numberOption(h, "patience", FINETUNE_DEFAULTS.patience, {
-        min: 1,
-        max: 50,
-        integer: true,
-      }),
-      seed: this.prepared.seed,
-    };
+    this.fixed = { ...finetuneFixedOptions(options), seed: this.prepared.seed };
     this.state = resume ?? {
       stage: "frozen",
       frozenRun: null,
@@ -701,6 +683,30 @@ export class FinetuneRun {
 }
 
 /** Learning rate × L2-SP strength, in grid order. */
+/** The finetune's fixed options (mini-batch, epochs, patience), checked. Throws HeadInputError. */
+export function finetuneFixedOptions(
+  options: TrainOptions,
+): Pick<FinetuneParams, "batchSize" | "maxEpochs" | "patience"> {
+  const h = options.hyperparameters;
+  return {
+    batchSize: numberOption(h, "batchSize", FINETUNE_DEFAULTS.batchSize, {
+      min: 1,
+      max: 256,
+      integer: true,
+    }),
+    maxEpochs: numberOption(h, "maxEpochs", FINETUNE_DEFAULTS.maxEpochs, {
+      min: 0,
+      max: 200,
+      integer: true,
+    }),
+    patience: numberOption(h, "patience", FINETUNE_DEFAULTS.patience, {
+      min: 1,
+      max: 50,
+      integer: true,
+    }),
+  };
+}
+
 export function finetuneCandidates(options: TrainOptions): Hyperparameters[] {
   const h = options.hyperparameters;
   const learningRates = gridOption(

@@ -1,5 +1,5 @@
 import type { Classifier, EstimatorState } from "../estimator";
-import type { HeadType, Hyperparameters, TrainOptions } from "../types";
+import type { HeadType, Hyperparameters, SweepGridName, TrainOptions } from "../types";
 
 /**
  * What the shared training protocol needs to know about a head type; everything else (split, sweep,
@@ -13,6 +13,8 @@ export interface HeadSpec {
   standardize: boolean;
   /** The `hyperparameters` names this head reads; any other name is refused before training. */
   hyperparameterNames: readonly string[];
+  /** The `sweep` grids this head reads; any other grid is refused before training. */
+  sweepGridNames: readonly SweepGridName[];
   /** Hyperparameter candidates, in the order the sweep fits them (warm starts follow this order). */
   candidates(options: TrainOptions, labels: string[]): Hyperparameters[];
   create(hyperparameters: Hyperparameters, options: TrainOptions, labels: string[]): Classifier;

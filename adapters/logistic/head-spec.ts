@@ -13,6 +13,7 @@ export const logisticHeadSpec: HeadSpec = {
   warmStarts: true,
   standardize: true,
   hyperparameterNames: ["classWeight", "maxIterations", "tol"],
+  sweepGridNames: ["cGrid"],
   candidates: (options) =>
     gridOption(options.sweep?.cGrid, "sweep.cGrid", DEFAULT_C_GRID, { min: 1e-8, max: 1e8 })
       .sort((a, b) => a - b)

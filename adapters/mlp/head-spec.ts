@@ -18,6 +18,7 @@ export const mlpHeadSpec: HeadSpec = {
     "maxEpochs",
     "patience",
   ],
+  sweepGridNames: ["weightDecayGrid"],
   candidates: (options) => {
     const fixed = fixedHyperparameters(options);
     return gridOption(

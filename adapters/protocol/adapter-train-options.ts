@@ -4,7 +4,11 @@
  * epochs and batch size) plus the logistic ones its frozen stage reads.
  */
 
-import { FINETUNE_HYPERPARAMETER_NAMES, finetuneCandidates } from "../finetune/finetune-run";
+import {
+  FINETUNE_HYPERPARAMETER_NAMES,
+  finetuneCandidates,
+  finetuneFixedOptions,
+} from "../finetune/finetune-run";
 import type { AdapterHeadType, TrainOptions } from "../types";
 import { validateTrainOptions } from "./validate-options";
 
@@ -38,4 +42,5 @@ export function validateAdapterTrainOptions(
   );
   validateTrainOptions("logistic", { ...runOptions, hyperparameters: frozen });
   finetuneCandidates(runOptions);
+  finetuneFixedOptions(runOptions);
 }

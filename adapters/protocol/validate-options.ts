@@ -80,6 +80,16 @@ export function validateTrainOptions(headType: HeadType, options: TrainOptions =
       `a ${headType} head has no hyperparameter ${JSON.stringify(unknown.slice(0, 64))}; it takes: ${spec.hyperparameterNames.join(", ") || "none"}`,
     );
   }
+  const grid = Object.entries(options.sweep ?? {}).find(
+    ([name, values]) =>
+      values !== undefined && !spec.sweepGridNames.some((known) => known === name),
+  );
+  if (grid !== undefined) {
+    throw new HeadInputError(
+      "invalid-options",
+      `a ${headType} head sweeps no ${JSON.stringify(grid[0].slice(0, 64))}; it sweeps: ${spec.sweepGridNames.join(", ") || "nothing"}`,
+    );
+  }
   // The samples' labels are not known yet: a per-label class weight is checked against its own.
   const classWeight = options.hyperparameters?.classWeight;
   const labels =

@@ -7,6 +7,7 @@ export const prototypeHeadSpec: HeadSpec = {
   warmStarts: false,
   standardize: false,
   hyperparameterNames: [],
+  sweepGridNames: [],
   candidates: () => [{}],
   create: () => new CosinePrototypeClassifier(),
   refitHyperparameters: (chosen) => chosen,

@@ -226,8 +226,19 @@ export class TenantStore extends DurableObject<Bindings> {
     return attempt(() =>
       this.state.transaction(() => {
         const adapter = this.state.adapters.get(adapterId);
+        this.state.jobs.assertNotSwitching(adapterId);
         assertEmbeddedInAdapterSpace(adapter, embeddedWith);
         return this.state.samples.add(adapterId, samples, now(), adapter.dim);
+      }),
+    );
+  }
+
+  /** Raw uploads kept now for samples stored while the tenant did not retain them. */
+  retainSamples(adapterId: string, kept: { contentHash: string; rawKey: string }[]) {
+    return attempt(() =>
+      this.state.transaction(() => {
+        this.state.adapters.get(adapterId);
+        this.state.samples.retain(adapterId, kept);
       }),
     );
   }

@@ -10,9 +10,15 @@ export function chooseBody<J extends object, F extends object>(
   json: J | F,
   form: J | F,
 ): { kind: "json"; json: J } | { kind: "form"; form: F } {
-  if (contentType?.includes("multipart/form-data")) return { kind: "form", form: form as F };
-  if (contentType?.includes("application/json") && Object.keys(json).length > 0) {
+  const type = mediaType(contentType);
+  if (type === "multipart/form-data") return { kind: "form", form: form as F };
+  if (type === "application/json" && Object.keys(json).length > 0) {
     return { kind: "json", json: json as J };
   }
   throw new Problem(415, "unsupported-media-type", "send application/json or multipart/form-data");
+}
+
+/** The type/subtype of a Content-Type, without its parameters; case-insensitive (RFC 9110 §8.3.1). */
+function mediaType(contentType: string | undefined): string | undefined {
+  return contentType?.split(";", 1)[0]?.trim().toLowerCase();
 }

@@ -6,6 +6,7 @@ import { LIMITS } from "../limits";
 import { Problem } from "../problem";
 import { clientRateLimit } from "../rate-limit";
 import { callerAuth } from "../tenants/auth";
+import { chooseBody } from "./body-form";
 import {
   FormInputsSchema,
   fromFormInputs,
@@ -133,15 +134,9 @@ async function readEmbedRequest(
   json: EmbedJson,
   form: EmbedForm,
 ): Promise<{ backbone: string; layer?: string; inputs: RawInput[] }> {
-  if (contentType?.includes("multipart/form-data")) {
-    return { ...form, inputs: await fromFormInputs(form.inputs) };
+  const body = chooseBody<EmbedJson, EmbedForm>(contentType, json, form);
+  if (body.kind === "form") {
+    return { ...body.form, inputs: await fromFormInputs(body.form.inputs) };
   }
-  if (!json.backbone) {
-    throw new Problem(
-      415,
-      "unsupported-media-type",
-      "send application/json or multipart/form-data",
-    );
-  }
-  return { ...json, inputs: fromJsonInputs(json.inputs) };
+  return { ...body.json, inputs: fromJsonInputs(body.json.inputs) };
 }

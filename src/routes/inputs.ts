@@ -19,6 +19,7 @@ import {
 } from "../../models/image";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
+import { firstForbiddenCharacter, loneSurrogate } from "./text-fields";
 
 /** One input as sent, before the backbone's preprocessing. */
 export type RawInput = { kind: "text"; text: string } | { kind: "image"; bytes: Uint8Array };
@@ -153,6 +154,8 @@ function checkText(text: string, index: number): BackboneInput {
   if (text.trim().length === 0) {
     throw new Problem(422, "empty-text", `input ${index} is empty`);
   }
+  const unpaired = firstForbiddenCharacter(text, loneSurrogate);
+  if (unpaired) throw new Problem(422, "invalid-text", `input ${index} contains ${unpaired}`);
   if (text.length > LIMITS.maxTextChars) {
     throw new Problem(
       422,

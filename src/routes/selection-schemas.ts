@@ -36,6 +36,19 @@ export const ApplyRequestSchema = z
     }),
     seed: SeedSchema.optional(),
   })
+  // One target: a request naming two would have one of them dropped without a word.
+  .superRefine((request, context) => {
+    if (request.jobId !== undefined && request.backbone !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["backbone"],
+        message: "give jobId or backbone, not both",
+      });
+    }
+    if (request.layer !== undefined && request.backbone === undefined) {
+      context.addIssue({ code: "custom", path: ["layer"], message: "a layer needs its backbone" });
+    }
+  })
   .openapi("ApplySelectionRequest");
 
 /** A switch job's stored request: where the adapter is moving. */

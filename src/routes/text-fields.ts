@@ -16,17 +16,29 @@ export function forbiddenCharacter(codePoint: number): string | undefined {
   if (codePoint <= 0x1f || (codePoint >= 0x7f && codePoint <= 0x9f)) return "a control character";
   if (codePoint === 0x2028 || codePoint === 0x2029) return "a line or paragraph separator";
   if (BIDI_CONTROLS.has(codePoint)) return "a bidi control";
-  // Iterating a string by code points yields an unpaired surrogate on its own.
-  if (codePoint >= 0xd800 && codePoint <= 0xdfff) return "a lone surrogate";
-  return undefined;
+  return loneSurrogate(codePoint);
 }
 
-/** "U+202E (a bidi control) at position 3" for the first forbidden character, else undefined. */
-export function firstForbiddenCharacter(text: string): string | undefined {
+/**
+ * A surrogate that is not half of a pair (iterating a string by code points yields it on its own):
+ * it has no UTF-8 form, so hashing or storing the text would replace it with U+FFFD.
+ */
+export function loneSurrogate(codePoint: number): string | undefined {
+  return codePoint >= 0xd800 && codePoint <= 0xdfff ? "a lone surrogate" : undefined;
+}
+
+/**
+ * "U+202E (a bidi control) at position 3" for the first character `refuse` names (by default every
+ * forbidden one), else undefined.
+ */
+export function firstForbiddenCharacter(
+  text: string,
+  refuse: (codePoint: number) => string | undefined = forbiddenCharacter,
+): string | undefined {
   let position = 0;
   for (const character of text) {
     const codePoint = character.codePointAt(0) as number;
-    const what = forbiddenCharacter(codePoint);
+    const what = refuse(codePoint);
     if (what) return `${codePointName(codePoint)} (${what}) at position ${position}`;
     position++;
   }

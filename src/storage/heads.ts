@@ -31,6 +31,11 @@ export async function writeHeadVersion(kv: KVNamespace, head: StoredHead): Promi
   await kv.put(`${head.key}/report`, JSON.stringify(head.report));
 }
 
+/** Deletes a head version that no version record names (its publication was refused). */
+export async function deleteHeadVersion(kv: KVNamespace, key: string): Promise<void> {
+  await Promise.all([kv.delete(key), kv.delete(`${key}/report`)]);
+}
+
 /**
  * Best effort: the activation is already committed in the Durable Object, which predictions follow.
  * KV takes one write per second per key, so quick successive rollbacks may have one refused here.

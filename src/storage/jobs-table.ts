@@ -41,14 +41,16 @@ export class JobsTable {
   /** Refuses (409, naming the job) while the adapter has a queued or running job. */
   assertIdle(adapterId: string): void {
     const live = this.live(adapterId);
-    if (live) {
-      throw new Problem(
-        409,
-        "training-in-progress",
-        `adapter "${adapterId}" has a ${live.kind} job in progress (job ${live.id})`,
-        { jobId: live.id, kind: live.kind },
-      );
-    }
+    if (live) throw busy(adapterId, live);
+  }
+
+  /**
+   * Refuses (409, naming the job) while the adapter switches backbones: the switch commits exactly
+   * the samples it re-embedded, so a sample stored meanwhile would fail it at its end.
+   */
+  assertNotSwitching(adapterId: string): void {
+    const live = this.live(adapterId);
+    if (live?.kind === "switch") throw busy(adapterId, live);
   }
 
   enqueue<K extends JobKind>(
@@ -140,7 +142,7 @@ export class JobsTable {
     const job = this.get(id);
     if (job.status !== "queued" && job.status !== "running") {
       throw new Problem(409, "job-finished", `job "${id}" has already ${job.status}`, {
-        status: job.status,
+        jobStatus: job.status,
       });
     }
     this.sql.exec("UPDATE jobs SET status = 'cancelled', finished_at = ? WHERE id = ?", now, id);
@@ -212,4 +214,13 @@ function toJob(row: JobRow): JobRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
   } as JobRecord;
+}
+
+function busy(adapterId: string, live: JobRecord): Problem {
+  return new Problem(
+    409,
+    "training-in-progress",
+    `adapter "${adapterId}" has a ${live.kind} job in progress (job ${live.id})`,
+    { jobId: live.id, kind: live.kind },
+  );
 }

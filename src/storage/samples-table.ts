@@ -16,6 +16,8 @@ export interface KnownSample {
   id: string;
   contentHash: string;
   label: string;
+  /** Whether its raw upload is kept (false: sent while the tenant did not retain uploads). */
+  retained: boolean;
 }
 
 export interface TrainingSample {
@@ -41,13 +43,30 @@ export class SamplesTable {
     if (hashes.length === 0) return [];
     const placeholders = hashes.map(() => "?").join(", ");
     return this.sql
-      .exec<{ id: string; content_hash: string; label: string }>(
-        `SELECT id, content_hash, label FROM samples WHERE adapter_id = ? AND content_hash IN (${placeholders})`,
+      .exec<{ id: string; content_hash: string; label: string; raw_key: string | null }>(
+        `SELECT id, content_hash, label, raw_key FROM samples WHERE adapter_id = ? AND content_hash IN (${placeholders})`,
         adapterId,
         ...hashes,
       )
       .toArray()
-      .map((row) => ({ id: row.id, contentHash: row.content_hash, label: row.label }));
+      .map((row) => ({
+        id: row.id,
+        contentHash: row.content_hash,
+        label: row.label,
+        retained: row.raw_key !== null,
+      }));
+  }
+
+  /** Records the raw uploads now kept for samples stored without one. */
+  retain(adapterId: string, kept: { contentHash: string; rawKey: string }[]): void {
+    for (const { contentHash, rawKey } of kept) {
+      this.sql.exec(
+        "UPDATE samples SET raw_key = ? WHERE adapter_id = ? AND content_hash = ? AND raw_key IS NULL",
+        rawKey,
+        adapterId,
+        contentHash,
+      );
+    }
   }
 
   /**

@@ -11,8 +11,14 @@ import { Problem } from "../problem";
 import type { RawInput } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
 import { unwrap } from "../storage/outcome";
-import { deleteRawSamples, rawSampleKey } from "../storage/raw-samples";
+import {
+  deleteRawPrefix,
+  deleteRawSamples,
+  rawAdapterPrefix,
+  rawSampleKey,
+} from "../storage/raw-samples";
 import type { AdapterRecord, NewSample, SampleOutcome } from "../storage/records";
+import type { KnownSample } from "../storage/samples-table";
 import type { TenantContext } from "./context";
 import { embedAndKeepCut } from "./cut-activations";
 import { trainableTopOf } from "./finetune-top";
@@ -55,6 +61,8 @@ export async function storeSamples(
   });
   if (!inserted.ok) await forgetRefusedRaw(tenant, adapter, bucket, newSamples);
   const stored = unwrap(inserted);
+  // Only once the upload is accepted: a refused one stores nothing.
+  if (tenant.retainRawSamples) await keepRawOfKnown(tenant, adapter, bucket, samples, known);
   for (const [index, sample] of newSamples.entries()) {
     outcomes.set(sample.contentHash, stored[index] as SampleOutcome);
   }
@@ -119,8 +127,40 @@ async function prepare(
 }
 
 /**
+ * Samples the adapter holds without their raw upload (sent while the tenant did not retain uploads)
+ * keep it when sent again, so that the adapter can be embedded by another backbone after all.
+ */
+async function keepRawOfKnown(
+  tenant: TenantContext,
+  adapter: AdapterRecord,
+  bucket: R2Bucket,
+  samples: HashedSample[],
+  known: KnownSample[],
+): Promise<void> {
+  const unkept = new Map(known.filter((k) => !k.retained).map((k) => [k.contentHash, k.label]));
+  const resent = distinctBy(samples.filter((sample) => unkept.has(sample.hash)));
+  if (resent.length === 0) return;
+  const kept = await Promise.all(
+    resent.map(async (sample) => ({
+      contentHash: sample.hash,
+      // Under the label it is stored with, not the one sent now.
+      rawKey: await keepRaw(bucket, tenant.id, adapter.id, {
+        ...sample,
+        label: unkept.get(sample.hash) as string,
+      }),
+    })),
+  );
+  const recorded = await tenant.store.retainSamples(adapter.id, kept);
+  // Deleted meanwhile: what was written under its prefix goes too (see forgetRefusedRaw).
+  if (!recorded.ok) await deleteRawPrefix(bucket, rawAdapterPrefix(tenant.id, adapter.id));
+  unwrap(recorded);
+}
+
+/**
  * After a refused insert: deletes the raw objects this upload wrote, except those of contents the
  * adapter holds by now (a concurrent upload of the same content may have stored them meanwhile).
+ * When the adapter (or its tenant) is gone, it was deleted while this upload embedded and wrote,
+ * maybe after the deletion swept its R2 prefix: the prefix is swept again, cut activations included.
  */
 async function forgetRefusedRaw(
   tenant: TenantContext,
@@ -129,14 +169,12 @@ async function forgetRefusedRaw(
   refused: NewSample[],
 ): Promise<void> {
   const written = refused.filter((sample) => sample.rawKey !== null);
-  if (written.length === 0) return;
-  const known = unwrap(
-    await tenant.store.knownSamples(
-      adapter.id,
-      written.map((sample) => sample.contentHash),
-    ),
+  const known = await tenant.store.knownSamples(
+    adapter.id,
+    written.map((sample) => sample.contentHash),
   );
-  const kept = new Set(known.map((sample) => sample.contentHash));
+  if (!known.ok) return deleteRawPrefix(bucket, rawAdapterPrefix(tenant.id, adapter.id));
+  const kept = new Set(known.value.map((sample) => sample.contentHash));
   await deleteRawSamples(
     bucket,
     written

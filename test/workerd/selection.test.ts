@@ -118,7 +118,17 @@ describe("backbone selection", () => {
 
     const switched = await api.apply({ backbone: "lexical", seed: 1 });
     expect(switched.status, await switched.clone().text()).toBe(202);
-    const switchJob = await finishedJob(tenant, (await switched.json()).id);
+    const switchId = (await switched.json()).id;
+    // An upload while the switch runs is refused: the switch commits exactly the samples it
+    // re-embedded, so one stored meanwhile failed it at its end (samples-changed), work lost.
+    const meanwhile = await uploadTexts(tenant, adapterId, [["A new upload mid-switch.", "news"]]);
+    expect(meanwhile.status).toBe(409);
+    expect(await meanwhile.json()).toMatchObject({
+      type: "/problems/training-in-progress",
+      kind: "switch",
+      jobId: switchId,
+    });
+    const switchJob = await finishedJob(tenant, switchId);
     expect(switchJob).toMatchObject({ kind: "switch", status: "succeeded", version: 2 });
     expect(await api.get()).toMatchObject({
       backbone: "lexical",

@@ -46,6 +46,12 @@ describe("validateTrainOptions", () => {
     ["logistic", { hyperparameters: { hiddenUnits: 8 } }, 'no hyperparameter "hiddenUnits"'],
     ["logistic", { hyperparameters: { constructor: 1 } }, 'no hyperparameter "constructor"'],
     ["prototype", { hyperparameters: { C: 1 } }, "it takes: none"],
+    // A grid the head does not sweep was dropped without a word (an mlp trained on its default
+    // learning rate with `learningRateGrid: [1e308]`, which only a finetune head reads).
+    ["mlp", { sweep: { learningRateGrid: [0.1] } }, 'a mlp head sweeps no "learningRateGrid"'],
+    ["mlp", { sweep: { cGrid: [1] } }, "it sweeps: weightDecayGrid"],
+    ["logistic", { sweep: { weightDecayGrid: [0.1] } }, "it sweeps: cGrid"],
+    ["prototype", { sweep: { cGrid: [1] } }, "it sweeps: nothing"],
     ["logistic", { fractions: { train: 0.5, validation: 0.5, test: 0.5 } }, "fractions"],
     ["logistic", { seed: -1 }, "seed"],
     ["logistic", { testFraction: 0.9 }, "testFraction must be a number in (0, 0.5]"],
@@ -85,6 +91,11 @@ describe("a finetune head's options", () => {
     [{ sweep: { l2spGrid: [-1] } }, "l2spGrid[0]"],
     [{ hyperparameters: { hiddenUnits: 8 } }, 'no hyperparameter "hiddenUnits"'],
     [{ hyperparameters: { classWeight: "heavy" } }, "classWeight must be"],
+    [{ sweep: { weightDecayGrid: [0.1] } }, 'sweeps no "weightDecayGrid"'],
+    // Its epochs and batch size were checked only when the job began: a 202, then a failed job.
+    [{ hyperparameters: { batchSize: 0 } }, "batchSize must be an integer in [1, 256]"],
+    [{ hyperparameters: { maxEpochs: 1e6 } }, "maxEpochs must be an integer in [0, 200]"],
+    [{ hyperparameters: { patience: 0 } }, "patience must be an integer in [1, 50]"],
   ] as [TrainOptions, string][])("refuses %j", (options, expected) => {
     expect(refusal(() => validateAdapterTrainOptions("finetune", options))).toContain(expected);
   });

@@ -94,6 +94,24 @@ describe("sample uploads", () => {
       expect(problemOf(() => chooseBody(contentType, {}, {}))).toMatchObject({ status: 415 });
     }
   });
+
+  // A media type's type and subtype are case-insensitive (RFC 9110 §8.3.1): these were 415 on
+  // samples and predict, while every other JSON route took them.
+  it.each([
+    ["APPLICATION/JSON", "json"],
+    ["Application/Json; charset=UTF-8", "json"],
+    ["Multipart/Form-Data; boundary=x", "form"],
+    ["MULTIPART/FORM-DATA; boundary=x", "form"],
+  ])("reads %s as %s", (contentType, kind) => {
+    expect(chooseBody(contentType, { samples: [] }, { inputs: "a" }).kind).toBe(kind);
+  });
+
+  it("goes by the media type, not by what its parameters mention", () => {
+    const contentType = "text/plain; note=application/json";
+    expect(problemOf(() => chooseBody(contentType, { samples: [] }, {}))).toMatchObject({
+      status: 415,
+    });
+  });
 });
 
 describe("training readiness", () => {

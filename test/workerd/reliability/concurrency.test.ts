@@ -1,10 +1,19 @@
 /**
  * Concurrency on one tenant's object: parallel uploads that repeat each other store each distinct
- * input once, and concurrent training requests on one adapter queue exactly one job.
+ * input once, concurrent training requests on one adapter queue exactly one job, and an upload
+ * that loses the race with its adapter's deletion leaves nothing behind.
  */
 
 import { beforeAll, describe, expect, it } from "vitest";
+import { lexical } from "../../../models/lexical";
+import { BackbonePool } from "../../../src/runtime/backbones";
+import { workerdHost } from "../../../src/runtime/workerd";
+import { unwrap } from "../../../src/storage/outcome";
+import { rawAdapterPrefix } from "../../../src/storage/raw-samples";
+import { storeSamples } from "../../../src/tenants/samples";
+import { tenantStore } from "../../../src/tenants/stores";
 import {
+  bindings,
   createTenant,
   fetchWorker,
   finishedJob,
@@ -103,5 +112,43 @@ describe("concurrency", () => {
       query: {},
     });
     expect(((await jobs.json()) as { jobs: unknown[] }).jobs).toHaveLength(1);
+  });
+
+  it("an upload whose adapter is deleted while it writes leaves no raw upload in R2", async () => {
+    const adapterId = await lexicalAdapter("deleted-mid-upload");
+    const store = tenantStore(bindings, tenant.id);
+    const tenantRecord = unwrap(await store.getTenant());
+    const adapter = unwrap(await store.getAdapter(adapterId));
+    const prefix = rawAdapterPrefix(tenant.id, adapterId);
+    // The real bucket, with the adapter deleted (its R2 prefix swept) after this upload embedded
+    // and before its raw bytes land: they are written after the sweep, and the insert is refused.
+    let deleted: Promise<Response> | undefined;
+    const bucket = new Proxy(bindings.SAMPLES, {
+      get(target, name) {
+        if (name !== "put") return Reflect.get(target, name).bind(target);
+        return async (...args: Parameters<R2Bucket["put"]>) => {
+          deleted ??= fetchWorker(`http://edge/v1/adapters/${adapterId}`, {
+            method: "DELETE",
+            headers: { authorization: `Bearer ${tenant.key}` },
+          });
+          await deleted;
+          return target.put(...args);
+        };
+      },
+    });
+    const pool = new BackbonePool(
+      workerdHost(bindings.ASSETS, { backbones: [lexical], engines: {} }),
+    );
+    const uploads = WEATHER.map((text) => ({
+      raw: { kind: "text" as const, text },
+      input: { kind: "text" as const, text },
+      label: "weather",
+    }));
+    const stored = storeSamples({ ...tenantRecord, store }, adapter, pool, bucket, uploads);
+    await expect(stored).rejects.toMatchObject({ status: 404, slug: "adapter-not-found" });
+    expect((await deleted)?.status).toBe(204);
+    expect((await bindings.SAMPLES.list({ prefix })).objects.map((object) => object.key)).toEqual(
+      [],
+    );
   });
 });

@@ -130,6 +130,22 @@ describe("raw uploads and deletion", () => {
       items: [{ label: "cooking", retained: false }],
       nextCursor: null,
     });
+
+    // Sent again once retention is on, as the switch's refusal advises: still the same sample (a
+    // duplicate), now with its raw upload kept. It was answered duplicate and left unretained, so
+    // an adapter with such samples could never be switched or ranked.
+    await tenant.api.v1.tenant.$patch({ json: { retainRawSamples: true } });
+    const again = await uploadTexts(tenant, adapterId, labelled([COOKING[1] as string], "cooking"));
+    expect((await again.json()).samples).toEqual([
+      { id: second?.id, status: "duplicate", label: "cooking" },
+    ]);
+    const kept = await tenant.api.v1.adapters[":adapterId"].samples.$get({ ...param, query: {} });
+    expect(await kept.json()).toMatchObject({ total: 1, items: [{ retained: true }] });
+    const readBack = await samples[":sampleId"].raw.$get({
+      param: { adapterId, sampleId: second?.id ?? "" },
+    });
+    expect(await readBack.text()).toBe(COOKING[1]);
+    expect(await rawKeys()).toBe(1);
   });
 
   it("deleting a tenant revokes its keys, removes it from the registry and leaves no tables", async () => {

@@ -7,7 +7,10 @@
 
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { TrainingReport } from "../../../adapters";
+import { publishVersion } from "../../../src/jobs/publish-version";
 import { RETRY_BUDGET } from "../../../src/objects/job-runner";
+import { Problem } from "../../../src/problem";
 import { now } from "../../../src/storage/clock";
 import { RunnerState } from "../../../src/storage/runner-state";
 import { TenantState } from "../../../src/storage/tenant-state";
@@ -146,7 +149,12 @@ describe("jobs in steps", () => {
     expect(await cancelled.json()).toMatchObject({ status: "cancelled" });
     const again = await tenant.api.v1.jobs[":jobId"].cancel.$post({ param: { jobId } });
     expect(again.status).toBe(409);
-    expect(await again.json()).toMatchObject({ type: "/problems/job-finished" });
+    // `status` is the problem's HTTP status (RFC 9457); the job's own is `jobStatus`.
+    expect(await again.json()).toMatchObject({
+      type: "/problems/job-finished",
+      status: 409,
+      jobStatus: "cancelled",
+    });
 
     const next = await train({ seed: 3 });
     expect(await finishedJob(tenant, next)).toMatchObject({ status: "succeeded", version: 1 });
@@ -192,5 +200,40 @@ describe("jobs in steps", () => {
     }
     expect(await runnerHoldsRun(jobId)).toBe(false);
     expect((await bindings.HEADS.list({ prefix: `heads/${tenant.id}/` })).keys).toEqual([]);
+  });
+
+  it("leaves no head in KV when the transaction that would record it is refused", async () => {
+    const tenant = await createTenant("unrecorded");
+    const created = await tenant.api.v1.adapters.$post({
+      json: { name: "unrecorded", backbone: "lexical" },
+    });
+    const adapterId = (await created.json()).id;
+    const stub = bindings.TENANTS.getByName(tenant.id);
+    // The head is written to KV before the transaction that records its version; a commit refused
+    // there (a switch whose samples changed, a tenant deleted meanwhile) left it with no version.
+    const refused = await runInDurableObject(stub, async (_, ctx) => {
+      const state = new TenantState(ctx.storage);
+      const queued = state.jobs.enqueue(adapterId, "training", {}, now());
+      const publishing = publishVersion(
+        { state, heads: bindings.HEADS, tenantId: tenant.id },
+        queued,
+        {
+          head: new Uint8Array([1, 2, 3]),
+          headType: "logistic",
+          report: {} as TrainingReport,
+          activate: true,
+          commit: () => {
+            throw new Problem(409, "samples-changed", "samples changed");
+          },
+        },
+      );
+      return publishing.then(
+        () => null,
+        (error: unknown) => (error instanceof Problem ? error.slug : String(error)),
+      );
+    });
+    expect(refused).toBe("samples-changed");
+    const prefix = `heads/${tenant.id}/${adapterId}/`;
+    expect((await bindings.HEADS.list({ prefix })).keys).toEqual([]);
   });
 });

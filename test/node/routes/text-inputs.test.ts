@@ -1,0 +1,40 @@
+/** Texts of a request: what a text backbone is given, and what is refused before it is embedded or stored. */
+
+import { describe, expect, it } from "vitest";
+import { lexical } from "../../../models/lexical";
+import { Problem } from "../../../src/problem";
+import { type RawInput, toBackboneInputs } from "../../../src/routes/inputs";
+
+const text = (value: string): RawInput => ({ kind: "text", text: value });
+
+async function refusal(inputs: RawInput[]): Promise<Problem> {
+  const error = await toBackboneInputs(lexical.manifest, inputs).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof Problem)) throw new Error(`expected a Problem, got ${String(error)}`);
+  return error;
+}
+
+describe("toBackboneInputs for texts", () => {
+  it("passes texts on as sent, tabs, newlines and astral characters included", async () => {
+    const sent = ["line one\nline\ttwo", "emoji 😀 and 𝒳", "nul\u0000inside"];
+    expect(await toBackboneInputs(lexical.manifest, sent.map(text))).toEqual(
+      sent.map((value) => ({ kind: "text", text: value })),
+    );
+  });
+
+  // A lone surrogate has no UTF-8 form: hashing and storing the text replaced it with U+FFFD, so
+  // "a\uD800" and "a\uDBFF" were one sample (the second answered "duplicate") and the raw upload
+  // read back was not what was sent.
+  it.each([
+    ["a high one", "abc \ud800 def", "U+D800 (a lone surrogate) at position 4"],
+    ["a low one", "\udc00abc", "U+DC00 (a lone surrogate) at position 0"],
+    ["one after a pair", "😀\udbff", "U+DBFF (a lone surrogate) at position 1"],
+  ])("refuses a text with %s, naming the input and the character", async (_, value, where) => {
+    const problem = await refusal([text("fine"), text(value)]);
+    expect(problem.status).toBe(422);
+    expect(problem.slug).toBe("invalid-text");
+    expect(problem.detail).toBe(`input 1 contains ${where}`);
+  });
+});
