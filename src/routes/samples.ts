@@ -72,7 +72,9 @@ const SampleSummarySchema = z
 const SampleListSchema = SampleCountsSchema.extend({
   items: z
     .array(SampleSummarySchema)
-    .openapi({ description: "A page of samples, in upload order." }),
+    .openapi({
+      description: "A page of samples, in upload order (the samples of one request by id).",
+    }),
   nextCursor: NextCursorSchema,
 }).openapi("SampleList");
 

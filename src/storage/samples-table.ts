@@ -106,7 +106,7 @@ export class SamplesTable {
     return { total: labels.reduce((sum, { count }) => sum + count, 0), labels };
   }
 
-  /** A page of the adapter's samples in upload order, of one label or of all. */
+  /** A page of the adapter's samples in upload order (one request's by id), of one label or of all. */
   list(adapterId: string, page: PageRequest<CreatedPosition>, label?: string): SampleSummary[] {
     const after = createdAfter(page.after);
     const byLabel =
