@@ -98,7 +98,7 @@ export interface TrainedHead {
   serialize(): Uint8Array;
 }
 
-export type HyperparameterValue = number | string | boolean | null;
+export type HyperparameterValue = number | string | boolean | null | { [label: string]: number };
 export type Hyperparameters = Record<string, HyperparameterValue>;
 
 export interface SweepRow {

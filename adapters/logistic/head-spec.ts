@@ -49,7 +49,7 @@ function classWeightOption(options: TrainOptions, labels: string[]): ClassWeight
   if (typeof value !== "object" || Array.isArray(value)) {
     throw new HeadInputError(
       "invalid-options",
-      'hyperparameters.classWeight must be "balanced" or { label: weight }',
+      'hyperparameters.classWeight must be "balanced" or a weight per label, e.g. { "spam": 3 }',
     );
   }
   const weights = value as Record<string, unknown>;

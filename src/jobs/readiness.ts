@@ -53,3 +53,24 @@ export function assertWithinTrainingBudget(
     what,
   );
 }
+
+/**
+ * A per-label `classWeight` names labels the adapter has: the request's own check cannot know them,
+ * and the job would otherwise fail on it after being queued.
+ */
+export function assertClassWeightLabels(
+  counts: SampleCounts,
+  hyperparameters: Record<string, unknown> = {},
+): void {
+  const weights = hyperparameters.classWeight;
+  if (typeof weights !== "object" || weights === null) return;
+  const known = new Set(counts.labels.map(({ label }) => label));
+  const unknown = Object.keys(weights).find((label) => !known.has(label));
+  if (unknown === undefined) return;
+  throw new Problem(
+    422,
+    "invalid-options",
+    `hyperparameters.classWeight names ${JSON.stringify(unknown)}, which is not a label of this adapter`,
+    { labels: [...known] },
+  );
+}

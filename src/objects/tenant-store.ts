@@ -12,7 +12,11 @@ import { DurableObject } from "cloudflare:workers";
 import { hiddenUnitsOf } from "../../adapters";
 import type { Bindings } from "../env";
 import { type Publication, publishVersion } from "../jobs/publish-version";
-import { assertTrainable, assertWithinTrainingBudget } from "../jobs/readiness";
+import {
+  assertClassWeightLabels,
+  assertTrainable,
+  assertWithinTrainingBudget,
+} from "../jobs/readiness";
 import { assertRetained } from "../jobs/retained-samples";
 import { Problem } from "../problem";
 import type { SelectionReport, SelectionRequest } from "../selection/selection-report";
@@ -282,6 +286,7 @@ export class TenantStore extends DurableObject<Bindings> {
       const headType = request.headType ?? adapter.headType;
       const hiddenUnits = hiddenUnitsOf(headType, request.hyperparameters);
       assertWithinTrainingBudget(counts, adapter.dim, "this training", hiddenUnits);
+      assertClassWeightLabels(counts, request.hyperparameters);
       return this.enqueue(adapterId, "training", request);
     });
   }

@@ -4,6 +4,7 @@
  */
 
 import { z } from "@hono/zod-openapi";
+import { LIMITS as HEAD_LIMITS } from "../../adapters";
 
 export const REQUEST_BOUNDS = {
   /** Characters in an id or a backbone / layer name sent in a body. */
@@ -29,11 +30,24 @@ export function gridSchema(value: z.ZodNumber) {
   return z.array(value).min(1).max(REQUEST_BOUNDS.gridLength);
 }
 
-const HyperparameterValueSchema = z.union([
+/**
+ * A hyperparameter's value: a scalar, or a number per label (logistic `classWeight`, the labels as
+ * the head checks them: known ones only, weights in [0, 10⁶]).
+ */
+export const HyperparameterValueSchema = z.union([
   z.number(),
   z.string().max(REQUEST_BOUNDS.hyperparameterLength),
   z.boolean(),
   z.null(),
+  z.preprocess(
+    refuseProtoKey,
+    z
+      .record(z.string().min(1).max(HEAD_LIMITS.maxLabelLength), z.number())
+      .refine(
+        (perLabel) => Object.keys(perLabel).length <= HEAD_LIMITS.maxClasses,
+        `at most ${HEAD_LIMITS.maxClasses} labels`,
+      ),
+  ),
 ]);
 
 /** Head-specific fixed hyperparameters: few, short names, short values; each head checks its own. */

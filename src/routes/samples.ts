@@ -70,11 +70,9 @@ const SampleSummarySchema = z
   .openapi("Sample");
 
 const SampleListSchema = SampleCountsSchema.extend({
-  items: z
-    .array(SampleSummarySchema)
-    .openapi({
-      description: "A page of samples, in upload order (the samples of one request by id).",
-    }),
+  items: z.array(SampleSummarySchema).openapi({
+    description: "A page of samples, in upload order (the samples of one request by id).",
+  }),
   nextCursor: NextCursorSchema,
 }).openapi("SampleList");
 

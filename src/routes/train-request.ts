@@ -50,7 +50,7 @@ export const TrainRequestSchema = z
       .optional(),
     hyperparameters: HyperparametersSchema.optional().openapi({
       description:
-        'Fixed hyperparameters of the head type: logistic `classWeight` ("balanced"), `maxIterations`, `tol`; mlp `hiddenUnits`, `dropout`, `learningRate`, `batchSize`, `maxEpochs`, `patience`; finetune `batchSize`, `maxEpochs`, `patience`.',
+        'Fixed hyperparameters of the head type: logistic `classWeight` ("balanced", or a weight per label: `{"spam": 3}`), `maxIterations`, `tol`; mlp `hiddenUnits`, `dropout`, `learningRate`, `batchSize`, `maxEpochs`, `patience`; finetune `batchSize`, `maxEpochs`, `patience`.',
     }),
   })
   .openapi("TrainRequest");

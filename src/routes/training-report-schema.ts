@@ -2,6 +2,7 @@
 
 import { z } from "@hono/zod-openapi";
 import { HeadTypeSchema } from "./adapters";
+import { HyperparameterValueSchema } from "./request-bounds";
 
 const IntervalSchema = z
   .object({
@@ -78,10 +79,7 @@ const HeldOutPredictionSchema = z.object({
   confidence: z.number(),
 });
 
-const HyperparametersSchema = z.record(
-  z.string(),
-  z.union([z.number(), z.string(), z.boolean(), z.null()]),
-);
+const HyperparametersSchema = z.record(z.string(), HyperparameterValueSchema);
 
 const EpochLossSchema = z.object({ epoch: z.int(), validationLoss: z.number() });
 

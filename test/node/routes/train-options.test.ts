@@ -9,6 +9,7 @@ import {
   validateAdapterTrainOptions,
   validateTrainOptions,
 } from "../../../adapters";
+import { assertClassWeightLabels } from "../../../src/jobs/readiness";
 import { TrainRequestSchema } from "../../../src/routes/train-request";
 
 function refusal(run: () => void): string {
@@ -29,8 +30,26 @@ describe("validateTrainOptions", () => {
     ["mlp", { hyperparameters: { hiddenUnits: 512, maxEpochs: 400, patience: 100, batchSize: 4 } }],
     ["prototype", { targetPrecision: 0.9 }],
     ["logistic", { testFraction: 0.25 }],
+    ["logistic", { hyperparameters: { classWeight: { spam: 3, ham: 0.5 } } }],
   ] as [HeadType, TrainOptions][])("accepts %s %j", (headType, options) => {
     expect(() => validateTrainOptions(headType, options)).not.toThrow();
+  });
+
+  it("takes a weight per label in a request, and refuses one the adapter does not have", () => {
+    const body = { hyperparameters: { classWeight: { spam: 3 } } };
+    expect(TrainRequestSchema.safeParse(body).success).toBe(true);
+    const counts = {
+      total: 6,
+      labels: [
+        { label: "spam", count: 3 },
+        { label: "ham", count: 3 },
+      ],
+    };
+    expect(() => assertClassWeightLabels(counts, body.hyperparameters)).not.toThrow();
+    expect(() => assertClassWeightLabels(counts, { classWeight: "balanced" })).not.toThrow();
+    expect(() => assertClassWeightLabels(counts, { classWeight: { eggs: 2 } })).toThrow(
+      /classWeight names "eggs", which is not a label of this adapter/,
+    );
   });
 
   it.each([
@@ -127,7 +146,9 @@ describe("the train request schema", () => {
     ["a negative seed", { seed: -1 }],
     ["a fractional seed", { seed: 1.5 }],
     ["a long grid", { sweep: { cGrid: Array(21).fill(1) } }],
-    ["a nested value", { hyperparameters: { classWeight: { a: 1 } } }],
+    ["a value nested twice", { hyperparameters: { classWeight: { a: { b: 1 } } } }],
+    ["a per-label value that is not a number", { hyperparameters: { classWeight: { a: "1" } } }],
+    ["a per-label __proto__", JSON.parse('{"hyperparameters": {"classWeight": {"__proto__": 2}}}')],
     // As JSON.parse reads a body: an own "__proto__" key, which a copy would silently drop.
     ["a __proto__ hyperparameter", JSON.parse('{"hyperparameters": {"__proto__": {"tol": 1}}}')],
   ])("refuses %s", (_, body) => {
