@@ -7,7 +7,7 @@
  * screen go to test/browser/screenshots/ (git-ignored).
  */
 
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -64,9 +64,13 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => {
-    // A 4xx the page asked for is expected (it shows the problem); script errors and CSP refusals are not.
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-      problems.push(message.text());
+    // A 4xx the API answers is expected (the page shows the problem); script errors, CSP refusals
+    // and any other missing resource (the favicon the page never named) are not.
+    const refusedByApi =
+      message.text().startsWith("Failed to load resource") &&
+      new URL(message.location().url, base).pathname.startsWith("/v1/");
+    if (message.type() === "error" && !refusedByApi) {
+      problems.push(`${message.text()} ${message.location().url}`);
     }
   });
 });
@@ -79,6 +83,11 @@ afterAll(async () => {
 describe("the console", () => {
   it("admin creates a tenant and issues a key, shown once, then signs in with it", async () => {
     await page.goto(`${base}/`);
+    // A wrong key is refused in its form, not announced as the end of a session never begun.
+    await page.getByLabel("Tenant API key").fill("eak_not_a_key");
+    await page.getByLabel("Tenant API key").press("Enter");
+    await until(() => page.locator("form .error").first().textContent()).toContain("401");
+    expect(await page.getByTestId("signed-out-reason").count()).toBe(0);
     await page.getByLabel("Admin token").fill(ADMIN_TOKEN);
     await page.getByRole("button", { name: "Open admin" }).click();
     await page.getByLabel("New tenant name").fill("browser-test");
@@ -122,7 +131,18 @@ describe("the console", () => {
     expect(await page.locator('[data-label="red"] .thumbs img').count()).toBe(5);
     await shot("2-samples");
     // A fresh page knows the samples too: listed by the API, previews from their raw uploads.
+    // While the adapters are listed (held back here), it says so rather than "No adapters yet".
+    await page.route(
+      (url) => url.pathname === "/v1/adapters",
+      async (route) => {
+        await new Promise((resume) => setTimeout(resume, 1000));
+        await route.continue();
+      },
+      { times: 1 },
+    );
     await page.reload();
+    await page.getByText("Loading…").waitFor();
+    expect(await page.getByText("No adapters yet").count()).toBe(0);
     await page.getByRole("button", { name: "colours", exact: true }).click();
     await until(() => page.locator('[data-label="blue"] .thumbs img').count()).toBe(5);
     const preview = page.locator('[data-label="blue"] .thumbs img').first();
@@ -170,14 +190,18 @@ describe("the console", () => {
       `${evaluation.protocol.reason}; the served head is trained on all ${version.report.samples.servedHeadTrainedOn} samples`,
     );
 
-    // A cell lists its test samples, with the thumbnails of the files this tab uploaded.
+    // A cell lists its test samples, with the thumbnails of the files this tab uploaded; the
+    // keyboard reaches it (focus, then Enter) as the mouse does.
     const diagonal = test.confusionMatrix.labels.findIndex(
       (_, k) => (test.confusionMatrix.matrix[k]?.[k] ?? 0) > 0,
     );
     const label = test.confusionMatrix.labels[diagonal] as string;
-    await page
-      .getByRole("button", { name: new RegExp(`^true ${label}, predicted ${label}:`) })
-      .click();
+    const cell = page.getByRole("button", {
+      name: new RegExp(`^true ${label}, predicted ${label}:`),
+    });
+    await cell.focus();
+    expect(await cell.evaluate((node) => node === node.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.press("Enter");
     await until(() => page.locator('[data-testid="cell-samples"] img').count()).toBe(
       test.confusionMatrix.matrix[diagonal]?.[diagonal],
     );
@@ -212,12 +236,28 @@ describe("the console", () => {
     );
     expect(await page.locator(".topk li").count()).toBe(3);
     await shot("4-try-it");
+    // A file the API refuses shows its problem, and no longer the previous picture's answer.
+    await page.locator('input[name="try-image"]').setInputFiles({
+      name: "broken.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("not a picture at all"),
+    });
+    await until(() => page.locator('[role="tabpanel"] .error').textContent()).toContain(
+      "unsupported image format",
+    );
+    expect(await page.getByTestId("prediction").count()).toBe(0);
   });
 
   it("trains a second version (an MLP, with its learning curve), then rolls back to the first", async () => {
     await page.getByRole("tab", { name: "Train" }).click();
     await page.getByLabel("Head type").selectOption("mlp");
     await page.getByRole("button", { name: "Train", exact: true }).click();
+    // A reload mid-job loses nothing: the Train tab follows the running job again.
+    await until(() => page.getByTestId("job-status").textContent()).toMatch(/^running/);
+    await page.reload();
+    await page.getByRole("button", { name: "colours", exact: true }).click();
+    await page.getByRole("tab", { name: "Train" }).click();
+    await until(() => page.getByTestId("job-status").textContent()).toMatch(/^(running|succeeded)/);
     // The MLP trains in epochs: its validation loss draws a learning curve as it goes, completed
     // from the report once trained (the job's events sample its progress, so they may skip epochs).
     const curvePoints = () => page.locator('[data-testid="learning-curve"] circle').count();
@@ -238,8 +278,19 @@ describe("the console", () => {
       .getByRole("button", { name: "Activate" })
       .click();
     await until(() => page.getByTestId("active-version").textContent()).toBe("1");
-    expect((await currentAdapter("colours")).activeVersion).toBe(1);
+    const adapter = await currentAdapter("colours");
+    expect(adapter.activeVersion).toBe(1);
     await shot("6-versions");
+    // A version exports as a file, fetched with the key: the head as JSON here.
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "export v1 as JSON" }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`${adapter.id}-v1-head.json`);
+    const exported = JSON.parse(await readFile(await file.path(), "utf8"));
+    expect({ version: exported.version, labels: exported.labels }).toEqual({
+      version: 1,
+      labels: ["blue", "green", "red"],
+    });
   });
 
   it("shows the API's problem for a file it refuses, per file", async () => {
@@ -293,6 +344,10 @@ describe("the console", () => {
     if (!recommendation) throw new Error("the selection recommended nothing");
     expect(await page.getByTestId("recommendation").textContent()).toBe(recommendation.id);
     await shot("9-selection");
+    // The ranking outlives a change of tab (it is the adapter's last selection job).
+    await page.getByRole("tab", { name: "Versions" }).click();
+    await page.getByRole("tab", { name: "Selection" }).click();
+    await until(() => page.getByTestId("recommendation").textContent()).toBe(recommendation.id);
     await page.getByRole("button", { name: "Apply" }).click();
     if (recommendation.id === `${adapter.backbone}/${adapter.layer}`) {
       // Already there: the API refuses with a 409, and the page shows its title and detail.

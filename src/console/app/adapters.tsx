@@ -7,7 +7,8 @@ import { type Adapter, type Backbone, headTypesFor } from "./types";
 import { Card, ErrorBox, mib, useAction } from "./ui";
 
 export function AdapterList() {
-  const [adapters, setAdapters] = useState<Adapter[]>([]);
+  // null until listed: an empty list is "no adapters yet", not "not loaded yet".
+  const [adapters, setAdapters] = useState<Adapter[] | null>(null);
   const [backbones, setBackbones] = useState<Backbone[]>([]);
   const [open, setOpen] = useState<Adapter | null>(null);
   const action = useAction();
@@ -33,7 +34,7 @@ export function AdapterList() {
         onBack={() => setOpen(null)}
         onChange={(changed) => {
           setOpen(changed);
-          setAdapters((list) => list.map((a) => (a.id === changed.id ? changed : a)));
+          setAdapters((list) => list?.map((a) => (a.id === changed.id ? changed : a)) ?? null);
         }}
       />
     );
@@ -42,7 +43,8 @@ export function AdapterList() {
     <div class="grid2">
       <Card title="Adapters">
         <ErrorBox error={action.error} />
-        {adapters.length === 0 && <p>No adapters yet: create one.</p>}
+        {adapters === null && !action.error && <p role="status">Loading…</p>}
+        {adapters?.length === 0 && <p>No adapters yet: create one.</p>}
         <table>
           <thead>
             <tr>
@@ -54,7 +56,7 @@ export function AdapterList() {
             </tr>
           </thead>
           <tbody>
-            {adapters.map((adapter) => (
+            {adapters?.map((adapter) => (
               <tr key={adapter.id}>
                 <td>
                   <button type="button" class="link" onClick={() => setOpen(adapter)}>
@@ -76,7 +78,7 @@ export function AdapterList() {
                       confirm(`Delete adapter "${adapter.name}" with its samples and versions?`) &&
                       action.run(async () => {
                         await call("DELETE", `/v1/adapters/${path(adapter.id)}`);
-                        setAdapters((list) => list.filter((a) => a.id !== adapter.id));
+                        setAdapters((list) => list?.filter((a) => a.id !== adapter.id) ?? null);
                       })
                     }
                   >
@@ -91,7 +93,7 @@ export function AdapterList() {
       <NewAdapter
         backbones={backbones}
         onCreated={(adapter) => {
-          setAdapters((list) => [...list, adapter]);
+          setAdapters((list) => [...(list ?? []), adapter]);
           setOpen(adapter);
         }}
       />

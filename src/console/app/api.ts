@@ -59,8 +59,22 @@ export async function call<T>(
 
 /** A binary or text answer (a sample's raw upload) as a Blob typed by its content type. */
 export async function callBlob(path: string): Promise<Blob> {
+  return (await getOk(path)).blob();
+}
+
+/** An attachment (an export) and the file name its Content-Disposition gives it. */
+export async function callDownload(path: string): Promise<{ blob: Blob; filename: string | null }> {
+  const response = await getOk(path);
+  const disposition = response.headers.get("content-disposition") ?? "";
+  return {
+    blob: await response.blob(),
+    filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? null,
+  };
+}
+
+async function getOk(path: string): Promise<Response> {
   const response = await send("GET", path, undefined, "tenant");
-  if (response.ok) return response.blob();
+  if (response.ok) return response;
   const error = await problemOf(response);
   if (response.status === 401) onUnauthorized(refused("tenant", error));
   throw error;
@@ -102,23 +116,36 @@ export async function problemOf(response: Response): Promise<ApiError> {
 
 const ENDED = new Set(["succeeded", "failed", "cancelled"]);
 
+export const hasEnded = (job: Job) => ENDED.has(job.status);
+
 /**
  * Follows a job over its server-sent events until it ends, calling `update` with each state. A
- * stream cut before the job ended (a network blip, a deploy) is opened again.
+ * stream cut before the job ended (a network blip, a deploy) is opened again. `signal` stops
+ * following (the view that showed the job went away); the job itself runs on.
  */
-export async function followJob(jobId: string, update: (job: Job) => void): Promise<Job> {
+export async function followJob(
+  jobId: string,
+  update: (job: Job) => void,
+  signal?: AbortSignal,
+): Promise<Job> {
   const jobPath = `/v1/jobs/${encodeURIComponent(jobId)}`;
   for (;;) {
-    const last = await followOnce(jobPath, update);
+    const last = await followOnce(jobPath, update, signal);
+    signal?.throwIfAborted();
     const job = last ?? (await call<Job>("GET", jobPath));
-    if (ENDED.has(job.status)) return job;
+    if (hasEnded(job)) return job;
     await new Promise((resume) => setTimeout(resume, 1000));
   }
 }
 
-async function followOnce(jobPath: string, update: (job: Job) => void): Promise<Job | null> {
+async function followOnce(
+  jobPath: string,
+  update: (job: Job) => void,
+  signal?: AbortSignal,
+): Promise<Job | null> {
   const response = await fetch(`${jobPath}/events`, {
     headers: { authorization: `Bearer ${session.key() ?? ""}` },
+    signal,
   });
   if (!response.ok || !response.body) {
     const error = await problemOf(response);
@@ -141,6 +168,19 @@ async function followOnce(jobPath: string, update: (job: Job) => void): Promise<
     // The connection broke: the caller looks at the job and follows it again.
   }
   return last;
+}
+
+/**
+ * The adapter's recent jobs, newest first: what a view shows when it opens, so that a job started
+ * before a reload or a change of tab is shown, and followed while it runs. An adapter runs one job
+ * at a time, so a live one is always the newest.
+ */
+export async function recentJobs(adapterId: string): Promise<Job[]> {
+  const { jobs } = await call<{ jobs: Job[] }>(
+    "GET",
+    `/v1/adapters/${path(adapterId)}/jobs?limit=20`,
+  );
+  return jobs;
 }
 
 export const path = (...parts: (string | number)[]) =>

@@ -6,7 +6,7 @@
  * each label box and the report can show them.
  */
 
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useId, useState } from "preact/hooks";
 import { ApiError, call, path } from "./api";
 import { batches, parseLabelledText } from "./batches";
 import { type KnownSample, knownSamples, loadKnownSamples, sha256Hex } from "./known-samples";
@@ -307,7 +307,8 @@ function LabelBox({
 }) {
   const [over, setOver] = useState(false);
   const [text, setText] = useState("");
-  const id = `label-${label.replace(/[^a-z0-9]/gi, "_")}`;
+  // Unique whatever the label's characters ("猫" and "犬" once both became "label-_").
+  const id = useId();
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a drop zone for the mouse; the file input inside serves the keyboard.
     <div

@@ -1,7 +1,7 @@
 /** Backbone selection: run it with progress, the ranked candidates, the Pareto plot, apply. */
 
-import { useState } from "preact/hooks";
-import { call, followJob, path } from "./api";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { call, followJob, hasEnded, path, recentJobs } from "./api";
 import { ParetoPlot } from "./charts";
 import type { Adapter, Job, SelectionReport } from "./types";
 import { Card, ErrorBox, fixed, JobProgress, useAction } from "./ui";
@@ -18,26 +18,49 @@ export function Selection({
   const [job, setJob] = useState<Job | null>(null);
   const [switchJob, setSwitchJob] = useState<Job | null>(null);
   const action = useAction();
+  const following = useRef<AbortController | null>(null);
   const adapterPath = `/v1/adapters/${path(adapter.id)}`;
+  const showSelection = async (shown: Job) => {
+    setJob(shown);
+    if (!hasEnded(shown)) setJob(await followJob(shown.id, setJob, following.current?.signal));
+  };
+  const showSwitch = async (shown: Job) => {
+    setSwitchJob(shown);
+    if (hasEnded(shown)) return;
+    const ended = await followJob(shown.id, setSwitchJob, following.current?.signal);
+    setSwitchJob(ended);
+    if (ended.status === "succeeded") await onSwitched();
+  };
+  // The adapter's last selection (and the switch applied after it), followed again if it still
+  // runs: a change of tab or a reload does not lose a ranking that took minutes.
+  useEffect(() => {
+    const controller = new AbortController();
+    following.current = controller;
+    action.run(async () => {
+      const jobs = await recentJobs(adapter.id);
+      const selection = jobs.findIndex((j) => j.kind === "selection");
+      const applied = jobs.findIndex((j) => j.kind === "switch");
+      if (controller.signal.aborted) return;
+      await Promise.all([
+        selection >= 0 && showSelection(jobs[selection] as Job),
+        applied >= 0 && (selection < 0 || applied < selection) && showSwitch(jobs[applied] as Job),
+      ]);
+    });
+    return () => controller.abort();
+  }, [adapter.id]);
   const run = () =>
     action.run(async () => {
       setSwitchJob(null);
-      const queued = await call<Job>("POST", `${adapterPath}/select`, {
-        json: { folds, includeFinetune },
-      });
-      setJob(queued);
-      setJob(await followJob(queued.id, setJob));
+      await showSelection(
+        await call<Job>("POST", `${adapterPath}/select`, { json: { folds, includeFinetune } }),
+      );
     });
   const apply = (selection: Job) =>
-    action.run(async () => {
-      const queued = await call<Job>("POST", `${adapterPath}/select/apply`, {
-        json: { jobId: selection.id },
-      });
-      setSwitchJob(queued);
-      const ended = await followJob(queued.id, setSwitchJob);
-      setSwitchJob(ended);
-      if (ended.status === "succeeded") await onSwitched();
-    });
+    action.run(async () =>
+      showSwitch(
+        await call<Job>("POST", `${adapterPath}/select/apply`, { json: { jobId: selection.id } }),
+      ),
+    );
   const report = job?.report;
   return (
     <Card title="Backbone selection">

@@ -15,6 +15,8 @@ export function TryIt({ adapter, modality }: { adapter: Adapter; modality: "imag
   const predictImage = (file: File) =>
     action.run(async () => {
       if (picture) URL.revokeObjectURL(picture);
+      // The last answer goes with its input: one the API refuses leaves no stale result beside it.
+      setAnswer(null);
       setPicture(URL.createObjectURL(file));
       const form = new FormData();
       form.append("inputs", file, file.name);
@@ -48,9 +50,10 @@ export function TryIt({ adapter, modality }: { adapter: Adapter; modality: "imag
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            action.run(async () =>
-              setAnswer(await call<Predictions>("POST", predictPath, { json: { inputs: [text] } })),
-            );
+            action.run(async () => {
+              setAnswer(null);
+              setAnswer(await call<Predictions>("POST", predictPath, { json: { inputs: [text] } }));
+            });
           }}
         >
           <label>
