@@ -118,11 +118,14 @@ describe("the console", () => {
       await page.getByRole("button", { name: "Add label" }).click();
     }
     await until(() => page.getByTestId("few-samples").textContent()).toContain("red");
-    // Picked through the file inputs …
+    // Picked through the file inputs, the second while the first still uploads: they join, one
+    // progress bar and one list of outcomes for both …
     await page.locator('[data-label="red"] input[type=file]').setInputFiles(pictures("red", 5));
-    await until(() => page.getByTestId("count-red").textContent()).toBe("5");
     await page.locator('[data-label="green"] input[type=file]').setInputFiles(pictures("green", 5));
+    await until(() => page.getByTestId("count-red").textContent()).toBe("5");
     await until(() => page.getByTestId("count-green").textContent()).toBe("5");
+    await until(() => page.getByTestId("upload-progress").textContent()).toBe("uploaded 10 of 10");
+    expect(await page.locator('[data-testid="upload-outcomes"] tr.added').count()).toBe(10);
     // … and dropped onto a label's box, as a drag from the desktop would.
     await dropFiles('[data-label="blue"]', pictures("blue", 5));
     await until(() => page.getByTestId("count-blue").textContent()).toBe("5");

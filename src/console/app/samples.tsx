@@ -6,7 +6,7 @@
  * each label box and the report can show them.
  */
 
-import { useEffect, useId, useState } from "preact/hooks";
+import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { ApiError, call, path } from "./api";
 import { batches, parseLabelledText } from "./batches";
 import { type KnownSample, knownSamples, loadKnownSamples, sha256Hex } from "./known-samples";
@@ -63,18 +63,36 @@ export function Samples({
   const labels = [...new Set([...(counts?.labels.map((l) => l.label) ?? []), ...extraLabels])];
   const countOf = (label: string) => counts?.labels.find((l) => l.label === label)?.count ?? 0;
 
-  const upload = (items: Item[]) =>
-    action.run(async () => {
-      const groups = batches(items);
-      setProgress({ done: 0, total: items.length });
-      const results: Outcome[] = [];
-      for (const group of groups) {
-        results.push(...(await uploadGroup(group)));
-        setProgress((p) => p && { ...p, done: p.done + group.length });
-        setOutcomes([...results]);
-      }
-      onCounts(await call<SampleCounts>("GET", samplesPath));
-    });
+  // Uploads started while others are in flight (two drops in a row) wait their turn and join
+  // them: one progress bar and one list of outcomes, until every one of them is done.
+  const uploads = useRef({ queue: Promise.resolve(), inFlight: 0, done: 0, total: 0 });
+  const upload = (items: Item[]) => {
+    const run = uploads.current;
+    if (run.inFlight === 0) {
+      run.done = 0;
+      run.total = 0;
+      setOutcomes([]);
+    }
+    run.inFlight += 1;
+    run.total += items.length;
+    setProgress({ done: run.done, total: run.total });
+    run.queue = run.queue.then(() =>
+      action
+        .run(async () => {
+          for (const group of batches(items)) {
+            const outcomes = await uploadGroup(group);
+            run.done += group.length;
+            setProgress({ done: run.done, total: run.total });
+            setOutcomes((shown) => [...shown, ...outcomes]);
+          }
+          onCounts(await call<SampleCounts>("GET", samplesPath));
+        })
+        .finally(() => {
+          run.inFlight -= 1;
+        }),
+    );
+    return run.queue;
+  };
 
   /** One request; if the API refuses the batch, each item alone, to say which one it refused. */
   async function uploadGroup(group: Item[]): Promise<Outcome[]> {

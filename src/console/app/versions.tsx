@@ -30,6 +30,7 @@ export function Versions({
   return (
     <Card title="Versions">
       <ErrorBox error={action.error} />
+      {versions.length === 0 && !action.busy && !action.error && <p>No version yet: train one.</p>}
       <table data-testid="versions">
         <thead>
           <tr>
