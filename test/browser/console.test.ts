@@ -133,8 +133,9 @@ describe("the console", () => {
     expect(await page.getByTestId("few-samples").count()).toBe(0);
     expect(await page.locator('[data-label="red"] .thumbs img').count()).toBe(5);
     await shot("2-samples");
-    // A fresh page knows the samples too: listed by the API, previews from their raw uploads.
-    // While the adapters are listed (held back here), it says so rather than "No adapters yet".
+    // A fresh page knows the samples too: listed by the API, previews from their raw uploads. A
+    // reload comes back to the same adapter and tab (the location's hash says which); while the
+    // adapters are listed (held back here), it says so rather than "No adapters yet".
     await page.route(
       (url) => url.pathname === "/v1/adapters",
       async (route) => {
@@ -146,7 +147,6 @@ describe("the console", () => {
     await page.reload();
     await page.getByText("Loading…").waitFor();
     expect(await page.getByText("No adapters yet").count()).toBe(0);
-    await page.getByRole("button", { name: "colours", exact: true }).click();
     await until(() => page.locator('[data-label="blue"] .thumbs img').count()).toBe(5);
     const preview = page.locator('[data-label="blue"] .thumbs img').first();
     expect(
@@ -255,11 +255,9 @@ describe("the console", () => {
     await page.getByRole("tab", { name: "Train" }).click();
     await page.getByLabel("Head type").selectOption("mlp");
     await page.getByRole("button", { name: "Train", exact: true }).click();
-    // A reload mid-job loses nothing: the Train tab follows the running job again.
+    // A reload mid-job loses nothing: back on the Train tab, it follows the running job again.
     await until(() => page.getByTestId("job-status").textContent()).toMatch(/^running/);
     await page.reload();
-    await page.getByRole("button", { name: "colours", exact: true }).click();
-    await page.getByRole("tab", { name: "Train" }).click();
     await until(() => page.getByTestId("job-status").textContent()).toMatch(/^(running|succeeded)/);
     // The MLP trains in epochs: its validation loss draws a learning curve as it goes, completed
     // from the report once trained (the job's events sample its progress, so they may skip epochs).
@@ -294,6 +292,12 @@ describe("the console", () => {
       version: 1,
       labels: ["blue", "green", "red"],
     });
+    // The browser's Back goes to the previous tab, not out of the console.
+    await page.goBack();
+    await until(() => page.getByRole("tab", { name: "Report" }).getAttribute("aria-selected")).toBe(
+      "true",
+    );
+    await page.getByTestId("report").waitFor();
   });
 
   it("shows the API's problem for a file it refuses, per file", async () => {

@@ -3,6 +3,7 @@
 import { useState } from "preact/hooks";
 import { call, fetchVersion, path } from "./api";
 import { Report } from "./report";
+import { TABS, type Tab } from "./route";
 import { Samples } from "./samples";
 import { Selection } from "./selection";
 import { Train } from "./train";
@@ -10,13 +11,12 @@ import { TryIt } from "./try-it";
 import type { Adapter, HeadVersion, SampleCounts } from "./types";
 import { Versions } from "./versions";
 
-const TABS = ["Samples", "Train", "Report", "Try it", "Versions", "Selection"] as const;
-type Tab = (typeof TABS)[number];
-
 export function AdapterView({
   adapter,
   modality,
   headTypes,
+  tab,
+  onTab,
   onBack,
   onChange,
 }: {
@@ -24,17 +24,18 @@ export function AdapterView({
   modality: "image" | "text";
   /** What the adapter's backbone can train (`finetune` only where it has a trainable top). */
   headTypes: string[];
+  tab: Tab;
+  onTab: (tab: Tab) => void;
   onBack: () => void;
   onChange: (adapter: Adapter) => void;
 }) {
-  const [tab, setTab] = useState<Tab>("Samples");
   const [counts, setCounts] = useState<SampleCounts | null>(null);
   const [reportVersion, setReportVersion] = useState<HeadVersion | null>(null);
   const adapterPath = `/v1/adapters/${path(adapter.id)}`;
   const refresh = async () => onChange(await call<Adapter>("GET", adapterPath));
   const showReport = async (version: number) => {
     setReportVersion(await fetchVersion(adapter.id, version));
-    setTab("Report");
+    onTab("Report");
   };
   return (
     <div>
@@ -57,7 +58,7 @@ export function AdapterView({
             role="tab"
             aria-selected={tab === name}
             class={tab === name ? "tab active" : "tab"}
-            onClick={() => setTab(name)}
+            onClick={() => onTab(name)}
           >
             {name}
           </button>

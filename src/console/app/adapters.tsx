@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { AdapterView } from "./adapter";
 import { call, path } from "./api";
+import { type Tab, useRoute } from "./route";
 import { type Adapter, type Backbone, headTypesFor } from "./types";
 import { Card, ErrorBox, mib, useAction } from "./ui";
 
@@ -10,7 +11,7 @@ export function AdapterList() {
   // null until listed: an empty list is "no adapters yet", not "not loaded yet".
   const [adapters, setAdapters] = useState<Adapter[] | null>(null);
   const [backbones, setBackbones] = useState<Backbone[]>([]);
-  const [open, setOpen] = useState<Adapter | null>(null);
+  const [route, go] = useRoute();
   const action = useAction();
   useEffect(() => {
     action.run(async () => {
@@ -25,15 +26,20 @@ export function AdapterList() {
   const modalityOf = (adapter: Adapter) =>
     backbones.find((b) => b.id === adapter.backbone)?.modality ?? "text";
 
+  const open = adapters?.find((adapter) => adapter.id === route.adapterId);
+  const openAt = (adapter: Adapter | null, tab: Tab = "Samples") =>
+    go({ adapterId: adapter?.id ?? null, tab });
   if (open) {
     return (
       <AdapterView
+        key={open.id}
         adapter={open}
         modality={modalityOf(open)}
         headTypes={headTypesFor(backbones.find((b) => b.id === open.backbone))}
-        onBack={() => setOpen(null)}
+        tab={route.tab}
+        onTab={(tab) => openAt(open, tab)}
+        onBack={() => openAt(null)}
         onChange={(changed) => {
-          setOpen(changed);
           setAdapters((list) => list?.map((a) => (a.id === changed.id ? changed : a)) ?? null);
         }}
       />
@@ -59,7 +65,7 @@ export function AdapterList() {
             {adapters?.map((adapter) => (
               <tr key={adapter.id}>
                 <td>
-                  <button type="button" class="link" onClick={() => setOpen(adapter)}>
+                  <button type="button" class="link" onClick={() => openAt(adapter)}>
                     {adapter.name}
                   </button>
                 </td>
@@ -94,7 +100,7 @@ export function AdapterList() {
         backbones={backbones}
         onCreated={(adapter) => {
           setAdapters((list) => [...(list ?? []), adapter]);
-          setOpen(adapter);
+          openAt(adapter);
         }}
       />
     </div>
