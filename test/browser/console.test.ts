@@ -7,7 +7,8 @@
  * screen go to test/browser/screenshots/ (git-ignored).
  */
 
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -249,6 +250,16 @@ describe("the console", () => {
       "unsupported image format",
     );
     expect(await page.getByTestId("prediction").count()).toBe(0);
+    // The same file picked twice is sent twice (the input forgets each pick). A file on disk:
+    // Chromium fires no change for a second pick of the same path, as for a person's.
+    const onDisk = join(await mkdtemp(join(tmpdir(), "console-")), "query.png");
+    await writeFile(onDisk, picture("blue", 12).buffer);
+    for (let pick = 0; pick < 2; pick++) {
+      const sent = page.waitForRequest((request) => request.url().includes("/predict"));
+      await page.locator('input[name="try-image"]').setInputFiles(onDisk);
+      await sent;
+      await page.getByTestId("prediction").waitFor();
+    }
   });
 
   it("trains a second version (an MLP, with its learning curve), then rolls back to the first", async () => {
@@ -337,6 +348,19 @@ describe("the console", () => {
       "12 samples in 3 labels.",
     );
     await shot("8-text-samples");
+    // The same file picked twice is uploaded twice (the input forgets each pick): duplicates here.
+    const csv = join(await mkdtemp(join(tmpdir(), "console-")), "topics.csv");
+    await writeFile(csv, TOPICS_CSV);
+    for (let pick = 0; pick < 2; pick++) {
+      const posted = page.waitForRequest(
+        (request) => request.method() === "POST" && request.url().endsWith("/samples"),
+      );
+      await page.locator('input[name="text-file"]').setInputFiles(csv);
+      await posted;
+      await until(() => page.locator('[data-testid="upload-outcomes"] tr.duplicate').count()).toBe(
+        12,
+      );
+    }
 
     await page.getByRole("tab", { name: "Selection" }).click();
     await page.getByRole("button", { name: "Run selection" }).click();

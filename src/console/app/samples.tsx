@@ -216,6 +216,8 @@ export function Samples({
             accept=".csv,.jsonl,.txt,text/csv,application/json"
             onChange={async (e) => {
               const file = e.currentTarget.files?.[0];
+              // Forgotten, so that picking the same file again (corrected, or once more) uploads it.
+              e.currentTarget.value = "";
               if (!file) return;
               try {
                 const rows = parseLabelledText(await file.text(), file.name);

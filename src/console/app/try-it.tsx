@@ -42,6 +42,8 @@ export function TryIt({ adapter, modality }: { adapter: Adapter; modality: "imag
             accept="image/png,image/jpeg"
             onChange={(e) => {
               const file = e.currentTarget.files?.[0];
+              // Forgotten, so that the same picture can be tried again (after a rollback, say).
+              e.currentTarget.value = "";
               if (file) predictImage(file);
             }}
           />
