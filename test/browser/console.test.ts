@@ -190,6 +190,11 @@ describe("the console", () => {
     expect(await page.getByTestId("ece").textContent()).toBe(
       `ECE ${test.expectedCalibrationError.value.toFixed(3)}`,
     );
+    // Accuracy is a mean over the repeats, the matrix the first repeat's: the page says so.
+    expect(evaluation.protocol).toMatchObject({ kind: "cross-validation", repeats: 3 });
+    expect(await page.getByTestId("metrics-basis").textContent()).toContain(
+      "means over 3 repeats of 5-fold cross-validation",
+    );
     expect(await page.getByTestId("split").textContent()).toContain(
       `${evaluation.protocol.reason}; the served head is trained on all ${version.report.samples.servedHeadTrainedOn} samples`,
     );
@@ -441,7 +446,7 @@ interface Version {
   report: {
     samples: { servedHeadTrainedOn: number };
     evaluation: {
-      protocol: { reason: string };
+      protocol: { reason: string; kind: string; repeats?: number };
       accuracy: { value: number };
       macroF1: { value: number };
       metrics: {
