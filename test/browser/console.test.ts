@@ -271,8 +271,14 @@ describe("the console", () => {
     await page.getByRole("tab", { name: "Train" }).click();
     await page.getByLabel("Head type").selectOption("mlp");
     await page.getByRole("button", { name: "Train", exact: true }).click();
-    // A reload mid-job loses nothing: back on the Train tab, it follows the running job again.
+    // A reload mid-job loses nothing: back on the Train tab, it follows the running job again,
+    // riding out a server that does not answer at first (its events refused twice here).
     await until(() => page.getByTestId("job-status").textContent()).toMatch(/^running/);
+    await page.route(
+      (url) => url.pathname.endsWith("/events"),
+      (route) => route.abort("internetdisconnected"),
+      { times: 2 },
+    );
     await page.reload();
     await until(() => page.getByTestId("job-status").textContent()).toMatch(/^(running|succeeded)/);
     // The MLP trains in epochs: its validation loss draws a learning curve as it goes, completed
@@ -366,8 +372,28 @@ describe("the console", () => {
         12,
       );
     }
+    // Texts typed for a label survive an upload that gets no answer, said as such, and go once
+    // sent.
+    const sport = page.locator('[data-label="sport"]');
+    const lines = "a late goal won the cup\nthe coach resigned after the loss";
+    await page.route(
+      (url) => url.pathname.endsWith("/samples"),
+      (route) => route.abort("internetdisconnected"),
+      { times: 1 },
+    );
+    await sport.getByRole("textbox").fill(lines);
+    await sport.getByRole("button", { name: "Add texts" }).click();
+    await until(() => page.locator('[role="tabpanel"] .error').first().textContent()).toContain(
+      "could not be reached",
+    );
+    expect(await sport.getByRole("textbox").inputValue()).toBe(lines);
+    await sport.getByRole("button", { name: "Add texts" }).click();
+    await until(() => page.getByTestId("count-sport").textContent()).toBe("6");
+    expect(await sport.getByRole("textbox").inputValue()).toBe("");
 
     await page.getByRole("tab", { name: "Selection" }).click();
+    // No text backbone has a top to unfreeze: the option the API would refuse is not offered.
+    expect(await page.getByLabel("frozen vs top unfrozen").count()).toBe(0);
     await page.getByRole("button", { name: "Run selection" }).click();
     await page.getByTestId("pareto-plot").waitFor({ timeout: JOB_TIMEOUT });
     const adapter = await currentAdapter("topics");

@@ -88,7 +88,9 @@ export function AdapterView({
         {tab === "Versions" && (
           <Versions adapter={adapter} onActivated={refresh} onShow={showReport} />
         )}
-        {tab === "Selection" && <Selection adapter={adapter} onSwitched={refresh} />}
+        {tab === "Selection" && (
+          <Selection adapter={adapter} modality={modality} onSwitched={refresh} />
+        )}
       </div>
     </div>
   );

@@ -21,6 +21,25 @@ export class ApiError extends Error {
   }
 }
 
+/** No answer at all: the network is down, or the server is (a restart, a deploy). */
+export class NetworkError extends Error {
+  constructor(cause: unknown) {
+    super(
+      `The server could not be reached (${cause instanceof Error ? cause.message : String(cause)}): check the connection, then try again.`,
+    );
+  }
+}
+
+/** fetch, with "Failed to fetch" said as a NetworkError; an abort stays an abort. */
+async function reach(input: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(input, init);
+  } catch (error) {
+    if (error instanceof TypeError) throw new NetworkError(error);
+    throw error;
+  }
+}
+
 export const session = {
   key: () => sessionStorage.getItem(KEY_ITEM),
   admin: () => sessionStorage.getItem(ADMIN_ITEM),
@@ -95,7 +114,7 @@ function send(method: string, path: string, body: Body, as: "tenant" | "admin") 
   } else if (body) {
     payload = body.form;
   }
-  return fetch(path, { method, headers, body: payload });
+  return reach(path, { method, headers, body: payload });
 }
 
 /** The problem+json of a failed answer; something readable even when the body is not one. */
@@ -118,10 +137,14 @@ const ENDED = new Set(["succeeded", "failed", "cancelled"]);
 
 export const hasEnded = (job: Job) => ENDED.has(job.status);
 
+/** How long following a job rides out a server it cannot reach (a restart, a deploy), in seconds. */
+const UNREACHABLE_FOR = 60;
+
 /**
  * Follows a job over its server-sent events until it ends, calling `update` with each state. A
- * stream cut before the job ended (a network blip, a deploy) is opened again. `signal` stops
- * following (the view that showed the job went away); the job itself runs on.
+ * stream cut before the job ended (a network blip, a deploy) is opened again, and a server that
+ * does not answer is tried again every second for a minute. `signal` stops following (the view
+ * that showed the job went away); the job itself runs on.
  */
 export async function followJob(
   jobId: string,
@@ -129,11 +152,17 @@ export async function followJob(
   signal?: AbortSignal,
 ): Promise<Job> {
   const jobPath = `/v1/jobs/${encodeURIComponent(jobId)}`;
-  for (;;) {
-    const last = await followOnce(jobPath, update, signal);
-    signal?.throwIfAborted();
-    const job = last ?? (await call<Job>("GET", jobPath));
-    if (hasEnded(job)) return job;
+  for (let unreachable = 0; ; ) {
+    let job: Job | null = null;
+    try {
+      const last = await followOnce(jobPath, update, signal);
+      signal?.throwIfAborted();
+      job = last ?? (await call<Job>("GET", jobPath));
+      unreachable = 0;
+    } catch (error) {
+      if (!(error instanceof NetworkError) || ++unreachable > UNREACHABLE_FOR) throw error;
+    }
+    if (job && hasEnded(job)) return job;
     await new Promise((resume) => setTimeout(resume, 1000));
   }
 }
@@ -143,7 +172,7 @@ async function followOnce(
   update: (job: Job) => void,
   signal?: AbortSignal,
 ): Promise<Job | null> {
-  const response = await fetch(`${jobPath}/events`, {
+  const response = await reach(`${jobPath}/events`, {
     headers: { authorization: `Bearer ${session.key() ?? ""}` },
     signal,
   });

@@ -66,8 +66,11 @@ export function Samples({
   // Uploads started while others are in flight (two drops in a row) wait their turn and join
   // them: one progress bar and one list of outcomes, until every one of them is done.
   const uploads = useRef({ queue: Promise.resolve(), inFlight: 0, done: 0, total: 0 });
-  const upload = (items: Item[]) => {
+  /** This upload's outcomes, in the items' order; null if it stopped short (no answer, say). */
+  const upload = (items: Item[]): Promise<Outcome[] | null> => {
     const run = uploads.current;
+    const sent: Outcome[] = [];
+    let finished = false;
     if (run.inFlight === 0) {
       run.done = 0;
       run.total = 0;
@@ -81,17 +84,19 @@ export function Samples({
         .run(async () => {
           for (const group of batches(items)) {
             const outcomes = await uploadGroup(group);
+            sent.push(...outcomes);
             run.done += group.length;
             setProgress({ done: run.done, total: run.total });
             setOutcomes((shown) => [...shown, ...outcomes]);
           }
+          finished = true;
           onCounts(await call<SampleCounts>("GET", samplesPath));
         })
         .finally(() => {
           run.inFlight -= 1;
         }),
     );
-    return run.queue;
+    return run.queue.then(() => (finished ? sent : null));
   };
 
   /** One request; if the API refuses the batch, each item alone, to say which one it refused. */
@@ -272,20 +277,24 @@ function PasteRows({
   onRows,
   onError,
 }: {
-  onRows: (rows: { text: string; label: string }[]) => void;
+  onRows: (rows: { text: string; label: string }[]) => Promise<Outcome[] | null>;
   onError: (error: unknown) => void;
 }) {
   const [content, setContent] = useState("");
   return (
     <form
-      onSubmit={(e) => {
+      onSubmit={async (e) => {
         e.preventDefault();
+        let rows: { text: string; label: string }[];
         try {
-          onRows(parseLabelledText(content, "pasted.csv"));
-          setContent("");
+          rows = parseLabelledText(content, "pasted.csv");
         } catch (error) {
           onError(error);
+          return;
         }
+        // Kept until every row is in: nothing pasted is lost to a refusal or a dropped connection.
+        const outcomes = await onRows(rows);
+        if (outcomes?.every((outcome) => outcome.status !== "refused")) setContent("");
       }}
     >
       <label>
@@ -321,7 +330,7 @@ function LabelBox({
   modality: "image" | "text";
   samples: KnownSample[];
   onImages: (files: File[]) => void;
-  onTexts: (texts: string[]) => void;
+  onTexts: (texts: string[]) => Promise<Outcome[] | null>;
   onDeleteLabel: () => void;
   onDeleteSample: (sample: KnownSample) => void;
 }) {
@@ -378,11 +387,18 @@ function LabelBox({
         </label>
       ) : (
         <form
-          onSubmit={(e) => {
+          onSubmit={async (e) => {
             e.preventDefault();
             const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
-            if (lines.length > 0) onTexts(lines);
-            setText("");
+            if (lines.length === 0) return;
+            const outcomes = await onTexts(lines);
+            // What the API did not take stays, to correct and send again; all of it if the upload
+            // stopped short (no answer).
+            setText(
+              outcomes === null
+                ? text
+                : lines.filter((_, k) => outcomes[k]?.status === "refused").join("\n"),
+            );
           }}
         >
           <label>

@@ -8,9 +8,11 @@ import { Card, ErrorBox, fixed, JobProgress, useAction } from "./ui";
 
 export function Selection({
   adapter,
+  modality,
   onSwitched,
 }: {
   adapter: Adapter;
+  modality: "image" | "text";
   onSwitched: () => Promise<void>;
 }) {
   const [folds, setFolds] = useState(3);
@@ -52,7 +54,9 @@ export function Selection({
     action.run(async () => {
       setSwitchJob(null);
       await showSelection(
-        await call<Job>("POST", `${adapterPath}/select`, { json: { folds, includeFinetune } }),
+        await call<Job>("POST", `${adapterPath}/select`, {
+          json: { folds, includeFinetune: modality === "image" && includeFinetune },
+        }),
       );
     });
   const apply = (selection: Job) =>
@@ -82,15 +86,18 @@ export function Selection({
             onInput={(e) => setFolds(Number(e.currentTarget.value))}
           />
         </label>
-        <label title="Also trains the leading backbone's top on every fold: minutes, not seconds">
-          <input
-            type="checkbox"
-            name="includeFinetune"
-            checked={includeFinetune}
-            onChange={(e) => setIncludeFinetune(e.currentTarget.checked)}
-          />
-          frozen vs top unfrozen
-        </label>
+        {/* Only image backbones have a top to unfreeze: for text the API refuses it (422). */}
+        {modality === "image" && (
+          <label title="Also trains the leading backbone's top on every fold: minutes, not seconds">
+            <input
+              type="checkbox"
+              name="includeFinetune"
+              checked={includeFinetune}
+              onChange={(e) => setIncludeFinetune(e.currentTarget.checked)}
+            />
+            frozen vs top unfrozen
+          </label>
+        )}
         <button type="submit" disabled={action.busy}>
           Run selection
         </button>
