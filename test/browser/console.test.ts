@@ -130,6 +130,16 @@ describe("the console", () => {
     // … and dropped onto a label's box, as a drag from the desktop would.
     await dropFiles('[data-label="blue"]', pictures("blue", 5));
     await until(() => page.getByTestId("count-blue").textContent()).toBe("5");
+    // Files dropped beside the boxes are swallowed, not opened by the browser in the console's place.
+    expect(
+      await page.evaluate<boolean>(`(() => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File(["x"], "beside.png", { type: "image/png" }));
+        const drop = new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true });
+        document.querySelector("h2").dispatchEvent(drop);
+        return drop.defaultPrevented;
+      })()`),
+    ).toBe(true);
     await until(() => page.getByTestId("upload-progress").textContent()).toBe("uploaded 5 of 5");
     expect(await page.getByTestId("few-samples").count()).toBe(0);
     expect(await page.locator('[data-label="red"] .thumbs img').count()).toBe(5);
@@ -154,7 +164,15 @@ describe("the console", () => {
       await preview.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
     ).toBeGreaterThan(0);
 
-    await page.getByRole("tab", { name: "Train" }).click();
+    // The tabs by keyboard: from the open one, the arrow moves to the next and opens it.
+    await page.getByRole("tab", { name: "Samples" }).focus();
+    await page.keyboard.press("ArrowRight");
+    expect(
+      await page.getByRole("tab", { name: "Train" }).evaluate((tab) => ({
+        selected: tab.getAttribute("aria-selected"),
+        focused: tab === tab.ownerDocument.activeElement,
+      })),
+    ).toEqual({ selected: "true", focused: true });
     await page.getByRole("button", { name: "Train", exact: true }).click();
     const showReport = page.getByRole("button", { name: "Show the report of version 1" });
     await showReport.waitFor({ timeout: JOB_TIMEOUT });

@@ -50,21 +50,32 @@ export function AdapterView({
         </p>
       </div>
       <h2>{adapter.name}</h2>
-      <div role="tablist" class="tabs">
+      {/* The tabs' keys (WAI-ARIA): Tab enters at the open tab, the arrows, Home and End move. */}
+      <div role="tablist" class="tabs" aria-label={`${adapter.name}: views`}>
         {TABS.map((name) => (
           <button
             key={name}
+            id={tabId(name)}
             type="button"
             role="tab"
             aria-selected={tab === name}
+            aria-controls="adapter-tabpanel"
+            tabindex={tab === name ? 0 : -1}
             class={tab === name ? "tab active" : "tab"}
             onClick={() => onTab(name)}
+            onKeyDown={(event) => {
+              const next = neighbour(name, event.key);
+              if (!next) return;
+              event.preventDefault();
+              onTab(next);
+              document.getElementById(tabId(next))?.focus();
+            }}
           >
             {name}
           </button>
         ))}
       </div>
-      <div role="tabpanel">
+      <div role="tabpanel" id="adapter-tabpanel" aria-labelledby={tabId(tab)}>
         {tab === "Samples" && (
           <Samples
             adapterId={adapter.id}
@@ -94,4 +105,19 @@ export function AdapterView({
       </div>
     </div>
   );
+}
+
+const tabId = (tab: Tab) => `tab-${tab.toLowerCase().replace(" ", "-")}`;
+
+/** The tab a key moves to from `tab`, or null for any other key. */
+function neighbour(tab: Tab, key: string): Tab | null {
+  const at = TABS.indexOf(tab);
+  const moves = new Map([
+    ["ArrowRight", at + 1],
+    ["ArrowLeft", at - 1 + TABS.length],
+    ["Home", 0],
+    ["End", TABS.length - 1],
+  ]);
+  const to = moves.get(key);
+  return to === undefined ? null : (TABS[to % TABS.length] ?? null);
 }

@@ -161,4 +161,12 @@ function SignIn({
   );
 }
 
+// Files dropped beside a drop zone would be opened by the browser in place of the console, losing
+// the page: swallowed. Drops of text (into a text box) keep their default.
+for (const type of ["dragover", "drop"] as const) {
+  addEventListener(type, (event) => {
+    if (event.dataTransfer?.types.includes("Files")) event.preventDefault();
+  });
+}
+
 render(<App />, document.getElementById("app") as HTMLElement);
