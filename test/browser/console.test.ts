@@ -417,7 +417,12 @@ describe("the console", () => {
     const adapter = await currentAdapter("topics");
     const [selection] = (
       await api<{
-        jobs: { report: { recommendation: { id: string; backbone: string } } | null }[];
+        jobs: {
+          report: {
+            recommendation: { id: string; backbone: string };
+            candidates: { id: string; backbone: string; layer: string; status: string }[];
+          } | null;
+        }[];
       }>(`/v1/adapters/${adapter.id}/jobs`)
     ).jobs;
     const recommendation = selection?.report?.recommendation;
@@ -440,6 +445,23 @@ describe("the console", () => {
       ).toContain("succeeded");
       expect((await currentAdapter("topics")).backbone).toBe(recommendation.backbone);
     }
+    // Or switch to another measured candidate (here a single backbone, not the current one).
+    const now = await currentAdapter("topics");
+    const other = selection?.report?.candidates.find(
+      (c) =>
+        c.status === "measured" &&
+        !c.backbone.includes("+") &&
+        c.id !== `${now.backbone}/${now.layer}`,
+    );
+    if (!other) throw new Error("no other candidate to switch to");
+    await page.getByRole("button", { name: `switch to ${other.id}`, exact: true }).click();
+    await until(async () => {
+      const switched = await currentAdapter("topics");
+      return `${switched.backbone}/${switched.layer}`;
+    }).toBe(other.id);
+    await until(() => page.locator("p.hint").first().textContent()).toContain(
+      `${other.backbone} / ${other.layer}`,
+    );
   });
 
   it("returns to sign-in, saying why, when the key is revoked, and refuses it there", async () => {

@@ -1,9 +1,12 @@
-/** Backbone selection: run it with progress, the ranked candidates, the Pareto plot, apply. */
+/**
+ * Backbone selection: run it with progress, the ranked candidates, the Pareto plot; apply the
+ * recommendation, or switch to another measured candidate.
+ */
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call, followJob, hasEnded, path, recentJobs } from "./api";
 import { ParetoPlot } from "./charts";
-import type { Adapter, Job, SelectionReport } from "./types";
+import type { Adapter, Candidate, Job, SelectionReport } from "./types";
 import { Card, ErrorBox, fixed, JobProgress, useAction } from "./ui";
 
 export function Selection({
@@ -59,13 +62,13 @@ export function Selection({
         }),
       );
     });
-  const apply = (selection: Job) =>
+  /** Switches to the selection's recommendation, or to a candidate the tenant prefers. */
+  const apply = (request: { jobId: string } | { backbone: string; layer?: string }) =>
     action.run(async () =>
-      showSwitch(
-        await call<Job>("POST", `${adapterPath}/select/apply`, { json: { jobId: selection.id } }),
-      ),
+      showSwitch(await call<Job>("POST", `${adapterPath}/select/apply`, { json: request })),
     );
   const report = job?.report;
+  const currentId = `${adapter.backbone}/${adapter.layer}`;
   return (
     <Card title="Backbone selection">
       <form
@@ -115,6 +118,7 @@ export function Selection({
                 <th>macro-F1 (CV)</th>
                 <th>latency ms/item</th>
                 <th>status</th>
+                <th />
               </tr>
             </thead>
             <tbody>
@@ -135,6 +139,19 @@ export function Selection({
                       {c.error ? `: ${c.error}` : ""}
                       {c.status === "unavailable" ? `: ${c.availability.reasons.join("; ")}` : ""}
                     </td>
+                    <td>
+                      {c.status === "measured" && c.id !== currentId && (
+                        <button
+                          type="button"
+                          class="small"
+                          disabled={action.busy}
+                          aria-label={`switch to ${c.id}`}
+                          onClick={() => apply(switchRequest(c))}
+                        >
+                          Switch
+                        </button>
+                      )}
+                    </td>
                   </tr>
                 ))}
             </tbody>
@@ -151,7 +168,7 @@ export function Selection({
             <p>
               Recommended: <strong data-testid="recommendation">{report.recommendation.id}</strong>{" "}
               — {report.recommendation.reason}{" "}
-              <button type="button" disabled={action.busy} onClick={() => apply(job)}>
+              <button type="button" disabled={action.busy} onClick={() => apply({ jobId: job.id })}>
                 Apply
               </button>
             </p>
@@ -166,6 +183,13 @@ export function Selection({
       )}
     </Card>
   );
+}
+
+/** The switch to a candidate: a fusion's backbone id names its layers, a plain one takes its layer. */
+function switchRequest(candidate: Candidate): { backbone: string; layer?: string } {
+  return candidate.backbone.includes("+")
+    ? { backbone: candidate.backbone }
+    : { backbone: candidate.backbone, layer: candidate.layer };
 }
 
 /** Frozen against top unfrozen on the leading backbone with a trainable top, and which head to train. */
