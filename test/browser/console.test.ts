@@ -240,6 +240,14 @@ describe("the console", () => {
       360,
     );
     await shot("3-report-360px");
+    // Nor with a long unbroken label (a label box not yet filled: gone on the next visit).
+    await page.getByRole("tab", { name: "Samples" }).click();
+    await page.getByLabel("New label").fill("x".repeat(60));
+    await page.getByRole("button", { name: "Add label" }).click();
+    await page.locator(`[data-label="${"x".repeat(60)}"]`).waitFor();
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(
+      360,
+    );
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
