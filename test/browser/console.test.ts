@@ -379,6 +379,10 @@ describe("the console", () => {
     await page.getByLabel("text", { exact: true }).check();
     await page.getByLabel("Backbone").selectOption("lexical");
     await page.getByRole("button", { name: "Create adapter" }).click();
+    // The focus moves to the new adapter's name, not back to the top of the page.
+    await until(() =>
+      page.evaluate<string | null>("document.activeElement && document.activeElement.textContent"),
+    ).toBe("topics");
     await page.getByLabel("Paste CSV rows").fill(TOPICS_CSV);
     await page.getByRole("button", { name: "Add rows" }).click();
     await until(() => page.getByTestId("sample-total").textContent()).toBe(

@@ -1,6 +1,6 @@
 /** One adapter: samples, training (with the report), try it, versions, selection. */
 
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { call, fetchVersion, path } from "./api";
 import { Report } from "./report";
 import { TABS, type Tab } from "./route";
@@ -32,6 +32,10 @@ export function AdapterView({
   const [counts, setCounts] = useState<SampleCounts | null>(null);
   const [reportVersion, setReportVersion] = useState<HeadVersion | null>(null);
   const adapterPath = `/v1/adapters/${path(adapter.id)}`;
+  // The view replaced the list (or the form) that had the focus: it moves to the adapter's name, so
+  // the keyboard and a screen reader continue from here rather than from the top of the page.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
   const refresh = async () => onChange(await call<Adapter>("GET", adapterPath));
   const showReport = async (version: number) => {
     setReportVersion(await fetchVersion(adapter.id, version));
@@ -49,7 +53,9 @@ export function AdapterView({
           <span data-testid="active-version">{adapter.activeVersion ?? "none"}</span>
         </p>
       </div>
-      <h2>{adapter.name}</h2>
+      <h2 ref={heading} tabindex={-1}>
+        {adapter.name}
+      </h2>
       {/* The tabs' keys (WAI-ARIA): Tab enters at the open tab, the arrows, Home and End move. */}
       <div role="tablist" class="tabs" aria-label={`${adapter.name}: views`}>
         {TABS.map((name) => (
