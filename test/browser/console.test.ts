@@ -155,10 +155,27 @@ describe("the console", () => {
       },
       { times: 1 },
     );
+    // Their raw uploads, held back too: placeholders meanwhile, not the samples' ids. (Held back
+    // while `holdRaw` says so: a route with `times` aborts requests it lets through.)
+    let holdRaw = true;
+    await page.route(
+      (url) => url.pathname.endsWith("/raw"),
+      async (route) => {
+        if (holdRaw) await new Promise((resume) => setTimeout(resume, 1500));
+        await route.continue();
+      },
+    );
     await page.reload();
     await page.getByText("Loading…").waitFor();
+    await page.locator('[data-label="blue"] .thumbs .pending').first().waitFor();
+    expect(await page.locator(".thumbs li > span:not(.pending)").count()).toBe(0);
     expect(await page.getByText("No adapters yet").count()).toBe(0);
     await until(() => page.locator('[data-label="blue"] .thumbs img').count()).toBe(5);
+    holdRaw = false;
+    // Each has a delete button named by its label and place (no file name is known after a reload).
+    expect(
+      await page.getByRole("button", { name: "delete blue sample 1", exact: true }).count(),
+    ).toBe(1);
     const preview = page.locator('[data-label="blue"] .thumbs img').first();
     expect(
       await preview.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),

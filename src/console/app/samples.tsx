@@ -409,13 +409,14 @@ function LabelBox({
         </form>
       )}
       <ul class="thumbs">
-        {samples.slice(0, SHOWN_PER_LABEL).map((sample) => (
+        {samples.slice(0, SHOWN_PER_LABEL).map((sample, k) => (
           <li key={sample.id}>
             <SamplePreview adapterId={adapterId} sample={sample} fallback={sample.id} />
             <button
               type="button"
               class="small"
-              aria-label={`delete sample ${sample.name ?? sample.id}`}
+              // Said by label and place (and name, once known), not by an id nobody reads.
+              aria-label={`delete ${label} sample ${k + 1}${sample.name ? `: ${sample.name}` : ""}`}
               onClick={() => onDeleteSample(sample)}
             >
               ×
