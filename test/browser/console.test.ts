@@ -388,6 +388,17 @@ describe("the console", () => {
     );
     expect(await row.textContent()).toContain(`${problem.title}: ${problem.detail}`);
     await shot("7-refused-file");
+    // A picture over the API's pixel limit (a photo's size) is scaled down first, and said so:
+    // added, not refused; in Try it too.
+    await page
+      .locator('[data-label="red"] input[type=file]')
+      .setInputFiles([picture("red", 20, 1000)]);
+    await until(() =>
+      page.locator('[data-testid="upload-outcomes"] tr.added').first().textContent(),
+    ).toContain("scaled down from 1000×1000");
+    await page.getByRole("tab", { name: "Try it" }).click();
+    await page.locator('input[name="try-image"]').setInputFiles(picture("green", 21, 1000));
+    await until(() => page.getByTestId("scaled-from").textContent()).toContain("1000×1000");
   });
 
   it("builds a text adapter from a pasted CSV, runs a selection and applies it", async () => {

@@ -9,6 +9,7 @@
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { ApiError, call, path } from "./api";
 import { batches, parseLabelledText } from "./batches";
+import { fitPicture } from "./downscale";
 import { type KnownSample, knownSamples, loadKnownSamples, sha256Hex } from "./known-samples";
 import { SamplePreview } from "./sample-preview";
 import type { SampleCounts, UploadResult } from "./types";
@@ -27,6 +28,8 @@ interface Item {
   pixels: number;
   file?: File;
   text?: string;
+  /** What the console did to it before sending (a picture scaled down). */
+  note?: string;
 }
 
 interface Outcome {
@@ -114,6 +117,7 @@ export function Samples({
         label: item.label,
         status: result.samples[k]?.status ?? "refused",
         id: result.samples[k]?.id,
+        detail: item.note,
       }));
     } catch (error) {
       if (!(error instanceof ApiError) || error.status === 401) throw error;
@@ -431,17 +435,10 @@ function LabelBox({
   );
 }
 
-async function imageItem(file: File, label: string): Promise<Item> {
-  // The pixel count from the decoded picture; an undecodable file goes as 0 and the API says why.
-  const pixels = await createImageBitmap(file).then(
-    (bitmap) => {
-      const area = bitmap.width * bitmap.height;
-      bitmap.close();
-      return area;
-    },
-    () => 0,
-  );
-  return { name: file.name, label, bytes: file.size, pixels, file };
+async function imageItem(picked: File, label: string): Promise<Item> {
+  const { file, pixels, scaledFrom } = await fitPicture(picked);
+  const note = scaledFrom ? `scaled down from ${scaledFrom.width}×${scaledFrom.height}` : undefined;
+  return { name: file.name, label, bytes: file.size, pixels, file, note };
 }
 
 function textItem(text: string, label: string, name: string): Item {
