@@ -502,6 +502,10 @@ describe("the console", () => {
     await until(() => page.locator("p.hint").first().textContent()).toContain(
       `${other.backbone} / ${other.layer}`,
     );
+    // Now the current one, it offers no switch to itself.
+    expect(
+      await page.getByRole("button", { name: `switch to ${other.id}`, exact: true }).count(),
+    ).toBe(0);
   });
 
   it("returns to sign-in, saying why, when the key is revoked, and refuses it there", async () => {

@@ -68,7 +68,9 @@ export function Selection({
       showSwitch(await call<Job>("POST", `${adapterPath}/select/apply`, { json: request })),
     );
   const report = job?.report;
-  const currentId = `${adapter.backbone}/${adapter.layer}`;
+  // A fusion adapter has no layer of its own: its backbone id names its parts' layers.
+  const isCurrent = (c: Candidate) =>
+    c.backbone === adapter.backbone && (adapter.layer === null || c.layer === adapter.layer);
   return (
     <Card title="Backbone selection">
       <form
@@ -140,7 +142,7 @@ export function Selection({
                       {c.status === "unavailable" ? `: ${c.availability.reasons.join("; ")}` : ""}
                     </td>
                     <td>
-                      {c.status === "measured" && c.id !== currentId && (
+                      {c.status === "measured" && !isCurrent(c) && (
                         <button
                           type="button"
                           class="small"
