@@ -1,8 +1,9 @@
 /** One adapter: samples, training (with the report), try it, versions, selection. */
 
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { call, fetchVersion, path } from "./api";
 import { Report } from "./report";
+import { TABS, type Tab } from "./route";
 import { Samples } from "./samples";
 import { Selection } from "./selection";
 import { Train } from "./train";
@@ -10,13 +11,12 @@ import { TryIt } from "./try-it";
 import type { Adapter, HeadVersion, SampleCounts } from "./types";
 import { Versions } from "./versions";
 
-const TABS = ["Samples", "Train", "Report", "Try it", "Versions", "Selection"] as const;
-type Tab = (typeof TABS)[number];
-
 export function AdapterView({
   adapter,
   modality,
   headTypes,
+  tab,
+  onTab,
   onBack,
   onChange,
 }: {
@@ -24,17 +24,22 @@ export function AdapterView({
   modality: "image" | "text";
   /** What the adapter's backbone can train (`finetune` only where it has a trainable top). */
   headTypes: string[];
+  tab: Tab;
+  onTab: (tab: Tab) => void;
   onBack: () => void;
   onChange: (adapter: Adapter) => void;
 }) {
-  const [tab, setTab] = useState<Tab>("Samples");
   const [counts, setCounts] = useState<SampleCounts | null>(null);
   const [reportVersion, setReportVersion] = useState<HeadVersion | null>(null);
   const adapterPath = `/v1/adapters/${path(adapter.id)}`;
+  // The view replaced the list (or the form) that had the focus: it moves to the adapter's name, so
+  // the keyboard and a screen reader continue from here rather than from the top of the page.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
   const refresh = async () => onChange(await call<Adapter>("GET", adapterPath));
   const showReport = async (version: number) => {
     setReportVersion(await fetchVersion(adapter.id, version));
-    setTab("Report");
+    onTab("Report");
   };
   return (
     <div>
@@ -48,22 +53,35 @@ export function AdapterView({
           <span data-testid="active-version">{adapter.activeVersion ?? "none"}</span>
         </p>
       </div>
-      <h2>{adapter.name}</h2>
-      <div role="tablist" class="tabs">
+      <h2 ref={heading} tabindex={-1}>
+        {adapter.name}
+      </h2>
+      {/* The tabs' keys (WAI-ARIA): Tab enters at the open tab, the arrows, Home and End move. */}
+      <div role="tablist" class="tabs" aria-label={`${adapter.name}: views`}>
         {TABS.map((name) => (
           <button
             key={name}
+            id={tabId(name)}
             type="button"
             role="tab"
             aria-selected={tab === name}
+            aria-controls="adapter-tabpanel"
+            tabindex={tab === name ? 0 : -1}
             class={tab === name ? "tab active" : "tab"}
-            onClick={() => setTab(name)}
+            onClick={() => onTab(name)}
+            onKeyDown={(event) => {
+              const next = neighbour(name, event.key);
+              if (!next) return;
+              event.preventDefault();
+              onTab(next);
+              document.getElementById(tabId(next))?.focus();
+            }}
           >
             {name}
           </button>
         ))}
       </div>
-      <div role="tabpanel">
+      <div role="tabpanel" id="adapter-tabpanel" aria-labelledby={tabId(tab)}>
         {tab === "Samples" && (
           <Samples
             adapterId={adapter.id}
@@ -87,8 +105,25 @@ export function AdapterView({
         {tab === "Versions" && (
           <Versions adapter={adapter} onActivated={refresh} onShow={showReport} />
         )}
-        {tab === "Selection" && <Selection adapter={adapter} onSwitched={refresh} />}
+        {tab === "Selection" && (
+          <Selection adapter={adapter} modality={modality} onSwitched={refresh} />
+        )}
       </div>
     </div>
   );
+}
+
+const tabId = (tab: Tab) => `tab-${tab.toLowerCase().replace(" ", "-")}`;
+
+/** The tab a key moves to from `tab`, or null for any other key. */
+function neighbour(tab: Tab, key: string): Tab | null {
+  const at = TABS.indexOf(tab);
+  const moves = new Map([
+    ["ArrowRight", at + 1],
+    ["ArrowLeft", at - 1 + TABS.length],
+    ["Home", 0],
+    ["End", TABS.length - 1],
+  ]);
+  const to = moves.get(key);
+  return to === undefined ? null : (TABS[to % TABS.length] ?? null);
 }

@@ -3,13 +3,15 @@
 import { useEffect, useState } from "preact/hooks";
 import { AdapterView } from "./adapter";
 import { call, path } from "./api";
+import { type Tab, useRoute } from "./route";
 import { type Adapter, type Backbone, headTypesFor } from "./types";
 import { Card, ErrorBox, mib, useAction } from "./ui";
 
 export function AdapterList() {
-  const [adapters, setAdapters] = useState<Adapter[]>([]);
+  // null until listed: an empty list is "no adapters yet", not "not loaded yet".
+  const [adapters, setAdapters] = useState<Adapter[] | null>(null);
   const [backbones, setBackbones] = useState<Backbone[]>([]);
-  const [open, setOpen] = useState<Adapter | null>(null);
+  const [route, go] = useRoute();
   const action = useAction();
   useEffect(() => {
     action.run(async () => {
@@ -24,16 +26,21 @@ export function AdapterList() {
   const modalityOf = (adapter: Adapter) =>
     backbones.find((b) => b.id === adapter.backbone)?.modality ?? "text";
 
+  const open = adapters?.find((adapter) => adapter.id === route.adapterId);
+  const openAt = (adapter: Adapter | null, tab: Tab = "Samples") =>
+    go({ adapterId: adapter?.id ?? null, tab });
   if (open) {
     return (
       <AdapterView
+        key={open.id}
         adapter={open}
         modality={modalityOf(open)}
         headTypes={headTypesFor(backbones.find((b) => b.id === open.backbone))}
-        onBack={() => setOpen(null)}
+        tab={route.tab}
+        onTab={(tab) => openAt(open, tab)}
+        onBack={() => openAt(null)}
         onChange={(changed) => {
-          setOpen(changed);
-          setAdapters((list) => list.map((a) => (a.id === changed.id ? changed : a)));
+          setAdapters((list) => list?.map((a) => (a.id === changed.id ? changed : a)) ?? null);
         }}
       />
     );
@@ -42,7 +49,8 @@ export function AdapterList() {
     <div class="grid2">
       <Card title="Adapters">
         <ErrorBox error={action.error} />
-        {adapters.length === 0 && <p>No adapters yet: create one.</p>}
+        {adapters === null && !action.error && <p role="status">Loading…</p>}
+        {adapters?.length === 0 && <p>No adapters yet: create one.</p>}
         <table>
           <thead>
             <tr>
@@ -54,10 +62,10 @@ export function AdapterList() {
             </tr>
           </thead>
           <tbody>
-            {adapters.map((adapter) => (
+            {adapters?.map((adapter) => (
               <tr key={adapter.id}>
                 <td>
-                  <button type="button" class="link" onClick={() => setOpen(adapter)}>
+                  <button type="button" class="link" onClick={() => openAt(adapter)}>
                     {adapter.name}
                   </button>
                 </td>
@@ -76,7 +84,7 @@ export function AdapterList() {
                       confirm(`Delete adapter "${adapter.name}" with its samples and versions?`) &&
                       action.run(async () => {
                         await call("DELETE", `/v1/adapters/${path(adapter.id)}`);
-                        setAdapters((list) => list.filter((a) => a.id !== adapter.id));
+                        setAdapters((list) => list?.filter((a) => a.id !== adapter.id) ?? null);
                       })
                     }
                   >
@@ -91,8 +99,8 @@ export function AdapterList() {
       <NewAdapter
         backbones={backbones}
         onCreated={(adapter) => {
-          setAdapters((list) => [...list, adapter]);
-          setOpen(adapter);
+          setAdapters((list) => [...(list ?? []), adapter]);
+          openAt(adapter);
         }}
       />
     </div>

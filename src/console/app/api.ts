@@ -21,6 +21,25 @@ export class ApiError extends Error {
   }
 }
 
+/** No answer at all: the network is down, or the server is (a restart, a deploy). */
+export class NetworkError extends Error {
+  constructor(cause: unknown) {
+    super(
+      `The server could not be reached (${cause instanceof Error ? cause.message : String(cause)}): check the connection, then try again.`,
+    );
+  }
+}
+
+/** fetch, with "Failed to fetch" said as a NetworkError; an abort stays an abort. */
+async function reach(input: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(input, init);
+  } catch (error) {
+    if (error instanceof TypeError) throw new NetworkError(error);
+    throw error;
+  }
+}
+
 export const session = {
   key: () => sessionStorage.getItem(KEY_ITEM),
   admin: () => sessionStorage.getItem(ADMIN_ITEM),
@@ -59,8 +78,22 @@ export async function call<T>(
 
 /** A binary or text answer (a sample's raw upload) as a Blob typed by its content type. */
 export async function callBlob(path: string): Promise<Blob> {
+  return (await getOk(path)).blob();
+}
+
+/** An attachment (an export) and the file name its Content-Disposition gives it. */
+export async function callDownload(path: string): Promise<{ blob: Blob; filename: string | null }> {
+  const response = await getOk(path);
+  const disposition = response.headers.get("content-disposition") ?? "";
+  return {
+    blob: await response.blob(),
+    filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? null,
+  };
+}
+
+async function getOk(path: string): Promise<Response> {
   const response = await send("GET", path, undefined, "tenant");
-  if (response.ok) return response.blob();
+  if (response.ok) return response;
   const error = await problemOf(response);
   if (response.status === 401) onUnauthorized(refused("tenant", error));
   throw error;
@@ -81,7 +114,7 @@ function send(method: string, path: string, body: Body, as: "tenant" | "admin") 
   } else if (body) {
     payload = body.form;
   }
-  return fetch(path, { method, headers, body: payload });
+  return reach(path, { method, headers, body: payload });
 }
 
 /** The problem+json of a failed answer; something readable even when the body is not one. */
@@ -102,23 +135,46 @@ export async function problemOf(response: Response): Promise<ApiError> {
 
 const ENDED = new Set(["succeeded", "failed", "cancelled"]);
 
+export const hasEnded = (job: Job) => ENDED.has(job.status);
+
+/** How long following a job rides out a server it cannot reach (a restart, a deploy), in seconds. */
+const UNREACHABLE_FOR = 60;
+
 /**
  * Follows a job over its server-sent events until it ends, calling `update` with each state. A
- * stream cut before the job ended (a network blip, a deploy) is opened again.
+ * stream cut before the job ended (a network blip, a deploy) is opened again, and a server that
+ * does not answer is tried again every second for a minute. `signal` stops following (the view
+ * that showed the job went away); the job itself runs on.
  */
-export async function followJob(jobId: string, update: (job: Job) => void): Promise<Job> {
+export async function followJob(
+  jobId: string,
+  update: (job: Job) => void,
+  signal?: AbortSignal,
+): Promise<Job> {
   const jobPath = `/v1/jobs/${encodeURIComponent(jobId)}`;
-  for (;;) {
-    const last = await followOnce(jobPath, update);
-    const job = last ?? (await call<Job>("GET", jobPath));
-    if (ENDED.has(job.status)) return job;
+  for (let unreachable = 0; ; ) {
+    let job: Job | null = null;
+    try {
+      const last = await followOnce(jobPath, update, signal);
+      signal?.throwIfAborted();
+      job = last ?? (await call<Job>("GET", jobPath));
+      unreachable = 0;
+    } catch (error) {
+      if (!(error instanceof NetworkError) || ++unreachable > UNREACHABLE_FOR) throw error;
+    }
+    if (job && hasEnded(job)) return job;
     await new Promise((resume) => setTimeout(resume, 1000));
   }
 }
 
-async function followOnce(jobPath: string, update: (job: Job) => void): Promise<Job | null> {
-  const response = await fetch(`${jobPath}/events`, {
+async function followOnce(
+  jobPath: string,
+  update: (job: Job) => void,
+  signal?: AbortSignal,
+): Promise<Job | null> {
+  const response = await reach(`${jobPath}/events`, {
     headers: { authorization: `Bearer ${session.key() ?? ""}` },
+    signal,
   });
   if (!response.ok || !response.body) {
     const error = await problemOf(response);
@@ -141,6 +197,19 @@ async function followOnce(jobPath: string, update: (job: Job) => void): Promise<
     // The connection broke: the caller looks at the job and follows it again.
   }
   return last;
+}
+
+/**
+ * The adapter's recent jobs, newest first: what a view shows when it opens, so that a job started
+ * before a reload or a change of tab is shown, and followed while it runs. An adapter runs one job
+ * at a time, so a live one is always the newest.
+ */
+export async function recentJobs(adapterId: string): Promise<Job[]> {
+  const { jobs } = await call<{ jobs: Job[] }>(
+    "GET",
+    `/v1/adapters/${path(adapterId)}/jobs?limit=20`,
+  );
+  return jobs;
 }
 
 export const path = (...parts: (string | number)[]) =>

@@ -50,9 +50,9 @@ export function parseLabelledText(
       .split(/\r?\n/)
       .filter((line) => line.trim() !== "")
       .map((line, index) => {
-        const row = JSON.parse(line) as { text?: unknown; input?: unknown; label?: unknown };
-        const text = row.text ?? row.input;
-        if (typeof text !== "string" || typeof row.label !== "string") {
+        const row = jsonRow(line, index);
+        const text = row?.text ?? row?.input;
+        if (typeof text !== "string" || typeof row?.label !== "string") {
           throw new Error(`line ${index + 1}: expected {"text": "...", "label": "..."}`);
         }
         return { text, label: row.label };
@@ -68,6 +68,19 @@ export function parseLabelledText(
       // The label is the last column, so unquoted commas inside the text survive.
       return { text: row.slice(0, -1).join(","), label: (row[row.length - 1] as string).trim() };
     });
+}
+
+/** One JSONL line as an object, or null; a line that is not JSON at all says which it is. */
+function jsonRow(
+  line: string,
+  index: number,
+): { text?: unknown; input?: unknown; label?: unknown } | null {
+  try {
+    const row: unknown = JSON.parse(line);
+    return typeof row === "object" ? row : null;
+  } catch (error) {
+    throw new Error(`line ${index + 1}: not JSON (${(error as Error).message})`);
+  }
 }
 
 function csvRows(content: string): string[][] {

@@ -46,11 +46,18 @@ export function ConfusionMatrix({
             key={`${cell.row}-${cell.col}`}
             class="cell"
             role="button"
-            tabIndex={0}
+            // Lower case: an SVG element's attributes are case-sensitive, and "tabIndex" left
+            // the cells out of the keyboard's reach.
+            tabindex={0}
             aria-label={`true ${cell.trueLabel}, predicted ${cell.predicted}: ${cell.count}`}
             data-count={cell.count}
             onClick={select}
-            onKeyDown={(event) => (event.key === "Enter" || event.key === " ") && select()}
+            onKeyDown={(event) => {
+              if (event.key !== "Enter" && event.key !== " ") return;
+              // A button's keys: Space selects rather than scrolls the page.
+              event.preventDefault();
+              select();
+            }}
           >
             <rect
               x={cell.x}

@@ -1,7 +1,7 @@
 /** The console's shell: sign-in (tenant key or admin token), then the admin panel or the adapters. */
 
 import { render } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { AdapterList } from "./adapters";
 import { AdminPanel } from "./admin";
 import { call, callAdmin, session, whenUnauthorized } from "./api";
@@ -18,10 +18,14 @@ function initialMode(): Mode {
 function App() {
   const [mode, setMode] = useState<Mode>(initialMode);
   const [reason, setReason] = useState<string | null>(null);
+  const signedIn = useRef(mode !== "signed-out");
+  signedIn.current = mode !== "signed-out";
   useEffect(
     () =>
       whenUnauthorized((why) => {
         session.clear();
+        // A refused sign-in says so in its own form; only a session that ends is "signed out".
+        if (!signedIn.current) return;
         setReason(`Signed out: ${why}.`);
         setMode("signed-out");
       }),
@@ -155,6 +159,14 @@ function SignIn({
       </form>
     </div>
   );
+}
+
+// Files dropped beside a drop zone would be opened by the browser in place of the console, losing
+// the page: swallowed. Drops of text (into a text box) keep their default.
+for (const type of ["dragover", "drop"] as const) {
+  addEventListener(type, (event) => {
+    if (event.dataTransfer?.types.includes("Files")) event.preventDefault();
+  });
 }
 
 render(<App />, document.getElementById("app") as HTMLElement);

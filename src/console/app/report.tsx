@@ -74,9 +74,14 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
           </dd>
           <dt>held-out samples</dt>
           <dd>{evaluation.samples}</dd>
+          <dt>held-out predictions</dt>
+          <dd>{evaluation.predictions}</dd>
           <dt>log loss</dt>
           <dd>{fixed(test.logLoss)}</dd>
         </dl>
+        <p class="hint" data-testid="metrics-basis">
+          {metricsBasis(evaluation.protocol, evaluation.samples)}
+        </p>
         <table>
           <thead>
             <tr>
@@ -194,4 +199,18 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
       </Card>
     </div>
   );
+}
+
+/**
+ * What the figures rest on. In repeated cross-validation accuracy and macro-F1 are means over the
+ * repeats, while the per-class table, the matrix and the calibration show the first repeat alone:
+ * said, so that an accuracy under 1 beside a perfect matrix is not a contradiction.
+ */
+function metricsBasis(protocol: HeadVersion["report"]["evaluation"]["protocol"], samples: number) {
+  if (protocol.kind === "holdout") {
+    return `Every figure is on the test split's ${samples} samples, which trained nothing.`;
+  }
+  const cv = `${protocol.folds}-fold cross-validation`;
+  if (protocol.repeats === 1) return `Every figure is on ${cv}: each sample predicted once.`;
+  return `Accuracy and macro-F1: means over ${protocol.repeats} repeats of ${cv}. Per class, the confusion matrix and the reliability: the first repeat, each of the ${samples} samples predicted once.`;
 }

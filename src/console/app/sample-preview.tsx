@@ -18,23 +18,30 @@ export function SamplePreview({
   fallback: string;
 }) {
   const [shown, setShown] = useState(sample);
+  const [failed, setFailed] = useState(false);
+  const pending = (s: KnownSample | undefined) =>
+    s !== undefined && s.name === null && s.thumbnail === null && s.retained;
   useEffect(() => {
     setShown(sample);
-    if (!sample || sample.name !== null || sample.thumbnail !== null || !sample.retained) return;
+    setFailed(false);
+    if (!pending(sample)) return;
+    const fetched = sample as KnownSample;
     let live = true;
-    callBlob(`/v1/adapters/${path(adapterId, "samples", sample.id, "raw")}`).then(
+    callBlob(`/v1/adapters/${path(adapterId, "samples", fetched.id, "raw")}`).then(
       async (blob) => {
         // Filled in place: the known samples are the cache, so each raw upload is fetched once.
-        if (blob.type.startsWith("text/")) sample.name = await blob.text();
-        else sample.thumbnail = URL.createObjectURL(blob);
-        if (live) setShown({ ...sample });
+        if (blob.type.startsWith("text/")) fetched.name = await blob.text();
+        else fetched.thumbnail = URL.createObjectURL(blob);
+        if (live) setShown({ ...fetched });
       },
-      () => {},
+      () => live && setFailed(true),
     );
     return () => {
       live = false;
     };
   }, [adapterId, sample]);
   if (shown?.thumbnail) return <img src={shown.thumbnail} alt={shown.name ?? shown.label} />;
+  // While its upload is fetched: a placeholder, not the id the fallback would show for a moment.
+  if (pending(shown) && !failed) return <span class="pending" role="img" aria-label="loading" />;
   return <span>{shown?.name ?? fallback}</span>;
 }

@@ -6,9 +6,10 @@
  * each label box and the report can show them.
  */
 
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { ApiError, call, path } from "./api";
 import { batches, parseLabelledText } from "./batches";
+import { fitPicture } from "./downscale";
 import { type KnownSample, knownSamples, loadKnownSamples, sha256Hex } from "./known-samples";
 import { SamplePreview } from "./sample-preview";
 import type { SampleCounts, UploadResult } from "./types";
@@ -27,6 +28,8 @@ interface Item {
   pixels: number;
   file?: File;
   text?: string;
+  /** What the console did to it before sending (a picture scaled down). */
+  note?: string;
 }
 
 interface Outcome {
@@ -63,18 +66,41 @@ export function Samples({
   const labels = [...new Set([...(counts?.labels.map((l) => l.label) ?? []), ...extraLabels])];
   const countOf = (label: string) => counts?.labels.find((l) => l.label === label)?.count ?? 0;
 
-  const upload = (items: Item[]) =>
-    action.run(async () => {
-      const groups = batches(items);
-      setProgress({ done: 0, total: items.length });
-      const results: Outcome[] = [];
-      for (const group of groups) {
-        results.push(...(await uploadGroup(group)));
-        setProgress((p) => p && { ...p, done: p.done + group.length });
-        setOutcomes([...results]);
-      }
-      onCounts(await call<SampleCounts>("GET", samplesPath));
-    });
+  // Uploads started while others are in flight (two drops in a row) wait their turn and join
+  // them: one progress bar and one list of outcomes, until every one of them is done.
+  const uploads = useRef({ queue: Promise.resolve(), inFlight: 0, done: 0, total: 0 });
+  /** This upload's outcomes, in the items' order; null if it stopped short (no answer, say). */
+  const upload = (items: Item[]): Promise<Outcome[] | null> => {
+    const run = uploads.current;
+    const sent: Outcome[] = [];
+    let finished = false;
+    if (run.inFlight === 0) {
+      run.done = 0;
+      run.total = 0;
+      setOutcomes([]);
+    }
+    run.inFlight += 1;
+    run.total += items.length;
+    setProgress({ done: run.done, total: run.total });
+    run.queue = run.queue.then(() =>
+      action
+        .run(async () => {
+          for (const group of batches(items)) {
+            const outcomes = await uploadGroup(group);
+            sent.push(...outcomes);
+            run.done += group.length;
+            setProgress({ done: run.done, total: run.total });
+            setOutcomes((shown) => [...shown, ...outcomes]);
+          }
+          finished = true;
+          onCounts(await call<SampleCounts>("GET", samplesPath));
+        })
+        .finally(() => {
+          run.inFlight -= 1;
+        }),
+    );
+    return run.queue.then(() => (finished ? sent : null));
+  };
 
   /** One request; if the API refuses the batch, each item alone, to say which one it refused. */
   async function uploadGroup(group: Item[]): Promise<Outcome[]> {
@@ -91,6 +117,7 @@ export function Samples({
         label: item.label,
         status: result.samples[k]?.status ?? "refused",
         id: result.samples[k]?.id,
+        detail: item.note,
       }));
     } catch (error) {
       if (!(error instanceof ApiError) || error.status === 401) throw error;
@@ -198,6 +225,8 @@ export function Samples({
             accept=".csv,.jsonl,.txt,text/csv,application/json"
             onChange={async (e) => {
               const file = e.currentTarget.files?.[0];
+              // Forgotten, so that picking the same file again (corrected, or once more) uploads it.
+              e.currentTarget.value = "";
               if (!file) return;
               try {
                 const rows = parseLabelledText(await file.text(), file.name);
@@ -252,20 +281,24 @@ function PasteRows({
   onRows,
   onError,
 }: {
-  onRows: (rows: { text: string; label: string }[]) => void;
+  onRows: (rows: { text: string; label: string }[]) => Promise<Outcome[] | null>;
   onError: (error: unknown) => void;
 }) {
   const [content, setContent] = useState("");
   return (
     <form
-      onSubmit={(e) => {
+      onSubmit={async (e) => {
         e.preventDefault();
+        let rows: { text: string; label: string }[];
         try {
-          onRows(parseLabelledText(content, "pasted.csv"));
-          setContent("");
+          rows = parseLabelledText(content, "pasted.csv");
         } catch (error) {
           onError(error);
+          return;
         }
+        // Kept until every row is in: nothing pasted is lost to a refusal or a dropped connection.
+        const outcomes = await onRows(rows);
+        if (outcomes?.every((outcome) => outcome.status !== "refused")) setContent("");
       }}
     >
       <label>
@@ -301,13 +334,14 @@ function LabelBox({
   modality: "image" | "text";
   samples: KnownSample[];
   onImages: (files: File[]) => void;
-  onTexts: (texts: string[]) => void;
+  onTexts: (texts: string[]) => Promise<Outcome[] | null>;
   onDeleteLabel: () => void;
   onDeleteSample: (sample: KnownSample) => void;
 }) {
   const [over, setOver] = useState(false);
   const [text, setText] = useState("");
-  const id = `label-${label.replace(/[^a-z0-9]/gi, "_")}`;
+  // Unique whatever the label's characters ("猫" and "犬" once both became "label-_").
+  const id = useId();
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a drop zone for the mouse; the file input inside serves the keyboard.
     <div
@@ -357,11 +391,18 @@ function LabelBox({
         </label>
       ) : (
         <form
-          onSubmit={(e) => {
+          onSubmit={async (e) => {
             e.preventDefault();
             const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
-            if (lines.length > 0) onTexts(lines);
-            setText("");
+            if (lines.length === 0) return;
+            const outcomes = await onTexts(lines);
+            // What the API did not take stays, to correct and send again; all of it if the upload
+            // stopped short (no answer).
+            setText(
+              outcomes === null
+                ? text
+                : lines.filter((_, k) => outcomes[k]?.status === "refused").join("\n"),
+            );
           }}
         >
           <label>
@@ -372,13 +413,14 @@ function LabelBox({
         </form>
       )}
       <ul class="thumbs">
-        {samples.slice(0, SHOWN_PER_LABEL).map((sample) => (
+        {samples.slice(0, SHOWN_PER_LABEL).map((sample, k) => (
           <li key={sample.id}>
             <SamplePreview adapterId={adapterId} sample={sample} fallback={sample.id} />
             <button
               type="button"
               class="small"
-              aria-label={`delete sample ${sample.name ?? sample.id}`}
+              // Said by label and place (and name, once known), not by an id nobody reads.
+              aria-label={`delete ${label} sample ${k + 1}${sample.name ? `: ${sample.name}` : ""}`}
               onClick={() => onDeleteSample(sample)}
             >
               ×
@@ -393,17 +435,10 @@ function LabelBox({
   );
 }
 
-async function imageItem(file: File, label: string): Promise<Item> {
-  // The pixel count from the decoded picture; an undecodable file goes as 0 and the API says why.
-  const pixels = await createImageBitmap(file).then(
-    (bitmap) => {
-      const area = bitmap.width * bitmap.height;
-      bitmap.close();
-      return area;
-    },
-    () => 0,
-  );
-  return { name: file.name, label, bytes: file.size, pixels, file };
+async function imageItem(picked: File, label: string): Promise<Item> {
+  const { file, pixels, scaledFrom } = await fitPicture(picked);
+  const note = scaledFrom ? `scaled down from ${scaledFrom.width}×${scaledFrom.height}` : undefined;
+  return { name: file.name, label, bytes: file.size, pixels, file, note };
 }
 
 function textItem(text: string, label: string, name: string): Item {

@@ -1,16 +1,21 @@
-/** Backbone selection: run it with progress, the ranked candidates, the Pareto plot, apply. */
+/**
+ * Backbone selection: run it with progress, the ranked candidates, the Pareto plot; apply the
+ * recommendation, or switch to another measured candidate.
+ */
 
-import { useState } from "preact/hooks";
-import { call, followJob, path } from "./api";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { call, followJob, hasEnded, path, recentJobs } from "./api";
 import { ParetoPlot } from "./charts";
-import type { Adapter, Job, SelectionReport } from "./types";
+import type { Adapter, Candidate, Job, SelectionReport } from "./types";
 import { Card, ErrorBox, fixed, JobProgress, useAction } from "./ui";
 
 export function Selection({
   adapter,
+  modality,
   onSwitched,
 }: {
   adapter: Adapter;
+  modality: "image" | "text";
   onSwitched: () => Promise<void>;
 }) {
   const [folds, setFolds] = useState(3);
@@ -18,27 +23,54 @@ export function Selection({
   const [job, setJob] = useState<Job | null>(null);
   const [switchJob, setSwitchJob] = useState<Job | null>(null);
   const action = useAction();
+  const following = useRef<AbortController | null>(null);
   const adapterPath = `/v1/adapters/${path(adapter.id)}`;
+  const showSelection = async (shown: Job) => {
+    setJob(shown);
+    if (!hasEnded(shown)) setJob(await followJob(shown.id, setJob, following.current?.signal));
+  };
+  const showSwitch = async (shown: Job) => {
+    setSwitchJob(shown);
+    if (hasEnded(shown)) return;
+    const ended = await followJob(shown.id, setSwitchJob, following.current?.signal);
+    setSwitchJob(ended);
+    if (ended.status === "succeeded") await onSwitched();
+  };
+  // The adapter's last selection (and the switch applied after it), followed again if it still
+  // runs: a change of tab or a reload does not lose a ranking that took minutes.
+  useEffect(() => {
+    const controller = new AbortController();
+    following.current = controller;
+    action.run(async () => {
+      const jobs = await recentJobs(adapter.id);
+      const selection = jobs.findIndex((j) => j.kind === "selection");
+      const applied = jobs.findIndex((j) => j.kind === "switch");
+      if (controller.signal.aborted) return;
+      await Promise.all([
+        selection >= 0 && showSelection(jobs[selection] as Job),
+        applied >= 0 && (selection < 0 || applied < selection) && showSwitch(jobs[applied] as Job),
+      ]);
+    });
+    return () => controller.abort();
+  }, [adapter.id]);
   const run = () =>
     action.run(async () => {
       setSwitchJob(null);
-      const queued = await call<Job>("POST", `${adapterPath}/select`, {
-        json: { folds, includeFinetune },
-      });
-      setJob(queued);
-      setJob(await followJob(queued.id, setJob));
+      await showSelection(
+        await call<Job>("POST", `${adapterPath}/select`, {
+          json: { folds, includeFinetune: modality === "image" && includeFinetune },
+        }),
+      );
     });
-  const apply = (selection: Job) =>
-    action.run(async () => {
-      const queued = await call<Job>("POST", `${adapterPath}/select/apply`, {
-        json: { jobId: selection.id },
-      });
-      setSwitchJob(queued);
-      const ended = await followJob(queued.id, setSwitchJob);
-      setSwitchJob(ended);
-      if (ended.status === "succeeded") await onSwitched();
-    });
+  /** Switches to the selection's recommendation, or to a candidate the tenant prefers. */
+  const apply = (request: { jobId: string } | { backbone: string; layer?: string }) =>
+    action.run(async () =>
+      showSwitch(await call<Job>("POST", `${adapterPath}/select/apply`, { json: request })),
+    );
   const report = job?.report;
+  // A fusion adapter has no layer of its own: its backbone id names its parts' layers.
+  const isCurrent = (c: Candidate) =>
+    c.backbone === adapter.backbone && (adapter.layer === null || c.layer === adapter.layer);
   return (
     <Card title="Backbone selection">
       <form
@@ -59,15 +91,18 @@ export function Selection({
             onInput={(e) => setFolds(Number(e.currentTarget.value))}
           />
         </label>
-        <label title="Also trains the leading backbone's top on every fold: minutes, not seconds">
-          <input
-            type="checkbox"
-            name="includeFinetune"
-            checked={includeFinetune}
-            onChange={(e) => setIncludeFinetune(e.currentTarget.checked)}
-          />
-          frozen vs top unfrozen
-        </label>
+        {/* Only image backbones have a top to unfreeze: for text the API refuses it (422). */}
+        {modality === "image" && (
+          <label title="Also trains the leading backbone's top on every fold: minutes, not seconds">
+            <input
+              type="checkbox"
+              name="includeFinetune"
+              checked={includeFinetune}
+              onChange={(e) => setIncludeFinetune(e.currentTarget.checked)}
+            />
+            frozen vs top unfrozen
+          </label>
+        )}
         <button type="submit" disabled={action.busy}>
           Run selection
         </button>
@@ -85,6 +120,7 @@ export function Selection({
                 <th>macro-F1 (CV)</th>
                 <th>latency ms/item</th>
                 <th>status</th>
+                <th />
               </tr>
             </thead>
             <tbody>
@@ -105,6 +141,19 @@ export function Selection({
                       {c.error ? `: ${c.error}` : ""}
                       {c.status === "unavailable" ? `: ${c.availability.reasons.join("; ")}` : ""}
                     </td>
+                    <td>
+                      {c.status === "measured" && !isCurrent(c) && (
+                        <button
+                          type="button"
+                          class="small"
+                          disabled={action.busy}
+                          aria-label={`switch to ${c.id}`}
+                          onClick={() => apply(switchRequest(c))}
+                        >
+                          Switch
+                        </button>
+                      )}
+                    </td>
                   </tr>
                 ))}
             </tbody>
@@ -121,7 +170,7 @@ export function Selection({
             <p>
               Recommended: <strong data-testid="recommendation">{report.recommendation.id}</strong>{" "}
               — {report.recommendation.reason}{" "}
-              <button type="button" disabled={action.busy} onClick={() => apply(job)}>
+              <button type="button" disabled={action.busy} onClick={() => apply({ jobId: job.id })}>
                 Apply
               </button>
             </p>
@@ -136,6 +185,13 @@ export function Selection({
       )}
     </Card>
   );
+}
+
+/** The switch to a candidate: a fusion's backbone id names its layers, a plain one takes its layer. */
+function switchRequest(candidate: Candidate): { backbone: string; layer?: string } {
+  return candidate.backbone.includes("+")
+    ? { backbone: candidate.backbone }
+    : { backbone: candidate.backbone, layer: candidate.layer };
 }
 
 /** Frozen against top unfrozen on the leading backbone with a trainable top, and which head to train. */

@@ -4,8 +4,8 @@
  * progress: those draw a learning curve per candidate; other heads get a curve of progress in time.
  */
 
-import { useRef, useState } from "preact/hooks";
-import { call, fetchVersion, followJob, path } from "./api";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { call, fetchVersion, followJob, hasEnded, path, recentJobs } from "./api";
 import { LearningCurve } from "./charts";
 import { type EpochPoint, epochPoint, linear, reportCurves, withEpoch } from "./plots";
 import type { Adapter, Job } from "./types";
@@ -29,32 +29,56 @@ export function Train({
   const [epochs, setEpochs] = useState<EpochPoint[][]>([]);
   const action = useAction();
   const started = useRef(0);
-  const running = job && (job.status === "queued" || job.status === "running");
-  const start = () =>
+  const following = useRef<AbortController | null>(null);
+  const running = job && !hasEnded(job);
+  /** Shows a job, following it until it ends; then the trained version's full learning curve. */
+  const show = async (shown: Job) => {
+    setJob(shown);
+    started.current = performance.now();
+    setCurve([[0, shown.progress.fraction]]);
+    setEpochs([]);
+    const followed = !hasEnded(shown);
+    const ended = !followed
+      ? shown
+      : await followJob(
+          shown.id,
+          (state) => {
+            setJob(state);
+            setEpochs((curves) => withEpoch(curves, epochPoint(state.progress.message)));
+            setCurve((points) => [
+              ...points,
+              [(performance.now() - started.current) / 1000, state.progress.fraction],
+            ]);
+          },
+          following.current?.signal,
+        );
+    setJob(ended);
+    if (ended.status !== "succeeded") return;
+    if (followed) await onTrained();
+    // The report keeps every epoch; the events may have skipped some (they sample the job).
+    const trained = ended.version === null ? null : await fetchVersion(adapter.id, ended.version);
+    const kept = trained ? reportCurves(trained.report) : [];
+    if (kept.length > 0) setEpochs(kept);
+  };
+  // The adapter's last training, followed again if it still runs (after a reload or a change of
+  // tab); following stops when the tab closes, the job runs on.
+  useEffect(() => {
+    const controller = new AbortController();
+    following.current = controller;
     action.run(async () => {
-      const queued = await call<Job>("POST", `/v1/adapters/${path(adapter.id)}/train`, {
-        json: { headType, activate },
-      });
-      setJob(queued);
-      started.current = performance.now();
-      setCurve([[0, queued.progress.fraction]]);
-      setEpochs([]);
-      const ended = await followJob(queued.id, (state) => {
-        setJob(state);
-        setEpochs((curves) => withEpoch(curves, epochPoint(state.progress.message)));
-        setCurve((points) => [
-          ...points,
-          [(performance.now() - started.current) / 1000, state.progress.fraction],
-        ]);
-      });
-      setJob(ended);
-      if (ended.status !== "succeeded") return;
-      await onTrained();
-      // The report keeps every epoch; the events may have skipped some (they sample the job).
-      const trained = ended.version === null ? null : await fetchVersion(adapter.id, ended.version);
-      const kept = trained ? reportCurves(trained.report) : [];
-      if (kept.length > 0) setEpochs(kept);
+      const last = (await recentJobs(adapter.id)).find((j) => j.kind === "training");
+      if (last && !controller.signal.aborted) await show(last);
     });
+    return () => controller.abort();
+  }, [adapter.id]);
+  const start = () =>
+    action.run(async () =>
+      show(
+        await call<Job>("POST", `/v1/adapters/${path(adapter.id)}/train`, {
+          json: { headType, activate },
+        }),
+      ),
+    );
   return (
     <Card title="Train">
       <form

@@ -3,6 +3,7 @@
 import { useState } from "preact/hooks";
 import { call, path } from "./api";
 import { Bar } from "./charts";
+import { fitPicture } from "./downscale";
 import type { Adapter, Predictions } from "./types";
 import { Card, ErrorBox, percent, useAction } from "./ui";
 
@@ -10,15 +11,22 @@ export function TryIt({ adapter, modality }: { adapter: Adapter; modality: "imag
   const [text, setText] = useState("");
   const [picture, setPicture] = useState<string | null>(null);
   const [answer, setAnswer] = useState<Predictions | null>(null);
+  const [scaledFrom, setScaledFrom] = useState<string | null>(null);
   const action = useAction();
   const predictPath = `/v1/adapters/${path(adapter.id)}/predict?topK=5`;
-  const predictImage = (file: File) =>
+  const predictImage = (picked: File) =>
     action.run(async () => {
       if (picture) URL.revokeObjectURL(picture);
-      setPicture(URL.createObjectURL(file));
+      // The last answer goes with its input: one the API refuses leaves no stale result beside it.
+      setAnswer(null);
+      setScaledFrom(null);
+      setPicture(URL.createObjectURL(picked));
+      // A photo over the API's limits is scaled down here, as the backbone would anyway.
+      const { file, scaledFrom: size } = await fitPicture(picked);
       const form = new FormData();
       form.append("inputs", file, file.name);
       setAnswer(await call<Predictions>("POST", predictPath, { form }));
+      setScaledFrom(size && `scaled down from ${size.width}×${size.height} before sending`);
     });
   const prediction = answer?.predictions[0];
   return (
@@ -40,6 +48,8 @@ export function TryIt({ adapter, modality }: { adapter: Adapter; modality: "imag
             accept="image/png,image/jpeg"
             onChange={(e) => {
               const file = e.currentTarget.files?.[0];
+              // Forgotten, so that the same picture can be tried again (after a rollback, say).
+              e.currentTarget.value = "";
               if (file) predictImage(file);
             }}
           />
@@ -48,9 +58,10 @@ export function TryIt({ adapter, modality }: { adapter: Adapter; modality: "imag
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            action.run(async () =>
-              setAnswer(await call<Predictions>("POST", predictPath, { json: { inputs: [text] } })),
-            );
+            action.run(async () => {
+              setAnswer(null);
+              setAnswer(await call<Predictions>("POST", predictPath, { json: { inputs: [text] } }));
+            });
           }}
         >
           <label>
@@ -85,6 +96,11 @@ export function TryIt({ adapter, modality }: { adapter: Adapter; modality: "imag
           <p class="hint" data-testid="answered-by">
             answered by version {answer.version}
           </p>
+          {scaledFrom && (
+            <p class="hint" data-testid="scaled-from">
+              {scaledFrom}
+            </p>
+          )}
           <ul class="topk">
             {prediction.topK.map((entry) => (
               <li key={entry.label}>

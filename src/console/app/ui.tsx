@@ -2,7 +2,7 @@
 
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
-import { ApiError } from "./api";
+import { ApiError, NetworkError } from "./api";
 import type { Job } from "./types";
 
 export function ErrorBox({ error }: { error: unknown }) {
@@ -10,7 +10,10 @@ export function ErrorBox({ error }: { error: unknown }) {
   const { title, detail } =
     error instanceof ApiError
       ? { title: `${error.status} ${error.title}`, detail: error.detail }
-      : { title: "Error", detail: error instanceof Error ? error.message : String(error) };
+      : {
+          title: error instanceof NetworkError ? "No answer" : "Error",
+          detail: error instanceof Error ? error.message : String(error),
+        };
   return (
     <div class="error" role="alert">
       <strong>{title}</strong>

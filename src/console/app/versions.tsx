@@ -1,7 +1,10 @@
-/** Head versions with their report figures; activate one (roll back or forward) in one click. */
+/**
+ * Head versions with their report figures; activate one (roll back or forward) in one click, or
+ * export it (ONNX: backbone + head, or the head alone; JSON) as a file.
+ */
 
 import { useEffect, useState } from "preact/hooks";
-import { call, path } from "./api";
+import { call, callDownload, path } from "./api";
 import type { Adapter, HeadVersion } from "./types";
 import { Card, ErrorBox, fixed, useAction } from "./ui";
 
@@ -27,6 +30,7 @@ export function Versions({
   return (
     <Card title="Versions">
       <ErrorBox error={action.error} />
+      {versions.length === 0 && !action.busy && !action.error && <p>No version yet: train one.</p>}
       <table data-testid="versions">
         <thead>
           <tr>
@@ -37,6 +41,7 @@ export function Versions({
             <th>macro-F1</th>
             <th>ECE</th>
             <th>created</th>
+            <th>export</th>
             <th />
           </tr>
         </thead>
@@ -62,6 +67,21 @@ export function Versions({
               <td>{fixed(v.report.evaluation.metrics.expectedCalibrationError.value)}</td>
               <td>{new Date(v.createdAt).toLocaleString()}</td>
               <td>
+                {EXPORTS.map(([format, name]) => (
+                  <button
+                    key={format}
+                    type="button"
+                    class="small link"
+                    aria-label={`export v${v.version} as ${name}`}
+                    onClick={() =>
+                      action.run(() => download(`${versionsPath}/${v.version}/export`, format))
+                    }
+                  >
+                    {name}
+                  </button>
+                ))}
+              </td>
+              <td>
                 {v.active ? (
                   <strong>active</strong>
                 ) : (
@@ -85,4 +105,22 @@ export function Versions({
       </table>
     </Card>
   );
+}
+
+/** The export formats, as the API names them and as the table does. */
+const EXPORTS = [
+  ["onnx", "ONNX"],
+  ["onnx-head", "head ONNX"],
+  ["json", "JSON"],
+] as const;
+
+/** Fetches an export with the key (a plain link could not send it) and saves it as a file. */
+async function download(exportPath: string, format: string): Promise<void> {
+  const { blob, filename } = await callDownload(`${exportPath}?format=${format}`);
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = filename ?? `export.${format === "json" ? "json" : "onnx"}`;
+  link.click();
+  // After the click has handed the file to the browser's download.
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
 }

@@ -54,5 +54,10 @@ describe("parseLabelledText", () => {
   it("says which row is wrong", () => {
     expect(() => parseLabelledText("just text", "x.csv")).toThrow("row 1: expected text,label");
     expect(() => parseLabelledText('{"text": 1}', "x.jsonl")).toThrow("line 1");
+    // A line that is not JSON at all is named too, not only the parser's complaint.
+    expect(() => parseLabelledText('{"text": "a", "label": "x"}\nnot json', "x.jsonl")).toThrow(
+      "line 2: not JSON",
+    );
+    expect(() => parseLabelledText("null", "x.jsonl")).toThrow("line 1: expected");
   });
 });
