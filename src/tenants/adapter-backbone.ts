@@ -3,7 +3,7 @@ import { resolveCutLayer } from "../../models/cut-layer";
 import { fusionLayers, isFusionId } from "../../models/fusion";
 import { Problem } from "../problem";
 import type { BackbonePool } from "../runtime/backbones";
-import { fusionAvailability } from "../selection/candidates";
+import { type Availability, availability, fusionAvailability } from "../selection/candidates";
 import type { AdapterRecord, BackboneBinding } from "../storage/records";
 
 /**
@@ -14,6 +14,7 @@ import type { AdapterRecord, BackboneBinding } from "../storage/records";
 export function bindingFor(pool: BackbonePool, backbone: string, layer?: string): BackboneBinding {
   if (!isFusionId(backbone)) {
     const manifest = pool.manifest(backbone);
+    assertServable(backbone, availability(manifest, pool.runtimes));
     const cut = resolveCutLayer(manifest, layer);
     return {
       backbone,
@@ -52,6 +53,21 @@ export function bindingFor(pool: BackbonePool, backbone: string, layer?: string)
     layer: null,
     blocks: fusion.blocks,
   };
+}
+
+/**
+ * An adapter serves from a Worker isolate: a backbone this deployment cannot run there (another
+ * runtime, licence, or weights over the share of 128 MB a backbone may take while loading, as
+ * InceptionV3's) is refused before any sample is embedded with it, as selection leaves it out.
+ */
+function assertServable(backbone: string, available: Availability): void {
+  if (available.available) return;
+  throw new Problem(
+    422,
+    "backbone-unavailable",
+    `${backbone} cannot be served here: ${available.reasons.join("; ")}`,
+    { reasons: available.reasons, estimatedPeakBytes: available.estimatedPeakBytes },
+  );
 }
 
 /**

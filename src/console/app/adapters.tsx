@@ -180,7 +180,7 @@ function NewAdapter({
             }}
           >
             {choices.map((b) => (
-              <option key={b.id} value={b.id}>
+              <option key={b.id} value={b.id} disabled={!b.selection.available}>
                 {b.id} · {mib(b.sizeBytes)}
                 {b.latency ? ` · ${b.latency.msPerItem.toFixed(1)} ms/item` : ""}
                 {b.selection.available ? "" : " · unavailable here"}

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BACKBONES } from "../../../models";
 import { BACKBONE_RUNTIMES } from "../../../models/manifest";
 import { createApp } from "../../../src/app";
+import { Problem } from "../../../src/problem";
 import { BackbonePool } from "../../../src/runtime/backbones";
 import { nodeHost } from "../../../src/runtime/node";
 import {
@@ -10,6 +11,7 @@ import {
   onePerWeights,
   weightsPeakBytes,
 } from "../../../src/selection/candidates";
+import { bindingFor } from "../../../src/tenants/adapter-backbone";
 
 const EVERY_RUNTIME = BACKBONE_RUNTIMES;
 
@@ -116,5 +118,19 @@ describe("backbone availability in a 128 MiB isolate", () => {
       expect(backbone.parameters).toBe(manifestOf(backbone.id).parameters);
     }
     expect(backbones.find((b) => b.id === "inception-v3")?.selection.available).toBe(false);
+  });
+
+  it("refuses an adapter on a backbone it reports unavailable, with the reasons", async () => {
+    const pool = new BackbonePool(await nodeHost());
+    expect(bindingFor(pool, "mobilenet-v2")).toMatchObject({ backbone: "mobilenet-v2" });
+    try {
+      bindingFor(pool, "inception-v3");
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(Problem);
+      expect(error).toMatchObject({ status: 422, slug: "backbone-unavailable" });
+      const { reasons } = availability(manifestOf("inception-v3"), pool.runtimes);
+      expect((error as Problem).extensions).toMatchObject({ reasons });
+    }
   });
 });
