@@ -100,6 +100,17 @@ describe("the console", () => {
     await shot("1-admin");
     await page.getByRole("button", { name: "Sign in with this key" }).click();
     await until(() => page.getByRole("heading", { name: "Adapters" }).isVisible()).toBe(true);
+    // A link to an adapter this tenant does not have says so, over the list.
+    await page.evaluate('location.replace("#/adapters/a_000000000000000000000000/report")');
+    await until(() => page.getByRole("alert").first().textContent()).toContain(
+      "No adapter “a_000000000000000000000000” in this tenant",
+    );
+    // InceptionV3 cannot be served in a 128 MB isolate: offered, but not to be picked.
+    await page.getByLabel("image", { exact: true }).check();
+    expect(
+      await page.locator('select[name="backbone"] option[value="inception-v3"]').isDisabled(),
+    ).toBe(true);
+    await page.evaluate('location.replace("#/")');
   });
 
   it("builds an image adapter from picked and dropped PNGs, trains it, and draws the API's report", async () => {

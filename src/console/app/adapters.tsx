@@ -50,6 +50,12 @@ export function AdapterList() {
       <Card title="Adapters">
         <ErrorBox error={action.error} />
         {adapters === null && !action.error && <p role="status">Loading…</p>}
+        {adapters !== null && route.adapterId !== null && (
+          <p role="alert" class="error">
+            No adapter “{route.adapterId}” in this tenant (deleted, or a link from another tenant):
+            pick one below.
+          </p>
+        )}
         {adapters?.length === 0 && <p>No adapters yet: create one.</p>}
         <table>
           <thead>
