@@ -180,6 +180,13 @@ const cases: [string, () => Promise<Response>, number, string][] = [
     "unknown-backbone",
   ],
   [
+    // Its weights take ~107 MiB while loading: listed by GET /v1/backbones as unavailable here.
+    "a backbone a 128 MB isolate cannot serve",
+    () => postJson("/adapters", { name: "x", backbone: "inception-v3" }),
+    422,
+    "backbone-unavailable",
+  ],
+  [
     // A layer was once dropped from the body, so any name made an adapter at the default output.
     "unknown cut layer",
     () => postJson("/adapters", { name: "x", backbone: "mobilenet-v2", layer: "toString" }),
