@@ -682,7 +682,6 @@ export class FinetuneRun {
   }
 }
 
-/** Learning rate × L2-SP strength, in grid order. */
 /** The finetune's fixed options (mini-batch, epochs, patience), checked. Throws HeadInputError. */
 export function finetuneFixedOptions(
   options: TrainOptions,
@@ -707,6 +706,7 @@ export function finetuneFixedOptions(
   };
 }
 
+/** Learning rate × L2-SP strength, in grid order. */
 export function finetuneCandidates(options: TrainOptions): Hyperparameters[] {
   const h = options.hyperparameters;
   const learningRates = gridOption(
