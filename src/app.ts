@@ -15,6 +15,7 @@ import { devSeedRoutes } from "./routes/dev-seed";
 import { mountDocs } from "./routes/docs";
 import { embedRoutes } from "./routes/embed";
 import { healthRoutes } from "./routes/health";
+import { multipartTypes } from "./routes/multipart-type";
 import { securityHeaders } from "./routes/security-headers";
 import { tenantApi } from "./routes/tenant-api";
 import { unroutedHandler } from "./routes/unrouted";
@@ -27,6 +28,7 @@ export function createApp(backbones: (env: AppEnv["Bindings"]) => BackbonePool) 
   app.use(securityHeaders());
   app.use(corsPolicy());
   app.use(bodyLimits());
+  app.use(multipartTypes());
   app.use(async (c, next) => {
     c.set("backbones", backbones(c.env));
     await next();
