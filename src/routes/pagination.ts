@@ -6,17 +6,14 @@
 import { z } from "@hono/zod-openapi";
 import { Problem } from "../problem";
 import type { CreatedPosition, PageRequest } from "../storage/page";
+import { urlIntegerOr } from "./url-integer";
 
 export const PAGE_LIMITS = { default: 50, max: 200 } as const;
 
 export const PageQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(PAGE_LIMITS.max)
-    .default(PAGE_LIMITS.default)
-    .openapi({ description: `Items per page (default ${PAGE_LIMITS.default}).` }),
+  limit: urlIntegerOr(PAGE_LIMITS.default, { min: 1, max: PAGE_LIMITS.max }).openapi({
+    description: `Items per page (default ${PAGE_LIMITS.default}).`,
+  }),
   cursor: z.string().min(1).max(512).optional().openapi({
     description: "The `nextCursor` of the previous page.",
   }),

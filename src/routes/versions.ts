@@ -9,6 +9,7 @@ import { AdapterIdParams, jsonContent } from "./openapi-parts";
 import { NextCursorSchema, PageQuerySchema, pageOf, versionPage } from "./pagination";
 import { problemResponses } from "./problems";
 import { TrainingReportSchema } from "./training-report-schema";
+import { urlInteger } from "./url-integer";
 
 const VersionSchema = z
   .object({
@@ -31,11 +32,7 @@ const VersionSchema = z
   .openapi("HeadVersion");
 
 export const VersionParams = AdapterIdParams.extend({
-  version: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: "version", in: "path" }, example: 1 }),
+  version: urlInteger({ min: 1 }).openapi({ param: { name: "version", in: "path" }, example: 1 }),
 });
 
 const listVersions = tenantRoute({
