@@ -60,6 +60,26 @@ describe("a method the path does not take", () => {
   });
 });
 
+describe("the benchmark seeding route", () => {
+  it("is a path the API does not have unless DEV_SEEDING is on, whatever the method", async () => {
+    for (const method of ["GET", "POST", "DELETE"]) {
+      const response = await send(method, "/v1/dev/clone-tenant");
+      expect(response.status, method).toBe(404);
+      expect(response.headers.get("allow")).toBeNull();
+    }
+  });
+
+  it("takes only POST when on", async () => {
+    const response = await app.request(
+      "http://edge/v1/dev/clone-tenant",
+      { method: "GET" },
+      { ...env, DEV_SEEDING: "on" },
+    );
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST");
+  });
+});
+
 describe("OPTIONS", () => {
   it("is a method no route takes, outside a CORS preflight", async () => {
     const response = await send("OPTIONS", "/v1/adapters");
