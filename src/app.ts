@@ -6,7 +6,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./env";
 import { toProblem } from "./errors";
-import { Problem, problemResponse } from "./problem";
+import { problemResponse } from "./problem";
 import { backboneRoutes } from "./routes/backbones";
 import { bodyLimits } from "./routes/body-limits";
 import { consoleRoutes } from "./routes/console";
@@ -15,8 +15,10 @@ import { devSeedRoutes } from "./routes/dev-seed";
 import { mountDocs } from "./routes/docs";
 import { embedRoutes } from "./routes/embed";
 import { healthRoutes } from "./routes/health";
+import { multipartTypes } from "./routes/multipart-type";
 import { securityHeaders } from "./routes/security-headers";
 import { tenantApi } from "./routes/tenant-api";
+import { unroutedHandler } from "./routes/unrouted";
 import { validationProblem } from "./routes/validation";
 import type { BackbonePool } from "./runtime/backbones";
 
@@ -26,6 +28,7 @@ export function createApp(backbones: (env: AppEnv["Bindings"]) => BackbonePool) 
   app.use(securityHeaders());
   app.use(corsPolicy());
   app.use(bodyLimits());
+  app.use(multipartTypes());
   app.use(async (c, next) => {
     c.set("backbones", backbones(c.env));
     await next();
@@ -39,9 +42,7 @@ export function createApp(backbones: (env: AppEnv["Bindings"]) => BackbonePool) 
   mountDocs(app);
   app.route("/", consoleRoutes());
 
-  app.notFound((c) =>
-    problemResponse(c, new Problem(404, "not-found", `no route for ${c.req.method} ${c.req.path}`)),
-  );
+  app.notFound(unroutedHandler(app));
   app.onError((error, c) => problemResponse(c, toProblem(error)));
   return app;
 }

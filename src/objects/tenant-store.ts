@@ -254,7 +254,7 @@ export class TenantStore extends DurableObject<Bindings> {
     });
   }
 
-  listSamples(adapterId: string, page: PageRequest<CreatedPosition>, label?: string) {
+  listSamples(adapterId: string, page: PageRequest<number>, label?: string) {
     return attempt(() => {
       this.state.adapters.get(adapterId);
       return this.state.samples.list(adapterId, page, label);

@@ -38,24 +38,31 @@ export interface Clone {
 }
 
 export function devSeedRoutes() {
-  return new Hono<AppEnv>().post("/dev/clone-tenant", adminAuth, async (c) => {
-    if (c.env.DEV_SEEDING !== "on") throw new Problem(404, "not-found", "no such route");
-    const parsed = CloneRequest.safeParse(await c.req.json().catch(() => undefined));
-    if (!parsed.success) throw new Problem(422, "invalid-request", parsed.error.message);
-    const { tenantId, adapterId, count } = parsed.data;
-    const kv = c.env.HEADS;
-    const name = servingRecordName({ kind: "adapter", tenantId, adapterId });
-    const template = await kv.get<AdapterServingRecord>(name, "json");
-    const head =
-      template && (await readHeadBytes(kv, headKey(tenantId, adapterId, template.activeVersion)));
-    if (!template || !head) {
-      throw new Problem(404, "adapter-not-found", "the template adapter has no published head");
-    }
-    const clones = await Promise.all(
-      Array.from({ length: count }, () => cloneInto(kv, template, head)),
-    );
-    return c.json({ clones }, 201);
-  });
+  return new Hono<AppEnv>()
+    .use("/dev/clone-tenant", async (c, next) => {
+      // Off, the route answers every method (and any token) as a path the API does not have.
+      if (c.env.DEV_SEEDING !== "on") {
+        throw new Problem(404, "not-found", `no route for ${c.req.method} ${c.req.path}`);
+      }
+      await next();
+    })
+    .post("/dev/clone-tenant", adminAuth, async (c) => {
+      const parsed = CloneRequest.safeParse(await c.req.json().catch(() => undefined));
+      if (!parsed.success) throw new Problem(422, "invalid-request", parsed.error.message);
+      const { tenantId, adapterId, count } = parsed.data;
+      const kv = c.env.HEADS;
+      const name = servingRecordName({ kind: "adapter", tenantId, adapterId });
+      const template = await kv.get<AdapterServingRecord>(name, "json");
+      const head =
+        template && (await readHeadBytes(kv, headKey(tenantId, adapterId, template.activeVersion)));
+      if (!template || !head) {
+        throw new Problem(404, "adapter-not-found", "the template adapter has no published head");
+      }
+      const clones = await Promise.all(
+        Array.from({ length: count }, () => cloneInto(kv, template, head)),
+      );
+      return c.json({ clones }, 201);
+    });
 }
 
 async function cloneInto(

@@ -6,17 +6,14 @@
 import { z } from "@hono/zod-openapi";
 import { Problem } from "../problem";
 import type { CreatedPosition, PageRequest } from "../storage/page";
+import { urlIntegerOr } from "./url-integer";
 
 export const PAGE_LIMITS = { default: 50, max: 200 } as const;
 
 export const PageQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(PAGE_LIMITS.max)
-    .default(PAGE_LIMITS.default)
-    .openapi({ description: `Items per page (default ${PAGE_LIMITS.default}).` }),
+  limit: urlIntegerOr(PAGE_LIMITS.default, { min: 1, max: PAGE_LIMITS.max }).openapi({
+    description: `Items per page (default ${PAGE_LIMITS.default}).`,
+  }),
   cursor: z.string().min(1).max(512).optional().openapi({
     description: "The `nextCursor` of the previous page.",
   }),
@@ -29,16 +26,16 @@ export const NextCursorSchema = z.string().nullable().openapi({
 type PageQuery = z.infer<typeof PageQuerySchema>;
 
 const CreatedPositionSchema = z.object({ createdAt: z.string(), id: z.string() });
-const VersionPositionSchema = z.int().positive();
+const NumberedPositionSchema = z.int().positive();
 
 /** A page of a list in creation order, asking for one item more to know whether another page follows. */
 export function createdOrderPage(query: PageQuery): PageRequest<CreatedPosition> {
   return pageRequest(query, CreatedPositionSchema);
 }
 
-/** A page of head versions (newest first). */
-export function versionPage(query: PageQuery): PageRequest<number> {
-  return pageRequest(query, VersionPositionSchema);
+/** A page of a list ordered by a positive integer: head versions (newest first), samples' uploads. */
+export function numberedPage(query: PageQuery): PageRequest<number> {
+  return pageRequest(query, NumberedPositionSchema);
 }
 
 /** The page of `limit` items and the cursor after its last item (null when `items` held no more). */

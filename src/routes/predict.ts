@@ -21,6 +21,7 @@ import {
 } from "./inputs";
 import { AdapterIdParams, BEARER, jsonContent } from "./openapi-parts";
 import { problemResponses } from "./problems";
+import { urlIntegerOr } from "./url-integer";
 
 const PredictJsonSchema = z
   .object({
@@ -36,14 +37,8 @@ const PredictFormSchema = z.object({ inputs: FormInputsSchema });
 type PredictJson = z.infer<typeof PredictJsonSchema>;
 type PredictForm = z.infer<typeof PredictFormSchema>;
 
-const PredictQuerySchema = z.object({
-  topK: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(20)
-    .default(3)
-    .openapi({ description: "Labels to list per input." }),
+export const PredictQuerySchema = z.object({
+  topK: urlIntegerOr(3, { min: 1, max: 20 }).openapi({ description: "Labels to list per input." }),
   abstain: z.enum(["true", "false"]).optional().openapi({
     description: 'Answer "unknown" below the head\'s abstain threshold (default: when it has one).',
   }),

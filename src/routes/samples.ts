@@ -11,13 +11,7 @@ import { tenantRoute } from "./authenticated-route";
 import { chooseBody } from "./body-form";
 import { toBackboneInputs } from "./inputs";
 import { AdapterIdParams, jsonContent } from "./openapi-parts";
-import {
-  createdOrderPage,
-  createdPosition,
-  NextCursorSchema,
-  PageQuerySchema,
-  pageOf,
-} from "./pagination";
+import { NextCursorSchema, numberedPage, PageQuerySchema, pageOf } from "./pagination";
 import { problemResponses } from "./problems";
 import {
   FormSamplesSchema,
@@ -71,7 +65,7 @@ const SampleSummarySchema = z
 
 const SampleListSchema = SampleCountsSchema.extend({
   items: z.array(SampleSummarySchema).openapi({
-    description: "A page of samples, in upload order (the samples of one request by id).",
+    description: "A page of samples, in upload order (a request's samples as it sent them).",
   }),
   nextCursor: NextCursorSchema,
 }).openapi("SampleList");
@@ -191,9 +185,11 @@ export function sampleRoutes() {
       const { adapterId } = c.req.valid("param");
       const query = c.req.valid("query");
       const { store } = c.var.tenant;
-      const rows = unwrap(await store.listSamples(adapterId, createdOrderPage(query), query.label));
+      const rows = unwrap(await store.listSamples(adapterId, numberedPage(query), query.label));
       const counts = unwrap(await store.sampleCounts(adapterId));
-      return c.json({ ...counts, ...pageOf(rows, query.limit, createdPosition) }, 200);
+      const page = pageOf(rows, query.limit, (row) => row.position);
+      const items = page.items.map((row) => row.sample);
+      return c.json({ ...counts, items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(readRaw, async (c) => {
       const { adapterId, sampleId } = c.req.valid("param");

@@ -1,6 +1,6 @@
 /**
  * The one rule for short text fields a person types (tenant and adapter names, labels): trimmed,
- * NFC-normalised, and free of characters that hide or reorder what is shown, so a name reads the same
+ * NFC-normalised, and free of characters that hide, reorder or are not shown, so a name reads the same
  * in every log, terminal and UI. A refusal names the character and its position (code points from 0).
  */
 
@@ -11,12 +11,32 @@ const BIDI_CONTROLS = new Set([
   0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069,
 ]);
 
+/**
+ * Characters Unicode says to show as nothing (Default_Ignorable_Code_Point: zero-width space, word
+ * joiner, soft hyphen, Hangul fillers …), which make two labels that look the same differ.
+ */
+const INVISIBLE = /^\p{Default_Ignorable_Code_Point}$/u;
+
+/**
+ * Invisible too, but they shape the characters around them, so words and emoji need them: the
+ * zero-width non-joiner and joiner (Persian, Indic scripts; 👩‍💻), variation selectors (❤️) and the
+ * tag characters of subdivision flags.
+ */
+function shapesItsNeighbours(codePoint: number): boolean {
+  if (codePoint === 0x200c || codePoint === 0x200d) return true;
+  if (codePoint >= 0xe0020 && codePoint <= 0xe007f) return true;
+  return /^\p{Variation_Selector}$/u.test(String.fromCodePoint(codePoint));
+}
+
 /** What is wrong with one code point, or undefined when it may appear in a name or label. */
 export function forbiddenCharacter(codePoint: number): string | undefined {
   if (codePoint <= 0x1f || (codePoint >= 0x7f && codePoint <= 0x9f)) return "a control character";
   if (codePoint === 0x2028 || codePoint === 0x2029) return "a line or paragraph separator";
   if (BIDI_CONTROLS.has(codePoint)) return "a bidi control";
-  return loneSurrogate(codePoint);
+  const surrogate = loneSurrogate(codePoint);
+  if (surrogate) return surrogate;
+  const invisible = INVISIBLE.test(String.fromCodePoint(codePoint));
+  return invisible && !shapesItsNeighbours(codePoint) ? "an invisible character" : undefined;
 }
 
 /**

@@ -6,9 +6,10 @@ import type { TenantEnv } from "../tenants/context";
 import { HeadTypeSchema } from "./adapters";
 import { tenantRoute } from "./authenticated-route";
 import { AdapterIdParams, jsonContent } from "./openapi-parts";
-import { NextCursorSchema, PageQuerySchema, pageOf, versionPage } from "./pagination";
+import { NextCursorSchema, numberedPage, PageQuerySchema, pageOf } from "./pagination";
 import { problemResponses } from "./problems";
 import { TrainingReportSchema } from "./training-report-schema";
+import { urlInteger } from "./url-integer";
 
 const VersionSchema = z
   .object({
@@ -31,11 +32,7 @@ const VersionSchema = z
   .openapi("HeadVersion");
 
 export const VersionParams = AdapterIdParams.extend({
-  version: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: "version", in: "path" }, example: 1 }),
+  version: urlInteger({ min: 1 }).openapi({ param: { name: "version", in: "path" }, example: 1 }),
 });
 
 const listVersions = tenantRoute({
@@ -71,7 +68,9 @@ export function versionRoutes() {
     .openapi(listVersions, async (c) => {
       const { adapterId } = c.req.valid("param");
       const query = c.req.valid("query");
-      const versions = unwrap(await c.var.tenant.store.listVersions(adapterId, versionPage(query)));
+      const versions = unwrap(
+        await c.var.tenant.store.listVersions(adapterId, numberedPage(query)),
+      );
       const page = pageOf(versions, query.limit, (version) => version.version);
       return c.json({ versions: page.items, nextCursor: page.nextCursor }, 200);
     })

@@ -1,7 +1,7 @@
 import { echoId, Problem } from "../problem";
 import { assertTrainingBudget, limitExceeded, TENANT_LIMITS } from "../tenants/limits";
 import { newId } from "./ids";
-import { type CreatedPosition, createdAfter, type PageRequest } from "./page";
+import type { PageRequest } from "./page";
 import type { NewSample, SampleCounts, SampleOutcome, SampleSummary } from "./records";
 
 export interface DeletedSamples {
@@ -10,6 +10,12 @@ export interface DeletedSamples {
   rawKeys: string[];
   /** The deleted samples' content hashes (their cut activations, if any, are keyed by them). */
   contentHashes: string[];
+}
+
+/** A listed sample and its upload position (where the next page starts after it). */
+export interface ListedSample {
+  position: number;
+  sample: SampleSummary;
 }
 
 export interface KnownSample {
@@ -106,25 +112,29 @@ export class SamplesTable {
     return { total: labels.reduce((sum, { count }) => sum + count, 0), labels };
   }
 
-  /** A page of the adapter's samples in upload order (one request's by id), of one label or of all. */
-  list(adapterId: string, page: PageRequest<CreatedPosition>, label?: string): SampleSummary[] {
-    const after = createdAfter(page.after);
+  /**
+   * A page of the adapter's samples in upload order, of one label or of all, after the upload
+   * position `page.after`. The position is the row's rowid: SQLite gives each insert one more than
+   * the largest in the table, so it follows the order of uploads and of samples within one (a rowid
+   * is reused only after the table's last row is deleted, and then it is still the largest).
+   */
+  list(adapterId: string, page: PageRequest<number>, label?: string): ListedSample[] {
     const byLabel =
       label === undefined
         ? { where: "1", bindings: [] }
         : { where: "label = ?", bindings: [label] };
     return this.sql
-      .exec<SummaryRow>(
-        `SELECT id, label, content_hash, raw_key, created_at FROM samples
-         WHERE adapter_id = ? AND ${byLabel.where} AND ${after.where}
-         ORDER BY created_at, id LIMIT ?`,
+      .exec<SummaryRow & { position: number }>(
+        `SELECT rowid AS position, id, label, content_hash, raw_key, created_at FROM samples
+         WHERE adapter_id = ? AND ${byLabel.where} AND rowid > ?
+         ORDER BY rowid LIMIT ?`,
         adapterId,
         ...byLabel.bindings,
-        ...after.bindings,
+        page.after ?? 0,
         page.limit,
       )
       .toArray()
-      .map(toSummary);
+      .map((row) => ({ position: row.position, sample: toSummary(row) }));
   }
 
   /** One sample and where its raw upload is kept (null when it was not retained). */

@@ -55,6 +55,19 @@ describe("embed parity with Node", () => {
     expect(maxAbsDiff(body.embeddings, parity["mobilenet-v2"].slice(0, 1))).toBeLessThanOrEqual(
       1e-5,
     );
+
+    // The same form with a charset parameter, as some clients send it (the request is rebuilt).
+    const encoded = new Request("http://edge", { method: "POST", body: form });
+    const withCharset = (encoded.headers.get("content-type") ?? "").replace(
+      "multipart/form-data;",
+      "multipart/form-data; charset=utf-8;",
+    );
+    expect(withCharset).toMatch(/^multipart\/form-data; charset=utf-8; boundary=/);
+    const again = await post(await encoded.arrayBuffer(), withCharset);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { embeddings: number[][] }).embeddings).toEqual(
+      body.embeddings,
+    );
   });
 });
 

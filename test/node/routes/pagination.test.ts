@@ -5,9 +5,9 @@ import { Problem } from "../../../src/problem";
 import {
   createdOrderPage,
   createdPosition,
+  numberedPage,
   PageQuerySchema,
   pageOf,
-  versionPage,
 } from "../../../src/routes/pagination";
 
 const items = Array.from({ length: 5 }, (_, i) => ({
@@ -31,7 +31,7 @@ describe("pagination", () => {
 
   it("continues versions after the last one shown (newest first)", () => {
     const page = pageOf([{ version: 9 }, { version: 8 }], 1, (item) => item.version);
-    expect(versionPage({ limit: 1, cursor: page.nextCursor as string }).after).toBe(9);
+    expect(numberedPage({ limit: 1, cursor: page.nextCursor as string }).after).toBe(9);
   });
 
   it.each(["!!!", "e30", "bm90IGpzb24", "WzFd", "__proto__"])("refuses the cursor %j", (cursor) => {

@@ -23,6 +23,14 @@ describe("names and labels", () => {
     ["lone low surrogate", "\uDC00", "U+DC00 (a lone surrogate) at position 0"],
     // Positions count code points: the emoji before it is one character.
     ["after an astral character", "😀\u202E", "U+202E (a bidi control) at position 1"],
+    ["zero-width space", "a\u200Bb", "U+200B (an invisible character) at position 1"],
+    ["word joiner", "ab\u2060", "U+2060 (an invisible character) at position 2"],
+    ["zero-width no-break space", "a\uFEFFb", "U+FEFF (an invisible character) at position 1"],
+    ["soft hyphen", "sp\u00ADam", "U+00AD (an invisible character) at position 2"],
+    ["invisible plus", "a\u2064b", "U+2064 (an invisible character) at position 1"],
+    ["Hangul filler", "\u3164x", "U+3164 (an invisible character) at position 0"],
+    ["Mongolian vowel separator", "x\u180Ey", "U+180E (an invisible character) at position 1"],
+    ["combining grapheme joiner", "a\u034Fb", "U+034F (an invisible character) at position 1"],
   ])("refuses %s and says which character, where", (_, text, expected) => {
     const result = name.safeParse(text);
     expect(result.success).toBe(false);
@@ -36,6 +44,12 @@ describe("names and labels", () => {
     ["emoji (a surrogate pair)", "cats 🐈"],
     ["Arabic", "قطط"],
     ["inner spaces", "big  cats"],
+    // Invisible, but they shape what is shown: joiners in words and emoji, variation selectors,
+    // the tags of a subdivision flag.
+    ["Persian with a zero-width non-joiner", "می\u200Cخواهم"],
+    ["a ZWJ emoji sequence", "\u{1F469}\u200D\u{1F4BB}"],
+    ["an emoji variation selector", "\u2764\uFE0F"],
+    ["a subdivision flag", "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}"],
   ])("accepts %s", (_, text) => {
     expect(name.parse(text)).toBe(text.normalize("NFC"));
   });

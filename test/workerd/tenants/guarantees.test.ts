@@ -58,6 +58,48 @@ function tablesOf(tenantId: string): Promise<boolean> {
   );
 }
 
+describe("listing samples", () => {
+  it("lists them in upload order, within a request too, page by page; an old cursor is a 422", async () => {
+    const tenant = await createTenant("orderly");
+    const created = await tenant.api.v1.adapters.$post({
+      json: { name: "ordered", backbone: "lexical" },
+    });
+    const adapterId = (await created.json()).id;
+    const texts = (count: number, from: number) =>
+      Array.from({ length: count }, (_, i): [string, string] => [
+        `note number ${from + i}`,
+        "note",
+      ]);
+    const ids = async (batch: [string, string][]) =>
+      (await (await uploadTexts(tenant, adapterId, batch)).json()).samples.map(({ id }) => id);
+    // One request's samples share their time: their random ids alone would order them by chance.
+    const uploaded = [...(await ids(texts(12, 0))), ...(await ids(texts(4, 12)))];
+
+    const samples = tenant.api.v1.adapters[":adapterId"].samples;
+    const listed: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await (
+        await samples.$get({ param: { adapterId }, query: { limit: 5, cursor } })
+      ).json();
+      listed.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(listed).toEqual(uploaded);
+
+    const byLabel = await (
+      await samples.$get({ param: { adapterId }, query: { label: "note", limit: 200 } })
+    ).json();
+    expect(byLabel.items.map((item) => item.id)).toEqual(uploaded);
+
+    // A cursor of the former (time, id) order is refused, not read as some other position.
+    const old = btoa(JSON.stringify({ createdAt: new Date().toISOString(), id: uploaded[3] }));
+    const refused = await samples.$get({ param: { adapterId }, query: { cursor: old } });
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ type: "/problems/invalid-cursor" });
+  });
+});
+
 describe("raw uploads and deletion", () => {
   it("keeps raw samples in R2 until retention is off, and deletes them with their samples", async () => {
     const tenant = await createTenant("archivist");

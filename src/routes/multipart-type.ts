@@ -1,0 +1,44 @@
+/**
+ * Multipart requests with any Content-Type parameters. zod-openapi 1.6.3's media-type gate takes
+ * `multipart/form-data` only alone or with `; boundary=…` after at most one space, and answers
+ * anything else with 415: `multipart/form-data; charset=utf-8; boundary=…`, which some HTTP
+ * clients send (RFC 7578 defines no parameter but the boundary), a boundary named in upper case,
+ * two spaces. So the header is rewritten to the type and its boundary before any route reads it.
+ */
+
+import type { MiddlewareHandler } from "hono";
+
+const MULTIPART = "multipart/form-data";
+
+/** Methods whose requests carry no body (workerd refuses to build a GET Request with one). */
+const BODILESS_METHODS = new Set(["GET", "HEAD"]);
+
+/**
+ * The Content-Type to route a multipart request by: its type and boundary alone. Undefined when
+ * the header is already that, or is not multipart/form-data.
+ */
+export function multipartContentType(header: string): string | undefined {
+  const [type = "", ...parameters] = header.split(";").map((part) => part.trim());
+  if (type.toLowerCase() !== MULTIPART) return undefined;
+  const boundary = parameters.find((parameter) => /^boundary=/i.test(parameter));
+  const canonical =
+    boundary === undefined
+      ? MULTIPART
+      : `${MULTIPART}; boundary=${boundary.slice("boundary=".length)}`;
+  return canonical === header ? undefined : canonical;
+}
+
+export function multipartTypes(): MiddlewareHandler {
+  return async (c, next) => {
+    const header = c.req.header("content-type");
+    const canonical = header === undefined ? undefined : multipartContentType(header);
+    if (canonical !== undefined && !BODILESS_METHODS.has(c.req.method)) {
+      // An incoming request's headers are immutable in workerd: the request is rebuilt.
+      const headers = new Headers(c.req.raw.headers);
+      headers.set("content-type", canonical);
+      // `duplex` is what Node's fetch needs for a streamed body (workers-types does not declare it).
+      c.req.raw = new Request(c.req.raw, { headers, duplex: "half" } as RequestInit);
+    }
+    return next();
+  };
+}
