@@ -45,8 +45,8 @@ export class SelectionSteps implements JobSteps {
           return { done: chunk.embedded >= refs.length, embedMs: chunk.embedMs };
         },
         measuredOn: async () => {
-          const refs = await this.samples();
-          return { samples: refs.length, labels: labelsOf(refs).length };
+          const { samples, labels } = await this.pool();
+          return { samples: samples.length, labels };
         },
       },
       context.job.request,
@@ -118,14 +118,18 @@ export class SelectionSteps implements JobSteps {
    * The pool: drawn from the samples stored when the job was queued, so that every process of the
    * job (after an eviction, a deploy) measures the same ones whatever is uploaded meanwhile.
    */
-  private async samples(): Promise<RawSampleRef[]> {
+  private async pool(): Promise<SelectionPool<RawSampleRef>> {
     const { records, adapter, job } = this.context;
     this.refs ??= selectionPool(
       await records.rawSampleRefs(adapter.id, job.createdAt),
       this.candidates,
       job.request.seed ?? 0,
     );
-    return this.refs.samples;
+    return this.refs;
+  }
+
+  private async samples(): Promise<RawSampleRef[]> {
+    return (await this.pool()).samples;
   }
 }
 

@@ -37,7 +37,7 @@ export interface SelectBackboneInput {
 export async function selectBackbone(input: SelectBackboneInput): Promise<SelectionProcessReport> {
   const { pool, request } = input;
   const candidates = selectionCandidates(pool, input.modality, request);
-  const { samples, stored } = selectionPool(input.samples, candidates, request.seed ?? 0);
+  const { samples, labels, stored } = selectionPool(input.samples, candidates, request.seed ?? 0);
   const vectors = input.vectors ?? new MemoryVectorSets();
   const run = new SelectionProcess(
     {
@@ -65,7 +65,7 @@ export async function selectBackbone(input: SelectBackboneInput): Promise<Select
         );
         return { done: true, embedMs };
       },
-      measuredOn: async () => ({ samples: samples.length, labels: labelsOf(samples).length }),
+      measuredOn: async () => ({ samples: samples.length, labels }),
     },
     request,
     candidates,

@@ -23,6 +23,8 @@ export const SELECTION_MAX_SAMPLES = 1_000;
 
 export interface SelectionPool<T> {
   samples: T[];
+  /** Distinct labels among them (every stored label: each keeps at least one sample). */
+  labels: number;
   /** The samples it was drawn from (more than `samples.length` when subsampled). */
   stored: number;
 }
@@ -38,10 +40,11 @@ export function selectionPool<T extends { label: string }>(
     SELECTION_MAX_SAMPLES,
     trainingSamplesAllowed({ labels: classOf.size }, widestCandidate(candidates)),
   );
-  if (stored.length <= allowed) return { samples: stored, stored: stored.length };
+  const labels = classOf.size;
+  if (stored.length <= allowed) return { samples: stored, labels, stored: stored.length };
   const y = Int32Array.from(stored, (sample) => classOf.get(sample.label) as number);
   const kept = stratifiedSubsample(y, classOf.size, allowed, seed);
-  return { samples: Array.from(kept, (i) => stored[i] as T), stored: stored.length };
+  return { samples: Array.from(kept, (i) => stored[i] as T), labels, stored: stored.length };
 }
 
 /** The dimension of the widest candidate a selection may measure: the two widest fused. */
