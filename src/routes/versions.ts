@@ -50,6 +50,15 @@ const listVersions = tenantRoute({
   },
 });
 
+const getVersion = tenantRoute({
+  method: "get",
+  path: "/adapters/{adapterId}/versions/{version}",
+  tags: ["versions"],
+  summary: "One head version with its report",
+  request: { params: VersionParams },
+  responses: { 200: jsonContent(VersionSchema, "The version"), ...problemResponses([401, 404]) },
+});
+
 const activateVersion = tenantRoute({
   method: "post",
   path: "/adapters/{adapterId}/versions/{version}/activate",
@@ -73,6 +82,10 @@ export function versionRoutes() {
       );
       const page = pageOf(versions, query.limit, (version) => version.version);
       return c.json({ versions: page.items, nextCursor: page.nextCursor }, 200);
+    })
+    .openapi(getVersion, async (c) => {
+      const { adapterId, version } = c.req.valid("param");
+      return c.json(unwrap(await c.var.tenant.store.getVersion(adapterId, version)), 200);
     })
     .openapi(activateVersion, async (c) => {
       const { adapterId, version } = c.req.valid("param");

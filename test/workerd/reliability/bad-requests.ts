@@ -94,6 +94,7 @@ const ROUTES: Route[] = [
   { method: "GET", path: "/v1/jobs/{j}", credential: "tenant", body: "none" },
   { method: "GET", path: "/v1/jobs/{j}/events", credential: "tenant", body: "none" },
   { method: "GET", path: "/v1/adapters/{a}/versions", credential: "tenant", body: "none" },
+  { method: "GET", path: "/v1/adapters/{a}/versions/{v}", credential: "tenant", body: "none" },
   {
     method: "GET",
     path: "/v1/adapters/{a}/versions/{v}/export?format=json",

@@ -37,6 +37,7 @@ const ROUTES: [string, string, unknown?][] = [
   ["GET", "/v1/jobs/{j}"],
   ["GET", "/v1/jobs/{j}/events"],
   ["GET", "/v1/adapters/{a}/versions"],
+  ["GET", "/v1/adapters/{a}/versions/1"],
   ["POST", "/v1/adapters/{a}/versions/1/activate"],
   ["POST", "/v1/adapters/{a}/predict", { inputs: ["sunny and warm"] }],
   ["POST", "/v1/adapters/{a}/select", {}],

@@ -73,6 +73,14 @@ describe("text adapter flow", () => {
       [1, false],
     ]);
     expect(versions.versions[1]?.report).toHaveProperty("evaluation.metrics.confusionMatrix");
+    const versionOne = await tenant.api.v1.adapters[":adapterId"].versions[":version"].$get({
+      param: { adapterId, version: "1" },
+    });
+    expect(await versionOne.json()).toEqual(versions.versions[1]);
+    const missing = await tenant.api.v1.adapters[":adapterId"].versions[":version"].$get({
+      param: { adapterId, version: "3" },
+    });
+    expect(missing.status).toBe(404);
     const jobs = await (
       await tenant.api.v1.adapters[":adapterId"].jobs.$get({ ...params, query: {} })
     ).json();
