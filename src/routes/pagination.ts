@@ -44,9 +44,17 @@ export function pageOf<T, P>(
   limit: number,
   positionOf: (item: T) => P,
 ): { items: T[]; nextCursor: string | null } {
-  if (items.length <= limit) return { items, nextCursor: null };
-  const page = items.slice(0, limit);
-  return { items: page, nextCursor: encodeCursor(positionOf(page.at(-1) as T)) };
+  return pageAfter(items.slice(0, limit), items.length > limit, positionOf);
+}
+
+/** A page whose list says itself whether `more` items follow it: the cursor after its last item. */
+export function pageAfter<T, P>(
+  items: T[],
+  more: boolean,
+  positionOf: (item: T) => P,
+): { items: T[]; nextCursor: string | null } {
+  const last = items.at(-1);
+  return { items, nextCursor: more && last ? encodeCursor(positionOf(last)) : null };
 }
 
 export function createdPosition(item: { createdAt: string; id: string }): CreatedPosition {

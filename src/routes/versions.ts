@@ -6,7 +6,7 @@ import type { TenantEnv } from "../tenants/context";
 import { HeadTypeSchema } from "./adapters";
 import { tenantRoute } from "./authenticated-route";
 import { AdapterIdParams, jsonContent } from "./openapi-parts";
-import { NextCursorSchema, numberedPage, PageQuerySchema, pageOf } from "./pagination";
+import { NextCursorSchema, numberedPage, PageQuerySchema, pageAfter } from "./pagination";
 import { problemResponses } from "./problems";
 import { TrainingReportSchema } from "./training-report-schema";
 import { urlInteger } from "./url-integer";
@@ -39,7 +39,8 @@ const listVersions = tenantRoute({
   method: "get",
   path: "/adapters/{adapterId}/versions",
   tags: ["versions"],
-  summary: "The adapter's head versions with their reports, newest first",
+  summary:
+    "The adapter's head versions with their reports, newest first; a page holds at most 4 MiB of reports",
   request: { params: AdapterIdParams, query: PageQuerySchema },
   responses: {
     200: jsonContent(
@@ -77,10 +78,10 @@ export function versionRoutes() {
     .openapi(listVersions, async (c) => {
       const { adapterId } = c.req.valid("param");
       const query = c.req.valid("query");
-      const versions = unwrap(
+      const { versions, more } = unwrap(
         await c.var.tenant.store.listVersions(adapterId, numberedPage(query)),
       );
-      const page = pageOf(versions, query.limit, (version) => version.version);
+      const page = pageAfter(versions, more, (version) => version.version);
       return c.json({ versions: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(getVersion, async (c) => {

@@ -19,6 +19,9 @@ type VersionRow = {
 
 export type NewVersion = Omit<VersionRecord, "active">;
 
+/** Characters of reports a page of versions may hold (their JSON; about as many bytes). */
+export const PAGE_REPORT_CHARS = 4 * 2 ** 20;
+
 /** The head versions of each adapter: immutable once written; the adapter row says which is active. */
 export class VersionsTable {
   constructor(private readonly sql: SqlStorage) {}
@@ -42,21 +45,33 @@ export class VersionsTable {
     );
   }
 
-  /** Newest first; `page.after` is the last version of the previous page. */
+  /**
+   * Newest first; `page.after` is the last version of the previous page, and `page.limit` counts one
+   * version more than the page, to know whether another follows. A report can reach a few hundred KB
+   * (a 256-label confusion matrix, 2,000 held-out predictions), so a page also ends once it holds
+   * PAGE_REPORT_CHARS of reports (after at least one version).
+   */
   list(
     adapterId: string,
     activeVersion: number | null,
     page: PageRequest<number>,
-  ): VersionRecord[] {
-    return this.sql
-      .exec<VersionRow>(
-        "SELECT * FROM versions WHERE adapter_id = ? AND version < ? ORDER BY version DESC LIMIT ?",
-        adapterId,
-        page.after ?? Number.MAX_SAFE_INTEGER,
-        page.limit,
-      )
-      .toArray()
-      .map((row) => toVersion(row, activeVersion));
+  ): { versions: VersionRecord[]; more: boolean } {
+    const rows = this.sql.exec<VersionRow>(
+      "SELECT * FROM versions WHERE adapter_id = ? AND version < ? ORDER BY version DESC LIMIT ?",
+      adapterId,
+      page.after ?? Number.MAX_SAFE_INTEGER,
+      page.limit,
+    );
+    const versions: VersionRecord[] = [];
+    let reportChars = 0;
+    for (const row of rows) {
+      if (versions.length === page.limit - 1 || reportChars > PAGE_REPORT_CHARS) {
+        return { versions, more: true };
+      }
+      versions.push(toVersion(row, activeVersion));
+      reportChars += row.report.length;
+    }
+    return { versions, more: false };
   }
 
   get(adapterId: string, version: number, activeVersion: number | null): VersionRecord {

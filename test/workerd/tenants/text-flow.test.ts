@@ -3,8 +3,12 @@
  * adapter → upload → train (SSE and polling) → predict → a second version → rollback.
  */
 
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { TenantState } from "../../../src/storage/tenant-state";
+import { PAGE_REPORT_CHARS } from "../../../src/storage/versions-table";
 import {
+  bindings,
   createTenant,
   createTextAdapter,
   fetchWorker,
@@ -104,6 +108,45 @@ describe("text adapter flow", () => {
     expect(Object.keys(afterRollback.predictions[0]?.probabilities ?? {}).sort()).toEqual([
       "cooking",
       "weather",
+    ]);
+  });
+
+  it("ends a page of versions at its reports' size", async () => {
+    const tenant = await createTenant("archive");
+    const adapterId = await createTextAdapter(tenant);
+    // Versions 1–5 with reports of 1.5 MiB each (a large report is a few hundred KB): a page holds
+    // the versions until their reports pass 4 MiB, the third.
+    const report = { padding: "x".repeat(Math.ceil(PAGE_REPORT_CHARS * 0.375)) };
+    await runInDurableObject(bindings.TENANTS.getByName(tenant.id), (_, ctx) => {
+      const versions = new TenantState(ctx.storage).versions;
+      for (let version = 1; version <= 5; version++) {
+        versions.add({
+          adapterId,
+          version,
+          jobId: `j-${version}`,
+          binding: { backbone: "use-lite", weightsHash: "w", layer: null },
+          headType: "logistic",
+          headKey: `h-${version}`,
+          headBytes: 1,
+          report: report as never,
+          createdAt: new Date().toISOString(),
+        });
+      }
+    });
+    const pages: number[][] = [];
+    let cursor: string | undefined;
+    do {
+      const response = await tenant.api.v1.adapters[":adapterId"].versions.$get({
+        param: { adapterId },
+        query: cursor ? { cursor } : {},
+      });
+      const page = await response.json();
+      pages.push(page.versions.map((v) => v.version));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(pages).toEqual([
+      [5, 4, 3],
+      [2, 1],
     ]);
   });
 });
