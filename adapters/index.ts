@@ -16,13 +16,12 @@ export {
   FinetuneHead,
   isFinetuneHead,
 } from "./finetune/finetune-head";
+export { FINETUNE_HYPERPARAMETER_NAMES, finetuneCandidates } from "./finetune/finetune-options";
 export {
-  FINETUNE_HYPERPARAMETER_NAMES,
   type FinetuneReport,
   type FinetuneResult,
   FinetuneRun,
   type FinetuneRunCheckpoint,
-  finetuneCandidates,
 } from "./finetune/finetune-run";
 export { AdapterHead, ALWAYS_ABSTAIN, DEFAULT_TOP_K } from "./heads/adapter-head";
 export type { HeadSpec } from "./heads/head-spec";

@@ -30,7 +30,6 @@
 import type { EstimatorState } from "../estimator";
 import type { FitCheckpoint, FitProcess } from "../fit-process";
 import { ALWAYS_ABSTAIN } from "../heads/adapter-head";
-import { gridOption, numberOption } from "../heads/hyperparameter-options";
 import { releaseKernelMemory } from "../linalg/gemm";
 import { type FeatureMatrix, type Matrix, selectRows } from "../linalg/matrix";
 import { softmaxWithTemperature } from "../linalg/softmax";
@@ -69,30 +68,16 @@ import type {
   TrainProgress,
 } from "../types";
 import type { CutActivationSource } from "./activation-source";
-import {
-  FINETUNE_DEFAULTS,
-  FinetuneFit,
-  type FinetuneFitCheckpoint,
-  type FinetuneParams,
-} from "./finetune-fit";
+import { FinetuneFit, type FinetuneFitCheckpoint, type FinetuneParams } from "./finetune-fit";
 import { decodeFinetuneHead, FinetuneHead } from "./finetune-head";
+import {
+  CLASSIFIER_LEARNING_RATE_RATIO,
+  finetuneCandidates,
+  finetuneFixedOptions,
+} from "./finetune-options";
 import { topLayout } from "./layout";
 import { flooredScaling, type PretrainedTop, standardised, startingModel } from "./start";
 import { inferenceFlops, type TopModel, topLogits } from "./top-model";
-
-/** 1e-5 barely moved the top in 3 epochs (Fashion-MNIST); 3e-5 lowered the validation loss steadily, 1e-4 noisily. */
-export const DEFAULT_LEARNING_RATE_GRID = [3e-5, 1e-4] as const;
-export const DEFAULT_L2SP_GRID = [0.01, 1] as const;
-/** The classifier learns this many times faster than the top (the top starts pretrained). */
-export const CLASSIFIER_LEARNING_RATE_RATIO = 10;
-
-export const FINETUNE_HYPERPARAMETER_NAMES = [
-  "learningRateGrid",
-  "l2spGrid",
-  "batchSize",
-  "maxEpochs",
-  "patience",
-] as const;
 
 export interface FinetuneRunInput {
   /** The backbone of the samples' frozen embeddings (its top's output layer). */
@@ -680,49 +665,6 @@ export class FinetuneRun {
       labels: this.prepared.labels.length,
     };
   }
-}
-
-/** The finetune's fixed options (mini-batch, epochs, patience), checked. Throws HeadInputError. */
-export function finetuneFixedOptions(
-  options: TrainOptions,
-): Pick<FinetuneParams, "batchSize" | "maxEpochs" | "patience"> {
-  const h = options.hyperparameters;
-  return {
-    batchSize: numberOption(h, "batchSize", FINETUNE_DEFAULTS.batchSize, {
-      min: 1,
-      max: 256,
-      integer: true,
-    }),
-    maxEpochs: numberOption(h, "maxEpochs", FINETUNE_DEFAULTS.maxEpochs, {
-      min: 0,
-      max: 200,
-      integer: true,
-    }),
-    patience: numberOption(h, "patience", FINETUNE_DEFAULTS.patience, {
-      min: 1,
-      max: 50,
-      integer: true,
-    }),
-  };
-}
-
-/** Learning rate × L2-SP strength, in grid order. */
-export function finetuneCandidates(options: TrainOptions): Hyperparameters[] {
-  const h = options.hyperparameters;
-  const learningRates = gridOption(
-    h?.learningRateGrid,
-    "hyperparameters.learningRateGrid",
-    DEFAULT_LEARNING_RATE_GRID,
-    {
-      min: 1e-7,
-      max: 0.1,
-    },
-  );
-  const strengths = gridOption(h?.l2spGrid, "hyperparameters.l2spGrid", DEFAULT_L2SP_GRID, {
-    min: 0,
-    max: 1e4,
-  });
-  return learningRates.flatMap((learningRate) => strengths.map((l2sp) => ({ learningRate, l2sp })));
 }
 
 function base64Encode(bytes: Uint8Array): string {

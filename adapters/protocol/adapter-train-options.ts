@@ -8,7 +8,7 @@ import {
   FINETUNE_HYPERPARAMETER_NAMES,
   finetuneCandidates,
   finetuneFixedOptions,
-} from "../finetune/finetune-run";
+} from "../finetune/finetune-options";
 import type { AdapterHeadType, TrainOptions } from "../types";
 import { validateTrainOptions } from "./validate-options";
 
