@@ -161,11 +161,12 @@ export const TrainingReportSchema = z
         frozenValidation: SweepRowSchema,
         candidates: z.array(SweepRowSchema.extend({ epochs: z.array(EpochLossSchema) })),
         chosen: z.union([z.literal("frozen"), z.int()]),
+        note: z.string().optional(),
       })
       .optional()
       .openapi({
         description:
-          "A finetune training's choice: the frozen head's validation row, each candidate's at its kept epoch with its validation loss per epoch, and the chosen candidate's index, or \"frozen\" (then the version is the frozen logistic head).",
+          "A finetune training's choice: the frozen head's validation row, each candidate's at its kept epoch with its validation loss per epoch, and the chosen candidate's index, or \"frozen\" (then the version is the frozen logistic head); a `note` when the validation split was too thin (under 5 samples of a label) to train a top at all.",
       }),
   })
   .openapi("TrainingReport");

@@ -335,7 +335,7 @@ describe("finetune protocol", () => {
 
   it("falls back to the frozen head when no candidate trains past epoch 0", () => {
     const run = new FinetuneRun(
-      runInput(syntheticTask(10, 3), {
+      runInput(syntheticTask(25, 3), {
         ...options,
         hyperparameters: { ...options.hyperparameters, maxEpochs: 0 },
       }),
@@ -345,9 +345,23 @@ describe("finetune protocol", () => {
     expect(result.kind).toBe("frozen");
     expect(result.report.headType).toBe("logistic");
     expect(result.report.finetune.chosen).toBe("frozen");
+    expect(result.report.finetune.candidates).toHaveLength(2);
+    expect(result.report.finetune.note).toBeUndefined();
     // The frozen fallback's report: a holdout FitRun's, its head refitted on train + validation.
-    expect(result.report.evaluation.samples).toBe(6);
-    expect(result.report.samples.servedHeadTrainedOn).toBe(24);
+    expect(result.report.evaluation.samples).toBe(15);
+    expect(result.report.samples.servedHeadTrainedOn).toBe(60);
+    expect(result.report.serializedBytes).toBe(result.frozenHead.length);
+  });
+
+  it("trains no top when validation holds under 5 samples of a label, and says why", () => {
+    // 10 per class: a validation split of 2 per class, where the top that learns what the frozen
+    // head misses (the test above, at 40 per class) would otherwise be chosen.
+    const run = new FinetuneRun(runInput(syntheticTask(10, 11), options));
+    while (!run.done) run.advance(STEP_FLOPS);
+    const result = run.result();
+    expect(result.kind).toBe("frozen");
+    expect(result.report.finetune).toMatchObject({ chosen: "frozen", candidates: [] });
+    expect(result.report.finetune.note).toMatch(/fewer than 5 samples of some label/);
     expect(result.report.serializedBytes).toBe(result.frozenHead.length);
   });
 
@@ -381,7 +395,7 @@ describe("finetune cross-validation (selection's top-unfrozen candidate)", () =>
   };
 
   it("scores the frozen head on the logistic cross-validation's folds, and resumes exactly", () => {
-    const input = { ...runInput(syntheticTask(12, 5), options), folds: 3, seed: 4, repeats: 1 };
+    const input = { ...runInput(syntheticTask(15, 5), options), folds: 3, seed: 4, repeats: 1 };
     const straight = new FinetuneCrossValidationRun(input);
     while (!straight.done) straight.advance(STEP_FLOPS);
     const { folds, rounds } = straight.result();

@@ -21,6 +21,8 @@ const FAST_FINETUNE = {
   headType: "finetune",
   seed: 3,
   activate: true,
+  // Validation large enough to choose a finetune on (5 of each label: MIN_VALIDATION_PER_LABEL).
+  fractions: { train: 0.4, validation: 0.4, test: 0.2 },
   sweep: { learningRateGrid: [1e-3], l2spGrid: [0.01] },
   hyperparameters: {
     maxEpochs: 3,
@@ -137,7 +139,8 @@ describe("finetune heads", () => {
     const tenant = await createTenant("finetune-flow");
     const api = session(tenant);
     const { id } = (await (await api.adapter("logistic")).json()) as { id: string };
-    const colours = [RED, BLUE, RED, BLUE, RED, BLUE, RED, BLUE, RED, BLUE, RED, BLUE];
+    // 12 of each, so that FAST_FINETUNE's validation split holds 5 of each.
+    const colours = Array.from({ length: 24 }, (_, i) => (i % 2 === 0 ? RED : BLUE));
     await api.upload(id, colours, 10);
     expect(await cutObjects(tenant.id, id)).toEqual([]);
     const frozen = await finishedJob(tenant, await api.train(id, { seed: 3 }));
