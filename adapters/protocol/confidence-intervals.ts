@@ -62,7 +62,9 @@ export function macroF1Interval(
 /** The rows of each class, in order: the strata of the bootstrap. */
 function rowsByClass(y: Int32Array, classCount: number): number[][] {
   const rows = Array.from({ length: classCount }, (): number[] => []);
-  y.forEach((label, i) => rows[label]?.push(i));
+  y.forEach((label, i) => {
+    rows[label]?.push(i);
+  });
   return rows;
 }
 
