@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fromRows, selectRows } from "../../../adapters/linalg/matrix";
 import { LogisticRegression, sampleWeightsFor } from "../../../adapters/logistic";
 import { MlpClassifier } from "../../../adapters/mlp";
+import { EARLY_STOP_WARMUP_EPOCHS } from "../../../adapters/mlp/mlp-classifier";
 import { CosinePrototypeClassifier } from "../../../adapters/prototype";
 import { SeededRandom } from "../../../adapters/random";
 import { blobs } from "./helpers";
@@ -56,6 +57,28 @@ describe("MLP classifier", () => {
     expect(
       new MlpClassifier({ epochs: 3 }).fit(train.X, train.y).fitSummary.epochs,
     ).toBeUndefined();
+  });
+
+  it("does not stop early during its warm-up, when the validation loss first rises", () => {
+    // 2 classes in 4,096 dimensions, 30 samples each to train on and 10 to validate: the validation
+    // loss rises from epoch 1 (here it never comes back; on SpamAssassin's lexical features it does).
+    const { X, y } = blobs({ perClass: 40, classes: 2, dim: 4096, separation: 3, seed: 2 });
+    const rows = (keep: (i: number) => boolean) => Int32Array.from(y.keys()).filter(keep);
+    const [trainRows, validationRows] = [rows((i) => i % 40 < 30), rows((i) => i % 40 >= 30)];
+    const validation = {
+      X: selectRows(X, validationRows),
+      y: Int32Array.from(validationRows, (i) => y[i] as number),
+    };
+    const mlp = new MlpClassifier({ maxEpochs: 40, patience: 5 }).fit(
+      selectRows(X, trainRows),
+      Int32Array.from(trainRows, (i) => y[i] as number),
+      { validation },
+    );
+    const curve = (mlp.fitSummary.epochs ?? []).map((point) => point.validationLoss);
+    expect(curve[1]).toBeGreaterThan(curve[0] as number);
+    // Without the warm-up the fit stopped at epoch 6, patience (5) epochs after epoch 1.
+    expect(mlp.fitSummary.iterations).toBe(EARLY_STOP_WARMUP_EPOCHS);
+    expect(mlp.bestEpoch).toBe(curve.indexOf(Math.min(...curve)) + 1);
   });
 
   it("is deterministic for a seed", () => {
