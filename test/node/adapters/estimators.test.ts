@@ -60,18 +60,13 @@ describe("MLP classifier", () => {
   });
 
   it("does not stop early during its warm-up, when the validation loss first rises", () => {
-    // 2 classes in 4,096 dimensions, 30 samples each to train on and 10 to validate: the validation
-    // loss rises from epoch 1 (here it never comes back; on SpamAssassin's lexical features it does).
-    const { X, y } = blobs({ perClass: 40, classes: 2, dim: 4096, separation: 3, seed: 2 });
-    const rows = (keep: (i: number) => boolean) => Int32Array.from(y.keys()).filter(keep);
-    const [trainRows, validationRows] = [rows((i) => i % 40 < 30), rows((i) => i % 40 >= 30)];
-    const validation = {
-      X: selectRows(X, validationRows),
-      y: Int32Array.from(validationRows, (i) => y[i] as number),
-    };
-    const mlp = new MlpClassifier({ maxEpochs: 40, patience: 5 }).fit(
-      selectRows(X, trainRows),
-      Int32Array.from(trainRows, (i) => y[i] as number),
+    // Validation labels opposite to the training labels: the validation loss rises from epoch 1.
+    const train = xor(200, 6);
+    const flipped = xor(60, 7);
+    const validation = { X: flipped.X, y: flipped.y.map((label) => 1 - label) };
+    const mlp = new MlpClassifier({ hiddenUnits: 8, maxEpochs: 40, patience: 5 }).fit(
+      train.X,
+      train.y,
       { validation },
     );
     const curve = (mlp.fitSummary.epochs ?? []).map((point) => point.validationLoss);
@@ -79,6 +74,22 @@ describe("MLP classifier", () => {
     // Without the warm-up the fit stopped at epoch 6, patience (5) epochs after epoch 1.
     expect(mlp.fitSummary.iterations).toBe(EARLY_STOP_WARMUP_EPOCHS);
     expect(mlp.bestEpoch).toBe(curve.indexOf(Math.min(...curve)) + 1);
+  });
+
+  it("starts from the class prior: one epoch on 120 against 2 does not call the majority the rare class", () => {
+    const { X, y } = blobs({ perClass: 200, classes: 2, dim: 2048, separation: 2, seed: 3 });
+    const rows = Int32Array.from([...Array(120).keys(), 200, 201]);
+    const heldOutMajority = Int32Array.from({ length: 80 }, (_, i) => 120 + i);
+    const mlp = new MlpClassifier({ epochs: 1 }).fit(
+      selectRows(X, rows),
+      Int32Array.from(rows, (i) => y[i] as number),
+    );
+    const rare = mlp.predictProba(selectRows(X, heldOutMajority));
+    const calledRare = Array.from({ length: 80 }, (_, i) => rare.data[2 * i + 1] as number).filter(
+      (p) => p > 0.5,
+    );
+    // With a Glorot output layer and zero biases, the first logits were random: 13 of the 80.
+    expect(calledRare).toHaveLength(0);
   });
 
   it("is deterministic for a seed", () => {
