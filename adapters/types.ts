@@ -198,7 +198,7 @@ export interface HeldOutEvaluation {
   predictions: number;
   /** Mean over repeats; interval: Wilson score on `samples` samples. */
   accuracy: IntervalEstimate;
-  /** Mean over repeats; interval: percentile bootstrap over samples. */
+  /** Mean over repeats; interval: percentile bootstrap over samples, stratified by class. */
   macroF1: IntervalEstimate;
   /**
    * Per-class metrics, confusion matrix, log loss and calibration error of the held-out predictions:

@@ -28,7 +28,7 @@ export interface MlpParams {
   batchSize: number;
   /** Upper bound on epochs when early stopping on validation. */
   maxEpochs: number;
-  /** Epochs without a lower validation loss before stopping. */
+  /** Epochs without a lower validation loss before stopping (after EARLY_STOP_WARMUP_EPOCHS). */
   patience: number;
   /** Epochs to train when no validation set is given (the refit uses the best epoch of the sweep). */
   epochs: number;
@@ -47,6 +47,18 @@ export const MLP_DEFAULTS: MlpParams = {
   seed: 0,
 };
 
+/**
+ * Epochs before early stopping may end a fit. On wide inputs and few samples the validation loss can
+ * first rise for several epochs, then fall far below its epoch-1 value: on SpamAssassin's lexical
+ * features (4,096-d), 50 samples per class, the cross-validation rounds stopped at epoch 6 with
+ * patience 5, kept epoch 1, and the served head (refitted for the rounds' median best epoch, 1) scored
+ * 68.3 % on 300 held-out e-mails. With this warm-up it refits for 77 epochs and scores 91.7 %
+ * (patience 20: 93.7 %; the logistic head 93.0 %, scikit-learn's MLPClassifier 89.7 %); on use-lite
+ * it changed 96.7 % to 96.3 %. The kept weights are still those of the lowest validation loss, so a
+ * fit whose loss only rises keeps epoch 1 as before.
+ */
+export const EARLY_STOP_WARMUP_EPOCHS = 20;
+
 const INFERENCE_BATCH = 256;
 /** Few-shot sets would otherwise get one or two Adam steps per epoch and stop before learning. */
 const MIN_STEPS_PER_EPOCH = 8;
@@ -54,7 +66,8 @@ const MIN_STEPS_PER_EPOCH = 8;
 /**
  * One-hidden-layer perceptron: softmax(W2 relu(W1 x + b1) + b2), dropout on the hidden layer,
  * trained by minibatch Adam on the mean cross-entropy. With a validation set it keeps the weights
- * of the epoch with the lowest validation loss and stops after `patience` epochs without progress.
+ * of the epoch with the lowest validation loss and stops after `patience` epochs without progress,
+ * not before EARLY_STOP_WARMUP_EPOCHS.
  * Everything random comes from one seeded generator, so a fit is reproducible.
  */
 export class MlpClassifier extends Classifier {
@@ -171,7 +184,7 @@ class MlpFit implements FitProcess {
     const { params } = model;
     this.layout = mlpLayout(X.cols, params.hiddenUnits, classCountOf(y, options));
     this.random = new SeededRandom(params.seed);
-    this.theta = initialWeights(this.layout, this.random);
+    this.theta = initialWeights(this.layout, this.random, y);
     this.adam = new Adam(this.layout.size, { ...ADAM_DEFAULTS, learningRate: params.learningRate });
     this.batchSize = effectiveBatchSize(params.batchSize, X.rows);
     this.batch = new TrainingBatch(this.layout, this.batchSize);
@@ -283,7 +296,10 @@ class MlpFit implements FitProcess {
       spent = validation.X.rows * this.flopsPerRow;
       this.curve.push({ epoch, validationLoss: loss });
       if (loss < this.best.loss) this.best = { loss, epoch, theta: Float64Array.from(this.theta) };
-      else stop = epoch - this.best.epoch >= this.model.params.patience;
+      else
+        stop =
+          epoch >= EARLY_STOP_WARMUP_EPOCHS &&
+          epoch - this.best.epoch >= this.model.params.patience;
     }
     if (stop || epoch >= this.epochs) this.finish(stop);
     else this.epoch++;
@@ -306,15 +322,38 @@ function effectiveBatchSize(batchSize: number, rows: number): number {
   return Math.max(1, Math.min(batchSize, Math.ceil(rows / MIN_STEPS_PER_EPOCH)));
 }
 
-/** Glorot-uniform weights, limit sqrt(6 / (fan_in + fan_out)); zero biases. */
-function initialWeights(layout: MlpLayout, random: SeededRandom): Float64Array {
+/**
+ * Scale of the output layer's initial weights, relative to Glorot's. With Glorot's own scale the
+ * first logits are random and far from the class prior (standard deviation about 1.4 on SpamAssassin's
+ * 4,096 standardised lexical features), and Adam, moving each weight by about the learning rate per
+ * step, takes hundreds of steps to undo them: after 5 epochs on 120 ham and 2 spam, 45 of 100
+ * held-out ham were still called spam; from a small output layer and prior biases, none. Through the
+ * training protocol (with the warm-up above), held-out accuracy at 50 e-mails per class went from
+ * 91.7 to 94.0 % on lexical and from 96.3 to 94.3 % on use-lite (300 e-mails; scikit-learn's
+ * MLPClassifier 89.7 and 93.7 %), Fashion-MNIST at 12 per class from 66.1 to 67.6 % (1,000 images);
+ * on 200 ham and 3 spam the cross-validated accuracy went from 71.8 % (36 % before the warm-up,
+ * temperature at its bound of 100) to 98.5 %, the majority's share, as the logistic head's.
+ */
+const OUTPUT_INIT_GAIN = 0.1;
+
+/**
+ * Glorot-uniform weights, limit sqrt(6 / (fan_in + fan_out)), the output layer's scaled by
+ * OUTPUT_INIT_GAIN; zero hidden biases, and output biases at the log class prior of y (add-one
+ * smoothed: log((n_c + 1) / (n + K))), so the first predictions are the prior.
+ */
+function initialWeights(layout: MlpLayout, random: SeededRandom, y: Int32Array): Float64Array {
   const theta = new Float64Array(layout.size);
-  const fill = (from: number, to: number, fanIn: number, fanOut: number) => {
-    const limit = Math.sqrt(6 / (fanIn + fanOut));
+  const fill = (from: number, to: number, fanIn: number, fanOut: number, gain: number) => {
+    const limit = gain * Math.sqrt(6 / (fanIn + fanOut));
     for (let j = from; j < to; j++) theta[j] = (2 * random.next() - 1) * limit;
   };
-  fill(layout.w1, layout.b1, layout.featureCount, layout.hiddenUnits);
-  fill(layout.w2, layout.b2, layout.hiddenUnits, layout.classCount);
+  fill(layout.w1, layout.b1, layout.featureCount, layout.hiddenUnits, 1);
+  fill(layout.w2, layout.b2, layout.hiddenUnits, layout.classCount, OUTPUT_INIT_GAIN);
+  const counts = new Float64Array(layout.classCount);
+  for (const label of y) counts[label] = (counts[label] as number) + 1;
+  for (let c = 0; c < layout.classCount; c++) {
+    theta[layout.b2 + c] = Math.log(((counts[c] as number) + 1) / (y.length + layout.classCount));
+  }
   return theta;
 }
 

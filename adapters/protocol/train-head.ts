@@ -145,7 +145,10 @@ export class TrainingRun {
       return {
         stage: "cross-validate",
         fraction: scale((0.8 * roundsDone) / rounds),
-        message: `round ${roundsDone + 1}/${rounds} of ${this.describeProtocol()}${this.roundStatus()}`,
+        message:
+          roundsDone === rounds
+            ? `scoring the held-out predictions of ${this.describeProtocol()}`
+            : `round ${roundsDone + 1}/${rounds} of ${this.describeProtocol()}${this.roundStatus()}`,
       };
     }
     if (this.holdout && !this.assessment) {
@@ -191,17 +194,12 @@ export class TrainingRun {
     const { y, labels, seed, targetPrecision, protocol, hashes } = this.prepared;
     const task = { y, labels, hashes, seed, targetPrecision };
     if (this.crossValidation && protocol.kind === "cross-validation") {
-      const spent = this.crossValidation.advance(flops);
-      if (this.crossValidation.done) {
-        this.assessment = crossValidationAssessment(
-          task,
-          protocol,
-          this.crossValidation.outOfFold(),
-        );
-        this.crossValidation = null;
-        return spent + assessmentFlops(this.assessment.evaluation.predictions, labels.length);
-      }
-      return spent;
+      if (!this.crossValidation.done) return this.crossValidation.advance(flops);
+      // A step of its own: its bootstrap (1,000 resamples of samples × repeats) can be as large as a
+      // step, and a step may pass its budget by one unit of work only.
+      this.assessment = crossValidationAssessment(task, protocol, this.crossValidation.outOfFold());
+      this.crossValidation = null;
+      return assessmentFlops(this.assessment.evaluation.predictions, labels.length);
     }
     const holdout = this.holdout as FitRun;
     const spent = holdout.advance(flops);

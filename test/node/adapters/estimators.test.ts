@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fromRows, selectRows } from "../../../adapters/linalg/matrix";
 import { LogisticRegression, sampleWeightsFor } from "../../../adapters/logistic";
 import { MlpClassifier } from "../../../adapters/mlp";
+import { EARLY_STOP_WARMUP_EPOCHS } from "../../../adapters/mlp/mlp-classifier";
 import { CosinePrototypeClassifier } from "../../../adapters/prototype";
 import { SeededRandom } from "../../../adapters/random";
 import { blobs } from "./helpers";
@@ -56,6 +57,39 @@ describe("MLP classifier", () => {
     expect(
       new MlpClassifier({ epochs: 3 }).fit(train.X, train.y).fitSummary.epochs,
     ).toBeUndefined();
+  });
+
+  it("does not stop early during its warm-up, when the validation loss first rises", () => {
+    // Validation labels opposite to the training labels: the validation loss rises from epoch 1.
+    const train = xor(200, 6);
+    const flipped = xor(60, 7);
+    const validation = { X: flipped.X, y: flipped.y.map((label) => 1 - label) };
+    const mlp = new MlpClassifier({ hiddenUnits: 8, maxEpochs: 40, patience: 5 }).fit(
+      train.X,
+      train.y,
+      { validation },
+    );
+    const curve = (mlp.fitSummary.epochs ?? []).map((point) => point.validationLoss);
+    expect(curve[1]).toBeGreaterThan(curve[0] as number);
+    // Without the warm-up the fit stopped at epoch 6, patience (5) epochs after epoch 1.
+    expect(mlp.fitSummary.iterations).toBe(EARLY_STOP_WARMUP_EPOCHS);
+    expect(mlp.bestEpoch).toBe(curve.indexOf(Math.min(...curve)) + 1);
+  });
+
+  it("starts from the class prior: one epoch on 120 against 2 does not call the majority the rare class", () => {
+    const { X, y } = blobs({ perClass: 200, classes: 2, dim: 2048, separation: 2, seed: 3 });
+    const rows = Int32Array.from([...Array(120).keys(), 200, 201]);
+    const heldOutMajority = Int32Array.from({ length: 80 }, (_, i) => 120 + i);
+    const mlp = new MlpClassifier({ epochs: 1 }).fit(
+      selectRows(X, rows),
+      Int32Array.from(rows, (i) => y[i] as number),
+    );
+    const rare = mlp.predictProba(selectRows(X, heldOutMajority));
+    const calledRare = Array.from({ length: 80 }, (_, i) => rare.data[2 * i + 1] as number).filter(
+      (p) => p > 0.5,
+    );
+    // With a Glorot output layer and zero biases, the first logits were random: 13 of the 80.
+    expect(calledRare).toHaveLength(0);
   });
 
   it("is deterministic for a seed", () => {
