@@ -91,8 +91,27 @@ describe("the console", () => {
     expect(await page.getByTestId("signed-out-reason").count()).toBe(0);
     await page.getByLabel("Admin token").fill(ADMIN_TOKEN);
     await page.getByRole("button", { name: "Open admin" }).click();
+    // A tenant is deleted, with all it holds, once confirmed.
+    await page.getByLabel("New tenant name").fill("short-lived");
+    await page.getByRole("button", { name: "Create tenant" }).click();
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.getByRole("button", { name: "delete tenant short-lived" }).click();
+    await until(() => page.getByRole("button", { name: "short-lived", exact: true }).count()).toBe(
+      0,
+    );
+    // The focus, on the button just taken away, goes to the list's heading, not to the page's top.
+    await until(() => activeText()).toBe("Tenants");
+    const { tenants } = await api<{ tenants: { name: string }[] }>("/v1/tenants", {}, ADMIN_TOKEN);
+    expect(tenants.map((tenant) => tenant.name)).not.toContain("short-lived");
     await page.getByLabel("New tenant name").fill("browser-test");
     await page.getByRole("button", { name: "Create tenant" }).click();
+    // A key revoked right after it was issued is no longer offered to sign in with.
+    await page.getByRole("button", { name: "Issue a key" }).click();
+    await page.getByTestId("issued-key").waitFor();
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.getByRole("button", { name: "Revoke" }).click();
+    await until(() => page.getByTestId("issued-key").count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Sign in with this key" }).count()).toBe(0);
     await page.getByRole("button", { name: "Issue a key" }).click();
     key = (await page.getByTestId("issued-key").textContent()) ?? "";
     expect(key).toMatch(/^eak_/);
@@ -100,6 +119,8 @@ describe("the console", () => {
     await shot("1-admin");
     await page.getByRole("button", { name: "Sign in with this key" }).click();
     await until(() => page.getByRole("heading", { name: "Adapters" }).isVisible()).toBe(true);
+    // Off the admin panel that had it, the focus moves to the tenant's view.
+    expect(await page.evaluate<string | undefined>("document.activeElement?.tagName")).toBe("MAIN");
     // A link to an adapter this tenant does not have says so, over the list.
     await page.evaluate('location.replace("#/adapters/a_000000000000000000000000/report")');
     await until(() => page.getByRole("alert").first().textContent()).toContain(
@@ -176,8 +197,19 @@ describe("the console", () => {
         await route.continue();
       },
     );
+    // The samples' list, held back too: said to be listed, with no "too few samples" meanwhile.
+    let holdList = true;
+    const sampleList = (url: URL) => url.pathname.endsWith("/samples");
+    await page.route(sampleList, async (route) => {
+      if (holdList) await new Promise((resume) => setTimeout(resume, 1000));
+      await route.continue();
+    });
     await page.reload();
     await page.getByText("Loading…").waitFor();
+    await page.getByText("Listing the samples…").waitFor();
+    expect(await page.getByTestId("few-samples").count()).toBe(0);
+    holdList = false;
+    await page.unroute(sampleList);
     await page.locator('[data-label="blue"] .thumbs .pending').first().waitFor();
     expect(await page.locator(".thumbs li > span:not(.pending)").count()).toBe(0);
     expect(await page.getByText("No adapters yet").count()).toBe(0);
@@ -334,7 +366,10 @@ describe("the console", () => {
       { times: 2 },
     );
     await page.reload();
+    // Meanwhile the page says that the server does not answer, not a frozen bar alone.
+    await page.getByTestId("job-unreachable").waitFor();
     await until(() => page.getByTestId("job-status").textContent()).toMatch(/^(running|succeeded)/);
+    await until(() => page.getByTestId("job-unreachable").count()).toBe(0);
     // The MLP trains in epochs: its validation loss draws a learning curve as it goes, completed
     // from the report once trained (the job's events sample its progress, so they may skip epochs).
     const curvePoints = () => page.locator('[data-testid="learning-curve"] circle').count();
@@ -374,6 +409,20 @@ describe("the console", () => {
       "true",
     );
     await page.getByTestId("report").waitFor();
+    // Opened afresh, the Report tab shows the version that serves (v1 since the rollback), not the
+    // newest; while it loads, it says so rather than "No version yet".
+    let holdVersions = true;
+    const versionList = (url: URL) => url.pathname.endsWith("/versions");
+    await page.route(versionList, async (route) => {
+      if (holdVersions) await new Promise((resume) => setTimeout(resume, 1000));
+      await route.continue();
+    });
+    await page.reload();
+    await page.locator('[role="tabpanel"]').getByText("Loading…").waitFor();
+    expect(await page.getByText("No version yet").count()).toBe(0);
+    holdVersions = false;
+    await page.unroute(versionList);
+    await until(() => page.getByTestId("report").getAttribute("data-version")).toBe("1");
   });
 
   it("shows the API's problem for a file it refuses, per file", async () => {
@@ -413,7 +462,14 @@ describe("the console", () => {
   });
 
   it("builds a text adapter from a pasted CSV, runs a selection and applies it", async () => {
+    // The list is read again when shown: an adapter made elsewhere (another tab, the API) is there.
+    await api("/v1/adapters", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "made-elsewhere", backbone: "lexical", headType: "logistic" }),
+    });
     await page.getByRole("button", { name: "← Adapters" }).click();
+    await page.getByRole("button", { name: "made-elsewhere", exact: true }).waitFor();
     await page.getByLabel("Name", { exact: true }).fill("topics");
     await page.getByLabel("text", { exact: true }).check();
     await page.getByLabel("Backbone").selectOption("lexical");
@@ -459,6 +515,11 @@ describe("the console", () => {
     await sport.getByRole("button", { name: "Add texts" }).click();
     await until(() => page.getByTestId("count-sport").textContent()).toBe("6");
     expect(await sport.getByRole("textbox").inputValue()).toBe("");
+    // Pasted rows the API refuses stay in their box, to correct; the rows it took go.
+    await page.getByLabel("Paste CSV rows").fill('the umpire called it out,sport\n"",sport');
+    await page.getByRole("button", { name: "Add rows" }).click();
+    await until(() => page.getByTestId("count-sport").textContent()).toBe("7");
+    await until(() => page.getByLabel("Paste CSV rows").inputValue()).toBe('"",sport');
 
     await page.getByRole("tab", { name: "Selection" }).click();
     // No text backbone has a top to unfreeze: the option the API would refuse is not offered.
@@ -580,6 +641,10 @@ interface Version {
     };
   };
 }
+
+/** The text of the element with the focus. */
+const activeText = () =>
+  page.evaluate<string | null | undefined>("document.activeElement?.textContent");
 
 async function currentAdapter(name: string) {
   const { adapters } = await api<{

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "preact/hooks";
 import { callAdmin, path } from "./api";
-import { Card, ErrorBox, useAction } from "./ui";
+import { Card, ErrorBox, refocusInCard, useAction } from "./ui";
 
 interface Tenant {
   id: string;
@@ -66,7 +66,27 @@ export function AdminPanel({ onUseKey }: { onUseKey: (key: string) => void }) {
               >
                 {tenant.name}
               </button>{" "}
-              <code>{tenant.id}</code>
+              <code>{tenant.id}</code>{" "}
+              <button
+                type="button"
+                class="danger small"
+                aria-label={`delete tenant ${tenant.name}`}
+                onClick={(event) =>
+                  confirm(
+                    `Delete tenant "${tenant.name}" with all its adapters, samples, versions and keys?`,
+                  ) &&
+                  refocusInCard(
+                    event.currentTarget,
+                    action.run(async () => {
+                      await callAdmin("DELETE", `/v1/tenants/${path(tenant.id)}`);
+                      setTenants((list) => list.filter((t) => t.id !== tenant.id));
+                      setSelected((shown) => (shown?.id === tenant.id ? null : shown));
+                    }),
+                  )
+                }
+              >
+                Delete
+              </button>
             </li>
           ))}
         </ul>
@@ -78,7 +98,8 @@ export function AdminPanel({ onUseKey }: { onUseKey: (key: string) => void }) {
 
 function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: string) => void }) {
   const [keys, setKeys] = useState<ApiKey[]>([]);
-  const [issued, setIssued] = useState<string | null>(null);
+  // The key just issued, shown once; forgotten if revoked (it could no longer sign in).
+  const [issued, setIssued] = useState<{ id: string; key: string } | null>(null);
   const [copied, setCopied] = useState(false);
   const action = useAction();
   const keysPath = `/v1/tenants/${path(tenant.id)}/keys`;
@@ -95,7 +116,7 @@ function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: stri
         onClick={() =>
           action.run(async () => {
             const key = await callAdmin<ApiKey & { key: string }>("POST", keysPath);
-            setIssued(key.key);
+            setIssued({ id: key.id, key: key.key });
             setCopied(false);
             setKeys((list) => [...list, key]);
           })
@@ -106,12 +127,12 @@ function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: stri
       {issued && (
         <div class="issued" role="status">
           <p>The new key, shown only this once:</p>
-          <code data-testid="issued-key">{issued}</code>
+          <code data-testid="issued-key">{issued.key}</code>
           <div class="row">
             <button
               type="button"
               onClick={() =>
-                navigator.clipboard?.writeText(issued).then(
+                navigator.clipboard?.writeText(issued.key).then(
                   () => setCopied(true),
                   () => setCopied(false),
                 )
@@ -119,7 +140,7 @@ function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: stri
             >
               {copied ? "Copied" : "Copy"}
             </button>
-            <button type="button" onClick={() => onUseKey(issued)}>
+            <button type="button" onClick={() => onUseKey(issued.key)}>
               Sign in with this key
             </button>
           </div>
@@ -145,12 +166,16 @@ function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: stri
                 <button
                   type="button"
                   class="danger"
-                  onClick={() =>
+                  onClick={(event) =>
                     confirm(`Revoke key ${key.hint}…? Clients using it stop working.`) &&
-                    action.run(async () => {
-                      await callAdmin("DELETE", `${keysPath}/${path(key.id)}`);
-                      setKeys((list) => list.filter((k) => k.id !== key.id));
-                    })
+                    refocusInCard(
+                      event.currentTarget,
+                      action.run(async () => {
+                        await callAdmin("DELETE", `${keysPath}/${path(key.id)}`);
+                        setKeys((list) => list.filter((k) => k.id !== key.id));
+                        setIssued((shown) => (shown?.id === key.id ? null : shown));
+                      }),
+                    )
                   }
                 >
                   Revoke

@@ -9,7 +9,7 @@ import { call, fetchVersion, followJob, hasEnded, path, recentJobs } from "./api
 import { LearningCurve } from "./charts";
 import { type EpochPoint, epochPoint, linear, reportCurves, withEpoch } from "./plots";
 import type { Adapter, Job } from "./types";
-import { Card, ErrorBox, JobProgress, useAction } from "./ui";
+import { Card, ErrorBox, JobProgress, refocusInCard, useAction } from "./ui";
 
 export function Train({
   adapter,
@@ -27,6 +27,7 @@ export function Train({
   const [job, setJob] = useState<Job | null>(null);
   const [curve, setCurve] = useState<[number, number][]>([]);
   const [epochs, setEpochs] = useState<EpochPoint[][]>([]);
+  const [unreachable, setUnreachable] = useState(0);
   const action = useAction();
   const started = useRef(0);
   const following = useRef<AbortController | null>(null);
@@ -40,9 +41,8 @@ export function Train({
     const followed = !hasEnded(shown);
     const ended = !followed
       ? shown
-      : await followJob(
-          shown.id,
-          (state) => {
+      : await followJob(shown.id, {
+          update: (state) => {
             setJob(state);
             setEpochs((curves) => withEpoch(curves, epochPoint(state.progress.message)));
             setCurve((points) => [
@@ -50,8 +50,9 @@ export function Train({
               [(performance.now() - started.current) / 1000, state.progress.fraction],
             ]);
           },
-          following.current?.signal,
-        );
+          unreachable: setUnreachable,
+          signal: following.current?.signal,
+        });
     setJob(ended);
     if (ended.status !== "succeeded") return;
     if (followed) await onTrained();
@@ -115,8 +116,11 @@ export function Train({
           <button
             type="button"
             class="danger"
-            onClick={() =>
-              call<Job>("POST", `/v1/jobs/${path(job.id)}/cancel`).then(setJob, action.setError)
+            onClick={(event) =>
+              refocusInCard(
+                event.currentTarget,
+                call<Job>("POST", `/v1/jobs/${path(job.id)}/cancel`).then(setJob, action.setError),
+              )
             }
           >
             Cancel
@@ -124,7 +128,7 @@ export function Train({
         )}
       </form>
       <ErrorBox error={action.error} />
-      {job && <JobProgress job={job} />}
+      {job && <JobProgress job={job} unreachableFor={unreachable} />}
       {job?.status === "succeeded" && job.version !== null && (
         <button type="button" onClick={() => action.run(() => onShowReport(job.version as number))}>
           Show the report of version {job.version}

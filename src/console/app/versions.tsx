@@ -6,7 +6,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, callDownload, path } from "./api";
 import type { Adapter, HeadVersion } from "./types";
-import { Card, ErrorBox, fixed, useAction } from "./ui";
+import { Card, ErrorBox, fixed, refocusInCard, useAction } from "./ui";
 
 export function Versions({
   adapter,
@@ -87,12 +87,16 @@ export function Versions({
                 ) : (
                   <button
                     type="button"
-                    onClick={() =>
-                      action.run(async () => {
-                        await call("POST", `${versionsPath}/${v.version}/activate`);
-                        await onActivated();
-                        await load();
-                      })
+                    aria-label={`activate v${v.version}`}
+                    onClick={(event) =>
+                      refocusInCard(
+                        event.currentTarget,
+                        action.run(async () => {
+                          await call("POST", `${versionsPath}/${v.version}/activate`);
+                          await onActivated();
+                          await load();
+                        }),
+                      )
                     }
                   >
                     Activate
