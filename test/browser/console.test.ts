@@ -158,6 +158,8 @@ describe("the console", () => {
     await until(() => page.getByTestId("count-red").textContent()).toBe("5");
     await until(() => page.getByTestId("count-green").textContent()).toBe("5");
     await until(() => page.getByTestId("upload-progress").textContent()).toBe("uploaded 10 of 10");
+    // A live region, which a screen reader announces as it moves.
+    expect(await page.getByRole("status").filter({ hasText: "uploaded 10 of 10" }).count()).toBe(1);
     expect(await page.locator('[data-testid="upload-outcomes"] tr.added').count()).toBe(10);
     // … and dropped onto a label's box, as a drag from the desktop would.
     await dropFiles('[data-label="blue"]', pictures("blue", 5));
@@ -423,6 +425,51 @@ describe("the console", () => {
     holdVersions = false;
     await page.unroute(versionList);
     await until(() => page.getByTestId("report").getAttribute("data-version")).toBe("1");
+
+    // A finetune head (MobileNetV2's top retrained), not made active: its report says on how many
+    // of the samples its head was trained (its validation split stops it), and the Versions tab
+    // offers no export of it, which the API refuses (exports describe heads on frozen embeddings).
+    // It is started elsewhere (another tab, the API) while this page shows the Train tab: the
+    // page's Train meets the API's 409, which it shows, and follows that training instead.
+    await page.getByRole("tab", { name: "Train" }).click();
+    await page.getByRole("button", { name: "Show the report of version 2" }).waitFor();
+    await api(`/v1/adapters/${adapter.id}/train`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ headType: "finetune", activate: false }),
+    });
+    await page.getByRole("button", { name: "Train", exact: true }).click();
+    await until(() => page.locator('[role="tabpanel"] .error').first().textContent()).toContain(
+      "409",
+    );
+    const finetuned = page.getByRole("button", { name: "Show the report of version 3" });
+    await finetuned.waitFor({ timeout: JOB_TIMEOUT });
+    await finetuned.click();
+    await page.locator('[data-testid="report"][data-version="3"]').waitFor();
+    const v3 = (
+      await api<{ versions: (Version & { version: number; headType: string })[] }>(
+        `/v1/adapters/${adapter.id}/versions`,
+      )
+    ).versions.find((v) => v.version === 3);
+    if (!v3) throw new Error("no version 3 after the finetune training");
+    const { servedHeadTrainedOn, afterDedup } = v3.report.samples;
+    expect(servedHeadTrainedOn).toBeLessThan(afterDedup);
+    expect(await page.getByTestId("split").textContent()).toContain(
+      `trained on ${servedHeadTrainedOn} of the ${afterDedup} distinct samples`,
+    );
+    expect(await page.getByTestId("active-version").textContent()).toBe("1");
+    // Version 2 activated elsewhere (another tab, the API): the Versions tab lists it active, and
+    // the page's header follows.
+    await api(`/v1/adapters/${adapter.id}/versions/2/activate`, { method: "POST" });
+    await page.getByRole("tab", { name: "Versions" }).click();
+    await page.locator('[data-testid="versions"] tr[data-version="3"]').waitFor();
+    await until(() => page.getByTestId("active-version").textContent()).toBe("2");
+    // (No candidate beating the frozen head leaves a logistic head, which exports.)
+    expect(await page.getByRole("button", { name: "export v3 as JSON" }).count()).toBe(
+      v3.headType === "finetune" ? 0 : 1,
+    );
+    await page.getByRole("button", { name: "activate v1" }).click();
+    await until(() => page.getByTestId("active-version").textContent()).toBe("1");
   });
 
   it("shows the API's problem for a file it refuses, per file", async () => {
@@ -524,6 +571,10 @@ describe("the console", () => {
     await page.getByRole("tab", { name: "Selection" }).click();
     // No text backbone has a top to unfreeze: the option the API would refuse is not offered.
     expect(await page.getByLabel("frozen vs top unfrozen").count()).toBe(0);
+    // A selection is cancelled as a training is: it ends "cancelled", and can run again.
+    await page.getByRole("button", { name: "Run selection" }).click();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await until(() => page.getByTestId("job-status").textContent()).toMatch(/^cancelled/);
     await page.getByRole("button", { name: "Run selection" }).click();
     await page.getByTestId("pareto-plot").waitFor({ timeout: JOB_TIMEOUT });
     const adapter = await currentAdapter("topics");
@@ -578,6 +629,17 @@ describe("the console", () => {
     expect(
       await page.getByRole("button", { name: `switch to ${other.id}`, exact: true }).count(),
     ).toBe(0);
+    // A text version exports its head (ONNX or JSON), not a whole graph: the tokenizer runs outside
+    // any, and the API refuses it.
+    await page.getByRole("tab", { name: "Versions" }).click();
+    await page
+      .getByRole("button", { name: /^export v\d+ as head ONNX$/ })
+      .first()
+      .waitFor();
+    expect(await page.getByRole("button", { name: /^export v\d+ as ONNX$/ }).count()).toBe(0);
+    // Back on the Selection tab, once it has read its jobs (the next test revokes the key).
+    await page.getByRole("tab", { name: "Selection" }).click();
+    await page.getByTestId("selection-report").waitFor();
   });
 
   it("returns to sign-in, saying why, when the key is revoked, and refuses it there", async () => {
@@ -626,7 +688,7 @@ describe("the console", () => {
 
 interface Version {
   report: {
-    samples: { servedHeadTrainedOn: number };
+    samples: { servedHeadTrainedOn: number; afterDedup: number };
     evaluation: {
       protocol: { reason: string; kind: string; repeats?: number };
       accuracy: { value: number };

@@ -254,7 +254,8 @@ export function Samples({
       {progress && (
         <div class="job">
           <progress max={progress.total} value={progress.done} aria-label="upload progress" />
-          <span data-testid="upload-progress">
+          {/* Announced as it moves, as a job's progress is. */}
+          <span data-testid="upload-progress" role="status">
             uploaded {progress.done} of {progress.total}
           </span>
         </div>

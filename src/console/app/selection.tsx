@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { call, followJob, hasEnded, path, recentJobs } from "./api";
 import { ParetoPlot } from "./charts";
 import type { Adapter, Candidate, Job, SelectionReport } from "./types";
-import { Card, ErrorBox, fixed, JobProgress, useAction } from "./ui";
+import { CancelJob, Card, ErrorBox, fixed, JobProgress, useAction } from "./ui";
 
 export function Selection({
   adapter,
@@ -78,6 +78,7 @@ export function Selection({
       showSwitch(await call<Job>("POST", `${adapterPath}/select/apply`, { json: request })),
     );
   const report = job?.report;
+  const running = [job, switchJob].find((j) => j !== null && !hasEnded(j)) ?? null;
   // A fusion adapter has no layer of its own: its backbone id names its parts' layers.
   const isCurrent = (c: Candidate) =>
     c.backbone === adapter.backbone && (adapter.layer === null || c.layer === adapter.layer);
@@ -116,6 +117,13 @@ export function Selection({
         <button type="submit" disabled={action.busy}>
           Run selection
         </button>
+        {running && (
+          <CancelJob
+            job={running}
+            onCancelled={running.kind === "switch" ? setSwitchJob : setJob}
+            onError={action.setError}
+          />
+        )}
       </form>
       <ErrorBox error={action.error} />
       {job && <JobProgress job={job} unreachableFor={unreachable} />}

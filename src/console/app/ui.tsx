@@ -2,7 +2,7 @@
 
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
-import { ApiError, hasEnded, NetworkError } from "./api";
+import { ApiError, call, hasEnded, NetworkError, path } from "./api";
 import type { Job } from "./types";
 
 export function ErrorBox({ error }: { error: unknown }) {
@@ -83,6 +83,32 @@ export async function refocusInCard(control: Element, done: Promise<unknown>): P
   setTimeout(() => {
     if (!control.isConnected) heading?.focus();
   });
+}
+
+/** Cancels a queued or running job; it stops at its next step and publishes nothing. */
+export function CancelJob({
+  job,
+  onCancelled,
+  onError,
+}: {
+  job: Job;
+  onCancelled: (job: Job) => void;
+  onError: (error: unknown) => void;
+}) {
+  return (
+    <button
+      type="button"
+      class="danger"
+      onClick={(event) =>
+        refocusInCard(
+          event.currentTarget,
+          call<Job>("POST", `/v1/jobs/${path(job.id)}/cancel`).then(onCancelled, onError),
+        )
+      }
+    >
+      Cancel
+    </button>
+  );
 }
 
 export function Card({ title, children }: { title: string; children: ComponentChildren }) {
