@@ -115,6 +115,14 @@ describe("the console", () => {
     await page.getByRole("button", { name: "Issue a key" }).click();
     key = (await page.getByTestId("issued-key").textContent()) ?? "";
     expect(key).toMatch(/^eak_/);
+    // A browser that refuses the clipboard (no secure context, a denied permission): said so, and
+    // the key selected, to copy by hand.
+    await page.evaluate(
+      'navigator.clipboard.writeText = () => Promise.reject(new DOMException("denied", "NotAllowedError"))',
+    );
+    await page.getByRole("button", { name: "Copy", exact: true }).click();
+    await page.getByTestId("copy-refused").waitFor();
+    expect(await page.evaluate<string>("String(getSelection())")).toBe(key);
     expect((await api<{ id: string }>("/v1/tenant")).id).toMatch(/^t_/);
     await shot("1-admin");
     await page.getByRole("button", { name: "Sign in with this key" }).click();

@@ -1,6 +1,7 @@
 /** Admin mode: tenants, and their API keys (a new key is shown once, with a copy button). */
 
-import { useEffect, useState } from "preact/hooks";
+import type { RefObject } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { callAdmin, path } from "./api";
 import { Card, ErrorBox, refocusInCard, useAction } from "./ui";
 
@@ -100,7 +101,7 @@ function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: stri
   const [keys, setKeys] = useState<ApiKey[]>([]);
   // The key just issued, shown once; forgotten if revoked (it could no longer sign in).
   const [issued, setIssued] = useState<{ id: string; key: string } | null>(null);
-  const [copied, setCopied] = useState(false);
+  const keyText = useRef<HTMLElement>(null);
   const action = useAction();
   const keysPath = `/v1/tenants/${path(tenant.id)}/keys`;
   const load = () =>
@@ -117,7 +118,6 @@ function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: stri
           action.run(async () => {
             const key = await callAdmin<ApiKey & { key: string }>("POST", keysPath);
             setIssued({ id: key.id, key: key.key });
-            setCopied(false);
             setKeys((list) => [...list, key]);
           })
         }
@@ -127,19 +127,11 @@ function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: stri
       {issued && (
         <div class="issued" role="status">
           <p>The new key, shown only this once:</p>
-          <code data-testid="issued-key">{issued.key}</code>
+          <code data-testid="issued-key" ref={keyText}>
+            {issued.key}
+          </code>
           <div class="row">
-            <button
-              type="button"
-              onClick={() =>
-                navigator.clipboard?.writeText(issued.key).then(
-                  () => setCopied(true),
-                  () => setCopied(false),
-                )
-              }
-            >
-              {copied ? "Copied" : "Copy"}
-            </button>
+            <CopyButton key={issued.id} text={issued.key} fallback={keyText} />
             <button type="button" onClick={() => onUseKey(issued.key)}>
               Sign in with this key
             </button>
@@ -186,5 +178,35 @@ function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: stri
         </tbody>
       </table>
     </Card>
+  );
+}
+
+/**
+ * Copies to the clipboard. Where the browser refuses (no clipboard outside a secure context, a
+ * denied permission), it says so and selects the `fallback` text, to copy by hand.
+ */
+function CopyButton({ text, fallback }: { text: string; fallback: RefObject<HTMLElement> }) {
+  const [outcome, setOutcome] = useState<"copied" | "refused" | null>(null);
+  const refused = () => {
+    setOutcome("refused");
+    if (fallback.current) getSelection()?.selectAllChildren(fallback.current);
+  };
+  return (
+    <>
+      <button
+        type="button"
+        onClick={() => {
+          if (!navigator.clipboard) return refused();
+          navigator.clipboard.writeText(text).then(() => setOutcome("copied"), refused);
+        }}
+      >
+        {outcome === "copied" ? "Copied" : "Copy"}
+      </button>
+      {outcome === "refused" && (
+        <p class="error" role="alert" data-testid="copy-refused">
+          The browser did not let the page copy: the key is selected, copy it with the keyboard.
+        </p>
+      )}
+    </>
   );
 }
