@@ -575,6 +575,12 @@ describe("the console", () => {
     await page.getByRole("button", { name: "Add rows" }).click();
     await until(() => page.getByTestId("count-sport").textContent()).toBe("7");
     await until(() => page.getByLabel("Paste CSV rows").inputValue()).toBe('"",sport');
+    // A first version, on the lexical backbone, before the selection moves the adapter off it.
+    await page.getByRole("tab", { name: "Train" }).click();
+    await page.getByRole("button", { name: "Train", exact: true }).click();
+    await page
+      .getByRole("button", { name: "Show the report of version 1" })
+      .waitFor({ timeout: JOB_TIMEOUT });
 
     await page.getByRole("tab", { name: "Selection" }).click();
     // No text backbone has a top to unfreeze: the option the API would refuse is not offered.
@@ -645,6 +651,21 @@ describe("the console", () => {
       .first()
       .waitFor();
     expect(await page.getByRole("button", { name: /^export v\d+ as ONNX$/ }).count()).toBe(0);
+    // A version trained on another backbone than the adapter's offers no Activate, which the API
+    // refuses (409) until the adapter is switched back.
+    const adapterNow = await currentAdapter("topics");
+    const { versions } = await api<{
+      versions: { version: number; binding: { backbone: string; layer: string | null } }[];
+    }>(`/v1/adapters/${adapterNow.id}/versions`);
+    const elsewhere = versions.filter(
+      (v) => v.binding.backbone !== adapterNow.backbone || v.binding.layer !== adapterNow.layer,
+    );
+    expect(elsewhere.length).toBeGreaterThan(0);
+    for (const { version } of elsewhere) {
+      const row = page.locator(`[data-testid="versions"] tr[data-version="${version}"]`);
+      expect(await row.getByTestId("other-backbone").count()).toBe(1);
+      expect(await row.getByRole("button", { name: `activate v${version}` }).count()).toBe(0);
+    }
     // Back on the Selection tab, once it has read its jobs (the next test revokes the key).
     await page.getByRole("tab", { name: "Selection" }).click();
     await page.getByTestId("selection-report").waitFor();

@@ -94,6 +94,11 @@ export function Versions({
               <td>
                 {v.active ? (
                   <strong>active</strong>
+                ) : !onAdaptersBackbone(v, adapter) ? (
+                  // The API refuses it (409) until the adapter is switched back (Selection).
+                  <span class="hint" data-testid="other-backbone">
+                    another backbone: switch back to activate
+                  </span>
                 ) : (
                   <button
                     type="button"
@@ -127,6 +132,11 @@ const EXPORTS = [
   ["onnx-head", "head ONNX"],
   ["json", "JSON"],
 ] as const;
+
+/** Whether a version was trained on the backbone and layer the adapter is on now. */
+function onAdaptersBackbone(version: HeadVersion, adapter: Adapter): boolean {
+  return version.binding.backbone === adapter.backbone && version.binding.layer === adapter.layer;
+}
 
 /**
  * What the API exports of a version (README, Export): nothing of a finetune head, whose backbone
