@@ -128,7 +128,9 @@ describe("the console", () => {
     await page.getByRole("button", { name: "Sign in with this key" }).click();
     await until(() => page.getByRole("heading", { name: "Adapters" }).isVisible()).toBe(true);
     // Off the admin panel that had it, the focus moves to the tenant's view.
-    expect(await page.evaluate<string | undefined>("document.activeElement?.tagName")).toBe("MAIN");
+    await until(() => page.evaluate<string | undefined>("document.activeElement?.tagName")).toBe(
+      "MAIN",
+    );
     // A link to an adapter this tenant does not have says so, over the list.
     await page.evaluate('location.replace("#/adapters/a_000000000000000000000000/report")');
     await until(() => page.getByRole("alert").first().textContent()).toContain(

@@ -30,7 +30,9 @@ export function Report({
     const active = adapter.activeVersion;
     action.run(async () => {
       const shown = await fetchVersion(adapter.id, active);
-      if (shown) onPick(shown);
+      // Never an endless "Loading…".
+      if (!shown) throw new Error(`version ${active} is not among the versions listed`);
+      onPick(shown);
     });
   }, [adapter.id, adapter.activeVersion, version]);
   if (!version) {
