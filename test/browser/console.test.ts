@@ -91,15 +91,46 @@ describe("the console", () => {
     expect(await page.getByTestId("signed-out-reason").count()).toBe(0);
     await page.getByLabel("Admin token").fill(ADMIN_TOKEN);
     await page.getByRole("button", { name: "Open admin" }).click();
+    // A tenant is deleted, with all it holds, once confirmed.
+    await page.getByLabel("New tenant name").fill("short-lived");
+    await page.getByRole("button", { name: "Create tenant" }).click();
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.getByRole("button", { name: "delete tenant short-lived" }).click();
+    await until(() => page.getByRole("button", { name: "short-lived", exact: true }).count()).toBe(
+      0,
+    );
+    // The focus, on the button just taken away, goes to the list's heading, not to the page's top.
+    await until(() => activeText()).toBe("Tenants");
+    const { tenants } = await api<{ tenants: { name: string }[] }>("/v1/tenants", {}, ADMIN_TOKEN);
+    expect(tenants.map((tenant) => tenant.name)).not.toContain("short-lived");
     await page.getByLabel("New tenant name").fill("browser-test");
     await page.getByRole("button", { name: "Create tenant" }).click();
+    // A key revoked right after it was issued is no longer offered to sign in with.
+    await page.getByRole("button", { name: "Issue a key" }).click();
+    await page.getByTestId("issued-key").waitFor();
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.getByRole("button", { name: "Revoke" }).click();
+    await until(() => page.getByTestId("issued-key").count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Sign in with this key" }).count()).toBe(0);
     await page.getByRole("button", { name: "Issue a key" }).click();
     key = (await page.getByTestId("issued-key").textContent()) ?? "";
     expect(key).toMatch(/^eak_/);
+    // A browser that refuses the clipboard (no secure context, a denied permission): said so, and
+    // the key selected, to copy by hand.
+    await page.evaluate(
+      'navigator.clipboard.writeText = () => Promise.reject(new DOMException("denied", "NotAllowedError"))',
+    );
+    await page.getByRole("button", { name: "Copy", exact: true }).click();
+    await page.getByTestId("copy-refused").waitFor();
+    expect(await page.evaluate<string>("String(getSelection())")).toBe(key);
     expect((await api<{ id: string }>("/v1/tenant")).id).toMatch(/^t_/);
     await shot("1-admin");
     await page.getByRole("button", { name: "Sign in with this key" }).click();
     await until(() => page.getByRole("heading", { name: "Adapters" }).isVisible()).toBe(true);
+    // Off the admin panel that had it, the focus moves to the tenant's view.
+    await until(() => page.evaluate<string | undefined>("document.activeElement?.tagName")).toBe(
+      "MAIN",
+    );
     // A link to an adapter this tenant does not have says so, over the list.
     await page.evaluate('location.replace("#/adapters/a_000000000000000000000000/report")');
     await until(() => page.getByRole("alert").first().textContent()).toContain(
@@ -137,6 +168,8 @@ describe("the console", () => {
     await until(() => page.getByTestId("count-red").textContent()).toBe("5");
     await until(() => page.getByTestId("count-green").textContent()).toBe("5");
     await until(() => page.getByTestId("upload-progress").textContent()).toBe("uploaded 10 of 10");
+    // A live region, which a screen reader announces as it moves.
+    expect(await page.getByRole("status").filter({ hasText: "uploaded 10 of 10" }).count()).toBe(1);
     expect(await page.locator('[data-testid="upload-outcomes"] tr.added').count()).toBe(10);
     // … and dropped onto a label's box, as a drag from the desktop would.
     await dropFiles('[data-label="blue"]', pictures("blue", 5));
@@ -176,8 +209,19 @@ describe("the console", () => {
         await route.continue();
       },
     );
+    // The samples' list, held back too: said to be listed, with no "too few samples" meanwhile.
+    let holdList = true;
+    const sampleList = (url: URL) => url.pathname.endsWith("/samples");
+    await page.route(sampleList, async (route) => {
+      if (holdList) await new Promise((resume) => setTimeout(resume, 1000));
+      await route.continue();
+    });
     await page.reload();
     await page.getByText("Loading…").waitFor();
+    await page.getByText("Listing the samples…").waitFor();
+    expect(await page.getByTestId("few-samples").count()).toBe(0);
+    holdList = false;
+    await page.unroute(sampleList);
     await page.locator('[data-label="blue"] .thumbs .pending').first().waitFor();
     expect(await page.locator(".thumbs li > span:not(.pending)").count()).toBe(0);
     expect(await page.getByText("No adapters yet").count()).toBe(0);
@@ -334,7 +378,10 @@ describe("the console", () => {
       { times: 2 },
     );
     await page.reload();
+    // Meanwhile the page says that the server does not answer, not a frozen bar alone.
+    await page.getByTestId("job-unreachable").waitFor();
     await until(() => page.getByTestId("job-status").textContent()).toMatch(/^(running|succeeded)/);
+    await until(() => page.getByTestId("job-unreachable").count()).toBe(0);
     // The MLP trains in epochs: its validation loss draws a learning curve as it goes, completed
     // from the report once trained (the job's events sample its progress, so they may skip epochs).
     const curvePoints = () => page.locator('[data-testid="learning-curve"] circle').count();
@@ -374,6 +421,65 @@ describe("the console", () => {
       "true",
     );
     await page.getByTestId("report").waitFor();
+    // Opened afresh, the Report tab shows the version that serves (v1 since the rollback), not the
+    // newest; while it loads, it says so rather than "No version yet".
+    let holdVersions = true;
+    const versionList = (url: URL) => url.pathname.endsWith("/versions");
+    await page.route(versionList, async (route) => {
+      if (holdVersions) await new Promise((resume) => setTimeout(resume, 1000));
+      await route.continue();
+    });
+    await page.reload();
+    await page.locator('[role="tabpanel"]').getByText("Loading…").waitFor();
+    expect(await page.getByText("No version yet").count()).toBe(0);
+    holdVersions = false;
+    await page.unroute(versionList);
+    await until(() => page.getByTestId("report").getAttribute("data-version")).toBe("1");
+
+    // A finetune head (MobileNetV2's top retrained), not made active: its report says on how many
+    // of the samples its head was trained (its validation split stops it), and the Versions tab
+    // offers no export of it, which the API refuses (exports describe heads on frozen embeddings).
+    // It is started elsewhere (another tab, the API) while this page shows the Train tab: the
+    // page's Train meets the API's 409, which it shows, and follows that training instead.
+    await page.getByRole("tab", { name: "Train" }).click();
+    await page.getByRole("button", { name: "Show the report of version 2" }).waitFor();
+    await api(`/v1/adapters/${adapter.id}/train`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ headType: "finetune", activate: false }),
+    });
+    await page.getByRole("button", { name: "Train", exact: true }).click();
+    await until(() => page.locator('[role="tabpanel"] .error').first().textContent()).toContain(
+      "409",
+    );
+    const finetuned = page.getByRole("button", { name: "Show the report of version 3" });
+    await finetuned.waitFor({ timeout: JOB_TIMEOUT });
+    await finetuned.click();
+    await page.locator('[data-testid="report"][data-version="3"]').waitFor();
+    const v3 = (
+      await api<{ versions: (Version & { version: number; headType: string })[] }>(
+        `/v1/adapters/${adapter.id}/versions`,
+      )
+    ).versions.find((v) => v.version === 3);
+    if (!v3) throw new Error("no version 3 after the finetune training");
+    const { servedHeadTrainedOn, afterDedup } = v3.report.samples;
+    expect(servedHeadTrainedOn).toBeLessThan(afterDedup);
+    expect(await page.getByTestId("split").textContent()).toContain(
+      `trained on ${servedHeadTrainedOn} of the ${afterDedup} distinct samples`,
+    );
+    expect(await page.getByTestId("active-version").textContent()).toBe("1");
+    // Version 2 activated elsewhere (another tab, the API): the Versions tab lists it active, and
+    // the page's header follows.
+    await api(`/v1/adapters/${adapter.id}/versions/2/activate`, { method: "POST" });
+    await page.getByRole("tab", { name: "Versions" }).click();
+    await page.locator('[data-testid="versions"] tr[data-version="3"]').waitFor();
+    await until(() => page.getByTestId("active-version").textContent()).toBe("2");
+    // (No candidate beating the frozen head leaves a logistic head, which exports.)
+    expect(await page.getByRole("button", { name: "export v3 as JSON" }).count()).toBe(
+      v3.headType === "finetune" ? 0 : 1,
+    );
+    await page.getByRole("button", { name: "activate v1" }).click();
+    await until(() => page.getByTestId("active-version").textContent()).toBe("1");
   });
 
   it("shows the API's problem for a file it refuses, per file", async () => {
@@ -413,7 +519,14 @@ describe("the console", () => {
   });
 
   it("builds a text adapter from a pasted CSV, runs a selection and applies it", async () => {
+    // The list is read again when shown: an adapter made elsewhere (another tab, the API) is there.
+    await api("/v1/adapters", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "made-elsewhere", backbone: "lexical", headType: "logistic" }),
+    });
     await page.getByRole("button", { name: "← Adapters" }).click();
+    await page.getByRole("button", { name: "made-elsewhere", exact: true }).waitFor();
     await page.getByLabel("Name", { exact: true }).fill("topics");
     await page.getByLabel("text", { exact: true }).check();
     await page.getByLabel("Backbone").selectOption("lexical");
@@ -459,10 +572,25 @@ describe("the console", () => {
     await sport.getByRole("button", { name: "Add texts" }).click();
     await until(() => page.getByTestId("count-sport").textContent()).toBe("6");
     expect(await sport.getByRole("textbox").inputValue()).toBe("");
+    // Pasted rows the API refuses stay in their box, to correct; the rows it took go.
+    await page.getByLabel("Paste CSV rows").fill('the umpire called it out,sport\n"",sport');
+    await page.getByRole("button", { name: "Add rows" }).click();
+    await until(() => page.getByTestId("count-sport").textContent()).toBe("7");
+    await until(() => page.getByLabel("Paste CSV rows").inputValue()).toBe('"",sport');
+    // A first version, on the lexical backbone, before the selection moves the adapter off it.
+    await page.getByRole("tab", { name: "Train" }).click();
+    await page.getByRole("button", { name: "Train", exact: true }).click();
+    await page
+      .getByRole("button", { name: "Show the report of version 1" })
+      .waitFor({ timeout: JOB_TIMEOUT });
 
     await page.getByRole("tab", { name: "Selection" }).click();
     // No text backbone has a top to unfreeze: the option the API would refuse is not offered.
     expect(await page.getByLabel("frozen vs top unfrozen").count()).toBe(0);
+    // A selection is cancelled as a training is: it ends "cancelled", and can run again.
+    await page.getByRole("button", { name: "Run selection" }).click();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await until(() => page.getByTestId("job-status").textContent()).toMatch(/^cancelled/);
     await page.getByRole("button", { name: "Run selection" }).click();
     await page.getByTestId("pareto-plot").waitFor({ timeout: JOB_TIMEOUT });
     const adapter = await currentAdapter("topics");
@@ -517,6 +645,32 @@ describe("the console", () => {
     expect(
       await page.getByRole("button", { name: `switch to ${other.id}`, exact: true }).count(),
     ).toBe(0);
+    // A text version exports its head (ONNX or JSON), not a whole graph: the tokenizer runs outside
+    // any, and the API refuses it.
+    await page.getByRole("tab", { name: "Versions" }).click();
+    await page
+      .getByRole("button", { name: /^export v\d+ as head ONNX$/ })
+      .first()
+      .waitFor();
+    expect(await page.getByRole("button", { name: /^export v\d+ as ONNX$/ }).count()).toBe(0);
+    // A version trained on another backbone than the adapter's offers no Activate, which the API
+    // refuses (409) until the adapter is switched back.
+    const adapterNow = await currentAdapter("topics");
+    const { versions } = await api<{
+      versions: { version: number; binding: { backbone: string; layer: string | null } }[];
+    }>(`/v1/adapters/${adapterNow.id}/versions`);
+    const elsewhere = versions.filter(
+      (v) => v.binding.backbone !== adapterNow.backbone || v.binding.layer !== adapterNow.layer,
+    );
+    expect(elsewhere.length).toBeGreaterThan(0);
+    for (const { version } of elsewhere) {
+      const row = page.locator(`[data-testid="versions"] tr[data-version="${version}"]`);
+      expect(await row.getByTestId("other-backbone").count()).toBe(1);
+      expect(await row.getByRole("button", { name: `activate v${version}` }).count()).toBe(0);
+    }
+    // Back on the Selection tab, once it has read its jobs (the next test revokes the key).
+    await page.getByRole("tab", { name: "Selection" }).click();
+    await page.getByTestId("selection-report").waitFor();
   });
 
   it("returns to sign-in, saying why, when the key is revoked, and refuses it there", async () => {
@@ -565,7 +719,7 @@ describe("the console", () => {
 
 interface Version {
   report: {
-    samples: { servedHeadTrainedOn: number };
+    samples: { servedHeadTrainedOn: number; afterDedup: number };
     evaluation: {
       protocol: { reason: string; kind: string; repeats?: number };
       accuracy: { value: number };
@@ -580,6 +734,10 @@ interface Version {
     };
   };
 }
+
+/** The text of the element with the focus. */
+const activeText = () =>
+  page.evaluate<string | null | undefined>("document.activeElement?.textContent");
 
 async function currentAdapter(name: string) {
   const { adapters } = await api<{

@@ -103,7 +103,12 @@ export function AdapterView({
         )}
         {tab === "Try it" && <TryIt adapter={adapter} modality={modality} />}
         {tab === "Versions" && (
-          <Versions adapter={adapter} onActivated={refresh} onShow={showReport} />
+          <Versions
+            adapter={adapter}
+            modality={modality}
+            onActivated={refresh}
+            onShow={showReport}
+          />
         )}
         {tab === "Selection" && (
           <Selection adapter={adapter} modality={modality} onSwitched={refresh} />

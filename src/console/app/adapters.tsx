@@ -5,7 +5,7 @@ import { AdapterView } from "./adapter";
 import { call, path } from "./api";
 import { type Tab, useRoute } from "./route";
 import { type Adapter, type Backbone, headTypesFor } from "./types";
-import { Card, ErrorBox, mib, useAction } from "./ui";
+import { Card, ErrorBox, mib, refocusInCard, useAction } from "./ui";
 
 export function AdapterList() {
   // null until listed: an empty list is "no adapters yet", not "not loaded yet".
@@ -13,7 +13,11 @@ export function AdapterList() {
   const [backbones, setBackbones] = useState<Backbone[]>([]);
   const [route, go] = useRoute();
   const action = useAction();
+  // Listed again whenever the list is shown: adapters created or deleted meanwhile (another tab,
+  // the API) appear or go.
+  const atList = route.adapterId === null;
   useEffect(() => {
+    if (!atList && adapters !== null) return;
     action.run(async () => {
       const [list, catalogue] = await Promise.all([
         call<{ adapters: Adapter[] }>("GET", "/v1/adapters?limit=200"),
@@ -22,7 +26,7 @@ export function AdapterList() {
       setAdapters(list.adapters);
       setBackbones(catalogue.backbones);
     });
-  }, []);
+  }, [atList]);
   const modalityOf = (adapter: Adapter) =>
     backbones.find((b) => b.id === adapter.backbone)?.modality ?? "text";
 
@@ -86,12 +90,15 @@ export function AdapterList() {
                     type="button"
                     class="danger"
                     aria-label={`delete ${adapter.name}`}
-                    onClick={() =>
+                    onClick={(event) =>
                       confirm(`Delete adapter "${adapter.name}" with its samples and versions?`) &&
-                      action.run(async () => {
-                        await call("DELETE", `/v1/adapters/${path(adapter.id)}`);
-                        setAdapters((list) => list?.filter((a) => a.id !== adapter.id) ?? null);
-                      })
+                      refocusInCard(
+                        event.currentTarget,
+                        action.run(async () => {
+                          await call("DELETE", `/v1/adapters/${path(adapter.id)}`);
+                          setAdapters((list) => list?.filter((a) => a.id !== adapter.id) ?? null);
+                        }),
+                      )
                     }
                   >
                     Delete

@@ -1,8 +1,9 @@
 /** Admin mode: tenants, and their API keys (a new key is shown once, with a copy button). */
 
-import { useEffect, useState } from "preact/hooks";
+import type { RefObject } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { callAdmin, path } from "./api";
-import { Card, ErrorBox, useAction } from "./ui";
+import { Card, ErrorBox, refocusInCard, useAction } from "./ui";
 
 interface Tenant {
   id: string;
@@ -66,7 +67,27 @@ export function AdminPanel({ onUseKey }: { onUseKey: (key: string) => void }) {
               >
                 {tenant.name}
               </button>{" "}
-              <code>{tenant.id}</code>
+              <code>{tenant.id}</code>{" "}
+              <button
+                type="button"
+                class="danger small"
+                aria-label={`delete tenant ${tenant.name}`}
+                onClick={(event) =>
+                  confirm(
+                    `Delete tenant "${tenant.name}" with all its adapters, samples, versions and keys?`,
+                  ) &&
+                  refocusInCard(
+                    event.currentTarget,
+                    action.run(async () => {
+                      await callAdmin("DELETE", `/v1/tenants/${path(tenant.id)}`);
+                      setTenants((list) => list.filter((t) => t.id !== tenant.id));
+                      setSelected((shown) => (shown?.id === tenant.id ? null : shown));
+                    }),
+                  )
+                }
+              >
+                Delete
+              </button>
             </li>
           ))}
         </ul>
@@ -78,8 +99,9 @@ export function AdminPanel({ onUseKey }: { onUseKey: (key: string) => void }) {
 
 function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: string) => void }) {
   const [keys, setKeys] = useState<ApiKey[]>([]);
-  const [issued, setIssued] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
+  // The key just issued, shown once; forgotten if revoked (it could no longer sign in).
+  const [issued, setIssued] = useState<{ id: string; key: string } | null>(null);
+  const keyText = useRef<HTMLElement>(null);
   const action = useAction();
   const keysPath = `/v1/tenants/${path(tenant.id)}/keys`;
   const load = () =>
@@ -95,8 +117,7 @@ function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: stri
         onClick={() =>
           action.run(async () => {
             const key = await callAdmin<ApiKey & { key: string }>("POST", keysPath);
-            setIssued(key.key);
-            setCopied(false);
+            setIssued({ id: key.id, key: key.key });
             setKeys((list) => [...list, key]);
           })
         }
@@ -106,20 +127,12 @@ function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: stri
       {issued && (
         <div class="issued" role="status">
           <p>The new key, shown only this once:</p>
-          <code data-testid="issued-key">{issued}</code>
+          <code data-testid="issued-key" ref={keyText}>
+            {issued.key}
+          </code>
           <div class="row">
-            <button
-              type="button"
-              onClick={() =>
-                navigator.clipboard?.writeText(issued).then(
-                  () => setCopied(true),
-                  () => setCopied(false),
-                )
-              }
-            >
-              {copied ? "Copied" : "Copy"}
-            </button>
-            <button type="button" onClick={() => onUseKey(issued)}>
+            <CopyButton key={issued.id} text={issued.key} fallback={keyText} />
+            <button type="button" onClick={() => onUseKey(issued.key)}>
               Sign in with this key
             </button>
           </div>
@@ -145,12 +158,16 @@ function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: stri
                 <button
                   type="button"
                   class="danger"
-                  onClick={() =>
+                  onClick={(event) =>
                     confirm(`Revoke key ${key.hint}…? Clients using it stop working.`) &&
-                    action.run(async () => {
-                      await callAdmin("DELETE", `${keysPath}/${path(key.id)}`);
-                      setKeys((list) => list.filter((k) => k.id !== key.id));
-                    })
+                    refocusInCard(
+                      event.currentTarget,
+                      action.run(async () => {
+                        await callAdmin("DELETE", `${keysPath}/${path(key.id)}`);
+                        setKeys((list) => list.filter((k) => k.id !== key.id));
+                        setIssued((shown) => (shown?.id === key.id ? null : shown));
+                      }),
+                    )
                   }
                 >
                   Revoke
@@ -161,5 +178,35 @@ function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: stri
         </tbody>
       </table>
     </Card>
+  );
+}
+
+/**
+ * Copies to the clipboard. Where the browser refuses (no clipboard outside a secure context, a
+ * denied permission), it says so and selects the `fallback` text, to copy by hand.
+ */
+function CopyButton({ text, fallback }: { text: string; fallback: RefObject<HTMLElement> }) {
+  const [outcome, setOutcome] = useState<"copied" | "refused" | null>(null);
+  const refused = () => {
+    setOutcome("refused");
+    if (fallback.current) getSelection()?.selectAllChildren(fallback.current);
+  };
+  return (
+    <>
+      <button
+        type="button"
+        onClick={() => {
+          if (!navigator.clipboard) return refused();
+          navigator.clipboard.writeText(text).then(() => setOutcome("copied"), refused);
+        }}
+      >
+        {outcome === "copied" ? "Copied" : "Copy"}
+      </button>
+      {outcome === "refused" && (
+        <p class="error" role="alert" data-testid="copy-refused">
+          The browser did not let the page copy: the key is selected, copy it with the keyboard.
+        </p>
+      )}
+    </>
   );
 }

@@ -140,27 +140,48 @@ export const hasEnded = (job: Job) => ENDED.has(job.status);
 /** How long following a job rides out a server it cannot reach (a restart, a deploy), in seconds. */
 const UNREACHABLE_FOR = 60;
 
+/** What following a job tells its view. */
+export interface Following {
+  /** Each state of the job as it runs. */
+  update: (job: Job) => void;
+  /** For how many seconds the server has not answered; 0 once it answers again. */
+  unreachable?: (seconds: number) => void;
+  /** Stops following (the view that showed the job went away); the job itself runs on. */
+  signal?: AbortSignal;
+}
+
 /**
- * Follows a job over its server-sent events until it ends, calling `update` with each state. A
- * stream cut before the job ended (a network blip, a deploy) is opened again, and a server that
- * does not answer is tried again every second for a minute. `signal` stops following (the view
- * that showed the job went away); the job itself runs on.
+ * Follows a job over its server-sent events until it ends. A stream cut before the job ended (a
+ * network blip, a deploy) is opened again, and a server that does not answer is tried again every
+ * second for a minute, said through `unreachable` meanwhile.
  */
 export async function followJob(
   jobId: string,
-  update: (job: Job) => void,
-  signal?: AbortSignal,
+  { update, unreachable = () => {}, signal }: Following,
 ): Promise<Job> {
   const jobPath = `/v1/jobs/${encodeURIComponent(jobId)}`;
-  for (let unreachable = 0; ; ) {
+  let silentFor = 0;
+  const answered = () => {
+    if (silentFor > 0) unreachable(0);
+    silentFor = 0;
+  };
+  for (;;) {
     let job: Job | null = null;
     try {
-      const last = await followOnce(jobPath, update, signal);
+      const last = await followOnce(
+        jobPath,
+        (state) => {
+          answered();
+          update(state);
+        },
+        signal,
+      );
       signal?.throwIfAborted();
       job = last ?? (await call<Job>("GET", jobPath));
-      unreachable = 0;
+      answered();
     } catch (error) {
-      if (!(error instanceof NetworkError) || ++unreachable > UNREACHABLE_FOR) throw error;
+      if (!(error instanceof NetworkError) || ++silentFor > UNREACHABLE_FOR) throw error;
+      unreachable(silentFor);
     }
     if (job && hasEnded(job)) return job;
     await new Promise((resume) => setTimeout(resume, 1000));

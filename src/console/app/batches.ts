@@ -40,12 +40,15 @@ export function batches<T extends Sized>(items: T[], limits = UPLOAD_LIMITS): T[
   return out;
 }
 
+export const isJsonl = (content: string, fileName: string) =>
+  /\.jsonl$/i.test(fileName) || content.trimStart().startsWith("{");
+
 /** `text,label` CSV (a header row is skipped; quotes as RFC 4180) or JSONL of {text|input, label}. */
 export function parseLabelledText(
   content: string,
   fileName: string,
 ): { text: string; label: string }[] {
-  if (/\.jsonl$/i.test(fileName) || content.trimStart().startsWith("{")) {
+  if (isJsonl(content, fileName)) {
     return content
       .split(/\r?\n/)
       .filter((line) => line.trim() !== "")
@@ -68,6 +71,20 @@ export function parseLabelledText(
       // The label is the last column, so unquoted commas inside the text survive.
       return { text: row.slice(0, -1).join(","), label: (row[row.length - 1] as string).trim() };
     });
+}
+
+/** Rows written back as `parseLabelledText` reads them: JSONL, or CSV lines quoted where needed. */
+export function formatLabelledText(
+  rows: { text: string; label: string }[],
+  jsonl: boolean,
+): string {
+  const cell = (value: string) =>
+    /[",\r\n]/.test(value) || value.trim() !== value || value === ""
+      ? `"${value.replaceAll('"', '""')}"`
+      : value;
+  return rows
+    .map((row) => (jsonl ? JSON.stringify(row) : `${cell(row.text)},${cell(row.label)}`))
+    .join("\n");
 }
 
 /** One JSONL line as an object, or null; a line that is not JSON at all says which it is. */

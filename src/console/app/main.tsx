@@ -20,6 +20,14 @@ function App() {
   const [reason, setReason] = useState<string | null>(null);
   const signedIn = useRef(mode !== "signed-out");
   signedIn.current = mode !== "signed-out";
+  // Signing in or out replaces the form or button that had the focus: it moves to the new view,
+  // not to the top of the page. (Not on load: the page opens with the focus where the browser puts it.)
+  const main = useRef<HTMLElement>(null);
+  const loaded = useRef(false);
+  useEffect(() => {
+    if (loaded.current) main.current?.focus();
+    loaded.current = true;
+  }, [mode]);
   useEffect(
     () =>
       whenUnauthorized((why) => {
@@ -54,7 +62,7 @@ function App() {
           )}
         </nav>
       </header>
-      <main>
+      <main ref={main} tabindex={-1}>
         {mode === "signed-out" && (
           <SignIn
             reason={reason}

@@ -5,7 +5,7 @@
  */
 
 import { useEffect, useState } from "preact/hooks";
-import { call, path } from "./api";
+import { fetchVersion } from "./api";
 import { Bar, ConfusionMatrix, LearningCurve, ReliabilityDiagram } from "./charts";
 import { knownSamples } from "./known-samples";
 import { reportCurves } from "./plots";
@@ -23,22 +23,27 @@ export function Report({
   onPick: (version: HeadVersion) => void;
 }) {
   const action = useAction();
+  // Opened without a version picked (a reload, a link): the one that serves, not the newest, which
+  // a training without "activate" or a rollback leaves inactive.
   useEffect(() => {
-    if (version) return;
+    if (version || adapter.activeVersion === null) return;
+    const active = adapter.activeVersion;
     action.run(async () => {
-      const { versions } = await call<{ versions: HeadVersion[] }>(
-        "GET",
-        `/v1/adapters/${path(adapter.id)}/versions?limit=1`,
-      );
-      const shown = versions.find((v) => v.version === adapter.activeVersion) ?? versions[0];
-      if (shown) onPick(shown);
+      const shown = await fetchVersion(adapter.id, active);
+      // Never an endless "Loading…".
+      if (!shown) throw new Error(`version ${active} is not among the versions listed`);
+      onPick(shown);
     });
-  }, [adapter.id, version]);
+  }, [adapter.id, adapter.activeVersion, version]);
   if (!version) {
     return (
       <Card title="Report">
         <ErrorBox error={action.error} />
-        <p>No version yet: train one.</p>
+        {!action.error && (
+          <p role="status">
+            {adapter.activeVersion === null ? "No version yet: train one." : "Loading…"}
+          </p>
+        )}
       </Card>
     );
   }
@@ -112,8 +117,8 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
         </table>
         <h3>Evaluation</h3>
         <p data-testid="split">
-          {evaluation.protocol.reason}; the served head is trained on all{" "}
-          {samples.servedHeadTrainedOn} samples ({samples.afterDedup} distinct of {samples.raw}
+          {evaluation.protocol.reason}; the served head is trained on {servedOn(samples)} (
+          {samples.afterDedup} distinct of {samples.raw}
           {samples.duplicatesRemoved > 0 ? `, ${samples.duplicatesRemoved} duplicates removed` : ""}
           )
         </p>
@@ -199,6 +204,13 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
       </Card>
     </div>
   );
+}
+
+/** All the samples, or (a finetune head, which its validation split stops) how many of them. */
+function servedOn({ servedHeadTrainedOn, afterDedup }: HeadVersion["report"]["samples"]) {
+  return servedHeadTrainedOn < afterDedup
+    ? `${servedHeadTrainedOn} of the ${afterDedup} distinct samples`
+    : `all ${servedHeadTrainedOn} samples`;
 }
 
 /**

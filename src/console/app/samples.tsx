@@ -8,12 +8,12 @@
 
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { ApiError, call, path } from "./api";
-import { batches, parseLabelledText } from "./batches";
+import { batches, formatLabelledText, isJsonl, parseLabelledText } from "./batches";
 import { fitPicture } from "./downscale";
 import { type KnownSample, knownSamples, loadKnownSamples, sha256Hex } from "./known-samples";
 import { SamplePreview } from "./sample-preview";
 import type { SampleCounts, UploadResult } from "./types";
-import { Card, ErrorBox, useAction } from "./ui";
+import { Card, ErrorBox, refocusInCard, useAction } from "./ui";
 
 /** Training needs at least this many distinct samples per label, and two labels (README, Limits). */
 export const MIN_PER_LABEL = 3;
@@ -143,29 +143,40 @@ export function Samples({
     await upload(items);
   };
 
-  const deleteLabel = (label: string) =>
+  const deleteLabel = (label: string, control: Element) =>
     confirm(`Delete every sample labelled "${label}"?`) &&
-    action.run(async () => {
-      await call("DELETE", `${samplesPath}?label=${encodeURIComponent(label)}`);
-      known.forgetLabel(label);
-      setExtraLabels((list) => list.filter((l) => l !== label));
-      onCounts(await call<SampleCounts>("GET", samplesPath));
-    });
+    refocusInCard(
+      control,
+      action.run(async () => {
+        await call("DELETE", `${samplesPath}?label=${encodeURIComponent(label)}`);
+        known.forgetLabel(label);
+        setExtraLabels((list) => list.filter((l) => l !== label));
+        onCounts(await call<SampleCounts>("GET", samplesPath));
+      }),
+    );
 
-  const deleteSample = (sample: KnownSample) =>
-    action.run(async () => {
-      await call("DELETE", `${samplesPath}/${path(sample.id)}`);
-      known.forget(sample.id);
-      onCounts(await call<SampleCounts>("GET", samplesPath));
-    });
+  const deleteSample = (sample: KnownSample, control: Element) =>
+    refocusInCard(
+      control,
+      action.run(async () => {
+        await call("DELETE", `${samplesPath}/${path(sample.id)}`);
+        known.forget(sample.id);
+        onCounts(await call<SampleCounts>("GET", samplesPath));
+      }),
+    );
 
   const few = labels.filter((label) => countOf(label) < MIN_PER_LABEL);
   return (
     <Card title="Samples">
-      <p data-testid="sample-total">
-        {counts?.total ?? 0} samples in {counts?.labels.length ?? 0} labels.
-      </p>
-      {(few.length > 0 || labels.length < 2) && (
+      {/* Until listed, nothing is said about the samples: not "0", not "too few". */}
+      {counts === null ? (
+        !action.error && <p role="status">Listing the samples…</p>
+      ) : (
+        <p data-testid="sample-total">
+          {counts.total} samples in {counts.labels.length} labels.
+        </p>
+      )}
+      {counts !== null && (few.length > 0 || labels.length < 2) && (
         <p class="notice" role="status" data-testid="few-samples">
           Training needs at least 2 labels with {MIN_PER_LABEL} distinct samples each
           {few.length > 0 ? `; too few in: ${few.join(", ")}` : ""}.
@@ -203,7 +214,7 @@ export function Samples({
             onTexts={(texts) =>
               upload(texts.map((text, k) => textItem(text, label, `${label} line ${k + 1}`)))
             }
-            onDeleteLabel={() => deleteLabel(label)}
+            onDeleteLabel={(control) => deleteLabel(label, control)}
             onDeleteSample={deleteSample}
           />
         ))}
@@ -243,7 +254,8 @@ export function Samples({
       {progress && (
         <div class="job">
           <progress max={progress.total} value={progress.done} aria-label="upload progress" />
-          <span data-testid="upload-progress">
+          {/* Announced as it moves, as a job's progress is. */}
+          <span data-testid="upload-progress" role="status">
             uploaded {progress.done} of {progress.total}
           </span>
         </div>
@@ -296,9 +308,12 @@ function PasteRows({
           onError(error);
           return;
         }
-        // Kept until every row is in: nothing pasted is lost to a refusal or a dropped connection.
+        // What the API did not take stays, to correct and send again; all of it if the upload
+        // stopped short (no answer).
         const outcomes = await onRows(rows);
-        if (outcomes?.every((outcome) => outcome.status !== "refused")) setContent("");
+        if (outcomes === null) return;
+        const refused = rows.filter((_, k) => outcomes[k]?.status === "refused");
+        setContent(formatLabelledText(refused, isJsonl(content, "pasted.csv")));
       }}
     >
       <label>
@@ -335,8 +350,9 @@ function LabelBox({
   samples: KnownSample[];
   onImages: (files: File[]) => void;
   onTexts: (texts: string[]) => Promise<Outcome[] | null>;
-  onDeleteLabel: () => void;
-  onDeleteSample: (sample: KnownSample) => void;
+  /** `control`: the button that asked, which the deletion takes away. */
+  onDeleteLabel: (control: Element) => void;
+  onDeleteSample: (sample: KnownSample, control: Element) => void;
 }) {
   const [over, setOver] = useState(false);
   const [text, setText] = useState("");
@@ -368,7 +384,7 @@ function LabelBox({
         <button
           type="button"
           class="danger small"
-          onClick={onDeleteLabel}
+          onClick={(event) => onDeleteLabel(event.currentTarget)}
           aria-label={`delete label ${label}`}
         >
           Delete label
@@ -421,7 +437,7 @@ function LabelBox({
               class="small"
               // Said by label and place (and name, once known), not by an id nobody reads.
               aria-label={`delete ${label} sample ${k + 1}${sample.name ? `: ${sample.name}` : ""}`}
-              onClick={() => onDeleteSample(sample)}
+              onClick={(event) => onDeleteSample(sample, event.currentTarget)}
             >
               ×
             </button>

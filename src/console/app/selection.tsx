@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { call, followJob, hasEnded, path, recentJobs } from "./api";
 import { ParetoPlot } from "./charts";
 import type { Adapter, Candidate, Job, SelectionReport } from "./types";
-import { Card, ErrorBox, fixed, JobProgress, useAction } from "./ui";
+import { CancelJob, Card, ErrorBox, fixed, JobProgress, useAction } from "./ui";
 
 export function Selection({
   adapter,
@@ -24,15 +24,25 @@ export function Selection({
   const [switchJob, setSwitchJob] = useState<Job | null>(null);
   const action = useAction();
   const following = useRef<AbortController | null>(null);
+  const signal = () => following.current?.signal;
+  // One job of an adapter runs at a time: the selection's or the switch's.
+  const [unreachable, setUnreachable] = useState(0);
   const adapterPath = `/v1/adapters/${path(adapter.id)}`;
   const showSelection = async (shown: Job) => {
     setJob(shown);
-    if (!hasEnded(shown)) setJob(await followJob(shown.id, setJob, following.current?.signal));
+    if (hasEnded(shown)) return;
+    setJob(
+      await followJob(shown.id, { update: setJob, unreachable: setUnreachable, signal: signal() }),
+    );
   };
   const showSwitch = async (shown: Job) => {
     setSwitchJob(shown);
     if (hasEnded(shown)) return;
-    const ended = await followJob(shown.id, setSwitchJob, following.current?.signal);
+    const ended = await followJob(shown.id, {
+      update: setSwitchJob,
+      unreachable: setUnreachable,
+      signal: signal(),
+    });
     setSwitchJob(ended);
     if (ended.status === "succeeded") await onSwitched();
   };
@@ -68,6 +78,7 @@ export function Selection({
       showSwitch(await call<Job>("POST", `${adapterPath}/select/apply`, { json: request })),
     );
   const report = job?.report;
+  const running = [job, switchJob].find((j) => j !== null && !hasEnded(j)) ?? null;
   // A fusion adapter has no layer of its own: its backbone id names its parts' layers.
   const isCurrent = (c: Candidate) =>
     c.backbone === adapter.backbone && (adapter.layer === null || c.layer === adapter.layer);
@@ -106,9 +117,16 @@ export function Selection({
         <button type="submit" disabled={action.busy}>
           Run selection
         </button>
+        {running && (
+          <CancelJob
+            job={running}
+            onCancelled={running.kind === "switch" ? setSwitchJob : setJob}
+            onError={action.setError}
+          />
+        )}
       </form>
       <ErrorBox error={action.error} />
-      {job && <JobProgress job={job} />}
+      {job && <JobProgress job={job} unreachableFor={unreachable} />}
       {report && (
         <div data-testid="selection-report">
           <p class="hint">{report.rule}</p>
@@ -180,7 +198,7 @@ export function Selection({
       {switchJob && (
         <div data-testid="switch-job">
           <h3>Switching</h3>
-          <JobProgress job={switchJob} />
+          <JobProgress job={switchJob} unreachableFor={unreachable} />
         </div>
       )}
     </Card>

@@ -5,11 +5,11 @@
  */
 
 import { useEffect, useRef, useState } from "preact/hooks";
-import { call, fetchVersion, followJob, hasEnded, path, recentJobs } from "./api";
+import { ApiError, call, fetchVersion, followJob, hasEnded, path, recentJobs } from "./api";
 import { LearningCurve } from "./charts";
 import { type EpochPoint, epochPoint, linear, reportCurves, withEpoch } from "./plots";
 import type { Adapter, Job } from "./types";
-import { Card, ErrorBox, JobProgress, useAction } from "./ui";
+import { CancelJob, Card, ErrorBox, JobProgress, useAction } from "./ui";
 
 export function Train({
   adapter,
@@ -27,6 +27,7 @@ export function Train({
   const [job, setJob] = useState<Job | null>(null);
   const [curve, setCurve] = useState<[number, number][]>([]);
   const [epochs, setEpochs] = useState<EpochPoint[][]>([]);
+  const [unreachable, setUnreachable] = useState(0);
   const action = useAction();
   const started = useRef(0);
   const following = useRef<AbortController | null>(null);
@@ -40,9 +41,8 @@ export function Train({
     const followed = !hasEnded(shown);
     const ended = !followed
       ? shown
-      : await followJob(
-          shown.id,
-          (state) => {
+      : await followJob(shown.id, {
+          update: (state) => {
             setJob(state);
             setEpochs((curves) => withEpoch(curves, epochPoint(state.progress.message)));
             setCurve((points) => [
@@ -50,8 +50,9 @@ export function Train({
               [(performance.now() - started.current) / 1000, state.progress.fraction],
             ]);
           },
-          following.current?.signal,
-        );
+          unreachable: setUnreachable,
+          signal: following.current?.signal,
+        });
     setJob(ended);
     if (ended.status !== "succeeded") return;
     if (followed) await onTrained();
@@ -72,13 +73,24 @@ export function Train({
     return () => controller.abort();
   }, [adapter.id]);
   const start = () =>
-    action.run(async () =>
-      show(
-        await call<Job>("POST", `/v1/adapters/${path(adapter.id)}/train`, {
+    action.run(async () => {
+      let started: Job;
+      try {
+        started = await call<Job>("POST", `/v1/adapters/${path(adapter.id)}/train`, {
           json: { headType, activate },
-        }),
-      ),
-    );
+        });
+      } catch (error) {
+        // A training started elsewhere (another tab, the API) runs: the API's 409 says so, and
+        // that training is followed in its place.
+        const live = error instanceof ApiError && error.status === 409 && (await liveTraining());
+        if (!live) throw error;
+        action.setError(error);
+        started = live;
+      }
+      await show(started);
+    });
+  const liveTraining = async () =>
+    (await recentJobs(adapter.id)).find((j) => j.kind === "training" && !hasEnded(j));
   return (
     <Card title="Train">
       <form
@@ -111,20 +123,10 @@ export function Train({
         <button type="submit" disabled={action.busy}>
           Train
         </button>
-        {running && (
-          <button
-            type="button"
-            class="danger"
-            onClick={() =>
-              call<Job>("POST", `/v1/jobs/${path(job.id)}/cancel`).then(setJob, action.setError)
-            }
-          >
-            Cancel
-          </button>
-        )}
+        {running && <CancelJob job={job} onCancelled={setJob} onError={action.setError} />}
       </form>
       <ErrorBox error={action.error} />
-      {job && <JobProgress job={job} />}
+      {job && <JobProgress job={job} unreachableFor={unreachable} />}
       {job?.status === "succeeded" && job.version !== null && (
         <button type="button" onClick={() => action.run(() => onShowReport(job.version as number))}>
           Show the report of version {job.version}

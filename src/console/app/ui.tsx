@@ -2,7 +2,7 @@
 
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
-import { ApiError, NetworkError } from "./api";
+import { ApiError, call, hasEnded, NetworkError, path } from "./api";
 import type { Job } from "./types";
 
 export function ErrorBox({ error }: { error: unknown }) {
@@ -44,7 +44,11 @@ export const percent = (value: number, digits = 1) => `${(value * 100).toFixed(d
 export const fixed = (value: number, digits = 3) => value.toFixed(digits);
 export const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
-export function JobProgress({ job }: { job: Job }) {
+/**
+ * A job's progress as last heard. `unreachableFor`: seconds the server has not answered, said so
+ * that a frozen bar is not taken for a job that hangs.
+ */
+export function JobProgress({ job, unreachableFor = 0 }: { job: Job; unreachableFor?: number }) {
   return (
     <div class="job" aria-live="polite">
       <progress max={1} value={job.progress.fraction} aria-label="job progress" />
@@ -52,6 +56,12 @@ export function JobProgress({ job }: { job: Job }) {
         {job.status} {job.progress.stage ?? ""} {percent(job.progress.fraction, 0)}
       </span>
       {job.progress.message && <small>{job.progress.message}</small>}
+      {unreachableFor > 0 && !hasEnded(job) && (
+        <p class="notice" data-testid="job-unreachable">
+          No answer from the server for {unreachableFor} s: trying again every second for a minute.
+          The job runs on there.
+        </p>
+      )}
       {job.error && (
         <div class="error" role="alert">
           <strong>{job.error.code}</strong>
@@ -62,10 +72,50 @@ export function JobProgress({ job }: { job: Job }) {
   );
 }
 
+/**
+ * Once `done`, if the control that started it is gone (a deleted row, a Cancel once the job ended),
+ * the focus moves to the heading of its card rather than to the top of the page.
+ */
+export async function refocusInCard(control: Element, done: Promise<unknown>): Promise<void> {
+  const heading = control.closest(".card")?.querySelector<HTMLElement>("h2");
+  await done;
+  // After the render that took the control away.
+  setTimeout(() => {
+    if (!control.isConnected) heading?.focus();
+  });
+}
+
+/** Cancels a queued or running job; it stops at its next step and publishes nothing. */
+export function CancelJob({
+  job,
+  onCancelled,
+  onError,
+}: {
+  job: Job;
+  onCancelled: (job: Job) => void;
+  onError: (error: unknown) => void;
+}) {
+  return (
+    <button
+      type="button"
+      class="danger"
+      onClick={(event) =>
+        refocusInCard(
+          event.currentTarget,
+          call<Job>("POST", `/v1/jobs/${path(job.id)}/cancel`).then(onCancelled, onError),
+        )
+      }
+    >
+      Cancel
+    </button>
+  );
+}
+
 export function Card({ title, children }: { title: string; children: ComponentChildren }) {
   return (
     <section class="card">
-      <h2>{title}</h2>
+      {/* Focusable from script only: where the focus goes when its control is gone. */}
+      <h2 tabindex={-1}>{title}</h2>
       {children}
     </section>
   );

@@ -6,24 +6,31 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, callDownload, path } from "./api";
 import type { Adapter, HeadVersion } from "./types";
-import { Card, ErrorBox, fixed, useAction } from "./ui";
+import { Card, ErrorBox, fixed, refocusInCard, useAction } from "./ui";
 
 export function Versions({
   adapter,
+  modality,
   onActivated,
   onShow,
 }: {
   adapter: Adapter;
+  modality: "image" | "text";
   onActivated: () => Promise<void>;
   onShow: (version: number) => Promise<void>;
 }) {
   const [versions, setVersions] = useState<HeadVersion[]>([]);
   const action = useAction();
   const versionsPath = `/v1/adapters/${path(adapter.id)}/versions`;
-  const load = async () =>
-    setVersions(
-      (await call<{ versions: HeadVersion[] }>("GET", `${versionsPath}?limit=200`)).versions,
-    );
+  const load = async () => {
+    const listed = (await call<{ versions: HeadVersion[] }>("GET", `${versionsPath}?limit=200`))
+      .versions;
+    setVersions(listed);
+    // Activated elsewhere meanwhile (another tab, the API): the adapter, which the header shows
+    // and the other tabs read, is read again.
+    const active = listed.find((v) => v.active)?.version ?? null;
+    if (active !== adapter.activeVersion) await onActivated();
+  };
   useEffect(() => {
     action.run(load);
   }, [adapter.id, adapter.activeVersion]);
@@ -67,7 +74,10 @@ export function Versions({
               <td>{fixed(v.report.evaluation.metrics.expectedCalibrationError.value)}</td>
               <td>{new Date(v.createdAt).toLocaleString()}</td>
               <td>
-                {EXPORTS.map(([format, name]) => (
+                {exportsOf(v, modality).length === 0 && (
+                  <span class="hint">none: a finetune head tunes the backbone</span>
+                )}
+                {exportsOf(v, modality).map(([format, name]) => (
                   <button
                     key={format}
                     type="button"
@@ -84,15 +94,24 @@ export function Versions({
               <td>
                 {v.active ? (
                   <strong>active</strong>
+                ) : !onAdaptersBackbone(v, adapter) ? (
+                  // The API refuses it (409) until the adapter is switched back (Selection).
+                  <span class="hint" data-testid="other-backbone">
+                    another backbone: switch back to activate
+                  </span>
                 ) : (
                   <button
                     type="button"
-                    onClick={() =>
-                      action.run(async () => {
-                        await call("POST", `${versionsPath}/${v.version}/activate`);
-                        await onActivated();
-                        await load();
-                      })
+                    aria-label={`activate v${v.version}`}
+                    onClick={(event) =>
+                      refocusInCard(
+                        event.currentTarget,
+                        action.run(async () => {
+                          await call("POST", `${versionsPath}/${v.version}/activate`);
+                          await onActivated();
+                          await load();
+                        }),
+                      )
                     }
                   >
                     Activate
@@ -113,6 +132,20 @@ const EXPORTS = [
   ["onnx-head", "head ONNX"],
   ["json", "JSON"],
 ] as const;
+
+/** Whether a version was trained on the backbone and layer the adapter is on now. */
+function onAdaptersBackbone(version: HeadVersion, adapter: Adapter): boolean {
+  return version.binding.backbone === adapter.backbone && version.binding.layer === adapter.layer;
+}
+
+/**
+ * What the API exports of a version (README, Export): nothing of a finetune head, whose backbone
+ * differs from the frozen one; for text, no whole graph, as the tokenizer runs outside any.
+ */
+function exportsOf(version: HeadVersion, modality: "image" | "text") {
+  if (version.headType === "finetune") return [];
+  return modality === "text" ? EXPORTS.filter(([format]) => format !== "onnx") : EXPORTS;
+}
 
 /** Fetches an export with the key (a plain link could not send it) and saves it as a file. */
 async function download(exportPath: string, format: string): Promise<void> {
