@@ -467,6 +467,12 @@ describe("the console", () => {
     expect(await page.getByTestId("split").textContent()).toContain(
       `trained on ${servedHeadTrainedOn} of the ${afterDedup} distinct samples`,
     );
+    // This adapter's few samples leave under 5 of a label for validation: no top is trained, and
+    // the report says why (the frozen logistic head is the version).
+    expect(v3.headType).toBe("logistic");
+    expect(await page.getByTestId("finetune-note").textContent()).toContain(
+      "fewer than 5 samples of some label",
+    );
     expect(await page.getByTestId("active-version").textContent()).toBe("1");
     // Version 2 activated elsewhere (another tab, the API): the Versions tab lists it active, and
     // the page's header follows.

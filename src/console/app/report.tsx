@@ -122,6 +122,11 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
           {samples.duplicatesRemoved > 0 ? `, ${samples.duplicatesRemoved} duplicates removed` : ""}
           )
         </p>
+        {version.report.finetune?.note && (
+          <p class="hint" data-testid="finetune-note">
+            No top was trained: {version.report.finetune.note}.
+          </p>
+        )}
         <h3>Hyperparameters</h3>
         <p>
           <code data-testid="hyperparameters">{JSON.stringify(hyperparameters.chosen)}</code>
