@@ -10,6 +10,7 @@ import { problemResponse } from "./problem";
 import { backboneRoutes } from "./routes/backbones";
 import { bodyLimits } from "./routes/body-limits";
 import { consoleRoutes } from "./routes/console";
+import { identityBodiesOnly } from "./routes/content-coding";
 import { corsPolicy } from "./routes/cors";
 import { devSeedRoutes } from "./routes/dev-seed";
 import { mountDocs } from "./routes/docs";
@@ -28,6 +29,7 @@ export function createApp(backbones: (env: AppEnv["Bindings"]) => BackbonePool) 
   app.use(securityHeaders());
   app.use(corsPolicy());
   app.use(bodyLimits());
+  app.use(identityBodiesOnly());
   app.use(multipartTypes());
   app.use(async (c, next) => {
     c.set("backbones", backbones(c.env));

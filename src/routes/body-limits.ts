@@ -24,7 +24,7 @@ const UPLOAD_ROUTES = [
 export const MAX_DRAINED_BYTES = LIMITS.maxBodyBytes;
 
 /** Methods whose Request cannot carry a body (workerd refuses to build one), and no route reads. */
-const BODILESS_METHODS = new Set(["GET", "HEAD"]);
+export const BODILESS_METHODS = new Set(["GET", "HEAD"]);
 
 /** The body limit of a path, in bytes. */
 export function bodyLimitOf(path: string): number {
