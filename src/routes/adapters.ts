@@ -59,8 +59,8 @@ export const AdapterSchema = z
   })
   .openapi("Adapter");
 
-const NewAdapterSchema = z
-  .object({
+export const NewAdapterSchema = z
+  .strictObject({
     name: textField(REQUEST_BOUNDS.nameLength),
     backbone: IdSchema.openapi({
       description: `A backbone id, or a fusion of two of the same modality: ${FUSION_SYNTAX}.`,

@@ -36,8 +36,8 @@ const TenantSummarySchema = TenantSchema.pick({ id: true, name: true, createdAt:
   "TenantSummary",
 );
 
-const NewTenantSchema = z
-  .object({
+export const NewTenantSchema = z
+  .strictObject({
     name: textField(REQUEST_BOUNDS.nameLength),
     retainRawSamples: z.boolean().default(true),
   })
