@@ -20,6 +20,7 @@ import { multipartTypes } from "./routes/multipart-type";
 import { securityHeaders } from "./routes/security-headers";
 import { tenantApi } from "./routes/tenant-api";
 import { unroutedHandler } from "./routes/unrouted";
+import { utf8JsonBodies } from "./routes/utf8-json";
 import { validationProblem } from "./routes/validation";
 import type { BackbonePool } from "./runtime/backbones";
 
@@ -31,6 +32,7 @@ export function createApp(backbones: (env: AppEnv["Bindings"]) => BackbonePool) 
   app.use(bodyLimits());
   app.use(identityBodiesOnly());
   app.use(multipartTypes());
+  app.use(utf8JsonBodies());
   app.use(async (c, next) => {
     c.set("backbones", backbones(c.env));
     await next();

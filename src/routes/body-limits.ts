@@ -73,7 +73,7 @@ function drainingBodyLimit(maxSize: number): MiddlewareHandler {
  * Reads the rest of a body and drops it, or cancels it when it is (or turns out) too big. Answers
  * the bytes read, or Infinity when it was cancelled.
  */
-async function drain(
+export async function drain(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   declaredBytes: number | undefined,
 ): Promise<number> {
