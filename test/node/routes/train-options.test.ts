@@ -106,11 +106,20 @@ describe("a finetune head's options", () => {
   });
 
   it.each([
-    [{ sweep: { learningRateGrid: [1] } }, "learningRateGrid[0]"],
-    [{ sweep: { l2spGrid: [-1] } }, "l2spGrid[0]"],
-    [{ hyperparameters: { hiddenUnits: 8 } }, 'no hyperparameter "hiddenUnits"'],
+    // The grids are sent under sweep, and named so (they were "hyperparameters.learningRateGrid");
+    // a name a finetune head does not take is refused as the finetune head's, with all it takes
+    // (it was "a logistic head has no …; it takes: classWeight, maxIterations, tol").
+    [{ sweep: { learningRateGrid: [1] } }, "sweep.learningRateGrid[0] must be a number in"],
+    [{ sweep: { l2spGrid: [-1] } }, "sweep.l2spGrid[0] must be a number in"],
+    [
+      { hyperparameters: { hiddenUnits: 8 } },
+      'a finetune head has no hyperparameter "hiddenUnits"; it takes: batchSize, maxEpochs, patience, classWeight, maxIterations, tol',
+    ],
     [{ hyperparameters: { classWeight: "heavy" } }, "classWeight must be"],
-    [{ sweep: { weightDecayGrid: [0.1] } }, 'sweeps no "weightDecayGrid"'],
+    [
+      { sweep: { weightDecayGrid: [0.1] } },
+      'a finetune head sweeps no "weightDecayGrid"; it sweeps: learningRateGrid, l2spGrid, cGrid',
+    ],
     // Its epochs and batch size were checked only when the job began: a 202, then a failed job.
     [{ hyperparameters: { batchSize: 0 } }, "batchSize must be an integer in [1, 256]"],
     [{ hyperparameters: { maxEpochs: 1e6 } }, "maxEpochs must be an integer in [0, 200]"],
