@@ -146,8 +146,10 @@ export function trainingRoutes() {
     .openapi(listJobs, async (c) => {
       const { adapterId } = c.req.valid("param");
       const query = c.req.valid("query");
-      const jobs = unwrap(await c.var.tenant.store.listJobs(adapterId, createdOrderPage(query)));
-      const page = pageOf(jobs, query.limit, createdPosition);
+      const jobs = unwrap(
+        await c.var.tenant.store.listJobs(adapterId, createdOrderPage("jobs", query)),
+      );
+      const page = pageOf("jobs", jobs, query.limit, createdPosition);
       return c.json({ jobs: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(getJob, async (c) => {

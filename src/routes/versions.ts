@@ -69,9 +69,9 @@ export function versionRoutes() {
       const { adapterId } = c.req.valid("param");
       const query = c.req.valid("query");
       const versions = unwrap(
-        await c.var.tenant.store.listVersions(adapterId, numberedPage(query)),
+        await c.var.tenant.store.listVersions(adapterId, numberedPage("versions", query)),
       );
-      const page = pageOf(versions, query.limit, (version) => version.version);
+      const page = pageOf("versions", versions, query.limit, (version) => version.version);
       return c.json({ versions: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(activateVersion, async (c) => {
