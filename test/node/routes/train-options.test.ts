@@ -144,6 +144,17 @@ describe("a finetune head's options", () => {
 });
 
 describe("the train request schema", () => {
+  // It said "hyperparameters.tol: Invalid input" (a value no branch of the union takes).
+  it.each([
+    ["1e309 (Infinity once parsed)", JSON.parse('{"hyperparameters": {"tol": 1e309}}')],
+    ["a list", { hyperparameters: { tol: [1] } }],
+  ])("says what a hyperparameter's value may be, given %s", (_, body) => {
+    const issues = TrainRequestSchema.safeParse(body).error?.issues ?? [];
+    expect(issues.map((issue) => issue.message)).toEqual([
+      "a finite number, a string of at most 64 characters, true or false, null, or a number per label",
+    ]);
+  });
+
   it.each([
     ["a huge hyperparameter value", { hyperparameters: { classWeight: "x".repeat(65) } }],
     ["a huge hyperparameter name", { hyperparameters: { ["x".repeat(65)]: 1 } }],
