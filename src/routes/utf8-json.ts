@@ -38,13 +38,13 @@ function utf8Checked(
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const { done, value } = await reader.read();
-      if (!done) read += value.byteLength;
-      if (done ? isUtf8() : isUtf8(value)) {
-        if (done) controller.close();
-        else controller.enqueue(value);
-        return;
+      if (done) {
+        if (isUtf8()) return controller.close();
+      } else {
+        read += value.byteLength;
+        if (isUtf8(value)) return controller.enqueue(value);
+        await drain(reader, undefined);
       }
-      if (!done) await drain(reader, undefined);
       const problem = new Problem(
         400,
         "malformed-request",
