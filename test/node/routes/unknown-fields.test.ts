@@ -2,7 +2,7 @@
  * The bodies that start work or create something refuse a field they do not have, naming it, so a
  * misspelt option is not dropped without a word: `{"headtype": "mlp"}` trained the adapter's own
  * logistic head, `{"sweep": {"cgrid": […]}}` the default grid (the README says another grid is
- * refused, not ignored), `{"fold": 3}` selected on 5 folds.
+ * refused, not ignored), `{"fold": 3}` selected on 5 folds, `PATCH /v1/tenant {"name": …}` answered 200.
  */
 
 import type { z } from "@hono/zod-openapi";
@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { NewAdapterSchema } from "../../../src/routes/adapters";
 import { NewTenantSchema } from "../../../src/routes/admin";
 import { ApplyRequestSchema, SelectionRequestSchema } from "../../../src/routes/selection-schemas";
+import { TenantSettingsSchema } from "../../../src/routes/tenant";
 import { TrainRequestSchema } from "../../../src/routes/train-request";
 
 const SCHEMAS: Record<string, z.ZodType> = {
@@ -18,6 +19,7 @@ const SCHEMAS: Record<string, z.ZodType> = {
   "select/apply": ApplyRequestSchema,
   adapters: NewAdapterSchema,
   tenants: NewTenantSchema,
+  "PATCH tenant": TenantSettingsSchema,
 };
 
 function issues(route: string, body: unknown): string[] {
@@ -45,6 +47,8 @@ describe("request bodies with a field they do not have", () => {
       ': Unrecognized key: "headtype"',
     ],
     ["tenants", { name: "a", retainRawSample: false }, ': Unrecognized key: "retainRawSample"'],
+    // A tenant is not renamed here: the name was dropped and the answer 200.
+    ["PATCH tenant", { retainRawSamples: true, name: "b" }, ': Unrecognized key: "name"'],
   ])("%s refuses %j", (route, body, expected) => {
     expect(issues(route, body)).toEqual([expected]);
   });
@@ -55,6 +59,7 @@ describe("request bodies with a field they do not have", () => {
     ["select/apply", { backbone: "use-lite", layer: "sentence", seed: 1 }],
     ["adapters", { name: "a", backbone: "lexical", headType: "prototype" }],
     ["tenants", { name: "a" }],
+    ["PATCH tenant", { retainRawSamples: false }],
   ])("%s takes its own fields %j", (route, body) => {
     expect(issues(route, body)).toEqual([]);
   });
