@@ -10,6 +10,7 @@ import { problemResponse } from "./problem";
 import { backboneRoutes } from "./routes/backbones";
 import { bodyLimits } from "./routes/body-limits";
 import { consoleRoutes } from "./routes/console";
+import { identityBodiesOnly } from "./routes/content-coding";
 import { corsPolicy } from "./routes/cors";
 import { devSeedRoutes } from "./routes/dev-seed";
 import { mountDocs } from "./routes/docs";
@@ -19,6 +20,7 @@ import { multipartTypes } from "./routes/multipart-type";
 import { securityHeaders } from "./routes/security-headers";
 import { tenantApi } from "./routes/tenant-api";
 import { unroutedHandler } from "./routes/unrouted";
+import { utf8JsonBodies } from "./routes/utf8-json";
 import { validationProblem } from "./routes/validation";
 import type { BackbonePool } from "./runtime/backbones";
 
@@ -28,7 +30,9 @@ export function createApp(backbones: (env: AppEnv["Bindings"]) => BackbonePool) 
   app.use(securityHeaders());
   app.use(corsPolicy());
   app.use(bodyLimits());
+  app.use(identityBodiesOnly());
   app.use(multipartTypes());
+  app.use(utf8JsonBodies());
   app.use(async (c, next) => {
     c.set("backbones", backbones(c.env));
     await next();

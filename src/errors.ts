@@ -24,8 +24,15 @@ const IMAGE_PROBLEMS = {
   "image-too-large": { status: 413, slug: "image-too-large" },
 } as const;
 
+/** zod-openapi's own 415 says only "Unsupported Media Type". */
+const UNSUPPORTED_MEDIA_TYPE_DETAIL =
+  "the request's Content-Type is not one this route takes: send application/json (sample uploads, predictions and embeddings also take multipart/form-data)";
+
 export function toProblem(error: unknown): Problem {
   if (error instanceof Problem) return error;
+  if (error instanceof HTTPException && error.status === 415) {
+    return new Problem(415, "unsupported-media-type", UNSUPPORTED_MEDIA_TYPE_DETAIL);
+  }
   if (error instanceof HTTPException) {
     const slug = HTTP_EXCEPTION_SLUGS[error.status] ?? "bad-request";
     return new Problem(error.status, slug, error.message || "the request could not be read");

@@ -50,14 +50,14 @@ export function finetuneCandidates(options: TrainOptions): Hyperparameters[] {
   const h = options.hyperparameters;
   const learningRates = gridOption(
     h?.learningRateGrid,
-    "hyperparameters.learningRateGrid",
+    "sweep.learningRateGrid",
     DEFAULT_LEARNING_RATE_GRID,
     {
       min: 1e-7,
       max: 0.1,
     },
   );
-  const strengths = gridOption(h?.l2spGrid, "hyperparameters.l2spGrid", DEFAULT_L2SP_GRID, {
+  const strengths = gridOption(h?.l2spGrid, "sweep.l2spGrid", DEFAULT_L2SP_GRID, {
     min: 0,
     max: 1e4,
   });

@@ -9,8 +9,23 @@ import {
   finetuneCandidates,
   finetuneFixedOptions,
 } from "../finetune/finetune-options";
+import { HEAD_SPECS } from "../heads/registry";
 import type { AdapterHeadType, TrainOptions } from "../types";
-import { validateTrainOptions } from "./validate-options";
+import { assertOptionNames, validateTrainOptions } from "./validate-options";
+
+/** The grids of the top, sent under `sweep`; FinetuneRun reads them among its hyperparameters. */
+const FINETUNE_GRID_NAMES = ["learningRateGrid", "l2spGrid"] as const;
+
+/** What a finetune request takes: its own options, then the logistic ones of its frozen stage. */
+const FINETUNE_OPTION_NAMES = {
+  hyperparameterNames: [
+    ...FINETUNE_HYPERPARAMETER_NAMES.filter(
+      (name) => !(FINETUNE_GRID_NAMES as readonly string[]).includes(name),
+    ),
+    ...HEAD_SPECS.logistic.hyperparameterNames,
+  ],
+  sweepGridNames: [...FINETUNE_GRID_NAMES, ...HEAD_SPECS.logistic.sweepGridNames],
+};
 
 /** The options as FinetuneRun reads them: its grids among its hyperparameters. */
 export function finetuneRunOptions(options: TrainOptions): TrainOptions {
@@ -35,6 +50,7 @@ export function validateAdapterTrainOptions(
     validateTrainOptions(headType, options);
     return;
   }
+  assertOptionNames("finetune", FINETUNE_OPTION_NAMES, options);
   const runOptions = finetuneRunOptions(options);
   const finetune = new Set<string>(FINETUNE_HYPERPARAMETER_NAMES);
   const frozen = Object.fromEntries(

@@ -60,6 +60,34 @@ function holdoutFractions(options: TrainOptions): SplitFractions {
 }
 
 /**
+ * Refuses a hyperparameter or sweep grid the head type does not take, naming those it does. Throws
+ * HeadInputError.
+ */
+export function assertOptionNames(
+  headType: string,
+  takes: { hyperparameterNames: readonly string[]; sweepGridNames: readonly string[] },
+  options: TrainOptions,
+): void {
+  const names = Object.keys(options.hyperparameters ?? {});
+  const unknown = names.find((name) => !takes.hyperparameterNames.includes(name));
+  if (unknown !== undefined) {
+    throw new HeadInputError(
+      "invalid-options",
+      `a ${headType} head has no hyperparameter ${JSON.stringify(unknown.slice(0, 64))}; it takes: ${takes.hyperparameterNames.join(", ") || "none"}`,
+    );
+  }
+  const grid = Object.entries(options.sweep ?? {}).find(
+    ([name, values]) => values !== undefined && !takes.sweepGridNames.includes(name),
+  );
+  if (grid !== undefined) {
+    throw new HeadInputError(
+      "invalid-options",
+      `a ${headType} head sweeps no ${JSON.stringify(grid[0].slice(0, 64))}; it sweeps: ${takes.sweepGridNames.join(", ") || "nothing"}`,
+    );
+  }
+}
+
+/**
  * Checks every option of a training request for a head type, as the protocol and the head will read
  * them, without any samples: a bad value is refused before a job is queued. Throws HeadInputError.
  */
@@ -72,24 +100,7 @@ export function validateTrainOptions(headType: HeadType, options: TrainOptions =
   }
   const spec = HEAD_SPECS[headType];
   protocolOptions(options);
-  const names = Object.keys(options.hyperparameters ?? {});
-  const unknown = names.find((name) => !spec.hyperparameterNames.includes(name));
-  if (unknown !== undefined) {
-    throw new HeadInputError(
-      "invalid-options",
-      `a ${headType} head has no hyperparameter ${JSON.stringify(unknown.slice(0, 64))}; it takes: ${spec.hyperparameterNames.join(", ") || "none"}`,
-    );
-  }
-  const grid = Object.entries(options.sweep ?? {}).find(
-    ([name, values]) =>
-      values !== undefined && !spec.sweepGridNames.some((known) => known === name),
-  );
-  if (grid !== undefined) {
-    throw new HeadInputError(
-      "invalid-options",
-      `a ${headType} head sweeps no ${JSON.stringify(grid[0].slice(0, 64))}; it sweeps: ${spec.sweepGridNames.join(", ") || "nothing"}`,
-    );
-  }
+  assertOptionNames(headType, spec, options);
   // The samples' labels are not known yet: a per-label class weight is checked against its own.
   const classWeight = options.hyperparameters?.classWeight;
   const labels =

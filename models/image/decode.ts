@@ -14,7 +14,7 @@
 import { type DecodedPng, decode as decodePng } from "fast-png";
 import jpeg from "jpeg-js";
 import { applyOrientation, jpegOrientation } from "./exif-orientation";
-import { jpegSize, pngSize, type Size } from "./header-size";
+import { type JpegFrame, jpegFrame, pngSize, type Size } from "./header-size";
 import { ImageError } from "./image-error";
 import { checkPngInflation } from "./png-inflation";
 import type { RgbImage } from "./rgb-image";
@@ -74,6 +74,37 @@ function checkSize(size: Size | undefined, format: string, limits: DecodeLimits)
     );
   }
   return size;
+}
+
+/**
+ * The JPEG codings jpeg-js decodes: Huffman-coded baseline, extended sequential and progressive
+ * frames (SOF0–SOF2) of 8-bit samples. It throws "unknown JPEG marker" at the others, which would
+ * read as a corrupt file, and decodes 12-bit samples as if they were 8-bit (wrong pixels, no error).
+ */
+const DECODED_JPEG_FRAMES = new Set([0xc0, 0xc1, 0xc2]);
+
+function checkJpegCoding(frame: JpegFrame): void {
+  const coding =
+    frame.precision !== 8
+      ? `${frame.precision}-bit`
+      : DECODED_JPEG_FRAMES.has(frame.marker)
+        ? undefined
+        : jpegCodingName(frame.marker);
+  if (coding === undefined) return;
+  throw new ImageError(
+    "unsupported-format",
+    `${coding} JPEG images are not supported; send a baseline or progressive JPEG of 8-bit samples, or a PNG`,
+    "jpeg",
+  );
+}
+
+/** What a start-of-frame marker other than SOF0–SOF2 codes (ITU T.81, table B.1). */
+function jpegCodingName(marker: number): string {
+  const frame = `SOF${marker - 0xc0}`;
+  if (marker === 0xc3 || marker === 0xcb) return `lossless (${frame})`;
+  if (marker === 0xc5 || marker === 0xc6 || marker === 0xc7) return `hierarchical (${frame})`;
+  if (marker >= 0xcd) return `hierarchical arithmetic-coded (${frame})`;
+  return `arithmetic-coded (${frame})`;
 }
 
 function corrupt(format: string, error: unknown): ImageError {
@@ -179,9 +210,17 @@ function pngToRgb(png: DecodedPng): Uint8Array {
   return rgb;
 }
 
+/** IHDR's colour type (the byte after the bit depth) of an indexed-colour PNG. */
+const INDEXED_COLOUR = 3;
+const COLOUR_TYPE_OFFSET = 25;
+
 function decodePngImage(bytes: Uint8Array): RgbImage {
   try {
     const png = decodePng(bytes, { checkCrc: true });
+    // fast-png hands the indices of a palette image without its PLTE chunk back as grey.
+    if (bytes[COLOUR_TYPE_OFFSET] === INDEXED_COLOUR && !png.palette) {
+      throw new Error("an indexed-colour image without its PLTE palette");
+    }
     return { width: png.width, height: png.height, data: pngToRgb(png) };
   } catch (error) {
     throw corrupt("png", error);
@@ -199,11 +238,14 @@ export function checkImageHeader(
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const format = sniffFormat(bytes);
   switch (format) {
-    case "jpeg":
-    case "png": {
-      const size = checkSize(format === "jpeg" ? jpegSize(bytes) : pngSize(bytes), format, limits);
-      return { format, ...size };
+    case "jpeg": {
+      const frame = jpegFrame(bytes);
+      const size = checkSize(frame, format, limits);
+      if (frame) checkJpegCoding(frame);
+      return { format, width: size.width, height: size.height };
     }
+    case "png":
+      return { format, ...checkSize(pngSize(bytes), format, limits) };
     case "unknown":
       throw new ImageError(
         "unsupported-format",

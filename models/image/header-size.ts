@@ -20,11 +20,17 @@ function isStartOfFrame(marker: number): boolean {
   return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 }
 
+/** A JPEG's first frame header: its size, start-of-frame marker (0xC0–0xCF) and bits per sample. */
+export interface JpegFrame extends Size {
+  marker: number;
+  precision: number;
+}
+
 /**
  * JPEG: walk the marker segments (FF xx, then a big-endian length that includes itself) up to the
  * first start-of-frame, whose payload is precision (1 byte), height, width (2 bytes each).
  */
-export function jpegSize(bytes: Uint8Array): Size | undefined {
+export function jpegFrame(bytes: Uint8Array): JpegFrame | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 2;
   while (offset + 4 <= bytes.byteLength) {
@@ -37,7 +43,12 @@ export function jpegSize(bytes: Uint8Array): Size | undefined {
     const length = view.getUint16(offset + 2);
     if (isStartOfFrame(marker)) {
       if (offset + 9 > bytes.byteLength) return undefined;
-      return { height: view.getUint16(offset + 5), width: view.getUint16(offset + 7) };
+      return {
+        marker,
+        precision: view.getUint8(offset + 4),
+        height: view.getUint16(offset + 5),
+        width: view.getUint16(offset + 7),
+      };
     }
     offset += 2 + length;
   }

@@ -59,8 +59,8 @@ export const AdapterSchema = z
   })
   .openapi("Adapter");
 
-const NewAdapterSchema = z
-  .object({
+export const NewAdapterSchema = z
+  .strictObject({
     name: textField(REQUEST_BOUNDS.nameLength),
     backbone: IdSchema.openapi({
       description: `A backbone id, or a fusion of two of the same modality: ${FUSION_SYNTAX}.`,
@@ -131,8 +131,8 @@ export function adapterRoutes() {
     })
     .openapi(listAdapters, async (c) => {
       const query = c.req.valid("query");
-      const adapters = await c.var.tenant.store.listAdapters(createdOrderPage(query));
-      const page = pageOf(adapters, query.limit, createdPosition);
+      const adapters = await c.var.tenant.store.listAdapters(createdOrderPage("adapters", query));
+      const page = pageOf("adapters", adapters, query.limit, createdPosition);
       return c.json({ adapters: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(getAdapter, async (c) => {

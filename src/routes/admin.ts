@@ -36,8 +36,8 @@ const TenantSummarySchema = TenantSchema.pick({ id: true, name: true, createdAt:
   "TenantSummary",
 );
 
-const NewTenantSchema = z
-  .object({
+export const NewTenantSchema = z
+  .strictObject({
     name: textField(REQUEST_BOUNDS.nameLength),
     retainRawSamples: z.boolean().default(true),
   })
@@ -148,8 +148,8 @@ export function adminRoutes() {
     })
     .openapi(listTenants, async (c) => {
       const query = c.req.valid("query");
-      const tenants = await registryStore(c.env).listTenants(createdOrderPage(query));
-      const page = pageOf(tenants, query.limit, createdPosition);
+      const tenants = await registryStore(c.env).listTenants(createdOrderPage("tenants", query));
+      const page = pageOf("tenants", tenants, query.limit, createdPosition);
       return c.json({ tenants: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(getTenant, async (c) => {
@@ -171,8 +171,10 @@ export function adminRoutes() {
     .openapi(listKeys, async (c) => {
       const { tenantId } = c.req.valid("param");
       const query = c.req.valid("query");
-      const keys = unwrap(await tenantStore(c.env, tenantId).listKeys(createdOrderPage(query)));
-      const page = pageOf(keys, query.limit, createdPosition);
+      const keys = unwrap(
+        await tenantStore(c.env, tenantId).listKeys(createdOrderPage("keys", query)),
+      );
+      const page = pageOf("keys", keys, query.limit, createdPosition);
       return c.json({ keys: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(revokeKey, async (c) => {

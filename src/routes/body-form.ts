@@ -19,6 +19,6 @@ export function chooseBody<J extends object, F extends object>(
 }
 
 /** The type/subtype of a Content-Type, without its parameters; case-insensitive (RFC 9110 §8.3.1). */
-function mediaType(contentType: string | undefined): string | undefined {
+export function mediaType(contentType: string | undefined): string | undefined {
   return contentType?.split(";", 1)[0]?.trim().toLowerCase();
 }

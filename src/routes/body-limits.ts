@@ -24,7 +24,7 @@ const UPLOAD_ROUTES = [
 export const MAX_DRAINED_BYTES = LIMITS.maxBodyBytes;
 
 /** Methods whose Request cannot carry a body (workerd refuses to build one), and no route reads. */
-const BODILESS_METHODS = new Set(["GET", "HEAD"]);
+export const BODILESS_METHODS = new Set(["GET", "HEAD"]);
 
 /** The body limit of a path, in bytes. */
 export function bodyLimitOf(path: string): number {
@@ -73,7 +73,7 @@ function drainingBodyLimit(maxSize: number): MiddlewareHandler {
  * Reads the rest of a body and drops it, or cancels it when it is (or turns out) too big. Answers
  * the bytes read, or Infinity when it was cancelled.
  */
-async function drain(
+export async function drain(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   declaredBytes: number | undefined,
 ): Promise<number> {

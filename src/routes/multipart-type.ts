@@ -4,9 +4,12 @@
  * anything else with 415: `multipart/form-data; charset=utf-8; boundary=…`, which some HTTP
  * clients send (RFC 7578 defines no parameter but the boundary), a boundary named in upper case,
  * two spaces. So the header is rewritten to the type and its boundary before any route reads it.
+ * A quoted boundary with a space (RFC 2046 allows one) cannot be rewritten, since the body holds it:
+ * its 415 says so.
  */
 
 import type { MiddlewareHandler } from "hono";
+import { Problem } from "../problem";
 
 const MULTIPART = "multipart/form-data";
 
@@ -18,21 +21,34 @@ const BODILESS_METHODS = new Set(["GET", "HEAD"]);
  * the header is already that, or is not multipart/form-data.
  */
 export function multipartContentType(header: string): string | undefined {
+  const boundary = multipartBoundary(header);
+  if (boundary === undefined) return undefined;
+  const canonical = boundary === null ? MULTIPART : `${MULTIPART}; boundary=${boundary}`;
+  return canonical === header ? undefined : canonical;
+}
+
+/** A multipart Content-Type's boundary as written (null if none); undefined for another type. */
+function multipartBoundary(header: string): string | null | undefined {
   const [type = "", ...parameters] = header.split(";").map((part) => part.trim());
   if (type.toLowerCase() !== MULTIPART) return undefined;
   const boundary = parameters.find((parameter) => /^boundary=/i.test(parameter));
-  const canonical =
-    boundary === undefined
-      ? MULTIPART
-      : `${MULTIPART}; boundary=${boundary.slice("boundary=".length)}`;
-  return canonical === header ? undefined : canonical;
+  return boundary === undefined ? null : boundary.slice("boundary=".length);
 }
 
 export function multipartTypes(): MiddlewareHandler {
   return async (c, next) => {
     const header = c.req.header("content-type");
-    const canonical = header === undefined ? undefined : multipartContentType(header);
-    if (canonical !== undefined && !BODILESS_METHODS.has(c.req.method)) {
+    if (header === undefined || BODILESS_METHODS.has(c.req.method)) return next();
+    const boundary = multipartBoundary(header);
+    if (boundary?.includes(" ")) {
+      throw new Problem(
+        415,
+        "unsupported-media-type",
+        `the multipart boundary ${boundary} has a space, which this API does not take: use one of letters, digits and '()+_,-./:=? (as browsers and curl do)`,
+      );
+    }
+    const canonical = multipartContentType(header);
+    if (canonical !== undefined) {
       // An incoming request's headers are immutable in workerd: the request is rebuilt.
       const headers = new Headers(c.req.raw.headers);
       headers.set("content-type", canonical);

@@ -1,6 +1,7 @@
 /**
  * `?limit=&cursor=` on the list routes, and the `nextCursor` they answer with. A cursor is opaque to
- * clients: the base64url JSON of the position the next page starts after.
+ * clients: the base64url JSON of its list's name and the position the next page starts after, so
+ * another list's cursor is refused rather than read as a position in this one.
  */
 
 import { z } from "@hono/zod-openapi";
@@ -25,50 +26,59 @@ export const NextCursorSchema = z.string().nullable().openapi({
 
 type PageQuery = z.infer<typeof PageQuerySchema>;
 
+/** The lists that are paged; a cursor works on its own list only. */
+export type ListName = "tenants" | "keys" | "adapters" | "versions" | "jobs" | "samples";
+
 const CreatedPositionSchema = z.object({ createdAt: z.string(), id: z.string() });
 const NumberedPositionSchema = z.int().positive();
 
 /** A page of a list in creation order, asking for one item more to know whether another page follows. */
-export function createdOrderPage(query: PageQuery): PageRequest<CreatedPosition> {
-  return pageRequest(query, CreatedPositionSchema);
+export function createdOrderPage(list: ListName, query: PageQuery): PageRequest<CreatedPosition> {
+  return pageRequest(list, query, CreatedPositionSchema);
 }
 
 /** A page of a list ordered by a positive integer: head versions (newest first), samples' uploads. */
-export function numberedPage(query: PageQuery): PageRequest<number> {
-  return pageRequest(query, NumberedPositionSchema);
+export function numberedPage(list: ListName, query: PageQuery): PageRequest<number> {
+  return pageRequest(list, query, NumberedPositionSchema);
 }
 
 /** The page of `limit` items and the cursor after its last item (null when `items` held no more). */
 export function pageOf<T, P>(
+  list: ListName,
   items: T[],
   limit: number,
   positionOf: (item: T) => P,
 ): { items: T[]; nextCursor: string | null } {
-  return pageAfter(items.slice(0, limit), items.length > limit, positionOf);
+  return pageAfter(list, items.slice(0, limit), items.length > limit, positionOf);
 }
 
 /** A page whose list says itself whether `more` items follow it: the cursor after its last item. */
 export function pageAfter<T, P>(
+  list: ListName,
   items: T[],
   more: boolean,
   positionOf: (item: T) => P,
 ): { items: T[]; nextCursor: string | null } {
   const last = items.at(-1);
-  return { items, nextCursor: more && last ? encodeCursor(positionOf(last)) : null };
+  return {
+    items,
+    nextCursor: more && last ? encodeCursor({ list, after: positionOf(last) }) : null,
+  };
 }
 
 export function createdPosition(item: { createdAt: string; id: string }): CreatedPosition {
   return { createdAt: item.createdAt, id: item.id };
 }
 
-function pageRequest<P>(query: PageQuery, position: z.ZodType<P>): PageRequest<P> {
+function pageRequest<P>(list: ListName, query: PageQuery, position: z.ZodType<P>): PageRequest<P> {
   const limit = query.limit + 1;
   if (query.cursor === undefined) return { limit };
-  const decoded = position.safeParse(decodeCursor(query.cursor));
+  const cursor = z.object({ list: z.literal(list), after: position });
+  const decoded = cursor.safeParse(decodeCursor(query.cursor));
   if (!decoded.success) {
     throw new Problem(422, "invalid-cursor", "cursor is not a nextCursor of this list");
   }
-  return { limit, after: decoded.data };
+  return { limit, after: decoded.data.after };
 }
 
 function encodeCursor(position: unknown): string {

@@ -34,21 +34,27 @@ export function gridSchema(value: z.ZodNumber) {
  * A hyperparameter's value: a scalar, or a number per label (logistic `classWeight`, the labels as
  * the head checks them: known ones only, weights in [0, 10⁶]).
  */
-export const HyperparameterValueSchema = z.union([
-  z.number(),
-  z.string().max(REQUEST_BOUNDS.hyperparameterLength),
-  z.boolean(),
-  z.null(),
-  z.preprocess(
-    refuseProtoKey,
-    z
-      .record(z.string().min(1).max(HEAD_LIMITS.maxLabelLength), z.number())
-      .refine(
-        (perLabel) => Object.keys(perLabel).length <= HEAD_LIMITS.maxClasses,
-        `at most ${HEAD_LIMITS.maxClasses} labels`,
-      ),
-  ),
-]);
+export const HyperparameterValueSchema = z.union(
+  [
+    z.number(),
+    z.string().max(REQUEST_BOUNDS.hyperparameterLength),
+    z.boolean(),
+    z.null(),
+    z.preprocess(
+      refuseProtoKey,
+      z
+        .record(z.string().min(1).max(HEAD_LIMITS.maxLabelLength), z.number())
+        .refine(
+          (perLabel) => Object.keys(perLabel).length <= HEAD_LIMITS.maxClasses,
+          `at most ${HEAD_LIMITS.maxClasses} labels`,
+        ),
+    ),
+  ],
+  // A value no branch takes: zod's own message is "Invalid input".
+  {
+    error: `a finite number, a string of at most ${REQUEST_BOUNDS.hyperparameterLength} characters, true or false, null, or a number per label`,
+  },
+);
 
 /** Head-specific fixed hyperparameters: few, short names, short values; each head checks its own. */
 export const HyperparametersSchema = z.preprocess(

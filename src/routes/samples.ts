@@ -185,9 +185,11 @@ export function sampleRoutes() {
       const { adapterId } = c.req.valid("param");
       const query = c.req.valid("query");
       const { store } = c.var.tenant;
-      const rows = unwrap(await store.listSamples(adapterId, numberedPage(query), query.label));
+      const rows = unwrap(
+        await store.listSamples(adapterId, numberedPage("samples", query), query.label),
+      );
       const counts = unwrap(await store.sampleCounts(adapterId));
-      const page = pageOf(rows, query.limit, (row) => row.position);
+      const page = pageOf("samples", rows, query.limit, (row) => row.position);
       const items = page.items.map((row) => row.sample);
       return c.json({ ...counts, items, nextCursor: page.nextCursor }, 200);
     })

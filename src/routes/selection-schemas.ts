@@ -5,7 +5,7 @@ import { RANKING_RULE } from "../../adapters/selection";
 import { IdSchema, SeedSchema } from "./request-bounds";
 
 export const SelectionRequestSchema = z
-  .object({
+  .strictObject({
     folds: z.int().min(3).max(10).optional().openapi({
       description:
         "Cross-validation folds (default 5; fewer when the smallest label has fewer samples, at least 3).",
@@ -22,7 +22,7 @@ export const SelectionRequestSchema = z
   .openapi("SelectionRequest");
 
 export const ApplyRequestSchema = z
-  .object({
+  .strictObject({
     jobId: IdSchema.optional().openapi({
       description:
         "The selection job whose recommendation to apply (default: the adapter's latest finished selection).",

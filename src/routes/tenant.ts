@@ -8,8 +8,8 @@ import { tenantRoute } from "./authenticated-route";
 import { jsonBody, jsonContent } from "./openapi-parts";
 import { problemResponses } from "./problems";
 
-const TenantSettingsSchema = z
-  .object({
+export const TenantSettingsSchema = z
+  .strictObject({
     retainRawSamples: z.boolean().openapi({
       description:
         "Keep raw uploads in R2 so samples can be embedded again with another backbone. Applies to later uploads.",

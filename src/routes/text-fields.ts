@@ -33,6 +33,9 @@ export function forbiddenCharacter(codePoint: number): string | undefined {
   if (codePoint <= 0x1f || (codePoint >= 0x7f && codePoint <= 0x9f)) return "a control character";
   if (codePoint === 0x2028 || codePoint === 0x2029) return "a line or paragraph separator";
   if (BIDI_CONTROLS.has(codePoint)) return "a bidi control";
+  // What a decoder puts for bytes that were not UTF-8 (workerd's FormData does, for a multipart
+  // field): "café" and "cafè" sent in Latin-1 would be one label.
+  if (codePoint === 0xfffd) return "the replacement character: bytes that were not UTF-8";
   const surrogate = loneSurrogate(codePoint);
   if (surrogate) return surrogate;
   const invisible = INVISIBLE.test(String.fromCodePoint(codePoint));

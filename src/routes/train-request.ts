@@ -13,7 +13,7 @@ import { HeadTypeSchema } from "./adapters";
 import { gridSchema, HyperparametersSchema, SeedSchema } from "./request-bounds";
 
 export const TrainRequestSchema = z
-  .object({
+  .strictObject({
     headType: HeadTypeSchema.optional().openapi({
       description: "Defaults to the adapter's head type.",
     }),
@@ -26,7 +26,7 @@ export const TrainRequestSchema = z
         "Hold out this share of the samples as a fixed test split for the report (a quarter of the rest validates). Default: repeated stratified k-fold cross-validation below 2,000 samples, a 20 % test split above. The served head is fitted on every sample either way.",
     }),
     fractions: z
-      .object({
+      .strictObject({
         train: z.number().positive(),
         validation: z.number().positive(),
         test: z.number().positive(),
@@ -36,7 +36,7 @@ export const TrainRequestSchema = z
       description: "Choose an abstain threshold on validation that reaches this precision.",
     }),
     sweep: z
-      .object({
+      .strictObject({
         cGrid: gridSchema(z.number().positive()).optional(),
         weightDecayGrid: gridSchema(z.number().nonnegative()).optional(),
         learningRateGrid: gridSchema(z.number().positive()).optional().openapi({

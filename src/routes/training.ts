@@ -1,13 +1,13 @@
 /** Training jobs: start one per adapter, poll it, or follow its progress over server-sent events. */
 
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { type SSEStreamingApi, streamSSE } from "hono/streaming";
+import { streamSSE } from "hono/streaming";
 import { Problem } from "../problem";
 import { unwrap } from "../storage/outcome";
-import type { JobRecord } from "../storage/records";
 import { authenticatedTenant } from "../tenants/auth";
-import type { TenantContext, TenantEnv } from "../tenants/context";
+import type { TenantEnv } from "../tenants/context";
 import { tenantRoute } from "./authenticated-route";
+import { type JobFollower, jobChanges } from "./job-changes";
 import { AdapterIdParams, jsonBody, jsonContent } from "./openapi-parts";
 import {
   createdOrderPage,
@@ -23,11 +23,6 @@ import {
   SwitchRequestSchema,
 } from "./selection-schemas";
 import { assertTrainOptions, TrainRequestSchema } from "./train-request";
-
-/** How often the event stream looks at the job; progress is stored by the training as it goes. */
-const POLL_INTERVAL_MS = 200;
-/** Every fifth look (about once a second) the stream also checks that its key still works. */
-const POLLS_PER_KEY_CHECK = 5;
 
 export const JobSchema = z
   .object({
@@ -146,8 +141,10 @@ export function trainingRoutes() {
     .openapi(listJobs, async (c) => {
       const { adapterId } = c.req.valid("param");
       const query = c.req.valid("query");
-      const jobs = unwrap(await c.var.tenant.store.listJobs(adapterId, createdOrderPage(query)));
-      const page = pageOf(jobs, query.limit, createdPosition);
+      const jobs = unwrap(
+        await c.var.tenant.store.listJobs(adapterId, createdOrderPage("jobs", query)),
+      );
+      const page = pageOf("jobs", jobs, query.limit, createdPosition);
       return c.json({ jobs: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(getJob, async (c) => {
@@ -162,10 +159,15 @@ export function trainingRoutes() {
       const { jobId } = c.req.valid("param");
       const { tenant } = c.var;
       const first = unwrap(await tenant.store.getJob(jobId));
-      const reauthenticate = async () => void (await authenticatedTenant(c));
       return streamSSE(c, async (stream) => {
+        const follower: JobFollower = {
+          read: async () => unwrap(await tenant.store.getJob(jobId)),
+          reauthenticate: async () => void (await authenticatedTenant(c)),
+          sleep: (ms) => stream.sleep(ms),
+          aborted: () => stream.aborted,
+        };
         try {
-          for await (const job of jobChanges(tenant, first, stream, reauthenticate)) {
+          for await (const job of jobChanges(first, follower)) {
             await stream.writeSSE({ event: job.status, data: JSON.stringify(job) });
           }
         } catch (error) {
@@ -174,44 +176,4 @@ export function trainingRoutes() {
         }
       });
     });
-}
-
-/**
- * Yields the job each time it changes, until it has ended (succeeded, failed, cancelled) or the client has left.
- * Throws a `Problem` once the key is revoked or the tenant deleted (`reauthenticate` throws it).
- */
-async function* jobChanges(
-  tenant: TenantContext,
-  first: JobRecord,
-  stream: SSEStreamingApi,
-  reauthenticate: () => Promise<void>,
-) {
-  let job = first;
-  let last = "";
-  for (let poll = 1; !stream.aborted; poll++) {
-    const snapshot = JSON.stringify(job);
-    if (snapshot !== last) yield job;
-    if (job.status !== "queued" && job.status !== "running") return;
-    last = snapshot;
-    await stream.sleep(POLL_INTERVAL_MS);
-    if (poll % POLLS_PER_KEY_CHECK === 0) await reauthenticate();
-    job = await latestJob(tenant, job.id, reauthenticate);
-  }
-}
-
-/**
- * The job as stored now. A deleted tenant's object has no tables left to read: that read fails, and
- * the key check says why.
- */
-async function latestJob(
-  tenant: TenantContext,
-  jobId: string,
-  reauthenticate: () => Promise<void>,
-): Promise<JobRecord> {
-  try {
-    return unwrap(await tenant.store.getJob(jobId));
-  } catch (error) {
-    await reauthenticate();
-    throw error;
-  }
 }

@@ -79,9 +79,9 @@ export function versionRoutes() {
       const { adapterId } = c.req.valid("param");
       const query = c.req.valid("query");
       const { versions, more } = unwrap(
-        await c.var.tenant.store.listVersions(adapterId, numberedPage(query)),
+        await c.var.tenant.store.listVersions(adapterId, numberedPage("versions", query)),
       );
-      const page = pageAfter(versions, more, (version) => version.version);
+      const page = pageAfter("versions", versions, more, (version) => version.version);
       return c.json({ versions: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(getVersion, async (c) => {

@@ -18,7 +18,15 @@ import { tenantStore } from "./stores";
 
 export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearerToken(c.req.header("authorization"));
-  if (!(await isAdminToken(c, token))) throw unauthorized("admin token");
+  if (!(await isAdminToken(c, token))) {
+    throw tenantIdOfKey(token)
+      ? new Problem(
+          401,
+          "unauthorized",
+          "a tenant API key does not open the admin routes: send the admin token",
+        )
+      : unauthorized("admin token");
+  }
   const refused = await rateLimited(c, "key", ADMIN_RATE_KEY);
   if (refused) return refused;
   await next();
@@ -94,7 +102,15 @@ async function presentedKey(c: Context): Promise<PresentedTenantKey | { refused:
 async function keyOf(c: Context): Promise<PresentedTenantKey> {
   const key = bearerToken(c.req.header("authorization"));
   const tenantId = tenantIdOfKey(key);
-  if (!tenantId) throw unauthorized("API key");
+  if (!tenantId) {
+    throw (await isAdminToken(c, key))
+      ? new Problem(
+          401,
+          "unauthorized",
+          "the admin token opens the admin routes (/v1/tenants…) and /v1/embed, not this one: send a tenant API key",
+        )
+      : unauthorized("API key");
+  }
   return { tenantId, store: tenantStore(c.env, tenantId), keyHash: await sha256Hex(key) };
 }
 

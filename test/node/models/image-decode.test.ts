@@ -50,6 +50,34 @@ function smoothJpeg(quality = 95): { bytes: Uint8Array; rgba: Uint8Array } {
   return { bytes: new Uint8Array(encoded.data), rgba };
 }
 
+/** The PNG without its chunks of one type (they are self-contained: length, type, data, CRC). */
+function withoutChunk(bytes: Uint8Array, type: string): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const kept: Uint8Array[] = [bytes.subarray(0, 8)];
+  for (let offset = 8; offset < bytes.length; ) {
+    const end = offset + 12 + view.getUint32(offset);
+    if (String.fromCharCode(...bytes.subarray(offset + 4, offset + 8)) !== type) {
+      kept.push(bytes.subarray(offset, end));
+    }
+    offset = end;
+  }
+  return Uint8Array.from(kept.flatMap((part) => [...part]));
+}
+
+/** The JPEG with its start-of-frame marker and sample precision changed (the scans left as they are). */
+function withStartOfFrame(bytes: Uint8Array, marker: number, bits: number): Uint8Array {
+  const copy = bytes.slice();
+  for (let offset = 2; offset + 4 < copy.length; ) {
+    if (copy[offset + 1] === 0xc0) {
+      copy[offset + 1] = marker;
+      copy[offset + 4] = bits;
+      return copy;
+    }
+    offset += 2 + (((copy[offset + 2] ?? 0) << 8) | (copy[offset + 3] ?? 0));
+  }
+  throw new Error("no SOF0 marker");
+}
+
 describe("decodeImage: PNG", () => {
   it("decodes 8-bit RGB exactly", () => {
     const decoded = decodeImage(png({ data: CARD_RGB, channels: 3 }));
@@ -125,6 +153,24 @@ describe("decodeImage: PNG", () => {
     expect(imageError(() => decodeImage(flipped)).code).toBe("corrupt-image");
   });
 
+  it("reports a palette image without its PLTE chunk as corrupt, not as grey", () => {
+    const withPalette = png({
+      data: Uint8Array.from([0, 1, 2, 3, 3, 2, 1, 0]),
+      channels: 1,
+      palette: [
+        [10, 20, 30],
+        [40, 50, 60],
+        [70, 80, 90],
+        [100, 110, 120],
+      ],
+    });
+    const withoutPalette = withoutChunk(withPalette, "PLTE");
+    expect(withoutPalette.length).toBeLessThan(withPalette.length);
+    const error = imageError(() => decodeImage(withoutPalette));
+    expect(error.code).toBe("corrupt-image");
+    expect(error.message).toContain("PLTE");
+  });
+
   it("refuses images with more pixels than the limit before decoding, naming the limit", () => {
     const bytes = png({ data: CARD_RGB, channels: 3 });
     const error = imageError(() => decodeImage(bytes, { maxPixels: 7 }));
@@ -160,6 +206,32 @@ describe("decodeImage: JPEG", () => {
     for (const length of [4, 200, Math.floor(bytes.length / 2), bytes.length - 10]) {
       expect(imageError(() => decodeImage(bytes.subarray(0, length))).code).toBe("corrupt-image");
     }
+  });
+
+  // jpeg-js decodes baseline, extended and progressive Huffman-coded 8-bit frames (SOF0–SOF2).
+  // Lossless, hierarchical and arithmetic-coded frames are valid JPEGs it cannot read (a real
+  // arithmetic one, from `cjpeg -arithmetic`, was called corrupt: "unknown JPEG marker ffc9"),
+  // and it reads 12-bit samples as if they were 8-bit (wrong pixels, no error).
+  it.each([
+    [0xc3, 8, "lossless"],
+    [0xc5, 8, "hierarchical"],
+    [0xc9, 8, "arithmetic"],
+    [0xca, 8, "arithmetic"],
+    [0xc1, 12, "12-bit"],
+    [0xc2, 12, "12-bit"],
+  ])("names a frame of type %s at %i bits (%s) an unsupported format", (marker, bits, what) => {
+    const bytes = withStartOfFrame(smoothJpeg().bytes, marker, bits);
+    for (const run of [() => checkImageHeader(bytes), () => decodeImage(bytes)]) {
+      const error = imageError(run);
+      expect([error.code, error.format]).toEqual(["unsupported-format", "jpeg"]);
+      expect(error.message).toContain(what);
+      expect(error.message).toContain("baseline or progressive");
+    }
+  });
+
+  it("decodes an extended sequential (SOF1) 8-bit frame as a baseline one", () => {
+    const { bytes } = smoothJpeg();
+    expect(decodeImage(withStartOfFrame(bytes, 0xc1, 8))).toEqual(decodeImage(bytes));
   });
 
   it("refuses too many pixels with the limit in the message", () => {

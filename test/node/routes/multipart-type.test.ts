@@ -75,3 +75,24 @@ describe("multipart Content-Type parameters", () => {
     expect(multipartContentType("application/json; charset=utf-8")).toBeUndefined();
   });
 });
+
+describe("415 details", () => {
+  it("names what a route takes when the type is another", async () => {
+    const response = await embed("text/plain");
+    const problem = (await response.json()) as { detail: string };
+    expect(problem.detail).toContain("application/json");
+    expect(problem.detail).toContain("multipart/form-data");
+  });
+
+  // RFC 2046 lets a quoted boundary hold spaces; zod-openapi's gate does not take them, and the
+  // boundary is in the body, so it cannot be rewritten: the 415 says so, not "Unsupported Media Type".
+  it("says why a quoted boundary with a space is refused", async () => {
+    const boundary = "edge 42";
+    const response = await embed(`multipart/form-data; boundary="${boundary}"`, body(boundary));
+    expect(response.status).toBe(415);
+    const problem = (await response.json()) as { type: string; detail: string };
+    expect(problem.type).toBe("/problems/unsupported-media-type");
+    expect(problem.detail).toContain('boundary "edge 42"');
+    expect(problem.detail).toContain("space");
+  });
+});

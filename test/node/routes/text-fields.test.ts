@@ -31,6 +31,13 @@ describe("names and labels", () => {
     ["Hangul filler", "\u3164x", "U+3164 (an invisible character) at position 0"],
     ["Mongolian vowel separator", "x\u180Ey", "U+180E (an invisible character) at position 1"],
     ["combining grapheme joiner", "a\u034Fb", "U+034F (an invisible character) at position 1"],
+    // A multipart field's bytes that were not UTF-8 (a Latin-1 "café") arrive as U+FFFD: "café" and
+    // "cafè" would become one label.
+    [
+      "the replacement character",
+      "caf\uFFFD",
+      "U+FFFD (the replacement character: bytes that were not UTF-8) at position 3",
+    ],
   ])("refuses %s and says which character, where", (_, text, expected) => {
     const result = name.safeParse(text);
     expect(result.success).toBe(false);

@@ -106,11 +106,20 @@ describe("a finetune head's options", () => {
   });
 
   it.each([
-    [{ sweep: { learningRateGrid: [1] } }, "learningRateGrid[0]"],
-    [{ sweep: { l2spGrid: [-1] } }, "l2spGrid[0]"],
-    [{ hyperparameters: { hiddenUnits: 8 } }, 'no hyperparameter "hiddenUnits"'],
+    // The grids are sent under sweep, and named so (they were "hyperparameters.learningRateGrid");
+    // a name a finetune head does not take is refused as the finetune head's, with all it takes
+    // (it was "a logistic head has no …; it takes: classWeight, maxIterations, tol").
+    [{ sweep: { learningRateGrid: [1] } }, "sweep.learningRateGrid[0] must be a number in"],
+    [{ sweep: { l2spGrid: [-1] } }, "sweep.l2spGrid[0] must be a number in"],
+    [
+      { hyperparameters: { hiddenUnits: 8 } },
+      'a finetune head has no hyperparameter "hiddenUnits"; it takes: batchSize, maxEpochs, patience, classWeight, maxIterations, tol',
+    ],
     [{ hyperparameters: { classWeight: "heavy" } }, "classWeight must be"],
-    [{ sweep: { weightDecayGrid: [0.1] } }, 'sweeps no "weightDecayGrid"'],
+    [
+      { sweep: { weightDecayGrid: [0.1] } },
+      'a finetune head sweeps no "weightDecayGrid"; it sweeps: learningRateGrid, l2spGrid, cGrid',
+    ],
     // Its epochs and batch size were checked only when the job began: a 202, then a failed job.
     [{ hyperparameters: { batchSize: 0 } }, "batchSize must be an integer in [1, 256]"],
     [{ hyperparameters: { maxEpochs: 1e6 } }, "maxEpochs must be an integer in [0, 200]"],
@@ -135,6 +144,17 @@ describe("a finetune head's options", () => {
 });
 
 describe("the train request schema", () => {
+  // It said "hyperparameters.tol: Invalid input" (a value no branch of the union takes).
+  it.each([
+    ["1e309 (Infinity once parsed)", JSON.parse('{"hyperparameters": {"tol": 1e309}}')],
+    ["a list", { hyperparameters: { tol: [1] } }],
+  ])("says what a hyperparameter's value may be, given %s", (_, body) => {
+    const issues = TrainRequestSchema.safeParse(body).error?.issues ?? [];
+    expect(issues.map((issue) => issue.message)).toEqual([
+      "a finite number, a string of at most 64 characters, true or false, null, or a number per label",
+    ]);
+  });
+
   it.each([
     ["a huge hyperparameter value", { hyperparameters: { classWeight: "x".repeat(65) } }],
     ["a huge hyperparameter name", { hyperparameters: { ["x".repeat(65)]: 1 } }],

@@ -78,3 +78,20 @@ describe("integers in URLs", () => {
     ).toMatchObject({ type: "integer", minimum: 1 });
   });
 });
+
+describe("a query parameter given more than once", () => {
+  // It was "limit: Invalid input: expected string, received array".
+  it.each([
+    ["/v1/tenants?limit=1&limit=2", "limit: given 2 times: give it once"],
+    ["/v1/tenants?cursor=a&cursor=b&cursor=c", "cursor: given 3 times: give it once"],
+  ])("%s is a 422 saying so", async (url, detail) => {
+    const app = createApp(() => ({}) as BackbonePool);
+    const response = await app.request(
+      url,
+      { headers: { authorization: "Bearer admin" } },
+      { ADMIN_TOKEN: "admin" },
+    );
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { detail: string }).detail).toBe(detail);
+  });
+});
