@@ -241,9 +241,10 @@ export async function fetchVersion(
   adapterId: string,
   version: number,
 ): Promise<HeadVersion | null> {
-  const { versions } = await call<{ versions: HeadVersion[] }>(
-    "GET",
-    `/v1/adapters/${path(adapterId)}/versions?limit=200`,
-  );
-  return versions.find((v) => v.version === version) ?? null;
+  try {
+    return await call<HeadVersion>("GET", `/v1/adapters/${path(adapterId, "versions", version)}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.type === "/problems/version-not-found") return null;
+    throw error;
+  }
 }
