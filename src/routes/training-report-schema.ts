@@ -105,9 +105,10 @@ export const TrainingReportSchema = z
       afterDedup: z.int(),
       duplicatesRemoved: z.int(),
       conflictingDuplicates: z.int(),
-      servedHeadTrainedOn: z
-        .int()
-        .openapi({ description: "Samples the served head was fitted on: all of them." }),
+      servedHeadTrainedOn: z.int().openapi({
+        description:
+          "Samples the served head was fitted on: all of them, except a finetune head (its train split: validation stops it) and a finetune's frozen fallback (train + validation).",
+      }),
       perClass: z.record(z.string(), z.int()),
     }),
     evaluation: z.object({
