@@ -3,6 +3,8 @@ import type { BackboneManifest } from "../../models";
 // Not through models/index: that registry imports every backbone, and each deployment bundles only its own.
 import { BACKBONE_RUNTIMES, MANIFEST_RUNTIMES } from "../../models/manifest";
 import type { AppEnv } from "../env";
+import { wholeGraphRefusal } from "../exports/onnx-export";
+import { EXPORT_FORMATS } from "../exports/version-export";
 import { clientRateLimit } from "../rate-limit";
 import type { BackbonePool } from "../runtime/backbones";
 import { availability } from "../selection/candidates";
@@ -40,6 +42,10 @@ const BackboneSchema = z
     finetune: z.boolean().openapi({
       description:
         'Whether its adapters can have a "finetune" head (a trainable top declared, on a tfjs runtime).',
+    }),
+    exports: z.array(z.enum(EXPORT_FORMATS)).openapi({
+      description:
+        "The `format`s a head version on it exports as (`GET …/versions/{v}/export`): `onnx`, the whole graph, only where the network converts to ONNX; never for a finetune version or a fusion.",
     }),
     flops: z.number(),
     flopsPer: z.enum(["image", "token"]),
@@ -139,6 +145,7 @@ function describe(manifest: BackboneManifest, pool: BackbonePool) {
     parameters: manifest.parameters,
     selection: availability(manifest, pool.runtimes),
     finetune: trainableTopOf(pool, { backbone: manifest.id, layer: null }) !== null,
+    exports: EXPORT_FORMATS.filter((format) => format !== "onnx" || !wholeGraphRefusal(manifest)),
     flops: manifest.flops.approx,
     flopsPer: manifest.flops.per,
     weightsHash: manifest.weightsHash,

@@ -56,5 +56,12 @@ describe("ONNX MobileNetV2 in workerd", () => {
       runtime: "onnx",
       load: { state: "ready", runtime: "onnx" },
     });
+    // What a version on each exports as: the whole graph only where the network converts to ONNX.
+    const exportsOf = (id: string) =>
+      (backbones as { id: string; exports?: string[] }[]).find((backbone) => backbone.id === id)
+        ?.exports;
+    expect(exportsOf("mobilenet-v2")).toEqual(["onnx", "onnx-head", "json"]);
+    expect(exportsOf("mobilenet-v2-100")).toEqual(["onnx-head", "json"]);
+    expect(exportsOf("use-lite")).toEqual(["onnx-head", "json"]);
   });
 });

@@ -15,6 +15,7 @@ export function AdapterView({
   adapter,
   modality,
   headTypes,
+  exportFormatsOf,
   tab,
   onTab,
   onBack,
@@ -24,6 +25,8 @@ export function AdapterView({
   modality: "image" | "text";
   /** What the adapter's backbone can train (`finetune` only where it has a trainable top). */
   headTypes: string[];
+  /** The export formats of a head version on a backbone (GET /v1/backbones' `exports`). */
+  exportFormatsOf: (backboneId: string) => string[];
   tab: Tab;
   onTab: (tab: Tab) => void;
   onBack: () => void;
@@ -105,7 +108,7 @@ export function AdapterView({
         {tab === "Versions" && (
           <Versions
             adapter={adapter}
-            modality={modality}
+            exportFormatsOf={exportFormatsOf}
             onActivated={refresh}
             onShow={showReport}
           />

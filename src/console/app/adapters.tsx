@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { AdapterView } from "./adapter";
 import { call, path } from "./api";
 import { type Tab, useRoute } from "./route";
-import { type Adapter, type Backbone, headTypesFor } from "./types";
+import { type Adapter, type Backbone, catalogueEntry, headTypesFor, isFusion } from "./types";
 import { Card, ErrorBox, mib, refocusInCard, useAction } from "./ui";
 
 export function AdapterList() {
@@ -27,8 +27,11 @@ export function AdapterList() {
       setBackbones(catalogue.backbones);
     });
   }, [atList]);
+  // A fusion (`mobilenet-v2:pooled+mobilenet-v2:block12`) is not in the catalogue: its parts are.
   const modalityOf = (adapter: Adapter) =>
-    backbones.find((b) => b.id === adapter.backbone)?.modality ?? "text";
+    catalogueEntry(backbones, adapter.backbone)?.modality ?? "text";
+  const exportFormatsOf = (backboneId: string) =>
+    isFusion(backboneId) ? [] : (catalogueEntry(backbones, backboneId)?.exports ?? []);
 
   const open = adapters?.find((adapter) => adapter.id === route.adapterId);
   const openAt = (adapter: Adapter | null, tab: Tab = "Samples") =>
@@ -40,6 +43,7 @@ export function AdapterList() {
         adapter={open}
         modality={modalityOf(open)}
         headTypes={headTypesFor(backbones.find((b) => b.id === open.backbone))}
+        exportFormatsOf={exportFormatsOf}
         tab={route.tab}
         onTab={(tab) => openAt(open, tab)}
         onBack={() => openAt(null)}

@@ -26,6 +26,17 @@ export interface Backbone {
   selection: { available: boolean; reasons: string[] };
   /** Whether it declares a trainable top, so adapters on it can train a `finetune` head. */
   finetune: boolean;
+  /** The export formats of a head version on it (a finetune's or a fusion's: none). */
+  exports: string[];
+}
+
+/** Whether an adapter's backbone is a fusion of two (`a[:layer]+b[:layer]`). */
+export const isFusion = (backboneId: string) => backboneId.includes("+");
+
+/** The catalogue's entry for a backbone id; a fusion's first part, whose modality both share. */
+export function catalogueEntry(backbones: Backbone[], backboneId: string): Backbone | undefined {
+  const first = backboneId.split("+")[0]?.split(":")[0];
+  return backbones.find((backbone) => backbone.id === first);
 }
 
 /** The head types an adapter on this backbone can train. */

@@ -10,12 +10,12 @@ import { Card, ErrorBox, fixed, refocusInCard, useAction } from "./ui";
 
 export function Versions({
   adapter,
-  modality,
+  exportFormatsOf,
   onActivated,
   onShow,
 }: {
   adapter: Adapter;
-  modality: "image" | "text";
+  exportFormatsOf: (backboneId: string) => string[];
   onActivated: () => Promise<void>;
   onShow: (version: number) => Promise<void>;
 }) {
@@ -74,10 +74,15 @@ export function Versions({
               <td>{fixed(v.report.evaluation.metrics.expectedCalibrationError.value)}</td>
               <td>{new Date(v.createdAt).toLocaleString()}</td>
               <td>
-                {exportsOf(v, modality).length === 0 && (
-                  <span class="hint">none: a finetune head tunes the backbone</span>
+                {exportsOf(v, exportFormatsOf).length === 0 && (
+                  <span class="hint">
+                    none:{" "}
+                    {v.headType === "finetune"
+                      ? "a finetune head tunes the backbone"
+                      : "a fused head is not exported"}
+                  </span>
                 )}
-                {exportsOf(v, modality).map(([format, name]) => (
+                {exportsOf(v, exportFormatsOf).map(([format, name]) => (
                   <button
                     key={format}
                     type="button"
@@ -140,11 +145,13 @@ function onAdaptersBackbone(version: HeadVersion, adapter: Adapter): boolean {
 
 /**
  * What the API exports of a version (README, Export): nothing of a finetune head, whose backbone
- * differs from the frozen one; for text, no whole graph, as the tokenizer runs outside any.
+ * differs from the frozen one; otherwise what its backbone exports (no whole graph of a text
+ * backbone or a Keras one; nothing of a fusion).
  */
-function exportsOf(version: HeadVersion, modality: "image" | "text") {
+function exportsOf(version: HeadVersion, exportFormatsOf: (backboneId: string) => string[]) {
   if (version.headType === "finetune") return [];
-  return modality === "text" ? EXPORTS.filter(([format]) => format !== "onnx") : EXPORTS;
+  const formats = exportFormatsOf(version.binding.backbone);
+  return EXPORTS.filter(([format]) => formats.includes(format));
 }
 
 /** Fetches an export with the key (a plain link could not send it) and saves it as a file. */
