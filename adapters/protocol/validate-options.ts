@@ -55,8 +55,13 @@ function holdoutFractions(options: TrainOptions): SplitFractions {
       `testFraction must be a number in (0, 0.5], got ${String(testFraction)}`,
     );
   }
-  const validation = (1 - testFraction) / 4;
-  return { train: 1 - testFraction - validation, validation, test: testFraction };
+  const validation = share((1 - testFraction) / 4);
+  return { train: share(1 - testFraction - validation), validation, test: testFraction };
+}
+
+/** A share as the report shows it: 0.6, not the 0.6000000000000001 that 1 − 0.2 − 0.2 gives. */
+function share(fraction: number): number {
+  return Number(fraction.toFixed(12));
 }
 
 /**

@@ -168,6 +168,19 @@ describe("training protocol", () => {
     expect(head.predict([samples[0]?.features as Float32Array])).toHaveLength(1);
   });
 
+  it("reports testFraction's shares as given: 0.6 / 0.2 / 0.2, not 0.6000000000000001", async () => {
+    const { samples } = blobs({ perClass: 20, classes: 2, dim: 4, separation: 3, seed: 2 });
+    const { report } = await trainHead({
+      headType: "prototype",
+      backbone: { id: "blobs", weightsHash: "none", dim: 4 },
+      samples,
+      options: { testFraction: 0.2 },
+    });
+    expect(report.evaluation.protocol).toMatchObject({
+      fractions: { train: 0.6, validation: 0.2, test: 0.2 },
+    });
+  });
+
   it("uses a holdout split on its own once there is enough data", async () => {
     const { samples } = blobs({ perClass: 1000, classes: 2, dim: 4, separation: 3, seed: 6 });
     const { report } = await trainHead({
