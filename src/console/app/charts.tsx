@@ -1,6 +1,13 @@
 /** The report's plots, drawn as SVG by the page itself (geometry in ./plots.ts). */
 
-import { confusionLayout, type EpochPoint, heat, linear, reliabilityBars } from "./plots";
+import {
+  confusionLayout,
+  type EpochPoint,
+  heat,
+  linear,
+  lossLabel,
+  reliabilityBars,
+} from "./plots";
 import type { Candidate, ReliabilityBin } from "./types";
 import { fixed, percent } from "./ui";
 
@@ -263,10 +270,10 @@ export function LearningCurve({ curves }: { curves: EpochPoint[][] }) {
         <line x1={44} y1={150} x2={310} y2={150} class="axis-line" />
         <line x1={44} y1={150} x2={44} y2={16} class="axis-line" />
         <text x={40} y={20} text-anchor="end">
-          {Math.max(...losses).toFixed(2)}
+          {lossLabel(Math.max(...losses))}
         </text>
         <text x={40} y={150} text-anchor="end">
-          {Math.min(...losses).toFixed(2)}
+          {lossLabel(Math.min(...losses))}
         </text>
         <text x={44} y={166}>
           {firstEpoch}

@@ -181,3 +181,8 @@ export function sweepCurves(sweep: SweepRow[]): EpochPoint[][] {
       : [],
   );
 }
+
+/** A loss on a learning curve's axis: two decimals, or two significant digits below 0.01 (not "0.00"). */
+export function lossLabel(loss: number): string {
+  return loss >= 0.01 || loss === 0 ? loss.toFixed(2) : loss.toPrecision(2);
+}

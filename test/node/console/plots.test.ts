@@ -8,6 +8,7 @@ import {
   epochPoint,
   heat,
   linear,
+  lossLabel,
   paretoFront,
   reliabilityBars,
   sweepCurves,
@@ -185,5 +186,12 @@ describe("learning curves from training progress", () => {
       [[3, 1, 0.6]],
     ]);
     expect(curves[1]?.[0]?.hyperparameters).toBe('{"C":3}');
+  });
+});
+
+describe("lossLabel", () => {
+  it("keeps two decimals, and two significant digits for the tiny losses of a near-perfect fit", () => {
+    expect([0.4321, 0.01, 0].map(lossLabel)).toEqual(["0.43", "0.01", "0.00"]);
+    expect([0.0002, 0.0037].map(lossLabel)).toEqual(["0.00020", "0.0037"]);
   });
 });
