@@ -2,7 +2,7 @@
 
 import type { RefObject } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { callAdmin, path } from "./api";
+import { callAdmin, listAll, path } from "./api";
 import { Card, ErrorBox, refocusInCard, useAction } from "./ui";
 
 interface Tenant {
@@ -22,8 +22,7 @@ export function AdminPanel({ onUseKey }: { onUseKey: (key: string) => void }) {
   const action = useAction();
   const load = () =>
     action.run(async () => {
-      const page = await callAdmin<{ tenants: Tenant[] }>("GET", "/v1/tenants?limit=200");
-      setTenants(page.tenants);
+      setTenants(await listAll<Tenant>("/v1/tenants", "tenants", "admin"));
     });
   useEffect(() => {
     load();

@@ -76,6 +76,32 @@ export async function call<T>(
   throw error;
 }
 
+/**
+ * Every item of a paged list under `key`, page after page (200 a page; a page of versions may hold
+ * fewer, as it ends at 4 MiB of reports), up to `max` items.
+ */
+export async function listAll<T>(
+  listPath: string,
+  key: string,
+  as: "tenant" | "admin" = "tenant",
+  max = 1_000,
+): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const after = cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`;
+    const page: { nextCursor: string | null } & Record<string, unknown> = await call(
+      "GET",
+      `${listPath}?limit=200${after}`,
+      undefined,
+      as,
+    );
+    items.push(...(page[key] as T[]));
+    cursor = page.nextCursor;
+  } while (cursor !== null && items.length < max);
+  return items;
+}
+
 /** A binary or text answer (a sample's raw upload) as a Blob typed by its content type. */
 export async function callBlob(path: string): Promise<Blob> {
   return (await getOk(path)).blob();

@@ -4,7 +4,7 @@
  */
 
 import { useEffect, useState } from "preact/hooks";
-import { call, callDownload, path } from "./api";
+import { call, callDownload, listAll, path } from "./api";
 import type { Adapter, HeadVersion } from "./types";
 import { Card, ErrorBox, fixed, refocusInCard, useAction } from "./ui";
 
@@ -23,8 +23,7 @@ export function Versions({
   const action = useAction();
   const versionsPath = `/v1/adapters/${path(adapter.id)}/versions`;
   const load = async () => {
-    const listed = (await call<{ versions: HeadVersion[] }>("GET", `${versionsPath}?limit=200`))
-      .versions;
+    const listed = await listAll<HeadVersion>(versionsPath, "versions");
     setVersions(listed);
     // Activated elsewhere meanwhile (another tab, the API): the adapter, which the header shows
     // and the other tabs read, is read again.
