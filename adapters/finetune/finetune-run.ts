@@ -38,6 +38,7 @@ import { LogisticRegression } from "../logistic/logistic-regression";
 import { logLoss } from "../metrics/log-loss";
 import { StandardScaler } from "../preprocessing/standard-scaler";
 import { chooseAbstainThreshold } from "../protocol/abstain-threshold";
+import { classSupport } from "../protocol/class-indices";
 import { deduplicate } from "../protocol/deduplicate";
 import {
   type Calibration,
@@ -685,9 +686,7 @@ export class FinetuneRun {
    */
   private thinValidation(): boolean {
     const { y, labels } = this.rowsOf(this.split.validation);
-    const counts = new Int32Array(labels);
-    for (const label of y) counts[label] = (counts[label] as number) + 1;
-    return counts.some((count) => count < MIN_VALIDATION_PER_LABEL);
+    return classSupport(y, labels).some((count) => count < MIN_VALIDATION_PER_LABEL);
   }
 
   private rowsOf(split: Int32Array) {

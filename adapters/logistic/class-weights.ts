@@ -1,3 +1,5 @@
+import { classSupport } from "../protocol/class-indices";
+
 export type ClassWeight = "balanced" | null | readonly number[];
 
 /**
@@ -25,7 +27,7 @@ function classWeightsFor(
     }
     return Float64Array.from(classWeight);
   }
-  const counts = new Float64Array(classCount);
-  for (const label of y) counts[label] = (counts[label] as number) + 1;
-  return counts.map((count) => (count > 0 ? y.length / (classCount * count) : 0));
+  return classSupport(y, classCount).map((count) =>
+    count > 0 ? y.length / (classCount * count) : 0,
+  );
 }

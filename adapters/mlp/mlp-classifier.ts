@@ -12,6 +12,7 @@ import { type Matrix, zeros } from "../linalg/matrix";
 import { softmaxInPlace } from "../linalg/softmax";
 import { axpy } from "../linalg/vector";
 import { logLoss } from "../metrics/log-loss";
+import { classSupport } from "../protocol/class-indices";
 import { SeededRandom } from "../random";
 import { ADAM_DEFAULTS, Adam } from "../solvers/adam";
 import type { EpochLoss } from "../types";
@@ -349,8 +350,7 @@ function initialWeights(layout: MlpLayout, random: SeededRandom, y: Int32Array):
   };
   fill(layout.w1, layout.b1, layout.featureCount, layout.hiddenUnits, 1);
   fill(layout.w2, layout.b2, layout.hiddenUnits, layout.classCount, OUTPUT_INIT_GAIN);
-  const counts = new Float64Array(layout.classCount);
-  for (const label of y) counts[label] = (counts[label] as number) + 1;
+  const counts = classSupport(y, layout.classCount);
   for (let c = 0; c < layout.classCount; c++) {
     theta[layout.b2 + c] = Math.log(((counts[c] as number) + 1) / (y.length + layout.classCount));
   }

@@ -11,7 +11,21 @@ export function classIndices(samples: readonly { label: string }[]): {
   const labels = [...new Set(samples.map((sample) => sample.label))].sort();
   const classOf = new Map(labels.map((label, k) => [label, k]));
   const y = Int32Array.from(samples, ({ label }) => classOf.get(label) as number);
-  const counts = labels.map(() => 0);
+  return { labels, y, counts: Array.from(classSupport(y, labels.length)) };
+}
+
+/** How many samples of y each class 0 … classCount − 1 has. */
+export function classSupport(y: Int32Array, classCount: number): Float64Array {
+  const counts = new Float64Array(classCount);
   for (const k of y) counts[k] = (counts[k] as number) + 1;
-  return { labels, y, counts };
+  return counts;
+}
+
+/** The indices of y in each class 0 … classCount − 1, in order: the strata of a stratified draw. */
+export function rowsByClass(y: Int32Array, classCount: number): number[][] {
+  const rows = Array.from({ length: classCount }, (): number[] => []);
+  y.forEach((k, i) => {
+    rows[k]?.push(i);
+  });
+  return rows;
 }

@@ -1,5 +1,6 @@
 import { SeededRandom } from "../random";
 import type { IntervalEstimate } from "../types";
+import { rowsByClass } from "./class-indices";
 
 /** z of a two-sided 95 % interval. */
 const Z95 = 1.959964;
@@ -57,15 +58,6 @@ export function macroF1Interval(
     high: resampled[Math.ceil(0.975 * BOOTSTRAP_RESAMPLES) - 1] as number,
     method: `percentile bootstrap, 95 %, ${BOOTSTRAP_RESAMPLES} resamples of ${y.length} samples, stratified by class`,
   };
-}
-
-/** The rows of each class, in order: the strata of the bootstrap. */
-function rowsByClass(y: Int32Array, classCount: number): number[][] {
-  const rows = Array.from({ length: classCount }, (): number[] => []);
-  y.forEach((label, i) => {
-    rows[label]?.push(i);
-  });
-  return rows;
 }
 
 /** Mean over repeats of the macro-F1 on the given rows (a class absent from them is left out). */

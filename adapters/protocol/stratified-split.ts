@@ -1,5 +1,6 @@
 import { SeededRandom } from "../random";
 import type { SplitFractions } from "../types";
+import { rowsByClass } from "./class-indices";
 
 export interface SplitIndices {
   train: Int32Array;
@@ -20,10 +21,7 @@ export function stratifiedSplit(
   seed: number,
 ): SplitIndices {
   const random = new SeededRandom(seed);
-  const byClass = Array.from({ length: classCount }, () => [] as number[]);
-  y.forEach((label, i) => {
-    byClass[label]?.push(i);
-  });
+  const byClass = rowsByClass(y, classCount);
   const train: number[] = [];
   const validation: number[] = [];
   const test: number[] = [];

@@ -1,4 +1,5 @@
 import { SeededRandom } from "../random";
+import { rowsByClass } from "./class-indices";
 
 /**
  * A seeded stratified subsample of `size` of the samples labelled `y`, as sorted indices. Each class
@@ -16,10 +17,7 @@ export function stratifiedSubsample(
   minPerClass = 3,
 ): Int32Array {
   if (size >= y.length) return Int32Array.from(y.keys());
-  const byClass = Array.from({ length: classCount }, () => [] as number[]);
-  y.forEach((label, i) => {
-    byClass[label]?.push(i);
-  });
+  const byClass = rowsByClass(y, classCount);
   const counts = classCounts(
     byClass.map((members) => members.length),
     size,

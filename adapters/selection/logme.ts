@@ -1,5 +1,6 @@
 import { multiplyByTransposed } from "../linalg/gemm";
 import type { Matrix } from "../linalg/matrix";
+import { classSupport } from "../protocol/class-indices";
 import { symmetricEigen } from "./symmetric-eigen";
 
 /**
@@ -85,8 +86,7 @@ export function logME(
 
 function spectrumOf(features: Matrix, y: Int32Array, classCount: number): Spectrum {
   const { rows: n, cols: d } = features;
-  const counts = new Float64Array(classCount);
-  for (const label of y) counts[label] = (counts[label] as number) + 1;
+  const counts = classSupport(y, classCount);
   return n <= d
     ? spectrumFromRowGram(features, y, classCount, counts)
     : spectrumFromColumnGram(features, y, classCount, counts);

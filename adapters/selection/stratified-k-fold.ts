@@ -1,4 +1,5 @@
 import { HeadInputError } from "../errors";
+import { rowsByClass } from "../protocol/class-indices";
 import { SeededRandom } from "../random";
 
 /**
@@ -17,10 +18,7 @@ export function stratifiedKFold(
     throw new HeadInputError("invalid-options", `k-fold needs k >= 2, got ${k}`);
   }
   const random = new SeededRandom(seed);
-  const byClass = Array.from({ length: classCount }, () => [] as number[]);
-  y.forEach((label, i) => {
-    byClass[label]?.push(i);
-  });
+  const byClass = rowsByClass(y, classCount);
   const folds = new Int32Array(y.length);
   let next = 0;
   for (const members of byClass) {

@@ -10,11 +10,9 @@
 
 import type { MiddlewareHandler } from "hono";
 import { Problem } from "../problem";
+import { BODILESS_METHODS } from "./body-limits";
 
 const MULTIPART = "multipart/form-data";
-
-/** Methods whose requests carry no body (workerd refuses to build a GET Request with one). */
-const BODILESS_METHODS = new Set(["GET", "HEAD"]);
 
 /**
  * The Content-Type to route a multipart request by: its type and boundary alone. Undefined when
