@@ -76,10 +76,22 @@ export async function call<T>(
   throw error;
 }
 
-/**
- * Every item of a paged list under `key`, page after page (200 a page; a page of versions may hold
- * fewer, as it ends at 4 MiB of reports), up to `max` items.
- */
+/** A paged list's pages in order (200 items a page; a page of versions may hold fewer). */
+export async function* pagesOf<P extends { nextCursor: string | null }>(
+  listPath: string,
+  as: "tenant" | "admin" = "tenant",
+): AsyncGenerator<P> {
+  const separator = listPath.includes("?") ? "&" : "?";
+  let cursor: string | null = null;
+  do {
+    const after = cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`;
+    const page: P = await call("GET", `${listPath}${separator}limit=200${after}`, undefined, as);
+    yield page;
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+}
+
+/** Every item of a paged list under `key`, page after page, up to `max` items. */
 export async function listAll<T>(
   listPath: string,
   key: string,
@@ -87,18 +99,13 @@ export async function listAll<T>(
   max = 1_000,
 ): Promise<T[]> {
   const items: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const after = cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`;
-    const page: { nextCursor: string | null } & Record<string, unknown> = await call(
-      "GET",
-      `${listPath}?limit=200${after}`,
-      undefined,
-      as,
-    );
+  for await (const page of pagesOf<{ nextCursor: string | null } & Record<string, unknown>>(
+    listPath,
+    as,
+  )) {
     items.push(...(page[key] as T[]));
-    cursor = page.nextCursor;
-  } while (cursor !== null && items.length < max);
+    if (items.length >= max) break;
+  }
   return items;
 }
 

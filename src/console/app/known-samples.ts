@@ -5,7 +5,7 @@
  * raw uploads are fetched when first shown (./sample-preview.tsx).
  */
 
-import { call, path } from "./api";
+import { pagesOf, path } from "./api";
 import type { SampleList } from "./types";
 
 export interface KnownSample {
@@ -74,19 +74,13 @@ export function knownSamples(adapterId: string): KnownSamples {
 
 /** Lists every page of the adapter's samples into its known samples; returns the counts. */
 export async function loadKnownSamples(adapterId: string): Promise<SampleList> {
-  const samplesPath = `/v1/adapters/${path(adapterId)}/samples?limit=200`;
   const known = knownSamples(adapterId);
-  const first = await call<SampleList>("GET", samplesPath);
-  known.addListed(first.items);
-  for (let cursor = first.nextCursor; cursor !== null; ) {
-    const next = await call<SampleList>(
-      "GET",
-      `${samplesPath}&cursor=${encodeURIComponent(cursor)}`,
-    );
-    known.addListed(next.items);
-    cursor = next.nextCursor;
+  let first: SampleList | undefined;
+  for await (const page of pagesOf<SampleList>(`/v1/adapters/${path(adapterId)}/samples`)) {
+    first ??= page;
+    known.addListed(page.items);
   }
-  return first;
+  return first as SampleList;
 }
 
 export async function sha256Hex(bytes: BufferSource): Promise<string> {
