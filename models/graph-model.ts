@@ -8,6 +8,7 @@
 import { type GraphModel, loadGraphModel } from "@tensorflow/tfjs-converter";
 import * as tf from "@tensorflow/tfjs-core";
 import type { ModelFiles } from "./backbone";
+import { GRID_STRIDE, GRID_WINDOW } from "./grid-pooling";
 import type { BackboneManifest, CutLayer } from "./manifest";
 import { readPreparedFile } from "./prepared-file";
 
@@ -56,10 +57,19 @@ export function inputNode(manifest: BackboneManifest, position: number): string 
   return input.name;
 }
 
-/** A cut layer's raw output → [N, dim]: global-average-pools feature maps when the layer asks for it. */
+/** A cut layer's raw output → [N, dim]: pools feature maps as the layer asks (./grid-pooling.ts). */
 export function poolLayerOutput(output: tf.Tensor, layer: CutLayer): tf.Tensor2D {
-  const pooled = layer.pooling === "global-average" ? tf.mean(output, [1, 2]) : output;
-  return tf.reshape(pooled, [-1, layer.dim]);
+  switch (layer.pooling) {
+    case "global-average":
+      return tf.reshape(tf.mean(output, [1, 2]), [-1, layer.dim]);
+    case "grid-average":
+      return tf.reshape(tf.avgPool(output as tf.Tensor4D, GRID_WINDOW, GRID_STRIDE, "valid"), [
+        -1,
+        layer.dim,
+      ]);
+    case "none":
+      return tf.reshape(output, [-1, layer.dim]);
+  }
 }
 
 /** Row-wise x / max(‖x‖₂, ε): unit vectors, and an all-zero row stays zero instead of NaN. */

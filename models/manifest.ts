@@ -19,6 +19,7 @@
  */
 
 import { z } from "zod";
+import { gridPooledDim } from "./grid-pooling";
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "a lowercase hex sha256");
 
@@ -81,8 +82,11 @@ const CutLayer = z.object({
   /** Graph node to fetch (for ONNX: the model output of that name). */
   node: z.string().min(1),
   dim: z.int().positive(),
-  /** "global-average" averages a [N,H,W,C] feature map over H and W into [N,C]. */
-  pooling: z.enum(["none", "global-average"]),
+  /**
+   * "global-average" averages a [N,H,W,C] feature map over H and W into [N,C]; "grid-average" keeps
+   * a coarse layout: the means over 3×3 windows at stride 2, flattened (./grid-pooling.ts).
+   */
+  pooling: z.enum(["none", "global-average", "grid-average"]),
   /**
    * The node's output shape, -1 where free; the ONNX signature check compares it with the model's.
    * Defaults to [-1, dim] when pooling is "none"; a feature map must state its [-1, H, W, dim].
@@ -236,8 +240,18 @@ export const BackboneManifestSchema = z
         message: `weightsHash must be the sha256 of prepared ${weightsFile(manifest)}`,
       });
     }
+    for (const layer of manifest.cutLayers) {
+      if (layer.pooling === "grid-average" && gridPooledDim(layer.shape ?? []) !== layer.dim) {
+        ctx.addIssue({
+          code: "custom",
+          message: `cut layer ${layer.name}: grid pooling of shape [${layer.shape}] gives ${gridPooledDim(layer.shape ?? [])} values, not dim ${layer.dim}`,
+        });
+      }
+    }
     if (runtimesOf(manifest).includes("onnx")) {
       for (const layer of manifest.cutLayers) {
+        // A grid-pooled layer's dim counts its cells, and its map's shape is checked above.
+        if (layer.pooling === "grid-average") continue;
         const shape = outputShape(layer);
         if (shape === undefined || shape.at(-1) !== layer.dim) {
           ctx.addIssue({
@@ -267,6 +281,11 @@ export function weightsFile(manifest: Pick<BackboneManifest, "files">): string {
 /** A cut layer's declared output shape (see CutLayer.shape). */
 export function outputShape(layer: CutLayer): readonly number[] | undefined {
   return layer.shape ?? (layer.pooling === "none" ? [-1, layer.dim] : undefined);
+}
+
+/** One cut layer per graph node, in order: layers that pool one node two ways share its output. */
+export function layersByNode(manifest: Pick<BackboneManifest, "cutLayers">): CutLayer[] {
+  return [...new Map(manifest.cutLayers.map((layer) => [layer.node, layer])).values()];
 }
 
 /** Why a declared top cannot work with the manifest's cut layers, or undefined when it can. */

@@ -7,8 +7,9 @@
 
 import { createOrtSession, type OnnxSignature, type OrtSession } from "../src/runtime/ort";
 import type { Backbone, BackboneDefinition, ModelFiles } from "./backbone";
+import { gridAveragePool } from "./grid-pooling";
 import { imageBackbone } from "./image-backbone";
-import { type BackboneManifest, type CutLayer, outputShape } from "./manifest";
+import { type BackboneManifest, type CutLayer, layersByNode, outputShape } from "./manifest";
 import { readPreparedFile } from "./prepared-file";
 import { globalAveragePool, l2NormalizedRows } from "./vectors";
 
@@ -18,7 +19,7 @@ export const ONNX_MODEL_FILE = "model.onnx";
 export function manifestSignature(manifest: BackboneManifest): OnnxSignature {
   return {
     inputs: manifest.inputs,
-    outputs: manifest.cutLayers.map((layer) => ({
+    outputs: layersByNode(manifest).map((layer) => ({
       name: layer.node,
       dtype: "float32",
       shape: outputShape(layer) ?? [],
@@ -61,7 +62,17 @@ async function layerVectors(
   if (output === undefined || !(output.data instanceof Float32Array)) {
     throw new Error(`the model gave no float32 output '${layer.node}'`);
   }
-  const rows =
-    layer.pooling === "global-average" ? globalAveragePool(output.data, output.dims) : output.data;
-  return l2NormalizedRows(rows, layer.dim);
+  return l2NormalizedRows(pooledRows(output.data, output.dims, layer), layer.dim);
+}
+
+/** The layer's pooling (as graph-model.ts's poolLayerOutput) on a flat NHWC output. */
+function pooledRows(data: Float32Array, dims: readonly number[], layer: CutLayer): Float32Array {
+  switch (layer.pooling) {
+    case "global-average":
+      return globalAveragePool(data, dims);
+    case "grid-average":
+      return gridAveragePool(data, dims);
+    case "none":
+      return data;
+  }
 }

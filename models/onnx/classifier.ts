@@ -5,6 +5,7 @@
  * the `labels` metadata's order) and, for the whole classifier, `embedding` [batch, dim].
  */
 
+import type { CutLayer } from "../manifest";
 import { assembleModel, convertGraph } from "./convert";
 import { GraphBuilder, valueInfo } from "./graph-builder";
 import { appendEmbedding, appendHead, type HeadGraph } from "./head";
@@ -19,7 +20,7 @@ export const EMBEDDING_INPUT = "embedding";
 export interface CutLayerSpec {
   /** The TF node whose output is the cut layer. */
   readonly node: string;
-  readonly pooling: "none" | "global-average";
+  readonly pooling: CutLayer["pooling"];
   readonly dim: number;
 }
 

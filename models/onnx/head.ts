@@ -1,12 +1,15 @@
 /**
  * The ops that turn a backbone's cut-layer output into an adapter head's probabilities, appended to
- * a GraphBuilder: global-average pooling and L2 normalisation (what every backbone does to give an
+ * a GraphBuilder: the cut layer's pooling and L2 normalisation (what every backbone does to give an
  * embedding, models/graph-model.ts), then the head's steps (adapters' describeHead), the temperature
  * and a softmax. All on [batch, features] values in float32.
  */
 
 import type { HeadStep } from "../../adapters/serialization/head-description";
+import { GRID_STRIDE, GRID_WINDOW } from "../grid-pooling";
+import type { CutLayer } from "../manifest";
 import type { GraphBuilder, Value } from "./graph-builder";
+import { NCHW_TO_NHWC } from "./layout";
 import { placeReduction } from "./ops/reduced-axes";
 
 /** What the graph needs of a head: its steps, its temperature, and one logit per label. */
@@ -23,11 +26,23 @@ const L2_EPSILON = 1e-12;
 export function appendEmbedding(
   g: GraphBuilder,
   cut: Value,
-  { pooling, dim }: { pooling: "none" | "global-average"; dim: number },
+  { pooling, dim }: Pick<CutLayer, "pooling" | "dim">,
   output: string,
 ): string {
   let features: string;
-  if (pooling === "global-average") {
+  if (pooling === "grid-average") {
+    if (cut.shape.length !== 4)
+      throw new Error(`pooling needs a [N,H,W,C] map, got [${cut.shape}]`);
+    // AveragePool runs channels-first; the cells are then flattened in NHWC order, as tfjs does.
+    const cells = g.node(
+      "AveragePool",
+      [g.channelsFirst(cut, "cut")],
+      { kernel_shape: [GRID_WINDOW, GRID_WINDOW], strides: [GRID_STRIDE, GRID_STRIDE] },
+      g.fresh("cut/grid"),
+    );
+    const nhwc = g.node("Transpose", [cells], { perm: NCHW_TO_NHWC }, g.fresh("cut/grid/nhwc"));
+    features = g.node("Reshape", [nhwc, g.int64s("cut/shape", [-1, dim])]);
+  } else if (pooling === "global-average") {
     if (cut.shape.length !== 4)
       throw new Error(`pooling needs a [N,H,W,C] map, got [${cut.shape}]`);
     // Over H and W, where the map is stored (no Transpose back to NHWC), as the Mean op converts.

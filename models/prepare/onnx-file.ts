@@ -1,6 +1,6 @@
 /** The ONNX copy of a prepared tfjs graph: every cut layer's node becomes a model output. */
 
-import type { BackboneManifest } from "../manifest";
+import { type BackboneManifest, layersByNode } from "../manifest";
 import { convertTfjsGraphToOnnx, type TfjsGraphModelJson } from "../onnx";
 import type { GraphModelJson } from "./extract";
 
@@ -15,7 +15,7 @@ export function onnxFile(
     weights.byteOffset,
     weights.byteOffset + weights.byteLength,
   ) as ArrayBuffer;
-  const outputNodes = manifest.cutLayers.map((layer) => layer.node);
+  const outputNodes = layersByNode(manifest).map((layer) => layer.node);
   const bytes = convertTfjsGraphToOnnx(model as TfjsGraphModelJson, weightData, { outputNodes });
   return { path: ONNX_FILE, bytes };
 }

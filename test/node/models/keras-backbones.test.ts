@@ -8,7 +8,9 @@ import * as tf from "@tensorflow/tfjs-core";
 import { load, type NSFWJS } from "nsfwjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKBONES, type Backbone } from "../../../models";
+import { gridAveragePool } from "../../../models/grid-pooling";
 import { loadPreparedLayersModel } from "../../../models/layers-model";
+import type { CutLayer } from "../../../models/manifest";
 import { directoryFiles } from "../../../src/runtime/node";
 import { pictureRgb } from "../../fixtures/pictures";
 import { loadBackbone, maxAbsDifference, norm, preparedDir } from "./helpers";
@@ -19,10 +21,19 @@ const CASES = [
 ] as const;
 
 /** What nsfwjs computes at `node` for one square picture of its input size, pooled and normalised like ours. */
-function nsfwjsEmbedding(nsfwjs: NSFWJS, pixels: Uint8Array, size: number, node: string) {
+/** nsfwjs's own model run to `layer`'s node, pooled as the layer says (the grid by plain arrays). */
+function nsfwjsEmbedding(nsfwjs: NSFWJS, pixels: Uint8Array, size: number, layer: CutLayer) {
   return tf.tidy(() => {
-    const output = nsfwjs.infer(tf.tensor3d(pixels, [size, size, 3], "int32"), node) as tf.Tensor;
-    const pooled = output.rank === 4 ? tf.mean(output, [1, 2]) : output;
+    const output = nsfwjs.infer(
+      tf.tensor3d(pixels, [size, size, 3], "int32"),
+      layer.node,
+    ) as tf.Tensor;
+    const pooled =
+      layer.pooling === "grid-average"
+        ? tf.tensor1d(gridAveragePool(output.dataSync() as Float32Array, output.shape))
+        : output.rank === 4
+          ? tf.mean(output, [1, 2])
+          : output;
     return tf.div(pooled, tf.norm(pooled)).dataSync() as Float32Array;
   });
 }
@@ -55,16 +66,16 @@ describe.each(CASES)("$id backbone (real weights, tfjs-layers)", ({ id, nsfwjsMo
     prepared.dispose();
   });
 
-  it.each(manifest.cutLayers.map((layer) => [layer.name, layer.node, layer.dim] as const))(
+  it.each(manifest.cutLayers.map((layer) => [layer.name, layer.node, layer.dim, layer] as const))(
     "embeds at cut layer %s (%s, %i-d) what nsfwjs computes there, unit length",
-    async (layer, node, dim) => {
+    async (name, _node, dim, layer) => {
       const [vector] = await backbone.embed(
         [{ kind: "image", image: { width: size, height: size, data: pixels } }],
-        { layer },
+        { layer: name },
       );
       expect(vector?.length).toBe(dim);
       expect(norm(vector as Float32Array)).toBeCloseTo(1, 5);
-      const expected = nsfwjsEmbedding(nsfwjs, pixels, size, node);
+      const expected = nsfwjsEmbedding(nsfwjs, pixels, size, layer);
       expect(maxAbsDifference(vector as Float32Array, expected)).toBeLessThan(1e-5);
     },
   );

@@ -1,7 +1,7 @@
 /**
  * The ONNX export of a backbone with its head, built by the code the export route runs
  * (src/exports/onnx-export.ts), at a cut layer that is global-average-pooled (block12: the
- * channels-first pooling path), against the tfjs backbone and the head's own probabilities. And
+ * channels-first pooling path) and at one that is grid-pooled (block16-grid), against the tfjs backbone and the head's own probabilities. And
  * which served backbones can be exported whole, and why the others cannot.
  */
 
@@ -41,42 +41,55 @@ describe("the whole-graph ONNX export", () => {
     expect(refusals.lexical).toContain("tokenizer (hashed-ngrams)");
   });
 
-  it("gives the tfjs embedding and the head's probabilities at a pooled cut layer", async () => {
-    const manifest = pool.manifest("mobilenet-v2");
-    const layer = resolveCutLayer(manifest, "block12");
-    const backbone = { id: manifest.id, weightsHash: manifest.weightsHash, dim: layer.dim };
-    // A head over random 136-d points: what matters is that the graph computes it, not its accuracy.
-    const { samples } = blobs({ perClass: 6, classes: 3, dim: layer.dim, separation: 4, seed: 2 });
-    const trained = await trainHead({ headType: "mlp", backbone, samples, options: { seed: 4 } });
-    const head = deserializeHead(trained.head.serialize(), backbone);
+  // An MLP's steps on block12; a logistic head on the grid's 4,032 dimensions, where it fits quickly.
+  it.each([
+    ["block12", "mlp"],
+    ["block16-grid", "logistic"],
+  ] as const)(
+    "gives the tfjs embedding and the head's probabilities at pooled cut layer %s (%s head)",
+    async (name, headType) => {
+      const manifest = pool.manifest("mobilenet-v2");
+      const layer = resolveCutLayer(manifest, name);
+      const backbone = { id: manifest.id, weightsHash: manifest.weightsHash, dim: layer.dim };
+      // A head over random points: what matters is that the graph computes it, not its accuracy.
+      const { samples } = blobs({
+        perClass: 6,
+        classes: 3,
+        dim: layer.dim,
+        separation: 4,
+        seed: 2,
+      });
+      const trained = await trainHead({ headType, backbone, samples, options: { seed: 4 } });
+      const head = deserializeHead(trained.head.serialize(), backbone);
 
-    const images = [0, 1, 2].map((seed) => decodeImage(picturePng(120, 90, seed)));
-    const tfjs = await pool.embed(
-      manifest.id,
-      images.map((image) => ({ kind: "image", image })),
-      layer.name,
-    );
-    const expected = head.probabilities(fromRows(tfjs.embeddings, layer.dim)).data;
+      const images = [0, 1, 2].map((seed) => decodeImage(picturePng(120, 90, seed)));
+      const tfjs = await pool.embed(
+        manifest.id,
+        images.map((image) => ({ kind: "image", image })),
+        layer.name,
+      );
+      const expected = head.probabilities(fromRows(tfjs.embeddings, layer.dim)).data;
 
-    const record = { adapterId: "a_test", version: 1 } as VersionRecord;
-    const parts = await backboneClassifierOnnx(pool, manifest, layer, record, describeHead(head));
-    const session = await ort.InferenceSession.create(joinParts(parts));
-    const batch = imageBatch(manifest, images);
-    const outputs = await session.run({
-      input: new ort.Tensor("float32", batch.data, [...batch.dims]),
-    });
-    const embedding = outputs.embedding?.data as Float32Array;
-    const probabilities = outputs.probabilities?.data as Float32Array;
-    const embeddingDifference = worst(
-      embedding,
-      Float32Array.from(tfjs.embeddings.flatMap((row) => [...row])),
-    );
-    const probabilityDifference = worst(probabilities, expected);
-    console.log("block12 export vs tfjs + head:", { embeddingDifference, probabilityDifference });
-    expect(embeddingDifference).toBeLessThan(1e-4);
-    expect(probabilityDifference).toBeLessThan(1e-4);
-    await session.release();
-  });
+      const record = { adapterId: "a_test", version: 1 } as VersionRecord;
+      const parts = await backboneClassifierOnnx(pool, manifest, layer, record, describeHead(head));
+      const session = await ort.InferenceSession.create(joinParts(parts));
+      const batch = imageBatch(manifest, images);
+      const outputs = await session.run({
+        input: new ort.Tensor("float32", batch.data, [...batch.dims]),
+      });
+      const embedding = outputs.embedding?.data as Float32Array;
+      const probabilities = outputs.probabilities?.data as Float32Array;
+      const embeddingDifference = worst(
+        embedding,
+        Float32Array.from(tfjs.embeddings.flatMap((row) => [...row])),
+      );
+      const probabilityDifference = worst(probabilities, expected);
+      console.log(`${name} export vs tfjs + head:`, { embeddingDifference, probabilityDifference });
+      expect(embeddingDifference).toBeLessThan(1e-4);
+      expect(probabilityDifference).toBeLessThan(1e-4);
+      await session.release();
+    },
+  );
 });
 
 function worst(actual: ArrayLike<number>, expected: ArrayLike<number>): number {

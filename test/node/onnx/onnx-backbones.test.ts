@@ -37,7 +37,7 @@ const pictures = [0, 1, 2].map((seed) => ({
 }));
 
 describe("mobilenet-v2-onnx", () => {
-  it.each(["pooled", "block16", "block12"])(
+  it.each(["pooled", "block16", "block16-grid", "block12"])(
     "gives the tfjs embedding at cut layer %s",
     async (layer) => {
       const tfjs = await pool.embed("mobilenet-v2", pictures, layer);

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import protobuf from "protobufjs";
 import { expect, it } from "vitest";
+import { layersByNode } from "../../../models/manifest";
 import { convertTfjsGraphToOnnx, type TfjsGraphModelJson } from "../../../models/onnx";
 import descriptor from "../../../models/onnx/onnx.proto.json";
 import { AttributeType, DataType, encodeModel, type ModelProto } from "../../../models/onnx/proto";
@@ -101,7 +102,7 @@ it("converts MobileNetV2 to the very bytes `npm run models` prepared", async () 
     weights.byteOffset + weights.byteLength,
   ) as ArrayBuffer;
   const onnx = convertTfjsGraphToOnnx(modelJson as TfjsGraphModelJson, weightData, {
-    outputNodes: manifest.cutLayers.map((layer) => layer.node),
+    outputNodes: layersByNode(manifest).map((layer) => layer.node),
   });
   const sha256 = createHash("sha256").update(onnx).digest("hex");
   expect(sha256).toBe(manifest.files.prepared.find((file) => file.path === "model.onnx")?.sha256);

@@ -71,9 +71,11 @@ describe("backbone availability in a 128 MiB isolate", () => {
     expect(ids).toEqual([
       "mobilenet-v2/pooled",
       "mobilenet-v2/block16",
+      "mobilenet-v2/block16-grid",
       "mobilenet-v2/block12",
       "mobilenet-v2-100/pooled",
       "mobilenet-v2-100/block16",
+      "mobilenet-v2-100/block16-grid",
       "mobilenet-v2-100/block12",
       "inception-v3/pooled",
       "inception-v3/mixed8",
@@ -93,9 +95,11 @@ describe("backbone availability in a 128 MiB isolate", () => {
     expect(onnxOnly.map((c) => c.id)).toEqual([
       "mobilenet-v2-onnx/pooled",
       "mobilenet-v2-onnx/block16",
+      "mobilenet-v2-onnx/block16-grid",
       "mobilenet-v2-onnx/block12",
       "mobilenet-v2-100/pooled",
       "mobilenet-v2-100/block16",
+      "mobilenet-v2-100/block16-grid",
       "mobilenet-v2-100/block12",
     ]);
     expect(onnxOnly[0]?.runtimes).toEqual([
