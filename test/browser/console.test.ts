@@ -155,6 +155,15 @@ describe("the console", () => {
     expect(await page.getByLabel("Head type").inputValue()).toBe("logistic");
     await page.getByLabel("Backbone").selectOption("mobilenet-v2");
     expect(await page.getByLabel("Head type").inputValue()).toBe("logistic");
+    // The cut layer: the default first; the top a finetune retrains ends in it, so another layer
+    // takes the head type back to logistic and stops offering finetune.
+    expect(await page.getByLabel("Layer").inputValue()).toBe("pooled");
+    await page.getByLabel("Head type").selectOption("finetune");
+    await page.getByLabel("Layer").selectOption("block16-grid");
+    await until(() => page.getByTestId("layer-info").textContent()).toContain("3×3 grid");
+    expect(await page.getByLabel("Head type").inputValue()).toBe("logistic");
+    expect(await page.locator('select[name="head-type"] option[value="finetune"]').count()).toBe(0);
+    await page.getByLabel("Layer").selectOption("pooled");
     await page.getByRole("button", { name: "Create adapter" }).click();
     for (const label of ["red", "green", "blue"]) {
       await page.getByLabel("New label").fill(label);
@@ -424,7 +433,8 @@ describe("the console", () => {
     // Opened afresh, the Report tab shows the version that serves (v1 since the rollback), not the
     // newest; while it loads, it says so rather than "No version yet".
     let holdVersions = true;
-    const versionList = (url: URL) => url.pathname.endsWith("/versions");
+    // The list, or the one version the tab reads (GET …/versions/{v}).
+    const versionList = (url: URL) => /\/versions(\/\d+)?$/.test(url.pathname);
     await page.route(versionList, async (route) => {
       if (holdVersions) await new Promise((resume) => setTimeout(resume, 1000));
       await route.continue();

@@ -1,4 +1,4 @@
-/** The tenant's adapters: list, create (modality, backbone, head type), delete, open one. */
+/** The tenant's adapters: list, create (modality, backbone, cut layer, head type), delete, open one. */
 
 import { useEffect, useState } from "preact/hooks";
 import { AdapterView } from "./adapter";
@@ -42,7 +42,10 @@ export function AdapterList() {
         key={open.id}
         adapter={open}
         modality={modalityOf(open)}
-        headTypes={headTypesFor(backbones.find((b) => b.id === open.backbone))}
+        headTypes={headTypesFor(
+          backbones.find((b) => b.id === open.backbone),
+          open.layer,
+        )}
         exportFormatsOf={exportFormatsOf}
         tab={route.tab}
         onTab={(tab) => openAt(open, tab)}
@@ -134,14 +137,19 @@ function NewAdapter({
   const [modality, setModality] = useState<"image" | "text">("image");
   const [name, setName] = useState("");
   const [backbone, setBackbone] = useState("");
+  const [layer, setLayer] = useState("");
   const [headType, setHeadType] = useState<string>("logistic");
   const action = useAction();
   const choices = backbones.filter((b) => b.modality === modality);
   const chosen =
     choices.find((b) => b.id === backbone) ?? choices.find((b) => b.selection.available);
-  // A head type the newly chosen backbone cannot train falls back to the default one.
-  const offeredHeads = headTypesFor(chosen);
+  // A layer the newly chosen backbone does not have falls back to its default.
+  const chosenLayer = chosen?.layers.find((l) => l.name === layer) ?? defaultLayerOf(chosen);
+  // A head type the chosen backbone and layer cannot train falls back to the default one.
+  const offeredHeads = headTypesFor(chosen, chosenLayer?.name ?? null);
   const chosenHead = offeredHeads.includes(headType) ? headType : "logistic";
+  const namedLayer =
+    chosenLayer && chosenLayer.name !== chosen?.defaultLayer ? { layer: chosenLayer.name } : {};
   return (
     <Card title="New adapter">
       <form
@@ -149,7 +157,7 @@ function NewAdapter({
           event.preventDefault();
           action.run(async () => {
             const adapter = await call<Adapter>("POST", "/v1/adapters", {
-              json: { name, backbone: chosen?.id ?? "", headType: chosenHead },
+              json: { name, backbone: chosen?.id ?? "", ...namedLayer, headType: chosenHead },
             });
             onCreated(adapter);
           });
@@ -176,6 +184,7 @@ function NewAdapter({
                 onChange={() => {
                   setModality(m);
                   setBackbone("");
+                  setLayer("");
                   setHeadType("logistic");
                 }}
               />
@@ -191,6 +200,7 @@ function NewAdapter({
             onChange={(e) => {
               const next = e.currentTarget.value;
               setBackbone(next);
+              setLayer("");
               // Stays off a head type the previous backbone offered once this one does not.
               const offered = headTypesFor(choices.find((b) => b.id === next));
               if (!offered.includes(headType)) setHeadType("logistic");
@@ -216,6 +226,29 @@ function NewAdapter({
               : `unavailable here: ${chosen.selection.reasons.join("; ")}`}
           </p>
         )}
+        {chosen && chosenLayer && (
+          <label>
+            Layer
+            <select
+              name="layer"
+              value={chosenLayer.name}
+              onChange={(e) => {
+                const next = e.currentTarget.value;
+                setLayer(next);
+                if (!headTypesFor(chosen, next).includes(headType)) setHeadType("logistic");
+              }}
+            >
+              {chosen.layers.map((l) => (
+                <option key={l.name} value={l.name}>
+                  {l.name} · {l.dim}-d{l.name === chosen.defaultLayer ? " (default)" : ""}
+                </option>
+              ))}
+            </select>
+            <span class="hint" data-testid="layer-info">
+              {chosenLayer.description}
+            </span>
+          </label>
+        )}
         <label>
           Head type
           <select
@@ -237,4 +270,8 @@ function NewAdapter({
       </form>
     </Card>
   );
+}
+
+function defaultLayerOf(backbone: Backbone | undefined) {
+  return backbone?.layers.find((l) => l.name === backbone.defaultLayer);
 }

@@ -20,6 +20,9 @@ export interface Backbone {
   modality: "image" | "text";
   description: string;
   dim: number;
+  /** The cut layer used when none is named; `layers` lists them all. */
+  defaultLayer: string;
+  layers: { name: string; dim: number; description: string }[];
   sizeBytes: number;
   parameters: number;
   latency: { msPerItem: number } | null;
@@ -39,9 +42,13 @@ export function catalogueEntry(backbones: Backbone[], backboneId: string): Backb
   return backbones.find((backbone) => backbone.id === first);
 }
 
-/** The head types an adapter on this backbone can train. */
-export function headTypesFor(backbone: Backbone | undefined): string[] {
-  return backbone?.finetune
+/** The head types an adapter on this backbone (at `layer`, null: its default) can train. */
+export function headTypesFor(
+  backbone: Backbone | undefined,
+  layer: string | null = null,
+): string[] {
+  // The trainable top ends in the default layer: an adapter cut elsewhere cannot retrain it.
+  return backbone?.finetune && (layer === null || layer === backbone.defaultLayer)
     ? ["logistic", "prototype", "mlp", "finetune"]
     : ["logistic", "prototype", "mlp"];
 }

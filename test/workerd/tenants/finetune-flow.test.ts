@@ -90,11 +90,26 @@ describe("finetune heads", () => {
     const tenant = await createTenant("finetune-refusals");
     const api = session(tenant);
     const listed = (await (await fetchWorker("http://edge/v1/backbones")).json()) as {
-      backbones: { id: string; finetune: boolean }[];
+      backbones: { id: string; finetune: boolean; defaultLayer: string }[];
     };
     const able = listed.backbones.filter((backbone) => backbone.finetune).map(({ id }) => id);
     expect(able).toContain("mobilenet-v2");
     expect(able).not.toContain("use-lite");
+    // The top ends in the default layer, which the catalogue names; another layer cannot retrain it.
+    expect(listed.backbones.find(({ id }) => id === "mobilenet-v2")?.defaultLayer).toBe("pooled");
+    const elsewhere = await api.call("/adapters", {
+      method: "POST",
+      body: JSON.stringify({
+        name: "grid",
+        backbone: "mobilenet-v2",
+        layer: "block16-grid",
+        headType: "finetune",
+      }),
+    });
+    expect(elsewhere.status).toBe(422);
+    expect(((await elsewhere.json()) as { detail: string }).detail).toContain(
+      'this adapter embeds at "block16-grid"',
+    );
     for (const refused of [
       await api.adapter("finetune", "use-lite"),
       await api.adapter("finetune", "lexical+use-lite"),
