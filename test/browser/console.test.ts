@@ -429,9 +429,12 @@ describe("the console", () => {
     await until(() => page.getByRole("tab", { name: "Report" }).getAttribute("aria-selected")).toBe(
       "true",
     );
-    await page.getByTestId("report").waitFor();
-    // Opened afresh, the Report tab shows the version that serves (v1 since the rollback), not the
-    // newest; while it loads, it says so rather than "No version yet".
+    // The location names the version the report showed: Back (a reload, a shared link) shows it again.
+    await page.locator('[data-testid="report"][data-version="2"]').waitFor();
+    expect(new URL(page.url()).hash).toBe(`#/adapters/${adapter.id}/report/2`);
+    // Opened afresh without one, the Report tab shows the version that serves (v1 since the
+    // rollback), not the newest; while it loads, it says so rather than "No version yet".
+    await page.evaluate(`location.replace("#/adapters/${adapter.id}/report")`);
     let holdVersions = true;
     // The list, or the one version the tab reads (GET …/versions/{v}).
     const versionList = (url: URL) => /\/versions(\/\d+)?$/.test(url.pathname);

@@ -1,14 +1,14 @@
 /** One adapter: samples, training (with the report), try it, versions, selection. */
 
 import { useEffect, useRef, useState } from "preact/hooks";
-import { call, fetchVersion, path } from "./api";
+import { call, path } from "./api";
 import { Report } from "./report";
 import { TABS, type Tab } from "./route";
 import { Samples } from "./samples";
 import { Selection } from "./selection";
 import { Train } from "./train";
 import { TryIt } from "./try-it";
-import type { Adapter, HeadVersion, SampleCounts } from "./types";
+import type { Adapter, SampleCounts } from "./types";
 import { Versions } from "./versions";
 
 export function AdapterView({
@@ -17,6 +17,7 @@ export function AdapterView({
   headTypes,
   exportFormatsOf,
   tab,
+  reportVersion,
   onTab,
   onBack,
   onChange,
@@ -28,22 +29,20 @@ export function AdapterView({
   /** The export formats of a head version on a backbone (GET /v1/backbones' `exports`). */
   exportFormatsOf: (backboneId: string) => string[];
   tab: Tab;
-  onTab: (tab: Tab) => void;
+  /** The version the Report tab shows (the location names it); null: the one that serves. */
+  reportVersion: number | null;
+  onTab: (tab: Tab, version?: number) => void;
   onBack: () => void;
   onChange: (adapter: Adapter) => void;
 }) {
   const [counts, setCounts] = useState<SampleCounts | null>(null);
-  const [reportVersion, setReportVersion] = useState<HeadVersion | null>(null);
   const adapterPath = `/v1/adapters/${path(adapter.id)}`;
   // The view replaced the list (or the form) that had the focus: it moves to the adapter's name, so
   // the keyboard and a screen reader continue from here rather than from the top of the page.
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const refresh = async () => onChange(await call<Adapter>("GET", adapterPath));
-  const showReport = async (version: number) => {
-    setReportVersion(await fetchVersion(adapter.id, version));
-    onTab("Report");
-  };
+  const showReport = (version: number) => onTab("Report", version);
   return (
     <div>
       <div class="row spread">
@@ -101,9 +100,7 @@ export function AdapterView({
             onShowReport={(version) => showReport(version)}
           />
         )}
-        {tab === "Report" && (
-          <Report adapter={adapter} version={reportVersion} onPick={setReportVersion} />
-        )}
+        {tab === "Report" && <Report adapter={adapter} versionNumber={reportVersion} />}
         {tab === "Try it" && <TryIt adapter={adapter} modality={modality} />}
         {tab === "Versions" && (
           <Versions

@@ -3,9 +3,10 @@
 import { useEffect, useState } from "preact/hooks";
 import { AdapterView } from "./adapter";
 import { call, path } from "./api";
-import { type Tab, useRoute } from "./route";
+import type { Tab } from "./route";
 import { type Adapter, type Backbone, catalogueEntry, headTypesFor, isFusion } from "./types";
 import { Card, ErrorBox, mib, refocusInCard, useAction } from "./ui";
+import { useRoute } from "./use-route";
 
 export function AdapterList() {
   // null until listed: an empty list is "no adapters yet", not "not loaded yet".
@@ -34,8 +35,8 @@ export function AdapterList() {
     isFusion(backboneId) ? [] : (catalogueEntry(backbones, backboneId)?.exports ?? []);
 
   const open = adapters?.find((adapter) => adapter.id === route.adapterId);
-  const openAt = (adapter: Adapter | null, tab: Tab = "Samples") =>
-    go({ adapterId: adapter?.id ?? null, tab });
+  const openAt = (adapter: Adapter | null, tab: Tab = "Samples", version: number | null = null) =>
+    go({ adapterId: adapter?.id ?? null, tab, version });
   if (open) {
     return (
       <AdapterView
@@ -48,7 +49,8 @@ export function AdapterList() {
         )}
         exportFormatsOf={exportFormatsOf}
         tab={route.tab}
-        onTab={(tab) => openAt(open, tab)}
+        reportVersion={route.version}
+        onTab={(tab, version) => openAt(open, tab, version)}
         onBack={() => openAt(null)}
         onChange={(changed) => {
           setAdapters((list) => list?.map((a) => (a.id === changed.id ? changed : a)) ?? null);

@@ -15,34 +15,31 @@ import { Card, ErrorBox, fixed, percent, useAction } from "./ui";
 
 export function Report({
   adapter,
-  version,
-  onPick,
+  versionNumber,
 }: {
   adapter: Adapter;
-  version: HeadVersion | null;
-  onPick: (version: HeadVersion) => void;
+  /** The version to show (a link or a click named it); null: the one that serves. */
+  versionNumber: number | null;
 }) {
   const action = useAction();
-  // Opened without a version picked (a reload, a link): the one that serves, not the newest, which
-  // a training without "activate" or a rollback leaves inactive.
+  const [version, setVersion] = useState<HeadVersion | null>(null);
+  // Not the newest by default: a training without "activate" or a rollback leaves it inactive.
+  const wanted = versionNumber ?? adapter.activeVersion;
   useEffect(() => {
-    if (version || adapter.activeVersion === null) return;
-    const active = adapter.activeVersion;
+    if (wanted === null) return;
     action.run(async () => {
-      const shown = await fetchVersion(adapter.id, active);
+      const shown = await fetchVersion(adapter.id, wanted);
       // Never an endless "Loading…".
-      if (!shown) throw new Error(`version ${active} is not among the versions listed`);
-      onPick(shown);
+      if (!shown) throw new Error(`this adapter has no version ${wanted}`);
+      setVersion(shown);
     });
-  }, [adapter.id, adapter.activeVersion, version]);
-  if (!version) {
+  }, [adapter.id, wanted]);
+  if (version?.version !== wanted) {
     return (
       <Card title="Report">
         <ErrorBox error={action.error} />
         {!action.error && (
-          <p role="status">
-            {adapter.activeVersion === null ? "No version yet: train one." : "Loading…"}
-          </p>
+          <p role="status">{wanted === null ? "No version yet: train one." : "Loading…"}</p>
         )}
       </Card>
     );

@@ -1,10 +1,9 @@
 /**
- * Where the tenant is, in the location's hash (`#/adapters/{id}/{tab}`): a reload returns to the
- * same adapter and tab, and the browser's Back and Forward move between views instead of leaving
- * the console.
+ * Where the tenant is, in the location's hash (`#/adapters/{id}/{tab}`, and `…/report/{version}`
+ * for one version's report): a reload or a shared link returns to the same adapter, tab and
+ * report, and the browser's Back and Forward move between views instead of leaving the console
+ * (./use-route.ts follows it).
  */
-
-import { useEffect, useState } from "preact/hooks";
 
 export const TABS = ["Samples", "Train", "Report", "Try it", "Versions", "Selection"] as const;
 export type Tab = (typeof TABS)[number];
@@ -12,31 +11,22 @@ export type Tab = (typeof TABS)[number];
 export interface Route {
   adapterId: string | null;
   tab: Tab;
+  /** The version the Report tab shows; null: the one that serves. */
+  version: number | null;
 }
 
 const slug = (tab: Tab) => tab.toLowerCase().replace(" ", "-");
 
 export function parseRoute(hash: string): Route {
-  const match = /^#\/adapters\/([^/]+)(?:\/([a-z-]+))?$/.exec(hash);
-  if (!match) return { adapterId: null, tab: "Samples" };
+  const match = /^#\/adapters\/([^/]+)(?:\/([a-z-]+)(?:\/([1-9][0-9]{0,14}))?)?$/.exec(hash);
+  if (!match) return { adapterId: null, tab: "Samples", version: null };
   const tab = TABS.find((t) => slug(t) === match[2]) ?? "Samples";
-  return { adapterId: decodeURIComponent(match[1] as string), tab };
+  const version = tab === "Report" && match[3] !== undefined ? Number(match[3]) : null;
+  return { adapterId: decodeURIComponent(match[1] as string), tab, version };
 }
 
-export function routeHash({ adapterId, tab }: Route): string {
-  return adapterId === null ? "#/" : `#/adapters/${encodeURIComponent(adapterId)}/${slug(tab)}`;
-}
-
-/** The route in the location's hash, and a way to go elsewhere (a new history entry). */
-export function useRoute(): [Route, (route: Route) => void] {
-  const [hash, setHash] = useState(location.hash);
-  useEffect(() => {
-    const follow = () => setHash(location.hash);
-    addEventListener("hashchange", follow);
-    return () => removeEventListener("hashchange", follow);
-  }, []);
-  const go = (route: Route) => {
-    location.hash = routeHash(route);
-  };
-  return [parseRoute(hash), go];
+export function routeHash({ adapterId, tab, version }: Route): string {
+  if (adapterId === null) return "#/";
+  const shown = tab === "Report" && version !== null ? `/${version}` : "";
+  return `#/adapters/${encodeURIComponent(adapterId)}/${slug(tab)}${shown}`;
 }

@@ -20,7 +20,7 @@ export function Train({
   adapter: Adapter;
   headTypes: string[];
   onTrained: () => Promise<void>;
-  onShowReport: (version: number) => Promise<void>;
+  onShowReport: (version: number) => void;
 }) {
   const [headType, setHeadType] = useState(adapter.headType);
   const [activate, setActivate] = useState(true);
@@ -128,7 +128,7 @@ export function Train({
       <ErrorBox error={action.error} />
       {job && <JobProgress job={job} unreachableFor={unreachable} />}
       {job?.status === "succeeded" && job.version !== null && (
-        <button type="button" onClick={() => action.run(() => onShowReport(job.version as number))}>
+        <button type="button" onClick={() => onShowReport(job.version as number)}>
           Show the report of version {job.version}
         </button>
       )}

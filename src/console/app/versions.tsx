@@ -17,7 +17,7 @@ export function Versions({
   adapter: Adapter;
   exportFormatsOf: (backboneId: string) => string[];
   onActivated: () => Promise<void>;
-  onShow: (version: number) => Promise<void>;
+  onShow: (version: number) => void;
 }) {
   const [versions, setVersions] = useState<HeadVersion[]>([]);
   const action = useAction();
@@ -55,11 +55,7 @@ export function Versions({
           {versions.map((v) => (
             <tr key={v.version} data-version={v.version} class={v.active ? "active" : ""}>
               <td>
-                <button
-                  type="button"
-                  class="link"
-                  onClick={() => action.run(() => onShow(v.version))}
-                >
+                <button type="button" class="link" onClick={() => onShow(v.version)}>
                   v{v.version}
                 </button>
               </td>
