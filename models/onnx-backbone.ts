@@ -7,11 +7,10 @@
 
 import { createOrtSession, type OnnxSignature, type OrtSession } from "../src/runtime/ort";
 import type { Backbone, BackboneDefinition, ModelFiles } from "./backbone";
-import { gridAveragePool } from "./grid-pooling";
 import { imageBackbone } from "./image-backbone";
 import { type BackboneManifest, type CutLayer, layersByNode, outputShape } from "./manifest";
 import { readPreparedFile } from "./prepared-file";
-import { globalAveragePool, l2NormalizedRows } from "./vectors";
+import { l2NormalizedRows, poolLayerRows } from "./vectors";
 
 export const ONNX_MODEL_FILE = "model.onnx";
 
@@ -62,17 +61,5 @@ async function layerVectors(
   if (output === undefined || !(output.data instanceof Float32Array)) {
     throw new Error(`the model gave no float32 output '${layer.node}'`);
   }
-  return l2NormalizedRows(pooledRows(output.data, output.dims, layer), layer.dim);
-}
-
-/** The layer's pooling (as graph-model.ts's poolLayerOutput) on a flat NHWC output. */
-function pooledRows(data: Float32Array, dims: readonly number[], layer: CutLayer): Float32Array {
-  switch (layer.pooling) {
-    case "global-average":
-      return globalAveragePool(data, dims);
-    case "grid-average":
-      return gridAveragePool(data, dims);
-    case "none":
-      return data;
-  }
+  return l2NormalizedRows(poolLayerRows(output.data, output.dims, layer), layer.dim);
 }

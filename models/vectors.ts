@@ -1,7 +1,26 @@
 /**
  * Plain-array versions of the tfjs ops in graph-model.ts, for runtimes that hand back flat output
- * buffers (onnxruntime): global average pooling and row-wise L2 normalisation.
+ * buffers (onnxruntime): a cut layer's pooling and row-wise L2 normalisation.
  */
+
+import { gridAveragePool } from "./grid-pooling";
+import type { CutLayer } from "./manifest";
+
+/** The layer's pooling (as graph-model.ts's poolLayerOutput) of a flat output of shape `dims`. */
+export function poolLayerRows(
+  data: Float32Array,
+  dims: readonly number[],
+  layer: Pick<CutLayer, "pooling">,
+): Float32Array {
+  switch (layer.pooling) {
+    case "global-average":
+      return globalAveragePool(data, dims);
+    case "grid-average":
+      return gridAveragePool(data, dims);
+    case "none":
+      return data;
+  }
+}
 
 /**
  * [N, H, W, C] → [N, C]: each channel's mean over the H·W positions, summed in double precision

@@ -10,9 +10,8 @@
 import { writeFile } from "node:fs/promises";
 import { decodeActivationsInto } from "../../adapters/finetune/activation-codec";
 import { resolveCutLayer } from "../../models/cut-layer";
-import { gridAveragePool } from "../../models/grid-pooling";
 import type { CutLayer } from "../../models/manifest";
-import { globalAveragePool } from "../../models/vectors";
+import { l2NormalizedRows, poolLayerRows } from "../../models/vectors";
 import { BackbonePool } from "../../src/runtime/backbones";
 import { nodeHost } from "../../src/runtime/node";
 import { fashionMnist } from "../datasets/fashion-mnist";
@@ -66,18 +65,14 @@ for (const name of LAYERS) {
   );
 }
 
+/** The cached sample at `layer`: the embedding, or the decoded map pooled and normalised as served. */
 function layerVector(sample: CutSample, shape: CutShape, layer: CutLayer): Float32Array {
   if (layer.pooling === "none") return sample.embedding;
   const map = new Float64Array(shape.positions * shape.channels);
   decodeActivationsInto(sample.map, shape.positions, shape.channels, map, 0);
   const side = Math.sqrt(shape.positions);
-  const dims = [1, side, side, shape.channels];
-  const pooled =
-    layer.pooling === "grid-average"
-      ? gridAveragePool(Float32Array.from(map), dims)
-      : globalAveragePool(Float32Array.from(map), dims);
-  const norm = Math.max(Math.hypot(...pooled), 1e-12);
-  return pooled.map((value) => value / norm);
+  const pooled = poolLayerRows(Float32Array.from(map), [1, side, side, shape.channels], layer);
+  return l2NormalizedRows(pooled, layer.dim)[0] as Float32Array;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

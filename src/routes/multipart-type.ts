@@ -19,7 +19,10 @@ const MULTIPART = "multipart/form-data";
  * the header is already that, or is not multipart/form-data.
  */
 export function multipartContentType(header: string): string | undefined {
-  const boundary = multipartBoundary(header);
+  return canonicalType(header, multipartBoundary(header));
+}
+
+function canonicalType(header: string, boundary: string | null | undefined): string | undefined {
   if (boundary === undefined) return undefined;
   const canonical = boundary === null ? MULTIPART : `${MULTIPART}; boundary=${boundary}`;
   return canonical === header ? undefined : canonical;
@@ -45,7 +48,7 @@ export function multipartTypes(): MiddlewareHandler {
         `the multipart boundary ${boundary} has a space, which this API does not take: use one of letters, digits and '()+_,-./:=? (as browsers and curl do)`,
       );
     }
-    const canonical = multipartContentType(header);
+    const canonical = canonicalType(header, boundary);
     if (canonical !== undefined) {
       // An incoming request's headers are immutable in workerd: the request is rebuilt.
       const headers = new Headers(c.req.raw.headers);
