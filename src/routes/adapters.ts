@@ -12,6 +12,7 @@ import {
   createdOrderPage,
   createdPosition,
   NextCursorSchema,
+  type PagedList,
   PageQuerySchema,
   pageOf,
 } from "./pagination";
@@ -131,8 +132,9 @@ export function adapterRoutes() {
     })
     .openapi(listAdapters, async (c) => {
       const query = c.req.valid("query");
-      const adapters = await c.var.tenant.store.listAdapters(createdOrderPage("adapters", query));
-      const page = pageOf("adapters", adapters, query.limit, createdPosition);
+      const list: PagedList = ["adapters", c.var.tenant.id];
+      const adapters = await c.var.tenant.store.listAdapters(createdOrderPage(list, query));
+      const page = pageOf(list, adapters, query.limit, createdPosition);
       return c.json({ adapters: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(getAdapter, async (c) => {

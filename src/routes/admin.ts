@@ -14,6 +14,7 @@ import {
   createdOrderPage,
   createdPosition,
   NextCursorSchema,
+  type PagedList,
   PageQuerySchema,
   pageOf,
 } from "./pagination";
@@ -148,8 +149,9 @@ export function adminRoutes() {
     })
     .openapi(listTenants, async (c) => {
       const query = c.req.valid("query");
-      const tenants = await registryStore(c.env).listTenants(createdOrderPage("tenants", query));
-      const page = pageOf("tenants", tenants, query.limit, createdPosition);
+      const list: PagedList = ["tenants"];
+      const tenants = await registryStore(c.env).listTenants(createdOrderPage(list, query));
+      const page = pageOf(list, tenants, query.limit, createdPosition);
       return c.json({ tenants: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(getTenant, async (c) => {
@@ -171,10 +173,11 @@ export function adminRoutes() {
     .openapi(listKeys, async (c) => {
       const { tenantId } = c.req.valid("param");
       const query = c.req.valid("query");
+      const list: PagedList = ["keys", tenantId];
       const keys = unwrap(
-        await tenantStore(c.env, tenantId).listKeys(createdOrderPage("keys", query)),
+        await tenantStore(c.env, tenantId).listKeys(createdOrderPage(list, query)),
       );
-      const page = pageOf("keys", keys, query.limit, createdPosition);
+      const page = pageOf(list, keys, query.limit, createdPosition);
       return c.json({ keys: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(revokeKey, async (c) => {

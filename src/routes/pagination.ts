@@ -1,7 +1,8 @@
 /**
  * `?limit=&cursor=` on the list routes, and the `nextCursor` they answer with. A cursor is opaque to
- * clients: the base64url JSON of its list's name and the position the next page starts after, so
- * another list's cursor is refused rather than read as a position in this one.
+ * clients: the base64url JSON of its list (the list's name and whose it is) and the position the next
+ * page starts after, so another list's cursor, or the same list's of another tenant or adapter, is
+ * refused rather than read as a position in this one.
  */
 
 import { z } from "@hono/zod-openapi";
@@ -26,25 +27,31 @@ export const NextCursorSchema = z.string().nullable().openapi({
 
 type PageQuery = z.infer<typeof PageQuerySchema>;
 
-/** The lists that are paged; a cursor works on its own list only. */
+/** The lists that are paged. */
 export type ListName = "tenants" | "keys" | "adapters" | "versions" | "jobs" | "samples";
+
+/**
+ * One list: its name, then the ids of whose it is, outermost first (`["versions", tenantId,
+ * adapterId]`). A cursor works on that list only.
+ */
+export type PagedList = readonly [ListName, ...string[]];
 
 const CreatedPositionSchema = z.object({ createdAt: z.string(), id: z.string() });
 const NumberedPositionSchema = z.int().positive();
 
 /** A page of a list in creation order, asking for one item more to know whether another page follows. */
-export function createdOrderPage(list: ListName, query: PageQuery): PageRequest<CreatedPosition> {
+export function createdOrderPage(list: PagedList, query: PageQuery): PageRequest<CreatedPosition> {
   return pageRequest(list, query, CreatedPositionSchema);
 }
 
 /** A page of a list ordered by a positive integer: head versions (newest first), samples' uploads. */
-export function numberedPage(list: ListName, query: PageQuery): PageRequest<number> {
+export function numberedPage(list: PagedList, query: PageQuery): PageRequest<number> {
   return pageRequest(list, query, NumberedPositionSchema);
 }
 
 /** The page of `limit` items and the cursor after its last item (null when `items` held no more). */
 export function pageOf<T, P>(
-  list: ListName,
+  list: PagedList,
   items: T[],
   limit: number,
   positionOf: (item: T) => P,
@@ -54,7 +61,7 @@ export function pageOf<T, P>(
 
 /** A page whose list says itself whether `more` items follow it: the cursor after its last item. */
 export function pageAfter<T, P>(
-  list: ListName,
+  list: PagedList,
   items: T[],
   more: boolean,
   positionOf: (item: T) => P,
@@ -62,7 +69,8 @@ export function pageAfter<T, P>(
   const last = items.at(-1);
   return {
     items,
-    nextCursor: more && last ? encodeCursor({ list, after: positionOf(last) }) : null,
+    nextCursor:
+      more && last ? encodeCursor({ list: listKey(list), after: positionOf(last) }) : null,
   };
 }
 
@@ -70,15 +78,20 @@ export function createdPosition(item: { createdAt: string; id: string }): Create
   return { createdAt: item.createdAt, id: item.id };
 }
 
-function pageRequest<P>(list: ListName, query: PageQuery, position: z.ZodType<P>): PageRequest<P> {
+function pageRequest<P>(list: PagedList, query: PageQuery, position: z.ZodType<P>): PageRequest<P> {
   const limit = query.limit + 1;
   if (query.cursor === undefined) return { limit };
-  const cursor = z.object({ list: z.literal(list), after: position });
+  const cursor = z.object({ list: z.literal(listKey(list)), after: position });
   const decoded = cursor.safeParse(decodeCursor(query.cursor));
   if (!decoded.success) {
     throw new Problem(422, "invalid-cursor", "cursor is not a nextCursor of this list");
   }
   return { limit, after: decoded.data.after };
+}
+
+/** Ids are generated (`a_…`, `t_…`) and never hold a "/", so the joined key names one list. */
+function listKey(list: PagedList): string {
+  return list.join("/");
 }
 
 function encodeCursor(position: unknown): string {

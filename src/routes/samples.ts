@@ -11,7 +11,13 @@ import { tenantRoute } from "./authenticated-route";
 import { chooseBody } from "./body-form";
 import { toBackboneInputs } from "./inputs";
 import { AdapterIdParams, jsonContent } from "./openapi-parts";
-import { NextCursorSchema, numberedPage, PageQuerySchema, pageOf } from "./pagination";
+import {
+  NextCursorSchema,
+  numberedPage,
+  type PagedList,
+  PageQuerySchema,
+  pageOf,
+} from "./pagination";
 import { problemResponses } from "./problems";
 import {
   FormSamplesSchema,
@@ -184,12 +190,13 @@ export function sampleRoutes() {
     .openapi(listSamples, async (c) => {
       const { adapterId } = c.req.valid("param");
       const query = c.req.valid("query");
-      const { store } = c.var.tenant;
+      const { store, id: tenantId } = c.var.tenant;
+      const list: PagedList = ["samples", tenantId, adapterId];
       const rows = unwrap(
-        await store.listSamples(adapterId, numberedPage("samples", query), query.label),
+        await store.listSamples(adapterId, numberedPage(list, query), query.label),
       );
       const counts = unwrap(await store.sampleCounts(adapterId));
-      const page = pageOf("samples", rows, query.limit, (row) => row.position);
+      const page = pageOf(list, rows, query.limit, (row) => row.position);
       const items = page.items.map((row) => row.sample);
       return c.json({ ...counts, items, nextCursor: page.nextCursor }, 200);
     })

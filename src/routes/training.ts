@@ -13,6 +13,7 @@ import {
   createdOrderPage,
   createdPosition,
   NextCursorSchema,
+  type PagedList,
   PageQuerySchema,
   pageOf,
 } from "./pagination";
@@ -141,10 +142,11 @@ export function trainingRoutes() {
     .openapi(listJobs, async (c) => {
       const { adapterId } = c.req.valid("param");
       const query = c.req.valid("query");
+      const list: PagedList = ["jobs", c.var.tenant.id, adapterId];
       const jobs = unwrap(
-        await c.var.tenant.store.listJobs(adapterId, createdOrderPage("jobs", query)),
+        await c.var.tenant.store.listJobs(adapterId, createdOrderPage(list, query)),
       );
-      const page = pageOf("jobs", jobs, query.limit, createdPosition);
+      const page = pageOf(list, jobs, query.limit, createdPosition);
       return c.json({ jobs: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(getJob, async (c) => {

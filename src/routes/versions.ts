@@ -6,7 +6,13 @@ import type { TenantEnv } from "../tenants/context";
 import { HeadTypeSchema } from "./adapters";
 import { tenantRoute } from "./authenticated-route";
 import { AdapterIdParams, jsonContent } from "./openapi-parts";
-import { NextCursorSchema, numberedPage, PageQuerySchema, pageAfter } from "./pagination";
+import {
+  NextCursorSchema,
+  numberedPage,
+  type PagedList,
+  PageQuerySchema,
+  pageAfter,
+} from "./pagination";
 import { problemResponses } from "./problems";
 import { TrainingReportSchema } from "./training-report-schema";
 import { urlInteger } from "./url-integer";
@@ -78,10 +84,11 @@ export function versionRoutes() {
     .openapi(listVersions, async (c) => {
       const { adapterId } = c.req.valid("param");
       const query = c.req.valid("query");
+      const list: PagedList = ["versions", c.var.tenant.id, adapterId];
       const { versions, more } = unwrap(
-        await c.var.tenant.store.listVersions(adapterId, numberedPage("versions", query)),
+        await c.var.tenant.store.listVersions(adapterId, numberedPage(list, query)),
       );
-      const page = pageAfter("versions", versions, more, (version) => version.version);
+      const page = pageAfter(list, versions, more, (version) => version.version);
       return c.json({ versions: page.items, nextCursor: page.nextCursor }, 200);
     })
     .openapi(getVersion, async (c) => {

@@ -6,9 +6,14 @@ import {
   createdOrderPage,
   createdPosition,
   numberedPage,
+  type PagedList,
   PageQuerySchema,
   pageOf,
 } from "../../../src/routes/pagination";
+
+const ADAPTERS: PagedList = ["adapters", "t_1"];
+const VERSIONS: PagedList = ["versions", "t_1", "a_1"];
+const JOBS: PagedList = ["jobs", "t_1", "a_1"];
 
 const items = Array.from({ length: 5 }, (_, i) => ({
   id: `a_${i}`,
@@ -17,39 +22,56 @@ const items = Array.from({ length: 5 }, (_, i) => ({
 
 describe("pagination", () => {
   it("asks storage for one item more than the page, to know whether another follows", () => {
-    expect(createdOrderPage("adapters", { limit: 2 })).toEqual({ limit: 3 });
+    expect(createdOrderPage(ADAPTERS, { limit: 2 })).toEqual({ limit: 3 });
   });
 
   it("gives the next page's cursor only when there is one, and it decodes to the last position", () => {
-    const first = pageOf("adapters", items.slice(0, 3), 2, createdPosition);
+    const first = pageOf(ADAPTERS, items.slice(0, 3), 2, createdPosition);
     expect(first.items.map((item) => item.id)).toEqual(["a_0", "a_1"]);
     expect(first.nextCursor).not.toBeNull();
-    const next = createdOrderPage("adapters", { limit: 2, cursor: first.nextCursor as string });
+    const next = createdOrderPage(ADAPTERS, { limit: 2, cursor: first.nextCursor as string });
     expect(next.after).toEqual({ id: "a_1", createdAt: items[1]?.createdAt });
-    expect(pageOf("adapters", items.slice(3), 2, createdPosition).nextCursor).toBeNull();
+    expect(pageOf(ADAPTERS, items.slice(3), 2, createdPosition).nextCursor).toBeNull();
   });
 
   it("continues versions after the last one shown (newest first)", () => {
-    const page = pageOf("versions", [{ version: 9 }, { version: 8 }], 1, (item) => item.version);
-    expect(numberedPage("versions", { limit: 1, cursor: page.nextCursor as string }).after).toBe(9);
+    const page = pageOf(VERSIONS, [{ version: 9 }, { version: 8 }], 1, (item) => item.version);
+    expect(numberedPage(VERSIONS, { limit: 1, cursor: page.nextCursor as string }).after).toBe(9);
   });
 
   it.each(["!!!", "e30", "bm90IGpzb24", "WzFd", "__proto__"])("refuses the cursor %j", (cursor) => {
-    expect(() => createdOrderPage("adapters", { limit: 5, cursor })).toThrow(Problem);
+    expect(() => createdOrderPage(ADAPTERS, { limit: 5, cursor })).toThrow(Problem);
   });
 
   // A cursor held a position only: a jobs cursor on the adapters list, or a samples cursor on the
   // versions list, was read as a position there and answered 200 with some other page.
   it("refuses another list's cursor", () => {
-    const jobs = pageOf("jobs", items.slice(0, 3), 2, createdPosition).nextCursor as string;
-    expect(createdOrderPage("jobs", { limit: 2, cursor: jobs }).after).toBeDefined();
-    expect(() => createdOrderPage("adapters", { limit: 2, cursor: jobs })).toThrow(
+    const jobs = pageOf(JOBS, items.slice(0, 3), 2, createdPosition).nextCursor as string;
+    expect(createdOrderPage(JOBS, { limit: 2, cursor: jobs }).after).toBeDefined();
+    expect(() => createdOrderPage(ADAPTERS, { limit: 2, cursor: jobs })).toThrow(
       "cursor is not a nextCursor of this list",
     );
-    const samples = pageOf("samples", [{ at: 7 }, { at: 9 }], 1, (item) => item.at).nextCursor;
-    expect(() => numberedPage("versions", { limit: 1, cursor: samples as string })).toThrow(
-      Problem,
+    const samples = pageOf(
+      ["samples", "t_1", "a_1"],
+      [{ at: 7 }, { at: 9 }],
+      1,
+      (item) => item.at,
+    ).nextCursor;
+    expect(() => numberedPage(VERSIONS, { limit: 1, cursor: samples as string })).toThrow(Problem);
+  });
+
+  // A cursor named its list only: tenant B could page its own adapters from tenant A's cursor, and
+  // adapter Y's versions from adapter X's.
+  it("refuses the same list's cursor of another tenant or adapter", () => {
+    const cursor = pageOf(ADAPTERS, items.slice(0, 3), 2, createdPosition).nextCursor as string;
+    expect(() => createdOrderPage(["adapters", "t_2"], { limit: 2, cursor })).toThrow(
+      "cursor is not a nextCursor of this list",
     );
+    const versions = pageOf(VERSIONS, [{ version: 9 }, { version: 8 }], 1, (item) => item.version);
+    const otherAdapter: PagedList = ["versions", "t_1", "a_2"];
+    expect(() =>
+      numberedPage(otherAdapter, { limit: 1, cursor: versions.nextCursor as string }),
+    ).toThrow(Problem);
   });
 
   it.each([

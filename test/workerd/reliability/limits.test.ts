@@ -299,6 +299,11 @@ describe("pagination and the tenant cap", () => {
       await call(`/v1/adapters?limit=2&cursor=${nextCursor}`, { token: paged.key })
     ).json();
     expect(second).toMatchObject({ adapters: [{ name: "three" }], nextCursor: null });
+    // Another tenant's cursor is not a position in this tenant's list.
+    const other = await createTenant("paged-other");
+    const refused = await call(`/v1/adapters?limit=2&cursor=${nextCursor}`, { token: other.key });
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ type: "/problems/invalid-cursor" });
   });
 
   it("walks every tenant one at a time to the same list as one page", async () => {
