@@ -20,8 +20,14 @@ const UPLOAD_ROUTES = [
   /^\/v1\/adapters\/[^/]+\/predict\/?$/,
 ];
 
-/** The most of a refused body read (and dropped) to keep its connection; beyond, it is cancelled. */
-export const MAX_DRAINED_BYTES = LIMITS.maxBodyBytes;
+/**
+ * The most of a refused body read (and dropped) to keep its connection; beyond, it is cancelled.
+ * Cloudflare's own limit on a request body (100 MB on the Free and Pro plans), so that no body the
+ * edge lets through leaves its connection broken. Reading costs the client's bandwidth, not memory
+ * (each chunk is dropped) nor much CPU. Under wrangler's dev proxy a cancelled body broke the next
+ * request on the proxy's pooled connection (a 503, or a GET that hung).
+ */
+export const MAX_DRAINED_BYTES = 100 * 1024 * 1024;
 
 /** Methods whose Request cannot carry a body (workerd refuses to build one), and no route reads. */
 export const BODILESS_METHODS = new Set(["GET", "HEAD"]);
@@ -104,14 +110,20 @@ export async function drain(
  */
 function relayed(c: Context, body: ReadableStream<Uint8Array>) {
   const reader = body.getReader();
-  const relay = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
+  // No queue (highWaterMark 0): the relay reads only when it is read, so it has no read pending
+  // when the limit is hit. workerd's request body takes one pending read at a time, and the drain's
+  // read beside a pending one threw, leaving the rest of the body on the connection.
+  const relay = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel: (reason) => reader.cancel(reason),
     },
-    cancel: (reason) => reader.cancel(reason),
-  });
+    { highWaterMark: 0 },
+  );
   // `duplex` is what Node's fetch needs for a streamed body (workers-types does not declare it).
   c.req.raw = new Request(c.req.raw, { body: relay, duplex: "half" } as RequestInit);
   return () => reader;

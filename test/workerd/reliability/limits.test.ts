@@ -167,23 +167,37 @@ describe("body limits", () => {
     expect((await problem(response)).limit).toBe(LIMITS.maxBodyBytes);
   });
 
-  it("refuses a streamed (chunked) body over the limit, and the next request is served", async () => {
-    let sent = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent++ === 8) return controller.close();
-        controller.enqueue(new Uint8Array(16 * 1024).fill(32));
-      },
-    });
-    const refused = await call("/v1/tenants", {
-      method: "POST",
-      body,
-      token: bindings.ADMIN_TOKEN,
-    });
-    expect(refused.status).toBe(413);
-    expect((await problem(refused)).limit).toBe(LIMITS.maxControlBodyBytes);
-    expect((await fetchWorker("http://edge/healthz")).status).toBe(200);
-  });
+  // The rest of the body is read to its end, so that its connection can carry the next request:
+  // under wrangler's dev proxy, a body left unread made the next POST a 503 and a GET hang. The
+  // drain once met a read still pending in the relay (workerd's body takes one at a time) and gave up.
+  it.each([
+    ["a control route", "/v1/tenants", 8, LIMITS.maxControlBodyBytes],
+    ["an upload route", "/v1/adapters/{a}/samples", 320, LIMITS.maxBodyBytes],
+  ])(
+    "reads a streamed (chunked) body over the limit of %s to its end, and the next request is served",
+    async (_, path, chunks, limit) => {
+      const stream = { sent: 0, cancelled: false };
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (stream.sent === chunks) return controller.close();
+          stream.sent++;
+          controller.enqueue(new Uint8Array(16 * 1024).fill(32));
+        },
+        cancel() {
+          stream.cancelled = true;
+        },
+      });
+      const refused = await call(path.replace("{a}", tenant.adapterId), {
+        method: "POST",
+        body,
+        token: path === "/v1/tenants" ? bindings.ADMIN_TOKEN : tenant.key,
+      });
+      expect(refused.status).toBe(413);
+      expect((await problem(refused)).limit).toBe(limit);
+      expect(stream).toEqual({ sent: chunks, cancelled: false });
+      expect((await fetchWorker("http://edge/healthz")).status).toBe(200);
+    },
+  );
 });
 
 describe("names, labels and ids", () => {
