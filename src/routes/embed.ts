@@ -5,6 +5,7 @@ import type { AppEnv } from "../env";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
 import { clientRateLimit } from "../rate-limit";
+import { bindingFor } from "../tenants/adapter-backbone";
 import { callerAuth } from "../tenants/auth";
 import { chooseBody } from "./body-form";
 import {
@@ -111,6 +112,9 @@ export function embedRoutes() {
         `a fusion names its parts' layers in its id (e.g. ${fusion.parts[0]?.manifest.id}:${fusion.parts[0]?.layer}+…), not in "layer"`,
       );
     }
+    // What an adapter may be bound to, and no more: a backbone this deployment cannot run in an
+    // isolate (InceptionV3's weights take over its share of 128 MiB) is refused, not loaded.
+    bindingFor(pool, backbone, layer);
     const { inputs: preparation } = pool.served(backbone);
     const result = await pool.embed(backbone, await toBackboneInputs(preparation, inputs), layer);
     return c.json(

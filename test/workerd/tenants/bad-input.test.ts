@@ -187,6 +187,13 @@ const cases: [string, () => Promise<Response>, number, string][] = [
     "backbone-unavailable",
   ],
   [
+    // /v1/embed once loaded it all the same: a 298 MB wasm heap in the isolate.
+    "an embedding with a backbone a 128 MB isolate cannot serve",
+    () => postJson("/embed", { backbone: "inception-v3", inputs: [{ image: toBase64(png) }] }),
+    422,
+    "backbone-unavailable",
+  ],
+  [
     // A layer was once dropped from the body, so any name made an adapter at the default output.
     "unknown cut layer",
     () => postJson("/adapters", { name: "x", backbone: "mobilenet-v2", layer: "toString" }),
