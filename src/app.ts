@@ -17,6 +17,7 @@ import { mountDocs } from "./routes/docs";
 import { embedRoutes } from "./routes/embed";
 import { healthRoutes } from "./routes/health";
 import { multipartTypes } from "./routes/multipart-type";
+import { wellFormedQueries } from "./routes/query-encoding";
 import { securityHeaders } from "./routes/security-headers";
 import { tenantApi } from "./routes/tenant-api";
 import { unroutedHandler } from "./routes/unrouted";
@@ -30,6 +31,7 @@ export function createApp(backbones: (env: AppEnv["Bindings"]) => BackbonePool) 
   app.use(securityHeaders());
   app.use(corsPolicy());
   app.use(bodyLimits());
+  app.use(wellFormedQueries());
   app.use(identityBodiesOnly());
   app.use(multipartTypes());
   app.use(utf8JsonBodies());

@@ -57,11 +57,26 @@ function utf8Checked(
   });
 }
 
+/** A `charset` the Content-Type declares, lower-cased (undefined when it declares none). */
+export function declaredCharset(contentType: string | undefined): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? "");
+  return match?.[1]?.toLowerCase();
+}
+
 export function utf8JsonBodies(): MiddlewareHandler {
   return async (c, next) => {
     const { body } = c.req.raw;
-    if (!body || BODILESS_METHODS.has(c.req.method) || !isJson(c.req.header("content-type"))) {
-      return next();
+    const contentType = c.req.header("content-type");
+    if (!body || BODILESS_METHODS.has(c.req.method) || !isJson(contentType)) return next();
+    // JSON has no charset parameter (RFC 8259 §11); one naming another encoding is not read as UTF-8.
+    const charset = declaredCharset(contentType);
+    if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+      // Its body is left to bodyLimits, which reads to its end any body a route did not read.
+      throw new Problem(
+        415,
+        "unsupported-media-type",
+        `the JSON body declares charset=${charset.slice(0, 32)}: send it in UTF-8 (RFC 8259), with no charset or charset=utf-8`,
+      );
     }
     let invalid: Problem | undefined;
     const checked = utf8Checked(body, (problem) => {

@@ -85,3 +85,19 @@ describe("JSON bodies that are not UTF-8", () => {
     }
   });
 });
+
+// `charset=ebcdic` was read as UTF-8 and the request acted on (a training started).
+describe("JSON bodies that declare another charset", () => {
+  it.each(["ebcdic", "ISO-8859-1", '"utf-16"'])("refuses charset=%s with 415", async (charset) => {
+    const response = await embed(utf8(body("x")), `application/json; charset=${charset}`);
+    expect(response.status).toBe(415);
+    expect(((await response.json()) as { type: string }).type).toBe(
+      "/problems/unsupported-media-type",
+    );
+  });
+
+  it.each(["utf-8", "UTF8", '"UTF-8"'])("takes charset=%s", async (charset) => {
+    const response = await embed(utf8(body("x")), `application/json; charset=${charset}`);
+    expect(response.status).toBe(200);
+  });
+});
