@@ -20,8 +20,8 @@ import { BEARER } from "./openapi-parts";
 import { problemResponses } from "./problems";
 import { IdSchema } from "./request-bounds";
 
-const EmbedJsonSchema = z
-  .object({
+export const EmbedJsonSchema = z
+  .strictObject({
     backbone: IdSchema.openapi({
       description:
         "A backbone id from GET /v1/backbones, or a fusion of two (`lexical+use-lite`, `mobilenet-v2:pooled+mobilenet-v2:block12`), as adapters take it.",
@@ -38,7 +38,7 @@ const EmbedJsonSchema = z
   })
   .openapi("EmbedRequest");
 
-const EmbedFormSchema = z.object({
+const EmbedFormSchema = z.strictObject({
   backbone: IdSchema,
   layer: IdSchema.optional(),
   inputs: FormInputsSchema,

@@ -27,7 +27,7 @@ export type RawInput = { kind: "text"; text: string } | { kind: "image"; bytes: 
 export const JsonInputSchema = z
   .union([
     z.string().openapi({ description: "A text, for text backbones." }),
-    z.object({
+    z.strictObject({
       image: z.string().min(1).openapi({
         description: "A JPEG or PNG image in base64 (a data: URL is accepted too).",
       }),

@@ -23,8 +23,8 @@ import { AdapterIdParams, BEARER, jsonContent } from "./openapi-parts";
 import { problemResponses } from "./problems";
 import { urlIntegerOr } from "./url-integer";
 
-const PredictJsonSchema = z
-  .object({
+export const PredictJsonSchema = z
+  .strictObject({
     inputs: z.array(JsonInputSchema).openapi({
       description: `Texts, or {image: base64} objects; at most ${TENANT_LIMITS.inputsPerPrediction}.`,
       example: ["great product, works as promised"],
@@ -32,7 +32,7 @@ const PredictJsonSchema = z
   })
   .openapi("PredictRequest");
 
-const PredictFormSchema = z.object({ inputs: FormInputsSchema });
+const PredictFormSchema = z.strictObject({ inputs: FormInputsSchema });
 
 type PredictJson = z.infer<typeof PredictJsonSchema>;
 type PredictForm = z.infer<typeof PredictFormSchema>;

@@ -22,15 +22,15 @@ export const LabelSchema = textField(HEAD_LIMITS.maxLabelLength)
   .openapi({ example: "positive" });
 
 export const JsonSamplesSchema = z
-  .object({
+  .strictObject({
     samples: z
-      .array(z.object({ input: JsonInputSchema, label: LabelSchema }))
+      .array(z.strictObject({ input: JsonInputSchema, label: LabelSchema }))
       .openapi({ description: `At most ${TENANT_LIMITS.samplesPerRequest} samples per request.` }),
   })
   .openapi("SampleUpload");
 
 export const FormSamplesSchema = z
-  .object({
+  .strictObject({
     inputs: FormInputsSchema,
     label: LabelSchema.optional().openapi({ description: "One label for every input." }),
     labels: z

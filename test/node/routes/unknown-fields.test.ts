@@ -9,6 +9,9 @@ import type { z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
 import { NewAdapterSchema } from "../../../src/routes/adapters";
 import { NewTenantSchema } from "../../../src/routes/admin";
+import { EmbedJsonSchema } from "../../../src/routes/embed";
+import { PredictJsonSchema } from "../../../src/routes/predict";
+import { FormSamplesSchema, JsonSamplesSchema } from "../../../src/routes/sample-inputs";
 import { ApplyRequestSchema, SelectionRequestSchema } from "../../../src/routes/selection-schemas";
 import { TenantSettingsSchema } from "../../../src/routes/tenant";
 import { TrainRequestSchema } from "../../../src/routes/train-request";
@@ -20,6 +23,10 @@ const SCHEMAS: Record<string, z.ZodType> = {
   adapters: NewAdapterSchema,
   tenants: NewTenantSchema,
   "PATCH tenant": TenantSettingsSchema,
+  predict: PredictJsonSchema,
+  samples: JsonSamplesSchema,
+  "samples form": FormSamplesSchema,
+  embed: EmbedJsonSchema,
 };
 
 function issues(route: string, body: unknown): string[] {
@@ -49,6 +56,19 @@ describe("request bodies with a field they do not have", () => {
     ["tenants", { name: "a", retainRawSample: false }, ': Unrecognized key: "retainRawSample"'],
     // A tenant is not renamed here: the name was dropped and the answer 200.
     ["PATCH tenant", { retainRawSamples: true, name: "b" }, ': Unrecognized key: "name"'],
+    // topK is a query parameter: in the body it was dropped and the default 3 answered.
+    ["predict", { inputs: ["a goal"], topK: 5 }, ': Unrecognized key: "topK"'],
+    ["samples", { samples: [], label: "x" }, ': Unrecognized key: "label"'],
+    [
+      "samples",
+      { samples: [{ input: "a", label: "x", weight: 3 }] },
+      'samples.0: Unrecognized key: "weight"',
+    ],
+    [
+      "embed",
+      { backbone: "lexical", inputs: ["a"], normalize: false },
+      ': Unrecognized key: "normalize"',
+    ],
   ])("%s refuses %j", (route, body, expected) => {
     expect(issues(route, body)).toEqual([expected]);
   });
