@@ -17,10 +17,13 @@ export type HeadInputErrorCode =
 /** A problem with what the caller passed in; `code` is stable, the message names the offending item. */
 export class HeadInputError extends Error {
   readonly code: HeadInputErrorCode;
+  /** The message without its code, for an API problem that states the code apart. */
+  readonly detail: string;
 
-  constructor(code: HeadInputErrorCode, message: string) {
-    super(`${code}: ${message}`);
+  constructor(code: HeadInputErrorCode, detail: string) {
+    super(`${code}: ${detail}`);
     this.name = "HeadInputError";
     this.code = code;
+    this.detail = detail;
   }
 }

@@ -48,7 +48,7 @@ export function toProblem(error: unknown): Problem {
     return new Problem(status, slug, error.message, { format: error.format });
   }
   // The training protocol's refusal of options or samples: the caller's to fix.
-  if (error instanceof HeadInputError) return new Problem(422, error.code, error.message);
+  if (error instanceof HeadInputError) return new Problem(422, error.code, error.detail);
   if (error instanceof InputError) {
     return new Problem(
       422,

@@ -6,11 +6,12 @@ export function numberOption(
   name: string,
   fallback: number,
   range: { min: number; max: number; integer?: boolean },
+  path = `hyperparameters.${name}`,
 ): number {
   // Own keys only: a name such as "constructor" (a class label) must not read Object.prototype's.
   const value = options && Object.hasOwn(options, name) ? options[name] : undefined;
   if (value === undefined) return fallback;
-  assertNumberInRange(value, `hyperparameters.${name}`, range);
+  assertNumberInRange(value, path, range);
   return value;
 }
 

@@ -60,5 +60,13 @@ function classWeightOption(options: TrainOptions, labels: string[]): ClassWeight
       `hyperparameters.classWeight names unknown label "${unknown}"`,
     );
   }
-  return labels.map((label) => numberOption(weights, label, 1, { min: 0, max: 1e6 }));
+  return labels.map((label) =>
+    numberOption(
+      weights,
+      label,
+      1,
+      { min: 0, max: 1e6 },
+      `hyperparameters.classWeight[${JSON.stringify(label)}]`,
+    ),
+  );
 }

@@ -1,12 +1,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { createApp } from "../../../src/app";
-import { IN_PROCESS_BINDINGS } from "../../../src/env";
 import { BackbonePool, UnknownBackboneError } from "../../../src/runtime/backbones";
 import { nodeHost } from "../../../src/runtime/node";
 import { wasmHeapBytes } from "../../../src/runtime/tfjs-wasm";
 import parity from "../../fixtures/parity.json";
-import { PARITY_INPUTS } from "../../fixtures/parity-inputs";
+import { PARITY_INPUTS, parityEmbeddings } from "../../fixtures/parity-inputs";
 
 let pool: BackbonePool;
 
@@ -68,21 +66,9 @@ describe("BackbonePool on the Node host", () => {
 
 describe("the committed parity fixture", () => {
   // The workerd test compares against this file; it must still be what Node computes today.
-  for (const [backbone, inputs] of Object.entries(PARITY_INPUTS)) {
+  for (const backbone of Object.keys(PARITY_INPUTS) as (keyof typeof PARITY_INPUTS)[]) {
     it(`matches today's Node embeddings for ${backbone}`, async () => {
-      const app = createApp(() => pool);
-      const response = await app.request(
-        "/v1/embed",
-        {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ backbone, inputs }),
-        },
-        IN_PROCESS_BINDINGS,
-      );
-      expect(response.status).toBe(200);
-      const { embeddings } = (await response.json()) as { embeddings: number[][] };
-      expect(embeddings).toEqual(parity[backbone as keyof typeof parity]);
+      expect(await parityEmbeddings(pool, backbone)).toEqual(parity[backbone]);
     });
   }
 });
