@@ -4,6 +4,8 @@
  */
 
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
+import { Problem } from "../problem";
 import { adminAuth, tenantAuth } from "../tenants/auth";
 import { BEARER } from "./openapi-parts";
 
@@ -11,10 +13,42 @@ type OpenRouteConfig = Omit<RouteConfig, "security" | "middleware">;
 
 /** A route a tenant's API key opens (`c.var.tenant` is that tenant). */
 export function tenantRoute<const R extends OpenRouteConfig>(config: R) {
-  return createRoute({ ...config, security: BEARER, middleware: [tenantAuth] as const });
+  return createRoute({
+    ...config,
+    security: BEARER,
+    middleware: [tenantAuth, bodilessUnlessDeclared(config)] as const,
+  });
 }
 
 /** A route only the admin token opens. */
 export function adminRoute<const R extends OpenRouteConfig>(config: R) {
-  return createRoute({ ...config, security: BEARER, middleware: [adminAuth] as const });
+  return createRoute({
+    ...config,
+    security: BEARER,
+    middleware: [adminAuth, bodilessUnlessDeclared(config)] as const,
+  });
+}
+
+/**
+ * A route that declares no body refuses one (415), as a route with a body refuses a field it does
+ * not have: a garbled JSON body to `POST …/keys` issued a key, one to `…/activate` activated.
+ */
+function bodilessUnlessDeclared(config: OpenRouteConfig) {
+  // A GET's body is read and dropped already (body-limits.ts): no GET route could take one.
+  const refusesBody = config.request?.body === undefined && config.method !== "get";
+  return createMiddleware(async (c, next) => {
+    if (refusesBody && carriesBody(c.req.raw.headers)) {
+      throw new Problem(
+        415,
+        "unsupported-media-type",
+        `${config.method.toUpperCase()} ${config.path} takes no body: send none`,
+      );
+    }
+    await next();
+  });
+}
+
+function carriesBody(headers: Headers): boolean {
+  const length = headers.get("content-length");
+  return length === null ? headers.has("transfer-encoding") : Number(length) !== 0;
 }

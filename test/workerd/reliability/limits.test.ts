@@ -200,6 +200,39 @@ describe("body limits", () => {
   );
 });
 
+describe("routes that take no body", () => {
+  // Once ignored: a garbled JSON body to POST …/keys issued a key, one to …/activate activated.
+  it.each([
+    ["POST", "/v1/tenants/{t}/keys", true],
+    ["POST", "/v1/adapters/{a}/versions/1/activate", false],
+    ["DELETE", "/v1/adapters/{a}", false],
+  ])("%s %s refuses one with a 415, and does nothing", async (method, path, asAdmin) => {
+    const keysBefore = await keyCount();
+    const response = await call(path.replace("{t}", tenant.id).replace("{a}", tenant.adapterId), {
+      method,
+      body: '{"a":',
+      ...(asAdmin ? { token: bindings.ADMIN_TOKEN } : {}),
+    });
+    expect(response.status).toBe(415);
+    expect(await problem(response)).toMatchObject({ type: "/problems/unsupported-media-type" });
+    expect(await keyCount()).toBe(keysBefore);
+    expect((await call(`/v1/adapters/${tenant.adapterId}`)).status).toBe(200);
+  });
+
+  it("takes an empty one", async () => {
+    const response = await call(`/v1/adapters/${tenant.adapterId}/versions/1/activate`, {
+      method: "POST",
+      headers: { "content-length": "0" },
+    });
+    expect(response.status).toBe(200);
+  });
+});
+
+async function keyCount(): Promise<number> {
+  const listed = await call(`/v1/tenants/${tenant.id}/keys`, { token: bindings.ADMIN_TOKEN });
+  return ((await listed.json()) as { keys: unknown[] }).keys.length;
+}
+
 describe("names, labels and ids", () => {
   it("refuses a bidi override in a tenant name, naming the character and where", async () => {
     const response = await admin.v1.tenants.$post({ json: { name: "acme\u202Egpj.exe" } });
