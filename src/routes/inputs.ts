@@ -19,6 +19,7 @@ import {
 } from "../../models/image";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
+import { mediaType } from "./body-form";
 import { firstForbiddenCharacter, loneSurrogate } from "./text-fields";
 
 /** One input as sent, before the backbone's preprocessing. */
@@ -50,23 +51,37 @@ const FormValueSchema = z
   })
   .openapi({ type: "string", format: "binary" });
 
-/** Multipart `inputs` field(s): files are images, plain values are texts. Repeat the field for a batch. */
-export const FormInputsSchema = z
-  .union([FormValueSchema, z.array(FormValueSchema)])
-  .openapi({ description: "Image files (repeat the field for a batch), or text values." });
+/**
+ * Multipart `inputs` field(s): plain values and `text/*` files (`curl -F inputs=@note.txt`) are
+ * texts, other files images. Repeat the field for a batch.
+ */
+export const FormInputsSchema = z.union([FormValueSchema, z.array(FormValueSchema)]).openapi({
+  description:
+    "Image files (repeat the field for a batch), or texts: text values or text/plain files (UTF-8).",
+});
 
 export async function fromFormInputs(
   inputs: z.infer<typeof FormInputsSchema>,
 ): Promise<RawInput[]> {
   const values = Array.isArray(inputs) ? inputs : [inputs];
   return Promise.all(
-    values.map(
-      async (value): Promise<RawInput> =>
-        typeof value === "string"
-          ? { kind: "text", text: value }
-          : { kind: "image", bytes: new Uint8Array(await value.arrayBuffer()) },
-    ),
+    values.map(async (value, index): Promise<RawInput> => {
+      if (typeof value === "string") return { kind: "text", text: value };
+      const bytes = new Uint8Array(await value.arrayBuffer());
+      return mediaType(value.type)?.startsWith("text/")
+        ? { kind: "text", text: utf8Text(bytes, index) }
+        : { kind: "image", bytes };
+    }),
   );
+}
+
+/** A text file's bytes as UTF-8, refused rather than read with U+FFFD in place of bad bytes. */
+function utf8Text(bytes: Uint8Array, index: number): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new Problem(422, "invalid-text", `input ${index} is a text file that is not UTF-8`);
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { lexical } from "../../../models/lexical";
 import { Problem } from "../../../src/problem";
-import { type RawInput, toBackboneInputs } from "../../../src/routes/inputs";
+import { fromFormInputs, type RawInput, toBackboneInputs } from "../../../src/routes/inputs";
 
 const text = (value: string): RawInput => ({ kind: "text", text: value });
 
@@ -36,5 +36,36 @@ describe("toBackboneInputs for texts", () => {
     expect(problem.status).toBe(422);
     expect(problem.slug).toBe("invalid-text");
     expect(problem.detail).toBe(`input 1 contains ${where}`);
+  });
+});
+
+// A text/plain file part was read as an image: "input 0 is an image" on a text adapter.
+describe("fromFormInputs", () => {
+  const file = (bytes: Uint8Array, type: string) => new File([bytes], "note", { type });
+
+  it("reads text values and text/* files as texts, other files as images", async () => {
+    const utf8 = new TextEncoder().encode("café au lait");
+    expect(
+      await fromFormInputs([
+        "typed",
+        file(utf8, "text/plain;charset=utf-8"),
+        file(utf8, "TEXT/markdown"),
+        file(Uint8Array.of(0x89, 0x50), "image/png"),
+      ]),
+    ).toEqual([
+      { kind: "text", text: "typed" },
+      { kind: "text", text: "café au lait" },
+      { kind: "text", text: "café au lait" },
+      { kind: "image", bytes: Uint8Array.of(0x89, 0x50) },
+    ]);
+  });
+
+  it("refuses a text file that is not UTF-8, naming the input", async () => {
+    const latin1 = Uint8Array.of(0x63, 0x61, 0x66, 0xe9);
+    await expect(fromFormInputs(["fine", file(latin1, "text/plain")])).rejects.toMatchObject({
+      status: 422,
+      slug: "invalid-text",
+      detail: "input 1 is a text file that is not UTF-8",
+    });
   });
 });

@@ -60,6 +60,20 @@ describe("text adapter flow", () => {
     expect(first.predictions[0]?.label).toBe("weather");
     expect(first.predictions[0]?.topK).toHaveLength(2);
 
+    // The same text as a text/plain file part (`curl -F inputs=@forecast.txt`).
+    const form = new FormData();
+    form.append(
+      "inputs",
+      new Blob(["Expect showers and gusty wind this evening."], { type: "text/plain" }),
+      "forecast.txt",
+    );
+    const asFile = await fetchWorker(`http://edge/v1/adapters/${adapterId}/predict?topK=2`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${tenant.key}` },
+      body: form,
+    });
+    expect((await asFile.json()) as unknown).toMatchObject({ predictions: first.predictions });
+
     await uploadTexts(tenant, adapterId, labelled(FINANCE, "finance"));
     const second = await tenant.api.v1.adapters[":adapterId"].train.$post({
       ...params,
