@@ -22,3 +22,12 @@ export function chooseBody<J extends object, F extends object>(
 export function mediaType(contentType: string | undefined): string | undefined {
   return contentType?.split(";", 1)[0]?.trim().toLowerCase();
 }
+
+/** A `charset` the Content-Type declares, lower-cased (undefined when it declares none). */
+export function declaredCharset(contentType: string | undefined): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? "");
+  return match?.[1]?.toLowerCase();
+}
+
+/** The names a declared charset may give UTF-8 by. */
+export const UTF8_NAMES: ReadonlySet<string> = new Set(["utf-8", "utf8"]);

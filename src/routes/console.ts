@@ -7,7 +7,7 @@
 
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
-import { Problem } from "../problem";
+import { echoId, Problem } from "../problem";
 
 /** A file name of the console folder: no slash, no leading dot. */
 const FILE = "[a-z0-9][a-z0-9.-]*";
@@ -24,7 +24,11 @@ export function consoleRoutes() {
 async function consoleFile(assets: Fetcher, requestUrl: string, file: string): Promise<Response> {
   const response = await assets.fetch(new URL(`/console/${file}`, requestUrl));
   if (!response.ok) {
-    throw new Problem(404, "not-found", `no console file ${file} (built by \`npm run console\`)`);
+    throw new Problem(
+      404,
+      "not-found",
+      `no console file ${echoId(file)} (built by \`npm run console\`)`,
+    );
   }
   // A copy: the assets' headers are immutable, and the security middleware adds its own.
   return new Response(response.body, response);

@@ -19,7 +19,7 @@ import {
 } from "../../models/image";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
-import { mediaType } from "./body-form";
+import { declaredCharset, mediaType, UTF8_NAMES } from "./body-form";
 import { firstForbiddenCharacter, loneSurrogate } from "./text-fields";
 
 /** One input as sent, before the backbone's preprocessing. */
@@ -68,9 +68,16 @@ export async function fromFormInputs(
     values.map(async (value, index): Promise<RawInput> => {
       if (typeof value === "string") return { kind: "text", text: value };
       const bytes = new Uint8Array(await value.arrayBuffer());
-      return mediaType(value.type)?.startsWith("text/")
-        ? { kind: "text", text: utf8Text(bytes, index) }
-        : { kind: "image", bytes };
+      if (!mediaType(value.type)?.startsWith("text/")) return { kind: "image", bytes };
+      const charset = declaredCharset(value.type);
+      if (charset !== undefined && !UTF8_NAMES.has(charset)) {
+        throw new Problem(
+          415,
+          "unsupported-media-type",
+          `input ${index} is a text file in charset=${charset.slice(0, 32)}: send it in UTF-8`,
+        );
+      }
+      return { kind: "text", text: utf8Text(bytes, index) };
     }),
   );
 }
@@ -123,7 +130,7 @@ function checkModality(manifest: BackboneManifest, input: RawInput, index: numbe
     throw new Problem(
       422,
       "wrong-modality",
-      `input ${index} is ${input.kind === "text" ? "a text" : "an image"}, but backbone ${manifest.id} takes ${manifest.modality === "text" ? "texts" : "images"}`,
+      `input ${index} is ${input.kind === "text" ? "a text" : "a file that is not a text/* part, so an image"}, but backbone ${manifest.id} takes ${manifest.modality === "text" ? "texts (values, or text/plain files)" : "images"}`,
     );
   }
 }

@@ -69,11 +69,28 @@ export const HyperparametersSchema = z.preprocess(
 
 /**
  * zod skips an own `__proto__` key when it copies a record (assigning it would set the copy's
- * prototype), so without this check the entry would vanish without an error.
+ * prototype), so without this check the entry would vanish without an error. It is checked here,
+ * one level down too (a per-label weight), because inside the value's union zod would replace this
+ * message by the union's.
  */
 function refuseProtoKey(value: unknown, context: z.RefinementCtx): unknown {
-  if (typeof value === "object" && value !== null && Object.hasOwn(value, "__proto__")) {
+  if (!isObject(value)) return value;
+  if (Object.hasOwn(value, "__proto__")) {
     context.addIssue({ code: "custom", message: "`__proto__` is not a hyperparameter name" });
   }
+  for (const [name, perLabel] of Object.entries(value)) {
+    if (isObject(perLabel) && Object.hasOwn(perLabel, "__proto__")) {
+      context.addIssue({
+        code: "custom",
+        path: [name],
+        message:
+          "a label named `__proto__` cannot be given a weight here (a JSON object cannot carry that key safely); weigh the other labels",
+      });
+    }
+  }
   return value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
 }

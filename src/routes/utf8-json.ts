@@ -8,7 +8,7 @@
 
 import type { MiddlewareHandler } from "hono";
 import { Problem, problemResponse } from "../problem";
-import { mediaType } from "./body-form";
+import { declaredCharset, mediaType, UTF8_NAMES } from "./body-form";
 import { BODILESS_METHODS, drain } from "./body-limits";
 
 function isJson(contentType: string | undefined): boolean {
@@ -57,12 +57,6 @@ function utf8Checked(
   });
 }
 
-/** A `charset` the Content-Type declares, lower-cased (undefined when it declares none). */
-export function declaredCharset(contentType: string | undefined): string | undefined {
-  const match = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? "");
-  return match?.[1]?.toLowerCase();
-}
-
 export function utf8JsonBodies(): MiddlewareHandler {
   return async (c, next) => {
     const { body } = c.req.raw;
@@ -70,7 +64,7 @@ export function utf8JsonBodies(): MiddlewareHandler {
     if (!body || BODILESS_METHODS.has(c.req.method) || !isJson(contentType)) return next();
     // JSON has no charset parameter (RFC 8259 §11); one naming another encoding is not read as UTF-8.
     const charset = declaredCharset(contentType);
-    if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+    if (charset !== undefined && !UTF8_NAMES.has(charset)) {
       // Its body is left to bodyLimits, which reads to its end any body a route did not read.
       throw new Problem(
         415,

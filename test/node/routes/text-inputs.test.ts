@@ -60,6 +60,16 @@ describe("fromFormInputs", () => {
     ]);
   });
 
+  it("refuses a text file that declares another charset (415), as a JSON body", async () => {
+    const ascii = new TextEncoder().encode("cafe");
+    await expect(
+      fromFormInputs([file(ascii, "text/plain; charset=iso-8859-1")]),
+    ).rejects.toMatchObject({ status: 415, slug: "unsupported-media-type" });
+    expect(await fromFormInputs([file(ascii, "text/plain; charset=UTF-8")])).toEqual([
+      { kind: "text", text: "cafe" },
+    ]);
+  });
+
   it("refuses a text file that is not UTF-8, naming the input", async () => {
     const latin1 = Uint8Array.of(0x63, 0x61, 0x66, 0xe9);
     await expect(fromFormInputs(["fine", file(latin1, "text/plain")])).rejects.toMatchObject({

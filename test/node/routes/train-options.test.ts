@@ -174,4 +174,16 @@ describe("the train request schema", () => {
   ])("refuses %s", (_, body) => {
     expect(TrainRequestSchema.safeParse(body).success).toBe(false);
   });
+
+  // The union of value kinds once answered with its own message, which did not say why.
+  it("says why a weight for a label named __proto__ is refused", () => {
+    const body = JSON.parse('{"hyperparameters": {"classWeight": {"__proto__": 2, "a": 1}}}');
+    const parsed = TrainRequestSchema.safeParse(body);
+    expect(parsed.error?.issues.map(({ path, message }) => [path.join("."), message])).toEqual([
+      [
+        "hyperparameters.classWeight",
+        expect.stringContaining("a label named `__proto__` cannot be given a weight"),
+      ],
+    ]);
+  });
 });
