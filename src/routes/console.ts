@@ -13,12 +13,17 @@ import { echoId, Problem } from "../problem";
 const FILE = "[a-z0-9][a-z0-9.-]*";
 
 export function consoleRoutes() {
-  return new Hono<AppEnv>()
-    .get("/", (c) => consoleFile(c.env.ASSETS, c.req.url, "index.html"))
-    .get("/docs", (c) => consoleFile(c.env.ASSETS, c.req.url, "docs.html"))
-    .get(`/console/:file{${FILE}}`, (c) =>
-      consoleFile(c.env.ASSETS, c.req.url, c.req.param("file")),
-    );
+  return (
+    new Hono<AppEnv>()
+      .get("/", (c) => consoleFile(c.env.ASSETS, c.req.url, "index.html"))
+      .get("/docs", (c) => consoleFile(c.env.ASSETS, c.req.url, "docs.html"))
+      // The folder's own name, as a user may type it: the console is at `/`.
+      .get("/console", (c) => c.redirect("/", 308))
+    .get("/console/", (c) => c.redirect("/", 308))
+      .get(`/console/:file{${FILE}}`, (c) =>
+        consoleFile(c.env.ASSETS, c.req.url, c.req.param("file")),
+      )
+  );
 }
 
 async function consoleFile(assets: Fetcher, requestUrl: string, file: string): Promise<Response> {
