@@ -19,7 +19,7 @@ export function consoleRoutes() {
       .get("/docs", (c) => consoleFile(c.env.ASSETS, c.req.url, "docs.html"))
       // The folder's own name, as a user may type it: the console is at `/`.
       .get("/console", (c) => c.redirect("/", 308))
-    .get("/console/", (c) => c.redirect("/", 308))
+      .get("/console/", (c) => c.redirect("/", 308))
       .get(`/console/:file{${FILE}}`, (c) =>
         consoleFile(c.env.ASSETS, c.req.url, c.req.param("file")),
       )
