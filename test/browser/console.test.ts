@@ -522,7 +522,10 @@ describe("the console", () => {
         body: form,
       },
     );
-    expect(await row.textContent()).toContain(`${problem.title}: ${problem.detail}`);
+    // The API's detail, with the file named where it says "input 0" (the file went alone).
+    expect(problem.detail).toMatch(/^input 0\b/);
+    const named = problem.detail.replace(/^input 0\b/, `"${broken.name}"`);
+    expect(await row.textContent()).toContain(`${problem.title}: ${named}`);
     await shot("7-refused-file");
     // A picture over the API's pixel limit (a photo's size) is scaled down first, and said so:
     // added, not refused; in Try it too.

@@ -73,6 +73,14 @@ export function parseLabelledText(
     });
 }
 
+/**
+ * The API's detail for an item sent alone (a refused batch is retried item by item), naming the
+ * item where the API says "input 0", its position in that one-item request.
+ */
+export function aloneItemDetail(detail: string, itemName: string): string {
+  return detail.replace(/^input 0\b/, JSON.stringify(itemName));
+}
+
 /** Rows written back as `parseLabelledText` reads them: JSONL, or CSV lines quoted where needed. */
 export function formatLabelledText(
   rows: { text: string; label: string }[],

@@ -8,7 +8,13 @@
 
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { ApiError, call, path } from "./api";
-import { batches, formatLabelledText, isJsonl, parseLabelledText } from "./batches";
+import {
+  aloneItemDetail,
+  batches,
+  formatLabelledText,
+  isJsonl,
+  parseLabelledText,
+} from "./batches";
 import { fitPicture } from "./downscale";
 import { type KnownSample, knownSamples, loadKnownSamples, sha256Hex } from "./known-samples";
 import { SamplePreview } from "./sample-preview";
@@ -132,7 +138,7 @@ export function Samples({
           name: item.name,
           label: item.label,
           status: "refused",
-          detail: `${error.title}: ${error.detail}`,
+          detail: `${error.title}: ${aloneItemDetail(error.detail, item.name)}`,
         },
       ];
     }

@@ -1,7 +1,12 @@
 /** Uploads split under the API's per-request limits; CSV and JSONL rows read as text + label. */
 
 import { describe, expect, it } from "vitest";
-import { batches, parseLabelledText, UPLOAD_LIMITS } from "../../../src/console/app/batches";
+import {
+  aloneItemDetail,
+  batches,
+  parseLabelledText,
+  UPLOAD_LIMITS,
+} from "../../../src/console/app/batches";
 
 describe("batches", () => {
   it("stays under 64 samples, the body limit and the pixel budget per request", () => {
@@ -59,5 +64,17 @@ describe("parseLabelledText", () => {
       "line 2: not JSON",
     );
     expect(() => parseLabelledText("null", "x.jsonl")).toThrow("line 1: expected");
+  });
+});
+
+// A refused batch is retried item by item, and each answer said "input 0" beside the file's name.
+describe("aloneItemDetail", () => {
+  it.each([
+    ["input 0: the PNG is truncated", '"shirt.png": the PNG is truncated'],
+    ["input 0 is empty", '"shirt.png" is empty'],
+    ["input 10 is empty", "input 10 is empty"],
+    ["the request's images have too many pixels", "the request's images have too many pixels"],
+  ])("reads %j as %j", (detail, named) => {
+    expect(aloneItemDetail(detail, "shirt.png")).toBe(named);
   });
 });
