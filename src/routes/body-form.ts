@@ -23,11 +23,14 @@ export function mediaType(contentType: string | undefined): string | undefined {
   return contentType?.split(";", 1)[0]?.trim().toLowerCase();
 }
 
-/** A `charset` the Content-Type declares, lower-cased (undefined when it declares none). */
-export function declaredCharset(contentType: string | undefined): string | undefined {
-  const match = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? "");
-  return match?.[1]?.toLowerCase();
-}
-
 /** The names a declared charset may give UTF-8 by. */
-export const UTF8_NAMES: ReadonlySet<string> = new Set(["utf-8", "utf8"]);
+const UTF8_NAMES: ReadonlySet<string> = new Set(["utf-8", "utf8"]);
+
+/**
+ * The `charset` a Content-Type declares when it is not UTF-8 (lower-cased, cut to 32 characters
+ * for a problem's detail); undefined when it declares none or UTF-8.
+ */
+export function nonUtf8Charset(contentType: string | undefined): string | undefined {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? "")?.[1]?.toLowerCase();
+  return charset === undefined || UTF8_NAMES.has(charset) ? undefined : charset.slice(0, 32);
+}

@@ -19,7 +19,7 @@ import {
 } from "../../models/image";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
-import { declaredCharset, mediaType, UTF8_NAMES } from "./body-form";
+import { mediaType, nonUtf8Charset } from "./body-form";
 import { firstForbiddenCharacter, loneSurrogate } from "./text-fields";
 
 /** One input as sent, before the backbone's preprocessing. */
@@ -69,12 +69,12 @@ export async function fromFormInputs(
       if (typeof value === "string") return { kind: "text", text: value };
       const bytes = new Uint8Array(await value.arrayBuffer());
       if (!mediaType(value.type)?.startsWith("text/")) return { kind: "image", bytes };
-      const charset = declaredCharset(value.type);
-      if (charset !== undefined && !UTF8_NAMES.has(charset)) {
+      const charset = nonUtf8Charset(value.type);
+      if (charset !== undefined) {
         throw new Problem(
           415,
           "unsupported-media-type",
-          `input ${index} is a text file in charset=${charset.slice(0, 32)}: send it in UTF-8`,
+          `input ${index} is a text file in charset=${charset}: send it in UTF-8`,
         );
       }
       return { kind: "text", text: utf8Text(bytes, index) };

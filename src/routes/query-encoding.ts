@@ -21,8 +21,10 @@ export function undecodableParameter(query: string): string | undefined {
 
 export function wellFormedQueries(): MiddlewareHandler {
   return async (c, next) => {
-    const { search } = new URL(c.req.url);
-    const bad = undecodableParameter(search.slice(1));
+    // The raw query as sent (no URL parse on every request; a request carries no fragment).
+    const url = c.req.url;
+    const start = url.indexOf("?");
+    const bad = start === -1 ? undefined : undecodableParameter(url.slice(start + 1));
     if (bad !== undefined) {
       const name = bad.split("=", 1)[0] ?? "";
       throw new Problem(

@@ -41,7 +41,9 @@ export const HyperparameterValueSchema = z.union(
     z.boolean(),
     z.null(),
     z.preprocess(
-      refuseProtoKey,
+      protoKeyRefused(
+        "a label named `__proto__` cannot be given a weight here (a JSON object cannot carry that key safely); weigh the other labels",
+      ),
       z
         .record(z.string().min(1).max(HEAD_LIMITS.maxLabelLength), z.number())
         .refine(
@@ -50,15 +52,18 @@ export const HyperparameterValueSchema = z.union(
         ),
     ),
   ],
-  // A value no branch takes: zod's own message is "Invalid input".
+  // A value no branch takes: zod's own message is "Invalid input". A refused `__proto__` label
+  // says so itself; the union's message would hide it.
   {
-    error: `a finite number, a string of at most ${REQUEST_BOUNDS.hyperparameterLength} characters, true or false, null, or a number per label`,
+    error: (issue) =>
+      protoKeyMessage(issue) ??
+      `a finite number, a string of at most ${REQUEST_BOUNDS.hyperparameterLength} characters, true or false, null, or a number per label`,
   },
 );
 
 /** Head-specific fixed hyperparameters: few, short names, short values; each head checks its own. */
 export const HyperparametersSchema = z.preprocess(
-  refuseProtoKey,
+  protoKeyRefused("`__proto__` is not a hyperparameter name"),
   z
     .record(z.string().min(1).max(REQUEST_BOUNDS.hyperparameterLength), HyperparameterValueSchema)
     .refine(
@@ -69,28 +74,22 @@ export const HyperparametersSchema = z.preprocess(
 
 /**
  * zod skips an own `__proto__` key when it copies a record (assigning it would set the copy's
- * prototype), so without this check the entry would vanish without an error. It is checked here,
- * one level down too (a per-label weight), because inside the value's union zod would replace this
- * message by the union's.
+ * prototype), so without this check the entry would vanish without an error.
  */
-function refuseProtoKey(value: unknown, context: z.RefinementCtx): unknown {
-  if (!isObject(value)) return value;
-  if (Object.hasOwn(value, "__proto__")) {
-    context.addIssue({ code: "custom", message: "`__proto__` is not a hyperparameter name" });
-  }
-  for (const [name, perLabel] of Object.entries(value)) {
-    if (isObject(perLabel) && Object.hasOwn(perLabel, "__proto__")) {
-      context.addIssue({
-        code: "custom",
-        path: [name],
-        message:
-          "a label named `__proto__` cannot be given a weight here (a JSON object cannot carry that key safely); weigh the other labels",
-      });
+function protoKeyRefused(message: string) {
+  return (value: unknown, context: z.RefinementCtx): unknown => {
+    if (typeof value === "object" && value !== null && Object.hasOwn(value, "__proto__")) {
+      context.addIssue({ code: "custom", message, params: { protoKey: true } });
     }
-  }
-  return value;
+    return value;
+  };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
+/** The message of a refused `__proto__` key among a union's branch issues, if one was refused. */
+function protoKeyMessage(issue: { code?: string; errors?: unknown }): string | undefined {
+  if (issue.code !== "invalid_union" || !Array.isArray(issue.errors)) return undefined;
+  const refused = (issue.errors as { params?: { protoKey?: boolean }; message: string }[][])
+    .flat()
+    .find((branchIssue) => branchIssue.params?.protoKey === true);
+  return refused?.message;
 }

@@ -8,7 +8,7 @@
 
 import type { MiddlewareHandler } from "hono";
 import { Problem, problemResponse } from "../problem";
-import { declaredCharset, mediaType, UTF8_NAMES } from "./body-form";
+import { mediaType, nonUtf8Charset } from "./body-form";
 import { BODILESS_METHODS, drain } from "./body-limits";
 
 function isJson(contentType: string | undefined): boolean {
@@ -63,13 +63,13 @@ export function utf8JsonBodies(): MiddlewareHandler {
     const contentType = c.req.header("content-type");
     if (!body || BODILESS_METHODS.has(c.req.method) || !isJson(contentType)) return next();
     // JSON has no charset parameter (RFC 8259 §11); one naming another encoding is not read as UTF-8.
-    const charset = declaredCharset(contentType);
-    if (charset !== undefined && !UTF8_NAMES.has(charset)) {
+    const charset = nonUtf8Charset(contentType);
+    if (charset !== undefined) {
       // Its body is left to bodyLimits, which reads to its end any body a route did not read.
       throw new Problem(
         415,
         "unsupported-media-type",
-        `the JSON body declares charset=${charset.slice(0, 32)}: send it in UTF-8 (RFC 8259), with no charset or charset=utf-8`,
+        `the JSON body declares charset=${charset}: send it in UTF-8 (RFC 8259), with no charset or charset=utf-8`,
       );
     }
     let invalid: Problem | undefined;
