@@ -57,6 +57,7 @@ import { isBetter, SELECTION_RULE } from "../protocol/sweep-rule";
 import { fitTemperature } from "../protocol/temperature-scaling";
 import { prepare, reportedSamples } from "../protocol/train-head";
 import { protocolOptions } from "../protocol/validate-options";
+import { base64ToBytes, bytesToBase64 } from "../serialization/base64";
 import type {
   BackboneRef,
   EpochLoss,
@@ -318,7 +319,7 @@ export class FinetuneRun {
         note: `the validation split holds fewer than ${MIN_VALIDATION_PER_LABEL} samples of some label, too few to choose a finetuned top over the frozen head, so no top was trained: upload more samples, or give a larger validation fraction`,
       }),
     };
-    const frozenHead = base64Decode(frozen.head);
+    const frozenHead = base64ToBytes(frozen.head);
     const report = (headType: FinetuneReport["headType"], bytes: number, trainedOn: number) => ({
       headType,
       backbone: this.input.backbone,
@@ -391,7 +392,7 @@ export class FinetuneRun {
       stage: "start",
       frozenRun: null,
       frozen: {
-        head: base64Encode(head.serialize()),
+        head: bytesToBase64(head.serialize()),
         assessment: holdoutAssessment(this.prepared, this.protocol, results, this.split.test),
         classifier: best.state,
         validation: rows[best.row] as SweepRow,
@@ -695,16 +696,4 @@ export class FinetuneRun {
       labels: this.prepared.labels.length,
     };
   }
-}
-
-function base64Encode(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
-
-function base64Decode(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
 }

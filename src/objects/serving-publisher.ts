@@ -6,8 +6,9 @@
  * object's alarm.
  */
 
+import { bytesToBase64 } from "../../adapters/serialization/base64";
 import { deleteHeads, readHeadBytes } from "../storage/heads";
-import { encodeInlineHead, INLINE_HEAD_MAX_BYTES } from "../storage/inline-head";
+import { INLINE_HEAD_MAX_BYTES } from "../storage/inline-head";
 import { forgetServingRecords, rememberServingRecord } from "../storage/serving-cache";
 import {
   type AdapterServingRecord,
@@ -75,7 +76,7 @@ export class ServingPublisher {
     const version = this.state.versions.get(record.id, record.activeVersion, record.activeVersion);
     if (version.headBytes > INLINE_HEAD_MAX_BYTES) return record;
     const bytes = await readHeadBytes(this.kv, version.headKey);
-    return bytes ? { ...record, head: encodeInlineHead(bytes) } : record;
+    return bytes ? { ...record, head: bytesToBase64(bytes) } : record;
   }
 
   private currentValue(ref: ServingRecordRef): KeyServingRecord | AdapterServingRecord | null {

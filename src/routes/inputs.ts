@@ -9,6 +9,7 @@
  */
 
 import { z } from "@hono/zod-openapi";
+import { base64ToBytes } from "../../adapters/serialization/base64";
 import type { BackboneInput, BackboneManifest } from "../../models";
 // From the image modules, not the models registry, so a single-backbone worker bundles only its own.
 import {
@@ -215,7 +216,7 @@ function namingInput(index: number, error: unknown): unknown {
 function decodeBase64(text: string, index: number): Uint8Array {
   const payload = text.startsWith("data:") ? text.slice(text.indexOf(",") + 1) : text;
   try {
-    return Uint8Array.from(atob(payload), (char) => char.charCodeAt(0));
+    return base64ToBytes(payload);
   } catch {
     throw new Problem(422, "invalid-base64", `input ${index}: image is not valid base64`);
   }

@@ -6,6 +6,7 @@
  */
 
 import { z } from "@hono/zod-openapi";
+import { base64UrlToBytes, bytesToBase64Url } from "../../adapters/serialization/base64";
 import { Problem } from "../problem";
 import type { CreatedPosition, PageRequest } from "../storage/page";
 import { urlIntegerOr } from "./url-integer";
@@ -95,17 +96,12 @@ function listKey(list: PagedList): string {
 }
 
 function encodeCursor(position: unknown): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(position));
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
+  return bytesToBase64Url(new TextEncoder().encode(JSON.stringify(position)));
 }
 
 function decodeCursor(cursor: string): unknown {
   try {
-    const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-    const bytes = Uint8Array.from(binary, (character) => character.charCodeAt(0));
+    const bytes = base64UrlToBytes(cursor);
     return JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
   } catch {
     return undefined;

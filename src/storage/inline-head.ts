@@ -9,21 +9,3 @@
  * those refreshes carry: a logistic head on a 512-d backbone with a few labels is 4–20 KiB.
  */
 export const INLINE_HEAD_MAX_BYTES = 64 * 1024;
-
-/** btoa takes a binary string; building it in slices keeps the argument list short. */
-const SLICE = 0x2000;
-
-export function encodeInlineHead(bytes: Uint8Array): string {
-  let binary = "";
-  for (let start = 0; start < bytes.length; start += SLICE) {
-    binary += String.fromCharCode(...bytes.subarray(start, start + SLICE));
-  }
-  return btoa(binary);
-}
-
-export function decodeInlineHead(base64: string): Uint8Array {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}

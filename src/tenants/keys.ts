@@ -4,6 +4,8 @@
  * authenticated by that tenant's own Durable Object, not by one global lookup table.
  */
 
+import { bytesToBase64Url } from "../../adapters/serialization/base64";
+
 const KEY_PREFIX = "eak_";
 const SECRET_BYTES = 32;
 const KEY_SHAPE = /^eak_(t_[0-9a-f]{24})_[A-Za-z0-9_-]{43}$/;
@@ -18,7 +20,7 @@ export interface IssuedKey {
 }
 
 export async function issueApiKey(tenantId: string): Promise<IssuedKey> {
-  const secret = base64url(crypto.getRandomValues(new Uint8Array(SECRET_BYTES)));
+  const secret = bytesToBase64Url(crypto.getRandomValues(new Uint8Array(SECRET_BYTES)));
   const key = `${KEY_PREFIX}${tenantId}_${secret}`;
   return {
     key,
@@ -59,11 +61,4 @@ export function constantTimeEqualHex(a: string, b: string): boolean {
 
 export function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
 }

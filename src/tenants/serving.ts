@@ -7,9 +7,9 @@
  * the tenant's object, which answers with authority.
  */
 
+import { base64ToBytes } from "../../adapters/serialization/base64";
 import { headOf, rememberHeadBytes } from "../storage/head-cache";
 import { isIdOf } from "../storage/ids";
-import { decodeInlineHead } from "../storage/inline-head";
 import { unwrap } from "../storage/outcome";
 import type { AdapterRecord } from "../storage/records";
 import { readServingRecord } from "../storage/serving-cache";
@@ -70,7 +70,7 @@ function keepHeadApart(
 ): AdapterServingRecord {
   if (head !== undefined) {
     const { key, backbone } = headOf(tenantId, record, record.activeVersion);
-    rememberHeadBytes(key, decodeInlineHead(head), backbone);
+    rememberHeadBytes(key, base64ToBytes(head), backbone);
   }
   return record;
 }

@@ -10,10 +10,10 @@
 
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { base64ToBytes } from "../../../adapters/serialization/base64";
 import type { TenantStore } from "../../../src/objects/tenant-store";
 import { now } from "../../../src/storage/clock";
 import { headKey } from "../../../src/storage/heads";
-import { decodeInlineHead } from "../../../src/storage/inline-head";
 import { SERVING_TTL_MS } from "../../../src/storage/serving-cache";
 import {
   type AdapterServingRecord,
@@ -168,7 +168,7 @@ describe("deleting a tenant", () => {
 /** The head bytes an adapter's serving record carries (small heads ride in it). */
 async function inlineHead(recordName: string): Promise<Uint8Array | undefined> {
   const record = await bindings.HEADS.get<AdapterServingRecord>(recordName, "json");
-  return record?.head === undefined ? undefined : decodeInlineHead(record.head);
+  return record?.head === undefined ? undefined : base64ToBytes(record.head);
 }
 
 async function storedHead(tenantId: string, adapterId: string, version: number) {
