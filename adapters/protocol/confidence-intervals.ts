@@ -34,7 +34,9 @@ export function wilsonInterval(proportion: number, n: number): IntervalEstimate 
  * of the resamples, and the macro-F1 of the classes left (a never-predicted rare class left out)
  * then reads about 1: the upper bound was 1 for a head that never predicts that class.
  * `predicted[r][i]` is repeat r's prediction for sample i. When every prediction is right the
- * interval collapses to [1, 1]: the accuracy's Wilson interval is the one to read then.
+ * bootstrap has no error to resample and would claim [1, 1] on any number of samples; the
+ * accuracy's Wilson interval on those samples stands in then (both metrics are 1 exactly when no
+ * sample is wrong, and an error rate of p costs a balanced task's macro-F1 about p).
  */
 export function macroF1Interval(
   y: Int32Array,
@@ -42,6 +44,15 @@ export function macroF1Interval(
   classCount: number,
   seed: number,
 ): IntervalEstimate {
+  if (predicted.every((repeat) => repeat.every((guess, i) => guess === y[i]))) {
+    const { low, high } = wilsonInterval(1, y.length);
+    return {
+      value: 1,
+      low,
+      high,
+      method: `no error in ${y.length} samples, which leaves a bootstrap nothing to resample: the accuracy's Wilson score interval, 95 %`,
+    };
+  }
   const all = Int32Array.from(y.keys());
   const value = meanMacroF1(y, predicted, classCount, all);
   const random = new SeededRandom(seed);

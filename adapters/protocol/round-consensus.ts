@@ -22,7 +22,11 @@ export function meanSweep(rounds: RoundOutcome[]): SweepRow[] {
   });
 }
 
-/** Each epoch's validation loss averaged over the rounds that trained that long (they stop apart). */
+/**
+ * Each epoch's validation loss averaged over the rounds, up to the last epoch every round trained
+ * (they stop apart). Past it the mean would be over fewer and fewer rounds, which draws a fall where
+ * a round with a high loss stopped rather than where any round improved.
+ */
 function meanCurve(rows: SweepRow[]): EpochLoss[] {
   const byEpoch = new Map<number, number[]>();
   for (const { epoch, validationLoss } of rows.flatMap((row) => row.epochs ?? [])) {
@@ -31,6 +35,7 @@ function meanCurve(rows: SweepRow[]): EpochLoss[] {
     else byEpoch.set(epoch, [validationLoss]);
   }
   return [...byEpoch]
+    .filter(([, losses]) => losses.length === rows.length)
     .sort(([a], [b]) => a - b)
     .map(([epoch, losses]) => ({
       epoch,

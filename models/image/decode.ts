@@ -108,7 +108,8 @@ function jpegCodingName(marker: number): string {
 }
 
 function corrupt(format: string, error: unknown): ImageError {
-  const reason = error instanceof Error ? error.message : String(error);
+  // Decoders may end on a colon with nothing after it ("Error while decompressing the data: ").
+  const reason = (error instanceof Error ? error.message : String(error)).replace(/[\s:]+$/, "");
   return new ImageError(
     "corrupt-image",
     `the ${format} data could not be decoded: ${reason}`,

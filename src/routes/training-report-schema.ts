@@ -91,7 +91,7 @@ const SweepRowSchema = z.object({
   converged: z.boolean(),
   epochs: z.array(EpochLossSchema).optional().openapi({
     description:
-      "The learning curve of a head that trains in epochs (the MLP): the validation loss after each epoch; in cross-validation, the mean over the rounds that trained that long.",
+      "The learning curve of a head that trains in epochs (the MLP): the validation loss after each epoch; in cross-validation, the mean over the rounds, up to the last epoch every round trained (a mean over the rounds still training would fall where a round with a high loss stopped).",
   }),
 });
 

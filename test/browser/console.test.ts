@@ -196,6 +196,26 @@ describe("the console", () => {
     await until(() => page.getByTestId("upload-progress").textContent()).toBe("uploaded 5 of 5");
     expect(await page.getByTestId("few-samples").count()).toBe(0);
     expect(await page.locator('[data-label="red"] .thumbs img').count()).toBe(5);
+    // A red picture sent again into blue's box is a duplicate the API keeps as red: the outcome
+    // says so and its preview stays in red's box.
+    await page
+      .locator('[data-label="blue"] input[type=file]')
+      .setInputFiles({ ...picture("red", 0), name: "again.png" });
+    await until(() => page.getByTestId("upload-progress").textContent()).toBe("uploaded 1 of 1");
+    expect(
+      await page.locator('[data-testid="upload-outcomes"] tr.duplicate').textContent(),
+    ).toContain("already stored as “red”");
+    expect(await page.locator('[data-label="blue"] .thumbs li').count()).toBe(5);
+    expect(await page.locator('[data-label="red"] .thumbs li').count()).toBe(5);
+    // A label's delete buttons are one tab stop; the arrows move along them.
+    expect(
+      await page.locator('[data-label="red"] button.delete-sample[tabindex="0"]').count(),
+    ).toBe(1);
+    await page.locator('[data-label="red"] button.delete-sample').first().focus();
+    await page.keyboard.press("ArrowRight");
+    expect(
+      await page.evaluate<string>(`document.activeElement?.getAttribute("aria-label") ?? ""`),
+    ).toMatch(/^delete red sample 2/);
     await shot("2-samples");
     // A fresh page knows the samples too: listed by the API, previews from their raw uploads. A
     // reload comes back to the same adapter and tab (the location's hash says which); while the
@@ -713,12 +733,15 @@ describe("the console", () => {
     await until(() => page.getByTestId("signed-out-reason").textContent()).toContain(
       `${refusal.title}: ${refusal.detail}`,
     );
-    expect(await page.evaluate<number>("sessionStorage.length")).toBe(0);
+    // The credential is gone; what was typed and not yet taken (the refused pasted row) waits for
+    // the next sign-in, in this tab only.
+    expect(await page.evaluate<string[]>(CREDENTIAL_ITEMS)).toEqual([]);
+    expect(await page.evaluate<string[]>(DRAFTS)).toEqual(['"",sport']);
     // Signing in again with it is refused, with the API's words, and nothing is kept.
     await page.getByLabel("Tenant API key").fill(key);
     await page.getByRole("button", { name: "Sign in" }).click();
     await until(() => page.locator("form .error").first().textContent()).toContain(refusal.detail);
-    expect(await page.evaluate<number>("sessionStorage.length")).toBe(0);
+    expect(await page.evaluate<string[]>(CREDENTIAL_ITEMS)).toEqual([]);
     await shot("10-signed-out");
   });
 
@@ -756,6 +779,10 @@ interface Version {
     };
   };
 }
+
+/** The tab's sessionStorage (page code): the items that are not drafts, and the drafts' texts. */
+const CREDENTIAL_ITEMS = `Object.keys(sessionStorage).filter((k) => !k.startsWith("edge-adapt:draft:"))`;
+const DRAFTS = `Object.keys(sessionStorage).filter((k) => k.startsWith("edge-adapt:draft:")).map((k) => sessionStorage.getItem(k))`;
 
 /** The text of the element with the focus. */
 const activeText = () =>

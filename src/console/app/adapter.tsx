@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { call, path } from "./api";
 import { Report } from "./report";
 import { TABS, type Tab } from "./route";
+import { movedIndex } from "./roving-focus";
 import { Samples } from "./samples";
 import { Selection } from "./selection";
 import { Train } from "./train";
@@ -42,6 +43,12 @@ export function AdapterView({
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const refresh = async () => onChange(await call<Adapter>("GET", adapterPath));
+  // A job followed in one tab can end while another is open (a switch applied from Selection, a
+  // training left running): each change of tab reads the adapter again, so the line above the
+  // tabs names the backbone and version that serve now. A failed read leaves it as it was.
+  useEffect(() => {
+    refresh().catch(() => {});
+  }, [tab]);
   const showReport = (version: number) => onTab("Report", version);
   return (
     <div>
@@ -72,7 +79,11 @@ export function AdapterView({
             class={tab === name ? "tab active" : "tab"}
             onClick={() => onTab(name)}
             onKeyDown={(event) => {
-              const next = neighbour(name, event.key);
+              const to = movedIndex(TABS.indexOf(name), TABS.length, event.key, {
+                axis: "horizontal",
+                wrap: true,
+              });
+              const next = to === null ? undefined : TABS[to];
               if (!next) return;
               event.preventDefault();
               onTab(next);
@@ -119,16 +130,3 @@ export function AdapterView({
 }
 
 const tabId = (tab: Tab) => `tab-${tab.toLowerCase().replace(" ", "-")}`;
-
-/** The tab a key moves to from `tab`, or null for any other key. */
-function neighbour(tab: Tab, key: string): Tab | null {
-  const at = TABS.indexOf(tab);
-  const moves = new Map([
-    ["ArrowRight", at + 1],
-    ["ArrowLeft", at - 1 + TABS.length],
-    ["Home", 0],
-    ["End", TABS.length - 1],
-  ]);
-  const to = moves.get(key);
-  return to === undefined ? null : (TABS[to % TABS.length] ?? null);
-}

@@ -40,10 +40,22 @@ export function batches<T extends Sized>(items: T[], limits = UPLOAD_LIMITS): T[
   return out;
 }
 
-export const isJsonl = (content: string, fileName: string) =>
-  /\.jsonl$/i.test(fileName) || content.trimStart().startsWith("{");
+/** A `.jsonl` file, or content whose first line is a JSON object (a CSV text may start with "{"). */
+export function isJsonl(content: string, fileName: string): boolean {
+  if (/\.jsonl$/i.test(fileName)) return true;
+  const first = content.trimStart().split(/\r?\n/, 1)[0] ?? "";
+  if (!first.startsWith("{")) return false;
+  try {
+    return typeof JSON.parse(first) === "object";
+  } catch {
+    return false;
+  }
+}
 
-/** `text,label` CSV (a header row is skipped; quotes as RFC 4180) or JSONL of {text|input, label}. */
+/**
+ * `text,label` CSV (a header row is skipped: `isHeaderRow`; quotes as RFC 4180, and a quote inside
+ * an unquoted cell kept as written) or JSONL of {text|input, label}.
+ */
 export function parseLabelledText(
   content: string,
   fileName: string,
@@ -61,16 +73,41 @@ export function parseLabelledText(
         return { text, label: row.label };
       });
   }
-  const rows = csvRows(content);
-  const header = rows[0]?.map((cell) => cell.trim().toLowerCase());
-  const body = header?.[0] === "text" && header[1] === "label" ? rows.slice(1) : rows;
-  return body
-    .filter((row) => row.some((cell) => cell.trim() !== ""))
-    .map((row, index) => {
-      if (row.length < 2) throw new Error(`row ${index + 1}: expected text,label`);
-      // The label is the last column, so unquoted commas inside the text survive.
-      return { text: row.slice(0, -1).join(","), label: (row[row.length - 1] as string).trim() };
-    });
+  const rows = csvRows(content).filter((row) => row.some((cell) => cell.trim() !== ""));
+  const [first, ...rest] = rows;
+  const body = first && isHeaderRow(first, rest) ? rest : rows;
+  return body.map((row, index) => {
+    if (row.length < 2) throw new Error(`row ${index + 1}: expected text,label`);
+    // The label is the last column, so unquoted commas inside the text survive.
+    return { text: row.slice(0, -1).join(","), label: (row[row.length - 1] as string).trim() };
+  });
+}
+
+/** Column names a header row of labelled texts commonly has (compared in lower case). */
+const TEXT_COLUMNS = new Set(
+  "text sentence content message document review body input comment tweet title question utterance query".split(
+    " ",
+  ),
+);
+const LABEL_COLUMNS = new Set(
+  "label labels class category sentiment target tag topic intent y output".split(" "),
+);
+const COLUMN_NAME = /^[\p{L}_][\p{L}\p{N}_.-]{0,31}$/u;
+
+/**
+ * Whether a CSV's first row names its columns rather than holding a sample: it uses common column
+ * names (`text,label`, `review,sentiment`), or both cells look like names (one word each) while its
+ * label is used by no other row and the other rows repeat theirs (a label of one sample could not
+ * train anyway). Row numbers in errors still count the rows kept.
+ */
+function isHeaderRow(first: string[], rest: string[][]): boolean {
+  const text = (first[0] ?? "").trim();
+  const label = (first[first.length - 1] ?? "").trim();
+  if (first.length < 2) return false;
+  if (TEXT_COLUMNS.has(text.toLowerCase()) || LABEL_COLUMNS.has(label.toLowerCase())) return true;
+  const labels = rest.map((row) => (row[row.length - 1] ?? "").trim());
+  const repeated = labels.some((l, k) => labels.indexOf(l) !== k);
+  return repeated && !labels.includes(label) && COLUMN_NAME.test(text) && COLUMN_NAME.test(label);
 }
 
 /**
@@ -113,6 +150,8 @@ function csvRows(content: string): string[][] {
   let row: string[] = [];
   let cell = "";
   let quoted = false;
+  /** Nothing of the cell read yet: only there does a quote open a quoted cell. */
+  let cellStart = true;
   for (let i = 0; i < content.length; i++) {
     const char = content[i] as string;
     if (quoted) {
@@ -121,17 +160,24 @@ function csvRows(content: string): string[][] {
         i++;
       } else if (char === '"') quoted = false;
       else cell += char;
-    } else if (char === '"') quoted = true;
+      continue;
+    }
+    if (char === '"' && cellStart) quoted = true;
     else if (char === ",") {
       row.push(cell);
       cell = "";
+      cellStart = true;
+      continue;
     } else if (char === "\n" || char === "\r") {
       if (char === "\r" && content[i + 1] === "\n") i++;
       row.push(cell);
       rows.push(row);
       row = [];
       cell = "";
+      cellStart = true;
+      continue;
     } else cell += char;
+    cellStart = false;
   }
   if (cell !== "" || row.length > 0) {
     row.push(cell);

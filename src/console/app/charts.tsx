@@ -24,26 +24,40 @@ export function ConfusionMatrix({
   const { margin, cellSize, size } = layout;
   const short = (label: string) => (label.length > 10 ? `${label.slice(0, 9)}…` : label);
   return (
+    // A group, not an image: its cells are buttons, which an image's role would hide.
+    // biome-ignore lint/a11y/useSemanticElements: an SVG cannot be a <fieldset>.
     <svg
       class="plot"
-      viewBox={`0 0 ${size + 4} ${size + 4}`}
-      role="img"
+      // Room on the right for the last column's slanted name.
+      viewBox={`0 0 ${size + 48} ${size + 4}`}
+      role="group"
       aria-label="confusion matrix: rows are true labels, columns predictions"
       data-testid="confusion-matrix"
     >
       <text x={margin} y={12} class="axis">
         predicted →
       </text>
-      {labels.map((label, k) => (
-        <g key={label}>
-          <text x={margin - 6} y={margin + k * cellSize + cellSize / 2 + 4} text-anchor="end">
-            {short(label)}
-          </text>
-          <text x={margin + k * cellSize + cellSize / 2} y={margin - 8} text-anchor="middle">
-            {short(label)}
-          </text>
-        </g>
-      ))}
+      {labels.map((label, k) => {
+        const column = { x: margin + k * cellSize + cellSize / 2, y: margin - 6 };
+        return (
+          <g key={label}>
+            <text x={margin - 6} y={margin + k * cellSize + cellSize / 2 + 4} text-anchor="end">
+              <title>{label}</title>
+              {short(label)}
+            </text>
+            {/* Slanted, so that neighbouring columns' names do not run into each other. */}
+            <text
+              x={column.x}
+              y={column.y}
+              transform={`rotate(-40 ${column.x} ${column.y})`}
+              text-anchor="start"
+            >
+              <title>{label}</title>
+              {short(label)}
+            </text>
+          </g>
+        );
+      })}
       {layout.cells.map((cell) => {
         const colour = heat(cell.rowShare);
         const select = () => onSelect(cell.trueLabel, cell.predicted);
@@ -176,7 +190,8 @@ export function ParetoPlot({ candidates }: { candidates: Candidate[] }) {
   const f1s = measured.map((c) => c.metrics?.crossValidatedMacroF1.mean ?? 0);
   const maxLatency = Math.max(1, ...latencies) * 1.1;
   const minF1 = Math.max(0, Math.min(...f1s, 1) - 0.1);
-  const x = linear(0, maxLatency, PAD + 8, W * 1.5 - 10);
+  // The right end leaves room for the last tick's number, centred on it.
+  const x = linear(0, maxLatency, PAD + 8, W * 1.5 - 24);
   const y = linear(minF1, 1, W - PAD, 24);
   const front = measured
     .filter((c) => c.paretoOptimal)

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { AdapterList } from "./adapters";
 import { AdminPanel } from "./admin";
 import { call, callAdmin, session, whenUnauthorized } from "./api";
+import { forgetDrafts } from "./drafts";
 import { ErrorBox, useAction } from "./ui";
 
 type Mode = "signed-out" | "tenant" | "admin";
@@ -41,6 +42,7 @@ function App() {
   );
   const signOut = () => {
     session.clear();
+    forgetDrafts();
     setReason(null);
     setMode("signed-out");
   };

@@ -97,7 +97,7 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
           <tbody data-testid="per-class">
             {test.perClass.map((c) => (
               <tr key={c.label}>
-                <td>{c.label}</td>
+                <td class="label-cell">{c.label}</td>
                 <td>
                   <Bar value={c.precision} />
                 </td>

@@ -17,12 +17,26 @@ export interface Route {
 
 const slug = (tab: Tab) => tab.toLowerCase().replace(" ", "-");
 
+/**
+ * Reads any hash: an unknown tab is Samples, a version that is no positive integer is the serving
+ * one, and an id that is not valid percent-encoding is taken as written (the view then says no
+ * such adapter). ./use-route.ts puts the canonical hash back in the address bar.
+ */
 export function parseRoute(hash: string): Route {
-  const match = /^#\/adapters\/([^/]+)(?:\/([a-z-]+)(?:\/([1-9][0-9]{0,14}))?)?$/.exec(hash);
+  const match = /^#\/adapters\/([^/]+)(?:\/([^/]*)(?:\/([^/]*))?)?\/?$/.exec(hash);
   if (!match) return { adapterId: null, tab: "Samples", version: null };
   const tab = TABS.find((t) => slug(t) === match[2]) ?? "Samples";
-  const version = tab === "Report" && match[3] !== undefined ? Number(match[3]) : null;
-  return { adapterId: decodeURIComponent(match[1] as string), tab, version };
+  const version =
+    tab === "Report" && /^[1-9][0-9]{0,14}$/.test(match[3] ?? "") ? Number(match[3]) : null;
+  return { adapterId: decodedSegment(match[1] as string), tab, version };
+}
+
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 export function routeHash({ adapterId, tab, version }: Route): string {

@@ -7,6 +7,7 @@
  */
 
 import { useEffect, useId, useRef, useState } from "preact/hooks";
+import { LIMITS as PROTOCOL_LIMITS } from "../../../adapters/limits";
 import { ApiError, call, path } from "./api";
 import {
   aloneItemDetail,
@@ -16,13 +17,15 @@ import {
   parseLabelledText,
 } from "./batches";
 import { fitPicture } from "./downscale";
+import { submitOnCtrlEnter, useDraft } from "./drafts";
 import { type KnownSample, knownSamples, loadKnownSamples, sha256Hex } from "./known-samples";
+import { movedIndex } from "./roving-focus";
 import { SamplePreview } from "./sample-preview";
 import type { SampleCounts, UploadResult } from "./types";
-import { Card, ErrorBox, refocusInCard, useAction } from "./ui";
+import { Card, ErrorBox, plural, refocusInCard, useAction } from "./ui";
 
 /** Training needs at least this many distinct samples per label, and two labels (README, Limits). */
-export const MIN_PER_LABEL = 3;
+export const MIN_PER_LABEL = PROTOCOL_LIMITS.minSamplesPerClass;
 
 /** Previews per label box: each may fetch its raw upload, so a large label shows the first ones. */
 const SHOWN_PER_LABEL = 48;
@@ -115,16 +118,20 @@ export function Samples({
       await Promise.all(
         group.map(async (item, k) => {
           const sample = result.samples[k];
-          if (sample) known.set(await hashOf(item), preview(item, sample.id));
+          if (sample) known.set(await hashOf(item), preview(item, sample));
         }),
       );
-      return group.map((item, k) => ({
-        name: item.name,
-        label: item.label,
-        status: result.samples[k]?.status ?? "refused",
-        id: result.samples[k]?.id,
-        detail: item.note,
-      }));
+      return group.map((item, k) => {
+        const sample = result.samples[k];
+        return {
+          name: item.name,
+          label: item.label,
+          status: sample?.status ?? "refused",
+          id: sample?.id,
+          detail:
+            [item.note, storedElsewhere(item, sample)].filter(Boolean).join("; ") || undefined,
+        };
+      });
     } catch (error) {
       if (!(error instanceof ApiError) || error.status === 401) throw error;
       if (group.length > 1) {
@@ -179,7 +186,7 @@ export function Samples({
         !action.error && <p role="status">Listing the samples…</p>
       ) : (
         <p data-testid="sample-total">
-          {counts.total} samples in {counts.labels.length} labels.
+          {plural(counts.total, "sample")} in {plural(counts.labels.length, "label")}.
         </p>
       )}
       {counts !== null && (few.length > 0 || labels.length < 2) && (
@@ -201,6 +208,7 @@ export function Samples({
           New label
           <input
             name="new-label"
+            maxLength={PROTOCOL_LIMITS.maxLabelLength}
             value={newLabel}
             onInput={(e) => setNewLabel(e.currentTarget.value)}
           />
@@ -227,6 +235,7 @@ export function Samples({
       </div>
       {modality === "text" && (
         <PasteRows
+          adapterId={adapterId}
           onRows={(rows) =>
             upload(rows.map((row, k) => textItem(row.text, row.label, `row ${k + 1}`)))
           }
@@ -296,13 +305,15 @@ export function Samples({
 
 /** Pasted CSV (text,label) or JSONL rows, for any labels at once. */
 function PasteRows({
+  adapterId,
   onRows,
   onError,
 }: {
+  adapterId: string;
   onRows: (rows: { text: string; label: string }[]) => Promise<Outcome[] | null>;
   onError: (error: unknown) => void;
 }) {
-  const [content, setContent] = useState("");
+  const [content, setContent] = useDraft(`${adapterId}:rows`);
   return (
     <form
       onSubmit={async (e) => {
@@ -329,6 +340,8 @@ function PasteRows({
           rows={5}
           value={content}
           onInput={(e) => setContent(e.currentTarget.value)}
+          onKeyDown={submitOnCtrlEnter}
+          aria-keyshortcuts="Control+Enter"
         />
       </label>
       <button type="submit" disabled={content.trim() === ""}>
@@ -361,7 +374,10 @@ function LabelBox({
   onDeleteSample: (sample: KnownSample, control: Element) => void;
 }) {
   const [over, setOver] = useState(false);
-  const [text, setText] = useState("");
+  const [text, setText] = useDraft(`${adapterId}:label:${label}`);
+  const shown = samples.slice(0, SHOWN_PER_LABEL);
+  const [stop, setTabStop] = useState(0);
+  const tabStop = Math.min(stop, shown.length - 1);
   // Unique whatever the label's characters ("猫" and "犬" once both became "label-_").
   const id = useId();
   return (
@@ -429,18 +445,37 @@ function LabelBox({
         >
           <label>
             Paste texts for {label}, one per line
-            <textarea rows={3} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+            <textarea
+              rows={3}
+              value={text}
+              onInput={(e) => setText(e.currentTarget.value)}
+              onKeyDown={submitOnCtrlEnter}
+              aria-keyshortcuts="Control+Enter"
+            />
           </label>
           <button type="submit">Add texts</button>
         </form>
       )}
-      <ul class="thumbs">
-        {samples.slice(0, SHOWN_PER_LABEL).map((sample, k) => (
+      {/* One tab stop for the label's delete buttons; the arrows, Home and End move among them. */}
+      <ul
+        class="thumbs"
+        aria-label={`${label} samples`}
+        onKeyDown={(event) => {
+          const to = movedIndex(tabStop, shown.length, event.key, { axis: "both", wrap: false });
+          if (to === null) return;
+          event.preventDefault();
+          setTabStop(to);
+          event.currentTarget.querySelectorAll<HTMLElement>("button.delete-sample")[to]?.focus();
+        }}
+      >
+        {shown.map((sample, k) => (
           <li key={sample.id}>
             <SamplePreview adapterId={adapterId} sample={sample} fallback={sample.id} />
             <button
               type="button"
-              class="small"
+              class="small delete-sample"
+              tabindex={k === tabStop ? 0 : -1}
+              onFocus={() => setTabStop(k)}
               // Said by label and place (and name, once known), not by an id nobody reads.
               aria-label={`delete ${label} sample ${k + 1}${sample.name ? `: ${sample.name}` : ""}`}
               onClick={(event) => onDeleteSample(sample, event.currentTarget)}
@@ -483,10 +518,18 @@ async function hashOf(item: Item): Promise<string> {
   return sha256Hex(item.file ? await item.file.arrayBuffer() : new TextEncoder().encode(item.text));
 }
 
-function preview(item: Item, id: string): KnownSample {
+/** What an outcome says of a duplicate stored under another label than the one it was sent with. */
+function storedElsewhere(item: Item, sample: UploadResult["samples"][number] | undefined) {
+  return sample?.label !== undefined && sample.label !== item.label
+    ? `already stored as “${sample.label}” (its label is kept)`
+    : undefined;
+}
+
+/** A duplicate keeps the label it was first stored under, so its preview goes to that box. */
+function preview(item: Item, sample: UploadResult["samples"][number]): KnownSample {
   return {
-    id,
-    label: item.label,
+    id: sample.id,
+    label: sample.label ?? item.label,
     retained: true,
     name: item.text ?? item.name,
     thumbnail: item.file ? URL.createObjectURL(item.file) : null,

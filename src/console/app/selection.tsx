@@ -104,14 +104,18 @@ export function Selection({
         </label>
         {/* Only image backbones have a top to unfreeze: for text the API refuses it (422). */}
         {modality === "image" && (
-          <label title="Also trains the leading backbone's top on every fold: minutes, not seconds">
+          <label>
             <input
               type="checkbox"
               name="includeFinetune"
               checked={includeFinetune}
               onChange={(e) => setIncludeFinetune(e.currentTarget.checked)}
+              aria-describedby="finetune-cost"
             />
-            frozen vs top unfrozen
+            frozen vs top unfrozen{" "}
+            <span id="finetune-cost" class="hint">
+              (also trains the leading backbone's top on every fold: minutes, not seconds)
+            </span>
           </label>
         )}
         <button type="submit" disabled={action.busy}>

@@ -39,6 +39,9 @@ export function Train({
     setCurve([[0, shown.progress.fraction]]);
     setEpochs([]);
     const followed = !hasEnded(shown);
+    // The form shows what the followed training trains (started in another tab, say), so that
+    // Train, once it ends, does not quietly start another head type.
+    if (followed && shown.request.headType) setHeadType(shown.request.headType);
     const ended = !followed
       ? shown
       : await followJob(shown.id, {

@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import { call, path } from "./api";
 import { Bar } from "./charts";
 import { fitPicture } from "./downscale";
+import { submitOnCtrlEnter } from "./drafts";
 import type { Adapter, Predictions } from "./types";
 import { Card, ErrorBox, percent, useAction } from "./ui";
 
@@ -71,6 +72,8 @@ export function TryIt({ adapter, modality }: { adapter: Adapter; modality: "imag
               rows={3}
               value={text}
               onInput={(e) => setText(e.currentTarget.value)}
+              onKeyDown={submitOnCtrlEnter}
+              aria-keyshortcuts="Control+Enter"
             />
           </label>
           <button type="submit" disabled={action.busy || text.trim() === ""}>

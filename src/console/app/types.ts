@@ -62,6 +62,8 @@ export interface Job {
   error: { code: string; detail: string } | null;
   version: number | null;
   report: SelectionReport | null;
+  /** What was asked: a training's head type, among others. */
+  request: { headType?: string };
 }
 
 export interface HeadVersion {
@@ -88,7 +90,8 @@ export interface UploadResult {
   added: number;
   duplicates: number;
   counts: SampleCounts;
-  samples: { id: string; status: "added" | "duplicate" }[];
+  /** `label`, for a duplicate: the label it is stored under (the first upload's). */
+  samples: { id: string; status: "added" | "duplicate"; label?: string }[];
 }
 
 export interface Predictions {

@@ -40,6 +40,8 @@ export function useAction() {
   return { error, busy, run, setError };
 }
 
+/** "1 label", "2 labels". */
+export const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 export const percent = (value: number, digits = 1) => `${(value * 100).toFixed(digits)}%`;
 export const fixed = (value: number, digits = 3) => value.toFixed(digits);
 export const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;

@@ -14,5 +14,11 @@ export function useRoute(): [Route, (route: Route) => void] {
   const go = (route: Route) => {
     location.hash = routeHash(route);
   };
-  return [parseRoute(hash), go];
+  const route = parseRoute(hash);
+  const canonical = routeHash(route);
+  useEffect(() => {
+    // A hand-edited or stale link shows what it resolved to, without a new history entry.
+    if (hash !== "" && hash !== canonical) history.replaceState(null, "", canonical);
+  }, [hash, canonical]);
+  return [route, go];
 }

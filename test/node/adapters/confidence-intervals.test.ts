@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { macroF1Interval } from "../../../adapters/protocol/confidence-intervals";
+import { macroF1Interval, wilsonInterval } from "../../../adapters/protocol/confidence-intervals";
 
 describe("macroF1Interval", () => {
   // 200 "ham" and 3 "spam", a head that never says spam: F1 is 0.993 on ham and 0 on spam.
@@ -13,6 +13,15 @@ describe("macroF1Interval", () => {
     expect(interval.high).toBeLessThan(0.5);
     expect(interval.low).toBeLessThanOrEqual(interval.value);
     expect(interval.method).toMatch(/stratified/);
+  });
+
+  it("does not claim [1, 1] when no prediction is wrong: the accuracy's Wilson bound stands in", () => {
+    const interval = macroF1Interval(y.subarray(195), [y.subarray(195), y.subarray(195)], 2, 0);
+    expect(interval.value).toBe(1);
+    expect(interval.high).toBe(1);
+    expect(interval.low).toBeCloseTo(wilsonInterval(1, 8).low, 12);
+    expect(interval.low).toBeLessThan(0.7);
+    expect(interval.method).toMatch(/no error in 8 samples/);
   });
 
   it("still widens with the errors it resamples", () => {

@@ -48,6 +48,36 @@ describe("parseLabelledText", () => {
     ]);
   });
 
+  it("keeps a quote inside an unquoted cell as written", () => {
+    expect(parseLabelledText('she said "stop, now" loudly,farewell', "x.csv")).toEqual([
+      { text: 'she said "stop, now" loudly', label: "farewell" },
+    ]);
+  });
+
+  it("skips a header row of other column names, and only a header row", () => {
+    const rows = [
+      { text: "good film", label: "pos" },
+      { text: "bad film", label: "neg" },
+      { text: "great film", label: "pos" },
+    ];
+    const body = "good film,pos\nbad film,neg\ngreat film,pos";
+    for (const header of ["Sentence,Category", "review,sentiment", "utterance_text,my.label"]) {
+      expect(parseLabelledText(`${header}\n${body}`, "x.csv")).toEqual(rows);
+    }
+    // A first row whose label others use, or that is a sentence, is a sample.
+    expect(parseLabelledText(`fine,pos\n${body}`, "x.csv")).toHaveLength(4);
+    expect(parseLabelledText(`not a header,odd\n${body}`, "x.csv")).toHaveLength(4);
+    // Two rows of one sample each: nothing says the first names columns.
+    expect(parseLabelledText("hello,greeting\nbye,farewell", "x.csv")).toHaveLength(2);
+  });
+
+  it("reads a CSV whose first text starts with a brace as CSV", () => {
+    expect(parseLabelledText("{braces} in text,odd\nplain,even", "pasted.csv")).toEqual([
+      { text: "{braces} in text", label: "odd" },
+      { text: "plain", label: "even" },
+    ]);
+  });
+
   it("reads JSONL with text or input", () => {
     const jsonl = '{"text": "a", "label": "x"}\n{"input": "b", "label": "y"}\n';
     expect(parseLabelledText(jsonl, "rows.jsonl")).toEqual([

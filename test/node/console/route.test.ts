@@ -20,15 +20,27 @@ describe("the console's route", () => {
     );
   });
 
-  it("reads a version that is no positive integer as none, and anything else as the list", () => {
+  it("reads any hash: a bad version is the serving one, an unknown tab Samples, a bad escape as written", () => {
     for (const hash of [
       "#/adapters/a_1/report/0",
       "#/adapters/a_1/report/-1",
       "#/adapters/a_1/report/1e3",
+      "#/adapters/a_1/report/",
     ]) {
-      expect(parseRoute(hash)).toEqual({ adapterId: null, tab: "Samples", version: null });
+      expect(parseRoute(hash)).toEqual({ adapterId: "a_1", tab: "Report", version: null });
     }
+    expect(parseRoute("#/adapters/a_1/bogus")).toEqual({
+      adapterId: "a_1",
+      tab: "Samples",
+      version: null,
+    });
+    expect(parseRoute("#/adapters/%E0%A4%A/samples")).toEqual({
+      adapterId: "%E0%A4%A",
+      tab: "Samples",
+      version: null,
+    });
     expect(parseRoute("#/")).toEqual({ adapterId: null, tab: "Samples", version: null });
+    expect(parseRoute("#/elsewhere")).toEqual({ adapterId: null, tab: "Samples", version: null });
     const route = { adapterId: "a b/c", tab: "Try it", version: null } as const;
     expect(parseRoute(routeHash(route))).toEqual(route);
   });

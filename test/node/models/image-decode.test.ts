@@ -151,6 +151,12 @@ describe("decodeImage: PNG", () => {
     const flipped = bytes.slice();
     flipped[45] = (flipped[45] ?? 0) ^ 0xff; // inside the IDAT data: the CRC no longer matches
     expect(imageError(() => decodeImage(flipped)).code).toBe("corrupt-image");
+    const badStream = bytes.slice();
+    badStream[41] = (badStream[41] ?? 0) ^ 0xff; // the zlib header: inflating fails
+    const error = imageError(() => decodeImage(badStream));
+    expect(error.code).toBe("corrupt-image");
+    // The decoder's reason without the colon it ends on ("…decompressing the data: ").
+    expect(error.message).toMatch(/decompressing the data$/);
   });
 
   it("reports a palette image without its PLTE chunk as corrupt, not as grey", () => {

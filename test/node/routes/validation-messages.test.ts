@@ -1,0 +1,32 @@
+/** A size out of bounds is said in plain words, with the bound; a schema's own message is kept. */
+
+import { z } from "@hono/zod-openapi";
+import { describe, expect, it } from "vitest";
+import { NewTenantSchema } from "../../../src/routes/admin";
+import { plainMessage } from "../../../src/routes/validation";
+
+function messages(schema: z.ZodType, value: unknown): string[] {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? [] : parsed.error.issues.map(plainMessage);
+}
+
+describe("validation messages", () => {
+  it("says a size out of bounds plainly", () => {
+    expect(messages(NewTenantSchema, { name: "" })).toEqual(["must not be empty"]);
+    expect(messages(NewTenantSchema, { name: "x".repeat(200) })).toEqual([
+      expect.stringMatching(/^at most \d+ characters$/),
+    ]);
+    expect(messages(z.array(z.string()).min(2).max(3), ["a"])).toEqual(["at least 2 items"]);
+    expect(messages(z.array(z.string()).min(1), [])).toEqual([
+      "must not be empty: give at least 1 item",
+    ]);
+    expect(messages(z.number().max(10), 11)).toEqual(["must be at most 10"]);
+    expect(messages(z.number().positive(), 0)).toEqual(["must be more than 0"]);
+  });
+
+  it("keeps a message the schema wrote", () => {
+    expect(messages(z.string().max(2, "two letters, an ISO code"), "abc")).toEqual([
+      "two letters, an ISO code",
+    ]);
+  });
+});
