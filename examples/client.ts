@@ -34,13 +34,9 @@ const texts: [string, string][] = [
   ["I miss them terribly", "sad"],
 ];
 const upload = (samples: [string, string][]) =>
-  client.ok(
-    client.api.v1.adapters[":adapterId"].samples.$post({
-      param: { adapterId: adapter.id },
-      // The route also takes multipart; this call sends JSON only.
-      json: { samples: samples.map(([input, label]) => ({ input, label })) },
-      form: undefined as never,
-    }),
+  client.uploadTexts(
+    adapter.id,
+    samples.map(([text, label]) => ({ text, label })),
   );
 
 // Two samples per label are too few to train: the refusal is a typed exception.
@@ -69,14 +65,7 @@ for (; !next.done; next = await events.next()) {
 }
 if (next.value.status !== "succeeded") throw new Error(`training ${next.value.status}`);
 
-const { predictions, version } = await client.ok(
-  client.api.v1.adapters[":adapterId"].predict.$post({
-    param: { adapterId: adapter.id },
-    query: {},
-    json: { inputs: ["best holiday ever"] },
-    form: undefined as never,
-  }),
-);
+const { predictions, version } = await client.predictTexts(adapter.id, ["best holiday ever"]);
 console.log(`version ${version} says "${predictions[0]?.label}"`);
 
 // Images: files uploaded as multipart with one label each, then predicted.
@@ -100,4 +89,14 @@ const trained = await client.finishedJob(imageJob.id);
 if (trained.status !== "succeeded") throw new Error(`image training ${trained.status}`);
 const seen = await client.predictFiles(scenes.id, [file("query.jpg")], 2);
 console.log(`the query picture is a ${seen.predictions[0]?.label}`);
+
+// A deletion answers 204, with no body: ok() resolves to undefined.
+await client.ok(client.api.v1.adapters[":adapterId"].$delete({ param: { adapterId: scenes.id } }));
+try {
+  await client.ok(client.api.v1.adapters[":adapterId"].$get({ param: { adapterId: scenes.id } }));
+  throw new Error("a deleted adapter was still there");
+} catch (error) {
+  if (!(error instanceof ProblemError) || error.status !== 404) throw error;
+  console.log("deleted the scenes adapter");
+}
 console.log("✓ client example finished");

@@ -13,7 +13,7 @@ import type { SuccessStatusCode } from "hono/utils/http-status";
 import type { HeadDocument } from "../exports/head-document";
 import type { TenantApi } from "../routes/tenant-api";
 import { type JobEvent, jobEvents } from "./job-events";
-import { ProblemError } from "./problem-error";
+import { type ProblemDetails, ProblemError } from "./problem-error";
 
 export type { HeadDocument } from "../exports/head-document";
 export type { JobEvent } from "./job-events";
@@ -51,11 +51,25 @@ export function edgeAdaptClient({ baseUrl, token, fetch: fetcher = fetch }: Clie
     Awaited<ReturnType<(typeof api.v1.adapters)[":adapterId"]["predict"]["$post"]>>
   >;
 
-  /** The parsed 2xx body of a call, or a `ProblemError` for any other status. */
+  /**
+   * The parsed 2xx body of a call (undefined for a 204: a deletion, a revocation), or a
+   * `ProblemError` for any other status.
+   */
   async function ok<R extends ClientResponse<unknown>>(pending: Promise<R>): Promise<Success<R>> {
     const response = await pending;
     if (!response.ok) throw await ProblemError.from(response as unknown as Response);
+    if (response.status === 204) return undefined as Success<R>;
     return (await response.json()) as Success<R>;
+  }
+
+  async function postJson<T>(url: URL, body: unknown): Promise<T> {
+    const response = await fetcher(url, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw await ProblemError.from(response);
+    return (await response.json()) as T;
   }
 
   async function postForm<T>(url: URL, form: FormData): Promise<T> {
@@ -64,7 +78,11 @@ export function edgeAdaptClient({ baseUrl, token, fetch: fetcher = fetch }: Clie
     return (await response.json()) as T;
   }
 
-  /** The job's events as it changes; the generator returns the ended job. */
+  /**
+   * The job's events as it changes; the generator returns the ended job. A stream that ends in an
+   * `error` event (the key revoked, the tenant deleted, the job unreadable) throws its problem as
+   * a `ProblemError`.
+   */
   async function* followJob(jobId: string): AsyncGenerator<JobEvent<Job>, Job> {
     const response = (await api.v1.jobs[":jobId"].events.$get({
       param: { jobId },
@@ -72,6 +90,7 @@ export function edgeAdaptClient({ baseUrl, token, fetch: fetcher = fetch }: Clie
     if (!response.ok || !response.body) throw await ProblemError.from(response);
     let last: Job | undefined;
     for await (const event of jobEvents<Job>(response.body)) {
+      if (event.event === "error") throw new ProblemError(event.job as unknown as ProblemDetails);
       last = event.job;
       yield event;
     }
@@ -123,6 +142,22 @@ export function edgeAdaptClient({ baseUrl, token, fetch: fetcher = fetch }: Clie
         form.append("labels", label);
       }
       return postForm(api.v1.adapters[":adapterId"].samples.$url({ param: { adapterId } }), form);
+    },
+
+    /** Uploads labelled texts (JSON). */
+    uploadTexts(
+      adapterId: string,
+      samples: readonly { text: string; label: string }[],
+    ): Promise<Uploaded> {
+      const url = api.v1.adapters[":adapterId"].samples.$url({ param: { adapterId } });
+      return postJson(url, { samples: samples.map(({ text, label }) => ({ input: text, label })) });
+    },
+
+    /** Predicts labels for texts (JSON). */
+    predictTexts(adapterId: string, texts: readonly string[], topK?: number): Promise<Predicted> {
+      const query = topK === undefined ? {} : { topK: String(topK) };
+      const url = api.v1.adapters[":adapterId"].predict.$url({ param: { adapterId }, query });
+      return postJson(url, { inputs: texts });
     },
 
     /** Predicts labels for image files (multipart). */

@@ -11,13 +11,24 @@ import type { RawSampleRef } from "../storage/samples-table";
 /** Reads at once: enough to overlap R2 round trips without holding many bodies. */
 const PARALLEL_READS = 16;
 
-export function assertRetained(samples: RawSampleRef[]): void {
+/** Why the raw uploads are needed, as the refusal says it. */
+export const EMBEDDED_AGAIN = {
+  byAnotherBackbone: "so they cannot be embedded by another backbone",
+  atTheCut:
+    "so a finetune training cannot compute their activations at the cut (only samples uploaded while the adapter's head type was finetune have them stored)",
+} as const;
+
+/** `samples`: all of the adapter's, so that the counts in the refusal are the adapter's. */
+export function assertRetained(
+  samples: RawSampleRef[],
+  why: string = EMBEDDED_AGAIN.byAnotherBackbone,
+): void {
   const missing = samples.filter((sample) => sample.rawKey === null).length;
   if (missing > 0) {
     throw new Problem(
       422,
       "raw-samples-not-retained",
-      `${missing} of this adapter's ${samples.length} samples were uploaded while the tenant did not retain raw uploads, so they cannot be embedded by another backbone; upload them again with retainRawSamples on`,
+      `${missing} of this adapter's ${samples.length} samples were uploaded while the tenant did not retain raw uploads, ${why}; upload them again with retainRawSamples on`,
       { missing, total: samples.length },
     );
   }
@@ -28,7 +39,6 @@ export async function readRetainedSamples(
   samples: RawSampleRef[],
   modality: "image" | "text",
 ): Promise<LabelledRaw[]> {
-  assertRetained(samples);
   const read: LabelledRaw[] = [];
   for (let start = 0; start < samples.length; start += PARALLEL_READS) {
     const batch = samples.slice(start, start + PARALLEL_READS);
@@ -47,7 +57,9 @@ async function readOne(
     throw new Problem(
       422,
       "raw-samples-not-retained",
-      `the raw upload of sample ${sample.hash} is missing from storage`,
+      sample.rawKey === null
+        ? `sample ${sample.hash} was uploaded while the tenant did not retain raw uploads, and it is needed again (embedded by another backbone, or at a finetune head's cut); upload it again with retainRawSamples on`
+        : `the raw upload of sample ${sample.hash} is missing from storage`,
     );
   }
   const raw =

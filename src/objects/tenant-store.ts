@@ -17,7 +17,7 @@ import {
   assertTrainable,
   assertWithinTrainingBudget,
 } from "../jobs/readiness";
-import { assertRetained } from "../jobs/retained-samples";
+import { assertRetained, EMBEDDED_AGAIN } from "../jobs/retained-samples";
 import { Problem } from "../problem";
 import type { SelectionReport, SelectionRequest } from "../selection/selection-report";
 import { now } from "../storage/clock";
@@ -287,6 +287,10 @@ export class TenantStore extends DurableObject<Bindings> {
       const hiddenUnits = hiddenUnitsOf(headType, request.hyperparameters);
       assertWithinTrainingBudget(counts, adapter.dim, "this training", hiddenUnits);
       assertClassWeightLabels(counts, request.hyperparameters);
+      // Only a finetune adapter's uploads keep their cut activations; others are embedded again.
+      if (headType === "finetune" && adapter.headType !== "finetune") {
+        assertRetained(this.state.samples.rawSamples(adapterId), EMBEDDED_AGAIN.atTheCut);
+      }
       return this.enqueue(adapterId, "training", request);
     });
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { edgeAdaptClient } from "../../../src/client";
 import { jobEvents } from "../../../src/client/job-events";
 import { ProblemError } from "../../../src/client/problem-error";
 
@@ -56,5 +57,41 @@ describe("ProblemError.from", () => {
     expect(error.status).toBe(503);
     expect(error.type).toBe("about:blank");
     expect(error.problem.detail).toBe("Your worker restarted mid-request.");
+  });
+});
+
+describe("the client's answers", () => {
+  /** A client whose every request gets `respond()`'s answer (what the API sends, as bytes). */
+  const clientAnswering = (respond: () => Response) =>
+    edgeAdaptClient({ baseUrl: "http://api.test", token: "k", fetch: async () => respond() });
+
+  it("throws a stream's error event as a ProblemError, not as the job", async () => {
+    const problem = {
+      type: "/problems/unauthorized",
+      title: "unauthorized",
+      status: 401,
+      detail: "the key was revoked",
+    };
+    const client = clientAnswering(
+      () =>
+        new Response(
+          streamOf([
+            'event: running\ndata: {"status":"running"}\n\n',
+            `event: error\ndata: ${JSON.stringify(problem)}\n\n`,
+          ]),
+          { headers: { "content-type": "text/event-stream" } },
+        ),
+    );
+    const error = await client.finishedJob("j_1").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ProblemError);
+    expect((error as ProblemError).status).toBe(401);
+    expect((error as ProblemError).type).toBe("/problems/unauthorized");
+  });
+
+  it("resolves a 204 (a deletion) to undefined", async () => {
+    const client = clientAnswering(() => new Response(null, { status: 204 }));
+    await expect(
+      client.ok(client.api.v1.adapters[":adapterId"].$delete({ param: { adapterId: "a_1" } })),
+    ).resolves.toBeUndefined();
   });
 });

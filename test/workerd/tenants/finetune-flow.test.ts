@@ -148,6 +148,27 @@ describe("finetune heads", () => {
     const deleted = await api.call(`/adapters/${id}/samples?label=red`, { method: "DELETE" });
     expect(deleted.status).toBe(200);
     expect(await cutObjects(tenant.id, id)).toHaveLength(1);
+
+    // A logistic adapter's uploads keep no cut: a finetune training must embed them again, which
+    // their raw bytes, not retained, cannot give. Refused when asked, counting the adapter's samples.
+    const patched = await api.call("/tenant", {
+      method: "PATCH",
+      body: JSON.stringify({ retainRawSamples: false }),
+    });
+    expect(patched.status).toBe(200);
+    const { id: frozenId } = (await (await api.adapter("logistic")).json()) as { id: string };
+    await api.upload(frozenId, [RED, BLUE, RED, BLUE, RED, BLUE], 20);
+    const unembeddable = await api.call(`/adapters/${frozenId}/train`, {
+      method: "POST",
+      body: JSON.stringify({ headType: "finetune" }),
+    });
+    expect(unembeddable.status).toBe(422);
+    expect(await unembeddable.json()).toMatchObject({
+      type: "/problems/raw-samples-not-retained",
+      missing: 6,
+      total: 6,
+      detail: expect.stringContaining("finetune training"),
+    });
   });
 
   it("trains from retained raw bytes, resumes after a kill, predicts through its top and rolls back", async () => {
