@@ -16,7 +16,12 @@ export {
   FinetuneHead,
   isFinetuneHead,
 } from "./finetune/finetune-head";
-export { FINETUNE_HYPERPARAMETER_NAMES, finetuneCandidates } from "./finetune/finetune-options";
+export {
+  DEFAULT_L2SP_GRID,
+  DEFAULT_LEARNING_RATE_GRID,
+  FINETUNE_HYPERPARAMETER_NAMES,
+  finetuneCandidates,
+} from "./finetune/finetune-options";
 export {
   type FinetuneReport,
   type FinetuneResult,

@@ -195,6 +195,12 @@ export const BackboneManifestSchema = z
      * uint8-quantised) size, so this, not sizeBytes, is what the isolate's memory must fit.
      */
     parameters: z.int().nonnegative(),
+    /**
+     * The wasm heap the network settles at in an isolate once it has embedded (forward passes of
+     * 2 inputs), measured on its tfjs runtime (bench/results/backbones.md); absent for a network
+     * that runs no wasm (lexical). A heap never shrinks, so a fusion of two networks holds both.
+     */
+    wasmHeapBytes: z.int().positive().optional(),
     flops: z.object({
       approx: z.number().positive(),
       per: z.enum(["image", "token"]),

@@ -84,24 +84,26 @@ export const RANKING_RULE =
   "Cross-validation decides where it can, LogME where it cannot. The leader has the highest " +
   "cross-validated macro-F1 of the logistic head (stratified k-fold, repeated with fresh folds). A " +
   "candidate is a near tie of the leader when CV cannot separate them: its mean macro-F1 is below " +
-  "the leader's by no more than max(1 pt, 2 corrected standard errors of their fold-by-fold " +
-  "difference). When the leader has no near tie, CV decides. Otherwise LogME (the log evidence per " +
+  "the leader's by no more than max(1 pt, one sample's worth 1/n, 2 corrected standard errors of " +
+  "their fold-by-fold difference). When the leader has no near tie, CV decides. Otherwise LogME (the log evidence per " +
   "sample of the labels given the features, on every sample at once) ranks the near ties. The " +
   "current backbone stays unless another candidate is clearly better: CV separates the leader " +
   "from it, or it is a near tie and LogME's evidence for the best near tie is strong (n × the " +
   "LogME difference, a log Bayes factor, at least 3). A near tie ranks above that anchor only when " +
   "it is materially cheaper (at most 75 % of its latency per item or at most half its memory) and " +
-  "both signals resolve the tie: its mean macro-F1 is at most 1 pt below the anchor's, 2 standard " +
-  "errors of their fold-by-fold difference are within 1 pt, and LogME does not strongly favour the " +
+  "both signals resolve the tie: its mean macro-F1 is at most 1 pt below the anchor's, its " +
+  "tolerance is within 1 pt (so never on fewer than 100 samples), and LogME does not strongly favour the " +
   "anchor; those come first, cheapest first. Then the anchor, the other near ties by LogME, and the " +
   "rest by macro-F1, latency and size. The recommendation is rank 1.";
 
 /**
  * The tolerance `candidate` gets below `best`. Both were scored on the same folds, so what matters
  * is the spread of their per-fold difference, not of each score: folds that are hard for one are
- * usually hard for the other. Without matching folds, the two standard errors combine.
+ * usually hard for the other. Without matching folds, the two standard errors combine. Never below
+ * the 1-pt floor, nor below one sample's worth of the pool (1/`samples`, when given): folds that
+ * all score 1.0 have no spread at all, yet 6 samples cannot tell two candidates 1 pt apart.
  */
-export function tieTolerance(best: FoldScored, candidate: FoldScored): number {
+export function tieTolerance(best: FoldScored, candidate: FoldScored, samples?: number): number {
   const paired =
     best.foldMacroF1.length === candidate.foldMacroF1.length && best.folds === candidate.folds;
   const spread = paired
@@ -110,7 +112,8 @@ export function tieTolerance(best: FoldScored, candidate: FoldScored): number {
         best.folds,
       ).standardError
     : Math.hypot(best.macroF1.standardError, candidate.macroF1.standardError);
-  return Math.max(MIN_TIE_TOLERANCE, CV_RESOLUTION_Z * spread);
+  const granularity = samples === undefined ? 0 : 1 / samples;
+  return Math.max(MIN_TIE_TOLERANCE, granularity, CV_RESOLUTION_Z * spread);
 }
 
 /**
@@ -143,10 +146,14 @@ export function materiallyCheaper(
  * few samples a near tie is mostly noise (a 16-sample pool's tolerance can reach 20 pts); trading
  * the anchor for a cheaper candidate then gambles quality the data cannot see.
  */
-export function resolvedTie(candidate: RankableCandidate, anchor: RankableCandidate): boolean {
+export function resolvedTie(
+  candidate: RankableCandidate,
+  anchor: RankableCandidate,
+  samples: number,
+): boolean {
   return (
     anchor.macroF1.mean - candidate.macroF1.mean <= MIN_TIE_TOLERANCE &&
-    tieTolerance(anchor, candidate) <= MIN_TIE_TOLERANCE
+    tieTolerance(anchor, candidate, samples) <= MIN_TIE_TOLERANCE
   );
 }
 
@@ -160,7 +167,7 @@ export function rankCandidates<C extends RankableCandidate>(
 ): Ranking<C> | null {
   if (candidates.length === 0) return null;
   const leader = candidates.reduce((a, b) => (b.macroF1.mean > a.macroF1.mean ? b : a));
-  const tolerance = new Map(candidates.map((c) => [c, tieTolerance(leader, c)]));
+  const tolerance = new Map(candidates.map((c) => [c, tieTolerance(leader, c, samples)]));
   const nearTie = (c: C) => leader.macroF1.mean - c.macroF1.mean <= (tolerance.get(c) ?? 0);
   const byCost = (a: C, b: C) =>
     a.latencyMsPerItem - b.latencyMsPerItem ||
@@ -180,7 +187,7 @@ export function rankCandidates<C extends RankableCandidate>(
   const cheaper = contenders.filter(
     (c) =>
       c !== anchor &&
-      resolvedTie(c, anchor) &&
+      resolvedTie(c, anchor, samples) &&
       materiallyCheaper(c, anchor) &&
       !strongerEvidence(anchor, c, samples),
   );

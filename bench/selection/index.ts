@@ -121,7 +121,7 @@ export async function benchSelection(
       structuredClone(report.candidates),
       report.selectionMs,
     );
-    const fused = fusionCandidate(singles, report.candidates);
+    const fused = fusionCandidate(singles, report.candidates, pool.runtimes);
     const results: CandidateResult[] = [];
     for (const candidate of [...singles, ...(fused ? [fused] : [])]) {
       const measured = report.candidates.find((c) => c.id === candidate.id);

@@ -66,11 +66,23 @@ export function assertClassWeightLabels(
   if (typeof weights !== "object" || weights === null) return;
   const known = new Set(counts.labels.map(({ label }) => label));
   const unknown = Object.keys(weights).find((label) => !known.has(label));
-  if (unknown === undefined) return;
-  throw new Problem(
-    422,
-    "invalid-options",
-    `hyperparameters.classWeight names ${JSON.stringify(unknown)}, which is not a label of this adapter`,
-    { labels: [...known] },
-  );
+  if (unknown !== undefined) {
+    throw new Problem(
+      422,
+      "invalid-options",
+      `hyperparameters.classWeight names ${JSON.stringify(unknown)}, which is not a label of this adapter`,
+      { labels: [...known] },
+    );
+  }
+  // A label weighted 0 drops out of the loss; a head needs two labels left to tell apart.
+  const byLabel = new Map(Object.entries(weights));
+  const weighed = [...known].filter((label) => byLabel.get(label) !== 0);
+  if (weighed.length < 2) {
+    throw new Problem(
+      422,
+      "invalid-options",
+      `hyperparameters.classWeight leaves ${weighed.length === 0 ? "no label" : `only ${JSON.stringify(weighed[0])}`} with a weight above 0; a head needs at least 2 labels to tell apart (labels not named weigh 1)`,
+      { labels: [...known] },
+    );
+  }
 }

@@ -4,7 +4,11 @@
  */
 
 import { z } from "@hono/zod-openapi";
-import { validateAdapterTrainOptions } from "../../adapters";
+import {
+  DEFAULT_L2SP_GRID,
+  DEFAULT_LEARNING_RATE_GRID,
+  validateAdapterTrainOptions,
+} from "../../adapters";
 import type { BackbonePool } from "../runtime/backbones";
 import { unwrap } from "../storage/outcome";
 import { finetuneTop } from "../tenants/finetune-top";
@@ -39,13 +43,16 @@ export const TrainRequestSchema = z
       .strictObject({
         cGrid: gridSchema(z.number().positive()).optional(),
         weightDecayGrid: gridSchema(z.number().nonnegative()).optional(),
-        learningRateGrid: gridSchema(z.number().positive()).optional().openapi({
-          description: "Finetune: the top's learning rates, swept (default [1e-5, 1e-4]).",
-        }),
-        l2spGrid: gridSchema(z.number().nonnegative()).optional().openapi({
-          description:
-            "Finetune: L2-SP strengths (the pull of the top towards its pretrained weights), swept (default [0.01, 1]).",
-        }),
+        learningRateGrid: gridSchema(z.number().positive())
+          .optional()
+          .openapi({
+            description: `Finetune: the top's learning rates, swept (default ${JSON.stringify(DEFAULT_LEARNING_RATE_GRID)}).`,
+          }),
+        l2spGrid: gridSchema(z.number().nonnegative())
+          .optional()
+          .openapi({
+            description: `Finetune: L2-SP strengths (the pull of the top towards its pretrained weights), swept (default ${JSON.stringify(DEFAULT_L2SP_GRID)}).`,
+          }),
       })
       .optional(),
     hyperparameters: HyperparametersSchema.optional().openapi({

@@ -98,9 +98,11 @@ export function availability(
 }
 
 /**
- * Whether a fusion can be served here: each backbone it loads must be, and their weights together
- * must fit the share of the isolate one backbone may take (both stay loaded to embed each input).
- * Two layers of one backbone load it once.
+ * Whether a fusion can be served here: each backbone it loads must be, their weights together must
+ * fit the share of the isolate one backbone may take (both stay loaded to embed each input), and
+ * so must the wasm heaps they settle at once they have embedded (manifests' `wasmHeapBytes`): two
+ * MobileNetV2s load in 35 MiB but hold 233 MB of heap in one isolate. Two layers of one backbone
+ * load it once.
  */
 export function fusionAvailability(
   fusion: Fusion,
@@ -117,14 +119,21 @@ export function fusionAvailability(
   if (reasons.length === 0) {
     const names = loaded.map((manifest) => manifest.id).join(" and ");
     reasons.push(...overBudget(`the weights of ${names} together`, estimatedPeakBytes));
+    const heapBytes = loaded.reduce((sum, manifest) => sum + (manifest.wasmHeapBytes ?? 0), 0);
+    if (loaded.length > 1 && heapBytes > DEPLOYMENT.isolateMemoryBytes) {
+      reasons.push(
+        `the wasm heaps of ${names} take about ${megabytes(heapBytes)} together once they have embedded (measured one at a time), over a 128 MiB isolate`,
+      );
+    }
   }
   return { available: reasons.length === 0, reasons, estimatedPeakBytes };
 }
 
+const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
 function overBudget(what: string, peakBytes: number): string[] {
   const budget = DEPLOYMENT.isolateMemoryBytes * DEPLOYMENT.maxShareOfIsolate;
   if (peakBytes <= budget) return [];
-  const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
   return [
     `${what} take about ${megabytes(peakBytes)} while loading (files + float32 copy), over the ${megabytes(budget)} a backbone may take of a 128 MiB isolate`,
   ];

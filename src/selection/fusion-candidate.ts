@@ -1,18 +1,20 @@
 /**
  * The fusion a selection ranks next to the single backbones: the two best measured candidates (by
- * cross-validated macro-F1) that can be fused, built from the vectors the selection already has (no
- * second embedding). Its cost is theirs together: the latencies add up, and so do the weights a
- * deployment must hold (fusionAvailability).
+ * cross-validated macro-F1) that can be fused and served together here, built from the vectors the
+ * selection already has (no second embedding). Its cost is theirs together: the latencies add up,
+ * and so do the weights and wasm heaps a deployment must hold (fusionAvailability).
  */
 
 import { fuse, fusionLayers, isFusionId } from "../../models/fusion";
 import { InputError } from "../../models/input-error";
-import type { Candidate } from "./candidates";
+import type { BackboneRuntime } from "../../models/manifest";
+import { type Candidate, candidateAvailability } from "./candidates";
 import type { CandidateReport } from "./selection-report";
 
 export function fusionCandidate(
   candidates: Candidate[],
   reports: CandidateReport[],
+  carried: readonly BackboneRuntime[],
 ): Candidate | null {
   const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));
   const measured = reports
@@ -22,7 +24,7 @@ export function fusionCandidate(
   for (const [i, first] of measured.entries()) {
     for (const second of measured.slice(i + 1)) {
       const fused = fusedCandidate(first, second);
-      if (fused) return fused;
+      if (fused && candidateAvailability(fused, carried).available) return fused;
     }
   }
   return null;

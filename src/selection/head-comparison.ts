@@ -58,8 +58,10 @@ export function compareHeads(result: {
   folds: number;
   repeats: number;
   rounds: FinetuneRound[];
+  /** The samples cross-validated (the tolerance's 1/n floor). */
+  samples: number;
 }): HeadComparison {
-  const { folds, repeats, rounds } = result;
+  const { folds, repeats, rounds, samples } = result;
   const variant = (
     name: HeadVariant["variant"],
     scores: (round: FinetuneRound) => { accuracy: number; macroF1: number },
@@ -99,7 +101,7 @@ export function compareHeads(result: {
   const difference = top.crossValidatedMacroF1.mean - frozen.crossValidatedMacroF1.mean;
   // The lower one's tolerance below the higher, as rankCandidates takes it.
   const [higher, lower] = difference > 0 ? [top, frozen] : [frozen, top];
-  const tolerance = tieTolerance(rankable(higher), rankable(lower));
+  const tolerance = tieTolerance(rankable(higher), rankable(lower), samples);
   const finetunedRounds = rounds.filter((round) => round.finetuned).length;
   const trainingMsPerRound = rounds.reduce((sum, round) => sum + round.fitMs, 0) / rounds.length;
   const unfreezes = difference > tolerance;

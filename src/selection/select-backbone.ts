@@ -96,7 +96,8 @@ export function selectionCandidates(
 
 /**
  * The backbones a selection request names, checked before its job is queued: an unknown id is a
- * 404, one of another modality than the adapter's a 422 (either would leave nothing to measure).
+ * 404, one of another modality than the adapter's a 422, and so is a list of which none can run
+ * here (each would leave nothing to measure).
  */
 export function assertRankable(
   pool: BackbonePool,
@@ -112,5 +113,17 @@ export function assertRankable(
         `backbone ${echoId(backbone)} embeds ${other}s; this adapter holds ${modality}s`,
       );
     }
+  }
+  const refusals = backbones.flatMap((backbone) => {
+    const { available, reasons } = availability(pool.manifest(backbone), pool.runtimes);
+    return available ? [] : [`${backbone}: ${reasons.join("; ")}`];
+  });
+  if (backbones.length > 0 && refusals.length === backbones.length) {
+    throw new Problem(
+      422,
+      "backbone-unavailable",
+      `none of the backbones asked for can run in this deployment, so a selection would measure nothing: ${refusals.join(" | ")}`,
+      { reasons: refusals },
+    );
   }
 }

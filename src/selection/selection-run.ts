@@ -100,7 +100,7 @@ export class SelectionRun {
     const single = this.candidates[index];
     if (single) return single;
     if (index > this.candidates.length) return null;
-    return fusionCandidate(this.candidates, this.state.reports);
+    return fusionCandidate(this.candidates, this.state.reports, this.workspace.pool.runtimes);
   }
 
   get progress(): { fraction: number; message: string } {

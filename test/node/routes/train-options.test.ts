@@ -50,6 +50,13 @@ describe("validateTrainOptions", () => {
     expect(() => assertClassWeightLabels(counts, { classWeight: { eggs: 2 } })).toThrow(
       /classWeight names "eggs", which is not a label of this adapter/,
     );
+    // Weights of 0 that leave fewer than two labels to tell apart: a head of uniform guesses.
+    expect(() => assertClassWeightLabels(counts, { classWeight: { spam: 0 } })).toThrow(
+      /leaves only "ham" with a weight above 0/,
+    );
+    expect(() => assertClassWeightLabels(counts, { classWeight: { spam: 0, ham: 0 } })).toThrow(
+      /leaves no label with a weight above 0/,
+    );
   });
 
   it.each([

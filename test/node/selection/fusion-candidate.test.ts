@@ -68,7 +68,7 @@ describe("fusion candidate", () => {
       reportOf(candidate("lexical/ngrams"), 0.9, 0.2),
       reportOf(candidate("use-lite/sentence"), 0.85, 6),
     ];
-    const fused = fusionCandidate(textCandidates, singles);
+    const fused = fusionCandidate(textCandidates, singles, carried);
     expect(fused).toMatchObject({
       id: "lexical/ngrams+use-lite/sentence",
       backbone: "lexical+use-lite",
@@ -110,7 +110,38 @@ describe("fusion candidate", () => {
       layer: "ngrams+sentence",
     });
     // Its own report is not fused again.
-    expect(fusionCandidate(textCandidates, [...singles, fusedReport])?.id).toBe(fused.id);
+    expect(fusionCandidate(textCandidates, [...singles, fusedReport], carried)?.id).toBe(fused.id);
+  });
+
+  it("passes over the best pair when its networks' wasm heaps would not fit one isolate together", () => {
+    const imageCarried = ["tfjs-graph", "tfjs-layers"] as const;
+    const wide = manifestOf("mobilenet-v2");
+    const narrow = manifestOf("mobilenet-v2-100");
+    const images = candidatesFor([wide, narrow], "image");
+    const image = (id: string) => images.find((c) => c.id === id) as Candidate;
+    const report = (id: string, macroF1: number) =>
+      describeCandidate(
+        image(id),
+        availability(image(id).manifest, imageCarried),
+        { status: "measured", error: null },
+        measured(macroF1, 90),
+      );
+    // The two best are one of each network (89 + 100 MB of heap): the next pair is one network's.
+    const reports = [
+      report("mobilenet-v2/block16-grid", 0.9),
+      report("mobilenet-v2-100/block16-grid", 0.89),
+      report("mobilenet-v2/pooled", 0.8),
+    ];
+    const both = fuse([
+      { manifest: wide, layer: "block16-grid" },
+      { manifest: narrow, layer: "block16-grid" },
+    ]);
+    const refusal = fusionAvailability(both, imageCarried);
+    expect(refusal.available).toBe(false);
+    expect(refusal.reasons.join()).toMatch(/wasm heaps of mobilenet-v2 and mobilenet-v2-100/);
+    expect(fusionCandidate(images, reports, imageCarried)?.id).toBe(
+      "mobilenet-v2/block16-grid+mobilenet-v2/pooled",
+    );
   });
 
   it("needs two measured candidates that fuse", () => {
@@ -120,7 +151,11 @@ describe("fusion candidate", () => {
       { status: "failed", error: "boom" },
     );
     expect(
-      fusionCandidate(textCandidates, [reportOf(candidate("lexical/ngrams"), 0.9, 0.2), failed]),
+      fusionCandidate(
+        textCandidates,
+        [reportOf(candidate("lexical/ngrams"), 0.9, 0.2), failed],
+        carried,
+      ),
     ).toBeNull();
   });
 

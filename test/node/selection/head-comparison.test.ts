@@ -27,7 +27,7 @@ function rounds(gains: number[]): FinetuneRound[] {
 }
 
 function compare(gains: number[]) {
-  return compareHeads({ folds: FOLDS, repeats: 1, rounds: rounds(gains) });
+  return compareHeads({ folds: FOLDS, repeats: 1, rounds: rounds(gains), samples: 200 });
 }
 
 describe("frozen against top unfrozen", () => {

@@ -36,4 +36,13 @@ describe("the backbones a selection may rank", async () => {
       UnknownBackboneError,
     );
   });
+
+  it("refuses a list of which no backbone can run here, and takes one where some can", () => {
+    expect(refusal(() => assertRankable(pool, "image", ["inception-v3"]))).toMatchObject({
+      status: 422,
+      slug: "backbone-unavailable",
+      detail: expect.stringContaining("inception-v3: its"),
+    });
+    expect(() => assertRankable(pool, "image", ["inception-v3", "mobilenet-v2"])).not.toThrow();
+  });
 });

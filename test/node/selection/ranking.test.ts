@@ -135,6 +135,15 @@ describe("ranking rule", () => {
     ]);
     expect(order(faster)).toEqual(["encoder-mean", "sentence"]);
     expect(faster.decision).toBe("cheaper-resolved-tie");
+    // The same perfect, spread-less folds on 6 samples resolve nothing: one sample is 17 pts.
+    const tiny = rank(
+      [candidate("encoder-mean", 1.0, 0.5 * 6.45, 100), candidate("sentence", 1.0, 6.45, 100)],
+      "sentence",
+      6,
+    );
+    expect(order(tiny)).toEqual(["sentence", "encoder-mean"]);
+    expect(tiny.decision).toBe("current-kept");
+    expect(tiny.ranked[1]?.tieTolerance).toBeCloseTo(1 / 6, 12);
     const smaller = rank([
       candidate("encoder-mean", 0.995, 6.3, 50),
       candidate("sentence", 1.0, 6.45, 100),
