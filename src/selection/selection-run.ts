@@ -8,7 +8,11 @@
  * The state is plain data, so a new process continues from a checkpoint exactly.
  */
 
-import { type CrossValidationCheckpoint, CrossValidationRun } from "../../adapters/selection";
+import {
+  type CrossValidationCheckpoint,
+  CrossValidationRun,
+  DEFAULT_FOLDS,
+} from "../../adapters/selection";
 import type { BackbonePool } from "../runtime/backbones";
 import type { LabelledVector } from "../storage/runner-state";
 import { backboneRefOf, type Candidate, candidateAvailability } from "./candidates";
@@ -165,7 +169,9 @@ export class SelectionRun {
 
   /** The ranked report, once done. */
   report(context: SelectionContext, labels: string[]): SelectionReport {
-    return selectionReport(context, labels, this.state.reports, this.state.computeMs);
+    const report = selectionReport(context, labels, this.state.reports, this.state.computeMs);
+    const fewer = fewerFoldsNote(this.request.folds ?? DEFAULT_FOLDS, this.state.reports);
+    return fewer ? { ...report, notes: [...report.notes, fewer] } : report;
   }
 
   /** Whether the deployment can run the candidate and its cross-validation fits the training budget. */
@@ -274,4 +280,11 @@ export function concatenated(first: Float32Array, second: Float32Array): Float32
   vector.set(first);
   vector.set(second, first.length);
   return vector;
+}
+
+/** Says so when cross-validation ran on fewer folds than asked (foldsFor: the smallest label's size). */
+function fewerFoldsNote(asked: number, reports: CandidateReport[]): string | null {
+  const used = Math.min(...reports.flatMap((report) => report.metrics?.folds ?? []));
+  if (!Number.isFinite(used) || used >= asked) return null;
+  return `cross-validated on ${used} folds, not the ${asked} asked for: the smallest label has ${used} samples, and every label must be in every fold`;
 }

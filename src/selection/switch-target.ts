@@ -7,6 +7,7 @@
 import { isFusionId } from "../../models/fusion";
 import { echoId, Problem } from "../problem";
 import type { BackbonePool } from "../runtime/backbones";
+import { jobInProgress } from "../storage/jobs-table";
 import type { AdapterRecord, JobRecord, SwitchRequest } from "../storage/records";
 import { bindingFor } from "../tenants/adapter-backbone";
 
@@ -23,6 +24,11 @@ export function recommendedTarget(
   jobId: string | undefined,
 ): SwitchTarget {
   const selections = jobs.filter((job) => job.kind === "selection" && job.adapterId === adapterId);
+  // A newer selection still running would be passed over for an older one's recommendation.
+  const running = jobId
+    ? undefined
+    : selections.find((job) => job.status === "queued" || job.status === "running");
+  if (running) throw jobInProgress(adapterId, running);
   const selection = jobId
     ? selections.find((job) => job.id === jobId)
     : selections.find((job) => job.status === "succeeded");

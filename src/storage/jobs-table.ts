@@ -41,7 +41,7 @@ export class JobsTable {
   /** Refuses (409, naming the job) while the adapter has a queued or running job. */
   assertIdle(adapterId: string): void {
     const live = this.live(adapterId);
-    if (live) throw busy(adapterId, live);
+    if (live) throw jobInProgress(adapterId, live);
   }
 
   /**
@@ -50,7 +50,7 @@ export class JobsTable {
    */
   assertNotSwitching(adapterId: string): void {
     const live = this.live(adapterId);
-    if (live?.kind === "switch") throw busy(adapterId, live);
+    if (live?.kind === "switch") throw jobInProgress(adapterId, live);
   }
 
   enqueue<K extends JobKind>(
@@ -216,7 +216,8 @@ function toJob(row: JobRow): JobRecord {
   } as JobRecord;
 }
 
-function busy(adapterId: string, live: JobRecord): Problem {
+/** 409: one job at a time per adapter. */
+export function jobInProgress(adapterId: string, live: JobRecord): Problem {
   return new Problem(
     409,
     "training-in-progress",

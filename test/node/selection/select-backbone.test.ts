@@ -166,6 +166,22 @@ describe("selectBackbone", () => {
     expect(report.notes.join(" ")).toMatch(/only 1 candidate .* nothing to choose between/);
   });
 
+  it("says when it cross-validated on fewer folds than asked (the smallest label's size)", async () => {
+    const pool = new BackbonePool(await nodeHost());
+    const three = fixture.samples.filter(
+      (sample, i, all) => all.slice(0, i).filter((s) => s.label === sample.label).length < 3,
+    );
+    const report = await selectBackbone({
+      pool,
+      modality: "text",
+      current: { backbone: "lexical", layer: "ngrams" },
+      samples: three.map(({ label, text }) => ({ label, raw: { kind: "text", text } })),
+      request: { folds: 10, backbones: ["lexical"] },
+    });
+    expect(report.candidates[0]?.metrics?.folds).toBe(3);
+    expect(report.notes.join(" ")).toMatch(/cross-validated on 3 folds, not the 10 asked for/);
+  });
+
   it("reports an unknown backbone filter as nothing to choose between", async () => {
     const pool = new BackbonePool(await nodeHost());
     const report = await selectBackbone({
