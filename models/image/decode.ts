@@ -215,6 +215,25 @@ function pngToRgb(png: DecodedPng): Uint8Array {
 const INDEXED_COLOUR = 3;
 const COLOUR_TYPE_OFFSET = 25;
 
+/** IHDR's bit depth and interlace method (after width and height, colour type, compression, filter). */
+const BIT_DEPTH_OFFSET = 24;
+const INTERLACE_OFFSET = 28;
+const ADAM7 = 1;
+
+/**
+ * fast-png de-interlaces Adam7 a whole byte per pixel, so an interlaced PNG of 1-, 2- or 4-bit
+ * samples (palette or grey) fails, or decodes to wrong pixels without an error: refused by name.
+ */
+function checkPngCoding(bytes: Uint8Array): void {
+  const depth = bytes[BIT_DEPTH_OFFSET] ?? 8;
+  if (bytes[INTERLACE_OFFSET] !== ADAM7 || depth >= 8) return;
+  throw new ImageError(
+    "unsupported-format",
+    `interlaced (Adam7) PNG images of ${depth}-bit samples are not supported; save it without interlacing, or at 8 bits`,
+    "png",
+  );
+}
+
 function decodePngImage(bytes: Uint8Array): RgbImage {
   try {
     const png = decodePng(bytes, { checkCrc: true });
@@ -245,8 +264,11 @@ export function checkImageHeader(
       if (frame) checkJpegCoding(frame);
       return { format, width: size.width, height: size.height };
     }
-    case "png":
-      return { format, ...checkSize(pngSize(bytes), format, limits) };
+    case "png": {
+      const size = checkSize(pngSize(bytes), format, limits);
+      checkPngCoding(bytes);
+      return { format, ...size };
+    }
     case "unknown":
       throw new ImageError(
         "unsupported-format",

@@ -8,6 +8,7 @@ import {
   ImageError,
   MAX_SIDE,
 } from "../../../models/image";
+import { pngChunk } from "../../fixtures/png-chunk";
 
 /** A 4×2 RGB test card: red, green, blue, white / black, grey, yellow, cyan. */
 const CARD = [
@@ -140,6 +141,32 @@ describe("decodeImage: PNG", () => {
     );
     const order = [0, 1, 2, 3, 3, 2, 1, 0];
     expect(decoded.data).toEqual(Uint8Array.from(order.flatMap((i) => palette[i] ?? [])));
+  });
+
+  it("refuses an interlaced PNG of samples under 8 bits by name (its decoder would misread it)", () => {
+    const palette = [
+      [10, 20, 30],
+      [40, 50, 60],
+      [70, 80, 90],
+      [100, 110, 120],
+    ];
+    const flat = png({
+      data: Uint8Array.from([0b00011011, 0b11100100]),
+      channels: 1,
+      depth: 2,
+      palette,
+    });
+    // The same IHDR with interlace method 1 (Adam7), its CRC made again.
+    const header = Uint8Array.from(flat.subarray(16, 29));
+    header[12] = 1;
+    const interlaced = Buffer.concat([
+      flat.subarray(0, 8),
+      pngChunk("IHDR", header),
+      flat.subarray(33),
+    ]);
+    const error = imageError(() => decodeImage(interlaced));
+    expect(error.code).toBe("unsupported-format");
+    expect(error.message).toMatch(/interlaced \(Adam7\) PNG images of 2-bit samples/);
   });
 
   it("reports truncated and bit-flipped files as corrupt", () => {
