@@ -8,20 +8,20 @@ export interface Deduplicated {
 }
 
 /**
- * Keeps the first of each group of exact duplicates: same `hash` when the caller gives one, else
- * bit-identical features (bucketed by an FNV-1a hash of their bytes, then compared exactly).
+ * Keeps the first of each group of samples with bit-identical features (bucketed by an FNV-1a hash
+ * of their bytes, then compared exactly). Identical features, not identical uploads: a head sees
+ * only the embedding, so texts the backbone cannot tell apart ("free offer" and "Free offer " on
+ * lexical, two scripts use-lite has no tokens for) are one training point, and counting them twice
+ * would put the same point in train and test.
  */
 export function deduplicate(samples: LabelledEmbedding[]): Deduplicated {
   const buckets = new Map<string, LabelledEmbedding[]>();
   const kept: LabelledEmbedding[] = [];
   let conflictingDuplicates = 0;
   for (const sample of samples) {
-    const key = sample.hash !== undefined ? `h:${sample.hash}` : `f:${fnv1a(sample.features)}`;
+    const key = fnv1a(sample.features);
     const bucket = buckets.get(key) ?? [];
-    const first =
-      sample.hash !== undefined
-        ? bucket[0]
-        : bucket.find((s) => sameBits(s.features, sample.features));
+    const first = bucket.find((s) => sameBits(s.features, sample.features));
     if (first) {
       if (first.label !== sample.label) conflictingDuplicates++;
       continue;

@@ -91,7 +91,7 @@ export function checkClassCounts(counts: Map<string, number>): void {
     const names = short.map(([label, n]) => `"${label}" (${n})`).join(", ");
     throw new HeadInputError(
       "too-few-samples",
-      `each class needs at least ${LIMITS.minSamplesPerClass} distinct samples (one each for train, validation and test); short: ${names}`,
+      `each class needs at least ${LIMITS.minSamplesPerClass} distinct samples (one each for train, validation and test; samples whose embeddings are identical count once); short: ${names}`,
     );
   }
 }
