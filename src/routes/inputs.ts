@@ -56,10 +56,18 @@ const FormValueSchema = z
  * Multipart `inputs` field(s): plain values and `text/*` files (`curl -F inputs=@note.txt`) are
  * texts, other files images. Repeat the field for a batch.
  */
-export const FormInputsSchema = z.union([FormValueSchema, z.array(FormValueSchema)]).openapi({
-  description:
-    "Image files (repeat the field for a batch), or texts: text values or text/plain files (UTF-8).",
-});
+export const FormInputsSchema = z
+  .union([FormValueSchema, z.array(FormValueSchema)], {
+    // The union's own word for a missing field is "Invalid input".
+    error: (issue) =>
+      issue.input === undefined
+        ? 'missing: send at least one "inputs" field (a file, or a text value)'
+        : undefined,
+  })
+  .openapi({
+    description:
+      "Image files (repeat the field for a batch), or texts: text values or text/plain files (UTF-8).",
+  });
 
 export async function fromFormInputs(
   inputs: z.infer<typeof FormInputsSchema>,
@@ -131,7 +139,7 @@ function checkModality(manifest: BackboneManifest, input: RawInput, index: numbe
     throw new Problem(
       422,
       "wrong-modality",
-      `input ${index} is ${input.kind === "text" ? "a text" : "a file that is not a text/* part, so an image"}, but backbone ${manifest.id} takes ${manifest.modality === "text" ? "texts (values, or text/plain files)" : "images"}`,
+      `input ${index} is ${input.kind === "text" ? "a text" : 'an image (an {"image": …} value, or a file part that is not text/*)'}, but backbone ${manifest.id} takes ${manifest.modality === "text" ? "texts (values, or text/plain files)" : "images"}`,
     );
   }
 }
@@ -179,15 +187,23 @@ function checkText(text: string, index: number): BackboneInput {
   }
   const unpaired = firstForbiddenCharacter(text, loneSurrogate);
   if (unpaired) throw new Problem(422, "invalid-text", `input ${index} contains ${unpaired}`);
-  if (text.length > LIMITS.maxTextChars) {
+  // Characters as a person counts them (code points: an emoji is one, not two UTF-16 units).
+  const characters = text.length > LIMITS.maxTextChars ? codePoints(text) : text.length;
+  if (characters > LIMITS.maxTextChars) {
     throw new Problem(
       422,
       "text-too-long",
-      `input ${index} has ${text.length} characters; the limit is ${LIMITS.maxTextChars}`,
+      `input ${index} has ${characters} characters; the limit is ${LIMITS.maxTextChars}`,
       { limit: LIMITS.maxTextChars },
     );
   }
   return { kind: "text", text };
+}
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
 }
 
 /** Runs an image step, naming the input in its error so a client knows which file to fix. */

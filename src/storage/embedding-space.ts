@@ -16,7 +16,9 @@ import type { AdapterRecord, BackboneBinding, EmbeddingSpace, VersionRecord } fr
 export function assertVersionFitsAdapter(adapter: AdapterRecord, version: VersionRecord): void {
   const { binding } = version;
   if (!sameSpace(adapter, binding)) {
-    const at = (backbone: string, layer: string | null) => `${backbone}/${layer ?? "default"}`;
+    // A fusion has no layer of its own: its id names its parts' layers.
+    const at = (backbone: string, layer: string | null) =>
+      layer === null ? backbone : `${backbone}/${layer}`;
     throw new Problem(
       409,
       "version-on-other-backbone",

@@ -65,7 +65,8 @@ export function assertTrainingBudget(
   const values = trainingValues(samples, counts, dim);
   if (values <= TENANT_LIMITS.trainingValues) return;
   const allowed = trainingSamplesAllowed(counts, dim);
-  const width = hiddenUnits > 0 ? ` and ${hiddenUnits} hidden units` : "";
+  const width =
+    hiddenUnits > 0 ? ` and ${hiddenUnits} hidden unit${hiddenUnits === 1 ? "" : "s"}` : "";
   const hidden =
     hiddenUnits > 0 ? ` + ${TRAINING_BUDGET.samplesPerHiddenUnit} × ${hiddenUnits}` : "";
   throw limitExceeded(

@@ -37,6 +37,13 @@ describe("toBackboneInputs for texts", () => {
     expect(problem.slug).toBe("invalid-text");
     expect(problem.detail).toBe(`input 1 contains ${where}`);
   });
+
+  it("counts a text's characters as code points: 2,000 emoji pass, 2,001 do not", async () => {
+    expect(await toBackboneInputs(lexical.manifest, [text("😀".repeat(2000))])).toHaveLength(1);
+    const problem = await refusal([text("😀".repeat(2001))]);
+    expect(problem.slug).toBe("text-too-long");
+    expect(problem.detail).toBe("input 0 has 2001 characters; the limit is 2000");
+  });
 });
 
 // A text/plain file part was read as an image: "input 0 is an image" on a text adapter.

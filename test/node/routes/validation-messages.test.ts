@@ -3,6 +3,7 @@
 import { z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
 import { NewTenantSchema } from "../../../src/routes/admin";
+import { FormSamplesSchema } from "../../../src/routes/sample-inputs";
 import { plainMessage } from "../../../src/routes/validation";
 
 function messages(schema: z.ZodType, value: unknown): string[] {
@@ -22,6 +23,12 @@ describe("validation messages", () => {
     ]);
     expect(messages(z.number().max(10), 11)).toEqual(["must be at most 10"]);
     expect(messages(z.number().positive(), 0)).toEqual(["must be more than 0"]);
+  });
+
+  it("says a multipart form without inputs misses them (the union said 'Invalid input')", () => {
+    expect(messages(FormSamplesSchema, { label: "cat" })).toEqual([
+      'missing: send at least one "inputs" field (a file, or a text value)',
+    ]);
   });
 
   it("keeps a message the schema wrote", () => {
