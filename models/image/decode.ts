@@ -4,7 +4,7 @@
  * what was detected; a recognised file that fails to decode is "corrupt-image"; one with more pixels
  * than the limit is "image-too-large", checked from the header before decoding.
  *
- * JPEG: a photo's EXIF orientation is applied (exif-orientation.ts), as browsers show it.
+ * A photo's EXIF orientation (JPEG APP1, PNG eXIf) is applied (exif-orientation.ts), as browsers show it.
  *
  * PNG conversion: 16-bit samples keep their high byte, 1/2/4-bit grey is scaled to 0–255, palette
  * indices are looked up, grey is replicated to R=G=B, and alpha is dropped (not composited), like
@@ -13,7 +13,7 @@
 
 import { type DecodedPng, decode as decodePng } from "fast-png";
 import jpeg from "jpeg-js";
-import { applyOrientation, jpegOrientation } from "./exif-orientation";
+import { applyOrientation, jpegOrientation, pngOrientation } from "./exif-orientation";
 import { type JpegFrame, jpegFrame, pngSize, type Size } from "./header-size";
 import { ImageError } from "./image-error";
 import { checkPngInflation } from "./png-inflation";
@@ -241,7 +241,8 @@ function decodePngImage(bytes: Uint8Array): RgbImage {
     if (bytes[COLOUR_TYPE_OFFSET] === INDEXED_COLOUR && !png.palette) {
       throw new Error("an indexed-colour image without its PLTE palette");
     }
-    return { width: png.width, height: png.height, data: pngToRgb(png) };
+    const stored = { width: png.width, height: png.height, data: pngToRgb(png) };
+    return applyOrientation(stored, pngOrientation(bytes));
   } catch (error) {
     throw corrupt("png", error);
   }

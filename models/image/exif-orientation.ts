@@ -1,7 +1,8 @@
 /**
- * A JPEG's EXIF orientation, applied to its decoded pixels. Cameras and phones store a portrait
- * photo as landscape pixels plus this tag, and browsers (the console's thumbnails among them) show
- * it turned; the backbone should see the picture the way its owner does, not lying on its side.
+ * An image's EXIF orientation (a JPEG's APP1 segment, a PNG's eXIf chunk), applied to its decoded
+ * pixels. Cameras and phones store a portrait photo as landscape pixels plus this tag, and browsers
+ * (the console's thumbnails among them) show it turned; the backbone should see the picture the way
+ * its owner does, not lying on its side.
  */
 
 import type { RgbImage } from "./rgb-image";
@@ -42,6 +43,24 @@ export function jpegOrientation(bytes: Uint8Array): Orientation {
   return 1;
 }
 
+const PNG_SIGNATURE_BYTES = 8;
+const PNG_EXIF = 0x65584966; // "eXIf"
+const PNG_IMAGE_DATA = 0x49444154; // "IDAT"
+
+/** The orientation from a PNG's eXIf chunk (PNG 1.5 extensions), which comes before the image data. */
+export function pngOrientation(bytes: Uint8Array): Orientation {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let offset = PNG_SIGNATURE_BYTES; offset + 8 <= bytes.byteLength; ) {
+    const length = view.getUint32(offset);
+    const type = view.getUint32(offset + 4);
+    if (type === PNG_IMAGE_DATA) return 1;
+    const end = Math.min(offset + 8 + length, view.byteLength);
+    if (type === PNG_EXIF) return tiffOrientation(view, offset + 8, end) ?? 1;
+    offset = end + 4; // past the CRC
+  }
+  return 1;
+}
+
 /** Reads tag 0x0112 of IFD0 from an APP1 payload in [start, end), if it is a well-formed Exif one. */
 function exifOrientation(view: DataView, start: number, end: number): Orientation | undefined {
   if (
@@ -51,7 +70,12 @@ function exifOrientation(view: DataView, start: number, end: number): Orientatio
   ) {
     return undefined;
   }
-  const tiff = start + 6;
+  return tiffOrientation(view, start + 6, end);
+}
+
+/** Tag 0x0112 of IFD0 of the TIFF structure at `tiff` (Exif's payload), within `end`. */
+function tiffOrientation(view: DataView, tiff: number, end: number): Orientation | undefined {
+  if (tiff + 8 > end) return undefined;
   const order = view.getUint16(tiff);
   if (order !== 0x4949 && order !== 0x4d4d) return undefined;
   const little = order === 0x4949;

@@ -1,13 +1,15 @@
 /**
- * A JPEG's EXIF orientation is applied when it is decoded, as browsers show the photo: a picture
- * of four coloured quadrants, stored with each orientation 1–8 in an APP1 segment of either byte
- * order, decodes with the quadrants where the tag says they are shown.
+ * A JPEG's (or PNG's) EXIF orientation is applied when it is decoded, as browsers show the photo: a
+ * picture of four coloured quadrants, stored with each orientation 1–8 in an APP1 segment (an eXIf
+ * chunk) of either byte order, decodes with the quadrants where the tag says they are shown.
  */
 
+import { encode as encodePng } from "fast-png";
 import jpeg from "jpeg-js";
 import { describe, expect, it } from "vitest";
 import { decodeImage } from "../../../models/image";
-import { jpegOrientation } from "../../../models/image/exif-orientation";
+import { jpegOrientation, pngOrientation } from "../../../models/image/exif-orientation";
+import { pngChunk } from "../../fixtures/png-chunk";
 
 const RED = [255, 0, 0];
 const BLUE = [0, 0, 255];
@@ -44,6 +46,26 @@ function exifSegment(orientation: number, littleEndian: boolean): Uint8Array {
   const payload = [...new TextEncoder().encode("Exif"), 0, 0, ...new Uint8Array(tiff.buffer)];
   const length = payload.length + 2;
   return Uint8Array.from([0xff, 0xe1, length >> 8, length & 0xff, ...payload]);
+}
+
+/** The same quadrants as a PNG with an eXIf chunk (the TIFF structure alone) before its IDAT. */
+function pngWithExif(orientation: number, littleEndian: boolean): Uint8Array {
+  const rgb = new Uint8Array(WIDTH * HEIGHT * 3);
+  for (let y = 0; y < HEIGHT; y++) {
+    for (let x = 0; x < WIDTH; x++) {
+      const top = y < HEIGHT / 2;
+      const left = x < WIDTH / 2;
+      rgb.set(top ? (left ? RED : BLUE) : left ? GREEN : WHITE, (y * WIDTH + x) * 3);
+    }
+  }
+  const png = encodePng({ width: WIDTH, height: HEIGHT, data: rgb, channels: 3 });
+  const tiff = exifSegment(orientation, littleEndian).subarray(4 + 6); // no marker, length, "Exif\0\0"
+  const afterHeader = 8 + 25; // signature, IHDR chunk
+  return Buffer.concat([
+    png.subarray(0, afterHeader),
+    pngChunk("eXIf", tiff),
+    png.subarray(afterHeader),
+  ]);
 }
 
 function withExif(jpegBytes: Uint8Array, orientation: number, littleEndian: boolean): Uint8Array {
@@ -88,6 +110,14 @@ describe("EXIF orientation", () => {
       const turned = tag >= 5;
       expect([decoded.width, decoded.height]).toEqual(turned ? [HEIGHT, WIDTH] : [WIDTH, HEIGHT]);
       expect(quadrantColours(decoded)).toEqual(SHOWN[tag]);
+    }
+  });
+
+  it.each([1, 3, 6, 8])("a PNG's eXIf orientation %i is applied too", (tag) => {
+    for (const littleEndian of [false, true]) {
+      const bytes = pngWithExif(tag, littleEndian);
+      expect(pngOrientation(bytes)).toBe(tag);
+      expect(quadrantColours(decodeImage(bytes))).toEqual(SHOWN[tag]);
     }
   });
 
