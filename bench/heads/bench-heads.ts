@@ -101,7 +101,7 @@ export async function benchHeads(options: BenchHeadsOptions): Promise<BenchRow[]
             backbone: set.backbone,
             samples: [...split.pool].map((i) => {
               const sample = set.samples[i] as EmbeddingSet["samples"][number];
-              // Each row its own hash: the bench's features are distinct, and hashing 1792 floats is not what is measured.
+              // The row's index names it in the report's per-sample predictions, as a content hash does in the job.
               return { features: sample.features, label: sample.label, hash: String(i) };
             }),
             options: {
