@@ -98,9 +98,15 @@ export class FinetuneCrossValidationRun {
     return { rounds: [...this.finished], run: this.run?.checkpoint() ?? this.resumeRun };
   }
 
-  result(): { folds: number; repeats: number; rounds: FinetuneRound[] } {
+  /** `samples`: the distinct samples cross-validated (after deduplication). */
+  result(): { folds: number; repeats: number; rounds: FinetuneRound[]; samples: number } {
     if (!this.done) throw new Error("finetune cross-validation: not finished");
-    return { folds: this.folds, repeats: this.input.repeats, rounds: this.finished };
+    return {
+      folds: this.folds,
+      repeats: this.input.repeats,
+      rounds: this.finished,
+      samples: this.labelled.y.length,
+    };
   }
 
   private roundRun(): FinetuneRun {

@@ -46,6 +46,8 @@ export interface Availability {
   reasons: string[];
   /** Memory the backbone's weights take while loading: see weightsPeakBytes. */
   estimatedPeakBytes: number;
+  /** A fusion's: its networks' wasm heaps once they have embedded, added up (manifests' figures). */
+  wasmHeapBytes?: number;
 }
 
 /** The runtimes the backbone would load on here: its own, or for `auto` those the host carries. */
@@ -116,17 +118,17 @@ export function fusionAvailability(
     one.available ? [] : [`${loaded[i]?.id}: ${one.reasons.join("; ")}`],
   );
   const estimatedPeakBytes = each.reduce((sum, one) => sum + one.estimatedPeakBytes, 0);
+  const wasmHeapBytes = loaded.reduce((sum, manifest) => sum + (manifest.wasmHeapBytes ?? 0), 0);
   if (reasons.length === 0) {
     const names = loaded.map((manifest) => manifest.id).join(" and ");
     reasons.push(...overBudget(`the weights of ${names} together`, estimatedPeakBytes));
-    const heapBytes = loaded.reduce((sum, manifest) => sum + (manifest.wasmHeapBytes ?? 0), 0);
-    if (loaded.length > 1 && heapBytes > DEPLOYMENT.isolateMemoryBytes) {
+    if (loaded.length > 1 && wasmHeapBytes > DEPLOYMENT.isolateMemoryBytes) {
       reasons.push(
-        `the wasm heaps of ${names} take about ${megabytes(heapBytes)} together once they have embedded (measured one at a time), over a 128 MiB isolate`,
+        `the wasm heaps of ${names} take about ${megabytes(wasmHeapBytes)} together once they have embedded (measured one at a time), over a 128 MiB isolate`,
       );
     }
   }
-  return { available: reasons.length === 0, reasons, estimatedPeakBytes };
+  return { available: reasons.length === 0, reasons, estimatedPeakBytes, wasmHeapBytes };
 }
 
 const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;

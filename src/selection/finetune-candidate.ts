@@ -234,10 +234,7 @@ export class FinetuneCandidateRun {
       );
     }
     this.run.advance(this.workspace.stepFlops);
-    if (this.run.done) {
-      const samples = this.workspace.vectors.countVectors(target.candidate.id);
-      this.finish("measured", compareHeads({ ...this.run.result(), samples }), null);
-    }
+    if (this.run.done) this.finish("measured", compareHeads(this.run.result()), null);
   }
 
   private finish(

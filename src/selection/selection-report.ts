@@ -211,16 +211,17 @@ function decisionReason(
 }
 
 /**
- * Says when the samples are too few for cross-validation to tell candidates apart: near ties whose
- * tolerance is the noise of the folds (above the 1 pt floor) rather than a real difference.
+ * Says when the samples are too few for cross-validation to tell candidates apart: near ties of the
+ * leader whose tolerance is the noise of the folds, or one sample's worth of the pool, rather than
+ * the 1 pt floor. Nothing when the leader has no near tie (cross-validation decided).
  */
-function separationNotes({ ranked }: Ranking<RankableReport>, samples: number): string[] {
+function separationNotes({ ranked, leader }: Ranking<RankableReport>, samples: number): string[] {
   const tied = ranked.filter((r) => r.nearTie);
-  const noisy = tied.filter((r) => r.tieTolerance > MIN_TIE_TOLERANCE);
-  if (ranked.length < 2 || noisy.length === 0) return [];
+  const noisy = tied.filter((r) => r.candidate !== leader && r.tieTolerance > MIN_TIE_TOLERANCE);
+  if (tied.length < 2 || noisy.length === 0) return [];
   const widest = Math.max(...noisy.map((r) => r.tieTolerance));
   return [
-    `too few samples (${samples}) for cross-validation to separate ${tied.length} candidates (${tied.map((r) => r.candidate.id).join(", ")}): their macro-F1 differ by less than the fold-to-fold noise allows (up to ${(100 * widest).toFixed(1)} pts); LogME, on every sample at once, ranks them, the current backbone is kept unless its evidence is strongly beaten, and more samples would sharpen the ranking`,
+    `too few samples (${samples}) for cross-validation to separate ${tied.length} candidates (${tied.map((r) => r.candidate.id).join(", ")}): their macro-F1 differ by less than the fold-to-fold noise, or one sample's worth of the pool, allows (up to ${(100 * widest).toFixed(1)} pts); LogME, on every sample at once, ranks them, the current backbone is kept unless its evidence is strongly beaten, and more samples would sharpen the ranking`,
   ];
 }
 

@@ -8,6 +8,7 @@
  * The state is plain data, so a new process continues from a checkpoint exactly.
  */
 
+import { deduplicate } from "../../adapters";
 import {
   type CrossValidationCheckpoint,
   CrossValidationRun,
@@ -193,7 +194,7 @@ export class SelectionRun {
     return {
       crossValidation: cv.result(),
       ...transferability(X, y, labels.length),
-      latencyMsPerItem: embedMs / y.length,
+      latencyMsPerItem: embedMs / this.workspace.vectors.countVectors(candidate.id),
       embedMs,
       wasmHeapBytes: this.workspace.pool.wasmHeapBytes(),
     };
@@ -217,15 +218,22 @@ export class SelectionRun {
     };
   }
 
-  /** The candidate's embeddings as the cross-validation reads them (cached for its steps). */
+  /**
+   * The candidate's embeddings as the cross-validation reads them (cached for its steps),
+   * deduplicated as training deduplicates them: samples this candidate cannot tell apart are one
+   * point, not one in a train fold and another in the test fold.
+   */
   private crossValidationInput(candidate: Candidate): SelectionInput {
     if (this.vectors?.candidate !== candidate.id) {
-      const vectors = this.workspace.vectors.readVectors(candidate.id);
+      const stored = this.workspace.vectors.readVectors(candidate.id);
+      const vectors = deduplicate(
+        stored.map((sample) => ({ features: sample.vector, label: sample.label })),
+      ).samples;
       const labels = labelsOf(vectors);
       const classOf = new Map(labels.map((label, k) => [label, k]));
       const input = crossValidationOf({
         backbone: backboneRefOf(candidate),
-        vectors: vectors.map((sample) => sample.vector),
+        vectors: vectors.map((sample) => sample.features),
         y: Int32Array.from(vectors, (sample) => classOf.get(sample.label) as number),
         labels,
         folds: this.request.folds,
@@ -282,9 +290,9 @@ export function concatenated(first: Float32Array, second: Float32Array): Float32
   return vector;
 }
 
-/** Says so when cross-validation ran on fewer folds than asked (foldsFor: the smallest label's size). */
+/** Says so when cross-validation ran on fewer folds than asked (foldsFor). */
 function fewerFoldsNote(asked: number, reports: CandidateReport[]): string | null {
   const used = Math.min(...reports.flatMap((report) => report.metrics?.folds ?? []));
   if (!Number.isFinite(used) || used >= asked) return null;
-  return `cross-validated on ${used} folds, not the ${asked} asked for: the smallest label has ${used} samples, and every label must be in every fold`;
+  return `cross-validated on ${used} folds, not the ${asked} asked for: every label must be in every fold, so there are no more folds than the smallest label has distinct samples (and at least 3)`;
 }

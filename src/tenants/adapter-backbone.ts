@@ -40,9 +40,7 @@ export function bindingFor(pool: BackbonePool, backbone: string, layer?: string)
       422,
       "fusion-too-large",
       `${fusion.id} cannot be served here: ${fits.reasons.join("; ")}`,
-      {
-        estimatedPeakBytes: fits.estimatedPeakBytes,
-      },
+      { estimatedPeakBytes: fits.estimatedPeakBytes, wasmHeapBytes: fits.wasmHeapBytes },
     );
   }
   return {

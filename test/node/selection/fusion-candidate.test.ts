@@ -144,6 +144,25 @@ describe("fusion candidate", () => {
     );
   });
 
+  it("says nothing of too few samples when cross-validation decided on a small pool", () => {
+    const report = selectionReport(
+      {
+        modality: "text",
+        current: { backbone: "use-lite", layer: "sentence" },
+        samples: Array(30),
+        stored: 30,
+      },
+      ["a", "b"],
+      [
+        reportOf(candidate("lexical/ngrams"), 0.95, 0.2),
+        reportOf(candidate("use-lite/sentence"), 0.5, 6),
+      ],
+      1,
+    );
+    expect(report.recommendation?.decidedBy).toBe("cross-validation");
+    expect(report.notes.join(" ")).not.toMatch(/too few samples/);
+  });
+
   it("needs two measured candidates that fuse", () => {
     const failed = describeCandidate(
       candidate("use-lite/sentence"),

@@ -38,7 +38,7 @@ describe("the selection that apply takes", () => {
     const refused = refusal(() => recommendedTarget("a_1", jobs, undefined));
     expect(refused.status).toBe(409);
     expect(refused.detail).toContain("j_2");
-    // Naming the older one still applies it.
+    // Named, the older one is the target (the switch itself then waits its turn: 409 while a job runs).
     expect(recommendedTarget("a_1", jobs, "j_1").selectionJobId).toBe("j_1");
   });
 });
