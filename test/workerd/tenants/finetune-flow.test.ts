@@ -252,9 +252,12 @@ describe("finetune heads", () => {
     const { id } = (await (await api.adapter("logistic")).json()) as { id: string };
     const select = (request: object) =>
       api.call(`/adapters/${id}/select`, { method: "POST", body: JSON.stringify(request) });
+    // InceptionV3 alone: nothing this deployment can run, let alone unfreeze, so nothing to measure.
     const refused = await select({ includeFinetune: true, backbones: ["inception-v3"] });
     expect(refused.status).toBe(422);
-    expect(((await refused.json()) as { type: string }).type).toBe("/problems/no-trainable-top");
+    expect(((await refused.json()) as { type: string }).type).toBe(
+      "/problems/backbone-unavailable",
+    );
 
     const colours = [RED, BLUE, RED, BLUE, RED, BLUE, RED, BLUE, RED, BLUE, RED, BLUE];
     await api.upload(id, colours, 40);
