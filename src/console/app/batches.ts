@@ -52,16 +52,24 @@ export function isJsonl(content: string, fileName: string): boolean {
   }
 }
 
+/** Rows of labelled texts read from a CSV or JSONL; `header`: a CSV's first row, if it named columns. */
+export interface LabelledRows {
+  rows: { text: string; label: string }[];
+  header: string[] | null;
+}
+
 /**
  * `text,label` CSV (a header row is skipped: `isHeaderRow`; quotes as RFC 4180, and a quote inside
- * an unquoted cell kept as written) or JSONL of {text|input, label}.
+ * an unquoted cell kept as written) or JSONL of {text|input, label}. `knownLabels`: the adapter's,
+ * which a first row's label that is one of them shows to be a sample.
  */
 export function parseLabelledText(
   content: string,
   fileName: string,
-): { text: string; label: string }[] {
+  knownLabels: readonly string[] = [],
+): LabelledRows {
   if (isJsonl(content, fileName)) {
-    return content
+    const rows = content
       .split(/\r?\n/)
       .filter((line) => line.trim() !== "")
       .map((line, index) => {
@@ -72,15 +80,17 @@ export function parseLabelledText(
         }
         return { text, label: row.label };
       });
+    return { rows, header: null };
   }
-  const rows = csvRows(content).filter((row) => row.some((cell) => cell.trim() !== ""));
-  const [first, ...rest] = rows;
-  const body = first && isHeaderRow(first, rest) ? rest : rows;
-  return body.map((row, index) => {
+  const all = csvRows(content).filter((row) => row.some((cell) => cell.trim() !== ""));
+  const [first, ...rest] = all;
+  const header = first && isHeaderRow(first, rest, knownLabels) ? first : null;
+  const rows = (header ? rest : all).map((row, index) => {
     if (row.length < 2) throw new Error(`row ${index + 1}: expected text,label`);
     // The label is the last column, so unquoted commas inside the text survive.
     return { text: row.slice(0, -1).join(","), label: (row[row.length - 1] as string).trim() };
   });
+  return { rows, header };
 }
 
 /** Column names a header row of labelled texts commonly has (compared in lower case). */
@@ -95,19 +105,23 @@ const LABEL_COLUMNS = new Set(
 const COLUMN_NAME = /^[\p{L}_][\p{L}\p{N}_.-]{0,31}$/u;
 
 /**
- * Whether a CSV's first row names its columns rather than holding a sample: it uses common column
- * names (`text,label`, `review,sentiment`), or both cells look like names (one word each) while its
- * label is used by no other row and the other rows repeat theirs (a label of one sample could not
- * train anyway). Row numbers in errors still count the rows kept.
+ * Whether a CSV's first row names its columns rather than holding a sample. Both cells must look
+ * like names (one word each), its label must not be one the adapter has, and then either cell is a
+ * common column name (`text,label`, `review,sentiment`), or its label is used by no other row while
+ * the other rows repeat theirs (a label of one sample could not train anyway). The console says
+ * which row it skipped.
  */
-function isHeaderRow(first: string[], rest: string[][]): boolean {
-  const text = (first[0] ?? "").trim();
-  const label = (first[first.length - 1] ?? "").trim();
+function isHeaderRow(first: string[], rest: string[][], knownLabels: readonly string[]): boolean {
   if (first.length < 2) return false;
+  const text = first.slice(0, -1).join(",").trim();
+  const label = (first[first.length - 1] ?? "").trim();
+  if (!COLUMN_NAME.test(text) || !COLUMN_NAME.test(label) || knownLabels.includes(label)) {
+    return false;
+  }
   if (TEXT_COLUMNS.has(text.toLowerCase()) || LABEL_COLUMNS.has(label.toLowerCase())) return true;
   const labels = rest.map((row) => (row[row.length - 1] ?? "").trim());
   const repeated = labels.some((l, k) => labels.indexOf(l) !== k);
-  return repeated && !labels.includes(label) && COLUMN_NAME.test(text) && COLUMN_NAME.test(label);
+  return repeated && !labels.includes(label);
 }
 
 /**

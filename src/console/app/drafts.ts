@@ -1,30 +1,64 @@
 /**
  * Text typed or pasted into a box, kept in the tab's sessionStorage until the API has taken it, so
- * that a session that ends (a revoked key, a reload) does not lose it: signing in again brings it
- * back in the same box. Signing out on purpose forgets every draft (`forgetDrafts`).
+ * that a session that ends (a revoked key, a reload) does not lose it: signing in again with a key
+ * of the same tenant brings it back in the same box. Drafts are the signed-in tenant's: signing in
+ * as another tenant, or signing out on purpose, forgets the others (`keepDraftsOf`, `forgetDrafts`).
  */
 
 import { useState } from "preact/hooks";
+import { session } from "./api";
 
 const PREFIX = "edge-adapt:draft:";
+/** A tenant key names its tenant (src/tenants/keys.ts): `eak_<tenantId>_<secret>`. */
+const KEY_TENANT = /^eak_(t_[0-9a-f]+)_/;
+
+/** Drafts sessionStorage refused (over its quota): kept for this page's life only. */
+const unstored = new Map<string, string>();
+
+function itemOf(name: string): string {
+  const tenant = KEY_TENANT.exec(session.key() ?? "")?.[1] ?? "none";
+  return `${PREFIX}${tenant}:${name}`;
+}
+
+function read(item: string): string {
+  return unstored.get(item) ?? sessionStorage.getItem(item) ?? "";
+}
+
+function write(item: string, text: string): void {
+  unstored.delete(item);
+  try {
+    if (text === "") sessionStorage.removeItem(item);
+    else sessionStorage.setItem(item, text);
+  } catch {
+    unstored.set(item, text);
+  }
+}
 
 /** The box's text and its setter; `name` says which box (adapter, label). */
 export function useDraft(name: string): [string, (text: string) => void] {
-  const item = PREFIX + name;
+  const item = itemOf(name);
   // Read at each render, so a box that comes to name another adapter or label shows that one's.
   const [, changed] = useState(0);
   const update = (next: string) => {
-    if (next === "") sessionStorage.removeItem(item);
-    else sessionStorage.setItem(item, next);
+    write(item, next);
     changed((count) => count + 1);
   };
-  return [sessionStorage.getItem(item) ?? "", update];
+  return [read(item), update];
+}
+
+/** Forgets every draft but those of the tenant now signed in (none for the admin). */
+export function keepDraftsOf(signedIn: "tenant" | "admin"): void {
+  const kept = signedIn === "tenant" ? itemOf("") : null;
+  for (const key of Object.keys(sessionStorage)) {
+    if (key.startsWith(PREFIX) && (kept === null || !key.startsWith(kept))) {
+      sessionStorage.removeItem(key);
+    }
+  }
+  unstored.clear();
 }
 
 export function forgetDrafts(): void {
-  for (const key of Object.keys(sessionStorage)) {
-    if (key.startsWith(PREFIX)) sessionStorage.removeItem(key);
-  }
+  keepDraftsOf("admin");
 }
 
 /** Ctrl+Enter (⌘+Enter) in a text box sends its form, as Enter there adds a line. */

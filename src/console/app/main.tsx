@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { AdapterList } from "./adapters";
 import { AdminPanel } from "./admin";
 import { call, callAdmin, session, whenUnauthorized } from "./api";
-import { forgetDrafts } from "./drafts";
+import { forgetDrafts, keepDraftsOf } from "./drafts";
 import { ErrorBox, useAction } from "./ui";
 
 type Mode = "signed-out" | "tenant" | "admin";
@@ -26,6 +26,8 @@ function App() {
   const main = useRef<HTMLElement>(null);
   const loaded = useRef(false);
   useEffect(() => {
+    // Another tenant's drafts (typed before a key was revoked, say) do not follow into this session.
+    if (mode !== "signed-out") keepDraftsOf(mode);
     if (loaded.current) main.current?.focus();
     loaded.current = true;
   }, [mode]);

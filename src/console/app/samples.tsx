@@ -63,6 +63,8 @@ export function Samples({
   const [outcomes, setOutcomes] = useState<Outcome[]>([]);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [newLabel, setNewLabel] = useState("");
+  /** A CSV's first row read as column names, which was not sent: said, so that it is not a surprise. */
+  const [skippedHeader, setSkippedHeader] = useState<string[] | null>(null);
   const [extraLabels, setExtraLabels] = useState<string[]>([]);
   const action = useAction();
   const samplesPath = `/v1/adapters/${path(adapterId)}/samples`;
@@ -236,6 +238,8 @@ export function Samples({
       {modality === "text" && (
         <PasteRows
           adapterId={adapterId}
+          knownLabels={labels}
+          onHeader={setSkippedHeader}
           onRows={(rows) =>
             upload(rows.map((row, k) => textItem(row.text, row.label, `row ${k + 1}`)))
           }
@@ -255,7 +259,8 @@ export function Samples({
               e.currentTarget.value = "";
               if (!file) return;
               try {
-                const rows = parseLabelledText(await file.text(), file.name);
+                const { rows, header } = parseLabelledText(await file.text(), file.name, labels);
+                setSkippedHeader(header);
                 await upload(
                   rows.map((row, k) => textItem(row.text, row.label, `${file.name} row ${k + 1}`)),
                 );
@@ -276,6 +281,11 @@ export function Samples({
         </div>
       )}
       <ErrorBox error={action.error} />
+      {skippedHeader && (
+        <p class="hint" role="status" data-testid="skipped-header">
+          The first row, “{skippedHeader.join(",")}”, was read as column names and not uploaded.
+        </p>
+      )}
       {outcomes.length > 0 && (
         <table data-testid="upload-outcomes">
           <thead>
@@ -306,10 +316,15 @@ export function Samples({
 /** Pasted CSV (text,label) or JSONL rows, for any labels at once. */
 function PasteRows({
   adapterId,
+  knownLabels,
+  onHeader,
   onRows,
   onError,
 }: {
   adapterId: string;
+  knownLabels: string[];
+  /** The first row, when it was read as column names and not sent. */
+  onHeader: (header: string[] | null) => void;
   onRows: (rows: { text: string; label: string }[]) => Promise<Outcome[] | null>;
   onError: (error: unknown) => void;
 }) {
@@ -320,7 +335,9 @@ function PasteRows({
         e.preventDefault();
         let rows: { text: string; label: string }[];
         try {
-          rows = parseLabelledText(content, "pasted.csv");
+          const parsed = parseLabelledText(content, "pasted.csv", knownLabels);
+          rows = parsed.rows;
+          onHeader(parsed.header);
         } catch (error) {
           onError(error);
           return;

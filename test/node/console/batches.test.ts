@@ -36,25 +36,25 @@ describe("batches", () => {
 describe("parseLabelledText", () => {
   it("reads CSV with a header, quotes and commas inside the text", () => {
     const csv = 'text,label\n"a ""quoted"" word, and more",quotes\r\nplain text,plain\n\n';
-    expect(parseLabelledText(csv, "rows.csv")).toEqual([
+    expect(parseLabelledText(csv, "rows.csv").rows).toEqual([
       { text: 'a "quoted" word, and more', label: "quotes" },
       { text: "plain text", label: "plain" },
     ]);
   });
 
   it("keeps unquoted commas in the text: the label is the last column", () => {
-    expect(parseLabelledText("one, two, three,count", "x.csv")).toEqual([
+    expect(parseLabelledText("one, two, three,count", "x.csv").rows).toEqual([
       { text: "one, two, three", label: "count" },
     ]);
   });
 
   it("keeps a quote inside an unquoted cell as written", () => {
-    expect(parseLabelledText('she said "stop, now" loudly,farewell', "x.csv")).toEqual([
+    expect(parseLabelledText('she said "stop, now" loudly,farewell', "x.csv").rows).toEqual([
       { text: 'she said "stop, now" loudly', label: "farewell" },
     ]);
   });
 
-  it("skips a header row of other column names, and only a header row", () => {
+  it("skips a header row of other column names, says which, and only a header row", () => {
     const rows = [
       { text: "good film", label: "pos" },
       { text: "bad film", label: "neg" },
@@ -62,17 +62,29 @@ describe("parseLabelledText", () => {
     ];
     const body = "good film,pos\nbad film,neg\ngreat film,pos";
     for (const header of ["Sentence,Category", "review,sentiment", "utterance_text,my.label"]) {
-      expect(parseLabelledText(`${header}\n${body}`, "x.csv")).toEqual(rows);
+      expect(parseLabelledText(`${header}\n${body}`, "x.csv")).toEqual({
+        rows,
+        header: header.split(","),
+      });
     }
-    // A first row whose label others use, or that is a sentence, is a sample.
-    expect(parseLabelledText(`fine,pos\n${body}`, "x.csv")).toHaveLength(4);
-    expect(parseLabelledText(`not a header,odd\n${body}`, "x.csv")).toHaveLength(4);
+    // A first row that is a sample: its label is used again, or its text is a phrase (a column
+    // word followed by an unquoted comma included), or its label is one the adapter already has.
+    for (const first of [
+      "fine,pos",
+      "not a header,odd",
+      "I loved it,y",
+      "Review, five stars from me,pos",
+      "Question, how do I reset it,support",
+    ]) {
+      expect(parseLabelledText(`${first}\n${body}`, "x.csv")).toMatchObject({ header: null });
+    }
+    expect(parseLabelledText(`Hello,greeting\n${body}`, "x.csv", ["greeting"]).header).toBeNull();
     // Two rows of one sample each: nothing says the first names columns.
-    expect(parseLabelledText("hello,greeting\nbye,farewell", "x.csv")).toHaveLength(2);
+    expect(parseLabelledText("hello,greeting\nbye,farewell", "x.csv").rows).toHaveLength(2);
   });
 
   it("reads a CSV whose first text starts with a brace as CSV", () => {
-    expect(parseLabelledText("{braces} in text,odd\nplain,even", "pasted.csv")).toEqual([
+    expect(parseLabelledText("{braces} in text,odd\nplain,even", "pasted.csv").rows).toEqual([
       { text: "{braces} in text", label: "odd" },
       { text: "plain", label: "even" },
     ]);
@@ -80,7 +92,7 @@ describe("parseLabelledText", () => {
 
   it("reads JSONL with text or input", () => {
     const jsonl = '{"text": "a", "label": "x"}\n{"input": "b", "label": "y"}\n';
-    expect(parseLabelledText(jsonl, "rows.jsonl")).toEqual([
+    expect(parseLabelledText(jsonl, "rows.jsonl").rows).toEqual([
       { text: "a", label: "x" },
       { text: "b", label: "y" },
     ]);
