@@ -1,5 +1,5 @@
 import { HeadInputError } from "../errors";
-import { LIMITS, UNKNOWN_LABEL } from "../limits";
+import { characterCount, LIMITS, UNKNOWN_LABEL } from "../limits";
 import type { BackboneRef, LabelledEmbedding } from "../types";
 
 /**
@@ -57,10 +57,11 @@ function checkLabel(label: unknown, i: number): void {
   if (typeof label !== "string" || label.trim() === "") {
     throw new HeadInputError("empty-label", `sample ${i} has an empty or missing label`);
   }
-  if (label.length > LIMITS.maxLabelLength) {
+  const characters = characterCount(label);
+  if (characters > LIMITS.maxLabelLength) {
     throw new HeadInputError(
       "label-too-long",
-      `sample ${i}: label "${label.slice(0, 32)}…" has ${label.length} characters, the limit is ${LIMITS.maxLabelLength}`,
+      `sample ${i}: label "${label.slice(0, 32)}…" has ${characters} characters, the limit is ${LIMITS.maxLabelLength}`,
     );
   }
   if (label === UNKNOWN_LABEL) {

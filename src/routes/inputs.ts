@@ -9,6 +9,7 @@
  */
 
 import { z } from "@hono/zod-openapi";
+import { characterCount } from "../../adapters/limits";
 import { base64ToBytes } from "../../adapters/serialization/base64";
 import type { BackboneInput, BackboneManifest } from "../../models";
 // From the image modules, not the models registry, so a single-backbone worker bundles only its own.
@@ -188,7 +189,7 @@ function checkText(text: string, index: number): BackboneInput {
   const unpaired = firstForbiddenCharacter(text, loneSurrogate);
   if (unpaired) throw new Problem(422, "invalid-text", `input ${index} contains ${unpaired}`);
   // Characters as a person counts them (code points: an emoji is one, not two UTF-16 units).
-  const characters = text.length > LIMITS.maxTextChars ? codePoints(text) : text.length;
+  const characters = text.length > LIMITS.maxTextChars ? characterCount(text) : text.length;
   if (characters > LIMITS.maxTextChars) {
     throw new Problem(
       422,
@@ -198,12 +199,6 @@ function checkText(text: string, index: number): BackboneInput {
     );
   }
   return { kind: "text", text };
-}
-
-function codePoints(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
 }
 
 /** Runs an image step, naming the input in its error so a client knows which file to fix. */

@@ -5,6 +5,7 @@
  */
 
 import { z } from "@hono/zod-openapi";
+import { characterCount } from "../../adapters/limits";
 
 /** Explicit bidi formatting characters (Unicode's Bidi_Control property, UAX #9). */
 const BIDI_CONTROLS = new Set([
@@ -74,14 +75,24 @@ function codePointName(codePoint: number): string {
 
 /** A required short text: trimmed, NFC, 1 to `max` UTF-16 code units, no forbidden characters. */
 export function textField(max: number) {
-  return z
-    .string()
-    .trim()
-    .normalize("NFC")
-    .min(1)
-    .max(max)
-    .superRefine((text, ctx) => {
-      const found = firstForbiddenCharacter(text);
-      if (found) ctx.addIssue({ code: "custom", message: `contains ${found}` });
-    });
+  return (
+    z
+      .string()
+      .trim()
+      .normalize("NFC")
+      .min(1)
+      // `max` characters are code points (characterCount): at most twice as many UTF-16 units.
+      .max(2 * max)
+      .superRefine((text, ctx) => {
+        const found = firstForbiddenCharacter(text);
+        if (found) ctx.addIssue({ code: "custom", message: `contains ${found}` });
+        const characters = characterCount(text);
+        if (characters > max) {
+          ctx.addIssue({
+            code: "custom",
+            message: `at most ${max} characters (${characters} given)`,
+          });
+        }
+      })
+  );
 }

@@ -15,7 +15,13 @@ describe("validation messages", () => {
   it("says a size out of bounds plainly", () => {
     expect(messages(NewTenantSchema, { name: "" })).toEqual(["must not be empty"]);
     expect(messages(NewTenantSchema, { name: "x".repeat(200) })).toEqual([
-      expect.stringMatching(/^at most \d+ characters$/),
+      expect.stringMatching(/^at most \d+ characters/),
+    ]);
+    // Characters are code points: as many emoji as letters.
+    const name = (count: number) => ({ name: "😀".repeat(count) });
+    expect(messages(NewTenantSchema, name(100))).toEqual([]);
+    expect(messages(NewTenantSchema, name(200))).toEqual([
+      expect.stringMatching(/^at most \d+ characters/),
     ]);
     expect(messages(z.array(z.string()).min(2).max(3), ["a"])).toEqual(["at least 2 items"]);
     expect(messages(z.array(z.string()).min(1), [])).toEqual([
