@@ -45,7 +45,13 @@ export const HyperparameterValueSchema = z.union(
         "a label named `__proto__` cannot be given a weight here (a JSON object cannot carry that key safely); weigh the other labels",
       ),
       z
-        .record(z.string().min(1).max(2 * HEAD_LIMITS.maxLabelLength), z.number())
+        .record(
+          z
+            .string()
+            .min(1)
+            .max(2 * HEAD_LIMITS.maxLabelLength),
+          z.number(),
+        )
         .refine(
           (perLabel) => Object.keys(perLabel).length <= HEAD_LIMITS.maxClasses,
           `at most ${HEAD_LIMITS.maxClasses} labels`,
