@@ -3,6 +3,8 @@
  * manifest) that the converter reads, and typed readers for node attributes.
  */
 
+import { base64ToBytes } from "../../adapters/serialization/base64";
+
 export interface TfjsGraphModelJson {
   readonly modelTopology: { readonly node: readonly TfNode[] };
   readonly weightsManifest: readonly TfWeightGroup[];
@@ -118,7 +120,7 @@ export function attrType(node: TfNode, name: string): string {
   return type;
 }
 
-/** Without Node's Buffer, which workerd lacks (the export route converts graphs there). */
+/** A string attribute: base64 of UTF-8 bytes. */
 function decodeBase64(s: string): string {
-  return new TextDecoder().decode(Uint8Array.from(atob(s), (c) => c.charCodeAt(0)));
+  return new TextDecoder().decode(base64ToBytes(s));
 }
