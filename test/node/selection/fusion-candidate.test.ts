@@ -61,6 +61,14 @@ function reportOf(c: Candidate, macroF1: number, latencyMsPerItem: number): Cand
   );
 }
 
+/** 30 samples of two labels, for an adapter on use-lite/sentence. */
+const ON_USE_LITE = {
+  modality: "text" as const,
+  current: { backbone: "use-lite", layer: "sentence" },
+  samples: Array(30),
+  stored: 30,
+};
+
 describe("fusion candidate", () => {
   it("fuses the two best measured candidates and ranks the fusion at their summed cost", () => {
     const singles = [
@@ -93,17 +101,7 @@ describe("fusion candidate", () => {
     expect(fusedReport.sizeBytes).toBe(lexical.sizeBytes + useLite.sizeBytes);
     expect(fusedReport.runtimes.map((r) => r.backbone)).toEqual(["lexical", "use-lite"]);
 
-    const report = selectionReport(
-      {
-        modality: "text",
-        current: { backbone: "use-lite", layer: "sentence" },
-        samples: Array(30),
-        stored: 30,
-      },
-      ["a", "b"],
-      [...singles, fusedReport],
-      1,
-    );
+    const report = selectionReport(ON_USE_LITE, ["a", "b"], [...singles, fusedReport], 1);
     expect(report.candidates[0]?.id).toBe("lexical/ngrams+use-lite/sentence");
     expect(report.recommendation).toMatchObject({
       backbone: "lexical+use-lite",
@@ -146,12 +144,7 @@ describe("fusion candidate", () => {
 
   it("says nothing of too few samples when cross-validation decided on a small pool", () => {
     const report = selectionReport(
-      {
-        modality: "text",
-        current: { backbone: "use-lite", layer: "sentence" },
-        samples: Array(30),
-        stored: 30,
-      },
+      ON_USE_LITE,
       ["a", "b"],
       [
         reportOf(candidate("lexical/ngrams"), 0.95, 0.2),
