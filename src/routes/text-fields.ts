@@ -73,7 +73,7 @@ function codePointName(codePoint: number): string {
   return `U+${codePoint.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
-/** A required short text: trimmed, NFC, 1 to `max` UTF-16 code units, no forbidden characters. */
+/** A required short text: trimmed, NFC, 1 to `max` characters (code points), no forbidden characters. */
 export function textField(max: number) {
   return (
     z
@@ -81,8 +81,7 @@ export function textField(max: number) {
       .trim()
       .normalize("NFC")
       .min(1)
-      // `max` characters are code points (characterCount): at most twice as many UTF-16 units.
-      .max(2 * max)
+      // `max` characters are code points (characterCount), which zod's max (UTF-16 units) is not.
       .superRefine((text, ctx) => {
         const found = firstForbiddenCharacter(text);
         if (found) ctx.addIssue({ code: "custom", message: `contains ${found}` });
@@ -94,5 +93,6 @@ export function textField(max: number) {
           });
         }
       })
+      .openapi({ maxLength: max })
   );
 }

@@ -14,8 +14,9 @@ function messages(schema: z.ZodType, value: unknown): string[] {
 describe("validation messages", () => {
   it("says a size out of bounds plainly", () => {
     expect(messages(NewTenantSchema, { name: "" })).toEqual(["must not be empty"]);
-    expect(messages(NewTenantSchema, { name: "x".repeat(200) })).toEqual([
-      expect.stringMatching(/^at most \d+ characters/),
+    // One message, with the limit and what was given.
+    expect(messages(NewTenantSchema, { name: "x".repeat(300) })).toEqual([
+      expect.stringMatching(/^at most \d+ characters \(300 given\)$/),
     ]);
     // Characters are code points: as many emoji as letters.
     const name = (count: number) => ({ name: "😀".repeat(count) });
