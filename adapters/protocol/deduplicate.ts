@@ -12,7 +12,8 @@ export interface Deduplicated {
  * of their bytes, then compared exactly). Identical features, not identical uploads: a head sees
  * only the embedding, so texts the backbone cannot tell apart ("free offer" and "Free offer " on
  * lexical, two scripts use-lite has no tokens for) are one training point, and counting them twice
- * would put the same point in train and test.
+ * would put the same point in train and test. The kept one is the first given: the job gives its
+ * samples in content-hash order (so the same samples always train the same head), not upload order.
  */
 export function deduplicate(samples: LabelledEmbedding[]): Deduplicated {
   const buckets = new Map<string, LabelledEmbedding[]>();

@@ -213,9 +213,7 @@ describe("the console", () => {
     ).toBe(1);
     await page.locator('[data-label="red"] button.delete-sample').first().focus();
     await page.keyboard.press("ArrowRight");
-    expect(
-      await page.evaluate<string>(`document.activeElement?.getAttribute("aria-label") ?? ""`),
-    ).toMatch(/^delete red sample 2/);
+    expect(await activeLabel()).toMatch(/^delete red sample 2/);
     await shot("2-samples");
     // A fresh page knows the samples too: listed by the API, previews from their raw uploads. A
     // reload comes back to the same adapter and tab (the location's hash says which); while the
@@ -333,6 +331,17 @@ describe("the console", () => {
     await until(() => page.locator('[data-testid="cell-samples"] img').count()).toBe(
       test.confusionMatrix.matrix[diagonal]?.[diagonal],
     );
+    expect(await cell.getAttribute("aria-pressed")).toBe("true");
+    // The matrix is one tab stop, which the arrows move: End goes to the row's last cell.
+    const matrixCells = page.locator('[data-testid="confusion-matrix"] .cell');
+    expect(
+      await matrixCells.evaluateAll(
+        (all) => all.filter((c) => c.getAttribute("tabindex") === "0").length,
+      ),
+    ).toBe(1);
+    await page.keyboard.press("End");
+    const last = test.confusionMatrix.labels[test.confusionMatrix.labels.length - 1] as string;
+    expect(await activeLabel()).toMatch(new RegExp(`^true ${label}, predicted ${last}:`));
     await shot("3-report");
 
     // From 360 px wide up, the page does not scroll sideways.
@@ -783,6 +792,10 @@ interface Version {
 /** The tab's sessionStorage (page code): the items that are not drafts, and the drafts' texts. */
 const CREDENTIAL_ITEMS = `Object.keys(sessionStorage).filter((k) => !k.startsWith("edge-adapt:draft:"))`;
 const DRAFTS = `Object.keys(sessionStorage).filter((k) => k.startsWith("edge-adapt:draft:")).map((k) => sessionStorage.getItem(k))`;
+
+/** The accessible name the element with the focus was given. */
+const activeLabel = () =>
+  page.evaluate<string>(`document.activeElement?.getAttribute("aria-label") ?? ""`);
 
 /** The text of the element with the focus. */
 const activeText = () =>

@@ -1,5 +1,6 @@
 /** The report's plots, drawn as SVG by the page itself (geometry in ./plots.ts). */
 
+import { useRef, useState } from "preact/hooks";
 import {
   confusionLayout,
   type EpochPoint,
@@ -11,15 +12,45 @@ import {
 import type { Candidate, ReliabilityBin } from "./types";
 import { fixed, percent } from "./ui";
 
+/** Arrow keys' steps across the matrix: [rows, columns]. */
+const MATRIX_STEPS: Record<string, [number, number]> = {
+  ArrowRight: [0, 1],
+  ArrowLeft: [0, -1],
+  ArrowDown: [1, 0],
+  ArrowUp: [-1, 0],
+};
+
 export function ConfusionMatrix({
   labels,
   matrix,
+  selected,
   onSelect,
 }: {
   labels: string[];
   matrix: number[][];
+  /** The cell whose samples are shown, if any. */
+  selected: { trueLabel: string; predicted: string } | null;
   onSelect: (trueLabel: string, predicted: string) => void;
 }) {
+  // One tab stop for the whole matrix (256 labels would be 65,536 cells); the arrows move it.
+  const [stop, setStop] = useState({ row: 0, col: 0 });
+  const svg = useRef<SVGSVGElement>(null);
+  const moveFocus = (key: string, row: number, col: number) => {
+    const step = MATRIX_STEPS[key];
+    const last = labels.length - 1;
+    const clamp = (n: number) => Math.min(last, Math.max(0, n));
+    const to = step
+      ? { row: clamp(row + step[0]), col: clamp(col + step[1]) }
+      : key === "Home"
+        ? { row, col: 0 }
+        : key === "End"
+          ? { row, col: last }
+          : null;
+    if (!to) return false;
+    setStop(to);
+    svg.current?.querySelector<SVGGElement>(`[data-cell="${to.row}-${to.col}"]`)?.focus();
+    return true;
+  };
   const layout = confusionLayout(labels, matrix);
   const { margin, cellSize, size } = layout;
   const short = (label: string) => (label.length > 10 ? `${label.slice(0, 9)}…` : label);
@@ -27,6 +58,7 @@ export function ConfusionMatrix({
     // A group, not an image: its cells are buttons, which an image's role would hide.
     // biome-ignore lint/a11y/useSemanticElements: an SVG cannot be a <fieldset>.
     <svg
+      ref={svg}
       class="plot"
       // Room on the right for the last column's slanted name.
       viewBox={`0 0 ${size + 48} ${size + 4}`}
@@ -69,11 +101,20 @@ export function ConfusionMatrix({
             role="button"
             // Lower case: an SVG element's attributes are case-sensitive, and "tabIndex" left
             // the cells out of the keyboard's reach.
-            tabindex={0}
+            tabindex={cell.row === stop.row && cell.col === stop.col ? 0 : -1}
             aria-label={`true ${cell.trueLabel}, predicted ${cell.predicted}: ${cell.count}`}
+            aria-pressed={
+              selected?.trueLabel === cell.trueLabel && selected.predicted === cell.predicted
+            }
+            data-cell={`${cell.row}-${cell.col}`}
             data-count={cell.count}
             onClick={select}
+            onFocus={() => setStop({ row: cell.row, col: cell.col })}
             onKeyDown={(event) => {
+              if (moveFocus(event.key, cell.row, cell.col)) {
+                event.preventDefault();
+                return;
+              }
               if (event.key !== "Enter" && event.key !== " ") return;
               // A button's keys: Space selects rather than scrolls the page.
               event.preventDefault();

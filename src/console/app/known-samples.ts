@@ -83,6 +83,24 @@ export async function loadKnownSamples(adapterId: string): Promise<SampleList> {
   return first as SampleList;
 }
 
+const listings = new Map<string, Promise<unknown>>();
+
+/**
+ * Lists the adapter's samples once in this page (a report opened by link, say, names its held-out
+ * samples by hash before the Samples tab has listed them); a failed listing is tried again next time.
+ */
+export function listKnownSamplesOnce(adapterId: string): Promise<unknown> {
+  let listing = listings.get(adapterId);
+  if (!listing) {
+    listing = loadKnownSamples(adapterId).catch((error: unknown) => {
+      listings.delete(adapterId);
+      throw error;
+    });
+    listings.set(adapterId, listing);
+  }
+  return listing;
+}
+
 export async function sha256Hex(bytes: BufferSource): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");

@@ -7,7 +7,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { fetchVersion } from "./api";
 import { Bar, ConfusionMatrix, LearningCurve, ReliabilityDiagram } from "./charts";
-import { knownSamples } from "./known-samples";
+import { knownSamples, listKnownSamplesOnce } from "./known-samples";
 import { reportCurves } from "./plots";
 import { SamplePreview } from "./sample-preview";
 import type { Adapter, HeadVersion } from "./types";
@@ -53,6 +53,15 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
   const test = evaluation.metrics;
   const curves = reportCurves(version.report);
   const known = knownSamples(adapterId);
+  // A cell's samples are named by hash: the adapter's samples are listed to show them.
+  const [, listed] = useState(0);
+  useEffect(() => {
+    if (cell)
+      listKnownSamplesOnce(adapterId).then(
+        () => listed((n) => n + 1),
+        () => {},
+      );
+  }, [cell !== null, adapterId]);
   const cellSamples =
     cell &&
     evaluation.perSample.filter(
@@ -165,6 +174,7 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
         <ConfusionMatrix
           labels={test.confusionMatrix.labels}
           matrix={test.confusionMatrix.matrix}
+          selected={cell}
           onSelect={(trueLabel, predicted) => setCell({ trueLabel, predicted })}
         />
         {cell && cellSamples && (
