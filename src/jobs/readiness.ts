@@ -12,6 +12,7 @@ const MINIMUM_CLASSES = 2;
 export function assertTrainable(
   counts: SampleCounts,
   purpose: "training" | "k-fold cross-validation" = "training",
+  counted = "samples",
 ): void {
   const minimum = {
     minimumClasses: MINIMUM_CLASSES,
@@ -31,7 +32,7 @@ export function assertTrainable(
     throw new Problem(
       422,
       "too-few-samples",
-      `${purpose} needs at least ${HEAD_LIMITS.minSamplesPerClass} samples of every label; short: ${names}`,
+      `${purpose} needs at least ${HEAD_LIMITS.minSamplesPerClass} ${counted} of every label; short: ${names}`,
       { ...minimum, labels: counts.labels },
     );
   }

@@ -283,6 +283,12 @@ export class TenantStore extends DurableObject<Bindings> {
       const adapter = this.state.adapters.get(adapterId);
       const counts = this.state.samples.counts(adapterId);
       assertTrainable(counts);
+      // The protocol deduplicates by embedding: refused now rather than failed once queued.
+      assertTrainable(
+        this.state.samples.distinctCounts(adapterId),
+        "training",
+        "samples the backbone can tell apart (identical embeddings count once)",
+      );
       const headType = request.headType ?? adapter.headType;
       const hiddenUnits = hiddenUnitsOf(headType, request.hyperparameters);
       assertWithinTrainingBudget(counts, adapter.dim, "this training", hiddenUnits);

@@ -102,6 +102,21 @@ export class SamplesTable {
     return outcomes;
   }
 
+  /**
+   * Per label, the samples whose embeddings differ: what the training protocol counts once it has
+   * deduplicated (texts the backbone cannot tell apart are one sample). A vector stored under two
+   * labels counts for both here; the protocol keeps one of them.
+   */
+  distinctCounts(adapterId: string): SampleCounts {
+    const labels = this.sql
+      .exec<{ label: string; count: number }>(
+        "SELECT label, count(DISTINCT embedding) AS count FROM samples WHERE adapter_id = ? GROUP BY label ORDER BY label",
+        adapterId,
+      )
+      .toArray();
+    return { total: labels.reduce((sum, { count }) => sum + count, 0), labels };
+  }
+
   counts(adapterId: string): SampleCounts {
     const labels = this.sql
       .exec<{ label: string; count: number }>(

@@ -295,6 +295,23 @@ describe("bad input", () => {
       detail: string;
     };
     expect(few.detail).toContain('"cooking" (2)');
+    // Three uploads lexical cannot tell apart (case only) are one sample to the protocol: refused
+    // when asked, not failed once queued.
+    const created = await tenant.api.v1.adapters.$post({
+      json: { name: "case variants", backbone: "lexical" },
+    });
+    const alike = (await created.json()).id;
+    const stored = await uploadTexts(tenant, alike, [
+      ...labelled(FINANCE, "finance"),
+      ...labelled(["stir the soup", "Stir The Soup", "STIR THE SOUP"], "cooking"),
+    ]);
+    expect((await stored.json()).added).toBe(FINANCE.length + 3);
+    const response = await postJson(`/adapters/${alike}/train`, {});
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject({
+      type: "/problems/too-few-samples",
+      detail: expect.stringContaining('"cooking" (1)'),
+    });
   });
 
   it("binds a new adapter to the cut layer it names", async () => {
