@@ -189,7 +189,7 @@ function checkText(text: string, index: number): BackboneInput {
   const unpaired = firstForbiddenCharacter(text, loneSurrogate);
   if (unpaired) throw new Problem(422, "invalid-text", `input ${index} contains ${unpaired}`);
   // Characters as a person counts them (code points: an emoji is one, not two UTF-16 units).
-  const characters = text.length > LIMITS.maxTextChars ? characterCount(text) : text.length;
+  const characters = characterCount(text);
   if (characters > LIMITS.maxTextChars) {
     throw new Problem(
       422,

@@ -91,6 +91,8 @@ export interface SelectionReport {
 export type SelectionContext = Pick<SelectionReport, "modality" | "current"> & {
   samples: unknown[];
   stored: number;
+  /** The folds the request asked for (foldsFor may use fewer), when the report should compare. */
+  foldsAsked?: number;
 };
 
 export function labelsOf(samples: { label: string }[]): string[] {
@@ -236,6 +238,12 @@ function context(input: SelectionContext, labels: string[], reports: CandidateRe
   if (input.stored > input.samples.length) {
     notes.push(
       `measured on a stratified subsample of ${input.samples.length} of the adapter's ${input.stored} samples (at most ${SELECTION_MAX_SAMPLES}, and what the training budget allows for cross-validating the widest candidate): ranking needs far fewer samples than serving`,
+    );
+  }
+  const used = Math.min(...reports.flatMap((report) => report.metrics?.folds ?? []));
+  if (input.foldsAsked !== undefined && used < input.foldsAsked) {
+    notes.push(
+      `cross-validated on ${used} folds, not the ${input.foldsAsked} asked for: every label must be in every fold, so there are no more folds than the smallest label has distinct samples (and at least 3)`,
     );
   }
   const failed = reports.filter((r) => r.status === "failed");

@@ -170,9 +170,13 @@ export class SelectionRun {
 
   /** The ranked report, once done. */
   report(context: SelectionContext, labels: string[]): SelectionReport {
-    const report = selectionReport(context, labels, this.state.reports, this.state.computeMs);
-    const fewer = fewerFoldsNote(this.request.folds ?? DEFAULT_FOLDS, this.state.reports);
-    return fewer ? { ...report, notes: [...report.notes, fewer] } : report;
+    const foldsAsked = this.request.folds ?? DEFAULT_FOLDS;
+    return selectionReport(
+      { ...context, foldsAsked },
+      labels,
+      this.state.reports,
+      this.state.computeMs,
+    );
   }
 
   /** Whether the deployment can run the candidate and its cross-validation fits the training budget. */
@@ -288,11 +292,4 @@ export function concatenated(first: Float32Array, second: Float32Array): Float32
   vector.set(first);
   vector.set(second, first.length);
   return vector;
-}
-
-/** Says so when cross-validation ran on fewer folds than asked (foldsFor). */
-function fewerFoldsNote(asked: number, reports: CandidateReport[]): string | null {
-  const used = Math.min(...reports.flatMap((report) => report.metrics?.folds ?? []));
-  if (!Number.isFinite(used) || used >= asked) return null;
-  return `cross-validated on ${used} folds, not the ${asked} asked for: every label must be in every fold, so there are no more folds than the smallest label has distinct samples (and at least 3)`;
 }

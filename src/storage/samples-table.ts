@@ -108,19 +108,20 @@ export class SamplesTable {
    * labels counts for both here; the protocol keeps one of them.
    */
   distinctCounts(adapterId: string): SampleCounts {
-    const labels = this.sql
-      .exec<{ label: string; count: number }>(
-        "SELECT label, count(DISTINCT embedding) AS count FROM samples WHERE adapter_id = ? GROUP BY label ORDER BY label",
-        adapterId,
-      )
-      .toArray();
-    return { total: labels.reduce((sum, { count }) => sum + count, 0), labels };
+    return this.labelCounts(adapterId, "count(DISTINCT embedding)");
   }
 
   counts(adapterId: string): SampleCounts {
+    return this.labelCounts(adapterId, "count(*)");
+  }
+
+  private labelCounts(
+    adapterId: string,
+    counted: "count(*)" | "count(DISTINCT embedding)",
+  ): SampleCounts {
     const labels = this.sql
       .exec<{ label: string; count: number }>(
-        "SELECT label, count(*) AS count FROM samples WHERE adapter_id = ? GROUP BY label ORDER BY label",
+        `SELECT label, ${counted} AS count FROM samples WHERE adapter_id = ? GROUP BY label ORDER BY label`,
         adapterId,
       )
       .toArray();

@@ -9,16 +9,9 @@ import {
   lossLabel,
   reliabilityBars,
 } from "./plots";
+import { movedIndex } from "./roving-focus";
 import type { Candidate, ReliabilityBin } from "./types";
 import { fixed, percent } from "./ui";
-
-/** Arrow keys' steps across the matrix: [rows, columns]. */
-const MATRIX_STEPS: Record<string, [number, number]> = {
-  ArrowRight: [0, 1],
-  ArrowLeft: [0, -1],
-  ArrowDown: [1, 0],
-  ArrowUp: [-1, 0],
-};
 
 export function ConfusionMatrix({
   labels,
@@ -35,17 +28,12 @@ export function ConfusionMatrix({
   // One tab stop for the whole matrix (256 labels would be 65,536 cells); the arrows move it.
   const [stop, setStop] = useState({ row: 0, col: 0 });
   const svg = useRef<SVGSVGElement>(null);
+  // The arrows move along a row or a column; Home and End go to the row's ends.
   const moveFocus = (key: string, row: number, col: number) => {
-    const step = MATRIX_STEPS[key];
-    const last = labels.length - 1;
-    const clamp = (n: number) => Math.min(last, Math.max(0, n));
-    const to = step
-      ? { row: clamp(row + step[0]), col: clamp(col + step[1]) }
-      : key === "Home"
-        ? { row, col: 0 }
-        : key === "End"
-          ? { row, col: last }
-          : null;
+    const options = { wrap: false } as const;
+    const across = movedIndex(col, labels.length, key, { ...options, axis: "horizontal" });
+    const down = movedIndex(row, labels.length, key, { ...options, axis: "vertical" });
+    const to = across !== null ? { row, col: across } : down !== null ? { row: down, col } : null;
     if (!to) return false;
     setStop(to);
     svg.current?.querySelector<SVGGElement>(`[data-cell="${to.row}-${to.col}"]`)?.focus();

@@ -48,17 +48,21 @@ export function useDraft(name: string): [string, (text: string) => void] {
 
 /** Forgets every draft but those of the tenant now signed in (none for the admin). */
 export function keepDraftsOf(signedIn: "tenant" | "admin"): void {
-  const kept = signedIn === "tenant" ? itemOf("") : null;
+  forgetDraftsBut(signedIn === "tenant" ? itemOf("") : null);
+}
+
+export function forgetDrafts(): void {
+  forgetDraftsBut(null);
+}
+
+/** `kept`: the prefix of the drafts that stay, or null for none. */
+function forgetDraftsBut(kept: string | null): void {
   for (const key of Object.keys(sessionStorage)) {
     if (key.startsWith(PREFIX) && (kept === null || !key.startsWith(kept))) {
       sessionStorage.removeItem(key);
     }
   }
   unstored.clear();
-}
-
-export function forgetDrafts(): void {
-  keepDraftsOf("admin");
 }
 
 /** Ctrl+Enter (⌘+Enter) in a text box sends its form, as Enter there adds a line. */

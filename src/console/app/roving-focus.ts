@@ -1,4 +1,4 @@
-/** Keyboard focus within a composite widget (tabs, a list of buttons) with one tab stop. */
+/** Keyboard focus within a composite widget (tabs, a list of buttons, a grid) with one tab stop. */
 
 /**
  * The index a key moves the focus to among `count` items in a row (the roving tab stop of WAI-ARIA
@@ -9,10 +9,16 @@ export function movedIndex(
   at: number,
   count: number,
   key: string,
-  { axis, wrap }: { axis: "horizontal" | "both"; wrap: boolean },
+  { axis, wrap }: { axis: "horizontal" | "vertical" | "both"; wrap: boolean },
 ): number | null {
-  const forward = axis === "both" ? ["ArrowRight", "ArrowDown"] : ["ArrowRight"];
-  const backward = axis === "both" ? ["ArrowLeft", "ArrowUp"] : ["ArrowLeft"];
+  const forward = [
+    ...(axis !== "vertical" ? ["ArrowRight"] : []),
+    ...(axis !== "horizontal" ? ["ArrowDown"] : []),
+  ];
+  const backward = [
+    ...(axis !== "vertical" ? ["ArrowLeft"] : []),
+    ...(axis !== "horizontal" ? ["ArrowUp"] : []),
+  ];
   const step = forward.includes(key) ? 1 : backward.includes(key) ? -1 : 0;
   if (step !== 0) {
     const to = at + step;
