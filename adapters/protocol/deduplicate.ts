@@ -34,19 +34,22 @@ export function deduplicate(samples: LabelledEmbedding[]): Deduplicated {
   return { samples: kept, duplicatesRemoved: samples.length - kept.length, conflictingDuplicates };
 }
 
-function bytesOf(features: Float32Array): Uint8Array {
-  return new Uint8Array(features.buffer, features.byteOffset, features.byteLength);
+/** The features' bits, a 32-bit word per value (a Float32Array's offset is a multiple of 4). */
+function wordsOf(features: Float32Array): Uint32Array {
+  return new Uint32Array(features.buffer, features.byteOffset, features.length);
 }
 
-/** 32-bit FNV-1a over the bytes of the features. */
+/** 32-bit FNV-1a over the features' words (a bucket key; equality is checked bit for bit). */
 function fnv1a(features: Float32Array): string {
   let hash = 0x811c9dc5;
-  for (const byte of bytesOf(features)) hash = Math.imul(hash ^ byte, 0x01000193);
+  for (const word of wordsOf(features)) hash = Math.imul(hash ^ word, 0x01000193);
   return (hash >>> 0).toString(16);
 }
 
 function sameBits(a: Float32Array, b: Float32Array): boolean {
-  const x = bytesOf(a);
-  const y = bytesOf(b);
-  return x.length === y.length && x.every((byte, i) => byte === y[i]);
+  const x = wordsOf(a);
+  const y = wordsOf(b);
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
