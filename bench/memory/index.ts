@@ -1,8 +1,9 @@
 /**
  * Memory benchmark (issue 10): the isolate's peak on the worst /v1/embed requests that pass
  * validation (./worst-inputs.ts) and on a tenant's largest image upload and predict
- * (./tenant-requests.ts), with MobileNetV2 loaded, against the 128 MB isolate budget; then a
- * training's working set (./training-working-set.ts), in Node.
+ * (./tenant-requests.ts), with MobileNetV2 loaded, against the 128 MB isolate budget; then the
+ * heap of backbones used one after another (./residency.ts) and a training's working set
+ * (./training-working-set.ts), in Node.
  * Node: each request in a fresh process, peak RSS from the kernel (VmHWM, reset after the backbone
  * has loaded), minus a bare Node process's RSS. workerd: a fresh `wrangler dev` per request, the
  * worker's workerd process: the wasm heap plus the growth of its peak RSS during the request.
@@ -18,6 +19,7 @@ import { DEFAULT_LIMITS, MAX_SIDE } from "../../models/image";
 import { LIMITS } from "../../src/limits";
 import { withWranglerDev } from "../wrangler-dev";
 import { resetPeak, residentBytes } from "./proc-memory";
+import { benchResidency } from "./residency";
 import { measureTenantRequests } from "./tenant-requests";
 import { benchTrainingWorkingSet } from "./training-working-set";
 import {
@@ -123,7 +125,7 @@ export async function benchMemory(): Promise<string> {
       "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
       ...rows,
     ].join("\n");
-    return `${requests}\n\n${await benchTrainingWorkingSet()}`;
+    return [requests, await benchResidency(), await benchTrainingWorkingSet()].join("\n\n");
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 /**
- * The backbones this isolate serves: loaded lazily on first use, then kept at module scope for the
- * isolate's life. Loading is shared, so concurrent first requests load a backbone once.
+ * The backbones this isolate serves: loaded lazily on first use and kept while their wasm heaps fit
+ * the isolate together (./residency.ts), the least recently used unloaded when another needs room.
+ * Loading is shared, so concurrent first requests load a backbone once.
  *
  * A backbone runs on its manifest's runtime; for `auto`, on the faster of the runtimes the host
  * carries, measured here at first load (auto-runtime.ts) and reported in its load state.
@@ -28,6 +29,7 @@ import { ENGINELESS_RUNTIMES, runtimesOf } from "../../models/manifest";
 import { echoId } from "../problem";
 import { fastestRuntime, probeInput, type RuntimeChoice } from "./auto-runtime";
 import type { RuntimeHost } from "./host";
+import { ISOLATE_MEMORY_BYTES, Residency } from "./residency";
 
 /**
  * Inputs per forward pass. Activations, not weights, set the wasm heap's high-water mark, and a wasm
@@ -109,8 +111,19 @@ export class BackbonePool {
   /** The first forward pass after loading, per backbone: kernels compiled and buffers first allocated. */
   private readonly firstRuns = new Map<string, number>();
   private readonly warming = new Map<string, Promise<void>>();
+  private readonly residency: Residency;
 
-  constructor(private readonly runtime: RuntimeHost) {}
+  constructor(
+    private readonly runtime: RuntimeHost,
+    heapBudgetBytes = ISOLATE_MEMORY_BYTES,
+  ) {
+    this.residency = new Residency(heapBudgetBytes, (id) => this.unload(id));
+  }
+
+  /** The backbones loaded now, least recently used first. */
+  get resident(): string[] {
+    return this.residency.residents;
+  }
 
   get host(): RuntimeHost["name"] {
     return this.runtime.name;
@@ -185,17 +198,38 @@ export class BackbonePool {
     return { ...timing, msPerItem: timing.totalMs / timing.items };
   }
 
-  get(id: string): Promise<Backbone> {
+  /**
+   * Runs `work` on the loaded backbone, holding it resident meanwhile (loading it first, and unloading
+   * others if their heaps and its own would not fit the isolate together).
+   */
+  private async use<T>(id: string, work: (backbone: Backbone) => Promise<T>): Promise<T> {
+    const { manifest } = this.definition(id);
+    const release = await this.residency.acquire(id, manifest.wasmHeapBytes ?? 0);
+    try {
+      return await work(await this.loaded(id));
+    } finally {
+      release();
+    }
+  }
+
+  /** The backbone, loaded once for concurrent first uses. */
+  private loaded(id: string): Promise<Backbone> {
     let backbone = this.loading.get(id);
     if (!backbone) {
-      try {
-        backbone = this.load(id, this.definition(id));
-      } catch (error) {
-        return Promise.reject(error);
-      }
+      backbone = this.load(id, this.definition(id));
       this.loading.set(id, backbone);
     }
     return backbone;
+  }
+
+  /** Frees an idle backbone's weights; its next use loads it again. */
+  private async unload(id: string): Promise<void> {
+    const loading = this.loading.get(id);
+    this.loading.delete(id);
+    this.warming.delete(id);
+    this.states.set(id, { state: "unloaded" });
+    const backbone = await loading?.catch(() => undefined);
+    backbone?.dispose();
   }
 
   /**
@@ -212,31 +246,33 @@ export class BackbonePool {
     return warming;
   }
 
-  private async firstRun(id: string): Promise<void> {
-    const backbone = await this.get(id);
-    if (this.firstRuns.has(id)) return;
-    const probe = [probeInput(backbone.manifest)];
-    const started = performance.now();
-    await backbone.embed(probe);
-    this.firstRuns.set(id, performance.now() - started);
-    // The next passes are still slower than warm ones (wasm tier-up): MobileNetV2 in Node takes
-    // 600, 300, then 210 ms a pass; in workerd the first request after one pass took 6× a warm one.
-    for (let pass = 1; pass < WARM_UP_PASSES; pass++) await backbone.embed(probe);
+  private firstRun(id: string): Promise<void> {
+    return this.use(id, async (backbone) => {
+      if (this.firstRuns.has(id)) return;
+      const probe = [probeInput(backbone.manifest)];
+      const started = performance.now();
+      await backbone.embed(probe);
+      this.firstRuns.set(id, performance.now() - started);
+      // The next passes are still slower than warm ones (wasm tier-up): MobileNetV2 in Node takes
+      // 600, 300, then 210 ms a pass; in workerd the first request after one pass took 6× a warm one.
+      for (let pass = 1; pass < WARM_UP_PASSES; pass++) await backbone.embed(probe);
+    });
   }
 
   /** Embeds with a backbone (at `layer`), or with each part of a fusion id, concatenated in order. */
   async embed(id: string, inputs: BackboneInput[], layer?: string): Promise<Embeddings> {
     if (isFusionId(id)) return this.embedFused(this.fusion(id), inputs);
-    const backbone = await this.get(id);
-    const { manifest } = backbone;
+    const { manifest } = this.definition(id);
     const cut = layer ?? manifest.output.layer;
-    const started = performance.now();
     const embeddings: Float32Array[] = [];
-    for (let start = 0; start < inputs.length; start += FORWARD_BATCH) {
-      const chunk = inputs.slice(start, start + FORWARD_BATCH);
-      embeddings.push(...(await backbone.embed(chunk, { layer: cut })));
-    }
-    const ms = performance.now() - started;
+    const ms = await this.use(id, async (backbone) => {
+      const started = performance.now();
+      for (let start = 0; start < inputs.length; start += FORWARD_BATCH) {
+        const chunk = inputs.slice(start, start + FORWARD_BATCH);
+        embeddings.push(...(await backbone.embed(chunk, { layer: cut })));
+      }
+      return performance.now() - started;
+    });
     if (!this.firstRuns.has(id)) this.firstRuns.set(id, ms);
     this.recordTiming(id, inputs.length, ms);
     const dim = embeddings[0]?.length ?? 0;
@@ -248,20 +284,24 @@ export class BackbonePool {
    * embedding), in the same passes as `embed`. Only tfjs backbones with a declared top give them.
    */
   async embedWithCut(id: string, inputs: BackboneInput[]): Promise<CutActivations> {
-    const backbone = await this.get(id);
-    if (!backbone.embedWithCut) {
-      throw new Error(`${id} does not give its cut activations (no trainable top on this runtime)`);
-    }
-    const started = performance.now();
     const out: CutActivations = { maps: [], embeddings: [] };
-    for (let start = 0; start < inputs.length; start += FORWARD_BATCH) {
-      const { maps, embeddings } = await backbone.embedWithCut(
-        inputs.slice(start, start + FORWARD_BATCH),
-      );
-      out.maps.push(...maps);
-      out.embeddings.push(...embeddings);
-    }
-    this.recordTiming(id, inputs.length, performance.now() - started);
+    const ms = await this.use(id, async (backbone) => {
+      const started = performance.now();
+      if (!backbone.embedWithCut) {
+        throw new Error(
+          `${id} does not give its cut activations (no trainable top on this runtime)`,
+        );
+      }
+      for (let start = 0; start < inputs.length; start += FORWARD_BATCH) {
+        const { maps, embeddings } = await backbone.embedWithCut(
+          inputs.slice(start, start + FORWARD_BATCH),
+        );
+        out.maps.push(...maps);
+        out.embeddings.push(...embeddings);
+      }
+      return performance.now() - started;
+    });
+    this.recordTiming(id, inputs.length, ms);
     return out;
   }
 
@@ -309,6 +349,7 @@ export class BackbonePool {
     } catch (error) {
       // Forget the failed attempt so a later request can retry (e.g. after a transient asset error).
       this.loading.delete(id);
+      this.residency.forget(id);
       const unavailable = new BackboneUnavailableError(id, error);
       this.states.set(id, { state: "failed", error: unavailable.message });
       throw unavailable;

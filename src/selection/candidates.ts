@@ -12,6 +12,7 @@ import {
   RUNTIME_FILES,
   runtimesOf,
 } from "../../models/manifest";
+import { ISOLATE_MEMORY_BYTES } from "../runtime/residency";
 
 export interface Candidate {
   /** "<backbone>/<layer>", the candidate's id in reports. */
@@ -35,7 +36,7 @@ export interface Candidate {
 /** The deployment's constraints: a Worker isolate has 128 MB for everything it holds. */
 export const DEPLOYMENT = {
   licences: ["MIT", "Apache-2.0"] as readonly string[],
-  isolateMemoryBytes: 128 * 1024 * 1024,
+  isolateMemoryBytes: ISOLATE_MEMORY_BYTES,
   /** Part of the isolate a backbone's weights may take; the rest is for activations, requests, heads. */
   maxShareOfIsolate: 0.75,
 } as const;

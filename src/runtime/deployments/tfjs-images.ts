@@ -1,6 +1,7 @@
 /**
- * Worker entry with the two image backbones a 128 MB isolate can hold, both on tfjs: MobileNetV2
- * width 1.4 (graph model) and width 1.0 (Keras model), so image selection has two networks to rank:
+ * Worker entry with two image backbones on tfjs, MobileNetV2 width 1.4 (graph model) and width 1.0
+ * (Keras model), so image selection has two networks to rank (a 128 MB isolate holds one at a time:
+ * src/runtime/residency.ts):
  *   wrangler deploy src/runtime/deployments/tfjs-images.ts
  */
 

@@ -2,8 +2,8 @@
  * Warm-up: the first request an isolate receives (a health check, usually, or the docs page) starts
  * loading the backbones named in WARM_BACKBONES and runs a few forward passes on each, in the background
  * (`ctx.waitUntil`), so that the first embedding or prediction finds them parsed and warm instead of
- * paying for it. Workers cannot do I/O while the script loads, hence the first request. Each warmed
- * backbone stays resident (one per isolate fits the 128 MB budget), so name only what the
+ * paying for it. Workers cannot do I/O while the script loads, hence the first request. A warmed
+ * backbone stays loaded until another one needs its room (../residency.ts), so name only what the
  * deployment serves: `npm start` warms MobileNetV2 (.dev.vars); deployments warm nothing by default.
  */
 

@@ -1,15 +1,24 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import type { BackboneDefinition } from "../../../models";
 import { BackbonePool, UnknownBackboneError } from "../../../src/runtime/backbones";
-import { nodeHost } from "../../../src/runtime/node";
+import { type NodeHost, nodeHost } from "../../../src/runtime/node";
+import { ISOLATE_MEMORY_BYTES } from "../../../src/runtime/residency";
 import { wasmHeapBytes } from "../../../src/runtime/tfjs-wasm";
 import parity from "../../fixtures/parity.json";
 import { PARITY_INPUTS, parityEmbeddings } from "../../fixtures/parity-inputs";
 
+let host: NodeHost;
 let pool: BackbonePool;
 
 beforeAll(async () => {
-  pool = new BackbonePool(await nodeHost());
+  host = await nodeHost();
+  pool = new BackbonePool(host);
+});
+
+const grey = (side: number, value: number) => ({
+  kind: "image" as const,
+  image: { width: side, height: side, data: new Uint8Array(side * side * 3).fill(value) },
 });
 
 describe("BackbonePool on the Node host", () => {
@@ -23,8 +32,15 @@ describe("BackbonePool on the Node host", () => {
     expect(wasmHeapBytes()).toBe(0);
     expect(startStock).not.toHaveBeenCalled();
     startStock.mockRestore();
-    const [first, second] = await Promise.all([pool.get("use-lite"), pool.get("use-lite")]);
-    expect(first).toBe(second);
+    const load = vi.spyOn(host.backbones["use-lite"] as BackboneDefinition, "load");
+    const text = { kind: "text" as const, text: "loaded once" };
+    const [first, second] = await Promise.all([
+      pool.embed("use-lite", [text]),
+      pool.embed("use-lite", [text]),
+    ]);
+    expect(load).toHaveBeenCalledTimes(1);
+    load.mockRestore();
+    expect(first.embeddings).toEqual(second.embeddings);
     expect(pool.state("use-lite")).toMatchObject({ state: "ready" });
     expect(tf.getBackend()).toBe("wasm");
     expect(wasmHeapBytes()).toBeGreaterThan(0);
@@ -39,13 +55,14 @@ describe("BackbonePool on the Node host", () => {
     expect(engineMs + filesMs + modelMs).toBeCloseTo(state.loadMs, 6);
     const firstRun = pool.firstRunMs("use-lite");
     expect(firstRun).toBeGreaterThan(0);
+    const items = pool.latency("use-lite")?.items ?? 0;
     await pool.embed("use-lite", [{ kind: "text", text: "a later request" }]);
     expect(pool.firstRunMs("use-lite")).toBe(firstRun);
-    expect(pool.latency("use-lite")?.items).toBe(1);
+    expect(pool.latency("use-lite")?.items).toBe(items + 1);
   });
 
   it("refuses an unknown backbone by name", async () => {
-    await expect(pool.get("resnet-9000")).rejects.toBeInstanceOf(UnknownBackboneError);
+    await expect(pool.embed("resnet-9000", [])).rejects.toBeInstanceOf(UnknownBackboneError);
     expect(() => pool.manifest("resnet-9000")).toThrow(/unknown backbone "resnet-9000"/);
   });
 
@@ -53,14 +70,27 @@ describe("BackbonePool on the Node host", () => {
     const manifest = pool.manifest("mobilenet-v2");
     const earlier = manifest.cutLayers.find((layer) => layer.name !== manifest.output.layer);
     if (!earlier) throw new Error("mobilenet-v2 should offer more than one cut layer");
-    const result = await pool.embed(
-      "mobilenet-v2",
-      [{ kind: "image", image: { width: 8, height: 8, data: new Uint8Array(192).fill(90) } }],
-      earlier.name,
-    );
+    const result = await pool.embed("mobilenet-v2", [grey(8, 90)], earlier.name);
     expect(result.layer).toBe(earlier.name);
     expect(result.dim).toBe(earlier.dim);
     expect(result.embeddings[0]).toHaveLength(earlier.dim);
+  });
+});
+
+describe("the backbones resident in one isolate", () => {
+  it("unloads the least recently used when the next one's wasm heap would not fit beside it", async () => {
+    const image = [grey(16, 120)];
+    const before = await pool.embed("mobilenet-v2", image);
+    expect(pool.resident).toContain("mobilenet-v2");
+    // MobileNetV2 1.0 beside 1.4 (and use-lite) would take a 154 MiB heap; after 1.4, alone, 89 MiB.
+    await pool.embed("mobilenet-v2-100", image);
+    expect(pool.resident).not.toContain("mobilenet-v2");
+    expect(pool.state("mobilenet-v2")).toEqual({ state: "unloaded" });
+    expect(wasmHeapBytes()).toBeLessThanOrEqual(ISOLATE_MEMORY_BYTES);
+    // Its next use loads it again, to the same vectors.
+    expect((await pool.embed("mobilenet-v2", image)).embeddings).toEqual(before.embeddings);
+    expect(pool.resident).toEqual(["mobilenet-v2"]);
+    expect(wasmHeapBytes()).toBeLessThanOrEqual(ISOLATE_MEMORY_BYTES);
   });
 });
 
