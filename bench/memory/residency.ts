@@ -28,7 +28,13 @@ interface Step {
 
 async function probe(budget: string, sequence: string[]): Promise<Step[]> {
   const script = new URL("./residency-probe.ts", import.meta.url).pathname;
-  const { stdout } = await run(process.execPath, ["--import", "tsx", script, budget, sequence.join(",")]);
+  const { stdout } = await run(process.execPath, [
+    "--import",
+    "tsx",
+    script,
+    budget,
+    sequence.join(","),
+  ]);
   return JSON.parse(stdout) as Step[];
 }
 
