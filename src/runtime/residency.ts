@@ -55,14 +55,18 @@ export class Residency {
       }
       if (!entry) {
         const victims = this.victimsFor(heapBytes);
-        if (victims.every(([, victim]) => victim.leases === 0)) {
+        const busy = victims.filter(([, victim]) => victim.leases > 0);
+        if (busy.length === 0) {
           for (const [victimId] of victims) this.resident.delete(victimId);
           const claimed: Resident = { heapBytes, leases: 1, draining: false };
           this.resident.set(id, claimed);
           await Promise.all(victims.map(([victimId]) => this.unload(victimId)));
+          // Work waiting for what was just unloaded may load it again, in turn.
+          if (victims.length > 0) this.wakeWaiting();
           return this.releaser(id, claimed);
         }
-        for (const [, victim] of victims) victim.draining = true;
+        // Idle victims stay usable until then; the busy ones take no new work meanwhile.
+        for (const [, victim] of busy) victim.draining = true;
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }

@@ -67,6 +67,22 @@ describe("Residency", () => {
     expect(residency.residents).toEqual(["a"]);
   });
 
+  it("leaves an idle victim usable while a busy one drains", async () => {
+    const { residency, unloaded } = residencyOf(128 * MB);
+    (await residency.acquire("idle", 20 * MB))();
+    const releaseBusy = await residency.acquire("busy", 60 * MB);
+    const big = residency.acquire("big", 100 * MB);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Were "busy" idle, "idle" would go too; meanwhile it still serves.
+    const releaseIdle = await residency.acquire("idle", 20 * MB);
+    releaseIdle();
+    releaseBusy();
+    (await big)();
+    // Once "busy" is unloaded, "big" fits beside "idle".
+    expect(unloaded).toEqual(["busy"]);
+    expect(residency.residents).toEqual(["idle", "big"]);
+  });
+
   it("counts a release once, and frees the room of a backbone that failed to load", async () => {
     const { residency, unloaded } = residencyOf(128 * MB);
     const release = await residency.acquire("a", 89 * MB);
