@@ -61,13 +61,18 @@ export {
 } from "./protocol/train-head";
 export { DEFAULT_FRACTIONS, validateTrainOptions } from "./protocol/validate-options";
 export { CosinePrototypeClassifier } from "./prototype";
-export { decodeCheckpoint, encodeCheckpoint } from "./serialization/checkpoint-codec";
-export { decodeHead as deserializeHead } from "./serialization/head-codec";
 export {
+  base64ToBytes,
+  base64UrlToBytes,
+  bytesToBase64,
+  bytesToBase64Url,
+  decodeCheckpoint,
+  decodeHead as deserializeHead,
   describeHead,
+  encodeCheckpoint,
   type HeadDescription,
   type HeadStep,
-} from "./serialization/head-description";
+} from "./serialization";
 export {
   hiddenUnitsOf,
   TRAINING_BUDGET,

@@ -6,7 +6,7 @@
  * object's alarm.
  */
 
-import { bytesToBase64 } from "../../adapters/serialization/base64";
+import { bytesToBase64 } from "../../adapters";
 import { deleteHeads, readHeadBytes } from "../storage/heads";
 import { INLINE_HEAD_MAX_BYTES } from "../storage/inline-head";
 import { forgetServingRecords, rememberServingRecord } from "../storage/serving-cache";

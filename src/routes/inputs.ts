@@ -9,8 +9,8 @@
  */
 
 import { z } from "@hono/zod-openapi";
+import { base64ToBytes } from "../../adapters";
 import { characterCount } from "../../adapters/limits";
-import { base64ToBytes } from "../../adapters/serialization/base64";
 import type { BackboneInput, BackboneManifest } from "../../models";
 // From the image modules, not the models registry, so a single-backbone worker bundles only its own.
 import {

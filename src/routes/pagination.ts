@@ -6,7 +6,7 @@
  */
 
 import { z } from "@hono/zod-openapi";
-import { base64UrlToBytes, bytesToBase64Url } from "../../adapters/serialization/base64";
+import { base64UrlToBytes, bytesToBase64Url } from "../../adapters";
 import { Problem } from "../problem";
 import type { CreatedPosition, PageRequest } from "../storage/page";
 import { urlIntegerOr } from "./url-integer";

@@ -4,7 +4,7 @@
  * authenticated by that tenant's own Durable Object, not by one global lookup table.
  */
 
-import { bytesToBase64Url } from "../../adapters/serialization/base64";
+import { bytesToBase64Url } from "../../adapters";
 
 const KEY_PREFIX = "eak_";
 const SECRET_BYTES = 32;

@@ -7,7 +7,7 @@
  * the tenant's object, which answers with authority.
  */
 
-import { base64ToBytes } from "../../adapters/serialization/base64";
+import { base64ToBytes } from "../../adapters";
 import { headOf, rememberHeadBytes } from "../storage/head-cache";
 import { isIdOf } from "../storage/ids";
 import { unwrap } from "../storage/outcome";
