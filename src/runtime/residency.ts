@@ -7,7 +7,9 @@
  * So the resident backbones' heaps (their manifests' measured `wasmHeapBytes`) are kept within a
  * budget: loading one that would not fit first unloads the least recently used others. One in use is
  * unloaded once its current work ends; meanwhile new work on it waits too, so the loader is not starved.
- * A backbone over the budget on its own (InceptionV3) still loads, alone.
+ * A backbone over the budget on its own (InceptionV3) still loads, alone. The room freed is reused by
+ * the next backbone on the same engine only: onnxruntime's heap is another one, which is why a
+ * deployment carries one runtime for its image backbones (models/DEPLOYMENT.md).
  */
 
 /** A Worker isolate's memory limit, for everything it holds. */
