@@ -16,7 +16,7 @@ export default defineConfig({
         },
       },
       {
-        // The README's walkthrough against a real `wrangler dev` (test/examples/wrangler-dev.ts). It
+        // The README's walkthrough against a real `wrangler dev` (bench/wrangler-dev.ts). It
         // runs after the other projects: wrangler rebuilds and restarts the worker when files it
         // watches change, and a restart answers an in-flight POST with 503.
         test: {

@@ -28,7 +28,7 @@ const SAMPLES_PER_LABEL = 18;
 const SAMPLES_PER_HIDDEN_UNIT = 4;
 
 export const TRAINING_BUDGET = {
-  /** 8,388,608 (2²³): e.g. 5,000 samples of 10 labels up to 1,640 dimensions. */
+  /** 8,388,608 (2²³): e.g. 5,000 samples of 10 labels up to 1,619 dimensions. */
   values: Math.floor((ISOLATE_BYTES - BASELINE_BYTES - FIXED_BYTES) / BYTES_PER_VALUE),
   samplesPerLabel: SAMPLES_PER_LABEL,
   samplesPerHiddenUnit: SAMPLES_PER_HIDDEN_UNIT,

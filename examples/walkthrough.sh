@@ -2,7 +2,7 @@
 # The README's walkthrough, runnable as written: a text adapter from tenant to rollback, backbone
 # selection and switching, then an image adapter. Every request states the status it expects; any
 # other status stops the script with the problem+json the server sent. CI runs it against
-# `wrangler dev` (test/node/examples/walkthrough.test.ts).
+# `npm start`'s dev server (test/examples/examples.test.ts).
 #
 #   npm start &                        # or: wrangler dev
 #   examples/walkthrough.sh            # BASE=http://localhost:8787 ADMIN_TOKEN=dev-admin-token

@@ -7,7 +7,7 @@
  * domain and posts every devtools event to its Node process as a request of its own. A backbone's
  * weights arrive in 4 KiB chunks, so loading use-lite is about 7,000 such requests; while they drain,
  * the proxy's hop to the worker fails with "Network connection lost" and a POST sent then is answered
- * 503 "Your worker restarted mid-request" (README, Troubleshooting). `wrangler dev` has no flag to
+ * 503 "Your worker restarted mid-request" (README, "`npm start` answers 503"). `wrangler dev` has no flag to
  * turn the inspector off.
  *
  *   tsx scripts/dev-server.ts [--port 8787] [--persist-to .wrangler/state] [--var NAME:value]…

@@ -9,7 +9,10 @@ import type { RawSampleRef } from "../storage/samples-table";
 import type { JobContext } from "./job-steps";
 import { readRetainedSamples } from "./retained-samples";
 
-/** Inputs per step: about 250 ms of MobileNetV2 on one core for images; texts are far cheaper. */
+/**
+ * Inputs per step: 4 images are about 0.4–1 s of MobileNetV2 on one core (100–250 ms an image,
+ * bench/results/backbones.md and under load); texts are far cheaper.
+ */
 const CHUNK = { image: 4, text: 32 } as const;
 
 export interface EmbeddedChunk {
@@ -33,7 +36,7 @@ export async function embedNextChunk(
     context.backbones(),
     target,
     samples.map((sample) => sample.raw),
-    { warmUp: offset === 0 },
+    { firstChunk: offset === 0 },
   );
   context.vectors.appendVectors(
     set,

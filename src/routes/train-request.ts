@@ -27,7 +27,7 @@ export const TrainRequestSchema = z
     seed: SeedSchema.optional(),
     testFraction: z.number().gt(0).max(0.5).optional().openapi({
       description:
-        "Hold out this share of the samples as a fixed test split for the report (a quarter of the rest validates). Default: repeated stratified k-fold cross-validation below 2,000 samples, a 20 % test split above. The served head is fitted on every sample either way.",
+        "Hold out this share of the samples as a fixed test split for the report (a quarter of the rest validates). Default: stratified k-fold cross-validation (repeated up to 300 samples) below 2,000 samples or 50 in the smallest label, else a 20 % test split. The served head is fitted on every sample either way.",
     }),
     fractions: z
       .strictObject({

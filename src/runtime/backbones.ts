@@ -34,7 +34,7 @@ import { ISOLATE_MEMORY_BYTES, Residency } from "./residency";
 /**
  * Inputs per forward pass. Activations, not weights, set the wasm heap's high-water mark, and a wasm
  * heap never shrinks. MobileNetV2's heap settles at 74 MB with passes of 1 image, 89 MB with 2,
- * 110 MB with 4 and 228 MB with 16 (use-lite stays at 63 MB; measured in Node with the same wasm).
+ * 110 MB with 4 and 228 MB with 16 (use-lite stays at 52 MB; measured in Node with the same wasm).
  * Two leaves room for the JS heap inside the 128 MB isolate budget, at nearly the per-item speed of
  * larger passes.
  */
@@ -123,6 +123,12 @@ export class BackbonePool {
   /** The backbones loaded now, least recently used first. */
   get resident(): string[] {
     return this.residency.residents;
+  }
+
+  /** Whether a backbone, or every part of a fusion id, is loaded now. */
+  isResident(id: string): boolean {
+    const ids = isFusionId(id) ? parseFusionId(id).map((part) => part.backbone) : [id];
+    return ids.every((part) => this.residency.residents.includes(part));
   }
 
   get host(): RuntimeHost["name"] {

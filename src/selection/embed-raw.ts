@@ -33,10 +33,15 @@ export async function embedRaw(
   pool: BackbonePool,
   { backbone, layer, manifest }: EmbedTarget,
   raws: RawInput[],
-  /** Skip the warm-up when the backbone already ran in this isolate (a job's later chunks). */
-  { warmUp = true }: { warmUp?: boolean } = {},
+  /**
+   * Whether this is the first chunk at this layer (a later chunk still warms up if another backbone
+   * took this one's room since: loading is not embedding time).
+   */
+  { firstChunk = true }: { firstChunk?: boolean } = {},
 ): Promise<EmbeddedRaw> {
-  if (warmUp) await pool.embed(backbone, await toBackboneInputs(manifest, raws.slice(0, 1)), layer);
+  if (firstChunk || !pool.isResident(backbone)) {
+    await pool.embed(backbone, await toBackboneInputs(manifest, raws.slice(0, 1)), layer);
+  }
   const vectors: Float32Array[] = [];
   let embedMs = 0;
   for await (const inputs of decodedBatches(manifest, raws)) {

@@ -20,10 +20,11 @@ export const TENANT_LIMITS = {
   /** Samples stored per adapter. */
   samplesPerAdapter: 5_000,
   /**
-   * What one adapter's training may hold: dimension × (samples + 18 × labels) values, so that its
-   * job stays within a Workers isolate's 128 MB (derived in adapters/training-budget.ts). It binds
-   * before samplesPerAdapter above 1,677 dimensions (e.g. 4,681 samples of MobileNetV2 1.4's 1,792
-   * with 10 labels less 180, 2,048 of lexical's 4,096), and with many labels.
+   * What one adapter's training may hold: dimension × (samples + 18 × labels + 4 × an MLP's hidden
+   * units) values, so that its job stays within a Workers isolate's 128 MB (derived in
+   * adapters/training-budget.ts). With 10 labels it binds before samplesPerAdapter above 1,619
+   * dimensions (4,501 samples of MobileNetV2 1.4's 1,792), with 2 labels above 1,665 (2,012 of
+   * lexical's 4,096), and with many labels.
    */
   trainingValues: TRAINING_BUDGET.values,
   /** Distinct labels per adapter: as many classes as a head can learn. */
