@@ -128,7 +128,7 @@ export class BackbonePool {
   /** Whether a backbone, or every part of a fusion id, is loaded now. */
   isResident(id: string): boolean {
     const ids = isFusionId(id) ? parseFusionId(id).map((part) => part.backbone) : [id];
-    return ids.every((part) => this.residency.residents.includes(part));
+    return ids.every((part) => this.residency.isReady(part));
   }
 
   get host(): RuntimeHost["name"] {

@@ -5,22 +5,31 @@
  * part of the heap to the next one (the same two MobileNetV2s one after the other: 89 MiB).
  *
  * So the resident backbones' heaps (their manifests' measured `wasmHeapBytes`) are kept within a
- * budget: loading one that would not fit first unloads the least recently used others. One in use is
- * unloaded once its current work ends; meanwhile new work on it waits too, so the loader is not starved.
- * A backbone over the budget on its own (InceptionV3) still loads, alone. The room freed is reused by
- * the next backbone on the same engine only: onnxruntime's heap is another one, which is why a
- * deployment carries one runtime for its image backbones (models/DEPLOYMENT.md).
+ * budget: a backbone that would not fit claims its room at once, unloads the least recently used idle
+ * others, and waits for the busy ones to finish their current work (new work on those waits too, so
+ * the claim is not starved). A backbone over the budget on its own (InceptionV3) still loads, alone.
+ * The room freed is reused by the next backbone on the same engine only: onnxruntime's heap is
+ * another one, which is why a deployment carries one runtime for its image backbones
+ * (models/DEPLOYMENT.md).
+ *
+ * Waiting polls a timer rather than awaiting a promise that another request settles: workerd cancels
+ * a request whose only pending work is a promise of another request's, as hung.
  */
 
 /** A Worker isolate's memory limit, for everything it holds. */
 export const ISOLATE_MEMORY_BYTES = 128 * 1024 * 1024;
 
+/** How often a waiting request looks again (a forward pass takes 15–250 ms). */
+const POLL_MS = 10;
+
 interface Resident {
   heapBytes: number;
-  /** Work in progress on it (embeddings). */
+  /** Work holding it (embeddings), or waiting for its room. */
   leases: number;
-  /** To be unloaded once its leases end, for a backbone that needs its room. */
+  /** To be unloaded once its leases end, for a backbone that claimed its room. */
   draining: boolean;
+  /** The residents that must be unloaded before this one may load (by identity: an id may be claimed again). */
+  awaiting: Map<string, Resident>;
 }
 
 /** Ends a lease taken with `acquire`. */
@@ -29,17 +38,23 @@ export type Release = () => void;
 export class Residency {
   /** In order of last use, least recent first. */
   private readonly resident = new Map<string, Resident>();
-  private waiting: (() => void)[] = [];
 
   constructor(
     private readonly budgetBytes: number,
     /** Frees a backbone's weights; called for an idle backbone only. */
     private readonly unload: (id: string) => Promise<void>,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
-  /** The backbones resident now, least recently used first. */
+  /** The backbones resident now, least recently used first (with those waiting for their room). */
   get residents(): string[] {
     return [...this.resident.keys()];
+  }
+
+  /** Whether the backbone is resident and may load (no room still to be freed for it). */
+  isReady(id: string): boolean {
+    return this.resident.get(id)?.awaiting.size === 0;
   }
 
   /**
@@ -47,37 +62,47 @@ export class Residency {
    * the caller may load and use the backbone until it calls the release.
    */
   async acquire(id: string, heapBytes: number): Promise<Release> {
-    for (;;) {
-      const entry = this.resident.get(id);
-      if (entry && !entry.draining) {
-        entry.leases++;
-        this.resident.delete(id);
-        this.resident.set(id, entry);
-        return this.releaser(id, entry);
-      }
-      if (!entry) {
-        const victims = this.victimsFor(heapBytes);
-        const busy = victims.filter(([, victim]) => victim.leases > 0);
-        if (busy.length === 0) {
-          for (const [victimId] of victims) this.resident.delete(victimId);
-          const claimed: Resident = { heapBytes, leases: 1, draining: false };
-          this.resident.set(id, claimed);
-          await Promise.all(victims.map(([victimId]) => this.unload(victimId)));
-          // Work waiting for what was just unloaded may load it again, in turn.
-          if (victims.length > 0) this.wakeWaiting();
-          return this.releaser(id, claimed);
-        }
-        // Idle victims stay usable until then; the busy ones take no new work meanwhile.
-        for (const [, victim] of busy) victim.draining = true;
-      }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let entry = this.resident.get(id);
+    while (entry?.draining) {
+      await this.sleep(POLL_MS);
+      entry = this.resident.get(id);
     }
+    if (entry) {
+      entry.leases++;
+      this.touch(id, entry);
+    } else {
+      entry = this.claim(id, heapBytes);
+    }
+    const release = this.releaser(id, entry);
+    while (entry.awaiting.size > 0) {
+      for (const [victimId, victim] of entry.awaiting) {
+        if (this.resident.get(victimId) !== victim) entry.awaiting.delete(victimId);
+      }
+      if (entry.awaiting.size > 0) await this.sleep(POLL_MS);
+    }
+    return release;
   }
 
   /** Forgets a backbone that failed to load, so that it holds no room. */
   forget(id: string): void {
     this.resident.delete(id);
-    this.wakeWaiting();
+  }
+
+  /** Room for `id`: the least recently used others unloaded now if idle, else once their work ends. */
+  private claim(id: string, heapBytes: number): Resident {
+    const victims = this.victimsFor(heapBytes);
+    const entry: Resident = {
+      heapBytes,
+      leases: 1,
+      draining: false,
+      awaiting: new Map(victims),
+    };
+    for (const [victimId, victim] of victims) {
+      if (victim.leases === 0) this.evict(victimId);
+      else victim.draining = true;
+    }
+    this.resident.set(id, entry);
+    return entry;
   }
 
   /** The least recently used others to unload so that `heapBytes` more fit within the budget. */
@@ -95,24 +120,23 @@ export class Residency {
     return victims;
   }
 
+  private touch(id: string, entry: Resident): void {
+    this.resident.delete(id);
+    this.resident.set(id, entry);
+  }
+
+  private evict(id: string): void {
+    this.resident.delete(id);
+    void this.unload(id);
+  }
+
   private releaser(id: string, entry: Resident): Release {
     let released = false;
     return () => {
       if (released) return;
       released = true;
       entry.leases--;
-      if (entry.leases === 0 && entry.draining && this.resident.get(id) === entry) {
-        this.resident.delete(id);
-        void this.unload(id).finally(() => this.wakeWaiting());
-        return;
-      }
-      if (entry.leases === 0) this.wakeWaiting();
+      if (entry.leases === 0 && entry.draining && this.resident.get(id) === entry) this.evict(id);
     };
-  }
-
-  private wakeWaiting(): void {
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const wake of waiting) wake();
   }
 }

@@ -118,6 +118,28 @@ describe("embed with a fusion", () => {
   });
 });
 
+describe("backbones whose wasm heaps do not fit an isolate together", () => {
+  it("serves concurrent requests that alternate between them", async () => {
+    // use-lite (52 MB) and MobileNetV2 (89 MB) take turns in the isolate (src/runtime/residency.ts):
+    // a request waiting for the other's room must not be taken by workerd for a hung one.
+    const text = { backbone: "use-lite", inputs: ["a late goal won the match"] };
+    const image = {
+      backbone: "mobilenet-v2",
+      inputs: [{ image: toBase64(picturePng(48, 48, 3)) }],
+    };
+    for (let round = 0; round < 2; round++) {
+      const responses = await Promise.all(
+        [text, image, text, image, text, image, text, image].map(postJson),
+      );
+      expect(responses.map((response) => response.status)).toEqual(Array(8).fill(200));
+      const [first, , third] = (await Promise.all(
+        responses.map((response) => response.json()),
+      )) as { embeddings: number[][] }[];
+      expect(third?.embeddings).toEqual(first?.embeddings);
+    }
+  });
+});
+
 const png = picturePng(32, 32, 1);
 interface BadInput {
   name: string;

@@ -9,6 +9,13 @@ function residencyOf(budget: number) {
   return { residency, unloaded };
 }
 
+/** Whether the promise settles within a few polls. */
+async function settlesSoon(promise: Promise<unknown>): Promise<boolean> {
+  const pending = Symbol();
+  const timeout = new Promise((resolve) => setTimeout(() => resolve(pending), 50));
+  return (await Promise.race([promise, timeout])) !== pending;
+}
+
 describe("Residency", () => {
   it("keeps backbones whose heaps fit the budget together", async () => {
     const { residency, unloaded } = residencyOf(128 * MB);
@@ -38,33 +45,35 @@ describe("Residency", () => {
     expect(residency.residents).toEqual(["inception-v3"]);
   });
 
-  it("waits for a backbone in use to finish before unloading it, and holds off new work on it", async () => {
+  it("lets a busy backbone finish, then unloads it; work on it meanwhile waits its turn", async () => {
     const { residency, unloaded } = residencyOf(128 * MB);
     const releaseA = await residency.acquire("a", 89 * MB);
-    let bLoaded = false;
-    const b = residency.acquire("b", 100 * MB).then((release) => {
-      bLoaded = true;
-      return release;
-    });
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(bLoaded).toBe(false);
-    // New work on a waits behind b, so b is not starved by a stream of requests for a.
-    let aAgain = false;
-    const laterA = residency.acquire("a", 89 * MB).then((release) => {
-      aAgain = true;
-      return release;
-    });
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(aAgain).toBe(false);
+    const b = residency.acquire("b", 100 * MB);
+    expect(await settlesSoon(b)).toBe(false);
+    expect(residency.isReady("b")).toBe(false);
+    // New work on a waits behind b's claim, so b is not starved by a stream of requests for a.
+    const laterA = residency.acquire("a", 89 * MB);
+    expect(await settlesSoon(laterA)).toBe(false);
     releaseA();
     const releaseB = await b;
     expect(unloaded).toEqual(["a"]);
-    expect(residency.residents).toEqual(["b"]);
-    expect(aAgain).toBe(false);
+    expect(residency.isReady("b")).toBe(true);
+    expect(await settlesSoon(laterA)).toBe(false);
     releaseB();
     (await laterA)();
     expect(unloaded).toEqual(["a", "b"]);
     expect(residency.residents).toEqual(["a"]);
+  });
+
+  it("shares a claim: a second request for a backbone still waiting for its room waits with it", async () => {
+    const { residency } = residencyOf(128 * MB);
+    const releaseA = await residency.acquire("a", 89 * MB);
+    const [first, second] = [residency.acquire("b", 100 * MB), residency.acquire("b", 100 * MB)];
+    expect(await settlesSoon(second)).toBe(false);
+    releaseA();
+    (await first)();
+    (await second)();
+    expect(residency.residents).toEqual(["b"]);
   });
 
   it("leaves an idle victim usable while a busy one drains", async () => {
@@ -72,15 +81,12 @@ describe("Residency", () => {
     (await residency.acquire("idle", 20 * MB))();
     const releaseBusy = await residency.acquire("busy", 60 * MB);
     const big = residency.acquire("big", 100 * MB);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    // Were "busy" idle, "idle" would go too; meanwhile it still serves.
-    const releaseIdle = await residency.acquire("idle", 20 * MB);
-    releaseIdle();
+    // "big" needs both gone: the idle one is unloaded at once, the busy one when its work ends.
+    expect(unloaded).toEqual(["idle"]);
     releaseBusy();
     (await big)();
-    // Once "busy" is unloaded, "big" fits beside "idle".
-    expect(unloaded).toEqual(["busy"]);
-    expect(residency.residents).toEqual(["idle", "big"]);
+    expect(unloaded).toEqual(["idle", "busy"]);
+    expect(residency.residents).toEqual(["big"]);
   });
 
   it("counts a release once, and frees the room of a backbone that failed to load", async () => {
