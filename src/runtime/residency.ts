@@ -127,7 +127,7 @@ export class Residency {
 
   private evict(id: string): void {
     this.resident.delete(id);
-    void this.unload(id);
+    this.unload(id).catch((error: unknown) => console.warn(`backbone ${id} not unloaded`, error));
   }
 
   private releaser(id: string, entry: Resident): Release {
