@@ -27,6 +27,7 @@ import {
 } from "../../models/fusion";
 import { ENGINELESS_RUNTIMES, runtimesOf } from "../../models/manifest";
 import { echoId } from "../problem";
+import { awaitShared } from "../shared-wait";
 import { fastestRuntime, probeInput, type RuntimeChoice } from "./auto-runtime";
 import type { RuntimeHost } from "./host";
 import { ISOLATE_MEMORY_BYTES, Residency } from "./residency";
@@ -212,7 +213,8 @@ export class BackbonePool {
     const { manifest } = this.definition(id);
     const release = await this.residency.acquire(id, manifest.wasmHeapBytes ?? 0);
     try {
-      return await work(await this.loaded(id));
+      // Another request (or a job's alarm) may be the one loading it.
+      return await work(await awaitShared(this.loaded(id)));
     } finally {
       release();
     }

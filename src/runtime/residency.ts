@@ -12,15 +12,13 @@
  * another one, which is why a deployment carries one runtime for its image backbones
  * (models/DEPLOYMENT.md).
  *
- * Waiting polls a timer rather than awaiting a promise that another request settles: workerd cancels
- * a request whose only pending work is a promise of another request's, as hung.
+ * Waiting polls a timer (../shared-wait.ts): the room is freed by other requests' work.
  */
+
+import { POLL_MS, sleep } from "../shared-wait";
 
 /** A Worker isolate's memory limit, for everything it holds. */
 export const ISOLATE_MEMORY_BYTES = 128 * 1024 * 1024;
-
-/** How often a waiting request looks again (a forward pass takes 15–250 ms). */
-const POLL_MS = 10;
 
 interface Resident {
   heapBytes: number;
@@ -43,8 +41,6 @@ export class Residency {
     private readonly budgetBytes: number,
     /** Frees a backbone's weights; called for an idle backbone only. */
     private readonly unload: (id: string) => Promise<void>,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
-      new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
   /** The backbones resident now, least recently used first (with those waiting for their room). */
@@ -64,7 +60,7 @@ export class Residency {
   async acquire(id: string, heapBytes: number): Promise<Release> {
     let entry = this.resident.get(id);
     while (entry?.draining) {
-      await this.sleep(POLL_MS);
+      await sleep(POLL_MS);
       entry = this.resident.get(id);
     }
     if (entry) {
@@ -78,7 +74,7 @@ export class Residency {
       for (const [victimId, victim] of entry.awaiting) {
         if (this.resident.get(victimId) !== victim) entry.awaiting.delete(victimId);
       }
-      if (entry.awaiting.size > 0) await this.sleep(POLL_MS);
+      if (entry.awaiting.size > 0) await sleep(POLL_MS);
     }
     return release;
   }

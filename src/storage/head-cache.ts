@@ -17,6 +17,7 @@ import {
   isFinetuneHead,
 } from "../../adapters";
 import { Problem } from "../problem";
+import { awaitShared } from "../shared-wait";
 import { headKey, readHeadBytes } from "./heads";
 import type { AdapterRecord } from "./records";
 
@@ -54,7 +55,8 @@ export function loadHead(kv: KVNamespace, key: string, backbone: BackboneRef): P
   if (cached) {
     heads.delete(key);
     heads.set(key, cached);
-    return cached.head;
+    // Another request may be the one reading it.
+    return awaitShared(cached.head);
   }
   return remember(key, readHead(kv, key, backbone));
 }

@@ -6,6 +6,7 @@
  * sees it.
  */
 
+import { awaitShared } from "../shared-wait";
 import { ExpiringCache } from "./expiring-cache";
 
 /** How long an isolate trusts a serving record it read (README, "Revocation and rollback"). */
@@ -29,7 +30,8 @@ export function readServingRecord<T>(
   keep: (record: T) => T = (record) => record,
 ): Promise<T | null> {
   const cached = cache.get(name, Date.now());
-  if (cached) return cached as Promise<T | null>;
+  // Another request may be the one reading it.
+  if (cached) return awaitShared(cached as Promise<T | null>);
   const reading = kv.get<T>(name, "json").then((record) => record && keep(record));
   cache.set(name, reading, Date.now());
   reading.catch(() => cache.delete(name));

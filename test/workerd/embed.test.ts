@@ -138,6 +138,22 @@ describe("backbones whose wasm heaps do not fit an isolate together", () => {
       expect(third?.embeddings).toEqual(first?.embeddings);
     }
   });
+
+  it("serves concurrent first requests that wait for one load of a backbone", async () => {
+    for (const [unloads, loads] of [
+      ["mobilenet-v2", "use-lite"],
+      ["use-lite", "mobilenet-v2"],
+    ] as const) {
+      const image = [{ image: toBase64(picturePng(48, 48, 4)) }];
+      const inputs = (backbone: string) =>
+        backbone === "use-lite" ? ["a kitten sleeping"] : image;
+      expect((await postJson({ backbone: unloads, inputs: inputs(unloads) })).status).toBe(200);
+      const responses = await Promise.all(
+        Array.from({ length: 8 }, () => postJson({ backbone: loads, inputs: inputs(loads) })),
+      );
+      expect(responses.map((response) => response.status)).toEqual(Array(8).fill(200));
+    }
+  });
 });
 
 const png = picturePng(32, 32, 1);
