@@ -7,6 +7,7 @@
  */
 
 import { bytesToBase64 } from "../../adapters";
+import { sleep } from "../shared-wait";
 import { deleteHeads, readHeadBytes } from "../storage/heads";
 import { INLINE_HEAD_MAX_BYTES } from "../storage/inline-head";
 import { forgetServingRecords, rememberServingRecord } from "../storage/serving-cache";
@@ -105,7 +106,7 @@ async function writeRecord(kv: KVNamespace, name: string, value: object | null):
       return true;
     } catch (error) {
       console.warn(`serving record ${name}: write ${attempt} of ${ATTEMPTS} refused`, error);
-      if (attempt < ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS));
+      if (attempt < ATTEMPTS) await sleep(RETRY_AFTER_MS);
     }
   }
   return false;

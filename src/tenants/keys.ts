@@ -5,10 +5,11 @@
  */
 
 import { bytesToBase64Url } from "../../adapters";
+import { KEY_PREFIX } from "./key-shape";
 
-const KEY_PREFIX = "eak_";
+export { tenantIdOfKey } from "./key-shape";
+
 const SECRET_BYTES = 32;
-const KEY_SHAPE = /^eak_(t_[0-9a-f]{24})_[A-Za-z0-9_-]{43}$/;
 
 export interface IssuedKey {
   /** The full key, shown to the caller once. */
@@ -27,11 +28,6 @@ export async function issueApiKey(tenantId: string): Promise<IssuedKey> {
     hash: await sha256Hex(key),
     hint: key.slice(0, KEY_PREFIX.length + tenantId.length + 5),
   };
-}
-
-/** The tenant a key claims to belong to, or undefined when the key is not shaped like one of ours. */
-export function tenantIdOfKey(key: string): string | undefined {
-  return KEY_SHAPE.exec(key)?.[1];
 }
 
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {

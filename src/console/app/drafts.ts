@@ -6,17 +6,16 @@
  */
 
 import { useState } from "preact/hooks";
+import { tenantIdOfKey } from "../../tenants/key-shape";
 import { session } from "./api";
 
 const PREFIX = "edge-adapt:draft:";
-/** A tenant key names its tenant (src/tenants/keys.ts): `eak_<tenantId>_<secret>`. */
-const KEY_TENANT = /^eak_(t_[0-9a-f]+)_/;
 
 /** Drafts sessionStorage refused (over its quota): kept for this page's life only. */
 const unstored = new Map<string, string>();
 
 function itemOf(name: string): string {
-  const tenant = KEY_TENANT.exec(session.key() ?? "")?.[1] ?? "none";
+  const tenant = tenantIdOfKey(session.key() ?? "") ?? "none";
   return `${PREFIX}${tenant}:${name}`;
 }
 
