@@ -12,6 +12,7 @@ import { checkImageHeader } from "../../models/image";
 import { LIMITS } from "../limits";
 import { type RawInput, toBackboneInputs } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
+import { sleep } from "../shared-wait";
 
 const EMBED_BATCH = 32;
 
@@ -45,10 +46,10 @@ export async function embedRaw(
   const vectors: Float32Array[] = [];
   let embedMs = 0;
   for await (const inputs of decodedBatches(manifest, raws)) {
-    await yieldToTimer();
+    await sleep(0);
     const started = performance.now();
     const { embeddings } = await pool.embed(backbone, inputs, layer);
-    await yieldToTimer();
+    await sleep(0);
     embedMs += performance.now() - started;
     vectors.push(...embeddings);
   }
@@ -99,8 +100,4 @@ function headerPixels(bytes: Uint8Array): number {
   } catch {
     return 0;
   }
-}
-
-function yieldToTimer(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -66,6 +66,20 @@ describe("BackbonePool on the Node host", () => {
     expect(() => pool.manifest("resnet-9000")).toThrow(/unknown backbone "resnet-9000"/);
   });
 
+  it("lets other work run between the forward passes of a large batch", async () => {
+    const texts = Array.from({ length: 6 }, (_, i) => ({
+      kind: "text" as const,
+      text: `text ${i}`,
+    }));
+    const own = new BackbonePool(host);
+    await own.embed("lexical", texts.slice(0, 1));
+    const order: string[] = [];
+    const embedded = own.embed("lexical", texts).then(() => order.push("embedded"));
+    setTimeout(() => order.push("timer"), 0);
+    await embedded;
+    expect(order).toEqual(["timer", "embedded"]);
+  });
+
   it("embeds with a named cut layer and reports that layer's dimension", async () => {
     const manifest = pool.manifest("mobilenet-v2");
     const earlier = manifest.cutLayers.find((layer) => layer.name !== manifest.output.layer);
