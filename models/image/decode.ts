@@ -16,6 +16,7 @@ import jpeg from "jpeg-js";
 import { applyOrientation, jpegOrientation, pngOrientation } from "./exif-orientation";
 import { type JpegFrame, jpegFrame, pngSize, type Size } from "./header-size";
 import { ImageError } from "./image-error";
+import { checkJpegScans } from "./jpeg-scans";
 import { checkPngInflation } from "./png-inflation";
 import type { RgbImage } from "./rgb-image";
 import { sniffFormat } from "./sniff";
@@ -296,13 +297,16 @@ export function decodeImage(
 
 /**
  * decodeImage for bytes from a request: a PNG's zlib streams are first checked not to inflate past
- * its header's size, which decodeImage alone cannot see before it has allocated them whole.
+ * its header's size, which decodeImage alone cannot see before it has allocated them whole, and a
+ * JPEG's scans are counted (jpeg-scans.ts).
  */
 export async function decodeUntrustedImage(
   input: ArrayBuffer | Uint8Array,
   limits: DecodeLimits = DEFAULT_LIMITS,
 ): Promise<RgbImage> {
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
-  if (checkImageHeader(bytes, limits).format === "png") await checkPngInflation(bytes);
+  const { format } = checkImageHeader(bytes, limits);
+  if (format === "png") await checkPngInflation(bytes);
+  else checkJpegScans(bytes);
   return decodeImage(bytes, limits);
 }
