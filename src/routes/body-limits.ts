@@ -11,6 +11,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { LIMITS } from "../limits";
+import { Problem, problemResponse } from "../problem";
 import { payloadTooLarge } from "./problems";
 
 /** Paths of the routes that take images; every other route takes a control body. */
@@ -61,7 +62,8 @@ function drainingBodyLimit(maxSize: number): MiddlewareHandler {
       if ((await drain(body.getReader(), declared)) > maxSize) throw payloadTooLarge(maxSize);
       return next();
     }
-    const source = length === null ? relayed(c, body) : () => body.getReader();
+    const relay = length === null ? relayed(c, body) : undefined;
+    const source = relay?.source ?? (() => body.getReader());
     const limit = bodyLimit({
       maxSize,
       onError: async () => {
@@ -70,6 +72,9 @@ function drainingBodyLimit(maxSize: number): MiddlewareHandler {
       },
     });
     await limit(c, next);
+    // Whatever the route made of a body cut short (a parser's own error), the client hears why.
+    const unread = relay?.failure();
+    if (unread) c.res = problemResponse(c, unread);
     const { raw } = c.req;
     if (raw.body && !raw.bodyUsed && !raw.body.locked) await drain(raw.body.getReader(), undefined);
   };
@@ -106,19 +111,26 @@ export async function drain(
 
 /**
  * Replaces the request's body with a stream that pulls from `body` on demand (hono's reader then
- * holds only the relay's lock), and returns the source's reader for draining.
+ * holds only the relay's lock), and returns the source's reader for draining, and why the body could
+ * not be read to its end, if it could not (a chunked body cut short or malformed: the read fails).
  */
 function relayed(c: Context, body: ReadableStream<Uint8Array>) {
   const reader = body.getReader();
+  let failure: Problem | undefined;
   // No queue (highWaterMark 0): the relay reads only when it is read, so it has no read pending
   // when the limit is hit. workerd's request body takes one pending read at a time, and the drain's
   // read beside a pending one threw, leaving the rest of the body on the connection.
   const relay = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
+        try {
+          const { done, value } = await reader.read();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        } catch (error) {
+          failure = unreadableBody(error);
+          controller.error(failure);
+        }
       },
       cancel: (reason) => reader.cancel(reason),
     },
@@ -126,5 +138,14 @@ function relayed(c: Context, body: ReadableStream<Uint8Array>) {
   );
   // `duplex` is what Node's fetch needs for a streamed body (workers-types does not declare it).
   c.req.raw = new Request(c.req.raw, { body: relay, duplex: "half" } as RequestInit);
-  return () => reader;
+  return { source: () => reader, failure: () => failure };
+}
+
+function unreadableBody(error: unknown): Problem {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new Problem(
+    400,
+    "malformed-request",
+    `the request body could not be read to its end (${reason}): a chunked body must end with its last, empty chunk`,
+  );
 }

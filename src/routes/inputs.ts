@@ -21,6 +21,7 @@ import {
 } from "../../models/image";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
+import { sleep } from "../shared-wait";
 import { mediaType, nonUtf8Charset } from "./body-form";
 import { firstForbiddenCharacter, loneSurrogate } from "./text-fields";
 
@@ -76,7 +77,7 @@ export async function fromFormInputs(
   const values = Array.isArray(inputs) ? inputs : [inputs];
   return Promise.all(
     values.map(async (value, index): Promise<RawInput> => {
-      if (typeof value === "string") return { kind: "text", text: value };
+      if (typeof value === "string") return { kind: "text", text: formText(value, index) };
       const bytes = new Uint8Array(await value.arrayBuffer());
       if (!mediaType(value.type)?.startsWith("text/")) return { kind: "image", bytes };
       const charset = nonUtf8Charset(value.type);
@@ -89,6 +90,20 @@ export async function fromFormInputs(
       }
       return { kind: "text", text: utf8Text(bytes, index) };
     }),
+  );
+}
+
+/**
+ * A multipart text value, as workerd's FormData decoded it: bytes that were not UTF-8 come out as
+ * U+FFFD, which is refused rather than stored in their place (a text file or a JSON body that is not
+ * UTF-8 is refused too). A text that really holds U+FFFD can be sent in a JSON body.
+ */
+function formText(text: string, index: number): string {
+  if (!text.includes("\uFFFD")) return text;
+  throw new Problem(
+    422,
+    "invalid-text",
+    `input ${index} contains U+FFFD, the replacement character, which is what a multipart text value that is not UTF-8 decodes to: send it in UTF-8 (or, if the character is meant, in a JSON body)`,
   );
 }
 
@@ -127,7 +142,7 @@ export async function toBackboneInputs(
     if (input.kind === "text") {
       prepared.push(checkText(input.text, index));
     } else {
-      if (index > 0) await yieldToOtherRequests();
+      if (index > 0) await sleep(0); // other requests between two images' decoding
       const image = await namingAsync(index, () => decodeUntrustedImage(input.bytes, limits));
       prepared.push({ kind: "image", image });
     }
@@ -176,10 +191,6 @@ function inputSize({ preprocessing }: BackboneManifest): string {
   return preprocessing.kind === "image"
     ? `${preprocessing.resize.width}×${preprocessing.resize.height}`
     : "no images";
-}
-
-function yieldToOtherRequests(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function checkText(text: string, index: number): BackboneInput {

@@ -143,4 +143,22 @@ describe("body limits", () => {
       expect(state.cancelled).toBe(false);
     },
   );
+
+  it("answers 400 when a streamed body cannot be read to its end (a chunked body cut short)", async () => {
+    let sent = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent) return controller.error(new Error("Network connection lost."));
+        sent = true;
+        controller.enqueue(new TextEncoder().encode('{"samples":[{"input":"abc","lab'));
+      },
+    });
+    const response = await post("/v1/adapters/a_1/samples", { body });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(await response.json()).toMatchObject({
+      type: "/problems/malformed-request",
+      detail: expect.stringContaining("could not be read to its end (Network connection lost.)"),
+    });
+  });
 });

@@ -85,4 +85,12 @@ describe("fromFormInputs", () => {
       detail: "input 1 is a text file that is not UTF-8",
     });
   });
+
+  it("refuses a text value holding U+FFFD, what a multipart value that is not UTF-8 decodes to", async () => {
+    await expect(fromFormInputs(["fine", "latin1 caf\uFFFD au lait"])).rejects.toMatchObject({
+      status: 422,
+      slug: "invalid-text",
+      detail: expect.stringContaining("input 1 contains U+FFFD"),
+    });
+  });
 });

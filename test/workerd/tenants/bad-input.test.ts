@@ -157,6 +157,33 @@ const cases: [string, () => Promise<Response>, number, string][] = [
     "version-not-found",
   ],
   [
+    // workerd's FormData reads a value's bytes that are not UTF-8 as U+FFFD: it was stored so.
+    "a multipart text value that is not UTF-8",
+    () => {
+      const part = (name: string, value: number[]) => [
+        ...new TextEncoder().encode(
+          `--b\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n`,
+        ),
+        ...value,
+        13,
+        10,
+      ];
+      const latin1Cafe = [...new TextEncoder().encode("caf"), 0xe9, 0x20, 0x61, 0x75];
+      const body = new Uint8Array([
+        ...part("inputs", latin1Cafe),
+        ...part("label", [...new TextEncoder().encode("weather")]),
+        ...new TextEncoder().encode("--b--\r\n"),
+      ]);
+      return raw(samples(textAdapter), {
+        method: "POST",
+        headers: { "content-type": "multipart/form-data; boundary=b" },
+        body,
+      });
+    },
+    422,
+    "invalid-text",
+  ],
+  [
     "malformed JSON",
     () =>
       raw("/adapters", {
