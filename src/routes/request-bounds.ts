@@ -63,7 +63,9 @@ export const HyperparameterValueSchema = z.union(
   {
     error: (issue) =>
       protoKeyMessage(issue) ??
-      `a finite number, a string of at most ${REQUEST_BOUNDS.hyperparameterLength} characters, true or false, null, or a number per label`,
+      (Array.isArray(issue.input)
+        ? "one value, not a list: a grid of values to try goes in `sweep` (`cGrid` for logistic, `weightDecayGrid` for mlp)"
+        : `a finite number, a string of at most ${REQUEST_BOUNDS.hyperparameterLength} characters, true or false, null, or a number per label`),
   },
 );
 

@@ -99,6 +99,10 @@ const CandidateReportSchema = z
       available: z.boolean(),
       reasons: z.array(z.string()),
       estimatedPeakBytes: z.number(),
+      wasmHeapBytes: z.number().optional().openapi({
+        description:
+          "A fusion's: its networks' wasm heaps once they have embedded, added up (the manifests' figures).",
+      }),
     }),
     status: z.enum(["measured", "unavailable", "failed"]),
     error: z.string().nullable().openapi({ description: "Why a failed candidate failed." }),

@@ -98,7 +98,15 @@ const SweepRowSchema = z.object({
 export const TrainingReportSchema = z
   .object({
     headType: HeadTypeSchema,
-    backbone: z.object({ id: z.string(), weightsHash: z.string(), dim: z.int() }),
+    backbone: z.object({
+      id: z.string(),
+      weightsHash: z.string(),
+      dim: z.int(),
+      blocks: z.array(z.int()).optional().openapi({
+        description:
+          "A fusion's: the dims of its backbones' vectors, concatenated in this order (they add up to dim); absent for one backbone.",
+      }),
+    }),
     seed: z.int(),
     samples: z.object({
       raw: z.int(),
