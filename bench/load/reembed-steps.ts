@@ -14,17 +14,12 @@ import { percentile } from "../stats";
 import { BenchApi, type TenantAdapter } from "../tenants/api";
 import type { Sample } from "../tenants/texts";
 import { withWranglerDev } from "../wrangler-dev";
+import type { Job } from "./training";
 
 const SAMPLES_PER_LABEL = 150;
 const MIN_CHARACTERS = 300;
 const HEALTH_EVERY_MS = 100;
 const JOB_POLL_MS = 500;
-
-interface Job {
-  id: string;
-  status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
-  steps?: { steps: number; maxStepMs: number; computeMs: number };
-}
 
 const { values } = parseArgs({ options: { url: { type: "string" } } });
 const lines = values.url

@@ -19,7 +19,7 @@ const POLL_MS = 1_000;
  */
 const POLL_TIMEOUT_MS = 30_000;
 
-interface Job {
+export interface Job {
   id: string;
   status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
   steps?: { steps: number; maxStepMs: number; computeMs: number };
