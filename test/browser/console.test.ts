@@ -420,6 +420,15 @@ describe("the console", () => {
     await page.getByTestId("job-unreachable").waitFor();
     await until(() => page.getByTestId("job-status").textContent()).toMatch(/^(running|succeeded)/);
     await until(() => page.getByTestId("job-unreachable").count()).toBe(0);
+    // Cross-validated (15 samples), every round sweeps the candidates again: the curve goes on
+    // with each round's, not with the first round's alone.
+    const liveRound = () =>
+      page.evaluate<number>(
+        `Number(document.querySelector('[data-testid="learning-curve"]')?.dataset.round ?? 0)`,
+      );
+    await until(liveRound).toBeGreaterThan(1);
+    const seen = await liveRound();
+    await until(liveRound).toBeGreaterThan(seen);
     // The MLP trains in epochs: its validation loss draws a learning curve as it goes, completed
     // from the report once trained (the job's events sample its progress, so they may skip epochs).
     const curvePoints = () => page.locator('[data-testid="learning-curve"] circle').count();

@@ -2,9 +2,11 @@
 
 import { useRef, useState } from "preact/hooks";
 import {
+  candidateNames,
   confusionLayout,
   type EpochPoint,
   heat,
+  latestRound,
   linear,
   lossLabel,
   reliabilityBars,
@@ -276,39 +278,50 @@ export function Bar({ value, label }: { value: number; label?: string }) {
   );
 }
 
-/** Validation loss by epoch, a line per sweep candidate. */
+/**
+ * Validation loss by epoch, a line and a colour per sweep candidate. In cross-validation every round
+ * sweeps the candidates again on its own folds: while it trains, a line per candidate and round, the
+ * newest round's dark over the earlier rounds' light ones, so the chart moves on with each round.
+ */
 export function LearningCurve({ curves }: { curves: EpochPoint[][] }) {
   const points = curves.flat();
+  const round = latestRound(curves);
+  const isEarlier = (point: EpochPoint | undefined) => round !== null && point?.round !== round;
+  // The newest round drawn last, over the others.
+  const drawn = [...curves].sort((a, b) => Number(isEarlier(b[0])) - Number(isEarlier(a[0])));
   const firstEpoch = Math.min(...points.map((p) => p.epoch));
   const lastEpoch = Math.max(firstEpoch + 1, ...points.map((p) => p.epoch));
   const losses = points.map((p) => p.loss);
   const x = linear(firstEpoch, lastEpoch, 44, 310);
   const y = linear(Math.min(...losses), Math.max(...losses), 150, 16);
+  const styleOf = (point: EpochPoint | undefined) =>
+    `${candidateColour(point?.candidate ?? 1)}${isEarlier(point) ? " earlier" : ""}`;
   return (
     <figure>
       <svg
         class="plot"
         viewBox="0 0 320 180"
         role="img"
-        aria-label="learning curve: validation loss by epoch"
+        aria-label={`learning curve: validation loss by epoch${round === null ? "" : `, cross-validation round ${round}`}`}
         data-testid="learning-curve"
+        data-round={round ?? undefined}
       >
-        {curves.map((curve) => (
+        {drawn.map((curve) => (
           <polyline
-            key={curve[0]?.candidate}
-            class="curve"
+            key={`${curve[0]?.round}-${curve[0]?.candidate}`}
+            class={`curve ${styleOf(curve[0])}`}
             points={curve.map((p) => `${x(p.epoch)},${y(p.loss)}`).join(" ")}
           >
-            <title>{`candidate ${curve[0]?.candidate} ${curve[0]?.hyperparameters}`}</title>
+            <title>{`${curve[0]?.round ? `round ${curve[0].round}, ` : ""}candidate ${curve[0]?.candidate} ${curve[0]?.hyperparameters}`}</title>
           </polyline>
         ))}
-        {points.map((p) => (
+        {drawn.flat().map((p) => (
           <circle
-            key={`${p.candidate}-${p.epoch}`}
+            key={`${p.round}-${p.candidate}-${p.epoch}`}
             cx={x(p.epoch)}
             cy={y(p.loss)}
             r={2}
-            class="mean"
+            class={`dot ${styleOf(p)}`}
           />
         ))}
         <line x1={44} y1={150} x2={310} y2={150} class="axis-line" />
@@ -329,7 +342,25 @@ export function LearningCurve({ curves }: { curves: EpochPoint[][] }) {
           validation loss
         </text>
       </svg>
-      <figcaption class="hint">Validation loss per epoch, one line per sweep candidate.</figcaption>
+      <figcaption class="hint">
+        Validation loss per epoch, one line per sweep candidate
+        {round === null
+          ? "."
+          : ` and cross-validation round: round ${round} dark, the earlier rounds light.`}
+        <span class="legend">
+          {candidateNames(points).map(({ candidate, name }) => (
+            <span key={candidate}>
+              <svg class="swatch" viewBox="0 0 16 8" aria-hidden="true">
+                <line x1={0} y1={4} x2={16} y2={4} class={`curve ${candidateColour(candidate)}`} />
+              </svg>
+              {name}
+            </span>
+          ))}
+        </span>
+      </figcaption>
     </figure>
   );
 }
+
+/** A candidate's colour class: four colours, as many as a sweep has candidates (the MLP's: 2). */
+const candidateColour = (candidate: number) => `candidate-${(candidate - 1) % 4}`;

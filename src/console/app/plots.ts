@@ -120,6 +120,11 @@ export function heat(share: number): { fill: string; dark: boolean } {
 }
 
 export interface EpochPoint {
+  /**
+   * The cross-validation round (1-based) whose sweep reported it: every round sweeps the candidates
+   * again, on its own folds. Null in a holdout sweep, and on a report's curves (the mean over rounds).
+   */
+  round: number | null;
   /** The sweep candidate (1-based) and its hyperparameters, as the progress message names them. */
   candidate: number;
   hyperparameters: string;
@@ -131,14 +136,12 @@ export interface EpochPoint {
 const EPOCH_MESSAGE =
   /^(?:round (\d+)\/\d+ [^:]*: )?candidate (\d+)\/\d+ (.*); epoch (\d+) validation loss ([\d.]+)$/;
 
-/**
- * The epoch a training job's progress message reports (heads that train in epochs), if any. In
- * cross-validation only the first round's: every round sweeps the same candidates again.
- */
+/** The epoch a training job's progress message reports (heads that train in epochs), if any. */
 export function epochPoint(message: string | null): EpochPoint | null {
   const match = message ? EPOCH_MESSAGE.exec(message) : null;
-  if (!match || (match[1] !== undefined && match[1] !== "1")) return null;
+  if (!match) return null;
   return {
+    round: match[1] === undefined ? null : Number(match[1]),
     candidate: Number(match[2]),
     hyperparameters: match[3] as string,
     epoch: Number(match[4]),
@@ -146,14 +149,61 @@ export function epochPoint(message: string | null): EpochPoint | null {
   };
 }
 
-/** Adds a point to the curves, one per candidate, once per epoch. */
+/**
+ * Adds a point to the curves, one per candidate and round, each epoch once and in order (the job's
+ * events sample its progress, so a curve may skip epochs, never go back).
+ */
 export function withEpoch(curves: EpochPoint[][], point: EpochPoint | null): EpochPoint[][] {
   if (!point) return curves;
-  const index = curves.findIndex((curve) => curve[0]?.candidate === point.candidate);
+  const index = curves.findIndex(
+    (curve) => curve[0]?.candidate === point.candidate && curve[0]?.round === point.round,
+  );
   if (index < 0) return [...curves, [point]];
   const curve = curves[index] as EpochPoint[];
-  if (curve[curve.length - 1]?.epoch === point.epoch) return curves;
+  if ((curve[curve.length - 1] as EpochPoint).epoch >= point.epoch) return curves;
   return curves.map((c, k) => (k === index ? [...c, point] : c));
+}
+
+/** The newest cross-validation round the curves come from; null when none is a round's. */
+export function latestRound(curves: EpochPoint[][]): number | null {
+  const rounds = curves.flatMap((curve) => curve[0]?.round ?? []);
+  return rounds.length > 0 ? Math.max(...rounds) : null;
+}
+
+/**
+ * Each candidate's name in a learning curve's legend: its number, and the hyperparameters whose
+ * values tell the candidates apart (the MLP's sweep varies only `weightDecay`).
+ */
+export function candidateNames(points: EpochPoint[]): { candidate: number; name: string }[] {
+  const byCandidate = new Map(points.map((p) => [p.candidate, parsedObject(p.hyperparameters)]));
+  const all = [...byCandidate.values()];
+  const differing = [...new Set(all.flatMap((h) => Object.keys(h)))].filter(
+    (key) => new Set(all.map((h) => JSON.stringify(h[key]))).size > 1,
+  );
+  return [...byCandidate]
+    .sort(([a], [b]) => a - b)
+    .map(([candidate, hyperparameters]) => ({
+      candidate,
+      name: [
+        `candidate ${candidate}`,
+        differing
+          .filter((key) => key in hyperparameters)
+          .map((key) => `${key} ${String(hyperparameters[key])}`)
+          .join(", "),
+      ]
+        .filter(Boolean)
+        .join(": "),
+    }));
+}
+
+/** A JSON object's entries; anything else (not JSON, not an object) has none. */
+function parsedObject(json: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 /**
@@ -172,6 +222,7 @@ export function sweepCurves(sweep: SweepRow[]): EpochPoint[][] {
     row.epochs?.length
       ? [
           row.epochs.map(({ epoch, validationLoss }) => ({
+            round: null,
             candidate: index + 1,
             hyperparameters: JSON.stringify(row.hyperparameters),
             epoch,

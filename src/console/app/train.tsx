@@ -1,7 +1,8 @@
 /**
  * Training: start a job (head type, activate), follow it over SSE with a progress bar, and cancel
  * it. A head that trains in epochs (the MLP) reports each sweep candidate's validation loss in its
- * progress: those draw a learning curve per candidate; other heads get a curve of progress in time.
+ * progress: those draw a learning curve per candidate (and per round, in cross-validation); other
+ * heads get a curve of progress in time.
  */
 
 import { useEffect, useRef, useState } from "preact/hooks";

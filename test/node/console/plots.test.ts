@@ -3,10 +3,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  candidateNames,
   confusionLayout,
+  type EpochPoint,
   eceFromBins,
   epochPoint,
   heat,
+  latestRound,
   linear,
   lossLabel,
   paretoFront,
@@ -129,27 +132,35 @@ describe("scales and colours", () => {
 describe("learning curves from training progress", () => {
   const message = (candidate: number, epoch: number, loss: number) =>
     `candidate ${candidate}/3 {"hiddenUnits":64}; epoch ${epoch} validation loss ${loss.toFixed(4)}`;
+  const round = (r: number, candidate: number, epoch: number, loss: number) =>
+    `round ${r}/15 of 5-fold cross-validation × 3: ${message(candidate, epoch, loss)}`;
 
   it("reads the epoch and validation loss a head reports, and nothing from other messages", () => {
     expect(epochPoint(message(2, 7, 0.4321))).toEqual({
+      round: null,
       candidate: 2,
       hyperparameters: '{"hiddenUnits":64}',
       epoch: 7,
       loss: 0.4321,
     });
-    const round = (r: number) =>
-      `round ${r}/15 of 5-fold cross-validation × 3: ${message(2, 7, 0.4321)}`;
-    expect(epochPoint(round(1))).toEqual(epochPoint(message(2, 7, 0.4321)));
-    expect(epochPoint(round(2))).toBeNull();
+    expect(epochPoint(round(1, 2, 7, 0.4321))).toEqual({
+      ...epochPoint(message(2, 7, 0.4321)),
+      round: 1,
+    });
+    expect(epochPoint(round(12, 2, 7, 0.4321))?.round).toBe(12);
     expect(epochPoint('candidate 1/3 {"C":1}')).toBeNull();
     expect(epochPoint("refitting on train + validation")).toBeNull();
+    expect(
+      epochPoint("round 4/15 of 5-fold cross-validation × 3: refitting on train + validation"),
+    ).toBeNull();
     expect(epochPoint(null)).toBeNull();
   });
 
-  it("keeps one curve per candidate and one point per epoch", () => {
+  it("keeps one curve per candidate and one point per epoch, in order", () => {
     let curves = withEpoch([], epochPoint(message(1, 1, 0.9)));
     curves = withEpoch(curves, epochPoint(message(1, 1, 0.9)));
     curves = withEpoch(curves, epochPoint(message(1, 3, 0.5)));
+    curves = withEpoch(curves, epochPoint(message(1, 2, 0.7)));
     curves = withEpoch(curves, epochPoint("evaluating on the test split"));
     curves = withEpoch(curves, epochPoint(message(2, 1, 0.8)));
     expect(curves.map((curve) => curve.map((p) => [p.epoch, p.loss]))).toEqual([
@@ -159,6 +170,65 @@ describe("learning curves from training progress", () => {
       ],
       [[1, 0.8]],
     ]);
+    expect(latestRound(curves)).toBeNull();
+  });
+
+  it("draws every cross-validation round, each round's candidates as curves of their own", () => {
+    // The progress a cross-validated MLP training's events carry: every round sweeps both
+    // candidates again from epoch 1, on its own folds.
+    const messages = [
+      round(1, 1, 9, 0.0039),
+      round(1, 1, 37, 0.001),
+      round(1, 2, 18, 0.0099),
+      "round 1/15 of 5-fold cross-validation × 3: refitting on train + validation",
+      round(2, 1, 9, 0.0235),
+      round(2, 1, 28, 0.0131),
+      round(2, 2, 18, 0.0515),
+      round(3, 1, 18, 0.0006),
+    ];
+    const curves = messages.reduce(
+      (drawn, m) => withEpoch(drawn, epochPoint(m)),
+      [] as EpochPoint[][],
+    );
+    expect(curves.map((curve) => curve.map((p) => [p.round, p.candidate, p.epoch]))).toEqual([
+      [
+        [1, 1, 9],
+        [1, 1, 37],
+      ],
+      [[1, 2, 18]],
+      [
+        [2, 1, 9],
+        [2, 1, 28],
+      ],
+      [[2, 2, 18]],
+      [[3, 1, 18]],
+    ]);
+    expect(latestRound(curves)).toBe(3);
+  });
+
+  it("names each candidate by the hyperparameters that tell the candidates apart", () => {
+    const point = (candidate: number, hyperparameters: string) => ({
+      round: null,
+      candidate,
+      hyperparameters,
+      epoch: 1,
+      loss: 0.5,
+    });
+    expect(
+      candidateNames([
+        point(2, '{"hiddenUnits":64,"weightDecay":0.01}'),
+        point(1, '{"hiddenUnits":64,"weightDecay":0.0001}'),
+        point(1, '{"hiddenUnits":64,"weightDecay":0.0001}'),
+      ]),
+    ).toEqual([
+      { candidate: 1, name: "candidate 1: weightDecay 0.0001" },
+      { candidate: 2, name: "candidate 2: weightDecay 0.01" },
+    ]);
+    expect(candidateNames([point(1, '{"C":1}'), point(2, "not json")])).toEqual([
+      { candidate: 1, name: "candidate 1: C 1" },
+      { candidate: 2, name: "candidate 2" },
+    ]);
+    expect(candidateNames([point(1, '{"C":1}')])).toEqual([{ candidate: 1, name: "candidate 1" }]);
   });
 
   it("draws a report's kept curves, one per candidate that trained in epochs", () => {
