@@ -443,12 +443,15 @@ describe("the console", () => {
       1,
     );
     expect(await page.getByTestId("active-version").textContent()).toBe("2");
+    // The header names the head type of the version that serves, not the adapter's default.
+    await until(() => page.getByTestId("active-head-type").textContent()).toBe("mlp");
     await page.getByRole("tab", { name: "Versions" }).click();
     await page
       .locator('[data-testid="versions"] tr[data-version="1"]')
       .getByRole("button", { name: "Activate" })
       .click();
     await until(() => page.getByTestId("active-version").textContent()).toBe("1");
+    await until(() => page.getByTestId("active-head-type").textContent()).toBe("logistic");
     const adapter = await currentAdapter("colours");
     expect(adapter.activeVersion).toBe(1);
     await shot("6-versions");

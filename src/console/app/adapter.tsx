@@ -1,7 +1,7 @@
 /** One adapter: samples, training (with the report), try it, versions, selection. */
 
 import { useEffect, useRef, useState } from "preact/hooks";
-import { call, path } from "./api";
+import { call, fetchVersion, path } from "./api";
 import { Report } from "./report";
 import { TABS, type Tab } from "./route";
 import { movedIndex } from "./roving-focus";
@@ -50,6 +50,7 @@ export function AdapterView({
     refresh().catch(() => {});
   }, [tab]);
   const showReport = (version: number) => onTab("Report", version);
+  const servingHeadType = useServingHeadType(adapter);
   return (
     <div>
       <div class="row spread">
@@ -58,8 +59,15 @@ export function AdapterView({
         </button>
         <p class="hint">
           {modality} · {adapter.backbone}
-          {adapter.layer ? ` / ${adapter.layer}` : ""} · {adapter.headType} · active{" "}
+          {adapter.layer ? ` / ${adapter.layer}` : ""} · active{" "}
           <span data-testid="active-version">{adapter.activeVersion ?? "none"}</span>
+          {servingHeadType && (
+            <>
+              {" "}
+              (<span data-testid="active-head-type">{servingHeadType}</span>)
+            </>
+          )}{" "}
+          · default head {adapter.headType}
         </p>
       </div>
       <h2 ref={heading} tabindex={-1}>
@@ -127,6 +135,29 @@ export function AdapterView({
       </div>
     </div>
   );
+}
+
+/**
+ * The head type of the version that serves, read once per activation. The adapter's own `headType`
+ * is only what a training trains when the request names none: versions may be of any type.
+ */
+function useServingHeadType(adapter: Adapter): string | null {
+  const active = adapter.activeVersion === null ? null : `${adapter.id}/${adapter.activeVersion}`;
+  const [served, setServed] = useState<{ active: string; headType: string } | null>(null);
+  useEffect(() => {
+    if (adapter.activeVersion === null) return;
+    let live = true;
+    fetchVersion(adapter.id, adapter.activeVersion).then(
+      (version) =>
+        live && version && setServed({ active: active as string, headType: version.headType }),
+      // A failed read only leaves the head type out.
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [active]);
+  return served !== null && served.active === active ? served.headType : null;
 }
 
 const tabId = (tab: Tab) => `tab-${tab.toLowerCase().replace(" ", "-")}`;

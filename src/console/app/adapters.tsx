@@ -75,7 +75,7 @@ export function AdapterList() {
             <tr>
               <th>name</th>
               <th>backbone</th>
-              <th>head</th>
+              <th>default head</th>
               <th>active</th>
               <th />
             </tr>
