@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call, followJob, hasEnded, path, recentJobs } from "./api";
 import { ParetoPlot } from "./charts";
+import { isCurrentBinding, withTruthfulRounding } from "./recommendation";
 import type { Adapter, Candidate, Job, SelectionReport } from "./types";
 import { CancelJob, Card, ErrorBox, fixed, JobProgress, useAction } from "./ui";
 
@@ -79,9 +80,7 @@ export function Selection({
     );
   const report = job?.report;
   const running = [job, switchJob].find((j) => j !== null && !hasEnded(j)) ?? null;
-  // A fusion adapter has no layer of its own: its backbone id names its parts' layers.
-  const isCurrent = (c: Candidate) =>
-    c.backbone === adapter.backbone && (adapter.layer === null || c.layer === adapter.layer);
+  const isCurrent = (c: Candidate) => isCurrentBinding(c, adapter);
   return (
     <Card title="Backbone selection">
       <form
@@ -191,10 +190,20 @@ export function Selection({
           {report.recommendation && job && (
             <p>
               Recommended: <strong data-testid="recommendation">{report.recommendation.id}</strong>{" "}
-              — {report.recommendation.reason}{" "}
-              <button type="button" disabled={action.busy} onClick={() => apply({ jobId: job.id })}>
-                Apply
-              </button>
+              — {withTruthfulRounding(report.recommendation.reason)}{" "}
+              {isCurrentBinding(report.recommendation, adapter) ? (
+                <span class="hint" data-testid="recommendation-current">
+                  The adapter is on it already: nothing to apply.
+                </span>
+              ) : (
+                <button
+                  type="button"
+                  disabled={action.busy}
+                  onClick={() => apply({ jobId: job.id })}
+                >
+                  Apply
+                </button>
+              )}
             </p>
           )}
         </div>
