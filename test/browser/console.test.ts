@@ -636,10 +636,20 @@ describe("the console", () => {
     await until(() => page.getByTestId("count-sport").textContent()).toBe("6");
     expect(await sport.getByRole("textbox").inputValue()).toBe("");
     // Pasted rows the API refuses stay in their box, to correct; the rows it took go.
-    await page.getByLabel("Paste CSV rows").fill('the umpire called it out,sport\n"",sport');
+    const long = `the umpire called it out${", and the crowd booed for a long while".repeat(30)}`;
+    await page.getByLabel("Paste CSV rows").fill(`"${long}",sport\n"",sport`);
     await page.getByRole("button", { name: "Add rows" }).click();
     await until(() => page.getByTestId("count-sport").textContent()).toBe("7");
     await until(() => page.getByLabel("Paste CSV rows").inputValue()).toBe('"",sport');
+    // A long text shows two lines of itself, as high as two short ones; its title holds all of it.
+    const height = async (text: string) =>
+      (await sport.locator(".sample-text").filter({ hasText: text }).boundingBox())?.height ?? 0;
+    const oneLine = await height("a late goal won the cup");
+    expect(oneLine).toBeGreaterThan(0);
+    expect(await height(long)).toBeLessThanOrEqual(2 * oneLine + 1);
+    expect(
+      await sport.locator(".sample-text").filter({ hasText: long }).getAttribute("title"),
+    ).toBe(long);
     // A first version, on the lexical backbone, before the selection moves the adapter off it.
     await page.getByRole("tab", { name: "Train" }).click();
     await page.getByRole("button", { name: "Train", exact: true }).click();

@@ -43,5 +43,11 @@ export function SamplePreview({
   if (shown?.thumbnail) return <img src={shown.thumbnail} alt={shown.name ?? shown.label} />;
   // While its upload is fetched: a placeholder, not the id the fallback would show for a moment.
   if (pending(shown) && !failed) return <span class="pending" role="img" aria-label="loading" />;
-  return <span>{shown?.name ?? fallback}</span>;
+  const text = shown?.name ?? fallback;
+  // Two lines of it (an e-mail in full would make the list pages long); the title holds the rest.
+  return (
+    <span class="sample-text" title={text}>
+      {text}
+    </span>
+  );
 }
