@@ -349,6 +349,17 @@ describe("the console", () => {
     expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(
       360,
     );
+    // The per-class table fits, figures and all (their bars left out), and no label is broken.
+    const perClass = page.locator("table", { has: page.getByTestId("per-class") });
+    const lastColumn = await perClass.locator("th").last().boundingBox();
+    expect((lastColumn?.x ?? 0) + (lastColumn?.width ?? 0)).toBeLessThanOrEqual(360);
+    const labelHeights = await Promise.all(
+      (await perClass.locator(".label-cell").all()).map(
+        async (cell) => (await cell.boundingBox())?.height,
+      ),
+    );
+    const lineHeight = (await perClass.locator("th").first().boundingBox())?.height ?? 0;
+    for (const height of labelHeights) expect(height).toBeLessThan(lineHeight);
     await shot("3-report-360px");
     // Nor with a long unbroken label (a label box not yet filled: gone on the next visit).
     await page.getByRole("tab", { name: "Samples" }).click();

@@ -70,53 +70,57 @@ export function AdapterList() {
           </p>
         )}
         {adapters?.length === 0 && <p>No adapters yet: create one.</p>}
-        <table>
-          <thead>
-            <tr>
-              <th>name</th>
-              <th>backbone</th>
-              <th>default head</th>
-              <th>active</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {adapters?.map((adapter) => (
-              <tr key={adapter.id}>
-                <td>
-                  <button type="button" class="link" onClick={() => openAt(adapter)}>
-                    {adapter.name}
-                  </button>
-                </td>
-                <td>
-                  {adapter.backbone}
-                  {adapter.layer ? ` / ${adapter.layer}` : ""}
-                </td>
-                <td>{adapter.headType}</td>
-                <td>{adapter.activeVersion ? `v${adapter.activeVersion}` : "—"}</td>
-                <td>
-                  <button
-                    type="button"
-                    class="danger"
-                    aria-label={`delete ${adapter.name}`}
-                    onClick={(event) =>
-                      confirm(`Delete adapter "${adapter.name}" with its samples and versions?`) &&
-                      refocusInCard(
-                        event.currentTarget,
-                        action.run(async () => {
-                          await call("DELETE", `/v1/adapters/${path(adapter.id)}`);
-                          setAdapters((list) => list?.filter((a) => a.id !== adapter.id) ?? null);
-                        }),
-                      )
-                    }
-                  >
-                    Delete
-                  </button>
-                </td>
+        <div class="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th>name</th>
+                <th>backbone</th>
+                <th>default head</th>
+                <th>active</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {adapters?.map((adapter) => (
+                <tr key={adapter.id}>
+                  <td>
+                    <button type="button" class="link" onClick={() => openAt(adapter)}>
+                      {adapter.name}
+                    </button>
+                  </td>
+                  <td>
+                    {adapter.backbone}
+                    {adapter.layer ? ` / ${adapter.layer}` : ""}
+                  </td>
+                  <td>{adapter.headType}</td>
+                  <td>{adapter.activeVersion ? `v${adapter.activeVersion}` : "—"}</td>
+                  <td>
+                    <button
+                      type="button"
+                      class="danger"
+                      aria-label={`delete ${adapter.name}`}
+                      onClick={(event) =>
+                        confirm(
+                          `Delete adapter "${adapter.name}" with its samples and versions?`,
+                        ) &&
+                        refocusInCard(
+                          event.currentTarget,
+                          action.run(async () => {
+                            await call("DELETE", `/v1/adapters/${path(adapter.id)}`);
+                            setAdapters((list) => list?.filter((a) => a.id !== adapter.id) ?? null);
+                          }),
+                        )
+                      }
+                    >
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </Card>
       <NewAdapter
         backbones={backbones}

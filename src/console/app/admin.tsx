@@ -138,44 +138,46 @@ function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: stri
         </div>
       )}
       <ErrorBox error={action.error} />
-      <table>
-        <thead>
-          <tr>
-            <th>key</th>
-            <th>created</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {keys.map((key) => (
-            <tr key={key.id}>
-              <td>
-                <code>{key.hint}…</code>
-              </td>
-              <td>{new Date(key.createdAt).toLocaleString()}</td>
-              <td>
-                <button
-                  type="button"
-                  class="danger"
-                  onClick={(event) =>
-                    confirm(`Revoke key ${key.hint}…? Clients using it stop working.`) &&
-                    refocusInCard(
-                      event.currentTarget,
-                      action.run(async () => {
-                        await callAdmin("DELETE", `${keysPath}/${path(key.id)}`);
-                        setKeys((list) => list.filter((k) => k.id !== key.id));
-                        setIssued((shown) => (shown?.id === key.id ? null : shown));
-                      }),
-                    )
-                  }
-                >
-                  Revoke
-                </button>
-              </td>
+      <div class="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th>key</th>
+              <th>created</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {keys.map((key) => (
+              <tr key={key.id}>
+                <td>
+                  <code>{key.hint}…</code>
+                </td>
+                <td>{new Date(key.createdAt).toLocaleString()}</td>
+                <td>
+                  <button
+                    type="button"
+                    class="danger"
+                    onClick={(event) =>
+                      confirm(`Revoke key ${key.hint}…? Clients using it stop working.`) &&
+                      refocusInCard(
+                        event.currentTarget,
+                        action.run(async () => {
+                          await callAdmin("DELETE", `${keysPath}/${path(key.id)}`);
+                          setKeys((list) => list.filter((k) => k.id !== key.id));
+                          setIssued((shown) => (shown?.id === key.id ? null : shown));
+                        }),
+                      )
+                    }
+                  >
+                    Revoke
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </Card>
   );
 }

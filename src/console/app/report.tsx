@@ -93,34 +93,38 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
         <p class="hint" data-testid="metrics-basis">
           {metricsBasis(evaluation.protocol, evaluation.samples)}
         </p>
-        <table>
-          <thead>
-            <tr>
-              <th>label</th>
-              <th>precision</th>
-              <th>recall</th>
-              <th>F1</th>
-              <th>n</th>
-            </tr>
-          </thead>
-          <tbody data-testid="per-class">
-            {test.perClass.map((c) => (
-              <tr key={c.label}>
-                <td class="label-cell">{c.label}</td>
-                <td>
-                  <Bar value={c.precision} />
-                </td>
-                <td>
-                  <Bar value={c.recall} />
-                </td>
-                <td>
-                  <Bar value={c.f1} />
-                </td>
-                <td>{c.support}</td>
+        <div class="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th>label</th>
+                <th>precision</th>
+                <th>recall</th>
+                <th>F1</th>
+                <th>n</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody data-testid="per-class">
+              {test.perClass.map((c) => (
+                <tr key={c.label}>
+                  <td>
+                    <span class="label-cell">{c.label}</span>
+                  </td>
+                  <td>
+                    <Bar value={c.precision} />
+                  </td>
+                  <td>
+                    <Bar value={c.recall} />
+                  </td>
+                  <td>
+                    <Bar value={c.f1} />
+                  </td>
+                  <td>{c.support}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         <h3>Evaluation</h3>
         <p data-testid="split">
           {evaluation.protocol.reason}; the served head is trained on {servedOn(samples)} (
@@ -140,28 +144,30 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
         <p class="hint">{hyperparameters.selection}</p>
         <details>
           <summary>Sweep ({hyperparameters.sweep.length} candidates)</summary>
-          <table>
-            <thead>
-              <tr>
-                <th>hyperparameters</th>
-                <th>val. accuracy</th>
-                <th>val. log loss</th>
-                <th>iterations / epochs</th>
-              </tr>
-            </thead>
-            <tbody>
-              {hyperparameters.sweep.map((row) => (
-                <tr key={JSON.stringify(row.hyperparameters)}>
-                  <td>
-                    <code>{JSON.stringify(row.hyperparameters)}</code>
-                  </td>
-                  <td>{percent(row.validationAccuracy)}</td>
-                  <td>{fixed(row.validationLogLoss)}</td>
-                  <td>{row.iterations}</td>
+          <div class="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th>hyperparameters</th>
+                  <th>val. accuracy</th>
+                  <th>val. log loss</th>
+                  <th>iterations / epochs</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {hyperparameters.sweep.map((row) => (
+                  <tr key={JSON.stringify(row.hyperparameters)}>
+                    <td>
+                      <code>{JSON.stringify(row.hyperparameters)}</code>
+                    </td>
+                    <td>{percent(row.validationAccuracy)}</td>
+                    <td>{fixed(row.validationLogLoss)}</td>
+                    <td>{row.iterations}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </details>
         {curves.length > 0 && (
           <>

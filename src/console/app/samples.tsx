@@ -287,27 +287,29 @@ export function Samples({
         </p>
       )}
       {outcomes.length > 0 && (
-        <table data-testid="upload-outcomes">
-          <thead>
-            <tr>
-              <th>file</th>
-              <th>label</th>
-              <th>outcome</th>
-            </tr>
-          </thead>
-          <tbody>
-            {outcomes.map((o, k) => (
-              <tr key={`${o.name}-${k}`} class={o.status}>
-                <td>{o.name}</td>
-                <td>{o.label}</td>
-                <td>
-                  {o.status}
-                  {o.detail && <span class="detail"> — {o.detail}</span>}
-                </td>
+        <div class="table-scroll">
+          <table data-testid="upload-outcomes">
+            <thead>
+              <tr>
+                <th>file</th>
+                <th>label</th>
+                <th>outcome</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {outcomes.map((o, k) => (
+                <tr key={`${o.name}-${k}`} class={o.status}>
+                  <td>{o.name}</td>
+                  <td>{o.label}</td>
+                  <td>
+                    {o.status}
+                    {o.detail && <span class="detail"> — {o.detail}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </Card>
   );

@@ -133,52 +133,54 @@ export function Selection({
       {report && (
         <div data-testid="selection-report">
           <p class="hint">{report.rule}</p>
-          <table>
-            <thead>
-              <tr>
-                <th>rank</th>
-                <th>candidate</th>
-                <th>macro-F1 (CV)</th>
-                <th>latency ms/item</th>
-                <th>status</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {[...report.candidates]
-                .sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9))
-                .map((c) => (
-                  <tr key={c.id} class={c.id === report.recommendation?.id ? "active" : ""}>
-                    <td>{c.rank ?? "—"}</td>
-                    <td>
-                      {c.id}
-                      {c.nearTie && <span class="tag">near tie</span>}
-                      {c.paretoOptimal && <span class="tag">Pareto</span>}
-                    </td>
-                    <td>{c.metrics ? fixed(c.metrics.crossValidatedMacroF1.mean) : "—"}</td>
-                    <td>{c.metrics ? fixed(c.metrics.latencyMsPerItem, 2) : "—"}</td>
-                    <td>
-                      {c.status}
-                      {c.error ? `: ${c.error}` : ""}
-                      {c.status === "unavailable" ? `: ${c.availability.reasons.join("; ")}` : ""}
-                    </td>
-                    <td>
-                      {c.status === "measured" && !isCurrent(c) && (
-                        <button
-                          type="button"
-                          class="small"
-                          disabled={action.busy}
-                          aria-label={`switch to ${c.id}`}
-                          onClick={() => apply(switchRequest(c))}
-                        >
-                          Switch
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
+          <div class="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th>rank</th>
+                  <th>candidate</th>
+                  <th>macro-F1 (CV)</th>
+                  <th>latency ms/item</th>
+                  <th>status</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {[...report.candidates]
+                  .sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9))
+                  .map((c) => (
+                    <tr key={c.id} class={c.id === report.recommendation?.id ? "active" : ""}>
+                      <td>{c.rank ?? "—"}</td>
+                      <td>
+                        {c.id}
+                        {c.nearTie && <span class="tag">near tie</span>}
+                        {c.paretoOptimal && <span class="tag">Pareto</span>}
+                      </td>
+                      <td>{c.metrics ? fixed(c.metrics.crossValidatedMacroF1.mean) : "—"}</td>
+                      <td>{c.metrics ? fixed(c.metrics.latencyMsPerItem, 2) : "—"}</td>
+                      <td>
+                        {c.status}
+                        {c.error ? `: ${c.error}` : ""}
+                        {c.status === "unavailable" ? `: ${c.availability.reasons.join("; ")}` : ""}
+                      </td>
+                      <td>
+                        {c.status === "measured" && !isCurrent(c) && (
+                          <button
+                            type="button"
+                            class="small"
+                            disabled={action.busy}
+                            aria-label={`switch to ${c.id}`}
+                            onClick={() => apply(switchRequest(c))}
+                          >
+                            Switch
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </div>
           <ParetoPlot candidates={report.candidates} />
           <p class="hint">Ringed: near ties with the best. The line joins the Pareto front.</p>
           {report.notes.map((note) => (

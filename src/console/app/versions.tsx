@@ -37,91 +37,93 @@ export function Versions({
     <Card title="Versions">
       <ErrorBox error={action.error} />
       {versions.length === 0 && !action.busy && !action.error && <p>No version yet: train one.</p>}
-      <table data-testid="versions">
-        <thead>
-          <tr>
-            <th>version</th>
-            <th>head</th>
-            <th>backbone</th>
-            <th>accuracy</th>
-            <th>macro-F1</th>
-            <th>ECE</th>
-            <th>created</th>
-            <th>export</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {versions.map((v) => (
-            <tr key={v.version} data-version={v.version} class={v.active ? "active" : ""}>
-              <td>
-                <button type="button" class="link" onClick={() => onShow(v.version)}>
-                  v{v.version}
-                </button>
-              </td>
-              <td>{v.headType}</td>
-              <td>
-                {v.binding.backbone}
-                {v.binding.layer ? ` / ${v.binding.layer}` : ""}
-              </td>
-              <td>{fixed(v.report.evaluation.accuracy.value)}</td>
-              <td>{fixed(v.report.evaluation.macroF1.value)}</td>
-              <td>{fixed(v.report.evaluation.metrics.expectedCalibrationError.value)}</td>
-              <td>{new Date(v.createdAt).toLocaleString()}</td>
-              <td>
-                {exportsOf(v, exportFormatsOf).length === 0 && (
-                  <span class="hint">
-                    none:{" "}
-                    {v.headType === "finetune"
-                      ? "a finetune head tunes the backbone"
-                      : "a fused head is not exported"}
-                  </span>
-                )}
-                {exportsOf(v, exportFormatsOf).map(([format, name]) => (
-                  <button
-                    key={format}
-                    type="button"
-                    class="small link"
-                    aria-label={`export v${v.version} as ${name}`}
-                    onClick={() =>
-                      action.run(() => download(`${versionsPath}/${v.version}/export`, format))
-                    }
-                  >
-                    {name}
-                  </button>
-                ))}
-              </td>
-              <td>
-                {v.active ? (
-                  <strong>active</strong>
-                ) : !onAdaptersBackbone(v, adapter) ? (
-                  // The API refuses it (409) until the adapter is switched back (Selection).
-                  <span class="hint" data-testid="other-backbone">
-                    another backbone: switch back to activate
-                  </span>
-                ) : (
-                  <button
-                    type="button"
-                    aria-label={`activate v${v.version}`}
-                    onClick={(event) =>
-                      refocusInCard(
-                        event.currentTarget,
-                        action.run(async () => {
-                          await call("POST", `${versionsPath}/${v.version}/activate`);
-                          await onActivated();
-                          await load();
-                        }),
-                      )
-                    }
-                  >
-                    Activate
-                  </button>
-                )}
-              </td>
+      <div class="table-scroll">
+        <table data-testid="versions">
+          <thead>
+            <tr>
+              <th>version</th>
+              <th>head</th>
+              <th>backbone</th>
+              <th>accuracy</th>
+              <th>macro-F1</th>
+              <th>ECE</th>
+              <th>created</th>
+              <th>export</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr key={v.version} data-version={v.version} class={v.active ? "active" : ""}>
+                <td>
+                  <button type="button" class="link" onClick={() => onShow(v.version)}>
+                    v{v.version}
+                  </button>
+                </td>
+                <td>{v.headType}</td>
+                <td>
+                  {v.binding.backbone}
+                  {v.binding.layer ? ` / ${v.binding.layer}` : ""}
+                </td>
+                <td>{fixed(v.report.evaluation.accuracy.value)}</td>
+                <td>{fixed(v.report.evaluation.macroF1.value)}</td>
+                <td>{fixed(v.report.evaluation.metrics.expectedCalibrationError.value)}</td>
+                <td>{new Date(v.createdAt).toLocaleString()}</td>
+                <td>
+                  {exportsOf(v, exportFormatsOf).length === 0 && (
+                    <span class="hint">
+                      none:{" "}
+                      {v.headType === "finetune"
+                        ? "a finetune head tunes the backbone"
+                        : "a fused head is not exported"}
+                    </span>
+                  )}
+                  {exportsOf(v, exportFormatsOf).map(([format, name]) => (
+                    <button
+                      key={format}
+                      type="button"
+                      class="small link"
+                      aria-label={`export v${v.version} as ${name}`}
+                      onClick={() =>
+                        action.run(() => download(`${versionsPath}/${v.version}/export`, format))
+                      }
+                    >
+                      {name}
+                    </button>
+                  ))}
+                </td>
+                <td>
+                  {v.active ? (
+                    <strong>active</strong>
+                  ) : !onAdaptersBackbone(v, adapter) ? (
+                    // The API refuses it (409) until the adapter is switched back (Selection).
+                    <span class="hint" data-testid="other-backbone">
+                      another backbone: switch back to activate
+                    </span>
+                  ) : (
+                    <button
+                      type="button"
+                      aria-label={`activate v${v.version}`}
+                      onClick={(event) =>
+                        refocusInCard(
+                          event.currentTarget,
+                          action.run(async () => {
+                            await call("POST", `${versionsPath}/${v.version}/activate`);
+                            await onActivated();
+                            await load();
+                          }),
+                        )
+                      }
+                    >
+                      Activate
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </Card>
   );
 }
