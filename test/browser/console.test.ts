@@ -649,7 +649,19 @@ describe("the console", () => {
     // Pasted rows the API refuses stay in their box, to correct; the rows it took go.
     const long = `the umpire called it out${", and the crowd booed for a long while".repeat(30)}`;
     await page.getByLabel("Paste CSV rows").fill(`"${long}",sport\n"",sport`);
+    // The refused batch is sent again a row at a time, to find which: a request each (slowed
+    // here), which the progress says as it goes rather than stand at "uploaded 0 of 2".
+    const uploads = (url: URL) => url.pathname.endsWith("/samples");
+    await page.route(uploads, async (route) => {
+      if (route.request().method() === "POST") await new Promise((go) => setTimeout(go, 800));
+      await route.continue();
+    });
     await page.getByRole("button", { name: "Add rows" }).click();
+    await until(() => page.getByTestId("upload-progress").textContent()).toMatch(
+      /^uploaded 1 of 2 — the API refused a batch: sending its items one at a time/,
+    );
+    await until(() => page.getByTestId("upload-progress").textContent()).toBe("uploaded 2 of 2");
+    await page.unroute(uploads);
     await until(() => page.getByTestId("count-sport").textContent()).toBe("7");
     await until(() => page.getByLabel("Paste CSV rows").inputValue()).toBe('"",sport');
     // A long text shows two lines of itself, as high as two short ones; its title holds all of it.

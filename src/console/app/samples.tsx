@@ -61,7 +61,12 @@ export function Samples({
   onCounts: (counts: SampleCounts) => void;
 }) {
   const [outcomes, setOutcomes] = useState<Outcome[]>([]);
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [progress, setProgress] = useState<{
+    done: number;
+    total: number;
+    /** A refused batch's items are sent one at a time, to find which the API refuses. */
+    oneByOne: boolean;
+  } | null>(null);
   const [newLabel, setNewLabel] = useState("");
   /** A CSV's first row read as column names, which was not sent: said, so that it is not a surprise. */
   const [skippedHeader, setSkippedHeader] = useState<string[] | null>(null);
@@ -79,7 +84,17 @@ export function Samples({
 
   // Uploads started while others are in flight (two drops in a row) wait their turn and join
   // them: one progress bar and one list of outcomes, until every one of them is done.
-  const uploads = useRef({ queue: Promise.resolve(), inFlight: 0, done: 0, total: 0 });
+  const uploads = useRef({
+    queue: Promise.resolve(),
+    inFlight: 0,
+    done: 0,
+    total: 0,
+    oneByOne: false,
+  });
+  const showProgress = () => {
+    const { done, total, oneByOne } = uploads.current;
+    setProgress({ done, total, oneByOne });
+  };
   /** This upload's outcomes, in the items' order; null if it stopped short (no answer, say). */
   const upload = (items: Item[]): Promise<Outcome[] | null> => {
     const run = uploads.current;
@@ -92,17 +107,18 @@ export function Samples({
     }
     run.inFlight += 1;
     run.total += items.length;
-    setProgress({ done: run.done, total: run.total });
+    showProgress();
+    // Each outcome is shown once known: a refused batch's items go one request each.
+    const settled = (outcomes: Outcome[]) => {
+      sent.push(...outcomes);
+      run.done += outcomes.length;
+      showProgress();
+      setOutcomes((shown) => [...shown, ...outcomes]);
+    };
     run.queue = run.queue.then(() =>
       action
         .run(async () => {
-          for (const group of batches(items)) {
-            const outcomes = await uploadGroup(group);
-            sent.push(...outcomes);
-            run.done += group.length;
-            setProgress({ done: run.done, total: run.total });
-            setOutcomes((shown) => [...shown, ...outcomes]);
-          }
+          for (const group of batches(items)) await uploadGroup(group, settled);
           finished = true;
           onCounts(await call<SampleCounts>("GET", samplesPath));
         })
@@ -113,44 +129,48 @@ export function Samples({
     return run.queue.then(() => (finished ? sent : null));
   };
 
-  /** One request; if the API refuses the batch, each item alone, to say which one it refused. */
-  async function uploadGroup(group: Item[]): Promise<Outcome[]> {
+  /**
+   * One request; if the API refuses the batch, each item alone, to say which one it refused. That
+   * takes a request per item (seconds, for a batch of texts to embed): the progress says so.
+   */
+  async function uploadGroup(group: Item[], settled: (outcomes: Outcome[]) => void) {
     try {
-      const result = await call<UploadResult>("POST", samplesPath, requestBody(group));
-      await Promise.all(
-        group.map(async (item, k) => {
-          const sample = result.samples[k];
-          if (sample) known.set(await hashOf(item), preview(item, sample));
-        }),
-      );
-      return group.map((item, k) => {
-        const sample = result.samples[k];
-        return {
-          name: item.name,
-          label: item.label,
-          status: sample?.status ?? "refused",
-          id: sample?.id,
-          detail:
-            [item.note, storedElsewhere(item, sample)].filter(Boolean).join("; ") || undefined,
-        };
-      });
+      settled(await sendBatch(group));
     } catch (error) {
       if (!(error instanceof ApiError) || error.status === 401) throw error;
-      if (group.length > 1) {
-        const each: Outcome[] = [];
-        for (const item of group) each.push(...(await uploadGroup([item])));
-        return each;
+      if (group.length === 1) {
+        settled([refusedAlone(group[0] as Item, error)]);
+        return;
       }
-      const item = group[0] as Item;
-      return [
-        {
-          name: item.name,
-          label: item.label,
-          status: "refused",
-          detail: `${error.title}: ${aloneItemDetail(error.detail, item.name)}`,
-        },
-      ];
+      uploads.current.oneByOne = true;
+      showProgress();
+      try {
+        for (const item of group) await uploadGroup([item], settled);
+      } finally {
+        uploads.current.oneByOne = false;
+        showProgress();
+      }
     }
+  }
+
+  async function sendBatch(group: Item[]): Promise<Outcome[]> {
+    const result = await call<UploadResult>("POST", samplesPath, requestBody(group));
+    await Promise.all(
+      group.map(async (item, k) => {
+        const sample = result.samples[k];
+        if (sample) known.set(await hashOf(item), preview(item, sample));
+      }),
+    );
+    return group.map((item, k) => {
+      const sample = result.samples[k];
+      return {
+        name: item.name,
+        label: item.label,
+        status: sample?.status ?? "refused",
+        id: sample?.id,
+        detail: [item.note, storedElsewhere(item, sample)].filter(Boolean).join("; ") || undefined,
+      };
+    });
   }
 
   const addImages = async (label: string, files: FileList | File[]) => {
@@ -277,6 +297,8 @@ export function Samples({
           {/* Announced as it moves, as a job's progress is. */}
           <span data-testid="upload-progress" role="status">
             uploaded {progress.done} of {progress.total}
+            {progress.oneByOne &&
+              " — the API refused a batch: sending its items one at a time, to find which"}
           </span>
         </div>
       )}
@@ -509,6 +531,16 @@ function LabelBox({
       )}
     </div>
   );
+}
+
+/** An item the API refused when sent alone, with its problem, naming the item. */
+function refusedAlone(item: Item, error: ApiError): Outcome {
+  return {
+    name: item.name,
+    label: item.label,
+    status: "refused",
+    detail: `${error.title}: ${aloneItemDetail(error.detail, item.name)}`,
+  };
 }
 
 async function imageItem(picked: File, label: string): Promise<Item> {
