@@ -748,8 +748,8 @@ describe("the console", () => {
       .first()
       .waitFor();
     expect(await page.getByRole("button", { name: /^export v\d+ as ONNX$/ }).count()).toBe(0);
-    // A version trained on another backbone than the adapter's offers no Activate, which the API
-    // refuses (409) until the adapter is switched back.
+    // A version trained on another backbone than the adapter's, or another layer of it, offers no
+    // Activate, which the API refuses (409) until the adapter is switched back; it says which.
     const adapterNow = await currentAdapter("topics");
     const { versions } = await api<{
       versions: { version: number; binding: { backbone: string; layer: string | null } }[];
@@ -758,9 +758,11 @@ describe("the console", () => {
       (v) => v.binding.backbone !== adapterNow.backbone || v.binding.layer !== adapterNow.layer,
     );
     expect(elsewhere.length).toBeGreaterThan(0);
-    for (const { version } of elsewhere) {
+    for (const { version, binding } of elsewhere) {
       const row = page.locator(`[data-testid="versions"] tr[data-version="${version}"]`);
-      expect(await row.getByTestId("other-backbone").count()).toBe(1);
+      expect(await row.getByTestId("trained-elsewhere").textContent()).toBe(
+        `another ${binding.backbone === adapterNow.backbone ? "layer" : "backbone"}: switch back to activate`,
+      );
       expect(await row.getByRole("button", { name: `activate v${version}` }).count()).toBe(0);
     }
     // Back on the Selection tab, once it has read its jobs (the next test revokes the key).

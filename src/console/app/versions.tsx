@@ -95,10 +95,10 @@ export function Versions({
                 <td>
                   {v.active ? (
                     <strong>active</strong>
-                  ) : !onAdaptersBackbone(v, adapter) ? (
+                  ) : trainedElsewhere(v, adapter) ? (
                     // The API refuses it (409) until the adapter is switched back (Selection).
-                    <span class="hint" data-testid="other-backbone">
-                      another backbone: switch back to activate
+                    <span class="hint" data-testid="trained-elsewhere">
+                      another {trainedElsewhere(v, adapter)}: switch back to activate
                     </span>
                   ) : (
                     <button
@@ -135,9 +135,13 @@ const EXPORTS = [
   ["json", "JSON"],
 ] as const;
 
-/** Whether a version was trained on the backbone and layer the adapter is on now. */
-function onAdaptersBackbone(version: HeadVersion, adapter: Adapter): boolean {
-  return version.binding.backbone === adapter.backbone && version.binding.layer === adapter.layer;
+/**
+ * What a version was trained on that the adapter is not on now: another backbone, or another cut
+ * layer of the same one; null if neither.
+ */
+function trainedElsewhere(version: HeadVersion, adapter: Adapter): "backbone" | "layer" | null {
+  if (version.binding.backbone !== adapter.backbone) return "backbone";
+  return version.binding.layer === adapter.layer ? null : "layer";
 }
 
 /**
