@@ -1,7 +1,8 @@
 /**
  * Text typed or pasted into a box, kept in the tab's sessionStorage until the API has taken it, so
  * that a session that ends (a revoked key, a reload) does not lose it: signing in again with a key
- * of the same tenant brings it back in the same box. Drafts are the signed-in tenant's: signing in
+ * of the same tenant brings it back in the same box. So are the labels added in the console, which
+ * the API knows only once they have samples (`useDraftList`). Drafts are the signed-in tenant's: signing in
  * as another tenant, or signing out on purpose, forgets the others (`keepDraftsOf`, `forgetDrafts`).
  */
 
@@ -43,6 +44,31 @@ export function useDraft(name: string): [string, (text: string) => void] {
     changed((count) => count + 1);
   };
   return [read(item), update];
+}
+
+/**
+ * A list kept as a draft (as JSON), and a setter that changes the list as stored when it is called,
+ * not as it was at the last render.
+ */
+export function useDraftList(
+  name: string,
+): [string[], (change: (list: string[]) => string[]) => void] {
+  const [text, setText] = useDraft(name);
+  const update = (change: (list: string[]) => string[]) => {
+    const next = change(listOf(read(itemOf(name))));
+    setText(next.length > 0 ? JSON.stringify(next) : "");
+  };
+  return [listOf(text), update];
+}
+
+/** A draft list's strings; none if none is kept. */
+function listOf(text: string): string[] {
+  try {
+    const list: unknown = JSON.parse(text);
+    return Array.isArray(list) ? list.filter((item) => typeof item === "string") : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Forgets every draft but those of the tenant now signed in (none for the admin). */

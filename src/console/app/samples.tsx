@@ -17,7 +17,7 @@ import {
   parseLabelledText,
 } from "./batches";
 import { fitPicture } from "./downscale";
-import { submitOnCtrlEnter, useDraft } from "./drafts";
+import { submitOnCtrlEnter, useDraft, useDraftList } from "./drafts";
 import { type KnownSample, knownSamples, loadKnownSamples, sha256Hex } from "./known-samples";
 import { movedIndex } from "./roving-focus";
 import { SamplePreview } from "./sample-preview";
@@ -70,7 +70,8 @@ export function Samples({
   const [newLabel, setNewLabel] = useState("");
   /** A CSV's first row read as column names, which was not sent: said, so that it is not a surprise. */
   const [skippedHeader, setSkippedHeader] = useState<string[] | null>(null);
-  const [extraLabels, setExtraLabels] = useState<string[]>([]);
+  // Labels added here, which the API knows once they have samples: kept until deleted.
+  const [addedLabels, setAddedLabels] = useDraftList(`${adapterId}:labels`);
   const action = useAction();
   const samplesPath = `/v1/adapters/${path(adapterId)}/samples`;
   const known = knownSamples(adapterId);
@@ -79,7 +80,9 @@ export function Samples({
     action.run(async () => onCounts(await loadKnownSamples(adapterId)));
   }, [adapterId]);
 
-  const labels = [...new Set([...(counts?.labels.map((l) => l.label) ?? []), ...extraLabels])];
+  // None until listed: an added label's box would say it has no samples, which it may have.
+  const labels =
+    counts === null ? [] : [...new Set([...counts.labels.map((l) => l.label), ...addedLabels])];
   const countOf = (label: string) => counts?.labels.find((l) => l.label === label)?.count ?? 0;
 
   // Uploads started while others are in flight (two drops in a row) wait their turn and join
@@ -185,7 +188,7 @@ export function Samples({
       action.run(async () => {
         await call("DELETE", `${samplesPath}?label=${encodeURIComponent(label)}`);
         known.forgetLabel(label);
-        setExtraLabels((list) => list.filter((l) => l !== label));
+        setAddedLabels((list) => list.filter((l) => l !== label));
         onCounts(await call<SampleCounts>("GET", samplesPath));
       }),
     );
@@ -222,7 +225,7 @@ export function Samples({
         onSubmit={(event) => {
           event.preventDefault();
           const label = newLabel.trim();
-          if (label && !labels.includes(label)) setExtraLabels((list) => [...list, label]);
+          if (label && !labels.includes(label)) setAddedLabels((list) => [...list, label]);
           setNewLabel("");
         }}
       >
@@ -453,6 +456,11 @@ function LabelBox({
           Delete label
         </button>
       </div>
+      {count === 0 && (
+        <p class="hint" data-testid={`empty-${label}`}>
+          No samples yet: until it has one, this label is kept in this tab only.
+        </p>
+      )}
       {modality === "image" ? (
         <label class="file">
           Drop images here, or pick files
