@@ -161,6 +161,12 @@ describe("the console", () => {
     await page.getByLabel("Head type").selectOption("finetune");
     await page.getByLabel("Layer").selectOption("block16-grid");
     await until(() => page.getByTestId("layer-info").textContent()).toContain("3×3 grid");
+    // Both hints read alike, the layer's (inside its label) not bold.
+    const weightOf = (testId: string) =>
+      page.evaluate<string>(
+        `getComputedStyle(document.querySelector('[data-testid="${testId}"]')).fontWeight`,
+      );
+    expect(await weightOf("layer-info")).toBe(await weightOf("backbone-info"));
     expect(await page.getByLabel("Head type").inputValue()).toBe("logistic");
     expect(await page.locator('select[name="head-type"] option[value="finetune"]').count()).toBe(0);
     await page.getByLabel("Layer").selectOption("pooled");
