@@ -196,8 +196,9 @@ function decisionReason(
 ): string {
   const f1 = (c: RankableReport) => `macro-F1 ${c.macroF1.mean.toFixed(4)}`;
   const logME = (c: RankableReport) => `LogME ${c.logME.toFixed(3)}`;
+  // Said only of a factor under the threshold: rounded down, so 2.97 does not read "3.0, under 3".
   const bayes = (a: RankableReport, b: RankableReport) =>
-    `log Bayes factor ${(samples * (a.logME - b.logME)).toFixed(1)}`;
+    `log Bayes factor ${(Math.floor(samples * (a.logME - b.logME) * 100) / 100).toFixed(2)}`;
   switch (decision) {
     case "cross-validation":
       return `cross-validation decided: the highest cross-validated ${f1(best)}, and the folds separate it from every other candidate`;

@@ -17,15 +17,3 @@ export function isCurrentBinding(target: Binding, adapter: Binding): boolean {
     (adapter.layer === null || target.layer === adapter.layer)
   );
 }
-
-/**
- * The recommendation's reason, where the API rounds a log Bayes factor to one decimal: one just under
- * the threshold it is compared with reads "3.0, under 3". Said "just under 3" there.
- */
-export function withTruthfulRounding(reason: string): string {
-  return reason.replace(
-    /log Bayes factor (-?\d+(?:\.\d+)?), under (\d+(?:\.\d+)?)/g,
-    (said, value: string, threshold: string) =>
-      Number(value) < Number(threshold) ? said : `log Bayes factor just under ${threshold}`,
-  );
-}

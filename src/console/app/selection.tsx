@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call, followJob, hasEnded, path, recentJobs } from "./api";
 import { ParetoPlot } from "./charts";
-import { isCurrentBinding, withTruthfulRounding } from "./recommendation";
+import { isCurrentBinding } from "./recommendation";
 import type { Adapter, Candidate, Job, SelectionReport } from "./types";
 import { CancelJob, Card, ErrorBox, fixed, JobProgress, useAction } from "./ui";
 
@@ -192,7 +192,7 @@ export function Selection({
           {report.recommendation && job && (
             <p>
               Recommended: <strong data-testid="recommendation">{report.recommendation.id}</strong>{" "}
-              — {withTruthfulRounding(report.recommendation.reason)}{" "}
+              — {report.recommendation.reason}{" "}
               {isCurrentBinding(report.recommendation, adapter) ? (
                 <span class="hint" data-testid="recommendation-current">
                   The adapter is on it already: nothing to apply.

@@ -99,7 +99,9 @@ describe("selection report", () => {
       id: "use-lite/sentence",
       decidedBy: "current-kept",
     });
-    expect(weak.recommendation?.reason).toMatch(/log Bayes factor 1\.8, under 3/);
+    expect(weak.recommendation?.reason).toMatch(/log Bayes factor 1\.80, under 3/);
+    // Just under the threshold (2.997) it reads so, not rounded up to "3.0, under 3".
+    expect(report(0.333).recommendation?.reason).toMatch(/log Bayes factor 2\.99, under 3/);
     // With no current backbone, LogME ranks the near ties even on weak evidence.
     const fresh = report(0.2, { backbone: "", layer: "" });
     expect(fresh.recommendation?.decidedBy).toBe("logme-among-unresolved");
