@@ -76,6 +76,12 @@ export class Residency {
       }
       if (entry.awaiting.size > 0) await sleep(POLL_MS);
     }
+    // The claim this request shared was forgotten meanwhile (its load failed): its own load, if it
+    // tries one, must hold room of its own.
+    if (this.resident.get(id) !== entry) {
+      release();
+      return this.acquire(id, heapBytes);
+    }
     return release;
   }
 

@@ -101,4 +101,19 @@ describe("Residency", () => {
     expect(unloaded).toEqual([]);
     expect(residency.residents).toEqual(["b"]);
   });
+
+  it("gives a request that shared a claim whose load then failed a claim of its own", async () => {
+    const { residency } = residencyOf(128 * MB);
+    const releaseA = await residency.acquire("a", 89 * MB);
+    const [first, second] = [residency.acquire("b", 100 * MB), residency.acquire("b", 100 * MB)];
+    releaseA();
+    const releaseFirst = await first;
+    // The first request's load failed: the room it held is forgotten before the second one resumes.
+    residency.forget("b");
+    releaseFirst();
+    const releaseSecond = await second;
+    expect(residency.residents).toEqual(["b"]);
+    expect(residency.isReady("b")).toBe(true);
+    releaseSecond();
+  });
 });
