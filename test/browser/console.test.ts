@@ -2,6 +2,7 @@
  * The web console in a real headless Chromium (playwright-core) against `wrangler dev`, as a person
  * would use it: admin → tenant → key; an image adapter from generated PNGs (picked and dropped),
  * trained, its report drawn with the API's numbers; a prediction; a second version and a rollback;
+ * a fusion refused as too large and a lexical+use-lite one made in the form;
  * a text adapter from a pasted CSV, a selection and its apply; a bad file refused with the API's
  * detail; a revoked key back at sign-in; /docs with Swagger UI trying a route. Screenshots of each
  * screen go to test/browser/screenshots/ (git-ignored).
@@ -618,6 +619,43 @@ describe("the console", () => {
     });
     await page.getByRole("button", { name: "← Adapters" }).click();
     await page.getByRole("button", { name: "made-elsewhere", exact: true }).waitFor();
+    // A fusion the isolate cannot hold (two MobileNetV2s' wasm heaps) is refused with the API's detail.
+    await page.getByLabel("Name", { exact: true }).fill("fused");
+    await page.getByLabel("image", { exact: true }).check();
+    await page.getByLabel("Backbone").selectOption("mobilenet-v2");
+    await page.getByLabel("Fuse with").selectOption("mobilenet-v2-100");
+    await page.getByRole("button", { name: "Create adapter" }).click();
+    await until(() => page.locator("form .error").textContent()).toContain("fusion too large");
+    expect(await page.locator("form .error").textContent()).toContain("wasm heaps");
+    // Two text backbones fused in the form: the id names both parts, at their default layers, and
+    // no separate layer is sent.
+    await page.getByLabel("text", { exact: true }).check();
+    await page.getByLabel("Backbone").selectOption("lexical");
+    // Lexical has one layer, so it is not offered beside itself: only the other text backbone is.
+    expect(
+      await page.evaluate<string[]>(
+        `[...document.querySelectorAll('select[name="fuse-with"] option')].map((o) => o.value)`,
+      ),
+    ).toEqual(["", "use-lite"]);
+    await page.getByLabel("Fuse with").selectOption("use-lite");
+    expect(await page.getByLabel("Layer of use-lite").inputValue()).toBe("sentence");
+    await until(() => page.getByTestId("fusion-info").textContent()).toContain("lexical+use-lite:");
+    const created = page.waitForRequest(
+      (request) =>
+        request.method() === "POST" && new URL(request.url()).pathname === "/v1/adapters",
+    );
+    await page.getByRole("button", { name: "Create adapter" }).click();
+    expect((await created).postDataJSON()).toEqual({
+      name: "fused",
+      backbone: "lexical+use-lite",
+      headType: "logistic",
+    });
+    await until(() => page.getByTestId("adapter-backbone").textContent()).toBe("lexical+use-lite");
+    expect(await currentAdapter("fused")).toMatchObject({
+      backbone: "lexical+use-lite",
+      layer: null,
+    });
+    await page.getByRole("button", { name: "← Adapters" }).click();
     await page.getByLabel("Name", { exact: true }).fill("topics");
     await page.getByLabel("text", { exact: true }).check();
     await page.getByLabel("Backbone").selectOption("lexical");

@@ -58,9 +58,12 @@ export function AdapterView({
           ← Adapters
         </button>
         <p class="hint">
-          {modality} · {adapter.backbone}
-          {adapter.layer ? ` / ${adapter.layer}` : ""} · active{" "}
-          <span data-testid="active-version">{adapter.activeVersion ?? "none"}</span>
+          {modality} ·{" "}
+          <span data-testid="adapter-backbone">
+            {adapter.backbone}
+            {adapter.layer ? ` / ${adapter.layer}` : ""}
+          </span>{" "}
+          · active <span data-testid="active-version">{adapter.activeVersion ?? "none"}</span>
           {servingHeadType && (
             <>
               {" "}

@@ -1,8 +1,12 @@
-/** The tenant's adapters: list, create (modality, backbone, cut layer, head type), delete, open one. */
+/**
+ * The tenant's adapters: list, create (modality, backbone, cut layer, optionally a second backbone
+ * or layer to fuse with, head type), delete, open one.
+ */
 
 import { useEffect, useState } from "preact/hooks";
 import { AdapterView } from "./adapter";
 import { call, path } from "./api";
+import { fusableLayers, fusionHeadTypes, fusionId, fusionPartners, partnerLayer } from "./fusion";
 import type { Tab } from "./route";
 import { type Adapter, type Backbone, catalogueEntry, headTypesFor, isFusion } from "./types";
 import { Card, ErrorBox, mib, refocusInCard, useAction } from "./ui";
@@ -145,17 +149,34 @@ function NewAdapter({
   const [backbone, setBackbone] = useState("");
   const [layer, setLayer] = useState("");
   const [headType, setHeadType] = useState<string>("logistic");
+  // "": one backbone; else the backbone (and layer) whose embedding is set beside the first's.
+  const [fuseWith, setFuseWith] = useState("");
+  const [fuseLayer, setFuseLayer] = useState("");
   const action = useAction();
   const choices = backbones.filter((b) => b.modality === modality);
   const chosen =
     choices.find((b) => b.id === backbone) ?? choices.find((b) => b.selection.available);
   // A layer the newly chosen backbone does not have falls back to its default.
   const chosenLayer = chosen?.layers.find((l) => l.name === layer) ?? defaultLayerOf(chosen);
-  // A head type the chosen backbone and layer cannot train falls back to the default one.
-  const offeredHeads = headTypesFor(chosen, chosenLayer?.name ?? null);
+  const firstPart = chosen && chosenLayer ? { backbone: chosen, layer: chosenLayer.name } : null;
+  const partners = firstPart ? fusionPartners(backbones, firstPart) : [];
+  // A partner the newly chosen backbone or layer can no longer take is dropped, not sent.
+  const partner = partners.find((b) => b.id === fuseWith);
+  const partnerCut = partner && firstPart ? partnerLayer(partner, firstPart, fuseLayer) : undefined;
+  const fusion =
+    firstPart && partner && partnerCut
+      ? {
+          id: fusionId(firstPart, { backbone: partner, layer: partnerCut.name }),
+          dim: (chosenLayer?.dim ?? 0) + partnerCut.dim,
+        }
+      : null;
+  // A head type the chosen backbone and layer (or fusion) cannot train falls back to the default one.
+  const offeredHeads = fusion ? fusionHeadTypes() : headTypesFor(chosen, chosenLayer?.name ?? null);
   const chosenHead = offeredHeads.includes(headType) ? headType : "logistic";
   const namedLayer =
     chosenLayer && chosenLayer.name !== chosen?.defaultLayer ? { layer: chosenLayer.name } : {};
+  // A fusion's id names both parts' layers: the API refuses a separate `layer` beside it.
+  const binding = fusion ? { backbone: fusion.id } : { backbone: chosen?.id ?? "", ...namedLayer };
   return (
     <Card title="New adapter">
       <form
@@ -163,7 +184,7 @@ function NewAdapter({
           event.preventDefault();
           action.run(async () => {
             const adapter = await call<Adapter>("POST", "/v1/adapters", {
-              json: { name, backbone: chosen?.id ?? "", ...namedLayer, headType: chosenHead },
+              json: { name, ...binding, headType: chosenHead },
             });
             onCreated(adapter);
           });
@@ -192,6 +213,8 @@ function NewAdapter({
                   setBackbone("");
                   setLayer("");
                   setHeadType("logistic");
+                  setFuseWith("");
+                  setFuseLayer("");
                 }}
               />
               {m}
@@ -255,6 +278,50 @@ function NewAdapter({
             </span>
           </label>
         )}
+        <label>
+          Fuse with
+          <select
+            name="fuse-with"
+            value={partner?.id ?? ""}
+            aria-describedby="fusion-info"
+            onChange={(e) => {
+              const next = e.currentTarget.value;
+              setFuseWith(next);
+              setFuseLayer("");
+              // Stays off finetune once fused, as on a backbone that does not offer it.
+              if (next && !fusionHeadTypes().includes(headType)) setHeadType("logistic");
+            }}
+          >
+            <option value="">nothing (one {modality} model)</option>
+            {partners.map((b) => (
+              <option key={b.id} value={b.id}>
+                {/* Not "at another layer": the label's text, options included, would read as a "Layer". */}
+                {b.id === chosen?.id ? `${b.id} again, cut elsewhere` : b.id} · {mib(b.sizeBytes)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {firstPart && partner && partnerCut && (
+          <label>
+            Layer of {partner.id}
+            <select
+              name="fuse-layer"
+              value={partnerCut.name}
+              onChange={(e) => setFuseLayer(e.currentTarget.value)}
+            >
+              {fusableLayers(partner, firstPart).map((l) => (
+                <option key={l.name} value={l.name}>
+                  {l.name} · {l.dim}-d{l.name === partner.defaultLayer ? " (default)" : ""}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <p class="hint" id="fusion-info" data-testid="fusion-info">
+          {fusion
+            ? `Creates an adapter on ${fusion.id}: both embeddings side by side, ${fusion.dim}-d, at the latency of the two together; its versions cannot be exported.`
+            : `Optional: a second ${modality} model, or this one cut at another layer, whose embedding is set beside the first's (the API says if the two do not fit together here).`}
+        </p>
         <label>
           Head type
           <select

@@ -31,6 +31,8 @@ export interface Backbone {
   finetune: boolean;
   /** The export formats of a head version on it (a finetune's or a fusion's: none). */
   exports: string[];
+  /** Shared by runtime variants of one model: a fusion of the two at one layer repeats a block. */
+  weightsHash: string;
 }
 
 /** Whether an adapter's backbone is a fusion of two (`a[:layer]+b[:layer]`). */
