@@ -19,12 +19,13 @@ import { readRetainedSamples } from "./retained-samples";
 const CHUNK = { image: 4, text: 32 } as const;
 
 /**
- * A text chunk's work, by its backbones' manifests (`flops` per token): a step about as long as 4
- * images' (0.3–0.5 s measured on use-lite, bench/results/load.md). use-lite takes about 25 ms for a
- * short sentence and 130 ms for 640 characters under load, so 32 texts of e-mail length were a 3–5 s
- * step, which blocked whatever else the isolate served meanwhile.
+ * A text chunk's work, by its backbones' manifests (`flops` per token): about as long a step as 4
+ * images' on use-lite (bench/results/load.md), which takes about 25 ms for a short sentence and
+ * 130 ms for 640 characters under load. 32 texts of e-mail length were a 3–5 s step, which blocked
+ * whatever else the isolate served meanwhile; a smaller budget (one 2,000-character text a step)
+ * would take a switch of 5,000 such texts near the job's 6,000 steps.
  */
-const TEXT_CHUNK_FLOPS = 6e9;
+const TEXT_CHUNK_FLOPS = 1.2e10;
 /** A token is taken as 4 characters, and each text as 16 more tokens (its fixed cost per pass). */
 const CHARS_PER_TOKEN = 4;
 const TOKENS_PER_TEXT = 16;
