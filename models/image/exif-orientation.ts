@@ -5,13 +5,13 @@
  * its owner does, not lying on its side.
  */
 
+import { jpegSegments, START_OF_SCAN } from "./jpeg-segments";
 import type { RgbImage } from "./rgb-image";
 
 /** EXIF tag 0x0112: 1 as stored, 2–8 mirrored and/or turned (TIFF 6.0's numbering). */
 export type Orientation = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 
 const APP1 = 0xe1;
-const START_OF_SCAN = 0xda;
 const EXIF_HEADER = 0x45786966; // "Exif", then two zero bytes
 const TIFF_MAGIC = 42;
 const ORIENTATION_TAG = 0x0112;
@@ -20,25 +20,11 @@ const IFD_ENTRY_BYTES = 12;
 /** The orientation from the first APP1 Exif segment before the scan; 1 when absent or unreadable. */
 export function jpegOrientation(bytes: Uint8Array): Orientation {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = 2;
-  while (offset + 4 <= bytes.byteLength) {
-    if (bytes[offset] !== 0xff) return 1;
-    const marker = bytes[offset + 1] ?? 0;
-    if (marker === 0xff) {
-      offset += 1; // fill byte
-      continue;
-    }
+  for (const { marker, start, end } of jpegSegments(bytes)) {
     if (marker === START_OF_SCAN) return 1;
-    const length = view.getUint16(offset + 2);
-    if (marker === APP1) {
-      const orientation = exifOrientation(
-        view,
-        offset + 4,
-        Math.min(offset + 2 + length, view.byteLength),
-      );
-      if (orientation !== undefined) return orientation;
-    }
-    offset += 2 + length;
+    if (marker !== APP1) continue;
+    const orientation = exifOrientation(view, start, Math.min(end, view.byteLength));
+    if (orientation !== undefined) return orientation;
   }
   return 1;
 }

@@ -3,6 +3,8 @@
  * allocates anything for them.
  */
 
+import { jpegSegments } from "./jpeg-segments";
+
 export interface Size {
   width: number;
   height: number;
@@ -26,31 +28,18 @@ export interface JpegFrame extends Size {
   precision: number;
 }
 
-/**
- * JPEG: walk the marker segments (FF xx, then a big-endian length that includes itself) up to the
- * first start-of-frame, whose payload is precision (1 byte), height, width (2 bytes each).
- */
+/** JPEG: the first start-of-frame segment, whose payload is precision (1 byte), height, width (2 bytes each). */
 export function jpegFrame(bytes: Uint8Array): JpegFrame | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = 2;
-  while (offset + 4 <= bytes.byteLength) {
-    if (bytes[offset] !== 0xff) return undefined;
-    const marker = bytes[offset + 1] ?? 0;
-    if (marker === 0xff) {
-      offset += 1; // fill byte
-      continue;
-    }
-    const length = view.getUint16(offset + 2);
-    if (isStartOfFrame(marker)) {
-      if (offset + 9 > bytes.byteLength) return undefined;
-      return {
-        marker,
-        precision: view.getUint8(offset + 4),
-        height: view.getUint16(offset + 5),
-        width: view.getUint16(offset + 7),
-      };
-    }
-    offset += 2 + length;
+  for (const { marker, start } of jpegSegments(bytes)) {
+    if (!isStartOfFrame(marker)) continue;
+    if (start + 5 > bytes.byteLength) return undefined;
+    return {
+      marker,
+      precision: view.getUint8(start),
+      height: view.getUint16(start + 1),
+      width: view.getUint16(start + 3),
+    };
   }
   return undefined;
 }

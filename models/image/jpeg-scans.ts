@@ -8,51 +8,20 @@
  */
 
 import { ImageError } from "./image-error";
+import { jpegSegments, START_OF_SCAN } from "./jpeg-segments";
 
 export const MAX_JPEG_SCANS = 500;
-
-const START_OF_SCAN = 0xda;
-const END_OF_IMAGE = 0xd9;
 
 /** Refuses a JPEG with more than MAX_JPEG_SCANS scans; a malformed one is left to the decoder. */
 export function checkJpegScans(bytes: Uint8Array): void {
   let scans = 0;
-  let offset = 2;
-  while (offset + 4 <= bytes.byteLength && bytes[offset] === 0xff) {
-    const marker = bytes[offset + 1] ?? 0;
-    if (marker === 0xff) {
-      offset += 1; // fill byte
-      continue;
-    }
-    if (marker === END_OF_IMAGE) return;
-    offset += 2 + (((bytes[offset + 2] ?? 0) << 8) | (bytes[offset + 3] ?? 0));
-    if (marker !== START_OF_SCAN) continue;
-    if (++scans > MAX_JPEG_SCANS) {
+  for (const { marker } of jpegSegments(bytes)) {
+    if (marker === START_OF_SCAN && ++scans > MAX_JPEG_SCANS) {
       throw new ImageError(
         "corrupt-image",
         `the jpeg file has more than ${MAX_JPEG_SCANS} scans; encoders write a few dozen at most`,
         "jpeg",
       );
     }
-    offset = endOfEntropyCodedData(bytes, offset);
   }
-}
-
-/**
- * Where the scan's coded data ends: at the next marker. Inside it, FF is followed by 00 (a stuffed
- * FF byte), a restart marker (D0–D7) or another FF (fill).
- */
-function endOfEntropyCodedData(bytes: Uint8Array, start: number): number {
-  let offset = start;
-  while (offset + 1 < bytes.byteLength) {
-    if (bytes[offset] === 0xff) {
-      const next = bytes[offset + 1] as number;
-      const inData = next === 0x00 || (next >= 0xd0 && next <= 0xd7);
-      if (!inData && next !== 0xff) return offset;
-      offset += inData ? 2 : 1;
-    } else {
-      offset += 1;
-    }
-  }
-  return bytes.byteLength;
 }
