@@ -1,5 +1,6 @@
 /** The host-independent contract of a backbone, shared by every backbone folder and the registry. */
 
+import { resolveCutLayer } from "./cut-layer";
 import type { RgbImage } from "./image/rgb-image";
 import type { BackboneManifest, BackboneRuntime } from "./manifest";
 
@@ -30,12 +31,30 @@ export interface Backbone {
   /** One L2-normalised vector per input, in input order. */
   embed(inputs: BackboneInput[], options?: EmbedOptions): Promise<Float32Array[]>;
   /**
+   * The same at several cut layers from one forward pass, `result[k]` being `layers[k]`'s vectors:
+   * what selection measures a network's layers with, at the cost of embedding at its deepest one.
+   */
+  embedLayers(inputs: BackboneInput[], layers: string[]): Promise<Float32Array[][]>;
+  /**
    * When the manifest declares a trainable top (and the runtime is tfjs): both ends of the top in
    * one pass, for a finetune head's cache. The embedding equals `embed` at the top's output layer.
    */
   embedWithCut?(inputs: BackboneInput[]): Promise<CutActivations>;
   /** Frees the model's weights in its runtime. */
   dispose(): void;
+}
+
+/** A backbone's `embed`: its `embedLayers` at the one layer asked for (or the manifest's default). */
+export function embedAtOneLayer(
+  manifest: BackboneManifest,
+  embedLayers: Backbone["embedLayers"],
+): Backbone["embed"] {
+  return async (inputs, options) => {
+    const [vectors = []] = await embedLayers(inputs, [
+      resolveCutLayer(manifest, options?.layer).name,
+    ]);
+    return vectors;
+  };
 }
 
 export interface BackboneDefinition {

@@ -3,7 +3,12 @@
  * and turning them into the preprocessed NHWC float32 batch its manifest describes.
  */
 
-import type { Backbone, BackboneInput, CutActivations } from "./backbone";
+import {
+  type Backbone,
+  type BackboneInput,
+  type CutActivations,
+  embedAtOneLayer,
+} from "./backbone";
 import { resolveCutLayer } from "./cut-layer";
 import { cropAndResize } from "./image/resize";
 import type { RgbImage } from "./image/rgb-image";
@@ -70,8 +75,11 @@ function batchLength(manifest: BackboneManifest, count: number): number {
   return count * size * size * 3;
 }
 
-/** Runs the network on a preprocessed batch: one L2-normalised vector per image at `layer`. */
-export type ImageVectors = (batch: ImageBatch, layer: CutLayer) => Promise<Float32Array[]>;
+/**
+ * Runs the network once on a preprocessed batch: per layer of `layers`, one L2-normalised vector
+ * per image.
+ */
+export type ImageVectors = (batch: ImageBatch, layers: CutLayer[]) => Promise<Float32Array[][]>;
 
 /** Runs the network on a preprocessed batch to both ends of its trainable top. */
 export type ImageCutActivations = (batch: ImageBatch) => Promise<CutActivations>;
@@ -91,6 +99,12 @@ export function imageBackbone(
     batches.lend(batchLength(manifest, images.length), (data) =>
       run(imageBatch(manifest, images, data)),
     );
+  const embedLayers: Backbone["embedLayers"] = async (inputs, names) => {
+    const layers = names.map((name) => resolveCutLayer(manifest, name));
+    const images = imagesOf(manifest, inputs);
+    if (images.length === 0) return layers.map(() => []);
+    return preprocessed(images, (batch) => vectorsOf(batch, layers));
+  };
   return {
     ...(cutActivationsOf && {
       async embedWithCut(inputs: BackboneInput[]) {
@@ -100,12 +114,8 @@ export function imageBackbone(
       },
     }),
     manifest,
-    async embed(inputs, options) {
-      const layer = resolveCutLayer(manifest, options?.layer);
-      const images = imagesOf(manifest, inputs);
-      if (images.length === 0) return [];
-      return preprocessed(images, (batch) => vectorsOf(batch, layer));
-    },
+    embed: embedAtOneLayer(manifest, embedLayers),
+    embedLayers,
     dispose,
   };
 }

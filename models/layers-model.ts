@@ -44,8 +44,8 @@ export function layersImageBackbone(manifest: BackboneManifest): BackboneDefinit
       };
       return tfjsImageBackbone(
         manifest,
-        (batch, layers) => {
-          const outputs = upTo(layers.map((layer) => layer.node)).predict(batch);
+        (batch, nodes) => {
+          const outputs = upTo(nodes).predict(batch);
           return Array.isArray(outputs) ? outputs : [outputs];
         },
         () => full.dispose(),

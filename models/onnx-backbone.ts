@@ -45,21 +45,24 @@ export async function loadOnnxImageBackbone(
   });
   return imageBackbone(
     manifest,
-    (batch, layer) =>
-      layerVectors(session, { [input.name]: { dtype: "float32" as const, ...batch } }, layer),
+    (batch, layers) =>
+      layerVectors(session, { [input.name]: { dtype: "float32" as const, ...batch } }, layers),
     () => void session.release(),
   );
 }
 
-/** Runs the model up to the cut layer's output, pools it if the layer asks, L2-normalises rows. */
+/** Runs the model up to the cut layers' outputs, pools each as its layer asks, L2-normalises rows. */
 async function layerVectors(
   session: OrtSession,
   feeds: Parameters<OrtSession["run"]>[0],
-  layer: CutLayer,
-): Promise<Float32Array[]> {
-  const output = (await session.run(feeds, [layer.node]))[layer.node];
-  if (output === undefined || !(output.data instanceof Float32Array)) {
-    throw new Error(`the model gave no float32 output '${layer.node}'`);
-  }
-  return l2NormalizedRows(poolLayerRows(output.data, output.dims, layer), layer.dim);
+  layers: CutLayer[],
+): Promise<Float32Array[][]> {
+  const outputs = await session.run(feeds, [...new Set(layers.map((layer) => layer.node))]);
+  return layers.map((layer) => {
+    const output = outputs[layer.node];
+    if (output === undefined || !(output.data instanceof Float32Array)) {
+      throw new Error(`the model gave no float32 output '${layer.node}'`);
+    }
+    return l2NormalizedRows(poolLayerRows(output.data, output.dims, layer), layer.dim);
+  });
 }

@@ -9,26 +9,33 @@ import type { Backbone } from "./backbone";
 import { resolveCutLayer } from "./cut-layer";
 import { l2Normalize, poolLayerOutput, toVectors } from "./graph-model";
 import { imageBackbone } from "./image-backbone";
-import type { BackboneManifest, CutLayer, TrainableTop } from "./manifest";
+import type { BackboneManifest, TrainableTop } from "./manifest";
 
-/** Runs the network on a preprocessed [N, H, W, 3] batch and returns the cut layers' raw outputs. */
-export type ForwardToLayers = (batch: tf.Tensor4D, layers: CutLayer[]) => tf.Tensor[];
+/** Runs the network on a preprocessed [N, H, W, 3] batch and returns these nodes' raw outputs. */
+export type ForwardToNodes = (batch: tf.Tensor4D, nodes: string[]) => tf.Tensor[];
 
 export function tfjsImageBackbone(
   manifest: BackboneManifest,
-  forward: ForwardToLayers,
+  forward: ForwardToNodes,
   dispose: () => void,
 ): Backbone {
   return imageBackbone(
     manifest,
-    async ({ data, dims }, layer) => {
+    async ({ data, dims }, layers) => {
       const batch = tf.tensor4d(data, [...dims]);
       try {
-        return await toVectors(
-          tf.tidy(() =>
-            l2Normalize(poolLayerOutput(forward(batch, [layer])[0] as tf.Tensor, layer)),
-          ),
-        );
+        // Layers that pool one node differently (block16, block16-grid) share its output.
+        const nodes = [...new Set(layers.map((layer) => layer.node))];
+        const rows = tf.tidy(() => {
+          const outputs = forward(batch, nodes);
+          return layers.map((layer) => {
+            const output = outputs[nodes.indexOf(layer.node)] as tf.Tensor;
+            return l2Normalize(poolLayerOutput(output, layer));
+          });
+        });
+        const vectors: Float32Array[][] = [];
+        for (const layerRows of rows) vectors.push(await toVectors(layerRows));
+        return vectors;
       } finally {
         batch.dispose();
       }
@@ -42,7 +49,7 @@ export function tfjsImageBackbone(
         const batch = tf.tensor4d(data, [...dims]);
         try {
           const [maps, embeddings] = tf.tidy(() => {
-            const [map, pooled] = forward(batch, [cut, output]) as [tf.Tensor, tf.Tensor];
+            const [map, pooled] = forward(batch, [cut.node, output.node]) as [tf.Tensor, tf.Tensor];
             return [
               tf.reshape(map, [dims[0], -1]) as tf.Tensor2D,
               l2Normalize(poolLayerOutput(pooled, output)),

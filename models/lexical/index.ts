@@ -5,7 +5,12 @@
  * heads pin the parameters as they pin a network's weights.
  */
 
-import type { Backbone, BackboneDefinition, BackboneInput } from "../backbone";
+import {
+  type Backbone,
+  type BackboneDefinition,
+  type BackboneInput,
+  embedAtOneLayer,
+} from "../backbone";
 import { resolveCutLayer } from "../cut-layer";
 import { InputError } from "../input-error";
 import { type BackboneManifest, BackboneManifestSchema } from "../manifest";
@@ -52,12 +57,16 @@ export async function load(): Promise<Backbone> {
       `${manifest.id}: its parameters hash to ${actual}, the manifest's weightsHash is ${manifest.weightsHash}`,
     );
   }
+  // One layer: every layer asked for is the same vectors.
+  const embedLayers: Backbone["embedLayers"] = async (inputs, names) => {
+    for (const name of names) resolveCutLayer(manifest, name);
+    const vectors = inputs.map((input, index) => hashedNgrams(textOf(input, index), parameters));
+    return names.map(() => vectors);
+  };
   return {
     manifest,
-    async embed(inputs, options) {
-      resolveCutLayer(manifest, options?.layer);
-      return inputs.map((input, index) => hashedNgrams(textOf(input, index), parameters));
-    },
+    embed: embedAtOneLayer(manifest, embedLayers),
+    embedLayers,
     dispose() {},
   };
 }

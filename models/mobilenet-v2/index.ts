@@ -22,12 +22,9 @@ export async function loadTfjs(
   const inputName = inputNode(forManifest, 0);
   return tfjsImageBackbone(
     forManifest,
-    (batch, layers) => {
+    (batch, nodes) => {
       // A one-element list of outputs still comes back as a single tensor.
-      const outputs = model.execute(
-        { [inputName]: batch },
-        layers.map((layer) => layer.node),
-      );
+      const outputs = model.execute({ [inputName]: batch }, nodes);
       return Array.isArray(outputs) ? outputs : [outputs];
     },
     () => model.dispose(),

@@ -5,7 +5,13 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import type { Backbone, BackboneDefinition, BackboneInput, ModelFiles } from "../backbone";
+import {
+  type Backbone,
+  type BackboneDefinition,
+  type BackboneInput,
+  embedAtOneLayer,
+  type ModelFiles,
+} from "../backbone";
 import {
   inputNode,
   l2Normalize,
@@ -68,27 +74,36 @@ export async function load(files: ModelFiles): Promise<Backbone> {
     readPreparedFile(files, manifest, vocabFile),
   ]);
   const tokenizer = new Tokenizer(JSON.parse(new TextDecoder().decode(vocabBytes)) as Vocabulary);
+  const embedLayers: Backbone["embedLayers"] = async (inputs, names) => {
+    const layers = names.map((name) => resolveCutLayer(manifest, name));
+    const sentences = tokenize(tokenizer, inputs);
+    if (sentences.length === 0) return layers.map(() => []);
+    const { indices, values } = toSparseBatch(sentences);
+    const nodes = [...new Set(layers.map((layer) => layer.node))];
+    let outputs: tf.Tensor[] = [];
+    try {
+      const executed = await model.executeAsync(
+        { [indicesInput]: indices, [valuesInput]: values },
+        nodes,
+      );
+      // A one-element list of outputs still comes back as a single tensor.
+      outputs = Array.isArray(executed) ? executed : [executed];
+      const vectors: Float32Array[][] = [];
+      for (const layer of layers) {
+        const output = outputs[nodes.indexOf(layer.node)] as tf.Tensor;
+        vectors.push(await toVectors(tf.tidy(() => l2Normalize(poolLayerOutput(output, layer)))));
+      }
+      return vectors;
+    } finally {
+      indices.dispose();
+      values.dispose();
+      for (const output of outputs) output.dispose();
+    }
+  };
   return {
     manifest,
-    async embed(inputs, options) {
-      const layer = resolveCutLayer(manifest, options?.layer);
-      const sentences = tokenize(tokenizer, inputs);
-      if (sentences.length === 0) return [];
-      const { indices, values } = toSparseBatch(sentences);
-      let output: tf.Tensor | undefined;
-      try {
-        output = (await model.executeAsync(
-          { [indicesInput]: indices, [valuesInput]: values },
-          layer.node,
-        )) as tf.Tensor;
-        const layerOutput = output;
-        return await toVectors(tf.tidy(() => l2Normalize(poolLayerOutput(layerOutput, layer))));
-      } finally {
-        indices.dispose();
-        values.dispose();
-        output?.dispose();
-      }
-    },
+    embed: embedAtOneLayer(manifest, embedLayers),
+    embedLayers,
     dispose: () => model.dispose(),
   };
 }

@@ -39,13 +39,17 @@ export interface EmbeddedChunk {
   embedMs: number;
 }
 
+/**
+ * Embeds the next chunk into `sets`, one per output of the target (its layers in order, or the one
+ * of a fusion), which hold the same samples so far: the first set's size is the cursor.
+ */
 export async function embedNextChunk(
   context: JobContext,
   refs: RawSampleRef[],
-  set: string,
+  sets: string[],
   target: EmbedTarget,
 ): Promise<EmbeddedChunk> {
-  const offset = context.vectors.countVectors(set);
+  const offset = context.vectors.countVectors(sets[0] as string);
   const samples = await readChunk(context, refs.slice(offset), target);
   const { vectors, embedMs } = await embedRaw(
     context.backbones(),
@@ -53,14 +57,17 @@ export async function embedNextChunk(
     samples.map((sample) => sample.raw),
     { firstChunk: offset === 0 },
   );
-  context.vectors.appendVectors(
-    set,
-    samples.map((sample, i) => ({
-      label: sample.label,
-      hash: (refs[offset + i] as RawSampleRef).hash,
-      vector: vectors[i] as Float32Array,
-    })),
-  );
+  // No await between the sets' appends: a step that stops leaves them all the same length.
+  for (const [k, set] of sets.entries()) {
+    context.vectors.appendVectors(
+      set,
+      samples.map((sample, i) => ({
+        label: sample.label,
+        hash: (refs[offset + i] as RawSampleRef).hash,
+        vector: vectors[k]?.[i] as Float32Array,
+      })),
+    );
+  }
   return { embedded: offset + samples.length, embedMs };
 }
 

@@ -9,6 +9,7 @@ import { resolveCutLayer } from "../../models/cut-layer";
 import { fusionLayers, isFusionId } from "../../models/fusion";
 import type { BackbonePool } from "../runtime/backbones";
 import type { Candidate } from "../selection/candidates";
+import { LATENCY_SAMPLES, layersTarget, timeLayer } from "../selection/embed-raw";
 import type { FinetuneActivations } from "../selection/finetune-candidate";
 import { selectionCandidates } from "../selection/select-backbone";
 import { type SelectionPool, selectionPool } from "../selection/selection-pool";
@@ -20,6 +21,7 @@ import type { RawSampleRef } from "../storage/samples-table";
 import { copyNextActivations, runnerActivationSource } from "./cut-activations-copy";
 import { embedNextChunk } from "./embed-chunk";
 import type { JobContext, JobResult, JobSteps } from "./job-steps";
+import { readRetainedSamples } from "./retained-samples";
 
 export class SelectionSteps implements JobSteps {
   private refs: SelectionPool<RawSampleRef> | null = null;
@@ -39,10 +41,20 @@ export class SelectionSteps implements JobSteps {
         vectors: context.vectors,
         stepFlops: context.stepFlops,
         activations: this.activations(),
-        embedNextChunk: async (candidate) => {
+        embedNextChunk: async (candidates) => {
           const refs = await this.samples();
-          const chunk = await embedNextChunk(context, refs, candidate.id, candidate);
+          const sets = candidates.map((candidate) => candidate.id);
+          const chunk = await embedNextChunk(context, refs, sets, layersTarget(candidates));
           return { done: chunk.embedded >= refs.length, embedMs: chunk.embedMs };
+        },
+        timeLayer: async (candidate) => {
+          const refs = (await this.samples()).slice(0, LATENCY_SAMPLES);
+          const samples = await readRetainedSamples(context.rawSamples, refs, modality);
+          return timeLayer(
+            pool,
+            candidate,
+            samples.map((sample) => sample.raw),
+          );
         },
         measuredOn: async () => {
           const { samples, labels } = await this.pool();

@@ -8,6 +8,7 @@
 
 import type { TrainingCheckpoint } from "../../adapters";
 import { Problem } from "../problem";
+import { embedTarget } from "../selection/embed-raw";
 import { headBackbone } from "../storage/embedding-space";
 import type { JobProgress } from "../storage/jobs-table";
 import type { JobOf } from "../storage/records";
@@ -104,11 +105,12 @@ export class SwitchSteps implements JobSteps {
       );
     }
     this.refs ??= await this.context.records.rawSampleRefs(this.context.adapter.id);
-    const { embedded } = await embedNextChunk(this.context, this.refs, TRAINING_SET, {
-      backbone: target.backbone,
-      manifest: served.inputs,
-      ...(target.layer === null ? {} : { layer: target.layer }),
-    });
+    const { embedded } = await embedNextChunk(
+      this.context,
+      this.refs,
+      [TRAINING_SET],
+      embedTarget(target.backbone, target.layer, served.inputs),
+    );
     if (embedded >= this.refs.length) this.state = { ...this.state, stage: "stage" };
   }
 

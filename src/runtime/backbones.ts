@@ -284,18 +284,33 @@ export class BackbonePool {
     if (isFusionId(id)) return this.embedFused(this.fusion(id), inputs);
     const { manifest } = this.definition(id);
     const cut = layer ?? manifest.output.layer;
-    const embeddings: Float32Array[] = [];
+    const [embeddings = []] = await this.embedLayers(id, inputs, [cut]);
+    const dim = embeddings[0]?.length ?? 0;
+    return { backbone: id, version: manifest.version, layer: cut, dim, embeddings };
+  }
+
+  /**
+   * Embeds with a backbone at several of its cut layers, each forward pass serving all of them:
+   * `result[k]` holds `layers[k]`'s vectors. (Extra outputs of a pass cost next to nothing, so the
+   * time still counts as the backbone's latency.)
+   */
+  async embedLayers(
+    id: string,
+    inputs: BackboneInput[],
+    layers: string[],
+  ): Promise<Float32Array[][]> {
+    const vectors = layers.map((): Float32Array[] => []);
     const ms = await this.use(id, async (backbone) => {
       const started = performance.now();
       for await (const batch of forwardBatches(inputs)) {
-        embeddings.push(...(await backbone.embed(batch, { layer: cut })));
+        const perLayer = await backbone.embedLayers(batch, layers);
+        for (const [k, layerVectors] of perLayer.entries()) vectors[k]?.push(...layerVectors);
       }
       return performance.now() - started;
     });
     if (!this.firstRuns.has(id)) this.firstRuns.set(id, ms);
     this.recordTiming(id, inputs.length, ms);
-    const dim = embeddings[0]?.length ?? 0;
-    return { backbone: id, version: manifest.version, layer: cut, dim, embeddings };
+    return vectors;
   }
 
   /**

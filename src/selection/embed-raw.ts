@@ -1,5 +1,5 @@
 /**
- * Embeds raw samples (as uploaded) with one backbone and cut layer (or a fusion), in batches, timing only the
+ * Embeds raw samples (as uploaded) with a backbone at one or more cut layers (or a fusion), in batches, timing only the
  * backbone calls. Each batch is preprocessed (images decoded) just before it is embedded and
  * outside the timed part, so a large image adapter is never decoded all at once; the backbone's own
  * resize and scaling, per forward batch, count as its time. The first call's load is excluded by
@@ -8,50 +8,100 @@
  */
 
 import type { BackboneInput, BackboneManifest } from "../../models";
+import { isFusionId } from "../../models/fusion";
 import { checkImageHeader } from "../../models/image";
 import { LIMITS } from "../limits";
 import { type RawInput, toBackboneInputs } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
 import { sleep } from "../shared-wait";
+import type { Candidate } from "./candidates";
 
 const EMBED_BATCH = 32;
 
 export interface EmbeddedRaw {
-  vectors: Float32Array[];
+  /** Per layer of the target, one vector per sample. */
+  vectors: Float32Array[][];
   /** Time spent in the backbone, warm-up excluded. */
   embedMs: number;
 }
 
-/** What to embed with: a backbone at a cut layer, or a fusion id (its layers in the id). */
+/**
+ * What to embed with: a backbone at one or more of its cut layers (every forward pass serves them
+ * all), or a fusion id with no layers (its parts' layers are in the id).
+ */
 export interface EmbedTarget {
   backbone: string;
-  layer?: string;
+  layers: string[];
   /** Prepares the inputs (a fusion's parts take the same ones). */
   manifest: BackboneManifest;
 }
 
+/** Cut layers of one network, as one target: each forward pass serves them all. */
+export function layersTarget(candidates: Candidate[]): EmbedTarget {
+  const [first] = candidates;
+  if (!first || candidates.some((candidate) => candidate.backbone !== first.backbone)) {
+    throw new Error("one pass embeds with one backbone");
+  }
+  const layers = candidates.map((candidate) => candidate.layer);
+  return { backbone: first.backbone, layers, manifest: first.manifest };
+}
+
+/**
+ * Samples a candidate's latency is timed on: its layer alone, on the pool's first ones, so that
+ * every candidate is timed the same way whatever pass embedded it.
+ */
+export const LATENCY_SAMPLES = 4;
+
+/** The candidate's backbone time per item at its layer alone, on the first LATENCY_SAMPLES raws. */
+export async function timeLayer(
+  pool: BackbonePool,
+  candidate: Candidate,
+  raws: RawInput[],
+): Promise<{ msPerItem: number; embedMs: number }> {
+  const probe = raws.slice(0, LATENCY_SAMPLES);
+  const { embedMs } = await embedRaw(pool, layersTarget([candidate]), probe);
+  return { msPerItem: embedMs / Math.max(1, probe.length), embedMs };
+}
+
+/** A backbone at a cut layer (default: its own), or a fusion id, as a target. */
+export function embedTarget(
+  backbone: string,
+  layer: string | null | undefined,
+  manifest: BackboneManifest,
+): EmbedTarget {
+  return {
+    backbone,
+    manifest,
+    layers: isFusionId(backbone) ? [] : [layer ?? manifest.output.layer],
+  };
+}
+
 export async function embedRaw(
   pool: BackbonePool,
-  { backbone, layer, manifest }: EmbedTarget,
+  { backbone, layers, manifest }: EmbedTarget,
   raws: RawInput[],
   /**
-   * Whether this is the first chunk at this layer (a later chunk still warms up if another backbone
-   * took this one's room since: loading is not embedding time).
+   * Whether this is the first chunk at these layers (a later chunk still warms up if another
+   * backbone took this one's room since: loading is not embedding time).
    */
   { firstChunk = true }: { firstChunk?: boolean } = {},
 ): Promise<EmbeddedRaw> {
+  const embedBatch = async (inputs: BackboneInput[]) =>
+    isFusionId(backbone)
+      ? [(await pool.embed(backbone, inputs)).embeddings]
+      : pool.embedLayers(backbone, inputs, layers);
   if (firstChunk || !pool.isResident(backbone)) {
-    await pool.embed(backbone, await toBackboneInputs(manifest, raws.slice(0, 1)), layer);
+    await embedBatch(await toBackboneInputs(manifest, raws.slice(0, 1)));
   }
-  const vectors: Float32Array[] = [];
+  const vectors = (isFusionId(backbone) ? [backbone] : layers).map((): Float32Array[] => []);
   let embedMs = 0;
   for await (const inputs of decodedBatches(manifest, raws)) {
     await sleep(0);
     const started = performance.now();
-    const { embeddings } = await pool.embed(backbone, inputs, layer);
+    const perLayer = await embedBatch(inputs);
     await sleep(0);
     embedMs += performance.now() - started;
-    vectors.push(...embeddings);
+    for (const [k, layerVectors] of perLayer.entries()) vectors[k]?.push(...layerVectors);
   }
   return { vectors, embedMs };
 }

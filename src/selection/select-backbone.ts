@@ -10,7 +10,7 @@ import { echoId, Problem } from "../problem";
 import type { RawInput } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
 import { availability, type Candidate, candidatesFor, onePerWeights } from "./candidates";
-import { embedRaw } from "./embed-raw";
+import { embedRaw, layersTarget, timeLayer } from "./embed-raw";
 import { memoryActivations } from "./memory-activations";
 import { MemoryVectorSets } from "./memory-vectors";
 import { selectionPool } from "./selection-pool";
@@ -39,32 +39,29 @@ export async function selectBackbone(input: SelectBackboneInput): Promise<Select
   const candidates = selectionCandidates(pool, input.modality, request);
   const { samples, labels, stored } = selectionPool(input.samples, candidates, request.seed ?? 0);
   const vectors = input.vectors ?? new MemoryVectorSets();
+  const raws = samples.map((sample) => sample.raw);
   const run = new SelectionProcess(
     {
       pool,
       vectors,
       stepFlops: STEP_FLOPS,
-      activations: memoryActivations(
-        pool,
-        samples.map((sample) => sample.raw),
-      ),
+      activations: memoryActivations(pool, raws),
       // All the samples at once: nothing here bounds a step's time.
-      embedNextChunk: async (candidate) => {
-        const { vectors: embedded, embedMs } = await embedRaw(
-          pool,
-          candidate,
-          samples.map((sample) => sample.raw),
-        );
-        vectors.appendVectors(
-          candidate.id,
-          samples.map((sample, i) => ({
-            label: sample.label,
-            hash: String(i),
-            vector: embedded[i] as Float32Array,
-          })),
-        );
+      embedNextChunk: async (candidates) => {
+        const { vectors: embedded, embedMs } = await embedRaw(pool, layersTarget(candidates), raws);
+        for (const [k, candidate] of candidates.entries()) {
+          vectors.appendVectors(
+            candidate.id,
+            samples.map((sample, i) => ({
+              label: sample.label,
+              hash: String(i),
+              vector: embedded[k]?.[i] as Float32Array,
+            })),
+          );
+        }
         return { done: true, embedMs };
       },
+      timeLayer: (candidate) => timeLayer(pool, candidate, raws),
       measuredOn: async () => ({ samples: samples.length, labels }),
     },
     request,

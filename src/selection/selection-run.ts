@@ -2,9 +2,11 @@
  * A selection as a process of bounded steps, the one code path of every selection: the API's job
  * (src/jobs/selection-steps.ts, one step per alarm, samples read back from R2) and the in-process
  * selectBackbone (tests, bench/selection) drive it over their own workspace. For each candidate
- * (backbone × cut layer): embed the samples a chunk per step, cross-validate the logistic head in
- * steps of about `stepFlops`, then LogME and prototype leave-one-out in one step. After the single
- * candidates comes the fusion of the two best of them (./fusion-candidate.ts), from their vectors.
+ * (backbone × cut layer): embed the samples a chunk per step, time its layer alone, cross-validate
+ * the logistic head in steps of about `stepFlops`, then LogME and prototype leave-one-out in one
+ * step. The passes that embed a candidate also embed the later candidates on the same network (its
+ * other cut layers), so each network runs over the samples once. After the single candidates comes
+ * the fusion of the two best of them (./fusion-candidate.ts), from their vectors.
  * The state is plain data, so a new process continues from a checkpoint exactly.
  */
 
@@ -45,20 +47,25 @@ export interface SelectionWorkspace {
   /** Head fitting per step, in floating-point operations. */
   stepFlops: number;
   /**
-   * Embeds the next chunk of the samples with the candidate into the vector set named by its id;
-   * `done` once the set holds every sample. Backbone time only (warm-up excluded).
+   * Embeds the next chunk of the samples with the candidates (cut layers of one network, one pass
+   * for all) into the vector sets named by their ids, which hold the same samples so far; `done`
+   * once they hold every sample. Backbone time only (warm-up excluded).
    */
-  embedNextChunk(candidate: Candidate): Promise<{ done: boolean; embedMs: number }>;
+  embedNextChunk(candidates: Candidate[]): Promise<{ done: boolean; embedMs: number }>;
+  /** The candidate's backbone time per item at its layer alone (./embed-raw.ts timeLayer). */
+  timeLayer(candidate: Candidate): Promise<{ msPerItem: number; embedMs: number }>;
   /** The pool's size (./selection-pool.ts): every candidate is measured on these samples. */
   measuredOn(): Promise<{ samples: number; labels: number }>;
 }
 
 export interface SelectionCheckpoint {
   candidate: number;
-  stage: "embed" | "cross-validate" | "score";
+  stage: "embed" | "time" | "cross-validate" | "score";
   crossValidation: CrossValidationCheckpoint | null;
-  /** Backbone time spent embedding the current candidate so far. */
+  /** Backbone time spent on the current candidate so far (a shared pass counts for the first). */
   embedMs: number;
+  /** The current candidate's, once timed (a checkpoint from before timing had none). */
+  latencyMsPerItem?: number;
   reports: CandidateReport[];
   /** Time spent in steps so far (the report's selectionMs). */
   computeMs: number;
@@ -115,6 +122,7 @@ export class SelectionRun {
     const embedded = current ? this.workspace.vectors.countVectors(current.id) : 0;
     const detail = {
       embed: `embedded ${embedded} samples`,
+      time: "timing its layer alone",
       "cross-validate": `cross-validated ${this.state.crossValidation?.perFold.length ?? 0} folds`,
       score: "LogME and prototype leave-one-out",
     }[stage];
@@ -134,18 +142,11 @@ export class SelectionRun {
       if (!available.available) {
         this.next(describeCandidate(candidate, available, { status: "unavailable", error: null }));
       } else if (this.state.stage === "embed" && candidate.fusion) {
-        this.state = {
-          ...this.state,
-          embedMs: this.fuseVectors(candidate, candidate.fusion),
-          stage: "cross-validate",
-        };
+        this.state = { ...this.state, ...this.fuseVectors(candidate, candidate.fusion) };
       } else if (this.state.stage === "embed") {
-        const { done, embedMs } = await this.workspace.embedNextChunk(candidate);
-        this.state = {
-          ...this.state,
-          embedMs: this.state.embedMs + embedMs,
-          stage: done ? "cross-validate" : "embed",
-        };
+        await this.embed(candidate);
+      } else if (this.state.stage === "time") {
+        await this.time(candidate);
       } else if (this.state.stage === "cross-validate") {
         this.crossValidate(candidate);
       } else {
@@ -198,9 +199,49 @@ export class SelectionRun {
     return {
       crossValidation: cv.result(),
       ...transferability(X, y, labels.length),
-      latencyMsPerItem: embedMs / this.workspace.vectors.countVectors(candidate.id),
+      latencyMsPerItem:
+        this.state.latencyMsPerItem ?? embedMs / this.workspace.vectors.countVectors(candidate.id),
       embedMs,
       wasmHeapBytes: this.workspace.pool.wasmHeapBytes(),
+    };
+  }
+
+  /**
+   * One chunk of the candidate's samples, embedded in passes that also embed the later candidates on
+   * its network; none when an earlier candidate's passes embedded them all.
+   */
+  private async embed(candidate: Candidate): Promise<void> {
+    const { samples } = await this.workspace.measuredOn();
+    if (this.workspace.vectors.countVectors(candidate.id) >= samples) return this.time(candidate);
+    const { done, embedMs } = await this.workspace.embedNextChunk(await this.sharedPass(candidate));
+    this.state = {
+      ...this.state,
+      embedMs: this.state.embedMs + embedMs,
+      stage: done ? "time" : "embed",
+    };
+  }
+
+  /** The candidate and the later ones on the same network whose vector sets are as far along. */
+  private async sharedPass(candidate: Candidate): Promise<Candidate[]> {
+    const { vectors } = this.workspace;
+    const embedded = vectors.countVectors(candidate.id);
+    const riders: Candidate[] = [];
+    for (const later of this.candidates.slice(this.state.candidate + 1)) {
+      if (later.backbone !== candidate.backbone) continue;
+      if (vectors.countVectors(later.id) !== embedded) continue;
+      if ((await this.measurable(later)).available) riders.push(later);
+    }
+    return [candidate, ...riders];
+  }
+
+  /** Its latency: its layer alone, timed the same way for every candidate. */
+  private async time(candidate: Candidate): Promise<void> {
+    const { msPerItem, embedMs } = await this.workspace.timeLayer(candidate);
+    this.state = {
+      ...this.state,
+      embedMs: this.state.embedMs + embedMs,
+      latencyMsPerItem: msPerItem,
+      stage: "cross-validate",
     };
   }
 
@@ -250,9 +291,12 @@ export class SelectionRun {
 
   /**
    * A fusion's vectors: its parts' (already embedded, in the same sample order) side by side. Its
-   * embedding time is theirs together, which makes its latency the sum of theirs.
+   * embedding time and its latency are theirs added up.
    */
-  private fuseVectors(candidate: Candidate, fusion: NonNullable<Candidate["fusion"]>): number {
+  private fuseVectors(
+    candidate: Candidate,
+    fusion: NonNullable<Candidate["fusion"]>,
+  ): Pick<SelectionCheckpoint, "stage" | "embedMs" | "latencyMsPerItem"> {
     const { vectors } = this.workspace;
     if (vectors.countVectors(candidate.id) === 0) {
       const [first, second] = fusion.parts.map((part) => vectors.readVectors(part.id)) as [
@@ -267,9 +311,15 @@ export class SelectionRun {
         })),
       );
     }
-    const embedMsOf = (part: Candidate) =>
-      this.state.reports.find((report) => report.id === part.id)?.metrics?.embedMs ?? 0;
-    return fusion.parts.reduce((sum, part) => sum + embedMsOf(part), 0);
+    const metricsOf = (part: Candidate) =>
+      this.state.reports.find((report) => report.id === part.id)?.metrics;
+    const sum = (metric: "embedMs" | "latencyMsPerItem") =>
+      fusion.parts.reduce((total, part) => total + (metricsOf(part)?.[metric] ?? 0), 0);
+    return {
+      stage: "cross-validate",
+      embedMs: sum("embedMs"),
+      latencyMsPerItem: sum("latencyMsPerItem"),
+    };
   }
 
   private next(report: CandidateReport): void {
@@ -281,6 +331,7 @@ export class SelectionRun {
       stage: "embed",
       crossValidation: null,
       embedMs: 0,
+      latencyMsPerItem: undefined,
       reports: [...this.state.reports, report],
     };
   }

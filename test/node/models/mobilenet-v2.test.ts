@@ -84,10 +84,20 @@ describe("mobilenet-v2 backbone (real weights)", () => {
     expect(norm(vector as Float32Array)).toBeCloseTo(1, 5);
   });
 
+  it("embeds at every cut layer in one pass exactly as at each layer alone", async () => {
+    const inputs = images(picture, picture);
+    const layers = backbone.manifest.cutLayers.map((layer) => layer.name);
+    const together = await backbone.embedLayers(inputs, layers);
+    for (const [k, layer] of layers.entries()) {
+      expect(together[k]).toEqual(await backbone.embed(inputs, { layer }));
+    }
+  });
+
   it("leaves no tensors behind", async () => {
     await backbone.embed(images(picture));
     const before = tf.memory().numTensors;
     await backbone.embed(images(picture, picture), { layer: "block16" });
+    await backbone.embedLayers(images(picture), ["block12", "block16", "block16-grid"]);
     expect(tf.memory().numTensors).toBe(before);
   });
 

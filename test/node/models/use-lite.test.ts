@@ -54,10 +54,18 @@ describe("use-lite backbone (real weights)", () => {
     );
   });
 
+  it("embeds at both cut layers in one pass exactly as at each layer alone", async () => {
+    const input = texts("a kitten sleeping", "quarterly earnings fell");
+    const [sentence, encoder] = await backbone.embedLayers(input, ["sentence", "encoder-mean"]);
+    expect(sentence).toEqual(await backbone.embed(input));
+    expect(encoder).toEqual(await backbone.embed(input, { layer: "encoder-mean" }));
+  });
+
   it("leaves no tensors behind", async () => {
     await backbone.embed(texts("warm up"));
     const before = tf.memory().numTensors;
     await backbone.embed(texts("one", "two", "three"));
+    await backbone.embedLayers(texts("one", "two"), ["encoder-mean", "sentence"]);
     expect(tf.memory().numTensors).toBe(before);
   });
 

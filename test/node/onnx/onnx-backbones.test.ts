@@ -55,6 +55,16 @@ describe("mobilenet-v2-onnx", () => {
     },
   );
 
+  it("embeds at every cut layer in one run exactly as at each layer alone", async () => {
+    const layers = ["pooled", "block16", "block16-grid", "block12"];
+    const together = await pool.embedLayers("mobilenet-v2-onnx", pictures, layers);
+    for (const [k, layer] of layers.entries()) {
+      expect(together[k]).toEqual(
+        (await pool.embed("mobilenet-v2-onnx", pictures, layer)).embeddings,
+      );
+    }
+  });
+
   it("reports that it runs on onnx", () => {
     expect(pool.state("mobilenet-v2-onnx")).toMatchObject({ state: "ready", runtime: "onnx" });
   });

@@ -9,9 +9,10 @@
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { BackbonePool } from "../../../src/runtime/backbones";
 import { nodeHost } from "../../../src/runtime/node";
+import { LATENCY_SAMPLES } from "../../../src/selection/embed-raw";
 import { selectBackbone } from "../../../src/selection/select-backbone";
 import { picturePng } from "../../fixtures/pictures";
 import { FIXTURES } from "../adapters/helpers";
@@ -23,6 +24,7 @@ const fixture = JSON.parse(readFileSync(new URL("embeddings.json", FIXTURES), "u
 describe("selectBackbone", () => {
   it("ranks every text candidate on the samples, with the Pareto front and a recommendation", async () => {
     const pool = new BackbonePool(await nodeHost());
+    const embedLayers = vi.spyOn(pool, "embedLayers");
     const fractions: number[] = [];
     const report = await selectBackbone({
       pool,
@@ -73,6 +75,14 @@ describe("selectBackbone", () => {
     expect(report.paretoFront.length).toBeGreaterThan(0);
     expect(report.labels).toEqual(["cooking", "finance", "sports"]);
     expect(fractions.length).toBeGreaterThan(0);
+    // use-lite runs over the samples once (after a one-input warm-up) for both its cut layers; a
+    // layer alone only on the few samples that time it.
+    const useLiteInputs = (layers: number) =>
+      embedLayers.mock.calls
+        .filter(([id, , asked]) => id === "use-lite" && asked.length === layers)
+        .map(([, inputs]) => inputs.length);
+    expect(useLiteInputs(2).reduce((sum, n) => sum + n, 0)).toBe(1 + report.samples);
+    expect(Math.max(...useLiteInputs(1))).toBeLessThanOrEqual(LATENCY_SAMPLES);
     // Every candidate is embedded and cross-validated, then the fusion and the top unfrozen: long on a loaded host.
   }, 240_000);
 
