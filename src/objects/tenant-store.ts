@@ -191,7 +191,7 @@ export class TenantStore extends DurableObject<Bindings> {
   }
 
   listAdapters(page: PageRequest<CreatedPosition>) {
-    return this.state.adapters.list(page);
+    return attempt(() => this.state.adapters.list(page));
   }
 
   getAdapter(adapterId: string) {

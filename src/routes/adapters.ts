@@ -133,7 +133,7 @@ export function adapterRoutes() {
     .openapi(listAdapters, async (c) => {
       const query = c.req.valid("query");
       const list: PagedList = ["adapters", c.var.tenant.id];
-      const adapters = await c.var.tenant.store.listAdapters(createdOrderPage(list, query));
+      const adapters = unwrap(await c.var.tenant.store.listAdapters(createdOrderPage(list, query)));
       const page = pageOf(list, adapters, query.limit, createdPosition);
       return c.json({ adapters: page.items, nextCursor: page.nextCursor }, 200);
     })

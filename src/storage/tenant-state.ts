@@ -16,14 +16,16 @@ import { VersionsTable } from "./versions-table";
  * forged key for an unknown tenant then leaves nothing stored, and neither does a deleted tenant.
  */
 export class TenantState {
-  readonly registry: RegistryTable;
-  readonly tenant: TenantTable;
-  readonly keys: KeysTable;
-  readonly adapters: AdaptersTable;
-  readonly samples: SamplesTable;
-  readonly jobs: JobsTable;
-  readonly versions: VersionsTable;
-  readonly serving: ServingOutbox;
+  private readonly tables: {
+    registry: RegistryTable;
+    tenant: TenantTable;
+    keys: KeysTable;
+    adapters: AdaptersTable;
+    samples: SamplesTable;
+    jobs: JobsTable;
+    versions: VersionsTable;
+    serving: ServingOutbox;
+  };
 
   private initialized: boolean;
 
@@ -32,14 +34,43 @@ export class TenantState {
     this.initialized = hasSchema(sql);
     // Existing objects get tables added by later versions of the schema.
     if (this.initialized) migrate(sql);
-    this.registry = new RegistryTable(sql);
-    this.tenant = new TenantTable(sql);
-    this.keys = new KeysTable(sql);
-    this.adapters = new AdaptersTable(sql);
-    this.samples = new SamplesTable(sql);
-    this.jobs = new JobsTable(sql);
-    this.versions = new VersionsTable(sql);
-    this.serving = new ServingOutbox(sql);
+    this.tables = {
+      registry: new RegistryTable(sql),
+      tenant: new TenantTable(sql),
+      keys: new KeysTable(sql),
+      adapters: new AdaptersTable(sql),
+      samples: new SamplesTable(sql),
+      jobs: new JobsTable(sql),
+      versions: new VersionsTable(sql),
+      serving: new ServingOutbox(sql),
+    };
+  }
+
+  // The tables, once they exist: a request that was let in just before the tenant was erased (an
+  // upload still embedding) finds it gone, as a 404, rather than SQLite's "no such table".
+  get registry(): RegistryTable {
+    return this.existing(this.tables.registry);
+  }
+  get tenant(): TenantTable {
+    return this.existing(this.tables.tenant);
+  }
+  get keys(): KeysTable {
+    return this.existing(this.tables.keys);
+  }
+  get adapters(): AdaptersTable {
+    return this.existing(this.tables.adapters);
+  }
+  get samples(): SamplesTable {
+    return this.existing(this.tables.samples);
+  }
+  get jobs(): JobsTable {
+    return this.existing(this.tables.jobs);
+  }
+  get versions(): VersionsTable {
+    return this.existing(this.tables.versions);
+  }
+  get serving(): ServingOutbox {
+    return this.existing(this.tables.serving);
   }
 
   get exists(): boolean {
@@ -57,8 +88,12 @@ export class TenantState {
 
   /** The tenant this object holds; 404 when it holds none. */
   requireTenant(): TenantRecord {
-    if (!this.initialized) throw new Problem(404, "tenant-not-found", "this tenant does not exist");
     return this.tenant.get();
+  }
+
+  private existing<Table>(table: Table): Table {
+    if (!this.initialized) throw new Problem(404, "tenant-not-found", "this tenant does not exist");
+    return table;
   }
 
   /** All or nothing: a thrown error (a `Problem` included) rolls every statement back. */

@@ -1,7 +1,8 @@
 /**
  * Concurrency on one tenant's object: parallel uploads that repeat each other store each distinct
  * input once, concurrent training requests on one adapter queue exactly one job, and an upload
- * that loses the race with its adapter's deletion leaves nothing behind.
+ * that loses the race with its adapter's or its tenant's deletion gets a 404 and leaves nothing
+ * behind.
  */
 
 import { beforeAll, describe, expect, it } from "vitest";
@@ -116,39 +117,66 @@ describe("concurrency", () => {
 
   it("an upload whose adapter is deleted while it writes leaves no raw upload in R2", async () => {
     const adapterId = await lexicalAdapter("deleted-mid-upload");
-    const store = tenantStore(bindings, tenant.id);
-    const tenantRecord = unwrap(await store.getTenant());
-    const adapter = unwrap(await store.getAdapter(adapterId));
-    const prefix = rawAdapterPrefix(tenant.id, adapterId);
-    // The real bucket, with the adapter deleted (its R2 prefix swept) after this upload embedded
-    // and before its raw bytes land: they are written after the sweep, and the insert is refused.
-    let deleted: Promise<Response> | undefined;
-    const bucket = new Proxy(bindings.SAMPLES, {
-      get(target, name) {
-        if (name !== "put") return Reflect.get(target, name).bind(target);
-        return async (...args: Parameters<R2Bucket["put"]>) => {
-          deleted ??= fetchWorker(`http://edge/v1/adapters/${adapterId}`, {
-            method: "DELETE",
-            headers: { authorization: `Bearer ${tenant.key}` },
-          });
-          await deleted;
-          return target.put(...args);
-        };
-      },
+    await expectUploadLosesTo(tenant, adapterId, {
+      url: `http://edge/v1/adapters/${adapterId}`,
+      token: tenant.key,
+      problem: "adapter-not-found",
     });
-    const pool = new BackbonePool(
-      workerdHost(bindings.ASSETS, { backbones: [lexical], engines: {} }),
-    );
-    const uploads = WEATHER.map((text) => ({
-      raw: { kind: "text" as const, text },
-      input: { kind: "text" as const, text },
-      label: "weather",
-    }));
-    const stored = storeSamples({ ...tenantRecord, store }, adapter, pool, bucket, uploads);
-    await expect(stored).rejects.toMatchObject({ status: 404, slug: "adapter-not-found" });
-    expect((await deleted)?.status).toBe(204);
-    expect((await bindings.SAMPLES.list({ prefix })).objects.map((object) => object.key)).toEqual(
-      [],
-    );
+  });
+
+  it("an upload whose tenant is deleted while it writes gets a 404 and leaves nothing in R2", async () => {
+    const doomed = await createTenant("deleted-mid-upload");
+    const created = await doomed.api.v1.adapters.$post({
+      json: { name: "doomed", backbone: "lexical", headType: "prototype" },
+    });
+    const { id: adapterId } = await created.json();
+    await expectUploadLosesTo(doomed, adapterId, {
+      url: `http://edge/v1/tenants/${doomed.id}`,
+      token: bindings.ADMIN_TOKEN,
+      problem: "tenant-not-found",
+    });
   });
 });
+
+/**
+ * Stores an upload through the real bucket, with `deletion` (of its adapter or its tenant, which
+ * sweeps the R2 prefix) run after the upload embedded and before its raw bytes land: they are
+ * written after the sweep, and the insert must be refused with the deletion's problem, not an
+ * error, so that the upload removes what it wrote.
+ */
+async function expectUploadLosesTo(
+  owner: TestTenant,
+  adapterId: string,
+  deletion: { url: string; token: string; problem: string },
+) {
+  const store = tenantStore(bindings, owner.id);
+  const tenantRecord = unwrap(await store.getTenant());
+  const adapter = unwrap(await store.getAdapter(adapterId));
+  const prefix = rawAdapterPrefix(owner.id, adapterId);
+  let deleted: Promise<Response> | undefined;
+  const bucket = new Proxy(bindings.SAMPLES, {
+    get(target, name) {
+      if (name !== "put") return Reflect.get(target, name).bind(target);
+      return async (...args: Parameters<R2Bucket["put"]>) => {
+        deleted ??= fetchWorker(deletion.url, {
+          method: "DELETE",
+          headers: { authorization: `Bearer ${deletion.token}` },
+        });
+        await deleted;
+        return target.put(...args);
+      };
+    },
+  });
+  const pool = new BackbonePool(
+    workerdHost(bindings.ASSETS, { backbones: [lexical], engines: {} }),
+  );
+  const uploads = WEATHER.map((text) => ({
+    raw: { kind: "text" as const, text },
+    input: { kind: "text" as const, text },
+    label: "weather",
+  }));
+  const stored = storeSamples({ ...tenantRecord, store }, adapter, pool, bucket, uploads);
+  await expect(stored).rejects.toMatchObject({ status: 404, slug: deletion.problem });
+  expect((await deleted)?.status).toBe(204);
+  expect((await bindings.SAMPLES.list({ prefix })).objects.map((object) => object.key)).toEqual([]);
+}
