@@ -1,7 +1,7 @@
 /**
  * The one rule for short text fields a person types (tenant and adapter names, labels): trimmed,
- * NFC-normalised, and free of characters that hide, reorder or are not shown, so a name reads the same
- * in every log, terminal and UI. A refusal names the character and its position (code points from 0).
+ * NFC-normalised, and free of characters that hide, reorder or are not shown (or shape nothing where
+ * they stand), so a name reads the same in every log, terminal and UI. A refusal names the character and its position (code points from 0).
  */
 
 import { z } from "@hono/zod-openapi";
@@ -27,6 +27,60 @@ function shapesItsNeighbours(codePoint: number): boolean {
   if (codePoint === 0x200c || codePoint === 0x200d) return true;
   if (codePoint >= 0xe0020 && codePoint <= 0xe007f) return true;
   return /^\p{Variation_Selector}$/u.test(String.fromCodePoint(codePoint));
+}
+
+/**
+ * Where a character that shapes its neighbours, or a combining mark, has nothing to shape, it only
+ * makes the name differ from one that looks the same ("cat" and "cat" + U+200D): what is wrong with
+ * it there, or undefined. A joiner sits between two shown characters; an emoji variation selector
+ * follows an emoji, another variation selector or a mark a shown character (a mark included, for
+ * stacked accents); tag characters follow the black flag or another tag and end with the cancel tag.
+ */
+function misplaced(
+  codePoint: number,
+  before: number | undefined,
+  after: number | undefined,
+): string | undefined {
+  const character = String.fromCodePoint(codePoint);
+  if (codePoint === 0x200c || codePoint === 0x200d) {
+    return isShown(before) && isShown(after) ? undefined : "a joiner with nothing to join";
+  }
+  if (codePoint === 0xfe0e || codePoint === 0xfe0f) {
+    return before !== undefined && EMOJI.test(String.fromCodePoint(before))
+      ? undefined
+      : "an emoji variation selector after no emoji";
+  }
+  if (isTag(codePoint)) {
+    const opened = before === BLACK_FLAG || (before !== undefined && isTag(before));
+    const continued = codePoint === CANCEL_TAG || (after !== undefined && isTag(after));
+    return opened && continued ? undefined : "a tag character outside a flag's tag sequence";
+  }
+  if (MARK.test(character) && !isShown(before)) return "a mark with no character to mark";
+  return undefined;
+}
+
+const EMOJI = /^\p{Emoji}$/u;
+const MARK = /^\p{M}$/u;
+const SHOWN = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+const BLACK_FLAG = 0x1f3f4;
+const CANCEL_TAG = 0xe007f;
+
+function isShown(codePoint: number | undefined): boolean {
+  return codePoint !== undefined && SHOWN.test(String.fromCodePoint(codePoint));
+}
+
+function isTag(codePoint: number): boolean {
+  return codePoint >= 0xe0020 && codePoint <= CANCEL_TAG;
+}
+
+/** "U+200D (a joiner with nothing to join) at position 3" for the first misplaced character. */
+export function firstMisplacedCharacter(text: string): string | undefined {
+  const codePoints = Array.from(text, (character) => character.codePointAt(0) as number);
+  for (const [position, codePoint] of codePoints.entries()) {
+    const what = misplaced(codePoint, codePoints[position - 1], codePoints[position + 1]);
+    if (what) return `${codePointName(codePoint)} (${what}) at position ${position}`;
+  }
+  return undefined;
 }
 
 /** What is wrong with one code point, or undefined when it may appear in a name or label. */
@@ -83,7 +137,7 @@ export function textField(max: number) {
       .min(1)
       // `max` characters are code points (characterCount), which zod's max (UTF-16 units) is not.
       .superRefine((text, ctx) => {
-        const found = firstForbiddenCharacter(text);
+        const found = firstForbiddenCharacter(text) ?? firstMisplacedCharacter(text);
         if (found) ctx.addIssue({ code: "custom", message: `contains ${found}` });
         const characters = characterCount(text);
         if (characters > max) {

@@ -38,6 +38,40 @@ describe("names and labels", () => {
       "caf\uFFFD",
       "U+FFFD (the replacement character: bytes that were not UTF-8) at position 3",
     ],
+    // Characters that shape their neighbours, where they have none: each label looks like "cat"
+    // or like nothing at all.
+    ["a trailing joiner", "cat\u200D", "U+200D (a joiner with nothing to join) at position 3"],
+    ["a joiner alone", "\u200D", "U+200D (a joiner with nothing to join) at position 0"],
+    [
+      "a joiner before a space",
+      "a\u200C b",
+      "U+200C (a joiner with nothing to join) at position 1",
+    ],
+    [
+      "an emoji variation selector after a letter",
+      "cat\uFE0F",
+      "U+FE0F (an emoji variation selector after no emoji) at position 3",
+    ],
+    [
+      "a tag after a letter",
+      "cat\u{E0020}",
+      "U+E0020 (a tag character outside a flag's tag sequence) at position 3",
+    ],
+    [
+      "a flag's tags with no cancel tag",
+      "\u{1F3F4}\u{E0067}\u{E0062}",
+      "U+E0062 (a tag character outside a flag's tag sequence) at position 2",
+    ],
+    [
+      "a combining accent alone",
+      "\u0301",
+      "U+0301 (a mark with no character to mark) at position 0",
+    ],
+    [
+      "a variation selector alone",
+      "\uFE00",
+      "U+FE00 (a mark with no character to mark) at position 0",
+    ],
   ])("refuses %s and says which character, where", (_, text, expected) => {
     const result = name.safeParse(text);
     expect(result.success).toBe(false);
@@ -57,6 +91,12 @@ describe("names and labels", () => {
     ["a ZWJ emoji sequence", "\u{1F469}\u200D\u{1F4BB}"],
     ["an emoji variation selector", "\u2764\uFE0F"],
     ["a subdivision flag", "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}"],
+    ["a keycap", "1\uFE0F\u20E3"],
+    ["an emoji with a variation selector, joined", "\u2764\uFE0F\u200D\u{1F525}"],
+    ["a family emoji with a skin tone", "\u{1F469}\u{1F3FD}\u200D\u{1F467}"],
+    ["stacked accents", "a\u0301\u0323"],
+    ["Devanagari with a virama and a joiner", "\u0915\u094D\u200D\u0937"],
+    ["a CJK ideograph with its variation selector", "\u845B\u{E0100}"],
   ])("accepts %s", (_, text) => {
     expect(name.parse(text)).toBe(text.normalize("NFC"));
   });
