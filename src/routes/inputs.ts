@@ -79,7 +79,13 @@ export async function fromFormInputs(
     values.map(async (value, index): Promise<RawInput> => {
       if (typeof value === "string") return { kind: "text", text: formText(value, index) };
       const bytes = new Uint8Array(await value.arrayBuffer());
-      if (!mediaType(value.type)?.startsWith("text/")) return { kind: "image", bytes };
+      if (!mediaType(value.type)?.startsWith("text/")) {
+        // As an empty image in a JSON body is: nothing to read a format from.
+        if (bytes.length === 0) {
+          throw new Problem(422, "invalid-request", `input ${index} is an empty file`);
+        }
+        return { kind: "image", bytes };
+      }
       const charset = nonUtf8Charset(value.type);
       if (charset !== undefined) {
         throw new Problem(

@@ -77,6 +77,16 @@ describe("fromFormInputs", () => {
     ]);
   });
 
+  it("refuses an empty image file (422), as an empty image in a JSON body", async () => {
+    await expect(
+      fromFormInputs(["fine", file(new Uint8Array(), "application/octet-stream")]),
+    ).rejects.toMatchObject({
+      status: 422,
+      slug: "invalid-request",
+      detail: "input 1 is an empty file",
+    });
+  });
+
   it("refuses a text file that is not UTF-8, naming the input", async () => {
     const latin1 = Uint8Array.of(0x63, 0x61, 0x66, 0xe9);
     await expect(fromFormInputs(["fine", file(latin1, "text/plain")])).rejects.toMatchObject({
