@@ -13,9 +13,22 @@ export interface AbstainThreshold extends SelectivePerformance {
 }
 
 /**
- * The lowest confidence threshold whose answered set reaches the target precision, i.e. the largest
- * coverage that does. Candidates are the distinct top probabilities (sorted descending), so tied
- * confidences are answered or refused together, as they will be at prediction time.
+ * The fewest answered predictions at which a precision of `targetPrecision` means anything: enough
+ * for the target to allow one error, ⌈1 / (1 − target)⌉ (20 at 0.95, 100 at 0.99; none at 1).
+ * On fewer, one error already misses the target, so a run of lucky right answers (one confident
+ * correct prediction out of 270) would pass for the target while it says nothing about it.
+ */
+export function minimumAnswered(targetPrecision: number): number {
+  return targetPrecision >= 1
+    ? Number.POSITIVE_INFINITY
+    : Math.ceil(1 / (1 - targetPrecision) - 1e-9);
+}
+
+/**
+ * The lowest confidence threshold whose answered set reaches the target precision on at least
+ * `minimumAnswered` predictions, i.e. the largest coverage that does. Candidates are the distinct
+ * top probabilities (sorted descending), so tied confidences are answered or refused together, as
+ * they will be at prediction time.
  */
 export function chooseAbstainThreshold(
   probabilities: Matrix,
@@ -27,6 +40,7 @@ export function chooseAbstainThreshold(
     (a, b) => (confidence[b] as number) - (confidence[a] as number),
   );
   let best: AbstainThreshold = { threshold: null, precision: 0, coverage: 0 };
+  const support = minimumAnswered(targetPrecision);
   let answered = 0;
   let right = 0;
   order.forEach((i, rank) => {
@@ -34,7 +48,7 @@ export function chooseAbstainThreshold(
     if (correct[i]) right++;
     const next = order[rank + 1];
     const endOfTie = next === undefined || confidence[next] !== confidence[i];
-    if (endOfTie && right / answered >= targetPrecision) {
+    if (endOfTie && answered >= support && right / answered >= targetPrecision) {
       best = {
         threshold: confidence[i] as number,
         precision: right / answered,
