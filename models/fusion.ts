@@ -54,6 +54,12 @@ export function parseFusionId(id: string): FusionPartSpec[] {
     throw invalid(`a fusion has at most ${MAX_FUSION_BLOCKS} parts; "${id}" has ${parts.length}`);
   }
   return parts.map((part) => {
+    // A selection report's candidate id ("mobilenet-v2/block12+…") copied in place of its backbone.
+    if (part.includes("/")) {
+      throw invalid(
+        `fusion part "${part}" names its layer after "/": write <backbone>:<layer>, as a selection candidate's \`backbone\` field does`,
+      );
+    }
     const [backbone, layer, extra] = part.split(":");
     if (!backbone || layer === "" || extra !== undefined) {
       throw invalid(`fusion part "${part}" is not <backbone> or <backbone>:<layer>`);
