@@ -49,6 +49,8 @@ export async function embedNextChunk(
   sets: string[],
   target: EmbedTarget,
 ): Promise<EmbeddedChunk> {
+  const outputs = target.layers.length || 1;
+  if (sets.length !== outputs) throw new Error(`${sets.length} vector sets for ${outputs} outputs`);
   const offset = context.vectors.countVectors(sets[0] as string);
   const samples = await readChunk(context, refs.slice(offset), target);
   const { vectors, embedMs } = await embedRaw(

@@ -9,7 +9,7 @@ import { resolveCutLayer } from "../../models/cut-layer";
 import { fusionLayers, isFusionId } from "../../models/fusion";
 import type { BackbonePool } from "../runtime/backbones";
 import type { Candidate } from "../selection/candidates";
-import { LATENCY_SAMPLES, layersTarget, timeLayer } from "../selection/embed-raw";
+import { latencySamples, layersTarget, timePass } from "../selection/embed-raw";
 import type { FinetuneActivations } from "../selection/finetune-candidate";
 import { selectionCandidates } from "../selection/select-backbone";
 import { type SelectionPool, selectionPool } from "../selection/selection-pool";
@@ -47,14 +47,11 @@ export class SelectionSteps implements JobSteps {
           const chunk = await embedNextChunk(context, refs, sets, layersTarget(candidates));
           return { done: chunk.embedded >= refs.length, embedMs: chunk.embedMs };
         },
-        timeLayer: async (candidate) => {
-          const refs = (await this.samples()).slice(0, LATENCY_SAMPLES);
+        timePass: async (candidate, pass) => {
+          const refs = latencySamples(await this.samples(), pass);
           const samples = await readRetainedSamples(context.rawSamples, refs, modality);
-          return timeLayer(
-            pool,
-            candidate,
-            samples.map((sample) => sample.raw),
-          );
+          const raws = samples.map((sample) => sample.raw);
+          return timePass(pool, candidate, raws, pass);
         },
         measuredOn: async () => {
           const { samples, labels } = await this.pool();

@@ -47,31 +47,35 @@ export function layersTarget(candidates: Candidate[]): EmbedTarget {
 }
 
 /**
- * Samples a candidate's latency is timed on: its layer alone, on the pool's first ones, so that
- * every candidate is timed the same way whatever pass embedded it. They go a forward pass
- * (LATENCY_PASS) at a time, and the fastest pass counts: a pass slowed by other work on the host
- * says nothing about the layer, and on a shared machine one in two can be.
+ * A candidate's latency is timed at its layer alone, the same way for every candidate whatever
+ * pass embedded it: LATENCY_PASSES forward passes of LATENCY_PASS samples (the pool's first ones),
+ * one per step, and the fastest counts: a pass slowed by other work on the host says nothing about
+ * the layer, and on a shared machine one in two can be.
  */
-export const LATENCY_SAMPLES = 6;
-const LATENCY_PASS = 2;
+export const LATENCY_PASSES = 3;
+export const LATENCY_PASS = 2;
 
-/** The candidate's backbone time per item at its layer alone, on the first LATENCY_SAMPLES raws. */
-export async function timeLayer(
+/** The timing passes a pool of `samples` allows (fewer under 6 samples, at least one). */
+export function latencyPasses(samples: number): number {
+  return Math.max(1, Math.min(LATENCY_PASSES, Math.ceil(samples / LATENCY_PASS)));
+}
+
+/** What timing pass `pass` embeds: the pool's samples from LATENCY_PASS × pass on. */
+export function latencySamples<T>(samples: T[], pass: number): T[] {
+  return samples.slice(pass * LATENCY_PASS, (pass + 1) * LATENCY_PASS);
+}
+
+/** Timing pass `pass` of the candidate's layer alone on its samples: backbone time per item. */
+export async function timePass(
   pool: BackbonePool,
   candidate: Candidate,
   raws: RawInput[],
+  pass: number,
 ): Promise<{ msPerItem: number; embedMs: number }> {
-  const target = layersTarget([candidate]);
-  const probe = raws.slice(0, LATENCY_SAMPLES);
-  const perItem: number[] = [];
-  let embedMs = 0;
-  for (let start = 0; start < probe.length; start += LATENCY_PASS) {
-    const pass = probe.slice(start, start + LATENCY_PASS);
-    const timed = await embedRaw(pool, target, pass, { firstChunk: start === 0 });
-    perItem.push(timed.embedMs / pass.length);
-    embedMs += timed.embedMs;
-  }
-  return { msPerItem: Math.min(...perItem), embedMs };
+  const { embedMs } = await embedRaw(pool, layersTarget([candidate]), raws, {
+    firstChunk: pass === 0,
+  });
+  return { msPerItem: embedMs / Math.max(1, raws.length), embedMs };
 }
 
 /** A backbone at a cut layer (default: its own), or a fusion id, as a target. */
@@ -113,6 +117,11 @@ export async function embedRaw(
     await sleep(0);
     embedMs += performance.now() - started;
     for (const [k, layerVectors] of perLayer.entries()) vectors[k]?.push(...layerVectors);
+  }
+  if (vectors.some((layerVectors) => layerVectors.length !== raws.length)) {
+    throw new Error(
+      `${backbone} gave a layer fewer or more vectors than its ${raws.length} inputs`,
+    );
   }
   return { vectors, embedMs };
 }

@@ -10,7 +10,7 @@ import { echoId, Problem } from "../problem";
 import type { RawInput } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
 import { availability, type Candidate, candidatesFor, onePerWeights } from "./candidates";
-import { embedRaw, layersTarget, timeLayer } from "./embed-raw";
+import { embedRaw, latencySamples, layersTarget, timePass } from "./embed-raw";
 import { memoryActivations } from "./memory-activations";
 import { MemoryVectorSets } from "./memory-vectors";
 import { selectionPool } from "./selection-pool";
@@ -32,11 +32,13 @@ export interface SelectBackboneInput {
   onProgress?: (fraction: number, message: string) => Promise<void> | void;
   /** Where each candidate's vectors of the samples are kept, by candidate id (default: a fresh set). */
   vectors?: VectorSets;
+  /** The candidates to measure (default: every one the request allows, selectionCandidates). */
+  candidates?: Candidate[];
 }
 
 export async function selectBackbone(input: SelectBackboneInput): Promise<SelectionProcessReport> {
   const { pool, request } = input;
-  const candidates = selectionCandidates(pool, input.modality, request);
+  const candidates = input.candidates ?? selectionCandidates(pool, input.modality, request);
   const { samples, labels, stored } = selectionPool(input.samples, candidates, request.seed ?? 0);
   const vectors = input.vectors ?? new MemoryVectorSets();
   const raws = samples.map((sample) => sample.raw);
@@ -61,7 +63,7 @@ export async function selectBackbone(input: SelectBackboneInput): Promise<Select
         }
         return { done: true, embedMs };
       },
-      timeLayer: (candidate) => timeLayer(pool, candidate, raws),
+      timePass: (candidate, pass) => timePass(pool, candidate, latencySamples(raws, pass), pass),
       measuredOn: async () => ({ samples: samples.length, labels }),
     },
     request,

@@ -19,6 +19,7 @@ import {
 import type { BackbonePool } from "../runtime/backbones";
 import type { LabelledVector } from "../storage/runner-state";
 import { backboneRefOf, type Candidate, candidateAvailability } from "./candidates";
+import { latencyPasses } from "./embed-raw";
 import { fusionCandidate } from "./fusion-candidate";
 import { crossValidationOf, type SelectionInput, transferability } from "./measure-candidate";
 import { overTrainingBudget } from "./selection-pool";
@@ -52,8 +53,8 @@ export interface SelectionWorkspace {
    * once they hold every sample. Backbone time only (warm-up excluded).
    */
   embedNextChunk(candidates: Candidate[]): Promise<{ done: boolean; embedMs: number }>;
-  /** The candidate's backbone time per item at its layer alone (./embed-raw.ts timeLayer). */
-  timeLayer(candidate: Candidate): Promise<{ msPerItem: number; embedMs: number }>;
+  /** Timing pass `pass` of the candidate's layer alone: backbone time per item (./embed-raw.ts). */
+  timePass(candidate: Candidate, pass: number): Promise<{ msPerItem: number; embedMs: number }>;
   /** The pool's size (./selection-pool.ts): every candidate is measured on these samples. */
   measuredOn(): Promise<{ samples: number; labels: number }>;
 }
@@ -64,6 +65,8 @@ export interface SelectionCheckpoint {
   crossValidation: CrossValidationCheckpoint | null;
   /** Backbone time spent on the current candidate so far (a shared pass counts for the first). */
   embedMs: number;
+  /** The current candidate's timing passes so far, per item. */
+  latencyPasses?: number[];
   /** The current candidate's, once timed (a checkpoint from before timing had none). */
   latencyMsPerItem?: number;
   reports: CandidateReport[];
@@ -122,7 +125,7 @@ export class SelectionRun {
     const embedded = current ? this.workspace.vectors.countVectors(current.id) : 0;
     const detail = {
       embed: `embedded ${embedded} samples`,
-      time: "timing its layer alone",
+      time: `timing its layer alone (pass ${(this.state.latencyPasses?.length ?? 0) + 1})`,
       "cross-validate": `cross-validated ${this.state.crossValidation?.perFold.length ?? 0} folds`,
       score: "LogME and prototype leave-one-out",
     }[stage];
@@ -213,12 +216,28 @@ export class SelectionRun {
   private async embed(candidate: Candidate): Promise<void> {
     const { samples } = await this.workspace.measuredOn();
     if (this.workspace.vectors.countVectors(candidate.id) >= samples) return this.time(candidate);
-    const { done, embedMs } = await this.workspace.embedNextChunk(await this.sharedPass(candidate));
+    const { done, embedMs } = await this.embedChunk(candidate);
     this.state = {
       ...this.state,
       embedMs: this.state.embedMs + embedMs,
       stage: done ? "time" : "embed",
     };
+  }
+
+  /**
+   * The next chunk, for the later candidates on the network too. If that pass fails it is embedded
+   * again for this candidate alone, so that a later layer's failure is not reported as this one's:
+   * its sets then fall behind, which keeps them out of this candidate's next passes, and the later
+   * candidate meets its own failure on its own turn.
+   */
+  private async embedChunk(candidate: Candidate): Promise<{ done: boolean; embedMs: number }> {
+    const shared = await this.sharedPass(candidate);
+    if (shared.length === 1) return this.workspace.embedNextChunk(shared);
+    try {
+      return await this.workspace.embedNextChunk(shared);
+    } catch {
+      return this.workspace.embedNextChunk([candidate]);
+    }
   }
 
   /** The candidate and the later ones on the same network whose vector sets are as far along. */
@@ -234,14 +253,19 @@ export class SelectionRun {
     return [candidate, ...riders];
   }
 
-  /** Its latency: its layer alone, timed the same way for every candidate. */
+  /** One timing pass of its layer alone; its latency is the fastest pass (./embed-raw.ts). */
   private async time(candidate: Candidate): Promise<void> {
-    const { msPerItem, embedMs } = await this.workspace.timeLayer(candidate);
+    const passes = this.state.latencyPasses ?? [];
+    const { msPerItem, embedMs } = await this.workspace.timePass(candidate, passes.length);
+    const timed = [...passes, msPerItem];
+    const { samples } = await this.workspace.measuredOn();
+    const done = timed.length >= latencyPasses(samples);
     this.state = {
       ...this.state,
       embedMs: this.state.embedMs + embedMs,
-      latencyMsPerItem: msPerItem,
-      stage: "cross-validate",
+      latencyPasses: done ? undefined : timed,
+      latencyMsPerItem: done ? Math.min(...timed) : undefined,
+      stage: done ? "cross-validate" : "time",
     };
   }
 
@@ -291,7 +315,8 @@ export class SelectionRun {
 
   /**
    * A fusion's vectors: its parts' (already embedded, in the same sample order) side by side. Its
-   * embedding time and its latency are theirs added up.
+   * embedding time is theirs added up; its latency too for two networks, which run one after the
+   * other, and the slower part's for two layers of one network, which one pass serves.
    */
   private fuseVectors(
     candidate: Candidate,
@@ -313,12 +338,13 @@ export class SelectionRun {
     }
     const metricsOf = (part: Candidate) =>
       this.state.reports.find((report) => report.id === part.id)?.metrics;
-    const sum = (metric: "embedMs" | "latencyMsPerItem") =>
-      fusion.parts.reduce((total, part) => total + (metricsOf(part)?.[metric] ?? 0), 0);
+    const [first, second] = fusion.parts.map(metricsOf);
+    const latencies = [first?.latencyMsPerItem ?? 0, second?.latencyMsPerItem ?? 0] as const;
+    const oneNetwork = fusion.parts[0].backbone === fusion.parts[1].backbone;
     return {
       stage: "cross-validate",
-      embedMs: sum("embedMs"),
-      latencyMsPerItem: sum("latencyMsPerItem"),
+      embedMs: (first?.embedMs ?? 0) + (second?.embedMs ?? 0),
+      latencyMsPerItem: oneNetwork ? Math.max(...latencies) : latencies[0] + latencies[1],
     };
   }
 
@@ -331,6 +357,7 @@ export class SelectionRun {
       stage: "embed",
       crossValidation: null,
       embedMs: 0,
+      latencyPasses: undefined,
       latencyMsPerItem: undefined,
       reports: [...this.state.reports, report],
     };
