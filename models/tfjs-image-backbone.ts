@@ -33,9 +33,14 @@ export function tfjsImageBackbone(
             return l2Normalize(poolLayerOutput(output, layer));
           });
         });
-        const vectors: Float32Array[][] = [];
-        for (const layerRows of rows) vectors.push(await toVectors(layerRows));
-        return vectors;
+        try {
+          const vectors: Float32Array[][] = [];
+          for (const layerRows of rows) vectors.push(await toVectors(layerRows));
+          return vectors;
+        } finally {
+          // toVectors disposes each; a failed read leaves the later ones (disposing twice is safe).
+          for (const layerRows of rows) layerRows.dispose();
+        }
       } finally {
         batch.dispose();
       }

@@ -291,14 +291,15 @@ export class BackbonePool {
 
   /**
    * Embeds with a backbone at several of its cut layers, each forward pass serving all of them:
-   * `result[k]` holds `layers[k]`'s vectors. (Extra outputs of a pass cost next to nothing, so the
-   * time still counts as the backbone's latency.)
+   * `result[k]` holds `layers[k]`'s vectors. The time is recorded as the backbone's measured latency
+   * (`GET /v1/backbones`), that of a pass to the deepest layer asked for: its default, for most calls.
    */
   async embedLayers(
     id: string,
     inputs: BackboneInput[],
     layers: string[],
   ): Promise<Float32Array[][]> {
+    if (layers.length === 0) throw new Error(`embedLayers(${id}): no layer asked for`);
     const vectors = layers.map((): Float32Array[] => []);
     const ms = await this.use(id, async (backbone) => {
       const started = performance.now();
@@ -338,11 +339,7 @@ export class BackbonePool {
   }
 
   private async embedFused(fusion: Fusion, inputs: BackboneInput[]): Promise<Embeddings> {
-    // One part after the other: two backbones' activations at once would raise the heap's peak.
-    const blocks: Float32Array[][] = [];
-    for (const part of fusion.parts) {
-      blocks.push((await this.embed(part.manifest.id, inputs, part.layer)).embeddings);
-    }
+    const blocks = await this.fusionBlocks(fusion, inputs);
     const embeddings = inputs.map((_, i) => {
       const vector = new Float32Array(fusion.dim);
       let offset = 0;
@@ -354,6 +351,22 @@ export class BackbonePool {
     });
     const layer = fusionLayers(fusion);
     return { backbone: fusion.id, version: fusion.version, layer, dim: fusion.dim, embeddings };
+  }
+
+  /**
+   * Each part's vectors: two layers of one network from the same passes; two backbones one after
+   * the other, as their activations at once would raise the heap's peak.
+   */
+  private async fusionBlocks(fusion: Fusion, inputs: BackboneInput[]): Promise<Float32Array[][]> {
+    const [first, second] = fusion.parts as [FusionPart, FusionPart];
+    if (first.manifest.id === second.manifest.id) {
+      return this.embedLayers(first.manifest.id, inputs, [first.layer, second.layer]);
+    }
+    const blocks: Float32Array[][] = [];
+    for (const part of fusion.parts) {
+      blocks.push((await this.embed(part.manifest.id, inputs, part.layer)).embeddings);
+    }
+    return blocks;
   }
 
   private recordTiming(id: string, items: number, ms: number): void {

@@ -89,6 +89,26 @@ describe("BackbonePool on the Node host", () => {
     expect(result.dim).toBe(earlier.dim);
     expect(result.embeddings[0]).toHaveLength(earlier.dim);
   });
+
+  it("embeds a fusion of two layers of one network in one pass, as each layer alone side by side", async () => {
+    const images = [grey(8, 90), grey(8, 200)];
+    const embedLayers = vi.spyOn(pool, "embedLayers");
+    const fused = await pool.embed("mobilenet-v2:block12+mobilenet-v2", images);
+    expect(embedLayers.mock.calls.map(([id, , layers]) => [id, layers])).toEqual([
+      ["mobilenet-v2", ["block12", "pooled"]],
+    ]);
+    embedLayers.mockRestore();
+    const block12 = await pool.embed("mobilenet-v2", images, "block12");
+    const pooled = await pool.embed("mobilenet-v2", images, "pooled");
+    expect(fused.embeddings).toEqual(
+      images.map((_, i) =>
+        Float32Array.from([
+          ...(block12.embeddings[i] as Float32Array),
+          ...(pooled.embeddings[i] as Float32Array),
+        ]),
+      ),
+    );
+  });
 });
 
 describe("the backbones resident in one isolate", () => {
