@@ -33,10 +33,10 @@ export function protocolOptions(options: TrainOptions = {}): {
     );
   }
   const targetPrecision = options.targetPrecision ?? null;
-  if (targetPrecision !== null && !(targetPrecision > 0 && targetPrecision <= 1)) {
+  if (targetPrecision !== null && !(targetPrecision > 0 && targetPrecision < 1)) {
     throw new HeadInputError(
       "invalid-options",
-      `targetPrecision must be in (0, 1], got ${targetPrecision}`,
+      `targetPrecision must be in (0, 1), got ${targetPrecision}: no finite set of answers shows a precision of 1`,
     );
   }
   return { seed, fractions, targetPrecision };

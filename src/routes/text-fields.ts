@@ -24,7 +24,7 @@ const INVISIBLE = /^\p{Default_Ignorable_Code_Point}$/u;
  * tag characters of subdivision flags.
  */
 function shapesItsNeighbours(codePoint: number): boolean {
-  if (codePoint === 0x200c || codePoint === 0x200d) return true;
+  if (isJoiner(codePoint)) return true;
   if (codePoint >= 0xe0020 && codePoint <= 0xe007f) return true;
   return /^\p{Variation_Selector}$/u.test(String.fromCodePoint(codePoint));
 }
@@ -32,52 +32,72 @@ function shapesItsNeighbours(codePoint: number): boolean {
 /**
  * Where a character that shapes its neighbours, or a combining mark, has nothing to shape, it only
  * makes the name differ from one that looks the same ("cat" and "cat" + U+200D): what is wrong with
- * it there, or undefined. A joiner sits between two shown characters; an emoji variation selector
- * follows an emoji, another variation selector or a mark a shown character (a mark included, for
- * stacked accents); tag characters follow the black flag or another tag and end with the cancel tag.
+ * code point `at` there, or undefined.
+ * - A joiner sits between two shown characters, or ends a word after a mark (Malayalam's chillu
+ *   written with virama + ZWJ).
+ * - An emoji variation selector follows an emoji; after a digit, # or *, only as a keycap (U+20E3
+ *   next).
+ * - Tag characters follow the black flag or another tag, and end with the cancel tag.
+ * - Another variation selector or a mark follows a shown character (a mark included, for stacked
+ *   accents), or a joiner after one (Bengali's ya-phala, Sinhala's touching letters: ZWJ + virama).
  */
-function misplaced(
-  codePoint: number,
-  before: number | undefined,
-  after: number | undefined,
-): string | undefined {
-  const character = String.fromCodePoint(codePoint);
-  if (codePoint === 0x200c || codePoint === 0x200d) {
-    return isShown(before) && isShown(after) ? undefined : "a joiner with nothing to join";
+function misplaced(codePoints: number[], at: number): string | undefined {
+  const codePoint = codePoints[at] as number;
+  const [twoBefore, before, after] = [codePoints[at - 2], codePoints[at - 1], codePoints[at + 1]];
+  if (isJoiner(codePoint)) {
+    const joins = isShown(after) || (isMark(before) && !isShown(after));
+    return isShown(before) && joins ? undefined : "a joiner with nothing to join";
   }
   if (codePoint === 0xfe0e || codePoint === 0xfe0f) {
-    return before !== undefined && EMOJI.test(String.fromCodePoint(before))
-      ? undefined
-      : "an emoji variation selector after no emoji";
+    if (before === undefined || !EMOJI.test(String.fromCodePoint(before))) {
+      return "an emoji variation selector after no emoji";
+    }
+    return KEYCAP_BASE.test(String.fromCodePoint(before)) && after !== COMBINING_KEYCAP
+      ? "an emoji variation selector after a digit, # or * that is no keycap"
+      : undefined;
   }
   if (isTag(codePoint)) {
-    const opened = before === BLACK_FLAG || (before !== undefined && isTag(before));
-    const continued = codePoint === CANCEL_TAG || (after !== undefined && isTag(after));
-    return opened && continued ? undefined : "a tag character outside a flag's tag sequence";
+    const opened =
+      before !== undefined && before !== CANCEL_TAG && (before === BLACK_FLAG || isTag(before));
+    const closed = codePoint === CANCEL_TAG ? before !== BLACK_FLAG : isTag(after);
+    return opened && closed ? undefined : "a tag character outside a flag's tag sequence";
   }
-  if (MARK.test(character) && !isShown(before)) return "a mark with no character to mark";
+  if (isMark(codePoint)) {
+    const marked = isShown(before) || (isJoiner(before) && isShown(twoBefore));
+    return marked ? undefined : "a mark with no character to mark";
+  }
   return undefined;
 }
 
 const EMOJI = /^\p{Emoji}$/u;
+const KEYCAP_BASE = /^[0-9#*]$/u;
 const MARK = /^\p{M}$/u;
 const SHOWN = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 const BLACK_FLAG = 0x1f3f4;
 const CANCEL_TAG = 0xe007f;
+const COMBINING_KEYCAP = 0x20e3;
 
 function isShown(codePoint: number | undefined): boolean {
   return codePoint !== undefined && SHOWN.test(String.fromCodePoint(codePoint));
 }
 
-function isTag(codePoint: number): boolean {
-  return codePoint >= 0xe0020 && codePoint <= CANCEL_TAG;
+function isMark(codePoint: number | undefined): boolean {
+  return codePoint !== undefined && MARK.test(String.fromCodePoint(codePoint));
+}
+
+function isJoiner(codePoint: number | undefined): boolean {
+  return codePoint === 0x200c || codePoint === 0x200d;
+}
+
+function isTag(codePoint: number | undefined): boolean {
+  return codePoint !== undefined && codePoint >= 0xe0020 && codePoint <= CANCEL_TAG;
 }
 
 /** "U+200D (a joiner with nothing to join) at position 3" for the first misplaced character. */
 export function firstMisplacedCharacter(text: string): string | undefined {
   const codePoints = Array.from(text, (character) => character.codePointAt(0) as number);
   for (const [position, codePoint] of codePoints.entries()) {
-    const what = misplaced(codePoint, codePoints[position - 1], codePoints[position + 1]);
+    const what = misplaced(codePoints, position);
     if (what) return `${codePointName(codePoint)} (${what}) at position ${position}`;
   }
   return undefined;

@@ -36,8 +36,9 @@ export const TrainRequestSchema = z
         test: z.number().positive(),
       })
       .optional(),
-    targetPrecision: z.number().gt(0).max(1).optional().openapi({
-      description: "Choose an abstain threshold on validation that reaches this precision.",
+    targetPrecision: z.number().gt(0).lt(1).optional().openapi({
+      description:
+        "Choose an abstain threshold on the held-out predictions that reaches this precision, over at least ⌈1 / (1 − targetPrecision)⌉ answers (20 at 0.95); below 1, which no finite set of answers shows.",
     }),
     sweep: z
       .strictObject({

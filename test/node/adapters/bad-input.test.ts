@@ -125,9 +125,16 @@ const cases: {
   {
     name: "bad target precision",
     code: "invalid-options",
-    names: /targetPrecision must be in \(0, 1\]/,
+    names: /targetPrecision must be in \(0, 1\)/,
     samples: valid,
     options: { targetPrecision: 1.5 },
+  },
+  {
+    name: "a target precision of 1",
+    code: "invalid-options",
+    names: /no finite set of answers shows a precision of 1/,
+    samples: valid,
+    options: { targetPrecision: 1 },
   },
   {
     name: "bad C grid",

@@ -63,6 +63,16 @@ describe("names and labels", () => {
       "U+E0062 (a tag character outside a flag's tag sequence) at position 2",
     ],
     [
+      "a digit's emoji variation selector with no keycap",
+      "cat1\uFE0F",
+      "U+FE0F (an emoji variation selector after a digit, # or * that is no keycap) at position 4",
+    ],
+    [
+      "a black flag's cancel tag alone",
+      "\u{1F3F4}\u{E007F}",
+      "U+E007F (a tag character outside a flag's tag sequence) at position 1",
+    ],
+    [
       "a combining accent alone",
       "\u0301",
       "U+0301 (a mark with no character to mark) at position 0",
@@ -97,6 +107,10 @@ describe("names and labels", () => {
     ["stacked accents", "a\u0301\u0323"],
     ["Devanagari with a virama and a joiner", "\u0915\u094D\u200D\u0937"],
     ["a CJK ideograph with its variation selector", "\u845B\u{E0100}"],
+    ["Bengali ra + ZWJ + virama (ya-phala)", "\u09B0\u200D\u09CD\u09AF\u09BE\u09AC"],
+    ["Sinhala touching letters (ZWJ + al-lakuna)", "\u0D9A\u200D\u0DCA\u0DC0"],
+    ["a legacy Malayalam chillu ending a word", "\u0D28\u0D4D\u200D"],
+    ["a hash keycap", "#\uFE0F\u20E3"],
   ])("accepts %s", (_, text) => {
     expect(name.parse(text)).toBe(text.normalize("NFC"));
   });
