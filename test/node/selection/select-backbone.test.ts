@@ -21,6 +21,17 @@ const fixture = JSON.parse(readFileSync(new URL("embeddings.json", FIXTURES), "u
   samples: { label: string; text: string }[];
 };
 
+/** A text selection on the fixture's sentences, for an adapter on use-lite/sentence. */
+const textSelection = {
+  modality: "text" as const,
+  current: { backbone: "use-lite", layer: "sentence" },
+  samples: fixture.samples.map(({ label, text }) => ({
+    label,
+    raw: { kind: "text" as const, text },
+  })),
+  request: { seed: 1 },
+};
+
 describe("selectBackbone", () => {
   it("ranks every text candidate on the samples, with the Pareto front and a recommendation", async () => {
     const pool = new BackbonePool(await nodeHost());
@@ -28,10 +39,7 @@ describe("selectBackbone", () => {
     const fractions: number[] = [];
     const report = await selectBackbone({
       pool,
-      modality: "text",
-      current: { backbone: "use-lite", layer: "sentence" },
-      samples: fixture.samples.map(({ label, text }) => ({ label, raw: { kind: "text", text } })),
-      request: { seed: 1 },
+      ...textSelection,
       onProgress: (fraction) => {
         fractions.push(fraction);
       },
@@ -101,10 +109,7 @@ describe("selectBackbone", () => {
     const missing = { ...sentence, id: "use-lite/missing", layer: "missing" };
     const report = await selectBackbone({
       pool,
-      modality: "text",
-      current: { backbone: "use-lite", layer: "sentence" },
-      samples: fixture.samples.map(({ label, text }) => ({ label, raw: { kind: "text", text } })),
-      request: { seed: 1 },
+      ...textSelection,
       candidates: [sentence, missing, encoderMean],
     });
     const statusOf = (id: string) => report.candidates.find((c) => c.id === id);
