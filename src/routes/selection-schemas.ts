@@ -119,8 +119,14 @@ const CandidateReportSchema = z
           .number()
           .openapi({ description: "Training-free transferability (higher is better)." }),
         prototypeLeaveOneOutAccuracy: z.number(),
-        latencyMsPerItem: z.number(),
-        embedMs: z.number(),
+        latencyMsPerItem: z.number().openapi({
+          description:
+            "Backbone time per item at this cut layer alone: the fastest of up to 3 timed forward passes of 2 samples. A fusion's: its parts' added up, or the slower part's for two layers of one network.",
+        }),
+        embedMs: z.number().openapi({
+          description:
+            "Backbone time this candidate's steps spent: embedding the pool (a pass shared with the later cut layers of its network counts for the first of them) and timing its layer.",
+        }),
         wasmHeapBytes: z.number(),
       })
       .nullable(),
