@@ -100,7 +100,11 @@ export class UnknownBackboneError extends Error {
     readonly backboneId: string,
     known: readonly string[],
   ) {
-    super(`unknown backbone ${echoId(backboneId)}; known: ${known.join(", ")}`);
+    // A selection candidate's id ("mobilenet-v2/block12") copied in place of its backbone.
+    const hint = backboneId.includes("/")
+      ? ` (a selection candidate's id is <backbone>/<layer>: give its backbone and layer fields)`
+      : "";
+    super(`unknown backbone ${echoId(backboneId)}${hint}; known: ${known.join(", ")}`);
   }
 }
 

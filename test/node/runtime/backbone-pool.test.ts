@@ -63,7 +63,10 @@ describe("BackbonePool on the Node host", () => {
 
   it("refuses an unknown backbone by name", async () => {
     await expect(pool.embed("resnet-9000", [])).rejects.toBeInstanceOf(UnknownBackboneError);
-    expect(() => pool.manifest("resnet-9000")).toThrow(/unknown backbone "resnet-9000"/);
+    expect(() => pool.manifest("resnet-9000")).toThrow(/unknown backbone "resnet-9000"; known/);
+    expect(() => pool.manifest("mobilenet-v2/block12")).toThrow(
+      /a selection candidate's id is <backbone>\/<layer>: give its backbone and layer fields/,
+    );
   });
 
   it("lets other work run between the forward passes of a large batch", async () => {
