@@ -49,8 +49,6 @@ export async function embedNextChunk(
   sets: string[],
   target: EmbedTarget,
 ): Promise<EmbeddedChunk> {
-  const outputs = target.layers.length || 1;
-  if (sets.length !== outputs) throw new Error(`${sets.length} vector sets for ${outputs} outputs`);
   const offset = context.vectors.countVectors(sets[0] as string);
   const samples = await readChunk(context, refs.slice(offset), target);
   const { vectors, embedMs } = await embedRaw(
@@ -59,6 +57,9 @@ export async function embedNextChunk(
     samples.map((sample) => sample.raw),
     { firstChunk: offset === 0 },
   );
+  if (vectors.length !== sets.length) {
+    throw new Error(`${sets.length} vector sets for ${vectors.length} outputs`);
+  }
   // No await between the sets' appends: a step that stops leaves them all the same length.
   for (const [k, set] of sets.entries()) {
     context.vectors.appendVectors(

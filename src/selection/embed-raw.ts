@@ -101,14 +101,16 @@ export async function embedRaw(
    */
   { firstChunk = true }: { firstChunk?: boolean } = {},
 ): Promise<EmbeddedRaw> {
+  const fused = isFusionId(backbone);
   const embedBatch = async (inputs: BackboneInput[]) =>
-    isFusionId(backbone)
+    fused
       ? [(await pool.embed(backbone, inputs)).embeddings]
       : pool.embedLayers(backbone, inputs, layers);
   if (firstChunk || !pool.isResident(backbone)) {
     await embedBatch(await toBackboneInputs(manifest, raws.slice(0, 1)));
   }
-  const vectors = (isFusionId(backbone) ? [backbone] : layers).map((): Float32Array[] => []);
+  // One output per layer, or the fusion's one.
+  const vectors = Array.from({ length: fused ? 1 : layers.length }, (): Float32Array[] => []);
   let embedMs = 0;
   for await (const inputs of decodedBatches(manifest, raws)) {
     await sleep(0);
