@@ -39,6 +39,7 @@ export const logisticHeadSpec: HeadSpec = {
     }),
   refitHyperparameters: (chosen) => chosen,
   restore: (state) => LogisticRegression.fromState(state),
+  fitFlopsBound: () => null,
 };
 
 /** "balanced", or a weight per label (missing labels weigh 1). */

@@ -2,7 +2,7 @@ import type { Classifier } from "../estimator";
 import type { HeadSpec } from "../heads/head-spec";
 import { gridOption, numberOption } from "../heads/hyperparameter-options";
 import type { Hyperparameters, TrainOptions } from "../types";
-import { MLP_DEFAULTS, MlpClassifier } from "./mlp-classifier";
+import { MLP_DEFAULTS, MlpClassifier, mlpFitFlopsBound } from "./mlp-classifier";
 
 export const DEFAULT_WEIGHT_DECAY_GRID = [1e-4, 1e-2] as const;
 
@@ -37,6 +37,11 @@ export const mlpHeadSpec: HeadSpec = {
     epochs: fitted instanceof MlpClassifier ? fitted.bestEpoch : MLP_DEFAULTS.epochs,
   }),
   restore: (state) => MlpClassifier.fromState(state),
+  fitFlopsBound: (shape, hyperparameters) =>
+    mlpFitFlopsBound(shape, {
+      ...MLP_DEFAULTS,
+      ...(hyperparameters as Partial<typeof MLP_DEFAULTS>),
+    }),
 };
 
 function fixedHyperparameters(options: TrainOptions): Hyperparameters {

@@ -24,3 +24,8 @@ export function mlpLayout(
   const b2 = w2 + classCount * hiddenUnits;
   return { featureCount, hiddenUnits, classCount, w1, b1, w2, b2, size: b2 + classCount };
 }
+
+/** Multiply-adds of one row's forward pass, counted as 2 flops each: W1 x, then W2 h. */
+export function forwardFlopsPerRow({ featureCount, hiddenUnits, classCount }: MlpLayout): number {
+  return 2 * (featureCount * hiddenUnits + hiddenUnits * classCount);
+}

@@ -17,7 +17,7 @@ import { SeededRandom } from "../random";
 import { ADAM_DEFAULTS, Adam } from "../solvers/adam";
 import type { EpochLoss } from "../types";
 import { type Activations, allocateActivations, forward } from "./forward";
-import { type MlpLayout, mlpLayout } from "./layout";
+import { forwardFlopsPerRow, type MlpLayout, mlpLayout } from "./layout";
 
 export interface MlpParams {
   hiddenUnits: number;
@@ -59,6 +59,18 @@ export const MLP_DEFAULTS: MlpParams = {
  * fit whose loss only rises keeps epoch 1 as before.
  */
 export const EARLY_STOP_WARMUP_EPOCHS = 20;
+
+/**
+ * The most flops a fit can spend on `rows` samples (train and validation together): every epoch it
+ * may run, each row's forward and backward pass (3 forward passes' worth, as MlpFit counts them).
+ */
+export function mlpFitFlopsBound(
+  { rows, dim, labels }: { rows: number; dim: number; labels: number },
+  params: Pick<MlpParams, "hiddenUnits" | "maxEpochs" | "epochs">,
+): number {
+  const perRow = forwardFlopsPerRow(mlpLayout(dim, params.hiddenUnits, labels));
+  return Math.max(params.maxEpochs, params.epochs) * 3 * rows * perRow;
+}
 
 const INFERENCE_BATCH = 256;
 /** Few-shot sets would otherwise get one or two Adam steps per epoch and stop before learning. */
@@ -192,8 +204,7 @@ class MlpFit implements FitProcess {
     this.order = Array.from({ length: X.rows }, (_, i) => i);
     this.validation = options?.validation;
     this.epochs = this.validation ? params.maxEpochs : params.epochs;
-    const { featureCount: d, hiddenUnits: h, classCount: k } = this.layout;
-    this.flopsPerRow = 2 * (d * h + h * k);
+    this.flopsPerRow = forwardFlopsPerRow(this.layout);
     this.best = { loss: Number.POSITIVE_INFINITY, epoch: this.epochs, theta: null };
     if (resume) this.restore(resume);
   }

@@ -1,5 +1,7 @@
+import type { FitShape, HeadSpec } from "../heads/head-spec";
 import { DEFAULT_FOLDS, DEFAULT_REPEATS, foldsFor } from "../selection/cross-validate";
 import type { EvaluationProtocol, SplitFractions, TrainOptions } from "../types";
+import { JOB_STEPS, STEP_FLOPS } from "./step-budget";
 
 /**
  * When a single held-out split is worth its cost: at least this many samples and this many in the
@@ -16,6 +18,21 @@ export const HOLDOUT_MIN_PER_CLASS = 50;
  * k fits instead of k·r keep larger trainings short.
  */
 export const REPEATED_CV_MAX_SAMPLES = 300;
+/**
+ * Repeats are drawn only while the repeated evaluation's worst case fits a job's budget. An MLP on
+ * wide embeddings is where it matters: on lexical's 4,096 dimensions, 200 samples took 4,016 of a
+ * job's 6,000 steps over 15 rounds (each up to 100 epochs of 2 sweep candidates, then a refit), and
+ * 300 samples 4,951; one draw takes a third of that.
+ */
+export const REPEATED_CV_MAX_FLOPS = JOB_STEPS * STEP_FLOPS;
+
+/** What a cross-validation round of this head may cost: its sweep's fits and the refit (null: no bound). */
+export interface RoundCost {
+  spec: HeadSpec;
+  options: TrainOptions;
+  labels: string[];
+  dim: number;
+}
 
 /**
  * The protocol behind a training's held-out numbers. The served head is refitted on every sample
@@ -27,6 +44,7 @@ export function evaluationProtocol(
   classCounts: number[],
   options: TrainOptions,
   fractions: SplitFractions,
+  cost: RoundCost,
 ): EvaluationProtocol {
   const total = classCounts.reduce((a, b) => a + b, 0);
   const smallest = Math.min(...classCounts);
@@ -40,10 +58,38 @@ export function evaluationProtocol(
       reason: `${total} samples (≥ ${HOLDOUT_MIN_SAMPLES}), smallest class ${smallest} (≥ ${HOLDOUT_MIN_PER_CLASS}): one held-out split is precise enough`,
     };
   }
+  const folds = foldsFor(classCounts, DEFAULT_FOLDS);
+  const roundFlops = roundFlopsBound(cost, total);
+  const repeatedFlops = roundFlops === null ? 0 : folds * DEFAULT_REPEATS * roundFlops;
+  const repeated = total <= REPEATED_CV_MAX_SAMPLES && repeatedFlops <= REPEATED_CV_MAX_FLOPS;
+  const why =
+    total <= REPEATED_CV_MAX_SAMPLES && !repeated
+      ? `; one draw of the folds, as ${DEFAULT_REPEATS} could take up to ${Math.ceil(repeatedFlops / STEP_FLOPS)} job steps, over the ${JOB_STEPS} a job has`
+      : "";
   return {
     kind: "cross-validation",
-    folds: foldsFor(classCounts, DEFAULT_FOLDS),
-    repeats: total <= REPEATED_CV_MAX_SAMPLES ? DEFAULT_REPEATS : 1,
-    reason: `${total} samples, smallest class ${smallest} (holdout needs ≥ ${HOLDOUT_MIN_SAMPLES} and ≥ ${HOLDOUT_MIN_PER_CLASS}): every sample is held out once per repeat`,
+    folds,
+    repeats: repeated ? DEFAULT_REPEATS : 1,
+    reason: `${total} samples, smallest class ${smallest} (holdout needs ≥ ${HOLDOUT_MIN_SAMPLES} and ≥ ${HOLDOUT_MIN_PER_CLASS}): every sample is held out once per repeat${why}`,
   };
+}
+
+/**
+ * The most one round can spend: each sweep candidate fitted, then the refit, each bounded as a fit on
+ * all `samples` (a round's train and validation folds are fewer). Null when the head has no bound.
+ */
+function roundFlopsBound(
+  { spec, options, labels, dim }: RoundCost,
+  samples: number,
+): number | null {
+  const shape: FitShape = { rows: samples, dim, labels: labels.length };
+  let sweep = 0;
+  let largest = 0;
+  for (const hyperparameters of spec.candidates(options, labels)) {
+    const bound = spec.fitFlopsBound(shape, hyperparameters);
+    if (bound === null) return null;
+    sweep += bound;
+    largest = Math.max(largest, bound);
+  }
+  return sweep + largest;
 }

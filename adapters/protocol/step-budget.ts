@@ -6,3 +6,9 @@
  * and because a count puts step boundaries at the same places on every run.
  */
 export const STEP_FLOPS = 1e8;
+
+/**
+ * Steps a job may take in all (src/objects/job-runner.ts): at 100–300 ms each, about half an hour of
+ * computation at most, so a runaway job ends.
+ */
+export const JOB_STEPS = 6_000;

@@ -351,8 +351,13 @@ export function prepare(input: Omit<TrainHeadInput, "onProgress">) {
     deduplicated.samples.map((s) => s.features),
     input.backbone.dim,
   );
-  const protocol = evaluationProtocol(counts, options, fractions);
   const spec = HEAD_SPECS[input.headType];
+  const protocol = evaluationProtocol(counts, options, fractions, {
+    spec,
+    options,
+    labels,
+    dim: input.backbone.dim,
+  });
   return {
     seed,
     options,

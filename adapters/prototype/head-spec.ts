@@ -12,4 +12,5 @@ export const prototypeHeadSpec: HeadSpec = {
   create: () => new CosinePrototypeClassifier(),
   refitHyperparameters: (chosen) => chosen,
   restore: (state) => CosinePrototypeClassifier.fromState(state),
+  fitFlopsBound: () => null,
 };

@@ -6,12 +6,12 @@
  *
  * A step that dies (crash, deploy, kill, CPU limit) leaves its attempt counted: the next alarm
  * continues from the last checkpoint, up to RETRY_BUDGET attempts of the same step. A job has
- * MAX_STEPS steps in all. Cancelling the job or deleting its tenant stops the runner at its next
+ * JOB_STEPS steps in all. Cancelling the job or deleting its tenant stops the runner at its next
  * step boundary. When the job ends, the runner erases everything it stored.
  */
 
 import { DurableObject } from "cloudflare:workers";
-import { encodeCheckpoint, HeadInputError, STEP_FLOPS } from "../../adapters";
+import { encodeCheckpoint, HeadInputError, JOB_STEPS, STEP_FLOPS } from "../../adapters";
 import { ImageError } from "../../models/image/image-error";
 import { InputError } from "../../models/input-error";
 import type { Bindings } from "../env";
@@ -27,8 +27,6 @@ import { type TenantStoreClient, tenantStore } from "../tenants/stores";
 
 /** Attempts at one step before the job fails: a step that kills its isolate every time must not loop. */
 export const RETRY_BUDGET = 3;
-/** Steps of a job in all (each about a few hundred ms of CPU): half an hour of work at most. */
-export const MAX_STEPS = 6_000;
 /** Pause before attempting again a step that threw something unexpected, times the attempts. */
 const RETRY_DELAY_MS = 1_000;
 /**
@@ -90,10 +88,10 @@ export class JobRunner extends DurableObject<Bindings> {
         detail: `step ${run.steps + 1} was started ${run.attempts} times and never finished (a crash, deploy or CPU limit each time)`,
       });
     }
-    if (run.steps >= MAX_STEPS) {
+    if (run.steps >= JOB_STEPS) {
       return this.fail(tenant, run, {
         code: "work-budget-exceeded",
-        detail: `the job used its ${MAX_STEPS} steps without finishing; train with fewer samples, epochs or sweep candidates`,
+        detail: `the job used its ${JOB_STEPS} steps without finishing; train with fewer samples, epochs or sweep candidates`,
       });
     }
     const attempt = this.runner.countAttempt();

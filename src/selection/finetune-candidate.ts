@@ -14,7 +14,7 @@
  * A failure is reported (status "failed") and leaves the rest of the selection's report intact.
  */
 
-import type { CutActivationSource, TrainOptions } from "../../adapters";
+import { type CutActivationSource, JOB_STEPS, type TrainOptions } from "../../adapters";
 import {
   type FinetuneCrossValidationCheckpoint,
   FinetuneCrossValidationRun,
@@ -48,11 +48,11 @@ export const SELECTION_FINETUNE_HYPERPARAMETERS = {
 export const FINETUNE_REPEATS = 1;
 
 /**
- * Job steps the candidate may take: a third of the job runner's 6,000 (MAX_STEPS), the rest being
+ * Job steps the candidate may take: a third of a job's (JOB_STEPS), the rest being
  * the ranking's. A step trains one mini-batch (one is far above JOB_STEP_FLOPS), so the steps grow
  * with the samples; past this the candidate is reported not measured rather than failing the job.
  */
-export const FINETUNE_MAX_STEPS = 2_000;
+export const FINETUNE_MAX_STEPS = JOB_STEPS / 3;
 
 /** Raw samples one step embeds again to the cut, at worst (src/jobs/cut-activations-copy.ts). */
 const CUT_EMBED_CHUNK = 4;

@@ -17,7 +17,7 @@ import type { Candidate } from "./candidates";
  * Ranking backbones needs far fewer samples than serving them: on 1,000 samples an accuracy's
  * standard error is about 1 pt (√(p(1 − p)/n) at p = 0.85), the tie rule's floor, while every sample costs
  * each image candidate a forward pass (about 250 ms: 1,000 images take 25 minutes over six
- * candidates) and a selection job's steps (MAX_STEPS) must cover them.
+ * candidates) and a selection job's steps (JOB_STEPS) must cover them.
  */
 export const SELECTION_MAX_SAMPLES = 1_000;
 

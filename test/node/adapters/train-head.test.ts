@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { TrainingRun, type TrainProgress, trainHead, UNKNOWN_LABEL } from "../../../adapters";
+import {
+  HEAD_SPECS,
+  TrainingRun,
+  type TrainOptions,
+  type TrainProgress,
+  trainHead,
+  UNKNOWN_LABEL,
+} from "../../../adapters";
+import { evaluationProtocol } from "../../../adapters/protocol/evaluation-protocol";
 import { TEMPERATURE_RANGE } from "../../../adapters/protocol/temperature-scaling";
 import { blobs, realEmbeddings } from "./helpers";
 
@@ -191,5 +199,31 @@ describe("training protocol", () => {
     expect(report.evaluation.protocol.kind).toBe("holdout");
     expect(report.evaluation.samples).toBe(400);
     expect(report.samples.servedHeadTrainedOn).toBe(2000);
+  });
+});
+
+describe("evaluation protocol", () => {
+  const fractions = { train: 0.6, validation: 0.2, test: 0.2 };
+  const labels = ["a", "b"];
+  const protocolFor = (headType: "logistic" | "mlp", dim: number, options: TrainOptions = {}) =>
+    evaluationProtocol([100, 100], options, fractions, {
+      spec: HEAD_SPECS[headType],
+      options,
+      labels,
+      dim,
+    });
+
+  it("repeats the folds where every repeat's fits fit a job's budget", () => {
+    expect(protocolFor("logistic", 4096)).toMatchObject({ folds: 5, repeats: 3 });
+    expect(protocolFor("mlp", 512)).toMatchObject({ folds: 5, repeats: 3 });
+  });
+
+  it("draws the folds once where an MLP's repeated fits could outlast the job (wide embeddings)", () => {
+    const wide = protocolFor("mlp", 4096);
+    expect(wide).toMatchObject({ kind: "cross-validation", folds: 5, repeats: 1 });
+    expect(wide.reason).toMatch(/could take up to \d+ job steps, over the 6000 a job has/);
+    // The bound follows the hyperparameters asked for: 10 epochs at most keep the repeats.
+    const shortFits = { hyperparameters: { maxEpochs: 10 } };
+    expect(protocolFor("mlp", 4096, shortFits)).toMatchObject({ repeats: 3 });
   });
 });
