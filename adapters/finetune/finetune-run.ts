@@ -10,9 +10,10 @@
  *    split's embeddings standardised by the floored scaler (start.ts: flooredScaling).
  * 3. finetune: a sweep of the top's learning rate × the L2-SP strength, each candidate a
  *    FinetuneFit from (pretrained top, frozen classifier) with early stopping on validation.
- * 4. the choice, by the protocol's rule (sweep-rule.ts: accuracy, log loss within its noise): a candidate must beat
- *    the frozen head's own validation row, and its kept epoch must be after 0; otherwise the result
- *    is the frozen head, which is cheaper to store and to run.
+ * 4. the choice, by the protocol's rule (sweep-rule.ts: accuracy, log loss within its noise): a
+ *    candidate must beat the frozen head's own validation row, clearly (beats-frozen.ts: as many
+ *    right, a paired loss gain beyond its noise), at a kept epoch after 0; otherwise the result is
+ *    the frozen head, which is cheaper to store and to run.
  * 5. calibration (temperature, abstain threshold) on the kept epoch's validation logits, and one
  *    pass over the test split, in chunks, assessed as TrainingRun assesses a holdout fit
  *    (holdoutAssessment: Wilson and bootstrap intervals, metrics, per-sample predictions).
@@ -70,6 +71,7 @@ import type {
   TrainProgress,
 } from "../types";
 import type { CutActivationSource } from "./activation-source";
+import { beatsFrozen } from "./beats-frozen";
 import { FinetuneFit, type FinetuneFitCheckpoint, type FinetuneParams } from "./finetune-fit";
 import { decodeFinetuneHead, FinetuneHead } from "./finetune-head";
 import {
@@ -107,6 +109,8 @@ interface FrozenOutcome {
   /** Its chosen model fitted on train (its C is the finetune classifier's). */
   classifier: EstimatorState;
   validation: SweepRow;
+  /** Its uncalibrated logits on the validation split, what a finetuned top must clearly beat. */
+  validationLogits: Float64Array;
 }
 
 export interface FinetuneRunCheckpoint {
@@ -396,6 +400,7 @@ export class FinetuneRun {
         assessment: holdoutAssessment(this.prepared, this.protocol, results, this.split.test),
         classifier: best.state,
         validation: rows[best.row] as SweepRow,
+        validationLogits: this.frozenRun.validationLogits().data,
       },
     };
     this.frozenRun = null;
@@ -478,10 +483,12 @@ export class FinetuneRun {
       converged: outcome.history.length - 1 < this.fixed.maxEpochs,
     };
     const rows = [...this.state.rows, row];
-    const frozen = (this.state.frozen as FrozenOutcome).validation;
-    const incumbent = this.state.best ? (rows[this.state.best.row] as SweepRow) : frozen;
+    const frozen = this.state.frozen as FrozenOutcome;
+    const incumbent = this.state.best ? (rows[this.state.best.row] as SweepRow) : frozen.validation;
     const improves =
-      outcome.bestEpoch > 0 && isBetter(row, incumbent, this.split.validation.length);
+      outcome.bestEpoch > 0 &&
+      isBetter(row, incumbent, this.split.validation.length) &&
+      this.beatsFrozen(outcome.validationLogits, frozen);
     const next = candidate + 1;
     this.fit = null;
     this.state = {
@@ -688,6 +695,12 @@ export class FinetuneRun {
   private thinValidation(): boolean {
     const { y, labels } = this.rowsOf(this.split.validation);
     return classSupport(y, labels).some((count) => count < MIN_VALIDATION_PER_LABEL);
+  }
+
+  private beatsFrozen(tunedLogits: Float64Array, frozen: FrozenOutcome): boolean {
+    const { y, labels } = this.rowsOf(this.split.validation);
+    const logits = (data: Float64Array): Matrix => ({ rows: y.length, cols: labels, data });
+    return beatsFrozen(logits(tunedLogits), logits(frozen.validationLogits), y);
   }
 
   private rowsOf(split: Int32Array) {

@@ -243,6 +243,12 @@ export class FitRun {
     return spent + this.passFlops(this.validation.X);
   }
 
+  /** The chosen candidate's uncalibrated logits on the validation split, once the sweep is over. */
+  validationLogits(): Matrix {
+    if (this.state.stage === "sweep") throw new Error("fit run: the sweep is not over");
+    return this.best().decisionFunction(this.validation.X);
+  }
+
   private calibrate(): number {
     const chosen = this.best();
     const logits = chosen.decisionFunction(this.validation.X);

@@ -12,6 +12,7 @@ import {
   encodedActivationBytes,
 } from "../../../adapters/finetune/activation-codec";
 import { memorySource } from "../../../adapters/finetune/activation-source";
+import { beatsFrozen } from "../../../adapters/finetune/beats-frozen";
 import { FINETUNE_DEFAULTS, FinetuneFit } from "../../../adapters/finetune/finetune-fit";
 import { decodeFinetuneHead } from "../../../adapters/finetune/finetune-head";
 import {
@@ -59,12 +60,13 @@ function gaussians(seed: number) {
 /**
  * Feature maps whose class shows in one channel pattern at every position, and a pretrained top
  * that mostly looks elsewhere: the frozen embedding carries little of the class, so a finetune has
- * something to gain.
+ * something to gain. The patterns are close enough (half a noise's deviation per channel) that the
+ * frozen head gets some validation samples wrong: a finetune must beat it clearly to be chosen.
  */
-function syntheticTask(perClass: number, seed: number) {
+function syntheticTask(perClass: number, seed: number, separation = 0.5) {
   const gaussian = gaussians(seed);
   const patterns = Array.from({ length: CLASSES }, () =>
-    Array.from({ length: CHANNELS }, () => 1.5 * gaussian()),
+    Array.from({ length: CHANNELS }, () => separation * gaussian()),
   );
   const samples: Float64Array[] = [];
   const labels: number[] = [];
@@ -353,6 +355,20 @@ describe("finetune protocol", () => {
     expect(result.report.serializedBytes).toBe(result.frozenHead.length);
   });
 
+  it("keeps the frozen head when the top's lower validation loss is within its noise", () => {
+    // Patterns 1.5 deviations apart: the frozen head is right on every validation sample already,
+    // and the top's lower mean loss comes from a few samples.
+    const run = new FinetuneRun(runInput(syntheticTask(40, 11, 1.5), options));
+    while (!run.done) run.advance(STEP_FLOPS);
+    const { report } = run.result();
+    const { frozenValidation, candidates, chosen } = report.finetune;
+    expect(frozenValidation.validationAccuracy).toBe(1);
+    expect(candidates[0]?.hyperparameters.epochs).toBeGreaterThan(0);
+    expect(candidates[0]?.validationLogLoss).toBeLessThan(0.5 * frozenValidation.validationLogLoss);
+    expect(chosen).toBe("frozen");
+    expect(report.headType).toBe("logistic");
+  });
+
   it("trains no top when validation holds under 5 samples of a label, and says why", () => {
     // 10 per class: a validation split of 2 per class, where the top that learns what the frozen
     // head misses (the test above, at 40 per class) would otherwise be chosen.
@@ -385,6 +401,30 @@ describe("finetune protocol", () => {
       report,
     });
     expect(withoutTime(run.result())).toEqual(withoutTime(straight.result()));
+  });
+});
+
+describe("beatsFrozen: a finetuned top must clearly beat the frozen head on validation", () => {
+  // Two labels; logits [0, z] put probability σ(z) on label 1.
+  const logitsOf = (z: number[]) => ({
+    rows: z.length,
+    cols: 2,
+    data: Float64Array.from(z.flatMap((value) => [0, value])),
+  });
+  const y = Int32Array.from({ length: 8 }, () => 1);
+
+  it("takes a gain every sample shares", () => {
+    expect(
+      beatsFrozen(logitsOf([2, 2.1, 1.9, 2, 2.2, 1.8, 2, 2]), logitsOf(Array(8).fill(1)), y),
+    ).toBe(true);
+  });
+
+  it("refuses a lower mean loss carried by one sample, or bought with a sample more wrong", () => {
+    const frozen = logitsOf([1, 1, 1, 1, 1, 1, 1, -3]);
+    expect(beatsFrozen(logitsOf([1, 1, 1, 1, 1, 1, 1, 0.5]), frozen, y)).toBe(false);
+    expect(beatsFrozen(logitsOf([5, 5, 5, 5, 5, 5, -0.1, -3]), logitsOf(Array(8).fill(1)), y)).toBe(
+      false,
+    );
   });
 });
 
