@@ -488,7 +488,7 @@ export class FinetuneRun {
     const improves =
       outcome.bestEpoch > 0 &&
       isBetter(row, incumbent, this.split.validation.length) &&
-      this.beatsFrozen(outcome.validationLogits, frozen);
+      this.topBeatsFrozen(outcome.validationLogits, frozen);
     const next = candidate + 1;
     this.fit = null;
     this.state = {
@@ -697,7 +697,7 @@ export class FinetuneRun {
     return classSupport(y, labels).some((count) => count < MIN_VALIDATION_PER_LABEL);
   }
 
-  private beatsFrozen(tunedLogits: Float64Array, frozen: FrozenOutcome): boolean {
+  private topBeatsFrozen(tunedLogits: Float64Array, frozen: FrozenOutcome): boolean {
     const { y, labels } = this.rowsOf(this.split.validation);
     const logits = (data: Float64Array): Matrix => ({ rows: y.length, cols: labels, data });
     return beatsFrozen(logits(tunedLogits), logits(frozen.validationLogits), y);

@@ -243,10 +243,16 @@ export class FitRun {
     return spent + this.passFlops(this.validation.X);
   }
 
-  /** The chosen candidate's uncalibrated logits on the validation split, once the sweep is over. */
+  /**
+   * The chosen candidate's uncalibrated logits on the validation split, once the sweep is over.
+   * After the refit, only the validation rows are scaled again (not the train split as well).
+   */
   validationLogits(): Matrix {
     if (this.state.stage === "sweep") throw new Error("fit run: the sweep is not over");
-    return this.best().decisionFunction(this.validation.X);
+    const { X, split } = this.input;
+    const validation =
+      this.splits?.validation.X ?? this.sweepScaler().transform(X, split.validation);
+    return this.best().decisionFunction(validation);
   }
 
   private calibrate(): number {
@@ -350,9 +356,9 @@ export class FitRun {
 
   private sweepData() {
     if (!this.splits) {
-      const { X, spec, backbone, split } = this.input;
+      const { X, split } = this.input;
       // Selected and scaled in one pass from the full matrix: no raw copy of either split.
-      const scaler = fitScaler(X, spec.standardize, backbone.blocks, split.train);
+      const scaler = this.sweepScaler();
       const train = { X: scaler.transform(X, split.train), y: this.labelsOf(split.train) };
       this.splits = {
         train,
@@ -364,6 +370,12 @@ export class FitRun {
       };
     }
     return this.splits;
+  }
+
+  /** The sweep's scaler: fitted on the train split. */
+  private sweepScaler() {
+    const { X, spec, backbone, split } = this.input;
+    return fitScaler(X, spec.standardize, backbone.blocks, split.train);
   }
 
   private refitData() {

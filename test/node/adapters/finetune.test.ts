@@ -31,9 +31,13 @@ import { runToEnd } from "../../../adapters/fit-process";
 import { useGemmKernel } from "../../../adapters/linalg/gemm";
 import { JS_GEMM } from "../../../adapters/linalg/js-gemm";
 import { fromRows } from "../../../adapters/linalg/matrix";
+import { softmaxWithTemperature } from "../../../adapters/linalg/softmax";
 import { LogisticRegression } from "../../../adapters/logistic/logistic-regression";
+import { logLoss } from "../../../adapters/metrics/log-loss";
 import { StandardScaler } from "../../../adapters/preprocessing/standard-scaler";
 import { STEP_FLOPS } from "../../../adapters/protocol/step-budget";
+import { stratifiedSplit } from "../../../adapters/protocol/stratified-split";
+import { DEFAULT_FRACTIONS } from "../../../adapters/protocol/validate-options";
 import { SeededRandom } from "../../../adapters/random";
 import {
   CrossValidationRun,
@@ -318,6 +322,21 @@ describe("finetune protocol", () => {
     expect(report.finetune.candidates).toHaveLength(2);
     expect(report.finetune.chosen).not.toBe("frozen");
     expect(report.finetune.candidates[0]?.epochs[0]?.epoch).toBe(0);
+    // What the top had to beat: the frozen head's own validation predictions, whose mean loss is
+    // the frozen validation row's.
+    const task = syntheticTask(40, 11);
+    const split = stratifiedSplit(task.y, CLASSES, DEFAULT_FRACTIONS, options.seed);
+    const y = Int32Array.from(split.validation, (i) => task.y[i] as number);
+    const frozen = run.checkpoint().frozen;
+    const logits = {
+      rows: y.length,
+      cols: CLASSES,
+      data: frozen?.validationLogits ?? new Float64Array(),
+    };
+    expect(logLoss(softmaxWithTemperature(logits, 1), y)).toBeCloseTo(
+      report.finetune.frozenValidation.validationLogLoss,
+      12,
+    );
     const { evaluation, calibration, samples } = report;
     expect(evaluation.protocol.kind).toBe("holdout");
     expect(evaluation.samples).toBe(24);
