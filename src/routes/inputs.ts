@@ -23,7 +23,7 @@ import { LIMITS } from "../limits";
 import { Problem } from "../problem";
 import { sleep } from "../shared-wait";
 import { mediaType, nonUtf8Charset } from "./body-form";
-import { firstForbiddenCharacter, loneSurrogate } from "./text-fields";
+import { firstForbiddenCharacter, loneSurrogate } from "./text-characters";
 
 /** One input as sent, before the backbone's preprocessing. */
 export type RawInput = { kind: "text"; text: string } | { kind: "image"; bytes: Uint8Array };

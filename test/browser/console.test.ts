@@ -683,6 +683,24 @@ describe("the console", () => {
         12,
       );
     }
+    // A file that is not UTF-8 is refused, not read with U+FFFD into the samples; a label the API
+    // would refuse is refused when typed, with the API's reason.
+    const latin1 = join(await mkdtemp(join(tmpdir(), "console-")), "latin1.csv");
+    await writeFile(latin1, Buffer.from("caf\xe9 au lait recipe,cooking\n", "latin1"));
+    await page.locator('input[name="text-file"]').setInputFiles(latin1);
+    await until(() => page.locator('[role="tabpanel"] .error').first().textContent()).toContain(
+      "latin1.csv is not UTF-8 text",
+    );
+    await page.getByLabel("New label").fill("green\u202Eneerg");
+    await page.getByRole("button", { name: "Add label" }).click();
+    await until(() => page.getByTestId("label-problem").textContent()).toContain(
+      "U+202E (a bidi control) at position 5",
+    );
+    expect(await page.locator("[data-label]").count()).toBe(3);
+    // Said until the label is typed again.
+    await page.getByLabel("New label").fill("");
+    expect(await page.getByTestId("label-problem").count()).toBe(0);
+    expect(await page.getByTestId("sample-total").textContent()).toBe("12 samples in 3 labels.");
     // Texts typed for a label survive an upload that gets no answer, said as such, and go once
     // sent.
     const sport = page.locator('[data-label="sport"]');

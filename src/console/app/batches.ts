@@ -125,6 +125,31 @@ function isHeaderRow(first: string[], rest: string[][], knownLabels: readonly st
 }
 
 /**
+ * What a refused batch says about its items, by the API's answer:
+ * - "item": one of them may be what the API refuses (a 413 body, a 415 file, a 422 other than a
+ *   limit): each is sent alone, to say which;
+ * - "room": the adapter has no room for all of them (422 limit-exceeded): sent alone, they fill what
+ *   is left, and once one alone is refused so, the rest would be too;
+ * - "upload": nothing about the items (the adapter gone, busy or switching, too many requests, the
+ *   server failing): no item would fare better alone, so the upload stops there.
+ */
+export function refusalScope({ status, type }: { status: number; type: string }) {
+  if (status === 422 && type.endsWith("/limit-exceeded")) return "room";
+  return status === 413 || status === 415 || status === 422 ? "item" : "upload";
+}
+
+/** A text file's contents; refused, rather than read with U+FFFD for each byte that is not UTF-8. */
+export function decodeUtf8(bytes: ArrayBuffer, fileName: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new Error(
+      `${fileName} is not UTF-8 text (saved as Latin-1 or Windows-1252, say): save it as UTF-8 and pick it again`,
+    );
+  }
+}
+
+/**
  * The API's detail for an item sent alone (a refused batch is retried item by item), naming the
  * item where the API says "input 0", its position in that one-item request.
  */

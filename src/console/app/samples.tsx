@@ -8,13 +8,16 @@
 
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { LIMITS as PROTOCOL_LIMITS } from "../../../adapters/limits";
+import { textFieldProblems } from "../../routes/text-characters";
 import { ApiError, call, path } from "./api";
 import {
   aloneItemDetail,
   batches,
+  decodeUtf8,
   formatLabelledText,
   isJsonl,
   parseLabelledText,
+  refusalScope,
 } from "./batches";
 import { fitPicture } from "./downscale";
 import { submitOnCtrlEnter, useDraft, useDraftList } from "./drafts";
@@ -68,6 +71,8 @@ export function Samples({
     oneByOne: boolean;
   } | null>(null);
   const [newLabel, setNewLabel] = useState("");
+  /** Why the label typed cannot be added: the API's own rule for labels (text-characters.ts). */
+  const [labelProblem, setLabelProblem] = useState<string | null>(null);
   /** A CSV's first row read as column names, which was not sent: said, so that it is not a surprise. */
   const [skippedHeader, setSkippedHeader] = useState<string[] | null>(null);
   // Labels added here, which the API knows once they have samples: kept until deleted.
@@ -121,9 +126,18 @@ export function Samples({
     run.queue = run.queue.then(() =>
       action
         .run(async () => {
-          for (const group of batches(items)) await uploadGroup(group, settled);
+          try {
+            for (const group of batches(items)) {
+              await uploadGroup(group, settled);
+              onCounts(await call<SampleCounts>("GET", samplesPath));
+            }
+          } catch (error) {
+            if (!(error instanceof UploadStopped)) throw error;
+            // Items are settled in order: the ones after the last settled were not taken.
+            settled(items.slice(sent.length).map((item) => notTaken(item, error.reason)));
+            onCounts(await call<SampleCounts>("GET", samplesPath));
+          }
           finished = true;
-          onCounts(await call<SampleCounts>("GET", samplesPath));
         })
         .finally(() => {
           run.inFlight -= 1;
@@ -133,16 +147,21 @@ export function Samples({
   };
 
   /**
-   * One request; if the API refuses the batch, each item alone, to say which one it refused. That
-   * takes a request per item (seconds, for a batch of texts to embed): the progress says so.
+   * One request; if the API refuses the batch for one of its items, or for lack of room, each item
+   * alone, to say which it refused or to fill the room left. That takes a request per item
+   * (seconds, for a batch of texts to embed): the progress says so. A refusal no item alone would
+   * escape (batches.ts: refusalScope) stops the upload: UploadStopped.
    */
   async function uploadGroup(group: Item[], settled: (outcomes: Outcome[]) => void) {
     try {
       settled(await sendBatch(group));
     } catch (error) {
       if (!(error instanceof ApiError) || error.status === 401) throw error;
+      const scope = refusalScope(error);
+      if (scope === "upload") throw new UploadStopped(error);
       if (group.length === 1) {
         settled([refusedAlone(group[0] as Item, error)]);
+        if (scope === "room") throw new UploadStopped(error);
         return;
       }
       uploads.current.oneByOne = true;
@@ -186,7 +205,10 @@ export function Samples({
     refocusInCard(
       control,
       action.run(async () => {
-        await call("DELETE", `${samplesPath}?label=${encodeURIComponent(label)}`);
+        // A label added here with no sample yet exists only in this tab: nothing to ask the API.
+        if (countOf(label) > 0) {
+          await call("DELETE", `${samplesPath}?label=${encodeURIComponent(label)}`);
+        }
         known.forgetLabel(label);
         setAddedLabels((list) => list.filter((l) => l !== label));
         onCounts(await call<SampleCounts>("GET", samplesPath));
@@ -224,7 +246,10 @@ export function Samples({
         class="row"
         onSubmit={(event) => {
           event.preventDefault();
-          const label = newLabel.trim();
+          const label = newLabel.trim().normalize("NFC");
+          const problems = textFieldProblems(label, PROTOCOL_LIMITS.maxLabelLength);
+          setLabelProblem(problems.length > 0 ? `The label ${problems.join("; ")}.` : null);
+          if (problems.length > 0) return;
           if (label && !labels.includes(label)) setAddedLabels((list) => [...list, label]);
           setNewLabel("");
         }}
@@ -235,11 +260,19 @@ export function Samples({
             name="new-label"
             maxLength={PROTOCOL_LIMITS.maxLabelLength}
             value={newLabel}
-            onInput={(e) => setNewLabel(e.currentTarget.value)}
+            onInput={(e) => {
+              setNewLabel(e.currentTarget.value);
+              setLabelProblem(null);
+            }}
           />
         </label>
         <button type="submit">Add label</button>
       </form>
+      {labelProblem && (
+        <p class="error" role="alert" data-testid="label-problem">
+          {labelProblem}
+        </p>
+      )}
       <div class="labels">
         {labels.map((label) => (
           <LabelBox
@@ -282,7 +315,11 @@ export function Samples({
               e.currentTarget.value = "";
               if (!file) return;
               try {
-                const { rows, header } = parseLabelledText(await file.text(), file.name, labels);
+                const { rows, header } = parseLabelledText(
+                  decodeUtf8(await file.arrayBuffer(), file.name),
+                  file.name,
+                  labels,
+                );
                 setSkippedHeader(header);
                 await upload(
                   rows.map((row, k) => textItem(row.text, row.label, `${file.name} row ${k + 1}`)),
@@ -542,6 +579,22 @@ function LabelBox({
 }
 
 /** An item the API refused when sent alone, with its problem, naming the item. */
+/** The API refused something no item alone would escape: the rest of the upload is not sent. */
+class UploadStopped extends Error {
+  constructor(readonly reason: ApiError) {
+    super(reason.message);
+  }
+}
+
+function notTaken(item: Item, reason: ApiError): Outcome {
+  return {
+    name: item.name,
+    label: item.label,
+    status: "refused",
+    detail: `not sent: ${reason.title}: ${reason.detail}`,
+  };
+}
+
 function refusedAlone(item: Item, error: ApiError): Outcome {
   return {
     name: item.name,

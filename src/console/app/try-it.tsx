@@ -1,6 +1,6 @@
 /** Try the active head: an image or a text in, the label, top-k bars and the version that answered. */
 
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { call, path } from "./api";
 import { Bar } from "./charts";
 import { fitPicture } from "./downscale";
@@ -13,20 +13,39 @@ export function TryIt({ adapter, modality }: { adapter: Adapter; modality: "imag
   const [picture, setPicture] = useState<string | null>(null);
   const [answer, setAnswer] = useState<Predictions | null>(null);
   const [scaledFrom, setScaledFrom] = useState<string | null>(null);
+  /** The picture's file name, said with its answer. */
+  const [tried, setTried] = useState<string | null>(null);
   const action = useAction();
   const predictPath = `/v1/adapters/${path(adapter.id)}/predict?topK=5`;
+  // Only the last input tried shows its answer: a large photo scaled down first may be answered
+  // after a smaller one picked just after it.
+  const latest = useRef(0);
+  const predict = (send: (isLatest: () => boolean) => Promise<void>) => {
+    const attempt = ++latest.current;
+    const isLatest = () => attempt === latest.current;
+    return action.run(async () => {
+      try {
+        await send(isLatest);
+      } catch (error) {
+        if (isLatest()) throw error;
+      }
+    });
+  };
   const predictImage = (picked: File) =>
-    action.run(async () => {
+    predict(async (isLatest) => {
       if (picture) URL.revokeObjectURL(picture);
       // The last answer goes with its input: one the API refuses leaves no stale result beside it.
       setAnswer(null);
       setScaledFrom(null);
+      setTried(picked.name);
       setPicture(URL.createObjectURL(picked));
       // A photo over the API's limits is scaled down here, as the backbone would anyway.
       const { file, scaledFrom: size } = await fitPicture(picked);
       const form = new FormData();
       form.append("inputs", file, file.name);
-      setAnswer(await call<Predictions>("POST", predictPath, { form }));
+      const answered = await call<Predictions>("POST", predictPath, { form });
+      if (!isLatest()) return;
+      setAnswer(answered);
       setScaledFrom(size && `scaled down from ${size.width}×${size.height} before sending`);
     });
   const prediction = answer?.predictions[0];
@@ -59,9 +78,12 @@ export function TryIt({ adapter, modality }: { adapter: Adapter; modality: "imag
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            action.run(async () => {
+            predict(async (isLatest) => {
               setAnswer(null);
-              setAnswer(await call<Predictions>("POST", predictPath, { json: { inputs: [text] } }));
+              const answered = await call<Predictions>("POST", predictPath, {
+                json: { inputs: [text] },
+              });
+              if (isLatest()) setAnswer(answered);
             });
           }}
         >
@@ -85,7 +107,12 @@ export function TryIt({ adapter, modality }: { adapter: Adapter; modality: "imag
       {prediction && answer && (
         <div class="prediction" data-testid="prediction" aria-live="polite">
           {picture && modality === "image" && (
-            <img src={picture} alt="what was tried" class="preview" />
+            <img src={picture} alt={`what was tried: ${tried}`} class="preview" />
+          )}
+          {tried && modality === "image" && (
+            <p class="hint" data-testid="tried-file">
+              {tried}
+            </p>
           )}
           <p>
             <span

@@ -1,7 +1,7 @@
 /** Small shared pieces: the error box (a problem's title and detail), number formats, a job bar. */
 
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { ApiError, call, hasEnded, NetworkError, path } from "./api";
 import type { Job } from "./types";
 
@@ -97,16 +97,29 @@ export function CancelJob({
   onCancelled: (job: Job) => void;
   onError: (error: unknown) => void;
 }) {
+  // One request: a second click while the first is answered would be told the job has ended.
+  const [cancelling, setCancelling] = useState(false);
+  const inFlight = useRef(false);
   return (
     <button
       type="button"
       class="danger"
-      onClick={(event) =>
+      // Not `disabled`: that would drop the focus from the button being pressed.
+      aria-disabled={cancelling}
+      onClick={(event) => {
+        if (inFlight.current) return;
+        inFlight.current = true;
+        setCancelling(true);
         refocusInCard(
           event.currentTarget,
-          call<Job>("POST", `/v1/jobs/${path(job.id)}/cancel`).then(onCancelled, onError),
-        )
-      }
+          call<Job>("POST", `/v1/jobs/${path(job.id)}/cancel`)
+            .then(onCancelled, onError)
+            .finally(() => {
+              inFlight.current = false;
+              setCancelling(false);
+            }),
+        );
+      }}
     >
       Cancel
     </button>

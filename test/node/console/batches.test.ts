@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import {
   aloneItemDetail,
   batches,
+  decodeUtf8,
   parseLabelledText,
+  refusalScope,
   UPLOAD_LIMITS,
 } from "../../../src/console/app/batches";
 
@@ -118,5 +120,35 @@ describe("aloneItemDetail", () => {
     ["the request's images have too many pixels", "the request's images have too many pixels"],
   ])("reads %j as %j", (detail, named) => {
     expect(aloneItemDetail(detail, "shirt.png")).toBe(named);
+  });
+});
+
+// A refused batch: each item alone only where an item can be the cause, or to fill the room left.
+describe("refusalScope", () => {
+  it.each([
+    [422, "/problems/invalid-request", "item"],
+    [415, "/problems/unsupported-media-type", "item"],
+    [413, "/problems/payload-too-large", "item"],
+    [422, "/problems/limit-exceeded", "room"],
+    [409, "/problems/switch-in-progress", "upload"],
+    [404, "/problems/adapter-not-found", "upload"],
+    [429, "/problems/rate-limited", "upload"],
+    [503, "about:blank", "upload"],
+  ])("%i %s: %s", (status, type, scope) => {
+    expect(refusalScope({ status, type })).toBe(scope);
+  });
+});
+
+describe("decodeUtf8", () => {
+  const bytes = (...values: number[]) => Uint8Array.from(values).buffer;
+
+  it("reads UTF-8, without a byte-order mark", () => {
+    expect(decodeUtf8(bytes(0xef, 0xbb, 0xbf, 0x63, 0x61, 0x66, 0xc3, 0xa9), "a.csv")).toBe("café");
+  });
+
+  it("refuses Latin-1 rather than reading U+FFFD into the samples", () => {
+    expect(() => decodeUtf8(bytes(0x63, 0x61, 0x66, 0xe9), "latin1.csv")).toThrow(
+      /latin1\.csv is not UTF-8 text/,
+    );
   });
 });
