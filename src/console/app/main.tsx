@@ -125,6 +125,8 @@ function SignIn({
             type="password"
             autocomplete="off"
             required
+            pattern=".*\S.*"
+            title="The key itself, not only spaces"
             value={key}
             onInput={(e) => setKey(e.currentTarget.value)}
           />
@@ -159,6 +161,8 @@ function SignIn({
             type="password"
             autocomplete="off"
             required
+            pattern=".*\S.*"
+            title="The token itself, not only spaces"
             value={token}
             onInput={(e) => setToken(e.currentTarget.value)}
           />

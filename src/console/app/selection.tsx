@@ -192,7 +192,7 @@ export function Selection({
           {report.recommendation && job && (
             <p>
               Recommended: <strong data-testid="recommendation">{report.recommendation.id}</strong>{" "}
-              — {report.recommendation.reason}{" "}
+              — {sentence(report.recommendation.reason)}{" "}
               {isCurrentBinding(report.recommendation, adapter) ? (
                 <span class="hint" data-testid="recommendation-current">
                   The adapter is on it already: nothing to apply.
@@ -246,4 +246,9 @@ function FinetuneComparison({ finetune }: { finetune: NonNullable<SelectionRepor
       <strong>{comparison.recommendation.variant}</strong> — {comparison.recommendation.reason}
     </p>
   );
+}
+
+/** The API's reason as a sentence, so that what follows it starts a new one. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }

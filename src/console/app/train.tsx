@@ -147,7 +147,8 @@ export function Train({
 
 function ProgressCurve({ points }: { points: [number, number][] }) {
   const end = Math.max(1, ...points.map(([t]) => t));
-  const x = linear(0, end, 30, 310);
+  // Room on the left for "100%" at the page's font size.
+  const x = linear(0, end, 40, 310);
   const y = linear(0, 1, 110, 10);
   return (
     <svg
@@ -157,14 +158,14 @@ function ProgressCurve({ points }: { points: [number, number][] }) {
       aria-label="training progress over time"
     >
       <polyline class="front" points={points.map(([t, f]) => `${x(t)},${y(f)}`).join(" ")} />
-      <line x1={30} y1={110} x2={310} y2={110} class="axis-line" />
-      <text x={30} y={126}>
+      <line x1={40} y1={110} x2={310} y2={110} class="axis-line" />
+      <text x={40} y={126}>
         0 s
       </text>
       <text x={310} y={126} text-anchor="end">
         {end.toFixed(1)} s
       </text>
-      <text x={26} y={14} text-anchor="end">
+      <text x={36} y={14} text-anchor="end">
         100%
       </text>
     </svg>
