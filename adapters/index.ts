@@ -28,6 +28,11 @@ export {
   FinetuneRun,
   type FinetuneRunCheckpoint,
 } from "./finetune/finetune-run";
+export {
+  type FinetuneTrainingResult,
+  FinetuneTrainingRun,
+  type FinetuneTrainingRunCheckpoint,
+} from "./finetune/finetune-training-run";
 export { AdapterHead, ALWAYS_ABSTAIN, DEFAULT_TOP_K } from "./heads/adapter-head";
 export type { HeadSpec } from "./heads/head-spec";
 export { HEAD_SPECS } from "./heads/registry";

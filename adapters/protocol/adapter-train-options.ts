@@ -41,6 +41,19 @@ export function finetuneRunOptions(options: TrainOptions): TrainOptions {
   };
 }
 
+/**
+ * The options of a finetune training that its frozen logistic head reads: all but the top's grids,
+ * epochs and batch size.
+ */
+export function frozenHeadOptions(options: TrainOptions): TrainOptions {
+  const runOptions = finetuneRunOptions(options);
+  const finetune = new Set<string>(FINETUNE_HYPERPARAMETER_NAMES);
+  const hyperparameters = Object.fromEntries(
+    Object.entries(runOptions.hyperparameters ?? {}).filter(([name]) => !finetune.has(name)),
+  );
+  return { ...runOptions, hyperparameters };
+}
+
 /** validateTrainOptions for any adapter head type. Throws HeadInputError. */
 export function validateAdapterTrainOptions(
   headType: AdapterHeadType,
@@ -52,11 +65,7 @@ export function validateAdapterTrainOptions(
   }
   assertOptionNames("finetune", FINETUNE_OPTION_NAMES, options);
   const runOptions = finetuneRunOptions(options);
-  const finetune = new Set<string>(FINETUNE_HYPERPARAMETER_NAMES);
-  const frozen = Object.fromEntries(
-    Object.entries(runOptions.hyperparameters ?? {}).filter(([name]) => !finetune.has(name)),
-  );
-  validateTrainOptions("logistic", { ...runOptions, hyperparameters: frozen });
+  validateTrainOptions("logistic", frozenHeadOptions(options));
   finetuneCandidates(runOptions);
   finetuneFixedOptions(runOptions);
 }

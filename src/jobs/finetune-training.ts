@@ -10,11 +10,16 @@
  *    in memory; its checkpoint (the top's weights and Adam moments: megabytes) is stored by the
  *    runner in parts, like an MLP's.
  *
- * The result is the finetune head, or the frozen logistic head when no finetune candidate beat it
- * on validation (FinetuneRun's rule); either is published as a version like any head.
+ * The result is the finetune head, or, when no finetuned top clearly beat the frozen head on
+ * validation (FinetuneRun's rule), the head a logistic training of the same samples gives
+ * (FinetuneTrainingRun); either is published as a version like any head.
  */
 
-import { FinetuneRun, type FinetuneRunCheckpoint, finetuneRunOptions } from "../../adapters";
+import {
+  FinetuneTrainingRun,
+  type FinetuneTrainingRunCheckpoint,
+  finetuneRunOptions,
+} from "../../adapters";
 import { readTopWeights } from "../../models/trainable-top";
 import { cutGeometry } from "../storage/cut-activations";
 import type { JobProgress } from "../storage/jobs-table";
@@ -27,12 +32,12 @@ import type { JobContext, JobResult } from "./job-steps";
 
 export interface FinetuneTrainingCheckpoint {
   stage: "cut" | "train";
-  run: FinetuneRunCheckpoint | null;
+  run: FinetuneTrainingRunCheckpoint | null;
 }
 
 export class FinetuneTraining {
   private stage: FinetuneTrainingCheckpoint["stage"];
-  private run: FinetuneRun | null = null;
+  private run: FinetuneTrainingRun | null = null;
   private refs: Map<string, RawSampleRef> | null = null;
 
   constructor(
@@ -74,14 +79,17 @@ export class FinetuneTraining {
 
   result(): JobResult {
     if (!this.run) throw new Error("finetune training: not run");
-    const result = this.run.result();
     // The report's headType says which of the two was published: "finetune" or "logistic".
-    const { report } = result;
-    const publication =
-      result.kind === "finetune"
-        ? { head: result.head.serialize(), headType: "finetune" as const }
-        : { head: result.frozenHead, headType: "logistic" as const };
-    return { kind: "head", publication: { ...publication, report, activate: this.input.activate } };
+    const { kind, head, report } = this.run.result();
+    return {
+      kind: "head",
+      publication: {
+        head: head.serialize(),
+        headType: kind,
+        report,
+        activate: this.input.activate,
+      },
+    };
   }
 
   private top() {
@@ -112,15 +120,16 @@ export class FinetuneTraining {
    * this call's frame (the run keeps what it needs of them: a second copy of a fit's weights and
    * moments would be megabytes).
    */
-  private async startRun(): Promise<FinetuneRun> {
+  private async startRun(): Promise<FinetuneTrainingRun> {
     const { pool, manifest, geometry } = this.top();
     const top = await readTopWeights(pool.files(manifest.id), manifest);
-    const samples = this.context.vectors.readVectors(TRAINING_SET).map((sample) => ({
-      features: sample.vector,
-      label: sample.label,
-      hash: sample.hash,
-    }));
-    const run = new FinetuneRun(
+    const samples = () =>
+      this.context.vectors.readVectors(TRAINING_SET).map((sample) => ({
+        features: sample.vector,
+        label: sample.label,
+        hash: sample.hash,
+      }));
+    const run = new FinetuneTrainingRun(
       {
         backbone: this.input.backbone,
         top,

@@ -21,6 +21,10 @@ import {
   type FinetuneRunCheckpoint,
 } from "../../../adapters/finetune/finetune-run";
 import {
+  FinetuneTrainingRun,
+  type FinetuneTrainingRunCheckpoint,
+} from "../../../adapters/finetune/finetune-training-run";
+import {
   flooredScaling,
   type PretrainedTop,
   startingModel,
@@ -37,6 +41,7 @@ import { logLoss } from "../../../adapters/metrics/log-loss";
 import { StandardScaler } from "../../../adapters/preprocessing/standard-scaler";
 import { STEP_FLOPS } from "../../../adapters/protocol/step-budget";
 import { stratifiedSplit } from "../../../adapters/protocol/stratified-split";
+import { trainHead } from "../../../adapters/protocol/train-head";
 import { DEFAULT_FRACTIONS } from "../../../adapters/protocol/validate-options";
 import { SeededRandom } from "../../../adapters/random";
 import {
@@ -314,7 +319,7 @@ describe("finetune protocol", () => {
   };
 
   it("beats the frozen head on validation when the top misses the class, and reports on test", () => {
-    const run = new FinetuneRun(runInput(syntheticTask(40, 11), options));
+    const run = new FinetuneRun(runInput(syntheticTask(50, 6), options));
     while (!run.done) run.advance(STEP_FLOPS);
     const result = run.result();
     if (result.kind !== "finetune") throw new Error("expected a finetune head");
@@ -324,7 +329,7 @@ describe("finetune protocol", () => {
     expect(report.finetune.candidates[0]?.epochs[0]?.epoch).toBe(0);
     // What the top had to beat: the frozen head's own validation predictions, whose mean loss is
     // the frozen validation row's.
-    const task = syntheticTask(40, 11);
+    const task = syntheticTask(50, 6);
     const split = stratifiedSplit(task.y, CLASSES, DEFAULT_FRACTIONS, options.seed);
     const y = Int32Array.from(split.validation, (i) => task.y[i] as number);
     const frozen = run.checkpoint().frozen;
@@ -339,24 +344,24 @@ describe("finetune protocol", () => {
     );
     const { evaluation, calibration, samples } = report;
     expect(evaluation.protocol.kind).toBe("holdout");
-    expect(evaluation.samples).toBe(24);
-    expect(evaluation.metrics.samples).toBe(24);
-    expect(evaluation.perSample).toHaveLength(24);
+    expect(evaluation.samples).toBe(30);
+    expect(evaluation.metrics.samples).toBe(30);
+    expect(evaluation.perSample).toHaveLength(30);
     expect(evaluation.accuracy.value).toBeGreaterThan(0.8);
     expect(evaluation.accuracy.low).toBeLessThan(evaluation.accuracy.value);
     expect(evaluation.accuracy.method).toMatch(/Wilson/);
     expect(evaluation.macroF1.method).toMatch(/bootstrap/);
     expect(calibration.fittedOn).toBe("validation");
-    expect(calibration.samples).toBe(24);
+    expect(calibration.samples).toBe(30);
     expect(calibration.temperature).toBeGreaterThan(0);
     // The finetune head is trained on the train split only: validation stops it.
-    expect(samples.servedHeadTrainedOn).toBe(72);
+    expect(samples.servedHeadTrainedOn).toBe(90);
     expect(report.serializedBytes).toBe(result.head.serialize().length);
   });
 
   it("falls back to the frozen head when no candidate trains past epoch 0", () => {
     const run = new FinetuneRun(
-      runInput(syntheticTask(25, 3), {
+      runInput(syntheticTask(50, 3), {
         ...options,
         hyperparameters: { ...options.hyperparameters, maxEpochs: 0 },
       }),
@@ -369,15 +374,15 @@ describe("finetune protocol", () => {
     expect(result.report.finetune.candidates).toHaveLength(2);
     expect(result.report.finetune.note).toBeUndefined();
     // The frozen fallback's report: a holdout FitRun's, its head refitted on train + validation.
-    expect(result.report.evaluation.samples).toBe(15);
-    expect(result.report.samples.servedHeadTrainedOn).toBe(60);
+    expect(result.report.evaluation.samples).toBe(30);
+    expect(result.report.samples.servedHeadTrainedOn).toBe(120);
     expect(result.report.serializedBytes).toBe(result.frozenHead.length);
   });
 
   it("keeps the frozen head when the top's lower validation loss is within its noise", () => {
     // Patterns 1.5 deviations apart: the frozen head is right on every validation sample already,
     // and the top's lower mean loss comes from a few samples.
-    const run = new FinetuneRun(runInput(syntheticTask(40, 11, 1.5), options));
+    const run = new FinetuneRun(runInput(syntheticTask(50, 7, 1.5), options));
     while (!run.done) run.advance(STEP_FLOPS);
     const { report } = run.result();
     const { frozenValidation, candidates, chosen } = report.finetune;
@@ -388,20 +393,20 @@ describe("finetune protocol", () => {
     expect(report.headType).toBe("logistic");
   });
 
-  it("trains no top when validation holds under 5 samples of a label, and says why", () => {
-    // 10 per class: a validation split of 2 per class, where the top that learns what the frozen
-    // head misses (the test above, at 40 per class) would otherwise be chosen.
-    const run = new FinetuneRun(runInput(syntheticTask(10, 11), options));
+  it("trains no top when validation holds under 10 samples of a label, and says why", () => {
+    // 40 per class: a validation split of 8 per class, where the top that learns what the frozen
+    // head misses (the test above, at 50 per class) would otherwise be chosen.
+    const run = new FinetuneRun(runInput(syntheticTask(40, 11), options));
     while (!run.done) run.advance(STEP_FLOPS);
     const result = run.result();
     expect(result.kind).toBe("frozen");
     expect(result.report.finetune).toMatchObject({ chosen: "frozen", candidates: [] });
-    expect(result.report.finetune.note).toMatch(/fewer than 5 samples of some label/);
+    expect(result.report.finetune.note).toMatch(/fewer than 10 samples of some label/);
     expect(result.report.serializedBytes).toBe(result.frozenHead.length);
   });
 
   it("resumed from an encoded checkpoint after every step, gives the same result", () => {
-    const input = runInput(syntheticTask(15, 8), options);
+    const input = runInput(syntheticTask(50, 8), options);
     const straight = new FinetuneRun(input);
     while (!straight.done) straight.advance(2e4);
     let run = new FinetuneRun(input);
@@ -420,6 +425,57 @@ describe("finetune protocol", () => {
       report,
     });
     expect(withoutTime(run.result())).toEqual(withoutTime(straight.result()));
+  });
+});
+
+describe("a finetune head's training as the API serves it (FinetuneTrainingRun)", () => {
+  // As the job passes them (finetuneRunOptions): the top's grids among the hyperparameters.
+  const options = {
+    seed: 2,
+    hyperparameters: { learningRateGrid: [3e-3], l2spGrid: [0.01], maxEpochs: 8 },
+  };
+  const trainingInput = (task: ReturnType<typeof syntheticTask>) => {
+    const { samples, ...input } = runInput(task, options);
+    return { ...input, samples: () => samples };
+  };
+
+  it("serves the finetuned top when validation chooses it", () => {
+    const run = new FinetuneTrainingRun(trainingInput(syntheticTask(50, 6)));
+    while (!run.done) run.advance(STEP_FLOPS);
+    expect(run.result()).toMatchObject({ kind: "finetune", report: { headType: "finetune" } });
+  });
+
+  it("otherwise serves the logistic training's head (every sample), resumable at every step", async () => {
+    // 20 per class: 4 validation samples per label, too few to choose a top.
+    const input = trainingInput(syntheticTask(20, 11));
+    let run = new FinetuneTrainingRun(input);
+    while (!run.done) {
+      run.advance(2e5);
+      if (run.done) break;
+      // A new process each step, as after a crash: only the encoded checkpoint survives.
+      run = new FinetuneTrainingRun(
+        input,
+        decodeCheckpoint<FinetuneTrainingRunCheckpoint>(encodeCheckpoint(run.checkpoint())),
+      );
+    }
+    const result = run.result();
+    if (result.kind !== "logistic") throw new Error("expected the logistic head");
+    const logistic = await trainHead({
+      headType: "logistic",
+      backbone: input.backbone,
+      samples: input.samples(),
+      options: { seed: 2, sweep: {}, hyperparameters: {} },
+    });
+    expect(result.head.serialize()).toEqual(logistic.head.serialize());
+    const { fitTimeMs: _served, finetune, ...report } = result.report;
+    const { fitTimeMs: _trained, ...expected } = logistic.report;
+    expect(report).toEqual(expected);
+    expect(report.evaluation.protocol.kind).toBe("cross-validation");
+    expect(report.samples.servedHeadTrainedOn).toBe(60);
+    expect(finetune).toMatchObject({
+      chosen: "frozen",
+      note: expect.stringMatching(/fewer than 10/),
+    });
   });
 });
 
@@ -454,7 +510,7 @@ describe("finetune cross-validation (selection's top-unfrozen candidate)", () =>
   };
 
   it("scores the frozen head on the logistic cross-validation's folds, and resumes exactly", () => {
-    const input = { ...runInput(syntheticTask(15, 5), options), folds: 3, seed: 4, repeats: 1 };
+    const input = { ...runInput(syntheticTask(30, 5), options), folds: 3, seed: 4, repeats: 1 };
     const straight = new FinetuneCrossValidationRun(input);
     while (!straight.done) straight.advance(STEP_FLOPS);
     const { folds, rounds } = straight.result();
@@ -500,7 +556,7 @@ describe("finetune cross-validation (selection's top-unfrozen candidate)", () =>
 
 describe("the stored finetune head", () => {
   it("round-trips through its bytes (int8 top) and predicts from cut feature maps as before", () => {
-    const input = runInput(syntheticTask(40, 11), {
+    const input = runInput(syntheticTask(50, 6), {
       seed: 2,
       hyperparameters: { learningRateGrid: [3e-3], l2spGrid: [0.01], maxEpochs: 8 },
     });
@@ -512,7 +568,7 @@ describe("the stored finetune head", () => {
     const decoded = decodeFinetuneHead(bytes, input.backbone);
     expect(decoded.serialize()).toEqual(bytes);
     const maps = input.samples.map((_, i) =>
-      Float32Array.from(syntheticTask(40, 11).samples[i] as Float64Array),
+      Float32Array.from(syntheticTask(50, 6).samples[i] as Float64Array),
     );
     expect(decoded.predict(maps)).toEqual(result.head.predict(maps));
     // int8 kernel + float32 scales, bias, scaler and classifier, and a small JSON header.

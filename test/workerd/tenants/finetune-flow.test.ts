@@ -21,8 +21,8 @@ const FAST_FINETUNE = {
   headType: "finetune",
   seed: 3,
   activate: true,
-  // Validation large enough to choose a finetune on (5 of each label: MIN_VALIDATION_PER_LABEL).
-  fractions: { train: 0.4, validation: 0.4, test: 0.2 },
+  // Validation large enough to choose a finetune on (10 of each label: MIN_VALIDATION_PER_LABEL).
+  fractions: { train: 0.3, validation: 0.5, test: 0.2 },
   sweep: { learningRateGrid: [1e-3], l2spGrid: [0.01] },
   hyperparameters: {
     maxEpochs: 3,
@@ -175,8 +175,8 @@ describe("finetune heads", () => {
     const tenant = await createTenant("finetune-flow");
     const api = session(tenant);
     const { id } = (await (await api.adapter("logistic")).json()) as { id: string };
-    // 12 of each, so that FAST_FINETUNE's validation split holds 5 of each.
-    const colours = Array.from({ length: 24 }, (_, i) => (i % 2 === 0 ? RED : BLUE));
+    // 20 of each, so that FAST_FINETUNE's validation split holds 10 of each.
+    const colours = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? RED : BLUE));
     await api.upload(id, colours, 10);
     expect(await cutObjects(tenant.id, id)).toEqual([]);
     const frozen = await finishedJob(tenant, await api.train(id, { seed: 3 }));
@@ -244,6 +244,29 @@ describe("finetune heads", () => {
       version: 1,
       predictions: [{ label: "red" }],
     });
+
+    // At 60/20/20 validation holds 8 of each label, too few to choose a top: the version is the
+    // head a logistic training gives (cross-validated, fitted on all 40), byte for byte version 1's.
+    const finished = await finishedJob(
+      tenant,
+      await api.train(id, { headType: "finetune", seed: 3 }),
+    );
+    expect(finished).toMatchObject({ status: "succeeded", version: 4 });
+    const fallback = 4;
+    const reports = (await (await api.call(`/adapters/${id}/versions`)).json()) as {
+      versions: { version: number; headType: string; report: object }[];
+    };
+    expect(reports.versions.find((v) => v.version === fallback)).toMatchObject({
+      headType: "logistic",
+      report: {
+        evaluation: { protocol: { kind: "cross-validation" } },
+        samples: { servedHeadTrainedOn: 40 },
+        finetune: { chosen: "frozen", note: expect.stringContaining("fewer than 10") },
+      },
+    });
+    expect(new Uint8Array((await stored(fallback)) as ArrayBuffer)).toEqual(
+      new Uint8Array((await stored(1)) as ArrayBuffer),
+    );
   });
 
   it("selection measures frozen against top unfrozen on the leading backbone with a top", async () => {
