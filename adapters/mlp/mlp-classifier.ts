@@ -7,6 +7,7 @@ import {
   requireArray,
 } from "../estimator";
 import { arrayOf, type FitCheckpoint, type FitProcess, scalarOf } from "../fit-process";
+import type { FitShape } from "../heads/head-spec";
 import { addTransposedProduct } from "../linalg/gemm";
 import { type Matrix, zeros } from "../linalg/matrix";
 import { softmaxInPlace } from "../linalg/softmax";
@@ -65,7 +66,7 @@ export const EARLY_STOP_WARMUP_EPOCHS = 20;
  * may run, each row's forward and backward pass (3 forward passes' worth, as MlpFit counts them).
  */
 export function mlpFitFlopsBound(
-  { rows, dim, labels }: { rows: number; dim: number; labels: number },
+  { rows, dim, labels }: FitShape,
   params: Pick<MlpParams, "hiddenUnits" | "maxEpochs" | "epochs">,
 ): number {
   const perRow = forwardFlopsPerRow(mlpLayout(dim, params.hiddenUnits, labels));

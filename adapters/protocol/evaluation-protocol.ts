@@ -26,10 +26,9 @@ export const REPEATED_CV_MAX_SAMPLES = 300;
  */
 export const REPEATED_CV_MAX_FLOPS = JOB_STEPS * STEP_FLOPS;
 
-/** What a cross-validation round of this head may cost: its sweep's fits and the refit (null: no bound). */
+/** The head a cross-validation round fits (its sweep, then the refit), to bound what it may cost. */
 export interface RoundCost {
   spec: HeadSpec;
-  options: TrainOptions;
   labels: string[];
   dim: number;
 }
@@ -59,7 +58,7 @@ export function evaluationProtocol(
     };
   }
   const folds = foldsFor(classCounts, DEFAULT_FOLDS);
-  const roundFlops = roundFlopsBound(cost, total);
+  const roundFlops = roundFlopsBound(cost, options, total);
   const repeatedFlops = roundFlops === null ? 0 : folds * DEFAULT_REPEATS * roundFlops;
   const repeated = total <= REPEATED_CV_MAX_SAMPLES && repeatedFlops <= REPEATED_CV_MAX_FLOPS;
   const why =
@@ -79,7 +78,8 @@ export function evaluationProtocol(
  * all `samples` (a round's train and validation folds are fewer). Null when the head has no bound.
  */
 function roundFlopsBound(
-  { spec, options, labels, dim }: RoundCost,
+  { spec, labels, dim }: RoundCost,
+  options: TrainOptions,
   samples: number,
 ): number | null {
   const shape: FitShape = { rows: samples, dim, labels: labels.length };

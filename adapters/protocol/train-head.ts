@@ -354,7 +354,6 @@ export function prepare(input: Omit<TrainHeadInput, "onProgress">) {
   const spec = HEAD_SPECS[input.headType];
   const protocol = evaluationProtocol(counts, options, fractions, {
     spec,
-    options,
     labels,
     dim: input.backbone.dim,
   });

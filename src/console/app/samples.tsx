@@ -79,6 +79,7 @@ export function Samples({
   const [addedLabels, setAddedLabels] = useDraftList(`${adapterId}:labels`);
   const action = useAction();
   const samplesPath = `/v1/adapters/${path(adapterId)}/samples`;
+  const refreshCounts = async () => onCounts(await call<SampleCounts>("GET", samplesPath));
   const known = knownSamples(adapterId);
 
   useEffect(() => {
@@ -129,13 +130,13 @@ export function Samples({
           try {
             for (const group of batches(items)) {
               await uploadGroup(group, settled);
-              onCounts(await call<SampleCounts>("GET", samplesPath));
+              await refreshCounts();
             }
           } catch (error) {
             if (!(error instanceof UploadStopped)) throw error;
             // Items are settled in order: the ones after the last settled were not taken.
             settled(items.slice(sent.length).map((item) => notTaken(item, error.reason)));
-            onCounts(await call<SampleCounts>("GET", samplesPath));
+            await refreshCounts();
           }
           finished = true;
         })
@@ -211,7 +212,7 @@ export function Samples({
         }
         known.forgetLabel(label);
         setAddedLabels((list) => list.filter((l) => l !== label));
-        onCounts(await call<SampleCounts>("GET", samplesPath));
+        await refreshCounts();
       }),
     );
 
@@ -221,7 +222,7 @@ export function Samples({
       action.run(async () => {
         await call("DELETE", `${samplesPath}/${path(sample.id)}`);
         known.forget(sample.id);
-        onCounts(await call<SampleCounts>("GET", samplesPath));
+        await refreshCounts();
       }),
     );
 
@@ -578,7 +579,6 @@ function LabelBox({
   );
 }
 
-/** An item the API refused when sent alone, with its problem, naming the item. */
 /** The API refused something no item alone would escape: the rest of the upload is not sent. */
 class UploadStopped extends Error {
   constructor(readonly reason: ApiError) {
@@ -595,6 +595,7 @@ function notTaken(item: Item, reason: ApiError): Outcome {
   };
 }
 
+/** An item the API refused when sent alone, with its problem, naming the item. */
 function refusedAlone(item: Item, error: ApiError): Outcome {
   return {
     name: item.name,

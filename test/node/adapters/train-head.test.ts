@@ -208,7 +208,6 @@ describe("evaluation protocol", () => {
   const protocolFor = (headType: "logistic" | "mlp", dim: number, options: TrainOptions = {}) =>
     evaluationProtocol([100, 100], options, fractions, {
       spec: HEAD_SPECS[headType],
-      options,
       labels,
       dim,
     });
