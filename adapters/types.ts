@@ -210,6 +210,14 @@ export interface HeldOutEvaluation {
   perSample: HeldOutPrediction[];
 }
 
+/** The hyperparameters a protocol chose on held-out data, and how. */
+export interface ChosenHyperparameters {
+  chosen: Hyperparameters;
+  selection: string;
+  /** Per candidate; in cross-validation the mean over the rounds' validation folds. */
+  sweep: SweepRow[];
+}
+
 export interface TrainingReport {
   headType: AdapterHeadType;
   backbone: BackboneRef;
@@ -225,11 +233,9 @@ export interface TrainingReport {
     perClass: Record<string, number>;
   };
   evaluation: HeldOutEvaluation;
-  hyperparameters: {
-    chosen: Hyperparameters;
-    selection: string;
-    /** Per candidate; in cross-validation the mean over the rounds' validation folds. */
-    sweep: SweepRow[];
+  hyperparameters: ChosenHyperparameters & {
+    /** What the request fixed rather than swept (a logistic head's classWeight, say). */
+    fixed: Hyperparameters;
   };
   calibration: {
     method: "temperature-scaling";

@@ -13,6 +13,7 @@ import { decodeHead, encodeHead } from "../serialization/head-codec";
 import type {
   AbstainReport,
   BackboneRef,
+  ChosenHyperparameters,
   ClassificationMetrics,
   Hyperparameters,
   SweepRow,
@@ -39,7 +40,7 @@ export interface FitHeadInput {
 
 export interface FitHeadResult {
   head: AdapterHead;
-  hyperparameters: TrainingReport["hyperparameters"];
+  hyperparameters: ChosenHyperparameters;
   calibration: TrainingReport["calibration"];
   abstain: AbstainReport | null;
   /** Metrics of the head's calibrated probabilities on the test split. */

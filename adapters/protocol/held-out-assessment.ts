@@ -6,6 +6,7 @@ import { logLoss } from "../metrics/log-loss";
 import type { OutOfFold } from "../selection/cross-validate";
 import type {
   AbstainReport,
+  ChosenHyperparameters,
   EvaluationProtocol,
   HeldOutEvaluation,
   HeldOutPrediction,
@@ -24,7 +25,7 @@ import { fitTemperature } from "./temperature-scaling";
  */
 export interface Assessment {
   evaluation: HeldOutEvaluation;
-  hyperparameters: TrainingReport["hyperparameters"];
+  hyperparameters: ChosenHyperparameters;
   calibration: TrainingReport["calibration"];
   abstain: AbstainReport | null;
 }
@@ -186,7 +187,7 @@ function listPredictions(
 }
 
 /** Softmax of each row at its own temperature. */
-function softmaxPerRow(logits: Matrix, temperatures: Float64Array): Matrix {
+export function softmaxPerRow(logits: Matrix, temperatures: Float64Array): Matrix {
   const { rows, cols } = logits;
   const out = new Float64Array(logits.data.length);
   for (let i = 0; i < rows; i++) {

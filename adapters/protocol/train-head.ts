@@ -33,7 +33,7 @@ import {
 import { type ProgressListener, progressReporter } from "./progress";
 import { STEP_FLOPS } from "./step-budget";
 import { type SplitIndices, stratifiedSplit } from "./stratified-split";
-import { protocolOptions } from "./validate-options";
+import { fixedHyperparameters, protocolOptions } from "./validate-options";
 import { checkClassCounts, validateSamples } from "./validate-samples";
 
 export interface TrainHeadInput {
@@ -257,6 +257,10 @@ export class TrainingRun {
       seed: this.prepared.seed,
       samples: reportedSamples(this.prepared, this.prepared.y.length),
       ...assessment,
+      hyperparameters: {
+        ...assessment.hyperparameters,
+        fixed: fixedHyperparameters(this.prepared.options),
+      },
       serializedBytes: head.serialize().length,
       fitTimeMs: this.computeMs,
     };

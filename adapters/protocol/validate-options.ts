@@ -1,6 +1,6 @@
 import { HeadInputError } from "../errors";
 import { HEAD_SPECS } from "../heads/registry";
-import type { HeadType, SplitFractions, TrainOptions } from "../types";
+import type { HeadType, Hyperparameters, SplitFractions, TrainOptions } from "../types";
 
 export const DEFAULT_FRACTIONS: SplitFractions = { train: 0.6, validation: 0.2, test: 0.2 };
 export const DEFAULT_SEED = 0;
@@ -40,6 +40,14 @@ export function protocolOptions(options: TrainOptions = {}): {
     );
   }
   return { seed, fractions, targetPrecision };
+}
+
+/**
+ * The hyperparameters the request fixed, as the report lists them. Each was checked when the
+ * options were (validateTrainOptions: known names, values the head's create accepts).
+ */
+export function fixedHyperparameters(options: TrainOptions = {}): Hyperparameters {
+  return { ...(options.hyperparameters as Hyperparameters | undefined) };
 }
 
 /** The holdout shares: `fractions`, or `testFraction` with a quarter of the rest for validation. */

@@ -141,6 +141,10 @@ export const TrainingReportSchema = z
     }),
     hyperparameters: z.object({
       chosen: HyperparametersSchema,
+      fixed: HyperparametersSchema.optional().openapi({
+        description:
+          "What the request fixed rather than swept (`hyperparameters` of the train request, e.g. a logistic head's `classWeight`). Absent in versions trained before it was reported.",
+      }),
       selection: z.string(),
       sweep: z.array(SweepRowSchema),
     }),

@@ -11,7 +11,7 @@
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Page, type Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, withWranglerDev } from "../../bench/wrangler-dev";
 import { buildConsole } from "../../src/console/build";
@@ -535,6 +535,8 @@ describe("the console", () => {
     await until(() => page.locator('[role="tabpanel"] .error').first().textContent()).toContain(
       "409",
     );
+    // The form shows what the followed training asked: not to activate its version.
+    await until(() => page.getByLabel("make the new version active").isChecked()).toBe(false);
     const finetuned = page.getByRole("button", { name: "Show the report of version 3" });
     await finetuned.waitFor({ timeout: JOB_TIMEOUT });
     await finetuned.click();
@@ -745,12 +747,44 @@ describe("the console", () => {
     expect(
       await sport.locator(".sample-text").filter({ hasText: long }).getAttribute("title"),
     ).toBe(long);
-    // A first version, on the lexical backbone, before the selection moves the adapter off it.
+    // A first version, on the lexical backbone, before the selection moves the adapter off it,
+    // with the options the API takes, typed in percent: a share the API would refuse is refused
+    // by the form, which sends nothing.
     await page.getByRole("tab", { name: "Train" }).click();
+    await page.getByText("Options", { exact: true }).click();
+    await page.getByLabel("Test share (%)").fill("60");
+    const trainings: string[] = [];
+    const countTraining = (request: Request) => {
+      if (new URL(request.url()).pathname.endsWith("/train")) trainings.push(request.method());
+    };
+    page.on("request", countTraining);
+    await page.getByRole("button", { name: "Train", exact: true }).click();
+    await until(() => page.locator('[role="tabpanel"] .error').first().textContent()).toContain(
+      "at most 50",
+    );
+    expect(trainings).toEqual([]);
+    await page.getByLabel("Test share (%)").fill("25");
+    await page.getByLabel("Target precision (%)").fill("90");
+    await page.getByLabel("weigh labels by their rarity").check();
     await page.getByRole("button", { name: "Train", exact: true }).click();
     await page
       .getByRole("button", { name: "Show the report of version 1" })
       .waitFor({ timeout: JOB_TIMEOUT });
+    page.off("request", countTraining);
+    expect(trainings).toEqual(["POST"]);
+    const { report: optioned } = await api<{ report: OptionedReport }>(
+      `/v1/adapters/${(await currentAdapter("topics")).id}/versions/1`,
+    );
+    expect(optioned.evaluation.protocol).toMatchObject({
+      kind: "holdout",
+      fractions: { test: 0.25 },
+    });
+    expect(optioned.abstain?.targetPrecision).toBe(0.9);
+    expect(optioned.hyperparameters.fixed).toEqual({ classWeight: "balanced" });
+    await page.getByRole("button", { name: "Show the report of version 1" }).click();
+    expect(await page.getByTestId("fixed-hyperparameters").textContent()).toBe(
+      '{"classWeight":"balanced"}',
+    );
 
     await page.getByRole("tab", { name: "Selection" }).click();
     // No text backbone has a top to unfreeze: the option the API would refuse is not offered.
@@ -905,6 +939,13 @@ interface Version {
       };
     };
   };
+}
+
+/** What the Train form's options put in a report. */
+interface OptionedReport {
+  evaluation: { protocol: { kind: string; fractions?: { test: number } } };
+  abstain: { targetPrecision: number } | null;
+  hyperparameters: { fixed: Record<string, unknown> };
 }
 
 /** The tab's sessionStorage (page code): the items that are not drafts, and the drafts' texts. */

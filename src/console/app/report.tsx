@@ -142,6 +142,12 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
           <code data-testid="hyperparameters">{JSON.stringify(hyperparameters.chosen)}</code>
         </p>
         <p class="hint">{hyperparameters.selection}</p>
+        {Object.keys(hyperparameters.fixed ?? {}).length > 0 && (
+          <p>
+            Fixed by the request:{" "}
+            <code data-testid="fixed-hyperparameters">{JSON.stringify(hyperparameters.fixed)}</code>
+          </p>
+        )}
         <details>
           <summary>Sweep ({hyperparameters.sweep.length} candidates)</summary>
           <div class="table-scroll">

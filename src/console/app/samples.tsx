@@ -30,7 +30,10 @@ import { Card, ErrorBox, plural, refocusInCard, useAction } from "./ui";
 /** Training needs at least this many distinct samples per label, and two labels (README, Limits). */
 export const MIN_PER_LABEL = PROTOCOL_LIMITS.minSamplesPerClass;
 
-/** Previews per label box: each may fetch its raw upload, so a large label shows the first ones. */
+/**
+ * Previews per label box, and per "show more": each may fetch its raw upload, so a large label
+ * shows the first ones until asked for more.
+ */
 const SHOWN_PER_LABEL = 48;
 
 interface Item {
@@ -457,7 +460,8 @@ function LabelBox({
 }) {
   const [over, setOver] = useState(false);
   const [text, setText] = useDraft(`${adapterId}:label:${label}`);
-  const shown = samples.slice(0, SHOWN_PER_LABEL);
+  const [limit, setLimit] = useState(SHOWN_PER_LABEL);
+  const shown = samples.slice(0, limit);
   const [stop, setTabStop] = useState(0);
   const tabStop = Math.min(stop, shown.length - 1);
   // Unique whatever the label's characters ("猫" and "犬" once both became "label-_").
@@ -572,8 +576,11 @@ function LabelBox({
           </li>
         ))}
       </ul>
-      {samples.length > SHOWN_PER_LABEL && (
-        <p class="hint">and {samples.length - SHOWN_PER_LABEL} more</p>
+      {samples.length > limit && (
+        <button type="button" class="link" onClick={() => setLimit(limit + SHOWN_PER_LABEL)}>
+          show {Math.min(SHOWN_PER_LABEL, samples.length - limit)} more of {samples.length - limit}{" "}
+          not shown
+        </button>
       )}
     </div>
   );

@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, call, fetchVersion, followJob, hasEnded, path, recentJobs } from "./api";
 import { LearningCurve } from "./charts";
 import { type EpochPoint, epochPoint, linear, reportCurves, withEpoch } from "./plots";
+import { CLASS_WEIGHTED_HEADS, NO_CHOICES, type TrainChoices, trainBody } from "./train-options";
 import type { Adapter, Job } from "./types";
 import { CancelJob, Card, ErrorBox, JobProgress, useAction } from "./ui";
 
@@ -25,6 +26,7 @@ export function Train({
 }) {
   const [headType, setHeadType] = useState(adapter.headType);
   const [activate, setActivate] = useState(true);
+  const [choices, setChoices] = useState<TrainChoices>(NO_CHOICES);
   const [job, setJob] = useState<Job | null>(null);
   const [curve, setCurve] = useState<[number, number][]>([]);
   const [epochs, setEpochs] = useState<EpochPoint[][]>([]);
@@ -43,6 +45,7 @@ export function Train({
     // The form shows what the followed training trains (started in another tab, say), so that
     // Train, once it ends, does not quietly start another head type.
     if (followed && shown.request.headType) setHeadType(shown.request.headType);
+    if (followed) setActivate(shown.request.activate === true);
     const ended = !followed
       ? shown
       : await followJob(shown.id, {
@@ -78,10 +81,12 @@ export function Train({
   }, [adapter.id]);
   const start = () =>
     action.run(async () => {
+      const request = trainBody(headType, activate, choices);
+      if ("problem" in request) throw new Error(request.problem);
       let started: Job;
       try {
         started = await call<Job>("POST", `/v1/adapters/${path(adapter.id)}/train`, {
-          json: { headType, activate },
+          json: request.body,
         });
       } catch (error) {
         // A training started elsewhere (another tab, the API) runs: the API's 409 says so, and
@@ -129,6 +134,7 @@ export function Train({
         </button>
         {running && <CancelJob job={job} onCancelled={setJob} onError={action.setError} />}
       </form>
+      <TrainOptions headType={headType} choices={choices} onChange={setChoices} />
       <ErrorBox error={action.error} />
       {job && <JobProgress job={job} unreachableFor={unreachable} />}
       {job?.status === "succeeded" && job.version !== null && (
@@ -142,6 +148,73 @@ export function Train({
         curve.length > 1 && <ProgressCurve points={curve} />
       )}
     </Card>
+  );
+}
+
+/** The training's options, folded away: blank fields leave the API's defaults. */
+function TrainOptions({
+  headType,
+  choices,
+  onChange,
+}: {
+  headType: string;
+  choices: TrainChoices;
+  onChange: (choices: TrainChoices) => void;
+}) {
+  const percentField = (name: "testPercent" | "validationPercent" | "precisionPercent") => ({
+    type: "number",
+    min: 0,
+    max: 100,
+    step: "any",
+    inputMode: "decimal" as const,
+    value: choices[name],
+    onInput: (e: Event) =>
+      onChange({ ...choices, [name]: (e.currentTarget as HTMLInputElement).value }),
+  });
+  return (
+    <details class="train-options">
+      <summary>Options</summary>
+      <p class="hint">
+        Blank shares: the report cross-validates below 2,000 samples, else tests on 20 %; the served
+        head is fitted on every sample either way. With a target precision, the head abstains when
+        no label is confident enough to reach it.
+        {headType === "finetune" &&
+          " A finetuned top is tried when validation holds 10 samples per label (at 20 %, 50 per label)."}
+      </p>
+      <div class="row">
+        <label>
+          Test share (%)
+          <input name="train-test-percent" placeholder="auto" {...percentField("testPercent")} />
+        </label>
+        <label>
+          Validation share (%)
+          <input
+            name="train-validation-percent"
+            placeholder="auto"
+            {...percentField("validationPercent")}
+          />
+        </label>
+        <label>
+          Target precision (%)
+          <input
+            name="train-target-precision"
+            placeholder="none"
+            {...percentField("precisionPercent")}
+          />
+        </label>
+        {CLASS_WEIGHTED_HEADS.has(headType) && (
+          <label class="inline">
+            <input
+              type="checkbox"
+              name="train-balanced"
+              checked={choices.balanced}
+              onChange={(e) => onChange({ ...choices, balanced: e.currentTarget.checked })}
+            />
+            weigh labels by their rarity
+          </label>
+        )}
+      </div>
+    </details>
   );
 }
 

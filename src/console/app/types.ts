@@ -65,7 +65,7 @@ export interface Job {
   version: number | null;
   report: SelectionReport | null;
   /** What was asked: a training's head type, among others. */
-  request: { headType?: string };
+  request: { headType?: string; activate?: boolean };
 }
 
 export interface HeadVersion {

@@ -20,7 +20,11 @@ describe("training protocol", () => {
       headType: "logistic",
       backbone,
       samples: duplicated,
-      options: { seed: 3, sweep: { cGrid: [0.001, 0.1, 10] } },
+      options: {
+        seed: 3,
+        sweep: { cGrid: [0.001, 0.1, 10] },
+        hyperparameters: { classWeight: "balanced" },
+      },
       onProgress: (p) => {
         progress.push(p);
       },
@@ -49,6 +53,9 @@ describe("training protocol", () => {
     expect(evaluation.accuracy.high - evaluation.accuracy.low).toBeGreaterThan(0);
     expect(evaluation.accuracy.method).toMatch(/Wilson/);
     expect(report.hyperparameters.sweep.map((r) => r.hyperparameters.C)).toEqual([0.001, 0.1, 10]);
+    // What the request fixed is said apart from what the sweep chose.
+    expect(report.hyperparameters.fixed).toEqual({ classWeight: "balanced" });
+    expect(report.hyperparameters.chosen).not.toHaveProperty("classWeight");
     // The held-out predictions, one by one, are the confusion matrix's cells and the reliability bins.
     expect(evaluation.perSample).toHaveLength(samples.length);
     const { labels, matrix } = evaluation.metrics.confusionMatrix;
