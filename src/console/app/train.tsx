@@ -151,6 +151,23 @@ export function Train({
   );
 }
 
+/** The percent fields of the options, and what a blank one means. */
+const PERCENT_FIELDS = [
+  { key: "testPercent", label: "Test share (%)", name: "train-test-percent", blank: "auto" },
+  {
+    key: "validationPercent",
+    label: "Validation share (%)",
+    name: "train-validation-percent",
+    blank: "auto",
+  },
+  {
+    key: "precisionPercent",
+    label: "Target precision (%)",
+    name: "train-target-precision",
+    blank: "none",
+  },
+] as const;
+
 /** The training's options, folded away: blank fields leave the API's defaults. */
 function TrainOptions({
   headType,
@@ -161,16 +178,6 @@ function TrainOptions({
   choices: TrainChoices;
   onChange: (choices: TrainChoices) => void;
 }) {
-  const percentField = (name: "testPercent" | "validationPercent" | "precisionPercent") => ({
-    type: "number",
-    min: 0,
-    max: 100,
-    step: "any",
-    inputMode: "decimal" as const,
-    value: choices[name],
-    onInput: (e: Event) =>
-      onChange({ ...choices, [name]: (e.currentTarget as HTMLInputElement).value }),
-  });
   return (
     <details class="train-options">
       <summary>Options</summary>
@@ -182,26 +189,22 @@ function TrainOptions({
           " A finetuned top is tried when validation holds 10 samples per label (at 20 %, 50 per label)."}
       </p>
       <div class="row">
-        <label>
-          Test share (%)
-          <input name="train-test-percent" placeholder="auto" {...percentField("testPercent")} />
-        </label>
-        <label>
-          Validation share (%)
-          <input
-            name="train-validation-percent"
-            placeholder="auto"
-            {...percentField("validationPercent")}
-          />
-        </label>
-        <label>
-          Target precision (%)
-          <input
-            name="train-target-precision"
-            placeholder="none"
-            {...percentField("precisionPercent")}
-          />
-        </label>
+        {PERCENT_FIELDS.map(({ key, label, name, blank }) => (
+          <label key={key}>
+            {label}
+            <input
+              name={name}
+              type="number"
+              min={0}
+              max={100}
+              step="any"
+              inputMode="decimal"
+              placeholder={blank}
+              value={choices[key]}
+              onInput={(e) => onChange({ ...choices, [key]: e.currentTarget.value })}
+            />
+          </label>
+        ))}
         {CLASS_WEIGHTED_HEADS.has(headType) && (
           <label class="inline">
             <input
