@@ -187,7 +187,7 @@ function listPredictions(
 }
 
 /** Softmax of each row at its own temperature. */
-export function softmaxPerRow(logits: Matrix, temperatures: Float64Array): Matrix {
+function softmaxPerRow(logits: Matrix, temperatures: Float64Array): Matrix {
   const { rows, cols } = logits;
   const out = new Float64Array(logits.data.length);
   for (let i = 0; i < rows; i++) {
