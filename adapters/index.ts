@@ -55,7 +55,7 @@ export {
   validateAdapterTrainOptions,
 } from "./protocol/adapter-train-options";
 export { deduplicate } from "./protocol/deduplicate";
-export { JOB_STEPS, STEP_FLOPS } from "./protocol/step-budget";
+export { JOB_STEPS, STEP_FLOPS, trainingStepBudget } from "./protocol/step-budget";
 export { type SplitIndices, stratifiedSplit } from "./protocol/stratified-split";
 export { stratifiedSubsample } from "./protocol/stratified-subsample";
 export {

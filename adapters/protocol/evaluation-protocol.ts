@@ -58,8 +58,8 @@ export function evaluationProtocol(
     };
   }
   const folds = foldsFor(classCounts, DEFAULT_FOLDS);
-  const roundFlops = roundFlopsBound(cost, options, total);
-  const repeatedFlops = roundFlops === null ? 0 : folds * DEFAULT_REPEATS * roundFlops;
+  const fits = fitFlopsBounds(cost, options, total);
+  const repeatedFlops = fits === null ? 0 : folds * DEFAULT_REPEATS * roundFlops(fits);
   const repeated = total <= REPEATED_CV_MAX_SAMPLES && repeatedFlops <= REPEATED_CV_MAX_FLOPS;
   const why =
     total <= REPEATED_CV_MAX_SAMPLES && !repeated
@@ -74,14 +74,43 @@ export function evaluationProtocol(
 }
 
 /**
- * The most one round can spend: each sweep candidate fitted, then the refit, each bounded as a fit on
- * all `samples` (a round's train and validation folds are fewer). Null when the head has no bound.
+ * The most a whole training under `protocol` can spend fitting: every round (one for a holdout),
+ * then the served head's refit on every sample. Null when the head has no bound (it stops on
+ * convergence, cheaply: logistic, prototype).
  */
-function roundFlopsBound(
-  { spec, labels, dim }: RoundCost,
+export function trainingFlopsBound(
+  protocol: EvaluationProtocol,
+  cost: RoundCost,
   options: TrainOptions,
   samples: number,
 ): number | null {
+  const fits = fitFlopsBounds(cost, options, samples);
+  if (fits === null) return null;
+  const rounds = protocol.kind === "cross-validation" ? protocol.folds * protocol.repeats : 1;
+  return rounds * roundFlops(fits) + fits.largest;
+}
+
+/** What one round can spend: each sweep candidate fitted, then the refit of the costliest. */
+function roundFlops({ sweep, largest }: FitBounds): number {
+  return sweep + largest;
+}
+
+interface FitBounds {
+  /** Every sweep candidate's fit, summed. */
+  sweep: number;
+  /** The costliest candidate's fit: what a refit may spend. */
+  largest: number;
+}
+
+/**
+ * Each sweep candidate's fit bounded as a fit on all `samples` (a round's train and validation folds
+ * are fewer). Null when the head has no bound.
+ */
+function fitFlopsBounds(
+  { spec, labels, dim }: RoundCost,
+  options: TrainOptions,
+  samples: number,
+): FitBounds | null {
   const shape: FitShape = { rows: samples, dim, labels: labels.length };
   let sweep = 0;
   let largest = 0;
@@ -91,5 +120,5 @@ function roundFlopsBound(
     sweep += bound;
     largest = Math.max(largest, bound);
   }
-  return sweep + largest;
+  return { sweep, largest };
 }

@@ -12,3 +12,13 @@ export const STEP_FLOPS = 1e8;
  * computation at most, so a runaway job ends.
  */
 export const JOB_STEPS = 6_000;
+
+/**
+ * Steps a training may take: JOB_STEPS, plus the worst case of its fits (`flopsBound`, from
+ * evaluation-protocol.ts) at `stepFlops` a step when its head has one. The budget guards against a
+ * runaway job; a training bounded by its own worst case is not one, even where that outgrows
+ * JOB_STEPS (an MLP on 4,096-d embeddings near 2,000 samples: about 7,000 steps in practice).
+ */
+export function trainingStepBudget(flopsBound: number | null, stepFlops = STEP_FLOPS): number {
+  return flopsBound === null ? JOB_STEPS : JOB_STEPS + Math.ceil(flopsBound / stepFlops);
+}

@@ -21,7 +21,7 @@ import {
 } from "../types";
 import { classIndices } from "./class-indices";
 import { deduplicate } from "./deduplicate";
-import { evaluationProtocol } from "./evaluation-protocol";
+import { evaluationProtocol, trainingFlopsBound } from "./evaluation-protocol";
 import { FitRun, type FitRunCheckpoint } from "./fit-run";
 import {
   type Assessment,
@@ -136,6 +136,14 @@ export class TrainingRun {
 
   get protocol(): EvaluationProtocol {
     return this.prepared.protocol;
+  }
+
+  /**
+   * The most this training's fits can spend in all (evaluation-protocol.ts trainingFlopsBound), or
+   * null for heads that stop on convergence.
+   */
+  get flopsBound(): number | null {
+    return this.prepared.flopsBound;
   }
 
   get progress(): TrainProgress {
@@ -356,16 +364,14 @@ export function prepare(input: Omit<TrainHeadInput, "onProgress">) {
     input.backbone.dim,
   );
   const spec = HEAD_SPECS[input.headType];
-  const protocol = evaluationProtocol(counts, options, fractions, {
-    spec,
-    labels,
-    dim: input.backbone.dim,
-  });
+  const cost = { spec, labels, dim: input.backbone.dim };
+  const protocol = evaluationProtocol(counts, options, fractions, cost);
   return {
     seed,
     options,
     targetPrecision,
     protocol,
+    flopsBound: trainingFlopsBound(protocol, cost, options, y.length),
     rawCount: input.samples.length,
     deduplicated: {
       samples: deduplicated.samples.length,

@@ -19,6 +19,7 @@ import {
   FinetuneTrainingRun,
   type FinetuneTrainingRunCheckpoint,
   finetuneRunOptions,
+  JOB_STEPS,
 } from "../../adapters";
 import { readTopWeights } from "../../models/trainable-top";
 import { cutGeometry } from "../storage/cut-activations";
@@ -51,6 +52,9 @@ export class FinetuneTraining {
   get done(): boolean {
     return this.run?.done ?? false;
   }
+
+  /** A finetune's fits have no worst case of their own: the job's steps. */
+  readonly stepBudget = JOB_STEPS;
 
   get progress(): JobProgress {
     const { vectors } = this.context;

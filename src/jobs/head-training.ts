@@ -9,6 +9,7 @@ import {
   type TrainingCheckpoint,
   TrainingRun,
   type TrainOptions,
+  trainingStepBudget,
 } from "../../adapters";
 import type { JobProgress } from "../storage/jobs-table";
 import type { JobContext, JobResult } from "./job-steps";
@@ -38,6 +39,11 @@ export class HeadTraining {
 
   get progress(): JobProgress {
     return this.run?.progress ?? { stage: "split", fraction: 0.05, message: "preparing" };
+  }
+
+  /** JOB_STEPS until the run is built (its first step), then with its fits' worst case on top. */
+  get stepBudget(): number {
+    return trainingStepBudget(this.run?.flopsBound ?? null, this.context.stepFlops);
   }
 
   step(): void {

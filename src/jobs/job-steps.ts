@@ -59,6 +59,8 @@ export type JobResult =
 export interface JobSteps {
   readonly done: boolean;
   readonly progress: JobProgress;
+  /** Steps the job may take before it fails as a runaway: JOB_STEPS, or its own worst case. */
+  readonly stepBudget: number;
   /** One bounded step of work. */
   step(): Promise<void>;
   /** Plain data and Float64Arrays (adapters' checkpoint codec); only taken while not done. */

@@ -5,6 +5,7 @@
  * checkpoint is the process's. Nothing about the adapter changes; applying the result is a switch job.
  */
 
+import { JOB_STEPS } from "../../adapters";
 import { resolveCutLayer } from "../../models/cut-layer";
 import { fusionLayers, isFusionId } from "../../models/fusion";
 import type { BackbonePool } from "../runtime/backbones";
@@ -67,6 +68,9 @@ export class SelectionSteps implements JobSteps {
   get done(): boolean {
     return this.run.done;
   }
+
+  /** Selection keeps to JOB_STEPS by construction (selection-pool.ts sizes its pool for it). */
+  readonly stepBudget = JOB_STEPS;
 
   get progress(): JobProgress {
     return { stage: "select", ...this.run.progress };

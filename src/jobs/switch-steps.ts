@@ -56,6 +56,10 @@ export class SwitchSteps implements JobSteps {
     return this.training.done;
   }
 
+  get stepBudget(): number {
+    return this.training.stepBudget;
+  }
+
   get progress(): JobProgress {
     const { backbone, layer } = this.context.job.request;
     const embedded = this.context.vectors.countVectors(TRAINING_SET);

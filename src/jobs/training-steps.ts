@@ -47,6 +47,10 @@ export class TrainingSteps implements JobSteps {
     return this.training.done;
   }
 
+  get stepBudget(): number {
+    return this.training.stepBudget;
+  }
+
   get progress(): JobProgress {
     if (this.stage === "train") return this.training.progress;
     const copied = this.context.vectors.countVectors(TRAINING_SET);

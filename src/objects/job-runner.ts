@@ -6,12 +6,12 @@
  *
  * A step that dies (crash, deploy, kill, CPU limit) leaves its attempt counted: the next alarm
  * continues from the last checkpoint, up to RETRY_BUDGET attempts of the same step. A job has
- * JOB_STEPS steps in all. Cancelling the job or deleting its tenant stops the runner at its next
- * step boundary. When the job ends, the runner erases everything it stored.
+ * its steps' budget in all (JobSteps.stepBudget: JOB_STEPS, and a training's fits' worst case on
+ * top). Cancelling the job or deleting its tenant stops the runner at its next step boundary. When the job ends, the runner erases everything it stored.
  */
 
 import { DurableObject } from "cloudflare:workers";
-import { encodeCheckpoint, HeadInputError, JOB_STEPS, STEP_FLOPS } from "../../adapters";
+import { encodeCheckpoint, HeadInputError, STEP_FLOPS } from "../../adapters";
 import { ImageError } from "../../models/image/image-error";
 import { InputError } from "../../models/input-error";
 import type { Bindings } from "../env";
@@ -88,12 +88,6 @@ export class JobRunner extends DurableObject<Bindings> {
         detail: `step ${run.steps + 1} was started ${run.attempts} times and never finished (a crash, deploy or CPU limit each time)`,
       });
     }
-    if (run.steps >= JOB_STEPS) {
-      return this.fail(tenant, run, {
-        code: "work-budget-exceeded",
-        detail: `the job used its ${JOB_STEPS} steps without finishing; train with fewer samples, epochs or sweep candidates`,
-      });
-    }
     const attempt = this.runner.countAttempt();
     const found = await tenant.jobForRunner(run.jobId);
     if (!found) return this.stop();
@@ -116,6 +110,13 @@ export class JobRunner extends DurableObject<Bindings> {
 
     const stepMs = performance.now() - started;
     const record = this.runner.finishStep(this.checkpointToWrite(steps, stepMs), stepMs);
+    // Checked after a step, when the steps know their budget (a training's, once its run is built).
+    if (record.steps >= steps.stepBudget) {
+      return this.fail(tenant, run, {
+        code: "work-budget-exceeded",
+        detail: `the job used its ${steps.stepBudget} steps without finishing; train with fewer samples, epochs or sweep candidates`,
+      });
+    }
     if (!(await tenant.recordStep(run.jobId, steps.progress, stepStats(record)))) {
       return this.stop();
     }

@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
 import {
   HEAD_SPECS,
+  JOB_STEPS,
   TrainingRun,
   type TrainOptions,
   type TrainProgress,
   trainHead,
+  trainingStepBudget,
   UNKNOWN_LABEL,
 } from "../../../adapters";
-import { evaluationProtocol } from "../../../adapters/protocol/evaluation-protocol";
+import {
+  evaluationProtocol,
+  trainingFlopsBound,
+} from "../../../adapters/protocol/evaluation-protocol";
 import { TEMPERATURE_RANGE } from "../../../adapters/protocol/temperature-scaling";
 import { blobs, realEmbeddings } from "./helpers";
 
@@ -209,6 +214,8 @@ describe("training protocol", () => {
   });
 });
 
+const blobBackbone = (dim: number) => ({ id: "blobs", weightsHash: "none", dim });
+
 describe("evaluation protocol", () => {
   const fractions = { train: 0.6, validation: 0.2, test: 0.2 };
   const labels = ["a", "b"];
@@ -231,5 +238,30 @@ describe("evaluation protocol", () => {
     // The bound follows the hyperparameters asked for: 10 epochs at most keep the repeats.
     const shortFits = { hyperparameters: { maxEpochs: 10 } };
     expect(protocolFor("mlp", 4096, shortFits)).toMatchObject({ repeats: 3 });
+  });
+
+  it("bounds what a whole MLP training spends, and gives it that many steps on top of a job's", () => {
+    const { samples } = blobs({ perClass: 30, classes: 2, dim: 16, separation: 1, seed: 4 });
+    const options = { hyperparameters: { maxEpochs: 30, hiddenUnits: 8 } };
+    const run = new TrainingRun({ headType: "mlp", backbone: blobBackbone(16), samples, options });
+    const bound = run.flopsBound as number;
+    let spent = 0;
+    while (!run.done) spent += run.advance(1e5);
+    // The fits' worst case holds what they spent (the report's assessment is a small part).
+    expect(spent).toBeGreaterThan(0.05 * bound);
+    expect(spent).toBeLessThanOrEqual(bound);
+    expect(trainingStepBudget(bound, 1e5)).toBe(JOB_STEPS + Math.ceil(bound / 1e5));
+    // Heads that stop on convergence have no bound, and keep a job's steps.
+    const logistic = new TrainingRun({ headType: "logistic", backbone: blobBackbone(16), samples });
+    expect(logistic.flopsBound).toBeNull();
+    expect(trainingStepBudget(logistic.flopsBound)).toBe(JOB_STEPS);
+  });
+
+  it("gives an MLP near 2,000 wide samples more steps than a job has, as its fits may need them", () => {
+    const cost = { spec: HEAD_SPECS.mlp, labels, dim: 4096 };
+    const protocol = evaluationProtocol([1000, 999], {}, fractions, cost);
+    expect(protocol).toMatchObject({ kind: "cross-validation", repeats: 1 });
+    const bound = trainingFlopsBound(protocol, cost, {}, 1999) as number;
+    expect(trainingStepBudget(bound)).toBeGreaterThan(2 * JOB_STEPS);
   });
 });
