@@ -5,11 +5,11 @@
  * the smallest cached sample that holds n: bench/data/spam-assassin-1000.lexical (as `npm run bench
  * -- heads` caches it) or spam-assassin-2000.lexical (`npx tsx bench/datasets/prepare.ts
  * spam-sample=1000`), every (size / n)-th sample so that both labels are in; default
- * hyperparameters, or those of a JSON 4th argument. Also prints the job's step budget for the
- * training (trainingStepBudget).
+ * hyperparameters, or those of a JSON 4th argument. Also prints the fits' worst case in steps
+ * (TrainingRun.flopsBound) and the job's step budget for the training (trainingStepBudget).
  */
 
-import { type HeadType, TrainingRun, trainingStepBudget } from "../../adapters";
+import { type HeadType, STEP_FLOPS, TrainingRun, trainingStepBudget } from "../../adapters";
 import { loadEmbeddingSet, RELABELLINGS } from "./embedding-set";
 import { installBenchGemmKernel } from "./gemm-kernel";
 
@@ -51,6 +51,7 @@ for (const n of sizes) {
       samples: n,
       steps,
       repeats: protocol.kind === "cross-validation" ? protocol.repeats : null,
+      worstCase: run.flopsBound === null ? null : Math.ceil(run.flopsBound / STEP_FLOPS),
       budget: trainingStepBudget(run.flopsBound),
       seconds: Math.round((performance.now() - started) / 1000),
     }),

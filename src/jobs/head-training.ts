@@ -41,7 +41,7 @@ export class HeadTraining {
     return this.run?.progress ?? { stage: "split", fraction: 0.05, message: "preparing" };
   }
 
-  /** JOB_STEPS until the run is built (its first step), then with its fits' worst case on top. */
+  /** JOB_STEPS until the run is built (its first step), then trainingStepBudget of its fits' bound. */
   get stepBudget(): number {
     return trainingStepBudget(this.run?.flopsBound ?? null, this.context.stepFlops);
   }

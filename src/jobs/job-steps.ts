@@ -59,7 +59,7 @@ export type JobResult =
 export interface JobSteps {
   readonly done: boolean;
   readonly progress: JobProgress;
-  /** Steps the job may take before it fails as a runaway: JOB_STEPS, or its own worst case. */
+  /** Steps the job may take before it fails as a runaway: JOB_STEPS, more for some trainings. */
   readonly stepBudget: number;
   /** One bounded step of work. */
   step(): Promise<void>;

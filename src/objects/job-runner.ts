@@ -6,8 +6,9 @@
  *
  * A step that dies (crash, deploy, kill, CPU limit) leaves its attempt counted: the next alarm
  * continues from the last checkpoint, up to RETRY_BUDGET attempts of the same step. A job has
- * its steps' budget in all (JobSteps.stepBudget: JOB_STEPS, and a training's fits' worst case on
- * top). Cancelling the job or deleting its tenant stops the runner at its next step boundary. When the job ends, the runner erases everything it stored.
+ * its steps' budget in all (JobSteps.stepBudget: JOB_STEPS, up to twice that for a training whose
+ * fits' worst case is known). Cancelling the job or deleting its tenant stops the runner at its
+ * next step boundary. When the job ends, the runner erases everything it stored.
  */
 
 import { DurableObject } from "cloudflare:workers";

@@ -620,6 +620,27 @@ describe("the console", () => {
     });
     await page.getByRole("button", { name: "← Adapters" }).click();
     await page.getByRole("button", { name: "made-elsewhere", exact: true }).waitFor();
+    // A label of 50 samples shows the first 48, and the rest on request.
+    const madeElsewhere = await currentAdapter("made-elsewhere");
+    await api(`/v1/adapters/${madeElsewhere.id}/samples`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        samples: Array.from({ length: 50 }, (_, i) => ({ input: `forecast ${i}`, label: "many" })),
+      }),
+    });
+    await page.getByRole("button", { name: "made-elsewhere", exact: true }).click();
+    await page.getByRole("tab", { name: "Samples" }).click();
+    const many = page.locator('[data-label="many"]');
+    const shownTexts = () => many.locator(".sample-text").count();
+    await until(shownTexts).toBe(48);
+    await many.getByRole("button", { name: "show 2 more of 2 not shown" }).click();
+    await until(shownTexts).toBe(50);
+    // The button is gone; the focus is on the first sample it showed, not lost to the page.
+    await until(() =>
+      page.evaluate<string | null>("document.activeElement?.getAttribute('aria-label') ?? null"),
+    ).toBe("delete many sample 49");
+    await page.getByRole("button", { name: "← Adapters" }).click();
     // A fusion the isolate cannot hold (two MobileNetV2s' wasm heaps) is refused with the API's detail.
     await page.getByLabel("Name", { exact: true }).fill("fused");
     await page.getByLabel("image", { exact: true }).check();
@@ -763,6 +784,12 @@ describe("the console", () => {
       "at most 50",
     );
     expect(trainings).toEqual([]);
+    // The field to correct is marked and has the focus.
+    const testShare = page.getByLabel("Test share (%)");
+    expect(await testShare.getAttribute("aria-invalid")).toBe("true");
+    expect(await page.evaluate<string | null>("document.activeElement?.name ?? null")).toBe(
+      "train-test-percent",
+    );
     await page.getByLabel("Test share (%)").fill("25");
     await page.getByLabel("Target precision (%)").fill("90");
     await page.getByLabel("weigh labels by their rarity").check();

@@ -462,6 +462,14 @@ function LabelBox({
   const [text, setText] = useDraft(`${adapterId}:label:${label}`);
   const [limit, setLimit] = useState(SHOWN_PER_LABEL);
   const shown = samples.slice(0, limit);
+  const list = useRef<HTMLUListElement>(null);
+  // "Show more" hands the focus to the first sample it showed: the button may be gone.
+  const focusAt = useRef<number | null>(null);
+  useEffect(() => {
+    if (focusAt.current === null) return;
+    list.current?.querySelectorAll<HTMLElement>("button.delete-sample")[focusAt.current]?.focus();
+    focusAt.current = null;
+  });
   const [stop, setTabStop] = useState(0);
   const tabStop = Math.min(stop, shown.length - 1);
   // Unique whatever the label's characters ("猫" and "犬" once both became "label-_").
@@ -549,6 +557,7 @@ function LabelBox({
       )}
       {/* One tab stop for the label's delete buttons; the arrows, Home and End move among them. */}
       <ul
+        ref={list}
         class="thumbs"
         aria-label={`${label} samples`}
         onKeyDown={(event) => {
@@ -577,7 +586,14 @@ function LabelBox({
         ))}
       </ul>
       {samples.length > limit && (
-        <button type="button" class="link" onClick={() => setLimit(limit + SHOWN_PER_LABEL)}>
+        <button
+          type="button"
+          class="link"
+          onClick={() => {
+            focusAt.current = limit;
+            setLimit(limit + SHOWN_PER_LABEL);
+          }}
+        >
           show {Math.min(SHOWN_PER_LABEL, samples.length - limit)} more of {samples.length - limit}{" "}
           not shown
         </button>

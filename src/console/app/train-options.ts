@@ -1,7 +1,7 @@
 /**
  * The Train form's options as typed, and the request body they make. Shares are typed in percent,
- * as people say them; a blank field leaves the API's default (cross-validation below 2,000 samples,
- * no abstaining, classes weighted alike).
+ * as people say them; a blank field leaves the API's default (cross-validation below 2,000 samples
+ * or 50 in the smallest label, no abstaining, labels weighted alike).
  */
 
 export interface TrainChoices {
@@ -14,6 +14,8 @@ export interface TrainChoices {
   /** Weigh each label by the inverse of its share of the samples (logistic heads). */
   balanced: boolean;
 }
+
+export type PercentField = "testPercent" | "validationPercent" | "precisionPercent";
 
 export const NO_CHOICES: TrainChoices = {
   testPercent: "",
@@ -34,45 +36,78 @@ export interface TrainBody {
 /** Head types that take a class weight (the others would refuse it with a 422). */
 export const CLASS_WEIGHTED_HEADS: ReadonlySet<string> = new Set(["logistic"]);
 
-/** The body of POST …/train for these choices, or what is wrong with them, in a sentence. */
+/**
+ * The API's `testFraction` is at most a half; with a validation share too, the three `fractions`
+ * need only leave something to train on.
+ */
+const MAX_TEST_FRACTION_PERCENT = 50;
+
+/** The body of POST …/train for these choices, or what is wrong with which field, in a sentence. */
 export function trainBody(
   headType: string,
   activate: boolean,
   choices: TrainChoices,
-): { body: TrainBody } | { problem: string } {
-  const test = percentOf(choices.testPercent, "The test share", 0, 50);
-  const validation = percentOf(choices.validationPercent, "The validation share", 0, 100);
-  const precision = percentOf(choices.precisionPercent, "The target precision", 0, 100);
-  const problem = [test, validation, precision].find((p) => typeof p === "string");
-  if (typeof problem === "string") return { problem };
-  const body: TrainBody = { headType, activate };
-  if (typeof validation === "number") {
-    if (typeof test !== "number")
-      return { problem: "Give a test share with the validation share." };
-    const train = 1 - test - validation;
-    if (train <= 0) return { problem: "The test and validation shares leave nothing to train on." };
-    body.fractions = { train, validation, test };
-  } else if (typeof test === "number") {
-    body.testFraction = test;
+): { body: TrainBody } | { problem: string; field: PercentField } {
+  const validation = percentOf(choices, "validationPercent", "The validation share");
+  const test = percentOf(
+    choices,
+    "testPercent",
+    "The test share",
+    validation === null ? MAX_TEST_FRACTION_PERCENT : 100,
+  );
+  const precision = percentOf(choices, "precisionPercent", "The target precision");
+  for (const outcome of [test, validation, precision]) {
+    if (outcome !== null && "problem" in outcome) return outcome;
   }
-  if (typeof precision === "number") body.targetPrecision = precision;
+  const percent = (outcome: typeof test) => (outcome as { percent: number } | null)?.percent;
+  const [t, v, p] = [percent(test), percent(validation), percent(precision)];
+  const body: TrainBody = { headType, activate };
+  if (v !== undefined) {
+    if (t === undefined) {
+      return { problem: "Give a test share with the validation share.", field: "testPercent" };
+    }
+    const train = 100 - t - v;
+    if (train <= 0) {
+      return {
+        problem: "The test and validation shares leave nothing to train on.",
+        field: "validationPercent",
+      };
+    }
+    body.fractions = { train: fraction(train), validation: fraction(v), test: fraction(t) };
+  } else if (t !== undefined) {
+    body.testFraction = fraction(t);
+  }
+  if (p !== undefined) body.targetPrecision = fraction(p);
   if (choices.balanced && CLASS_WEIGHTED_HEADS.has(headType)) {
     body.hyperparameters = { classWeight: "balanced" };
   }
   return { body };
 }
 
+/** percent / 100 to 10 decimals, so that the report reads 0.7 for 100 − 20 − 10, not 0.7000000000000001. */
+function fraction(percent: number): number {
+  return Math.round(percent * 1e8) / 1e10;
+}
+
 /**
- * A percent field as a fraction in (min, max] percent, exclusive of 100 (no held-out share or
- * precision reaches it); null when blank, a sentence when it is not such a number.
+ * A percent field above 0 and below 100 (no share or precision reaches either end), at most `max`:
+ * null when blank, else its value or a sentence saying what is wrong.
  */
-function percentOf(text: string, name: string, min: number, max: number): number | null | string {
-  const trimmed = text.trim();
+function percentOf(
+  choices: TrainChoices,
+  field: PercentField,
+  name: string,
+  max = 100,
+): { percent: number } | { problem: string; field: PercentField } | null {
+  const trimmed = choices[field].trim();
   if (trimmed === "") return null;
-  const value = Number(trimmed);
-  const top = Math.min(max, 100);
-  if (!Number.isFinite(value) || value <= min || value > top || value === 100) {
-    return `${name} must be a percentage above ${min} and ${top === 100 ? "below 100" : `at most ${top}`}, not "${trimmed}".`;
+  const percent = Number(trimmed);
+  if (!Number.isFinite(percent) || percent <= 0 || percent > max || percent >= 100) {
+    const range = max < 100 ? `at most ${max}` : "below 100";
+    return {
+      problem: `${name} must be a percentage above 0 and ${range}, not "${trimmed}".`,
+      field,
+    };
   }
-  return value / 100;
+  return { percent };
 }

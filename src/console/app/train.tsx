@@ -5,11 +5,18 @@
  * heads get a curve of progress in time.
  */
 
-import { useEffect, useRef, useState } from "preact/hooks";
+import type { Ref } from "preact";
+import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { ApiError, call, fetchVersion, followJob, hasEnded, path, recentJobs } from "./api";
 import { LearningCurve } from "./charts";
 import { type EpochPoint, epochPoint, linear, reportCurves, withEpoch } from "./plots";
-import { CLASS_WEIGHTED_HEADS, NO_CHOICES, type TrainChoices, trainBody } from "./train-options";
+import {
+  CLASS_WEIGHTED_HEADS,
+  NO_CHOICES,
+  type PercentField,
+  type TrainChoices,
+  trainBody,
+} from "./train-options";
 import type { Adapter, Job } from "./types";
 import { CancelJob, Card, ErrorBox, JobProgress, useAction } from "./ui";
 
@@ -27,6 +34,8 @@ export function Train({
   const [headType, setHeadType] = useState(adapter.headType);
   const [activate, setActivate] = useState(true);
   const [choices, setChoices] = useState<TrainChoices>(NO_CHOICES);
+  const [invalid, setInvalid] = useState<PercentField | null>(null);
+  const options = useRef<HTMLDetailsElement>(null);
   const [job, setJob] = useState<Job | null>(null);
   const [curve, setCurve] = useState<[number, number][]>([]);
   const [epochs, setEpochs] = useState<EpochPoint[][]>([]);
@@ -82,7 +91,16 @@ export function Train({
   const start = () =>
     action.run(async () => {
       const request = trainBody(headType, activate, choices);
-      if ("problem" in request) throw new Error(request.problem);
+      setInvalid("problem" in request ? request.field : null);
+      if ("problem" in request) {
+        // The options fold open on the field to correct, which has the focus.
+        const field = options.current?.querySelector<HTMLInputElement>(
+          `input[data-field="${request.field}"]`,
+        );
+        if (options.current) options.current.open = true;
+        field?.focus();
+        throw new Error(request.problem);
+      }
       let started: Job;
       try {
         started = await call<Job>("POST", `/v1/adapters/${path(adapter.id)}/train`, {
@@ -103,38 +121,45 @@ export function Train({
   return (
     <Card title="Train">
       <form
-        class="row"
         onSubmit={(event) => {
           event.preventDefault();
           start();
         }}
       >
-        <label>
-          Head type
-          <select
-            name="train-head-type"
-            value={headType}
-            onChange={(e) => setHeadType(e.currentTarget.value)}
-          >
-            {headTypes.map((h) => (
-              <option key={h}>{h}</option>
-            ))}
-          </select>
-        </label>
-        <label class="inline">
-          <input
-            type="checkbox"
-            checked={activate}
-            onChange={(e) => setActivate(e.currentTarget.checked)}
-          />
-          make the new version active
-        </label>
-        <button type="submit" disabled={action.busy}>
-          Train
-        </button>
-        {running && <CancelJob job={job} onCancelled={setJob} onError={action.setError} />}
+        <div class="row">
+          <label>
+            Head type
+            <select
+              name="train-head-type"
+              value={headType}
+              onChange={(e) => setHeadType(e.currentTarget.value)}
+            >
+              {headTypes.map((h) => (
+                <option key={h}>{h}</option>
+              ))}
+            </select>
+          </label>
+          <label class="inline">
+            <input
+              type="checkbox"
+              checked={activate}
+              onChange={(e) => setActivate(e.currentTarget.checked)}
+            />
+            make the new version active
+          </label>
+          <button type="submit" disabled={action.busy}>
+            Train
+          </button>
+          {running && <CancelJob job={job} onCancelled={setJob} onError={action.setError} />}
+        </div>
+        <TrainOptions
+          headType={headType}
+          choices={choices}
+          invalid={invalid}
+          detailsRef={options}
+          onChange={setChoices}
+        />
       </form>
-      <TrainOptions headType={headType} choices={choices} onChange={setChoices} />
       <ErrorBox error={action.error} />
       {job && <JobProgress job={job} unreachableFor={unreachable} />}
       {job?.status === "succeeded" && job.version !== null && (
@@ -172,19 +197,25 @@ const PERCENT_FIELDS = [
 function TrainOptions({
   headType,
   choices,
+  invalid,
+  detailsRef,
   onChange,
 }: {
   headType: string;
   choices: TrainChoices;
+  /** The field the last Train refused, marked so. */
+  invalid: PercentField | null;
+  detailsRef: Ref<HTMLDetailsElement>;
   onChange: (choices: TrainChoices) => void;
 }) {
+  const hint = useId();
   return (
-    <details class="train-options">
+    <details class="train-options" ref={detailsRef}>
       <summary>Options</summary>
-      <p class="hint">
-        Blank shares: the report cross-validates below 2,000 samples, else tests on 20 %; the served
-        head is fitted on every sample either way. With a target precision, the head abstains when
-        no label is confident enough to reach it.
+      <p class="hint" id={hint}>
+        Blank shares: the report cross-validates below 2,000 samples or 50 in the smallest label,
+        else tests on 20 %; the served head is fitted on every sample either way. With a target
+        precision, the head abstains when no label is confident enough to reach it.
         {headType === "finetune" &&
           " A finetuned top is tried when validation holds 10 samples per label (at 20 %, 50 per label)."}
       </p>
@@ -192,14 +223,16 @@ function TrainOptions({
         {PERCENT_FIELDS.map(({ key, label, name, blank }) => (
           <label key={key}>
             {label}
+            {/* Text, not number: a browser would turn a typo into "" and train on the defaults. */}
             <input
               name={name}
-              type="number"
-              min={0}
-              max={100}
-              step="any"
+              data-field={key}
+              type="text"
               inputMode="decimal"
+              autocomplete="off"
               placeholder={blank}
+              aria-describedby={hint}
+              aria-invalid={invalid === key}
               value={choices[key]}
               onInput={(e) => onChange({ ...choices, [key]: e.currentTarget.value })}
             />

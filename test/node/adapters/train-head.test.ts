@@ -6,6 +6,7 @@ import {
   type TrainOptions,
   type TrainProgress,
   trainHead,
+  trainingSamplesAllowed,
   trainingStepBudget,
   UNKNOWN_LABEL,
 } from "../../../adapters";
@@ -240,7 +241,7 @@ describe("evaluation protocol", () => {
     expect(protocolFor("mlp", 4096, shortFits)).toMatchObject({ repeats: 3 });
   });
 
-  it("bounds what a whole MLP training spends, and gives it that many steps on top of a job's", () => {
+  it("bounds what a whole MLP training spends, and gives it up to that many steps on top of a job's", () => {
     const { samples } = blobs({ perClass: 30, classes: 2, dim: 16, separation: 1, seed: 4 });
     const options = { hyperparameters: { maxEpochs: 30, hiddenUnits: 8 } };
     const run = new TrainingRun({ headType: "mlp", backbone: blobBackbone(16), samples, options });
@@ -251,17 +252,20 @@ describe("evaluation protocol", () => {
     expect(spent).toBeGreaterThan(0.05 * bound);
     expect(spent).toBeLessThanOrEqual(bound);
     expect(trainingStepBudget(bound, 1e5)).toBe(JOB_STEPS + Math.ceil(bound / 1e5));
+    // A worst case past a job's steps adds a job's steps at most: a runaway still ends.
+    expect(trainingStepBudget(bound, 1)).toBe(2 * JOB_STEPS);
     // Heads that stop on convergence have no bound, and keep a job's steps.
     const logistic = new TrainingRun({ headType: "logistic", backbone: blobBackbone(16), samples });
     expect(logistic.flopsBound).toBeNull();
     expect(trainingStepBudget(logistic.flopsBound)).toBe(JOB_STEPS);
   });
 
-  it("gives an MLP near 2,000 wide samples more steps than a job has, as its fits may need them", () => {
+  it("gives an MLP at the training budget's largest wide pool twice a job's steps", () => {
     const cost = { spec: HEAD_SPECS.mlp, labels, dim: 4096 };
-    const protocol = evaluationProtocol([1000, 999], {}, fractions, cost);
+    const samples = trainingSamplesAllowed({ labels: 2, hiddenUnits: 64 }, 4096);
+    const protocol = evaluationProtocol([samples / 2, samples / 2], {}, fractions, cost);
     expect(protocol).toMatchObject({ kind: "cross-validation", repeats: 1 });
-    const bound = trainingFlopsBound(protocol, cost, {}, 1999) as number;
-    expect(trainingStepBudget(bound)).toBeGreaterThan(2 * JOB_STEPS);
+    const bound = trainingFlopsBound(protocol, cost, {}, samples) as number;
+    expect(trainingStepBudget(bound)).toBe(2 * JOB_STEPS);
   });
 });

@@ -42,15 +42,16 @@ describe("the Train form's options", () => {
   });
 
   it.each([
-    [{ testPercent: "0" }, /test share must be .* above 0 and at most 50/],
-    [{ testPercent: "60" }, /at most 50/],
-    [{ testPercent: "ten" }, /not "ten"/],
-    [{ precisionPercent: "100" }, /target precision must be .* below 100/],
-    [{ precisionPercent: "-5" }, /above 0/],
-    [{ validationPercent: "20" }, /Give a test share/],
-    [{ testPercent: "50", validationPercent: "50" }, /nothing to train on/],
-  ])("refuses %j, saying why", (over, problem) => {
+    [{ testPercent: "0" }, /test share must be .* above 0 and at most 50/, "testPercent"],
+    [{ testPercent: "60" }, /at most 50/, "testPercent"],
+    [{ testPercent: "ten" }, /not "ten"/, "testPercent"],
+    [{ testPercent: "1e" }, /not "1e"/, "testPercent"],
+    [{ precisionPercent: "100" }, /target precision must be .* below 100/, "precisionPercent"],
+    [{ precisionPercent: "-5" }, /above 0/, "precisionPercent"],
+    [{ validationPercent: "20" }, /Give a test share/, "testPercent"],
+    [{ testPercent: "50", validationPercent: "50" }, /nothing to train on/, "validationPercent"],
+  ])("refuses %j, saying why and in which field", (over, problem, field) => {
     const outcome = trainBody("logistic", true, choices(over));
-    expect("problem" in outcome && outcome.problem).toMatch(problem);
+    expect(outcome).toMatchObject({ problem: expect.stringMatching(problem), field });
   });
 });
