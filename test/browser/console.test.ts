@@ -458,6 +458,9 @@ describe("the console", () => {
     await until(liveRound).toBeGreaterThan(1);
     const seen = await liveRound();
     await until(liveRound).toBeGreaterThan(seen);
+    // While it runs (mid-cross-validation here), the "activate" box says what the training asked, and is not a choice.
+    const activateBox = page.getByLabel("make the new version active");
+    expect([await activateBox.isChecked(), await activateBox.isDisabled()]).toEqual([true, true]);
     // The MLP trains in epochs: its validation loss draws a learning curve as it goes, completed
     // from the report once trained (the job's events sample its progress, so they may skip epochs).
     const curvePoints = () => page.locator('[data-testid="learning-curve"] circle').count();
@@ -535,10 +538,10 @@ describe("the console", () => {
     await until(() => page.locator('[role="tabpanel"] .error').first().textContent()).toContain(
       "409",
     );
-    // The form shows what the followed training asked: not to activate its version.
-    await until(() => page.getByLabel("make the new version active").isChecked()).toBe(false);
     const finetuned = page.getByRole("button", { name: "Show the report of version 3" });
     await finetuned.waitFor({ timeout: JOB_TIMEOUT });
+    // Once the followed training (which asked not to activate) ends, the box is this form's again.
+    expect([await activateBox.isChecked(), await activateBox.isDisabled()]).toEqual([true, false]);
     await finetuned.click();
     await page.locator('[data-testid="report"][data-version="3"]').waitFor();
     const v3 = (

@@ -54,7 +54,6 @@ export function Train({
     // The form shows what the followed training trains (started in another tab, say), so that
     // Train, once it ends, does not quietly start another head type.
     if (followed && shown.request.headType) setHeadType(shown.request.headType);
-    if (followed) setActivate(shown.request.activate === true);
     const ended = !followed
       ? shown
       : await followJob(shown.id, {
@@ -142,7 +141,10 @@ export function Train({
           <label class="inline">
             <input
               type="checkbox"
-              checked={activate}
+              // While a training runs, the box says what it asked (started elsewhere, maybe);
+              // after it, what this form will ask.
+              checked={running ? job.request.activate === true : activate}
+              disabled={Boolean(running)}
               onChange={(e) => setActivate(e.currentTarget.checked)}
             />
             make the new version active
