@@ -9,7 +9,7 @@ import { call, path } from "./api";
 import { fusableLayers, fusionHeadTypes, fusionId, fusionPartners, partnerLayer } from "./fusion";
 import type { Tab } from "./route";
 import { type Adapter, type Backbone, catalogueEntry, headTypesFor, isFusion } from "./types";
-import { Card, ErrorBox, mib, refocusInCard, useAction } from "./ui";
+import { Card, ErrorBox, HeadTypeSelect, mib, refocusInCard, useAction } from "./ui";
 import { useRoute } from "./use-route";
 
 export function AdapterList() {
@@ -322,20 +322,12 @@ function NewAdapter({
             ? `Creates an adapter on ${fusion.id}: both embeddings side by side, ${fusion.dim}-d, at the latency of the two together; its versions cannot be exported.`
             : `Optional: a second ${modality} model, or this one cut at another layer, whose embedding is set beside the first's (the API says if the two do not fit together here).`}
         </p>
-        <label>
-          Head type
-          <select
-            name="head-type"
-            value={chosenHead}
-            onChange={(e) => setHeadType(e.currentTarget.value)}
-          >
-            {offeredHeads.map((h) => (
-              <option key={h} value={h}>
-                {h}
-              </option>
-            ))}
-          </select>
-        </label>
+        <HeadTypeSelect
+          name="head-type"
+          value={chosenHead}
+          headTypes={offeredHeads}
+          onChange={setHeadType}
+        />
         <button type="submit" disabled={action.busy || !chosen}>
           Create adapter
         </button>

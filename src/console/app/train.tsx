@@ -18,7 +18,7 @@ import {
   trainBody,
 } from "./train-options";
 import type { Adapter, Job } from "./types";
-import { CancelJob, Card, ErrorBox, JobProgress, useAction } from "./ui";
+import { CancelJob, Card, ErrorBox, HeadTypeSelect, JobProgress, useAction } from "./ui";
 
 export function Train({
   adapter,
@@ -126,18 +126,12 @@ export function Train({
         }}
       >
         <div class="row">
-          <label>
-            Head type
-            <select
-              name="train-head-type"
-              value={headType}
-              onChange={(e) => setHeadType(e.currentTarget.value)}
-            >
-              {headTypes.map((h) => (
-                <option key={h}>{h}</option>
-              ))}
-            </select>
-          </label>
+          <HeadTypeSelect
+            name="train-head-type"
+            value={headType}
+            headTypes={headTypes}
+            onChange={setHeadType}
+          />
           <label class="inline">
             <input
               type="checkbox"

@@ -40,6 +40,32 @@ export function useAction() {
   return { error, busy, run, setError };
 }
 
+/** The head type to train, among those offered. */
+export function HeadTypeSelect({
+  name,
+  value,
+  headTypes,
+  onChange,
+}: {
+  name: string;
+  value: string;
+  headTypes: string[];
+  onChange: (headType: string) => void;
+}) {
+  return (
+    <label>
+      Head type
+      <select name={name} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        {headTypes.map((h) => (
+          <option key={h} value={h}>
+            {h}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** "1 label", "2 labels". */
 export const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 export const percent = (value: number, digits = 1) => `${(value * 100).toFixed(digits)}%`;
