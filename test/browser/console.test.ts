@@ -639,10 +639,10 @@ describe("the console", () => {
     await until(shownTexts).toBe(48);
     await many.getByRole("button", { name: "show 2 more of 2 not shown" }).click();
     await until(shownTexts).toBe(50);
-    // The button is gone; the focus is on the first sample it showed, not lost to the page.
+    // The button is gone; the focus is on the list, not lost to the page nor on a delete button.
     await until(() =>
       page.evaluate<string | null>("document.activeElement?.getAttribute('aria-label') ?? null"),
-    ).toBe("delete many sample 49");
+    ).toBe("many samples");
     await page.getByRole("button", { name: "← Adapters" }).click();
     // A fusion the isolate cannot hold (two MobileNetV2s' wasm heaps) is refused with the API's detail.
     await page.getByLabel("Name", { exact: true }).fill("fused");
@@ -811,7 +811,16 @@ describe("the console", () => {
     });
     expect(optioned.abstain?.targetPrecision).toBe(0.9);
     expect(optioned.hyperparameters.fixed).toEqual({ classWeight: "balanced" });
+    // Train says when no threshold reached the target (the head then abstains on everything).
+    const abstainNote = page.getByTestId("abstain-note");
+    if (optioned.abstain?.threshold === null) {
+      expect(await abstainNote.textContent()).toContain("abstains on every input");
+    } else {
+      expect(await abstainNote.count()).toBe(0);
+    }
     await page.getByRole("button", { name: "Show the report of version 1" }).click();
+    expect(await abstainNote.textContent()).toContain("90.0%");
+    expect(await page.getByTestId("split").textContent()).toContain("test 25 %");
     expect(await page.getByTestId("fixed-hyperparameters").textContent()).toBe(
       '{"classWeight":"balanced"}',
     );
@@ -974,7 +983,7 @@ interface Version {
 /** What the Train form's options put in a report. */
 interface OptionedReport {
   evaluation: { protocol: { kind: string; fractions?: { test: number } } };
-  abstain: { targetPrecision: number } | null;
+  abstain: { targetPrecision: number; threshold: number | null } | null;
   hyperparameters: { fixed: Record<string, unknown> };
 }
 

@@ -75,7 +75,7 @@ export function AdapterList() {
         )}
         {adapters?.length === 0 && <p>No adapters yet: create one.</p>}
         <div class="table-scroll">
-          <table>
+          <table class="actions-last">
             <thead>
               <tr>
                 <th>name</th>

@@ -127,8 +127,11 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
         </div>
         <h3>Evaluation</h3>
         <p data-testid="split">
-          {evaluation.protocol.reason}; the served head is trained on {servedOn(samples)} (
-          {samples.afterDedup} distinct of {samples.raw}
+          {evaluation.protocol.reason}
+          {evaluation.protocol.kind === "holdout" &&
+            ` (${splitShares(evaluation.protocol.fractions)})`}
+          ; the served head is trained on {servedOn(samples)} ({samples.afterDedup} distinct of{" "}
+          {samples.raw}
           {samples.duplicatesRemoved > 0 ? `, ${samples.duplicatesRemoved} duplicates removed` : ""}
           )
         </p>
@@ -219,15 +222,56 @@ function VersionReport({ adapterId, version }: { adapterId: string; version: Hea
             ECE {fixed(test.expectedCalibrationError.value)} (this version predates per-bin reports)
           </p>
         )}
-        <p class="hint">
-          Temperature {fixed(version.report.calibration.temperature, 2)}
-          {version.report.abstain
-            ? `; abstains below ${version.report.abstain.threshold === null ? "—" : fixed(version.report.abstain.threshold, 2)}`
-            : ""}
-        </p>
+        <p class="hint">Temperature {fixed(version.report.calibration.temperature, 2)}</p>
+        {version.report.abstain && <AbstainNote abstain={version.report.abstain} />}
       </Card>
     </div>
   );
+}
+
+/**
+ * What a target precision made of the head: its threshold and the precision and coverage it
+ * reached, or, when no threshold reached it, that the head abstains on every input.
+ */
+export function AbstainNote({
+  abstain,
+}: {
+  abstain: NonNullable<HeadVersion["report"]["abstain"]>;
+}) {
+  const target = percent(abstain.targetPrecision);
+  if (abstain.threshold === null) {
+    return (
+      <p class="notice" role="status" data-testid="abstain-note">
+        No confidence threshold reached the target precision of {target} on the held-out answers, so
+        this version abstains on every input ("unknown"; <code>?abstain=false</code> answers
+        anyway). Train again with more samples, a lower target, or none.
+      </p>
+    );
+  }
+  const test = abstain.test
+    ? `; on the test split ${percent(abstain.test.precision)} at ${percent(abstain.test.coverage)}`
+    : "";
+  return (
+    <p data-testid="abstain-note">
+      Target precision {target}: answers "unknown" below a confidence of{" "}
+      {percent(abstain.threshold, 2)}, for a precision of {percent(abstain.precision)} at a coverage
+      of {percent(abstain.coverage)} on the {abstain.fittedOn} predictions{test}.
+    </p>
+  );
+}
+
+/** "train 60 % / validation 20 % / test 20 %" (33.4 % where a share is not whole). */
+function splitShares({
+  train,
+  validation,
+  test,
+}: {
+  train: number;
+  validation: number;
+  test: number;
+}) {
+  const share = (fraction: number) => `${Number((fraction * 100).toFixed(1))} %`;
+  return `train ${share(train)} / validation ${share(validation)} / test ${share(test)}`;
 }
 
 /** All the samples, or (a finetune head, which its validation split stops) how many of them. */

@@ -463,12 +463,13 @@ function LabelBox({
   const [limit, setLimit] = useState(SHOWN_PER_LABEL);
   const shown = samples.slice(0, limit);
   const list = useRef<HTMLUListElement>(null);
-  // "Show more" hands the focus to the first sample it showed: the button may be gone.
-  const focusAt = useRef<number | null>(null);
+  // "Show more" that shows the last ones is gone: the focus goes to the list, not to the page, nor
+  // to a delete button that a second Enter would press.
+  const focusList = useRef(false);
   useEffect(() => {
-    if (focusAt.current === null) return;
-    list.current?.querySelectorAll<HTMLElement>("button.delete-sample")[focusAt.current]?.focus();
-    focusAt.current = null;
+    if (!focusList.current) return;
+    list.current?.focus();
+    focusList.current = false;
   });
   const [stop, setTabStop] = useState(0);
   const tabStop = Math.min(stop, shown.length - 1);
@@ -558,6 +559,7 @@ function LabelBox({
       {/* One tab stop for the label's delete buttons; the arrows, Home and End move among them. */}
       <ul
         ref={list}
+        tabIndex={-1}
         class="thumbs"
         aria-label={`${label} samples`}
         onKeyDown={(event) => {
@@ -590,7 +592,7 @@ function LabelBox({
           type="button"
           class="link"
           onClick={() => {
-            focusAt.current = limit;
+            focusList.current = limit + SHOWN_PER_LABEL >= samples.length;
             setLimit(limit + SHOWN_PER_LABEL);
           }}
         >

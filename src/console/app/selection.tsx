@@ -134,7 +134,7 @@ export function Selection({
         <div data-testid="selection-report">
           <p class="hint">{report.rule}</p>
           <div class="table-scroll">
-            <table>
+            <table class="actions-last">
               <thead>
                 <tr>
                   <th>rank</th>

@@ -101,9 +101,11 @@ function percentOf(
 ): { percent: number } | { problem: string; field: PercentField } | null {
   const trimmed = choices[field].trim();
   if (trimmed === "") return null;
-  const percent = Number(trimmed);
+  // A decimal as people type one ("12.5", "12,5", "95 %"); not "0x10" or "1e1", which Number takes.
+  const decimal = /^(\d+(?:[.,]\d*)?|[.,]\d+)\s*%?$/.exec(trimmed)?.[1];
+  const percent = decimal === undefined ? Number.NaN : Number(decimal.replace(",", "."));
   if (!Number.isFinite(percent) || percent <= 0 || percent > max || percent >= 100) {
-    const range = max < 100 ? `at most ${max}` : "below 100";
+    const range = max < 100 ? `at most ${max} (more with a validation share)` : "below 100";
     return {
       problem: `${name} must be a percentage above 0 and ${range}, not "${trimmed}".`,
       field,

@@ -10,6 +10,7 @@ import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { ApiError, call, fetchVersion, followJob, hasEnded, path, recentJobs } from "./api";
 import { LearningCurve } from "./charts";
 import { type EpochPoint, epochPoint, linear, reportCurves, withEpoch } from "./plots";
+import { AbstainNote } from "./report";
 import {
   CLASS_WEIGHTED_HEADS,
   NO_CHOICES,
@@ -17,7 +18,7 @@ import {
   type TrainChoices,
   trainBody,
 } from "./train-options";
-import type { Adapter, Job } from "./types";
+import type { Adapter, HeadVersion, Job } from "./types";
 import { CancelJob, Card, ErrorBox, HeadTypeSelect, JobProgress, useAction } from "./ui";
 
 export function Train({
@@ -43,17 +44,22 @@ export function Train({
   const action = useAction();
   const started = useRef(0);
   const following = useRef<AbortController | null>(null);
+  const [trained, setTrained] = useState<HeadVersion | null>(null);
   const running = job && !hasEnded(job);
+  // While a training runs, the form says what it asked (started elsewhere, maybe: the API's
+  // defaults, and a first version is always activated); after it, what this form will ask.
+  const shownHeadType = running ? (job.request.headType ?? adapter.headType) : headType;
+  const shownActivate = running
+    ? job.request.activate === true || adapter.activeVersion === null
+    : activate;
   /** Shows a job, following it until it ends; then the trained version's full learning curve. */
   const show = async (shown: Job) => {
     setJob(shown);
     started.current = performance.now();
     setCurve([[0, shown.progress.fraction]]);
     setEpochs([]);
+    setTrained(null);
     const followed = !hasEnded(shown);
-    // The form shows what the followed training trains (started in another tab, say), so that
-    // Train, once it ends, does not quietly start another head type.
-    if (followed && shown.request.headType) setHeadType(shown.request.headType);
     const ended = !followed
       ? shown
       : await followJob(shown.id, {
@@ -72,8 +78,9 @@ export function Train({
     if (ended.status !== "succeeded") return;
     if (followed) await onTrained();
     // The report keeps every epoch; the events may have skipped some (they sample the job).
-    const trained = ended.version === null ? null : await fetchVersion(adapter.id, ended.version);
-    const kept = trained ? reportCurves(trained.report) : [];
+    const version = ended.version === null ? null : await fetchVersion(adapter.id, ended.version);
+    setTrained(version);
+    const kept = version ? reportCurves(version.report) : [];
     if (kept.length > 0) setEpochs(kept);
   };
   // The adapter's last training, followed again if it still runs (after a reload or a change of
@@ -114,6 +121,8 @@ export function Train({
         started = live;
       }
       await show(started);
+      // The API's 409 named a training that has ended now.
+      action.setError(null);
     });
   const liveTraining = async () =>
     (await recentJobs(adapter.id)).find((j) => j.kind === "training" && !hasEnded(j));
@@ -128,16 +137,15 @@ export function Train({
         <div class="row">
           <HeadTypeSelect
             name="train-head-type"
-            value={headType}
+            value={shownHeadType}
             headTypes={headTypes}
+            disabled={Boolean(running)}
             onChange={setHeadType}
           />
           <label class="inline">
             <input
               type="checkbox"
-              // While a training runs, the box says what it asked (started elsewhere, maybe);
-              // after it, what this form will ask.
-              checked={running ? job.request.activate === true : activate}
+              checked={shownActivate}
               disabled={Boolean(running)}
               onChange={(e) => setActivate(e.currentTarget.checked)}
             />
@@ -153,7 +161,14 @@ export function Train({
           choices={choices}
           invalid={invalid}
           detailsRef={options}
-          onChange={setChoices}
+          onChange={(next) => {
+            // A field corrected is no longer marked, nor is its error shown.
+            if (invalid !== null && next[invalid] !== choices[invalid]) {
+              setInvalid(null);
+              action.setError(null);
+            }
+            setChoices(next);
+          }}
         />
       </form>
       <ErrorBox error={action.error} />
@@ -162,6 +177,9 @@ export function Train({
         <button type="button" onClick={() => onShowReport(job.version as number)}>
           Show the report of version {job.version}
         </button>
+      )}
+      {trained?.report.abstain?.threshold === null && (
+        <AbstainNote abstain={trained.report.abstain} />
       )}
       {epochs.length > 0 ? (
         <LearningCurve curves={epochs} />

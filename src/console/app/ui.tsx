@@ -45,17 +45,24 @@ export function HeadTypeSelect({
   name,
   value,
   headTypes,
+  disabled = false,
   onChange,
 }: {
   name: string;
   value: string;
   headTypes: string[];
+  disabled?: boolean;
   onChange: (headType: string) => void;
 }) {
   return (
     <label>
       Head type
-      <select name={name} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+      <select
+        name={name}
+        value={value}
+        disabled={disabled}
+        onChange={(e) => onChange(e.currentTarget.value)}
+      >
         {headTypes.map((h) => (
           <option key={h} value={h}>
             {h}

@@ -38,7 +38,7 @@ export function Versions({
       <ErrorBox error={action.error} />
       {versions.length === 0 && !action.busy && !action.error && <p>No version yet: train one.</p>}
       <div class="table-scroll">
-        <table data-testid="versions">
+        <table class="actions-last" data-testid="versions">
           <thead>
             <tr>
               <th>version</th>

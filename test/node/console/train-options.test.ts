@@ -26,6 +26,17 @@ describe("the Train form's options", () => {
     });
   });
 
+  it("reads decimals as people type them: a comma, a percent sign", () => {
+    const typed = trainBody(
+      "logistic",
+      true,
+      choices({ testPercent: "12,5", precisionPercent: "95 %" }),
+    );
+    expect(typed).toEqual({
+      body: { headType: "logistic", activate: true, testFraction: 0.125, targetPrecision: 0.95 },
+    });
+  });
+
   it("sends the target precision as a fraction, and balanced weights to heads that take them", () => {
     const balanced = choices({ precisionPercent: "95", balanced: true });
     expect(trainBody("logistic", true, balanced)).toEqual({
@@ -46,6 +57,8 @@ describe("the Train form's options", () => {
     [{ testPercent: "60" }, /at most 50/, "testPercent"],
     [{ testPercent: "ten" }, /not "ten"/, "testPercent"],
     [{ testPercent: "1e" }, /not "1e"/, "testPercent"],
+    [{ testPercent: "1e1" }, /not "1e1"/, "testPercent"],
+    [{ testPercent: "0x10" }, /not "0x10"/, "testPercent"],
     [{ precisionPercent: "100" }, /target precision must be .* below 100/, "precisionPercent"],
     [{ precisionPercent: "-5" }, /above 0/, "precisionPercent"],
     [{ validationPercent: "20" }, /Give a test share/, "testPercent"],
