@@ -103,28 +103,30 @@ export class SamplesTable {
   }
 
   /**
-   * Per label, the samples whose embeddings differ: what the training protocol counts once it has
-   * deduplicated (texts the backbone cannot tell apart are one sample). A vector stored under two
-   * labels counts for both here; the protocol keeps one of them.
+   * Per label, the samples the training protocol keeps once it has deduplicated: one per embedding
+   * (texts the backbone cannot tell apart are one sample), under the label of its first copy in
+   * content order, as a training reads them (`trainingPage`). So a text stored under two labels
+   * counts for one of them only, as in the job. (SQLite takes a bare column of a min() query from
+   * the row holding the minimum.)
    */
   distinctCounts(adapterId: string): SampleCounts {
-    return this.labelCounts(adapterId, "count(DISTINCT embedding)");
+    return this.labelCounts(
+      adapterId,
+      `SELECT label, count(*) AS count FROM (
+         SELECT label, min(content_hash) FROM samples WHERE adapter_id = ? GROUP BY embedding
+       ) GROUP BY label ORDER BY label`,
+    );
   }
 
   counts(adapterId: string): SampleCounts {
-    return this.labelCounts(adapterId, "count(*)");
+    return this.labelCounts(
+      adapterId,
+      "SELECT label, count(*) AS count FROM samples WHERE adapter_id = ? GROUP BY label ORDER BY label",
+    );
   }
 
-  private labelCounts(
-    adapterId: string,
-    counted: "count(*)" | "count(DISTINCT embedding)",
-  ): SampleCounts {
-    const labels = this.sql
-      .exec<{ label: string; count: number }>(
-        `SELECT label, ${counted} AS count FROM samples WHERE adapter_id = ? GROUP BY label ORDER BY label`,
-        adapterId,
-      )
-      .toArray();
+  private labelCounts(adapterId: string, query: string): SampleCounts {
+    const labels = this.sql.exec<{ label: string; count: number }>(query, adapterId).toArray();
     return { total: labels.reduce((sum, { count }) => sum + count, 0), labels };
   }
 

@@ -339,6 +339,22 @@ describe("bad input", () => {
       type: "/problems/too-few-samples",
       detail: expect.stringContaining('"cooking" (1)'),
     });
+    // One text under two labels (lexical cannot tell the copies apart) is kept under one of them,
+    // as the protocol keeps the first copy: with 3 each, the other label is short, refused now.
+    const shared = await tenant.api.v1.adapters.$post({
+      json: { name: "shared text", backbone: "lexical" },
+    });
+    const sharedId = (await shared.json()).id;
+    await uploadTexts(tenant, sharedId, [
+      ...labelled(["a late goal", "the match ended", "same text here"], "sport"),
+      ...labelled(["stir the soup", "bake the bread", "SAME  Text here"], "cooking"),
+    ]);
+    const sharedTraining = await postJson(`/adapters/${sharedId}/train`, {});
+    expect(sharedTraining.status).toBe(422);
+    expect(await sharedTraining.json()).toMatchObject({
+      type: "/problems/too-few-samples",
+      detail: expect.stringMatching(/"(sport|cooking)" \(2\)/),
+    });
   });
 
   it("binds a new adapter to the cut layer it names", async () => {
