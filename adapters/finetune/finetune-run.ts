@@ -56,8 +56,8 @@ import {
 import { type SplitIndices, stratifiedSplit } from "../protocol/stratified-split";
 import { isBetter, SELECTION_RULE } from "../protocol/sweep-rule";
 import { fitTemperature } from "../protocol/temperature-scaling";
-import { prepare, reportedSamples } from "../protocol/train-head";
-import { fixedHyperparameters, protocolOptions } from "../protocol/validate-options";
+import { prepare, reportedHyperparameters, reportedSamples } from "../protocol/train-head";
+import { protocolOptions } from "../protocol/validate-options";
 import { base64ToBytes, bytesToBase64 } from "../serialization/base64";
 import type {
   BackboneRef,
@@ -335,10 +335,7 @@ export class FinetuneRun {
       seed: this.prepared.seed,
       samples: reportedSamples(this.prepared, trainedOn),
       ...assessment,
-      hyperparameters: {
-        ...assessment.hyperparameters,
-        fixed: fixedHyperparameters(this.input.options),
-      },
+      hyperparameters: reportedHyperparameters(assessment.hyperparameters, this.input.options),
       serializedBytes: bytes,
       fitTimeMs: this.state.computeMs,
       finetune,

@@ -10,6 +10,7 @@ import { type CrossValidationCheckpoint, CrossValidationRun } from "../selection
 import { decodeHead, encodeHead } from "../serialization/head-codec";
 import {
   type BackboneRef,
+  type ChosenHyperparameters,
   type EvaluationProtocol,
   HEAD_TYPES,
   type HeadType,
@@ -265,10 +266,7 @@ export class TrainingRun {
       seed: this.prepared.seed,
       samples: reportedSamples(this.prepared, this.prepared.y.length),
       ...assessment,
-      hyperparameters: {
-        ...assessment.hyperparameters,
-        fixed: fixedHyperparameters(this.prepared.options),
-      },
+      hyperparameters: reportedHyperparameters(assessment.hyperparameters, this.prepared.options),
       serializedBytes: head.serialize().length,
       fitTimeMs: this.computeMs,
     };
@@ -317,6 +315,14 @@ export async function trainHead(
     `held-out accuracy ${accuracy.value.toFixed(4)} (95 % interval ${accuracy.low.toFixed(3)}–${accuracy.high.toFixed(3)})`,
   );
   return result;
+}
+
+/** The report's hyperparameters: those the protocol chose, and those the request fixed. */
+export function reportedHyperparameters(
+  chosen: ChosenHyperparameters,
+  options: TrainOptions | undefined,
+): TrainingReport["hyperparameters"] {
+  return { ...chosen, fixed: fixedHyperparameters(options) };
 }
 
 /** The report's sample counts, for a served head fitted on `servedHeadTrainedOn` of the samples. */

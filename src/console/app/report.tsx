@@ -5,6 +5,7 @@
  */
 
 import { useEffect, useState } from "preact/hooks";
+import type { SplitFractions } from "../../../adapters/types";
 import { fetchVersion } from "./api";
 import { Bar, ConfusionMatrix, LearningCurve, ReliabilityDiagram } from "./charts";
 import { knownSamples, listKnownSamplesOnce } from "./known-samples";
@@ -261,15 +262,7 @@ export function AbstainNote({
 }
 
 /** "train 60 % / validation 20 % / test 20 %" (33.4 % where a share is not whole). */
-function splitShares({
-  train,
-  validation,
-  test,
-}: {
-  train: number;
-  validation: number;
-  test: number;
-}) {
+function splitShares({ train, validation, test }: SplitFractions) {
   const share = (fraction: number) => `${Number((fraction * 100).toFixed(1))} %`;
   return `train ${share(train)} / validation ${share(validation)} / test ${share(test)}`;
 }

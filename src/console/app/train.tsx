@@ -97,8 +97,8 @@ export function Train({
   const start = () =>
     action.run(async () => {
       const request = trainBody(headType, activate, choices);
-      setInvalid("problem" in request ? request.field : null);
       if ("problem" in request) {
+        setInvalid(request.field);
         // The options fold open on the field to correct, which has the focus.
         const field = options.current?.querySelector<HTMLInputElement>(
           `input[data-field="${request.field}"]`,
@@ -107,6 +107,7 @@ export function Train({
         field?.focus();
         throw new Error(request.problem);
       }
+      setInvalid(null);
       let started: Job;
       try {
         started = await call<Job>("POST", `/v1/adapters/${path(adapter.id)}/train`, {
