@@ -166,11 +166,11 @@ export interface AbstainReport {
   reachable: boolean;
   /** The held-out predictions it was chosen on, as for the temperature. */
   fittedOn: "out-of-fold" | "validation";
-  /** Precision and coverage on those predictions (in-sample for the threshold). */
-  precision: number;
+  /** Precision and coverage on those predictions (in-sample for the threshold); precision is null when none is answered. */
+  precision: number | null;
   coverage: number;
   /** On the untouched test split (holdout); null in cross-validation, where no prediction is left over. */
-  test: { precision: number; coverage: number } | null;
+  test: { precision: number | null; coverage: number } | null;
 }
 
 /** A held-out estimate and its 95 % interval. */

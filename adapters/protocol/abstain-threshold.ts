@@ -1,8 +1,8 @@
 import { argmaxRows, type Matrix } from "../linalg/matrix";
 
 export interface SelectivePerformance {
-  /** Accuracy among the answered samples (0 when none is answered). */
-  precision: number;
+  /** Accuracy among the answered samples; null when none is answered (it would be 0 / 0). */
+  precision: number | null;
   /** Fraction of samples answered. */
   coverage: number;
 }
@@ -39,7 +39,7 @@ export function chooseAbstainThreshold(
   const order = Array.from(confidence.keys()).sort(
     (a, b) => (confidence[b] as number) - (confidence[a] as number),
   );
-  let best: AbstainThreshold = { threshold: null, precision: 0, coverage: 0 };
+  let best: AbstainThreshold = { threshold: null, precision: null, coverage: 0 };
   const support = minimumAnswered(targetPrecision);
   let answered = 0;
   let right = 0;
@@ -65,7 +65,7 @@ export function selectivePerformance(
   y: Int32Array,
   threshold: number | null,
 ): SelectivePerformance {
-  if (threshold === null) return { precision: 0, coverage: 0 };
+  if (threshold === null) return { precision: null, coverage: 0 };
   const { confidence, correct } = confidenceAndCorrectness(probabilities, y);
   let answered = 0;
   let right = 0;
@@ -74,7 +74,7 @@ export function selectivePerformance(
     answered++;
     if (correct[i]) right++;
   });
-  return { precision: answered > 0 ? right / answered : 0, coverage: answered / y.length };
+  return { precision: answered > 0 ? right / answered : null, coverage: answered / y.length };
 }
 
 function confidenceAndCorrectness(probabilities: Matrix, y: Int32Array) {

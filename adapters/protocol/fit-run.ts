@@ -21,7 +21,11 @@ import type {
   TrainOptions,
   TrainProgress,
 } from "../types";
-import { chooseAbstainThreshold, selectivePerformance } from "./abstain-threshold";
+import {
+  type AbstainThreshold,
+  chooseAbstainThreshold,
+  selectivePerformance,
+} from "./abstain-threshold";
 import type { SplitIndices } from "./stratified-split";
 import { isBetter, SELECTION_RULE } from "./sweep-rule";
 import { fitTemperature } from "./temperature-scaling";
@@ -54,7 +58,7 @@ type Stage = "sweep" | "calibrate" | "refit" | "done";
 /** Temperature and abstain threshold fitted on the validation split. */
 export interface Calibration {
   temperature: number;
-  abstain: { threshold: number | null; precision: number; coverage: number } | null;
+  abstain: AbstainThreshold | null;
   validationLogLossBefore: number;
   validationLogLossAfter: number;
 }

@@ -162,9 +162,11 @@ export const TrainingReportSchema = z
         threshold: z.number().nullable(),
         reachable: z.boolean(),
         fittedOn: z.enum(["out-of-fold", "validation"]),
-        precision: z.number(),
+        precision: z.number().nullable().openapi({
+          description: "Accuracy among the answered predictions; null when none is answered.",
+        }),
         coverage: z.number(),
-        test: z.object({ precision: z.number(), coverage: z.number() }).nullable(),
+        test: z.object({ precision: z.number().nullable(), coverage: z.number() }).nullable(),
       })
       .nullable(),
     serializedBytes: z.int(),

@@ -240,7 +240,8 @@ export function AbstainNote({
   abstain: NonNullable<HeadVersion["report"]["abstain"]>;
 }) {
   const target = percent(abstain.targetPrecision);
-  if (abstain.threshold === null) {
+  // A reached threshold always answers some predictions, so its precision is a number.
+  if (abstain.threshold === null || abstain.precision === null) {
     return (
       <p class="notice" role="status" data-testid="abstain-note">
         No confidence threshold reached the target precision of {target} on the held-out answers, so
@@ -249,9 +250,12 @@ export function AbstainNote({
       </p>
     );
   }
-  const test = abstain.test
-    ? `; on the test split ${percent(abstain.test.precision)} at ${percent(abstain.test.coverage)}`
-    : "";
+  const test =
+    abstain.test === null
+      ? ""
+      : abstain.test.precision === null
+        ? "; it answered none of the test split"
+        : `; on the test split ${percent(abstain.test.precision)} at ${percent(abstain.test.coverage)}`;
   return (
     <p data-testid="abstain-note">
       Target precision {target}: answers "unknown" below a confidence of{" "}

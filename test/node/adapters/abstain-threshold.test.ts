@@ -37,7 +37,7 @@ describe("chooseAbstainThreshold", () => {
     ]);
     expect(chooseAbstainThreshold(probabilities, y, 0.95)).toEqual({
       threshold: null,
-      precision: 0,
+      precision: null,
       coverage: 0,
     });
   });
