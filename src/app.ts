@@ -7,6 +7,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./env";
 import { toProblem } from "./errors";
 import { problemResponse } from "./problem";
+import { authenticationFailureLimit } from "./rate-limit";
 import { backboneRoutes } from "./routes/backbones";
 import { bodyLimits } from "./routes/body-limits";
 import { consoleRoutes } from "./routes/console";
@@ -35,6 +36,7 @@ export function createApp(backbones: (env: AppEnv["Bindings"]) => BackbonePool) 
   app.use(identityBodiesOnly());
   app.use(multipartTypes());
   app.use(utf8JsonBodies());
+  app.use("/v1/*", authenticationFailureLimit);
   app.use(async (c, next) => {
     c.set("backbones", backbones(c.env));
     await next();

@@ -1,10 +1,12 @@
 /**
  * Abuse limits inside workerd: /v1/embed refuses callers without a tenant key or the admin token,
- * and a client over its per-IP limit gets 429 problem+json with Retry-After (the rate-limiting
- * binding from wrangler.toml, simulated by miniflare).
+ * a client over its per-IP limit gets 429 problem+json with Retry-After, and so does one that failed
+ * to authenticate too often, whichever keys it guessed (the rate-limiting binding from wrangler.toml,
+ * simulated by miniflare).
  */
 
 import { describe, expect, it } from "vitest";
+import { tenantIdOfKey } from "../../src/tenants/key-shape";
 import { bindings, createTenant, fetchWorker } from "./tenants/client";
 
 function embed(headers: Record<string, string>): Promise<Response> {
@@ -58,5 +60,34 @@ describe("per-IP rate limit", () => {
     expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
     await expectProblem(response, 429, "rate-limited");
     expect((await listBackbones({ "cf-connecting-ip": "198.51.100.7" })).status).toBe(200);
+  });
+});
+
+describe("failed authentications per IP", () => {
+  it("locks out an address that guesses keys, before any key is checked, and only that address", async () => {
+    const tenant = await createTenant("guessed");
+    const tenantId = tenantIdOfKey(tenant.key) as string;
+    const guesser = { "cf-connecting-ip": `192.0.2.${Math.floor(Math.random() * 250)}` };
+    const listAdapters = (key: string, headers: Record<string, string>) =>
+      fetchWorker("http://edge/v1/adapters", {
+        headers: { authorization: `Bearer ${key}`, ...headers },
+      });
+    // Each guess is a fresh key, so a fresh per-key bucket: only the per-address count stops it.
+    let refused: Response | undefined;
+    for (let sent = 0; sent <= 2 * 120 && !refused; sent++) {
+      const guess = `eak_${tenantId}_${String(sent).padStart(43, "0")}`;
+      const response = await listAdapters(guess, guesser);
+      if (response.status === 429) refused = response;
+      else {
+        expect(response.status).toBe(401);
+        await response.arrayBuffer();
+      }
+    }
+    expect(refused).toBeDefined();
+    await expectProblem(refused as Response, 429, "rate-limited");
+    // Locked out: even the tenant's real key is not checked from that address for now.
+    await expectProblem(await listAdapters(tenant.key, guesser), 429, "rate-limited");
+    const elsewhere = await listAdapters(tenant.key, { "cf-connecting-ip": "198.51.100.9" });
+    expect(elsewhere.status).toBe(200);
   });
 });
