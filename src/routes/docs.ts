@@ -8,6 +8,7 @@ import type { Env } from "hono";
 import { TRAINING_BUDGET } from "../../adapters";
 import { LIMITS } from "../limits";
 import { TENANT_LIMITS } from "../tenants/limits";
+import { withCommonProblems } from "./openapi-problems";
 import { PAGE_LIMITS } from "./pagination";
 
 const DESCRIPTION = `Frozen pretrained backbones in WebAssembly with per-tenant adapter heads.
@@ -28,8 +29,15 @@ export function mountDocs<E extends Env>(app: OpenAPIHono<E>): void {
     type: "http",
     scheme: "bearer",
   });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: { title: "edge-adapt", version: "1", description: DESCRIPTION },
+  // Built once per isolate, on the first request (every route is registered by then).
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= withCommonProblems(
+      app.getOpenAPI31Document({
+        openapi: "3.1.0",
+        info: { title: "edge-adapt", version: "1", description: DESCRIPTION },
+      }),
+    );
+    return c.json(document);
   });
 }

@@ -92,7 +92,7 @@ const embed = createRoute({
       description: "L2-normalised embeddings",
       content: { "application/json": { schema: EmbeddingsSchema } },
     },
-    ...problemResponses([401, 404, 413, 415, 422, 429]),
+    ...problemResponses([401, 404, 413, 415, 422, 429, 503]),
   },
 });
 

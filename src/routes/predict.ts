@@ -83,7 +83,7 @@ const predict = createRoute({
   },
   responses: {
     200: jsonContent(PredictionsSchema, "One prediction per input, in order"),
-    ...problemResponses([401, 404, 409, 413, 415, 422]),
+    ...problemResponses([401, 404, 409, 413, 415, 422, 503]),
   },
 });
 

@@ -11,7 +11,7 @@ export const ProblemSchema = z
   .passthrough()
   .openapi("Problem");
 
-const DESCRIPTIONS: Record<number, string> = {
+export const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: "Malformed request",
   401: "Missing, wrong or revoked credentials",
   404: "Not found",
@@ -20,6 +20,7 @@ const DESCRIPTIONS: Record<number, string> = {
   415: "Unsupported content type or image format",
   422: "The request is well-formed but invalid",
   429: "Rate limit reached; see Retry-After",
+  503: "Not available right now (the detail says what); try again",
 };
 
 /** OpenAPI response entries for the problems a route may answer. */
@@ -28,7 +29,7 @@ export function problemResponses<S extends number>(statuses: readonly S[]) {
     statuses.map((status) => [
       status,
       {
-        description: DESCRIPTIONS[status] ?? "Error",
+        description: PROBLEM_DESCRIPTIONS[status] ?? "Error",
         content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
       },
     ]),

@@ -96,7 +96,7 @@ const uploadSamples = tenantRoute({
   },
   responses: {
     201: jsonContent(UploadResultSchema, "Stored (new) and recognised (duplicate) samples"),
-    ...problemResponses([401, 404, 409, 413, 415, 422]),
+    ...problemResponses([401, 404, 409, 413, 415, 422, 503]),
   },
 });
 
