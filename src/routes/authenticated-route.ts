@@ -16,7 +16,7 @@ export function tenantRoute<const R extends OpenRouteConfig>(config: R) {
   return createRoute({
     ...config,
     security: BEARER,
-    middleware: [tenantAuth, bodilessUnlessDeclared(config)] as const,
+    middleware: [tenantAuth, bodyAsDeclared(config)] as const,
   });
 }
 
@@ -25,24 +25,33 @@ export function adminRoute<const R extends OpenRouteConfig>(config: R) {
   return createRoute({
     ...config,
     security: BEARER,
-    middleware: [adminAuth, bodilessUnlessDeclared(config)] as const,
+    middleware: [adminAuth, bodyAsDeclared(config)] as const,
   });
 }
 
 /**
  * A route that declares no body refuses one (415), as a route with a body refuses a field it does
  * not have: a garbled JSON body to `POST …/keys` issued a key, one to `…/activate` activated.
+ * A route whose body is optional takes an empty one as none, whatever its Content-Type says (many
+ * clients send `Content-Type: application/json` on every request; it was a 400 "Malformed JSON").
  */
-function bodilessUnlessDeclared(config: OpenRouteConfig) {
+function bodyAsDeclared(config: OpenRouteConfig) {
   // A GET's body is read and dropped already (body-limits.ts): no GET route could take one.
   const refusesBody = config.request?.body === undefined && config.method !== "get";
+  const optionalBody = config.request?.body !== undefined && config.request.body.required !== true;
   return createMiddleware(async (c, next) => {
-    if (refusesBody && carriesBody(c.req.raw.headers)) {
+    const { headers } = c.req.raw;
+    if (refusesBody && carriesBody(headers)) {
       throw new Problem(
         415,
         "unsupported-media-type",
-        `${config.method.toUpperCase()} ${config.path} takes no body: send none`,
+        `${config.method.toUpperCase()} /v1${config.path} takes no body: send none`,
       );
+    }
+    if (optionalBody && headers.has("content-type") && !carriesBody(headers)) {
+      const typeless = new Headers(headers);
+      typeless.delete("content-type");
+      c.req.raw = new Request(c.req.raw, { headers: typeless, body: null });
     }
     await next();
   });

@@ -291,6 +291,18 @@ const cases: [string, () => Promise<Response>, number, string][] = [
     "too-few-samples",
   ],
   [
+    // An optional body left empty is none, though a client labelled it JSON (not 400 malformed).
+    "training one class, with an empty body labelled JSON",
+    () =>
+      raw(`/adapters/${oneClassAdapter}/train`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "",
+      }),
+    422,
+    "too-few-samples",
+  ],
+  [
     "training too few samples",
     () => postJson(`/adapters/${fewSamplesAdapter}/train`, {}),
     422,
