@@ -12,7 +12,7 @@ import { tenantRoute } from "./authenticated-route";
 import { problemResponses } from "./problems";
 import { VersionParams } from "./versions";
 
-const ExportQuerySchema = z.object({
+const ExportQuerySchema = z.strictObject({
   format: z.enum(EXPORT_FORMATS).openapi({
     description:
       "`onnx`: the backbone up to the cut layer plus the head, one ONNX graph from image tensor to probabilities (image backbones with a tfjs graph; others answer 422). `onnx-head`: the head alone as ONNX, fed the embedding /v1/embed returns. `json`: the head's weights and steps as JSON.",

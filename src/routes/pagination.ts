@@ -13,7 +13,8 @@ import { urlIntegerOr } from "./url-integer";
 
 export const PAGE_LIMITS = { default: 50, max: 200 } as const;
 
-export const PageQuerySchema = z.object({
+// Strict, as the bodies are: an unknown parameter (`?status=running`, `?limit[]=5`) is refused, not ignored.
+export const PageQuerySchema = z.strictObject({
   limit: urlIntegerOr(PAGE_LIMITS.default, { min: 1, max: PAGE_LIMITS.max }).openapi({
     description: `Items per page (default ${PAGE_LIMITS.default}).`,
   }),

@@ -37,7 +37,8 @@ const PredictFormSchema = z.strictObject({ inputs: FormInputsSchema });
 type PredictJson = z.infer<typeof PredictJsonSchema>;
 type PredictForm = z.infer<typeof PredictFormSchema>;
 
-export const PredictQuerySchema = z.object({
+// Strict: `?version=1` would otherwise be answered by the active version without a word.
+export const PredictQuerySchema = z.strictObject({
   topK: urlIntegerOr(3, { min: 1, max: 20 }).openapi({ description: "Labels to list per input." }),
   abstain: z.enum(["true", "false"]).optional().openapi({
     description: 'Answer "unknown" below the head\'s abstain threshold (default: when it has one).',

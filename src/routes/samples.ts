@@ -152,7 +152,7 @@ const deleteLabel = tenantRoute({
   path: "/adapters/{adapterId}/samples",
   tags: ["samples"],
   summary: "Delete every sample with a label (refused while a job of the adapter is live)",
-  request: { params: AdapterIdParams, query: z.object({ label: LabelSchema }) },
+  request: { params: AdapterIdParams, query: z.strictObject({ label: LabelSchema }) },
   responses: {
     200: jsonContent(z.object({ deleted: z.int() }), "Deleted"),
     ...problemResponses([401, 404, 409, 422]),

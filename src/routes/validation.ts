@@ -5,7 +5,10 @@ import { Problem } from "../problem";
 /** zod-openapi's defaultHook: a request that fails its schema becomes a 422 problem naming the fields. */
 export const validationProblem: Hook<unknown, AppEnv, string, unknown> = (result, c) => {
   if (result.success) return;
-  const issues = result.error.issues.map((issue) => {
+  const issues = result.error.issues.flatMap((issue) => {
+    if (result.target === "query" && issue.code === "unrecognized_keys") {
+      return issue.keys.map((path) => ({ path, message: "not a query parameter of this route" }));
+    }
     const path = issue.path.join(".");
     // A repeated query parameter reaches its schema as an array ("expected string, received array").
     const given = result.target === "query" ? (c.req.queries(path)?.length ?? 0) : 0;

@@ -54,6 +54,20 @@ describe("integers in URLs", () => {
     expect(problem.detail).toBe('limit: a whole number in decimal digits (0-9), got "0x10"');
   });
 
+  it("refuses a query parameter the route does not have, naming it, as the bodies do", async () => {
+    const app = createApp(() => ({}) as BackbonePool);
+    const response = await app.request(
+      "/v1/tenants?limit=5&status=running&limit[]=1",
+      { headers: { authorization: "Bearer admin" } },
+      { ADMIN_TOKEN: "admin" },
+    );
+    expect(response.status).toBe(422);
+    const problem = (await response.json()) as { detail: string; issues: { path: string }[] };
+    expect(problem.issues.map((issue) => issue.path)).toEqual(["status", "limit[]"]);
+    expect(problem.detail).toContain("status: not a query parameter of this route");
+    expect(PredictQuerySchema.safeParse({ topK: "2", version: "1" }).success).toBe(false);
+  });
+
   it("documents them as integers in the OpenAPI document", async () => {
     const app = createApp(() => ({}) as BackbonePool);
     const document = (await (await app.request("/openapi.json")).json()) as {
