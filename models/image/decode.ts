@@ -109,8 +109,14 @@ function jpegCodingName(marker: number): string {
 }
 
 function corrupt(format: string, error: unknown): ImageError {
-  // Decoders may end on a colon with nothing after it ("Error while decompressing the data: ").
-  const reason = (error instanceof Error ? error.message : String(error)).replace(/[\s:]+$/, "");
+  // A decoder's own words say what is wrong with the data; a JavaScript error it stumbled into
+  // ("Cannot read properties of undefined", on a component pointing at a missing table) says
+  // nothing to the sender, and leaks how it is decoded.
+  const stumbled = error instanceof TypeError || error instanceof RangeError;
+  const reason = stumbled
+    ? "it is corrupt or truncated"
+    : // Decoders may end on a colon with nothing after it ("Error while decompressing the data: ").
+      (error instanceof Error ? error.message : String(error)).replace(/[\s:]+$/, "");
   return new ImageError(
     "corrupt-image",
     `the ${format} data could not be decoded: ${reason}`,

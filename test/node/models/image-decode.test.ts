@@ -234,6 +234,17 @@ describe("decodeImage: JPEG", () => {
     expect(decodeImage(buffer as ArrayBuffer).width).toBe(64);
   });
 
+  it("says a component pointing at a missing quantisation table is corrupt, not a JavaScript error", () => {
+    const bytes = smoothJpeg().bytes.slice();
+    let frame = 2;
+    while (!(bytes[frame] === 0xff && bytes[frame + 1] === 0xc0)) frame++;
+    // SOF0: marker, length (2), precision, height (2), width (2), count, then (id, sampling, table).
+    bytes[frame + 2 + 2 + 6 + 2] = 9;
+    const error = imageError(() => decodeImage(bytes));
+    expect(error.code).toBe("corrupt-image");
+    expect(error.message).toBe("the jpeg data could not be decoded: it is corrupt or truncated");
+  });
+
   it("reports truncated data as corrupt", () => {
     const { bytes } = smoothJpeg();
     for (const length of [4, 200, Math.floor(bytes.length / 2), bytes.length - 10]) {
