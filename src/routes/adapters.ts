@@ -7,6 +7,7 @@ import { bindingFor } from "../tenants/adapter-backbone";
 import type { TenantEnv } from "../tenants/context";
 import { finetuneTop } from "../tenants/finetune-top";
 import { tenantRoute } from "./authenticated-route";
+import { locate } from "./locations";
 import { AdapterIdParams, jsonBody, jsonContent } from "./openapi-parts";
 import {
   createdOrderPage,
@@ -128,7 +129,7 @@ export function adapterRoutes() {
       const binding = bindingFor(c.var.backbones, backbone, layer);
       if (headType === "finetune") finetuneTop(c.var.backbones, binding);
       const adapter = await c.var.tenant.store.createAdapter({ name, headType, ...binding });
-      return c.json(unwrap(adapter), 201);
+      return c.json(locate(c, "adapter", unwrap(adapter)), 201);
     })
     .openapi(listAdapters, async (c) => {
       const query = c.req.valid("query");

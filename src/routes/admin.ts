@@ -9,6 +9,7 @@ import { unwrap } from "../storage/outcome";
 import { issueApiKey } from "../tenants/keys";
 import { registryStore, tenantStore } from "../tenants/stores";
 import { adminRoute } from "./authenticated-route";
+import { locate } from "./locations";
 import { jsonBody, jsonContent, TenantIdParams } from "./openapi-parts";
 import {
   createdOrderPage,
@@ -145,7 +146,7 @@ export function adminRoutes() {
       // The registry first: it refuses a tenant over the cap before any tenant object exists.
       unwrap(await registryStore(c.env).registerTenant(tenant));
       await tenantStore(c.env, tenant.id).createTenant(tenant);
-      return c.json(tenant, 201);
+      return c.json(locate(c, "tenant", tenant), 201);
     })
     .openapi(listTenants, async (c) => {
       const query = c.req.valid("query");

@@ -12,6 +12,7 @@ import { recommendedTarget, switchRequest } from "../selection/switch-target";
 import { unwrap } from "../storage/outcome";
 import type { TenantEnv } from "../tenants/context";
 import { tenantRoute } from "./authenticated-route";
+import { locate } from "./locations";
 import { AdapterIdParams, jsonBody, jsonContent } from "./openapi-parts";
 import { PAGE_LIMITS } from "./pagination";
 import { problemResponses } from "./problems";
@@ -66,7 +67,7 @@ export function selectionRoutes() {
           assertFinetuneCandidate(pool, selectionCandidates(pool, modality, request), modality);
         }
       }
-      return c.json(unwrap(await store.startSelection(adapterId, request)), 202);
+      return c.json(locate(c, "job", unwrap(await store.startSelection(adapterId, request))), 202);
     })
     .openapi(applySelection, async (c) => {
       const { adapterId } = c.req.valid("param");
@@ -82,6 +83,6 @@ export function selectionRoutes() {
         : unwrap(await store.listJobs(adapterId, { limit: PAGE_LIMITS.max }));
       const target = backbone ? { backbone, layer } : recommendedTarget(adapterId, jobs, jobId);
       const request = switchRequest(c.var.backbones, adapter, target, seed);
-      return c.json(unwrap(await store.startSwitch(adapterId, request)), 202);
+      return c.json(locate(c, "job", unwrap(await store.startSwitch(adapterId, request))), 202);
     });
 }

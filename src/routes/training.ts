@@ -8,6 +8,7 @@ import { authenticatedTenant } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
 import { tenantRoute } from "./authenticated-route";
 import { type JobFollower, jobChanges } from "./job-changes";
+import { locate } from "./locations";
 import { AdapterIdParams, jsonBody, jsonContent } from "./openapi-parts";
 import {
   createdOrderPage,
@@ -137,7 +138,8 @@ export function trainingRoutes() {
       const { adapterId } = c.req.valid("param");
       const request = c.req.valid("json") ?? {};
       await assertTrainOptions(c.var.tenant.store, c.var.backbones, adapterId, request);
-      return c.json(unwrap(await c.var.tenant.store.startTraining(adapterId, request)), 202);
+      const job = unwrap(await c.var.tenant.store.startTraining(adapterId, request));
+      return c.json(locate(c, "job", job), 202);
     })
     .openapi(listJobs, async (c) => {
       const { adapterId } = c.req.valid("param");

@@ -41,7 +41,10 @@ async function train(tenant: TestTenant, adapterId: string, json: object): Promi
   });
   if (response.status !== 202)
     throw new Error(`train: ${response.status} ${await response.text()}`);
-  return (await response.json()).id;
+  const { id } = await response.json();
+  // Every accepted training says where to follow it.
+  expect(response.headers.get("location")).toBe(`/v1/jobs/${id}`);
+  return id;
 }
 
 async function job(tenant: TestTenant, jobId: string) {
