@@ -55,7 +55,8 @@ async function onWorkerd(runs: readonly BatchRuns[], port: number): Promise<Host
 }
 
 async function onNode(runs: readonly BatchRuns[]): Promise<HostRow[]> {
-  const pool = new BackbonePool(await nodeHost());
+  // Both runtimes in one process, to compare them; no 128 MB isolate could hold the two heaps.
+  const pool = new BackbonePool(await nodeHost(), Number.POSITIVE_INFINITY);
   const app = createApp(() => pool);
   const get = async (path: string, init?: RequestInit) =>
     app.request(path, init, IN_PROCESS_BINDINGS);

@@ -29,8 +29,9 @@ import { ENGINELESS_RUNTIMES, runtimesOf } from "../../models/manifest";
 import { echoId } from "../problem";
 import { awaitShared, sleep } from "../shared-wait";
 import { fastestRuntime, probeInput, type RuntimeChoice } from "./auto-runtime";
+import type { RuntimeEngine } from "./engine";
 import type { RuntimeHost } from "./host";
-import { ISOLATE_MEMORY_BYTES, Residency } from "./residency";
+import { ISOLATE_MEMORY_BYTES, NoRoomError, Residency } from "./residency";
 
 /**
  * Inputs per forward pass. Activations, not weights, set the wasm heap's high-water mark, and a wasm
@@ -134,7 +135,11 @@ export class BackbonePool {
     private readonly runtime: RuntimeHost,
     heapBudgetBytes = ISOLATE_MEMORY_BYTES,
   ) {
-    this.residency = new Residency(heapBudgetBytes, (id) => this.unload(id));
+    this.residency = new Residency(
+      heapBudgetBytes,
+      (id) => this.unload(id),
+      () => new Map([...this.heaps()].map(([heap, engine]) => [heap, engine.heapBytes()])),
+    );
   }
 
   /** The backbones loaded now, least recently used first. */
@@ -159,9 +164,28 @@ export class BackbonePool {
 
   /** Bytes reserved by the wasm heaps of the runtimes started in this isolate. */
   wasmHeapBytes(): number {
-    // Runtimes may share an engine (tfjs's two model formats): count each heap once.
-    const engines = new Set(Object.values(this.runtime.engines));
-    return [...engines].reduce((sum, engine) => sum + engine.heapBytes(), 0);
+    return [...this.heaps().values()].reduce((sum, engine) => sum + engine.heapBytes(), 0);
+  }
+
+  /**
+   * Each engine's heap, named by the first runtime that runs on it: runtimes may share an engine
+   * (tfjs's two model formats), which then has one heap.
+   */
+  private heaps(): Map<string, RuntimeEngine> {
+    const heaps = new Map<string, RuntimeEngine>();
+    const named = new Set<RuntimeEngine>();
+    for (const [runtime, engine] of Object.entries(this.runtime.engines)) {
+      if (!engine || named.has(engine)) continue;
+      named.add(engine);
+      heaps.set(runtime, engine);
+    }
+    return heaps;
+  }
+
+  /** The heaps a backbone loads into: its runtime's engine's, or each one `auto` may compare. */
+  private heapsOf(manifest: BackboneManifest): string[] {
+    const engines = new Set(runtimesOf(manifest).map((runtime) => this.runtime.engines[runtime]));
+    return [...this.heaps()].filter(([, engine]) => engines.has(engine)).map(([heap]) => heap);
   }
 
   manifests(): BackboneManifest[] {
@@ -227,7 +251,11 @@ export class BackbonePool {
    */
   private async use<T>(id: string, work: (backbone: Backbone) => Promise<T>): Promise<T> {
     const { manifest } = this.definition(id);
-    const release = await this.residency.acquire(id, manifest.wasmHeapBytes ?? 0);
+    const release = await this.residency
+      .acquire(id, manifest.wasmHeapBytes ?? 0, this.heapsOf(manifest))
+      .catch((error: unknown) => {
+        throw error instanceof NoRoomError ? new BackboneUnavailableError(id, error) : error;
+      });
     try {
       // Another request (or a job's alarm) may be the one loading it.
       return await work(await awaitShared(this.loaded(id)));

@@ -8,9 +8,13 @@
  * budget: a backbone that would not fit claims its room at once, unloads the least recently used idle
  * others, and waits for the busy ones to finish their current work (new work on those waits too, so
  * the claim is not starved). A backbone over the budget on its own (InceptionV3) still loads, alone.
- * The room freed is reused by the next backbone on the same engine only: onnxruntime's heap is
- * another one, which is why a deployment carries one runtime for its image backbones
- * (models/DEPLOYMENT.md).
+ *
+ * The room is per heap, i.e. per engine: onnxruntime's heap is another one than tfjs's, and unloading
+ * a tfjs backbone frees nothing an onnxruntime one could use. So only backbones on the claimant's own
+ * heap are unloaded for it, and the other heaps count as large as they are (they never shrink): a
+ * backbone whose heap would take the isolate over the budget beside them is refused (NoRoomError),
+ * rather than loaded into an isolate Cloudflare would then stop. That is why a deployment carries one
+ * runtime for its image backbones (models/DEPLOYMENT.md).
  *
  * Waiting polls a timer (../shared-wait.ts): the room is freed by other requests' work.
  */
@@ -20,8 +24,18 @@ import { POLL_MS, sleep } from "../shared-wait";
 /** A Worker isolate's memory limit, for everything it holds. */
 export const ISOLATE_MEMORY_BYTES = 128 * 1024 * 1024;
 
+/** The heap of a Residency whose caller names none (one engine). */
+const ONE_HEAP = ["wasm"] as const;
+
+/** A backbone refused because the isolate's other wasm heaps leave it no room; see the file's doc. */
+export class NoRoomError extends Error {
+  override readonly name = "NoRoomError";
+}
+
 interface Resident {
   heapBytes: number;
+  /** The wasm heaps (engines) it loads into: one, or each runtime `auto` compares. */
+  heaps: readonly string[];
   /** Work holding it (embeddings), or waiting for its room. */
   leases: number;
   /** To be unloaded once its leases end, for a backbone that claimed its room. */
@@ -41,6 +55,8 @@ export class Residency {
     private readonly budgetBytes: number,
     /** Frees a backbone's weights; called for an idle backbone only. */
     private readonly unload: (id: string) => Promise<void>,
+    /** The bytes each heap has reserved so far (a heap never shrinks); none before its engine starts. */
+    private readonly reservedBytes: () => ReadonlyMap<string, number> = () => new Map(),
   ) {}
 
   /** The backbones resident now, least recently used first (with those waiting for their room). */
@@ -54,10 +70,15 @@ export class Residency {
   }
 
   /**
-   * A lease on backbone `id` (whose heap takes `heapBytes`) for one piece of work: once it resolves,
-   * the caller may load and use the backbone until it calls the release.
+   * A lease on backbone `id` (whose part of its `heaps` takes `heapBytes`) for one piece of work:
+   * once it resolves, the caller may load and use the backbone until it calls the release. Throws
+   * NoRoomError when the other heaps leave it none.
    */
-  async acquire(id: string, heapBytes: number): Promise<Release> {
+  async acquire(
+    id: string,
+    heapBytes: number,
+    heaps: readonly string[] = ONE_HEAP,
+  ): Promise<Release> {
     let entry = this.resident.get(id);
     while (entry?.draining) {
       await sleep(POLL_MS);
@@ -67,7 +88,7 @@ export class Residency {
       entry.leases++;
       this.touch(id, entry);
     } else {
-      entry = this.claim(id, heapBytes);
+      entry = this.claim(id, heapBytes, heaps);
     }
     const release = this.releaser(id, entry);
     while (entry.awaiting.size > 0) {
@@ -80,7 +101,7 @@ export class Residency {
     // tries one, must hold room of its own.
     if (this.resident.get(id) !== entry) {
       release();
-      return this.acquire(id, heapBytes);
+      return this.acquire(id, heapBytes, heaps);
     }
     return release;
   }
@@ -90,11 +111,12 @@ export class Residency {
     this.resident.delete(id);
   }
 
-  /** Room for `id`: the least recently used others unloaded now if idle, else once their work ends. */
-  private claim(id: string, heapBytes: number): Resident {
-    const victims = this.victimsFor(heapBytes);
+  /** Room for `id`: the least recently used others on its heaps unloaded now if idle, else once their work ends. */
+  private claim(id: string, heapBytes: number, heaps: readonly string[]): Resident {
+    const victims = this.victimsFor(id, heapBytes, heaps);
     const entry: Resident = {
       heapBytes,
+      heaps,
       leases: 1,
       draining: false,
       awaiting: new Map(victims),
@@ -107,19 +129,46 @@ export class Residency {
     return entry;
   }
 
-  /** The least recently used others to unload so that `heapBytes` more fit within the budget. */
-  private victimsFor(heapBytes: number): [string, Resident][] {
-    let total = heapBytes;
-    for (const entry of this.resident.values()) total += entry.heapBytes;
+  /**
+   * The least recently used others on `heaps` to unload so that `heapBytes` more fit within the
+   * budget beside what the other heaps hold; NoRoomError when even unloading all of them would not.
+   */
+  private victimsFor(
+    id: string,
+    heapBytes: number,
+    heaps: readonly string[],
+  ): [string, Resident][] {
+    const shares = (entry: Resident) => entry.heaps.some((heap) => heaps.includes(heap));
+    const elsewhere = this.heldOutside(heaps);
+    if (heapBytes > 0 && elsewhere > 0 && elsewhere + heapBytes > this.budgetBytes) {
+      throw new NoRoomError(
+        `the isolate's other wasm heaps already hold ${mib(elsewhere)} MiB, which a wasm heap never gives back, and ${id} needs about ${mib(heapBytes)} MiB of its own: over the ${mib(this.budgetBytes)} MiB an isolate has. A deployment serves its image backbones on one runtime (models/DEPLOYMENT.md)`,
+      );
+    }
+    let total = elsewhere + heapBytes;
+    for (const entry of this.resident.values()) if (shares(entry)) total += entry.heapBytes;
     const victims: [string, Resident][] = [];
     for (const victim of this.resident) {
       if (total <= this.budgetBytes) break;
-      // Unloading a backbone without a wasm heap (lexical) frees no room.
-      if (victim[1].heapBytes === 0) continue;
+      // Unloading a backbone without a wasm heap (lexical), or on another heap, frees no room.
+      if (victim[1].heapBytes === 0 || !shares(victim[1])) continue;
       victims.push(victim);
       total -= victim[1].heapBytes;
     }
     return victims;
+  }
+
+  /** What the heaps other than `heaps` hold: as much as each reserved, or as its residents claim. */
+  private heldOutside(heaps: readonly string[]): number {
+    const held = new Map(this.reservedBytes());
+    const claimed = new Map<string, number>();
+    for (const entry of this.resident.values()) {
+      for (const heap of entry.heaps) claimed.set(heap, (claimed.get(heap) ?? 0) + entry.heapBytes);
+    }
+    for (const [heap, bytes] of claimed) held.set(heap, Math.max(bytes, held.get(heap) ?? 0));
+    let outside = 0;
+    for (const [heap, bytes] of held) if (!heaps.includes(heap)) outside += bytes;
+    return outside;
   }
 
   private touch(id: string, entry: Resident): void {
@@ -141,4 +190,8 @@ export class Residency {
       if (entry.leases === 0 && entry.draining && this.resident.get(id) === entry) this.evict(id);
     };
   }
+}
+
+function mib(bytes: number): string {
+  return (bytes / 2 ** 20).toFixed(0);
 }

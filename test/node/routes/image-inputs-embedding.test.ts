@@ -15,7 +15,8 @@ import { picturePng } from "../../fixtures/pictures";
 let pool: BackbonePool;
 
 beforeAll(async () => {
-  pool = new BackbonePool(await nodeHost());
+  // Both runtimes in one process (no 128 MB isolate could hold them side by side).
+  pool = new BackbonePool(await nodeHost(), Number.POSITIVE_INFINITY);
 });
 
 /** What toBackboneInputs held before: each image cropped and resized to float at the model's size. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Residency } from "../../../src/runtime/residency";
+import { NoRoomError, Residency } from "../../../src/runtime/residency";
 
 const MB = 1_000_000;
 
@@ -115,5 +115,46 @@ describe("Residency", () => {
     expect(residency.residents).toEqual(["b"]);
     expect(residency.isReady("b")).toBe(true);
     releaseSecond();
+  });
+
+  describe("with two engines' heaps", () => {
+    function twoHeaps(reserved: Record<string, number> = {}) {
+      const unloaded: string[] = [];
+      const residency = new Residency(
+        128 * MB,
+        async (id) => void unloaded.push(id),
+        () => new Map(Object.entries(reserved)),
+      );
+      return { residency, unloaded };
+    }
+
+    it("unloads only backbones on the claimant's heap: another heap's room is not its to use", async () => {
+      const { residency, unloaded } = twoHeaps();
+      (await residency.acquire("tfjs-a", 50 * MB, ["tfjs"]))();
+      (await residency.acquire("ort-b", 50 * MB, ["onnx"]))();
+      (await residency.acquire("tfjs-c", 70 * MB, ["tfjs"]))();
+      expect(unloaded).toEqual(["tfjs-a"]);
+      expect(residency.residents).toEqual(["ort-b", "tfjs-c"]);
+    });
+
+    it("refuses a backbone beside what another heap reserved, though nothing is loaded on it", async () => {
+      // An engine's heap stays as large as it grew after its backbones are unloaded.
+      const { residency, unloaded } = twoHeaps({ onnx: 80 * MB });
+      (await residency.acquire("tfjs-a", 30 * MB, ["tfjs"]))();
+      const refused = await residency.acquire("tfjs-b", 89 * MB, ["tfjs"]).catch((e) => e);
+      expect(refused).toBeInstanceOf(NoRoomError);
+      expect(refused.message).toContain("one runtime");
+      expect(unloaded).toEqual([]);
+      expect(residency.residents).toEqual(["tfjs-a"]);
+      // A backbone without a heap is never refused.
+      (await residency.acquire("lexical", 0, []))();
+    });
+
+    it("loads a backbone that uses both heaps (auto) alone, as one over the budget", async () => {
+      const { residency, unloaded } = twoHeaps();
+      (await residency.acquire("tfjs-a", 50 * MB, ["tfjs"]))();
+      (await residency.acquire("auto", 89 * MB, ["tfjs", "onnx"]))();
+      expect(unloaded).toEqual(["tfjs-a"]);
+    });
   });
 });

@@ -11,8 +11,19 @@ export const bindings = env as unknown as Bindings;
 const worker = (exports as unknown as { default: { fetch(request: Request): Promise<Response> } })
   .default;
 
+/**
+ * Each test file is a client of its own address, as every caller has one on Cloudflare: the rate
+ * limits' simulated counts are shared by all files, and one "unknown" address for the whole suite
+ * would add up every file's refused keys towards the failed-authentication lockout.
+ */
+const CLIENT_ADDRESS = `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250)).join(".")}`;
+
 export function fetchWorker(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  return worker.fetch(new Request(input, init));
+  const request = new Request(input, init);
+  if (!request.headers.has("cf-connecting-ip")) {
+    request.headers.set("cf-connecting-ip", CLIENT_ADDRESS);
+  }
+  return worker.fetch(request);
 }
 
 export function apiClient(token?: string) {
