@@ -18,6 +18,7 @@ import { InputError } from "../../models/input-error";
 import type { Bindings } from "../env";
 import { failureOf } from "../jobs/failure";
 import type { JobContext, JobSteps } from "../jobs/job-steps";
+import { shownProgress } from "../jobs/shown-progress";
 import { stepsFor } from "../jobs/steps-for";
 import { Problem } from "../problem";
 import { isolatePool } from "../runtime/deployments/isolate-pool";
@@ -94,6 +95,8 @@ export class JobRunner extends DurableObject<Bindings> {
     if (!found) return this.stop();
 
     const started = performance.now();
+    // Rebuilt from its checkpoint after steps were taken: it redoes the work since that checkpoint.
+    const resumed = this.live?.jobId !== run.jobId && run.steps > 0;
     let steps: JobSteps;
     try {
       steps = this.stepsOf(found, tenant, run.tenantId);
@@ -118,7 +121,8 @@ export class JobRunner extends DurableObject<Bindings> {
         detail: `the job used its ${steps.stepBudget} steps without finishing; train with fewer samples, epochs or sweep candidates`,
       });
     }
-    if (!(await tenant.recordStep(run.jobId, steps.progress, stepStats(record)))) {
+    const progress = shownProgress(found.job.progress, steps.progress, resumed);
+    if (!(await tenant.recordStep(run.jobId, progress, stepStats(record)))) {
       return this.stop();
     }
     await this.ctx.storage.setAlarm(Date.now());
