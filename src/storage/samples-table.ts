@@ -83,9 +83,12 @@ export class SamplesTable {
     const outcomes = samples.map((sample) => this.insert(adapterId, sample, now));
     const counts = this.counts(adapterId);
     if (counts.total > TENANT_LIMITS.samplesPerAdapter) {
+      const added = outcomes.filter((outcome) => outcome.status === "added").length;
+      const room = Math.max(0, TENANT_LIMITS.samplesPerAdapter - (counts.total - added));
       throw limitExceeded(
         "samplesPerAdapter",
-        "this upload would exceed the samples an adapter may hold",
+        `this upload would exceed the samples an adapter may hold: ${added} of it are new, and there is room for ${room} more`,
+        { room },
       );
     }
     if (counts.labels.length > TENANT_LIMITS.labelsPerAdapter) {
