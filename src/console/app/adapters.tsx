@@ -18,11 +18,20 @@ export function AdapterList() {
   const [backbones, setBackbones] = useState<Backbone[]>([]);
   const [route, go] = useRoute();
   const action = useAction();
+  // The adapter the location named when the list was last read (null: none, the list itself).
+  const [listedFor, setListedFor] = useState<string | null>(null);
   // Listed again whenever the list is shown: adapters created or deleted meanwhile (another tab,
-  // the API) appear or go.
+  // the API) appear or go. So is it, once, for a link to an adapter the list does not have: it may
+  // have been created since.
   const atList = route.adapterId === null;
+  const unknown =
+    adapters !== null &&
+    route.adapterId !== null &&
+    !adapters.some((adapter) => adapter.id === route.adapterId);
+  const lookingFor = unknown && listedFor !== route.adapterId;
   useEffect(() => {
-    if (!atList && adapters !== null) return;
+    if (!atList && adapters !== null && !lookingFor) return;
+    const wanted = route.adapterId;
     action.run(async () => {
       const [list, catalogue] = await Promise.all([
         call<{ adapters: Adapter[] }>("GET", "/v1/adapters?limit=200"),
@@ -30,8 +39,9 @@ export function AdapterList() {
       ]);
       setAdapters(list.adapters);
       setBackbones(catalogue.backbones);
+      setListedFor(wanted);
     });
-  }, [atList]);
+  }, [atList, route.adapterId]);
   // A fusion (`mobilenet-v2:pooled+mobilenet-v2:block12`) is not in the catalogue: its parts are.
   const modalityOf = (adapter: Adapter) =>
     catalogueEntry(backbones, adapter.backbone)?.modality ?? "text";
@@ -66,8 +76,8 @@ export function AdapterList() {
     <div class="grid2">
       <Card title="Adapters">
         <ErrorBox error={action.error} />
-        {adapters === null && !action.error && <p role="status">Loading…</p>}
-        {adapters !== null && route.adapterId !== null && (
+        {(adapters === null || lookingFor) && !action.error && <p role="status">Loading…</p>}
+        {unknown && !lookingFor && (
           <p role="alert" class="error">
             No adapter “{route.adapterId}” in this tenant (deleted, or a link from another tenant):
             pick one below.
