@@ -691,6 +691,15 @@ describe("the console", () => {
     await until(() =>
       page.evaluate<string | null>("document.activeElement && document.activeElement.textContent"),
     ).toBe("topics");
+    // A paste is one format: a JSONL line among CSV rows is refused, named by its line in the
+    // box (the header counted), not stored as a text cut at its commas.
+    await page
+      .getByLabel("Paste CSV rows")
+      .fill(`${TOPICS_CSV}\n{"text":"bond yields fell","label":"finance"}`);
+    await page.getByRole("button", { name: "Add rows" }).click();
+    await until(() => page.locator('[role="tabpanel"] .error').first().textContent()).toContain(
+      "line 14: a JSON object among CSV rows",
+    );
     await page.getByLabel("Paste CSV rows").fill(TOPICS_CSV);
     await page.getByRole("button", { name: "Add rows" }).click();
     await until(() => page.getByTestId("sample-total").textContent()).toBe(

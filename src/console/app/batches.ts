@@ -43,25 +43,39 @@ export function batches<T extends Sized>(items: T[], limits = UPLOAD_LIMITS): T[
 /** A `.jsonl` file, or content whose first line is a JSON object (a CSV text may start with "{"). */
 export function isJsonl(content: string, fileName: string): boolean {
   if (/\.jsonl$/i.test(fileName)) return true;
-  const first = content.trimStart().split(/\r?\n/, 1)[0] ?? "";
-  if (!first.startsWith("{")) return false;
+  return isJsonObject(content.trimStart().split(/\r?\n/, 1)[0] ?? "");
+}
+
+/** Whether a line is a JSON object: `{…}` that parses. */
+function isJsonObject(line: string): boolean {
+  if (!line.startsWith("{")) return false;
   try {
-    return typeof JSON.parse(first) === "object";
+    return typeof JSON.parse(line) === "object";
   } catch {
     return false;
   }
 }
 
+/** A labelled text, and the line it starts on in its paste or file (1 is the first). */
+export interface LabelledRow {
+  text: string;
+  label: string;
+  line: number;
+}
+
 /** Rows of labelled texts read from a CSV or JSONL; `header`: a CSV's first row, if it named columns. */
 export interface LabelledRows {
-  rows: { text: string; label: string }[];
+  rows: LabelledRow[];
   header: string[] | null;
 }
 
 /**
  * `text,label` CSV (a header row is skipped: `isHeaderRow`; quotes as RFC 4180, and a quote inside
- * an unquoted cell kept as written) or JSONL of {text|input, label}. `knownLabels`: the adapter's,
- * which a first row's label that is one of them shows to be a sample.
+ * an unquoted cell kept as written) or JSONL of {text|input, label}, the first line saying which.
+ * One format throughout: a JSON object among CSV rows, or a line that is not one among JSONL, is
+ * refused, not stored as a text cut at its commas. Errors name the line as the user sees it, blank
+ * lines and a header counted. `knownLabels`: the adapter's, which a first row's label that is one
+ * of them shows to be a sample.
  */
 export function parseLabelledText(
   content: string,
@@ -71,24 +85,31 @@ export function parseLabelledText(
   if (isJsonl(content, fileName)) {
     const rows = content
       .split(/\r?\n/)
-      .filter((line) => line.trim() !== "")
-      .map((line, index) => {
-        const row = jsonRow(line, index);
+      .map((source, index) => ({ source, line: index + 1 }))
+      .filter(({ source }) => source.trim() !== "")
+      .map(({ source, line }) => {
+        const row = jsonRow(source, line);
         const text = row?.text ?? row?.input;
         if (typeof text !== "string" || typeof row?.label !== "string") {
-          throw new Error(`line ${index + 1}: expected {"text": "...", "label": "..."}`);
+          throw new Error(`line ${line}: expected {"text": "...", "label": "..."}`);
         }
-        return { text, label: row.label };
+        return { text, label: row.label, line };
       });
     return { rows, header: null };
   }
-  const all = csvRows(content).filter((row) => row.some((cell) => cell.trim() !== ""));
+  const all = csvRows(content).filter(({ cells }) => cells.some((cell) => cell.trim() !== ""));
   const [first, ...rest] = all;
-  const header = first && isHeaderRow(first, rest, knownLabels) ? first : null;
-  const rows = (header ? rest : all).map((row, index) => {
-    if (row.length < 2) throw new Error(`row ${index + 1}: expected text,label`);
+  const restCells = rest.map(({ cells }) => cells);
+  const header = first && isHeaderRow(first.cells, restCells, knownLabels) ? first.cells : null;
+  const rows = (header ? rest : all).map(({ cells, line, source }) => {
+    if (isJsonObject(source.trim())) {
+      throw new Error(
+        `line ${line}: a JSON object among CSV rows: one format per paste or file, so write it as text,label (or every row as JSONL)`,
+      );
+    }
+    if (cells.length < 2) throw new Error(`line ${line}: expected text,label`);
     // The label is the last column, so unquoted commas inside the text survive.
-    return { text: row.slice(0, -1).join(","), label: (row[row.length - 1] as string).trim() };
+    return { text: cells.slice(0, -1).join(","), label: (cells.at(-1) as string).trim(), line };
   });
   return { rows, header };
 }
@@ -159,7 +180,7 @@ export function aloneItemDetail(detail: string, itemName: string): string {
 
 /** Rows written back as `parseLabelledText` reads them: JSONL, or CSV lines quoted where needed. */
 export function formatLabelledText(
-  rows: { text: string; label: string }[],
+  rows: Pick<LabelledRow, "text" | "label">[],
   jsonl: boolean,
 ): string {
   const cell = (value: string) =>
@@ -167,30 +188,58 @@ export function formatLabelledText(
       ? `"${value.replaceAll('"', '""')}"`
       : value;
   return rows
-    .map((row) => (jsonl ? JSON.stringify(row) : `${cell(row.text)},${cell(row.label)}`))
+    .map(({ text, label }) =>
+      jsonl ? JSON.stringify({ text, label }) : `${cell(text)},${cell(label)}`,
+    )
     .join("\n");
 }
 
-/** One JSONL line as an object, or null; a line that is not JSON at all says which it is. */
+/**
+ * One JSONL line as an object, or null; a line that is not JSON at all says which it is, and a
+ * CSV row (one not even starting as an object) that the rows are JSONL.
+ */
 function jsonRow(
-  line: string,
-  index: number,
+  source: string,
+  line: number,
 ): { text?: unknown; input?: unknown; label?: unknown } | null {
+  if (!source.trimStart().startsWith("{")) {
+    throw new Error(
+      `line ${line}: not a JSON object among JSONL rows: one format per paste or file, so write it as {"text": "...", "label": "..."} (or every row as CSV)`,
+    );
+  }
   try {
-    const row: unknown = JSON.parse(line);
+    const row: unknown = JSON.parse(source);
     return typeof row === "object" ? row : null;
   } catch (error) {
-    throw new Error(`line ${index + 1}: not JSON (${(error as Error).message})`);
+    throw new Error(`line ${line}: not JSON (${(error as Error).message})`);
   }
 }
 
-function csvRows(content: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
+/** A CSV row's cells, the line it starts on, and its text as written (to tell a JSON line). */
+interface CsvRow {
+  cells: string[];
+  line: number;
+  source: string;
+}
+
+function csvRows(content: string): CsvRow[] {
+  const rows: CsvRow[] = [];
+  let cells: string[] = [];
   let cell = "";
   let quoted = false;
   /** Nothing of the cell read yet: only there does a quote open a quoted cell. */
   let cellStart = true;
+  /** The line being read, and where in `content` and on which line the row began. */
+  let line = 1;
+  let rowStart = 0;
+  let rowLine = 1;
+  const endRow = (end: number) => {
+    cells.push(cell);
+    rows.push({ cells, line: rowLine, source: content.slice(rowStart, end) });
+    cells = [];
+    cell = "";
+    cellStart = true;
+  };
   for (let i = 0; i < content.length; i++) {
     const char = content[i] as string;
     if (quoted) {
@@ -198,29 +247,30 @@ function csvRows(content: string): string[][] {
         cell += '"';
         i++;
       } else if (char === '"') quoted = false;
-      else cell += char;
+      else {
+        // A quoted cell may hold line breaks: the next row's line counts them.
+        if (char === "\n" || (char === "\r" && content[i + 1] !== "\n")) line++;
+        cell += char;
+      }
       continue;
     }
     if (char === '"' && cellStart) quoted = true;
     else if (char === ",") {
-      row.push(cell);
+      cells.push(cell);
       cell = "";
       cellStart = true;
       continue;
     } else if (char === "\n" || char === "\r") {
+      const end = i;
       if (char === "\r" && content[i + 1] === "\n") i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      cellStart = true;
+      endRow(end);
+      line++;
+      rowStart = i + 1;
+      rowLine = line;
       continue;
     } else cell += char;
     cellStart = false;
   }
-  if (cell !== "" || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
+  if (cell !== "" || cells.length > 0) endRow(content.length);
   return rows;
 }

@@ -16,6 +16,7 @@ import {
   decodeUtf8,
   formatLabelledText,
   isJsonl,
+  type LabelledRow,
   parseLabelledText,
   refusalScope,
 } from "./batches";
@@ -288,7 +289,7 @@ export function Samples({
             samples={known.ofLabel(label)}
             onImages={(files) => addImages(label, files)}
             onTexts={(texts) =>
-              upload(texts.map((text, k) => textItem(text, label, `${label} line ${k + 1}`)))
+              upload(texts.map(({ text, line }) => textItem(text, label, `${label} line ${line}`)))
             }
             onDeleteLabel={(control) => deleteLabel(label, control)}
             onDeleteSample={deleteSample}
@@ -301,7 +302,7 @@ export function Samples({
           knownLabels={labels}
           onHeader={setSkippedHeader}
           onRows={(rows) =>
-            upload(rows.map((row, k) => textItem(row.text, row.label, `row ${k + 1}`)))
+            upload(rows.map((row) => textItem(row.text, row.label, `line ${row.line}`)))
           }
           onError={action.setError}
         />
@@ -326,7 +327,7 @@ export function Samples({
                 );
                 setSkippedHeader(header);
                 await upload(
-                  rows.map((row, k) => textItem(row.text, row.label, `${file.name} row ${k + 1}`)),
+                  rows.map((row) => textItem(row.text, row.label, `${file.name} line ${row.line}`)),
                 );
               } catch (error) {
                 action.setError(error);
@@ -393,7 +394,7 @@ function PasteRows({
   knownLabels: string[];
   /** The first row, when it was read as column names and not sent. */
   onHeader: (header: string[] | null) => void;
-  onRows: (rows: { text: string; label: string }[]) => Promise<Outcome[] | null>;
+  onRows: (rows: LabelledRow[]) => Promise<Outcome[] | null>;
   onError: (error: unknown) => void;
 }) {
   const [content, setContent] = useDraft(`${adapterId}:rows`);
@@ -401,7 +402,7 @@ function PasteRows({
     <form
       onSubmit={async (e) => {
         e.preventDefault();
-        let rows: { text: string; label: string }[];
+        let rows: LabelledRow[];
         try {
           const parsed = parseLabelledText(content, "pasted.csv", knownLabels);
           rows = parsed.rows;
@@ -453,7 +454,8 @@ function LabelBox({
   modality: "image" | "text";
   samples: KnownSample[];
   onImages: (files: File[]) => void;
-  onTexts: (texts: string[]) => Promise<Outcome[] | null>;
+  /** The box's texts, each with its line in the box (blank lines counted). */
+  onTexts: (texts: { text: string; line: number }[]) => Promise<Outcome[] | null>;
   /** `control`: the button that asked, which the deletion takes away. */
   onDeleteLabel: (control: Element) => void;
   onDeleteSample: (sample: KnownSample, control: Element) => void;
@@ -531,7 +533,10 @@ function LabelBox({
         <form
           onSubmit={async (e) => {
             e.preventDefault();
-            const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
+            const lines = text
+              .split(/\r?\n/)
+              .map((line, k) => ({ text: line, line: k + 1 }))
+              .filter((line) => line.text.trim() !== "");
             if (lines.length === 0) return;
             const outcomes = await onTexts(lines);
             // What the API did not take stays, to correct and send again; all of it if the upload
@@ -539,7 +544,10 @@ function LabelBox({
             setText(
               outcomes === null
                 ? text
-                : lines.filter((_, k) => outcomes[k]?.status === "refused").join("\n"),
+                : lines
+                    .filter((_, k) => outcomes[k]?.status === "refused")
+                    .map((line) => line.text)
+                    .join("\n"),
             );
           }}
         >

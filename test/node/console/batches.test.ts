@@ -39,28 +39,28 @@ describe("parseLabelledText", () => {
   it("reads CSV with a header, quotes and commas inside the text", () => {
     const csv = 'text,label\n"a ""quoted"" word, and more",quotes\r\nplain text,plain\n\n';
     expect(parseLabelledText(csv, "rows.csv").rows).toEqual([
-      { text: 'a "quoted" word, and more', label: "quotes" },
-      { text: "plain text", label: "plain" },
+      { text: 'a "quoted" word, and more', label: "quotes", line: 2 },
+      { text: "plain text", label: "plain", line: 3 },
     ]);
   });
 
   it("keeps unquoted commas in the text: the label is the last column", () => {
     expect(parseLabelledText("one, two, three,count", "x.csv").rows).toEqual([
-      { text: "one, two, three", label: "count" },
+      { text: "one, two, three", label: "count", line: 1 },
     ]);
   });
 
   it("keeps a quote inside an unquoted cell as written", () => {
     expect(parseLabelledText('she said "stop, now" loudly,farewell', "x.csv").rows).toEqual([
-      { text: 'she said "stop, now" loudly', label: "farewell" },
+      { text: 'she said "stop, now" loudly', label: "farewell", line: 1 },
     ]);
   });
 
   it("skips a header row of other column names, says which, and only a header row", () => {
     const rows = [
-      { text: "good film", label: "pos" },
-      { text: "bad film", label: "neg" },
-      { text: "great film", label: "pos" },
+      { text: "good film", label: "pos", line: 2 },
+      { text: "bad film", label: "neg", line: 3 },
+      { text: "great film", label: "pos", line: 4 },
     ];
     const body = "good film,pos\nbad film,neg\ngreat film,pos";
     for (const header of ["Sentence,Category", "review,sentiment", "utterance_text,my.label"]) {
@@ -87,27 +87,57 @@ describe("parseLabelledText", () => {
 
   it("reads a CSV whose first text starts with a brace as CSV", () => {
     expect(parseLabelledText("{braces} in text,odd\nplain,even", "pasted.csv").rows).toEqual([
-      { text: "{braces} in text", label: "odd" },
-      { text: "plain", label: "even" },
+      { text: "{braces} in text", label: "odd", line: 1 },
+      { text: "plain", label: "even", line: 2 },
     ]);
   });
 
   it("reads JSONL with text or input", () => {
     const jsonl = '{"text": "a", "label": "x"}\n{"input": "b", "label": "y"}\n';
     expect(parseLabelledText(jsonl, "rows.jsonl").rows).toEqual([
-      { text: "a", label: "x" },
-      { text: "b", label: "y" },
+      { text: "a", label: "x", line: 1 },
+      { text: "b", label: "y", line: 2 },
     ]);
   });
 
-  it("says which row is wrong", () => {
-    expect(() => parseLabelledText("just text", "x.csv")).toThrow("row 1: expected text,label");
+  it("says which line is wrong, as the user sees it: a header and blank lines counted", () => {
+    expect(() => parseLabelledText("just text", "x.csv")).toThrow("line 1: expected text,label");
+    expect(() => parseLabelledText("text,label\na,x\n\nb,y\njust text", "x.csv")).toThrow(
+      "line 5: expected text,label",
+    );
+    // A quoted text over two lines is one row: the next starts on the line after both.
+    expect(parseLabelledText('"two\nlines",x\r\nnext,y', "x.csv").rows[1]).toEqual({
+      text: "next",
+      label: "y",
+      line: 3,
+    });
+    expect(() =>
+      parseLabelledText('{"text": "a", "label": "x"}\n\n{"text": 1}', "x.jsonl"),
+    ).toThrow("line 3");
     expect(() => parseLabelledText('{"text": 1}', "x.jsonl")).toThrow("line 1");
     // A line that is not JSON at all is named too, not only the parser's complaint.
-    expect(() => parseLabelledText('{"text": "a", "label": "x"}\nnot json', "x.jsonl")).toThrow(
+    expect(() => parseLabelledText('{"text": "a", "label": "x"}\n{not json', "x.jsonl")).toThrow(
       "line 2: not JSON",
     );
-    expect(() => parseLabelledText("null", "x.jsonl")).toThrow("line 1: expected");
+    expect(() => parseLabelledText("[]", "x.jsonl")).toThrow("line 1: not a JSON object");
+    expect(() => parseLabelledText("{}", "x.jsonl")).toThrow("line 1: expected");
+  });
+
+  it("reads a paste as one format: a JSON line among CSV rows, or a CSV row in JSONL, is refused", () => {
+    const mixed = 'shares fell,finance\n{"text":"bond yields climbed","label":"finance"}';
+    expect(() => parseLabelledText(mixed, "pasted.csv")).toThrow(
+      "line 2: a JSON object among CSV rows",
+    );
+    // After a header too, and whatever the lines between.
+    expect(() =>
+      parseLabelledText(`text,label\nshares fell,finance\n\n ${mixed.split("\n")[1]} `, "x.csv"),
+    ).toThrow("line 4: a JSON object among CSV rows");
+    const jsonl = '{"text":"bond yields climbed","label":"finance"}\nshares fell,finance';
+    expect(() => parseLabelledText(jsonl, "pasted.csv")).toThrow(
+      "line 2: not a JSON object among JSONL rows",
+    );
+    // A text that only starts or ends with a brace is a CSV text still.
+    expect(parseLabelledText("a,x\n{braces} here,y", "x.csv").rows).toHaveLength(2);
   });
 });
 
