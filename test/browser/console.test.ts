@@ -601,6 +601,31 @@ describe("the console", () => {
     const named = problem.detail.replace(/^input 0\b/, `"${broken.name}"`);
     expect(await row.textContent()).toContain(`${problem.title}: ${named}`);
     await shot("7-refused-file");
+    // The server gone mid-upload (its uploads cut after the first here; 400 px pictures go one per
+    // request): the outcomes say which picture it stored, which request got no answer, and which
+    // were not sent, to pick again, beside the "No answer".
+    let uploadsAnswered = 1;
+    const uploadsCut = (url: URL) => url.pathname.endsWith("/samples");
+    await page.route(uploadsCut, (route) =>
+      route.request().method() !== "POST" || uploadsAnswered-- > 0
+        ? route.continue()
+        : route.abort("connectionrefused"),
+    );
+    await page
+      .locator('[data-label="green"] input[type=file]')
+      .setInputFiles([30, 31, 32, 33].map((k) => picture("green", k, 400)));
+    await until(() => page.locator('[role="tabpanel"] .error').first().textContent()).toContain(
+      "could not be reached",
+    );
+    await page.unroute(uploadsCut);
+    const outcomes = page.locator('[data-testid="upload-outcomes"] tbody tr');
+    expect(await outcomes.allTextContents()).toEqual([
+      expect.stringMatching(/^green-31\.png\s*green\s*added/),
+      expect.stringMatching(/sent, no answer: perhaps not stored/),
+      expect.stringMatching(/not sent: no answer/),
+      expect.stringMatching(/not sent: no answer/),
+    ]);
+    expect(await page.getByTestId("upload-progress").textContent()).toBe("uploaded 1 of 4");
     // A picture over the API's pixel limit (a photo's size) is scaled down first, and said so:
     // added, not refused; in Try it too.
     await page

@@ -9,7 +9,7 @@
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { LIMITS as PROTOCOL_LIMITS } from "../../../adapters/limits";
 import { textFieldProblems } from "../../routes/text-characters";
-import { ApiError, call, path } from "./api";
+import { ApiError, call, NetworkError, path } from "./api";
 import {
   aloneItemDetail,
   batches,
@@ -108,11 +108,13 @@ export function Samples({
     const { done, total, oneByOne } = uploads.current;
     setProgress({ done, total, oneByOne });
   };
-  /** This upload's outcomes, in the items' order; null if it stopped short (no answer, say). */
+  /**
+   * This upload's outcomes, in the items' order; null if some item has none (the key refused, say).
+   * An upload stopped short lists what was stored, and what to send again.
+   */
   const upload = (items: Item[]): Promise<Outcome[] | null> => {
     const run = uploads.current;
-    const sent: Outcome[] = [];
-    let finished = false;
+    const told: Outcome[] = [];
     if (run.inFlight === 0) {
       run.done = 0;
       run.total = 0;
@@ -121,10 +123,11 @@ export function Samples({
     run.inFlight += 1;
     run.total += items.length;
     showProgress();
-    // Each outcome is shown once known: a refused batch's items go one request each.
-    const settled = (outcomes: Outcome[]) => {
-      sent.push(...outcomes);
-      run.done += outcomes.length;
+    // Each outcome is shown once known: a refused batch's items go one request each. The bar
+    // counts those the API answered, not those an upload stopped short did not send.
+    const settled = (outcomes: Outcome[], answered = true) => {
+      told.push(...outcomes);
+      if (answered) run.done += outcomes.length;
       showProgress();
       setOutcomes((shown) => [...shown, ...outcomes]);
     };
@@ -137,18 +140,25 @@ export function Samples({
               await refreshCounts();
             }
           } catch (error) {
-            if (!(error instanceof UploadStopped)) throw error;
-            // Items are settled in order: the ones after the last settled were not taken.
-            settled(items.slice(sent.length).map((item) => notTaken(item, error.reason)));
+            // The server gone between two requests (a restart): the next is not sent.
+            const stop = error instanceof NetworkError ? new UploadStopped(error, 0) : error;
+            if (!(stop instanceof UploadStopped)) throw error;
+            // Items are settled in order: the ones after the last settled have no answer.
+            const rest = items.slice(told.length);
+            settled(
+              rest.map((item, k) => notTaken(item, stop.reason, k < stop.unanswered)),
+              false,
+            );
             await refreshCounts();
+            // Said above the outcomes, as any call that gets no answer is.
+            if (stop.reason instanceof NetworkError) throw stop.reason;
           }
-          finished = true;
         })
         .finally(() => {
           run.inFlight -= 1;
         }),
     );
-    return run.queue.then(() => (finished ? sent : null));
+    return run.queue.then(() => (told.length === items.length ? told : null));
   };
 
   /**
@@ -181,7 +191,14 @@ export function Samples({
   }
 
   async function sendBatch(group: Item[]): Promise<Outcome[]> {
-    const result = await call<UploadResult>("POST", samplesPath, requestBody(group));
+    let result: UploadResult;
+    try {
+      result = await call<UploadResult>("POST", samplesPath, requestBody(group));
+    } catch (error) {
+      // Sent, and no answer: the server may have stored them or not.
+      if (error instanceof NetworkError) throw new UploadStopped(error, group.length);
+      throw error;
+    }
     await Promise.all(
       group.map(async (item, k) => {
         const sample = result.samples[k];
@@ -411,8 +428,8 @@ function PasteRows({
           onError(error);
           return;
         }
-        // What the API did not take stays, to correct and send again; all of it if the upload
-        // stopped short (no answer).
+        // What the API did not take stays, to correct and send again; all of it if some row got
+        // no outcome (the key refused, say).
         const outcomes = await onRows(rows);
         if (outcomes === null) return;
         const refused = rows.filter((_, k) => outcomes[k]?.status === "refused");
@@ -539,8 +556,8 @@ function LabelBox({
               .filter((line) => line.text.trim() !== "");
             if (lines.length === 0) return;
             const outcomes = await onTexts(lines);
-            // What the API did not take stays, to correct and send again; all of it if the upload
-            // stopped short (no answer).
+            // What the API did not take stays, to correct and send again; all of it if some line got
+            // no outcome (the key refused, say).
             setText(
               outcomes === null
                 ? text
@@ -612,19 +629,29 @@ function LabelBox({
   );
 }
 
-/** The API refused something no item alone would escape: the rest of the upload is not sent. */
+/**
+ * The upload stops: the API refused something no item alone would escape, or the server did not
+ * answer. `unanswered`: how many of the items left were in the request that got no answer.
+ */
 class UploadStopped extends Error {
-  constructor(readonly reason: ApiError) {
+  constructor(
+    readonly reason: ApiError | NetworkError,
+    readonly unanswered = 0,
+  ) {
     super(reason.message);
   }
 }
 
-function notTaken(item: Item, reason: ApiError): Outcome {
+/** An item the upload stopped short of: sent with no answer, or not sent. */
+function notTaken(item: Item, reason: ApiError | NetworkError, unanswered: boolean): Outcome {
+  const why = reason instanceof ApiError ? `${reason.title}: ${reason.detail}` : "no answer";
   return {
     name: item.name,
     label: item.label,
     status: "refused",
-    detail: `not sent: ${reason.title}: ${reason.detail}`,
+    detail: unanswered
+      ? "sent, no answer: perhaps not stored, send it again (if it was, it is listed as a duplicate)"
+      : `not sent: ${why}`,
   };
 }
 
