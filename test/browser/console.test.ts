@@ -670,6 +670,15 @@ describe("the console", () => {
     await until(() =>
       page.evaluate<string | null>("document.activeElement?.getAttribute('aria-label') ?? null"),
     ).toBe("many samples");
+    // A sample deleted elsewhere (another tab, the API) and then here: gone, as asked, not an error.
+    const { items } = await api<{ items: { id: string }[] }>(
+      `/v1/adapters/${madeElsewhere.id}/samples?label=many&limit=1`,
+    );
+    await api(`/v1/adapters/${madeElsewhere.id}/samples/${items[0]?.id}`, { method: "DELETE" });
+    await many.getByRole("button", { name: /^delete many sample 1(:|$)/ }).click();
+    await until(() => page.getByTestId("count-many").textContent()).toBe("49");
+    expect(await shownTexts()).toBe(49);
+    expect(await page.locator('[role="tabpanel"] .error').count()).toBe(0);
     await page.getByRole("button", { name: "← Adapters" }).click();
     // A fusion the isolate cannot hold (two MobileNetV2s' wasm heaps) is refused with the API's detail.
     await page.getByLabel("Name", { exact: true }).fill("fused");

@@ -241,7 +241,14 @@ export function Samples({
     refocusInCard(
       control,
       action.run(async () => {
-        await call("DELETE", `${samplesPath}/${path(sample.id)}`);
+        try {
+          await call("DELETE", `${samplesPath}/${path(sample.id)}`);
+        } catch (error) {
+          // Deleted already (another tab, the API): what was asked is done.
+          if (!(error instanceof ApiError && error.type === "/problems/sample-not-found")) {
+            throw error;
+          }
+        }
         known.forget(sample.id);
         await refreshCounts();
       }),
