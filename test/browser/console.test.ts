@@ -279,6 +279,12 @@ describe("the console", () => {
         focused: tab === tab.ownerDocument.activeElement,
       })),
     ).toEqual({ selected: "true", focused: true });
+    // The focus ring, black outside white, shows on the panels, white and the blue tabs alike.
+    expect(
+      await page.evaluate<string[]>(
+        "(({ outlineColor, boxShadow }) => [outlineColor, boxShadow])(getComputedStyle(document.activeElement))",
+      ),
+    ).toEqual(["rgb(0, 0, 0)", "rgb(255, 255, 255) 0px 0px 0px 2px"]);
     await page.getByRole("button", { name: "Train", exact: true }).click();
     const showReport = page.getByRole("button", { name: "Show the report of version 1" });
     await showReport.waitFor({ timeout: JOB_TIMEOUT });
