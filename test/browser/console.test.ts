@@ -685,6 +685,11 @@ describe("the console", () => {
     await until(() => page.getByTestId("count-many").textContent()).toBe("49");
     expect(await shownTexts()).toBe(49);
     expect(await page.locator('[role="tabpanel"] .error').count()).toBe(0);
+    // The focus is on the next sample's delete button, so the keyboard deletes several in a row.
+    await until(() => activeLabel()).toMatch(/^delete many sample 1(:|$)/);
+    await page.keyboard.press("Enter");
+    await until(() => page.getByTestId("count-many").textContent()).toBe("48");
+    await until(() => activeLabel()).toMatch(/^delete many sample 1(:|$)/);
     await page.getByRole("button", { name: "← Adapters" }).click();
     // A fusion the isolate cannot hold (two MobileNetV2s' wasm heaps) is refused with the API's detail.
     await page.getByLabel("Name", { exact: true }).fill("fused");
@@ -883,6 +888,10 @@ describe("the console", () => {
     await page.getByRole("button", { name: "Run selection" }).click();
     await page.getByRole("button", { name: "Cancel" }).click();
     await until(() => page.getByTestId("job-status").textContent()).toMatch(/^cancelled/);
+    // The Cancel gone, the focus stays in its form, not on the card's heading.
+    await until(() =>
+      page.evaluate<boolean>("document.activeElement?.closest('form') !== null"),
+    ).toBe(true);
     await page.getByRole("button", { name: "Run selection" }).click();
     await page.getByTestId("pareto-plot").waitFor({ timeout: JOB_TIMEOUT });
     const adapter = await currentAdapter("topics");

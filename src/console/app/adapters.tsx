@@ -9,7 +9,7 @@ import { call, path } from "./api";
 import { fusableLayers, fusionHeadTypes, fusionId, fusionPartners, partnerLayer } from "./fusion";
 import type { Tab } from "./route";
 import { type Adapter, type Backbone, catalogueEntry, headTypesFor, isFusion } from "./types";
-import { Card, ErrorBox, HeadTypeSelect, mib, refocusInCard, useAction } from "./ui";
+import { Card, ErrorBox, HeadTypeSelect, keepFocusNear, mib, useAction } from "./ui";
 import { useRoute } from "./use-route";
 
 export function AdapterList() {
@@ -118,7 +118,7 @@ export function AdapterList() {
                         confirm(
                           `Delete adapter "${adapter.name}" with its samples and versions?`,
                         ) &&
-                        refocusInCard(
+                        keepFocusNear(
                           event.currentTarget,
                           action.run(async () => {
                             await call("DELETE", `/v1/adapters/${path(adapter.id)}`);

@@ -3,7 +3,7 @@
 import type { RefObject } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { callAdmin, listAll, path } from "./api";
-import { Card, ErrorBox, refocusInCard, useAction } from "./ui";
+import { Card, ErrorBox, keepFocusNear, useAction } from "./ui";
 
 interface Tenant {
   id: string;
@@ -75,7 +75,7 @@ export function AdminPanel({ onUseKey }: { onUseKey: (key: string) => void }) {
                   confirm(
                     `Delete tenant "${tenant.name}" with all its adapters, samples, versions and keys?`,
                   ) &&
-                  refocusInCard(
+                  keepFocusNear(
                     event.currentTarget,
                     action.run(async () => {
                       await callAdmin("DELETE", `/v1/tenants/${path(tenant.id)}`);
@@ -160,7 +160,7 @@ function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: stri
                     class="danger"
                     onClick={(event) =>
                       confirm(`Revoke key ${key.hint}…? Clients using it stop working.`) &&
-                      refocusInCard(
+                      keepFocusNear(
                         event.currentTarget,
                         action.run(async () => {
                           await callAdmin("DELETE", `${keysPath}/${path(key.id)}`);

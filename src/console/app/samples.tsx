@@ -26,7 +26,7 @@ import { type KnownSample, knownSamples, loadKnownSamples, sha256Hex } from "./k
 import { movedIndex } from "./roving-focus";
 import { SamplePreview } from "./sample-preview";
 import type { SampleCounts, UploadResult } from "./types";
-import { Card, ErrorBox, plural, refocusInCard, useAction } from "./ui";
+import { Card, ErrorBox, keepFocusNear, plural, useAction } from "./ui";
 
 /** Training needs at least this many distinct samples per label, and two labels (README, Limits). */
 export const MIN_PER_LABEL = PROTOCOL_LIMITS.minSamplesPerClass;
@@ -222,9 +222,9 @@ export function Samples({
     await upload(items);
   };
 
-  const deleteLabel = (label: string, control: Element) =>
+  const deleteLabel = (label: string, control: HTMLElement) =>
     confirm(`Delete every sample labelled "${label}"?`) &&
-    refocusInCard(
+    keepFocusNear(
       control,
       action.run(async () => {
         // A label added here with no sample yet exists only in this tab: nothing to ask the API.
@@ -237,8 +237,8 @@ export function Samples({
       }),
     );
 
-  const deleteSample = (sample: KnownSample, control: Element) =>
-    refocusInCard(
+  const deleteSample = (sample: KnownSample, control: HTMLElement) =>
+    keepFocusNear(
       control,
       action.run(async () => {
         try {
@@ -481,8 +481,8 @@ function LabelBox({
   /** The box's texts, each with its line in the box (blank lines counted). */
   onTexts: (texts: { text: string; line: number }[]) => Promise<Outcome[] | null>;
   /** `control`: the button that asked, which the deletion takes away. */
-  onDeleteLabel: (control: Element) => void;
-  onDeleteSample: (sample: KnownSample, control: Element) => void;
+  onDeleteLabel: (control: HTMLElement) => void;
+  onDeleteSample: (sample: KnownSample, control: HTMLElement) => void;
 }) {
   const [over, setOver] = useState(false);
   const [text, setText] = useDraft(`${adapterId}:label:${label}`);

@@ -107,17 +107,51 @@ export function JobProgress({ job, unreachableFor = 0 }: { job: Job; unreachable
   );
 }
 
+/** What may take the focus; whether it does (not disabled, say) is known only by trying. */
+const FOCUSABLE = "button, a[href], input, select, textarea, [tabindex]";
+
+const focusables = (within: Element) => [...within.querySelectorAll<HTMLElement>(FOCUSABLE)];
+
 /**
- * Once `done`, if the control that started it is gone (a deleted row, a Cancel once the job ended),
- * the focus moves to the heading of its card rather than to the top of the page.
+ * Once `done`, if the control that started it is gone (a deleted row, an Activate once its version
+ * is active, a Cancel once the job ended), the focus stays near it rather than jumping to a heading
+ * or the top of the page: on what is left of its row (the version just activated), else on the same
+ * control in the row that took its place (the next sample's delete, so that the keyboard deletes
+ * several in a row) or in the row before, else on the nearest control before it (after a Cancel),
+ * else on its list, else on the heading of its card.
  */
-export async function refocusInCard(control: Element, done: Promise<unknown>): Promise<void> {
+export async function keepFocusNear(control: HTMLElement, done: Promise<unknown>): Promise<void> {
+  const row = control.closest("li, tr");
+  const list = row?.parentElement;
+  const at = row && list ? [...list.children].indexOf(row) : -1;
+  const place = row ? focusables(row).indexOf(control) : -1;
+  const siblings = control.parentElement ? focusables(control.parentElement) : [];
+  const before = siblings.slice(0, siblings.indexOf(control)).reverse();
   const heading = control.closest(".card")?.querySelector<HTMLElement>("h2");
   await done;
   // After the render that took the control away.
   setTimeout(() => {
-    if (!control.isConnected) heading?.focus();
+    if (control.isConnected) return;
+    const peer = (index: number) => {
+      const other = list?.children[index];
+      return other ? focusables(other)[place] : undefined;
+    };
+    const candidates = [
+      ...(row?.isConnected ? focusables(row) : []),
+      peer(at),
+      peer(at - 1),
+      ...before,
+      list,
+      heading,
+    ];
+    candidates.find((candidate) => candidate instanceof HTMLElement && takesFocus(candidate));
   });
+}
+
+function takesFocus(element: HTMLElement): boolean {
+  if (!element.isConnected) return false;
+  element.focus();
+  return document.activeElement === element;
 }
 
 /** Cancels a queued or running job; it stops at its next step and publishes nothing. */
@@ -143,7 +177,7 @@ export function CancelJob({
         if (inFlight.current) return;
         inFlight.current = true;
         setCancelling(true);
-        refocusInCard(
+        keepFocusNear(
           event.currentTarget,
           call<Job>("POST", `/v1/jobs/${path(job.id)}/cancel`)
             .then(onCancelled, onError)

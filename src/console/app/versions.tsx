@@ -6,7 +6,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, callDownload, listAll, path } from "./api";
 import type { Adapter, HeadVersion } from "./types";
-import { Card, ErrorBox, fixed, refocusInCard, useAction } from "./ui";
+import { Card, ErrorBox, fixed, keepFocusNear, useAction } from "./ui";
 
 export function Versions({
   adapter,
@@ -105,7 +105,7 @@ export function Versions({
                       type="button"
                       aria-label={`activate v${v.version}`}
                       onClick={(event) =>
-                        refocusInCard(
+                        keepFocusNear(
                           event.currentTarget,
                           action.run(async () => {
                             await call("POST", `${versionsPath}/${v.version}/activate`);
