@@ -467,6 +467,13 @@ describe("the console", () => {
     // While it runs (mid-cross-validation here), the "activate" box says what the training asked, and is not a choice.
     const activateBox = page.getByLabel("make the new version active");
     expect([await activateBox.isChecked(), await activateBox.isDisabled()]).toEqual([true, true]);
+    // A screen reader hears the stage and a rounded percentage, not each epoch's message: the
+    // full progress is shown, outside the live region.
+    expect(await page.getByTestId("job-announcement").textContent()).toMatch(
+      /^(running( \S+)? \d+%|succeeded)$/,
+    );
+    expect(await page.locator('[role="status"] [data-testid="job-status"]').count()).toBe(0);
+    expect(await page.locator('[aria-live] [data-testid="job-status"]').count()).toBe(0);
     // The MLP trains in epochs: its validation loss draws a learning curve as it goes, completed
     // from the report once trained (the job's events sample its progress, so they may skip epochs).
     const curvePoints = () => page.locator('[data-testid="learning-curve"] circle').count();

@@ -3,6 +3,7 @@
 import type { ComponentChildren } from "preact";
 import { useRef, useState } from "preact/hooks";
 import { ApiError, call, hasEnded, NetworkError, path } from "./api";
+import { type Announcement, nextAnnouncement } from "./job-announcement";
 import type { Job } from "./types";
 
 export function ErrorBox({ error }: { error: unknown }) {
@@ -81,11 +82,24 @@ export const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 /**
  * A job's progress as last heard. `unreachableFor`: seconds the server has not answered, said so
- * that a frozen bar is not taken for a job that hangs.
+ * that a frozen bar is not taken for a job that hangs. Shown in full; a screen reader hears a short
+ * announcement of it now and then (./job-announcement.ts).
  */
 export function JobProgress({ job, unreachableFor = 0 }: { job: Job; unreachableFor?: number }) {
+  const announced = useRef<Announcement | null>(null);
+  const state = {
+    status: job.status,
+    stage: job.progress.stage,
+    fraction: job.progress.fraction,
+    ended: hasEnded(job),
+    unreachable: unreachableFor > 0,
+  };
+  announced.current = nextAnnouncement(announced.current, state, Date.now()) ?? announced.current;
   return (
-    <div class="job" aria-live="polite">
+    <div class="job">
+      <span class="visually-hidden" role="status" data-testid="job-announcement">
+        {announced.current?.text}
+      </span>
       <progress max={1} value={job.progress.fraction} aria-label="job progress" />
       <span data-testid="job-status">
         {job.status} {job.progress.stage ?? ""} {percent(job.progress.fraction, 0)}
