@@ -586,6 +586,10 @@ describe("the console", () => {
     );
     await page.getByRole("button", { name: "activate v1" }).click();
     await until(() => page.getByTestId("active-version").textContent()).toBe("1");
+    // The Activate gone, the focus stays in its row, on the version's report, named as such; the
+    // actions column is named for a screen reader too.
+    await until(() => activeLabel()).toBe("v1: report of version 1");
+    expect(await page.locator('[data-testid="versions"] th').last().textContent()).toBe("Actions");
   });
 
   it("shows the API's problem for a file it refuses, per file", async () => {

@@ -92,7 +92,9 @@ export function AdapterList() {
                 <th>backbone</th>
                 <th>default head</th>
                 <th>active</th>
-                <th />
+                <th>
+                  <span class="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -144,7 +144,9 @@ function TenantKeys({ tenant, onUseKey }: { tenant: Tenant; onUseKey: (key: stri
             <tr>
               <th>key</th>
               <th>created</th>
-              <th />
+              <th>
+                <span class="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>

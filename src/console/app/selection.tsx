@@ -142,7 +142,9 @@ export function Selection({
                   <th>macro-F1 (CV)</th>
                   <th>latency ms/item</th>
                   <th>status</th>
-                  <th />
+                  <th>
+                    <span class="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>

@@ -49,14 +49,22 @@ export function Versions({
               <th>ECE</th>
               <th>created</th>
               <th>export</th>
-              <th />
+              <th>
+                <span class="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {versions.map((v) => (
               <tr key={v.version} data-version={v.version} class={v.active ? "active" : ""}>
                 <td>
-                  <button type="button" class="link" onClick={() => onShow(v.version)}>
+                  {/* Named in full: "v1" alone, read out of the table, says nothing of a report. */}
+                  <button
+                    type="button"
+                    class="link"
+                    aria-label={`v${v.version}: report of version ${v.version}`}
+                    onClick={() => onShow(v.version)}
+                  >
                     v{v.version}
                   </button>
                 </td>
