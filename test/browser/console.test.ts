@@ -479,6 +479,8 @@ describe("the console", () => {
     const curvePoints = () => page.locator('[data-testid="learning-curve"] circle').count();
     const showReport = page.getByRole("button", { name: "Show the report of version 2" });
     await showReport.waitFor({ timeout: JOB_TIMEOUT });
+    // Once it ended, the form shows the head type chosen before the reload, not the default.
+    expect(await page.getByLabel("Head type").inputValue()).toBe("mlp");
     await until(curvePoints).toBeGreaterThan(1);
     await shot("5-learning-curve");
     await showReport.click();

@@ -2,7 +2,8 @@
  * Text typed or pasted into a box, kept in the tab's sessionStorage until the API has taken it, so
  * that a session that ends (a revoked key, a reload) does not lose it: signing in again with a key
  * of the same tenant brings it back in the same box. So are the labels added in the console, which
- * the API knows only once they have samples (`useDraftList`). Drafts are the signed-in tenant's: signing in
+ * the API knows only once they have samples (`useDraftList`), and the head type a Train form chose
+ * (./train.tsx). Drafts are the signed-in tenant's: signing in
  * as another tenant, or signing out on purpose, forgets the others (`keepDraftsOf`, `forgetDrafts`).
  */
 

@@ -9,6 +9,7 @@ import type { Ref } from "preact";
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { ApiError, call, fetchVersion, followJob, hasEnded, path, recentJobs } from "./api";
 import { LearningCurve } from "./charts";
+import { useDraft } from "./drafts";
 import { type EpochPoint, epochPoint, linear, reportCurves, withEpoch } from "./plots";
 import { AbstainNote } from "./report";
 import {
@@ -32,7 +33,11 @@ export function Train({
   onTrained: () => Promise<void>;
   onShowReport: (version: number) => void;
 }) {
-  const [headType, setHeadType] = useState(adapter.headType);
+  // Kept in the tab (./drafts.ts), not in this view alone: a reload or a change of tab while a
+  // training runs (a server restart, say) would bring the form back to the adapter's default
+  // once the training ended.
+  const [chosenHeadType, setHeadType] = useDraft(`${adapter.id}:train-head-type`);
+  const headType = headTypes.includes(chosenHeadType) ? chosenHeadType : adapter.headType;
   const [activate, setActivate] = useState(true);
   const [choices, setChoices] = useState<TrainChoices>(NO_CHOICES);
   const [invalid, setInvalid] = useState<PercentField | null>(null);
