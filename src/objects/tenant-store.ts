@@ -24,7 +24,7 @@ import { now } from "../storage/clock";
 import { activationKey } from "../storage/cut-activations";
 import { assertEmbeddedInAdapterSpace, assertVersionFitsAdapter } from "../storage/embedding-space";
 import { adapterPrefix, deleteHeads, tenantPrefix, writeActivePointer } from "../storage/heads";
-import type { JobProgress } from "../storage/jobs-table";
+import type { Idempotency, JobProgress } from "../storage/jobs-table";
 import { attempt } from "../storage/outcome";
 import type { CreatedPosition, PageRequest } from "../storage/page";
 import {
@@ -278,9 +278,11 @@ export class TenantStore extends DurableObject<Bindings> {
 
   // Training jobs.
 
-  startTraining(adapterId: string, request: TrainRequest) {
+  startTraining(adapterId: string, request: TrainRequest, idempotency?: Idempotency) {
     return attempt(() => {
       const adapter = this.state.adapters.get(adapterId);
+      const replayed = this.state.jobs.replay(adapterId, "training", idempotency);
+      if (replayed) return replayed;
       const counts = this.state.samples.counts(adapterId);
       assertTrainable(counts);
       // The protocol deduplicates by embedding: refused now rather than failed once queued.
@@ -297,29 +299,41 @@ export class TenantStore extends DurableObject<Bindings> {
       if (headType === "finetune" && adapter.headType !== "finetune") {
         assertRetained(this.state.samples.rawSamples(adapterId), EMBEDDED_AGAIN.atTheCut);
       }
-      return this.enqueue(adapterId, "training", request);
+      return this.enqueue(adapterId, "training", request, idempotency);
     });
   }
 
   // Backbone selection, and switching to the chosen backbone: both re-embed the raw uploads.
 
-  startSelection(adapterId: string, request: SelectionRequest) {
+  startSelection(adapterId: string, request: SelectionRequest, idempotency?: Idempotency) {
     return attempt(() => {
       this.state.adapters.get(adapterId);
+      const replayed = this.state.jobs.replay(adapterId, "selection", idempotency);
+      if (replayed) return replayed;
       assertTrainable(this.state.samples.counts(adapterId), "k-fold cross-validation");
       assertRetained(this.state.samples.rawSamples(adapterId));
-      return this.enqueue(adapterId, "selection", request);
+      return this.enqueue(adapterId, "selection", request, idempotency);
     });
   }
 
-  startSwitch(adapterId: string, request: SwitchRequest) {
+  startSwitch(adapterId: string, request: SwitchRequest, idempotency?: Idempotency) {
     return attempt(() => {
       this.state.adapters.get(adapterId);
+      const replayed = this.state.jobs.replay(adapterId, "switch", idempotency);
+      if (replayed) return replayed;
       const counts = this.state.samples.counts(adapterId);
       assertTrainable(counts);
       assertWithinTrainingBudget(counts, request.dim, `switching to ${request.backbone}`);
       assertRetained(this.state.samples.rawSamples(adapterId));
-      return this.enqueue(adapterId, "switch", request);
+      return this.enqueue(adapterId, "switch", request, idempotency);
+    });
+  }
+
+  /** The job an Idempotency-Key started on the adapter with the same request, if any (JobsTable.replay). */
+  replayedJob(adapterId: string, kind: JobKind, idempotency: Idempotency) {
+    return attempt(() => {
+      this.state.adapters.get(adapterId);
+      return this.state.jobs.replay(adapterId, kind, idempotency) as JobRecord | null;
     });
   }
 
@@ -460,8 +474,13 @@ export class TenantStore extends DurableObject<Bindings> {
   }
 
   /** Queues the job and hands it to its runner; the watchdog retries the hand-over if it is lost. */
-  private async enqueue<K extends JobKind>(adapterId: string, kind: K, request: JobRequestOf[K]) {
-    const job = this.state.jobs.enqueue(adapterId, kind, request, now());
+  private async enqueue<K extends JobKind>(
+    adapterId: string,
+    kind: K,
+    request: JobRequestOf[K],
+    idempotency: Idempotency | undefined,
+  ) {
+    const job = this.state.jobs.enqueue(adapterId, kind, request, now(), idempotency);
     await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS);
     try {
       await this.runnerOf(job).start(this.ticket(job));

@@ -12,6 +12,7 @@ import { recommendedTarget, switchRequest } from "../selection/switch-target";
 import { unwrap } from "../storage/outcome";
 import type { TenantEnv } from "../tenants/context";
 import { tenantRoute } from "./authenticated-route";
+import { earlierJob, IDEMPOTENCY_DESCRIPTION, idempotencyOf } from "./idempotency";
 import { locate } from "./locations";
 import { AdapterIdParams, jsonBody, jsonContent } from "./openapi-parts";
 import { PAGE_LIMITS } from "./pagination";
@@ -25,6 +26,7 @@ const startSelection = tenantRoute({
   tags: ["selection"],
   summary:
     "Rank backbones on the adapter's retained samples (cross-validated logistic head, LogME, prototype LOO, latency), and with includeFinetune frozen against top unfrozen on the leading backbone with a trainable top; the job's report holds the ranking",
+  description: IDEMPOTENCY_DESCRIPTION,
   request: {
     params: AdapterIdParams,
     body: { ...jsonBody(SelectionRequestSchema), required: false },
@@ -41,6 +43,7 @@ const applySelection = tenantRoute({
   tags: ["selection"],
   summary:
     "Switch the adapter to the recommended (or a named) backbone: re-embed its retained samples, train, publish and activate a new head version",
+  description: IDEMPOTENCY_DESCRIPTION,
   request: {
     params: AdapterIdParams,
     body: { ...jsonBody(ApplyRequestSchema), required: false },
@@ -58,6 +61,9 @@ export function selectionRoutes() {
       const request = c.req.valid("json") ?? {};
       const { backbones: pool } = c.var;
       const { store } = c.var.tenant;
+      const idempotency = idempotencyOf(c, request);
+      const earlier = await earlierJob(store, adapterId, "selection", idempotency);
+      if (earlier) return c.json(locate(c, "job", earlier), 202);
       if (request.backbones || request.includeFinetune) {
         const modality = pool.modality(unwrap(await store.getAdapter(adapterId)).backbone);
         // Refused now, rather than a job that silently measures nothing.
@@ -67,12 +73,17 @@ export function selectionRoutes() {
           assertFinetuneCandidate(pool, selectionCandidates(pool, modality, request), modality);
         }
       }
-      return c.json(locate(c, "job", unwrap(await store.startSelection(adapterId, request))), 202);
+      const job = unwrap(await store.startSelection(adapterId, request, idempotency));
+      return c.json(locate(c, "job", job), 202);
     })
     .openapi(applySelection, async (c) => {
       const { adapterId } = c.req.valid("param");
-      const { jobId, backbone, layer, seed } = c.req.valid("json") ?? {};
+      const body = c.req.valid("json") ?? {};
+      const { jobId, backbone, layer, seed } = body;
       const { store } = c.var.tenant;
+      const idempotency = idempotencyOf(c, body);
+      const earlier = await earlierJob(store, adapterId, "switch", idempotency);
+      if (earlier) return c.json(locate(c, "job", earlier), 202);
       const adapter = unwrap(await store.getAdapter(adapterId));
       // The named job, or the newest page of jobs to find the latest finished selection in.
       const named = jobId ? await store.getJob(jobId) : null;
@@ -83,6 +94,7 @@ export function selectionRoutes() {
         : unwrap(await store.listJobs(adapterId, { limit: PAGE_LIMITS.max }));
       const target = backbone ? { backbone, layer } : recommendedTarget(adapterId, jobs, jobId);
       const request = switchRequest(c.var.backbones, adapter, target, seed);
-      return c.json(locate(c, "job", unwrap(await store.startSwitch(adapterId, request))), 202);
+      const job = unwrap(await store.startSwitch(adapterId, request, idempotency));
+      return c.json(locate(c, "job", job), 202);
     });
 }

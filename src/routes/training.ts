@@ -7,6 +7,7 @@ import { unwrap } from "../storage/outcome";
 import { authenticatedTenant } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
 import { tenantRoute } from "./authenticated-route";
+import { earlierJob, IDEMPOTENCY_DESCRIPTION, idempotencyOf } from "./idempotency";
 import { type JobFollower, jobChanges } from "./job-changes";
 import { locate } from "./locations";
 import { AdapterIdParams, jsonBody, jsonContent } from "./openapi-parts";
@@ -70,6 +71,7 @@ const startTraining = tenantRoute({
   path: "/adapters/{adapterId}/train",
   tags: ["training"],
   summary: "Start a training job (one at a time per adapter)",
+  description: IDEMPOTENCY_DESCRIPTION,
   request: { params: AdapterIdParams, body: { ...jsonBody(TrainRequestSchema), required: false } },
   responses: {
     202: jsonContent(JobSchema, "The queued job"),
@@ -137,8 +139,12 @@ export function trainingRoutes() {
     .openapi(startTraining, async (c) => {
       const { adapterId } = c.req.valid("param");
       const request = c.req.valid("json") ?? {};
-      await assertTrainOptions(c.var.tenant.store, c.var.backbones, adapterId, request);
-      const job = unwrap(await c.var.tenant.store.startTraining(adapterId, request));
+      const { store } = c.var.tenant;
+      const idempotency = idempotencyOf(c, request);
+      const earlier = await earlierJob(store, adapterId, "training", idempotency);
+      if (earlier) return c.json(locate(c, "job", earlier), 202);
+      await assertTrainOptions(store, c.var.backbones, adapterId, request);
+      const job = unwrap(await store.startTraining(adapterId, request, idempotency));
       return c.json(locate(c, "job", job), 202);
     })
     .openapi(listJobs, async (c) => {

@@ -23,7 +23,15 @@ type JobRow = {
   retries: number;
   max_step_ms: number;
   compute_ms: number;
+  idempotency_key: string | null;
+  idempotency_body: string | null;
 };
+
+/** A client's Idempotency-Key for a request that starts a job, with the request's body (JSON). */
+export interface Idempotency {
+  key: string;
+  body: string;
+}
 
 export interface JobProgress {
   stage: string;
@@ -53,21 +61,56 @@ export class JobsTable {
     if (live?.kind === "switch") throw jobInProgress(adapterId, live);
   }
 
+  /**
+   * A job started with the same request under `idempotency`'s key: the job that request started,
+   * whatever happened since (a client that lost the answer to its request asks again with the same
+   * key). Null when the key is new; 422 when it started a job for another request.
+   */
+  replay<K extends JobKind>(
+    adapterId: string,
+    kind: K,
+    idempotency: Idempotency | undefined,
+  ): JobOf<K> | null {
+    if (!idempotency) return null;
+    const row = this.sql
+      .exec<JobRow>(
+        "SELECT * FROM jobs WHERE adapter_id = ? AND idempotency_key = ?",
+        adapterId,
+        idempotency.key,
+      )
+      .toArray()[0];
+    if (!row) return null;
+    if (row.kind !== kind || row.idempotency_body !== idempotency.body) {
+      throw new Problem(
+        422,
+        "idempotency-key-reused",
+        `the Idempotency-Key started job ${row.id} (a ${row.kind}) with another request: send a new key with a new request`,
+        { jobId: row.id },
+      );
+    }
+    return toJob(row) as JobOf<K>;
+  }
+
   enqueue<K extends JobKind>(
     adapterId: string,
     kind: K,
     request: JobRequestOf[K],
     now: string,
+    idempotency?: Idempotency,
   ): JobOf<K> {
+    const replayed = this.replay(adapterId, kind, idempotency);
+    if (replayed) return replayed;
     this.assertIdle(adapterId);
     const id = newId("j");
     this.sql.exec(
-      "INSERT INTO jobs (id, adapter_id, kind, status, request, created_at) VALUES (?, ?, ?, 'queued', ?, ?)",
+      "INSERT INTO jobs (id, adapter_id, kind, status, request, created_at, idempotency_key, idempotency_body) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)",
       id,
       adapterId,
       kind,
       JSON.stringify(request),
       now,
+      idempotency?.key ?? null,
+      idempotency?.body ?? null,
     );
     return this.get(id) as JobOf<K>;
   }

@@ -102,6 +102,16 @@ const ADDED_COLUMNS: readonly { table: string; column: string; definition: strin
   { table: "jobs", column: "retries", definition: "INTEGER NOT NULL DEFAULT 0" },
   { table: "jobs", column: "max_step_ms", definition: "REAL NOT NULL DEFAULT 0" },
   { table: "jobs", column: "compute_ms", definition: "REAL NOT NULL DEFAULT 0" },
+  // The Idempotency-Key a job was started with, and the request body it came with (JSON).
+  { table: "jobs", column: "idempotency_key", definition: "TEXT" },
+  { table: "jobs", column: "idempotency_body", definition: "TEXT" },
+];
+
+/** Indexes on added columns: created once the columns exist. */
+const INDEXES_ON_ADDED_COLUMNS = [
+  // One job per key and adapter, whatever the code above it does.
+  `CREATE UNIQUE INDEX IF NOT EXISTS jobs_by_idempotency_key
+     ON jobs (adapter_id, idempotency_key) WHERE idempotency_key IS NOT NULL`,
 ];
 
 /**
@@ -135,6 +145,7 @@ export function migrate(sql: SqlStorage): void {
       sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
     }
   }
+  for (const statement of INDEXES_ON_ADDED_COLUMNS) sql.exec(statement);
   sql.exec(BACKFILL_VERSION_BINDINGS);
 }
 

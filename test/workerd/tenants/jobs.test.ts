@@ -143,6 +143,46 @@ describe("jobs in steps", () => {
     expect(await runnerHoldsRun(dying)).toBe(false);
   });
 
+  it("answers a request sent again with its Idempotency-Key with the job it started, never a second one", async () => {
+    const { tenant, adapterId } = await trainedAdapter("idempotent");
+    const send = (body: object, key: string, path = "train") =>
+      fetchWorker(`http://edge/v1/adapters/${adapterId}/${path}`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${tenant.key}`,
+          "content-type": "application/json",
+          "idempotency-key": key,
+        },
+        body: JSON.stringify(body),
+      });
+    const first = await send({ seed: 11 }, "retry-1");
+    expect(first.status).toBe(202);
+    const { id } = (await first.json()) as { id: string };
+    // The answer was lost, say: the same request again, while the job runs and after it ended.
+    const again = await send({ seed: 11 }, "retry-1");
+    expect([again.status, ((await again.json()) as { id: string }).id]).toEqual([202, id]);
+    expect(again.headers.get("location")).toBe(`/v1/jobs/${id}`);
+    expect(await finishedJob(tenant, id)).toMatchObject({ status: "succeeded", version: 1 });
+    const late = (await (await send({ seed: 11 }, "retry-1")).json()) as { id: string };
+    expect(late).toMatchObject({ id, status: "succeeded", version: 1 });
+    // The key names that request: another body, or another kind of job, is refused.
+    for (const [body, path] of [
+      [{ seed: 12 }, "train"],
+      [{}, "select"],
+    ] as const) {
+      const reused = await send(body, "retry-1", path);
+      expect(reused.status).toBe(422);
+      expect(await reused.json()).toMatchObject({
+        type: "/problems/idempotency-key-reused",
+        jobId: id,
+      });
+    }
+    expect((await send({ seed: 11 }, "not a key")).status).toBe(422);
+    // A new key is a new training.
+    const second = (await (await send({ seed: 11 }, "retry-2")).json()) as { id: string };
+    expect(await finishedJob(tenant, second.id)).toMatchObject({ status: "succeeded", version: 2 });
+  });
+
   it("cancels a running job at its next step: nothing is published and the adapter is free", async () => {
     const { tenant, train } = await trainedAdapter("cancelling");
     const jobId = await train({ headType: "logistic" });
