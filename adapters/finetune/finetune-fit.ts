@@ -1,6 +1,6 @@
 /**
- * Finetuning the top and the classifier together, as a resumable process of bounded units (one
- * minibatch, or one chunk of the validation pass):
+ * Finetuning the top and the classifier together, as a resumable process of bounded units (a slice
+ * of a minibatch, or a chunk of the validation pass, of SLICE_SAMPLES samples each):
  *
  * - starts from the pretrained top and the frozen head's classifier, so epoch 0 IS the frozen head;
  * - Adam with a small learning rate on the top and a larger one on the classifier;
@@ -29,7 +29,16 @@ import { ADAM_DEFAULTS, Adam } from "../solvers/adam";
 import type { CutActivationSource } from "./activation-source";
 import type { TopLayout } from "./layout";
 import type { TopModel } from "./top-model";
-import { forwardFlops, TopActivations, type TopScaling } from "./top-network";
+import { CHUNK_SAMPLES, forwardFlops, TopActivations, type TopScaling } from "./top-network";
+
+/**
+ * Samples per unit of work: the network's chunk. A whole minibatch of width 1.4 (16 samples forward
+ * and backward, about 2.5·10⁹ operations) took 0.5 s in one piece, during which the isolate served
+ * nothing else (other requests waited 20–40× longer under `npm start`); a slice is a quarter of it.
+ * The minibatch's gradient adds up over its slices (the samples are independent: no batch statistics)
+ * and the weights move once it is whole, so the result is the same as in one piece.
+ */
+const SLICE_SAMPLES = CHUNK_SAMPLES;
 
 export interface FinetuneParams {
   topLearningRate: number;
@@ -97,16 +106,6 @@ interface TrainingState {
   classifierAdam: Adam<Float32Array>;
 }
 
-/**
- * A step's working buffers (the network's activations, the minibatch's gradient: 7 MB for width
- * 1.4), made by each `advance` and garbage when it returns (as the matrix kernel's memory), so
- * they are not held while the job encodes the checkpoint between steps.
- */
-interface StepBuffers {
-  network: TopActivations;
-  grad: Float32Array | null;
-}
-
 export class FinetuneFit implements FitProcess {
   private readonly layout: TopLayout;
   private readonly scaling: TopScaling;
@@ -119,6 +118,10 @@ export class FinetuneFit implements FitProcess {
   private phase: Phase = "validate";
   private epoch = 0;
   private cursor = 0;
+  /** Samples of the minibatch at `cursor` already in `batchGrad`. */
+  private slice = 0;
+  /** The gradient of the minibatch in progress (3.3 MB for width 1.4); null between minibatches. */
+  private batchGrad: Float32Array | null = null;
   private validationLoss = 0;
   private validationCorrect = 0;
   private history: EpochRecord[] = [];
@@ -182,12 +185,11 @@ export class FinetuneFit implements FitProcess {
   }
 
   advance(flops: number): number {
-    const buffers: StepBuffers = {
-      network: new TopActivations(this.layout, this.params.batchSize),
-      grad: null,
-    };
+    // The network's activations, made by each `advance` and garbage when it returns (as the matrix
+    // kernel's memory), so they are not held while the job encodes the checkpoint between steps.
+    const network = new TopActivations(this.layout, Math.min(SLICE_SAMPLES, this.params.batchSize));
     let spent = 0;
-    do spent += this.phase === "train" ? this.trainBatch(buffers) : this.validateChunk(buffers);
+    do spent += this.phase === "train" ? this.trainSlice(network) : this.validateChunk(network);
     while (!this.done && spent < flops);
     // The matrix kernel's copies of this step's operands (2 MB for width 1.4) go with the step too.
     releaseKernelMemory();
@@ -201,6 +203,7 @@ export class FinetuneFit implements FitProcess {
         phase: ["train", "validate", "done"].indexOf(this.phase),
         epoch: this.epoch,
         cursor: this.cursor,
+        slice: this.slice,
         random: this.random.state,
         validationLoss: this.validationLoss,
         validationCorrect: this.validationCorrect,
@@ -222,6 +225,7 @@ export class FinetuneFit implements FitProcess {
       weights: {
         ...(training && trainingArrays(training)),
         ...(best.weights && { bestWeights: best.weights }),
+        ...(this.batchGrad && { batchGrad: this.batchGrad }),
       },
     };
   }
@@ -258,6 +262,9 @@ export class FinetuneFit implements FitProcess {
     this.phase = (["train", "validate", "done"] as const)[scalarOf(checkpoint, "phase")] ?? "done";
     this.epoch = scalarOf(checkpoint, "epoch");
     this.cursor = scalarOf(checkpoint, "cursor");
+    // Checkpoints from before minibatches were sliced have none: they end at a minibatch's end.
+    this.slice = checkpoint.scalars.slice ?? 0;
+    this.batchGrad = this.slice > 0 ? Float32Array.from(weightsOf("batchGrad", size)) : null;
     this.random.state = scalarOf(checkpoint, "random");
     this.validationLoss = scalarOf(checkpoint, "validationLoss");
     this.validationCorrect = scalarOf(checkpoint, "validationCorrect");
@@ -282,8 +289,8 @@ export class FinetuneFit implements FitProcess {
       weights: bestEpoch > 0 ? Float32Array.from(weightsOf("bestWeights", size)) : null,
       logits: Float64Array.from(arrayOf(checkpoint, "bestLogits", logits)),
     };
-    // Saved before the first step, the start's weights are the state.
-    if (!checkpoint.scalars.topAdamSteps) return;
+    // Saved before the first minibatch began, the start's weights are the state.
+    if (!checkpoint.weights.weights) return;
     const training = this.startTraining(Float32Array.from(weightsOf("weights", size)));
     const topSize = this.layout.classKernel;
     training.topAdam.restoreMoments(
@@ -315,36 +322,46 @@ export class FinetuneFit implements FitProcess {
     return this.startTheta ?? (this.training as TrainingState).weights;
   }
 
-  /** One minibatch of Adam on cross-entropy + L2-SP; returns the flops spent. */
-  private trainBatch(buffers: StepBuffers): number {
+  /**
+   * One slice of the minibatch at `cursor`: its gradient of cross-entropy added to the minibatch's,
+   * and once the minibatch is whole, one step of Adam on it + L2-SP. Returns the flops spent.
+   */
+  private trainSlice(network: TopActivations): number {
     const { layout, scaling } = this;
     const { train, source } = this.data;
     this.training ??= this.beginTraining();
-    const { weights, topAdam, classifierAdam } = this.training;
-    const { network } = buffers;
-    buffers.grad ??= new Float32Array(layout.size);
-    const { grad } = buffers;
-    if (this.cursor === 0) this.random.shuffle(this.order);
+    if (this.cursor === 0 && this.slice === 0) this.random.shuffle(this.order);
     const rows = Math.min(this.params.batchSize, this.order.length - this.cursor);
-    const batch = new Int32Array(rows);
-    for (let r = 0; r < rows; r++) {
-      const position = this.order[this.cursor + r] as number;
+    const count = Math.min(SLICE_SAMPLES, rows - this.slice);
+    const batch = new Int32Array(count);
+    for (let r = 0; r < count; r++) {
+      const position = this.order[this.cursor + this.slice + r] as number;
       batch[r] = train.indices[position] as number;
       this.labels[r] = train.y[position] as number;
     }
-    grad.fill(0);
+    this.batchGrad ??= new Float32Array(layout.size);
     network.forward(this.theta, scaling, source, batch);
-    network.backward(this.theta, scaling, source, batch, this.labels, grad);
+    network.backward(this.theta, scaling, source, batch, this.labels, this.batchGrad, rows);
+    this.slice += count;
+    if (this.slice === rows) this.stepOn(this.batchGrad, rows);
+    return 2 * count * forwardFlops(layout);
+  }
+
+  /** Adam on the whole minibatch's gradient, then on to the next minibatch (or the validation). */
+  private stepOn(grad: Float32Array, rows: number): void {
+    const { layout } = this;
+    const { weights, topAdam, classifierAdam } = this.training as TrainingState;
     this.addPenaltyGradients(grad);
     topAdam.step(weights.subarray(0, layout.classKernel), grad.subarray(0, layout.classKernel));
     classifierAdam.step(weights.subarray(layout.classKernel), grad.subarray(layout.classKernel));
+    this.batchGrad = null;
+    this.slice = 0;
     this.cursor += rows;
     if (this.cursor >= this.order.length) {
       this.phase = "validate";
       this.cursor = 0;
       this.epoch++;
     }
-    return 2 * rows * forwardFlops(layout);
   }
 
   /** α (W − W₀) on the top's kernel, β V on the classifier's. */
@@ -359,11 +376,11 @@ export class FinetuneFit implements FitProcess {
   }
 
   /** One chunk of the validation pass; the epoch's verdict after the last one. */
-  private validateChunk({ network }: StepBuffers): number {
+  private validateChunk(network: TopActivations): number {
     const { layout, scaling } = this;
     const { validation, source } = this.data;
     const k = layout.classCount;
-    const chunk = validation.indices.subarray(this.cursor, this.cursor + this.params.batchSize);
+    const chunk = validation.indices.subarray(this.cursor, this.cursor + network.capacity);
     network.forward(this.theta, scaling, source, chunk);
     const labels = validation.y.subarray(this.cursor, this.cursor + chunk.length);
     this.validationLogits.set(network.logits.subarray(0, chunk.length * k), this.cursor * k);

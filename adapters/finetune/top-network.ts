@@ -34,7 +34,7 @@ export interface TopScaling {
 const NORM_FLOOR = 1e-12;
 const RELU6_CAP = 6;
 /** Samples per matrix product: 4 × 49 positions keep the product efficient. */
-const CHUNK_SAMPLES = 4;
+export const CHUNK_SAMPLES = 4;
 
 /** Buffers for up to `capacity` samples, reused across minibatches. */
 export class TopActivations {
@@ -136,9 +136,10 @@ export class TopActivations {
   }
 
   /**
-   * After `forward` on the same samples: adds the gradient of the mean cross-entropy over them to
-   * `grad` and returns that mean loss. Backpropagation through the chain in the header:
-   *   dlogits = (P − Y) / B;  gV = dlogitsᵀ s;  ds = dlogits V;  dz = ds / σ;
+   * After `forward` on the same samples: adds the gradient of their cross-entropy, summed and divided
+   * by `meanOver` (their count, or their minibatch's when they are a slice of it), to `grad`, and
+   * returns their mean loss. Backpropagation through the chain in the header:
+   *   dlogits = (P − Y) / B (B = `meanOver`);  gV = dlogitsᵀ s;  ds = dlogits V;  dz = ds / σ;
    *   du = (dz − z (z·dz)) / ‖u‖;  dpre = du / P where 0 < pre < 6;  gW = dpreᵀ X;  gb = Σ dpre.
    * `pre` then holds the last chunk's dpre.
    */
@@ -149,6 +150,7 @@ export class TopActivations {
     indices: Int32Array,
     labels: ArrayLike<number>,
     grad: FloatArray,
+    meanOver = indices.length,
   ): number {
     const { layout, pre, active, logits, normalised } = this;
     const { positions: p, inChannels: c, outChannels: o, classCount: k } = layout;
@@ -160,7 +162,7 @@ export class TopActivations {
       const trueLogit = logits[i * k + label] as number;
       loss += softmaxInPlace(logits, i * k, k) - trueLogit;
       logits[i * k + label] = (logits[i * k + label] as number) - 1;
-      for (let j = 0; j < k; j++) logits[i * k + j] = (logits[i * k + j] as number) / rows;
+      for (let j = 0; j < k; j++) logits[i * k + j] = (logits[i * k + j] as number) / meanOver;
     }
     addTransposedProduct(
       logits,

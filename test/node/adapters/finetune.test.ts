@@ -199,6 +199,39 @@ describe.each([JS_GEMM, await nodeGemmKernel()])("finetune network, $name kernel
     expect(topGrad.some((g) => Math.abs(g) > 1e-6)).toBe(true);
   });
 
+  it("adds up a minibatch's gradient over its slices as in one piece", () => {
+    const task = syntheticTask(3, 7);
+    const { model } = frozenStart(task);
+    const source = memorySource(task.samples, POSITIONS * CHANNELS);
+    const indices = Int32Array.of(0, 2, 4, 6, 8, 1, 3);
+    const labels = Int32Array.from(indices, (i) => task.y[i] as number);
+    const whole = new Float64Array(model.layout.size);
+    const network = new TopActivations(model.layout, indices.length);
+    network.forward(model.theta, model.scaling, source, indices);
+    network.backward(model.theta, model.scaling, source, indices, labels, whole);
+    const sliced = new Float64Array(model.layout.size);
+    const slice = new TopActivations(model.layout, 4);
+    for (const [from, to] of [
+      [0, 4],
+      [4, 7],
+    ]) {
+      const part = indices.subarray(from, to);
+      slice.forward(model.theta, model.scaling, source, part);
+      slice.backward(
+        model.theta,
+        model.scaling,
+        source,
+        part,
+        labels.subarray(from, to),
+        sliced,
+        7,
+      );
+    }
+    const worst = Math.max(...whole.map((g, j) => Math.abs(g - (sliced[j] as number))));
+    expect(worst).toBeLessThan(1e-12);
+    expect(whole.some((g) => Math.abs(g) > 1e-6)).toBe(true);
+  });
+
   it("before any step, predicts exactly like the frozen head (scaler + logistic on the embeddings)", () => {
     const task = syntheticTask(10, 3);
     const { model, scaler, logistic, data, source } = frozenStart(task);
@@ -245,6 +278,27 @@ describe.each([JS_GEMM, await nodeGemmKernel()])("finetune network, $name kernel
       ?.subarray(model.layout.topKernel, model.layout.topBias)
       .some((w, j) => Math.abs(w - (model.theta[j] as number)) > 1e-3);
     expect(moved).toBe(true);
+  });
+
+  it("works a slice of a minibatch at a time, and resumed in the middle of one ends as in one run", () => {
+    const task = syntheticTask(12, 5);
+    const { model, data } = frozenStart(task);
+    // Minibatches of 10: slices of 4, 4 and 2 samples.
+    const params = { ...FINETUNE_DEFAULTS, batchSize: 10, maxEpochs: 3, patience: 10, seed: 4 };
+    const straight = new FinetuneFit(model, data, params);
+    runToEnd(straight);
+    const slice = 2 * 4 * (2 * (POSITIONS * CHANNELS * OUT + OUT * CLASSES));
+    let fit = new FinetuneFit(model, data, params);
+    let midBatch = 0;
+    while (!fit.done) {
+      // The smallest step: one unit, never more than a slice of 4 samples' work.
+      expect(fit.advance(1)).toBeLessThanOrEqual(slice);
+      const checkpoint = fit.checkpoint();
+      if (checkpoint.weights.batchGrad) midBatch++;
+      fit = new FinetuneFit(model, data, params, decodeCheckpoint(encodeCheckpoint(checkpoint)));
+    }
+    expect(midBatch).toBeGreaterThan(5);
+    expect(fit.outcome).toEqual(straight.outcome);
   });
 
   it("resumed from an encoded checkpoint after every step, ends with the same weights (seeded)", () => {
