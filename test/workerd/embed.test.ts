@@ -45,7 +45,11 @@ describe("embed parity with Node", () => {
     ).toBeLessThanOrEqual(1e-5);
   });
 
-  const served = Object.entries(PARITY_INPUTS).filter(([backbone]) => backbone !== "inception-v3");
+  // mobilenet-v2-onnx is compared in onnx.test.ts, an isolate of its own: here the tfjs backbones
+  // run first, and their heap leaves onnxruntime's no room (src/runtime/residency.ts).
+  const served = Object.entries(PARITY_INPUTS).filter(
+    ([backbone]) => backbone !== "inception-v3" && backbone !== "mobilenet-v2-onnx",
+  );
   for (const [backbone, inputs] of served) {
     it(`${backbone} returns the Node vectors`, async () => {
       const response = await postJson({ backbone, inputs });
