@@ -4,10 +4,10 @@
  */
 
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { authenticationFailureLimit } from "./auth-lockout";
 import type { AppEnv } from "./env";
 import { toProblem } from "./errors";
 import { problemResponse } from "./problem";
-import { authenticationFailureLimit } from "./rate-limit";
 import { backboneRoutes } from "./routes/backbones";
 import { bodyLimits } from "./routes/body-limits";
 import { consoleRoutes } from "./routes/console";

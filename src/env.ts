@@ -20,6 +20,8 @@ export interface Bindings {
   KEY_RATE_LIMIT?: RateLimit;
   /** Requests per client IP on public routes: [[ratelimits]]. */
   CLIENT_RATE_LIMIT?: RateLimit;
+  /** Failed authentications per client IP (src/rate-limit.ts). */
+  AUTH_FAILURE_LIMIT?: RateLimit;
   /** Backbones to load and warm on the isolate's first request, comma-separated (warm-up.ts). */
   WARM_BACKBONES?: string;
   /** "on" mounts the benchmark's tenant seeding (src/routes/dev-seed.ts); never set in production. */
@@ -31,6 +33,8 @@ export interface Bindings {
 /** Per-request variables set by middleware. */
 export interface Variables {
   backbones: BackbonePool;
+  /** The SHA-256 of the credential the request was authenticated with (src/auth-lockout.ts). */
+  acceptedKeyHash?: string;
 }
 
 export interface AppEnv {

@@ -1,7 +1,8 @@
 /**
  * Abuse limits: requests per API key (tenant keys, the admin token), per client IP (public routes)
- * and failed authentications per client IP (every /v1 route), counted by Cloudflare's rate-limiting bindings (`[[ratelimits]]` in wrangler.toml, simulated
- * in memory by `wrangler dev` and the workerd tests). Over a limit → 429 problem+json with
+ * and failed authentications per client IP (every /v1 route: ./auth-lockout.ts), counted by
+ * Cloudflare's rate-limiting bindings (`[[ratelimits]]` in wrangler.toml, simulated in memory by
+ * `wrangler dev` and the workerd tests). Over a limit → 429 problem+json with
  * `Retry-After`. A host without the bindings (the Node app in tests and benchmarks) is not limited,
  * and `RATE_LIMITS = "off"` turns them off for load tests.
  */
@@ -17,11 +18,16 @@ import { Problem, problemResponse } from "./problem";
  */
 export const RATE_LIMIT_PERIOD_SECONDS = 60;
 
-type RateLimitScope = "key" | "client";
+type RateLimitScope = "key" | "client" | "auth-failure";
 
 function limiterOf(env: Partial<Bindings> | undefined, scope: RateLimitScope) {
   if (env?.RATE_LIMITS === "off") return undefined;
-  return scope === "key" ? env?.KEY_RATE_LIMIT : env?.CLIENT_RATE_LIMIT;
+  const bindings = {
+    key: env?.KEY_RATE_LIMIT,
+    client: env?.CLIENT_RATE_LIMIT,
+    "auth-failure": env?.AUTH_FAILURE_LIMIT,
+  };
+  return bindings[scope];
 }
 
 /**
@@ -39,12 +45,12 @@ export async function rateLimited(
 }
 
 /** Counts one request against `key` in `scope`; false once the limit is reached. */
-async function counted(c: Context, scope: RateLimitScope, key: string): Promise<boolean> {
+export async function counted(c: Context, scope: RateLimitScope, key: string): Promise<boolean> {
   const limiter = limiterOf(c.env as Partial<Bindings> | undefined, scope);
   return limiter ? withinLimit(limiter, `${scope}:${key}`) : true;
 }
 
-function tooManyRequests(c: Context, scope: RateLimitScope, what: string): Response {
+export function tooManyRequests(c: Context, scope: RateLimitScope, what: string): Response {
   c.header("retry-after", String(RATE_LIMIT_PERIOD_SECONDS));
   return problemResponse(
     c,
@@ -66,7 +72,7 @@ async function withinLimit(limiter: RateLimit, key: string): Promise<boolean> {
 }
 
 /** The caller's address as Cloudflare's edge reports it; every unknown caller shares one bucket. */
-function clientAddress(c: Context): string {
+export function clientAddress(c: Context): string {
   return c.req.header("cf-connecting-ip") ?? "unknown";
 }
 
@@ -76,40 +82,3 @@ export const clientRateLimit = createMiddleware<AppEnv>(async (c, next) => {
   if (refused) return refused;
   await next();
 });
-
-/**
- * When each client address over its failed-authentication limit may try again, in this isolate. The
- * binding only counts (it cannot be asked without counting), so the isolate remembers who is over.
- */
-const lockedOutUntil = new Map<string, number>();
-/** Addresses remembered at most, so that many spoofed-looking callers cannot grow the isolate. */
-const LOCKED_OUT_MAX = 10_000;
-
-/**
- * Failed authentications per client address, in a bucket of their own in the per-IP limit. The
- * per-key limit cannot stop guessing: each guessed key is a fresh bucket, and checking a tenant key
- * costs a call to its tenant's Durable Object (a tenant id is no secret: every key shows it). So
- * every 401 also counts against the caller's address; once that is over the limit, its /v1
- * requests get 429 before any credential is checked, until the period ends.
- */
-export const authenticationFailureLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const client = clientAddress(c);
-  if ((lockedOutUntil.get(client) ?? 0) > Date.now()) {
-    return tooManyRequests(c, "client", "too many failed authentications from this client address");
-  }
-  await next();
-  if (c.res.status !== 401 || (await counted(c, "client", `auth-failure:${client}`))) return;
-  lockOut(client, Date.now() + RATE_LIMIT_PERIOD_SECONDS * 1000);
-});
-
-function lockOut(client: string, until: number): void {
-  if (lockedOutUntil.size >= LOCKED_OUT_MAX) {
-    const now = Date.now();
-    for (const [address, end] of lockedOutUntil) if (end <= now) lockedOutUntil.delete(address);
-    // Still full: forget the oldest (a Map keeps insertion order); the binding still counts them.
-    const oldest = lockedOutUntil.keys().next();
-    if (lockedOutUntil.size >= LOCKED_OUT_MAX && !oldest.done) lockedOutUntil.delete(oldest.value);
-  }
-  lockedOutUntil.delete(client);
-  lockedOutUntil.set(client, until);
-}

@@ -29,6 +29,7 @@ export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
   }
   const refused = await rateLimited(c, "key", ADMIN_RATE_KEY);
   if (refused) return refused;
+  c.set("acceptedKeyHash", await sha256Hex(token));
   await next();
 });
 
@@ -38,11 +39,13 @@ export const callerAuth = createMiddleware<AppEnv>(async (c, next) => {
   if (await isAdminToken(c, token)) {
     const refused = await rateLimited(c, "key", ADMIN_RATE_KEY);
     if (refused) return refused;
+    c.set("acceptedKeyHash", await sha256Hex(token));
     return next();
   }
   const presented = await presentedKey(c);
   if ("refused" in presented) return presented.refused;
   if (!(await presented.store.authenticate(presented.keyHash))) throw unauthorized("API key");
+  c.set("acceptedKeyHash", presented.keyHash);
   await next();
 });
 
@@ -50,6 +53,7 @@ export const tenantAuth = createMiddleware<TenantEnv>(async (c, next) => {
   const presented = await presentedKey(c);
   if ("refused" in presented) return presented.refused;
   c.set("tenant", await tenantOf(presented));
+  c.set("acceptedKeyHash", presented.keyHash);
   await next();
 });
 
@@ -79,6 +83,7 @@ export const tenantAdapterAuth = createMiddleware<AdapterEnv>(async (c, next) =>
   if (!adapter) throw unauthorized("API key");
   c.set("tenantId", presented.tenantId);
   c.set("adapter", adapter);
+  c.set("acceptedKeyHash", presented.keyHash);
   await next();
 });
 
@@ -115,11 +120,14 @@ async function keyOf(c: Context): Promise<PresentedTenantKey> {
 }
 
 function bearerToken(header: string | undefined): string {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
-  if (!match?.[1]) {
-    throw new Problem(401, "unauthorized", "send Authorization: Bearer <token>");
-  }
-  return match[1];
+  const token = presentedToken(header);
+  if (!token) throw new Problem(401, "unauthorized", "send Authorization: Bearer <token>");
+  return token;
+}
+
+/** The token of an `Authorization: Bearer <token>` header; undefined for any other. */
+export function presentedToken(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? "")?.[1];
 }
 
 function unauthorized(what: string): Problem {
