@@ -20,7 +20,7 @@ export interface Bindings {
   KEY_RATE_LIMIT?: RateLimit;
   /** Requests per client IP on public routes: [[ratelimits]]. */
   CLIENT_RATE_LIMIT?: RateLimit;
-  /** Failed authentications per client IP (src/rate-limit.ts). */
+  /** Failed authentications per client IP (src/auth-lockout.ts). */
   AUTH_FAILURE_LIMIT?: RateLimit;
   /** Backbones to load and warm on the isolate's first request, comma-separated (warm-up.ts). */
   WARM_BACKBONES?: string;

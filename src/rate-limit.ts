@@ -18,16 +18,18 @@ import { Problem, problemResponse } from "./problem";
  */
 export const RATE_LIMIT_PERIOD_SECONDS = 60;
 
-type RateLimitScope = "key" | "client" | "auth-failure";
+/** Each scope's binding in wrangler.toml. */
+const BINDINGS = {
+  key: "KEY_RATE_LIMIT",
+  client: "CLIENT_RATE_LIMIT",
+  "auth-failure": "AUTH_FAILURE_LIMIT",
+} as const;
+
+type RateLimitScope = keyof typeof BINDINGS;
 
 function limiterOf(env: Partial<Bindings> | undefined, scope: RateLimitScope) {
   if (env?.RATE_LIMITS === "off") return undefined;
-  const bindings = {
-    key: env?.KEY_RATE_LIMIT,
-    client: env?.CLIENT_RATE_LIMIT,
-    "auth-failure": env?.AUTH_FAILURE_LIMIT,
-  };
-  return bindings[scope];
+  return env?.[BINDINGS[scope]];
 }
 
 /**

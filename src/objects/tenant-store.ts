@@ -36,6 +36,7 @@ import {
 import type {
   EmbeddingSpace,
   JobKind,
+  JobOf,
   JobRecord,
   JobRequestOf,
   JobStepStats,
@@ -279,10 +280,8 @@ export class TenantStore extends DurableObject<Bindings> {
   // Training jobs.
 
   startTraining(adapterId: string, request: TrainRequest, idempotency?: Idempotency) {
-    return attempt(() => {
+    return this.startOnce(adapterId, "training", idempotency, () => {
       const adapter = this.state.adapters.get(adapterId);
-      const replayed = this.state.jobs.replay(adapterId, "training", idempotency);
-      if (replayed) return replayed;
       const counts = this.state.samples.counts(adapterId);
       assertTrainable(counts);
       // The protocol deduplicates by embedding: refused now rather than failed once queued.
@@ -306,10 +305,8 @@ export class TenantStore extends DurableObject<Bindings> {
   // Backbone selection, and switching to the chosen backbone: both re-embed the raw uploads.
 
   startSelection(adapterId: string, request: SelectionRequest, idempotency?: Idempotency) {
-    return attempt(() => {
+    return this.startOnce(adapterId, "selection", idempotency, () => {
       this.state.adapters.get(adapterId);
-      const replayed = this.state.jobs.replay(adapterId, "selection", idempotency);
-      if (replayed) return replayed;
       assertTrainable(this.state.samples.counts(adapterId), "k-fold cross-validation");
       assertRetained(this.state.samples.rawSamples(adapterId));
       return this.enqueue(adapterId, "selection", request, idempotency);
@@ -317,10 +314,8 @@ export class TenantStore extends DurableObject<Bindings> {
   }
 
   startSwitch(adapterId: string, request: SwitchRequest, idempotency?: Idempotency) {
-    return attempt(() => {
+    return this.startOnce(adapterId, "switch", idempotency, () => {
       this.state.adapters.get(adapterId);
-      const replayed = this.state.jobs.replay(adapterId, "switch", idempotency);
-      if (replayed) return replayed;
       const counts = this.state.samples.counts(adapterId);
       assertTrainable(counts);
       assertWithinTrainingBudget(counts, request.dim, `switching to ${request.backbone}`);
@@ -471,6 +466,20 @@ export class TenantStore extends DurableObject<Bindings> {
     if ((await this.ctx.storage.getAlarm()) === null) {
       await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS);
     }
+  }
+
+  /**
+   * The job `idempotency`'s key started already (JobsTable.replay: a request sent again), or the one
+   * `start` queues after its checks. Checked here, in the object's one turn, as well as by the route
+   * (which skips its own checks for a replay): two requests with one key may both pass the route's.
+   */
+  private startOnce<K extends JobKind>(
+    adapterId: string,
+    kind: K,
+    idempotency: Idempotency | undefined,
+    start: () => Promise<JobOf<K>>,
+  ) {
+    return attempt(() => this.state.jobs.replay(adapterId, kind, idempotency) ?? start());
   }
 
   /** Queues the job and hands it to its runner; the watchdog retries the hand-over if it is lost. */

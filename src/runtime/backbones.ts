@@ -130,15 +130,23 @@ export class BackbonePool {
   private readonly firstRuns = new Map<string, number>();
   private readonly warming = new Map<string, Promise<void>>();
   private readonly residency: Residency;
+  /**
+   * Each engine's heap, named by the first runtime that runs on it: runtimes may share an engine
+   * (tfjs's two model formats), which then has one heap.
+   */
+  private readonly heaps = new Map<string, RuntimeEngine>();
 
   constructor(
     private readonly runtime: RuntimeHost,
     heapBudgetBytes = ISOLATE_MEMORY_BYTES,
   ) {
+    for (const [runtimeName, engine] of Object.entries(runtime.engines)) {
+      if (engine && ![...this.heaps.values()].includes(engine)) this.heaps.set(runtimeName, engine);
+    }
     this.residency = new Residency(
       heapBudgetBytes,
       (id) => this.unload(id),
-      () => new Map([...this.heaps()].map(([heap, engine]) => [heap, engine.heapBytes()])),
+      () => new Map([...this.heaps].map(([heap, engine]) => [heap, engine.heapBytes()])),
     );
   }
 
@@ -164,28 +172,13 @@ export class BackbonePool {
 
   /** Bytes reserved by the wasm heaps of the runtimes started in this isolate. */
   wasmHeapBytes(): number {
-    return [...this.heaps().values()].reduce((sum, engine) => sum + engine.heapBytes(), 0);
-  }
-
-  /**
-   * Each engine's heap, named by the first runtime that runs on it: runtimes may share an engine
-   * (tfjs's two model formats), which then has one heap.
-   */
-  private heaps(): Map<string, RuntimeEngine> {
-    const heaps = new Map<string, RuntimeEngine>();
-    const named = new Set<RuntimeEngine>();
-    for (const [runtime, engine] of Object.entries(this.runtime.engines)) {
-      if (!engine || named.has(engine)) continue;
-      named.add(engine);
-      heaps.set(runtime, engine);
-    }
-    return heaps;
+    return [...this.heaps.values()].reduce((sum, engine) => sum + engine.heapBytes(), 0);
   }
 
   /** The heaps a backbone loads into: its runtime's engine's, or each one `auto` may compare. */
   private heapsOf(manifest: BackboneManifest): string[] {
     const engines = new Set(runtimesOf(manifest).map((runtime) => this.runtime.engines[runtime]));
-    return [...this.heaps()].filter(([, engine]) => engines.has(engine)).map(([heap]) => heap);
+    return [...this.heaps].filter(([, engine]) => engines.has(engine)).map(([heap]) => heap);
   }
 
   manifests(): BackboneManifest[] {

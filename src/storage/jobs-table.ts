@@ -98,8 +98,6 @@ export class JobsTable {
     now: string,
     idempotency?: Idempotency,
   ): JobOf<K> {
-    const replayed = this.replay(adapterId, kind, idempotency);
-    if (replayed) return replayed;
     this.assertIdle(adapterId);
     const id = newId("j");
     this.sql.exec(
