@@ -61,7 +61,10 @@ const BackboneSchema = z
           "Embedding time per item measured on this host by this isolate (null before its first embedding). workerd advances its clock only at I/O, so on Cloudflare's network CPU-only work may read 0.",
       }),
     load: z.object({
-      state: z.enum(["unloaded", "loading", "ready", "failed"]),
+      state: z.enum(["unloaded", "loading", "ready", "failed", "no-room"]).openapi({
+        description:
+          "`no-room`: this isolate refuses to load it (503 backbone-unavailable) because another runtime's wasm heap, which never shrinks, leaves it no room; `error` says how much. It lasts as long as the isolate.",
+      }),
       loadMs: z.number().optional(),
       phases: z
         .object({ engineMs: z.number(), filesMs: z.number(), modelMs: z.number() })
@@ -154,8 +157,14 @@ function describe(manifest: BackboneManifest, pool: BackbonePool) {
     flopsPer: manifest.flops.per,
     weightsHash: manifest.weightsHash,
     latency: pool.latency(manifest.id),
-    load: { ...pool.state(manifest.id), firstRunMs: pool.firstRunMs(manifest.id) },
+    load: loadOf(manifest.id, pool),
   };
+}
+
+function loadOf(id: string, pool: BackbonePool) {
+  const refusal = pool.roomRefusal(id);
+  if (refusal !== null) return { state: "no-room" as const, error: refusal };
+  return { ...pool.state(id), firstRunMs: pool.firstRunMs(id) };
 }
 
 function sourceOf(source: BackboneManifest["source"]): string {

@@ -222,6 +222,15 @@ export class BackbonePool {
     return this.runtime.modelFiles(entry.folder ?? entry.manifest.id);
   }
 
+  /**
+   * Why this isolate would refuse to load the backbone now (its engine's heap would not fit beside
+   * the other engines' heaps, which never shrink), or null when it would load.
+   */
+  roomRefusal(id: string): string | null {
+    const manifest = this.manifest(id);
+    return this.residency.refusal(id, manifest.wasmHeapBytes ?? 0, this.heapsOf(manifest));
+  }
+
   state(id: string): LoadState {
     return this.states.get(id) ?? { state: "unloaded" };
   }

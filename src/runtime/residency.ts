@@ -106,6 +106,19 @@ export class Residency {
     return release;
   }
 
+  /**
+   * Why `acquire` would refuse backbone `id` now (NoRoomError's message), or null when it would
+   * load: resident already, or with room on its heaps once others there are unloaded.
+   */
+  refusal(id: string, heapBytes: number, heaps: readonly string[] = ONE_HEAP): string | null {
+    if (this.resident.has(id)) return null;
+    const elsewhere = this.heldOutside(heaps);
+    if (heapBytes === 0 || elsewhere === 0 || elsewhere + heapBytes <= this.budgetBytes) {
+      return null;
+    }
+    return `the isolate's other wasm heaps already hold ${mib(elsewhere)} MiB, which a wasm heap never gives back, and ${id} needs about ${mib(heapBytes)} MiB of its own: over the ${mib(this.budgetBytes)} MiB an isolate has. A deployment serves its image backbones on one runtime (models/DEPLOYMENT.md)`;
+  }
+
   /** Forgets a backbone that failed to load, so that it holds no room. */
   forget(id: string): void {
     this.resident.delete(id);
@@ -139,13 +152,9 @@ export class Residency {
     heaps: readonly string[],
   ): [string, Resident][] {
     const shares = (entry: Resident) => entry.heaps.some((heap) => heaps.includes(heap));
-    const elsewhere = this.heldOutside(heaps);
-    if (heapBytes > 0 && elsewhere > 0 && elsewhere + heapBytes > this.budgetBytes) {
-      throw new NoRoomError(
-        `the isolate's other wasm heaps already hold ${mib(elsewhere)} MiB, which a wasm heap never gives back, and ${id} needs about ${mib(heapBytes)} MiB of its own: over the ${mib(this.budgetBytes)} MiB an isolate has. A deployment serves its image backbones on one runtime (models/DEPLOYMENT.md)`,
-      );
-    }
-    let total = elsewhere + heapBytes;
+    const refused = this.refusal(id, heapBytes, heaps);
+    if (refused !== null) throw new NoRoomError(refused);
+    let total = this.heldOutside(heaps) + heapBytes;
     for (const entry of this.resident.values()) if (shares(entry)) total += entry.heapBytes;
     const victims: [string, Resident][] = [];
     for (const victim of this.resident) {

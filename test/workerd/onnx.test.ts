@@ -2,8 +2,9 @@
  * The ONNX MobileNetV2 inside workerd: onnxruntime-web started from the bundled wasm module gives
  * the Node vectors (test/fixtures/parity.json) and the tfjs backbone's, is reported as running on
  * onnx, and leaves no room for a tfjs MobileNetV2 beside it in the same isolate: the two engines'
- * heaps never shrink, and together they would be over 128 MB (src/runtime/residency.ts). Each layer
- * against tfjs is compared in Node (test/node/onnx/onnx-backbones.test.ts).
+ * heaps never shrink, and together they would be over 128 MB (src/runtime/residency.ts), which
+ * GET /v1/backbones says before one is tried. Each layer against tfjs is compared in Node
+ * (test/node/onnx/onnx-backbones.test.ts).
  */
 
 import { env } from "cloudflare:workers";
@@ -78,6 +79,12 @@ describe("ONNX MobileNetV2 in workerd", () => {
       runtime: "onnx",
       load: { state: "ready", runtime: "onnx" },
     });
+    // The tfjs MobileNetV2s this isolate now refuses are listed as such (the console disables them).
+    expect(backbones.find((backbone) => backbone.id === "mobilenet-v2")?.load).toEqual({
+      state: "no-room",
+      error: expect.stringContaining("one runtime"),
+    });
+    expect(backbones.find((backbone) => backbone.id === "lexical")?.load.state).not.toBe("no-room");
     // What a version on each exports as: the whole graph only where the network converts to ONNX.
     const exportsOf = (id: string) =>
       (backbones as { id: string; exports?: string[] }[]).find((backbone) => backbone.id === id)

@@ -8,7 +8,14 @@ import { AdapterView } from "./adapter";
 import { call, path } from "./api";
 import { fusableLayers, fusionHeadTypes, fusionId, fusionPartners, partnerLayer } from "./fusion";
 import type { Tab } from "./route";
-import { type Adapter, type Backbone, catalogueEntry, headTypesFor, isFusion } from "./types";
+import {
+  type Adapter,
+  type Backbone,
+  catalogueEntry,
+  headTypesFor,
+  isFusion,
+  unservableReasons,
+} from "./types";
 import { Card, ErrorBox, HeadTypeSelect, keepFocusNear, mib, useAction } from "./ui";
 import { useRoute } from "./use-route";
 
@@ -167,7 +174,8 @@ function NewAdapter({
   const action = useAction();
   const choices = backbones.filter((b) => b.modality === modality);
   const chosen =
-    choices.find((b) => b.id === backbone) ?? choices.find((b) => b.selection.available);
+    choices.find((b) => b.id === backbone) ??
+    choices.find((b) => unservableReasons(b).length === 0);
   // A layer the newly chosen backbone does not have falls back to its default.
   const chosenLayer = chosen?.layers.find((l) => l.name === layer) ?? defaultLayerOf(chosen);
   const firstPart = chosen && chosenLayer ? { backbone: chosen, layer: chosenLayer.name } : null;
@@ -248,10 +256,10 @@ function NewAdapter({
             }}
           >
             {choices.map((b) => (
-              <option key={b.id} value={b.id} disabled={!b.selection.available}>
+              <option key={b.id} value={b.id} disabled={unservableReasons(b).length > 0}>
                 {b.id} · {mib(b.sizeBytes)}
                 {b.latency ? ` · ${b.latency.msPerItem.toFixed(1)} ms/item` : ""}
-                {b.selection.available ? "" : " · unavailable here"}
+                {unservableReasons(b).length === 0 ? "" : " · unavailable here"}
               </option>
             ))}
           </select>
@@ -262,9 +270,9 @@ function NewAdapter({
             parameters, {mib(chosen.sizeBytes)}; latency{" "}
             {chosen.latency ? `${chosen.latency.msPerItem.toFixed(1)} ms/item` : "not measured yet"}
             ;{" "}
-            {chosen.selection.available
+            {unservableReasons(chosen).length === 0
               ? "available for selection here"
-              : `unavailable here: ${chosen.selection.reasons.join("; ")}`}
+              : `unavailable here: ${unservableReasons(chosen).join("; ")}`}
           </p>
         )}
         {chosen && chosenLayer && (

@@ -141,9 +141,14 @@ describe("Residency", () => {
       // An engine's heap stays as large as it grew after its backbones are unloaded.
       const { residency, unloaded } = twoHeaps({ onnx: 80 * MB });
       (await residency.acquire("tfjs-a", 30 * MB, ["tfjs"]))();
+      // Said before anything is tried (GET /v1/backbones), as acquire then refuses.
+      const foreseen = residency.refusal("tfjs-b", 89 * MB, ["tfjs"]);
+      expect(foreseen).toContain("one runtime");
+      expect(residency.refusal("tfjs-b", 40 * MB, ["tfjs"])).toBeNull();
+      expect(residency.refusal("tfjs-a", 89 * MB, ["tfjs"])).toBeNull();
       const refused = await residency.acquire("tfjs-b", 89 * MB, ["tfjs"]).catch((e) => e);
       expect(refused).toBeInstanceOf(NoRoomError);
-      expect(refused.message).toContain("one runtime");
+      expect(refused.message).toBe(foreseen);
       expect(unloaded).toEqual([]);
       expect(residency.residents).toEqual(["tfjs-a"]);
       // A backbone without a heap is never refused.
