@@ -12,12 +12,22 @@ import { unwrap } from "../storage/outcome";
 import type { JobKind, JobRecord } from "../storage/records";
 import type { TenantStoreClient } from "../tenants/stores";
 
-/** The routes' OpenAPI description of the header (a header schema would also type every client call). */
-export const IDEMPOTENCY_DESCRIPTION =
-  "Send an `Idempotency-Key` header (1-255 visible ASCII characters, e.g. a UUID) to make the request safe to repeat: the same key with the same body answers the job it started (202), whatever its status now; with another body, or for another kind of job, 422 idempotency-key-reused.";
-
 /** Visible ASCII, as the draft's examples (a UUID, say); no spaces, at most 255. */
 const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * The header as the routes' OpenAPI documents it: a parameter of the document only, not a request
+ * schema, which would make typed clients pass `header: {}` on every call; idempotencyOf checks it.
+ */
+export const IDEMPOTENCY_PARAMETER = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: false,
+  description:
+    "Makes the request safe to repeat: the same key with the same body answers the job it started (202), whatever its status now; with another body, or for another kind of job, 422 idempotency-key-reused.",
+  schema: { type: "string", pattern: KEY_SHAPE.source, maxLength: 255 },
+  example: "5f0c6d1e-8a43-4b7e-9a51-2c8f3e4d7a90",
+} as const;
 
 /** The request's key with its body, or undefined without the header. */
 export function idempotencyOf(c: Context, body: unknown): Idempotency | undefined {

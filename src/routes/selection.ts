@@ -12,7 +12,7 @@ import { recommendedTarget, switchRequest } from "../selection/switch-target";
 import { unwrap } from "../storage/outcome";
 import type { TenantEnv } from "../tenants/context";
 import { tenantRoute } from "./authenticated-route";
-import { earlierJob, IDEMPOTENCY_DESCRIPTION, idempotencyOf } from "./idempotency";
+import { earlierJob, IDEMPOTENCY_PARAMETER, idempotencyOf } from "./idempotency";
 import { locate } from "./locations";
 import { AdapterIdParams, jsonBody, jsonContent } from "./openapi-parts";
 import { PAGE_LIMITS } from "./pagination";
@@ -26,7 +26,7 @@ const startSelection = tenantRoute({
   tags: ["selection"],
   summary:
     "Rank backbones on the adapter's retained samples (cross-validated logistic head, LogME, prototype LOO, latency), and with includeFinetune frozen against top unfrozen on the leading backbone with a trainable top; the job's report holds the ranking",
-  description: IDEMPOTENCY_DESCRIPTION,
+  parameters: [IDEMPOTENCY_PARAMETER],
   request: {
     params: AdapterIdParams,
     body: { ...jsonBody(SelectionRequestSchema), required: false },
@@ -43,7 +43,7 @@ const applySelection = tenantRoute({
   tags: ["selection"],
   summary:
     "Switch the adapter to the recommended (or a named) backbone: re-embed its retained samples, train, publish and activate a new head version",
-  description: IDEMPOTENCY_DESCRIPTION,
+  parameters: [IDEMPOTENCY_PARAMETER],
   request: {
     params: AdapterIdParams,
     body: { ...jsonBody(ApplyRequestSchema), required: false },

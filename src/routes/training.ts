@@ -7,7 +7,7 @@ import { unwrap } from "../storage/outcome";
 import { authenticatedTenant } from "../tenants/auth";
 import type { TenantEnv } from "../tenants/context";
 import { tenantRoute } from "./authenticated-route";
-import { earlierJob, IDEMPOTENCY_DESCRIPTION, idempotencyOf } from "./idempotency";
+import { earlierJob, IDEMPOTENCY_PARAMETER, idempotencyOf } from "./idempotency";
 import { type JobFollower, jobChanges } from "./job-changes";
 import { locate } from "./locations";
 import { AdapterIdParams, jsonBody, jsonContent } from "./openapi-parts";
@@ -71,7 +71,7 @@ const startTraining = tenantRoute({
   path: "/adapters/{adapterId}/train",
   tags: ["training"],
   summary: "Start a training job (one at a time per adapter)",
-  description: IDEMPOTENCY_DESCRIPTION,
+  parameters: [IDEMPOTENCY_PARAMETER],
   request: { params: AdapterIdParams, body: { ...jsonBody(TrainRequestSchema), required: false } },
   responses: {
     202: jsonContent(JobSchema, "The queued job"),

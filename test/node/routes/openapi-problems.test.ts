@@ -1,14 +1,19 @@
 /**
  * The OpenAPI document lists, on every operation, the problems any route may answer (a malformed
  * request, its body limit, a body it does not take; with a credential, 401 and 429; with inputs,
- * 422) besides those its route lists itself.
+ * 422) besides those its route lists itself; and the routes that start a job declare their
+ * Idempotency-Key header.
  */
 
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app";
 import type { BackbonePool } from "../../../src/runtime/backbones";
 
-type Operation = { security?: unknown[]; responses: Record<string, { description: string }> };
+type Operation = {
+  security?: unknown[];
+  parameters?: { name: string; in: string }[];
+  responses: Record<string, { description: string }>;
+};
 
 async function operations() {
   const app = createApp(() => ({}) as BackbonePool);
@@ -41,5 +46,20 @@ describe("the problems every operation documents", () => {
     const predict = find("/v1/adapters/{adapterId}/predict", "post");
     expect(predict?.responses["409"]?.description).toBe("Conflict");
     expect(predict?.responses["503"]).toBeDefined();
+  });
+});
+
+describe("the Idempotency-Key header", () => {
+  it("is a header parameter of exactly the routes that start a job", async () => {
+    const declaring = (await operations())
+      .filter(({ operation }) =>
+        operation.parameters?.some((p) => p.name === "Idempotency-Key" && p.in === "header"),
+      )
+      .map(({ path, method }) => `${method} ${path}`);
+    expect(declaring.sort()).toEqual([
+      "post /v1/adapters/{adapterId}/select",
+      "post /v1/adapters/{adapterId}/select/apply",
+      "post /v1/adapters/{adapterId}/train",
+    ]);
   });
 });
