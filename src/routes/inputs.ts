@@ -18,6 +18,7 @@ import {
   type DecodeLimits,
   decodeUntrustedImage,
   ImageError,
+  sniffFormat,
 } from "../../models/image";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
@@ -94,7 +95,11 @@ export async function fromFormInputs(
           `input ${index} is a text file in charset=${charset}: send it in UTF-8`,
         );
       }
-      return { kind: "text", text: utf8Text(bytes, index) };
+      const text = utf8Text(bytes);
+      if (text !== undefined) return { kind: "text", text };
+      // A picture sent as text/plain: its magic bytes, not the declared type, say what it is.
+      if (sniffFormat(bytes) !== "unknown") return { kind: "image", bytes };
+      throw new Problem(422, "invalid-text", `input ${index} is a text file that is not UTF-8`);
     }),
   );
 }
@@ -113,12 +118,12 @@ function formText(text: string, index: number): string {
   );
 }
 
-/** A text file's bytes as UTF-8, refused rather than read with U+FFFD in place of bad bytes. */
-function utf8Text(bytes: Uint8Array, index: number): string {
+/** A text file's bytes as UTF-8; undefined when they are not, rather than read with U+FFFD in place. */
+function utf8Text(bytes: Uint8Array): string | undefined {
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw new Problem(422, "invalid-text", `input ${index} is a text file that is not UTF-8`);
+    return undefined;
   }
 }
 

@@ -67,6 +67,20 @@ describe("fromFormInputs", () => {
     ]);
   });
 
+  it("reads a picture sent as text/plain as the image its magic bytes say, not as a bad text", async () => {
+    const png = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13);
+    const jpeg = Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 0, 16);
+    expect(await fromFormInputs([file(png, "text/plain"), file(jpeg, "text/plain")])).toEqual([
+      { kind: "image", bytes: png },
+      { kind: "image", bytes: jpeg },
+    ]);
+    // A text that is UTF-8 stays a text, whatever it starts with ("BM" is a bitmap's signature).
+    const bm = new TextEncoder().encode("BMW e30");
+    expect(await fromFormInputs([file(bm, "text/plain")])).toEqual([
+      { kind: "text", text: "BMW e30" },
+    ]);
+  });
+
   it("refuses a text file that declares another charset (415), as a JSON body", async () => {
     const ascii = new TextEncoder().encode("cafe");
     await expect(
