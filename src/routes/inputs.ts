@@ -137,14 +137,7 @@ export async function toBackboneInputs(
   maxBatch: number = LIMITS.maxEmbedBatch,
 ): Promise<BackboneInput[]> {
   if (inputs.length === 0) throw new Problem(422, "empty-batch", "send at least one input");
-  if (inputs.length > maxBatch) {
-    throw new Problem(
-      413,
-      "batch-too-large",
-      `${inputs.length} inputs in one request; the limit is ${maxBatch}`,
-      { limit: maxBatch },
-    );
-  }
+  assertBatchSize(inputs.length, maxBatch);
   for (const [index, input] of inputs.entries()) checkModality(manifest, input, index);
   checkPixelBudget(manifest, inputs);
   const limits = decodeLimits(manifest);
@@ -159,6 +152,17 @@ export async function toBackboneInputs(
     }
   }
   return prepared;
+}
+
+/** 413 batch-too-large for more inputs than a request may carry. */
+export function assertBatchSize(inputs: number, maxBatch: number): void {
+  if (inputs <= maxBatch) return;
+  throw new Problem(
+    413,
+    "batch-too-large",
+    `${inputs} inputs in one request; the limit is ${maxBatch}`,
+    { limit: maxBatch },
+  );
 }
 
 function checkModality(manifest: BackboneManifest, input: RawInput, index: number): void {

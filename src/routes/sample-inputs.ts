@@ -9,6 +9,7 @@ import { LIMITS as HEAD_LIMITS, UNKNOWN_LABEL } from "../../adapters";
 import { Problem } from "../problem";
 import { TENANT_LIMITS } from "../tenants/limits";
 import {
+  assertBatchSize,
   FormInputsSchema,
   fromFormInputs,
   fromJsonInputs,
@@ -53,9 +54,12 @@ export function fromJsonSamples({ samples }: z.infer<typeof JsonSamplesSchema>):
   );
 }
 
+/** The form's samples; more inputs than `maxBatch` are refused before any file is read or paired. */
 export async function fromFormSamples(
   form: z.infer<typeof FormSamplesSchema>,
+  maxBatch: number,
 ): Promise<LabelledInput[]> {
+  assertBatchSize([form.inputs].flat().length, maxBatch);
   if (form.label !== undefined && form.labels !== undefined) {
     throw new Problem(
       422,

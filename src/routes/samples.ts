@@ -172,7 +172,9 @@ export function sampleRoutes() {
         c.req.valid("form"),
       );
       const labelled =
-        body.kind === "form" ? await fromFormSamples(body.form) : fromJsonSamples(body.json);
+        body.kind === "form"
+          ? await fromFormSamples(body.form, TENANT_LIMITS.samplesPerRequest)
+          : fromJsonSamples(body.json);
       const inputs = await toBackboneInputs(
         manifest,
         labelled.map((sample) => sample.raw),

@@ -62,8 +62,8 @@ describe("sample uploads", () => {
 
   it("multipart takes one label for all inputs, or one per input", async () => {
     const file = new File([new Uint8Array([1, 2])], "a.png");
-    expect(await fromFormSamples({ inputs: [file, file], label: "cat" })).toHaveLength(2);
-    const each = await fromFormSamples({ inputs: [file, file], labels: ["cat", "dog"] });
+    expect(await fromFormSamples({ inputs: [file, file], label: "cat" }, 64)).toHaveLength(2);
+    const each = await fromFormSamples({ inputs: [file, file], labels: ["cat", "dog"] }, 64);
     expect(each.map((sample) => sample.label)).toEqual(["cat", "dog"]);
   });
 
@@ -74,14 +74,23 @@ describe("sample uploads", () => {
       { inputs: file },
       { inputs: file, label: "cat", labels: "dog" },
     ]) {
-      await expect(fromFormSamples(form)).rejects.toMatchObject({
+      await expect(fromFormSamples(form, 64)).rejects.toMatchObject({
         status: 422,
         slug: "labels-mismatch",
       });
     }
-    await expect(fromFormSamples({ inputs: file, label: "cat", labels: "dog" })).rejects.toThrow(
-      /not both/,
-    );
+    await expect(
+      fromFormSamples({ inputs: file, label: "cat", labels: "dog" }, 64),
+    ).rejects.toThrow(/not both/);
+  });
+
+  it("multipart refuses more inputs than a request may carry before pairing them with labels", async () => {
+    const file = new File([new Uint8Array([1])], "a.png");
+    await expect(fromFormSamples({ inputs: [file, file, file] }, 2)).rejects.toMatchObject({
+      status: 413,
+      slug: "batch-too-large",
+      detail: "3 inputs in one request; the limit is 2",
+    });
   });
 
   it("a body is JSON or multipart, nothing else", () => {
