@@ -56,6 +56,12 @@ export {
 } from "./protocol/adapter-train-options";
 export { deduplicate } from "./protocol/deduplicate";
 export { JOB_STEPS, STEP_FLOPS, trainingStepBudget } from "./protocol/step-budget";
+export {
+  type StepsFloor,
+  stepBudgetRefusal,
+  type TrainingPlan,
+  trainingStepsFloor,
+} from "./protocol/step-budget-floor";
 export { type SplitIndices, stratifiedSplit } from "./protocol/stratified-split";
 export { stratifiedSubsample } from "./protocol/stratified-subsample";
 export {

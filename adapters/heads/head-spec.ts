@@ -28,6 +28,17 @@ export interface HeadSpec {
    * × 4,096-d samples took 168 job steps in all).
    */
   fitFlopsBound(shape: FitShape, hyperparameters: Hyperparameters): number | null;
+  /**
+   * The least one fit with a validation set must do, where that is known in advance (an MLP's
+   * early stopping waits a number of epochs); absent where a fit may stop at once.
+   */
+  fitWorkFloor?(shape: FitShape, hyperparameters: Hyperparameters): FitWorkFloor;
+}
+
+/** At least `units` pieces of work of at least `unitFlops` each, none of which a job step splits. */
+export interface FitWorkFloor {
+  units: number;
+  unitFlops: number;
 }
 
 /** The size of a fit's training set. */

@@ -2,7 +2,7 @@ import type { Classifier } from "../estimator";
 import type { HeadSpec } from "../heads/head-spec";
 import { gridOption, numberOption } from "../heads/hyperparameter-options";
 import type { Hyperparameters, TrainOptions } from "../types";
-import { MLP_DEFAULTS, MlpClassifier, mlpFitFlopsBound } from "./mlp-classifier";
+import { MLP_DEFAULTS, MlpClassifier, mlpFitFlopsBound, mlpFitWorkFloor } from "./mlp-classifier";
 
 export const DEFAULT_WEIGHT_DECAY_GRID = [1e-4, 1e-2] as const;
 
@@ -39,6 +39,11 @@ export const mlpHeadSpec: HeadSpec = {
   restore: (state) => MlpClassifier.fromState(state),
   fitFlopsBound: (shape, hyperparameters) =>
     mlpFitFlopsBound(shape, {
+      ...MLP_DEFAULTS,
+      ...(hyperparameters as Partial<typeof MLP_DEFAULTS>),
+    }),
+  fitWorkFloor: (shape, hyperparameters) =>
+    mlpFitWorkFloor(shape, {
       ...MLP_DEFAULTS,
       ...(hyperparameters as Partial<typeof MLP_DEFAULTS>),
     }),

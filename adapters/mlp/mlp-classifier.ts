@@ -7,7 +7,7 @@ import {
   requireArray,
 } from "../estimator";
 import { arrayOf, type FitCheckpoint, type FitProcess, scalarOf } from "../fit-process";
-import type { FitShape } from "../heads/head-spec";
+import type { FitShape, FitWorkFloor } from "../heads/head-spec";
 import { addTransposedProduct } from "../linalg/gemm";
 import { type Matrix, zeros } from "../linalg/matrix";
 import { softmaxInPlace } from "../linalg/softmax";
@@ -71,6 +71,25 @@ export function mlpFitFlopsBound(
 ): number {
   const perRow = forwardFlopsPerRow(mlpLayout(dim, params.hiddenUnits, labels));
   return Math.max(params.maxEpochs, params.epochs) * 3 * rows * perRow;
+}
+
+/**
+ * The least work a fit with a validation set does, as whole minibatches (a job step never splits
+ * one): early stopping waits out the warm-up and `patience` epochs after the best one (the first,
+ * at the earliest), and each epoch trains every full minibatch of the `rows` training samples, a
+ * forward and backward pass (3 forward passes' worth) each. Validation passes come on top.
+ */
+export function mlpFitWorkFloor(
+  { rows, dim, labels }: FitShape,
+  params: Pick<MlpParams, "hiddenUnits" | "maxEpochs" | "patience" | "batchSize">,
+): FitWorkFloor {
+  const epochs = Math.min(
+    params.maxEpochs,
+    Math.max(EARLY_STOP_WARMUP_EPOCHS, params.patience + 1),
+  );
+  const batch = effectiveBatchSize(params.batchSize, rows);
+  const perRow = forwardFlopsPerRow(mlpLayout(dim, params.hiddenUnits, labels));
+  return { units: epochs * Math.floor(rows / batch), unitFlops: 3 * batch * perRow };
 }
 
 const INFERENCE_BATCH = 256;

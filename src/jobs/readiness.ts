@@ -1,7 +1,8 @@
-import { LIMITS as HEAD_LIMITS } from "../../adapters";
+import { LIMITS as HEAD_LIMITS, type HeadType, stepBudgetRefusal } from "../../adapters";
 import { Problem } from "../problem";
-import type { SampleCounts } from "../storage/records";
+import type { SampleCounts, TrainRequest } from "../storage/records";
 import { assertTrainingBudget } from "../tenants/limits";
+import { trainingOptions } from "./training-steps";
 
 const MINIMUM_CLASSES = 2;
 
@@ -53,6 +54,31 @@ export function assertWithinTrainingBudget(
     dim,
     what,
   );
+}
+
+/**
+ * A training that could only fail for its step budget (work-budget-exceeded, after running out its
+ * steps) is refused now: `distinct` counts the samples as its protocol will (identical embeddings
+ * once), `stepFlops` is the job's step size.
+ */
+export function assertFinishable(
+  distinct: SampleCounts,
+  dim: number,
+  headType: HeadType,
+  request: TrainRequest,
+  stepFlops: number,
+): void {
+  const refusal = stepBudgetRefusal(
+    {
+      headType,
+      options: trainingOptions(request),
+      classCounts: distinct.labels.map(({ count }) => count),
+      labels: distinct.labels.map(({ label }) => label),
+      dim,
+    },
+    stepFlops,
+  );
+  if (refusal !== null) throw new Problem(422, "invalid-options", refusal);
 }
 
 /**

@@ -79,6 +79,7 @@ export class TrainingSteps implements JobSteps {
   }
 }
 
-function trainingOptions({ headType: _, activate: __, ...options }: TrainRequest) {
+/** The head protocol's options of a training request (without its head type and activation). */
+export function trainingOptions({ headType: _, activate: __, ...options }: TrainRequest) {
   return options;
 }

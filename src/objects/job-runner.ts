@@ -12,11 +12,12 @@
  */
 
 import { DurableObject } from "cloudflare:workers";
-import { encodeCheckpoint, HeadInputError, STEP_FLOPS } from "../../adapters";
+import { encodeCheckpoint, HeadInputError } from "../../adapters";
 import { ImageError } from "../../models/image/image-error";
 import { InputError } from "../../models/input-error";
 import type { Bindings } from "../env";
 import { failureOf } from "../jobs/failure";
+import { jobStepFlops } from "../jobs/job-step-flops";
 import type { JobContext, JobSteps } from "../jobs/job-steps";
 import { shownProgress } from "../jobs/shown-progress";
 import { stepsFor } from "../jobs/steps-for";
@@ -143,7 +144,7 @@ export class JobRunner extends DurableObject<Bindings> {
       vectors: this.runner,
       rawSamples: this.env.SAMPLES,
       backbones: () => isolatePool(this.env.ASSETS),
-      stepFlops: Number(this.env.JOB_STEP_FLOPS) || STEP_FLOPS,
+      stepFlops: jobStepFlops(this.env),
     };
     const steps = stepsFor(context, this.runner.checkpoint());
     this.live = { jobId: job.id, steps };

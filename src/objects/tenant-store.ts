@@ -11,9 +11,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { hiddenUnitsOf } from "../../adapters";
 import type { Bindings } from "../env";
+import { jobStepFlops } from "../jobs/job-step-flops";
 import { type Publication, publishVersion } from "../jobs/publish-version";
 import {
   assertClassWeightLabels,
+  assertFinishable,
   assertTrainable,
   assertWithinTrainingBudget,
 } from "../jobs/readiness";
@@ -285,8 +287,9 @@ export class TenantStore extends DurableObject<Bindings> {
       const counts = this.state.samples.counts(adapterId);
       assertTrainable(counts);
       // The protocol deduplicates by embedding: refused now rather than failed once queued.
+      const distinct = this.state.samples.distinctCounts(adapterId);
       assertTrainable(
-        this.state.samples.distinctCounts(adapterId),
+        distinct,
         "training",
         "samples the backbone can tell apart (identical embeddings count once)",
       );
@@ -294,6 +297,9 @@ export class TenantStore extends DurableObject<Bindings> {
       const hiddenUnits = hiddenUnitsOf(headType, request.hyperparameters);
       assertWithinTrainingBudget(counts, adapter.dim, "this training", hiddenUnits);
       assertClassWeightLabels(counts, request.hyperparameters);
+      if (headType !== "finetune") {
+        assertFinishable(distinct, adapter.dim, headType, request, jobStepFlops(this.env));
+      }
       // Only a finetune adapter's uploads keep their cut activations; others are embedded again.
       if (headType === "finetune" && adapter.headType !== "finetune") {
         assertRetained(this.state.samples.rawSamples(adapterId), EMBEDDED_AGAIN.atTheCut);

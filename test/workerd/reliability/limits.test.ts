@@ -312,6 +312,15 @@ describe("training options", () => {
     ],
     [{ headType: "logistic", hyperparameters: { classWeight: "heavy" } }, "classWeight"],
     [{ fractions: { train: 0.8, validation: 0.8, test: 0.8 } }, "fractions"],
+    // Could only run out its steps and fail: 101 epochs at least, in 5 rounds of 20 candidates.
+    [
+      {
+        headType: "mlp",
+        hyperparameters: { maxEpochs: 1000, patience: 100, hiddenUnits: 128 },
+        sweep: { weightDecayGrid: Array.from({ length: 20 }, (_, i) => 10 ** (-i / 4)) },
+      },
+      "could only fail",
+    ],
   ])("refuses %j with a 422 before any job is queued", async (body, expected) => {
     const response = await call(`/v1/adapters/${tenant.adapterId}/train`, {
       method: "POST",
