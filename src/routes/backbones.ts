@@ -7,7 +7,7 @@ import { wholeGraphRefusal } from "../exports/onnx-export";
 import { EXPORT_FORMATS } from "../exports/version-export";
 import { clientRateLimit } from "../rate-limit";
 import type { BackbonePool } from "../runtime/backbones";
-import { availability } from "../selection/candidates";
+import { availabilityHere } from "../selection/candidates";
 import { trainableTopOf } from "../tenants/finetune-top";
 import { problemResponses } from "./problems";
 
@@ -40,7 +40,7 @@ const BackboneSchema = z
       })
       .openapi({
         description:
-          "Whether backbone selection measures it here: runtime carried by this deployment, licence, and memory while loading (fetched files + float32 weights) within ¾ of a 128 MiB isolate.",
+          "Whether selection measures it here and an adapter can be created on it: runtime carried by this deployment, licence, memory while loading (fetched files + float32 weights) within ¾ of a 128 MiB isolate, and room for its engine's wasm heap beside the other engines' in this isolate (see `load.state` `no-room`).",
       }),
     finetune: z.boolean().openapi({
       description:
@@ -150,7 +150,7 @@ function describe(manifest: BackboneManifest, pool: BackbonePool) {
     source: sourceOf(manifest.source),
     sizeBytes: manifest.sizeBytes,
     parameters: manifest.parameters,
-    selection: availability(manifest, pool.runtimes),
+    selection: availabilityHere(manifest, pool),
     finetune: trainableTopOf(pool, { backbone: manifest.id, layer: null }) !== null,
     exports: EXPORT_FORMATS.filter((format) => format !== "onnx" || !wholeGraphRefusal(manifest)),
     flops: manifest.flops.approx,

@@ -127,7 +127,10 @@ const CandidateReportSchema = z
           description:
             "Backbone time this candidate's steps spent: embedding the pool (a pass shared with the later cut layers of its network counts for the first of them) and timing its layer.",
         }),
-        wasmHeapBytes: z.number(),
+        wasmHeapBytes: z.number().openapi({
+          description:
+            "The isolate's wasm heaps once this candidate was measured: every engine's, grown by every backbone measured so far (they never shrink), so not this candidate's own; a network's own is its heap in `GET /v1/backbones`' runtime and the README's table.",
+        }),
       })
       .nullable(),
     rank: z.int().nullable(),

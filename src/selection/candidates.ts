@@ -12,6 +12,7 @@ import {
   RUNTIME_FILES,
   runtimesOf,
 } from "../../models/manifest";
+import type { BackbonePool } from "../runtime/backbones";
 import { ISOLATE_MEMORY_BYTES } from "../runtime/residency";
 
 export interface Candidate {
@@ -98,6 +99,18 @@ export function availability(
   const estimatedPeakBytes = weightsPeakBytes(manifest, carried);
   reasons.push(...overBudget(`its ${manifest.parameters} weights`, estimatedPeakBytes));
   return { available: reasons.length === 0, reasons, estimatedPeakBytes };
+}
+
+/**
+ * `availability`, and whether this isolate has room for the backbone's wasm heap beside the other
+ * engines' heaps, which never shrink (BackbonePool.roomRefusal): what an adapter on it could be
+ * served from here now.
+ */
+export function availabilityHere(manifest: BackboneManifest, pool: BackbonePool): Availability {
+  const available = availability(manifest, pool.runtimes);
+  const noRoom = pool.roomRefusal(manifest.id);
+  if (noRoom === null) return available;
+  return { ...available, available: false, reasons: [...available.reasons, noRoom] };
 }
 
 /**

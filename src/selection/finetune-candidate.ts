@@ -26,7 +26,7 @@ import { Problem } from "../problem";
 import type { BackbonePool } from "../runtime/backbones";
 import { type CutGeometry, cutGeometry } from "../storage/cut-activations";
 import { backbonesWithTop, type FinetuneTop, trainableTopOf } from "../tenants/finetune-top";
-import { availability, type Candidate } from "./candidates";
+import { availabilityHere, type Candidate } from "./candidates";
 import { compareHeads, type HeadComparison } from "./head-comparison";
 import type { CandidateReport, SelectionRequest } from "./selection-report";
 import type { VectorSets } from "./selection-run";
@@ -281,7 +281,7 @@ export function topVariant(pool: BackbonePool, candidate: Candidate): FinetuneTa
   if (isFusionId(candidate.backbone)) return null;
   for (const { backbone } of candidate.runtimes) {
     const found = trainableTopOf(pool, bindingOf(candidate, backbone));
-    if (found && availability(found.manifest, pool.runtimes).available) {
+    if (found && availabilityHere(found.manifest, pool).available) {
       return { ...found, candidate, backbone };
     }
   }

@@ -9,7 +9,7 @@ import type { BackboneManifest } from "../../models";
 import { echoId, Problem } from "../problem";
 import type { RawInput } from "../routes/inputs";
 import type { BackbonePool } from "../runtime/backbones";
-import { availability, type Candidate, candidatesFor, onePerWeights } from "./candidates";
+import { availabilityHere, type Candidate, candidatesFor, onePerWeights } from "./candidates";
 import { embedRaw, latencySamples, layersTarget, timePass } from "./embed-raw";
 import { memoryActivations } from "./memory-activations";
 import { MemoryVectorSets } from "./memory-vectors";
@@ -90,7 +90,7 @@ export function selectionCandidates(
   const asked = candidatesFor(pool.manifests(), modality).filter(
     (c) => !request.backbones || request.backbones.includes(c.backbone),
   );
-  return onePerWeights(asked, (manifest) => availability(manifest, pool.runtimes).available);
+  return onePerWeights(asked, (manifest) => availabilityHere(manifest, pool).available);
 }
 
 /**
@@ -114,7 +114,7 @@ export function assertRankable(
     }
   }
   const refusals = backbones.flatMap((backbone) => {
-    const { available, reasons } = availability(pool.manifest(backbone), pool.runtimes);
+    const { available, reasons } = availabilityHere(pool.manifest(backbone), pool);
     return available ? [] : [`${backbone}: ${reasons.join("; ")}`];
   });
   if (backbones.length > 0 && refusals.length === backbones.length) {

@@ -3,7 +3,7 @@ import { resolveCutLayer } from "../../models/cut-layer";
 import { fusionLayers, isFusionId } from "../../models/fusion";
 import { Problem } from "../problem";
 import type { BackbonePool } from "../runtime/backbones";
-import { type Availability, availability, fusionAvailability } from "../selection/candidates";
+import { type Availability, availabilityHere, fusionAvailability } from "../selection/candidates";
 import type { AdapterRecord, BackboneBinding } from "../storage/records";
 
 /**
@@ -14,7 +14,7 @@ import type { AdapterRecord, BackboneBinding } from "../storage/records";
 export function bindingFor(pool: BackbonePool, backbone: string, layer?: string): BackboneBinding {
   if (!isFusionId(backbone)) {
     const manifest = pool.manifest(backbone);
-    assertServable(backbone, availability(manifest, pool.runtimes));
+    assertServable(backbone, availabilityHere(manifest, pool));
     const cut = resolveCutLayer(manifest, layer);
     return {
       backbone,

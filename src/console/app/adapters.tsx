@@ -8,14 +8,7 @@ import { AdapterView } from "./adapter";
 import { call, path } from "./api";
 import { fusableLayers, fusionHeadTypes, fusionId, fusionPartners, partnerLayer } from "./fusion";
 import type { Tab } from "./route";
-import {
-  type Adapter,
-  type Backbone,
-  catalogueEntry,
-  headTypesFor,
-  isFusion,
-  unservableReasons,
-} from "./types";
+import { type Adapter, type Backbone, catalogueEntry, headTypesFor, isFusion } from "./types";
 import { Card, ErrorBox, HeadTypeSelect, keepFocusNear, mib, useAction } from "./ui";
 import { useRoute } from "./use-route";
 
@@ -174,8 +167,7 @@ function NewAdapter({
   const action = useAction();
   const choices = backbones.filter((b) => b.modality === modality);
   const chosen =
-    choices.find((b) => b.id === backbone) ??
-    choices.find((b) => unservableReasons(b).length === 0);
+    choices.find((b) => b.id === backbone) ?? choices.find((b) => b.selection.available);
   // A layer the newly chosen backbone does not have falls back to its default.
   const chosenLayer = chosen?.layers.find((l) => l.name === layer) ?? defaultLayerOf(chosen);
   const firstPart = chosen && chosenLayer ? { backbone: chosen, layer: chosenLayer.name } : null;
@@ -256,10 +248,10 @@ function NewAdapter({
             }}
           >
             {choices.map((b) => (
-              <option key={b.id} value={b.id} disabled={unservableReasons(b).length > 0}>
+              <option key={b.id} value={b.id} disabled={!b.selection.available}>
                 {b.id} · {mib(b.sizeBytes)}
                 {b.latency ? ` · ${b.latency.msPerItem.toFixed(1)} ms/item` : ""}
-                {unservableReasons(b).length === 0 ? "" : " · unavailable here"}
+                {b.selection.available ? "" : " · unavailable here"}
               </option>
             ))}
           </select>
@@ -270,9 +262,9 @@ function NewAdapter({
             parameters, {mib(chosen.sizeBytes)}; latency{" "}
             {chosen.latency ? `${chosen.latency.msPerItem.toFixed(1)} ms/item` : "not measured yet"}
             ;{" "}
-            {unservableReasons(chosen).length === 0
+            {chosen.selection.available
               ? "available for selection here"
-              : `unavailable here: ${unservableReasons(chosen).join("; ")}`}
+              : `unavailable here: ${chosen.selection.reasons.join("; ")}`}
           </p>
         )}
         {chosen && chosenLayer && (

@@ -4,7 +4,7 @@
  * (`<backbone>[:<layer>]+<backbone>[:<layer>]`, README "Fusion").
  */
 
-import { type Backbone, headTypesFor, unservableReasons } from "./types";
+import { type Backbone, headTypesFor } from "./types";
 
 /** One part of a fusion as the form holds it: a backbone of the catalogue and one of its cut layers. */
 export interface FusionPart {
@@ -49,7 +49,7 @@ export function fusionPartners(backbones: Backbone[], first: FusionPart): Backbo
   return backbones.filter(
     (b) =>
       b.modality === first.backbone.modality &&
-      unservableReasons(b).length === 0 &&
+      b.selection.available &&
       fusableLayers(b, first).length > 0,
   );
 }

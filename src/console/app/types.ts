@@ -27,24 +27,12 @@ export interface Backbone {
   parameters: number;
   latency: { msPerItem: number } | null;
   selection: { available: boolean; reasons: string[] };
-  /** `no-room`: this isolate refuses to load it beside another runtime's heap; `error` says why. */
-  load: { state: string; error?: string };
   /** Whether it declares a trainable top, so adapters on it can train a `finetune` head. */
   finetune: boolean;
   /** The export formats of a head version on it (a finetune's or a fusion's: none). */
   exports: string[];
   /** Shared by runtime variants of one model: a fusion of the two at one layer repeats a block. */
   weightsHash: string;
-}
-
-/**
- * Why an adapter on this backbone could not be served here, or none: the deployment cannot run it
- * (runtime, licence, size), or this isolate has no room left for its runtime's heap.
- */
-export function unservableReasons(backbone: Backbone): string[] {
-  const reasons = backbone.selection.available ? [] : [...backbone.selection.reasons];
-  if (backbone.load.state === "no-room") reasons.push(backbone.load.error ?? "no room left");
-  return reasons;
 }
 
 /** Whether an adapter's backbone is a fusion of two (`a[:layer]+b[:layer]`). */

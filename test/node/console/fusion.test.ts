@@ -8,13 +8,13 @@ import {
   fusionPartners,
   partnerLayer,
 } from "../../../src/console/app/fusion";
-import { type Backbone, unservableReasons } from "../../../src/console/app/types";
+import type { Backbone } from "../../../src/console/app/types";
 
 const backbone = (
   id: string,
   modality: "image" | "text",
   layers: string[],
-  { weightsHash = id, available = true, noRoom = false } = {},
+  { weightsHash = id, available = true } = {},
 ) =>
   ({
     id,
@@ -22,8 +22,7 @@ const backbone = (
     defaultLayer: layers[0],
     layers: layers.map((name) => ({ name, dim: 8, description: name })),
     weightsHash,
-    selection: { available, reasons: available ? [] : ["licence"] },
-    load: noRoom ? { state: "no-room", error: "no room beside onnx" } : { state: "unloaded" },
+    selection: { available, reasons: [] },
   }) as unknown as Backbone;
 
 const IMAGE_LAYERS = ["pooled", "block16", "block12"];
@@ -71,18 +70,6 @@ describe("fusionPartners", () => {
       "mobilenet-v2-onnx",
       "mobilenet-v2-100",
     ]);
-  });
-
-  it("leaves out a backbone this isolate has no room for", () => {
-    const refused = backbone("mobilenet-v2-onnx", "image", IMAGE_LAYERS, { noRoom: true });
-    const catalogue = [mobilenet, refused, mobilenet100];
-    expect(ids(fusionPartners(catalogue, { backbone: mobilenet, layer: "pooled" }))).toEqual([
-      "mobilenet-v2",
-      "mobilenet-v2-100",
-    ]);
-    expect(unservableReasons(refused)).toEqual(["no room beside onnx"]);
-    expect(unservableReasons(inception)).toEqual(["licence"]);
-    expect(unservableReasons(mobilenet)).toEqual([]);
   });
 
   it("leaves out the layer that would repeat the first's block, a runtime variant's too", () => {
