@@ -442,7 +442,25 @@ describe("the console", () => {
   it("trains a second version (an MLP, with its learning curve), then rolls back to the first", async () => {
     await page.getByRole("tab", { name: "Train" }).click();
     await page.getByLabel("Head type").selectOption("mlp");
-    await page.getByRole("button", { name: "Train", exact: true }).click();
+    // From the keyboard: Train, then Cancel (the next stop) while it runs. The Cancel gone, the
+    // focus is on Train, not on a field near it, and Enter there trains again.
+    const trainButton = page.getByRole("button", { name: "Train", exact: true });
+    await page.getByLabel("Head type").focus();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    expect(await activeText()).toBe("Train");
+    // (Once the tab has read the adapter's jobs: till then Train does nothing.)
+    await until(() => trainButton.isEnabled()).toBe(true);
+    await page.keyboard.press("Enter");
+    await until(() => page.getByTestId("job-status").textContent()).toMatch(/^running/);
+    await page.keyboard.press("Tab");
+    expect(await activeText()).toBe("Cancel");
+    await page.keyboard.press("Enter");
+    await until(() => page.getByTestId("job-status").textContent()).toMatch(/^cancelled/);
+    await until(activeText).toBe("Train");
+    await until(() => trainButton.isEnabled()).toBe(true);
+    expect(await activeText()).toBe("Train");
+    await page.keyboard.press("Enter");
     // A reload mid-job loses nothing: back on the Train tab, it follows the running job again,
     // riding out a server that does not answer at first (its events refused twice here).
     await until(() => page.getByTestId("job-status").textContent()).toMatch(/^running/);
@@ -898,15 +916,23 @@ describe("the console", () => {
     await page.getByRole("tab", { name: "Selection" }).click();
     // No text backbone has a top to unfreeze: the option the API would refuse is not offered.
     expect(await page.getByLabel("frozen vs top unfrozen").count()).toBe(0);
-    // A selection is cancelled as a training is: it ends "cancelled", and can run again.
-    await page.getByRole("button", { name: "Run selection" }).click();
-    await page.getByRole("button", { name: "Cancel" }).click();
+    // A selection is cancelled as a training is, from the keyboard here: it ends "cancelled", the
+    // focus goes back to Run selection (not to the folds' field), and Enter there runs it again.
+    const runSelection = page.getByRole("button", { name: "Run selection" });
+    await page.getByLabel("Folds").focus();
+    await page.keyboard.press("Tab");
+    expect(await activeText()).toBe("Run selection");
+    await until(() => runSelection.isEnabled()).toBe(true);
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Cancel" }).waitFor();
+    await page.keyboard.press("Tab");
+    expect(await activeText()).toBe("Cancel");
+    await page.keyboard.press("Enter");
     await until(() => page.getByTestId("job-status").textContent()).toMatch(/^cancelled/);
-    // The Cancel gone, the focus stays in its form, not on the card's heading.
-    await until(() =>
-      page.evaluate<boolean>("document.activeElement?.closest('form') !== null"),
-    ).toBe(true);
-    await page.getByRole("button", { name: "Run selection" }).click();
+    await until(activeText).toBe("Run selection");
+    await until(() => runSelection.isEnabled()).toBe(true);
+    expect(await activeText()).toBe("Run selection");
+    await page.keyboard.press("Enter");
     await page.getByTestId("pareto-plot").waitFor({ timeout: JOB_TIMEOUT });
     const adapter = await currentAdapter("topics");
     const [selection] = (
@@ -947,7 +973,23 @@ describe("the console", () => {
         c.id !== `${now.backbone}/${now.layer}`,
     );
     if (!other) throw new Error("no other candidate to switch to");
-    await page.getByRole("button", { name: `switch to ${other.id}`, exact: true }).click();
+    // Started and cancelled from the keyboard (Shift+Tab back up to Cancel), the switch gives
+    // the focus back to the Switch that started it, where Enter starts it again.
+    const switchTo = page.getByRole("button", { name: `switch to ${other.id}`, exact: true });
+    await switchTo.focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Cancel" }).waitFor();
+    for (let stop = 0; stop < 20 && (await activeText()) !== "Cancel"; stop++) {
+      await page.keyboard.press("Shift+Tab");
+    }
+    await page.keyboard.press("Enter");
+    await until(() =>
+      page.locator('[data-testid="switch-job"] [data-testid="job-status"]').textContent(),
+    ).toMatch(/^cancelled/);
+    await until(activeLabel).toBe(`switch to ${other.id}`);
+    await until(() => switchTo.isEnabled()).toBe(true);
+    expect(await activeLabel()).toBe(`switch to ${other.id}`);
+    await page.keyboard.press("Enter");
     await until(async () => {
       const switched = await currentAdapter("topics");
       return `${switched.backbone}/${switched.layer}`;

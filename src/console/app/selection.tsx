@@ -25,6 +25,10 @@ export function Selection({
   const [switchJob, setSwitchJob] = useState<Job | null>(null);
   const action = useAction();
   const following = useRef<AbortController | null>(null);
+  // What a Cancel gives the focus to: the button that started the job (Run selection, Apply, a
+  // Switch). They are aria-disabled rather than disabled while busy, so that they can take it then.
+  const runButton = useRef<HTMLButtonElement>(null);
+  const switchButton = useRef<HTMLElement | null>(null);
   const signal = () => following.current?.signal;
   // One job of an adapter runs at a time: the selection's or the switch's.
   const [unreachable, setUnreachable] = useState(0);
@@ -74,10 +78,16 @@ export function Selection({
       );
     });
   /** Switches to the selection's recommendation, or to a candidate the tenant prefers. */
-  const apply = (request: { jobId: string } | { backbone: string; layer?: string }) =>
+  const apply = (
+    request: { jobId: string } | { backbone: string; layer?: string },
+    button: HTMLElement,
+  ) => {
+    if (action.busy) return;
+    switchButton.current = button;
     action.run(async () =>
       showSwitch(await call<Job>("POST", `${adapterPath}/select/apply`, { json: request })),
     );
+  };
   const report = job?.report;
   const running = [job, switchJob].find((j) => j !== null && !hasEnded(j)) ?? null;
   const isCurrent = (c: Candidate) => isCurrentBinding(c, adapter);
@@ -87,7 +97,7 @@ export function Selection({
         class="row"
         onSubmit={(e) => {
           e.preventDefault();
-          run();
+          if (!action.busy) run();
         }}
       >
         <label>
@@ -117,12 +127,14 @@ export function Selection({
             </span>
           </label>
         )}
-        <button type="submit" disabled={action.busy}>
+        <button type="submit" ref={runButton} aria-disabled={action.busy}>
           Run selection
         </button>
         {running && (
           <CancelJob
             job={running}
+            // A switch followed again after a reload has no button known to have started it.
+            restart={running.kind === "switch" && switchButton.current ? switchButton : runButton}
             onCancelled={running.kind === "switch" ? setSwitchJob : setJob}
             onError={action.setError}
           />
@@ -170,9 +182,9 @@ export function Selection({
                           <button
                             type="button"
                             class="small"
-                            disabled={action.busy}
+                            aria-disabled={action.busy}
                             aria-label={`switch to ${c.id}`}
-                            onClick={() => apply(switchRequest(c))}
+                            onClick={(event) => apply(switchRequest(c), event.currentTarget)}
                           >
                             Switch
                           </button>
@@ -202,8 +214,8 @@ export function Selection({
               ) : (
                 <button
                   type="button"
-                  disabled={action.busy}
-                  onClick={() => apply({ jobId: job.id })}
+                  aria-disabled={action.busy}
+                  onClick={(event) => apply({ jobId: job.id }, event.currentTarget)}
                 >
                   Apply
                 </button>

@@ -42,6 +42,7 @@ export function Train({
   const [choices, setChoices] = useState<TrainChoices>(NO_CHOICES);
   const [invalid, setInvalid] = useState<PercentField | null>(null);
   const options = useRef<HTMLDetailsElement>(null);
+  const trainButton = useRef<HTMLButtonElement>(null);
   const [job, setJob] = useState<Job | null>(null);
   const [curve, setCurve] = useState<[number, number][]>([]);
   const [epochs, setEpochs] = useState<EpochPoint[][]>([]);
@@ -137,7 +138,8 @@ export function Train({
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          start();
+          // Train is aria-disabled, not disabled, while busy: a submit then does nothing.
+          if (!action.busy) start();
         }}
       >
         <div class="row">
@@ -157,10 +159,17 @@ export function Train({
             />
             make the new version active
           </label>
-          <button type="submit" disabled={action.busy}>
+          <button type="submit" ref={trainButton} aria-disabled={action.busy}>
             Train
           </button>
-          {running && <CancelJob job={job} onCancelled={setJob} onError={action.setError} />}
+          {running && (
+            <CancelJob
+              job={job}
+              restart={trainButton}
+              onCancelled={setJob}
+              onError={action.setError}
+            />
+          )}
         </div>
         <TrainOptions
           headType={headType}

@@ -1,6 +1,6 @@
 /** Small shared pieces: the error box (a problem's title and detail), number formats, a job bar. */
 
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, RefObject } from "preact";
 import { useRef, useState } from "preact/hooks";
 import { ApiError, call, hasEnded, NetworkError, path } from "./api";
 import { type Announcement, nextAnnouncement } from "./job-announcement";
@@ -129,12 +129,17 @@ const focusables = (within: Element) => [...within.querySelectorAll<HTMLElement>
 /**
  * Once `done`, if the control that started it is gone (a deleted row, an Activate once its version
  * is active, a Cancel once the job ended), the focus stays near it rather than jumping to a heading
- * or the top of the page: on what is left of its row (the version just activated), else on the same
- * control in the row that took its place (the next sample's delete, so that the keyboard deletes
- * several in a row) or in the row before, else on the nearest control before it (after a Cancel),
- * else on its list, else on the heading of its card.
+ * or the top of the page: on `next` if given (after a Cancel, the button that starts the work
+ * again), else on what is left of its row (the version just activated), else on the same control
+ * in the row that took its place (the next sample's delete, so that the keyboard deletes several in
+ * a row) or in the row before, else on the nearest control before it, else on its list, else on the
+ * heading of its card.
  */
-export async function keepFocusNear(control: HTMLElement, done: Promise<unknown>): Promise<void> {
+export async function keepFocusNear(
+  control: HTMLElement,
+  done: Promise<unknown>,
+  next?: HTMLElement | null,
+): Promise<void> {
   const row = control.closest("li, tr");
   const list = row?.parentElement;
   const at = row && list ? [...list.children].indexOf(row) : -1;
@@ -151,6 +156,7 @@ export async function keepFocusNear(control: HTMLElement, done: Promise<unknown>
       return other ? focusables(other)[place] : undefined;
     };
     const candidates = [
+      next,
       ...(row?.isConnected ? focusables(row) : []),
       peer(at),
       peer(at - 1),
@@ -168,13 +174,19 @@ function takesFocus(element: HTMLElement): boolean {
   return document.activeElement === element;
 }
 
-/** Cancels a queued or running job; it stops at its next step and publishes nothing. */
+/**
+ * Cancels a queued or running job; it stops at its next step and publishes nothing. The focus then
+ * goes to `restart`, the button that starts the work again: aria-disabled rather than disabled
+ * while the view still follows the ended job, so that it can take the focus meanwhile.
+ */
 export function CancelJob({
   job,
+  restart,
   onCancelled,
   onError,
 }: {
   job: Job;
+  restart: RefObject<HTMLElement>;
   onCancelled: (job: Job) => void;
   onError: (error: unknown) => void;
 }) {
@@ -199,6 +211,7 @@ export function CancelJob({
               inFlight.current = false;
               setCancelling(false);
             }),
+          restart.current,
         );
       }}
     >
