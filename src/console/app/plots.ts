@@ -107,6 +107,76 @@ export function paretoFront<T extends TradeOff>(points: T[]): T[] {
   return front;
 }
 
+/** A box on a plot: left, top, right, bottom. */
+export type Box = [number, number, number, number];
+
+const overlaps = (a: Box, b: Box) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+
+export interface PlacedLabel {
+  text: string;
+  /** Where the text starts: its left end and baseline. */
+  x: number;
+  y: number;
+}
+
+/**
+ * Labels for a plot's points (a selection's ranks), clear of each other and of the points, inside
+ * `area`. Points that coincide (a fusion may measure as its parts do) share one label, "1, 2"; then
+ * each label, in the points' order, takes the first free place beside its point (right, left,
+ * above, below, then the corners), else is left out: the point's title and the table still name
+ * it. `radius`: a point's, its ring's included. Widths are estimated (0.65 em a character; DejaVu
+ * Sans' digits are 0.64), not measured: the labels are placed before the page lays them out.
+ */
+export function pointLabels(
+  points: { x: number; y: number; text: string }[],
+  area: Box,
+  font = 12,
+  radius = 8,
+): PlacedLabel[] {
+  const groups: { x: number; y: number; texts: string[] }[] = [];
+  for (const point of points) {
+    const same = groups.find((g) => Math.hypot(g.x - point.x, g.y - point.y) < radius / 2);
+    if (same) same.texts.push(point.text);
+    else groups.push({ ...point, texts: [point.text] });
+  }
+  // Every point, not only the first of those that share a label.
+  const taken = points.map(({ x, y }): Box => [x - radius, y - radius, x + radius, y + radius]);
+  // A line of text, its ascent and descent with room to spare.
+  const height = 1.3 * font;
+  const gap = radius + 2;
+  const placed: PlacedLabel[] = [];
+  for (const { x, y, texts } of groups) {
+    const text = texts.join(", ");
+    const width = 0.65 * font * text.length;
+    const [right, left, middle] = [x + gap, x - gap - width, x - width / 2];
+    const [above, below, level] = [y - gap - height, y + gap, y - height / 2];
+    const spots: [number, number][] = [
+      [right, level],
+      [left, level],
+      [middle, above],
+      [middle, below],
+      [right, above],
+      [left, above],
+      [right, below],
+      [left, below],
+    ];
+    const box = spots
+      .map(([l, t]): Box => [l, t, l + width, t + height])
+      .find(
+        (b) =>
+          b[0] >= area[0] &&
+          b[1] >= area[1] &&
+          b[2] <= area[2] &&
+          b[3] <= area[3] &&
+          !taken.some((t) => overlaps(t, b)),
+      );
+    if (!box) continue;
+    taken.push(box);
+    placed.push({ text, x: box[0], y: box[1] + font });
+  }
+  return placed;
+}
+
 /** A linear map from [d0, d1] onto [r0, r1]; a zero-width domain maps to the middle. */
 export function linear(d0: number, d1: number, r0: number, r1: number) {
   return (value: number) =>

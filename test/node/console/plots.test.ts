@@ -3,6 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  type Box,
   candidateNames,
   confusionLayout,
   type EpochPoint,
@@ -12,7 +13,9 @@ import {
   latestRound,
   linear,
   lossLabel,
+  type PlacedLabel,
   paretoFront,
+  pointLabels,
   reliabilityBars,
   sweepCurves,
   withEpoch,
@@ -115,6 +118,84 @@ const beats = (a: Point, b: Point) =>
   a.latency <= b.latency &&
   (a.quality > b.quality || a.latency < b.latency);
 const same = (a: Point, b: Point) => a.quality === b.quality && a.latency === b.latency;
+
+describe("pointLabels", () => {
+  const area: Box = [40, 16, 330, 284];
+  // The box pointLabels reserves for a label at 12 px: 0.65 em a character, its line 1.3 em high.
+  const boxOf = ({ text, x, y }: PlacedLabel): Box => [x, y - 12, x + 7.8 * text.length, y + 3.6];
+  const marker = ({ x, y }: { x: number; y: number }): Box => [x - 8, y - 8, x + 8, y + 8];
+  // Touching is apart; boxOf's arithmetic may be a rounding error off pointLabels'.
+  const apart = (a: Box, b: Box) =>
+    a[2] <= b[0] + 1e-9 || b[2] <= a[0] + 1e-9 || a[3] <= b[1] + 1e-9 || b[3] <= a[1] + 1e-9;
+
+  it("puts a lone point's label at its right, level with it", () => {
+    expect(pointLabels([{ x: 100, y: 100, text: "1" }], area)).toEqual([
+      { text: "1", x: 110, y: 104.2 },
+    ]);
+  });
+
+  it("gives points that coincide one label, and moves a neighbour's label off it", () => {
+    const labels = pointLabels(
+      [
+        { x: 200, y: 100, text: "1" },
+        { x: 201, y: 101, text: "2" },
+        { x: 200, y: 100, text: "3" },
+        { x: 230, y: 100, text: "4" },
+      ],
+      area,
+    );
+    expect(labels.map((l) => l.text)).toEqual(["1, 2, 3", "4"]);
+    // "1, 2, 3" at the right of its point reaches over the next one: "4" goes to its other side.
+    expect(labels[1]?.x).toBeGreaterThan(230);
+  });
+
+  it("keeps clear of the area's edges: a point at the right end is labelled at its left", () => {
+    const [label] = pointLabels([{ x: 325, y: 100, text: "12" }], area);
+    expect(label && boxOf(label)[2]).toBeLessThanOrEqual(area[2]);
+    expect(label?.x).toBeLessThan(325);
+  });
+
+  it("never overlaps two labels, nor a label and a point, however crowded", () => {
+    const point = fc.record({
+      x: fc.double({ min: 40, max: 330, noNaN: true }),
+      y: fc.double({ min: 16, max: 284, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(fc.array(point, { maxLength: 40 }), (points) => {
+        const ranked = points.map((p, k) => ({ ...p, text: String(k + 1) }));
+        const boxes = pointLabels(ranked, area).map(boxOf);
+        for (const [k, box] of boxes.entries()) {
+          expect(box[0] >= area[0] && box[1] >= area[1] - 1e-9).toBe(true);
+          expect(box[2] <= area[2] && box[3] <= area[3] + 1e-9).toBe(true);
+          for (const other of boxes.slice(k + 1)) expect(apart(box, other)).toBe(true);
+          for (const p of ranked) expect(apart(box, marker(p))).toBe(true);
+        }
+      }),
+      // Two points that share a label: it once cleared the first one's mark, not the second's.
+      {
+        examples: [
+          [
+            [
+              { x: 100, y: 100 },
+              { x: 103, y: 100 },
+            ],
+          ],
+        ],
+      },
+    );
+  });
+
+  it("labels the best ranks first: in a crowd, the worst lose their labels", () => {
+    const crowd = Array.from({ length: 12 }, (_, k) => ({
+      x: 100 + k * 5,
+      y: 100 + (k % 3) * 5,
+      text: String(k + 1),
+    }));
+    const shown = pointLabels(crowd, area).map((l) => l.text);
+    expect(shown[0]).toBe("1");
+    expect(shown.length).toBeLessThan(crowd.length);
+  });
+});
 
 describe("scales and colours", () => {
   it("maps a domain linearly, and a zero-width one to the middle", () => {
