@@ -321,6 +321,21 @@ describe("the console", () => {
     expect(await page.getByTestId("ece").textContent()).toBe(
       `ECE ${test.expectedCalibrationError.value.toFixed(3)}`,
     );
+    // The diagram says what its bars, dots and diagonal mean, and a screen reader hears it too:
+    // the legend is the diagram's description.
+    const legend = [
+      "bars: observed accuracy per confidence bin",
+      "dots: each bin's mean confidence, where its bar would end if calibrated",
+      "dashed line: perfect calibration (accuracy = confidence)",
+    ];
+    expect(await page.getByTestId("reliability-legend").locator("li").allTextContents()).toEqual(
+      legend,
+    );
+    expect(await accessible('[data-testid="reliability-diagram"]')).toEqual({
+      role: "image",
+      name: `reliability diagram, ECE ${test.expectedCalibrationError.value.toFixed(3)}`,
+      description: legend.join(" "),
+    });
     // Accuracy is a mean over the repeats, the matrix the first repeat's: the page says so.
     expect(evaluation.protocol).toMatchObject({ kind: "cross-validation", repeats: 3 });
     expect(await page.getByTestId("metrics-basis").textContent()).toContain(
@@ -358,6 +373,12 @@ describe("the console", () => {
     expect(await activeLabel()).toMatch(new RegExp(`^true ${label}, predicted ${last}:`));
     await shot("3-report");
 
+    // On a phone, the charts are drawn at its width rather than scaled down to it: their text
+    // keeps its 12 px, and they fit without scrolling sideways.
+    for (const width of [390, 360]) {
+      await page.setViewportSize({ width, height: 844 });
+      await expectReadableCharts(["confusion-matrix", "reliability-diagram"]);
+    }
     // From 360 px wide up, the page does not scroll sideways.
     await page.setViewportSize({ width: 360, height: 800 });
     expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(
@@ -502,6 +523,9 @@ describe("the console", () => {
     expect(await page.getByLabel("Head type").inputValue()).toBe("mlp");
     await until(curvePoints).toBeGreaterThan(1);
     await shot("5-learning-curve");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectReadableCharts(["learning-curve"]);
+    await page.setViewportSize({ width: 1280, height: 900 });
     await showReport.click();
     const report = page.locator('[data-testid="report"][data-version="2"]');
     await report.waitFor();
@@ -949,6 +973,44 @@ describe("the console", () => {
     if (!recommendation) throw new Error("the selection recommended nothing");
     expect(await page.getByTestId("recommendation").textContent()).toBe(recommendation.id);
     await shot("9-selection");
+    // On a phone, the Pareto plot's text keeps its size, and its labels (the ranks) overlap
+    // neither each other nor the points: candidates that measure alike (a fusion as its parts,
+    // here) share one.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectReadableCharts(["pareto-plot"]);
+    await expectParetoLabelsApart();
+    // Nor in a crowd: this page's copy of the selection moved to twelve candidates a few pixels
+    // apart.
+    const jobList = (url: URL) => url.pathname.endsWith("/jobs");
+    await page.route(jobList, async (route) => {
+      const response = await route.fetch();
+      const json = await response.json();
+      const selectionJob = json.jobs.find((job: { kind: string }) => job.kind === "selection");
+      const [template] = selectionJob.report.candidates;
+      selectionJob.report.candidates = Array.from({ length: 12 }, (_, k) => ({
+        ...template,
+        id: `crowded-${k + 1}`,
+        status: "measured",
+        rank: k + 1,
+        nearTie: k < 3,
+        paretoOptimal: k % 4 === 0,
+        metrics: {
+          ...template.metrics,
+          latencyMsPerItem: 5 + 0.1 * k,
+          crossValidatedMacroF1: { mean: 0.9 - 0.005 * (k % 4) },
+        },
+      }));
+      await route.fulfill({ response, json });
+    });
+    await page.getByRole("tab", { name: "Versions" }).click();
+    await page.getByRole("tab", { name: "Selection" }).click();
+    await until(() => page.locator('[data-testid="pareto-plot"] .point').count()).toBe(12);
+    await shot("9-selection-crowded-390px");
+    const crowdLabels = await expectParetoLabelsApart();
+    // The best rank keeps its label; the table names every candidate.
+    expect(crowdLabels).toContain("1");
+    await page.unroute(jobList);
+    await page.setViewportSize({ width: 1280, height: 900 });
     // The ranking outlives a change of tab (it is the adapter's last selection job).
     await page.getByRole("tab", { name: "Versions" }).click();
     await page.getByRole("tab", { name: "Selection" }).click();
@@ -1114,6 +1176,85 @@ const activeLabel = () =>
 /** The text of the element with the focus. */
 const activeText = () =>
   page.evaluate<string | null | undefined>("document.activeElement?.textContent");
+
+/**
+ * Each chart named (by test id) is on the page, and every text the page's charts draw is at least
+ * 12 px as rendered: its font size times its SVG's scale (a rotated label's too). Those charts fit
+ * their boxes: none scrolls sideways.
+ */
+async function expectReadableCharts(testIds: string[]) {
+  for (const id of testIds) await page.getByTestId(id).waitFor();
+  const sizes = await page.evaluate<number[]>(`[...document.querySelectorAll("svg.plot text")]
+    .map((text) => {
+      const { a, b } = text.getScreenCTM();
+      // To a hundredth of a pixel: a scale of 1 may come out as 0.9999999999999998.
+      return Math.round(parseFloat(getComputedStyle(text).fontSize) * Math.hypot(a, b) * 100) / 100;
+    })`);
+  expect(sizes.length).toBeGreaterThan(testIds.length);
+  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12);
+  for (const id of testIds) {
+    expect(
+      await page
+        .getByTestId(id)
+        .evaluate((svg) => svg.parentElement?.scrollWidth === svg.parentElement?.clientWidth),
+    ).toBe(true);
+  }
+}
+
+/**
+ * The Pareto plot's labels, checked to overlap neither each other nor any point as drawn (their
+ * boxes on the page); their texts.
+ */
+async function expectParetoLabelsApart(): Promise<string[]> {
+  const { labels, points } = await page.evaluate<{ labels: Rect[]; points: Rect[] }>(`(() => {
+    const rect = (node) => {
+      const { left, top, right, bottom } = node.getBoundingClientRect();
+      return { left, top, right, bottom, text: node.textContent };
+    };
+    const plot = document.querySelector('[data-testid="pareto-plot"]');
+    return {
+      labels: [...plot.querySelectorAll('[data-testid="pareto-labels"] text')].map(rect),
+      points: [...plot.querySelectorAll(".point circle")].map(rect),
+    };
+  })()`);
+  expect(labels.length).toBeGreaterThan(0);
+  const apart = (a: Rect, b: Rect) =>
+    a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+  for (const [k, label] of labels.entries()) {
+    for (const other of labels.slice(k + 1)) expect(apart(label, other), label.text).toBe(true);
+    for (const point of points) expect(apart(label, point), label.text).toBe(true);
+  }
+  return labels.map((label) => label.text);
+}
+
+interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+  text: string;
+}
+
+/** The role, name and description Chromium gives an element for assistive technology. */
+async function accessible(selector: string) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send("DOM.getDocument");
+    const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector });
+    const { nodes } = await cdp.send("Accessibility.getPartialAXTree", {
+      nodeId,
+      fetchRelatives: false,
+    });
+    const [node] = nodes;
+    return {
+      role: node?.role?.value,
+      name: node?.name?.value,
+      description: node?.description?.value,
+    };
+  } finally {
+    await cdp.detach();
+  }
+}
 
 async function currentAdapter(name: string) {
   const { adapters } = await api<{

@@ -196,7 +196,10 @@ export function Selection({
             </table>
           </div>
           <ParetoPlot candidates={report.candidates} />
-          <p class="hint">Ringed: near ties with the best. The line joins the Pareto front.</p>
+          <p class="hint">
+            Ringed: near ties with the best. The line joins the Pareto front. The numbers are the
+            ranks in the table, where there is room for them.
+          </p>
           {report.notes.map((note) => (
             <p key={note} class="hint">
               {note}

@@ -8,7 +8,7 @@
 import type { Ref } from "preact";
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { ApiError, call, fetchVersion, followJob, hasEnded, path, recentJobs } from "./api";
-import { LearningCurve } from "./charts";
+import { LearningCurve, useChartWidth } from "./charts";
 import { useDraft } from "./drafts";
 import { type EpochPoint, epochPoint, linear, reportCurves, withEpoch } from "./plots";
 import { AbstainNote } from "./report";
@@ -284,28 +284,34 @@ function TrainOptions({
 }
 
 function ProgressCurve({ points }: { points: [number, number][] }) {
+  const { box, width } = useChartWidth(540);
+  const right = width - 10;
   const end = Math.max(1, ...points.map(([t]) => t));
-  // Room on the left for "100%" at the page's font size.
-  const x = linear(0, end, 40, 310);
+  // Room on the left for "100%".
+  const x = linear(0, end, 40, right);
   const y = linear(0, 1, 110, 10);
   return (
-    <svg
-      class="plot wide"
-      viewBox="0 0 320 130"
-      role="img"
-      aria-label="training progress over time"
-    >
-      <polyline class="front" points={points.map(([t, f]) => `${x(t)},${y(f)}`).join(" ")} />
-      <line x1={40} y1={110} x2={310} y2={110} class="axis-line" />
-      <text x={40} y={126}>
-        0 s
-      </text>
-      <text x={310} y={126} text-anchor="end">
-        {end.toFixed(1)} s
-      </text>
-      <text x={36} y={14} text-anchor="end">
-        100%
-      </text>
-    </svg>
+    <div class="chart" ref={box}>
+      <svg
+        class="plot"
+        width={width}
+        height={130}
+        viewBox={`0 0 ${width} 130`}
+        role="img"
+        aria-label="training progress over time"
+      >
+        <polyline class="front" points={points.map(([t, f]) => `${x(t)},${y(f)}`).join(" ")} />
+        <line x1={40} y1={110} x2={right} y2={110} class="axis-line" />
+        <text x={40} y={126}>
+          0 s
+        </text>
+        <text x={right} y={126} text-anchor="end">
+          {end.toFixed(1)} s
+        </text>
+        <text x={36} y={14} text-anchor="end">
+          100%
+        </text>
+      </svg>
+    </div>
   );
 }
