@@ -28,10 +28,15 @@ const UNITS: Record<string, [string, string]> = {
 };
 
 /**
- * zod's own words for a size out of bounds ("Too big: expected string to have <=128 characters")
+ * zod's own words for a field left out ("Invalid input: expected string, received undefined") or a
+ * size out of bounds ("Too big: expected string to have <=128 characters")
  * in plain ones ("at most 128 characters"). Messages a schema wrote itself are left as they are.
  */
 export function plainMessage(issue: z.core.$ZodIssue): string {
+  // zod's word for a field left out: "Invalid input: expected string, received undefined".
+  if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) {
+    return `required (expected ${issue.expected})`;
+  }
   if (issue.code !== "too_big" && issue.code !== "too_small") return issue.message;
   if (!/^Too (big|small):/.test(issue.message)) return issue.message;
   const bound = Number(issue.code === "too_big" ? issue.maximum : issue.minimum);

@@ -32,6 +32,13 @@ describe("validation messages", () => {
     expect(messages(z.number().positive(), 0)).toEqual(["must be more than 0"]);
   });
 
+  it("says a field left out is required (zod said 'expected string, received undefined')", () => {
+    expect(messages(z.object({ label: z.string() }), {})).toEqual(["required (expected string)"]);
+    expect(messages(z.object({ n: z.number() }), { n: "1" })).toEqual([
+      "Invalid input: expected number, received string",
+    ]);
+  });
+
   it("says a multipart form without inputs misses them (the union said 'Invalid input')", () => {
     expect(messages(FormSamplesSchema, { label: "cat" })).toEqual([
       'missing: send at least one "inputs" field (a file, or a text value)',
