@@ -3,18 +3,32 @@ import { resolveCutLayer } from "../../models/cut-layer";
 import { fusionLayers, isFusionId } from "../../models/fusion";
 import { Problem } from "../problem";
 import type { BackbonePool } from "../runtime/backbones";
-import { type Availability, availabilityHere, fusionAvailability } from "../selection/candidates";
+import {
+  type Availability,
+  availability,
+  availabilityHere,
+  fusionAvailability,
+} from "../selection/candidates";
 import type { AdapterRecord, BackboneBinding } from "../storage/records";
 
 /**
  * What an adapter on `backbone` (one backbone id, or a fusion such as `lexical+use-lite`) is bound
  * to: its weights, layer and dim. A fusion whose backbones' weights would not fit the isolate
- * together is refused here, before any sample is embedded with it.
+ * together is refused here, before any sample is embedded with it; so is a backbone this isolate
+ * has no room for, unless `roomHere` is false (a lone embedding then answers 503, as uploads do).
  */
-export function bindingFor(pool: BackbonePool, backbone: string, layer?: string): BackboneBinding {
+export function bindingFor(
+  pool: BackbonePool,
+  backbone: string,
+  layer?: string,
+  { roomHere = true } = {},
+): BackboneBinding {
   if (!isFusionId(backbone)) {
     const manifest = pool.manifest(backbone);
-    assertServable(backbone, availabilityHere(manifest, pool));
+    const available = roomHere
+      ? availabilityHere(manifest, pool)
+      : availability(manifest, pool.runtimes);
+    assertServable(backbone, available);
     const cut = resolveCutLayer(manifest, layer);
     return {
       backbone,

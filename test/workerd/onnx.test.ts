@@ -11,6 +11,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import parity from "../fixtures/parity.json";
 import { PARITY_INPUTS } from "../fixtures/parity-inputs";
+import { createTenant } from "./tenants/client";
 import { worker } from "./worker";
 
 const BACKBONE = "mobilenet-v2-onnx";
@@ -63,6 +64,16 @@ describe("ONNX MobileNetV2 in workerd", () => {
     });
     // lexical has no wasm heap: still served.
     expect((await embedRequest("lexical", undefined, ["a kitten sleeping"])).status).toBe(200);
+    // No adapter is created on it here: its every upload would be refused.
+    const tenant = await createTenant("no-room");
+    const created = await tenant.api.v1.adapters.$post({
+      json: { name: "photos", backbone: "mobilenet-v2" },
+    });
+    expect(created.status).toBe(422);
+    expect(await created.json()).toMatchObject({
+      type: "/problems/backbone-unavailable",
+      detail: expect.stringContaining("one runtime"),
+    });
   });
 
   it("is reported as running on onnx in a deployment that carries both runtimes", async () => {
@@ -80,9 +91,17 @@ describe("ONNX MobileNetV2 in workerd", () => {
       load: { state: "ready", runtime: "onnx" },
     });
     // The tfjs MobileNetV2s this isolate now refuses are listed as such (the console disables them).
-    expect(backbones.find((backbone) => backbone.id === "mobilenet-v2")?.load).toEqual({
+    const refused = backbones.find((backbone) => backbone.id === "mobilenet-v2") as unknown as {
+      load: unknown;
+      selection: { available: boolean; reasons: string[] };
+    };
+    expect(refused.load).toEqual({
       state: "no-room",
       error: expect.stringContaining("one runtime"),
+    });
+    expect(refused.selection).toMatchObject({
+      available: false,
+      reasons: [expect.stringContaining("one runtime")],
     });
     expect(backbones.find((backbone) => backbone.id === "lexical")?.load.state).not.toBe("no-room");
     // What a version on each exports as: the whole graph only where the network converts to ONNX.
