@@ -141,15 +141,18 @@ export function edgeAdaptClient({ baseUrl, token, fetch: fetcher = fetch }: Clie
         form.append("inputs", file);
         form.append("labels", label);
       }
-      return postForm(api.v1.adapters[":adapterId"].samples.$url({ param: { adapterId } }), form);
+      const url = api.v1.adapters[":adapterId"].samples.$url({ param: { adapterId }, query: {} });
+      return postForm(url, form);
     },
 
-    /** Uploads labelled texts (JSON). */
+    /** Uploads labelled texts (JSON); `truncate` cuts texts over the limit instead of refusing them. */
     uploadTexts(
       adapterId: string,
       samples: readonly { text: string; label: string }[],
+      { truncate = false } = {},
     ): Promise<Uploaded> {
-      const url = api.v1.adapters[":adapterId"].samples.$url({ param: { adapterId } });
+      const query = truncate ? { truncate: "true" as const } : {};
+      const url = api.v1.adapters[":adapterId"].samples.$url({ param: { adapterId }, query });
       return postJson(url, { samples: samples.map(({ text, label }) => ({ input: text, label })) });
     },
 

@@ -14,7 +14,9 @@ import {
   fromJsonInputs,
   JsonInputSchema,
   type RawInput,
+  TruncateQuery,
   toBackboneInputs,
+  truncated,
 } from "./inputs";
 import { BEARER } from "./openapi-parts";
 import { problemResponses } from "./problems";
@@ -80,6 +82,7 @@ const embed = createRoute({
   security: BEARER,
   middleware: [embedAccess] as const,
   request: {
+    query: z.strictObject(TruncateQuery),
     body: {
       content: {
         "application/json": { schema: EmbedJsonSchema },
@@ -117,7 +120,8 @@ export function embedRoutes() {
     // this isolate has no room for now answers 503 when it is embedded, as an upload would.
     bindingFor(pool, backbone, layer, { roomHere: false });
     const { inputs: preparation } = pool.served(backbone);
-    const result = await pool.embed(backbone, await toBackboneInputs(preparation, inputs), layer);
+    const sent = c.req.valid("query").truncate === "true" ? inputs.map(truncated) : inputs;
+    const result = await pool.embed(backbone, await toBackboneInputs(preparation, sent), layer);
     return c.json(
       {
         backbone: result.backbone,

@@ -208,6 +208,22 @@ function inputSize({ preprocessing }: BackboneManifest): string {
     : "no images";
 }
 
+/** `?truncate=true` on the routes that take texts (upload, predict, embed). */
+export const TruncateQuery = {
+  truncate: z
+    .enum(["true", "false"])
+    .optional()
+    .openapi({
+      description: `"true": a text over ${LIMITS.maxTextChars} characters is cut to its first ${LIMITS.maxTextChars} (and stored so, on an upload) instead of refused with 422 text-too-long.`,
+    }),
+};
+
+/** The input, a text cut to its first maxTextChars characters (code points), for `?truncate=true`. */
+export function truncated(input: RawInput): RawInput {
+  if (input.kind !== "text" || characterCount(input.text) <= LIMITS.maxTextChars) return input;
+  return { kind: "text", text: Array.from(input.text).slice(0, LIMITS.maxTextChars).join("") };
+}
+
 function checkText(text: string, index: number): BackboneInput {
   if (text.trim().length === 0) {
     throw new Problem(422, "empty-text", `input ${index} is empty`);
@@ -220,7 +236,7 @@ function checkText(text: string, index: number): BackboneInput {
     throw new Problem(
       422,
       "text-too-long",
-      `input ${index} has ${characters} characters; the limit is ${LIMITS.maxTextChars}`,
+      `input ${index} has ${characters} characters; the limit is ${LIMITS.maxTextChars} (send ?truncate=true to keep the first ${LIMITS.maxTextChars})`,
       { limit: LIMITS.maxTextChars },
     );
   }

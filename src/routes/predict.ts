@@ -17,7 +17,9 @@ import {
   fromFormInputs,
   fromJsonInputs,
   JsonInputSchema,
+  TruncateQuery,
   toBackboneInputs,
+  truncated,
 } from "./inputs";
 import { AdapterIdParams, BEARER, jsonContent } from "./openapi-parts";
 import { problemResponses } from "./problems";
@@ -43,6 +45,7 @@ export const PredictQuerySchema = z.strictObject({
   abstain: z.enum(["true", "false"]).optional().openapi({
     description: 'Answer "unknown" below the head\'s abstain threshold (default: when it has one).',
   }),
+  ...TruncateQuery,
 });
 
 const PredictionsSchema = z
@@ -90,7 +93,7 @@ const predict = createRoute({
 
 export function predictRoutes() {
   return new OpenAPIHono<AdapterEnv>().openapi(predict, async (c) => {
-    const { topK, abstain } = c.req.valid("query");
+    const { topK, abstain, truncate } = c.req.valid("query");
     const { tenantId, adapter, backbones } = c.var;
     if (adapter.activeVersion === null) {
       throw new Problem(409, "no-active-head", `adapter "${adapter.id}" has no trained head yet`);
@@ -101,10 +104,11 @@ export function predictRoutes() {
       c.req.valid("json"),
       c.req.valid("form"),
     );
-    const raw =
+    const sent =
       body.kind === "form"
         ? await fromFormInputs(body.form.inputs)
         : fromJsonInputs(body.json.inputs);
+    const raw = truncate === "true" ? sent.map(truncated) : sent;
     const inputs = await toBackboneInputs(manifest, raw, TENANT_LIMITS.inputsPerPrediction);
     const { key, backbone } = headOf(tenantId, adapter, adapter.activeVersion);
     const head = await loadHead(c.env.HEADS, key, backbone);

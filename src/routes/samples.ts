@@ -9,7 +9,7 @@ import { TENANT_LIMITS } from "../tenants/limits";
 import { readRawSample, storeSamples } from "../tenants/samples";
 import { tenantRoute } from "./authenticated-route";
 import { chooseBody } from "./body-form";
-import { toBackboneInputs } from "./inputs";
+import { TruncateQuery, toBackboneInputs, truncated } from "./inputs";
 import { AdapterIdParams, jsonContent } from "./openapi-parts";
 import {
   NextCursorSchema,
@@ -87,6 +87,7 @@ const uploadSamples = tenantRoute({
   summary: "Upload labelled samples (JSON texts or base64 images, or multipart image files)",
   request: {
     params: AdapterIdParams,
+    query: z.strictObject(TruncateQuery),
     body: {
       content: {
         "application/json": { schema: JsonSamplesSchema },
@@ -171,10 +172,14 @@ export function sampleRoutes() {
         c.req.valid("json"),
         c.req.valid("form"),
       );
-      const labelled =
+      const sent =
         body.kind === "form"
           ? await fromFormSamples(body.form, TENANT_LIMITS.samplesPerRequest)
           : fromJsonSamples(body.json);
+      const labelled =
+        c.req.valid("query").truncate === "true"
+          ? sent.map((sample) => ({ ...sample, raw: truncated(sample.raw) }))
+          : sent;
       const inputs = await toBackboneInputs(
         manifest,
         labelled.map((sample) => sample.raw),

@@ -267,6 +267,23 @@ describe("bad input", () => {
     expect(problem.detail.length).toBeGreaterThan(0);
   });
 
+  it("embeds a text over the limit cut to its first 2,000 characters when ?truncate=true", async () => {
+    const embedded = async (texts: string[], query = "") => {
+      const response = await worker.fetch(
+        new Request(`http://edge/v1/embed${query}`, {
+          method: "POST",
+          headers: { ...ADMIN, "content-type": "application/json" },
+          body: JSON.stringify({ backbone: "lexical", inputs: texts }),
+        }),
+      );
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { embeddings: number[][] }).embeddings;
+    };
+    const kept = "word ".repeat(400);
+    const [cut] = await embedded([`${kept}and more words after the limit`], "?truncate=true");
+    expect(cut).toEqual((await embedded([kept]))[0]);
+  });
+
   it("leaves the isolate serving", async () => {
     const response = await worker.fetch(new Request("http://edge/healthz"));
     expect(response.status).toBe(200);

@@ -3,7 +3,12 @@
 import { describe, expect, it } from "vitest";
 import { lexical } from "../../../models/lexical";
 import { Problem } from "../../../src/problem";
-import { fromFormInputs, type RawInput, toBackboneInputs } from "../../../src/routes/inputs";
+import {
+  fromFormInputs,
+  type RawInput,
+  toBackboneInputs,
+  truncated,
+} from "../../../src/routes/inputs";
 
 const text = (value: string): RawInput => ({ kind: "text", text: value });
 
@@ -42,7 +47,20 @@ describe("toBackboneInputs for texts", () => {
     expect(await toBackboneInputs(lexical.manifest, [text("😀".repeat(2000))])).toHaveLength(1);
     const problem = await refusal([text("😀".repeat(2001))]);
     expect(problem.slug).toBe("text-too-long");
-    expect(problem.detail).toBe("input 0 has 2001 characters; the limit is 2000");
+    expect(problem.detail).toBe(
+      "input 0 has 2001 characters; the limit is 2000 (send ?truncate=true to keep the first 2000)",
+    );
+  });
+
+  it("cuts a text over the limit to its first 2,000 characters for ?truncate=true", async () => {
+    const long = truncated(text(`${"😀".repeat(1999)}ab${"c".repeat(50)}`));
+    expect(long).toEqual({ kind: "text", text: `${"😀".repeat(1999)}a` });
+    expect(await toBackboneInputs(lexical.manifest, [long])).toHaveLength(1);
+    // Texts within it and images pass as they are.
+    const short = text("fine");
+    expect(truncated(short)).toBe(short);
+    const image = { kind: "image" as const, bytes: Uint8Array.of(1) };
+    expect(truncated(image)).toBe(image);
   });
 });
 

@@ -40,6 +40,7 @@ async function lexicalAdapter(name: string): Promise<string> {
 function upload(adapterId: string, samples: { input: string; label: string }[]) {
   return tenant.api.v1.adapters[":adapterId"].samples.$post({
     param: { adapterId },
+    query: {},
     ...jsonOnly({ samples }),
   });
 }

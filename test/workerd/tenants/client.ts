@@ -76,6 +76,7 @@ export async function uploadTexts(
 ) {
   return tenant.api.v1.adapters[":adapterId"].samples.$post({
     param: { adapterId },
+    query: {},
     ...jsonOnly({ samples: samples.map(([input, label]) => ({ input, label })) }),
   });
 }
