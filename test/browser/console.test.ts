@@ -11,7 +11,7 @@
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page, type Request } from "playwright-core";
+import { type Browser, chromium, type Locator, type Page, type Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, withWranglerDev } from "../../bench/wrangler-dev";
 import { buildConsole } from "../../src/console/build";
@@ -474,14 +474,7 @@ describe("the console", () => {
     await until(() => trainButton.isEnabled()).toBe(true);
     await page.keyboard.press("Enter");
     await until(() => page.getByTestId("job-status").textContent()).toMatch(/^running/);
-    await page.keyboard.press("Tab");
-    expect(await activeText()).toBe("Cancel");
-    await page.keyboard.press("Enter");
-    await until(() => page.getByTestId("job-status").textContent()).toMatch(/^cancelled/);
-    await until(activeText).toBe("Train");
-    await until(() => trainButton.isEnabled()).toBe(true);
-    expect(await activeText()).toBe("Train");
-    await page.keyboard.press("Enter");
+    await cancelFromKeyboardThenRestart(trainButton, "Train");
     // A reload mid-job loses nothing: back on the Train tab, it follows the running job again,
     // riding out a server that does not answer at first (its events refused twice here).
     await until(() => page.getByTestId("job-status").textContent()).toMatch(/^running/);
@@ -949,14 +942,7 @@ describe("the console", () => {
     await until(() => runSelection.isEnabled()).toBe(true);
     await page.keyboard.press("Enter");
     await page.getByRole("button", { name: "Cancel" }).waitFor();
-    await page.keyboard.press("Tab");
-    expect(await activeText()).toBe("Cancel");
-    await page.keyboard.press("Enter");
-    await until(() => page.getByTestId("job-status").textContent()).toMatch(/^cancelled/);
-    await until(activeText).toBe("Run selection");
-    await until(() => runSelection.isEnabled()).toBe(true);
-    expect(await activeText()).toBe("Run selection");
-    await page.keyboard.press("Enter");
+    await cancelFromKeyboardThenRestart(runSelection, "Run selection");
     await page.getByTestId("pareto-plot").waitFor({ timeout: JOB_TIMEOUT });
     const adapter = await currentAdapter("topics");
     const [selection] = (
@@ -1176,6 +1162,21 @@ const activeLabel = () =>
 /** The text of the element with the focus. */
 const activeText = () =>
   page.evaluate<string | null | undefined>("document.activeElement?.textContent");
+
+/**
+ * From the running job's start button: Tab to Cancel and press it; the focus comes back to the
+ * start button (named `name`), where Enter starts the work again once the job has ended.
+ */
+async function cancelFromKeyboardThenRestart(start: Locator, name: string): Promise<void> {
+  await page.keyboard.press("Tab");
+  expect(await activeText()).toBe("Cancel");
+  await page.keyboard.press("Enter");
+  await until(() => page.getByTestId("job-status").textContent()).toMatch(/^cancelled/);
+  await until(activeText).toBe(name);
+  await until(() => start.isEnabled()).toBe(true);
+  expect(await activeText()).toBe(name);
+  await page.keyboard.press("Enter");
+}
 
 /**
  * Each chart named (by test id) is on the page, and every text the page's charts draw is at least

@@ -1,5 +1,6 @@
 /** The report's plots, drawn as SVG by the page itself (geometry in ./plots.ts). */
 
+import type { ComponentChildren, JSX, Ref } from "preact";
 import { useId, useLayoutEffect, useRef, useState } from "preact/hooks";
 import {
   candidateNames,
@@ -32,6 +33,42 @@ export function useChartWidth(max: number) {
   }, []);
   // Whole pixels, rounded down: a fraction over the box's width would give it a scrollbar.
   return { box, width: Math.floor(Math.max(240, Math.min(max, width))) };
+}
+
+/** A chart's box and its SVG, whose viewBox is as wide as it is drawn (useChartWidth). */
+export function Plot({
+  box,
+  width,
+  height,
+  label,
+  children,
+  ...attributes
+}: {
+  box: Ref<HTMLDivElement>;
+  width: number;
+  height: number;
+  /** What the chart shows, for screen readers. */
+  label: string;
+  children: ComponentChildren;
+} & Omit<
+  JSX.SVGAttributes<SVGSVGElement>,
+  "width" | "height" | "viewBox" | "role" | "aria-label"
+>) {
+  return (
+    <div class="chart" ref={box}>
+      <svg
+        class="plot"
+        width={width}
+        height={height}
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={label}
+        {...attributes}
+      >
+        {children}
+      </svg>
+    </div>
+  );
 }
 
 /** Room right of the confusion matrix for the last column's slanted name. */
@@ -169,37 +206,33 @@ export function ReliabilityDiagram({ bins, ece }: { bins: ReliabilityBin[]; ece:
   const bars = reliabilityBars(bins);
   return (
     <figure>
-      <div class="chart" ref={box}>
-        <svg
-          class="plot"
-          width={width}
-          height={width}
-          viewBox={`0 0 ${width} ${width}`}
-          role="img"
-          aria-label={`reliability diagram, ECE ${fixed(ece)}`}
-          aria-describedby={legend}
-          data-testid="reliability-diagram"
-        >
-          <line x1={x(0)} y1={y(0)} x2={x(1)} y2={y(1)} class="diagonal" />
-          {bars.map((bar) => (
-            <g key={bar.lower} data-accuracy={bar.accuracy} data-count={bar.count}>
-              <rect
-                x={x(bar.lower) + 1}
-                width={x(bar.upper) - x(bar.lower) - 2}
-                y={y(bar.accuracy)}
-                height={y(0) - y(bar.accuracy)}
-                class="bar"
-              >
-                <title>
-                  {`confidence ${fixed(bar.confidence, 2)}, accuracy ${fixed(bar.accuracy, 2)}, ${bar.count} samples`}
-                </title>
-              </rect>
-              <circle cx={x(bar.confidence)} cy={y(bar.confidence)} r={2.5} class="mean" />
-            </g>
-          ))}
-          <Axes x={x} y={y} xLabel="confidence" yLabel="accuracy" ticks={[0, 0.5, 1]} />
-        </svg>
-      </div>
+      <Plot
+        box={box}
+        width={width}
+        height={width}
+        label={`reliability diagram, ECE ${fixed(ece)}`}
+        aria-describedby={legend}
+        data-testid="reliability-diagram"
+      >
+        <line x1={x(0)} y1={y(0)} x2={x(1)} y2={y(1)} class="diagonal" />
+        {bars.map((bar) => (
+          <g key={bar.lower} data-accuracy={bar.accuracy} data-count={bar.count}>
+            <rect
+              x={x(bar.lower) + 1}
+              width={x(bar.upper) - x(bar.lower) - 2}
+              y={y(bar.accuracy)}
+              height={y(0) - y(bar.accuracy)}
+              class="bar"
+            >
+              <title>
+                {`confidence ${fixed(bar.confidence, 2)}, accuracy ${fixed(bar.accuracy, 2)}, ${bar.count} samples`}
+              </title>
+            </rect>
+            <circle cx={x(bar.confidence)} cy={y(bar.confidence)} r={2.5} class="mean" />
+          </g>
+        ))}
+        <Axes x={x} y={y} xLabel="confidence" yLabel="accuracy" ticks={[0, 0.5, 1]} />
+      </Plot>
       {/* What the marks mean; the diagram's description too, so that a screen reader hears it. */}
       <ul class="legend hint" id={legend} data-testid="reliability-legend">
         <li>
@@ -300,46 +333,42 @@ export function ParetoPlot({ candidates }: { candidates: Candidate[] }) {
     [x(0), 16, width, y(minF1)],
   );
   return (
-    <div class="chart" ref={box}>
-      <svg
-        class="plot"
-        width={width}
-        height={height}
-        viewBox={`0 0 ${width} ${height}`}
-        role="img"
-        aria-label="Pareto plot: macro-F1 against latency"
-        data-testid="pareto-plot"
-      >
-        <polyline points={front.map((c) => at(c).join(",")).join(" ")} class="front" />
-        {measured.map((c) => {
-          const [cx, cy] = at(c);
-          return (
-            <g key={c.id} class={c.paretoOptimal ? "point front-point" : "point"}>
-              {c.nearTie && <circle cx={cx} cy={cy} r={8} class="tie" />}
-              <circle cx={cx} cy={cy} r={4} />
-              <title>
-                {`${c.id}: macro-F1 ${fixed(c.metrics?.crossValidatedMacroF1.mean ?? 0)}, ${fixed(c.metrics?.latencyMsPerItem ?? 0, 2)} ms/item${c.nearTie ? ", near tie" : ""}`}
-              </title>
-            </g>
-          );
-        })}
-        <g data-testid="pareto-labels">
-          {labels.map((label) => (
-            <text key={label.text} x={label.x} y={label.y}>
-              {label.text}
-            </text>
-          ))}
-        </g>
-        <Axes
-          x={x}
-          y={y}
-          xLabel="latency, ms per item"
-          yLabel="macro-F1"
-          ticks={[Number(minF1.toFixed(2)), 1]}
-          xTicks={[0, Number((maxLatency / 2).toPrecision(2)), Number(maxLatency.toPrecision(2))]}
-        />
-      </svg>
-    </div>
+    <Plot
+      box={box}
+      width={width}
+      height={height}
+      label="Pareto plot: macro-F1 against latency"
+      data-testid="pareto-plot"
+    >
+      <polyline points={front.map((c) => at(c).join(",")).join(" ")} class="front" />
+      {measured.map((c) => {
+        const [cx, cy] = at(c);
+        return (
+          <g key={c.id} class={c.paretoOptimal ? "point front-point" : "point"}>
+            {c.nearTie && <circle cx={cx} cy={cy} r={8} class="tie" />}
+            <circle cx={cx} cy={cy} r={4} />
+            <title>
+              {`${c.id}: macro-F1 ${fixed(c.metrics?.crossValidatedMacroF1.mean ?? 0)}, ${fixed(c.metrics?.latencyMsPerItem ?? 0, 2)} ms/item${c.nearTie ? ", near tie" : ""}`}
+            </title>
+          </g>
+        );
+      })}
+      <g data-testid="pareto-labels">
+        {labels.map((label) => (
+          <text key={label.text} x={label.x} y={label.y}>
+            {label.text}
+          </text>
+        ))}
+      </g>
+      <Axes
+        x={x}
+        y={y}
+        xLabel="latency, ms per item"
+        yLabel="macro-F1"
+        ticks={[Number(minF1.toFixed(2)), 1]}
+        xTicks={[0, Number((maxLatency / 2).toPrecision(2)), Number(maxLatency.toPrecision(2))]}
+      />
+    </Plot>
   );
 }
 
@@ -379,54 +408,50 @@ export function LearningCurve({ curves }: { curves: EpochPoint[][] }) {
     `${candidateColour(point?.candidate ?? 1)}${isEarlier(point) ? " earlier" : ""}`;
   return (
     <figure>
-      <div class="chart" ref={box}>
-        <svg
-          class="plot"
-          width={width}
-          height={180}
-          viewBox={`0 0 ${width} 180`}
-          role="img"
-          aria-label={`learning curve: validation loss by epoch${round === null ? "" : `, cross-validation round ${round}`}`}
-          data-testid="learning-curve"
-          data-round={round ?? undefined}
-        >
-          {drawn.map((curve) => (
-            <polyline
-              key={`${curve[0]?.round}-${curve[0]?.candidate}`}
-              class={`curve ${styleOf(curve[0])}`}
-              points={curve.map((p) => `${x(p.epoch)},${y(p.loss)}`).join(" ")}
-            >
-              <title>{`${curve[0]?.round ? `round ${curve[0].round}, ` : ""}candidate ${curve[0]?.candidate} ${curve[0]?.hyperparameters}`}</title>
-            </polyline>
-          ))}
-          {drawn.flat().map((p) => (
-            <circle
-              key={`${p.round}-${p.candidate}-${p.epoch}`}
-              cx={x(p.epoch)}
-              cy={y(p.loss)}
-              r={2}
-              class={`dot ${styleOf(p)}`}
-            />
-          ))}
-          <line x1={44} y1={150} x2={right} y2={150} class="axis-line" />
-          <line x1={44} y1={150} x2={44} y2={24} class="axis-line" />
-          <text x={40} y={28} text-anchor="end">
-            {lossLabel(Math.max(...losses))}
-          </text>
-          <text x={40} y={150} text-anchor="end">
-            {lossLabel(Math.min(...losses))}
-          </text>
-          <text x={44} y={166}>
-            {firstEpoch}
-          </text>
-          <text x={right} y={166} text-anchor="end">
-            epoch {lastEpoch}
-          </text>
-          <text x={4} y={13}>
-            validation loss
-          </text>
-        </svg>
-      </div>
+      <Plot
+        box={box}
+        width={width}
+        height={180}
+        label={`learning curve: validation loss by epoch${round === null ? "" : `, cross-validation round ${round}`}`}
+        data-testid="learning-curve"
+        data-round={round ?? undefined}
+      >
+        {drawn.map((curve) => (
+          <polyline
+            key={`${curve[0]?.round}-${curve[0]?.candidate}`}
+            class={`curve ${styleOf(curve[0])}`}
+            points={curve.map((p) => `${x(p.epoch)},${y(p.loss)}`).join(" ")}
+          >
+            <title>{`${curve[0]?.round ? `round ${curve[0].round}, ` : ""}candidate ${curve[0]?.candidate} ${curve[0]?.hyperparameters}`}</title>
+          </polyline>
+        ))}
+        {drawn.flat().map((p) => (
+          <circle
+            key={`${p.round}-${p.candidate}-${p.epoch}`}
+            cx={x(p.epoch)}
+            cy={y(p.loss)}
+            r={2}
+            class={`dot ${styleOf(p)}`}
+          />
+        ))}
+        <line x1={44} y1={150} x2={right} y2={150} class="axis-line" />
+        <line x1={44} y1={150} x2={44} y2={24} class="axis-line" />
+        <text x={40} y={28} text-anchor="end">
+          {lossLabel(Math.max(...losses))}
+        </text>
+        <text x={40} y={150} text-anchor="end">
+          {lossLabel(Math.min(...losses))}
+        </text>
+        <text x={44} y={166}>
+          {firstEpoch}
+        </text>
+        <text x={right} y={166} text-anchor="end">
+          epoch {lastEpoch}
+        </text>
+        <text x={4} y={13}>
+          validation loss
+        </text>
+      </Plot>
       <figcaption class="hint">
         Validation loss per epoch, one line per sweep candidate
         {round === null

@@ -8,7 +8,7 @@
 import type { Ref } from "preact";
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { ApiError, call, fetchVersion, followJob, hasEnded, path, recentJobs } from "./api";
-import { LearningCurve, useChartWidth } from "./charts";
+import { LearningCurve, Plot, useChartWidth } from "./charts";
 import { useDraft } from "./drafts";
 import { type EpochPoint, epochPoint, linear, reportCurves, withEpoch } from "./plots";
 import { AbstainNote } from "./report";
@@ -291,27 +291,18 @@ function ProgressCurve({ points }: { points: [number, number][] }) {
   const x = linear(0, end, 40, right);
   const y = linear(0, 1, 110, 10);
   return (
-    <div class="chart" ref={box}>
-      <svg
-        class="plot"
-        width={width}
-        height={130}
-        viewBox={`0 0 ${width} 130`}
-        role="img"
-        aria-label="training progress over time"
-      >
-        <polyline class="front" points={points.map(([t, f]) => `${x(t)},${y(f)}`).join(" ")} />
-        <line x1={40} y1={110} x2={right} y2={110} class="axis-line" />
-        <text x={40} y={126}>
-          0 s
-        </text>
-        <text x={right} y={126} text-anchor="end">
-          {end.toFixed(1)} s
-        </text>
-        <text x={36} y={14} text-anchor="end">
-          100%
-        </text>
-      </svg>
-    </div>
+    <Plot box={box} width={width} height={130} label="training progress over time">
+      <polyline class="front" points={points.map(([t, f]) => `${x(t)},${y(f)}`).join(" ")} />
+      <line x1={40} y1={110} x2={right} y2={110} class="axis-line" />
+      <text x={40} y={126}>
+        0 s
+      </text>
+      <text x={right} y={126} text-anchor="end">
+        {end.toFixed(1)} s
+      </text>
+      <text x={36} y={14} text-anchor="end">
+        100%
+      </text>
+    </Plot>
   );
 }
