@@ -78,6 +78,8 @@ export class SelectionRun {
   private state: SelectionCheckpoint;
   private cv: { candidate: string; run: CrossValidationRun } | null = null;
   private vectors: { candidate: string; input: SelectionInput } | null = null;
+  /** The pool's size, once a step has read it (for the progress within a candidate). */
+  private poolSize: number | null = null;
   /** The single candidates, the same in every process (they follow from the deployment and the request). */
   readonly candidates: Candidate[];
 
@@ -130,9 +132,27 @@ export class SelectionRun {
       score: "LogME and prototype leave-one-out",
     }[stage];
     return {
-      fraction: candidate / total,
+      fraction: (candidate + this.withinCandidate(current)) / total,
       message: current ? `candidate ${candidate + 1}/${total} ${current.id}: ${detail}` : "ranking",
     };
+  }
+
+  /**
+   * How far the current candidate is, from 0 to 1, so that the fraction moves within a candidate
+   * too: the first one on a network embeds the pool for its later layers as well, the longest part
+   * of a selection. Embedding is half of it, timing and cross-validation most of the rest.
+   */
+  private withinCandidate(current: Candidate | null): number {
+    if (!current) return 0;
+    const { stage } = this.state;
+    if (stage === "embed") {
+      const embedded = this.workspace.vectors.countVectors(current.id);
+      return this.poolSize ? 0.5 * Math.min(1, embedded / this.poolSize) : 0;
+    }
+    if (stage === "time") return 0.5;
+    if (stage === "score") return 0.95;
+    const cv = this.cv?.candidate === current.id ? this.cv.run : null;
+    return 0.55 + (cv ? (0.4 * cv.roundsDone) / cv.rounds : 0);
   }
 
   /** One bounded step; a candidate that fails is reported as failed and the next one follows. */
@@ -187,7 +207,9 @@ export class SelectionRun {
   private async measurable(candidate: Candidate) {
     const available = candidateAvailability(candidate, this.workspace.pool.runtimes);
     if (!available.available) return available;
-    const overBudget = overTrainingBudget(candidate, await this.workspace.measuredOn());
+    const pool = await this.workspace.measuredOn();
+    this.poolSize = pool.samples;
+    const overBudget = overTrainingBudget(candidate, pool);
     return overBudget ? { ...available, available: false, reasons: [overBudget] } : available;
   }
 
