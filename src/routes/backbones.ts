@@ -63,7 +63,7 @@ const BackboneSchema = z
     load: z.object({
       state: z.enum(["unloaded", "loading", "ready", "failed", "no-room"]).openapi({
         description:
-          "`no-room`: this isolate refuses to load it (503 backbone-unavailable) because another runtime's wasm heap, which never shrinks, leaves it no room; `error` says how much. It lasts as long as the isolate.",
+          "`no-room`: this isolate will not load it, because another runtime's wasm heap, which never shrinks, leaves it no room (`error` says how much): no adapter is created on it (422) and embedding with it answers 503 backbone-unavailable, for as long as the isolate lives.",
       }),
       loadMs: z.number().optional(),
       phases: z
