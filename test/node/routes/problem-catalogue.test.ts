@@ -10,13 +10,20 @@ import { describe, expect, it } from "vitest";
 const root = new URL("../../../", import.meta.url).pathname;
 const read = (path: string) => readFileSync(join(root, path), "utf8");
 
-/** Raised only on embeddings and heads the service made itself: no request can cause them. */
+/**
+ * Raised only on embeddings, heads and labels the service made or checked itself: no request can
+ * cause them.
+ */
 const INTERNAL = [
   "non-finite-feature",
   "ragged-rows",
   "wrong-dimension",
   "backbone-mismatch",
   "corrupt-head",
+  // The protocol's own label checks: every stored label passed the upload's (invalid-request).
+  "empty-label",
+  "label-too-long",
+  "reserved-label",
 ];
 
 function sourceFiles(folder: string): string[] {
