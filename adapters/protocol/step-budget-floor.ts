@@ -12,7 +12,7 @@ import { evaluationProtocol, trainingFlopsBound } from "./evaluation-protocol";
 import { STEP_FLOPS, trainingStepBudget } from "./step-budget";
 import { protocolOptions } from "./validate-options";
 
-/** What a training request and the adapter's samples decide before anything is embedded. */
+/** What decides a training's work before its job is queued: the request and the stored samples. */
 export interface TrainingPlan {
   headType: HeadType;
   options: TrainOptions;
@@ -22,7 +22,7 @@ export interface TrainingPlan {
   dim: number;
 }
 
-/** The fewest job steps a training can take, and the most it may (null: no known floor). */
+/** The fewest job steps a training can take, and the most it may. */
 export interface StepsFloor {
   steps: number;
   budget: number;
@@ -30,6 +30,7 @@ export interface StepsFloor {
   rounds: string;
 }
 
+/** Null for a head whose fits have no known least cost. */
 export function trainingStepsFloor(plan: TrainingPlan, stepFlops = STEP_FLOPS): StepsFloor | null {
   const spec = HEAD_SPECS[plan.headType];
   if (!spec.fitWorkFloor) return null;
