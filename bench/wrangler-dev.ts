@@ -12,6 +12,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { parseArgs } from "node:util";
 
 const TSX = "node_modules/.bin/tsx";
 const START_TIMEOUT_MS = 120_000;
@@ -166,4 +167,19 @@ export function freePort(): Promise<number> {
 export async function logTail(log: string, lines = 30): Promise<string> {
   const text = await readFile(log, "utf8").catch((error: Error) => `(no log: ${error.message})`);
   return text.trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+/**
+ * A measuring script's entry: `measure` against the server `--url` names, or else against a fresh
+ * `wrangler dev` on `port`; its lines are printed.
+ */
+export async function printMeasured(
+  port: number,
+  measure: (url: string) => Promise<string[]>,
+): Promise<void> {
+  const { values } = parseArgs({ options: { url: { type: "string" } } });
+  const lines = values.url
+    ? await measure(values.url)
+    : await withWranglerDev({ port }, (dev) => measure(dev.url));
+  console.log(lines.join("\n"));
 }

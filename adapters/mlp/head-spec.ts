@@ -37,17 +37,14 @@ export const mlpHeadSpec: HeadSpec = {
     epochs: fitted instanceof MlpClassifier ? fitted.bestEpoch : MLP_DEFAULTS.epochs,
   }),
   restore: (state) => MlpClassifier.fromState(state),
-  fitFlopsBound: (shape, hyperparameters) =>
-    mlpFitFlopsBound(shape, {
-      ...MLP_DEFAULTS,
-      ...(hyperparameters as Partial<typeof MLP_DEFAULTS>),
-    }),
-  fitWorkFloor: (shape, hyperparameters) =>
-    mlpFitWorkFloor(shape, {
-      ...MLP_DEFAULTS,
-      ...(hyperparameters as Partial<typeof MLP_DEFAULTS>),
-    }),
+  fitFlopsBound: (shape, hyperparameters) => mlpFitFlopsBound(shape, withDefaults(hyperparameters)),
+  fitWorkFloor: (shape, hyperparameters) => mlpFitWorkFloor(shape, withDefaults(hyperparameters)),
 };
+
+/** A candidate's hyperparameters, MLP_DEFAULTS' where it sets none. */
+function withDefaults(hyperparameters: Hyperparameters): typeof MLP_DEFAULTS {
+  return { ...MLP_DEFAULTS, ...(hyperparameters as Partial<typeof MLP_DEFAULTS>) };
+}
 
 function fixedHyperparameters(options: TrainOptions): Hyperparameters {
   const h = options.hyperparameters;

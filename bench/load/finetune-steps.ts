@@ -9,13 +9,12 @@
  */
 
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseArgs } from "node:util";
 import { encode as encodePng } from "fast-png";
 import { fashionMnist } from "../datasets/fashion-mnist";
 import { spamAssassin } from "../datasets/spam-assassin";
 import { percentile } from "../stats";
 import { ADMIN_TOKEN, BenchApi, type TenantAdapter } from "../tenants/api";
-import { withWranglerDev } from "../wrangler-dev";
+import { printMeasured } from "../wrangler-dev";
 import type { Job } from "./training";
 
 const CLASSES = ["t-shirt", "trouser", "sneaker"];
@@ -26,11 +25,7 @@ const IDLE_REQUESTS = 50;
 const HEALTH_EVERY_MS = 100;
 const JOB_POLL_MS = 500;
 
-const { values } = parseArgs({ options: { url: { type: "string" } } });
-const lines = values.url
-  ? await measure(values.url)
-  : await withWranglerDev({ port: 8854 }, (dev) => measure(dev.url));
-console.log(lines.join("\n"));
+await printMeasured(8854, measure);
 
 async function measure(url: string): Promise<string[]> {
   const api = new BenchApi(url);

@@ -8,12 +8,11 @@
  */
 
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseArgs } from "node:util";
 import { spamAssassin } from "../datasets/spam-assassin";
 import { percentile } from "../stats";
 import { BenchApi, type TenantAdapter } from "../tenants/api";
 import type { Sample } from "../tenants/texts";
-import { withWranglerDev } from "../wrangler-dev";
+import { printMeasured } from "../wrangler-dev";
 import type { Job } from "./training";
 
 const SAMPLES_PER_LABEL = 150;
@@ -21,11 +20,7 @@ const MIN_CHARACTERS = 300;
 const HEALTH_EVERY_MS = 100;
 const JOB_POLL_MS = 500;
 
-const { values } = parseArgs({ options: { url: { type: "string" } } });
-const lines = values.url
-  ? await measure(values.url)
-  : await withWranglerDev({ port: 8853 }, (dev) => measure(dev.url));
-console.log(lines.join("\n"));
+await printMeasured(8853, measure);
 
 async function measure(url: string): Promise<string[]> {
   const api = new BenchApi(url);

@@ -112,11 +112,7 @@ export class Residency {
    */
   refusal(id: string, heapBytes: number, heaps: readonly string[] = ONE_HEAP): string | null {
     if (this.resident.has(id)) return null;
-    const elsewhere = this.heldOutside(heaps);
-    if (heapBytes === 0 || elsewhere === 0 || elsewhere + heapBytes <= this.budgetBytes) {
-      return null;
-    }
-    return `the isolate's other wasm heaps already hold ${mib(elsewhere)} MiB, which a wasm heap never gives back, and ${id} needs about ${mib(heapBytes)} MiB of its own: over the ${mib(this.budgetBytes)} MiB an isolate has. A deployment serves its image backbones on one runtime (models/DEPLOYMENT.md)`;
+    return this.refusalBeside(id, heapBytes, this.heldOutside(heaps));
   }
 
   /** Forgets a backbone that failed to load, so that it holds no room. */
@@ -152,9 +148,10 @@ export class Residency {
     heaps: readonly string[],
   ): [string, Resident][] {
     const shares = (entry: Resident) => entry.heaps.some((heap) => heaps.includes(heap));
-    const refused = this.refusal(id, heapBytes, heaps);
+    const elsewhere = this.heldOutside(heaps);
+    const refused = this.refusalBeside(id, heapBytes, elsewhere);
     if (refused !== null) throw new NoRoomError(refused);
-    let total = this.heldOutside(heaps) + heapBytes;
+    let total = elsewhere + heapBytes;
     for (const entry of this.resident.values()) if (shares(entry)) total += entry.heapBytes;
     const victims: [string, Resident][] = [];
     for (const victim of this.resident) {
@@ -165,6 +162,13 @@ export class Residency {
       total -= victim[1].heapBytes;
     }
     return victims;
+  }
+
+  /** Why `heapBytes` of a new heap do not fit beside the `elsewhere` bytes other heaps hold, or null. */
+  private refusalBeside(id: string, heapBytes: number, elsewhere: number): string | null {
+    if (heapBytes === 0 || elsewhere === 0 || elsewhere + heapBytes <= this.budgetBytes)
+      return null;
+    return `the isolate's other wasm heaps already hold ${mib(elsewhere)} MiB, which a wasm heap never gives back, and ${id} needs about ${mib(heapBytes)} MiB of its own: over the ${mib(this.budgetBytes)} MiB an isolate has. A deployment serves its image backbones on one runtime (models/DEPLOYMENT.md)`;
   }
 
   /** What the heaps other than `heaps` hold: as much as each reserved, or as its residents claim. */

@@ -112,6 +112,14 @@ function split(count: number) {
 }
 
 /** The frozen head on the pretrained top's embeddings: scaler + logistic fitted on train. */
+/** The frozen start of a 12-per-class task, and a fit of it with `params` run in one go. */
+function fitInOneRun(params: typeof FINETUNE_DEFAULTS) {
+  const { model, data } = frozenStart(syntheticTask(12, 5));
+  const straight = new FinetuneFit(model, data, params);
+  runToEnd(straight);
+  return { model, data, straight };
+}
+
 function frozenStart(task: ReturnType<typeof syntheticTask>) {
   const source = memorySource(task.samples, POSITIONS * CHANNELS);
   const identity = startingModel(
@@ -281,12 +289,9 @@ describe.each([JS_GEMM, await nodeGemmKernel()])("finetune network, $name kernel
   });
 
   it("works a slice of a minibatch at a time, and resumed in the middle of one ends as in one run", () => {
-    const task = syntheticTask(12, 5);
-    const { model, data } = frozenStart(task);
     // Minibatches of 10: slices of 4, 4 and 2 samples.
     const params = { ...FINETUNE_DEFAULTS, batchSize: 10, maxEpochs: 3, patience: 10, seed: 4 };
-    const straight = new FinetuneFit(model, data, params);
-    runToEnd(straight);
+    const { model, data, straight } = fitInOneRun(params);
     const slice = 2 * 4 * (2 * (POSITIONS * CHANNELS * OUT + OUT * CLASSES));
     let fit = new FinetuneFit(model, data, params);
     let midBatch = 0;
@@ -302,11 +307,8 @@ describe.each([JS_GEMM, await nodeGemmKernel()])("finetune network, $name kernel
   });
 
   it("resumed from an encoded checkpoint after every step, ends with the same weights (seeded)", () => {
-    const task = syntheticTask(12, 5);
-    const { model, data } = frozenStart(task);
     const params = { ...FINETUNE_DEFAULTS, batchSize: 4, maxEpochs: 4, patience: 10, seed: 9 };
-    const straight = new FinetuneFit(model, data, params);
-    runToEnd(straight);
+    const { model, data, straight } = fitInOneRun(params);
 
     const stepFlops = 3 * 2 * 2 * (POSITIONS * CHANNELS * OUT);
     let fit = new FinetuneFit(model, data, params);
