@@ -4,6 +4,7 @@
  */
 
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import { Problem } from "../problem";
 import { adminAuth, tenantAuth } from "../tenants/auth";
@@ -11,12 +12,18 @@ import { BEARER } from "./openapi-parts";
 
 type OpenRouteConfig = Omit<RouteConfig, "security" | "middleware">;
 
-/** A route a tenant's API key opens (`c.var.tenant` is that tenant). */
-export function tenantRoute<const R extends OpenRouteConfig>(config: R) {
+/**
+ * A route a tenant's API key opens (`c.var.tenant` is that tenant); `checks` run after the key's
+ * and before the request's validation.
+ */
+export function tenantRoute<const R extends OpenRouteConfig>(
+  config: R,
+  ...checks: MiddlewareHandler[]
+) {
   return createRoute({
     ...config,
     security: BEARER,
-    middleware: [tenantAuth, bodyAsDeclared(config)] as const,
+    middleware: [tenantAuth, bodyAsDeclared(config), ...checks] as const,
   });
 }
 
@@ -34,11 +41,14 @@ export function adminRoute<const R extends OpenRouteConfig>(config: R) {
  * not have: a garbled JSON body to `POST …/keys` issued a key, one to `…/activate` activated.
  * A route whose body is optional takes an empty one as none, whatever its Content-Type says (many
  * clients send `Content-Type: application/json` on every request; it was a 400 "Malformed JSON").
+ * An upload's empty body stays a malformed one (400), not "send application/json" (415).
  */
 function bodyAsDeclared(config: OpenRouteConfig) {
   // A GET's body is read and dropped already (body-limits.ts): no GET route could take one.
   const refusesBody = config.request?.body === undefined && config.method !== "get";
-  const optionalBody = config.request?.body !== undefined && config.request.body.required !== true;
+  // Only a body declared `required: false`. An upload's, declared with neither (zod-openapi would
+  // run both its JSON and its form validator on a required one), is needed.
+  const optionalBody = config.request?.body?.required === false;
   return createMiddleware(async (c, next) => {
     const { headers } = c.req.raw;
     if (refusesBody && carriesBody(headers)) {

@@ -23,6 +23,12 @@ export function mediaType(contentType: string | undefined): string | undefined {
   return contentType?.split(";", 1)[0]?.trim().toLowerCase();
 }
 
+/** Whether a Content-Type is JSON: application/json or a +json type (RFC 6839). */
+export function isJson(contentType: string | undefined): boolean {
+  const type = mediaType(contentType);
+  return type === "application/json" || type?.endsWith("+json") === true;
+}
+
 /** The names a declared charset may give UTF-8 by. */
 const UTF8_NAMES: ReadonlySet<string> = new Set(["utf-8", "utf8"]);
 

@@ -18,6 +18,7 @@ import {
   toBackboneInputs,
   truncated,
 } from "./inputs";
+import { jsonBatchLimit } from "./json-batch-limit";
 import { BEARER } from "./openapi-parts";
 import { problemResponses } from "./problems";
 import { IdSchema } from "./request-bounds";
@@ -80,7 +81,7 @@ const embed = createRoute({
   description:
     'Needs a tenant API key or the admin token, unless the deployment sets PUBLIC_EMBED = "true".',
   security: BEARER,
-  middleware: [embedAccess] as const,
+  middleware: [embedAccess, jsonBatchLimit("inputs", LIMITS.maxEmbedBatch)] as const,
   request: {
     query: z.strictObject(TruncateQuery),
     body: {

@@ -224,9 +224,19 @@ export function truncated(input: RawInput): RawInput {
   return { kind: "text", text: Array.from(input.text).slice(0, LIMITS.maxTextChars).join("") };
 }
 
+/**
+ * A text of nothing a reader sees: white space, control characters and the characters Unicode says
+ * to show as nothing (zero-width space, soft hyphen, Hangul filler …), which embed as an empty text.
+ */
+const NOTHING_SHOWN = /^[\s\p{Cc}\p{Default_Ignorable_Code_Point}]*$/u;
+
 function checkText(text: string, index: number): BackboneInput {
-  if (text.trim().length === 0) {
-    throw new Problem(422, "empty-text", `input ${index} is empty`);
+  if (NOTHING_SHOWN.test(text)) {
+    throw new Problem(
+      422,
+      "empty-text",
+      text.length === 0 ? `input ${index} is empty` : `input ${index} shows no character`,
+    );
   }
   const unpaired = firstForbiddenCharacter(text, loneSurrogate);
   if (unpaired) throw new Problem(422, "invalid-text", `input ${index} contains ${unpaired}`);
@@ -268,6 +278,13 @@ function namingInput(index: number, error: unknown): unknown {
 
 function decodeBase64(text: string, index: number): Uint8Array {
   const payload = text.startsWith("data:") ? text.slice(text.indexOf(",") + 1) : text;
+  if (payload.trim() === "") {
+    throw new Problem(
+      422,
+      "invalid-base64",
+      `input ${index}: the data: URL holds no image after its comma`,
+    );
+  }
   try {
     return base64ToBytes(payload);
   } catch {

@@ -28,12 +28,15 @@ function canonicalType(header: string, boundary: string | null | undefined): str
   return canonical === header ? undefined : canonical;
 }
 
-/** A multipart Content-Type's boundary as written (null if none); undefined for another type. */
+/**
+ * A multipart Content-Type's boundary as written (null if none, or empty: `boundary=` delimits
+ * nothing); undefined for another type.
+ */
 function multipartBoundary(header: string): string | null | undefined {
   const [type = "", ...parameters] = header.split(";").map((part) => part.trim());
   if (type.toLowerCase() !== MULTIPART) return undefined;
   const boundary = parameters.find((parameter) => /^boundary=/i.test(parameter));
-  return boundary === undefined ? null : boundary.slice("boundary=".length);
+  return boundary?.slice("boundary=".length) || null;
 }
 
 export function multipartTypes(): MiddlewareHandler {

@@ -21,6 +21,7 @@ import {
   toBackboneInputs,
   truncated,
 } from "./inputs";
+import { jsonBatchLimit } from "./json-batch-limit";
 import { AdapterIdParams, BEARER, jsonContent } from "./openapi-parts";
 import { problemResponses } from "./problems";
 import { urlIntegerOr } from "./url-integer";
@@ -74,7 +75,10 @@ const predict = createRoute({
   tags: ["predict"],
   summary: "Classify inputs with the adapter's active head (one or a batch)",
   security: BEARER,
-  middleware: [tenantAdapterAuth] as const,
+  middleware: [
+    tenantAdapterAuth,
+    jsonBatchLimit("inputs", TENANT_LIMITS.inputsPerPrediction),
+  ] as const,
   request: {
     params: AdapterIdParams,
     query: PredictQuerySchema,

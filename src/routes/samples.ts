@@ -10,6 +10,7 @@ import { readRawSample, storeSamples } from "../tenants/samples";
 import { tenantRoute } from "./authenticated-route";
 import { chooseBody } from "./body-form";
 import { TruncateQuery, toBackboneInputs, truncated } from "./inputs";
+import { jsonBatchLimit } from "./json-batch-limit";
 import { AdapterIdParams, jsonContent } from "./openapi-parts";
 import {
   NextCursorSchema,
@@ -80,26 +81,29 @@ const SampleParams = AdapterIdParams.extend({
   sampleId: z.string().openapi({ param: { name: "sampleId", in: "path" } }),
 });
 
-const uploadSamples = tenantRoute({
-  method: "post",
-  path: "/adapters/{adapterId}/samples",
-  tags: ["samples"],
-  summary: "Upload labelled samples (JSON texts or base64 images, or multipart image files)",
-  request: {
-    params: AdapterIdParams,
-    query: z.strictObject(TruncateQuery),
-    body: {
-      content: {
-        "application/json": { schema: JsonSamplesSchema },
-        "multipart/form-data": { schema: FormSamplesSchema },
+const uploadSamples = tenantRoute(
+  {
+    method: "post",
+    path: "/adapters/{adapterId}/samples",
+    tags: ["samples"],
+    summary: "Upload labelled samples (JSON texts or base64 images, or multipart image files)",
+    request: {
+      params: AdapterIdParams,
+      query: z.strictObject(TruncateQuery),
+      body: {
+        content: {
+          "application/json": { schema: JsonSamplesSchema },
+          "multipart/form-data": { schema: FormSamplesSchema },
+        },
       },
     },
+    responses: {
+      201: jsonContent(UploadResultSchema, "Stored (new) and recognised (duplicate) samples"),
+      ...problemResponses([401, 404, 409, 413, 415, 422, 503]),
+    },
   },
-  responses: {
-    201: jsonContent(UploadResultSchema, "Stored (new) and recognised (duplicate) samples"),
-    ...problemResponses([401, 404, 409, 413, 415, 422, 503]),
-  },
-});
+  jsonBatchLimit("samples", TENANT_LIMITS.samplesPerRequest),
+);
 
 const listSamples = tenantRoute({
   method: "get",

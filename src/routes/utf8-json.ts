@@ -8,13 +8,8 @@
 
 import type { MiddlewareHandler } from "hono";
 import { Problem, problemResponse } from "../problem";
-import { mediaType, nonUtf8Charset } from "./body-form";
+import { isJson, nonUtf8Charset } from "./body-form";
 import { BODILESS_METHODS, drain } from "./body-limits";
-
-function isJson(contentType: string | undefined): boolean {
-  const type = mediaType(contentType);
-  return type === "application/json" || type?.endsWith("+json") === true;
-}
 
 /**
  * The body's bytes unchanged, failing with `onInvalid`'s problem at the first chunk that is not UTF-8,

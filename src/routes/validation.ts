@@ -2,22 +2,41 @@ import type { Hook, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { Problem } from "../problem";
 
-/** zod-openapi's defaultHook: a request that fails its schema becomes a 422 problem naming the fields. */
+/**
+ * Issues a problem lists. A body can hold thousands of wrong values (every item of an array, every
+ * unknown key): a 200 KB request was answered with a 15 MB list. The count of the rest is given.
+ */
+export const MAX_LISTED_ISSUES = 20;
+
+/**
+ * zod-openapi's defaultHook: a request that fails its schema becomes a 422 problem naming the fields
+ * (the first MAX_LISTED_ISSUES).
+ */
 export const validationProblem: Hook<unknown, AppEnv, string, unknown> = (result, c) => {
   if (result.success) return;
-  const issues = result.error.issues.flatMap((issue) => {
+  const all = result.error.issues.flatMap((issue) => {
     if (result.target === "query" && issue.code === "unrecognized_keys") {
       return issue.keys.map((path) => ({ path, message: "not a query parameter of this route" }));
     }
     const path = issue.path.join(".");
     // A repeated query parameter reaches its schema as an array ("expected string, received array").
     const given = result.target === "query" ? (c.req.queries(path)?.length ?? 0) : 0;
+    if (given > 1) return { path, message: `given ${given} times: give it once` };
+    // So does a repeated multipart field.
+    const repeatedField =
+      result.target === "form" &&
+      issue.code === "invalid_type" &&
+      issue.expected !== "array" &&
+      /received array$/.test(issue.message);
     return {
       path,
-      message: given > 1 ? `given ${given} times: give it once` : plainMessage(issue),
+      message: repeatedField ? "sent more than once: send it once" : plainMessage(issue),
     };
   });
-  const detail = issues.map((issue) => `${issue.path || "body"}: ${issue.message}`).join("; ");
+  const issues = all.slice(0, MAX_LISTED_ISSUES);
+  const listed = issues.map((issue) => `${issue.path || "body"}: ${issue.message}`).join("; ");
+  const more = all.length - issues.length;
+  const detail = more > 0 ? `${listed}; and ${more} more` : listed;
   throw new Problem(422, "invalid-request", detail, { issues });
 };
 
@@ -36,6 +55,10 @@ export function plainMessage(issue: z.core.$ZodIssue): string {
   // zod's word for a field left out: "Invalid input: expected string, received undefined".
   if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) {
     return `required (expected ${issue.expected})`;
+  }
+  if (issue.code === "unrecognized_keys" && issue.keys.length > MAX_LISTED_ISSUES) {
+    const named = issue.keys.slice(0, MAX_LISTED_ISSUES).map((key) => JSON.stringify(key));
+    return `Unrecognized keys: ${named.join(", ")} and ${issue.keys.length - MAX_LISTED_ISSUES} more`;
   }
   if (issue.code !== "too_big" && issue.code !== "too_small") return issue.message;
   if (!/^Too (big|small):/.test(issue.message)) return issue.message;

@@ -63,6 +63,24 @@ describe("multipart Content-Type parameters", () => {
     }
   });
 
+  // `boundary=` delimits nothing: it was a 415 saying to send multipart/form-data.
+  it("answers an empty boundary as a missing one: 400", async () => {
+    for (const contentType of ["multipart/form-data", "multipart/form-data; boundary="]) {
+      const response = await embed(contentType);
+      expect(response.status, contentType).toBe(400);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+    }
+  });
+
+  // It reached its schema as an array: "expected string, received array", though none was sent.
+  it("says a field sent twice is sent more than once", async () => {
+    const twice = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="backbone"\r\n\r\nlexical\r\n${body()}`;
+    const response = await embed(`multipart/form-data; boundary=${BOUNDARY}`, twice);
+    expect(response.status).toBe(422);
+    const problem = (await response.json()) as { detail: string };
+    expect(problem.detail).toBe("backbone: sent more than once: send it once");
+  });
+
   it("keeps the boundary alone, and leaves other types untouched", () => {
     expect(multipartContentType("multipart/form-data; charset=utf-8; boundary=ab")).toBe(
       "multipart/form-data; boundary=ab",

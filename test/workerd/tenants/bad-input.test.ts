@@ -285,6 +285,36 @@ const cases: [string, () => Promise<Response>, number, string][] = [
     "batch-too-large",
   ],
   [
+    // zod checked every item first, and overflowed its stack gathering 150,000 issues (a 500).
+    "150,000 wrongly typed samples in one request",
+    () => postJson(samples(textAdapter), { samples: Array(150_000).fill(1) }),
+    413,
+    "batch-too-large",
+  ],
+  [
+    "150,000 wrongly typed inputs to predict",
+    () => postJson(`/adapters/${textAdapter}/predict`, { inputs: Array(150_000).fill(1) }),
+    413,
+    "batch-too-large",
+  ],
+  [
+    "an upload with an empty body labelled JSON",
+    () =>
+      raw(samples(textAdapter), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "",
+      }),
+    400,
+    "malformed-request",
+  ],
+  [
+    "a text that shows nothing (zero-width space, soft hyphen)",
+    () => postJson(samples(textAdapter), text("\u200b\u00ad", "x")),
+    422,
+    "empty-text",
+  ],
+  [
     "training one class",
     () => postJson(`/adapters/${oneClassAdapter}/train`, {}),
     422,
