@@ -23,7 +23,13 @@ import {
   selectionReport,
 } from "../../src/selection/selection-report";
 import { concatenated } from "../../src/selection/selection-run";
-import { developmentTasks, type SelectionTask, selectionTasks, type TaskScale } from "./tasks";
+import {
+  developmentTasks,
+  otherTextTasks,
+  type SelectionTask,
+  selectionTasks,
+  type TaskScale,
+} from "./tasks";
 
 /** The adapter selection runs for: on the backbone the README starts each modality with. */
 const CURRENT: Record<SelectionTask["modality"], SelectionReport["current"]> = {
@@ -44,7 +50,10 @@ const measurementsOf = (scale: string) =>
 
 const benchmarkTasks = (scale: TaskScale) => () => selectionTasks(scale);
 
-/** The benchmark at two sizes, and the development tasks a rule is checked on first (tasks.ts). */
+/**
+ * The benchmark at two sizes, the development tasks a rule is checked on first, and text tasks from
+ * other corpora (tasks.ts).
+ */
 const SCALES: Record<string, () => Promise<SelectionTask[]>> = {
   small: benchmarkTasks({
     textShots: [8],
@@ -59,6 +68,7 @@ const SCALES: Record<string, () => Promise<SelectionTask[]>> = {
     imageTestPerClass: 200,
   }),
   dev: developmentTasks,
+  text: async () => otherTextTasks(),
 };
 
 export async function benchSelection(

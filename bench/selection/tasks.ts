@@ -9,6 +9,12 @@ import type { RgbImage } from "../../models";
 import type { RawInput } from "../../src/routes/inputs";
 import { fashionMnist } from "../datasets/fashion-mnist";
 import { type SpamGroup, spamAssassin } from "../datasets/spam-assassin";
+import {
+  afinnSentiment,
+  firstNames,
+  type GroupedText,
+  stateOfTheUnion,
+} from "../datasets/stdlib-texts";
 
 export interface SelectionTask {
   name: string;
@@ -198,4 +204,59 @@ export async function developmentTasks(): Promise<SelectionTask[]> {
     image("footwear (3 classes)", ["sandal", "sneaker", "ankle-boot"], 16),
     image("pullover vs coat vs shirt", ["pullover", "coat", "shirt"], 12),
   ];
+}
+
+/**
+ * Per label, a pool of `shots` from the items of even groups and `testPerClass` from odd ones, so
+ * that no group (one speech) has items on both sides.
+ */
+function groupedSplit(
+  name: string,
+  items: GroupedText[],
+  shots: number,
+  testPerClass: number,
+  seed: number,
+): SelectionTask {
+  const random = new SeededRandom(seed);
+  const byLabel = new Map<string, GroupedText[]>();
+  for (const item of items) byLabel.set(item.label, [...(byLabel.get(item.label) ?? []), item]);
+  const train: GroupedText[] = [];
+  const test: GroupedText[] = [];
+  for (const members of byLabel.values()) {
+    random.shuffle(members);
+    train.push(...members.filter((item) => item.group % 2 === 0).slice(0, shots));
+    test.push(...members.filter((item) => item.group % 2 === 1).slice(0, testPerClass));
+  }
+  const pick = (chosen: GroupedText[]) => ({
+    inputs: chosen.map((item): RawInput => ({ kind: "text", text: item.text })),
+    labels: chosen.map((item) => item.label),
+  });
+  return { name: `${name}, ${shots}-shot`, modality: "text", train: pick(train), test: pick(test) };
+}
+
+/**
+ * Text tasks from other corpora than SpamAssassin (../datasets/stdlib-texts.ts): word sentiment,
+ * first names, and State of the Union passages by era and by party. They check a choice about text
+ * embeddings (a default layer, a ranking signal) beyond one corpus.
+ */
+export function otherTextTasks(): SelectionTask[] {
+  const sets: [string, GroupedText[]][] = [
+    ["AFINN word sentiment", afinnSentiment()],
+    ["first names female vs male", firstNames()],
+    [
+      "State of the Union, 19th century vs post-war",
+      stateOfTheUnion(({ year }) =>
+        year < 1900 ? "19th century" : year >= 1946 ? "post-war" : undefined,
+      ),
+    ],
+    [
+      "State of the Union, Democratic vs Republican since 1933",
+      stateOfTheUnion(({ year, party }) =>
+        year >= 1933 && (party === "Democratic" || party === "Republican") ? party : undefined,
+      ),
+    ],
+  ];
+  return [8, 32].flatMap((shots) =>
+    sets.map(([name, items]) => groupedSplit(name, items, shots, 300, 7 + shots)),
+  );
 }
