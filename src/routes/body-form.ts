@@ -12,7 +12,7 @@ export function chooseBody<J extends object, F extends object>(
 ): { kind: "json"; json: J } | { kind: "form"; form: F } {
   const type = mediaType(contentType);
   if (type === "multipart/form-data") return { kind: "form", form: form as F };
-  if (type === "application/json" && Object.keys(json).length > 0) {
+  if (isJson(contentType) && Object.keys(json).length > 0) {
     return { kind: "json", json: json as J };
   }
   throw new Problem(415, "unsupported-media-type", "send application/json or multipart/form-data");

@@ -96,6 +96,12 @@ describe("JSON bodies that declare another charset", () => {
     );
   });
 
+  // The control routes took a +json type; the upload routes answered it 415.
+  it("takes a +json media type as JSON", async () => {
+    const response = await embed(utf8(body("x")), "application/vnd.api+json");
+    expect(response.status).toBe(200);
+  });
+
   it.each(["utf-8", "UTF8", '"UTF-8"'])("takes charset=%s", async (charset) => {
     const response = await embed(utf8(body("x")), `application/json; charset=${charset}`);
     expect(response.status).toBe(200);
