@@ -466,12 +466,17 @@ export class TenantStore extends DurableObject<Bindings> {
     await this.flushServing();
   }
 
-  /** A record KV refused for now is written by the alarm (the watchdog) later. */
+  /**
+   * Writes the changed records to KV. The watchdog is armed first, with the outbox that names them:
+   * a record KV refuses for now, or one the object stopped before writing (a crash, a deploy), is
+   * written by its alarm. Armed only on a refusal, an activation cut off there left predictions on
+   * the old version until the next one.
+   */
   private async flushServing(): Promise<void> {
-    if (await this.serving.flush()) return;
     if ((await this.ctx.storage.getAlarm()) === null) {
       await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS);
     }
+    await this.serving.flush();
   }
 
   /**

@@ -8,7 +8,7 @@
  * problem, and leaves other keys' streams alone.
  */
 
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { base64ToBytes } from "../../../adapters/serialization/base64";
 import type { TenantStore } from "../../../src/objects/tenant-store";
@@ -97,6 +97,9 @@ describe("predictions", () => {
     expect(await inlineHead(adapterRecord)).toEqual(await storedHead(tenant.id, adapterId, 2));
     expect(await bindings.HEADS.get(keyRecord, "json")).toEqual({ tenantId: tenant.id });
 
+    const store = bindings.TENANTS.getByName(tenant.id);
+    const beforeRollback = (await bindings.HEADS.get(adapterRecord)) as string;
+    await runInDurableObject(store, (_, ctx) => ctx.storage.deleteAlarm());
     const rolledBack = await tenant.api.v1.adapters[":adapterId"].versions[
       ":version"
     ].activate.$post({ param: { adapterId, version: "1" } });
@@ -104,6 +107,20 @@ describe("predictions", () => {
     expect(await predictedVersion(tenant.key, adapterId)).toBe(1);
     expect(await bindings.HEADS.get(adapterRecord, "json")).toMatchObject({ activeVersion: 1 });
     expect(await inlineHead(adapterRecord)).toEqual(await storedHead(tenant.id, adapterId, 1));
+
+    // The object can stop between committing an activation and writing KV (a crash, a deploy): KV
+    // then holds the old record, and the outbox still names it. The watchdog, armed before the
+    // write, writes it. (Armed only when KV refused, predictions stayed on version 2.)
+    await bindings.HEADS.put(adapterRecord, beforeRollback);
+    await runInDurableObject(store, (_, ctx) =>
+      new TenantState(ctx.storage).serving.mark({
+        kind: "adapter",
+        tenantId: tenant.id,
+        adapterId,
+      }),
+    );
+    expect(await runDurableObjectAlarm(store)).toBe(true);
+    expect(await bindings.HEADS.get(adapterRecord, "json")).toMatchObject({ activeVersion: 1 });
 
     const revoked = await admin.v1.tenants[":tenantId"].keys[":keyId"].$delete({
       param: { tenantId: tenant.id, keyId: tenant.keyId },
