@@ -1,4 +1,4 @@
-/** Resolving the cut layer a caller names (or the manifest's default output). */
+/** Resolving the cut layer a caller names (or the manifest's default output, or an adapter's). */
 
 import { InputError } from "./input-error";
 import type { BackboneManifest, CutLayer } from "./manifest";
@@ -16,4 +16,9 @@ export function resolveCutLayer(
     );
   }
   return layer;
+}
+
+/** The cut layer a new adapter starts on when it names none (BackboneManifest.adapterLayer). */
+export function adapterLayerOf(manifest: BackboneManifest): string {
+  return manifest.adapterLayer ?? manifest.output.layer;
 }

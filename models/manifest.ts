@@ -179,9 +179,18 @@ export const BackboneManifestSchema = z
     /** The graph's input placeholders (none for `lexical`, which has no graph). */
     inputs: z.array(GraphInput),
     preprocessing: z.union([ImagePreprocessing, TextPreprocessing, HashedNgramPreprocessing]),
-    /** The default embedding. */
+    /**
+     * The default embedding: the network's published output, what /v1/embed gives when no layer is
+     * named and what a fusion part named without a layer stands for.
+     */
     output: z.object({ layer: z.string(), node: z.string().min(1), dim: z.int().positive() }),
     cutLayers: z.array(CutLayer).min(1),
+    /**
+     * The cut layer a new adapter starts on when it names none, where that is not `output`: the
+     * layer its heads did better on held out, across the benchmarks' corpora
+     * (bench/results/selection.md). Stored adapters keep the layer they were bound to.
+     */
+    adapterLayer: z.string().optional(),
     /** Present when a "finetune" head can retrain the network's top (see TrainableTop). */
     trainableTop: TrainableTop.optional(),
     files: z.object({ source: z.array(FileEntry), prepared: z.array(FileEntry) }),
@@ -213,6 +222,10 @@ export const BackboneManifestSchema = z
       ctx.addIssue({ code: "custom", message: "output must name one of cutLayers (same node)" });
     } else if (defaultLayer.dim !== manifest.output.dim) {
       ctx.addIssue({ code: "custom", message: "output.dim must equal its cut layer's dim" });
+    }
+    const { adapterLayer } = manifest;
+    if (adapterLayer !== undefined && !manifest.cutLayers.some((l) => l.name === adapterLayer)) {
+      ctx.addIssue({ code: "custom", message: "adapterLayer must name one of cutLayers" });
     }
     const topProblem = manifest.trainableTop && trainableTopProblem(manifest);
     if (topProblem) ctx.addIssue({ code: "custom", message: `trainableTop: ${topProblem}` });

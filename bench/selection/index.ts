@@ -33,7 +33,7 @@ import {
 
 /** The adapter selection runs for: on the backbone the README starts each modality with. */
 const CURRENT: Record<SelectionTask["modality"], SelectionReport["current"]> = {
-  text: { backbone: "use-lite", layer: "sentence" },
+  text: { backbone: "use-lite", layer: "encoder-mean" },
   image: { backbone: "mobilenet-v2", layer: "pooled" },
 };
 

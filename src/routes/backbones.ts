@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { BackboneManifest } from "../../models";
 // Not through models/index: that registry imports every backbone, and each deployment bundles only its own.
+import { adapterLayerOf } from "../../models/cut-layer";
 import { BACKBONE_RUNTIMES, MANIFEST_RUNTIMES } from "../../models/manifest";
 import type { AppEnv } from "../env";
 import { wholeGraphRefusal } from "../exports/onnx-export";
@@ -22,7 +23,12 @@ const BackboneSchema = z
     description: z.string(),
     dim: z.int().openapi({ description: "The default layer's dimension." }),
     defaultLayer: z.string().openapi({
-      description: "The cut layer an adapter or /v1/embed uses when none is named.",
+      description:
+        "The published output: the cut layer /v1/embed uses when none is named, and the one a fusion part named without a layer (`lexical+use-lite`) stands for.",
+    }),
+    adapterLayer: z.string().openapi({
+      description:
+        "The cut layer a new adapter (or a switch to this backbone) starts on when it names none: the default layer, or one its heads did better on held out across the benchmarks' corpora (use-lite: encoder-mean).",
     }),
     layers: z.array(z.object({ name: z.string(), dim: z.int(), description: z.string() })),
     preprocessing: z.string(),
@@ -144,6 +150,7 @@ function describe(manifest: BackboneManifest, pool: BackbonePool) {
     description: manifest.description,
     dim: manifest.output.dim,
     defaultLayer: manifest.output.layer,
+    adapterLayer: adapterLayerOf(manifest),
     layers: manifest.cutLayers.map(({ name, dim, description }) => ({ name, dim, description })),
     preprocessing: manifest.preprocessing.description,
     licence: manifest.source.licence,

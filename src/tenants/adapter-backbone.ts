@@ -1,5 +1,5 @@
 import type { BackboneManifest } from "../../models";
-import { resolveCutLayer } from "../../models/cut-layer";
+import { adapterLayerOf, resolveCutLayer } from "../../models/cut-layer";
 import { fusionLayers, isFusionId } from "../../models/fusion";
 import { Problem } from "../problem";
 import type { BackbonePool } from "../runtime/backbones";
@@ -16,12 +16,14 @@ import type { AdapterRecord, BackboneBinding } from "../storage/records";
  * to: its weights, layer and dim. A fusion whose backbones' weights would not fit the isolate
  * together is refused here, before any sample is embedded with it; so is a backbone this isolate
  * has no room for, unless `roomHere` is false (a lone embedding then answers 503, as uploads do).
+ * No `layer` named: the one an adapter starts on (`adapterLayerOf`), or with `unnamedLayer`
+ * "output" the backbone's published output (what /v1/embed gives).
  */
 export function bindingFor(
   pool: BackbonePool,
   backbone: string,
   layer?: string,
-  { roomHere = true } = {},
+  { roomHere = true, unnamedLayer = "adapter" as "adapter" | "output" } = {},
 ): BackboneBinding {
   if (!isFusionId(backbone)) {
     const manifest = pool.manifest(backbone);
@@ -29,7 +31,10 @@ export function bindingFor(
       ? availabilityHere(manifest, pool)
       : availability(manifest, pool.runtimes);
     assertServable(backbone, available);
-    const cut = resolveCutLayer(manifest, layer);
+    const cut = resolveCutLayer(
+      manifest,
+      layer ?? (unnamedLayer === "adapter" ? adapterLayerOf(manifest) : undefined),
+    );
     return {
       backbone,
       backboneVersion: manifest.version,

@@ -77,7 +77,8 @@ describe("backbone selection", () => {
     const { report } = await finishedJob(tenant, job.id);
     expect(report?.labels).toEqual(["cooking", "finance", "weather"]);
     expect(report?.samples).toBe(TOPICS.length);
-    expect(report?.current).toEqual({ backbone: "use-lite", layer: "sentence" });
+    // A use-lite adapter that named no layer starts on encoder-mean (its manifest's adapterLayer).
+    expect(report?.current).toEqual({ backbone: "use-lite", layer: "encoder-mean" });
     const singles = report?.candidates.filter((c) => !c.backbone.includes("+")) ?? [];
     expect(singles.map((c) => c.id).sort()).toEqual([
       "lexical/ngrams",

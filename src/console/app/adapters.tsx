@@ -168,8 +168,8 @@ function NewAdapter({
   const choices = backbones.filter((b) => b.modality === modality);
   const chosen =
     choices.find((b) => b.id === backbone) ?? choices.find((b) => b.selection.available);
-  // A layer the newly chosen backbone does not have falls back to its default.
-  const chosenLayer = chosen?.layers.find((l) => l.name === layer) ?? defaultLayerOf(chosen);
+  // A layer the newly chosen backbone does not have falls back to the one adapters start on.
+  const chosenLayer = chosen?.layers.find((l) => l.name === layer) ?? startingLayerOf(chosen);
   const firstPart = chosen && chosenLayer ? { backbone: chosen, layer: chosenLayer.name } : null;
   const partners = firstPart ? fusionPartners(backbones, firstPart) : [];
   // A partner the newly chosen backbone or layer can no longer take is dropped, not sent.
@@ -186,7 +186,7 @@ function NewAdapter({
   const offeredHeads = fusion ? fusionHeadTypes() : headTypesFor(chosen, chosenLayer?.name ?? null);
   const chosenHead = offeredHeads.includes(headType) ? headType : "logistic";
   const namedLayer =
-    chosenLayer && chosenLayer.name !== chosen?.defaultLayer ? { layer: chosenLayer.name } : {};
+    chosenLayer && chosenLayer.name !== chosen?.adapterLayer ? { layer: chosenLayer.name } : {};
   // A fusion's id names both parts' layers: the API refuses a separate `layer` beside it.
   const binding = fusion ? { backbone: fusion.id } : { backbone: chosen?.id ?? "", ...namedLayer };
   return (
@@ -281,7 +281,7 @@ function NewAdapter({
             >
               {chosen.layers.map((l) => (
                 <option key={l.name} value={l.name}>
-                  {l.name} · {l.dim}-d{l.name === chosen.defaultLayer ? " (default)" : ""}
+                  {l.name} · {l.dim}-d{l.name === chosen.adapterLayer ? " (default)" : ""}
                 </option>
               ))}
             </select>
@@ -349,6 +349,6 @@ function NewAdapter({
   );
 }
 
-function defaultLayerOf(backbone: Backbone | undefined) {
-  return backbone?.layers.find((l) => l.name === backbone.defaultLayer);
+function startingLayerOf(backbone: Backbone | undefined) {
+  return backbone?.layers.find((l) => l.name === backbone.adapterLayer);
 }

@@ -20,8 +20,10 @@ export interface Backbone {
   modality: "image" | "text";
   description: string;
   dim: number;
-  /** The cut layer used when none is named; `layers` lists them all. */
+  /** The published output: /v1/embed's layer, and a fusion part's when it names none. */
   defaultLayer: string;
+  /** The cut layer a new adapter starts on when it names none; `layers` lists them all. */
+  adapterLayer: string;
   layers: { name: string; dim: number; description: string }[];
   sizeBytes: number;
   parameters: number;

@@ -102,3 +102,15 @@ describe.each(["mobilenet-v2", "mobilenet-v2-100", "inception-v3"])("%s weights"
     ).toBe(true);
   });
 });
+
+describe("adapterLayer", () => {
+  const useLite = JSON.parse(readFileSync(join(modelsDir(), "use-lite", "manifest.json"), "utf8"));
+
+  it("names one of the cut layers", () => {
+    expect(BackboneManifestSchema.safeParse(useLite).success).toBe(true);
+    const wrong = BackboneManifestSchema.safeParse({ ...useLite, adapterLayer: "pooled" });
+    expect(wrong.error?.issues.map((issue) => issue.message)).toEqual([
+      "adapterLayer must name one of cutLayers",
+    ]);
+  });
+});

@@ -23,6 +23,16 @@ describe("text adapter flow", () => {
     const tenant = await createTenant("acme");
     const adapterId = await createTextAdapter(tenant);
     const params = { param: { adapterId } };
+    // Named no layer: a use-lite adapter starts on encoder-mean (its heads did better held out),
+    // while /v1/embed keeps the published sentence embedding.
+    const created = await tenant.api.v1.adapters[":adapterId"].$get(params);
+    expect(await created.json()).toMatchObject({ backbone: "use-lite", layer: "encoder-mean" });
+    const embedded = await fetchWorker("http://edge/v1/embed", {
+      method: "POST",
+      headers: { authorization: `Bearer ${tenant.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ backbone: "use-lite", inputs: ["Rain by noon."] }),
+    });
+    expect(await embedded.json()).toMatchObject({ layer: "sentence" });
 
     const upload = await uploadTexts(tenant, adapterId, [
       ...labelled(WEATHER, "weather"),
