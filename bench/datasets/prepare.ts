@@ -1,6 +1,7 @@
 /**
  * `spam-sample=N` embeds a seeded sample of N spam and N ham messages with use-lite and with lexical
- * (`spam-assassin-<2N>.<backbone>`): a quick stand-in for the whole corpus, and the pair a fusion reads.
+ * (`spam-assassin-<2N>.<backbone>`), and with use-lite at encoder-mean (`….use-lite.encoder-mean`):
+ * a quick stand-in for the whole corpus, and the pairs a fusion reads.
  *
  * Embeds the benchmark data sets once (resumable; minutes for SpamAssassin, tens of minutes for
  * Fashion-MNIST on one core): `tsx bench/datasets/prepare.ts [spam] [fashion[=TRAIN,TEST]]`.
@@ -43,6 +44,9 @@ if (sampled) {
   for (const backbone of ["lexical", "use-lite"]) {
     await embedDataset(pool, `spam-assassin-${2 * perClass}.${backbone}`, backbone, inputs, labels);
   }
+  // use-lite at the layer its adapters start on (its manifest's adapterLayer).
+  const name = `spam-assassin-${2 * perClass}.use-lite.encoder-mean`;
+  await embedDataset(pool, name, "use-lite", inputs, labels, "encoder-mean");
 }
 if (wanted("fashion")) {
   for (const [split, limit] of [

@@ -27,6 +27,9 @@ const DEFAULT_SETS = [
   "bench/data/fashion-mnist-train.mobilenet-v2.json+bench/data/fashion-mnist-test.mobilenet-v2.json",
   "bench/data/spam-assassin-1000.use-lite.json:spam-vs-ham",
   "bench/data/spam-assassin-1000.lexical.json|bench/data/spam-assassin-1000.use-lite.json:spam-vs-ham",
+  // use-lite at encoder-mean, where a use-lite adapter that names no layer starts.
+  "bench/data/spam-assassin-1000.use-lite.encoder-mean.json:spam-vs-ham",
+  "bench/data/spam-assassin-1000.lexical.json|bench/data/spam-assassin-1000.use-lite.encoder-mean.json:spam-vs-ham",
 ];
 
 /**

@@ -26,6 +26,12 @@ export interface SelectionTask {
 interface Pool {
   inputs: RawInput[];
   labels: string[];
+  /**
+   * Per input, its group (one speech's passages): the few-shot pool is drawn from even groups and
+   * the test set from odd ones, so no group is on both sides. Without groups, any input may be on
+   * either side.
+   */
+  groups?: number[];
 }
 
 function split(
@@ -41,12 +47,19 @@ function split(
   pool.labels.forEach((label, i) => {
     byLabel.set(label, [...(byLabel.get(label) ?? []), i]);
   });
+  const { groups } = pool;
   const train: number[] = [];
   const test: number[] = [];
   for (const members of byLabel.values()) {
     random.shuffle(members);
-    train.push(...members.slice(0, shots));
-    test.push(...members.slice(shots, shots + testPerClass));
+    if (groups) {
+      const parity = (i: number) => (groups[i] as number) % 2;
+      train.push(...members.filter((i) => parity(i) === 0).slice(0, shots));
+      test.push(...members.filter((i) => parity(i) === 1).slice(0, testPerClass));
+    } else {
+      train.push(...members.slice(0, shots));
+      test.push(...members.slice(shots, shots + testPerClass));
+    }
   }
   const pick = (indices: number[]) => ({
     inputs: indices.map((i) => pool.inputs[i] as RawInput),
@@ -207,34 +220,6 @@ export async function developmentTasks(): Promise<SelectionTask[]> {
 }
 
 /**
- * Per label, a pool of `shots` from the items of even groups and `testPerClass` from odd ones, so
- * that no group (one speech) has items on both sides.
- */
-function groupedSplit(
-  name: string,
-  items: GroupedText[],
-  shots: number,
-  testPerClass: number,
-  seed: number,
-): SelectionTask {
-  const random = new SeededRandom(seed);
-  const byLabel = new Map<string, GroupedText[]>();
-  for (const item of items) byLabel.set(item.label, [...(byLabel.get(item.label) ?? []), item]);
-  const train: GroupedText[] = [];
-  const test: GroupedText[] = [];
-  for (const members of byLabel.values()) {
-    random.shuffle(members);
-    train.push(...members.filter((item) => item.group % 2 === 0).slice(0, shots));
-    test.push(...members.filter((item) => item.group % 2 === 1).slice(0, testPerClass));
-  }
-  const pick = (chosen: GroupedText[]) => ({
-    inputs: chosen.map((item): RawInput => ({ kind: "text", text: item.text })),
-    labels: chosen.map((item) => item.label),
-  });
-  return { name: `${name}, ${shots}-shot`, modality: "text", train: pick(train), test: pick(test) };
-}
-
-/**
  * Text tasks from other corpora than SpamAssassin (../datasets/stdlib-texts.ts): word sentiment,
  * first names, and State of the Union passages by era and by party. They check a choice about text
  * embeddings (a default layer, a ranking signal) beyond one corpus.
@@ -257,6 +242,13 @@ export function otherTextTasks(): SelectionTask[] {
     ],
   ];
   return [8, 32].flatMap((shots) =>
-    sets.map(([name, items]) => groupedSplit(name, items, shots, 300, 7 + shots)),
+    sets.map(([name, items]) => {
+      const pool: Pool = {
+        inputs: items.map((item): RawInput => ({ kind: "text", text: item.text })),
+        labels: items.map((item) => item.label),
+        groups: items.map((item) => item.group),
+      };
+      return split(`${name}, ${shots}-shot`, "text", pool, shots, 300, 7 + shots);
+    }),
   );
 }
