@@ -43,10 +43,20 @@ export function problemResponse(c: Context, problem: Problem): Response {
 /** Longest id a problem's detail repeats back; a longer one is cut, so a detail stays small. */
 export const MAX_ECHOED_ID = 64;
 
-/** An id from a request, quoted for a problem's detail (cut to MAX_ECHOED_ID characters with "…"). */
+/** Characters that reorder or hide the text around them (bidi controls, zero-width ones). */
+const UNSEEN = /[\p{Bidi_Control}\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
+ * An id from a request, quoted for a problem's detail (cut to MAX_ECHOED_ID characters with "…").
+ * Characters that reorder or hide text are written as escapes: `abc\u202edef` was shown reversed.
+ */
 export function echoId(id: string): string {
   const characters = [...id];
   const shown =
     characters.length > MAX_ECHOED_ID ? `${characters.slice(0, MAX_ECHOED_ID).join("")}…` : id;
-  return JSON.stringify(shown);
+  return JSON.stringify(shown).replace(UNSEEN, (character) => {
+    const codePoint = character.codePointAt(0) as number;
+    const hex = codePoint.toString(16);
+    return codePoint > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, "0")}`;
+  });
 }

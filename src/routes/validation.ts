@@ -22,6 +22,11 @@ export const validationProblem: Hook<unknown, AppEnv, string, unknown> = (result
     // A repeated query parameter reaches its schema as an array ("expected string, received array").
     const given = result.target === "query" ? (c.req.queries(path)?.length ?? 0) : 0;
     if (given > 1) return { path, message: `given ${given} times: give it once` };
+    // An option left out is required, not "Invalid option" (zod's word for either).
+    if (result.target === "query" && given === 0 && issue.code === "invalid_value") {
+      const options = issue.values.map((value) => JSON.stringify(value)).join(", ");
+      return { path, message: `required (one of ${options})` };
+    }
     // So does a repeated multipart field.
     const repeatedField =
       result.target === "form" &&

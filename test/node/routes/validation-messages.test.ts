@@ -1,10 +1,11 @@
 /** A size out of bounds is said in plain words, with the bound; a schema's own message is kept. */
 
-import { z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
+import { Problem } from "../../../src/problem";
 import { NewTenantSchema } from "../../../src/routes/admin";
 import { FormSamplesSchema } from "../../../src/routes/sample-inputs";
-import { plainMessage } from "../../../src/routes/validation";
+import { plainMessage, validationProblem } from "../../../src/routes/validation";
 
 function messages(schema: z.ZodType, value: unknown): string[] {
   const parsed = schema.safeParse(value);
@@ -49,5 +50,30 @@ describe("validation messages", () => {
     expect(messages(z.string().max(2, "two letters, an ISO code"), "abc")).toEqual([
       "two letters, an ISO code",
     ]);
+  });
+});
+
+describe("query parameters through the hook", () => {
+  const app = new OpenAPIHono({ defaultHook: validationProblem }).openapi(
+    createRoute({
+      method: "get",
+      path: "/export",
+      request: { query: z.strictObject({ format: z.enum(["json", "onnx"]) }) },
+      responses: { 200: { description: "ok" } },
+    }),
+    (c) => c.text("ok"),
+  );
+  app.onError((error, c) =>
+    error instanceof Problem ? c.json({ detail: error.detail }, 422) : c.text("?", 500),
+  );
+
+  const detailOf = async (query: string) =>
+    ((await (await app.request(`/export${query}`)).json()) as { detail: string }).detail;
+
+  // zod says "Invalid option" for a value left out as for a wrong one.
+  it("says an option left out is required, naming the options", async () => {
+    expect(await detailOf("")).toBe('format: required (one of "json", "onnx")');
+    expect(await detailOf("?format=xml")).toMatch(/^format: Invalid option/);
+    expect(await detailOf("?format=json&format=onnx")).toBe("format: given 2 times: give it once");
   });
 });
