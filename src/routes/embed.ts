@@ -119,7 +119,7 @@ export function embedRoutes() {
     // What an adapter may be bound to, and no more: a backbone this deployment cannot run in an
     // isolate (InceptionV3's weights take over its share of 128 MiB) is refused, not loaded. One
     // this isolate has no room for now answers 503 when it is embedded, as an upload would.
-    bindingFor(pool, backbone, layer, { roomHere: false, unnamedLayer: "output" });
+    bindingFor(pool, backbone, layer, { forEmbedding: true });
     const { inputs: preparation } = pool.served(backbone);
     const sent = c.req.valid("query").truncate === "true" ? inputs.map(truncated) : inputs;
     const result = await pool.embed(backbone, await toBackboneInputs(preparation, sent), layer);

@@ -15,25 +15,25 @@ import type { AdapterRecord, BackboneBinding } from "../storage/records";
  * What an adapter on `backbone` (one backbone id, or a fusion such as `lexical+use-lite`) is bound
  * to: its weights, layer and dim. A fusion whose backbones' weights would not fit the isolate
  * together is refused here, before any sample is embedded with it; so is a backbone this isolate
- * has no room for, unless `roomHere` is false (a lone embedding then answers 503, as uploads do).
- * No `layer` named: the one an adapter starts on (`adapterLayerOf`), or with `unnamedLayer`
- * "output" the backbone's published output (what /v1/embed gives).
+ * has no room for. No `layer` named: the one an adapter starts on (`adapterLayerOf`).
+ * `forEmbedding`: the binding of a lone embedding (/v1/embed), not of an adapter: a backbone with no
+ * room here answers 503 when it embeds, as an upload would, and no `layer` is the published output.
  */
 export function bindingFor(
   pool: BackbonePool,
   backbone: string,
   layer?: string,
-  { roomHere = true, unnamedLayer = "adapter" as "adapter" | "output" } = {},
+  { forEmbedding = false } = {},
 ): BackboneBinding {
   if (!isFusionId(backbone)) {
     const manifest = pool.manifest(backbone);
-    const available = roomHere
-      ? availabilityHere(manifest, pool)
-      : availability(manifest, pool.runtimes);
+    const available = forEmbedding
+      ? availability(manifest, pool.runtimes)
+      : availabilityHere(manifest, pool);
     assertServable(backbone, available);
     const cut = resolveCutLayer(
       manifest,
-      layer ?? (unnamedLayer === "adapter" ? adapterLayerOf(manifest) : undefined),
+      layer ?? (forEmbedding ? undefined : adapterLayerOf(manifest)),
     );
     return {
       backbone,
