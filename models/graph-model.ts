@@ -8,7 +8,6 @@
 import { type GraphModel, loadGraphModel } from "@tensorflow/tfjs-converter";
 import * as tf from "@tensorflow/tfjs-core";
 import type { ModelFiles } from "./backbone";
-import { GRID_STRIDE, GRID_WINDOW } from "./grid-pooling";
 import type { BackboneManifest, CutLayer } from "./manifest";
 import { readPreparedFile } from "./prepared-file";
 
@@ -63,10 +62,10 @@ export function poolLayerOutput(output: tf.Tensor, layer: CutLayer): tf.Tensor2D
     case "global-average":
       return tf.reshape(tf.mean(output, [1, 2]), [-1, layer.dim]);
     case "grid-average":
-      return tf.reshape(tf.avgPool(output as tf.Tensor4D, GRID_WINDOW, GRID_STRIDE, "valid"), [
-        -1,
-        layer.dim,
-      ]);
+      return tf.reshape(
+        tf.avgPool(output as tf.Tensor4D, layer.grid.window, layer.grid.stride, "valid"),
+        [-1, layer.dim],
+      );
     case "none":
       return tf.reshape(output, [-1, layer.dim]);
   }

@@ -19,7 +19,7 @@
  */
 
 import { z } from "zod";
-import { gridPooledDim } from "./grid-pooling";
+import { type Grid, gridPooledDim } from "./grid-pooling";
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "a lowercase hex sha256");
 
@@ -76,24 +76,33 @@ const HashedNgramPreprocessing = z.object({
   description: z.string(),
 });
 
-const CutLayer = z.object({
+const CutLayerFields = {
   /** Stable public name, used as `embed(…, { layer })`. */
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
   /** Graph node to fetch (for ONNX: the model output of that name). */
   node: z.string().min(1),
   dim: z.int().positive(),
   /**
-   * "global-average" averages a [N,H,W,C] feature map over H and W into [N,C]; "grid-average" keeps
-   * a coarse layout: the means over 3×3 windows at stride 2, flattened (./grid-pooling.ts).
-   */
-  pooling: z.enum(["none", "global-average", "grid-average"]),
-  /**
    * The node's output shape, -1 where free; the ONNX signature check compares it with the model's.
    * Defaults to [-1, dim] when pooling is "none"; a feature map must state its [-1, H, W, dim].
    */
   shape: z.array(z.int().min(-1)).optional(),
   description: z.string(),
-});
+};
+
+/**
+ * How the node's output becomes the layer's vectors: "none" takes it as it is; "global-average"
+ * averages a [N,H,W,C] feature map over H and W into [N,C]; "grid-average" keeps a coarse layout,
+ * the means over the `grid`'s windows, flattened (./grid-pooling.ts).
+ */
+const CutLayer = z.discriminatedUnion("pooling", [
+  z.object({ ...CutLayerFields, pooling: z.enum(["none", "global-average"]) }),
+  z.object({
+    ...CutLayerFields,
+    pooling: z.literal("grid-average"),
+    grid: z.object({ window: z.int().positive(), stride: z.int().positive() }),
+  }),
+]);
 
 /** Folding a batch norm that follows a convolution into its kernel and bias (Keras models keep it apart). */
 const FoldedBatchNorm = z.object({
@@ -260,10 +269,12 @@ export const BackboneManifestSchema = z
       });
     }
     for (const layer of manifest.cutLayers) {
-      if (layer.pooling === "grid-average" && gridPooledDim(layer.shape ?? []) !== layer.dim) {
+      if (layer.pooling !== "grid-average") continue;
+      const pooledDim = gridPooledDim(layer.shape ?? [], layer.grid);
+      if (pooledDim !== layer.dim) {
         ctx.addIssue({
           code: "custom",
-          message: `cut layer ${layer.name}: grid pooling of shape [${layer.shape}] gives ${gridPooledDim(layer.shape ?? [])} values, not dim ${layer.dim}`,
+          message: `cut layer ${layer.name}: grid pooling of shape [${layer.shape}] gives ${pooledDim} values, not dim ${layer.dim}`,
         });
       }
     }
@@ -284,6 +295,10 @@ export const BackboneManifestSchema = z
 
 export type BackboneManifest = z.infer<typeof BackboneManifestSchema>;
 export type CutLayer = z.infer<typeof CutLayer>;
+/** What pooling a cut layer's output needs: its kind, and a "grid-average" layer's grid. */
+export type LayerPooling =
+  | { readonly pooling: "none" | "global-average" }
+  | { readonly pooling: "grid-average"; readonly grid: Grid };
 export type TrainableTop = z.infer<typeof TrainableTop>;
 
 /** The concrete runtimes a manifest can run on: its own, or both for `auto`. */

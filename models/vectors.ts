@@ -4,19 +4,19 @@
  */
 
 import { gridAveragePool } from "./grid-pooling";
-import type { CutLayer } from "./manifest";
+import type { LayerPooling } from "./manifest";
 
 /** The layer's pooling (as graph-model.ts's poolLayerOutput) of a flat output of shape `dims`. */
 export function poolLayerRows(
   data: Float32Array,
   dims: readonly number[],
-  layer: Pick<CutLayer, "pooling">,
+  layer: LayerPooling,
 ): Float32Array {
   switch (layer.pooling) {
     case "global-average":
       return globalAveragePool(data, dims);
     case "grid-average":
-      return gridAveragePool(data, dims);
+      return gridAveragePool(data, dims, layer.grid);
     case "none":
       return data;
   }

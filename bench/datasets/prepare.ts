@@ -6,7 +6,8 @@
  * Embeds the benchmark data sets once (resumable; minutes for SpamAssassin, tens of minutes for
  * Fashion-MNIST on one core): `tsx bench/datasets/prepare.ts [spam] [fashion[=TRAIN,TEST]]`.
  * `fashion=10000,2000` embeds the first 10,000 training and 2,000 test images (both splits are
- * shuffled, so prefixes are near-stratified); a later run with larger numbers extends the cache.
+ * shuffled, so prefixes are near-stratified) with MobileNetV2 1.4, at its published `pooled` output
+ * and at `block16-grid-2x2`, where its adapters start; a later run with larger numbers extends the cache.
  */
 
 import { SeededRandom } from "../../adapters/random";
@@ -55,6 +56,10 @@ if (wanted("fashion")) {
   ] as const) {
     const { images, labels } = await fashionMnist(split, limit);
     const inputs = images.map((image) => ({ kind: "image" as const, image }));
-    await embedDataset(pool, `fashion-mnist-${split}.mobilenet-v2`, "mobilenet-v2", inputs, labels);
+    const name = `fashion-mnist-${split}.mobilenet-v2`;
+    await embedDataset(pool, name, "mobilenet-v2", inputs, labels);
+    // And at the layer its adapters start on (its manifest's adapterLayer).
+    const layer = "block16-grid-2x2";
+    await embedDataset(pool, `${name}.${layer}`, "mobilenet-v2", inputs, labels, layer);
   }
 }

@@ -19,12 +19,15 @@ export { headsMarkdown } from "./markdown";
 export { type Shots, shotSplit } from "./shot-splits";
 
 /**
- * The embeddings bench/datasets/prepare.ts caches: Fashion-MNIST through mobilenet-v2; SpamAssassin
+ * The embeddings bench/datasets/prepare.ts caches: Fashion-MNIST through mobilenet-v2 (at its
+ * published output and at the layer its adapters start on); SpamAssassin
  * (`spam-sample=500`: 500 spam + 500 ham, enough for 256 per class next to a 20 % test set)
  * through use-lite, lexical, and the two fused.
  */
 const DEFAULT_SETS = [
   "bench/data/fashion-mnist-train.mobilenet-v2.json+bench/data/fashion-mnist-test.mobilenet-v2.json",
+  // mobilenet-v2 at block16-grid-2x2, where its adapters start.
+  "bench/data/fashion-mnist-train.mobilenet-v2.block16-grid-2x2.json+bench/data/fashion-mnist-test.mobilenet-v2.block16-grid-2x2.json",
   "bench/data/spam-assassin-1000.use-lite.json:spam-vs-ham",
   "bench/data/spam-assassin-1000.lexical.json|bench/data/spam-assassin-1000.use-lite.json:spam-vs-ham",
   // use-lite at encoder-mean, where a use-lite adapter that names no layer starts.

@@ -9,6 +9,8 @@
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { trainHead } from "../../adapters";
+import { BACKBONES, type BackboneManifest } from "../../models";
+import { adapterLayerOf } from "../../models/cut-layer";
 import type { RawInput } from "../../src/routes/inputs";
 import { BackbonePool } from "../../src/runtime/backbones";
 import { nodeHost } from "../../src/runtime/node";
@@ -31,10 +33,14 @@ import {
   type TaskScale,
 } from "./tasks";
 
-/** The adapter selection runs for: on the backbone the README starts each modality with. */
+/** The adapter selection runs for: on the backbone the README starts each modality with, at the layer its adapters start on. */
+const startingOn = (backbone: string) => ({
+  backbone,
+  layer: adapterLayerOf(BACKBONES[backbone]?.manifest as BackboneManifest),
+});
 const CURRENT: Record<SelectionTask["modality"], SelectionReport["current"]> = {
-  text: { backbone: "use-lite", layer: "encoder-mean" },
-  image: { backbone: "mobilenet-v2", layer: "pooled" },
+  text: startingOn("use-lite"),
+  image: startingOn("mobilenet-v2"),
 };
 
 /** What the bench makes of one measured candidate of a task. */

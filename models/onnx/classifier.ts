@@ -5,7 +5,7 @@
  * the `labels` metadata's order) and, for the whole classifier, `embedding` [batch, dim].
  */
 
-import type { CutLayer } from "../manifest";
+import type { LayerPooling } from "../manifest";
 import { assembleModel, convertGraph } from "./convert";
 import { GraphBuilder, valueInfo } from "./graph-builder";
 import { appendEmbedding, appendHead, type HeadGraph } from "./head";
@@ -17,12 +17,11 @@ export const EMBEDDING_OUTPUT = "embedding";
 /** The head-only graph's input. */
 export const EMBEDDING_INPUT = "embedding";
 
-export interface CutLayerSpec {
+export type CutLayerSpec = LayerPooling & {
   /** The TF node whose output is the cut layer. */
   readonly node: string;
-  readonly pooling: CutLayer["pooling"];
   readonly dim: number;
-}
+};
 
 /** What the file says about itself: a sentence, and metadata_props (labels, provenance…). */
 export interface ClassifierDescription {

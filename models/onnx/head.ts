@@ -6,8 +6,7 @@
  */
 
 import type { HeadStep } from "../../adapters/serialization/head-description";
-import { GRID_STRIDE, GRID_WINDOW } from "../grid-pooling";
-import type { CutLayer } from "../manifest";
+import type { LayerPooling } from "../manifest";
 import type { GraphBuilder, Value } from "./graph-builder";
 import { NCHW_TO_NHWC } from "./layout";
 import { placeReduction } from "./ops/reduced-axes";
@@ -26,23 +25,25 @@ const L2_EPSILON = 1e-12;
 export function appendEmbedding(
   g: GraphBuilder,
   cut: Value,
-  { pooling, dim }: Pick<CutLayer, "pooling" | "dim">,
+  layer: LayerPooling & { readonly dim: number },
   output: string,
 ): string {
+  const { dim } = layer;
   let features: string;
-  if (pooling === "grid-average") {
+  if (layer.pooling === "grid-average") {
+    const { window, stride } = layer.grid;
     if (cut.shape.length !== 4)
       throw new Error(`pooling needs a [N,H,W,C] map, got [${cut.shape}]`);
     // AveragePool runs channels-first; the cells are then flattened in NHWC order, as tfjs does.
     const cells = g.node(
       "AveragePool",
       [g.channelsFirst(cut, "cut")],
-      { kernel_shape: [GRID_WINDOW, GRID_WINDOW], strides: [GRID_STRIDE, GRID_STRIDE] },
+      { kernel_shape: [window, window], strides: [stride, stride] },
       g.fresh("cut/grid"),
     );
     const nhwc = g.node("Transpose", [cells], { perm: NCHW_TO_NHWC }, g.fresh("cut/grid/nhwc"));
     features = g.node("Reshape", [nhwc, g.int64s("cut/shape", [-1, dim])]);
-  } else if (pooling === "global-average") {
+  } else if (layer.pooling === "global-average") {
     if (cut.shape.length !== 4)
       throw new Error(`pooling needs a [N,H,W,C] map, got [${cut.shape}]`);
     // Over H and W, where the map is stored (no Transpose back to NHWC), as the Mean op converts.

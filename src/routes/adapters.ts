@@ -5,7 +5,7 @@ import { ADAPTER_HEAD_TYPES } from "../../adapters";
 import { unwrap } from "../storage/outcome";
 import { bindingFor } from "../tenants/adapter-backbone";
 import type { TenantEnv } from "../tenants/context";
-import { finetuneTop } from "../tenants/finetune-top";
+import { finetuneTop, topOutput } from "../tenants/finetune-top";
 import { tenantRoute } from "./authenticated-route";
 import { locate } from "./locations";
 import { AdapterIdParams, jsonBody, jsonContent } from "./openapi-parts";
@@ -70,7 +70,7 @@ export const NewAdapterSchema = z
     }),
     layer: IdSchema.optional().openapi({
       description:
-        "A cut layer of `backbone` from GET /v1/backbones (default: its output). A fusion names its layers in its id.",
+        "A cut layer of `backbone` from GET /v1/backbones (default: the backbone's `adapterLayer` there; for a finetune head, the layer its trainable top ends in). A fusion names its layers in its id.",
       example: "pooled",
     }),
     headType: HeadTypeSchema.default("logistic"),
@@ -126,8 +126,14 @@ export function adapterRoutes() {
   return new OpenAPIHono<TenantEnv>()
     .openapi(createAdapter, async (c) => {
       const { name, backbone, layer, headType } = c.req.valid("json");
-      const binding = bindingFor(c.var.backbones, backbone, layer);
-      if (headType === "finetune") finetuneTop(c.var.backbones, binding);
+      const pool = c.var.backbones;
+      const finetune = headType === "finetune";
+      const binding = bindingFor(
+        pool,
+        backbone,
+        layer ?? (finetune ? topOutput(pool, backbone) : undefined),
+      );
+      if (finetune) finetuneTop(pool, binding);
       const adapter = await c.var.tenant.store.createAdapter({ name, headType, ...binding });
       return c.json(locate(c, "adapter", unwrap(adapter)), 201);
     })

@@ -28,7 +28,7 @@ const BackboneSchema = z
     }),
     adapterLayer: z.string().openapi({
       description:
-        "The cut layer a new adapter (or a switch to this backbone) starts on when it names none: the default layer, or one its heads did better on held out across the benchmarks' corpora (use-lite: encoder-mean).",
+        "The cut layer a new adapter (or a switch to this backbone) starts on when it names none: the default layer, or one its heads did better on held out across the benchmarks' data sets (use-lite: encoder-mean; the MobileNetV2s: block16-grid-2x2). A finetune adapter starts on its top's output instead.",
     }),
     layers: z.array(z.object({ name: z.string(), dim: z.int(), description: z.string() })),
     preprocessing: z.string(),

@@ -150,6 +150,11 @@ describe("the console", () => {
     await page.getByLabel("image", { exact: true }).check();
     await page.getByLabel("Backbone").selectOption("mobilenet-v2");
     await until(() => page.getByTestId("backbone-info").textContent()).toContain("1792-d");
+    // The cut layer: the one its adapters start on (the manifest's adapterLayer) first. The top a
+    // finetune retrains ends in `pooled`, so finetune is offered there only.
+    expect(await page.getByLabel("Layer").inputValue()).toBe("block16-grid-2x2");
+    expect(await page.locator('select[name="head-type"] option[value="finetune"]').count()).toBe(0);
+    await page.getByLabel("Layer").selectOption("pooled");
     // A head type the next backbone cannot train goes back to logistic, not on to a 422.
     await page.getByLabel("Head type").selectOption("finetune");
     // (mobilenet-v2-auto declares no trainable top; mobilenet-v2-onnx is not offered beside tfjs.)
@@ -157,9 +162,9 @@ describe("the console", () => {
     expect(await page.getByLabel("Head type").inputValue()).toBe("logistic");
     await page.getByLabel("Backbone").selectOption("mobilenet-v2");
     expect(await page.getByLabel("Head type").inputValue()).toBe("logistic");
-    // The cut layer: the default first; the top a finetune retrains ends in it, so another layer
-    // takes the head type back to logistic and stops offering finetune.
-    expect(await page.getByLabel("Layer").inputValue()).toBe("pooled");
+    // Another layer than the top's output takes the head type back to logistic and stops offering
+    // finetune.
+    await page.getByLabel("Layer").selectOption("pooled");
     await page.getByLabel("Head type").selectOption("finetune");
     await page.getByLabel("Layer").selectOption("block16-grid");
     await until(() => page.getByTestId("layer-info").textContent()).toContain("3×3 grid");

@@ -112,7 +112,12 @@ it("exports every head type as ONNX and JSON that reproduce /predict", async () 
         version,
         headType,
         labels,
-        backbone: { id: manifest.id, weightsHash: manifest.weightsHash, layer: "pooled" },
+        // The layer an adapter that names none starts on: the ONNX graph pools its map itself.
+        backbone: {
+          id: manifest.id,
+          weightsHash: manifest.weightsHash,
+          layer: "block16-grid-2x2",
+        },
       });
       const fromJson = embeddings.map((row) => applyDocument(document, row));
       const jsonDifference = worstDifference(fromJson.flat(), expected);

@@ -30,7 +30,7 @@ function nsfwjsEmbedding(nsfwjs: NSFWJS, pixels: Uint8Array, size: number, layer
     ) as tf.Tensor;
     const pooled =
       layer.pooling === "grid-average"
-        ? tf.tensor1d(gridAveragePool(output.dataSync() as Float32Array, output.shape))
+        ? tf.tensor1d(gridAveragePool(output.dataSync() as Float32Array, output.shape, layer.grid))
         : output.rank === 4
           ? tf.mean(output, [1, 2])
           : output;

@@ -40,10 +40,10 @@ function session(tenant: TestTenant) {
     });
   return {
     call,
-    async adapter(headType: string, backbone = "mobilenet-v2") {
+    async adapter(headType: string, backbone = "mobilenet-v2", layer?: string) {
       return call("/adapters", {
         method: "POST",
-        body: JSON.stringify({ name: headType, backbone, headType }),
+        body: JSON.stringify({ name: headType, backbone, layer, headType }),
       });
     },
     async upload(adapterId: string, colours: [number, number, number][], seed: number) {
@@ -138,9 +138,22 @@ describe("finetune heads", () => {
     expect(refusal.detail).toContain("use-lite");
     expect(refusal.backbones).toContain("mobilenet-v2");
 
+    // A logistic adapter starts on the layer its manifest names (adapterLayer), which the top does
+    // not end in; a finetune adapter that names no layer starts on the top's output.
+    const gridded = (await (await api.adapter("logistic")).json()) as { id: string; layer: string };
+    expect(gridded.layer).toBe("block16-grid-2x2");
+    const onGrid = await api.call(`/adapters/${gridded.id}/train`, {
+      method: "POST",
+      body: JSON.stringify({ headType: "finetune" }),
+    });
+    expect(onGrid.status).toBe(422);
+    expect(((await onGrid.json()) as { detail: string }).detail).toContain(
+      'this adapter embeds at "block16-grid-2x2"',
+    );
     const created = await api.adapter("finetune");
     expect(created.status).toBe(201);
-    const { id } = (await created.json()) as { id: string };
+    const { id, layer } = (await created.json()) as { id: string; layer: string };
+    expect(layer).toBe("pooled");
     await api.upload(id, [RED, BLUE], 1);
     const objects = await cutObjects(tenant.id, id);
     expect(objects.map((object) => object.size)).toEqual([CUT_BYTES, CUT_BYTES]);
@@ -156,7 +169,11 @@ describe("finetune heads", () => {
       body: JSON.stringify({ retainRawSamples: false }),
     });
     expect(patched.status).toBe(200);
-    const { id: frozenId } = (await (await api.adapter("logistic")).json()) as { id: string };
+    const { id: frozenId } = (await (
+      await api.adapter("logistic", "mobilenet-v2", "pooled")
+    ).json()) as {
+      id: string;
+    };
     await api.upload(frozenId, [RED, BLUE, RED, BLUE, RED, BLUE], 20);
     const unembeddable = await api.call(`/adapters/${frozenId}/train`, {
       method: "POST",
@@ -174,7 +191,9 @@ describe("finetune heads", () => {
   it("trains from retained raw bytes, resumes after a kill, predicts through its top and rolls back", async () => {
     const tenant = await createTenant("finetune-flow");
     const api = session(tenant);
-    const { id } = (await (await api.adapter("logistic")).json()) as { id: string };
+    const { id } = (await (await api.adapter("logistic", "mobilenet-v2", "pooled")).json()) as {
+      id: string;
+    };
     // 20 of each, so that FAST_FINETUNE's validation split holds 10 of each.
     const colours = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? RED : BLUE));
     await api.upload(id, colours, 10);
@@ -272,7 +291,9 @@ describe("finetune heads", () => {
   it("selection measures frozen against top unfrozen on the leading backbone with a top", async () => {
     const tenant = await createTenant("finetune-select");
     const api = session(tenant);
-    const { id } = (await (await api.adapter("logistic")).json()) as { id: string };
+    const { id } = (await (await api.adapter("logistic", "mobilenet-v2", "pooled")).json()) as {
+      id: string;
+    };
     const select = (request: object) =>
       api.call(`/adapters/${id}/select`, { method: "POST", body: JSON.stringify(request) });
     // InceptionV3 alone: nothing this deployment can run, let alone unfreeze, so nothing to measure.
