@@ -1,7 +1,7 @@
 /**
  * The ONNX export of a backbone with its head, built by the code the export route runs
  * (src/exports/onnx-export.ts), at a cut layer that is global-average-pooled (block12: the
- * channels-first pooling path) and at one that is grid-pooled (block16-grid), against the tfjs backbone and the head's own probabilities. And
+ * channels-first pooling path) and at ones that are grid-pooled (block16-grid, block16-grid-2x2), against the tfjs backbone and the head's own probabilities. And
  * which served backbones can be exported whole, and why the others cannot.
  */
 
@@ -41,10 +41,12 @@ describe("the whole-graph ONNX export", () => {
     expect(refusals.lexical).toContain("tokenizer (hashed-ngrams)");
   });
 
-  // An MLP's steps on block12; a logistic head on the grid's 4,032 dimensions, where it fits quickly.
+  // An MLP's steps on block12; logistic heads on the 3×3 grid's 4,032 dimensions, where they fit
+  // quickly, and on the 2×2 grid (windows of 4 at stride 3) that adapters start on.
   it.each([
     ["block12", "mlp"],
     ["block16-grid", "logistic"],
+    ["block16-grid-2x2", "logistic"],
   ] as const)(
     "gives the tfjs embedding and the head's probabilities at pooled cut layer %s (%s head)",
     async (name, headType) => {
