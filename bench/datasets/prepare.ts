@@ -28,7 +28,7 @@ const [trainLimit, testLimit] = (which.find((arg) => arg.startsWith("fashion="))
 if (wanted("spam")) {
   const { texts, groups } = spamAssassin();
   const inputs = texts.map((text) => ({ kind: "text" as const, text }));
-  await embedDataset(pool, "spam-assassin.use-lite", "use-lite", inputs, groups);
+  await embedDataset(pool, "use-lite", inputs, groups, [{ name: "spam-assassin.use-lite" }]);
 }
 const sampled = which.find((arg) => arg.startsWith("spam-sample="));
 if (sampled) {
@@ -42,12 +42,13 @@ if (sampled) {
   const chosen = [...pick(true), ...pick(false)].sort((a, b) => a - b);
   const inputs = chosen.map((i) => ({ kind: "text" as const, text: texts[i] as string }));
   const labels = chosen.map((i) => groups[i] as string);
-  for (const backbone of ["lexical", "use-lite"]) {
-    await embedDataset(pool, `spam-assassin-${2 * perClass}.${backbone}`, backbone, inputs, labels);
-  }
-  // use-lite at the layer its adapters start on (its manifest's adapterLayer).
-  const name = `spam-assassin-${2 * perClass}.use-lite.encoder-mean`;
-  await embedDataset(pool, name, "use-lite", inputs, labels, "encoder-mean");
+  const name = `spam-assassin-${2 * perClass}`;
+  await embedDataset(pool, "lexical", inputs, labels, [{ name: `${name}.lexical` }]);
+  // use-lite also at the layer its adapters start on (its manifest's adapterLayer).
+  await embedDataset(pool, "use-lite", inputs, labels, [
+    { name: `${name}.use-lite` },
+    { name: `${name}.use-lite.encoder-mean`, layer: "encoder-mean" },
+  ]);
 }
 if (wanted("fashion")) {
   for (const [split, limit] of [
@@ -57,9 +58,11 @@ if (wanted("fashion")) {
     const { images, labels } = await fashionMnist(split, limit);
     const inputs = images.map((image) => ({ kind: "image" as const, image }));
     const name = `fashion-mnist-${split}.mobilenet-v2`;
-    await embedDataset(pool, name, "mobilenet-v2", inputs, labels);
-    // And at the layer its adapters start on (its manifest's adapterLayer).
+    // Also at the layer its adapters start on (its manifest's adapterLayer).
     const layer = "block16-grid-2x2";
-    await embedDataset(pool, `${name}.${layer}`, "mobilenet-v2", inputs, labels, layer);
+    await embedDataset(pool, "mobilenet-v2", inputs, labels, [
+      { name },
+      { name: `${name}.${layer}`, layer },
+    ]);
   }
 }
