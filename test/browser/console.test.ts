@@ -154,7 +154,9 @@ describe("the console", () => {
     // finetune retrains ends in `pooled`, so finetune is offered there only.
     expect(await page.getByLabel("Layer").inputValue()).toBe("block16-grid-2x2");
     expect(await page.locator('select[name="head-type"] option[value="finetune"]').count()).toBe(0);
+    expect(await page.getByTestId("finetune-hint").textContent()).toContain("layer pooled");
     await page.getByLabel("Layer").selectOption("pooled");
+    expect(await page.getByTestId("finetune-hint").count()).toBe(0);
     // A head type the next backbone cannot train goes back to logistic, not on to a 422.
     await page.getByLabel("Head type").selectOption("finetune");
     // (mobilenet-v2-auto declares no trainable top; mobilenet-v2-onnx is not offered beside tfjs.)

@@ -340,6 +340,12 @@ function NewAdapter({
           headTypes={offeredHeads}
           onChange={setHeadType}
         />
+        {!fusion && chosen?.finetune && chosenLayer?.name !== chosen.defaultLayer && (
+          <p class="hint" data-testid="finetune-hint">
+            A finetune head retrains the top, which ends in layer {chosen.defaultLayer}: choose that
+            layer to train one.
+          </p>
+        )}
         <button type="submit" disabled={action.busy || !chosen}>
           Create adapter
         </button>
