@@ -45,7 +45,7 @@ it("exports every head type as ONNX and JSON that reproduce /predict", async () 
       training.map(({ label, png }) => ({ file: new Blob([png], { type: "image/png" }), label })),
     );
 
-    const embedded = await embed(url, key, queries);
+    const embedded = await embed(url, key, adapter.layer ?? manifest.output.layer, queries);
     const embeddings = embedded.embeddings.map((row) => Float32Array.from(row));
     const pixels = imageBatch(
       manifest,
@@ -236,12 +236,14 @@ function concat(rows: readonly Float32Array[]): Float32Array {
 }
 
 /** POST /v1/embed (not part of the typed client's tenant API) with the adapter's backbone. */
-async function embed(url: string, key: string, pngs: readonly Uint8Array[]) {
+/** /v1/embed at `layer` (with none named it gives the published output, not an adapter's layer). */
+async function embed(url: string, key: string, layer: string, pngs: readonly Uint8Array[]) {
   const response = await fetch(`${url}/v1/embed`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     body: JSON.stringify({
       backbone: manifest.id,
+      layer,
       inputs: pngs.map((png) => ({ image: toBase64(png) })),
     }),
   });

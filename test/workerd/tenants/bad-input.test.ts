@@ -407,11 +407,12 @@ describe("bad input", () => {
     });
     expect(created.status).toBe(201);
     const adapter = (await created.json()) as { layer: string; dim: number };
-    const pooled = await (
-      await postJson("/adapters", { name: "pooled", backbone: "mobilenet-v2" })
+    // Naming none: the layer the manifest starts adapters on (adapterLayer), 1,792-d like pooled.
+    const unnamed = await (
+      await postJson("/adapters", { name: "unnamed", backbone: "mobilenet-v2" })
     ).json();
     expect(adapter.layer).toBe("block12");
-    expect(pooled).toMatchObject({ layer: "pooled", dim: 1792 });
+    expect(unnamed).toMatchObject({ layer: "block16-grid-2x2", dim: 1792 });
     expect(adapter.dim).not.toBe(1792);
   });
 
