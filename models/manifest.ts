@@ -196,8 +196,9 @@ export const BackboneManifestSchema = z
     cutLayers: z.array(CutLayer).min(1),
     /**
      * The cut layer a new adapter starts on when it names none, where that is not `output`: the
-     * layer its heads did better on held out, across the benchmarks' corpora
-     * (bench/results/selection.md). Stored adapters keep the layer they were bound to.
+     * layer its heads did better on held out, across the benchmarks' data sets
+     * (bench/results/selection.md, bench/results/heads.md). Stored adapters keep the layer they
+     * were bound to.
      */
     adapterLayer: z.string().optional(),
     /** Present when a "finetune" head can retrain the network's top (see TrainableTop). */
