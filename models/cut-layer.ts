@@ -18,7 +18,11 @@ export function resolveCutLayer(
   return layer;
 }
 
-/** The cut layer a new adapter starts on when it names none (BackboneManifest.adapterLayer). */
-export function adapterLayerOf(manifest: BackboneManifest): string {
-  return manifest.adapterLayer ?? manifest.output.layer;
+/**
+ * The cut layer a new adapter starts on when it names none (BackboneManifest.adapterLayer). One that
+ * will train its backbone's top (`finetune`) starts where the top ends, its frozen embeddings.
+ */
+export function adapterLayerOf(manifest: BackboneManifest, { finetune = false } = {}): string {
+  const top = finetune ? manifest.trainableTop?.output : undefined;
+  return top ?? manifest.adapterLayer ?? manifest.output.layer;
 }

@@ -5,7 +5,7 @@ import { ADAPTER_HEAD_TYPES } from "../../adapters";
 import { unwrap } from "../storage/outcome";
 import { bindingFor } from "../tenants/adapter-backbone";
 import type { TenantEnv } from "../tenants/context";
-import { finetuneTop, topOutput } from "../tenants/finetune-top";
+import { finetuneTop } from "../tenants/finetune-top";
 import { tenantRoute } from "./authenticated-route";
 import { locate } from "./locations";
 import { AdapterIdParams, jsonBody, jsonContent } from "./openapi-parts";
@@ -126,14 +126,8 @@ export function adapterRoutes() {
   return new OpenAPIHono<TenantEnv>()
     .openapi(createAdapter, async (c) => {
       const { name, backbone, layer, headType } = c.req.valid("json");
-      const pool = c.var.backbones;
-      const finetune = headType === "finetune";
-      const binding = bindingFor(
-        pool,
-        backbone,
-        layer ?? (finetune ? topOutput(pool, backbone) : undefined),
-      );
-      if (finetune) finetuneTop(pool, binding);
+      const binding = bindingFor(c.var.backbones, backbone, layer, { headType });
+      if (headType === "finetune") finetuneTop(c.var.backbones, binding);
       const adapter = await c.var.tenant.store.createAdapter({ name, headType, ...binding });
       return c.json(locate(c, "adapter", unwrap(adapter)), 201);
     })

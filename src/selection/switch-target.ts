@@ -10,7 +10,6 @@ import type { BackbonePool } from "../runtime/backbones";
 import { jobInProgress } from "../storage/jobs-table";
 import type { AdapterRecord, JobRecord, SwitchRequest } from "../storage/records";
 import { bindingFor } from "../tenants/adapter-backbone";
-import { topOutput } from "../tenants/finetune-top";
 
 export interface SwitchTarget {
   backbone: string;
@@ -74,11 +73,7 @@ export function switchRequest(
       `backbone ${echoId(target.backbone)} embeds ${targetModality}s; adapter "${adapter.id}" holds ${modality}s`,
     );
   }
-  // A finetune adapter that names no layer moves to the top's output, as it was created on it.
-  const layer =
-    target.layer ??
-    (adapter.headType === "finetune" ? topOutput(pool, target.backbone) : undefined);
-  const binding = bindingFor(pool, target.backbone, layer);
+  const binding = bindingFor(pool, target.backbone, target.layer, { headType: adapter.headType });
   const currentLayer = isFusionId(adapter.backbone)
     ? null
     : (adapter.layer ?? pool.manifest(adapter.backbone).output.layer);

@@ -1,3 +1,4 @@
+import type { AdapterHeadType } from "../../adapters";
 import type { BackboneManifest } from "../../models";
 import { adapterLayerOf, resolveCutLayer } from "../../models/cut-layer";
 import { fusionLayers, isFusionId } from "../../models/fusion";
@@ -15,7 +16,7 @@ import type { AdapterRecord, BackboneBinding } from "../storage/records";
  * What an adapter on `backbone` (one backbone id, or a fusion such as `lexical+use-lite`) is bound
  * to: its weights, layer and dim. A fusion whose backbones' weights would not fit the isolate
  * together is refused here, before any sample is embedded with it; so is a backbone this isolate
- * has no room for. No `layer` named: the one an adapter starts on (`adapterLayerOf`).
+ * has no room for. No `layer` named: the one an adapter of `headType` starts on (`adapterLayerOf`).
  * `forEmbedding`: the binding of a lone embedding (/v1/embed), not of an adapter: a backbone with no
  * room here answers 503 when it embeds, as an upload would, and no `layer` is the published output.
  */
@@ -23,7 +24,7 @@ export function bindingFor(
   pool: BackbonePool,
   backbone: string,
   layer?: string,
-  { forEmbedding = false } = {},
+  { forEmbedding = false, headType }: { forEmbedding?: boolean; headType?: AdapterHeadType } = {},
 ): BackboneBinding {
   if (!isFusionId(backbone)) {
     const manifest = pool.manifest(backbone);
@@ -33,7 +34,10 @@ export function bindingFor(
     assertServable(backbone, available);
     const cut = resolveCutLayer(
       manifest,
-      layer ?? (forEmbedding ? undefined : adapterLayerOf(manifest)),
+      layer ??
+        (forEmbedding
+          ? undefined
+          : adapterLayerOf(manifest, { finetune: headType === "finetune" })),
     );
     return {
       backbone,

@@ -48,15 +48,6 @@ export function finetuneTop(pool: BackbonePool, binding: Binding): FinetuneTop {
   );
 }
 
-/**
- * The layer a finetune adapter that names none is bound to: its backbone's top's output, where the
- * top's training starts from the frozen embeddings. Undefined for a fusion or a backbone without a
- * top, which finetuneTop then refuses.
- */
-export function topOutput(pool: BackbonePool, backbone: string): string | undefined {
-  return isFusionId(backbone) ? undefined : pool.manifest(backbone).trainableTop?.output;
-}
-
 /** The backbones of this deployment that can train a finetune head. */
 export function backbonesWithTop(pool: BackbonePool): string[] {
   return pool
