@@ -1,10 +1,12 @@
 /**
  * The fusion a selection ranks next to the single backbones: the two best measured candidates (by
- * cross-validated macro-F1) that can be fused and served together here, built from the vectors the
- * selection already has (no second embedding). Its cost is theirs together: the latencies add up,
- * and so do the weights and wasm heaps a deployment must hold (fusionAvailability).
+ * cross-validated macro-F1) that read different tensors and can be fused and served together here,
+ * built from the vectors the selection already has (no second embedding). Its cost is theirs
+ * together: the latencies add up, and so do the weights and wasm heaps a deployment must hold
+ * (fusionAvailability).
  */
 
+import { resolveCutLayer } from "../../models/cut-layer";
 import { fuse, fusionLayers, isFusionId } from "../../models/fusion";
 import { InputError } from "../../models/input-error";
 import type { BackboneRuntime } from "../../models/manifest";
@@ -23,11 +25,26 @@ export function fusionCandidate(
     .flatMap((report) => byId.get(report.id) ?? []);
   for (const [i, first] of measured.entries()) {
     for (const second of measured.slice(i + 1)) {
+      if (sameTensor(first, second)) continue;
       const fused = fusedCandidate(first, second);
       if (fused && candidateAvailability(fused, carried).available) return fused;
     }
   }
   return null;
+}
+
+/**
+ * Whether the two are poolings of one tensor of one network (block16's global average and its
+ * grids): each is close to a linear function of the other, so their fusion adds dimensions, not
+ * information. Selection measured such a pair 1.5 pts below a fusion of two depths (block16-grid +
+ * block12) on the same pool (bench/results/selection.md).
+ */
+function sameTensor(first: Candidate, second: Candidate): boolean {
+  return (
+    first.manifest.id === second.manifest.id &&
+    resolveCutLayer(first.manifest, first.layer).node ===
+      resolveCutLayer(second.manifest, second.layer).node
+  );
 }
 
 function meanMacroF1(report: CandidateReport): number {

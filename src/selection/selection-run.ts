@@ -6,7 +6,8 @@
  * the logistic head in steps of about `stepFlops`, then LogME and prototype leave-one-out in one
  * step. The passes that embed a candidate also embed the later candidates on the same network (its
  * other cut layers), so each network runs over the samples once. After the single candidates comes
- * the fusion of the two best of them (./fusion-candidate.ts), from their vectors.
+ * the fusion of the two best of them that read different tensors (./fusion-candidate.ts), from
+ * their vectors.
  * The state is plain data, so a new process continues from a checkpoint exactly.
  */
 
@@ -110,7 +111,7 @@ export class SelectionRun {
   }
 
   /**
-   * The single candidates, then the fusion of the two best of them (decided once they are all
+   * The single candidates, then the fusion of the two best of them that read different tensors (decided once they are all
    * measured, from their checkpointed reports, so every process picks the same one).
    */
   candidateAt(index: number): Candidate | null {

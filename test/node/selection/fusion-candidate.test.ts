@@ -142,6 +142,30 @@ describe("fusion candidate", () => {
     );
   });
 
+  it("passes over a second pooling of the tensor the best candidate reads, for another depth", () => {
+    const mobilenet = manifestOf("mobilenet-v2");
+    const images = candidatesFor([mobilenet], "image");
+    const report = (layer: string, macroF1: number) => {
+      const c = images.find((each) => each.id === `mobilenet-v2/${layer}`) as Candidate;
+      return describeCandidate(
+        c,
+        availability(mobilenet, carried),
+        { status: "measured", error: null },
+        measured(macroF1, 90),
+      );
+    };
+    // block16's grids and its global average all pool one 7×7 map.
+    const reports = [
+      report("block16-grid", 0.9),
+      report("block16-grid-2x2", 0.89),
+      report("block16", 0.88),
+      report("block12", 0.8),
+    ];
+    expect(fusionCandidate(images, reports, ["tfjs-graph"])?.id).toBe(
+      "mobilenet-v2/block16-grid+mobilenet-v2/block12",
+    );
+  });
+
   it("says nothing of too few samples when cross-validation decided on a small pool", () => {
     const report = selectionReport(
       ON_USE_LITE,
