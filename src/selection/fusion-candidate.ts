@@ -36,8 +36,8 @@ export function fusionCandidate(
 /**
  * Whether the two are poolings of one tensor of one network (block16's global average and its
  * grids): each is close to a linear function of the other, so their fusion adds dimensions, not
- * information. Selection measured such a pair 1.5 pts below a fusion of two depths (block16-grid +
- * block12) on the same pool (bench/results/selection.md).
+ * information. Held out, the fusions this rule chose instead scored 0.6 pt higher on average over the
+ * selection benchmark's and development tasks (bench/results/selection.md).
  */
 function sameTensor(first: Candidate, second: Candidate): boolean {
   return (
