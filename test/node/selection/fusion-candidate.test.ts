@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { foldStatistic } from "../../../adapters/selection";
 import { BACKBONES, type BackboneManifest } from "../../../models";
 import { fuse } from "../../../models/fusion";
+import type { BackboneRuntime } from "../../../models/manifest";
 import {
   availability,
   type Candidate,
@@ -51,14 +52,29 @@ function measured(macroF1: number, latencyMsPerItem: number): CandidateMeasureme
   };
 }
 
-function reportOf(c: Candidate, macroF1: number, latencyMsPerItem: number): CandidateReport {
+function reportOf(
+  c: Candidate,
+  macroF1: number,
+  latencyMsPerItem: number,
+  runtimes: readonly BackboneRuntime[] = carried,
+): CandidateReport {
   const status = { status: "measured" as const, error: null };
   return describeCandidate(
     c,
-    availability(c.manifest, carried),
+    availability(c.manifest, runtimes),
     status,
     measured(macroF1, latencyMsPerItem),
   );
+}
+
+/** The measured report of candidate `id` among `candidates`, at an image backbone's latency. */
+function imageReport(
+  candidates: Candidate[],
+  id: string,
+  macroF1: number,
+  runtimes: readonly BackboneRuntime[],
+): CandidateReport {
+  return reportOf(candidates.find((c) => c.id === id) as Candidate, macroF1, 90, runtimes);
 }
 
 /** 30 samples of two labels, for an adapter on use-lite/sentence. */
@@ -116,14 +132,7 @@ describe("fusion candidate", () => {
     const wide = manifestOf("mobilenet-v2");
     const narrow = manifestOf("mobilenet-v2-100");
     const images = candidatesFor([wide, narrow], "image");
-    const image = (id: string) => images.find((c) => c.id === id) as Candidate;
-    const report = (id: string, macroF1: number) =>
-      describeCandidate(
-        image(id),
-        availability(image(id).manifest, imageCarried),
-        { status: "measured", error: null },
-        measured(macroF1, 90),
-      );
+    const report = (id: string, macroF1: number) => imageReport(images, id, macroF1, imageCarried);
     // The two best are one of each network (89 + 100 MB of heap): the next pair is one network's.
     const reports = [
       report("mobilenet-v2/block16-grid", 0.9),
@@ -145,15 +154,8 @@ describe("fusion candidate", () => {
   it("passes over a second pooling of the tensor the best candidate reads, for another depth", () => {
     const mobilenet = manifestOf("mobilenet-v2");
     const images = candidatesFor([mobilenet], "image");
-    const report = (layer: string, macroF1: number) => {
-      const c = images.find((each) => each.id === `mobilenet-v2/${layer}`) as Candidate;
-      return describeCandidate(
-        c,
-        availability(mobilenet, carried),
-        { status: "measured", error: null },
-        measured(macroF1, 90),
-      );
-    };
+    const report = (layer: string, macroF1: number) =>
+      imageReport(images, `mobilenet-v2/${layer}`, macroF1, ["tfjs-graph"]);
     // block16's grids and its global average all pool one 7×7 map.
     const reports = [
       report("block16-grid", 0.9),
