@@ -111,8 +111,9 @@ export class SelectionRun {
   }
 
   /**
-   * The single candidates, then the fusion of the two best of them that read different tensors (decided once they are all
-   * measured, from their checkpointed reports, so every process picks the same one).
+   * The single candidates, then the fusion of the two best of them that read different tensors
+   * (decided once they are all measured, from their checkpointed reports, so every process picks
+   * the same one).
    */
   candidateAt(index: number): Candidate | null {
     const single = this.candidates[index];
