@@ -136,6 +136,7 @@ export class SelectionSteps implements JobSteps {
     this.refs ??= selectionPool(
       await records.rawSampleRefs(adapter.id, job.createdAt),
       this.candidates,
+      this.context.backbones().runtimes,
       job.request.seed ?? 0,
     );
     return this.refs;

@@ -6,7 +6,6 @@
  * (fusionAvailability).
  */
 
-import { resolveCutLayer } from "../../models/cut-layer";
 import { fuse, fusionLayers, isFusionId } from "../../models/fusion";
 import { InputError } from "../../models/input-error";
 import type { BackboneRuntime } from "../../models/manifest";
@@ -23,14 +22,34 @@ export function fusionCandidate(
     .filter((report) => report.metrics !== null && !isFusionId(report.backbone))
     .sort((a, b) => meanMacroF1(b) - meanMacroF1(a))
     .flatMap((report) => byId.get(report.id) ?? []);
-  for (const [i, first] of measured.entries()) {
-    for (const second of measured.slice(i + 1)) {
+  return fusions(measured, carried).next().value ?? null;
+}
+
+/**
+ * The dimension of the widest fusion a selection over these candidates could build (0 if none):
+ * its pool must fit the training budget at that width, before it knows which two will be best.
+ */
+export function widestFusionDim(
+  candidates: Candidate[],
+  carried: readonly BackboneRuntime[],
+): number {
+  let widest = 0;
+  for (const fused of fusions(candidates, carried)) widest = Math.max(widest, fused.dim);
+  return widest;
+}
+
+/** The fusions of two of `ordered`, in its order, that read different tensors and fit here. */
+function* fusions(
+  ordered: Candidate[],
+  carried: readonly BackboneRuntime[],
+): Generator<Candidate, void> {
+  for (const [i, first] of ordered.entries()) {
+    for (const second of ordered.slice(i + 1)) {
       if (sameTensor(first, second)) continue;
       const fused = fusedCandidate(first, second);
-      if (fused && candidateAvailability(fused, carried).available) return fused;
+      if (fused && candidateAvailability(fused, carried).available) yield fused;
     }
   }
-  return null;
 }
 
 /**
@@ -40,11 +59,13 @@ export function fusionCandidate(
  * selection benchmark's and development tasks (bench/results/selection.md).
  */
 function sameTensor(first: Candidate, second: Candidate): boolean {
-  return (
-    first.manifest.id === second.manifest.id &&
-    resolveCutLayer(first.manifest, first.layer).node ===
-      resolveCutLayer(second.manifest, second.layer).node
-  );
+  const node = nodeOf(first);
+  return first.manifest.id === second.manifest.id && node !== undefined && node === nodeOf(second);
+}
+
+/** The graph node the candidate's layer reads; none for a layer unknown to its manifest. */
+function nodeOf({ manifest, layer }: Candidate): string | undefined {
+  return manifest.cutLayers.find((cut) => cut.name === layer)?.node;
 }
 
 function meanMacroF1(report: CandidateReport): number {

@@ -39,7 +39,12 @@ export interface SelectBackboneInput {
 export async function selectBackbone(input: SelectBackboneInput): Promise<SelectionProcessReport> {
   const { pool, request } = input;
   const candidates = input.candidates ?? selectionCandidates(pool, input.modality, request);
-  const { samples, labels, stored } = selectionPool(input.samples, candidates, request.seed ?? 0);
+  const { samples, labels, stored } = selectionPool(
+    input.samples,
+    candidates,
+    pool.runtimes,
+    request.seed ?? 0,
+  );
   const vectors = input.vectors ?? new MemoryVectorSets();
   const raws = samples.map((sample) => sample.raw);
   const run = new SelectionProcess(

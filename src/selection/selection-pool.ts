@@ -1,8 +1,9 @@
 /**
  * The samples a selection measures its candidates on: at most SELECTION_MAX_SAMPLES, and what the
- * training budget (adapters/training-budget.ts) allows at the widest candidate, a fusion of the two
- * widest single candidates (each candidate's cross-validation holds its embeddings of the whole
- * pool). A larger adapter is measured on a seeded stratified subsample of that size.
+ * training budget (adapters/training-budget.ts) allows at the widest candidate it may measure, a
+ * single one or the widest fusion it could build (each candidate's cross-validation holds its
+ * embeddings of the whole pool). A larger adapter is measured on a seeded stratified subsample of
+ * that size.
  */
 
 import {
@@ -11,7 +12,9 @@ import {
   trainingSamplesAllowed,
   trainingValues,
 } from "../../adapters";
-import type { Candidate } from "./candidates";
+import type { BackboneRuntime } from "../../models/manifest";
+import { type Candidate, candidateAvailability } from "./candidates";
+import { widestFusionDim } from "./fusion-candidate";
 
 /**
  * Ranking backbones needs far fewer samples than serving them: on 1,000 samples an accuracy's
@@ -31,14 +34,15 @@ export interface SelectionPool<T> {
 
 export function selectionPool<T extends { label: string }>(
   stored: T[],
-  candidates: readonly Pick<Candidate, "dim">[],
+  candidates: Candidate[],
+  carried: readonly BackboneRuntime[],
   seed: number,
 ): SelectionPool<T> {
   const classOf = new Map<string, number>();
   for (const { label } of stored) if (!classOf.has(label)) classOf.set(label, classOf.size);
   const allowed = Math.min(
     SELECTION_MAX_SAMPLES,
-    trainingSamplesAllowed({ labels: classOf.size }, widestCandidate(candidates)),
+    trainingSamplesAllowed({ labels: classOf.size }, widestCandidate(candidates, carried)),
   );
   const labels = classOf.size;
   if (stored.length <= allowed) return { samples: stored, labels, stored: stored.length };
@@ -47,10 +51,10 @@ export function selectionPool<T extends { label: string }>(
   return { samples: Array.from(kept, (i) => stored[i] as T), labels, stored: stored.length };
 }
 
-/** The dimension of the widest candidate a selection may measure: the two widest fused. */
-function widestCandidate(candidates: readonly Pick<Candidate, "dim">[]): number {
-  const [first = 0, second = 0] = candidates.map((c) => c.dim).sort((a, b) => b - a);
-  return first + second;
+/** The dimension of the widest candidate a selection may measure, single or fused. */
+function widestCandidate(candidates: Candidate[], carried: readonly BackboneRuntime[]): number {
+  const measurable = candidates.filter((c) => candidateAvailability(c, carried).available);
+  return Math.max(0, ...measurable.map((c) => c.dim), widestFusionDim(measurable, carried));
 }
 
 /** Why a candidate cannot be cross-validated on this pool within the training budget, or null. */
