@@ -235,8 +235,10 @@ function concat(rows: readonly Float32Array[]): Float32Array {
   return Float32Array.from(rows.flatMap((row) => [...row]));
 }
 
-/** POST /v1/embed (not part of the typed client's tenant API) with the adapter's backbone. */
-/** /v1/embed at `layer` (with none named it gives the published output, not an adapter's layer). */
+/**
+ * POST /v1/embed (not part of the typed client's tenant API) with the adapter's backbone at `layer`:
+ * with none named it gives the published output, not an adapter's layer.
+ */
 async function embed(url: string, key: string, layer: string, pngs: readonly Uint8Array[]) {
   const response = await fetch(`${url}/v1/embed`, {
     method: "POST",

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { BACKBONES } from "../../../models";
 import { BACKBONE_RUNTIMES } from "../../../models/manifest";
 import { createApp } from "../../../src/app";
 import { Problem } from "../../../src/problem";
@@ -12,14 +11,9 @@ import {
   weightsPeakBytes,
 } from "../../../src/selection/candidates";
 import { bindingFor } from "../../../src/tenants/adapter-backbone";
+import { manifestOf } from "../../fixtures/manifests";
 
 const EVERY_RUNTIME = BACKBONE_RUNTIMES;
-
-const manifestOf = (id: string) => {
-  const manifest = BACKBONES[id]?.manifest;
-  if (!manifest) throw new Error(`${id} is not registered`);
-  return manifest;
-};
 
 describe("backbone availability in a 128 MiB isolate", () => {
   it("counts the fetched files plus a float32 copy of every weight, per runtime loaded", () => {

@@ -5,9 +5,8 @@
 
 import { describe, expect, it } from "vitest";
 import { foldStatistic } from "../../../adapters/selection";
-import { BACKBONES, type BackboneManifest } from "../../../models";
+import type { BackboneRuntime } from "../../../models";
 import { fuse } from "../../../models/fusion";
-import type { BackboneRuntime } from "../../../models/manifest";
 import {
   availability,
   type Candidate,
@@ -21,12 +20,7 @@ import {
   describeCandidate,
   selectionReport,
 } from "../../../src/selection/selection-report";
-
-function manifestOf(id: string): BackboneManifest {
-  const manifest = BACKBONES[id]?.manifest;
-  if (!manifest) throw new Error(`${id} is not registered`);
-  return manifest;
-}
+import { manifestOf } from "../../fixtures/manifests";
 
 const lexical = manifestOf("lexical");
 const useLite = manifestOf("use-lite");

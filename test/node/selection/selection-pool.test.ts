@@ -1,21 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { TRAINING_BUDGET, trainingSamplesAllowed, trainingValues } from "../../../adapters";
-import { BACKBONES, type BackboneManifest, type BackboneRuntime } from "../../../models";
+import type { BackboneRuntime } from "../../../models";
 import { candidatesFor } from "../../../src/selection/candidates";
 import {
   overTrainingBudget,
   SELECTION_MAX_SAMPLES,
   selectionPool,
 } from "../../../src/selection/selection-pool";
+import { manifestOf } from "../../fixtures/manifests";
 
 const samples = (n: number, labels: number) =>
   Array.from({ length: n }, (_, i) => ({ label: `l${i % labels}`, hash: String(i) }));
-
-function manifestOf(id: string): BackboneManifest {
-  const manifest = BACKBONES[id]?.manifest;
-  if (!manifest) throw new Error(`${id} is not registered`);
-  return manifest;
-}
 
 // Every cut layer of both MobileNetV2s, on a host that runs both.
 const imageCandidates = candidatesFor(
