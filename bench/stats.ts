@@ -49,20 +49,83 @@ export function percentileDifference(
   resamples = 4000,
 ): Interval {
   if (a.length !== b.length || a.length === 0) throw new Error("need paired, non-empty samples");
-  const difference = (indices: ArrayLike<number>) => {
-    const pick = (values: readonly number[]) =>
-      Float64Array.from(indices, (i) => values[i] as number).sort();
-    return percentile([...pick(b)], p) - percentile([...pick(a)], p);
-  };
+  return pairedBootstrap(
+    a.length,
+    (indices) => {
+      const pick = (values: readonly number[]) =>
+        Float64Array.from(indices, (i) => values[i] as number).sort();
+      return percentile([...pick(b)], p) - percentile([...pick(a)], p);
+    },
+    resamples,
+  );
+}
+
+/** Per held-out item, 1 where a classifier got it right and 0 where it did not. */
+export type Correctness = Uint8Array;
+
+/**
+ * Accuracy of `b` minus that of `a` on one test set, with a paired percentile bootstrap: items are
+ * resampled whole, so both classifiers are scored on the same draw and what they share cancels.
+ */
+export function accuracyDifference(a: Correctness, b: Correctness, resamples = 4000): Interval {
+  if (a.length !== b.length || a.length === 0) throw new Error("need paired, non-empty samples");
+  return pairedBootstrap(
+    a.length,
+    (indices) => accuracyOn(b, indices) - accuracyOn(a, indices),
+    resamples,
+  );
+}
+
+/**
+ * How often the classifier with the best accuracy on the whole test set stays within `tolerance`
+ * of the best one on a test set drawn again (bootstrap, items resampled whole). It is the share of
+ * "within `tolerance` of the best held-out candidate" that even a pick knowing which candidate is
+ * best held out keeps on another draw of the same size: the ceiling the test set's noise leaves.
+ */
+export function bestStaysWithinRate(
+  candidates: readonly Correctness[],
+  tolerance: number,
+  resamples = 1000,
+): number {
+  const n = candidates[0]?.length ?? 0;
+  if (n === 0 || candidates.some((c) => c.length !== n))
+    throw new Error("need paired, non-empty samples");
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const accuracies = (indices: ArrayLike<number>) => candidates.map((c) => accuracyOn(c, indices));
+  const whole = accuracies(all);
+  const best = whole.indexOf(Math.max(...whole));
   const random = new SeededRandom(1);
-  const n = a.length;
-  const differences = Float64Array.from({ length: resamples }, () =>
-    difference(Int32Array.from({ length: n }, () => random.nextInt(n))),
+  let stays = 0;
+  for (let r = 0; r < resamples; r++) {
+    const drawn = accuracies(Int32Array.from({ length: n }, () => random.nextInt(n)));
+    if (Math.max(...drawn) - (drawn[best] as number) <= tolerance) stays++;
+  }
+  return stays / resamples;
+}
+
+function accuracyOn(correct: Correctness, indices: ArrayLike<number>): number {
+  let right = 0;
+  for (let k = 0; k < indices.length; k++) right += correct[indices[k] as number] as number;
+  return right / indices.length;
+}
+
+/**
+ * A statistic of n paired observations with its 95 % percentile-bootstrap interval: observations
+ * are resampled whole (`statistic` gets the drawn indices). Seeded, so it is reproducible.
+ */
+function pairedBootstrap(
+  n: number,
+  statistic: (indices: ArrayLike<number>) => number,
+  resamples: number,
+): Interval {
+  const random = new SeededRandom(1);
+  const values = Float64Array.from({ length: resamples }, () =>
+    statistic(Int32Array.from({ length: n }, () => random.nextInt(n))),
   ).sort();
   return {
-    estimate: difference(Int32Array.from({ length: n }, (_, i) => i)),
-    low: percentile([...differences], 0.025),
-    high: percentile([...differences], 0.975),
+    estimate: statistic(Int32Array.from({ length: n }, (_, i) => i)),
+    low: percentile([...values], 0.025),
+    high: percentile([...values], 0.975),
     resamples,
   };
 }

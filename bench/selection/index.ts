@@ -25,6 +25,7 @@ import {
   selectionReport,
 } from "../../src/selection/selection-report";
 import { concatenated } from "../../src/selection/selection-run";
+import { accuracyDifference, bestStaysWithinRate, type Correctness } from "../stats";
 import {
   developmentTasks,
   otherTextTasks,
@@ -48,6 +49,8 @@ interface CandidateResult {
   report: CandidateReport;
   fusion: boolean;
   testAccuracy: number;
+  /** Per held-out item, "1" where its head was right and "0" where not: what the noise figures resample. */
+  correctPerItem: string;
 }
 
 /** Every task's measurements and held-out accuracies, to study the ranking without re-embedding. */
@@ -106,6 +109,8 @@ export async function benchSelection(
     freshPickWithin1pt: 0,
     fusionBest: 0,
     fusionPicked: 0,
+    pickNotMeasurablyBelow: 0,
+    noiseCeiling: 0,
     regret: { selection: 0, fresh: 0, size: 0, logME: 0 },
     selectionMs: 0,
     embedOnceMs: 0,
@@ -146,10 +151,12 @@ export async function benchSelection(
       const measured = report.candidates.find((c) => c.id === candidate.id);
       if (!measured?.metrics) continue;
       console.error(`selection bench: ${task.name}: held-out accuracy of ${candidate.id}`);
+      const correct = await heldOutCorrectness(candidate, vectors, task, testVectors);
       results.push({
         report: measured,
         fusion: candidate.fusion !== undefined,
-        testAccuracy: await heldOutAccuracy(candidate, vectors, task, testVectors),
+        testAccuracy: correct.reduce((sum, right) => sum + right, 0) / correct.length,
+        correctPerItem: correct.join(""),
       });
     }
     measurements.push({
@@ -184,15 +191,22 @@ export async function benchSelection(
     if (best - freshPick.testAccuracy <= 0.01) summary.freshPickWithin1pt++;
     if (results.some((r) => r.fusion && r.testAccuracy === best)) summary.fusionBest++;
     if (selected.fusion) summary.fusionPicked++;
+    const bestResult = results.find((r) => r.testAccuracy === best) as CandidateResult;
+    const shortfall = accuracyDifference(correctnessOf(selected), correctnessOf(bestResult));
+    if (best - selected.testAccuracy <= 0.01 || shortfall.low <= 0)
+      summary.pickNotMeasurablyBelow++;
+    summary.noiseCeiling += bestStaysWithinRate(results.map(correctnessOf), 0.01);
     summary.regret.selection += best - selected.testAccuracy;
     summary.regret.fresh += best - freshPick.testAccuracy;
     summary.regret.size += best - bySize.testAccuracy;
     summary.regret.logME += best - byLogME.testAccuracy;
     summary.selectionMs += report.selectionMs;
     summary.embedOnceMs += singlesEmbedMs;
-    const pick = (r: CandidateResult) => `${r.report.id} (${pct(best - r.testAccuracy)})`;
+    const pick = (r: CandidateResult, note = "") =>
+      `${r.report.id} (${pct(best - r.testAccuracy)}${note})`;
+    const interval = `; 95 % CI ${pct(shortfall.low)} to ${pct(shortfall.high)}`;
     rows.push(
-      `| ${task.name} | ${task.train.labels.length} | ${results.map(describe).join("<br>")} | ${pick(selected)}, ${report.recommendation?.decidedBy} | ${pick(freshPick)}, ${fresh.recommendation?.decidedBy} | ${pick(bySize)} | ${pick(byLogME)} | ${(report.selectionMs / singlesEmbedMs).toFixed(1)}× |`,
+      `| ${task.name} | ${task.train.labels.length} | ${results.map(describe).join("<br>")} | ${pick(selected, interval)}, ${report.recommendation?.decidedBy} | ${pick(freshPick)}, ${fresh.recommendation?.decidedBy} | ${pick(bySize)} | ${pick(byLogME)} | ${(report.selectionMs / singlesEmbedMs).toFixed(1)}× |`,
     );
   }
   const n = summary.tasks;
@@ -203,11 +217,13 @@ export async function benchSelection(
     "",
     `Not measured, as selection itself leaves them out: ${unavailableBackbones(pool)}.`,
     "",
-    "| task | pool | held-out accuracy per candidate | selection pick (regret), decided by | no current backbone (regret), decided by | largest model (regret) | LogME pick (regret) | selection / embed once |",
+    "| task | pool | held-out accuracy per candidate | selection pick (regret; 95 % CI of it), decided by | no current backbone (regret), decided by | largest model (regret) | LogME pick (regret) | selection / embed once |",
     "|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
     `Over ${n} tasks: selection's pick is within 1 pt of the best candidate in ${summary.pickWithin1pt}/${n} (${pct(summary.pickWithin1pt / n)}); with no current backbone to keep, ${summary.freshPickWithin1pt}/${n} (${pct(summary.freshPickWithin1pt / n)}). Mean regret: selection ${pct(summary.regret.selection / n)}, no current backbone ${pct(summary.regret.fresh / n)}, largest model ${pct(summary.regret.size / n)}, LogME alone ${pct(summary.regret.logME / n)}. The fusion is the best held-out candidate in ${summary.fusionBest}/${n} tasks and selection's pick in ${summary.fusionPicked}/${n}. Selection cost ${(summary.selectionMs / summary.embedOnceMs).toFixed(1)}× embedding the pools once per candidate.`,
+    "",
+    `Test-set noise: selection's pick is within 1 pt of the best or not measurably below it (the paired bootstrap's 95 % interval of its shortfall reaches 0) in ${summary.pickNotMeasurablyBelow}/${n}. A pick that knew the best held-out candidate would stay within 1 pt of the best on another draw of each test set (bootstrap) in ${summary.noiseCeiling.toFixed(1)}/${n} tasks on average (${pct(summary.noiseCeiling / n)}): the ceiling the test sets' size leaves the within-1-pt count.`,
     "",
   ].join("\n");
 }
@@ -231,16 +247,19 @@ function unavailableBackbones(pool: BackbonePool): string {
   return refused.map((entry) => `${entry.id} (${entry.reasons.join("; ")})`).join(", ") || "none";
 }
 
+const correctnessOf = (r: CandidateResult): Correctness =>
+  Uint8Array.from(r.correctPerItem, (digit) => (digit === "1" ? 1 : 0));
+
 /**
- * Held-out test accuracy of the head the API's protocol trains on the candidate's pool vectors
- * (those selection embedded), scored on the task's test inputs embedded the same way.
+ * Per held-out item, whether the head the API's protocol trains on the candidate's pool vectors
+ * (those selection embedded) gets it right, the test inputs embedded the same way.
  */
-async function heldOutAccuracy(
+async function heldOutCorrectness(
   candidate: Candidate,
   vectors: MemoryVectorSets,
   task: SelectionTask,
   testVectors: TestVectors,
-): Promise<number> {
+): Promise<Correctness> {
   const { head } = await trainHead({
     headType: "logistic",
     backbone: backboneRefOf(candidate),
@@ -251,8 +270,7 @@ async function heldOutAccuracy(
     })),
   });
   const predictions = head.predict(await testVectors.of(candidate, task.test.inputs));
-  const correct = predictions.filter((p, i) => p.label === task.test.labels[i]).length;
-  return correct / predictions.length;
+  return Uint8Array.from(predictions, (p, i) => (p.label === task.test.labels[i] ? 1 : 0));
 }
 
 /**
