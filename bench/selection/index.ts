@@ -110,6 +110,7 @@ export async function benchSelection(
     fusionBest: 0,
     fusionPicked: 0,
     pickNotMeasurablyBelow: 0,
+    accuracy: { selection: 0, best: 0 },
     noiseCeiling: 0,
     regret: { selection: 0, fresh: 0, size: 0, logME: 0 },
     selectionMs: 0,
@@ -197,6 +198,8 @@ export async function benchSelection(
       summary.pickNotMeasurablyBelow++;
     summary.noiseCeiling += bestStaysWithinRate(results.map(correctnessOf), 0.01);
     summary.regret.selection += best - selected.testAccuracy;
+    summary.accuracy.selection += selected.testAccuracy;
+    summary.accuracy.best += best;
     summary.regret.fresh += best - freshPick.testAccuracy;
     summary.regret.size += best - bySize.testAccuracy;
     summary.regret.logME += best - byLogME.testAccuracy;
@@ -221,7 +224,7 @@ export async function benchSelection(
     "|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
-    `Over ${n} tasks: selection's pick is within 1 pt of the best candidate in ${summary.pickWithin1pt}/${n} (${pct(summary.pickWithin1pt / n)}); with no current backbone to keep, ${summary.freshPickWithin1pt}/${n} (${pct(summary.freshPickWithin1pt / n)}). Mean regret: selection ${pct(summary.regret.selection / n)}, no current backbone ${pct(summary.regret.fresh / n)}, largest model ${pct(summary.regret.size / n)}, LogME alone ${pct(summary.regret.logME / n)}. The fusion is the best held-out candidate in ${summary.fusionBest}/${n} tasks and selection's pick in ${summary.fusionPicked}/${n}. Selection cost ${(summary.selectionMs / summary.embedOnceMs).toFixed(1)}× embedding the pools once per candidate.`,
+    `Over ${n} tasks: selection's pick is within 1 pt of the best candidate in ${summary.pickWithin1pt}/${n} (${pct(summary.pickWithin1pt / n)}); with no current backbone to keep, ${summary.freshPickWithin1pt}/${n} (${pct(summary.freshPickWithin1pt / n)}). Mean regret: selection ${pct(summary.regret.selection / n)}, no current backbone ${pct(summary.regret.fresh / n)}, largest model ${pct(summary.regret.size / n)}, LogME alone ${pct(summary.regret.logME / n)}. Mean held-out accuracy of selection's pick ${pct(summary.accuracy.selection / n)}, of the best candidate ${pct(summary.accuracy.best / n)}. The fusion is the best held-out candidate in ${summary.fusionBest}/${n} tasks and selection's pick in ${summary.fusionPicked}/${n}. Selection cost ${(summary.selectionMs / summary.embedOnceMs).toFixed(1)}× embedding the pools once per candidate.`,
     "",
     `Test-set noise: selection's pick is within 1 pt of the best or not measurably below it (the paired bootstrap's 95 % interval of its shortfall reaches 0) in ${summary.pickNotMeasurablyBelow}/${n}. A pick that knew the best held-out candidate would stay within 1 pt of the best on another draw of each test set (bootstrap) in ${summary.noiseCeiling.toFixed(1)}/${n} tasks on average (${pct(summary.noiseCeiling / n)}): the ceiling the test sets' size leaves the within-1-pt count.`,
     "",
