@@ -19,7 +19,7 @@ export const LIMITS = {
    * late (V8 lets tens of MB of freed buffers pile up), so a request's memory grows with its total
    * pixels, not only its largest image: this is what keeps the worst request within a 128 MB
    * isolate (bench/results/memory.md). It also bounds the decoded inputs a request holds until they
-   * are embedded to 3 bytes per pixel (src/routes/inputs.ts).
+   * are embedded to 3 bytes per pixel (src/runtime/backbone-inputs.ts).
    */
   maxRequestPixels: 512 * 512,
 } as const;

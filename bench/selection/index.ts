@@ -11,7 +11,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { trainHead } from "../../adapters";
 import { BACKBONES, type BackboneManifest } from "../../models";
 import { adapterLayerOf } from "../../models/cut-layer";
-import type { RawInput } from "../../src/routes/inputs";
+import type { RawInput } from "../../src/runtime/backbone-inputs";
 import { BackbonePool } from "../../src/runtime/backbones";
 import { nodeHost } from "../../src/runtime/node";
 import { availability, backboneRefOf, type Candidate } from "../../src/selection/candidates";

@@ -6,7 +6,7 @@
 import { encode } from "fast-png";
 import { SeededRandom } from "../../adapters/random";
 import type { RgbImage } from "../../models";
-import type { RawInput } from "../../src/routes/inputs";
+import type { RawInput } from "../../src/runtime/backbone-inputs";
 import { fashionMnist } from "../datasets/fashion-mnist";
 import { type SpamGroup, spamAssassin } from "../datasets/spam-assassin";
 import {

@@ -5,6 +5,7 @@ import type { AppEnv } from "../env";
 import { LIMITS } from "../limits";
 import { Problem } from "../problem";
 import { clientRateLimit } from "../rate-limit";
+import { type RawInput, toBackboneInputs } from "../runtime/backbone-inputs";
 import { bindingFor } from "../tenants/adapter-backbone";
 import { callerAuth } from "../tenants/auth";
 import { chooseBody } from "./body-form";
@@ -13,9 +14,7 @@ import {
   fromFormInputs,
   fromJsonInputs,
   JsonInputSchema,
-  type RawInput,
   TruncateQuery,
-  toBackboneInputs,
   truncated,
 } from "./inputs";
 import { jsonBatchLimit } from "./json-batch-limit";

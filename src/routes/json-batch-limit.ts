@@ -5,8 +5,8 @@
  */
 
 import type { MiddlewareHandler } from "hono";
+import { assertBatchSize } from "../runtime/backbone-inputs";
 import { isJson } from "./body-form";
-import { assertBatchSize } from "./inputs";
 
 /** Refuses a JSON body whose array `field` holds more than `limit` items. */
 export function jsonBatchLimit(field: string, limit: number): MiddlewareHandler {

@@ -6,6 +6,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { FinetuneHead } from "../../adapters";
 import { Problem } from "../problem";
+import { toBackboneInputs } from "../runtime/backbone-inputs";
 import { headOf, loadHead } from "../storage/head-cache";
 import { adapterBackbone } from "../tenants/adapter-backbone";
 import { tenantAdapterAuth } from "../tenants/auth";
@@ -18,7 +19,6 @@ import {
   fromJsonInputs,
   JsonInputSchema,
   TruncateQuery,
-  toBackboneInputs,
   truncated,
 } from "./inputs";
 import { jsonBatchLimit } from "./json-batch-limit";

@@ -7,15 +7,9 @@
 import { z } from "@hono/zod-openapi";
 import { LIMITS as HEAD_LIMITS, UNKNOWN_LABEL } from "../../adapters";
 import { Problem } from "../problem";
+import { assertBatchSize, type RawInput } from "../runtime/backbone-inputs";
 import { TENANT_LIMITS } from "../tenants/limits";
-import {
-  assertBatchSize,
-  FormInputsSchema,
-  fromFormInputs,
-  fromJsonInputs,
-  JsonInputSchema,
-  type RawInput,
-} from "./inputs";
+import { FormInputsSchema, fromFormInputs, fromJsonInputs, JsonInputSchema } from "./inputs";
 import { textField } from "./text-fields";
 
 export const LabelSchema = textField(HEAD_LIMITS.maxLabelLength)

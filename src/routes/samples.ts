@@ -2,6 +2,7 @@
 
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { BackboneInput } from "../../models";
+import { toBackboneInputs } from "../runtime/backbone-inputs";
 import { unwrap } from "../storage/outcome";
 import { adapterBackbone } from "../tenants/adapter-backbone";
 import type { TenantEnv } from "../tenants/context";
@@ -9,7 +10,7 @@ import { TENANT_LIMITS } from "../tenants/limits";
 import { readRawSample, storeSamples } from "../tenants/samples";
 import { tenantRoute } from "./authenticated-route";
 import { chooseBody } from "./body-form";
-import { TruncateQuery, toBackboneInputs, truncated } from "./inputs";
+import { TruncateQuery, truncated } from "./inputs";
 import { jsonBatchLimit } from "./json-batch-limit";
 import { AdapterIdParams, jsonContent } from "./openapi-parts";
 import {

@@ -1,11 +1,11 @@
 /**
  * The one rule for short text fields a person types (tenant and adapter names, labels): trimmed,
- * NFC-normalised, and free of the characters text-characters.ts refuses, so a name reads the same
+ * NFC-normalised, and free of the characters ../text-characters.ts refuses, so a name reads the same
  * in every log, terminal and UI.
  */
 
 import { z } from "@hono/zod-openapi";
-import { textFieldProblems } from "./text-characters";
+import { textFieldProblems } from "../text-characters";
 
 /** A required short text: trimmed, NFC, 1 to `max` characters (code points), no forbidden characters. */
 export function textField(max: number) {

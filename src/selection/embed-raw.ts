@@ -11,7 +11,7 @@ import type { BackboneInput, BackboneManifest } from "../../models";
 import { isFusionId } from "../../models/fusion";
 import { checkImageHeader } from "../../models/image";
 import { LIMITS } from "../limits";
-import { type RawInput, toBackboneInputs } from "../routes/inputs";
+import { type RawInput, toBackboneInputs } from "../runtime/backbone-inputs";
 import type { BackbonePool } from "../runtime/backbones";
 import { sleep } from "../shared-wait";
 import type { Candidate } from "./candidates";

@@ -5,7 +5,7 @@
  */
 
 import { encodeActivations, encodedSource } from "../../adapters";
-import type { RawInput } from "../routes/inputs";
+import type { RawInput } from "../runtime/backbone-inputs";
 import type { BackbonePool } from "../runtime/backbones";
 import { cutGeometry } from "../storage/cut-activations";
 import { decodedBatches } from "./embed-raw";

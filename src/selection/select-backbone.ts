@@ -7,7 +7,7 @@
 import { STEP_FLOPS } from "../../adapters";
 import type { BackboneManifest } from "../../models";
 import { echoId, Problem } from "../problem";
-import type { RawInput } from "../routes/inputs";
+import type { RawInput } from "../runtime/backbone-inputs";
 import type { BackbonePool } from "../runtime/backbones";
 import { availabilityHere, type Candidate, candidatesFor, onePerWeights } from "./candidates";
 import { embedRaw, latencySamples, layersTarget, timePass } from "./embed-raw";

@@ -8,7 +8,7 @@
 import type { BackboneInput } from "../../models";
 import { sniffFormat } from "../../models/image";
 import { Problem } from "../problem";
-import type { RawInput } from "../routes/inputs";
+import type { RawInput } from "../runtime/backbone-inputs";
 import type { BackbonePool } from "../runtime/backbones";
 import { unwrap } from "../storage/outcome";
 import {

@@ -8,7 +8,7 @@
 
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { LIMITS as PROTOCOL_LIMITS } from "../../../adapters/limits";
-import { textFieldProblems } from "../../routes/text-characters";
+import { textFieldProblems } from "../../text-characters";
 import { ApiError, call, NetworkError, path } from "./api";
 import {
   aloneItemDetail,

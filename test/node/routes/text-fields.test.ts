@@ -2,8 +2,8 @@
 
 import { describe, expect, it } from "vitest";
 import { echoId, MAX_ECHOED_ID } from "../../../src/problem";
-import { firstForbiddenCharacter } from "../../../src/routes/text-characters";
 import { textField } from "../../../src/routes/text-fields";
+import { firstForbiddenCharacter } from "../../../src/text-characters";
 
 const name = textField(100);
 

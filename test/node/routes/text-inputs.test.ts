@@ -3,12 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { lexical } from "../../../models/lexical";
 import { Problem } from "../../../src/problem";
-import {
-  fromFormInputs,
-  type RawInput,
-  toBackboneInputs,
-  truncated,
-} from "../../../src/routes/inputs";
+import { fromFormInputs, truncated } from "../../../src/routes/inputs";
+import { type RawInput, toBackboneInputs } from "../../../src/runtime/backbone-inputs";
 
 const text = (value: string): RawInput => ({ kind: "text", text: value });
 

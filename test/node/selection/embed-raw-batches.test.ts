@@ -3,7 +3,7 @@
 import { encode as encodePng } from "fast-png";
 import { describe, expect, it } from "vitest";
 import { manifest } from "../../../models/mobilenet-v2/manifest";
-import type { RawInput } from "../../../src/routes/inputs";
+import type { RawInput } from "../../../src/runtime/backbone-inputs";
 import { batchStarts, decodedBatches } from "../../../src/selection/embed-raw";
 import { picturePng } from "../../fixtures/pictures";
 

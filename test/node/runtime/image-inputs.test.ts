@@ -10,7 +10,7 @@ import { ImageError } from "../../../models/image";
 import { manifest as mobilenet } from "../../../models/mobilenet-v2/manifest";
 import { LIMITS } from "../../../src/limits";
 import { Problem } from "../../../src/problem";
-import { type RawInput, toBackboneInputs } from "../../../src/routes/inputs";
+import { type RawInput, toBackboneInputs } from "../../../src/runtime/backbone-inputs";
 import { pngChunk } from "../../fixtures/png-chunk";
 
 function pngBytes(width: number, height: number): Uint8Array {

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { BACKBONES, type BackboneInput } from "../../../models";
 import { cropAndResize } from "../../../models/image";
-import { toBackboneInputs } from "../../../src/routes/inputs";
+import { toBackboneInputs } from "../../../src/runtime/backbone-inputs";
 import { BackbonePool } from "../../../src/runtime/backbones";
 import { nodeHost } from "../../../src/runtime/node";
 import { picturePng } from "../../fixtures/pictures";

@@ -5,7 +5,7 @@
  * keeping it. A refusal names the character and its position (code points from 0).
  */
 
-import { characterCount } from "../../adapters/limits";
+import { characterCount } from "../adapters/limits";
 
 /** Explicit bidi formatting characters (Unicode's Bidi_Control property, UAX #9). */
 const BIDI_CONTROLS = new Set([
