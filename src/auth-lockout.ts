@@ -9,10 +9,10 @@
  */
 
 import { createMiddleware } from "hono/factory";
+import { sha256Hex } from "./digests";
 import type { AppEnv } from "./env";
 import { clientAddress, counted, RATE_LIMIT_PERIOD_SECONDS, tooManyRequests } from "./rate-limit";
 import { presentedToken } from "./tenants/auth";
-import { sha256Hex } from "./tenants/keys";
 
 /**
  * The binding only counts (it cannot be asked without counting), so the isolate remembers which

@@ -8,7 +8,7 @@
  */
 
 import { LIMITS } from "../../src/limits";
-import { TENANT_LIMITS } from "../../src/tenants/limits";
+import { TENANT_LIMITS } from "../../src/tenant-limits";
 import { ADMIN_TOKEN } from "../tenants/api";
 import { withWranglerDev } from "../wrangler-dev";
 import { resetPeak, residentBytes } from "./proc-memory";

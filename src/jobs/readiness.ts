@@ -1,7 +1,7 @@
 import { LIMITS as HEAD_LIMITS, type HeadType, stepBudgetRefusal } from "../../adapters";
 import { Problem } from "../problem";
 import type { SampleCounts, TrainRequest } from "../storage/records";
-import { assertTrainingBudget } from "../tenants/limits";
+import { assertTrainingBudget } from "../tenant-limits";
 import { trainingOptions } from "./training-steps";
 
 const MINIMUM_CLASSES = 2;

@@ -7,7 +7,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "hono";
 import { TRAINING_BUDGET } from "../../adapters";
 import { LIMITS } from "../limits";
-import { TENANT_LIMITS } from "../tenants/limits";
+import { TENANT_LIMITS } from "../tenant-limits";
 import { withCommonProblems } from "./openapi-problems";
 import { PAGE_LIMITS } from "./pagination";
 

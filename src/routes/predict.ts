@@ -8,10 +8,10 @@ import { FinetuneHead } from "../../adapters";
 import { Problem } from "../problem";
 import { toBackboneInputs } from "../runtime/backbone-inputs";
 import { headOf, loadHead } from "../storage/head-cache";
+import { TENANT_LIMITS } from "../tenant-limits";
 import { adapterBackbone } from "../tenants/adapter-backbone";
 import { tenantAdapterAuth } from "../tenants/auth";
 import type { AdapterEnv } from "../tenants/context";
-import { TENANT_LIMITS } from "../tenants/limits";
 import { chooseBody } from "./body-form";
 import {
   FormInputsSchema,

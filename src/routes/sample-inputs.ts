@@ -8,7 +8,7 @@ import { z } from "@hono/zod-openapi";
 import { LIMITS as HEAD_LIMITS, UNKNOWN_LABEL } from "../../adapters";
 import { Problem } from "../problem";
 import { assertBatchSize, type RawInput } from "../runtime/backbone-inputs";
-import { TENANT_LIMITS } from "../tenants/limits";
+import { TENANT_LIMITS } from "../tenant-limits";
 import { FormInputsSchema, fromFormInputs, fromJsonInputs, JsonInputSchema } from "./inputs";
 import { textField } from "./text-fields";
 

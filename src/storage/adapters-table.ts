@@ -1,6 +1,6 @@
 import type { AdapterHeadType } from "../../adapters";
 import { echoId, Problem } from "../problem";
-import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
+import { limitExceeded, TENANT_LIMITS } from "../tenant-limits";
 import { newId } from "./ids";
 import { type CreatedPosition, createdAfter, type PageRequest } from "./page";
 import type { AdapterRecord, BackboneBinding, NewAdapter } from "./records";

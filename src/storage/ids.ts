@@ -1,4 +1,4 @@
-import { hex } from "../tenants/keys";
+import { hex } from "../digests";
 
 export type IdKind = "t" | "a" | "s" | "j" | "k";
 

@@ -1,6 +1,6 @@
+import { constantTimeEqualHex } from "../digests";
 import { echoId, Problem } from "../problem";
-import { constantTimeEqualHex } from "../tenants/keys";
-import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
+import { limitExceeded, TENANT_LIMITS } from "../tenant-limits";
 import { newId } from "./ids";
 import { type CreatedPosition, createdAfter, type PageRequest } from "./page";
 import type { KeyRecord } from "./records";

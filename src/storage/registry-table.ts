@@ -1,4 +1,4 @@
-import { limitExceeded, TENANT_LIMITS } from "../tenants/limits";
+import { limitExceeded, TENANT_LIMITS } from "../tenant-limits";
 import { type CreatedPosition, createdAfter, type PageRequest } from "./page";
 import type { TenantRecord } from "./records";
 

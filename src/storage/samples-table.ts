@@ -1,5 +1,5 @@
 import { echoId, Problem } from "../problem";
-import { assertTrainingBudget, limitExceeded, TENANT_LIMITS } from "../tenants/limits";
+import { assertTrainingBudget, limitExceeded, TENANT_LIMITS } from "../tenant-limits";
 import { newId } from "./ids";
 import type { PageRequest } from "./page";
 import type { NewSample, SampleCounts, SampleOutcome, SampleSummary } from "./records";

@@ -8,11 +8,12 @@
 
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { constantTimeEqual, sha256Hex } from "../digests";
 import type { AppEnv } from "../env";
 import { Problem } from "../problem";
 import { rateLimited } from "../rate-limit";
 import type { AdapterEnv, TenantContext, TenantEnv } from "./context";
-import { constantTimeEqual, sha256Hex, tenantIdOfKey } from "./keys";
+import { tenantIdOfKey } from "./keys";
 import { type PresentedTenantKey, servingAdapter } from "./serving";
 import { tenantStore } from "./stores";
 

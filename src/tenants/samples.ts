@@ -7,6 +7,7 @@
 
 import type { BackboneInput } from "../../models";
 import { sniffFormat } from "../../models/image";
+import { sha256Hex } from "../digests";
 import { Problem } from "../problem";
 import type { RawInput } from "../runtime/backbone-inputs";
 import type { BackbonePool } from "../runtime/backbones";
@@ -22,7 +23,6 @@ import type { KnownSample } from "../storage/samples-table";
 import type { TenantContext } from "./context";
 import { embedAndKeepCut } from "./cut-activations";
 import { trainableTopOf } from "./finetune-top";
-import { sha256Hex } from "./keys";
 
 /** One uploaded sample: as sent (for its hash and raw bytes), preprocessed for the backbone, labelled. */
 export interface UploadedSample {

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { constantTimeEqual, constantTimeEqualHex, sha256Hex } from "../../../src/digests";
 import { newId } from "../../../src/storage/ids";
-import {
-  constantTimeEqual,
-  constantTimeEqualHex,
-  issueApiKey,
-  sha256Hex,
-  tenantIdOfKey,
-} from "../../../src/tenants/keys";
+import { issueApiKey, tenantIdOfKey } from "../../../src/tenants/keys";
 
 const TENANT = "t_0123456789abcdef01234567";
 

@@ -6,7 +6,7 @@ import {
   trainingValues,
 } from "../../../adapters";
 import { Problem } from "../../../src/problem";
-import { assertTrainingBudget, TENANT_LIMITS } from "../../../src/tenants/limits";
+import { assertTrainingBudget, TENANT_LIMITS } from "../../../src/tenant-limits";
 
 function refusal(samples: number, labels: number, dim: number): Problem | null {
   try {

@@ -11,6 +11,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { base64ToBytes } from "../../../adapters/serialization/base64";
+import { sha256Hex } from "../../../src/digests";
 import type { TenantStore } from "../../../src/objects/tenant-store";
 import { now } from "../../../src/storage/clock";
 import { headKey } from "../../../src/storage/heads";
@@ -21,7 +22,6 @@ import {
   servingRecordName,
 } from "../../../src/storage/serving-records";
 import { TenantState } from "../../../src/storage/tenant-state";
-import { sha256Hex } from "../../../src/tenants/keys";
 import {
   admin,
   apiClient,

@@ -1,5 +1,5 @@
 /**
- * The documented limits of the tenant API (the body size limit is the app-wide one in src/limits.ts).
+ * The documented limits of the tenant API (the body size limit is the app-wide one in ./limits.ts).
  * A request over one gets a problem with the limit's name and value, so a client knows which it hit.
  */
 
@@ -9,8 +9,8 @@ import {
   type TrainingWidth,
   trainingSamplesAllowed,
   trainingValues,
-} from "../../adapters";
-import { Problem } from "../problem";
+} from "../adapters";
+import { Problem } from "./problem";
 
 export const TENANT_LIMITS = {
   /** Samples in one upload request (the duplicate check binds one SQL parameter each; SQLite in a Durable Object takes 100). */
