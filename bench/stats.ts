@@ -48,9 +48,8 @@ export function percentileDifference(
   p: number,
   resamples = 4000,
 ): Interval {
-  if (a.length !== b.length || a.length === 0) throw new Error("need paired, non-empty samples");
   return pairedBootstrap(
-    a.length,
+    pairedLength([a, b]),
     (indices) => {
       const pick = (values: readonly number[]) =>
         Float64Array.from(indices, (i) => values[i] as number).sort();
@@ -68,9 +67,8 @@ export type Correctness = Uint8Array;
  * resampled whole, so both classifiers are scored on the same draw and what they share cancels.
  */
 export function accuracyDifference(a: Correctness, b: Correctness, resamples = 4000): Interval {
-  if (a.length !== b.length || a.length === 0) throw new Error("need paired, non-empty samples");
   return pairedBootstrap(
-    a.length,
+    pairedLength([a, b]),
     (indices) => accuracyOn(b, indices) - accuracyOn(a, indices),
     resamples,
   );
@@ -87,9 +85,7 @@ export function bestStaysWithinRate(
   tolerance: number,
   resamples = 1000,
 ): number {
-  const n = candidates[0]?.length ?? 0;
-  if (n === 0 || candidates.some((c) => c.length !== n))
-    throw new Error("need paired, non-empty samples");
+  const n = pairedLength(candidates);
   const all = Int32Array.from({ length: n }, (_, i) => i);
   const accuracies = (indices: ArrayLike<number>) => candidates.map((c) => accuracyOn(c, indices));
   const whole = accuracies(all);
@@ -101,6 +97,14 @@ export function bestStaysWithinRate(
     if (Math.max(...drawn) - (drawn[best] as number) <= tolerance) stays++;
   }
   return stays / resamples;
+}
+
+/** The common length of series observed together; they must be non-empty and of one length. */
+function pairedLength(series: readonly ArrayLike<unknown>[]): number {
+  const n = series[0]?.length ?? 0;
+  if (n === 0 || series.some((s) => s.length !== n))
+    throw new Error("need paired, non-empty samples");
+  return n;
 }
 
 function accuracyOn(correct: Correctness, indices: ArrayLike<number>): number {

@@ -49,8 +49,8 @@ interface CandidateResult {
   report: CandidateReport;
   fusion: boolean;
   testAccuracy: number;
-  /** Per held-out item, "1" where its head was right and "0" where not: what the noise figures resample. */
-  correctPerItem: string;
+  /** Per held-out item, 1 where its head was right and 0 where not (a "0101…" string in the JSON). */
+  correctPerItem: Correctness;
 }
 
 /** Every task's measurements and held-out accuracies, to study the ranking without re-embedding. */
@@ -157,7 +157,7 @@ export async function benchSelection(
         report: measured,
         fusion: candidate.fusion !== undefined,
         testAccuracy: correct.reduce((sum, right) => sum + right, 0) / correct.length,
-        correctPerItem: correct.join(""),
+        correctPerItem: correct,
       });
     }
     measurements.push({
@@ -167,7 +167,7 @@ export async function benchSelection(
       current,
       results,
     });
-    await writeFile(measurementsFile, JSON.stringify(measurements));
+    await writeFile(measurementsFile, JSON.stringify(measurements, itemsAsDigits));
     const best = Math.max(...results.map((r) => r.testAccuracy));
     const byId = (id: string | undefined) => {
       const found = results.find((r) => r.report.id === id);
@@ -193,10 +193,13 @@ export async function benchSelection(
     if (results.some((r) => r.fusion && r.testAccuracy === best)) summary.fusionBest++;
     if (selected.fusion) summary.fusionPicked++;
     const bestResult = results.find((r) => r.testAccuracy === best) as CandidateResult;
-    const shortfall = accuracyDifference(correctnessOf(selected), correctnessOf(bestResult));
+    const shortfall = accuracyDifference(selected.correctPerItem, bestResult.correctPerItem);
     if (best - selected.testAccuracy <= 0.01 || shortfall.low <= 0)
       summary.pickNotMeasurablyBelow++;
-    summary.noiseCeiling += bestStaysWithinRate(results.map(correctnessOf), 0.01);
+    summary.noiseCeiling += bestStaysWithinRate(
+      results.map((r) => r.correctPerItem),
+      0.01,
+    );
     summary.regret.selection += best - selected.testAccuracy;
     summary.accuracy.selection += selected.testAccuracy;
     summary.accuracy.best += best;
@@ -250,8 +253,9 @@ function unavailableBackbones(pool: BackbonePool): string {
   return refused.map((entry) => `${entry.id} (${entry.reasons.join("; ")})`).join(", ") || "none";
 }
 
-const correctnessOf = (r: CandidateResult): Correctness =>
-  Uint8Array.from(r.correctPerItem, (digit) => (digit === "1" ? 1 : 0));
+/** JSON.stringify's replacer: per-item correctness as one "0101…" string, not an object of indices. */
+const itemsAsDigits = (_key: string, value: unknown) =>
+  value instanceof Uint8Array ? value.join("") : value;
 
 /**
  * Per held-out item, whether the head the API's protocol trains on the candidate's pool vectors
