@@ -249,6 +249,17 @@ export const BackboneManifestSchema = z
           code: "custom",
           message: "runtime lexical needs hashed-ngrams preprocessing",
         });
+        return;
+      }
+      // A layer is the n-grams folded into dim / 2 buckets a half, which must divide the buckets.
+      const { buckets } = preprocessing.parameters;
+      for (const layer of manifest.cutLayers) {
+        if (layer.dim % 2 !== 0 || buckets % (layer.dim / 2) !== 0) {
+          ctx.addIssue({
+            code: "custom",
+            message: `lexical layer ${layer.name}: dim ${layer.dim} is not twice a divisor of ${buckets} buckets`,
+          });
+        }
       }
       return;
     }

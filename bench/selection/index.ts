@@ -2,8 +2,8 @@
  * Backbone selection benchmark: on tasks built from the benchmark data, does selection (run on the
  * few-shot pool only) pick the candidate with the best held-out test accuracy? Selection here is
  * the API job's own process (src/selection/selection-run.ts through selectBackbone): the same
- * candidates, the fusion of the best two included, the same ranking, from an adapter on the
- * README's starting backbone. Compared with picking the largest model and with picking by LogME
+ * candidates, the fusion of the best two and the adapter's own included, the same ranking, from an
+ * adapter on the README's starting backbone. Compared with picking the largest model and with picking by LogME
  * alone; and what selection costs relative to embedding the pool once per candidate.
  */
 
@@ -11,12 +11,13 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { trainHead } from "../../adapters";
 import { BACKBONES, type BackboneManifest } from "../../models";
 import { adapterLayerOf } from "../../models/cut-layer";
+import { type Fusion, fuse, fusionLayers } from "../../models/fusion";
 import type { RawInput } from "../../src/runtime/backbone-inputs";
 import { BackbonePool } from "../../src/runtime/backbones";
 import { nodeHost } from "../../src/runtime/node";
 import { availability, backboneRefOf, type Candidate } from "../../src/selection/candidates";
 import { embedRaw, layersTarget } from "../../src/selection/embed-raw";
-import { fusionCandidate } from "../../src/selection/fusion-candidate";
+import { fusionCandidates } from "../../src/selection/fusion-candidate";
 import { MemoryVectorSets } from "../../src/selection/memory-vectors";
 import { selectBackbone, selectionCandidates } from "../../src/selection/select-backbone";
 import {
@@ -34,14 +35,24 @@ import {
   type TaskScale,
 } from "./tasks";
 
-/** The adapter selection runs for: on the backbone the README starts each modality with, at the layer its adapters start on. */
-const startingOn = (backbone: string) => ({
-  backbone,
-  layer: adapterLayerOf(BACKBONES[backbone]?.manifest as BackboneManifest),
-});
+const manifestOf = (backbone: string) => BACKBONES[backbone]?.manifest as BackboneManifest;
+
+/**
+ * The adapter selection runs for, where the README starts each modality: text on the fusion of
+ * lexical's compact layer and use-lite at the layer its adapters start on, images on MobileNetV2 at
+ * the layer its adapters start on.
+ */
+const STARTING_FUSION: Fusion = fuse([
+  { manifest: manifestOf("lexical"), layer: "ngrams-1024" },
+  { manifest: manifestOf("use-lite"), layer: adapterLayerOf(manifestOf("use-lite")) },
+]);
 const CURRENT: Record<SelectionTask["modality"], SelectionReport["current"]> = {
-  text: startingOn("use-lite"),
-  image: startingOn("mobilenet-v2"),
+  text: { backbone: STARTING_FUSION.id, layer: fusionLayers(STARTING_FUSION) },
+  image: { backbone: "mobilenet-v2", layer: adapterLayerOf(manifestOf("mobilenet-v2")) },
+};
+const CURRENT_FUSION: Record<SelectionTask["modality"], Fusion | null> = {
+  text: STARTING_FUSION,
+  image: null,
 };
 
 /** What the bench makes of one measured candidate of a task. */
@@ -146,9 +157,14 @@ export async function benchSelection(
       structuredClone(report.candidates),
       report.selectionMs,
     );
-    const fused = fusionCandidate(singles, report.candidates, pool.runtimes);
+    const fusions = fusionCandidates(
+      singles,
+      report.candidates,
+      pool.runtimes,
+      CURRENT_FUSION[task.modality],
+    );
     const results: CandidateResult[] = [];
-    for (const candidate of [...singles, ...(fused ? [fused] : [])]) {
+    for (const candidate of [...singles, ...fusions]) {
       const measured = report.candidates.find((c) => c.id === candidate.id);
       if (!measured?.metrics) continue;
       console.error(`selection bench: ${task.name}: held-out accuracy of ${candidate.id}`);
@@ -219,7 +235,7 @@ export async function benchSelection(
   return [
     "## Backbone selection",
     "",
-    `\`BENCH_SELECTION_SCALE=${scaleName} npm run bench -- selection\`. Each task: a few-shot pool per class (all that selection sees, uploaded as texts or PNG files) and a disjoint held-out test set. Selection is the API job's own process run in process (selectBackbone → src/selection/selection-run.ts): every candidate a Worker isolate can hold, measured on the pool (5-fold CV macro-F1 of the logistic head repeated 3 times, LogME, prototype leave-one-out), then the fusion of the two best by CV macro-F1 that read different tensors (**fusion**, at their summed latency and memory), ranked by adapters/selection/ranking.ts (cross-validation where its folds separate the candidates, LogME among those they cannot; "decided by" names which) for an adapter on ${CURRENT.text.backbone}/${CURRENT.text.layer} (text) or ${CURRENT.image.backbone}/${CURRENT.image.layer} (image), the README's starting backbones, which it keeps unless another candidate is clearly better. Per candidate: held-out test accuracy of the logistic head trained by the API's protocol (trainHead) on the pool. Picks (regret: points below the best held-out candidate): selection; the same ranking for a fresh adapter with no current backbone; the largest single model (size ranking); the highest LogME. Cost: selection's compute time over the time of embedding the pool once per single candidate at its latency (each candidate timed at its layer alone on 6 samples, its fastest forward pass counting; selection embeds each network's layers in one pass).`,
+    `\`BENCH_SELECTION_SCALE=${scaleName} npm run bench -- selection\`. Each task: a few-shot pool per class (all that selection sees, uploaded as texts or PNG files) and a disjoint held-out test set. Selection is the API job's own process run in process (selectBackbone → src/selection/selection-run.ts): every candidate a Worker isolate can hold, measured on the pool (5-fold CV macro-F1 of the logistic head repeated 3 times, LogME, prototype leave-one-out), then the fusions (**fusion**, at their parts' summed latency and memory): the two best by CV macro-F1 that read different tensors, and the adapter's own when it is on one, ranked by adapters/selection/ranking.ts (cross-validation where its folds separate the candidates, LogME among those they cannot; "decided by" names which) for an adapter on ${CURRENT.text.backbone} (text) or ${CURRENT.image.backbone}/${CURRENT.image.layer} (image), the README's starting backbones, which it keeps unless another candidate is clearly better. Per candidate: held-out test accuracy of the logistic head trained by the API's protocol (trainHead) on the pool. Picks (regret: points below the best held-out candidate): selection; the same ranking for a fresh adapter with no current backbone; the largest single model (size ranking); the highest LogME. Cost: selection's compute time over the time of embedding the pool once per single candidate at its latency (each candidate timed at its layer alone on 6 samples, its fastest forward pass counting; selection embeds each network's layers in one pass).`,
     "",
     `Not measured, as selection itself leaves them out: ${unavailableBackbones(pool)}.`,
     "",

@@ -29,6 +29,37 @@ export function hashedNgrams(
   text: string,
   parameters: HashedNgramParameters = HASHED_NGRAM_PARAMETERS,
 ): Float32Array {
+  return hashedNgramsFolded(text, parameters, [parameters.buckets])[0] as Float32Array;
+}
+
+/**
+ * The text's embedding at each of `foldedBuckets` buckets a half, from one pass over its n-grams.
+ * Each must divide `parameters.buckets`: an n-gram lands in bucket h mod B, and for b dividing B,
+ * (h mod B) mod b = h mod b, so summing the counts of buckets j, j + b, j + 2b, … gives exactly the
+ * counts of hashing into b buckets. Fewer buckets collide more, for a vector a fraction the size.
+ */
+export function hashedNgramsFolded(
+  text: string,
+  parameters: HashedNgramParameters,
+  foldedBuckets: readonly number[],
+): Float32Array[] {
+  const [wordCounts, charCounts] = ngramCounts(text, parameters);
+  return foldedBuckets.map((buckets) => {
+    if (parameters.buckets % buckets !== 0) {
+      throw new Error(`${buckets} buckets do not divide the ${parameters.buckets} hashed into`);
+    }
+    const embedding = new Float32Array(2 * buckets);
+    embedding.set(sublinearUnit(folded(wordCounts, buckets)), 0);
+    embedding.set(sublinearUnit(folded(charCounts, buckets)), buckets);
+    return embedding;
+  });
+}
+
+/** Word and character n-gram counts per bucket, at the parameters' bucket count. */
+function ngramCounts(
+  text: string,
+  parameters: HashedNgramParameters,
+): [Float64Array, Float64Array] {
   const { buckets } = parameters;
   const words = text.normalize("NFKC").toLowerCase().match(WORD) ?? [];
   const wordCounts = new Float64Array(buckets);
@@ -48,10 +79,16 @@ export function hashedNgrams(
       }
     }
   }
-  const embedding = new Float32Array(2 * buckets);
-  embedding.set(sublinearUnit(wordCounts), 0);
-  embedding.set(sublinearUnit(charCounts), buckets);
-  return embedding;
+  return [wordCounts, charCounts];
+}
+
+/** Counts summed over the buckets congruent modulo `buckets` (a copy: the caller's stay). */
+function folded(counts: Float64Array, buckets: number): Float64Array {
+  const sums = new Float64Array(buckets);
+  for (let j = 0; j < counts.length; j++) {
+    sums[j % buckets] = (sums[j % buckets] as number) + (counts[j] as number);
+  }
+  return sums;
 }
 
 function increment(counts: Float64Array, feature: string): void {

@@ -14,7 +14,7 @@ import {
 import { resolveCutLayer } from "../cut-layer";
 import { InputError } from "../input-error";
 import { type BackboneManifest, BackboneManifestSchema } from "../manifest";
-import { type HashedNgramParameters, hashedNgrams } from "./hashed-ngrams";
+import { type HashedNgramParameters, hashedNgramsFolded } from "./hashed-ngrams";
 import manifestJson from "./manifest.json";
 
 export const manifest = BackboneManifestSchema.parse(manifestJson);
@@ -57,11 +57,13 @@ export async function load(): Promise<Backbone> {
       `${manifest.id}: its parameters hash to ${actual}, the manifest's weightsHash is ${manifest.weightsHash}`,
     );
   }
-  // One layer: every layer asked for is the same vectors.
+  // Every layer is the n-grams at its own bucket count (dim / 2 a half), from one pass per text.
   const embedLayers: Backbone["embedLayers"] = async (inputs, names) => {
-    for (const name of names) resolveCutLayer(manifest, name);
-    const vectors = inputs.map((input, index) => hashedNgrams(textOf(input, index), parameters));
-    return names.map(() => vectors);
+    const buckets = names.map((name) => resolveCutLayer(manifest, name).dim / 2);
+    const perInput = inputs.map((input, index) =>
+      hashedNgramsFolded(textOf(input, index), parameters, buckets),
+    );
+    return names.map((_, k) => perInput.map((layers) => layers[k] as Float32Array));
   };
   return {
     manifest,

@@ -62,6 +62,7 @@ export class SelectionSteps implements JobSteps {
       context.job.request,
       this.candidates,
       resume,
+      isFusionId(context.adapter.backbone) ? pool.fusion(context.adapter.backbone) : null,
     );
   }
 

@@ -1,18 +1,36 @@
 /**
- * The fusion a selection ranks next to the single backbones: the two best measured candidates (by
+ * The fusions a selection ranks next to the single backbones: the two best measured candidates (by
  * cross-validated macro-F1) that read different tensors and can be fused and served together here,
- * built from the vectors the selection already has (no second embedding). Its cost is theirs
- * together: the latencies add up, and so do the weights and wasm heaps a deployment must hold
- * (fusionAvailability).
+ * and the adapter's own fusion when it is on one, both built from the vectors the selection already
+ * has (no second embedding). A fusion's cost is its parts' together: the latencies add up, and so do
+ * the weights and wasm heaps a deployment must hold (fusionAvailability).
  */
 
-import { fuse, fusionLayers, isFusionId } from "../../models/fusion";
+import { type Fusion, fuse, fusionLayers, isFusionId } from "../../models/fusion";
 import { InputError } from "../../models/input-error";
 import type { BackboneRuntime } from "../../models/manifest";
 import { type Candidate, candidateAvailability } from "./candidates";
 import type { CandidateReport } from "./selection-report";
 
-export function fusionCandidate(
+/**
+ * The fusions to measure once the single candidates are: the best two's, and the adapter's own
+ * (`current`, null for an adapter on one backbone) when its parts are among the candidates, so that
+ * selection can keep it unless another candidate is clearly better, as it keeps a single backbone.
+ * One fusion when the best two are the adapter's own parts: the adapter's, under its own id.
+ */
+export function fusionCandidates(
+  candidates: Candidate[],
+  reports: CandidateReport[],
+  carried: readonly BackboneRuntime[],
+  current: Fusion | null,
+): Candidate[] {
+  const best = fusionCandidate(candidates, reports, carried);
+  const own = current ? currentFusionCandidate(candidates, current) : null;
+  if (!own) return best ? [best] : [];
+  return best && !sameParts(best, own) ? [best, own] : [own];
+}
+
+function fusionCandidate(
   candidates: Candidate[],
   reports: CandidateReport[],
   carried: readonly BackboneRuntime[],
@@ -68,14 +86,37 @@ function nodeOf({ manifest, layer }: Candidate): string | undefined {
   return manifest.cutLayers.find((cut) => cut.name === layer)?.node;
 }
 
+/** The adapter's fusion over the measured candidates that run its parts (any runtime variant). */
+function currentFusionCandidate(candidates: Candidate[], current: Fusion): Candidate | null {
+  const parts = current.parts.map((part) =>
+    candidates.find(
+      (candidate) =>
+        candidate.layer === part.layer &&
+        candidate.runtimes.some((runtime) => runtime.backbone === part.manifest.id),
+    ),
+  );
+  const [first, second] = parts;
+  if (!first || !second || parts.length !== 2) return null;
+  return fusedCandidate(first, second, current);
+}
+
+function sameParts(a: Candidate, b: Candidate): boolean {
+  const ids = (candidate: Candidate) =>
+    (candidate.fusion?.parts.map((part) => part.id) ?? []).sort().join(" ");
+  return ids(a) === ids(b);
+}
+
 function meanMacroF1(report: CandidateReport): number {
   return report.metrics?.crossValidatedMacroF1.mean ?? Number.NEGATIVE_INFINITY;
 }
 
-/** The two candidates' fusion, or null when they cannot be fused (another modality, the same block). */
-function fusedCandidate(first: Candidate, second: Candidate): Candidate | null {
+/**
+ * The two candidates' fusion, or null when they cannot be fused (another modality, the same block).
+ * `as`: the adapter's own fusion of them, whose id (its runtimes, its order) the candidate keeps.
+ */
+function fusedCandidate(first: Candidate, second: Candidate, as?: Fusion): Candidate | null {
   try {
-    const fusion = fuse([first, second]);
+    const fusion = as ?? fuse([first, second]);
     return {
       id: `${first.id}+${second.id}`,
       backbone: fusion.id,

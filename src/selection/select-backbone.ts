@@ -1,11 +1,12 @@
 /**
  * Backbone selection in process, on samples held in memory: the selection job's own steps
- * (./selection-process.ts) run to the end, single candidates and their best fusion alike, so what the
+ * (./selection-process.ts) run to the end, single candidates and the fusions alike, so what the
  * tests and bench/selection measure is what the API's job reports.
  */
 
 import { STEP_FLOPS } from "../../adapters";
 import type { BackboneManifest } from "../../models";
+import { isFusionId } from "../../models/fusion";
 import { echoId, Problem } from "../problem";
 import type { RawInput } from "../runtime/backbone-inputs";
 import type { BackbonePool } from "../runtime/backbones";
@@ -74,6 +75,7 @@ export async function selectBackbone(input: SelectBackboneInput): Promise<Select
     request,
     candidates,
     null,
+    isFusionId(input.current.backbone) ? pool.fusion(input.current.backbone) : null,
   );
   while (!run.done) {
     const { fraction, message } = run.progress;

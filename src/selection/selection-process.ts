@@ -4,6 +4,7 @@
  * and the in-process selectBackbone both drive this, so both report the same.
  */
 
+import type { Fusion } from "../../models/fusion";
 import type { Candidate } from "./candidates";
 import {
   type FinetuneActivations,
@@ -31,8 +32,16 @@ export class SelectionProcess {
     request: SelectionRequest,
     candidates: Candidate[],
     resume: SelectionProcessCheckpoint | null,
+    /** The adapter's fusion, ranked too when it is on one (null: one backbone). */
+    currentFusion: Fusion | null,
   ) {
-    this.ranking = new SelectionRun(workspace, request, candidates, resume?.selection ?? null);
+    this.ranking = new SelectionRun(
+      workspace,
+      request,
+      candidates,
+      resume?.selection ?? null,
+      currentFusion,
+    );
     this.finetune = request.includeFinetune
       ? new FinetuneCandidateRun(workspace, request, resume?.finetune ?? null)
       : null;

@@ -5,9 +5,9 @@
  * (backbone × cut layer): embed the samples a chunk per step, time its layer alone, cross-validate
  * the logistic head in steps of about `stepFlops`, then LogME and prototype leave-one-out in one
  * step. The passes that embed a candidate also embed the later candidates on the same network (its
- * other cut layers), so each network runs over the samples once. After the single candidates comes
- * the fusion of the two best of them that read different tensors (./fusion-candidate.ts), from
- * their vectors.
+ * other cut layers), so each network runs over the samples once. After the single candidates come
+ * the fusion of the two best of them that read different tensors and the adapter's own fusion, if
+ * it is on one (./fusion-candidate.ts), from their vectors.
  * The state is plain data, so a new process continues from a checkpoint exactly.
  */
 
@@ -17,11 +17,12 @@ import {
   CrossValidationRun,
   DEFAULT_FOLDS,
 } from "../../adapters/selection";
+import type { Fusion } from "../../models/fusion";
 import type { BackbonePool } from "../runtime/backbones";
 import type { LabelledVector } from "../storage/runner-state";
 import { backboneRefOf, type Candidate, candidateAvailability } from "./candidates";
 import { latencyPasses } from "./embed-raw";
-import { fusionCandidate } from "./fusion-candidate";
+import { fusionCandidates } from "./fusion-candidate";
 import { crossValidationOf, type SelectionInput, transferability } from "./measure-candidate";
 import { overTrainingBudget } from "./selection-pool";
 import {
@@ -89,6 +90,8 @@ export class SelectionRun {
     private readonly request: SelectionRequest,
     candidates: Candidate[],
     resume: SelectionCheckpoint | null = null,
+    /** The adapter's fusion, measured too when it is on one (null: one backbone). */
+    private readonly currentFusion: Fusion | null = null,
   ) {
     this.candidates = candidates;
     this.state = resume ?? {
@@ -105,27 +108,33 @@ export class SelectionRun {
     return this.candidateAt(this.state.candidate) === null;
   }
 
-  /** The candidates' reports so far, in the order they were measured (the fusion last). */
+  /** The candidates' reports so far, in the order they were measured (the fusions last). */
   get reports(): CandidateReport[] {
     return this.state.reports;
   }
 
   /**
-   * The single candidates, then the fusion of the two best of them that read different tensors
-   * (decided once they are all measured, from their checkpointed reports, so every process picks
-   * the same one).
+   * The single candidates, then the fusions: the two best of them that read different tensors, and
+   * the adapter's own (decided once the singles are all measured, from their checkpointed reports,
+   * so every process picks the same ones).
    */
   candidateAt(index: number): Candidate | null {
     const single = this.candidates[index];
     if (single) return single;
-    if (index > this.candidates.length) return null;
-    return fusionCandidate(this.candidates, this.state.reports, this.workspace.pool.runtimes);
+    const fusions = fusionCandidates(
+      this.candidates,
+      this.state.reports,
+      this.workspace.pool.runtimes,
+      this.currentFusion,
+    );
+    return fusions[index - this.candidates.length] ?? null;
   }
 
   get progress(): { fraction: number; message: string } {
     const { candidate, stage } = this.state;
     const current = this.candidateAt(candidate);
-    const total = this.candidates.length + 1;
+    // The fusions to come: the best two's, and the adapter's own when it is on one.
+    const total = this.candidates.length + (this.currentFusion ? 2 : 1);
     const embedded = current ? this.workspace.vectors.countVectors(current.id) : 0;
     const detail = {
       embed: `embedded ${embedded} samples`,

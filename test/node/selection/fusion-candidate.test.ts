@@ -13,7 +13,7 @@ import {
   candidatesFor,
   fusionAvailability,
 } from "../../../src/selection/candidates";
-import { fusionCandidate } from "../../../src/selection/fusion-candidate";
+import { fusionCandidates } from "../../../src/selection/fusion-candidate";
 import type { CandidateMeasurement } from "../../../src/selection/measure-candidate";
 import {
   type CandidateReport,
@@ -86,7 +86,8 @@ describe("fusion candidate", () => {
       reportOf(candidate("lexical/ngrams"), 0.9, 0.2),
       reportOf(candidate("use-lite/sentence"), 0.85, 6),
     ];
-    const fused = fusionCandidate(textCandidates, singles, carried);
+    const [fused, ...others] = fusionCandidates(textCandidates, singles, carried, null);
+    expect(others).toEqual([]);
     expect(fused).toMatchObject({
       id: "lexical/ngrams+use-lite/sentence",
       backbone: "lexical+use-lite",
@@ -118,7 +119,60 @@ describe("fusion candidate", () => {
       layer: "ngrams+sentence",
     });
     // Its own report is not fused again.
-    expect(fusionCandidate(textCandidates, [...singles, fusedReport], carried)?.id).toBe(fused.id);
+    expect(
+      fusionCandidates(textCandidates, [...singles, fusedReport], carried, null).map((c) => c.id),
+    ).toEqual([fused?.id]);
+  });
+
+  it("also measures the adapter's own fusion, under its id, so that selection can keep it", () => {
+    const own = fuse([{ manifest: lexical }, { manifest: useLite, layer: "encoder-mean" }]);
+    const singles = [
+      reportOf(candidate("use-lite/encoder-mean"), 0.6, 5),
+      reportOf(candidate("lexical/ngrams"), 0.9, 0.2),
+      reportOf(candidate("use-lite/sentence"), 0.85, 6),
+    ];
+    const fusions = fusionCandidates(textCandidates, singles, carried, own);
+    expect(fusions.map((c) => [c.id, c.backbone])).toEqual([
+      ["lexical/ngrams+use-lite/sentence", "lexical+use-lite"],
+      ["lexical/ngrams+use-lite/encoder-mean", "lexical+use-lite:encoder-mean"],
+    ]);
+    const [, ownCandidate] = fusions;
+    if (!ownCandidate) throw new Error("no fusion of the adapter's");
+    const ownReport = describeCandidate(
+      ownCandidate,
+      fusionAvailability(own, carried),
+      { status: "measured", error: null },
+      measured(0.88, 5.2),
+    );
+    // 2 pts below the leader, within the tie tolerance of 30 samples (1/30), and LogME is equal: kept.
+    const report = selectionReport(
+      { ...ON_USE_LITE, current: { backbone: own.id, layer: "ngrams+encoder-mean" } },
+      ["a", "b"],
+      [...singles, ownReport],
+      1,
+    );
+    expect(report.recommendation).toMatchObject({
+      backbone: "lexical+use-lite:encoder-mean",
+      decidedBy: "current-kept",
+    });
+  });
+
+  it("measures one fusion when the best two are the adapter's own parts, under the adapter's id", () => {
+    const own = fuse([{ manifest: useLite, layer: "encoder-mean" }, { manifest: lexical }]);
+    const singles = [
+      reportOf(candidate("use-lite/encoder-mean"), 0.8, 5),
+      reportOf(candidate("lexical/ngrams"), 0.9, 0.2),
+      reportOf(candidate("use-lite/sentence"), 0.6, 6),
+    ];
+    expect(
+      fusionCandidates(textCandidates, singles, carried, own).map((c) => [c.id, c.backbone]),
+    ).toEqual([["use-lite/encoder-mean+lexical/ngrams", "use-lite:encoder-mean+lexical"]]);
+    // Parts the selection does not measure (a request naming other backbones): no fusion of its own.
+    const onlyUseLite = textCandidates.filter((c) => c.backbone === "use-lite");
+    const useLiteReports = singles.filter((r) => r.backbone === "use-lite");
+    expect(
+      fusionCandidates(onlyUseLite, useLiteReports, carried, own).map((c) => c.backbone),
+    ).toEqual(["use-lite:encoder-mean+use-lite"]);
   });
 
   it("passes over the best pair when its networks' wasm heaps would not fit one isolate together", () => {
@@ -140,7 +194,7 @@ describe("fusion candidate", () => {
     const refusal = fusionAvailability(both, imageCarried);
     expect(refusal.available).toBe(false);
     expect(refusal.reasons.join()).toMatch(/wasm heaps of mobilenet-v2 and mobilenet-v2-100/);
-    expect(fusionCandidate(images, reports, imageCarried)?.id).toBe(
+    expect(fusionCandidates(images, reports, imageCarried, null)[0]?.id).toBe(
       "mobilenet-v2/block16-grid+mobilenet-v2/pooled",
     );
   });
@@ -157,7 +211,7 @@ describe("fusion candidate", () => {
       report("block16", 0.88),
       report("block12", 0.8),
     ];
-    expect(fusionCandidate(images, reports, ["tfjs-graph"])?.id).toBe(
+    expect(fusionCandidates(images, reports, ["tfjs-graph"], null)[0]?.id).toBe(
       "mobilenet-v2/block16-grid+mobilenet-v2/block12",
     );
   });
@@ -183,12 +237,13 @@ describe("fusion candidate", () => {
       { status: "failed", error: "boom" },
     );
     expect(
-      fusionCandidate(
+      fusionCandidates(
         textCandidates,
         [reportOf(candidate("lexical/ngrams"), 0.9, 0.2), failed],
         carried,
+        null,
       ),
-    ).toBeNull();
+    ).toEqual([]);
   });
 
   it("fuses two layers of one backbone but refuses a block twice, mixed modalities and three parts", () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { HASHED_NGRAM_PARAMETERS, hashedNgrams } from "../../../models/lexical/hashed-ngrams";
+import {
+  HASHED_NGRAM_PARAMETERS,
+  hashedNgrams,
+  hashedNgramsFolded,
+} from "../../../models/lexical/hashed-ngrams";
 
 const norm = (v: Float32Array, from = 0, to = v.length) => {
   let s = 0;
@@ -38,6 +42,22 @@ describe("hashed word and character n-grams", () => {
     const b = hashedNgrams("the central bank raises its interest rate");
     const c = hashedNgrams("knead the dough and let it rise");
     expect(cosine(a, b)).toBeGreaterThan(cosine(a, c) + 0.2);
+  });
+
+  it("folds the buckets into any divisor exactly as hashing into that many would", () => {
+    const text = "Folding buckets modulo a divisor: the same n-grams, more collisions.";
+    const [full, half, quarter] = hashedNgramsFolded(text, HASHED_NGRAM_PARAMETERS, [
+      buckets,
+      buckets / 2,
+      buckets / 4,
+    ]);
+    expect(full).toEqual(hashedNgrams(text));
+    expect(half).toEqual(hashedNgrams(text, { ...HASHED_NGRAM_PARAMETERS, buckets: buckets / 2 }));
+    expect(quarter).toHaveLength(buckets / 2);
+    expect(norm(quarter as Float32Array)).toBeCloseTo(1, 6);
+    expect(() => hashedNgramsFolded(text, HASHED_NGRAM_PARAMETERS, [1000])).toThrow(
+      /do not divide/,
+    );
   });
 
   it("maps a text without words to the zero vector", () => {

@@ -22,6 +22,31 @@ describe("the lexical backbone", () => {
     );
   });
 
+  it("embeds each cut layer at its own bucket count in one call, and refuses a layer it cannot fold to", async () => {
+    const backbone = await lexical.load();
+    const texts = ["Heavy rain is expected.", "Simmer the sauce."];
+    const inputs = texts.map((text) => ({ kind: "text" as const, text }));
+    const [full, compact] = await backbone.embedLayers(inputs, ["ngrams", "ngrams-1024"]);
+    expect(full).toEqual(texts.map((text) => hashedNgrams(text)));
+    expect(compact).toEqual(
+      texts.map((text) => hashedNgrams(text, { ...HASHED_NGRAM_PARAMETERS, buckets: 512 })),
+    );
+    const layers = (dims: number[]) =>
+      dims.map((dim, i) => ({
+        name: `l${i}`,
+        node: "ngrams",
+        dim,
+        pooling: "none",
+        description: "",
+      }));
+    expect(() =>
+      BackboneManifestSchema.parse({
+        ...manifest,
+        cutLayers: [...manifest.cutLayers, ...layers([1000])],
+      }),
+    ).toThrow(/dim 1000 is not twice a divisor of 2048 buckets/);
+  });
+
   it("refuses a manifest whose runtime needs files it does not list", () => {
     expect(() => BackboneManifestSchema.parse({ ...manifest, runtime: "tfjs-graph" })).toThrow(
       /needs graph inputs|needs prepared/,

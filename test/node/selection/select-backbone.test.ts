@@ -1,7 +1,7 @@
 /**
  * Selection end to end on the Node host with the real backbones, through the selection job's own
  * steps (selection-run.ts) in process: the text candidates (use-lite's cut layers and the lexical
- * baseline) and the fusion of the best two are all measured and ranked on 90 labelled sentences,
+ * baseline), the fusion of the best two and the adapter's own are all measured and ranked on 90 labelled sentences,
  * and the report is complete; the image candidates are the two MobileNetV2s' cut layers and a
  * fusion, with InceptionV3 reported as unavailable, and the leading one with a top unfrozen.
  */
@@ -104,6 +104,26 @@ describe("selectBackbone", () => {
     // Every candidate is embedded and cross-validated, then the fusion and the top unfrozen: long on a loaded host.
   }, 240_000);
 
+  it("measures the adapter's own fusion beside the best two's, and leaves it for a clearly better one", async () => {
+    const pool = new BackbonePool(await nodeHost());
+    const current = { backbone: "lexical+use-lite:encoder-mean", layer: "ngrams+encoder-mean" };
+    const report = await selectBackbone({ pool, ...textSelection, current });
+    const fusions = report.candidates.filter((c) => c.backbone.includes("+"));
+    expect(fusions.map((c) => c.status)).toEqual(["measured", "measured"]);
+    const own = fusions.find((c) => c.backbone === current.backbone);
+    expect(own).toMatchObject({ id: "lexical/ngrams+use-lite/encoder-mean", layer: current.layer });
+    // The best two by CV on these sentences are use-lite's layers: their fusion is the other one.
+    expect(fusions.find((c) => c !== own)?.backbone).toBe("use-lite+use-lite:encoder-mean");
+    // Every use-lite candidate and both fusions score 1.0 in every fold, a near tie, and LogME's
+    // evidence for sentence over the adapter's fusion is strong (90 × 0.41 nats): it moves.
+    expect(own?.metrics?.crossValidatedMacroF1.mean).toBe(1);
+    expect(report.recommendation).toMatchObject({
+      backbone: "use-lite",
+      layer: "sentence",
+      decidedBy: "logme-among-unresolved",
+    });
+  }, 120_000);
+
   it("reports a layer that fails in a shared pass as its own failure, not the layers it rode with", async () => {
     const pool = new BackbonePool(await nodeHost());
     const [sentence, encoderMean] = selectionCandidates(pool, "text", { backbones: ["use-lite"] });
@@ -193,10 +213,11 @@ describe("selectBackbone", () => {
     });
     expect(report.candidates.map((c) => [c.id, c.status, c.rank])).toEqual([
       ["lexical/ngrams", "measured", 1],
+      ["lexical/ngrams-1024", "measured", 2],
       ["use-lite/sentence", "failed", null],
       ["use-lite/encoder-mean", "failed", null],
     ]);
-    expect(report.candidates[1]?.error).toMatch(/could not be loaded/);
+    expect(report.candidates[2]?.error).toMatch(/could not be loaded/);
     expect(report.recommendation?.id).toBe("lexical/ngrams");
     expect(report.notes.join(" ")).toMatch(/2 candidate\(s\) failed/);
   });
@@ -209,8 +230,9 @@ describe("selectBackbone", () => {
       current: { backbone: "lexical", layer: "ngrams" },
       samples: fixture.samples.map(({ label, text }) => ({ label, raw: { kind: "text", text } })),
       request: { folds: 3, backbones: ["lexical"] },
+      candidates: selectionCandidates(pool, "text", { backbones: ["lexical"] }).slice(0, 1),
     });
-    expect(report.candidates.map((c) => c.rank)).toEqual([1]);
+    expect(report.candidates.map((c) => [c.id, c.rank])).toEqual([["lexical/ngrams", 1]]);
     expect(report.notes.join(" ")).toMatch(/only 1 candidate .* nothing to choose between/);
   });
 
