@@ -23,10 +23,10 @@ describe("the lexical backbone", () => {
   });
 
   it("embeds each cut layer at its own bucket count in one call, and refuses a layer it cannot fold to", async () => {
-    const backbone = await lexical.load();
+    const pool = new BackbonePool(await nodeHost());
     const texts = ["Heavy rain is expected.", "Simmer the sauce."];
     const inputs = texts.map((text) => ({ kind: "text" as const, text }));
-    const [full, compact] = await backbone.embedLayers(inputs, ["ngrams", "ngrams-1024"]);
+    const [full, compact] = await pool.embedLayers(manifest.id, inputs, ["ngrams", "ngrams-1024"]);
     expect(full).toEqual(texts.map((text) => hashedNgrams(text)));
     expect(compact).toEqual(
       texts.map((text) => hashedNgrams(text, { ...HASHED_NGRAM_PARAMETERS, buckets: 512 })),
