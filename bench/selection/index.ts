@@ -247,7 +247,38 @@ export async function benchSelection(
     "",
     `Test-set noise: selection's pick is within 1 pt of the best or not measurably below it (the paired bootstrap's 95 % interval of its shortfall reaches 0) in ${summary.pickNotMeasurablyBelow}/${n}. A pick that knew the best held-out candidate would stay within 1 pt of the best on another draw of each test set (bootstrap) in ${summary.noiseCeiling.toFixed(1)}/${n} tasks on average (${pct(summary.noiseCeiling / n)}): the ceiling the test sets' size leaves the within-1-pt count.`,
     "",
+    "Fixed starts: the candidate an adapter would be served from if it stayed there whatever its pool says (each one measured in every task of its modality), against the best held-out candidate of each task:",
+    "",
+    "| modality | start | tasks | within 1 pt | mean regret | mean held-out accuracy |",
+    "|---|---|---|---|---|---|",
+    ...fixedStarts(measurements),
+    "",
   ].join("\n");
+}
+
+/** Per modality, each candidate measured in all its tasks as if always served: least regret first. */
+function fixedStarts(
+  measurements: { modality: SelectionTask["modality"]; results: CandidateResult[] }[],
+): string[] {
+  return (["text", "image"] as const).flatMap((modality) => {
+    const tasks = measurements.filter((m) => m.modality === modality);
+    const starts = (tasks[0]?.results ?? []).flatMap(({ report: { id } }) => {
+      const regrets: number[] = [];
+      const accuracies: number[] = [];
+      for (const { results } of tasks) {
+        const accuracy = results.find((r) => r.report.id === id)?.testAccuracy;
+        if (accuracy === undefined) return [];
+        accuracies.push(accuracy);
+        regrets.push(Math.max(...results.map((r) => r.testAccuracy)) - accuracy);
+      }
+      const n = tasks.length;
+      const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / n;
+      const within = regrets.filter((regret) => regret <= 0.01).length;
+      const line = `| ${modality} | ${id} | ${n} | ${within}/${n} | ${pct(mean(regrets))} | ${pct(mean(accuracies))} |`;
+      return [{ line, regret: mean(regrets) }];
+    });
+    return starts.sort((a, b) => a.regret - b.regret).map((start) => start.line);
+  });
 }
 
 function describe(r: CandidateResult): string {
