@@ -759,12 +759,12 @@ describe("the console", () => {
     // no separate layer is sent.
     await page.getByLabel("text", { exact: true }).check();
     await page.getByLabel("Backbone").selectOption("lexical");
-    // Lexical has one layer, so it is not offered beside itself: only the other text backbone is.
+    // The other text backbone is offered, and lexical itself at its other layer (not at this one).
     expect(
       await page.evaluate<string[]>(
         `[...document.querySelectorAll('select[name="fuse-with"] option')].map((o) => o.value)`,
       ),
-    ).toEqual(["", "use-lite"]);
+    ).toEqual(["", "use-lite", "lexical"]);
     await page.getByLabel("Fuse with").selectOption("use-lite");
     expect(await page.getByLabel("Layer of use-lite").inputValue()).toBe("sentence");
     await until(() => page.getByTestId("fusion-info").textContent()).toContain("lexical+use-lite:");

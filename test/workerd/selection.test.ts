@@ -82,6 +82,7 @@ describe("backbone selection", () => {
     const singles = report?.candidates.filter((c) => !c.backbone.includes("+")) ?? [];
     expect(singles.map((c) => c.id).sort()).toEqual([
       "lexical/ngrams",
+      "lexical/ngrams-1024",
       "use-lite/encoder-mean",
       "use-lite/sentence",
     ]);
