@@ -68,9 +68,10 @@ call 200 POST /v1/embed -H "$AUTH" -H "$JSON" \
   -d '{"backbone":"use-lite","inputs":["a kitten sleeping","a cat napping"]}' |
   jq -c '{backbone, dim, layer, vectors: (.embeddings | length)}'
 
+# On the recommended start for texts: lexical's compact n-grams beside use-lite's encoder-mean.
 step "A text adapter and 4 samples for each of 3 labels (training needs 3 per label)"
 ADAPTER=$(call 201 POST /v1/adapters -H "$AUTH" -H "$JSON" \
-  -d '{"name":"topics","backbone":"use-lite","headType":"logistic"}' | jq -r .id)
+  -d '{"name":"topics","backbone":"lexical:ngrams-1024+use-lite:encoder-mean","headType":"logistic"}' | jq -r .id)
 call 201 POST "/v1/adapters/$ADAPTER/samples" -H "$AUTH" -H "$JSON" -d '{"samples": [
   {"input": "the striker scored in extra time", "label": "sport"},
   {"input": "the keeper saved a penalty", "label": "sport"},
