@@ -14,7 +14,8 @@ export const LIMITS = {
   /** Characters in one text input. */
   maxTextChars: 2000,
   /**
-   * Decoded pixels (width × height, from the headers) of all images in one request: one image at
+   * Decoded pixels (width × height, from the headers; a large JPEG's once reduced, models/image/
+   * scaled-jpeg.ts) of all images in one request: one image at
    * the per-image limit (512×512), five of 224×224, or 32 of 90×90. Decoding garbage is collected
    * late (V8 lets tens of MB of freed buffers pile up), so a request's memory grows with its total
    * pixels, not only its largest image: this is what keeps the worst request within a 128 MB

@@ -1,8 +1,11 @@
 /**
  * Bytes → 8-bit RGB. JPEG (jpeg-js) and PNG (fast-png), both pure JS, so this runs in workerd too.
- * The format comes from the magic bytes. Anything else is refused with "unsupported-format", naming
- * what was detected; a recognised file that fails to decode is "corrupt-image"; one with more pixels
- * than the limit is "image-too-large", checked from the header before decoding.
+ * A JPEG over the pixel limit is decoded at 1/2, 1/4 or 1/8 of its size instead, the least reduction
+ * that brings it within the limit (scaled-jpeg.ts), once the host has installed that decoder: a
+ * phone's 12-megapixel photo arrives as 504×378. The format comes from the magic bytes. Anything else
+ * is refused with "unsupported-format", naming what was detected; a recognised file that fails to
+ * decode is "corrupt-image"; one with more pixels than the limit is "image-too-large", checked from
+ * the header before decoding.
  *
  * A photo's EXIF orientation (JPEG APP1, PNG eXIf) is applied (exif-orientation.ts), as browsers show it.
  *
@@ -19,6 +22,14 @@ import { ImageError } from "./image-error";
 import { checkJpegScans } from "./jpeg-scans";
 import { checkPngInflation } from "./png-inflation";
 import type { RgbImage } from "./rgb-image";
+import {
+  decodeScaledJpeg,
+  JPEG_SCALES,
+  type JpegScale,
+  progressiveBytes,
+  scaledJpegDecoderInstalled,
+  scaledSize,
+} from "./scaled-jpeg";
 import { sniffFormat } from "./sniff";
 
 export interface DecodeLimits {
@@ -27,14 +38,14 @@ export interface DecodeLimits {
 }
 
 /**
- * 512×512 (262,144 pixels). jpeg-js and fast-png hold a whole image at 25–40 bytes per pixel while
- * decoding, and an isolate has 128 MB of which the backbone's wasm heap takes ~89: this is what fits
- * (bench/results/memory.md). Backbones see 224×224 or 299×299, so a client that downscales first
- * loses nothing.
+ * 512×512 (262,144 pixels) decoded. jpeg-js and fast-png hold a whole image at 25–40 bytes per pixel
+ * while decoding, and an isolate has 128 MB of which the backbone's wasm heap takes ~89: this is what
+ * fits (bench/results/memory.md). A JPEG of up to 64 times that is decoded reduced into it. Backbones
+ * see 224×224 or 299×299, so a PNG downscaled first loses nothing.
  */
 export const DEFAULT_LIMITS: DecodeLimits = { maxPixels: 512 * 512 };
 
-/** Longest side accepted, whatever the pixel count: long thin images stay within it. */
+/** Longest side decoded, whatever the pixel count: long thin images stay within it. */
 export const MAX_SIDE = 4096;
 
 const BYTES_PER_MEGABYTE = 1024 * 1024;
@@ -54,27 +65,91 @@ function jpegMemoryLimitMB(maxPixels: number): number {
   return Math.ceil(bytes / BYTES_PER_MEGABYTE) + 16; // + tables and segment buffers
 }
 
-function checkSize(size: Size | undefined, format: string, limits: DecodeLimits): Size {
+/**
+ * A progressive JPEG keeps its coefficients until the last scan, whatever the scale it is decoded at
+ * (scaled-jpeg.ts): 16 MiB of them is a 5.6-megapixel photo with 4:2:0 chroma, 2.8 with full
+ * chroma. With the file's copy (at most the 4 MiB body) the decoder stays within the ~36 MB a 16-bit
+ * PNG at the pixel limit already takes (bench/results/memory.md).
+ */
+export const MAX_PROGRESSIVE_COEFFICIENT_BYTES = 16 * 1024 * 1024;
+
+/** What decoding an image yields: its format, its size as stored and as decoded, and the reduction. */
+interface DecodePlan {
+  format: "jpeg" | "png";
+  stored: Size;
+  decoded: Size;
+  scale: JpegScale;
+}
+
+function checkPresent(size: Size | undefined, format: string): Size {
   if (!size || size.width === 0 || size.height === 0) {
     throw new ImageError("corrupt-image", `the ${format} header is missing or truncated`, format);
   }
-  const pixels = size.width * size.height;
-  const dimensions = `${size.width}×${size.height}`;
-  if (pixels > limits.maxPixels) {
-    throw new ImageError(
-      "image-too-large",
-      `the ${format} image is ${dimensions} (${pixels} pixels); the limit is ${limits.maxPixels} pixels: downscale it first`,
-      format,
-    );
-  }
-  if (Math.max(size.width, size.height) > MAX_SIDE) {
-    throw new ImageError(
-      "image-too-large",
-      `the ${format} image is ${dimensions}; the limit is ${MAX_SIDE} pixels per side`,
-      format,
-    );
-  }
   return size;
+}
+
+/** Refuses an image whose decoded size is over the limits, naming its stored size. */
+function checkSize(stored: Size, format: string, limits: DecodeLimits, scale: JpegScale = 1): Size {
+  const decoded = scaledSize(stored.width, stored.height, scale);
+  const pixels = stored.width * stored.height;
+  const dimensions = `${stored.width}×${stored.height}`;
+  // Past 1/8 nothing reduces it further: the limit a scaled JPEG meets is 64 times the pixels.
+  const scaled =
+    scale > 1
+      ? ` (a JPEG decoded at up to 1/${scale} of its size: ${scale * scale} times that)`
+      : "";
+  if (decoded.width * decoded.height > limits.maxPixels) {
+    throw new ImageError(
+      "image-too-large",
+      `the ${format} image is ${dimensions} (${pixels} pixels); the limit is ${limits.maxPixels} pixels${scaled}: downscale it first`,
+      format,
+    );
+  }
+  if (Math.max(decoded.width, decoded.height) > MAX_SIDE) {
+    throw new ImageError(
+      "image-too-large",
+      `the ${format} image is ${dimensions}; the limit is ${MAX_SIDE} pixels per side${scaled}`,
+      format,
+    );
+  }
+  return decoded;
+}
+
+/** The least reduction whose decoded size is within the limits; 1/8 when none is. */
+function jpegScale(stored: Size, limits: DecodeLimits): JpegScale {
+  if (!scaledJpegDecoderInstalled()) return 1;
+  const fits = (scale: JpegScale) => {
+    const { width, height } = scaledSize(stored.width, stored.height, scale);
+    return width * height <= limits.maxPixels && Math.max(width, height) <= MAX_SIDE;
+  };
+  return JPEG_SCALES.find(fits) ?? 8;
+}
+
+const PROGRESSIVE_HUFFMAN = 0xc2;
+
+function planJpeg(bytes: Uint8Array, limits: DecodeLimits): DecodePlan {
+  const frame = jpegFrame(bytes);
+  const stored = checkPresent(frame, "jpeg");
+  const scale = jpegScale(stored, limits);
+  const decoded = checkSize(stored, "jpeg", limits, scale);
+  if (frame) checkJpegCoding(frame);
+  if (frame && scale > 1) checkScaledFrame(frame);
+  return { format: "jpeg", stored, decoded, scale };
+}
+
+function checkScaledFrame(frame: JpegFrame): void {
+  if (frame.components.length === 0) {
+    throw new ImageError("corrupt-image", "the jpeg frame header is truncated", "jpeg");
+  }
+  if (frame.marker !== PROGRESSIVE_HUFFMAN) return;
+  const bytes = progressiveBytes(frame.width, frame.height, frame.components);
+  if (bytes <= MAX_PROGRESSIVE_COEFFICIENT_BYTES) return;
+  const mib = (value: number) => (value / 2 ** 20).toFixed(1);
+  throw new ImageError(
+    "image-too-large",
+    `the jpeg image is a progressive ${frame.width}×${frame.height}, whose decoding holds ${mib(bytes)} MiB of coefficients; the limit is ${mib(MAX_PROGRESSIVE_COEFFICIENT_BYTES)} MiB: save it as a baseline JPEG, or downscale it first`,
+    "jpeg",
+  );
 }
 
 /**
@@ -130,7 +205,8 @@ function uncopiedInput(bytes: Uint8Array): ArrayBuffer | Uint8Array {
   return whole && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes;
 }
 
-function decodeJpeg(bytes: Uint8Array, limits: DecodeLimits): RgbImage {
+function decodeJpeg(bytes: Uint8Array, plan: DecodePlan, limits: DecodeLimits): RgbImage {
+  if (plan.scale > 1) return decodeReducedJpeg(bytes, plan);
   try {
     const decoded = jpeg.decode(uncopiedInput(bytes), {
       useTArray: true,
@@ -143,6 +219,15 @@ function decodeJpeg(bytes: Uint8Array, limits: DecodeLimits): RgbImage {
     });
     const stored = { width: decoded.width, height: decoded.height, data: decoded.data };
     return applyOrientation(stored, jpegOrientation(bytes));
+  } catch (error) {
+    throw corrupt("jpeg", error);
+  }
+}
+
+function decodeReducedJpeg(bytes: Uint8Array, { stored, scale }: DecodePlan): RgbImage {
+  try {
+    const image = decodeScaledJpeg(bytes, stored.width, stored.height, scale);
+    return applyOrientation(image, jpegOrientation(bytes));
   } catch (error) {
     throw corrupt("jpeg", error);
   }
@@ -256,26 +341,28 @@ function decodePngImage(bytes: Uint8Array): RgbImage {
 }
 
 /**
- * The image's size from its header, refused as `decodeImage` would refuse it (format, missing
- * header, over the pixel limit) without decoding anything.
+ * The size the image decodes to, from its header, refused as `decodeImage` would refuse it (format,
+ * missing header, over the pixel limit) without decoding anything.
  */
 export function checkImageHeader(
   input: ArrayBuffer | Uint8Array,
   limits: DecodeLimits = DEFAULT_LIMITS,
 ): Size & { format: "jpeg" | "png" } {
+  const { format, decoded } = planDecode(input, limits);
+  return { format, width: decoded.width, height: decoded.height };
+}
+
+function planDecode(input: ArrayBuffer | Uint8Array, limits: DecodeLimits): DecodePlan {
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const format = sniffFormat(bytes);
   switch (format) {
-    case "jpeg": {
-      const frame = jpegFrame(bytes);
-      const size = checkSize(frame, format, limits);
-      if (frame) checkJpegCoding(frame);
-      return { format, width: size.width, height: size.height };
-    }
+    case "jpeg":
+      return planJpeg(bytes, limits);
     case "png": {
-      const size = checkSize(pngSize(bytes), format, limits);
+      const stored = checkPresent(pngSize(bytes), format);
+      checkSize(stored, format, limits);
       checkPngCoding(bytes);
-      return { format, ...size };
+      return { format, stored, decoded: stored, scale: 1 };
     }
     case "unknown":
       throw new ImageError(
@@ -297,8 +384,8 @@ export function decodeImage(
   limits: DecodeLimits = DEFAULT_LIMITS,
 ): RgbImage {
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
-  const { format } = checkImageHeader(bytes, limits);
-  return format === "jpeg" ? decodeJpeg(bytes, limits) : decodePngImage(bytes);
+  const plan = planDecode(bytes, limits);
+  return plan.format === "jpeg" ? decodeJpeg(bytes, plan, limits) : decodePngImage(bytes);
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
  * What a backbone may be given: raw inputs (texts, image files) checked against its modality and the
  * request limits, then decoded. Everything the backbone cannot take is refused here with a problem
- * naming the input. Images are checked against the request's pixel budget from their headers, then
- * each is decoded, one at a time (a decoder holds 25–40 bytes per pixel), before anything is embedded
- * or stored. They wait as decoded, 8-bit RGB at their own size, which the budget bounds to 3 bytes ×
+ * naming the input. Images are checked against the request's pixel budget from their headers (the
+ * pixels they decode to: a large JPEG's reduced size), then each is decoded, one at a time (a decoder
+ * holds 25–40 bytes per pixel), before anything is embedded or stored. They wait as decoded, 8-bit
+ * RGB at their decoded size, which the budget bounds to 3 bytes ×
  * 262,144 pixels (768 KiB) for the whole request; resized to 224×224 floats, each input took 0.6 MB.
  * The backbone crops, resizes and scales them one forward batch at a time.
  */

@@ -1,6 +1,7 @@
 /**
  * Node host: every backbone of the registry, both runtimes (tfjs's wasm compiled up front, ort's
- * 14 MB only when an ONNX backbone first loads), prepared models read from models/dist.
+ * 14 MB only when an ONNX backbone first loads), prepared models read from models/dist, and the
+ * scaled JPEG decoder installed.
  */
 
 import { readFile } from "node:fs/promises";
@@ -8,6 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BACKBONES, type ModelFiles } from "../../models";
+import { useScaledJpegDecoder } from "../../models/image";
 import type { RuntimeHost } from "./host";
 import { compileOrtWasm } from "./ort/node-wasm";
 import { ortEngine } from "./ort-engine";
@@ -19,6 +21,7 @@ const TFJS_WASM = join(
   dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")),
   "dist/tfjs-backend-wasm-simd.wasm",
 );
+const JPEG_DECODER_WASM = require.resolve("imagescript/wasm/any/jpeg.wasm");
 
 // The workers types (rightly) leave out run-time compilation, which workerd refuses; Node has it.
 const { compile } = WebAssembly as unknown as {
@@ -32,6 +35,8 @@ export interface NodeHost extends RuntimeHost {
 
 export async function nodeHost(modelsDir = MODELS_DIST): Promise<NodeHost> {
   const tfjsWasm = await compile(await readFile(TFJS_WASM));
+  // As workerd's worker does: JPEGs over the pixel limit are decoded reduced (models/image).
+  useScaledJpegDecoder(await compile(await readFile(JPEG_DECODER_WASM)));
   let ortWasm: Promise<WebAssembly.Module> | undefined;
   return {
     name: "node",

@@ -4,6 +4,7 @@
  */
 
 import { env } from "cloudflare:workers";
+import jpeg from "jpeg-js";
 import { describe, expect, it } from "vitest";
 import { inceptionV3 } from "../../models/inception-v3";
 import type { Bindings } from "../../src/env";
@@ -90,6 +91,31 @@ describe("embed parity with Node", () => {
     expect(((await again.json()) as { embeddings: number[][] }).embeddings).toEqual(
       body.embeddings,
     );
+  });
+});
+
+/** A smooth picture (red across, green down) as a baseline JPEG, at any size. */
+function gradientJpeg(width: number, height: number): string {
+  const rgba = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      rgba.set([(x * 255) / width, (y * 255) / height, 96, 255], (y * width + x) * 4);
+    }
+  }
+  return toBase64(new Uint8Array(jpeg.encode({ width, height, data: rgba }, 90).data));
+}
+
+describe("a photo over the pixel limit", () => {
+  it("is decoded reduced, by the wasm decoder the worker installs, and embeds as its smaller copy", async () => {
+    // 1600×1200 decodes at 1/4 (400×300); the smaller copy is the same picture encoded at that size.
+    const response = await postJson({
+      backbone: "mobilenet-v2",
+      inputs: [{ image: gradientJpeg(1600, 1200) }, { image: gradientJpeg(400, 300) }],
+    });
+    expect(response.status).toBe(200);
+    const [large, small] = ((await response.json()) as { embeddings: number[][] }).embeddings;
+    const cosine = (large ?? []).reduce((sum, value, i) => sum + value * (small?.[i] ?? 0), 0);
+    expect(cosine).toBeGreaterThan(0.98);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
- * Pictures over the API's limits (262,144 pixels, 512 × 512, and 4,096 per side: README, Limits)
- * scaled down in the browser before they are sent: a phone's photo has some 12 M pixels, and the
- * backbones see 224 × 224 or 299 × 299 anyway. Same format (PNG stays lossless, JPEG at quality
+ * Pictures over the API's per-image limit (262,144 pixels, 512 × 512, and 4,096 per side: README,
+ * Limits) scaled down in the browser before they are sent: a phone's photo has some 12 M pixels, and
+ * the backbones see 224 × 224 or 299 × 299 anyway. The API would decode such a JPEG reduced, but it
+ * refuses a PNG, and a smaller file uploads sooner. Same format (PNG stays lossless, JPEG at quality
  * 0.92) and name; the decoder applies a JPEG's EXIF orientation, as the API would.
  */
 
