@@ -22,9 +22,15 @@ const require = createRequire(import.meta.url);
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url)));
 
-beforeAll(() => {
-  const wasm = readFileSync(require.resolve("imagescript/wasm/any/jpeg.wasm"));
-  useScaledJpegDecoder(new WebAssembly.Module(wasm));
+// The workers types leave out run-time compilation, which workerd refuses; Node has it.
+const { compile } = WebAssembly as unknown as {
+  compile(bytes: Uint8Array): Promise<WebAssembly.Module>;
+};
+
+beforeAll(async () => {
+  useScaledJpegDecoder(
+    await compile(readFileSync(require.resolve("imagescript/wasm/any/jpeg.wasm"))),
+  );
 });
 
 /** A smooth picture: red rises across, green down, blue constant. */
