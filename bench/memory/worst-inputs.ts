@@ -7,6 +7,9 @@
  * the longest side; and a full batch of small noise PNGs that together use the whole budget (each
  * input waits decoded until its forward pass). Plus a PNG decompression
  * bomb, which must be refused without inflating it, and one model-sized JPEG alone, for scale. The JPEGs are flat: jpeg-js's memory does not depend on content.
+ * Then the largest JPEGs decoded reduced (models/image/scaled-jpeg.ts): a baseline one of 64 times
+ * the per-image limit, padded to the body limit (the decoder holds a copy of the file), and the
+ * largest progressive one its coefficient budget lets in (test/fixtures).
  */
 
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -14,7 +17,7 @@ import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { encode as encodePng } from "fast-png";
 import jpeg from "jpeg-js";
-import { DEFAULT_LIMITS, MAX_SIDE } from "../../models/image";
+import { DEFAULT_LIMITS, MAX_PROGRESSIVE_COEFFICIENT_BYTES, MAX_SIDE } from "../../models/image";
 import { manifest } from "../../models/mobilenet-v2/manifest";
 import { LIMITS } from "../../src/limits";
 import { pngChunk } from "../../test/fixtures/png-chunk";
@@ -28,6 +31,9 @@ export const WARM_UP_FILES: readonly string[] = Array(4).fill(WARM_UP_FILE);
 const SIDE = Math.floor(Math.sqrt(DEFAULT_LIMITS.maxPixels));
 const LONG = { width: MAX_SIDE, height: Math.floor(DEFAULT_LIMITS.maxPixels / MAX_SIDE) };
 const SMALL = 224;
+/** The largest JPEG decoded reduced: 1/8 of it is at the per-image limit. */
+const REDUCED = SIDE * 8;
+const PROGRESSIVE_FIXTURE = "progressive-2896x1920.jpg";
 /** Room left in the body for the multipart headers and the other fields. */
 const MULTIPART_SLACK = 16 * 1024;
 /** What the decompression bomb inflates to (about 256 kB compressed). */
@@ -70,6 +76,16 @@ export const WORST_REQUESTS: readonly WorstRequest[] = [
     files: ["bomb.png"],
   },
   {
+    name: "jpeg-reduced",
+    description: `1 × JPEG 4:4:4, ${REDUCED}×${REDUCED} (decoded at 1/8 to ${REDUCED / 8}×${REDUCED / 8}), padded to a ${LIMITS.maxBodyBytes / 2 ** 20} MiB body`,
+    files: ["reduced-444.jpg"],
+  },
+  {
+    name: "jpeg-progressive-reduced",
+    description: `1 × progressive JPEG 4:2:0, 2896×1920 (${MAX_PROGRESSIVE_COEFFICIENT_BYTES / 2 ** 20} MiB of coefficients, the most accepted; decoded at 1/8)`,
+    files: [PROGRESSIVE_FIXTURE],
+  },
+  {
     name: "jpeg-one-small",
     description: `1 × JPEG 4:4:4, ${SMALL}×${SMALL} (for scale: one model-sized photo)`,
     files: [WARM_UP_FILE],
@@ -99,6 +115,18 @@ function paddedPng(png: Uint8Array, size: number): Uint8Array {
   return Buffer.concat([png.subarray(0, iend), chunk, png.subarray(iend)]);
 }
 
+/** COM segments after SOI (a segment holds at most 65,533 bytes) so the file is about `size` bytes. */
+function paddedJpeg(bytes: Uint8Array, size: number): Uint8Array {
+  const segments: Uint8Array[] = [];
+  for (let room = size - bytes.length; room > 4; room -= 65_537) {
+    const payload = Math.min(65_533, room - 4);
+    const segment = new Uint8Array(4 + payload);
+    segment.set([0xff, 0xfe, (payload + 2) >> 8, (payload + 2) & 0xff]);
+    segments.push(segment);
+  }
+  return Buffer.concat([bytes.subarray(0, 2), ...segments, bytes.subarray(2)]);
+}
+
 /** A 1×1 RGB PNG whose image data inflates to BOMB_BYTES: refused before it is decoded. */
 function bombPng(): Uint8Array {
   const small = encodePng({ width: 1, height: 1, data: new Uint8Array(3), channels: 3 });
@@ -118,6 +146,12 @@ export async function writeWorstInputs(folder: string): Promise<void> {
   await writeFile(join(folder, "max-444.jpg"), jpegOf(SIDE, SIDE));
   await writeFile(join(folder, "long-444.jpg"), jpegOf(LONG.width, LONG.height));
   await writeFile(join(folder, WARM_UP_FILE), jpegOf(SMALL, SMALL));
+  await writeFile(
+    join(folder, "reduced-444.jpg"),
+    paddedJpeg(jpegOf(REDUCED, REDUCED), LIMITS.maxBodyBytes - MULTIPART_SLACK),
+  );
+  const fixture = new URL(`../../test/fixtures/${PROGRESSIVE_FIXTURE}`, import.meta.url);
+  await writeFile(join(folder, PROGRESSIVE_FIXTURE), await readFile(fixture));
 }
 
 /** The request as multipart (no base64 inflation), ready to send to /v1/embed. */
