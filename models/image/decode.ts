@@ -17,7 +17,7 @@
 import { type DecodedPng, decode as decodePng } from "fast-png";
 import jpeg from "jpeg-js";
 import { applyOrientation, jpegOrientation, pngOrientation } from "./exif-orientation";
-import { type JpegFrame, jpegFrame, pngSize, type Size } from "./header-size";
+import { frameBlocks, type JpegFrame, jpegFrame, pngSize, type Size } from "./header-size";
 import { ImageError } from "./image-error";
 import { checkJpegScans } from "./jpeg-scans";
 import { checkPngInflation } from "./png-inflation";
@@ -388,6 +388,12 @@ export function decodeImage(
   return plan.format === "jpeg" ? decodeJpeg(bytes, plan, limits) : decodePngImage(bytes);
 }
 
+/** The blocks a JPEG's frame codes (its header was checked: it is there). */
+function jpegBlocks(bytes: Uint8Array): number {
+  const frame = jpegFrame(bytes);
+  return frame ? frameBlocks(frame.width, frame.height, frame.components) : 1;
+}
+
 /**
  * decodeImage for bytes from a request: a PNG's zlib streams are first checked not to inflate past
  * its header's size, which decodeImage alone cannot see before it has allocated them whole, and a
@@ -400,6 +406,6 @@ export async function decodeUntrustedImage(
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const { format } = checkImageHeader(bytes, limits);
   if (format === "png") await checkPngInflation(bytes);
-  else checkJpegScans(bytes);
+  else checkJpegScans(bytes, jpegBlocks(bytes));
   return decodeImage(bytes, limits);
 }

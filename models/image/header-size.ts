@@ -65,3 +65,14 @@ export function jpegFrame(bytes: Uint8Array): JpegFrame | undefined {
   }
   return undefined;
 }
+
+/**
+ * The 8×8 blocks a frame codes: each component's, padded to whole MCUs (the largest sampling factors
+ * set an MCU's size; a component holds horizontal × vertical blocks of each).
+ */
+export function frameBlocks(width: number, height: number, sampling: readonly Sampling[]): number {
+  const maxH = Math.max(1, ...sampling.map((s) => s.horizontal));
+  const maxV = Math.max(1, ...sampling.map((s) => s.vertical));
+  const mcus = Math.ceil(width / (8 * maxH)) * Math.ceil(height / (8 * maxV));
+  return sampling.reduce((sum, s) => sum + mcus * s.horizontal * s.vertical, 0);
+}

@@ -11,6 +11,7 @@
  * (`useScaledJpegDecoder`): workerd only runs wasm that wrangler compiled at bundle time.
  */
 
+import { frameBlocks, type Sampling } from "./header-size";
 import type { RgbImage } from "./rgb-image";
 
 /** The reductions a scaled IDCT offers, smallest first. */
@@ -52,24 +53,13 @@ export function scaledSize(width: number, height: number, scale: JpegScale) {
   return { width: Math.ceil(width / scale), height: Math.ceil(height / scale) };
 }
 
-/**
- * Bytes a progressive frame's coefficients take: 64 int16 per 8×8 block of each component, its
- * blocks padded to whole MCUs (`sampling`: each component's horizontal and vertical factors).
- */
+/** Bytes a progressive frame's coefficients take: 64 int16 per 8×8 block of each component. */
 export function progressiveBytes(
   width: number,
   height: number,
-  sampling: ReadonlyArray<{ horizontal: number; vertical: number }>,
+  sampling: readonly Sampling[],
 ): number {
-  const maxH = Math.max(1, ...sampling.map((s) => s.horizontal));
-  const maxV = Math.max(1, ...sampling.map((s) => s.vertical));
-  const mcuColumns = Math.ceil(width / (8 * maxH));
-  const mcuRows = Math.ceil(height / (8 * maxV));
-  const blocks = sampling.reduce(
-    (sum, s) => sum + mcuColumns * s.horizontal * mcuRows * s.vertical,
-    0,
-  );
-  return blocks * 64 * 2;
+  return frameBlocks(width, height, sampling) * 64 * 2;
 }
 
 /**

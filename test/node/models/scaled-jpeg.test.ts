@@ -12,11 +12,14 @@ import {
   checkImageHeader,
   DEFAULT_LIMITS,
   decodeImage,
+  decodeUntrustedImage,
   ImageError,
   MAX_PROGRESSIVE_COEFFICIENT_BYTES,
   useScaledJpegDecoder,
 } from "../../../models/image";
+import { MAX_JPEG_BLOCK_VISITS } from "../../../models/image/jpeg-scans";
 import { progressiveBytes } from "../../../models/image/scaled-jpeg";
+import { manyScansJpeg } from "../../fixtures/many-scans";
 
 const require = createRequire(import.meta.url);
 const fixture = (name: string) =>
@@ -137,6 +140,21 @@ describe("a JPEG over the pixel limit", () => {
     ];
     expect(progressiveBytes(4000, 3000, sampling)).toBe(250 * 188 * 6 * 128);
     expect(progressiveBytes(2400, 1600, sampling)).toBeLessThan(MAX_PROGRESSIVE_COEFFICIENT_BYTES);
+  });
+
+  it("may have as many scans as its blocks allow, fewer than a small one", async () => {
+    // 4096×2048 grey: 131,072 blocks, 16 MiB of coefficients (the budget), decoded at 1/8.
+    const allowed = Math.floor(MAX_JPEG_BLOCK_VISITS / 131_072);
+    const decoded = await decodeUntrustedImage(manyScansJpeg(allowed, 4096, 2048));
+    expect([decoded.width, decoded.height]).toEqual([512, 256]);
+    const refused = await decodeUntrustedImage(manyScansJpeg(allowed + 1, 4096, 2048)).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(ImageError);
+    expect((refused as ImageError).code).toBe("corrupt-image");
+    expect((refused as ImageError).message).toContain(
+      `more than ${allowed} scans of its 131072 blocks`,
+    );
   });
 
   it("is corrupt-image when truncated or damaged, never a crash", () => {
