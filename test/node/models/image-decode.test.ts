@@ -5,9 +5,9 @@ import {
   checkImageHeader,
   DEFAULT_LIMITS,
   decodeImage,
-  ImageError,
   MAX_SIDE,
 } from "../../../models/image";
+import { imageError } from "../../fixtures/image-error";
 import { pngChunk } from "../../fixtures/png-chunk";
 
 /** A 4×2 RGB test card: red, green, blue, white / black, grey, yellow, cyan. */
@@ -25,16 +25,6 @@ const CARD_RGB = Uint8Array.from(CARD.flat());
 
 function png(image: Partial<PngImage> & Pick<PngImage, "data">): Uint8Array {
   return encodePng({ width: 4, height: 2, ...image });
-}
-
-function imageError(run: () => unknown): ImageError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ImageError) return error;
-    throw error;
-  }
-  throw new Error("expected an ImageError");
 }
 
 /** A smooth 64×48 picture; JPEG keeps smooth content within a few levels. */

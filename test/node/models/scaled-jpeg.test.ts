@@ -19,6 +19,7 @@ import {
 } from "../../../models/image";
 import { MAX_JPEG_BLOCK_VISITS } from "../../../models/image/jpeg-scans";
 import { progressiveBytes } from "../../../models/image/scaled-jpeg";
+import { imageError } from "../../fixtures/image-error";
 import { manyScansJpeg } from "../../fixtures/many-scans";
 
 const require = createRequire(import.meta.url);
@@ -61,16 +62,6 @@ function withFrameSize(bytes: Uint8Array, width: number, height: number): Uint8A
     offset += 2 + (((copy[offset + 2] ?? 0) << 8) | (copy[offset + 3] ?? 0));
   }
   throw new Error("no SOF0 or SOF2 marker");
-}
-
-function imageError(run: () => unknown): ImageError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ImageError) return error;
-    throw error;
-  }
-  throw new Error("expected an ImageError");
 }
 
 function pixel(image: { width: number; data: ArrayLike<number> }, x: number, y: number) {
