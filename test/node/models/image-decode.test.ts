@@ -1,12 +1,7 @@
 import { encode as encodePng, type ImageData as PngImage } from "fast-png";
 import jpeg from "jpeg-js";
 import { describe, expect, it } from "vitest";
-import {
-  checkImageHeader,
-  DEFAULT_LIMITS,
-  decodeImage,
-  MAX_SIDE,
-} from "../../../models/image";
+import { checkImageHeader, DEFAULT_LIMITS, decodeImage, MAX_SIDE } from "../../../models/image";
 import { imageError } from "../../fixtures/image-error";
 import { pngChunk } from "../../fixtures/png-chunk";
 
