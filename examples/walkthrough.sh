@@ -134,7 +134,7 @@ else
   call 200 GET "/v1/adapters/$ADAPTER" -H "$AUTH" | jq -c '{backbone, layer}'
 fi
 
-step "Images: an adapter on mobilenet-v2, multipart uploads (PNG and JPEG), train, predict"
+step "Images: an adapter on mobilenet-v2, multipart uploads (PNG and JPEG), train, predict a 2048×1536 photo"
 node "$HERE/make-pictures.mjs" "$WORK/pictures"
 P=$WORK/pictures
 IMAGES=$(call 201 POST /v1/adapters -H "$AUTH" -H "$JSON" \
