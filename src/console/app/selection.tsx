@@ -23,7 +23,9 @@ export function Selection({
   const [includeFinetune, setIncludeFinetune] = useState(false);
   const [job, setJob] = useState<Job | null>(null);
   const [switchJob, setSwitchJob] = useState<Job | null>(null);
-  const action = useAction();
+  // Busy from the first render: the effect below loads the adapter's last selection after the page
+  // is drawn, and a Run pressed before that would be ignored, or start a second selection.
+  const action = useAction(true);
   const following = useRef<AbortController | null>(null);
   // What a Cancel gives the focus to: the button that started the job (Run selection, Apply, a
   // Switch). They are aria-disabled rather than disabled while busy, so that they can take it then.

@@ -24,9 +24,9 @@ export function ErrorBox({ error }: { error: unknown }) {
 }
 
 /** Runs an action, holding its error and whether it is busy. */
-export function useAction() {
+export function useAction(busyFromTheStart = false) {
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState(busyFromTheStart);
   const run = async (action: () => Promise<void>) => {
     setError(null);
     setBusy(true);
